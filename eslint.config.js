@@ -1,0 +1,53 @@
+// One lint config for the workspace. Besides the recommended rules it enforces the package
+// boundaries of ARCHITECTURE.md, so a wrong arrow fails `pnpm test` instead of a review.
+import js from "@eslint/js";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+const serverOnly = ["express", "express/*", "@trpc/*", "react", "react-dom", "react/*"];
+
+export default tseslint.config(
+  { ignores: ["**/dist/**", "**/node_modules/**", "**/.turbo/**", "**/coverage/**", "**/.data/**", "**/test-results/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "separate-type-imports" }],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-non-null-assertion": "error",
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read configuration only in the app's env.ts." },
+      ],
+    },
+  },
+  {
+    // Configuration is read in exactly one place per app; tests and tools may read their own knobs.
+    files: ["**/env.ts", "**/*.test.ts", "**/*.test.tsx", "**/test/**", "**/testing/**", "**/*.config.ts", "**/bench/**", "**/scripts/**", "**/e2e/**"],
+    rules: { "no-restricted-properties": "off" },
+  },
+  {
+    files: ["packages/schema/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ regex: "^(?!zod($|/)|\\.)", message: "@kirim/schema imports zod only." }] }],
+    },
+  },
+  {
+    files: ["packages/core/**/*.ts"],
+    ignores: ["packages/core/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: serverOnly, message: "core is framework-free: no express, tRPC or React." }] }],
+    },
+  },
+  {
+    files: ["apps/web/**/*.{ts,tsx}"],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["@kirim/core", "@kirim/core/*", "@kirim/api", "@kirim/meta-sandbox"], allowTypeImports: true, message: "The web app imports server code as types only." }] },
+      ],
+    },
+  },
+);
