@@ -28,7 +28,8 @@ export default tseslint.config(
     rules: { "no-restricted-properties": "off" },
   },
   {
-    files: ["packages/schema/**/*.ts"],
+    files: ["packages/schema/src/**/*.ts"],
+    ignores: ["packages/schema/**/*.test.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [{ regex: "^(?!zod($|/)|\\.)", message: "@kirim/schema imports zod only." }] }],
     },

@@ -1,0 +1,256 @@
+import { z } from "zod";
+import { TEMPLATE_RULE_CODES, TEMPLATE_RULES, type TemplateRuleCode } from "./meta-rules/catalogue.js";
+
+/** The seven error types of Kirimdev's envelope. `type` is the coarse class; branch on `code` for detail. */
+export const ERROR_TYPES = [
+  "invalid_request_error",
+  "authentication_error",
+  "permission_error",
+  "not_found",
+  "conflict",
+  "rate_limit_error",
+  "api_error",
+] as const;
+
+export const ZErrorType = z
+  .enum(ERROR_TYPES)
+  .describe("Coarse error class. One of seven stable values; branch on `code` for the precise reason.")
+  .meta({ id: "ErrorType" });
+export type TErrorType = z.infer<typeof ZErrorType>;
+
+/** One catalogue entry: the envelope `type`, the HTTP status, and when the code is returned. */
+export interface ErrorCodeDefinition {
+  readonly type: TErrorType;
+  readonly status: number;
+  readonly description: string;
+}
+
+/** Every Meta pre-flight rule is a 400 `invalid_request_error`: the request is wrong and Meta would refuse it. */
+type TemplateRuleErrorCodes = {
+  readonly [Code in TemplateRuleCode]: { readonly type: "invalid_request_error"; readonly status: 400; readonly description: string };
+};
+const TEMPLATE_RULE_ERROR_CODES = Object.fromEntries(
+  TEMPLATE_RULE_CODES.map((code) => [
+    code,
+    { type: "invalid_request_error", status: 400, description: `Meta pre-flight rule: ${TEMPLATE_RULES[code].description}` },
+  ]),
+) as TemplateRuleErrorCodes;
+
+/**
+ * The one error-code catalogue shared by REST, tRPC and the web form. Codes are permanent: add, never rename.
+ * Each `description` says when the code is returned. Pre-flight template rules (see `meta-rules/DECISIONS.md`)
+ * are all 400 `invalid_request_error` because the request itself is wrong and would be refused by Meta.
+ */
+export const ERROR_CODES = {
+  // ── 400 request shape ────────────────────────────────────────────────────────────────────────────
+  invalid_request: {
+    type: "invalid_request_error",
+    status: 400,
+    description: "The request is malformed in a way no more specific code describes.",
+  },
+  invalid_json: {
+    type: "invalid_request_error",
+    status: 400,
+    description: "The request body is not valid JSON.",
+  },
+  unsupported_content_type: {
+    type: "invalid_request_error",
+    status: 400,
+    description: "A request body was sent with a Content-Type other than application/json.",
+  },
+  missing_required_field: {
+    type: "invalid_request_error",
+    status: 400,
+    description: "A required field is absent; `param` names it (e.g. `components[0].type`).",
+  },
+  invalid_field_value: {
+    type: "invalid_request_error",
+    status: 400,
+    description: "A field has the wrong type, is out of range, does not match its pattern or is not an allowed value; `param` names it.",
+  },
+  invalid_phone_number_id: {
+    type: "invalid_request_error",
+    status: 400,
+    description: "The `{phone_number_id}` path segment is not 6 to 20 digits.",
+  },
+  invalid_limit: {
+    type: "invalid_request_error",
+    status: 400,
+    description: "The `limit` query parameter is not an integer from 1 to 100.",
+  },
+  invalid_cursor: {
+    type: "invalid_request_error",
+    status: 400,
+    description: "The `cursor` is malformed, longer than 2048 characters, tampered with, or was issued for different filters.",
+  },
+  request_too_large: {
+    type: "invalid_request_error",
+    status: 413,
+    description: "The request body exceeds the server's size limit.",
+  },
+  // ── 401 / 403 ────────────────────────────────────────────────────────────────────────────────────
+  missing_api_key: {
+    type: "authentication_error",
+    status: 401,
+    description: "No `Authorization: Bearer <key>` header was sent.",
+  },
+  invalid_api_key: {
+    type: "authentication_error",
+    status: 401,
+    description: "The API key is malformed, unknown or revoked.",
+  },
+  expired_api_key: {
+    type: "authentication_error",
+    status: 401,
+    description: "The API key is past its `expires_at`.",
+  },
+  permission_denied: {
+    type: "permission_error",
+    status: 403,
+    description: "The key is valid but not allowed to perform this operation (resources of other organisations answer 404, not 403).",
+  },
+  // ── 404 / 405 ────────────────────────────────────────────────────────────────────────────────────
+  resource_not_found: {
+    type: "not_found",
+    status: 404,
+    description: "The addressed resource (account, template) does not exist or belongs to another organisation.",
+  },
+  route_not_found: {
+    type: "not_found",
+    status: 404,
+    description: "No route matches the request path.",
+  },
+  method_not_allowed: {
+    type: "invalid_request_error",
+    status: 405,
+    description: "The path exists but does not accept this HTTP method; the `Allow` header lists those it does.",
+  },
+  // ── 409 / 422 ────────────────────────────────────────────────────────────────────────────────────
+  template_already_exists: {
+    type: "conflict",
+    status: 409,
+    description: "A template with this name and language already exists on the account; checked before any Meta call. `param` is `name`.",
+  },
+  idempotency_in_progress: {
+    type: "conflict",
+    status: 409,
+    description: "An earlier request with the same Idempotency-Key is still being processed; retry later with the same key.",
+  },
+  idempotency_key_reuse: {
+    type: "invalid_request_error",
+    status: 422,
+    description: "The Idempotency-Key was already used with a different method, path or body.",
+  },
+  account_not_connected: {
+    type: "invalid_request_error",
+    status: 422,
+    description: "The WhatsApp account exists but is not connected (onboarding, disconnected or degraded), so it cannot reach Meta.",
+  },
+  // ── 429 ──────────────────────────────────────────────────────────────────────────────────────────
+  rate_limit_exceeded: {
+    type: "rate_limit_error",
+    status: 429,
+    description: "The organisation's request bucket for this endpoint class is empty; wait `Retry-After` seconds.",
+  },
+  meta_rate_limited: {
+    type: "rate_limit_error",
+    status: 429,
+    description: "Meta throttled the call (e.g. codes 4, 80007, 80008, 130429); retry after the advertised delay.",
+  },
+  // ── 5xx ──────────────────────────────────────────────────────────────────────────────────────────
+  internal_error: {
+    type: "api_error",
+    status: 500,
+    description: "An unexpected server error; safe to retry with the same Idempotency-Key.",
+  },
+  whatsapp_upstream_error: {
+    type: "api_error",
+    status: 502,
+    description: "Meta's Graph API failed, timed out or answered with something we could not interpret; `meta` carries Meta's error when there was one.",
+  },
+  whatsapp_account_reauthorization_required: {
+    type: "api_error",
+    status: 502,
+    description: "Meta refused the account's access token (invalid, expired, or missing whatsapp_business_management permission); the account must be reconnected.",
+  },
+  // ── Meta refused the template ────────────────────────────────────────────────────────────────────
+  meta_validation_failed: {
+    type: "invalid_request_error",
+    status: 400,
+    description: "Meta refused the template for a rule we could not check locally; `meta` carries Meta's code, error_subcode, error_user_title and error_user_msg.",
+  },
+  // ── header media samples (example.header_url) ────────────────────────────────────────────────────
+  // 400 when the URL itself is unacceptable (known from the request alone); 422 when fetching it showed the
+  // content is unusable (the request was well-formed, the world was not) — the split Stripe and Kirimdev's SDK use.
+  media_url_forbidden: {
+    type: "invalid_request_error",
+    status: 400,
+    description: "A header sample URL is not https:// or resolves to a private, loopback or link-local address.",
+  },
+  media_download_failed: {
+    type: "invalid_request_error",
+    status: 422,
+    description: "A header sample URL could not be downloaded (network error, timeout or non-2xx answer).",
+  },
+  media_too_large: {
+    type: "invalid_request_error",
+    status: 422,
+    description: "A downloaded header sample exceeds Meta's size limit for its format (IMAGE 5 MB, VIDEO 16 MB, DOCUMENT 100 MB).",
+  },
+  media_type_unsupported: {
+    type: "invalid_request_error",
+    status: 422,
+    description: "A downloaded header sample's content type does not fit the header format (IMAGE: JPEG/PNG, VIDEO: MP4/3GPP, DOCUMENT: PDF).",
+  },
+  // ── Meta pre-flight rules (meta-rules/catalogue.ts, one code per rule) ───────────────────────────
+  ...TEMPLATE_RULE_ERROR_CODES,
+} as const satisfies Record<string, ErrorCodeDefinition>;
+
+/** Every code of the catalogue. */
+export type TErrorCode = keyof typeof ERROR_CODES;
+
+/** Codes as a tuple, for `z.enum` and exhaustive tests. */
+export const ERROR_CODE_LIST = Object.keys(ERROR_CODES) as [TErrorCode, ...TErrorCode[]];
+
+/** True when `code` is in the catalogue (e.g. a code carried in a zod issue's `params`). */
+export function isErrorCode(code: unknown): code is TErrorCode {
+  return typeof code === "string" && Object.prototype.hasOwnProperty.call(ERROR_CODES, code);
+}
+
+/**
+ * Meta's own error, relayed on `whatsapp_upstream_error`, `whatsapp_account_reauthorization_required`,
+ * `meta_rate_limited` and `meta_validation_failed` so integrators see exactly what Meta said.
+ */
+export const ZMetaErrorDetail = z
+  .object({
+    code: z.number().int().describe("Meta's error code (e.g. 100 invalid parameter, 190 access token)."),
+    error_subcode: z.number().int().optional().describe("Meta's error_subcode (e.g. 2388040 character limit exceeded)."),
+    error_user_title: z.string().optional().describe("Meta's short user-facing title."),
+    error_user_msg: z.string().optional().describe("Meta's user-facing explanation."),
+    fbtrace_id: z.string().optional().describe("Meta's trace id; quote it to Meta support."),
+  })
+  .describe("The error Meta's Graph API returned, relayed verbatim where it explains the failure.")
+  .meta({ id: "MetaErrorDetail" });
+export type TMetaErrorDetail = z.infer<typeof ZMetaErrorDetail>;
+
+/**
+ * Error envelope of every `/v1` error. `code` is a plain string on read so clients keep parsing when we add codes;
+ * servers should only emit codes of `ERROR_CODES`.
+ */
+export const ZErrorEnvelope = z
+  .object({
+    error: z.object({
+      type: ZErrorType,
+      code: z.string().describe("Stable, machine-readable reason (see the error-code catalogue). Branch on this."),
+      message: z.string().describe("Human-readable explanation. May change; never branch on it."),
+      param: z
+        .string()
+        .optional()
+        .describe("Path of the offending field when one is to blame, e.g. `name` or `components[1].buttons[0].text`."),
+      request_id: z.string().describe("Id of the failed request (`req_…`), also in the X-Request-Id header."),
+      meta: ZMetaErrorDetail.optional().describe("Present only when Meta's own error explains the failure."),
+    }),
+  })
+  .describe("Error response of every /v1 endpoint.")
+  .meta({ id: "ErrorEnvelope" });
+export type TErrorEnvelope = z.infer<typeof ZErrorEnvelope>;

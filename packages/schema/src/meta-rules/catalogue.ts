@@ -1,0 +1,146 @@
+/**
+ * The catalogue of Meta pre-flight rules: one stable error code per rule, the Meta `error_subcode` Meta answers
+ * for the same problem (null when Meta documents none), and when the code is returned. Imports nothing, so
+ * `errors.ts` can fold these codes into `ERROR_CODES`. Choices are explained in DECISIONS.md.
+ */
+
+interface TemplateRuleDefinition {
+  readonly subcode: number | null;
+  readonly description: string;
+}
+
+/** Meta's documented template-creation subcodes used below (meta-templates.md §7.3). */
+export const META_SUBCODES = {
+  characterLimitExceeded: 2388040,
+  missingExpectedField: 2388043,
+  headerFormatIncorrect: 2388047,
+  bodyFormatIncorrect: 2388072,
+  footerFormatIncorrect: 2388073,
+  parametersWordsRatio: 2388293,
+  leadingOrTrailingParameters: 2388299,
+} as const;
+
+const S = META_SUBCODES;
+
+export const TEMPLATE_RULES = {
+  // ── structure ──
+  template_component_duplicated: { subcode: null, description: "More than one HEADER, FOOTER or BUTTONS component." },
+  template_component_field_misplaced: {
+    subcode: null,
+    description: "A field sits on a component type that does not take it: `format` outside HEADER, `buttons` outside BUTTONS, `text` on BUTTONS, `add_security_recommendation` outside BODY, `code_expiration_minutes` outside FOOTER.",
+  },
+  // ── header ──
+  template_header_format_required: { subcode: S.headerFormatIncorrect, description: "A HEADER component has no `format`." },
+  template_header_text_required: { subcode: S.headerFormatIncorrect, description: "A TEXT header has no (or empty) `text`." },
+  template_header_text_too_long: { subcode: S.characterLimitExceeded, description: "The header text exceeds 60 characters." },
+  template_header_too_many_variables: { subcode: S.headerFormatIncorrect, description: "The header text has more than one variable." },
+  template_header_variable_invalid: {
+    subcode: S.headerFormatIncorrect,
+    description: "The header variable is malformed (broken braces, invalid name) or, for positional templates, is not `{{1}}`.",
+  },
+  // ── body ──
+  template_body_text_required: { subcode: null, description: "The BODY of a MARKETING or UTILITY template has no (or empty) `text`." },
+  template_body_too_long: { subcode: S.characterLimitExceeded, description: "The body text exceeds 1024 characters." },
+  template_body_placeholder_malformed: {
+    subcode: S.bodyFormatIncorrect,
+    description: "A body placeholder is malformed: broken braces (`{{1}`), or content that is neither a number nor a lower-case name (`{{ 1 }}`, `{{First}}`).",
+  },
+  template_variables_not_sequential: {
+    subcode: S.bodyFormatIncorrect,
+    description: "Positional body variables do not appear as {{1}}, {{2}}, … {{n}} in order of first appearance.",
+  },
+  template_variables_leading_trailing: {
+    subcode: S.leadingOrTrailingParameters,
+    description: "The body text starts or ends with a variable.",
+  },
+  template_variables_adjacent: {
+    subcode: null,
+    description: "Two body variables are separated only by whitespace (Meta rejects this at review as INVALID_FORMAT).",
+  },
+  template_body_too_many_newlines: { subcode: null, description: "The body text has more than two consecutive newlines." },
+  template_body_too_many_emoji: { subcode: null, description: "The body text has more than 10 emoji." },
+  template_parameter_format_mismatch: {
+    subcode: null,
+    description: "A variable's kind does not match `parameter_format`: named (`{{first_name}}`) in a POSITIONAL template (the default) or positional (`{{1}}`) in a NAMED one. Header and body therefore always use one kind.",
+  },
+  // ── footer ──
+  template_footer_text_required: { subcode: null, description: "The FOOTER of a MARKETING or UTILITY template has no (or empty) `text`." },
+  template_footer_too_long: { subcode: S.characterLimitExceeded, description: "The footer text exceeds 60 characters." },
+  template_footer_has_variables: { subcode: S.footerFormatIncorrect, description: "The footer text contains a variable." },
+  // ── examples ──
+  template_example_missing: {
+    subcode: S.missingExpectedField,
+    description: "A component with variables has no sample values (header_text / body_text / *_named_params / URL button example), a media header has no header_handle or header_url, or a COPY_CODE button has no example.",
+  },
+  template_example_count_mismatch: {
+    subcode: S.missingExpectedField,
+    description: "The number of sample values differs from the number of variables (or named samples do not name exactly the template's variables).",
+  },
+  // ── buttons ──
+  template_buttons_empty: { subcode: null, description: "A BUTTONS component has no buttons." },
+  template_too_many_buttons: { subcode: null, description: "More than 10 buttons (this also bounds quick replies at 10)." },
+  template_too_many_url_buttons: { subcode: null, description: "More than 2 URL buttons." },
+  template_too_many_phone_number_buttons: { subcode: null, description: "More than 1 PHONE_NUMBER button." },
+  template_too_many_copy_code_buttons: { subcode: null, description: "More than 1 COPY_CODE button." },
+  template_quick_replies_not_grouped: {
+    subcode: null,
+    description: "Quick-reply buttons are not one contiguous group (e.g. QUICK_REPLY, URL, QUICK_REPLY).",
+  },
+  template_button_not_allowed_for_category: {
+    subcode: null,
+    description: "The button type is not allowed in the category: AUTHENTICATION takes only OTP; MARKETING and UTILITY take everything but OTP.",
+  },
+  template_button_text_required: { subcode: null, description: "A QUICK_REPLY, URL or PHONE_NUMBER button has no `text`." },
+  template_button_url_required: { subcode: null, description: "A URL button has no `url`." },
+  template_button_url_variable_invalid: {
+    subcode: null,
+    description: "A URL button's url has more than one variable, a variable other than `{{1}}`, or a variable that is not at the very end.",
+  },
+  template_button_phone_number_required: { subcode: null, description: "A PHONE_NUMBER button has no `phone_number`." },
+  template_copy_code_example_too_long: { subcode: S.characterLimitExceeded, description: "A COPY_CODE button's example exceeds 20 characters." },
+  template_otp_autofill_text_too_long: { subcode: S.characterLimitExceeded, description: "An OTP button's autofill_text exceeds 25 characters." },
+  // ── authentication ──
+  template_auth_free_text_not_allowed: {
+    subcode: null,
+    description: "An AUTHENTICATION template's BODY or FOOTER has `text`; Meta writes that text itself.",
+  },
+  template_auth_header_not_allowed: { subcode: null, description: "An AUTHENTICATION template has a HEADER (text or media)." },
+  template_auth_otp_button_count: { subcode: null, description: "An AUTHENTICATION template does not have exactly one OTP button." },
+  template_otp_type_required: { subcode: null, description: "An OTP button has no `otp_type`." },
+  template_auth_supported_apps_required: { subcode: null, description: "A ONE_TAP or ZERO_TAP OTP button has no `supported_apps`." },
+  template_auth_too_many_supported_apps: { subcode: null, description: "An OTP button lists more than 5 supported_apps." },
+  template_auth_package_name_invalid: {
+    subcode: null,
+    description: "A supported_apps package_name is longer than 224 characters or is not at least two dot-separated segments of [a-zA-Z0-9_] each starting with a letter.",
+  },
+  template_auth_signature_hash_invalid: {
+    subcode: null,
+    description: "A supported_apps signature_hash is not exactly 11 characters of [a-zA-Z0-9+/=].",
+  },
+  template_auth_zero_tap_terms_required: { subcode: null, description: "A ZERO_TAP OTP button does not set zero_tap_terms_accepted: true." },
+  template_auth_emoji_not_allowed: { subcode: null, description: "An AUTHENTICATION template's button text or autofill_text contains emoji." },
+  template_auth_field_not_allowed: {
+    subcode: null,
+    description: "`add_security_recommendation` or `code_expiration_minutes` is set on a MARKETING or UTILITY template.",
+  },
+  // ── time to live ──
+  template_ttl_out_of_range: {
+    subcode: null,
+    description: "messageSendTtlSeconds is outside its category's range: AUTHENTICATION 30–900, UTILITY 30–43200, MARKETING 43200–2592000.",
+  },
+} as const satisfies Record<string, TemplateRuleDefinition>;
+
+/** Code of one Meta pre-flight rule. */
+export type TemplateRuleCode = keyof typeof TEMPLATE_RULES;
+
+/** Every rule code, in catalogue order. */
+export const TEMPLATE_RULE_CODES = Object.keys(TEMPLATE_RULES) as [TemplateRuleCode, ...TemplateRuleCode[]];
+
+/**
+ * Rule code → Meta `error_subcode` for the same refusal (null: Meta documents no subcode, it answers code 100
+ * with a message). The sandbox models Meta independently; a property test checks both agree.
+ */
+export const META_RULE_SUBCODES: { readonly [Code in TemplateRuleCode]: (typeof TEMPLATE_RULES)[Code]["subcode"] } =
+  Object.fromEntries(TEMPLATE_RULE_CODES.map((code) => [code, TEMPLATE_RULES[code].subcode])) as {
+    readonly [Code in TemplateRuleCode]: (typeof TEMPLATE_RULES)[Code]["subcode"];
+  };

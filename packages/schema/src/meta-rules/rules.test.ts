@@ -1,0 +1,435 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ERROR_CODES } from "../errors.js";
+import { firstIssue } from "../issues.js";
+import { ZCreateTemplateRequest, type TCreateTemplateRequest, type TCreateTemplateRequestInput } from "../template-request.js";
+import { META_RULE_SUBCODES, TEMPLATE_RULE_CODES, type TemplateRuleCode } from "./catalogue.js";
+import { ZCreateTemplateRequestChecked } from "./checked.js";
+import { locateTemplateRuleViolations, validateTemplateForMeta } from "./rules.js";
+
+type Component = Record<string, unknown>;
+type Request = TCreateTemplateRequestInput & Record<string, unknown>;
+
+const BODY: Component = { type: "BODY", text: "Hello {{1}}, your order is ready.", example: { body_text: [["Ann"]] } };
+
+function marketing(...components: Component[]): Request {
+  return { name: "promo", category: "MARKETING", language: "en", components: components.length ? components : [BODY] } as Request;
+}
+function utility(...components: Component[]): Request {
+  return { ...marketing(...components), category: "UTILITY" };
+}
+/** A valid COPY_CODE authentication template; components replace the defaults when given. */
+function authentication(...components: Component[]): Request {
+  return {
+    name: "otp",
+    category: "AUTHENTICATION",
+    language: "en",
+    components: components.length
+      ? components
+      : [
+          { type: "BODY", add_security_recommendation: true },
+          { type: "FOOTER", code_expiration_minutes: 10 },
+          { type: "BUTTONS", buttons: [{ type: "OTP", otp_type: "COPY_CODE", text: "Copy code" }] },
+        ],
+  } as Request;
+}
+function body(text: string, example?: Component): Component {
+  return { type: "BODY", text, ...(example ? { example } : {}) };
+}
+function buttons(...list: Component[]): Component {
+  return { type: "BUTTONS", buttons: list };
+}
+const QR = (text = "Yes"): Component => ({ type: "QUICK_REPLY", text });
+const URL_BUTTON = (url = "https://example.com/a"): Component => ({ type: "URL", text: "Open", url });
+const PHONE: Component = { type: "PHONE_NUMBER", text: "Call", phone_number: "+628111222333" };
+const COPY = (code = "SUMMER25"): Component => ({ type: "COPY_CODE", example: [code] });
+const ONE_TAP_APP = { package_name: "com.example.app", signature_hash: "K8a/AINcGX7" };
+function authWithButton(button: Component): Request {
+  return authentication({ type: "BODY", add_security_recommendation: true }, buttons(button));
+}
+
+function parseWire(request: Request): TCreateTemplateRequest {
+  return ZCreateTemplateRequest.parse(request);
+}
+function violationsOf(request: Request) {
+  return validateTemplateForMeta(parseWire(request));
+}
+
+/** Codes each refusal case produced, to check that every rule has at least one refusing test. */
+const refusedCodes = new Set<TemplateRuleCode>();
+
+type Case = [label: string, request: Request];
+type RefusalCase = [label: string, request: Request, code: TemplateRuleCode, param: string];
+
+function runTables(title: string, accepted: Case[], refused: RefusalCase[]): void {
+  describe(title, () => {
+    it.each(accepted)("accepts %s", (_label, request) => {
+      expect(violationsOf(request)).toEqual([]);
+    });
+    it.each(refused)("refuses %s", (_label, request, code, param) => {
+      refusedCodes.add(code);
+      const violations = violationsOf(request);
+      expect(violations).toContainEqual(expect.objectContaining({ code, param }));
+    });
+  });
+}
+
+const longText = (length: number, filler = "a") => filler.repeat(length);
+
+runTables(
+  "structure (D5)",
+  [
+    ["one of each component", marketing({ type: "HEADER", format: "TEXT", text: "Hi" }, BODY, { type: "FOOTER", text: "Bye" }, buttons(QR()))],
+    ["AUTH fields where Meta puts them", authentication()],
+  ],
+  [
+    ["two HEADERs", marketing({ type: "HEADER", format: "TEXT", text: "a" }, { type: "HEADER", format: "TEXT", text: "b" }, BODY), "template_component_duplicated", "components[1].type"],
+    ["two FOOTERs", marketing(BODY, { type: "FOOTER", text: "a" }, { type: "FOOTER", text: "b" }), "template_component_duplicated", "components[2].type"],
+    ["two BUTTONS", marketing(BODY, buttons(QR()), buttons(QR())), "template_component_duplicated", "components[2].type"],
+    ["format on BODY", marketing({ ...BODY, format: "TEXT" }), "template_component_field_misplaced", "components[0].format"],
+    ["buttons on BODY", marketing({ ...BODY, buttons: [QR()] }), "template_component_field_misplaced", "components[0].buttons"],
+    ["text on BUTTONS", marketing(BODY, { ...buttons(QR()), text: "x" }), "template_component_field_misplaced", "components[1].text"],
+    ["add_security_recommendation on AUTH FOOTER", authentication({ type: "BODY" }, { type: "FOOTER", add_security_recommendation: true }, buttons({ type: "OTP", otp_type: "COPY_CODE" })), "template_component_field_misplaced", "components[1].add_security_recommendation"],
+    ["code_expiration_minutes on AUTH BODY", authentication({ type: "BODY", code_expiration_minutes: 5 }, buttons({ type: "OTP", otp_type: "COPY_CODE" })), "template_component_field_misplaced", "components[0].code_expiration_minutes"],
+    ["add_security_recommendation on MARKETING", marketing({ ...BODY, add_security_recommendation: true }), "template_auth_field_not_allowed", "components[0].add_security_recommendation"],
+    ["code_expiration_minutes on UTILITY", utility(BODY, { type: "FOOTER", text: "f", code_expiration_minutes: 5 }), "template_auth_field_not_allowed", "components[1].code_expiration_minutes"],
+  ],
+);
+
+runTables(
+  "header (D6, D7)",
+  [
+    ["TEXT header of 60 characters", marketing({ type: "HEADER", format: "TEXT", text: longText(60) }, BODY)],
+    ["TEXT header with {{1}} and its sample", marketing({ type: "HEADER", format: "TEXT", text: "Our {{1}} is on!", example: { header_text: ["Summer Sale"] } }, BODY)],
+    ["header variable at the start and end (body-only rule)", marketing({ type: "HEADER", format: "TEXT", text: "{{1}}", example: { header_text: ["Hi"] } }, BODY)],
+    ["IMAGE header with header_url", marketing({ type: "HEADER", format: "IMAGE", example: { header_url: ["https://example.com/a.png"] } }, BODY)],
+    ["VIDEO header with header_handle", marketing({ type: "HEADER", format: "VIDEO", example: { header_handle: ["4::aW..."] } }, BODY)],
+    ["DOCUMENT header with header_url", utility({ type: "HEADER", format: "DOCUMENT", example: { header_url: ["https://example.com/a.pdf"] } }, BODY)],
+    ["LOCATION header without example", utility({ type: "HEADER", format: "LOCATION" }, BODY)],
+    ["header emoji counted as one character", marketing({ type: "HEADER", format: "TEXT", text: `${longText(59)}🎉` }, BODY)],
+    ["NAMED header with its sample", { ...marketing({ type: "HEADER", format: "TEXT", text: "Hi {{first_name}}", example: { header_text_named_params: [{ param_name: "first_name", example: "Ann" }] } }, body("Welcome back to the shop.")), parameter_format: "NAMED" }],
+  ],
+  [
+    ["HEADER without format", marketing({ type: "HEADER", text: "Hi" }, BODY), "template_header_format_required", "components[0].format"],
+    ["TEXT header without text", marketing({ type: "HEADER", format: "TEXT" }, BODY), "template_header_text_required", "components[0].text"],
+    ["TEXT header with blank text", marketing({ type: "HEADER", format: "TEXT", text: "  " }, BODY), "template_header_text_required", "components[0].text"],
+    ["TEXT header of 61 characters", marketing({ type: "HEADER", format: "TEXT", text: longText(61) }, BODY), "template_header_text_too_long", "components[0].text"],
+    ["header with two variables", marketing({ type: "HEADER", format: "TEXT", text: "{{1}} and {{2}}", example: { header_text: ["a", "b"] } }, BODY), "template_header_too_many_variables", "components[0].text"],
+    ["header variable {{2}}", marketing({ type: "HEADER", format: "TEXT", text: "Our {{2}} sale", example: { header_text: ["x"] } }, BODY), "template_header_variable_invalid", "components[0].text"],
+    ["header with broken braces", marketing({ type: "HEADER", format: "TEXT", text: "Our {{1} sale" }, BODY), "template_header_variable_invalid", "components[0].text"],
+    ["header variable {{ 1 }}", marketing({ type: "HEADER", format: "TEXT", text: "Our {{ 1 }} sale" }, BODY), "template_header_variable_invalid", "components[0].text"],
+    ["header variable without sample", marketing({ type: "HEADER", format: "TEXT", text: "Our {{1}} sale" }, BODY), "template_example_missing", "components[0].example.header_text"],
+    ["header variable with two samples", marketing({ type: "HEADER", format: "TEXT", text: "Our {{1}} sale", example: { header_text: ["a", "b"] } }, BODY), "template_example_count_mismatch", "components[0].example.header_text"],
+    ["named header variable in a POSITIONAL template", marketing({ type: "HEADER", format: "TEXT", text: "Hi {{name}}" }, BODY), "template_parameter_format_mismatch", "components[0].text"],
+    ["NAMED header without named sample", { ...marketing({ type: "HEADER", format: "TEXT", text: "Hi {{first_name}}" }, body("Welcome back to the shop.")), parameter_format: "NAMED" }, "template_example_missing", "components[0].example.header_text_named_params"],
+    ["NAMED header with a sample for another name", { ...marketing({ type: "HEADER", format: "TEXT", text: "Hi {{first_name}}", example: { header_text_named_params: [{ param_name: "name", example: "Ann" }] } }, body("Welcome back to the shop.")), parameter_format: "NAMED" }, "template_example_count_mismatch", "components[0].example.header_text_named_params"],
+    ["IMAGE header without sample", marketing({ type: "HEADER", format: "IMAGE" }, BODY), "template_example_missing", "components[0].example"],
+    ["VIDEO header with empty header_handle", marketing({ type: "HEADER", format: "VIDEO", example: { header_handle: [] } }, BODY), "template_example_missing", "components[0].example"],
+    ["DOCUMENT header with only header_text", marketing({ type: "HEADER", format: "DOCUMENT", example: { header_text: ["x"] } }, BODY), "template_example_missing", "components[0].example"],
+  ],
+);
+
+runTables(
+  "body (D8, D12–D15)",
+  [
+    ["body of 1024 characters", marketing(body(longText(1024)))],
+    ["body with two consecutive newlines", marketing(body("Hello\n\nthere"))],
+    ["body with 10 emoji", marketing(body(`Hi ${"😀".repeat(10)} there`))],
+    ["three variables in order with samples", marketing(body("Shop through {{1}} with code {{2}} for {{3}} off.", { body_text: [["August", "25OFF", "25%"]] }))],
+    ["a repeated variable counts once (D12)", marketing(body("Hi {{1}}, yes {{1}}, code {{2}} here.", { body_text: [["Ann", "X1"]] }))],
+    ["variable followed by punctuation is not trailing (D13)", marketing(body("Your code is {{1}}.", { body_text: [["123"]] }))],
+    ["variables separated by punctuation (D14)", marketing(body("Hi {{1}},{{2}} ok", { body_text: [["a", "b"]] }))],
+    ["single braces are text (D10)", marketing(body("Price {per item} is fine"))],
+    ["no variables, no samples", marketing(body("Hello there"))],
+    ["samples given for a body without variables (D15)", marketing(body("Hello there", { body_text: [["unused"]] }))],
+    ["NAMED body with exact samples", { ...marketing(body("Hi {{first_name}}, order {{order_id}} shipped.", { body_text_named_params: [{ param_name: "first_name", example: "Ann" }, { param_name: "order_id", example: "A1" }] })), parameter_format: "NAMED" }],
+  ],
+  [
+    ["body without text", marketing({ type: "BODY" }), "template_body_text_required", "components[0].text"],
+    ["body with blank text", marketing(body(" \n ")), "template_body_text_required", "components[0].text"],
+    ["body of 1025 characters", marketing(body(longText(1025))), "template_body_too_long", "components[0].text"],
+    ["body with three newlines", marketing(body("Hello\n\n\nthere")), "template_body_too_many_newlines", "components[0].text"],
+    ["body with three CRLF newlines", marketing(body("Hello\r\n\r\n\r\nthere")), "template_body_too_many_newlines", "components[0].text"],
+    ["body with 11 emoji", marketing(body(`Hi ${"😀".repeat(11)} there`)), "template_body_too_many_emoji", "components[0].text"],
+    ["body with broken braces", marketing(body("Hi {{1} there")), "template_body_placeholder_malformed", "components[0].text"],
+    ["body with stray closing braces", marketing(body("Hi 1}} there")), "template_body_placeholder_malformed", "components[0].text"],
+    ["body variable with spaces", marketing(body("Hi {{ 1 }} there")), "template_body_placeholder_malformed", "components[0].text"],
+    ["body variable {{01}}", marketing(body("Hi {{01}} there", { body_text: [["a"]] })), "template_body_placeholder_malformed", "components[0].text"],
+    ["NAMED body variable with upper case", { ...marketing(body("Hi {{First}} there")), parameter_format: "NAMED" }, "template_body_placeholder_malformed", "components[0].text"],
+    ["NAMED body variable with digits", { ...marketing(body("Hi {{name2}} there")), parameter_format: "NAMED" }, "template_body_placeholder_malformed", "components[0].text"],
+    ["named variable in a POSITIONAL body", marketing(body("Hi {{name}} there")), "template_parameter_format_mismatch", "components[0].text"],
+    ["positional variable in a NAMED body", { ...marketing(body("Hi {{1}} there")), parameter_format: "NAMED" }, "template_parameter_format_mismatch", "components[0].text"],
+    ["header NAMED, body positional (one kind)", { ...marketing({ type: "HEADER", format: "TEXT", text: "Hi {{first_name}}", example: { header_text_named_params: [{ param_name: "first_name", example: "A" }] } }, body("Order {{1}} shipped", { body_text: [["A1"]] })), parameter_format: "NAMED" }, "template_parameter_format_mismatch", "components[1].text"],
+    ["body starting at {{2}}", marketing(body("Hi {{2}} there", { body_text: [["a"]] })), "template_variables_not_sequential", "components[0].text"],
+    ["body skipping {{2}}", marketing(body("Hi {{1}} and {{3}} there", { body_text: [["a", "b"]] })), "template_variables_not_sequential", "components[0].text"],
+    ["body variables out of order", marketing(body("Hi {{2}} and {{1}} there", { body_text: [["a", "b"]] })), "template_variables_not_sequential", "components[0].text"],
+    ["body starting with a variable", marketing(body("{{1}}, your order shipped", { body_text: [["Ann"]] })), "template_variables_leading_trailing", "components[0].text"],
+    ["body ending with a variable", marketing(body("Your code is {{1}}", { body_text: [["123"]] })), "template_variables_leading_trailing", "components[0].text"],
+    ["body ending with a variable and spaces", marketing(body("Your code is {{1}}  \n", { body_text: [["123"]] })), "template_variables_leading_trailing", "components[0].text"],
+    ["body of only a variable", marketing(body("{{1}}", { body_text: [["x"]] })), "template_variables_leading_trailing", "components[0].text"],
+    ["adjacent variables", marketing(body("Hi {{1}}{{2}} there", { body_text: [["a", "b"]] })), "template_variables_adjacent", "components[0].text"],
+    ["variables separated by a space", marketing(body("Hi {{1}} {{2}} there", { body_text: [["a", "b"]] })), "template_variables_adjacent", "components[0].text"],
+    ["body variables without samples", marketing(body("Hi {{1}} there")), "template_example_missing", "components[0].example.body_text"],
+    ["body variables with empty body_text", marketing(body("Hi {{1}} there", { body_text: [] })), "template_example_missing", "components[0].example.body_text"],
+    ["body with an empty inner sample array", marketing(body("Hi {{1}} there", { body_text: [[]] })), "template_example_missing", "components[0].example.body_text[0]"],
+    ["body with too few samples", marketing(body("Hi {{1}} and {{2}} there", { body_text: [["a"]] })), "template_example_count_mismatch", "components[0].example.body_text[0]"],
+    ["body with too many samples", marketing(body("Hi {{1}} there", { body_text: [["a", "b"]] })), "template_example_count_mismatch", "components[0].example.body_text[0]"],
+    ["body with two sample rows", marketing(body("Hi {{1}} there", { body_text: [["a"], ["b"]] })), "template_example_count_mismatch", "components[0].example.body_text"],
+    ["NAMED body without samples", { ...marketing(body("Hi {{first_name}} there")), parameter_format: "NAMED" }, "template_example_missing", "components[0].example.body_text_named_params"],
+    ["NAMED body with a missing sample", { ...marketing(body("Hi {{first_name}} from {{city}} here", { body_text_named_params: [{ param_name: "first_name", example: "A" }] })), parameter_format: "NAMED" }, "template_example_count_mismatch", "components[0].example.body_text_named_params"],
+    ["NAMED body with a duplicated sample", { ...marketing(body("Hi {{first_name}} there", { body_text_named_params: [{ param_name: "first_name", example: "A" }, { param_name: "first_name", example: "B" }] })), parameter_format: "NAMED" }, "template_example_count_mismatch", "components[0].example.body_text_named_params"],
+  ],
+);
+
+runTables(
+  "footer (D9)",
+  [["footer of 60 characters", marketing(BODY, { type: "FOOTER", text: longText(60) })]],
+  [
+    ["footer without text", marketing(BODY, { type: "FOOTER" }), "template_footer_text_required", "components[1].text"],
+    ["footer of 61 characters", marketing(BODY, { type: "FOOTER", text: longText(61) }), "template_footer_too_long", "components[1].text"],
+    ["footer with a variable", marketing(BODY, { type: "FOOTER", text: "Sent by {{1}} team" }), "template_footer_has_variables", "components[1].text"],
+    ["footer with stray braces", marketing(BODY, { type: "FOOTER", text: "Sent by {{team" }), "template_footer_has_variables", "components[1].text"],
+  ],
+);
+
+runTables(
+  "buttons (D17–D22)",
+  [
+    ["10 quick replies", marketing(BODY, buttons(...Array.from({ length: 10 }, (_v, index) => QR(`Option ${index}`))))],
+    ["QR, QR, URL, PHONE (grouped)", marketing(BODY, buttons(QR(), QR("No"), URL_BUTTON(), PHONE))],
+    ["URL, PHONE, QR, QR (grouped)", marketing(BODY, buttons(URL_BUTTON(), PHONE, QR(), QR("No")))],
+    ["2 URL buttons", marketing(BODY, buttons(URL_BUTTON(), URL_BUTTON("https://example.com/b")))],
+    ["URL ending in {{1}} with one sample", marketing(BODY, buttons({ ...URL_BUTTON("https://example.com/track/{{1}}"), example: ["https://example.com/track/A1"] }))],
+    ["COPY_CODE with a 20-character sample (D22)", marketing(BODY, buttons(COPY(longText(20, "X"))))],
+    ["COPY_CODE in UTILITY (D19)", utility(BODY, buttons(COPY()))],
+    ["VOICE_CALL in MARKETING", marketing(BODY, buttons({ type: "VOICE_CALL", text: "Call us" }))],
+    ["all non-OTP types mixed, 6 buttons", marketing(BODY, buttons(URL_BUTTON(), URL_BUTTON("https://example.com/b"), PHONE, COPY(), QR(), QR("No")))],
+  ],
+  [
+    ["BUTTONS without buttons", marketing(BODY, { type: "BUTTONS" }), "template_buttons_empty", "components[1].buttons"],
+    ["BUTTONS with an empty list", marketing(BODY, buttons()), "template_buttons_empty", "components[1].buttons"],
+    ["11 buttons", marketing(BODY, buttons(...Array.from({ length: 11 }, (_v, index) => QR(`Option ${index}`)))), "template_too_many_buttons", "components[1].buttons"],
+    ["3 URL buttons", marketing(BODY, buttons(URL_BUTTON(), URL_BUTTON(), URL_BUTTON())), "template_too_many_url_buttons", "components[1].buttons[2].type"],
+    ["2 PHONE_NUMBER buttons", marketing(BODY, buttons(PHONE, PHONE)), "template_too_many_phone_number_buttons", "components[1].buttons[1].type"],
+    ["2 COPY_CODE buttons", marketing(BODY, buttons(COPY(), COPY())), "template_too_many_copy_code_buttons", "components[1].buttons[1].type"],
+    ["QR, URL, QR", marketing(BODY, buttons(QR(), URL_BUTTON(), QR("No"))), "template_quick_replies_not_grouped", "components[1].buttons[2].type"],
+    ["URL, QR, URL", marketing(BODY, buttons(URL_BUTTON(), QR(), URL_BUTTON("https://example.com/b"))), "template_quick_replies_not_grouped", "components[1].buttons[2].type"],
+    ["OTP in MARKETING", marketing(BODY, buttons({ type: "OTP", otp_type: "COPY_CODE" })), "template_button_not_allowed_for_category", "components[1].buttons[0].type"],
+    ["OTP in UTILITY", utility(BODY, buttons({ type: "OTP", otp_type: "COPY_CODE" })), "template_button_not_allowed_for_category", "components[1].buttons[0].type"],
+    ["QUICK_REPLY without text", marketing(BODY, buttons({ type: "QUICK_REPLY" })), "template_button_text_required", "components[1].buttons[0].text"],
+    ["URL without text", marketing(BODY, buttons({ type: "URL", url: "https://example.com" })), "template_button_text_required", "components[1].buttons[0].text"],
+    ["PHONE_NUMBER without text", marketing(BODY, buttons({ type: "PHONE_NUMBER", phone_number: "+628111222333" })), "template_button_text_required", "components[1].buttons[0].text"],
+    ["URL without url", marketing(BODY, buttons({ type: "URL", text: "Open" })), "template_button_url_required", "components[1].buttons[0].url"],
+    ["URL with two variables", marketing(BODY, buttons({ ...URL_BUTTON("https://example.com/{{1}}/{{2}}"), example: ["x"] })), "template_button_url_variable_invalid", "components[1].buttons[0].url"],
+    ["URL with a variable in the middle", marketing(BODY, buttons({ ...URL_BUTTON("https://example.com/{{1}}/x"), example: ["x"] })), "template_button_url_variable_invalid", "components[1].buttons[0].url"],
+    ["URL with {{2}}", marketing(BODY, buttons({ ...URL_BUTTON("https://example.com/{{2}}"), example: ["x"] })), "template_button_url_variable_invalid", "components[1].buttons[0].url"],
+    ["URL with a named variable", marketing(BODY, buttons({ ...URL_BUTTON("https://example.com/{{id}}"), example: ["x"] })), "template_button_url_variable_invalid", "components[1].buttons[0].url"],
+    ["URL with broken braces", marketing(BODY, buttons(URL_BUTTON("https://example.com/{{1"))), "template_button_url_variable_invalid", "components[1].buttons[0].url"],
+    ["URL variable without sample", marketing(BODY, buttons(URL_BUTTON("https://example.com/{{1}}"))), "template_example_missing", "components[1].buttons[0].example"],
+    ["URL variable with two samples", marketing(BODY, buttons({ ...URL_BUTTON("https://example.com/{{1}}"), example: ["a", "b"] })), "template_example_count_mismatch", "components[1].buttons[0].example"],
+    ["PHONE_NUMBER without phone_number", marketing(BODY, buttons({ type: "PHONE_NUMBER", text: "Call" })), "template_button_phone_number_required", "components[1].buttons[0].phone_number"],
+    ["COPY_CODE without example", marketing(BODY, buttons({ type: "COPY_CODE" })), "template_example_missing", "components[1].buttons[0].example"],
+    ["COPY_CODE with an empty example", marketing(BODY, buttons(COPY(""))), "template_example_missing", "components[1].buttons[0].example"],
+    ["COPY_CODE with a 21-character sample (D22)", marketing(BODY, buttons(COPY(longText(21, "X")))), "template_copy_code_example_too_long", "components[1].buttons[0].example[0]"],
+  ],
+);
+
+runTables(
+  "AUTHENTICATION (D23–D28)",
+  [
+    ["COPY_CODE OTP with security recommendation and expiry", authentication()],
+    ["minimal: BODY and one OTP button", authWithButton({ type: "OTP", otp_type: "COPY_CODE" })],
+    ["ONE_TAP with one app and a 25-character autofill_text", authWithButton({ type: "OTP", otp_type: "ONE_TAP", autofill_text: longText(25), supported_apps: [ONE_TAP_APP] })],
+    ["ZERO_TAP with 5 apps and terms accepted", authWithButton({ type: "OTP", otp_type: "ZERO_TAP", zero_tap_terms_accepted: true, supported_apps: Array.from({ length: 5 }, () => ONE_TAP_APP) })],
+    ["package_name of 224 characters", authWithButton({ type: "OTP", otp_type: "ONE_TAP", supported_apps: [{ package_name: `com.${longText(220)}`, signature_hash: "K8a/AINcGX7" }] })],
+    ["package_name with digits and underscores", authWithButton({ type: "OTP", otp_type: "ONE_TAP", supported_apps: [{ package_name: "com.my_app2.x9", signature_hash: "abc+/=12345" }] })],
+  ],
+  [
+    ["BODY with text", authentication({ type: "BODY", text: "Your code is {{1}}" }, buttons({ type: "OTP", otp_type: "COPY_CODE" })), "template_auth_free_text_not_allowed", "components[0].text"],
+    ["FOOTER with text", authentication({ type: "BODY" }, { type: "FOOTER", text: "Expires soon" }, buttons({ type: "OTP", otp_type: "COPY_CODE" })), "template_auth_free_text_not_allowed", "components[1].text"],
+    ["TEXT header", authentication({ type: "HEADER", format: "TEXT", text: "Code" }, { type: "BODY" }, buttons({ type: "OTP", otp_type: "COPY_CODE" })), "template_auth_header_not_allowed", "components[0]"],
+    ["IMAGE header", authentication({ type: "HEADER", format: "IMAGE", example: { header_url: ["https://example.com/a.png"] } }, { type: "BODY" }, buttons({ type: "OTP", otp_type: "COPY_CODE" })), "template_auth_header_not_allowed", "components[0]"],
+    ["URL button", authWithButton(URL_BUTTON()), "template_button_not_allowed_for_category", "components[1].buttons[0].type"],
+    ["QUICK_REPLY button", authWithButton(QR()), "template_button_not_allowed_for_category", "components[1].buttons[0].type"],
+    ["no BUTTONS", authentication({ type: "BODY", add_security_recommendation: true }), "template_auth_otp_button_count", "components"],
+    ["two OTP buttons", authentication({ type: "BODY" }, buttons({ type: "OTP", otp_type: "COPY_CODE" }, { type: "OTP", otp_type: "COPY_CODE" })), "template_auth_otp_button_count", "components[1].buttons"],
+    ["OTP without otp_type", authWithButton({ type: "OTP" }), "template_otp_type_required", "components[1].buttons[0].otp_type"],
+    ["ONE_TAP without supported_apps", authWithButton({ type: "OTP", otp_type: "ONE_TAP" }), "template_auth_supported_apps_required", "components[1].buttons[0].supported_apps"],
+    ["ZERO_TAP with empty supported_apps", authWithButton({ type: "OTP", otp_type: "ZERO_TAP", zero_tap_terms_accepted: true, supported_apps: [] }), "template_auth_supported_apps_required", "components[1].buttons[0].supported_apps"],
+    ["6 supported_apps", authWithButton({ type: "OTP", otp_type: "ONE_TAP", supported_apps: Array.from({ length: 6 }, () => ONE_TAP_APP) }), "template_auth_too_many_supported_apps", "components[1].buttons[0].supported_apps"],
+    ["package_name of one segment", authWithButton({ type: "OTP", otp_type: "ONE_TAP", supported_apps: [{ package_name: "example", signature_hash: "K8a/AINcGX7" }] }), "template_auth_package_name_invalid", "components[1].buttons[0].supported_apps[0].package_name"],
+    ["package_name segment starting with a digit", authWithButton({ type: "OTP", otp_type: "ONE_TAP", supported_apps: [{ package_name: "com.1app", signature_hash: "K8a/AINcGX7" }] }), "template_auth_package_name_invalid", "components[1].buttons[0].supported_apps[0].package_name"],
+    ["package_name with a hyphen", authWithButton({ type: "OTP", otp_type: "ONE_TAP", supported_apps: [{ package_name: "com.my-app", signature_hash: "K8a/AINcGX7" }] }), "template_auth_package_name_invalid", "components[1].buttons[0].supported_apps[0].package_name"],
+    ["package_name of 225 characters", authWithButton({ type: "OTP", otp_type: "ONE_TAP", supported_apps: [{ package_name: `com.${longText(221)}`, signature_hash: "K8a/AINcGX7" }] }), "template_auth_package_name_invalid", "components[1].buttons[0].supported_apps[0].package_name"],
+    ["signature_hash of 10 characters", authWithButton({ type: "OTP", otp_type: "ONE_TAP", supported_apps: [{ package_name: "com.example.app", signature_hash: "K8a/AINcGX" }] }), "template_auth_signature_hash_invalid", "components[1].buttons[0].supported_apps[0].signature_hash"],
+    ["signature_hash of 12 characters", authWithButton({ type: "OTP", otp_type: "ONE_TAP", supported_apps: [{ package_name: "com.example.app", signature_hash: "K8a/AINcGX7a" }] }), "template_auth_signature_hash_invalid", "components[1].buttons[0].supported_apps[0].signature_hash"],
+    ["signature_hash with a hyphen", authWithButton({ type: "OTP", otp_type: "ONE_TAP", supported_apps: [{ package_name: "com.example.app", signature_hash: "K8a-AINcGX7" }] }), "template_auth_signature_hash_invalid", "components[1].buttons[0].supported_apps[0].signature_hash"],
+    ["ZERO_TAP without terms", authWithButton({ type: "OTP", otp_type: "ZERO_TAP", supported_apps: [ONE_TAP_APP] }), "template_auth_zero_tap_terms_required", "components[1].buttons[0].zero_tap_terms_accepted"],
+    ["ZERO_TAP with terms false", authWithButton({ type: "OTP", otp_type: "ZERO_TAP", zero_tap_terms_accepted: false, supported_apps: [ONE_TAP_APP] }), "template_auth_zero_tap_terms_required", "components[1].buttons[0].zero_tap_terms_accepted"],
+    ["emoji in the OTP text", authWithButton({ type: "OTP", otp_type: "COPY_CODE", text: "Copy 🔑" }), "template_auth_emoji_not_allowed", "components[1].buttons[0].text"],
+    ["emoji in autofill_text", authWithButton({ type: "OTP", otp_type: "ONE_TAP", autofill_text: "Fill ✨", supported_apps: [ONE_TAP_APP] }), "template_auth_emoji_not_allowed", "components[1].buttons[0].autofill_text"],
+    ["autofill_text of 26 characters", authWithButton({ type: "OTP", otp_type: "ONE_TAP", autofill_text: longText(26), supported_apps: [ONE_TAP_APP] }), "template_otp_autofill_text_too_long", "components[1].buttons[0].autofill_text"],
+  ],
+);
+
+runTables(
+  "time to live per category (D29)",
+  [
+    ["AUTHENTICATION 30", { ...authentication(), messageSendTtlSeconds: 30 }],
+    ["AUTHENTICATION 900", { ...authentication(), messageSendTtlSeconds: 900 }],
+    ["UTILITY 30", { ...utility(), messageSendTtlSeconds: 30 }],
+    ["UTILITY 43200", { ...utility(), messageSendTtlSeconds: 43200 }],
+    ["MARKETING 43200", { ...marketing(), messageSendTtlSeconds: 43200 }],
+    ["MARKETING 2592000", { ...marketing(), messageSendTtlSeconds: 2592000 }],
+    ["no TTL", marketing()],
+  ],
+  [
+    ["AUTHENTICATION 901", { ...authentication(), messageSendTtlSeconds: 901 }, "template_ttl_out_of_range", "messageSendTtlSeconds"],
+    ["UTILITY 43201", { ...utility(), messageSendTtlSeconds: 43201 }, "template_ttl_out_of_range", "messageSendTtlSeconds"],
+    ["MARKETING 43199", { ...marketing(), messageSendTtlSeconds: 43199 }, "template_ttl_out_of_range", "messageSendTtlSeconds"],
+  ],
+);
+
+describe("decisions enforced by the wire schema, not by a rule", () => {
+  it("D24: code_expiration_minutes 61–90 (Meta's range) is refused, 60 accepted", () => {
+    const withExpiry = (minutes: number) =>
+      authentication({ type: "BODY" }, { type: "FOOTER", code_expiration_minutes: minutes }, buttons({ type: "OTP", otp_type: "COPY_CODE" }));
+    expect(ZCreateTemplateRequestChecked.safeParse(withExpiry(60)).success).toBe(true);
+    expect(ZCreateTemplateRequestChecked.safeParse(withExpiry(61)).success).toBe(false);
+    expect(ZCreateTemplateRequestChecked.safeParse(withExpiry(90)).success).toBe(false);
+  });
+
+  it("D16: the words-to-variables ratio is not enforced locally", () => {
+    // Four variables among two words: Meta may answer 2388293; we let Meta decide.
+    expect(violationsOf(marketing(body("Hi {{1}}, {{2}}; {{3}}! {{4}} ok", { body_text: [["a", "b", "c", "d"]] })))).toEqual([]);
+  });
+});
+
+describe("Meta's own complete examples pass", () => {
+  it.each([
+    [
+      "seasonal_promotion (Meta's components page)",
+      {
+        name: "seasonal_promotion",
+        language: "en_US",
+        category: "MARKETING",
+        components: [
+          { type: "HEADER", format: "TEXT", text: "Our {{1}} is on!", example: { header_text: ["Summer Sale"] } },
+          { type: "BODY", text: "Shop now through {{1}} and use code {{2}} to get {{3}} off of all merchandise.", example: { body_text: [["the end of August", "25OFF", "25%"]] } },
+          { type: "FOOTER", text: "Use the buttons below to manage your marketing subscriptions" },
+          { type: "BUTTONS", buttons: [{ type: "QUICK_REPLY", text: "Unsubscribe from Promos" }, { type: "QUICK_REPLY", text: "Unsubscribe from All" }] },
+        ],
+      } as Request,
+    ],
+    [
+      "Chatwoot's CSAT template",
+      {
+        name: "csat_survey",
+        language: "en",
+        category: "UTILITY",
+        components: [
+          { type: "BODY", text: "How was your conversation with us? Tap below to rate it." },
+          { type: "BUTTONS", buttons: [{ type: "URL", text: "Rate us", url: "https://example.com/survey/{{1}}", example: ["12345"] }] },
+        ],
+      } as Request,
+    ],
+  ])("%s", (_label, request) => {
+    expect(violationsOf(request)).toEqual([]);
+  });
+});
+
+describe("catalogue", () => {
+  it("every rule has at least one refusing test above", () => {
+    expect([...refusedCodes].sort()).toEqual([...TEMPLATE_RULE_CODES].sort());
+  });
+
+  it("every rule code is a 400 invalid_request_error in ERROR_CODES", () => {
+    for (const code of TEMPLATE_RULE_CODES) expect(ERROR_CODES[code]).toMatchObject({ status: 400, type: "invalid_request_error" });
+  });
+
+  it("maps the documented subcodes", () => {
+    expect(META_RULE_SUBCODES).toMatchObject({
+      template_header_text_too_long: 2388040,
+      template_body_too_long: 2388040,
+      template_footer_too_long: 2388040,
+      template_copy_code_example_too_long: 2388040,
+      template_header_too_many_variables: 2388047,
+      template_variables_not_sequential: 2388072,
+      template_footer_has_variables: 2388073,
+      template_variables_leading_trailing: 2388299,
+      template_example_missing: 2388043,
+      template_variables_adjacent: null,
+    });
+    expect(Object.values(META_RULE_SUBCODES)).not.toContain(2388293); // D16
+  });
+});
+
+describe("ZCreateTemplateRequestChecked", () => {
+  it("accepts a valid request", () => {
+    expect(ZCreateTemplateRequestChecked.parse(marketing()).language).toBe("en");
+  });
+
+  it("reports the rule's own code, param and subcode through firstIssue", () => {
+    const result = ZCreateTemplateRequestChecked.safeParse(marketing(body(longText(1025))));
+    if (result.success) throw new Error("expected a failure");
+    expect(firstIssue(result.error)).toEqual({
+      code: "template_body_too_long",
+      param: "components[0].text",
+      message: "Body text must be at most 1024 characters (has 1025).",
+      meta_subcode: 2388040,
+    });
+  });
+
+  it("omits meta_subcode for rules without one", () => {
+    const result = ZCreateTemplateRequestChecked.safeParse(marketing(BODY, buttons(PHONE, PHONE)));
+    if (result.success) throw new Error("expected a failure");
+    expect(firstIssue(result.error)).toEqual(expect.objectContaining({ code: "template_too_many_phone_number_buttons" }));
+    expect(firstIssue(result.error)).not.toHaveProperty("meta_subcode");
+  });
+
+  it("reports wire errors first: rules do not run on an invalid shape", () => {
+    const result = ZCreateTemplateRequestChecked.safeParse({ ...marketing(body(longText(1025))), name: "Bad Name" });
+    if (result.success) throw new Error("expected a failure");
+    expect(result.error.issues.map((issue) => issue.path.join("."))).toEqual(["name"]);
+  });
+});
+
+describe("properties", () => {
+  const word = fc.stringMatching(/^[a-z]{1,8}$/);
+
+  it("a body of words with sequential, separated variables and matching samples has no violations", () => {
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 8 }), word, (middles, last) => {
+        // "w {{1}} w {{2}} … w" — starts and ends with a word, one word between variables.
+        const text = `${middles.map((middle, index) => `${middle} {{${index + 1}}}`).join(" ")} ${last}`;
+        const samples = middles.map((_middle, index) => `v${index}`);
+        expect(violationsOf(marketing(body(text, { body_text: [samples] })))).toEqual([]);
+      }),
+    );
+  });
+
+  it("every violation points into the request: all but the last key of its path exist", () => {
+    const component = fc.oneof(
+      fc.record({ type: fc.constant("BODY"), text: fc.string({ maxLength: 40 }) }),
+      fc.record({ type: fc.constant("HEADER"), format: fc.constantFrom("TEXT", "IMAGE", "LOCATION"), text: fc.string({ maxLength: 70 }) }),
+      fc.record({ type: fc.constant("FOOTER"), text: fc.string({ maxLength: 70 }) }),
+      fc.record({
+        type: fc.constant("BUTTONS"),
+        buttons: fc.array(fc.record({ type: fc.constantFrom("URL", "PHONE_NUMBER", "QUICK_REPLY", "COPY_CODE", "OTP", "VOICE_CALL"), text: fc.constant("ok") }), { maxLength: 12 }),
+      }),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom("MARKETING", "UTILITY", "AUTHENTICATION"), fc.array(component, { minLength: 1, maxLength: 5 }), (category, components) => {
+        const parsed = ZCreateTemplateRequest.safeParse({ name: "p", category, components });
+        if (!parsed.success) return;
+        for (const violation of locateTemplateRuleViolations(parsed.data)) {
+          let node: unknown = parsed.data;
+          for (const key of violation.path.slice(0, -1)) {
+            expect(node, `${violation.code} at ${violation.path.join(".")}`).toHaveProperty([String(key)]);
+            node = (node as Record<string, unknown>)[key];
+          }
+        }
+      }),
+    );
+  });
+});

@@ -1,0 +1,183 @@
+import { z } from "zod";
+import { ZTemplateId } from "./ids.js";
+import { ZTemplateLanguage } from "./template-request.js";
+
+/** Kirimdev's lower-case template lifecycle: `pending` → `approved` | `rejected`. */
+export const TEMPLATE_STATUSES = ["pending", "approved", "rejected"] as const;
+export const ZTemplateStatus = z
+  .enum(TEMPLATE_STATUSES)
+  .describe("Kirim status: pending (in Meta review or paused), approved, rejected (also disabled/deleted on Meta).")
+  .meta({ id: "TemplateStatus" });
+export type TTemplateStatus = z.infer<typeof ZTemplateStatus>;
+
+/** Statuses Meta documents for templates. `ZMetaTemplateStatus` accepts any string so a new Meta value never breaks a read. */
+export const META_TEMPLATE_STATUSES = [
+  "APPROVED",
+  "ARCHIVED",
+  "DELETED",
+  "DISABLED",
+  "IN_APPEAL",
+  "LIMIT_EXCEEDED",
+  "PAUSED",
+  "PENDING",
+  "PENDING_DELETION",
+  "REJECTED",
+] as const;
+export type TKnownMetaTemplateStatus = (typeof META_TEMPLATE_STATUSES)[number];
+
+export const ZMetaTemplateStatus = z
+  .string()
+  .describe(`Meta's own template status, verbatim. Known values: ${META_TEMPLATE_STATUSES.join(", ")}; others may appear.`)
+  .meta({ id: "MetaTemplateStatus", examples: [...META_TEMPLATE_STATUSES] });
+export type TMetaTemplateStatus = z.infer<typeof ZMetaTemplateStatus>;
+
+const isoTimestamp = (what: string) =>
+  z.iso.datetime({ offset: true }).describe(`${what} (ISO 8601, UTC).`);
+
+/**
+ * Tolerant READ schema of a stored/Meta-returned component: every field optional except `type`, unknown fields kept,
+ * enums widened to strings. Meta returns fields we never send (e.g. OTP buttons read back as URL, CDN urls in
+ * header_handle, new component types) and a read must never fail on them.
+ */
+export const ZTemplateComponentRead = z
+  .looseObject({
+    type: z.string().describe("HEADER, BODY, FOOTER, BUTTONS, or another type Meta returns."),
+    format: z.string().optional(),
+    text: z.string().optional(),
+    example: z.looseObject({}).optional(),
+    buttons: z.array(z.looseObject({ type: z.string() })).optional(),
+    add_security_recommendation: z.boolean().optional(),
+    code_expiration_minutes: z.number().optional(),
+  })
+  .describe("A template component as stored or returned by Meta; may carry fields not listed here.")
+  .meta({ id: "TemplateComponent" });
+export type TTemplateComponentRead = z.infer<typeof ZTemplateComponentRead>;
+
+/** Owner of an account in multi-tenant platform mode. */
+export const ZCustomerEmbedded = z
+  .object({
+    id: z.string().describe("Customer id (`cus_…`)."),
+    name: z.string().describe("Customer display name."),
+  })
+  .describe("End-customer (multi-tenant platform mode) that owns the account. NULL for direct-org accounts.")
+  .meta({ id: "CustomerEmbedded" });
+
+/** The WhatsApp account a resource belongs to (Kirimdev's `WhatsappAccountEmbedded`). */
+export const ZWhatsappAccountEmbedded = z
+  .object({
+    phone_number: z.string().nullable().describe("Display phone number in E.164, null while onboarding."),
+    phone_number_id: z
+      .string()
+      .nullable()
+      .describe("Meta business_phone_number_id — use as the {phone_number_id} path segment in /v1/{phone_number_id}/... endpoints."),
+    customer: ZCustomerEmbedded.nullable(),
+  })
+  .describe("The WhatsApp account that owns the resource.")
+  .meta({ id: "WhatsappAccountEmbedded" });
+export type TWhatsappAccountEmbedded = z.infer<typeof ZWhatsappAccountEmbedded>;
+
+/** A template as returned by create / list / get (the seed's 201 `data` object plus our documented additions). */
+export const ZTemplate = z
+  .object({
+    id: ZTemplateId,
+    object: z.literal("template").describe("Always `template`."),
+    name: z.string().describe("Template name."),
+    language: z.string().describe("Template language code."),
+    status: ZTemplateStatus,
+    content: z.string().describe("Text of the BODY component (empty for AUTHENTICATION templates, whose body Meta generates)."),
+    variables: z.array(z.string()).describe("Variables of the body, in order: `1`, `2`… or named parameters."),
+    components: z.array(ZTemplateComponentRead).describe("Components as last submitted to or synced from Meta."),
+    whatsapp_account: ZWhatsappAccountEmbedded,
+    provider_template_id: z.string().nullable().describe("Meta's template id; null until Meta accepted the submission."),
+    created_at: isoTimestamp("Creation time"),
+    updated_at: isoTimestamp("Last change"),
+    // ── additions beyond Kirimdev's documented object (always present) ──
+    category: z
+      .string()
+      .describe("Current category as Meta reports it (MARKETING, UTILITY, AUTHENTICATION); string so new Meta values parse."),
+    meta_status: ZMetaTemplateStatus,
+    rejected_reason: z.string().nullable().describe("Meta's rejection reason (e.g. INVALID_FORMAT); null unless rejected."),
+    quality_score: z.string().nullable().describe("Meta's quality rating (GREEN, YELLOW, RED, UNKNOWN); null when unknown."),
+    previous_category: z.string().nullable().describe("Category before Meta recategorised the template; null if never."),
+    last_synced_at: isoTimestamp("Last time this row was refreshed from Meta").nullable(),
+  })
+  .describe("A WhatsApp message template of one account, in one language.")
+  .meta({ id: "Template" });
+export type TTemplate = z.infer<typeof ZTemplate>;
+
+/** Result of `POST /v1/{phone_number_id}/templates/sync`. Invariant: synced = created + updated + unchanged. */
+export const ZTemplateSyncResult = z
+  .object({
+    object: z.literal("template_sync_result").describe("Always `template_sync_result`."),
+    synced: z.number().int().nonnegative().describe("Templates read from Meta; always created + updated + unchanged."),
+    created: z.number().int().nonnegative().describe("Templates that were new locally."),
+    updated: z.number().int().nonnegative().describe("Local templates whose content, status or category changed."),
+    unchanged: z.number().int().nonnegative().describe("Local templates already identical to Meta's copy."),
+  })
+  .describe("Counts of a template sync from Meta.")
+  .meta({ id: "TemplateSyncResult" });
+export type TTemplateSyncResult = z.infer<typeof ZTemplateSyncResult>;
+
+// ── queries ──────────────────────────────────────────────────────────────────────────────────────────
+
+export const TEMPLATE_STATUS_FILTERS = ["approved", "pending", "rejected", "all"] as const;
+
+/** Maximum length of an opaque cursor; longer values are refused as `invalid_cursor` before being decoded. */
+export const MAX_CURSOR_LENGTH = 2048;
+
+const statusFilter = z
+  .enum(TEMPLATE_STATUS_FILTERS, {
+    error: (issue) =>
+      typeof issue.input === "string" && (TEMPLATE_STATUS_FILTERS as readonly string[]).includes(issue.input.toLowerCase())
+        ? `status must be lower-case: use "${issue.input.toLowerCase()}", not "${issue.input}".`
+        : "status must be one of approved, pending, rejected, all (lower-case).",
+  })
+  .default("all")
+  .describe("Filter by Kirim status (lower-case). Default all.");
+
+/**
+ * `limit` from a query string: a decimal integer 1–100, default 25. Accepts numbers too (tRPC). Any failure is
+ * reported at path `limit`, which `firstIssue` maps to the `invalid_limit` code.
+ */
+export const ZListLimit = z
+  .union([z.number(), z.string().regex(/^\d+$/, { error: "limit must be an integer from 1 to 100." }).transform(Number)], {
+    error: "limit must be an integer from 1 to 100.",
+  })
+  .pipe(
+    z
+      .number()
+      .int({ error: "limit must be an integer from 1 to 100." })
+      .min(1, { error: "limit must be an integer from 1 to 100." })
+      .max(100, { error: "limit must be an integer from 1 to 100." }),
+  )
+  .default(25)
+  .describe("Page size, 1–100. Default 25.");
+
+export const ZListCursor = z
+  .string()
+  .min(1, { error: "cursor must not be empty." })
+  .max(MAX_CURSOR_LENGTH, { error: `cursor must be at most ${MAX_CURSOR_LENGTH} characters.` })
+  .describe("Opaque cursor from a previous page's next_cursor. Bound to the filters it was issued with.");
+
+/** Query of `GET /v1/{phone_number_id}/templates`. Unknown query parameters are ignored. */
+export const ZListTemplatesQuery = z
+  .object({
+    status: statusFilter,
+    language: ZTemplateLanguage.optional().describe("Only templates in this language."),
+    limit: ZListLimit,
+    cursor: ZListCursor.optional(),
+  })
+  .describe("Query parameters of the template list.")
+  .meta({ id: "ListTemplatesQuery" });
+export type TListTemplatesQuery = z.infer<typeof ZListTemplatesQuery>;
+export type TListTemplatesQueryInput = z.input<typeof ZListTemplatesQuery>;
+
+/** Query of `GET /v1/{phone_number_id}/templates/{name}`: without `language`, every language of the name is returned. */
+export const ZGetTemplateQuery = z
+  .object({
+    language: ZTemplateLanguage.optional().describe("Only the template in this language."),
+  })
+  .describe("Query parameters of get-template-by-name.")
+  .meta({ id: "GetTemplateQuery" });
+export type TGetTemplateQuery = z.infer<typeof ZGetTemplateQuery>;
+
