@@ -1,0 +1,82 @@
+/**
+ * The Express composition root. Middleware order:
+ *   request id → request log → /v1 (health, bearer auth, JSON body, routes) → /trpc → 404 → error handler.
+ */
+import type { Core } from "@kirim/core";
+import { createExpressMiddleware } from "@trpc/server/adapters/express";
+import express from "express";
+import type { ErrorRequestHandler, Express, RequestHandler } from "express";
+import type { Logger } from "pino";
+import { DomainError } from "@kirim/core";
+import { newRequestId, requestId } from "./http/request-id.js";
+import { requestLog } from "./http/request-log.js";
+import { toErrorResponse } from "./rest/error-response.js";
+import { createV1Router } from "./rest/v1.js";
+import { createContextFactory } from "./trpc/context.js";
+import { appRouter } from "./trpc/root.js";
+import "./http/locals.js";
+
+export interface AppDeps {
+  core: Core;
+  logger: Logger;
+  /** Readiness probe for `GET /v1/health/ready` (e.g. a `select 1`). */
+  checkReady?: () => Promise<void>;
+  /** Request id generator (tests). */
+  generateRequestId?: () => string;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const { core, logger } = deps;
+  const app = express();
+
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.set("query parser", "simple");
+
+  app.use(requestId(deps.generateRequestId ?? newRequestId));
+  app.use(requestLog(logger));
+
+  app.use(
+    "/v1",
+    createV1Router({
+      core,
+      ...(deps.checkReady === undefined ? {} : { checkReady: deps.checkReady }),
+    }),
+  );
+
+  app.use(
+    "/trpc",
+    createExpressMiddleware({
+      router: appRouter,
+      createContext: createContextFactory({ core, logger }),
+      // Errors are shaped by the router's errorFormatter and logged by its middleware; nothing more here.
+      onError: () => undefined,
+    }),
+  );
+
+  const notFound: RequestHandler = (req) => {
+    throw new DomainError("route_not_found", `No route for ${req.method} ${req.path}.`);
+  };
+  app.use(notFound);
+
+  const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) => {
+    const requestIdValue = res.locals.requestId ?? newRequestId();
+    const response = toErrorResponse(err, requestIdValue);
+    if (response.unexpected) {
+      logger.error({ request_id: requestIdValue, method: req.method, err }, "unhandled error");
+    } else if (response.status >= 500) {
+      logger.warn({ request_id: requestIdValue, code: response.body.error.code, err }, "upstream or server error");
+    }
+    if (res.headersSent) {
+      // Too late for an envelope; let Express close the connection.
+      next(err);
+      return;
+    }
+    res.setHeader("X-Request-Id", requestIdValue);
+    for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+    res.status(response.status).json(response.body);
+  };
+  app.use(errorHandler);
+
+  return app;
+}

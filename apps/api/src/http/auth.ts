@@ -1,0 +1,48 @@
+import { DomainError } from "@kirim/core";
+import type { Core, Principal } from "@kirim/core";
+import type { RequestHandler } from "express";
+import "./locals.js";
+
+/** RFC 6750 token68 characters; anything else is not a key we could have issued. */
+const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/**
+ * Extracts the key from `Authorization: Bearer <key>` (the only accepted form: no query parameter, no
+ * Basic auth, no cookie). Missing header → `missing_api_key`; any other shape → `invalid_api_key`.
+ */
+export function parseBearer(header: string | string[] | undefined): string {
+  if (header === undefined || (typeof header === "string" && header.trim() === "")) {
+    throw new DomainError("missing_api_key", "No API key provided. Send it as `Authorization: Bearer <key>`.");
+  }
+  if (Array.isArray(header)) {
+    throw new DomainError("invalid_api_key", "Send exactly one Authorization header.");
+  }
+  const match = /^Bearer[ ]+(\S+)[ ]*$/i.exec(header);
+  const token = match?.[1];
+  if (token === undefined || !TOKEN68.test(token)) {
+    throw new DomainError("invalid_api_key", "Malformed Authorization header. Expected `Authorization: Bearer <key>`.");
+  }
+  return token;
+}
+
+/** The same check for both transports (REST middleware and the tRPC context). */
+export async function authenticate(core: Core, header: string | string[] | undefined): Promise<Principal> {
+  return core.auth.authenticate(parseBearer(header));
+}
+
+/** REST: authenticates every route mounted after it and stores the principal on `res.locals`. */
+export function requireApiKey(core: Core): RequestHandler {
+  return async (req, res, next) => {
+    res.locals.principal = await authenticate(core, req.headers.authorization);
+    next();
+  };
+}
+
+export function principalOf(locals: { principal?: Principal }): Principal {
+  const principal = locals.principal;
+  if (principal === undefined) {
+    // A programming error (route mounted before the auth middleware), never a client error.
+    throw new Error("route reached without an authenticated principal");
+  }
+  return principal;
+}

@@ -1,0 +1,16 @@
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { accountsRouter } from "./routers/accounts.js";
+import { templatesRouter } from "./routers/templates.js";
+import { createCallerFactory, router } from "./trpc.js";
+
+export const appRouter = router({
+  accounts: accountsRouter,
+  templates: templatesRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+
+/** Server-side caller (tests): `createCaller(createContextInner({...}))`. */
+export const createCaller = createCallerFactory(appRouter);

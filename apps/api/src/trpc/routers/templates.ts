@@ -1,0 +1,51 @@
+import {
+  ZCreateTemplateRequest,
+  ZGetTemplateQuery,
+  ZListTemplatesQuery,
+  ZPhoneNumberId,
+  ZTemplate,
+  ZTemplateSyncResult,
+} from "@kirim/schema";
+import type { TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+import { authedProcedure } from "../trpc.js";
+
+const ZAccountScope = z.object({ phone_number_id: ZPhoneNumberId });
+
+export const ZTemplatePage = z.object({
+  data: z.array(ZTemplate),
+  has_more: z.boolean(),
+  next_cursor: z.string().nullable(),
+});
+
+export const templatesRouter = {
+  /** `POST /v1/{phone_number_id}/templates` — input `{ phone_number_id, template: <the REST body> }`. */
+  create: authedProcedure
+    .input(ZAccountScope.extend({ template: ZCreateTemplateRequest }))
+    .output(ZTemplate)
+    .mutation(({ ctx, input }) => ctx.core.templates.create(ctx.principal, input.phone_number_id, input.template)),
+
+  /** `POST /v1/{phone_number_id}/templates/sync` */
+  sync: authedProcedure
+    .input(ZAccountScope)
+    .output(ZTemplateSyncResult)
+    .mutation(({ ctx, input }) => ctx.core.templates.sync(ctx.principal, input.phone_number_id)),
+
+  /** `GET /v1/{phone_number_id}/templates` — flat input, so `cursor` works with infinite queries. */
+  list: authedProcedure
+    .input(ZListTemplatesQuery.extend(ZAccountScope.shape))
+    .output(ZTemplatePage)
+    .query(async ({ ctx, input }) => {
+      const { phone_number_id, ...query } = input;
+      return ctx.core.templates.list(ctx.principal, phone_number_id, query);
+    }),
+
+  /** `GET /v1/{phone_number_id}/templates/{name}` — every language of that name (NOT_FOUND when none). */
+  get: authedProcedure
+    .input(ZGetTemplateQuery.extend({ ...ZAccountScope.shape, name: z.string().min(1).max(512) }))
+    .output(z.array(ZTemplate))
+    .query(({ ctx, input }) => {
+      const { phone_number_id, name, ...query } = input;
+      return ctx.core.templates.getByName(ctx.principal, phone_number_id, name, query);
+    }),
+} satisfies TRPCRouterRecord;

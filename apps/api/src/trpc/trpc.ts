@@ -1,0 +1,155 @@
+/**
+ * tRPC setup, in the numbered sections of create-t3-turbo's `trpc.ts`:
+ * 1. context (./context.ts), 2. init + error formatter, 3. router and procedures.
+ *
+ * Errors: procedures throw the one domain error type (DomainError from @kirim/core). `errorFormatter` is
+ * the one place it becomes a tRPC error: the tRPC code follows the catalogue's HTTP status, and
+ * `shape.data` carries the same `{ type, code, param, request_id }` as the REST envelope.
+ */
+import { DomainError } from "@kirim/core";
+import { ERROR_CODES } from "@kirim/schema";
+import type { TErrorCode, TMetaErrorDetail } from "@kirim/schema";
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
+import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
+import { ZodError } from "zod";
+import { authenticate } from "../http/auth.js";
+import { metaDetailOf } from "../errors/meta-detail.js";
+import { validationError } from "../errors/validation.js";
+import type { Context } from "./context.js";
+
+/** HTTP status → tRPC code (the inverse of tRPC's own table; 502/503/504 have their own keys). */
+const TRPC_CODE_BY_STATUS: Record<number, TRPC_ERROR_CODE_KEY> = {
+  400: "BAD_REQUEST",
+  401: "UNAUTHORIZED",
+  402: "PAYMENT_REQUIRED",
+  403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  405: "METHOD_NOT_SUPPORTED",
+  408: "TIMEOUT",
+  409: "CONFLICT",
+  412: "PRECONDITION_FAILED",
+  413: "PAYLOAD_TOO_LARGE",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+  422: "UNPROCESSABLE_CONTENT",
+  429: "TOO_MANY_REQUESTS",
+  499: "CLIENT_CLOSED_REQUEST",
+  500: "INTERNAL_SERVER_ERROR",
+  501: "NOT_IMPLEMENTED",
+  502: "BAD_GATEWAY",
+  503: "SERVICE_UNAVAILABLE",
+  504: "GATEWAY_TIMEOUT",
+};
+
+export function trpcCodeForStatus(status: number): TRPC_ERROR_CODE_KEY {
+  return TRPC_CODE_BY_STATUS[status] ?? (status >= 500 ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST");
+}
+
+/** Errors tRPC raises itself (no DomainError behind them) → catalogue code. Everything else is internal. */
+const TRPC_OWN_ERROR_CODES: Partial<Record<TRPC_ERROR_CODE_KEY, TErrorCode>> = {
+  NOT_FOUND: "route_not_found",
+  PARSE_ERROR: "invalid_json",
+  BAD_REQUEST: "invalid_request",
+  METHOD_NOT_SUPPORTED: "method_not_allowed",
+  PAYLOAD_TOO_LARGE: "request_too_large",
+  UNSUPPORTED_MEDIA_TYPE: "unsupported_content_type",
+};
+
+/** The Kirimdev error fields every tRPC error carries in `shape.data` (as in the REST envelope). */
+export interface KirimErrorData {
+  /** Kirimdev error code (`template_already_exists`, …); the tRPC code is in `trpcCode`. */
+  code: string;
+  type: string;
+  param: string | null;
+  request_id: string | null;
+  trpcCode: TRPC_ERROR_CODE_KEY;
+  httpStatus: number;
+  path: string | null;
+  /** Meta's own error when it explains the failure (as `error.meta` in REST). */
+  meta: TMetaErrorDetail | null;
+}
+
+/** What a TRPCError means in Kirimdev terms. Exported for unit tests. */
+export function describeTrpcError(
+  error: TRPCError,
+): { domain: DomainError | null; message: string; status: number; code: string; type: string; param: string | null } {
+  const cause = error.cause;
+  let domain: DomainError | null = null;
+  if (cause instanceof DomainError) {
+    domain = cause;
+  } else if (error.code === "BAD_REQUEST" && cause instanceof ZodError) {
+    // Input validation (tRPC wraps the ZodError); output validation failures are INTERNAL_SERVER_ERROR.
+    domain = validationError(cause, "input");
+  }
+  if (domain !== null) {
+    const entry = ERROR_CODES[domain.code];
+    return { domain, message: domain.message, status: entry.status, code: domain.code, type: entry.type, param: domain.param ?? null };
+  }
+  // tRPC's own errors (unknown procedure, malformed batch/JSON, wrong method) and anything unexpected.
+  const code: TErrorCode =
+    error.code === "BAD_REQUEST" && error.cause instanceof SyntaxError
+      ? "invalid_json" // tRPC reports an unparsable body/`input` as BAD_REQUEST caused by JSON.parse
+      : (TRPC_OWN_ERROR_CODES[error.code] ?? "internal_error");
+  const entry = ERROR_CODES[code];
+  return {
+    domain: null,
+    // Never echo an unexpected error's message: it may carry SQL, paths or upstream details.
+    message: code === "internal_error" ? "An internal error occurred." : error.message,
+    status: entry.status,
+    code,
+    type: entry.type,
+    param: null,
+  };
+}
+
+/* 2. INITIALISATION ------------------------------------------------------------------------------ */
+
+const t = initTRPC.context<Context>().create({
+  // Never put stacks into responses, whatever NODE_ENV says.
+  isDev: false,
+  errorFormatter({ shape, error, ctx, path }) {
+    const d = describeTrpcError(error);
+    const trpcCode = trpcCodeForStatus(d.status);
+    const data: KirimErrorData = {
+      code: d.code,
+      type: d.type,
+      param: d.param,
+      request_id: ctx?.requestId ?? null,
+      trpcCode,
+      httpStatus: d.status,
+      path: path ?? null,
+      meta: d.domain === null ? null : (metaDetailOf(d.domain) ?? null),
+    };
+    return { message: d.message, code: TRPC_ERROR_CODES_BY_KEY[trpcCode] ?? shape.code, data };
+  },
+});
+
+/* 3. ROUTER & PROCEDURES -------------------------------------------------------------------------- */
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const middleware = t.middleware;
+
+/** Logs unexpected failures once, with the request id (the formatter only shapes the response). */
+const logErrors = t.middleware(async ({ ctx, next, path }) => {
+  const result = await next();
+  if (!result.ok) {
+    const d = describeTrpcError(result.error);
+    if (d.status >= 500) {
+      const level = d.code === "internal_error" ? "error" : "warn";
+      ctx.logger[level]({ request_id: ctx.requestId, path, code: d.code, err: result.error.cause ?? result.error }, "trpc error");
+    }
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(logErrors);
+
+/** Same Bearer auth as REST; `ctx.principal` is non-null after it. */
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const principal = await authenticate(ctx.core, ctx.authorization);
+  ctx.onAuthenticated?.(principal.organisationId, principal.apiKeyId);
+  return next({ ctx: { ...ctx, principal } });
+});
+
+export { TRPCError };

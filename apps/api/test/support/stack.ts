@@ -1,0 +1,118 @@
+/**
+ * A full stack for integration tests: a fresh migrated database of the given kind, the Meta sandbox over
+ * HTTP, the real gateway and core, the demo seed, a second organisation, and the app listening on
+ * 127.0.0.1:0.
+ */
+import { createCore, createMetaGateway } from "@kirim/core";
+import type { Core } from "@kirim/core";
+import { createTestDatabase } from "@kirim/core/testing";
+import type { DatabaseKind, TestDatabase } from "@kirim/core/testing";
+import { startMetaSandbox } from "@kirim/meta-sandbox";
+import type { MetaSandbox } from "@kirim/meta-sandbox";
+import { pino } from "pino";
+import { createApp } from "../../src/app.js";
+import { listen } from "./http.js";
+
+export const DEMO_PHONE_NUMBER_ID = "106540352242922";
+export const OTHER_PHONE_NUMBER_ID = "109876543210987";
+export const OTHER_ACCESS_TOKEN = "other-org-sandbox-token";
+
+export interface Stack {
+  kind: DatabaseKind;
+  baseUrl: string;
+  core: Core;
+  sandbox: MetaSandbox;
+  db: TestDatabase;
+  demoKey: string;
+  otherKey: string;
+  otherWabaId: string;
+  close(): Promise<void>;
+}
+
+export async function startStack(kind: DatabaseKind): Promise<Stack> {
+  const db = await createTestDatabase(kind);
+  // Review only when a test says so, so statuses are deterministic.
+  const sandbox = await startMetaSandbox({ port: 0, reviewDelayMs: null });
+  try {
+    const gateway = createMetaGateway({
+      graphUrl: sandbox.url,
+      apiVersion: "v23.0",
+      timeoutMs: 5_000,
+      retry: { maxAttempts: 2, baseMs: 1, maxMs: 5, maxRetryAfterMs: 10 },
+    });
+    const core = createCore({ db: db.db, gateway, cursorSecret: "integration-test-cursor-secret" });
+    const demo = await core.admin.seedDemo({ graph: { wabaId: sandbox.demo.wabaId, accessToken: sandbox.demo.accessToken } });
+    if (demo.apiKey === null) throw new Error("seedDemo returned no key on a fresh database");
+
+    const other = await core.admin.createOrganisation({ name: "Other Org" });
+    const otherKey = await core.admin.createApiKey({ organisationId: other.id, label: "other" });
+    const otherWaba = sandbox.control.addWaba({ name: "Other WABA", accessToken: OTHER_ACCESS_TOKEN });
+    await core.admin.connectAccount({
+      organisationId: other.id,
+      phoneNumberId: OTHER_PHONE_NUMBER_ID,
+      displayPhoneNumber: "+6281299998888",
+      name: "Other Support",
+      wabaId: otherWaba.id,
+      accessToken: OTHER_ACCESS_TOKEN,
+    });
+
+    const app = createApp({
+      core,
+      logger: pino({ level: "silent" }),
+      checkReady: async () => {
+        await db.db.selectNoFrom((eb) => eb.val(1).as("one")).execute();
+      },
+    });
+    const server = await listen(app);
+    return {
+      kind,
+      baseUrl: server.baseUrl,
+      core,
+      sandbox,
+      db,
+      demoKey: demo.apiKey,
+      otherKey: otherKey.key,
+      otherWabaId: otherWaba.id,
+      close: async () => {
+        await server.close();
+        await sandbox.close();
+        await db.dispose();
+      },
+    };
+  } catch (error) {
+    await sandbox.close();
+    await db.dispose();
+    throw error;
+  }
+}
+
+/** Graph calls the sandbox received that create templates (POST …/message_templates). */
+export function createCalls(sandbox: MetaSandbox, sinceSeq = 0): number {
+  return sandbox.control.requests({ method: "POST", sinceSeq }).filter((r) => r.path.endsWith("/message_templates")).length;
+}
+
+export function lastSeq(sandbox: MetaSandbox): number {
+  return sandbox.control.requests().at(-1)?.seq ?? 0;
+}
+
+/** A realistic, valid create body (the seed's `order_confirmation`, with the BODY the seed's sample lacks). */
+export function orderConfirmation(language = "en"): Record<string, unknown> {
+  return {
+    name: "order_confirmation",
+    category: "UTILITY",
+    language,
+    components: [
+      { type: "HEADER", format: "TEXT", text: "Order {{1}}", example: { header_text: ["A123"] } },
+      { type: "BODY", text: "Hi {{1}}, your order {{2}} is confirmed and ships today.", example: { body_text: [["Budi", "A123"]] } },
+      { type: "FOOTER", text: "Thank you for shopping with us" },
+      {
+        type: "BUTTONS",
+        buttons: [{ type: "URL", text: "Track order", url: "https://example.com/track/{{1}}", example: ["https://example.com/track/A123"] }],
+      },
+    ],
+  };
+}
+
+/** The seed's JS sample body, byte for byte. It has no BODY component, so it must get a clear 400. */
+export const SEED_CREATE_SAMPLE_BODY =
+  '{"name":"order_confirmation","category":"MARKETING","language":"en","components":[{"type":"HEADER","format":"TEXT","text":"example","example":{"header_text":["example"],"header_handle":["example"],"header_url":["https://example.com"],"body_text":[["example"]]},"buttons":[{"type":"URL","text":"example","url":"https://example.com","phone_number":"example","otp_type":"COPY_CODE","autofill_text":"example","supported_apps":[{"package_name":"example","signature_hash":"example"}],"example":["example"]}],"add_security_recommendation":true,"code_expiration_minutes":1}],"variables":["example"],"messageSendTtlSeconds":1}';
