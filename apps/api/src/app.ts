@@ -1,6 +1,7 @@
 /**
  * The Express composition root. Middleware order:
- *   request id → request log → /v1 (health, bearer auth, JSON body, routes) → /trpc → 404 → error handler.
+ *   request id → request log → /v1 (health, bearer auth, JSON body, routes) → /trpc → dashboard (/) → 404 →
+ *   error handler.
  */
 import type { Core } from "@kirim/core";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
@@ -8,6 +9,7 @@ import express from "express";
 import type { ErrorRequestHandler, Express, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { DomainError } from "@kirim/core";
+import { dashboardRouter } from "./http/dashboard.js";
 import { newRequestId, requestId } from "./http/request-id.js";
 import { requestLog } from "./http/request-log.js";
 import { toErrorResponse } from "./rest/error-response.js";
@@ -23,6 +25,8 @@ export interface AppDeps {
   checkReady?: () => Promise<void>;
   /** Request id generator (tests). */
   generateRequestId?: () => string;
+  /** The built dashboard to serve at `/`; not served when absent or not built. */
+  webDistDir?: string;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -53,6 +57,9 @@ export function createApp(deps: AppDeps): Express {
       onError: () => undefined,
     }),
   );
+
+  const dashboard = deps.webDistDir === undefined ? undefined : dashboardRouter(deps.webDistDir);
+  if (dashboard !== undefined) app.use(dashboard);
 
   const notFound: RequestHandler = (req) => {
     throw new DomainError("route_not_found", `No route for ${req.method} ${req.path}.`);

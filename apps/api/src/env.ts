@@ -50,7 +50,11 @@ const ZEnvInput = z.object({
   LOG_LEVEL: optionalString.pipe(z.enum(LOG_LEVELS).default("info")),
   SANDBOX_REVIEW_DELAY_MS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).optional()),
   SHUTDOWN_TIMEOUT_MS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).default(10_000)),
+  WEB_DIST_DIR: optionalString.pipe(z.string().optional()),
 });
+
+/** Where `pnpm build` leaves the dashboard: apps/web/dist, seen from apps/api/{src,dist}/env.* */
+const DEFAULT_WEB_DIST_DIR = new URL("../../web/dist/", import.meta.url).pathname;
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -73,6 +77,8 @@ export interface Env {
   logLevel: LogLevel;
   sandboxReviewDelayMs: number | undefined;
   shutdownTimeoutMs: number;
+  /** The built dashboard served at `/` (absolute path). */
+  webDistDir: string;
 }
 
 export class EnvError extends Error {
@@ -118,5 +124,6 @@ export function loadEnv(
     logLevel: e.LOG_LEVEL,
     sandboxReviewDelayMs: e.SANDBOX_REVIEW_DELAY_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    webDistDir: e.WEB_DIST_DIR === undefined ? DEFAULT_WEB_DIST_DIR : path.resolve(cwd, e.WEB_DIST_DIR),
   };
 }

@@ -85,6 +85,7 @@ async function start(env: Env, logger: Logger): Promise<Running> {
     const app = createApp({
       core,
       logger,
+      webDistDir: env.webDistDir,
       checkReady: async () => {
         await database.db.selectNoFrom((eb) => eb.val(1).as("one")).execute();
       },

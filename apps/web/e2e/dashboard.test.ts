@@ -1,0 +1,210 @@
+/// <reference types="node" />
+/**
+ * The dashboard against the real API: sign in, pick the demo account, sync from the (sandboxed) Meta, page
+ * through more than 100 templates, open one, create one with header, two-variable body, footer and buttons,
+ * see it pending, and see a duplicate refused with the 409 explained. Screenshots go to test-results/screenshots.
+ */
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Browser, Page } from "playwright-core";
+import { chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningApi, RunningWeb } from "./harness.js";
+import { serveWeb, startApi } from "./harness.js";
+
+const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const apiMain = path.resolve(webRoot, process.env.KIRIM_E2E_API_MAIN ?? "../api/dist/main.js");
+const distDir = path.resolve(webRoot, "dist");
+const screenshots = path.resolve(webRoot, "test-results/screenshots");
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const haveChromium = existsSync(chromiumPath);
+const inCi = Boolean(process.env.CI);
+
+if (!haveChromium && !inCi) {
+  console.warn(
+    `\n[e2e] SKIPPED: no chromium at ${chromiumPath}. Install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH.\n`,
+  );
+}
+
+// In CI a missing browser is a failed test, never a silent skip.
+if (!haveChromium && inCi) {
+  describe("browser for the end-to-end tests", () => {
+    it("has Debian's chromium installed (CI must not skip the browser tests)", () => {
+      expect.fail(`chromium not found at ${chromiumPath}: apt-get install -y chromium, or set CHROMIUM_PATH.`);
+    });
+  });
+}
+
+describe.runIf(haveChromium)("dashboard end to end (real API, Debian chromium)", () => {
+  let api: RunningApi | undefined;
+  let web: RunningWeb | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    await mkdir(screenshots, { recursive: true });
+    api = await startApi(apiMain);
+    web = await serveWeb(distDir, api.url);
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    // Only loopback traffic: anything else is refused and reported.
+    await context.route(/^(?!https?:\/\/127\.0\.0\.1[:/])/, (route) => {
+      problems.push(`non-loopback request: ${route.request().url()}`);
+      return route.abort();
+    });
+    page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    page.on("console", (message) => {
+      // The browser logs every non-2xx answer: the 401 of the wrong key and the 409 of the duplicate are expected.
+      if (message.type() === "error" && !/status of (401|409)/.test(message.text())) problems.push(`console: ${message.text()}`);
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await web?.close();
+    await api?.stop();
+  });
+
+  // The steps build on each other: after a failure the rest fail at once instead of waiting for timeouts.
+  let broken = false;
+  const step = (title: string, run: () => Promise<void>) =>
+    it(title, async () => {
+      if (broken) throw new Error("not run: an earlier step failed");
+      try {
+        await run();
+      } catch (error) {
+        broken = true;
+        throw error;
+      }
+    });
+
+  const shot = (name: string) => page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+  const pageStatus = () => page.getByTestId("page-status");
+
+  step("signs in, picks the demo account, syncs and pages through more than 100 templates", async () => {
+    if (web === undefined || api === undefined) throw new Error("not started");
+    await page.goto(web.url);
+    await page.getByLabel("API key").fill("not-a-real-key-0000000000");
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toContain("not accepted");
+
+    await page.getByLabel("API key").fill(api.apiKey);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.getByRole("heading", { name: "WhatsApp accounts" }).waitFor();
+    const accounts = page.getByRole("list", { name: "Accounts" }).getByRole("listitem");
+    expect(await accounts.count()).toBeGreaterThan(0);
+    await shot("accounts");
+    await accounts.first().getByRole("link", { name: /^Templates/ }).click();
+    await page.getByRole("heading", { name: "Templates", exact: true }).waitFor();
+
+    await page.getByRole("button", { name: "Sync from Meta" }).click();
+    await page.getByRole("progressbar").waitFor({ state: "attached", timeout: 5_000 }).catch(() => undefined);
+    const summary = page.getByTestId("sync-summary");
+    await summary.waitFor({ timeout: 60_000 });
+    const match = /Synced (\d+): (\d+) created, (\d+) updated, (\d+) unchanged/.exec((await summary.textContent()) ?? "");
+    expect(match).not.toBeNull();
+    const synced = Number(match?.[1]);
+    expect(synced).toBeGreaterThan(100);
+    expect(Number(match?.[2]) + Number(match?.[3]) + Number(match?.[4])).toBe(synced);
+
+    await expect.poll(() => page.getByTestId("template-row").count(), { timeout: 15_000 }).toBe(25);
+    await expect.poll(() => pageStatus().textContent()).toContain("Page 1 · templates 1–25");
+    // Several languages of one name are grouped under it.
+    const groups = await page.getByTestId("template-group").count();
+    expect(groups).toBeGreaterThan(0);
+    expect(groups).toBeLessThanOrEqual(25);
+    await shot("list");
+
+    for (let n = 2; n <= 5; n += 1) {
+      await page.getByRole("button", { name: "Next page" }).click();
+      await expect.poll(() => pageStatus().textContent(), { timeout: 15_000 }).toContain(`Page ${n} · templates ${(n - 1) * 25 + 1}–`);
+    }
+    await expect.poll(() => pageStatus().textContent()).toContain("templates 101–125");
+    await page.getByRole("button", { name: "Previous page" }).click();
+    await expect.poll(() => pageStatus().textContent(), { timeout: 15_000 }).toContain("Page 4 · templates 76–100");
+  });
+
+  step("opens a template: WhatsApp preview, Meta's status, raw components", async () => {
+    const firstName = page.getByTestId("template-group").first().locator("td.name-cell a");
+    const name = (await firstName.textContent()) ?? "";
+    await firstName.click();
+    await page.getByRole("heading", { name, exact: true }).waitFor();
+    await page.getByRole("figure", { name: /^Preview of / }).waitFor();
+    await page.getByText("Meta’s status").waitFor();
+    expect(await page.getByLabel("Components as JSON").textContent()).toContain('"type"');
+    await shot("detail");
+  });
+
+  step("creates a template with header, two-variable body, footer and buttons, and shows it pending", async () => {
+    await page.getByRole("link", { name: "Templates", exact: true }).click();
+    await page.getByRole("link", { name: "New template" }).click();
+    await page.getByRole("heading", { name: "New template" }).waitFor();
+    await fillOrderTemplate(page);
+    await shot("form");
+
+    await page.getByRole("button", { name: "Submit to Meta for review" }).click();
+    await page.getByTestId("created-notice").waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId("detail-status").textContent()).toBe("Pending");
+    await page.getByRole("heading", { name: "e2e_order_update", exact: true }).waitFor();
+    expect(await page.getByRole("figure", { name: /^Preview of / }).textContent()).toContain("Hello Maria, your order A-1042 has been confirmed");
+  });
+
+  step("explains the 409 when the same name and language already exist", async () => {
+    await page.getByRole("link", { name: "Templates", exact: true }).click();
+    await page.getByRole("link", { name: "New template" }).click();
+    await page.getByRole("heading", { name: "New template" }).waitFor();
+    await fillOrderTemplate(page);
+    await page.getByRole("button", { name: "Submit to Meta for review" }).click();
+    const error = page.getByTestId("submit-error");
+    await error.waitFor({ timeout: 30_000 });
+    expect(await error.textContent()).toContain("already exists in this language");
+    expect(await error.textContent()).toContain("template_already_exists");
+    // …and beside the name field.
+    expect(await page.locator('[data-error-for="name"]').textContent()).toContain("already exists");
+    await shot("form-duplicate");
+  });
+
+  step("works at phone width", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole("link", { name: "Templates", exact: true }).click();
+    await expect.poll(() => page.getByTestId("template-row").count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot("list-phone");
+    await page.getByRole("link", { name: "New template" }).click();
+    await page.getByRole("heading", { name: "New template" }).waitFor();
+    await fillOrderTemplate(page);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await shot("form-phone");
+    expect(problems, problems.join("\n")).toEqual([]);
+  });
+});
+
+async function fillOrderTemplate(page: Page): Promise<void> {
+  await page.getByLabel("Name", { exact: true }).fill("e2e_order_update");
+  await page.getByLabel("Category").selectOption("MARKETING");
+  await page.getByLabel("Add a header").check();
+  await page.getByLabel("Header text").fill("Your order update");
+  await page.getByLabel("Body text").fill("Hello {{1}}, your order {{2}} has been confirmed and will ship within two days.");
+  await page.getByLabel("Example for {{1}}").fill("Maria");
+  await page.getByLabel("Example for {{2}}").fill("A-1042");
+  await page.getByLabel("Add a footer").check();
+  await page.getByLabel("Footer text").fill("Reply STOP to unsubscribe");
+  await page.getByLabel("Button type to add").selectOption("QUICK_REPLY");
+  await page.getByRole("button", { name: "Add button" }).click();
+  await page.getByRole("group", { name: /^Button 1:/ }).getByLabel("Button text").fill("Thanks");
+  await page.getByLabel("Button type to add").selectOption("URL");
+  await page.getByRole("button", { name: "Add button" }).click();
+  await page.getByRole("group", { name: /^Button 2:/ }).getByLabel("Button text").fill("Track order");
+  await page.getByLabel("Website URL").fill("https://example.com/track");
+  // The preview follows the form.
+  await page.getByText("Hello Maria, your order A-1042 has been confirmed", { exact: false }).first().waitFor();
+}

@@ -1,0 +1,152 @@
+/// <reference types="node" />
+/**
+ * The pieces an end-to-end run needs: the real API as a child process on a free loopback port, and a tiny
+ * static server for `dist/` that proxies /trpc and /v1 to it (the same origin the production build expects).
+ */
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningApi {
+  url: string;
+  apiKey: string;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/** Starts `node apps/api/dist/main.js` on the embedded default (PGlite in a temp DATA_DIR, in-process Meta sandbox). */
+export async function startApi(apiMain: string): Promise<RunningApi> {
+  if (!existsSync(apiMain)) throw new Error(`${apiMain} is missing: build the API first (pnpm --filter @kirim/api build).`);
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "kirim-web-e2e-"));
+  const port = await freePort();
+  const apiKey = "kirim_e2e_dev_key_0123456789abcdef";
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  // The embedded default: no external database, no real Meta.
+  for (const name of ["DATABASE_URL", "META_GRAPH_URL", "META_API_VERSION", "DEMO_WABA_ID", "DEMO_ACCESS_TOKEN", "CURSOR_SECRET"]) delete env[name];
+  Object.assign(env, {
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    DATA_DIR: dataDir,
+    DEV_API_KEY: apiKey,
+    // Keep created templates pending for the whole run.
+    SANDBOX_REVIEW_DELAY_MS: String(60 * 60 * 1000),
+    LOG_LEVEL: "warn",
+  });
+  // Debugging knob: run the API from another entry (e.g. its TypeScript source through tsx) with extra node flags.
+  const nodeArgs = (process.env.KIRIM_E2E_API_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
+  let log = "";
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, apiMain], { env, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`The API exited with code ${child.exitCode} before it was ready:\n${log}`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`The API did not answer ${url}/v1/health within 90 s:\n${log}`);
+    }
+    const ok = await fetch(`${url}/v1/health`).then((r) => r.ok, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+
+  return {
+    url,
+    apiKey,
+    output: () => log,
+    stop: async () => {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".map": "application/json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+};
+
+export interface RunningWeb {
+  url: string;
+  close: () => Promise<void>;
+}
+
+/** Serves `distDir` (any unknown path → index.html, the SPA fallback) and proxies /trpc and /v1 to `apiUrl`. */
+export async function serveWeb(distDir: string, apiUrl: string): Promise<RunningWeb> {
+  if (!existsSync(path.join(distDir, "index.html"))) throw new Error(`${distDir}/index.html is missing: build the web app first (pnpm --filter @kirim/web build).`);
+  const api = new URL(apiUrl);
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname === "/trpc" || url.pathname.startsWith("/trpc/") || url.pathname === "/v1" || url.pathname.startsWith("/v1/")) {
+      const upstream = http.request(
+        { hostname: api.hostname, port: api.port, path: req.url, method: req.method, headers: { ...req.headers, host: api.host } },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      upstream.on("error", (error) => {
+        res.writeHead(502, { "content-type": "text/plain" });
+        res.end(`proxy error: ${error.message}`);
+      });
+      req.pipe(upstream);
+      return;
+    }
+    void (async () => {
+      const wanted = path.normalize(path.join(distDir, decodeURIComponent(url.pathname)));
+      const inside = wanted.startsWith(distDir + path.sep);
+      const isFile = inside && (await stat(wanted).then((s) => s.isFile(), () => false));
+      const file = isFile ? wanted : path.join(distDir, "index.html");
+      const body = await readFile(file);
+      res.writeHead(200, {
+        "content-type": TYPES[path.extname(file)] ?? "application/octet-stream",
+        "cache-control": file.includes(`${path.sep}assets${path.sep}`) ? "public, max-age=31536000, immutable" : "no-cache",
+      });
+      res.end(body);
+    })().catch((error: unknown) => {
+      res.writeHead(500, { "content-type": "text/plain" });
+      res.end(String(error));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

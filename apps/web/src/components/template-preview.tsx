@@ -1,0 +1,171 @@
+import { useState } from "react";
+import type { PreviewButton, PreviewModel, Segment } from "../lib/preview-model.js";
+import { toPreviewModel } from "../lib/preview-model.js";
+import type { IconName } from "./icons.js";
+import { Icon } from "./icons.js";
+
+/**
+ * A WhatsApp-style rendering of a template: header (text or a media placeholder), body with the example
+ * values filled in, footer, and buttons the way WhatsApp draws them — call-to-action buttons (URL, phone,
+ * copy code, OTP, voice call) as link rows inside the bubble, quick replies as pills beneath it, and with
+ * more than three buttons the first two plus "See all options".
+ */
+export function TemplatePreview({ components, label = "WhatsApp preview" }: { components: unknown; label?: string }) {
+  const model = toPreviewModel(components);
+  return <PreviewBubble model={model} label={label} />;
+}
+
+export function PreviewBubble({ model, label }: { model: PreviewModel; label: string }) {
+  const [expanded, setExpanded] = useState(false);
+  const collapsed = model.buttons.length > 3 && !expanded;
+  const visible = collapsed ? model.buttons.slice(0, 2) : model.buttons;
+  const inBubble = visible.filter((b) => b.type !== "QUICK_REPLY");
+  const pills = visible.filter((b) => b.type === "QUICK_REPLY");
+  const empty = model.header === undefined && model.body.length === 0 && model.footer === undefined && model.buttons.length === 0;
+
+  return (
+    <figure className="wa-chat" aria-label={label}>
+      <div className="wa-bubble">
+        {model.header?.kind === "text" && (
+          <p className="wa-header" data-testid="preview-header">
+            <Segments segments={model.header.segments} />
+          </p>
+        )}
+        {model.header?.kind === "media" && (
+          <div className={`wa-media wa-media-${model.header.format.toLowerCase()}`} data-testid="preview-media" role="img" aria-label={`${mediaLabel(model.header.format)} header`}>
+            <Icon name={mediaIcon(model.header.format)} size={40} />
+            <span>{mediaLabel(model.header.format)}</span>
+          </div>
+        )}
+        {model.body.length > 0 ? (
+          <p className="wa-body" data-testid="preview-body">
+            <Segments segments={model.body} />
+          </p>
+        ) : (
+          empty && <p className="wa-body wa-empty">Start typing to see the message.</p>
+        )}
+        {model.footer !== undefined && (
+          <p className="wa-footer" data-testid="preview-footer">
+            {model.footer}
+          </p>
+        )}
+        <span className="wa-time" aria-hidden="true">
+          12:00
+        </span>
+        {inBubble.length > 0 && (
+          <ul className="wa-cta" aria-label="Call-to-action buttons">
+            {inBubble.map((button, i) => (
+              <li key={i} className="wa-cta-button" data-button-type={button.type} title={buttonTitle(button)}>
+                <Icon name={buttonIcon(button)} />
+                <span>{button.text}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+        {collapsed && (
+          <button type="button" className="wa-cta-button wa-see-all" onClick={() => setExpanded(true)}>
+            <Icon name="list" />
+            <span>See all options</span>
+          </button>
+        )}
+      </div>
+      {pills.length > 0 && (
+        <ul className="wa-pills" aria-label="Quick replies">
+          {pills.map((button, i) => (
+            <li key={i} className="wa-pill" data-button-type="QUICK_REPLY">
+              <Icon name="reply" />
+              <span>{button.text}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {expanded && model.buttons.length > 3 && (
+        <button type="button" className="link-button wa-collapse" onClick={() => setExpanded(false)}>
+          Show as WhatsApp does (2 + “See all options”)
+        </button>
+      )}
+    </figure>
+  );
+}
+
+function Segments({ segments }: { segments: Segment[] }) {
+  return (
+    <>
+      {segments.map((segment, i) =>
+        segment.kind === "text" ? (
+          <span key={i}>{segment.text}</span>
+        ) : (
+          <mark key={i} className={segment.kind === "value" ? "wa-var" : "wa-var wa-var-missing"} title={segment.kind === "missing" ? "No example value yet" : "Example value"}>
+            {segment.text}
+          </mark>
+        ),
+      )}
+    </>
+  );
+}
+
+function mediaIcon(format: string): IconName {
+  switch (format) {
+    case "IMAGE":
+      return "image";
+    case "VIDEO":
+    case "GIF":
+      return "video";
+    case "LOCATION":
+      return "location";
+    default:
+      return "document";
+  }
+}
+
+function mediaLabel(format: string): string {
+  switch (format) {
+    case "IMAGE":
+      return "Image";
+    case "VIDEO":
+      return "Video";
+    case "GIF":
+      return "GIF";
+    case "LOCATION":
+      return "Location";
+    default:
+      return "Document";
+  }
+}
+
+function buttonIcon(button: PreviewButton): IconName {
+  switch (button.type) {
+    case "URL":
+      return "link";
+    case "PHONE_NUMBER":
+    case "VOICE_CALL":
+      return "phone";
+    case "COPY_CODE":
+      return "copy";
+    case "OTP":
+      return button.otpType === "COPY_CODE" ? "copy" : "key";
+    case "QUICK_REPLY":
+      return "reply";
+    default:
+      return "link";
+  }
+}
+
+function buttonTitle(button: PreviewButton): string {
+  switch (button.type) {
+    case "URL":
+      return `Opens ${button.url}`;
+    case "PHONE_NUMBER":
+      return `Calls ${button.phoneNumber}`;
+    case "COPY_CODE":
+      return `Copies ${button.code}`;
+    case "OTP":
+      return `One-time password (${button.otpType.toLowerCase().replace("_", " ")})`;
+    case "VOICE_CALL":
+      return "Starts a WhatsApp call";
+    case "OTHER":
+      return `${button.rawType} button`;
+    default:
+      return button.text;
+  }
+}

@@ -1,0 +1,74 @@
+import { useEffect, useState } from "react";
+
+/**
+ * A tiny hash router. Routes:
+ *   #/                                        account picker
+ *   #/accounts/{pnid}/templates               template list
+ *   #/accounts/{pnid}/templates/new           create form
+ *   #/accounts/{pnid}/templates/{name}?language=xx   detail
+ * Hash routing needs no server rewrite rules, so `dist/` can be served as plain files.
+ */
+export type Route =
+  | { page: "accounts" }
+  | { page: "list"; phoneNumberId: string }
+  | { page: "create"; phoneNumberId: string }
+  | { page: "detail"; phoneNumberId: string; name: string; language: string | undefined; created?: boolean }
+  | { page: "not-found"; path: string };
+
+export function parseHash(hash: string): Route {
+  const raw = hash.replace(/^#/, "");
+  const [pathPart = "", queryPart = ""] = raw.split("?", 2);
+  const segments = pathPart.split("/").filter((s) => s !== "").map((s) => safeDecode(s));
+  const query = new URLSearchParams(queryPart);
+  if (segments.length === 0) return { page: "accounts" };
+  const [first, pnid, third, fourth, ...rest] = segments;
+  if (first === "accounts" && pnid !== undefined && third === "templates" && rest.length === 0) {
+    if (fourth === undefined) return { page: "list", phoneNumberId: pnid };
+    if (fourth === "new") return { page: "create", phoneNumberId: pnid };
+    return { page: "detail", phoneNumberId: pnid, name: fourth, language: query.get("language") ?? undefined, created: query.get("created") === "1" };
+  }
+  return { page: "not-found", path: `/${segments.join("/")}` };
+}
+
+export function hrefFor(route: Route): string {
+  switch (route.page) {
+    case "accounts":
+      return "#/";
+    case "list":
+      return `#/accounts/${encodeURIComponent(route.phoneNumberId)}/templates`;
+    case "create":
+      return `#/accounts/${encodeURIComponent(route.phoneNumberId)}/templates/new`;
+    case "detail": {
+      const base = `#/accounts/${encodeURIComponent(route.phoneNumberId)}/templates/${encodeURIComponent(route.name)}`;
+      const query = new URLSearchParams();
+      if (route.language !== undefined) query.set("language", route.language);
+      if (route.created === true) query.set("created", "1");
+      const qs = query.toString();
+      return qs === "" ? base : `${base}?${qs}`;
+    }
+    case "not-found":
+      return `#${route.path}`;
+  }
+}
+
+export function navigate(route: Route): void {
+  window.location.hash = hrefFor(route);
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseHash(window.location.hash));
+  useEffect(() => {
+    const onChange = () => setRoute(parseHash(window.location.hash));
+    window.addEventListener("hashchange", onChange);
+    return () => window.removeEventListener("hashchange", onChange);
+  }, []);
+  return route;
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

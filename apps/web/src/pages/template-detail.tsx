@@ -1,0 +1,129 @@
+import { useQuery } from "@tanstack/react-query";
+import { QualityBadge, StatusBadge } from "../components/status-badge.js";
+import { Empty, ErrorBox, Loading } from "../components/states.js";
+import { TemplatePreview } from "../components/template-preview.js";
+import { errorCodeOf } from "../lib/errors.js";
+import { formatDateTime, titleCase } from "../lib/format.js";
+import { hrefFor } from "../lib/router.js";
+import { trpc } from "../lib/trpc.js";
+
+export interface TemplateDetailProps {
+  phoneNumberId: string;
+  name: string;
+  language: string | undefined;
+  created?: boolean;
+}
+
+/** One template name: a tab per language, WhatsApp preview, Meta's status and reason, raw components. */
+export default function TemplateDetailPage({ phoneNumberId, name, language, created = false }: TemplateDetailProps) {
+  const query = useQuery(trpc.templates.get.queryOptions({ phone_number_id: phoneNumberId, name }));
+  const templates = query.data ?? [];
+  const template = templates.find((t) => t.language === language) ?? templates[0];
+  const notFound = query.isError && errorCodeOf(query.error) === "resource_not_found";
+
+  return (
+    <>
+      <p className="breadcrumb">
+        <a href={hrefFor({ page: "accounts" })}>Accounts</a> / <a href={hrefFor({ page: "list", phoneNumberId })}>Templates</a> / {name}
+      </p>
+      <div className="page-head">
+        <h1>{name}</h1>
+        <div className="actions">
+          <button type="button" onClick={() => void query.refetch()} disabled={query.isFetching}>
+            {query.isFetching && !query.isPending ? "Refreshing…" : "Refresh"}
+          </button>
+        </div>
+      </div>
+      {query.isPending && <Loading>Loading template…</Loading>}
+      {notFound && <Empty>There is no template called “{name}” on this account.</Empty>}
+      {query.isError && !notFound && <ErrorBox error={query.error} onRetry={() => void query.refetch()} />}
+      {created && template !== undefined && (
+        <div className="alert alert-ok" role="status" data-testid="created-notice">
+          Submitted to Meta. The template stays <strong>pending</strong> until Meta’s review ends; sync or refresh to see the outcome.
+        </div>
+      )}
+      {template !== undefined && (
+        <>
+          {templates.length > 1 && (
+            <nav className="tabs" aria-label="Languages">
+              {templates.map((t) => (
+                <a
+                  key={t.id}
+                  className="button"
+                  href={hrefFor({ page: "detail", phoneNumberId, name, language: t.language })}
+                  aria-current={t.id === template.id ? "page" : undefined}
+                >
+                  {t.language}
+                </a>
+              ))}
+            </nav>
+          )}
+          {language !== undefined && template.language !== language && (
+            <p className="alert alert-error" role="alert">
+              “{name}” has no {language} version; showing {template.language}.
+            </p>
+          )}
+          <div className="split">
+            <div>
+              <section className="card" aria-labelledby="status-heading">
+                <h2 id="status-heading">Status</h2>
+                <dl className="facts">
+                  <dt>Status</dt>
+                  <dd data-testid="detail-status">
+                    <StatusBadge status={template.status} />
+                  </dd>
+                  <dt>Meta’s status</dt>
+                  <dd>
+                    <code>{template.meta_status}</code>
+                  </dd>
+                  <dt>Meta’s reason</dt>
+                  <dd>{template.rejected_reason === null || template.rejected_reason === "NONE" ? "—" : titleCase(template.rejected_reason)}</dd>
+                  <dt>Quality</dt>
+                  <dd>
+                    <QualityBadge score={template.quality_score} />
+                  </dd>
+                  <dt>Language</dt>
+                  <dd>{template.language}</dd>
+                  <dt>Category</dt>
+                  <dd>
+                    {titleCase(template.category)}
+                    {template.previous_category !== null && <span className="hint"> (was {titleCase(template.previous_category)})</span>}
+                  </dd>
+                  <dt>Last confirmed by Meta</dt>
+                  <dd>{template.last_synced_at === null ? "Not yet synced" : formatDateTime(template.last_synced_at)}</dd>
+                  <dt>Created</dt>
+                  <dd>{formatDateTime(template.created_at)}</dd>
+                  <dt>Updated</dt>
+                  <dd>{formatDateTime(template.updated_at)}</dd>
+                  <dt>Meta template ID</dt>
+                  <dd>
+                    <code>{template.provider_template_id ?? "—"}</code>
+                  </dd>
+                  <dt>ID</dt>
+                  <dd>
+                    <code>{template.id}</code>
+                  </dd>
+                </dl>
+              </section>
+              <section className="card" aria-labelledby="components-heading">
+                <h2 id="components-heading">Components (JSON)</h2>
+                <pre className="json" tabIndex={0} aria-label="Components as JSON">
+                  {JSON.stringify(template.components, null, 2)}
+                </pre>
+              </section>
+              <section className="card" aria-labelledby="history-heading">
+                <h2 id="history-heading">History</h2>
+                <p className="hint">The API does not record status changes yet, so there is no history to show.</p>
+              </section>
+            </div>
+            <aside className="sticky" aria-label="Preview">
+              <h2>Preview</h2>
+              <TemplatePreview components={template.components} label={`Preview of ${template.name} (${template.language})`} />
+              <p className="hint">Variables show the examples submitted to Meta.</p>
+            </aside>
+          </div>
+        </>
+      )}
+    </>
+  );
+}
