@@ -1,0 +1,51 @@
+import type { Kysely, Transaction } from "kysely";
+import type { Database } from "../db/schema.js";
+import type { AccountRow, AccountUpdate, NewAccountRow } from "./account.table.js";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface AccountWithCustomer extends AccountRow {
+  customer_name: string | null;
+}
+
+function selectWithCustomer(db: Db) {
+  return db
+    .selectFrom("whatsapp_accounts as a")
+    .leftJoin("customers as c", "c.id", "a.customer_id")
+    .selectAll("a")
+    .select("c.name as customer_name");
+}
+
+export async function insertAccount(db: Db, row: NewAccountRow): Promise<AccountRow> {
+  return db.insertInto("whatsapp_accounts").values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findAccountByPhoneNumberId(db: Db, phoneNumberId: string): Promise<AccountWithCustomer | undefined> {
+  return selectWithCustomer(db).where("a.phone_number_id", "=", phoneNumberId).executeTakeFirst();
+}
+
+/** The account with this phone_number_id, only if it belongs to `organisationId`. */
+export async function findOrganisationAccount(
+  db: Db,
+  organisationId: string,
+  phoneNumberId: string,
+): Promise<AccountWithCustomer | undefined> {
+  return selectWithCustomer(db)
+    .where("a.phone_number_id", "=", phoneNumberId)
+    .where("a.organisation_id", "=", organisationId)
+    .executeTakeFirst();
+}
+
+export async function listOrganisationAccounts(
+  db: Db,
+  organisationId: string,
+  status: "connected" | "all",
+): Promise<AccountWithCustomer[]> {
+  let q = selectWithCustomer(db).where("a.organisation_id", "=", organisationId);
+  if (status !== "all") q = q.where("a.status", "=", status);
+  return q.orderBy("a.created_at").orderBy("a.id").execute();
+}
+
+export async function updateAccount(db: Db, id: string, update: AccountUpdate): Promise<void> {
+  await db.updateTable("whatsapp_accounts").set(update).where("id", "=", id).execute();
+}

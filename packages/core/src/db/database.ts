@@ -1,0 +1,84 @@
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely, PostgresDialect } from "kysely";
+import { PGliteDialect } from "kysely-pglite-dialect";
+import pg from "pg";
+import type { Database } from "./schema.js";
+
+export interface DatabaseConfig {
+  /** `postgres://…` — when set, a node-postgres Pool is used. */
+  databaseUrl?: string | undefined;
+  /** PGlite data directory, used when `databaseUrl` is not set. In-memory when neither is given. */
+  dataDir?: string | undefined;
+  /** Pool size for PostgreSQL (default 10). */
+  maxConnections?: number | undefined;
+  /**
+   * Called when an IDLE pooled connection fails (e.g. the server restarted). The pool drops that connection and
+   * the next query opens a new one; without a listener node-postgres' 'error' event would crash the process.
+   */
+  onPoolError?: ((error: Error) => void) | undefined;
+}
+
+export type DatabaseKind = "postgres" | "pglite";
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  kind: DatabaseKind;
+  /** Destroys the Kysely instance (and with it the pool / PGlite instance). */
+  close(): Promise<void>;
+}
+
+const INT8_OID = 20;
+
+/** int8 → number when it fits in a double exactly, else the decimal string (never silently rounded). */
+export function parseInt8(value: string): number | string {
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : value;
+}
+
+/**
+ * Type parsers for node-postgres, applied per pool (not globally): int8 → number where safe.
+ * timestamptz keeps node-postgres' default (a JS `Date`), matching PGlite.
+ */
+const pgTypes: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") => {
+    if (oid === INT8_OID && format !== "binary") return parseInt8;
+    return format === undefined ? pg.types.getTypeParser(oid) : pg.types.getTypeParser(oid, format);
+  }) as pg.CustomTypesConfig["getTypeParser"],
+};
+
+/**
+ * Opens the database: PostgreSQL when `databaseUrl` is set, else PGlite persisted at `dataDir`
+ * (in-memory when neither is set). Call `migrateToLatest(db)` before use.
+ *
+ * ### Examples
+ * ```ts
+ * const { db, close } = createDatabase({ dataDir: ".data/pglite" });
+ * await migrateToLatest(db);
+ * ```
+ */
+export function createDatabase(config: DatabaseConfig = {}): DatabaseHandle {
+  if (config.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: config.databaseUrl,
+      max: config.maxConnections ?? 10,
+      types: pgTypes,
+    });
+    pool.on("error", (error) => config.onPoolError?.(error));
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: "postgres", close: () => db.destroy() };
+  }
+  return pgliteHandle(config.dataDir ? new PGlite(config.dataDir) : new PGlite());
+}
+
+/** Wraps an existing PGlite instance (internal: used by `@kirim/core/testing` to start from a migrated snapshot). */
+export function pgliteHandle(pglite: PGlite): DatabaseHandle {
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    kind: "pglite",
+    close: async () => {
+      await db.destroy();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}

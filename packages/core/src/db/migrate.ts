@@ -1,0 +1,34 @@
+import { Migrator } from "kysely";
+import type { Kysely, Migration, MigrationProvider, MigrationResultSet } from "kysely";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on any schema
+type AnyDb = Kysely<any>;
+import * as m001 from "./migrations/2026_11_23_000001_create_core_tables.js";
+
+/** In-code provider: works identically from `src` (vitest) and `dist` (node), no filesystem scanning. */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
+  "2026_11_23_000001_create_core_tables": m001,
+});
+
+const provider: MigrationProvider = {
+  getMigrations: () => Promise.resolve({ ...MIGRATIONS }),
+};
+
+export function createMigrator(db: AnyDb): Migrator {
+  return new Migrator({ db, provider });
+}
+
+/**
+ * Applies every pending migration. Unlike Kysely's `Migrator.migrateToLatest` this throws on failure
+ * (with the failed migration's name); on success it returns the per-migration results (empty when up to date).
+ */
+export async function migrateToLatest(db: AnyDb): Promise<NonNullable<MigrationResultSet["results"]>> {
+  const { error, results } = await createMigrator(db).migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === "Error")?.migrationName;
+    throw new Error(`Migration ${failed ?? "(unknown)"} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+  return results ?? [];
+}

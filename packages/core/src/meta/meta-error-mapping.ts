@@ -1,0 +1,115 @@
+import { DomainError } from "../errors.js";
+import { MetaApiError } from "./meta-api-error.js";
+import { META_DUPLICATE_SUBCODE } from "./gateway.js";
+import { isMetaAuthCode, isMetaRateLimit } from "./retry.js";
+
+/** Retry-After we advertise for a Meta rate limit that stated no wait (seconds). */
+export const DEFAULT_RATE_LIMIT_RETRY_AFTER_S = 60;
+
+/**
+ * `details.meta` has exactly the shape of `ZMetaErrorDetail` in @kirim/schema (present when Meta sent its error
+ * envelope, so the API can relay it as `error.meta`); `details.upstream` says what kind of failure it was.
+ */
+function metaDetails(error: MetaApiError): Record<string, unknown> {
+  const details: Record<string, unknown> = {};
+  if (error.code !== undefined) {
+    const meta: Record<string, unknown> = { code: error.code };
+    if (error.subcode !== undefined) meta["error_subcode"] = error.subcode;
+    if (error.userTitle !== undefined) meta["error_user_title"] = error.userTitle;
+    if (error.userMessage !== undefined) meta["error_user_msg"] = error.userMessage;
+    if (error.fbtraceId !== undefined) meta["fbtrace_id"] = error.fbtraceId;
+    details["meta"] = meta;
+  }
+  const upstream: Record<string, unknown> = { kind: error.kind };
+  if (error.status !== undefined) upstream["http_status"] = error.status;
+  if (error.fbtraceId !== undefined) upstream["fbtrace_id"] = error.fbtraceId;
+  details["upstream"] = upstream;
+  return details;
+}
+
+/** Best-effort request field a Meta code-100 refusal points at (subcode table in meta-templates.md §7.3). */
+export function inferParam(error: MetaApiError): string | undefined {
+  switch (error.subcode) {
+    case META_DUPLICATE_SUBCODE:
+      return "name";
+    case 2388047:
+      return "components.HEADER";
+    case 2388072:
+    case 2388293:
+    case 2388299:
+      return "components.BODY";
+    case 2388073:
+      return "components.FOOTER";
+    case 2388043:
+      return "components";
+  }
+  const text = `${error.userTitle ?? ""} ${error.userMessage ?? ""} ${error.message}`.toLowerCase();
+  if (text.includes("category")) return "category";
+  if (text.includes("language")) return "language";
+  return undefined;
+}
+
+/**
+ * The one place a MetaApiError becomes a DomainError (so a Meta answer is never a 500):
+ * - subcode 2388024 (duplicate name+language) → 409 `template_already_exists`, param `name`;
+ * - code 100 (rule refusals) → 400 `meta_validation_failed` with Meta's subcode/title/message in details;
+ * - rate limits (4, 80007, 80008, 130429, or HTTP 429) → 429 `meta_rate_limited` with a Retry-After header;
+ * - 190 / 102 / 10 / 200–299 → 502 `whatsapp_account_reauthorization_required`;
+ * - anything else (incl. malformed answers, timeouts, network) → 502 `whatsapp_upstream_error`.
+ */
+export function mapMetaError(error: MetaApiError): DomainError {
+  const details = metaDetails(error);
+  if (error.kind === "graph") {
+    if (error.subcode === META_DUPLICATE_SUBCODE) {
+      return new DomainError("template_already_exists", "A template with this name and language already exists on Meta.", {
+        param: "name",
+        details,
+        cause: error,
+      });
+    }
+    if (isMetaRateLimit(error) || error.status === 429) {
+      const seconds =
+        error.retryAfterMs !== undefined ? Math.max(1, Math.ceil(error.retryAfterMs / 1000)) : DEFAULT_RATE_LIMIT_RETRY_AFTER_S;
+      return new DomainError("meta_rate_limited", "Meta is rate limiting this WhatsApp Business Account; retry later.", {
+        details: { ...details, retry_after_seconds: seconds },
+        headers: { "Retry-After": String(seconds) },
+        cause: error,
+      });
+    }
+    if (isMetaAuthCode(error.code)) {
+      return new DomainError(
+        "whatsapp_account_reauthorization_required",
+        "Meta refused this account's access token or permissions; reconnect the WhatsApp account.",
+        { details, cause: error },
+      );
+    }
+    if (error.code === 100) {
+      const param = inferParam(error);
+      const message = error.userMessage ?? error.userTitle ?? error.message;
+      return new DomainError("meta_validation_failed", `Meta rejected the template: ${message}`, {
+        ...(param !== undefined ? { param } : {}),
+        details,
+        cause: error,
+      });
+    }
+  }
+  const what =
+    error.kind === "timeout"
+      ? "Meta did not answer in time"
+      : error.kind === "network"
+        ? "Meta could not be reached"
+        : error.kind === "malformed_response"
+          ? "Meta sent an answer we could not understand"
+          : `Meta returned an error${error.code !== undefined ? ` (code ${error.code})` : ""}`;
+  return new DomainError("whatsapp_upstream_error", `${what}.`, { details, cause: error });
+}
+
+/** Runs `fn`, turning any MetaApiError into its DomainError. */
+export async function withMetaErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof MetaApiError) throw mapMetaError(error);
+    throw error;
+  }
+}

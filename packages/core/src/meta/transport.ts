@@ -1,0 +1,140 @@
+import { MetaApiError } from "./meta-api-error.js";
+import { ZMetaErrorEnvelope } from "./meta-schemas.js";
+
+export interface TransportRequest {
+  method: "GET" | "POST";
+  /** Absolute URL, always built from the configured Graph base URL. */
+  url: string;
+  accessToken: string;
+  body?: unknown;
+}
+
+export interface TransportOptions {
+  fetch: typeof globalThis.fetch;
+  timeoutMs: number;
+}
+
+export type Transport = (request: TransportRequest) => Promise<unknown>;
+
+/** Parses `Retry-After` (seconds or HTTP date) and Meta's `x-business-use-case-usage` wait (minutes) into ms. */
+export function statedWaitMs(headers: Headers, now: number = Date.now()): number | undefined {
+  const retryAfter = headers.get("retry-after");
+  if (retryAfter !== null && retryAfter.trim() !== "") {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+    const date = Date.parse(retryAfter);
+    if (!Number.isNaN(date)) return Math.max(0, date - now);
+  }
+  const usage = headers.get("x-business-use-case-usage");
+  if (usage !== null) {
+    try {
+      const parsed: unknown = JSON.parse(usage);
+      let minutes = 0;
+      if (parsed !== null && typeof parsed === "object") {
+        for (const entries of Object.values(parsed)) {
+          if (!Array.isArray(entries)) continue;
+          for (const entry of entries) {
+            const v = (entry as { estimated_time_to_regain_access?: unknown } | null)?.estimated_time_to_regain_access;
+            if (typeof v === "number" && v > minutes) minutes = v;
+          }
+        }
+      }
+      if (minutes > 0) return minutes * 60_000;
+    } catch {
+      // ignore an unparseable usage header
+    }
+  }
+  return undefined;
+}
+
+function redact(text: string, secret: string): string {
+  return secret.length > 0 ? text.split(secret).join("[REDACTED]") : text;
+}
+
+/**
+ * The transport layer: one HTTP exchange with Meta. Adds the Bearer token, enforces the timeout with an
+ * AbortSignal, decodes JSON, and turns every failure into a MetaApiError (which never contains the token).
+ */
+export function createTransport(options: TransportOptions): Transport {
+  return async (request) => {
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${request.accessToken}`,
+      Accept: "application/json",
+    };
+    if (request.body !== undefined) headers["Content-Type"] = "application/json";
+
+    let response: Response;
+    let text: string;
+    try {
+      response = await options.fetch(request.url, {
+        method: request.method,
+        headers,
+        ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
+        signal: AbortSignal.timeout(options.timeoutMs),
+        redirect: "error", // never forward the token to another host
+      });
+      text = await response.text();
+    } catch (error) {
+      const name = (error as { name?: unknown } | null)?.name;
+      if (name === "TimeoutError" || name === "AbortError") {
+        throw new MetaApiError({ kind: "timeout", message: `Meta did not answer within ${options.timeoutMs} ms` });
+      }
+      const reason = error instanceof Error ? redact(error.message, request.accessToken) : "unknown error";
+      const causeCode = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+      throw new MetaApiError({
+        kind: "network",
+        message: `Could not reach Meta: ${reason}${typeof causeCode === "string" ? ` (${causeCode})` : ""}`,
+      });
+    }
+
+    let json: unknown = undefined;
+    let jsonOk = false;
+    if (text.length > 0) {
+      try {
+        json = JSON.parse(text);
+        jsonOk = true;
+      } catch {
+        jsonOk = false;
+      }
+    }
+    const retryAfterMs = statedWaitMs(response.headers);
+    const traceHeader = response.headers.get("x-fb-trace-id") ?? undefined;
+
+    if (!response.ok) {
+      const envelope = ZMetaErrorEnvelope.safeParse(json);
+      if (envelope.success) {
+        const e = envelope.data.error;
+        throw new MetaApiError({
+          kind: "graph",
+          message: redact(e.message ?? `Meta error ${e.code}`, request.accessToken),
+          status: response.status,
+          code: e.code,
+          subcode: e.error_subcode,
+          type: e.type,
+          userTitle: e.error_user_title !== undefined ? redact(e.error_user_title, request.accessToken) : undefined,
+          userMessage: e.error_user_msg !== undefined ? redact(e.error_user_msg, request.accessToken) : undefined,
+          fbtraceId: e.fbtrace_id ?? traceHeader,
+          isTransient: e.is_transient ?? false,
+          retryAfterMs,
+        });
+      }
+      throw new MetaApiError({
+        kind: "graph",
+        message: `Meta answered HTTP ${response.status} without an error envelope`,
+        status: response.status,
+        fbtraceId: traceHeader,
+        isTransient: response.status >= 500,
+        retryAfterMs,
+      });
+    }
+    if (!jsonOk) {
+      throw new MetaApiError({
+        kind: "malformed_response",
+        message: `Meta answered HTTP ${response.status} with a body that is not JSON`,
+        status: response.status,
+        fbtraceId: traceHeader,
+      });
+    }
+    return json;
+  };
+}

@@ -1,0 +1,85 @@
+/** What the gateway needs to talk to Meta on behalf of one WhatsApp Business Account. */
+export interface MetaAccountRef {
+  wabaId: string;
+  /** The account's Meta access token. Only ever sent to the configured Graph base URL. */
+  accessToken: string;
+}
+
+/** One component as Meta accepts/returns it (kept loose: Meta adds fields over time). */
+export type MetaComponent = Record<string, unknown> & { type: string };
+
+/** Body of `POST /{waba_id}/message_templates` (the fields we send). */
+export interface MetaCreateTemplateBody {
+  name: string;
+  language: string;
+  category: string;
+  components: MetaComponent[];
+  parameter_format?: "POSITIONAL" | "NAMED";
+  message_send_ttl_seconds?: number;
+}
+
+/** Meta's answer to a create. */
+export interface MetaCreateTemplateResult {
+  id: string;
+  status: string;
+  category: string;
+}
+
+/** A template as read from `GET /{waba_id}/message_templates` (unknown fields tolerated and dropped). */
+export interface MetaTemplate {
+  id: string;
+  name: string;
+  language: string;
+  status: string;
+  category: string;
+  components: MetaComponent[];
+  parameter_format?: string | undefined;
+  rejected_reason?: string | undefined;
+  quality_score?: { score?: string | undefined } | undefined;
+  previous_category?: string | undefined;
+  sub_category?: string | undefined;
+}
+
+export interface ListTemplatesOptions {
+  /** Exact name filter (Meta's `name` parameter; we re-check exactness client-side). */
+  name?: string;
+  language?: string;
+  /** Page size requested from Meta (`limit`), default 100. */
+  pageSize?: number;
+}
+
+export interface MetaGateway {
+  /** Submits a template for review. Never sent twice without first checking whether an earlier attempt landed. */
+  createTemplate(account: MetaAccountRef, body: MetaCreateTemplateBody): Promise<MetaCreateTemplateResult>;
+  /** Yields one page of templates at a time, following `paging.cursors.after` until `paging.next` is absent. */
+  listTemplates(account: MetaAccountRef, options?: ListTemplatesOptions): AsyncGenerator<MetaTemplate[], void, undefined>;
+}
+
+export interface MetaGatewayOptions {
+  /**
+   * Graph base URL without version, e.g. `https://graph.facebook.com` or a sandbox's `url`. If it already ends
+   * in a version segment (`…/v23.0`, the sandbox's `graphUrl`) it is used as is and `apiVersion` is ignored.
+   */
+  graphUrl: string;
+  /** e.g. `v23.0`. */
+  apiVersion: string;
+  /** Injectable fetch (defaults to the global). */
+  fetch?: typeof globalThis.fetch;
+  /** Per-request timeout; default 10 000 ms. */
+  timeoutMs?: number;
+  /** Retry policy overrides. */
+  retry?: Partial<RetryPolicy>;
+  /** Injectable sleep (tests). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Injectable randomness in [0, 1) for jitter (tests). */
+  random?: () => number;
+}
+
+export interface RetryPolicy {
+  /** Total attempts including the first. */
+  maxAttempts: number;
+  baseMs: number;
+  maxMs: number;
+  /** Longest server-stated wait (Retry-After) we are willing to honour before giving up. */
+  maxRetryAfterMs: number;
+}

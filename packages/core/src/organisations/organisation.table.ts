@@ -1,0 +1,20 @@
+import type { Generated, Insertable, Selectable } from "kysely";
+
+export interface OrganisationTable {
+  id: string;
+  name: string;
+  /** Marks the organisation created by `admin.seedDemo` (at most one). */
+  is_demo: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+export type OrganisationRow = Selectable<OrganisationTable>;
+export type NewOrganisationRow = Insertable<OrganisationTable>;
+
+export interface CustomerTable {
+  id: string;
+  organisation_id: string;
+  name: string;
+  created_at: Generated<Date>;
+}
+export type CustomerRow = Selectable<CustomerTable>;
+export type NewCustomerRow = Insertable<CustomerTable>;

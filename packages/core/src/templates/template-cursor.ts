@@ -1,0 +1,65 @@
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { DomainError } from "../errors.js";
+import type { TemplateKeyset } from "./template.repository.js";
+
+/**
+ * Opaque list cursor: `base64url(JSON {k: [created_at ISO, id], f: filter fingerprint}) + "." + base64url(HMAC-SHA256)`.
+ * The fingerprint binds the cursor to the account and filters it was issued for; a tampered or
+ * filter-mismatched cursor is a 400 `invalid_cursor`.
+ */
+export interface CursorFilter {
+  accountId: string;
+  status: string;
+  language: string | null;
+}
+
+export function filterFingerprint(filter: CursorFilter): string {
+  return createHash("sha256")
+    .update(JSON.stringify([filter.accountId, filter.status, filter.language]))
+    .digest("base64url")
+    .slice(0, 16);
+}
+
+function sign(secret: string, payload: string): Buffer {
+  return createHmac("sha256", secret).update(payload).digest();
+}
+
+export function encodeCursor(secret: string, keyset: TemplateKeyset, filter: CursorFilter): string {
+  const payload = Buffer.from(
+    JSON.stringify({ k: [keyset.createdAt.toISOString(), keyset.id], f: filterFingerprint(filter) }),
+    "utf8",
+  ).toString("base64url");
+  return `${payload}.${sign(secret, payload).toString("base64url")}`;
+}
+
+function invalid(message: string): DomainError {
+  return new DomainError("invalid_cursor", message, { param: "cursor" });
+}
+
+export function decodeCursor(secret: string, cursor: string, filter: CursorFilter): TemplateKeyset {
+  const parts = cursor.split(".");
+  if (parts.length !== 2 || !parts[0] || !parts[1]) throw invalid("The cursor is malformed.");
+  const [payload, signature] = parts as [string, string];
+  const expected = sign(secret, payload);
+  const given = Buffer.from(signature, "base64url");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw invalid("The cursor was modified or was not issued by this server.");
+  }
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+  } catch {
+    throw invalid("The cursor is malformed.");
+  }
+  const obj = decoded as { k?: unknown; f?: unknown } | null;
+  const k = obj?.k;
+  if (!Array.isArray(k) || k.length !== 2 || typeof k[0] !== "string" || typeof k[1] !== "string") {
+    throw invalid("The cursor is malformed.");
+  }
+  const createdAt = new Date(k[0]);
+  if (Number.isNaN(createdAt.getTime())) throw invalid("The cursor is malformed.");
+  if (obj?.f !== filterFingerprint(filter)) {
+    throw invalid("The cursor was issued for different filters; start again without a cursor.");
+  }
+  return { createdAt, id: k[1] };
+}

@@ -1,0 +1,312 @@
+import { ZCreateTemplateRequest, ZTemplate, ZTemplateSyncResult } from "@kirim/schema";
+import type { TCreateTemplateRequestInput } from "@kirim/schema";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHarness } from "../../test/harness.js";
+import type { Harness } from "../../test/harness.js";
+import { DomainError } from "../errors.js";
+import { databaseKinds } from "../testing/index.js";
+
+const request = (overrides: Partial<TCreateTemplateRequestInput> = {}) =>
+  ZCreateTemplateRequest.parse({
+    name: "order_update",
+    category: "UTILITY",
+    language: "en",
+    components: [
+      { type: "HEADER", format: "TEXT", text: "Order {{1}}", example: { header_text: ["A-1"] } },
+      { type: "BODY", text: "Hi {{1}}, your order {{2}} has shipped.", example: { body_text: [["Budi", "A-1"]] } },
+    ],
+    ...overrides,
+  });
+
+async function domainError(p: Promise<unknown>): Promise<DomainError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof DomainError) return e;
+    throw e;
+  }
+  throw new Error("expected a DomainError");
+}
+
+describe.each(databaseKinds())("templates service on %s", (kind) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness(kind);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  describe("create", () => {
+    it("submits to Meta and stores a pending row with Meta's id, status and category", async () => {
+      const t = await h.tenant();
+      const created = await h.core.templates.create(t.principal, t.phoneNumberId, request());
+      expect(() => ZTemplate.parse(created)).not.toThrow();
+      expect(created).toMatchObject({
+        object: "template",
+        name: "order_update",
+        language: "en",
+        status: "pending",
+        meta_status: "PENDING",
+        category: "UTILITY",
+        content: "Hi {{1}}, your order {{2}} has shipped.",
+        variables: ["1", "2"],
+        whatsapp_account: { phone_number_id: t.phoneNumberId, customer: null },
+        last_synced_at: null,
+      });
+      expect(created.id).toMatch(/^tmpl_[0-9A-HJKMNP-TV-Z]{26}$/);
+      expect(created.provider_template_id).toMatch(/^\d+$/);
+      const row = await h.db.selectFrom("templates").selectAll().where("id", "=", created.id).executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ status: "pending", meta_status: "PENDING", provider_template_id: created.provider_template_id });
+    });
+
+    it("uses the given variables when provided", async () => {
+      const t = await h.tenant();
+      const created = await h.core.templates.create(t.principal, t.phoneNumberId, request({ variables: ["customer", "order_id"] }));
+      expect(created.variables).toEqual(["customer", "order_id"]);
+    });
+
+    it("a duplicate name+language is 409 template_already_exists BEFORE any Meta call", async () => {
+      const t = await h.tenant();
+      await h.core.templates.create(t.principal, t.phoneNumberId, request());
+      const before = h.gateway.calls.createTemplate;
+      const e = await domainError(h.core.templates.create(t.principal, t.phoneNumberId, request()));
+      expect(e).toMatchObject({ code: "template_already_exists", status: 409, type: "conflict", param: "name" });
+      expect(h.gateway.calls.createTemplate).toBe(before);
+    });
+
+    it("the same name in another language is fine", async () => {
+      const t = await h.tenant();
+      await h.core.templates.create(t.principal, t.phoneNumberId, request());
+      const id = await h.core.templates.create(t.principal, t.phoneNumberId, request({ language: "id" }));
+      expect(id.language).toBe("id");
+      const both = await h.core.templates.getByName(t.principal, t.phoneNumberId, "order_update");
+      expect(both.map((x) => x.language)).toEqual(["en", "id"]);
+    });
+
+    it("a Meta-side duplicate (not known locally) maps to 409 too", async () => {
+      const t = await h.tenant({ demo: true }); // the demo WABA already holds hello_world / en_US
+      const e = await domainError(h.core.templates.create(t.principal, t.phoneNumberId, request({ name: "hello_world", language: "en_US" })));
+      expect(e).toMatchObject({ code: "template_already_exists", status: 409, param: "name" });
+      expect(e.details).toMatchObject({ meta: { code: 100, error_subcode: 2388024 } });
+      expect(await h.db.selectFrom("templates").select("id").where("name", "=", "hello_world").execute()).toEqual([]);
+    });
+
+    it("a Meta rule refusal is 400 meta_validation_failed with Meta's detail, and nothing is stored", async () => {
+      const t = await h.tenant();
+      const bad = request({ name: "dangling", components: [{ type: "BODY", text: "{{1}} is your total", example: { body_text: [["5"]] } }] });
+      const e = await domainError(h.core.templates.create(t.principal, t.phoneNumberId, bad));
+      expect(e).toMatchObject({ code: "meta_validation_failed", status: 400, details: { meta: { code: 100, error_subcode: 2388299 } } });
+      expect(await h.db.selectFrom("templates").select("id").where("name", "=", "dangling").execute()).toEqual([]);
+    });
+
+    it("Meta rate limiting is 429 meta_rate_limited with Retry-After", async () => {
+      const t = await h.tenant();
+      h.graph.sandbox.control.faults.configure({ rules: [{ kind: "waba_rate_limit", method: "POST", path: "/message_templates" }] });
+      try {
+        const e = await domainError(h.core.templates.create(t.principal, t.phoneNumberId, request({ name: "throttled" })));
+        expect(e).toMatchObject({ code: "meta_rate_limited", status: 429, type: "rate_limit_error" });
+        expect(e.headers?.["Retry-After"]).toMatch(/^\d+$/);
+      } finally {
+        h.graph.sandbox.control.faults.clear();
+      }
+    });
+
+    it("a disconnected account cannot create or sync (422 account_not_connected) but can still be listed", async () => {
+      const t = await h.tenant();
+      await h.db.updateTable("whatsapp_accounts").set({ status: "disconnected" }).where("phone_number_id", "=", t.phoneNumberId).execute();
+      const before = { ...h.gateway.calls };
+      expect(await domainError(h.core.templates.create(t.principal, t.phoneNumberId, request()))).toMatchObject({ code: "account_not_connected", status: 422 });
+      expect((await domainError(h.core.templates.sync(t.principal, t.phoneNumberId))).code).toBe("account_not_connected");
+      expect(h.gateway.calls).toEqual(before);
+      expect((await h.core.templates.list(t.principal, t.phoneNumberId)).data).toEqual([]);
+    });
+
+    it("another organisation's phone_number_id is 404 resource_not_found", async () => {
+      const a = await h.tenant();
+      const b = await h.tenant();
+      const e = await domainError(h.core.templates.create(b.principal, a.phoneNumberId, request()));
+      expect(e).toMatchObject({ code: "resource_not_found", status: 404 });
+      const callsBefore = { ...h.gateway.calls };
+      for (const call of [
+        () => h.core.templates.sync(b.principal, a.phoneNumberId),
+        () => h.core.templates.list(b.principal, a.phoneNumberId, {}),
+        () => h.core.templates.getByName(b.principal, a.phoneNumberId, "x"),
+      ]) {
+        expect((await domainError(call())).code).toBe("resource_not_found");
+      }
+      expect(h.gateway.calls).toEqual(callsBefore); // Meta is never called for a foreign account
+      // indistinguishable from a phone_number_id that does not exist at all
+      const missing = await domainError(h.core.templates.list(b.principal, "123456789", {}));
+      expect(missing.message.replace("123456789", a.phoneNumberId)).toBe(e.message);
+    });
+  });
+
+  describe("sync", () => {
+    it("reads every page and counts created/updated/unchanged; a second run writes nothing", async () => {
+      const t = await h.tenant({ demo: true });
+      const upstream = h.graph.count(t.wabaId);
+      expect(upstream).toBeGreaterThan(200); // several pages of 100
+      const listCallsBefore = h.graph.sandbox.control.requests({ wabaId: t.wabaId, method: "GET" }).length;
+      const first = await h.core.templates.sync(t.principal, t.phoneNumberId);
+      expect(ZTemplateSyncResult.parse(first)).toEqual({ object: "template_sync_result", synced: upstream, created: upstream, updated: 0, unchanged: 0 });
+      const listCalls = h.graph.sandbox.control.requests({ wabaId: t.wabaId, method: "GET" }).length - listCallsBefore;
+      expect(listCalls).toBe(Math.ceil(upstream / 100));
+
+      // Row versions: an UPDATE (even to identical values) creates a new tuple with a new xmin/ctid.
+      const versions = () =>
+        sql<{ id: string; v: string; updated_at: Date }>`
+          SELECT t.id, t.xmin::text || '/' || t.ctid::text AS v, t.updated_at FROM templates t
+          JOIN whatsapp_accounts a ON a.id = t.account_id WHERE a.phone_number_id = ${t.phoneNumberId} ORDER BY t.id`
+          .execute(h.db)
+          .then((r) => r.rows);
+      const before = await versions();
+      expect(before).toHaveLength(upstream);
+
+      const second = await h.core.templates.sync(t.principal, t.phoneNumberId);
+      expect(second).toEqual({ object: "template_sync_result", synced: upstream, created: 0, updated: 0, unchanged: upstream });
+      expect(await versions()).toEqual(before);
+    });
+
+    it("a template approved upstream shows approved after sync (updated = 1)", async () => {
+      const t = await h.tenant();
+      for (const name of ["tpl_a", "tpl_b", "tpl_c", "tpl_d", "tpl_e"]) {
+        await h.core.templates.create(t.principal, t.phoneNumberId, request({ name }));
+      }
+      const baseline = await h.core.templates.sync(t.principal, t.phoneNumberId);
+      expect(baseline).toMatchObject({ synced: 5, created: 0 });
+      h.graph.setStatus(t.wabaId, "tpl_c", "en", "APPROVED");
+      h.graph.setStatus(t.wabaId, "tpl_d", "en", "REJECTED");
+      const r = await h.core.templates.sync(t.principal, t.phoneNumberId);
+      expect(r).toEqual({ object: "template_sync_result", synced: 5, created: 0, updated: 2, unchanged: 3 });
+      const [approved] = await h.core.templates.getByName(t.principal, t.phoneNumberId, "tpl_c");
+      expect(approved).toMatchObject({ status: "approved", meta_status: "APPROVED" });
+      expect(approved?.last_synced_at).not.toBeNull();
+      const [rejected] = await h.core.templates.getByName(t.principal, t.phoneNumberId, "tpl_d", { language: "en" });
+      expect(rejected).toMatchObject({ status: "rejected", meta_status: "REJECTED" });
+      const approvedOnly = await h.core.templates.list(t.principal, t.phoneNumberId, { status: "approved" });
+      expect(approvedOnly.data.map((x) => x.name)).toEqual(["tpl_c"]);
+    });
+
+    it("a template created here is matched (not duplicated) by the next sync", async () => {
+      const t = await h.tenant();
+      const created = await h.core.templates.create(t.principal, t.phoneNumberId, request());
+      h.graph.setStatus(t.wabaId, "order_update", "en", "APPROVED");
+      const r = await h.core.templates.sync(t.principal, t.phoneNumberId);
+      expect(r).toMatchObject({ synced: 1, created: 0, updated: 1 });
+      const [row] = await h.core.templates.getByName(t.principal, t.phoneNumberId, "order_update");
+      expect(row).toMatchObject({ id: created.id, status: "approved", variables: ["1", "2"] });
+    });
+
+    it("a sync that fails upstream is 502 and does not record templates_synced_at", async () => {
+      const t = await h.tenant({ demo: true });
+      h.graph.sandbox.control.faults.configure({ failListPage: 2 });
+      try {
+        const e = await domainError(h.core.templates.sync(t.principal, t.phoneNumberId));
+        expect(e).toMatchObject({ code: "whatsapp_upstream_error", status: 502 });
+      } finally {
+        h.graph.sandbox.control.faults.clear();
+      }
+      const acc = await h.db.selectFrom("whatsapp_accounts").select("templates_synced_at").where("phone_number_id", "=", t.phoneNumberId).executeTakeFirstOrThrow();
+      expect(acc.templates_synced_at).toBeNull();
+      // the page that was read is kept; a retry completes the inventory
+      const r = await h.core.templates.sync(t.principal, t.phoneNumberId);
+      expect(r.created + r.unchanged + r.updated).toBe(h.graph.count(t.wabaId));
+      expect(r.created).toBe(h.graph.count(t.wabaId) - 100);
+    });
+
+    it("records templates_synced_at on the account", async () => {
+      const t = await h.tenant();
+      const acc = () => h.db.selectFrom("whatsapp_accounts").select("templates_synced_at").where("phone_number_id", "=", t.phoneNumberId).executeTakeFirstOrThrow();
+      expect((await acc()).templates_synced_at).toBeNull();
+      await h.core.templates.sync(t.principal, t.phoneNumberId);
+      expect((await acc()).templates_synced_at).toBeInstanceOf(Date);
+    });
+  });
+
+  describe("list", () => {
+    let t: Awaited<ReturnType<Harness["tenant"]>>;
+    beforeAll(async () => {
+      t = await h.tenant();
+      for (let i = 0; i < 57; i++) {
+        await h.core.templates.create(t.principal, t.phoneNumberId, request({ name: `bulk_${String(i).padStart(2, "0")}` }));
+      }
+      for (let i = 0; i < 57; i++) h.graph.setStatus(t.wabaId, `bulk_${String(i).padStart(2, "0")}`, "en", "APPROVED");
+      await h.core.templates.sync(t.principal, t.phoneNumberId);
+      await h.core.templates.create(t.principal, t.phoneNumberId, request());
+      await h.core.templates.create(t.principal, t.phoneNumberId, request({ language: "id" }));
+    });
+
+    it("keyset paging visits every row exactly once, newest first", async () => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await h.core.templates.list(t.principal, t.phoneNumberId, { limit: 10, cursor });
+        pages++;
+        seen.push(...page.data.map((x) => x.id));
+        expect(page.has_more).toBe(page.next_cursor !== null);
+        cursor = page.next_cursor ?? undefined;
+      } while (cursor);
+      expect(pages).toBe(6);
+      expect(seen).toHaveLength(59);
+      expect(new Set(seen).size).toBe(59);
+      const first = await h.core.templates.list(t.principal, t.phoneNumberId, { limit: 2 });
+      expect(first.data.map((x) => x.name)).toEqual(["order_update", "order_update"]); // created after the sync
+    });
+
+    it("filters by status and language", async () => {
+      const pending = await h.core.templates.list(t.principal, t.phoneNumberId, { status: "pending", limit: 100 });
+      expect(pending.data).toHaveLength(2);
+      const id = await h.core.templates.list(t.principal, t.phoneNumberId, { language: "id" });
+      expect(id.data.map((x) => x.language)).toEqual(["id"]);
+      const all = await h.core.templates.list(t.principal, t.phoneNumberId, { status: "all", limit: 100 });
+      expect(all.data).toHaveLength(59);
+      expect(all.has_more).toBe(false);
+      expect(all.next_cursor).toBeNull();
+    });
+
+    it("a tampered cursor or a cursor used with other filters is 400 invalid_cursor", async () => {
+      const page = await h.core.templates.list(t.principal, t.phoneNumberId, { limit: 5, status: "approved" });
+      const cursor = page.next_cursor ?? "";
+      const [payload, sig] = cursor.split(".");
+      const forged = Buffer.from(
+        JSON.stringify({ ...JSON.parse(Buffer.from(payload ?? "", "base64url").toString()), k: ["2999-01-01T00:00:00.000Z", "tmpl_X"] }),
+      ).toString("base64url");
+      for (const [bad, q] of [
+        [`${forged}.${sig}`, { status: "approved" as const }],
+        [`${payload}.AAAA${sig?.slice(4)}`, { status: "approved" as const }],
+        ["not-a-cursor", { status: "approved" as const }],
+        [cursor, { status: "all" as const }],
+        [cursor, { status: "approved" as const, language: "en" }],
+      ] as const) {
+        const e = await domainError(h.core.templates.list(t.principal, t.phoneNumberId, { limit: 5, ...q, cursor: bad }));
+        expect(e).toMatchObject({ code: "invalid_cursor", status: 400, param: "cursor" });
+      }
+      // and the genuine cursor works with the same filters
+      const next = await h.core.templates.list(t.principal, t.phoneNumberId, { limit: 5, status: "approved", cursor });
+      expect(next.data).toHaveLength(5);
+    });
+
+    it("a cursor from another account is refused", async () => {
+      const other = await h.tenant();
+      const page = await h.core.templates.list(t.principal, t.phoneNumberId, { limit: 5 });
+      const e = await domainError(h.core.templates.list(other.principal, other.phoneNumberId, { limit: 5, cursor: page.next_cursor ?? "" }));
+      expect(e.code).toBe("invalid_cursor");
+    });
+
+    it("limit outside 1–100 is invalid_limit", async () => {
+      for (const limit of [0, 101, 2.5]) {
+        expect((await domainError(h.core.templates.list(t.principal, t.phoneNumberId, { limit }))).code).toBe("invalid_limit");
+      }
+    });
+
+    it("getByName is 404 when the name does not exist", async () => {
+      const e = await domainError(h.core.templates.getByName(t.principal, t.phoneNumberId, "nope"));
+      expect(e).toMatchObject({ code: "resource_not_found", status: 404 });
+      const e2 = await domainError(h.core.templates.getByName(t.principal, t.phoneNumberId, "order_update", { language: "pt_BR" }));
+      expect(e2.code).toBe("resource_not_found");
+    });
+  });
+});

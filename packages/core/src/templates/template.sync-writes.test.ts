@@ -1,0 +1,86 @@
+/**
+ * Proof on real PostgreSQL that a no-change sync writes nothing: `n_tup_ins` / `n_tup_upd` of `templates` in
+ * `pg_stat_user_tables` do not move. Runs on its own database (statistics are per database) and on single-connection
+ * pools that are closed after each sync (a backend flushes its statistics when it exits), with a canary write to
+ * know when the flush is visible.
+ */
+import { sql } from "kysely";
+import type { Kysely } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startGraphDouble } from "../../test/harness.js";
+import type { GraphDouble } from "../../test/harness.js";
+import { createCore } from "../core.js";
+import { createDatabase } from "../db/database.js";
+import type { Database } from "../db/schema.js";
+import { createMetaGateway } from "../meta/gateway.js";
+import { createTestDatabase, databaseKinds } from "../testing/index.js";
+import type { TestDatabase } from "../testing/index.js";
+
+describe.runIf(databaseKinds().includes("postgres"))("sync writes on postgres (pg_stat_user_tables)", () => {
+  let database: TestDatabase;
+  let graph: GraphDouble;
+  beforeAll(async () => {
+    database = await createTestDatabase("postgres");
+    graph = await startGraphDouble();
+  });
+  afterAll(async () => {
+    await graph?.close();
+    await database?.dispose();
+  });
+
+  async function stats(db: Kysely<Database>): Promise<Record<string, { ins: number; upd: number }>> {
+    await sql`SELECT pg_stat_clear_snapshot()`.execute(db);
+    const r = await sql<{ relname: string; ins: number; upd: number }>`
+      SELECT relname, n_tup_ins::int AS ins, n_tup_upd::int AS upd FROM pg_stat_user_tables
+      WHERE relname IN ('templates', 'organisations')`.execute(db);
+    return Object.fromEntries(r.rows.map((x) => [x.relname, { ins: x.ins, upd: x.upd }]));
+  }
+
+  /** Runs `fn` on a fresh one-connection pool, adds a canary update, closes the pool and waits for the flush. */
+  async function onOwnBackend<T>(url: string, fn: (db: Kysely<Database>) => Promise<T>, orgId: string): Promise<T> {
+    const canaryBefore = (await stats(database.db))["organisations"]?.upd ?? 0;
+    const handle = createDatabase({ databaseUrl: url, maxConnections: 1 });
+    let result: T;
+    try {
+      result = await fn(handle.db);
+      await handle.db.updateTable("organisations").set({ name: "canary" }).where("id", "=", orgId).execute();
+    } finally {
+      await handle.close();
+    }
+    for (let i = 0; i < 100; i++) {
+      if (((await stats(database.db))["organisations"]?.upd ?? 0) > canaryBefore) return result;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error("statistics were not flushed in time");
+  }
+
+  it("second sync in a row: n_tup_ins and n_tup_upd unchanged", async () => {
+    const url = new URL(process.env["TEST_DATABASE_URL"] ?? "");
+    const dbName = (await sql<{ d: string }>`SELECT current_database() AS d`.execute(database.db)).rows[0]?.d ?? "";
+    url.pathname = `/${dbName}`;
+    const gateway = createMetaGateway({ graphUrl: graph.graphUrl, apiVersion: graph.apiVersion });
+    const setupCore = createCore({ db: database.db, gateway, cursorSecret: "s" });
+    const org = await setupCore.admin.createOrganisation({ name: "stats" });
+    const key = await setupCore.admin.createApiKey({ organisationId: org.id });
+    await setupCore.admin.connectAccount({ organisationId: org.id, phoneNumberId: "5550001", ...graph.demo });
+    const upstream = graph.count(graph.demo.wabaId);
+    const victim = graph.sandbox.control.templates(graph.demo.wabaId).find((x) => x.status !== "REJECTED");
+    if (!victim) throw new Error("no template to change");
+    const principal = await setupCore.auth.authenticate(key.key);
+
+    const sync = (db: Kysely<Database>) => createCore({ db, gateway, cursorSecret: "s" }).templates.sync(principal, "5550001");
+    const first = await onOwnBackend(url.toString(), sync, org.id);
+    expect(first).toMatchObject({ created: upstream, updated: 0 });
+    const afterFirst = (await stats(database.db))["templates"];
+    expect(afterFirst?.ins).toBeGreaterThanOrEqual(upstream);
+
+    const second = await onOwnBackend(url.toString(), sync, org.id);
+    expect(second).toMatchObject({ synced: upstream, created: 0, updated: 0, unchanged: upstream });
+    expect((await stats(database.db))["templates"]).toEqual(afterFirst);
+
+    graph.setStatus(graph.demo.wabaId, victim.name, victim.language, "REJECTED");
+    const third = await onOwnBackend(url.toString(), sync, org.id);
+    expect(third).toMatchObject({ created: 0, updated: 1, unchanged: upstream - 1 });
+    expect((await stats(database.db))["templates"]).toEqual({ ins: afterFirst?.ins, upd: (afterFirst?.upd ?? 0) + 1 });
+  });
+});
