@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     include: ["src/**/*.test.{ts,tsx}", "test/**/*.test.{ts,tsx}"],
     environment: "jsdom",
+    // jsdom renders are CPU-bound; CI runs every package at once on 2 cores.
+    testTimeout: 30_000,
     reporters: ["default", "json"],
     outputFile: { json: "./test-results/vitest.json" },
     passWithNoTests: false,

@@ -1,6 +1,6 @@
 /**
  * The Express composition root. Middleware order:
- *   request id → request log → /v1 (health, bearer auth, JSON body, routes) → /trpc → dashboard (/) → 404 →
+ *   request id → request log → security headers → CORS (/v1, when configured) → /webhooks/meta (raw body, signature) → /v1 (health, bearer auth, rate limit, JSON body, Idempotency-Key, routes) → /trpc → dashboard (/) → 404 →
  *   error handler.
  */
 import type { Core } from "@kirim/core";
@@ -12,10 +12,14 @@ import { DomainError } from "@kirim/core";
 import { dashboardRouter } from "./http/dashboard.js";
 import { newRequestId, requestId } from "./http/request-id.js";
 import { requestLog } from "./http/request-log.js";
+import { cors, securityHeaders } from "./http/security.js";
 import { toErrorResponse } from "./rest/error-response.js";
 import { createV1Router } from "./rest/v1.js";
+import { openApiRouter } from "./openapi/router.js";
 import { createContextFactory } from "./trpc/context.js";
 import { appRouter } from "./trpc/root.js";
+import { createMetaWebhookRouter } from "./webhooks/meta-webhooks.js";
+import type { MetaWebhookConfig } from "./webhooks/meta-webhooks.js";
 import "./http/locals.js";
 
 export interface AppDeps {
@@ -27,6 +31,11 @@ export interface AppDeps {
   generateRequestId?: () => string;
   /** The built dashboard to serve at `/`; not served when absent or not built. */
   webDistDir?: string;
+  /** Origins allowed to call /v1 from a browser (CORS); absent or empty → no CORS headers. */
+  corsOrigins?: readonly string[] | undefined;
+  /** Meta webhooks at /webhooks/meta: secret + verify token (absent → 404 webhooks_not_configured) and where stored
+   * events go (the job queue; default: applied inline right after the acknowledgement). */
+  metaWebhooks?: { config: MetaWebhookConfig | undefined; dispatch?: (eventIds: readonly string[]) => Promise<void> } | undefined;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -39,6 +48,25 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(requestId(deps.generateRequestId ?? newRequestId));
   app.use(requestLog(logger));
+  app.use(securityHeaders());
+  app.use("/v1", cors(deps.corsOrigins));
+  // Before the /v1 router (its key check would claim /v1/openapi.json) and the dashboard.
+  app.use(openApiRouter());
+
+  // Outside /v1: Meta authenticates with the body signature, not an API key; the raw body is read by this router.
+  app.use(
+    "/webhooks/meta",
+    createMetaWebhookRouter({
+      core,
+      logger,
+      config: deps.metaWebhooks?.config,
+      dispatch:
+        deps.metaWebhooks?.dispatch ??
+        (async (ids) => {
+          for (const id of ids) await core.lifecycle.applyWebhookEvent(id);
+        }),
+    }),
+  );
 
   app.use(
     "/v1",

@@ -29,7 +29,7 @@ export function banner(input: BannerInput): string {
     "",
     `Kirim template API listening on ${input.baseUrl}`,
     `  REST      ${input.baseUrl}/v1      tRPC ${input.baseUrl}/trpc      health ${input.baseUrl}/v1/health`,
-    `  Dashboard ${input.baseUrl}/   (sign in with the API key below)`,
+    `  Dashboard ${input.baseUrl}/   (sign in with the key printed below)`,
     `  Database  ${input.database}`,
     `  Meta      ${input.meta}`,
     `  API key   ${input.apiKey ?? "(none)"}   (${input.keyNote})`,

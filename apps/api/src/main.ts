@@ -3,17 +3,28 @@
  * (in-process, unless META_GRAPH_URL is set) → demo seed → listen → banner with ready-to-paste curl lines.
  * SIGTERM/SIGINT: stop accepting, let in-flight requests finish (bounded), close sandbox and database.
  */
+import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import path from "node:path";
-import { createCore, createDatabase, createMetaGateway, migrateToLatest } from "@kirim/core";
-import type { DatabaseHandle } from "@kirim/core";
+import {
+  createCore,
+  createDatabase,
+  createInProcessQueue,
+  createLifecycleWorker,
+  createMetaGateway,
+  createOperator,
+  createPgBossQueue,
+  migrateToLatest,
+} from "@kirim/core";
+import type { DatabaseHandle, LifecycleWorker, MediaFetchPolicy } from "@kirim/core";
 import { startMetaSandbox } from "@kirim/meta-sandbox";
 import type { MetaSandbox } from "@kirim/meta-sandbox";
 import { createApp } from "./app.js";
-import { ensureDataDir, readDemoKey, resolveCursorSecret, writeDemoKey, DEMO_KEY_FILE } from "./data-dir.js";
+import { ensureDataDir, readDemoKey, resolveCursorSecret, resolveTokenKeyring, writeDemoKey, DEMO_KEY_FILE, TOKEN_KEY_FILE } from "./data-dir.js";
 import { EnvError, loadEnv } from "./env.js";
 import type { Env } from "./env.js";
 import { createLogger } from "./logger.js";
+import { createMediaPolicy } from "./media-policy.js";
 import type { Logger } from "./logger.js";
 import { banner } from "./banner.js";
 
@@ -21,6 +32,7 @@ interface Running {
   server: Server;
   sandbox: MetaSandbox | undefined;
   database: DatabaseHandle;
+  worker: LifecycleWorker;
 }
 
 type DemoKeySource = "DEV_API_KEY" | "file" | "generated" | "unknown" | "not-seeded";
@@ -47,18 +59,20 @@ async function seedDemo(
   return { apiKey: null, source: "unknown", phoneNumberId: result.phoneNumberId };
 }
 
-async function start(env: Env, logger: Logger): Promise<Running> {
+async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger): Promise<Running> {
   await ensureDataDir(env.dataDir);
 
   const database = createDatabase(
     env.databaseUrl === undefined ? { dataDir: path.join(env.dataDir, "pglite") } : { databaseUrl: env.databaseUrl },
   );
   let sandbox: MetaSandbox | undefined;
+  let worker: LifecycleWorker | undefined;
   try {
     const migrated = await migrateToLatest(database.db);
     logger.info({ database: database.kind, applied: migrated.map((m) => m.migrationName) }, "database ready");
 
     let graphUrl: string;
+    let metaAppId = env.media.appId;
     let demoGraph =
       env.demoWabaId !== undefined && env.demoAccessToken !== undefined
         ? { wabaId: env.demoWabaId, accessToken: env.demoAccessToken }
@@ -72,20 +86,76 @@ async function start(env: Env, logger: Logger): Promise<Running> {
       });
       graphUrl = sandbox.url;
       demoGraph = { wabaId: sandbox.demo.wabaId, accessToken: sandbox.demo.accessToken };
+      // The sandbox only opens upload sessions for its own app.
+      metaAppId ??= sandbox.demo.appId;
       logger.info({ url: sandbox.url }, "in-process Meta sandbox started");
     }
 
     const { secret: cursorSecret, source: secretSource } = await resolveCursorSecret(env.dataDir, env.cursorSecret);
     logger.debug({ source: secretSource }, "cursor secret resolved");
 
+    // Meta access tokens at rest: encrypt rows still in plaintext, then refuse to start unless every stored
+    // token decrypts with the configured keyring (a missing or wrong key is a start-up error, not a 500 later).
+    const { keyring: tokenKeyring, source: keySource } = await resolveTokenKeyring(env.dataDir, env.tokenKeyring);
+    if (keySource === "generated") {
+      logger.warn({ file: path.join(env.dataDir, TOKEN_KEY_FILE) }, "TOKEN_ENCRYPTION_KEYS is unset: generated a token encryption key in DATA_DIR (back it up, or set TOKEN_ENCRYPTION_KEYS)");
+    }
+    const secrets = await createOperator({ db: database.db, tokenKeyring }).secrets.prepare();
+    logger.info({ key_id: tokenKeyring.current.id, key_source: keySource, encrypted_now: secrets.encrypted, tokens_by_key: secrets.keys }, "token encryption ready");
+
     const gateway = createMetaGateway({ graphUrl, apiVersion: env.metaApiVersion });
-    const core = createCore({ db: database.db, gateway, cursorSecret });
+    if (metaAppId === undefined) {
+      logger.warn("META_APP_ID is unset: media header samples given as URLs will be refused (Meta handles still work)");
+    }
+    if (mediaPolicy.allowInsecureLoopbackForTests !== undefined) {
+      logger.warn({ origins: mediaPolicy.allowInsecureLoopbackForTests.origins }, "MEDIA_FETCH_TEST_LOOPBACK_ORIGINS is set: test-only loopback media origins are allowed");
+    }
+    const core = createCore({
+      db: database.db,
+      gateway,
+      cursorSecret,
+      tokenKeyring,
+      media: { graphUrl, apiVersion: env.metaApiVersion, appId: metaAppId, policy: mediaPolicy },
+      rateLimits: {
+        writePerMinute: env.rateLimitWritePerMinute,
+        readPerMinute: env.rateLimitReadPerMinute,
+        metaCreatesPerHour: env.metaTemplateCreatesPerHour,
+      },
+      idempotency: { waitMs: env.idempotencyWaitMs },
+    });
     const demo = await seedDemo(env, core, demoGraph, logger);
+
+    // Template lifecycle (issue 5): scheduled syncs and webhook application on a job queue shared by every
+    // instance on one PostgreSQL (pg-boss), or in-process on PGlite (pg-boss does not run there).
+    const usePgBoss = env.jobQueue === "pg-boss" || (env.jobQueue === "auto" && env.databaseUrl !== undefined);
+    const queue =
+      usePgBoss && env.databaseUrl !== undefined
+        ? createPgBossQueue({ connectionString: env.databaseUrl, onError: (err) => logger.warn({ err }, "job queue error") })
+        : createInProcessQueue({ onError: (err, job) => logger.warn({ err, job }, "job failed; retrying with backoff") });
+    worker = createLifecycleWorker({
+      lifecycle: core.lifecycle,
+      queue,
+      syncIntervalMs: env.templateSyncIntervalMs,
+      onError: (err, what) => logger.warn({ err, what }, "lifecycle worker error"),
+      onScheduled: (claimed) => logger.info({ accounts: claimed.length }, "scheduled template syncs enqueued"),
+    });
+    await worker.start();
+    logger.info({ queue: queue.kind, sync_interval_ms: env.templateSyncIntervalMs }, "job queue started");
+    // Webhooks: configured secrets, or with the in-process sandbox its demo app secret and a generated token.
+    const webhookConfig =
+      env.metaAppSecret !== undefined && env.metaWebhookVerifyToken !== undefined
+        ? { appSecret: env.metaAppSecret, verifyToken: env.metaWebhookVerifyToken }
+        : sandbox !== undefined
+          ? { appSecret: sandbox.demo.appSecret, verifyToken: randomBytes(16).toString("hex") }
+          : undefined;
+    const lifecycleWorker = worker;
 
     const app = createApp({
       core,
       logger,
+      metaWebhooks: { config: webhookConfig, dispatch: (ids) => lifecycleWorker.enqueueWebhookEvents(ids) },
       webDistDir: env.webDistDir,
+      corsOrigins: env.corsOrigins,
       checkReady: async () => {
         await database.db.selectNoFrom((eb) => eb.val(1).as("one")).execute();
       },
@@ -94,6 +164,8 @@ async function start(env: Env, logger: Logger): Promise<Running> {
       const s = app.listen(env.port, env.host, (error?: Error) => (error ? reject(error) : resolve(s)));
     });
     server.keepAliveTimeout = 5_000;
+    // server.requestTimeout (Node's default 300 s) bounds only RECEIVING a request; a create that spends its time
+    // downloading and uploading a media sample (MEDIA_FETCH_TIMEOUT_MS + the upload) is not cut off by it.
 
     const address = server.address();
     const port = address !== null && typeof address === "object" ? address.port : env.port;
@@ -119,8 +191,17 @@ async function start(env: Env, logger: Logger): Promise<Running> {
                   : "no demo account (see DEMO_WABA_ID / DEMO_ACCESS_TOKEN)",
       }),
     );
-    return { server, sandbox, database };
+    if (sandbox !== undefined && webhookConfig !== undefined) {
+      // The sandbox sends its template webhooks to us, after the GET handshake (as Meta does).
+      sandbox.control.webhooks.configure({ url: `${baseUrl}/webhooks/meta`, ...webhookConfig });
+      const handshake = await sandbox.control.webhooks.verify();
+      logger.info({ ok: handshake.ok }, "sandbox webhooks pointed at /webhooks/meta");
+    } else if (webhookConfig === undefined) {
+      logger.warn("META_APP_SECRET / META_WEBHOOK_VERIFY_TOKEN are unset: /webhooks/meta is off; statuses change only by sync");
+    }
+    return { server, sandbox, database, worker: lifecycleWorker };
   } catch (error) {
+    await worker?.stop().catch(() => undefined);
     await sandbox?.close().catch(() => undefined);
     await database.close().catch(() => undefined);
     throw error;
@@ -145,8 +226,10 @@ function closeServer(server: Server, timeoutMs: number, logger: Logger): Promise
 
 async function main(): Promise<void> {
   let env: Env;
+  let mediaPolicy: MediaFetchPolicy;
   try {
     env = loadEnv();
+    mediaPolicy = createMediaPolicy(env.media);
   } catch (error) {
     if (error instanceof EnvError) {
       process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
@@ -158,7 +241,7 @@ async function main(): Promise<void> {
 
   let running: Running;
   try {
-    running = await start(env, logger);
+    running = await start(env, mediaPolicy, logger);
   } catch (error) {
     logger.fatal({ err: error }, "failed to start");
     process.exit(1);
@@ -173,13 +256,22 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, "shutting down");
     await closeServer(running.server, env.shutdownTimeoutMs, logger);
+    // Drain: no new jobs; in-flight syncs and webhook applications finish (stored events not yet applied stay
+    // pending in the database and are queued again at the next start).
+    await running.worker.stop(env.shutdownTimeoutMs).catch((err: unknown) => logger.warn({ err }, "job queue stop failed"));
+    logger.info("job queue drained");
     await running.sandbox?.close().catch((err: unknown) => logger.warn({ err }, "sandbox close failed"));
-    await running.database.close().catch((err: unknown) => logger.warn({ err }, "database close failed"));
+    await running.database
+      .close()
+      .then(() => logger.info({ database: running.database.kind }, "database closed"))
+      .catch((err: unknown) => logger.warn({ err }, "database close failed"));
     logger.info("stopped");
     process.exit(0);
   };
   process.on("SIGTERM", (s) => void stop(s));
   process.on("SIGINT", (s) => void stop(s));
+  // The last start-up line: from here on a signal stops gracefully (tests and supervisors can wait for it).
+  logger.info("started");
 }
 
 void main();

@@ -33,6 +33,11 @@ const TEMPLATE = {
   quality_score: null,
   previous_category: null,
   last_synced_at: null,
+  last_synced_via: null,
+  rejection_info: null,
+  status_info: null,
+  pending_category_change: null,
+  deleted_at: null,
 };
 
 let mode: "ok" | "conflict" | "crash" | "upstream" | "leak" = "ok";
@@ -56,11 +61,17 @@ const fakeCore = {
       if (mode === "leak") return { ...TEMPLATE, access_token: "EAAG-secret" };
       return TEMPLATE;
     },
-    sync: async () => ({ object: "template_sync_result", synced: 0, created: 0, updated: 0, unchanged: 0 }),
+    sync: async () => ({ object: "template_sync_result", synced: 0, created: 0, updated: 0, unchanged: 0, removed: 0 }),
     list: async () => ({ data: [TEMPLATE], has_more: false, next_cursor: null }),
     getByName: async () => [TEMPLATE],
   },
   admin: {},
+  // Rate limits and Idempotency-Key run on the real core in rate-limit.test.ts / idempotency.test.ts; here the
+  // bucket always has room and no request sends an Idempotency-Key.
+  rateLimits: { consume: async () => ({ allowed: true, limit: 60, remaining: 59, resetAt: 0, retryAfterSeconds: 1 }) },
+  idempotency: {
+    start: () => Promise.reject(new Error("app.test sends no Idempotency-Key")),
+  },
 } as unknown as Core;
 
 const VALID_BODY = {
@@ -100,9 +111,9 @@ describe("routing", () => {
   });
 
   it("answers a known path with the wrong method with 405 and Allow", async () => {
-    const del = await call(server.baseUrl, "DELETE", `/v1/${PID}/templates/x`, { token: GOOD_KEY });
+    const del = await call(server.baseUrl, "PUT", `/v1/${PID}/templates/x`, { token: GOOD_KEY, body: {} });
     expectError(del, 405, "method_not_allowed");
-    expect(del.headers.get("allow")).toBe("GET, HEAD");
+    expect(del.headers.get("allow")).toBe("GET, POST, DELETE, HEAD");
     const put = await call(server.baseUrl, "PUT", `/v1/${PID}/templates`, { token: GOOD_KEY, body: {} });
     expectError(put, 405, "method_not_allowed");
     expect(put.headers.get("allow")).toBe("GET, POST, HEAD");

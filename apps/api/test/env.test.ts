@@ -18,6 +18,19 @@ describe("loadEnv", () => {
       logLevel: "info",
       sandboxReviewDelayMs: undefined,
       shutdownTimeoutMs: 10_000,
+      // The checkout's own dashboard build, wherever the checkout lives.
+      webDistDir: expect.stringMatching(/\/apps\/web\/dist\/$/),
+      metaAppSecret: undefined,
+      metaWebhookVerifyToken: undefined,
+      templateSyncIntervalMs: 900_000,
+      jobQueue: "auto",
+      rateLimitWritePerMinute: 60,
+      rateLimitReadPerMinute: 600,
+      metaTemplateCreatesPerHour: 100,
+      idempotencyWaitMs: 30_000,
+      tokenKeyring: undefined,
+      corsOrigins: undefined,
+      media: { appId: undefined, allowedPorts: [443], connectTimeoutMs: 5_000, totalTimeoutMs: 60_000, testLoopbackOrigins: undefined },
     });
   });
 

@@ -1,6 +1,12 @@
 import { createAccountsService } from "./accounts/account.service.js";
 import { createAdminService } from "./admin/admin.service.js";
 import { createAuthService } from "./api-keys/auth.service.js";
+import { createSecretsService } from "./secrets/secrets.service.js";
+import { createTokenCipher } from "./secrets/token-cipher.js";
+import type { TokenKeyring } from "./secrets/token-cipher.js";
+import { createIdempotencyService } from "./idempotency/idempotency.service.js";
+import { createRateLimitService, withMetaCreateBudget } from "./rate-limits/rate-limit.service.js";
+import { createLifecycleService } from "./lifecycle/lifecycle.service.js";
 import { createTemplatesService } from "./templates/template.service.js";
 import type { Core, CoreOptions } from "./types.js";
 
@@ -11,18 +17,42 @@ import type { Core, CoreOptions } from "./types.js";
  * ```ts
  * const { db } = createDatabase({ dataDir: ".data" });
  * await migrateToLatest(db);
- * const core = createCore({ db, gateway: createMetaGateway({ graphUrl, apiVersion: "v23.0" }), cursorSecret });
+ * const core = createCore({
+ *   db,
+ *   gateway: createMetaGateway({ graphUrl, apiVersion: "v23.0" }),
+ *   cursorSecret,
+ *   tokenKeyring: parseTokenKeyring(configuredKeys),
+ *   media: { graphUrl, apiVersion: "v23.0", appId, policy: createMediaFetchPolicy() },
+ * });
  * const principal = await core.auth.authenticate(bearer);
  * ```
  */
 export function createCore(options: CoreOptions): Core {
   if (!options.cursorSecret) throw new Error("createCore: cursorSecret must be a non-empty string");
   const now = options.now ?? (() => new Date());
-  const deps = { db: options.db, gateway: options.gateway, cursorSecret: options.cursorSecret, now };
+  const tokens = createTokenCipher(options.tokenKeyring);
+  const rateLimits = createRateLimitService({ db: options.db, now, options: options.rateLimits });
+  // Every template create is counted against Meta's hourly per-WABA budget before Meta is called.
+  const gateway = withMetaCreateBudget(options.gateway, rateLimits);
+  const deps = { db: options.db, gateway, cursorSecret: options.cursorSecret, now, media: options.media, tokens };
   return {
     auth: createAuthService(deps),
     accounts: createAccountsService(deps),
     templates: createTemplatesService(deps),
+    lifecycle: createLifecycleService(deps),
     admin: createAdminService(deps),
+    idempotency: createIdempotencyService({ db: options.db, now, options: options.idempotency }),
+    rateLimits,
+    secrets: createSecretsService(deps),
   };
+}
+
+/**
+ * The operator's services without a Meta gateway (the `kirim` CLI): organisations, customers, API keys,
+ * account connect/disconnect, token encryption and key rotation.
+ */
+export function createOperator(options: { db: CoreOptions["db"]; tokenKeyring: TokenKeyring; now?: () => Date }): Pick<Core, "admin" | "secrets"> {
+  const tokens = createTokenCipher(options.tokenKeyring);
+  const deps = { db: options.db, now: options.now ?? (() => new Date()), tokens };
+  return { admin: createAdminService(deps), secrets: createSecretsService(deps) };
 }

@@ -25,9 +25,23 @@ export type {
   RetryPolicy,
 } from "./meta/types.js";
 
-export { createCore } from "./core.js";
+export { createCore, createOperator } from "./core.js";
+export {
+  createTokenCipher,
+  generateTokenKeySpec,
+  isEncryptedToken,
+  parseTokenKeyring,
+  TokenDecryptionError,
+  TokenKeyringError,
+} from "./secrets/token-cipher.js";
+export type { TokenCipher, TokenKey, TokenKeyring } from "./secrets/token-cipher.js";
+export type { SecretsPrepareResult, SecretsRotateResult, SecretsService } from "./secrets/secrets.service.js";
 export type {
   AccountsService,
+  AdminAccount,
+  AdminApiKey,
+  AdminCustomer,
+  AdminOrganisation,
   AdminService,
   AuthService,
   ConnectAccountInput,
@@ -46,3 +60,66 @@ export type {
   TemplatePage,
   TemplatesService,
 } from "./types.js";
+
+// Media pipeline for IMAGE/VIDEO/DOCUMENT header samples (issue 4; src/media/README.md).
+export {
+  DEFAULT_MEDIA_FETCH_POLICY,
+  MAX_REDIRECTS_CEILING,
+  MEDIA_ERROR_CODES,
+  MEDIA_ERROR_HTTP,
+  MEDIA_LIMITS,
+  MediaError,
+  createMediaFetchPolicy,
+  isMediaError,
+  isMediaHeaderComponent,
+  mediaErrorToDomainError,
+  prepareMediaHeader,
+  systemResolver,
+  toMetaComponentsWithMedia,
+  uploadMediaToMeta,
+  uploadTarget,
+  withMetaHeaderHandle,
+} from "./media/index.js";
+export type {
+  CoreMediaOptions,
+  MediaConnector,
+  MediaErrorCode,
+  MediaFetchPolicy,
+  MediaHeaderFormat,
+  MediaResolver,
+  PrepareMediaHeaderOptions,
+  PreparedMediaHeader,
+  ResolvedAddress,
+  UploadMediaOptions,
+} from "./media/index.js";
+
+export {
+  canonicalJson,
+  createIdempotencyService,
+  IDEMPOTENCY_DEFAULTS,
+  IDEMPOTENCY_KEY_MAX_LENGTH,
+  isReplayable,
+  requestFingerprint,
+} from "./idempotency/index.js";
+export type { IdempotencyClaim, IdempotencyOptions, IdempotencyService, IdempotencyStart, StoredResponse } from "./idempotency/index.js";
+export {
+  bucketForMethod,
+  createRateLimitService,
+  describeBucket,
+  RATE_LIMIT_DEFAULTS,
+  rateLimitError,
+  take as takeFromBucket,
+  withMetaCreateBudget,
+} from "./rate-limits/index.js";
+export type { BucketClass, BucketDecision, BucketState, RateLimitOptions, RateLimitService } from "./rate-limits/index.js";
+
+// ── template lifecycle (issue 5): webhooks, sync runs, history, job queue ──
+export { verifyWebhookSignature, normaliseLanguage, TEMPLATE_WEBHOOK_FIELDS } from "./lifecycle/webhooks.js";
+export type { StoredWebhook } from "./lifecycle/webhooks.js";
+export type { LifecycleService, Page, PageQuery } from "./lifecycle/lifecycle.service.js";
+export { createInProcessQueue, createPgBossQueue } from "./lifecycle/job-queue.js";
+export type { JobQueue, JobHandler, JobOptions, QueueDefinition, PgBossQueueOptions, InProcessQueueOptions } from "./lifecycle/job-queue.js";
+export { createLifecycleWorker, SYNC_QUEUE, WEBHOOK_QUEUE } from "./lifecycle/lifecycle.worker.js";
+export type { LifecycleWorker, LifecycleWorkerOptions } from "./lifecycle/lifecycle.worker.js";
+export { STALE_RUN_MS } from "./templates/template-sync.js";
+export type { RequestContext, SyncOptions } from "./types.js";

@@ -1,7 +1,13 @@
 import type { Kysely } from "kysely";
 import type { TAccount, TCreateTemplateRequest, TTemplate, TTemplateSyncResult } from "@kirim/schema";
 import type { Database } from "./db/schema.js";
+import type { LifecycleService } from "./lifecycle/lifecycle.service.js";
+import type { CoreMediaOptions } from "./media/core-media.js";
+import type { IdempotencyOptions, IdempotencyService } from "./idempotency/idempotency.service.js";
 import type { MetaGateway } from "./meta/types.js";
+import type { RateLimitOptions, RateLimitService } from "./rate-limits/rate-limit.service.js";
+import type { SecretsService } from "./secrets/secrets.service.js";
+import type { TokenKeyring } from "./secrets/token-cipher.js";
 
 /** Who is calling: resolved from an API key by `core.auth.authenticate`. */
 export interface Principal {
@@ -16,6 +22,20 @@ export interface CoreOptions {
   cursorSecret: string;
   /** Clock (tests). */
   now?: () => Date;
+  /** Idempotency-Key storage and waiting (defaults: kept 24 h, a concurrent duplicate waits up to 30 s). */
+  idempotency?: IdempotencyOptions | undefined;
+  /** Request buckets and Meta's create budget (defaults: 60 writes and 600 reads a minute; 100 creates per WABA an hour). */
+  rateLimits?: RateLimitOptions | undefined;
+  /**
+   * Keys for Meta access tokens at rest (AES-256-GCM). `current` encrypts; `previous` keys still decrypt values
+   * written before a rotation. Tests: `testTokenKeyring()` from `@kirim/core/testing`.
+   */
+  tokenKeyring: TokenKeyring;
+  /**
+   * Header-sample uploads (issue 4): where and how `example.header_url` samples are fetched and uploaded to Meta.
+   * Omitted → a URL sample is refused (before any download) and only real Meta handles pass through.
+   */
+  media?: CoreMediaOptions | undefined;
 }
 
 export interface ListAccountsOptions {
@@ -27,6 +47,8 @@ export interface ListTemplatesOptions {
   /** `all` (default) = no filter. */
   status?: "approved" | "pending" | "rejected" | "all";
   language?: string | undefined;
+  /** Also templates deleted on Meta (default false). */
+  include_deleted?: boolean | undefined;
   /** 1–100, default 25. */
   limit?: number;
   cursor?: string | undefined;
@@ -100,18 +122,83 @@ export interface AccountsService {
   list(principal: Principal, options?: ListAccountsOptions): Promise<TAccount[]>;
 }
 
+/** Who asked, for the history (`template_events.source_id`). */
+export interface RequestContext {
+  requestId?: string | undefined;
+}
+
+export interface SyncOptions {
+  /** Recorded on the sync run: api (REST, default), trpc, schedule. */
+  trigger?: string | undefined;
+}
+
 export interface TemplatesService {
-  create(principal: Principal, phoneNumberId: string, input: TCreateTemplateRequest): Promise<TTemplate>;
-  sync(principal: Principal, phoneNumberId: string): Promise<TTemplateSyncResult>;
+  create(principal: Principal, phoneNumberId: string, input: TCreateTemplateRequest, context?: RequestContext): Promise<TTemplate>;
+  /** Complete sync, recorded as a run; joins a sync of the same account already running (any process). */
+  sync(principal: Principal, phoneNumberId: string, options?: SyncOptions): Promise<TTemplateSyncResult>;
   list(principal: Principal, phoneNumberId: string, query?: ListTemplatesOptions): Promise<TemplatePage>;
   getByName(principal: Principal, phoneNumberId: string, name: string, options?: GetTemplateOptions): Promise<TTemplate[]>;
 }
 
+export interface AdminOrganisation {
+  id: string;
+  name: string;
+  isDemo: boolean;
+  createdAt: Date;
+}
+export interface AdminCustomer {
+  id: string;
+  organisationId: string;
+  name: string;
+  createdAt: Date;
+}
+/** An API key as operators see it: never the key itself, only `prefix…last4`. */
+export interface AdminApiKey {
+  id: string;
+  organisationId: string;
+  label: string;
+  prefix: string;
+  last4: string;
+  status: "active" | "expired" | "revoked";
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  createdAt: Date;
+}
+/** A WhatsApp account as operators see it (never the access token). */
+export interface AdminAccount {
+  id: string;
+  organisationId: string;
+  phoneNumberId: string;
+  displayPhoneNumber: string | null;
+  name: string | null;
+  wabaId: string;
+  status: "connected" | "disconnected";
+  customer: { id: string; name: string } | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/**
+ * Operator actions (the `kirim` CLI, the demo seed, tests). Unknown organisation / customer / key / account →
+ * DomainError `resource_not_found`.
+ */
 export interface AdminService {
   createOrganisation(input: CreateOrganisationInput): Promise<{ id: string }>;
+  listOrganisations(): Promise<AdminOrganisation[]>;
   createCustomer(input: CreateCustomerInput): Promise<{ id: string }>;
+  listCustomers(organisationId: string): Promise<AdminCustomer[]>;
   createApiKey(input: CreateApiKeyInput): Promise<CreatedApiKey>;
+  listApiKeys(organisationId: string): Promise<AdminApiKey[]>;
+  /** Immediate: the next request with this key gets 401 `invalid_api_key`. */
+  revokeApiKey(keyId: string): Promise<AdminApiKey>;
+  /**
+   * Stores the token encrypted. An existing *disconnected* account of the same organisation is reconnected with
+   * the new credentials; a connected one (or one of another organisation) → 409 `account_already_connected`.
+   */
   connectAccount(input: ConnectAccountInput): Promise<{ id: string; phoneNumberId: string }>;
+  /** Sets the account to `disconnected` (kept for `?status=all` and a later reconnect). */
+  disconnectAccount(phoneNumberId: string): Promise<void>;
+  listAccounts(organisationId: string, options?: { status?: "connected" | "all" }): Promise<AdminAccount[]>;
   seedDemo(input: SeedDemoInput): Promise<SeedDemoResult>;
 }
 
@@ -119,5 +206,13 @@ export interface Core {
   auth: AuthService;
   accounts: AccountsService;
   templates: TemplatesService;
+  /** Template lifecycle: history, sync runs, webhook intake/apply, scheduled sync claims, edit, delete. */
+  lifecycle: LifecycleService;
   admin: AdminService;
+  /** Idempotency-Key claims and stored answers, shared by every instance through the database. */
+  idempotency: IdempotencyService;
+  /** Per-organisation request buckets and Meta's per-WABA create budget. */
+  rateLimits: RateLimitService;
+  /** Meta access tokens at rest: encrypt-on-start + keyring check (`prepare`), key rotation. */
+  secrets: SecretsService;
 }

@@ -7,7 +7,7 @@ import { createCore } from "../src/core.js";
 import type { Database } from "../src/db/schema.js";
 import { createMetaGateway } from "../src/meta/gateway.js";
 import type { MetaGateway } from "../src/meta/types.js";
-import { createTestDatabase } from "../src/testing/index.js";
+import { createTestDatabase, testTokenKeyring } from "../src/testing/index.js";
 import type { DatabaseKind, TestDatabase } from "../src/testing/index.js";
 import type { Core, Principal } from "../src/types.js";
 import { startMetaSandbox } from "@kirim/meta-sandbox";
@@ -99,7 +99,7 @@ export async function createHarness(kind: DatabaseKind): Promise<Harness> {
   const gateway = countingGateway(
     createMetaGateway({ graphUrl: graph.graphUrl, apiVersion: graph.apiVersion, timeoutMs: 5_000, retry: { baseMs: 1, maxMs: 5 } }),
   );
-  const core = createCore({ db: database.db, gateway, cursorSecret: "test-cursor-secret" });
+  const core = createCore({ db: database.db, gateway, cursorSecret: "test-cursor-secret", tokenKeyring: testTokenKeyring() });
   return {
     database,
     db: database.db,

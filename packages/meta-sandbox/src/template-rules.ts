@@ -45,7 +45,7 @@ const BUTTON_TYPES = ["QUICK_REPLY", "URL", "PHONE_NUMBER", "COPY_CODE", "OTP", 
 const OTP_TYPES = ["COPY_CODE", "ONE_TAP", "ZERO_TAP"] as const;
 const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
 const POSITIONAL_NAME = /^[1-9][0-9]*$/;
-const NAMED_PARAM = /^[a-z_][a-z0-9_]*$/; // §2.4: lowercase + underscores; digits after the first char [I]
+const NAMED_PARAM = /^[a-z_]+$/; // §2.4 [V]: "lowercase characters and underscores" (schema DECISIONS.md D10)
 const EMOJI = /\p{Extended_Pictographic}/gu;
 const HAS_EMOJI = /\p{Extended_Pictographic}/u; // no /g: .test() must not carry lastIndex between calls
 
@@ -104,13 +104,14 @@ export function checkTemplateSubmission(body: Json, ctx: RuleContext, existing?:
   const linkTracking = optionalBoolean(body, "cta_url_link_tracking_opted_out");
 
   const parsed = parseComponentStructure(components, effectiveCategory);
+  checkAuthenticationStructure(parsed, effectiveCategory);
   checkCharacterLimits(parsed);
   checkHeaderFormat(parsed, effectiveCategory, parameterFormat);
   checkFooterFormat(parsed);
   checkBodyFormat(parsed, parameterFormat);
   checkDanglingParameters(parsed);
   checkWordsRatio(parsed);
-  checkExamples(parsed, ctx);
+  checkExamples(parsed, ctx, parameterFormat);
   checkButtons(parsed, effectiveCategory);
   checkAuthentication(parsed, effectiveCategory);
   checkTtl(ttl, effectiveCategory);
@@ -216,7 +217,8 @@ function parseComponentStructure(components: unknown[], category: TemplateCatego
           );
         }
         parsed.header = { index, format: format as (typeof HEADER_FORMATS)[number], raw: component };
-        if (format === "TEXT" && typeof component.text !== "string") throw badParam(`The parameter components[${index}][text] is required`);
+        // A missing TEXT header text is reported in checkHeaderFormat, after the AUTHENTICATION check.
+        if (component.text !== undefined && typeof component.text !== "string") throw badParam(`Param components[${index}][text] must be a string`);
         break;
       }
       case "BODY": {
@@ -263,6 +265,9 @@ function parseComponentStructure(components: unknown[], category: TemplateCatego
   if (category !== "AUTHENTICATION" && (parsed.body.text === undefined || parsed.body.text.trim() === "")) {
     throw badParam(`The parameter components[${parsed.body.index}][text] is required`);
   }
+  if (category !== "AUTHENTICATION" && parsed.footer && (parsed.footer.text === undefined || parsed.footer.text.trim() === "")) {
+    throw badParam(`The parameter components[${parsed.footer.index}][text] is required`);
+  }
   return parsed;
 }
 
@@ -284,7 +289,8 @@ function requireButtonFields(button: Json, type: string, path: string): void {
       need("phone_number");
       break;
     case "COPY_CODE":
-      need("example");
+      // Same answer as any other missing sample (§2.4 [O] 2388043; schema DECISIONS.md D22).
+      if (typeof button.example !== "string" || button.example === "") throw missingExample("BUTTONS");
       break;
     case "OTP":
       need("otp_type");
@@ -351,7 +357,8 @@ function findPlaceholders(text: string): Placeholder[] {
 
 /** Placeholder misuse Meta reports as 2388072 (body) / 2388047 (header): malformed, mixed, non-sequential. */
 function placeholderProblem(text: string, format: ParameterFormat): string | undefined {
-  const stripped = text.replace(PLACEHOLDER, "");
+  // Replaced by a space, not removed: `{{{1}}{` must not glue two single braces into a stray `{{`.
+  const stripped = text.replace(PLACEHOLDER, " ");
   if (stripped.includes("{{") || stripped.includes("}}")) return "has a variable with missing or mismatched curly braces";
   const placeholders = findPlaceholders(text);
   const expected = format === "POSITIONAL" ? POSITIONAL_NAME : NAMED_PARAM;
@@ -397,10 +404,12 @@ function checkHeaderFormat(parsed: ParsedComponents, category: TemplateCategory,
     if (header.raw.text !== undefined) fail(`A ${header.format} header can't have text.`);
     return;
   }
-  const text = header.raw.text as string;
+  const text = header.raw.text;
+  if (typeof text !== "string" || text.trim() === "") throw badParam(`The parameter components[${header.index}][text] is required`);
   const problem = placeholderProblem(text, format);
   if (problem) fail(`The header ${problem}.`);
-  if (distinctParameters(text).length > 1) fail("The header can have at most one variable.");
+  // Occurrences, not distinct names: `{{1}} … {{1}}` is two variables in a header (§2.2 "max 1 variable").
+  if (findPlaceholders(text).length > 1) fail("The header can have at most one variable.");
   // Third-party reports (§2.2 [S]): no newlines, emojis or markdown in text headers.
   if (/[\r\n]/.test(text)) fail("The header can't contain new lines.");
   if (HAS_EMOJI.test(text)) fail("The header can't contain emojis.");
@@ -494,23 +503,40 @@ function namedExampleNames(value: unknown): string[] | undefined {
   return value.map((item) => (isObject(item) && typeof item.param_name === "string" ? item.param_name : ""));
 }
 
-function checkExamples(parsed: ParsedComponents, ctx: RuleContext): void {
+/**
+ * Samples must match the variables exactly (schema DECISIONS.md D15): POSITIONAL components take
+ * `header_text` / `body_text` (one inner array), NAMED ones `*_named_params` naming each variable once.
+ */
+function checkComponentSamples(componentType: string, variables: string[], example: Json | undefined, format: ParameterFormat): void {
+  if (variables.length === 0) return;
+  if (format === "NAMED") {
+    const named = namedExampleNames(example?.[componentType === "HEADER" ? "header_text_named_params" : "body_text_named_params"]);
+    if (!named || named.length === 0) throw missingExample(componentType);
+    const exact = named.length === variables.length && new Set(named).size === named.length && variables.every((variable) => named.includes(variable));
+    if (!exact) throw exampleCountMismatch(componentType, variables.length, named.length);
+    return;
+  }
+  if (componentType === "HEADER") {
+    const positional = example?.header_text;
+    if (!Array.isArray(positional) || positional.length === 0) throw missingExample(componentType);
+    if (positional.length !== variables.length) throw exampleCountMismatch(componentType, variables.length, positional.length);
+    return;
+  }
+  const positional = example?.body_text;
+  if (!Array.isArray(positional) || positional.length === 0) throw missingExample(componentType);
+  // One inner array of values; Meta's components page also shows a flat list, accepted as that array.
+  const values = Array.isArray(positional[0]) ? (positional.length === 1 ? (positional[0] as unknown[]) : undefined) : positional;
+  if (values === undefined) throw exampleCountMismatch(componentType, variables.length, positional.length);
+  if (values.length === 0) throw missingExample(componentType);
+  if (values.length !== variables.length) throw exampleCountMismatch(componentType, variables.length, values.length);
+}
+
+function checkExamples(parsed: ParsedComponents, ctx: RuleContext, format: ParameterFormat): void {
   const header = parsed.header;
   if (header) {
     const example = isObject(header.raw.example) ? header.raw.example : undefined;
     if (header.format === "TEXT") {
-      const variables = distinctParameters(header.raw.text as string);
-      if (variables.length > 0) {
-        const positional = example?.header_text;
-        const named = namedExampleNames(example?.header_text_named_params);
-        if (Array.isArray(positional)) {
-          if (positional.length !== variables.length) throw exampleCountMismatch("HEADER", variables.length, positional.length);
-        } else if (named) {
-          if (variables.some((variable) => !named.includes(variable))) throw missingExample("HEADER");
-        } else {
-          throw missingExample("HEADER");
-        }
-      }
+      checkComponentSamples("HEADER", distinctParameters(header.raw.text as string), example, format);
     } else if (MEDIA_HEADER_FORMATS.has(header.format)) {
       const handles = example?.header_handle;
       if (!Array.isArray(handles) || handles.length === 0) throw missingExample("HEADER");
@@ -524,28 +550,21 @@ function checkExamples(parsed: ParsedComponents, ctx: RuleContext): void {
   }
   const body = parsed.body;
   if (body?.text !== undefined) {
-    const variables = distinctParameters(body.text);
-    if (variables.length > 0) {
-      const example = isObject(body.raw.example) ? body.raw.example : undefined;
-      const positional = example?.body_text;
-      const named = namedExampleNames(example?.body_text_named_params);
-      if (Array.isArray(positional)) {
-        const values = Array.isArray(positional[0]) ? (positional[0] as unknown[]) : positional;
-        if (values.length !== variables.length) throw exampleCountMismatch("BODY", variables.length, values.length);
-      } else if (named) {
-        if (variables.some((variable) => !named.includes(variable))) throw missingExample("BODY");
-      } else {
-        throw missingExample("BODY");
-      }
-    }
+    checkComponentSamples("BODY", distinctParameters(body.text), isObject(body.raw.example) ? body.raw.example : undefined, format);
   }
   for (const button of parsed.buttons?.list ?? []) {
     if (button.type !== "URL") continue;
     const url = button.raw.url as string;
     if (url.includes("{{")) {
+      // One sample URL: a bare string or a one-item array (§1.2 [V]).
       const example = button.raw.example;
-      const ok = (Array.isArray(example) && example.length > 0 && typeof example[0] === "string") || (typeof example === "string" && example !== "");
-      if (!ok) throw missingExample("BUTTONS");
+      if (typeof example === "string") {
+        if (example === "") throw missingExample("BUTTONS");
+      } else if (!Array.isArray(example) || example.length === 0) {
+        throw missingExample("BUTTONS");
+      } else if (example.length !== 1 || typeof example[0] !== "string") {
+        throw exampleCountMismatch("BUTTONS", 1, example.length);
+      }
     }
   }
 }
@@ -577,6 +596,8 @@ function checkButtons(parsed: ParsedComponents, category: TemplateCategory): voi
       const url = button.raw.url as string;
       const variables = findPlaceholders(url);
       if (!/^https?:\/\/[^\s/$.?#][^\s]*$/i.test(url.replace(PLACEHOLDER, "x"))) fail(`The button URL "${url}" is not a valid URL.`);
+      const rest = url.replace(PLACEHOLDER, " ");
+      if (rest.includes("{{") || rest.includes("}}")) fail("A URL button's variable must be {{1}} at the end of the URL.");
       if (variables.length > 1) fail("A URL button can have at most one variable.");
       const last = variables[0];
       if (last && (last.end !== url.length || last.name !== "1")) fail("A URL button's variable must be {{1}} at the end of the URL.");
@@ -600,13 +621,10 @@ function checkAuthentication(parsed: ParsedComponents, category: TemplateCategor
   };
   if (category !== "AUTHENTICATION") {
     if (parsed.body?.raw.add_security_recommendation !== undefined) fail("add_security_recommendation is only available in authentication templates.");
-    if (parsed.footer && parsed.footer.text === undefined) throw badParam(`The parameter components[${parsed.footer.index}][text] is required`);
+    if (parsed.footer?.raw.code_expiration_minutes !== undefined) fail("code_expiration_minutes is only available in authentication templates.");
     return;
   }
-  if (parsed.body?.text !== undefined) fail("Authentication templates use preset body text; remove the body text.");
-  if (parsed.extras.length > 0) fail("Authentication templates only support BODY, FOOTER and BUTTONS components.");
   if (parsed.footer) {
-    if (parsed.footer.text !== undefined) fail("Authentication templates use preset footer text; set code_expiration_minutes instead.");
     const minutes = parsed.footer.raw.code_expiration_minutes;
     if (minutes !== undefined && (typeof minutes !== "number" || !Number.isInteger(minutes) || minutes < 1 || minutes > 90)) {
       fail("code_expiration_minutes must be an integer between 1 and 90.");
@@ -620,6 +638,10 @@ function checkAuthentication(parsed: ParsedComponents, category: TemplateCategor
     throw badParam(`Param otp_type must be one of {${OTP_TYPES.join(", ")}} - got "${String(otp.otp_type)}".`);
   }
   if (otpType === "COPY_CODE" && otp.autofill_text !== undefined) fail("autofill_text is only available for ONE_TAP and ZERO_TAP buttons.");
+  // §2.5 [V]: "URLs, media and emojis are not supported" — the button labels are the only free text left.
+  for (const key of ["text", "autofill_text"]) {
+    if (typeof otp[key] === "string" && HAS_EMOJI.test(otp[key])) fail(`Authentication templates can't contain emojis (${key}).`);
+  }
   if (otpType !== "COPY_CODE") {
     const apps = otp.supported_apps;
     if (!Array.isArray(apps) || apps.length === 0) fail(`${otpType} buttons require supported_apps.`);
@@ -634,6 +656,20 @@ function checkAuthentication(parsed: ParsedComponents, category: TemplateCategor
     }
     if (otpType === "ZERO_TAP" && otp.zero_tap_terms_accepted !== true) fail("Zero-tap buttons require zero_tap_terms_accepted: true.");
   }
+}
+
+/**
+ * AUTHENTICATION free text, checked right after the structure (before any text rule): Meta writes the body and
+ * footer itself, so their text is refused as such rather than by the body/footer format rules.
+ */
+function checkAuthenticationStructure(parsed: ParsedComponents, category: TemplateCategory): void {
+  if (category !== "AUTHENTICATION") return;
+  const fail = (message: string): never => {
+    throw invalidTemplate("Invalid authentication template", message);
+  };
+  if (parsed.body?.text !== undefined) fail("Authentication templates use preset body text; remove the body text.");
+  if (parsed.extras.length > 0) fail("Authentication templates only support BODY, FOOTER and BUTTONS components.");
+  if (parsed.footer?.text !== undefined) fail("Authentication templates use preset footer text; set code_expiration_minutes instead.");
 }
 
 function checkTtl(ttl: number | undefined, category: TemplateCategory): void {

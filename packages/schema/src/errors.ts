@@ -126,6 +126,11 @@ export const ERROR_CODES = {
     description: "The path exists but does not accept this HTTP method; the `Allow` header lists those it does.",
   },
   // ── 409 / 422 ────────────────────────────────────────────────────────────────────────────────────
+  account_already_connected: {
+    type: "conflict",
+    status: 409,
+    description: "Operator CLI: the phone_number_id is already connected (to this or another organisation); disconnect it first. `param` is `phone_number_id`.",
+  },
   template_already_exists: {
     type: "conflict",
     status: 409,
@@ -146,16 +151,48 @@ export const ERROR_CODES = {
     status: 422,
     description: "The WhatsApp account exists but is not connected (onboarding, disconnected or degraded), so it cannot reach Meta.",
   },
+  template_not_editable: {
+    type: "conflict",
+    status: 409,
+    description: "Edit refused before calling Meta: the template is not APPROVED, REJECTED or PAUSED (Meta's rule), or it is deleted; `details.meta_status` says which.",
+  },
+  template_not_deletable: {
+    type: "conflict",
+    status: 409,
+    description: "Delete refused before calling Meta: a language version of the name is DISABLED (Meta refuses to delete disabled templates).",
+  },
+  // ── template lifecycle: webhooks ─────────────────────────────────────────────────────────────────
+  webhook_signature_invalid: {
+    type: "authentication_error",
+    status: 401,
+    description: "A POST to /webhooks/meta without a valid X-Hub-Signature-256 (HMAC-SHA256 of the raw body with the app secret); nothing was applied.",
+  },
+  webhook_verification_failed: {
+    type: "permission_error",
+    status: 403,
+    description: "The webhook GET handshake had a wrong hub.mode or hub.verify_token.",
+  },
+  webhooks_not_configured: {
+    type: "invalid_request_error",
+    status: 404,
+    description: "/webhooks/meta was called but META_APP_SECRET / META_WEBHOOK_VERIFY_TOKEN are not configured.",
+  },
   // ── 429 ──────────────────────────────────────────────────────────────────────────────────────────
   rate_limit_exceeded: {
     type: "rate_limit_error",
     status: 429,
     description: "The organisation's request bucket for this endpoint class is empty; wait `Retry-After` seconds.",
   },
+  template_edit_quota_exceeded: {
+    type: "rate_limit_error",
+    status: 429,
+    description: "An APPROVED template was already edited in the last 24 hours, or 10 times in 30 days (Meta's quota, enforced locally from the history before calling Meta); `Retry-After` and `details.retry_at` say when it becomes possible.",
+  },
   meta_rate_limited: {
     type: "rate_limit_error",
     status: 429,
-    description: "Meta throttled the call (e.g. codes 4, 80007, 80008, 130429); retry after the advertised delay.",
+    description:
+      "Meta throttled the call (e.g. codes 4, 80007, 80008, 130429), or this create would exceed Meta's budget of template creates per WABA per hour (refused before Meta is called); wait `Retry-After` seconds.",
   },
   // ── 5xx ──────────────────────────────────────────────────────────────────────────────────────────
   internal_error: {
@@ -185,12 +222,12 @@ export const ERROR_CODES = {
   media_url_forbidden: {
     type: "invalid_request_error",
     status: 400,
-    description: "A header sample URL is not https:// or resolves to a private, loopback or link-local address.",
+    description: "A header sample URL is not https://, carries credentials, uses a port that is not allowed (default 443), resolves to a non-public address (loopback, private, link-local, CGNAT, multicast, reserved, unspecified, incl. IPv4-mapped IPv6), or redirects to such a URL.",
   },
   media_download_failed: {
     type: "invalid_request_error",
     status: 422,
-    description: "A header sample URL could not be downloaded (network error, timeout or non-2xx answer).",
+    description: "A header sample URL could not be downloaded (DNS or network error, timeout, an answer other than 200, more than 3 redirects, a truncated or empty body).",
   },
   media_too_large: {
     type: "invalid_request_error",
@@ -200,7 +237,7 @@ export const ERROR_CODES = {
   media_type_unsupported: {
     type: "invalid_request_error",
     status: 422,
-    description: "A downloaded header sample's content type does not fit the header format (IMAGE: JPEG/PNG, VIDEO: MP4/3GPP, DOCUMENT: PDF).",
+    description: "A downloaded header sample's bytes (magic bytes) or declared type do not fit the header format (IMAGE: JPEG/PNG, VIDEO: MP4 only, as Meta's upload API accepts no 3GPP; DOCUMENT: PDF), or the body is content-encoded.",
   },
   // ── Meta pre-flight rules (meta-rules/catalogue.ts, one code per rule) ───────────────────────────
   ...TEMPLATE_RULE_ERROR_CODES,

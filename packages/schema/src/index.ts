@@ -8,5 +8,6 @@ export * from "./envelopes.js";
 export * from "./issues.js";
 export * from "./template-request.js";
 export * from "./template.js";
+export * from "./template-lifecycle.js";
 export * from "./account.js";
 export * from "./meta-rules/index.js";

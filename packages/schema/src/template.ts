@@ -99,7 +99,25 @@ export const ZTemplate = z
     rejected_reason: z.string().nullable().describe("Meta's rejection reason (e.g. INVALID_FORMAT); null unless rejected."),
     quality_score: z.string().nullable().describe("Meta's quality rating (GREEN, YELLOW, RED, UNKNOWN); null when unknown."),
     previous_category: z.string().nullable().describe("Category before Meta recategorised the template; null if never."),
-    last_synced_at: isoTimestamp("Last time this row was refreshed from Meta").nullable(),
+    last_synced_at: isoTimestamp("Last time Meta confirmed this row (see last_synced_via)").nullable(),
+    // ── template lifecycle (webhooks, complete sync, history) ──
+    last_synced_via: z
+      .enum(["create", "sync", "webhook", "edit"])
+      .nullable()
+      .describe("Which road last confirmed this row from Meta: create (Meta's create answer), sync, webhook or edit."),
+    rejection_info: z
+      .object({ reason: z.string().nullable(), recommendation: z.string().nullable() })
+      .nullable()
+      .describe("Meta's explanation of a rejection (status webhook `rejection_info`), when Meta gave one."),
+    status_info: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .describe("Meta's extra detail of the last status event: `other_info` {title, description} (pause/unpause), `disable_info` {disable_date}."),
+    pending_category_change: z
+      .object({ category: z.string(), effective_at: isoTimestamp("When Meta will apply it").nullable() })
+      .nullable()
+      .describe("A category change Meta announced (24-hour notice) but has not applied yet."),
+    deleted_at: isoTimestamp("When the template was found deleted on Meta (or deleted through this API); null while it exists").nullable(),
   })
   .describe("A WhatsApp message template of one account, in one language.")
   .meta({ id: "Template" });
@@ -113,6 +131,11 @@ export const ZTemplateSyncResult = z
     created: z.number().int().nonnegative().describe("Templates that were new locally."),
     updated: z.number().int().nonnegative().describe("Local templates whose content, status or category changed."),
     unchanged: z.number().int().nonnegative().describe("Local templates already identical to Meta's copy."),
+    removed: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe("Local templates Meta no longer returns, now marked deleted (kept, hidden from lists). Not part of `synced`."),
   })
   .describe("Counts of a template sync from Meta.")
   .meta({ id: "TemplateSyncResult" });
@@ -166,6 +189,12 @@ export const ZListTemplatesQuery = z
     language: ZTemplateLanguage.optional().describe("Only templates in this language."),
     limit: ZListLimit,
     cursor: ZListCursor.optional(),
+    include_deleted: z
+      .union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")], {
+        error: "include_deleted must be true or false.",
+      })
+      .optional()
+      .describe("Also list templates deleted on Meta (deleted_at set). Default false."),
   })
   .describe("Query parameters of the template list.")
   .meta({ id: "ListTemplatesQuery" });

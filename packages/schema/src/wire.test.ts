@@ -60,6 +60,11 @@ function sampleTemplate(): Record<string, unknown> {
     quality_score: null,
     previous_category: null,
     last_synced_at: null,
+    last_synced_via: null,
+    rejection_info: null,
+    status_info: null,
+    pending_category_change: null,
+    deleted_at: null,
   };
 }
 
@@ -93,7 +98,7 @@ describe("ZTemplate", () => {
 
 describe("ZTemplateSyncResult and ZAccount", () => {
   it("parses a sync result and refuses negative or fractional counts", () => {
-    const ok = { object: "template_sync_result", synced: 12, created: 2, updated: 9, unchanged: 1 };
+    const ok = { object: "template_sync_result", synced: 12, created: 2, updated: 9, unchanged: 1, removed: 3 };
     expect(ZTemplateSyncResult.parse(ok)).toEqual(ok);
     expect(ZTemplateSyncResult.safeParse({ ...ok, created: -1 }).success).toBe(false);
     expect(ZTemplateSyncResult.safeParse({ ...ok, updated: 1.5 }).success).toBe(false);

@@ -17,8 +17,8 @@ function routeOf(req: Request): string {
 
 /**
  * One structured line per request when the response is finished (or the client went away):
- * request id, method, route pattern, status, duration, organisation. Never headers, bodies, query strings
- * or keys. 5xx at error level, everything else at info (a client's 4xx is not a server problem).
+ * request id, method, route pattern, status, duration, organisation (absent before authentication). Never
+ * headers, bodies, query strings or keys: tokens and API keys travel only in headers and bodies. 5xx at error level, everything else at info (a client's 4xx is not a server problem).
  */
 export function requestLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
@@ -34,7 +34,7 @@ export function requestLog(logger: Logger): RequestHandler {
         route: routeOf(req),
         status: event === "close" && !res.writableFinished ? 499 : res.statusCode,
         duration_ms: Math.round(durationMs * 10) / 10,
-        org: res.locals.principal?.organisationId,
+        organisation_id: res.locals.principal?.organisationId,
       };
       const level = line.status >= 500 ? "error" : "info";
       logger[level](line, "request");

@@ -6,7 +6,14 @@ import {
   ZCreateTemplateRequest,
   ZGetTemplateQuery,
   ZListAccountsQuery,
+  ZDeleteTemplateQuery,
+  ZEditTemplateRequest,
+  ZTemplateDeleteResult,
+  ZListSyncRunsQuery,
+  ZListTemplateEventsQuery,
   ZListTemplatesQuery,
+  ZTemplateEvent,
+  ZTemplateSyncRun,
   ZPhoneNumberId,
   ZTemplate,
   ZTemplateSyncResult,
@@ -18,6 +25,8 @@ import type { Request, RequestHandler } from "express";
 import { z } from "zod";
 import { principalOf, requireApiKey } from "../http/auth.js";
 import { jsonBody, objectBody } from "../http/body.js";
+import { idempotency } from "../http/idempotency.js";
+import { rateLimit } from "../http/rate-limit.js";
 import { parseOrThrow } from "../errors/validation.js";
 import { sendData, sendList, serialize } from "./serialize.js";
 
@@ -31,6 +40,8 @@ export interface V1Deps {
 const ZPathPhoneNumberId = z.object({ phone_number_id: ZPhoneNumberId });
 const ZTemplateList = z.array(ZTemplate);
 const ZAccountList = z.array(ZAccount);
+const ZSyncRunList = z.array(ZTemplateSyncRun);
+const ZTemplateEventList = z.array(ZTemplateEvent);
 
 /** 405 with `Allow` for a known path hit with another method (registered after the real routes). */
 function methodNotAllowed(allowed: string[]): RequestHandler {
@@ -63,7 +74,11 @@ export function createV1Router(deps: V1Deps): Router {
 
   // ---- everything below needs `Authorization: Bearer <key>` --------------------------------------
   router.use(requireApiKey(core));
+  // The organisation's request bucket: before body parsing, so even a malformed request costs a token.
+  router.use(rateLimit(core));
   router.use(jsonBody());
+  // Idempotency-Key on POST: needs the organisation (auth) and the parsed body (fingerprint).
+  router.use(idempotency(core));
 
   router.get("/accounts", async (req, res) => {
     const query = parseOrThrow(ZListAccountsQuery, req.query, "query");
@@ -73,7 +88,7 @@ export function createV1Router(deps: V1Deps): Router {
 
   router.post("/:phone_number_id/templates/sync", async (req, res) => {
     const phoneNumberId = phoneNumberIdOf(req);
-    const result = await core.templates.sync(principalOf(res.locals), phoneNumberId);
+    const result = await core.templates.sync(principalOf(res.locals), phoneNumberId, { trigger: "api" });
     sendData(res, 200, serialize(ZTemplateSyncResult, result));
   });
 
@@ -81,7 +96,7 @@ export function createV1Router(deps: V1Deps): Router {
     const phoneNumberId = phoneNumberIdOf(req);
     const body = objectBody(req);
     const input = parseOrThrow(ZCreateTemplateRequest, body, "body");
-    const template = await core.templates.create(principalOf(res.locals), phoneNumberId, input);
+    const template = await core.templates.create(principalOf(res.locals), phoneNumberId, input, { requestId: res.locals.requestId });
     sendData(res, 201, serialize(ZTemplate, template));
   });
 
@@ -92,6 +107,22 @@ export function createV1Router(deps: V1Deps): Router {
     sendList(res, { ...page, data: serialize(ZTemplateList, page.data) });
   });
 
+  // Before `/:name`: `sync_runs` is not a template name here (Meta names are lower-case too, so a template called
+  // "sync_runs" stays reachable with ?language= … through tRPC; documented in the README).
+  router.get("/:phone_number_id/templates/sync_runs", async (req, res) => {
+    const phoneNumberId = phoneNumberIdOf(req);
+    const query = parseOrThrow(ZListSyncRunsQuery, req.query, "query");
+    const page = await core.lifecycle.syncRuns(principalOf(res.locals), phoneNumberId, query);
+    sendList(res, { ...page, data: serialize(ZSyncRunList, page.data) });
+  });
+
+  router.get("/:phone_number_id/templates/:name/events", async (req, res) => {
+    const phoneNumberId = phoneNumberIdOf(req);
+    const query = parseOrThrow(ZListTemplateEventsQuery, req.query, "query");
+    const page = await core.lifecycle.events(principalOf(res.locals), phoneNumberId, req.params.name ?? "", query);
+    sendList(res, { ...page, data: serialize(ZTemplateEventList, page.data) });
+  });
+
   router.get("/:phone_number_id/templates/:name", async (req, res) => {
     const phoneNumberId = phoneNumberIdOf(req);
     const query = parseOrThrow(ZGetTemplateQuery, req.query, "query");
@@ -100,10 +131,27 @@ export function createV1Router(deps: V1Deps): Router {
     sendData(res, 200, serialize(ZTemplateList, templates));
   });
 
+  // Edit (one language; Meta's edit rules and quota checked first) and delete (all languages, or ?language=).
+  router.post("/:phone_number_id/templates/:name", async (req, res) => {
+    const phoneNumberId = phoneNumberIdOf(req);
+    const input = parseOrThrow(ZEditTemplateRequest, objectBody(req), "body");
+    const template = await core.lifecycle.edit(principalOf(res.locals), phoneNumberId, req.params.name ?? "", input, { requestId: res.locals.requestId });
+    sendData(res, 200, serialize(ZTemplate, template));
+  });
+
+  router.delete("/:phone_number_id/templates/:name", async (req, res) => {
+    const phoneNumberId = phoneNumberIdOf(req);
+    const query = parseOrThrow(ZDeleteTemplateQuery, req.query, "query");
+    const result = await core.lifecycle.delete(principalOf(res.locals), phoneNumberId, req.params.name ?? "", query, { requestId: res.locals.requestId });
+    sendData(res, 200, serialize(ZTemplateDeleteResult, result));
+  });
+
   router.all("/accounts", methodNotAllowed(["GET"]));
   router.all("/:phone_number_id/templates", methodNotAllowed(["GET", "POST"]));
   router.all("/:phone_number_id/templates/sync", methodNotAllowed(["POST", "GET"]));
-  router.all("/:phone_number_id/templates/:name", methodNotAllowed(["GET"]));
+  router.all("/:phone_number_id/templates/sync_runs", methodNotAllowed(["GET"]));
+  router.all("/:phone_number_id/templates/:name/events", methodNotAllowed(["GET"]));
+  router.all("/:phone_number_id/templates/:name", methodNotAllowed(["GET", "POST", "DELETE"]));
 
   return router;
 }

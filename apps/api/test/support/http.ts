@@ -3,6 +3,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Express } from "express";
 import { expect } from "vitest";
+import { createResponseValidator } from "../helpers/openapi-validator.js";
 
 export interface Listening {
   baseUrl: string;
@@ -57,6 +58,8 @@ export function checkInvariants(res: { headers: Headers; text: string }, body: a
   }
 }
 
+const openApi = createResponseValidator();
+
 export async function call<T = any>(baseUrl: string, method: string, path: string, options: CallOptions = {}): Promise<CallResult<T>> {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   if (options.token !== undefined && options.token !== null) headers.authorization = `Bearer ${options.token}`;
@@ -70,6 +73,8 @@ export async function call<T = any>(baseUrl: string, method: string, path: strin
   let body: any = undefined;
   if ((response.headers.get("content-type") ?? "").includes("json")) body = JSON.parse(text);
   checkInvariants({ headers: response.headers, text }, body);
+  // Every REST response any test produces must match the published OpenAPI document.
+  if (path.startsWith("/v1/")) openApi.assert({ method, path, status: response.status, body, headers: response.headers });
   return { status: response.status, headers: response.headers, text, body };
 }
 

@@ -4,13 +4,15 @@
  * 127.0.0.1:0.
  */
 import { createCore, createMetaGateway } from "@kirim/core";
-import type { Core } from "@kirim/core";
-import { createTestDatabase } from "@kirim/core/testing";
+import type { Core, CoreMediaOptions, CoreOptions, MetaGatewayOptions } from "@kirim/core";
+import { createTestDatabase, testTokenKeyring } from "@kirim/core/testing";
 import type { DatabaseKind, TestDatabase } from "@kirim/core/testing";
 import { startMetaSandbox } from "@kirim/meta-sandbox";
 import type { MetaSandbox } from "@kirim/meta-sandbox";
 import { pino } from "pino";
+import type { Logger } from "pino";
 import { createApp } from "../../src/app.js";
+import type { AppDeps } from "../../src/app.js";
 import { listen } from "./http.js";
 
 export const DEMO_PHONE_NUMBER_ID = "106540352242922";
@@ -29,7 +31,24 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(kind: DatabaseKind): Promise<Stack> {
+/** Optional overrides; every field keeps today's default when omitted (existing callers pass nothing). */
+export interface StackOptions {
+  /** Gateway overrides, e.g. a short timeout, a fast retry policy or a recording `sleep` for fault tests. */
+  gateway?: Partial<Pick<MetaGatewayOptions, "timeoutMs" | "retry" | "sleep" | "random" | "fetch">>;
+  /** `createCore`'s media options, built from the running sandbox (its url and app id). Default: none. */
+  media?: (sandbox: MetaSandbox) => CoreMediaOptions;
+  /** The app's logger (default: silent), e.g. a pino writing to a buffer to inspect what gets logged. */
+  logger?: Logger;
+  /**
+   * `createCore`'s platform limits (idempotency wait, request buckets, Meta's create budget). Default: core's,
+   * except request buckets and Meta's budget so large that no other test runs into them.
+   */
+  core?: Pick<CoreOptions, "idempotency" | "rateLimits">;
+  /** Meta webhooks at /webhooks/meta (issue 5), built from the stack's core and sandbox. Default: off. */
+  metaWebhooks?: (core: Core, sandbox: MetaSandbox) => AppDeps["metaWebhooks"];
+}
+
+export async function startStack(kind: DatabaseKind, options: StackOptions = {}): Promise<Stack> {
   const db = await createTestDatabase(kind);
   // Review only when a test says so, so statuses are deterministic.
   const sandbox = await startMetaSandbox({ port: 0, reviewDelayMs: null });
@@ -38,9 +57,18 @@ export async function startStack(kind: DatabaseKind): Promise<Stack> {
       graphUrl: sandbox.url,
       apiVersion: "v23.0",
       timeoutMs: 5_000,
-      retry: { maxAttempts: 2, baseMs: 1, maxMs: 5, maxRetryAfterMs: 10 },
+      ...options.gateway,
+      retry: { maxAttempts: 2, baseMs: 1, maxMs: 5, maxRetryAfterMs: 10, ...options.gateway?.retry },
     });
-    const core = createCore({ db: db.db, gateway, cursorSecret: "integration-test-cursor-secret" });
+    const core = createCore({
+      db: db.db,
+      gateway,
+      cursorSecret: "integration-test-cursor-secret",
+      tokenKeyring: testTokenKeyring(),
+      ...(options.media === undefined ? {} : { media: options.media(sandbox) }),
+      rateLimits: { writePerMinute: 1_000_000, readPerMinute: 1_000_000, metaCreatesPerHour: 1_000_000 },
+      ...options.core,
+    });
     const demo = await core.admin.seedDemo({ graph: { wabaId: sandbox.demo.wabaId, accessToken: sandbox.demo.accessToken } });
     if (demo.apiKey === null) throw new Error("seedDemo returned no key on a fresh database");
 
@@ -58,7 +86,8 @@ export async function startStack(kind: DatabaseKind): Promise<Stack> {
 
     const app = createApp({
       core,
-      logger: pino({ level: "silent" }),
+      logger: options.logger ?? pino({ level: "silent" }),
+      ...(options.metaWebhooks === undefined ? {} : { metaWebhooks: options.metaWebhooks(core, sandbox) }),
       checkReady: async () => {
         await db.db.selectNoFrom((eb) => eb.val(1).as("one")).execute();
       },

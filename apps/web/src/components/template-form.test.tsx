@@ -1,7 +1,7 @@
 import type { TCreateTemplateRequest } from "@kirim/schema";
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { TemplateForm } from "./template-form.js";
+import { TemplateForm, letterSuffix } from "./template-form.js";
 
 afterEach(cleanup);
 
@@ -155,5 +155,20 @@ describe("TemplateForm validation (shared zod contract)", () => {
     render(<TemplateForm onSubmit={vi.fn()} serverError={conflict} />);
     expect(errorBeside("name")?.textContent).toMatch(/already exists in this language/);
     expect(screen.getByTestId("submit-error").textContent).toContain("template_already_exists");
+  });
+});
+
+describe("letterSuffix (named variables may not contain digits)", () => {
+  it.each([
+    [1, "a"],
+    [2, "b"],
+    [26, "z"],
+    [27, "aa"],
+    [28, "ab"],
+    [52, "az"],
+    [53, "ba"],
+  ])("position %i → %s", (position, expected) => {
+    expect(letterSuffix(position)).toBe(expected);
+    expect(`variable_${letterSuffix(position)}`).toMatch(/^[a-z_]+$/);
   });
 });

@@ -145,7 +145,7 @@ export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit
   const addVariable = () =>
     update("body.text", (d) => {
       const { keys, named } = variablesOf(d.body.text);
-      const next = named ? `{{variable_${keys.length + 1}}}` : `{{${keys.length + 1}}}`;
+      const next = named ? `{{variable_${letterSuffix(keys.length + 1)}}}` : `{{${keys.length + 1}}}`;
       return { ...d, body: { ...d.body, text: `${d.body.text}${d.body.text.endsWith(" ") || d.body.text === "" ? "" : " "}${next}` } };
     });
 
@@ -528,4 +528,19 @@ function ButtonEditor({
       <SectionErrors k={k} />
     </div>
   );
+}
+
+/**
+ * Meta's named parameters are lower-case letters and underscores only (no digits), so the n-th new variable
+ * is `variable_a`, `variable_b`, … `variable_z`, `variable_aa`.
+ */
+export function letterSuffix(position: number): string {
+  let n = position;
+  let suffix = "";
+  while (n > 0) {
+    const remainder = (n - 1) % 26;
+    suffix = String.fromCharCode(97 + remainder) + suffix;
+    n = Math.floor((n - 1) / 26);
+  }
+  return suffix;
 }

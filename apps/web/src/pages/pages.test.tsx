@@ -35,6 +35,11 @@ function template(name: string, language: string, extra: Partial<TTemplate> = {}
     quality_score: "GREEN",
     previous_category: null,
     last_synced_at: "2026-11-23T09:00:00.000Z",
+    last_synced_via: "sync",
+    rejection_info: null,
+    status_info: null,
+    pending_category_change: null,
+    deleted_at: null,
     ...extra,
   };
 }

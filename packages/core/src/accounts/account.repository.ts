@@ -49,3 +49,32 @@ export async function listOrganisationAccounts(
 export async function updateAccount(db: Db, id: string, update: AccountUpdate): Promise<void> {
   await db.updateTable("whatsapp_accounts").set(update).where("id", "=", id).execute();
 }
+
+/** Sets an account's status; returns whether a row with this phone_number_id exists. */
+export async function setAccountStatus(db: Db, phoneNumberId: string, status: AccountRow["status"], now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable("whatsapp_accounts")
+    .set({ status, updated_at: now })
+    .where("phone_number_id", "=", phoneNumberId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Every account's stored token (for encrypt-on-start, verification and key rotation). */
+export async function listStoredTokens(db: Db): Promise<Array<{ id: string; access_token_encrypted: string }>> {
+  return db.selectFrom("whatsapp_accounts").select(["id", "access_token_encrypted"]).orderBy("id").execute();
+}
+
+/**
+ * Replaces a stored token only if it still holds `expected` (compare-and-set), so a concurrent connect that
+ * wrote a new token is never overwritten with a re-encryption of the old one. Returns whether it was replaced.
+ */
+export async function replaceStoredToken(db: Db, id: string, expected: string, replacement: string): Promise<boolean> {
+  const result = await db
+    .updateTable("whatsapp_accounts")
+    .set({ access_token_encrypted: replacement })
+    .where("id", "=", id)
+    .where("access_token_encrypted", "=", expected)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

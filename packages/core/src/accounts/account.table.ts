@@ -10,8 +10,11 @@ export interface WhatsappAccountTable {
   display_phone_number: string | null;
   name: string | null;
   waba_id: string;
-  /** The account's Meta access token (never returned by the API). */
-  access_token: string;
+  /**
+   * The account's Meta access token, encrypted (`v1:<key_id>:<iv>:<tag>:<ciphertext>`, see `secrets/`). Decrypt it
+   * with `accountCredentials` only where the Meta gateway needs it; never returned by the API.
+   */
+  access_token_encrypted: string;
   status: AccountStatus;
   /** Time of the last successful template sync; each template's `last_synced_at` derives from it. */
   templates_synced_at: Date | null;

@@ -1,17 +1,41 @@
 import { sql } from "kysely";
 import type { Kysely, Transaction } from "kysely";
-import { findAccountByPhoneNumberId, insertAccount, updateAccount } from "../accounts/account.repository.js";
+import {
+  findAccountByPhoneNumberId,
+  insertAccount,
+  listOrganisationAccounts,
+  setAccountStatus,
+  updateAccount,
+} from "../accounts/account.repository.js";
+import type { AccountWithCustomer } from "../accounts/account.repository.js";
 import { describeApiKey, generateApiKey, hashApiKey } from "../api-keys/api-key.crypto.js";
-import { findApiKeyByHash, insertApiKey, reactivateApiKey } from "../api-keys/api-key.repository.js";
+import {
+  findApiKeyByHash,
+  insertApiKey,
+  listOrganisationApiKeys,
+  reactivateApiKey,
+  revokeApiKey,
+} from "../api-keys/api-key.repository.js";
+import type { ApiKeyRow } from "../api-keys/api-key.table.js";
 import type { Database } from "../db/schema.js";
+import { DomainError } from "../errors.js";
 import { newId } from "../lib/ids.js";
 import {
   findDemoOrganisation,
   findFirstCustomer,
+  findOrganisationById,
+  findOrganisationCustomer,
   insertCustomer,
   insertOrganisation,
+  listCustomers,
+  listOrganisations,
 } from "../organisations/organisation.repository.js";
+import type { TokenCipher } from "../secrets/token-cipher.js";
 import type {
+  AdminAccount,
+  AdminApiKey,
+  AdminCustomer,
+  AdminOrganisation,
   AdminService,
   ConnectAccountInput,
   CreateApiKeyInput,
@@ -32,6 +56,43 @@ export const DEMO = Object.freeze({
   accountName: "Customer Support",
   apiKeyLabel: "demo",
 });
+
+async function requireOrganisation(db: Db, organisationId: string): Promise<void> {
+  if (!(await findOrganisationById(db, organisationId))) {
+    throw new DomainError("resource_not_found", `No organisation with id ${organisationId}.`, { param: "organisation_id" });
+  }
+}
+
+function apiKeyView(row: ApiKeyRow, now: Date): AdminApiKey {
+  const status =
+    row.revoked_at !== null ? "revoked" : row.expires_at !== null && row.expires_at.getTime() <= now.getTime() ? "expired" : "active";
+  return {
+    id: row.id,
+    organisationId: row.organisation_id,
+    label: row.label,
+    prefix: row.prefix,
+    last4: row.last4,
+    status,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+    createdAt: row.created_at,
+  };
+}
+
+function accountView(row: AccountWithCustomer): AdminAccount {
+  return {
+    id: row.id,
+    organisationId: row.organisation_id,
+    phoneNumberId: row.phone_number_id,
+    displayPhoneNumber: row.display_phone_number,
+    name: row.name,
+    wabaId: row.waba_id,
+    status: row.status,
+    customer: row.customer_id !== null ? { id: row.customer_id, name: row.customer_name ?? "" } : null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
 
 async function createApiKeyIn(db: Db, input: CreateApiKeyInput, now: Date): Promise<CreatedApiKey> {
   const key = input.key ?? generateApiKey();
@@ -63,8 +124,8 @@ async function applyApiKey(db: Db, organisationId: string, key: string, label: s
   await createApiKeyIn(db, { organisationId, key, label }, now);
 }
 
-export function createAdminService(deps: { db: Kysely<Database>; now: () => Date }): AdminService {
-  const { db } = deps;
+export function createAdminService(deps: { db: Kysely<Database>; now: () => Date; tokens: TokenCipher }): AdminService {
+  const { db, tokens } = deps;
   return {
     async createOrganisation(input: CreateOrganisationInput) {
       const now = deps.now();
@@ -72,7 +133,12 @@ export function createAdminService(deps: { db: Kysely<Database>; now: () => Date
       return { id: row.id };
     },
 
+    async listOrganisations(): Promise<AdminOrganisation[]> {
+      return (await listOrganisations(db)).map((row) => ({ id: row.id, name: row.name, isDemo: row.is_demo, createdAt: row.created_at }));
+    },
+
     async createCustomer(input: CreateCustomerInput) {
+      await requireOrganisation(db, input.organisationId);
       const now = deps.now();
       const row = await insertCustomer(db, {
         id: newId("cus", now.getTime()),
@@ -83,14 +149,75 @@ export function createAdminService(deps: { db: Kysely<Database>; now: () => Date
       return { id: row.id };
     },
 
+    async listCustomers(organisationId: string): Promise<AdminCustomer[]> {
+      await requireOrganisation(db, organisationId);
+      return (await listCustomers(db, organisationId)).map((row) => ({
+        id: row.id,
+        organisationId: row.organisation_id,
+        name: row.name,
+        createdAt: row.created_at,
+      }));
+    },
+
     async createApiKey(input: CreateApiKeyInput) {
+      await requireOrganisation(db, input.organisationId);
       return createApiKeyIn(db, input, deps.now());
+    },
+
+    async listApiKeys(organisationId: string): Promise<AdminApiKey[]> {
+      await requireOrganisation(db, organisationId);
+      const now = deps.now();
+      return (await listOrganisationApiKeys(db, organisationId)).map((row) => apiKeyView(row, now));
+    },
+
+    /**
+     * Takes effect on the very next request: authentication reads the key row on every request (there is no
+     * verification cache to invalidate). Revoking an already revoked key keeps its first revocation time.
+     */
+    async revokeApiKey(keyId: string): Promise<AdminApiKey> {
+      const row = await revokeApiKey(db, keyId, deps.now());
+      if (!row) throw new DomainError("resource_not_found", `No API key with id ${keyId}.`, { param: "key_id" });
+      return apiKeyView(row, deps.now());
+    },
+
+    async listAccounts(organisationId: string, options: { status?: "connected" | "all" } = {}): Promise<AdminAccount[]> {
+      await requireOrganisation(db, organisationId);
+      return (await listOrganisationAccounts(db, organisationId, options.status ?? "connected")).map(accountView);
     },
 
     async connectAccount(input: ConnectAccountInput) {
       const now = deps.now();
-      if (await findAccountByPhoneNumberId(db, input.phoneNumberId)) {
-        throw new Error(`phone_number_id ${input.phoneNumberId} is already connected.`);
+      await requireOrganisation(db, input.organisationId);
+      if (input.customerId !== undefined && input.customerId !== null) {
+        if (!(await findOrganisationCustomer(db, input.organisationId, input.customerId))) {
+          throw new DomainError("resource_not_found", `No customer ${input.customerId} in organisation ${input.organisationId}.`, {
+            param: "customer_id",
+          });
+        }
+      }
+      const existing = await findAccountByPhoneNumberId(db, input.phoneNumberId);
+      if (existing) {
+        if (existing.status === "connected" || existing.organisation_id !== input.organisationId) {
+          throw new DomainError(
+            "account_already_connected",
+            existing.organisation_id === input.organisationId
+              ? `phone_number_id ${input.phoneNumberId} is already connected; disconnect it first to replace its credentials.`
+              : `phone_number_id ${input.phoneNumberId} belongs to another organisation.`,
+            { param: "phone_number_id" },
+          );
+        }
+        // A disconnected account of the same organisation: reconnect it with the new credentials (its templates
+        // and history stay attached).
+        await updateAccount(db, existing.id, {
+          customer_id: input.customerId ?? existing.customer_id,
+          display_phone_number: input.displayPhoneNumber ?? existing.display_phone_number,
+          name: input.name ?? existing.name,
+          waba_id: input.wabaId,
+          access_token_encrypted: tokens.encrypt(input.accessToken),
+          status: input.status ?? "connected",
+          updated_at: now,
+        });
+        return { id: existing.id, phoneNumberId: existing.phone_number_id };
       }
       const row = await insertAccount(db, {
         id: newId("wa", now.getTime()),
@@ -100,13 +227,22 @@ export function createAdminService(deps: { db: Kysely<Database>; now: () => Date
         display_phone_number: input.displayPhoneNumber ?? null,
         name: input.name ?? null,
         waba_id: input.wabaId,
-        access_token: input.accessToken,
+        access_token_encrypted: tokens.encrypt(input.accessToken),
         status: input.status ?? "connected",
         templates_synced_at: null,
         created_at: now,
         updated_at: now,
       });
       return { id: row.id, phoneNumberId: row.phone_number_id };
+    },
+
+    /** Sends stop at once (`account_not_connected`); the account, its templates and its token stay for a reconnect. */
+    async disconnectAccount(phoneNumberId: string): Promise<void> {
+      if (!(await setAccountStatus(db, phoneNumberId, "disconnected", deps.now()))) {
+        throw new DomainError("resource_not_found", `No WhatsApp account with phone_number_id ${phoneNumberId}.`, {
+          param: "phone_number_id",
+        });
+      }
     },
 
     /**
@@ -123,10 +259,10 @@ export function createAdminService(deps: { db: Kysely<Database>; now: () => Date
           const customer = await findFirstCustomer(trx, existing.id);
           const account = await findAccountByPhoneNumberId(trx, DEMO.phoneNumberId);
           if (account && account.organisation_id === existing.id) {
-            if (account.waba_id !== input.graph.wabaId || account.access_token !== input.graph.accessToken) {
+            if (account.waba_id !== input.graph.wabaId || tokens.decrypt(account.access_token_encrypted) !== input.graph.accessToken) {
               await updateAccount(trx, account.id, {
                 waba_id: input.graph.wabaId,
-                access_token: input.graph.accessToken,
+                access_token_encrypted: tokens.encrypt(input.graph.accessToken),
                 updated_at: now,
               });
             }
@@ -157,7 +293,7 @@ export function createAdminService(deps: { db: Kysely<Database>; now: () => Date
           display_phone_number: DEMO.displayPhoneNumber,
           name: DEMO.accountName,
           waba_id: input.graph.wabaId,
-          access_token: input.graph.accessToken,
+          access_token_encrypted: tokens.encrypt(input.graph.accessToken),
           status: "connected",
           templates_synced_at: null,
           created_at: now,

@@ -16,3 +16,17 @@ export async function findApiKeyByHash(db: Db, keyHash: string): Promise<ApiKeyR
 export async function reactivateApiKey(db: Db, id: string): Promise<void> {
   await db.updateTable("api_keys").set({ revoked_at: null, expires_at: null }).where("id", "=", id).execute();
 }
+
+export async function listOrganisationApiKeys(db: Db, organisationId: string): Promise<ApiKeyRow[]> {
+  return db.selectFrom("api_keys").selectAll().where("organisation_id", "=", organisationId).orderBy("created_at").orderBy("id").execute();
+}
+
+/** Sets `revoked_at` (keeping an earlier revocation time); `undefined` when no key has this id. */
+export async function revokeApiKey(db: Db, id: string, now: Date): Promise<ApiKeyRow | undefined> {
+  return db
+    .updateTable("api_keys")
+    .set((eb) => ({ revoked_at: eb.fn.coalesce("revoked_at", eb.val(now)) }))
+    .where("id", "=", id)
+    .returningAll()
+    .executeTakeFirst();
+}

@@ -4,10 +4,18 @@ import type { Kysely, Migration, MigrationProvider, MigrationResultSet } from "k
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on any schema
 type AnyDb = Kysely<any>;
 import * as m001 from "./migrations/2026_11_23_000001_create_core_tables.js";
+import * as m010 from "./migrations/2026_11_23_000010_create_idempotency_keys.js";
+import * as m011 from "./migrations/2026_11_23_000011_create_rate_limits.js";
+import * as m030 from "./migrations/2026_11_23_000030_encrypted_access_tokens.js";
+import * as m050 from "./migrations/2026_11_23_000050_template_lifecycle.js";
 
 /** In-code provider: works identically from `src` (vitest) and `dist` (node), no filesystem scanning. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   "2026_11_23_000001_create_core_tables": m001,
+  "2026_11_23_000010_create_idempotency_keys": m010,
+  "2026_11_23_000011_create_rate_limits": m011,
+  "2026_11_23_000030_encrypted_access_tokens": m030,
+  "2026_11_23_000050_template_lifecycle": m050,
 });
 
 const provider: MigrationProvider = {

@@ -1,7 +1,11 @@
 import type { ApiKeyTable } from "../api-keys/api-key.table.js";
 import type { WhatsappAccountTable } from "../accounts/account.table.js";
 import type { CustomerTable, OrganisationTable } from "../organisations/organisation.table.js";
+import type { ScheduledSyncSlotTable, TemplateSyncRunTable, WebhookEventTable } from "../lifecycle/lifecycle.table.js";
+import type { TemplateEventTable } from "../templates/template-event.table.js";
 import type { TemplateTable } from "../templates/template.table.js";
+import type { IdempotencyKeyTable } from "../idempotency/idempotency.table.js";
+import type { MetaCreateAttemptTable, RateLimitBucketTable } from "../rate-limits/rate-limit.table.js";
 
 /** The Kysely database interface, assembled from the per-domain `*.table.ts` files. */
 export interface Database {
@@ -10,4 +14,11 @@ export interface Database {
   api_keys: ApiKeyTable;
   whatsapp_accounts: WhatsappAccountTable;
   templates: TemplateTable;
+  template_events: TemplateEventTable;
+  template_sync_runs: TemplateSyncRunTable;
+  webhook_events: WebhookEventTable;
+  scheduled_sync_slots: ScheduledSyncSlotTable;
+  idempotency_keys: IdempotencyKeyTable;
+  rate_limit_buckets: RateLimitBucketTable;
+  meta_create_attempts: MetaCreateAttemptTable;
 }

@@ -14,6 +14,14 @@ describe("mediaErrorToDomainError", () => {
       status: 502,
     });
   });
+  it("Meta's error on an upload is relayed as details.meta (the API's error.meta)", () => {
+    const domain = mediaErrorToDomainError(
+      new MediaError("media_upload_failed", "components[0].example.header_url[0]", "x", { details: { step: "start", status: 400, code: 100, error_subcode: 33, fbtrace_id: "Atrace" } }),
+    );
+    expect(domain.details?.["meta"]).toEqual({ code: 100, error_subcode: 33, fbtrace_id: "Atrace" });
+    expect(domain.param).toBe("components[0].example.header_url[0]");
+    expect(mediaErrorToDomainError(new MediaError("media_upload_failed", "p", "x", { details: { step: "transfer" } })).details?.["meta"]).toBeUndefined();
+  });
   it("a missing app id is a server configuration error (500)", () => {
     expect(mediaErrorToDomainError(new MediaError("media_upload_failed", "p", "x", { details: { reason: "not_configured" } }))).toMatchObject({ code: "internal_error", status: 500 });
   });

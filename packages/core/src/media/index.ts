@@ -19,3 +19,5 @@ export type { UploadMediaOptions } from "./upload.js";
 export { prepareMediaHeader, normaliseMediaFormat, isMediaHeaderComponent, withMetaHeaderHandle } from "./prepare.js";
 export type { MediaHeaderComponentInput, PrepareMediaHeaderOptions, PreparedMediaHeader } from "./prepare.js";
 export { mediaErrorToDomainError } from "./domain.js";
+export { toMetaComponentsWithMedia, uploadTarget } from "./core-media.js";
+export type { CoreMediaOptions } from "./core-media.js";

@@ -219,6 +219,38 @@ describe("createTemplate: never sent twice without checking", () => {
     expect(fake.requests.map((r) => r.method)).toEqual(["POST", "GET"]);
   });
 
+  it("checks after the LAST attempt too: a landed create is a success, not an upstream error", async () => {
+    fake.intercept((r) => (r.method === "POST" ? { passThrough: true, delayMs: 600 } : undefined));
+    const created = await gateway({ timeoutMs: 200, retry: { maxAttempts: 1 } }).createTemplate(account, body);
+    expect(created.id).toBe(fake.templates.get(account.wabaId)?.[0]?.id);
+    expect(fake.requests.map((r) => r.method)).toEqual(["POST", "GET"]);
+  });
+
+  it("an unreadable 2xx answer to a create is resolved by the landed check, not resent", async () => {
+    fake.intercept((r) => (r.method === "POST" ? { passThrough: true, raw: '{"id":"12' } : undefined));
+    const created = await gateway().createTemplate(account, body);
+    expect(created.id).toBe(fake.templates.get(account.wabaId)?.[0]?.id);
+    expect(fake.requests.map((r) => r.method)).toEqual(["POST", "GET"]);
+  });
+
+  it("an unreadable 2xx answer whose create did not land is surfaced (malformed answers are not retried)", async () => {
+    fake.intercept((r) => (r.method === "POST" ? { raw: "<html>proxy</html>" } : undefined));
+    expect((await caught(gateway().createTemplate(account, body))).kind).toBe("malformed_response");
+    expect(fake.requests.map((r) => r.method)).toEqual(["POST", "GET"]);
+  });
+
+  it("a 503 stating a wait longer than we honour is surfaced at once with that wait", async () => {
+    fake.intercept(() => ({
+      status: 503,
+      headers: { "retry-after": "3600" },
+      body: { error: { message: "Service temporarily unavailable", type: "OAuthException", code: 2, is_transient: true } },
+    }));
+    const e = await caught(gateway().createTemplate(account, body));
+    expect(e).toMatchObject({ status: 503, retryAfterMs: 3_600_000 });
+    expect(sleeps).toEqual([]);
+    expect(fake.requests.map((r) => r.method)).toEqual(["POST", "GET"]); // checked, not resent
+  });
+
   it("surfaces the original failure when the landed-check itself fails", async () => {
     fake.intercept((r) => (r.method === "POST" ? { status: 503, raw: "busy" } : undefined));
     fake.intercept((r) => (r.method === "GET" ? { status: 400, body: { error: { message: "bad", type: "OAuthException", code: 100 } } } : undefined));

@@ -9,6 +9,7 @@ import type {
   MetaAccountRef,
   MetaCreateTemplateBody,
   MetaCreateTemplateResult,
+  MetaEditTemplateBody,
   MetaGateway,
   MetaGatewayOptions,
   MetaTemplate,
@@ -161,9 +162,9 @@ export function createMetaGateway(options: MetaGatewayOptions): MetaGateway {
           if (landed) return { id: landed.id, status: landed.status, category: landed.category };
           throw error;
         }
-        if (!shouldRetry(error, attempt, policy)) throw error;
         if (isAmbiguousFailure(error)) {
-          // The create may have landed: never send it again without checking first.
+          // The create may have landed (timeout, dropped connection, 5xx after processing, unreadable 2xx). Check
+          // on EVERY such failure — also the last one, so an attempt that landed is reported as the success it is.
           ambiguous = error;
           let landed: MetaTemplate | undefined;
           try {
@@ -173,10 +174,23 @@ export function createMetaGateway(options: MetaGatewayOptions): MetaGateway {
           }
           if (landed) return { id: landed.id, status: landed.status, category: landed.category };
         }
+        // Only now, having checked that nothing landed, may the create be sent again.
+        if (!shouldRetry(error, attempt, policy)) throw error;
         await wait(attempt, error);
       }
     }
   }
 
-  return { createTemplate, listTemplates };
+  async function editTemplate(account: MetaAccountRef, templateId: string, body: MetaEditTemplateBody): Promise<void> {
+    await transport({ method: "POST", url: `${base}/${encodeURIComponent(templateId)}`, accessToken: account.accessToken, body });
+  }
+
+  async function deleteTemplate(account: MetaAccountRef, target: { name: string; templateId?: string | undefined }): Promise<void> {
+    const url = new URL(templatesUrl(account.wabaId));
+    url.searchParams.set("name", target.name);
+    if (target.templateId !== undefined) url.searchParams.set("hsm_id", target.templateId);
+    await transport({ method: "DELETE", url: url.toString(), accessToken: account.accessToken });
+  }
+
+  return { createTemplate, listTemplates, editTemplate, deleteTemplate };
 }

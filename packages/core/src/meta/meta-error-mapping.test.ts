@@ -10,6 +10,10 @@ describe("mapMetaError", () => {
     ["duplicate 2388024", err({ status: 400, code: 100, subcode: 2388024 }), { code: "template_already_exists", status: 409, param: "name" }],
     ["ratio 2388293", err({ status: 400, code: 100, subcode: 2388293 }), { code: "meta_validation_failed", status: 400, param: "components.BODY" }],
     ["header format 2388047", err({ status: 400, code: 100, subcode: 2388047 }), { code: "meta_validation_failed", status: 400, param: "components.HEADER" }],
+    ["name locked after delete 2388023", err({ status: 400, code: 100, subcode: 2388023 }), { code: "meta_validation_failed", status: 400, param: "name" }],
+    ["category mismatch (no subcode)", err({ status: 400, code: 100, userTitle: "Category doesn't match" }), { code: "meta_validation_failed", status: 400, param: "category" }],
+    ["template limit 2388019", err({ status: 400, code: 100, subcode: 2388019, userTitle: "Message Template Limit Exceeded" }), { code: "meta_validation_failed", status: 400 }],
+    ["HTTP 429 without a code", err({ status: 429 }), { code: "meta_rate_limited", status: 429 }],
     ["code 100 without subcode", err({ status: 400, code: 100 }), { code: "meta_validation_failed", status: 400 }],
     ["4 app rate limit", err({ status: 400, code: 4 }), { code: "meta_rate_limited", status: 429 }],
     ["80007", err({ status: 400, code: 80007 }), { code: "meta_rate_limited", status: 429 }],
@@ -43,6 +47,15 @@ describe("mapMetaError", () => {
       upstream: { kind: "graph", http_status: 400, fbtrace_id: "T1" },
     });
     expect(d.message).toContain("Variables can't be at the start");
+  });
+
+  it("a code-100 refusal of a READ is our request's fault: 502 upstream, not a 400 for the client", () => {
+    const refusal = err({ status: 400, code: 100, subcode: 33, fbtraceId: "R1" });
+    expect(mapMetaError(refusal, "read")).toMatchObject({ code: "whatsapp_upstream_error", status: 502, details: { meta: { code: 100, error_subcode: 33 } } });
+    expect(mapMetaError(refusal, "write")).toMatchObject({ code: "meta_validation_failed", status: 400 });
+    // everything else maps the same way for reads
+    expect(mapMetaError(err({ status: 401, code: 190 }), "read").code).toBe("whatsapp_account_reauthorization_required");
+    expect(mapMetaError(err({ status: 400, code: 80008 }), "read").code).toBe("meta_rate_limited");
   });
 
   it("rate limits carry a Retry-After header (stated wait, else 60 s)", () => {

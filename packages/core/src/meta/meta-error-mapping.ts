@@ -30,7 +30,8 @@ function metaDetails(error: MetaApiError): Record<string, unknown> {
 /** Best-effort request field a Meta code-100 refusal points at (subcode table in meta-templates.md §7.3). */
 export function inferParam(error: MetaApiError): string | undefined {
   switch (error.subcode) {
-    case META_DUPLICATE_SUBCODE:
+    case META_DUPLICATE_SUBCODE: // name + language already exists
+    case 2388023: // name + language locked while an approved template of that name is being deleted
       return "name";
     case 2388047:
       return "components.HEADER";
@@ -50,14 +51,21 @@ export function inferParam(error: MetaApiError): string | undefined {
 }
 
 /**
+ * What the failed call was: a `write` sends the client's template to Meta (a code-100 refusal is about the client's
+ * input), a `read` only asks Meta for data (a code-100 refusal is about OUR request, so it is an upstream error).
+ */
+export type MetaOperation = "write" | "read";
+
+/**
  * The one place a MetaApiError becomes a DomainError (so a Meta answer is never a 500):
  * - subcode 2388024 (duplicate name+language) → 409 `template_already_exists`, param `name`;
- * - code 100 (rule refusals) → 400 `meta_validation_failed` with Meta's subcode/title/message in details;
+ * - code 100 on a write (rule refusals) → 400 `meta_validation_failed` with Meta's subcode/title/message in
+ *   details and `param` when it can be inferred; on a read → 502 `whatsapp_upstream_error`;
  * - rate limits (4, 80007, 80008, 130429, or HTTP 429) → 429 `meta_rate_limited` with a Retry-After header;
  * - 190 / 102 / 10 / 200–299 → 502 `whatsapp_account_reauthorization_required`;
  * - anything else (incl. malformed answers, timeouts, network) → 502 `whatsapp_upstream_error`.
  */
-export function mapMetaError(error: MetaApiError): DomainError {
+export function mapMetaError(error: MetaApiError, operation: MetaOperation = "write"): DomainError {
   const details = metaDetails(error);
   if (error.kind === "graph") {
     if (error.subcode === META_DUPLICATE_SUBCODE) {
@@ -83,7 +91,7 @@ export function mapMetaError(error: MetaApiError): DomainError {
         { details, cause: error },
       );
     }
-    if (error.code === 100) {
+    if (error.code === 100 && operation === "write") {
       const param = inferParam(error);
       const message = error.userMessage ?? error.userTitle ?? error.message;
       return new DomainError("meta_validation_failed", `Meta rejected the template: ${message}`, {
@@ -105,11 +113,11 @@ export function mapMetaError(error: MetaApiError): DomainError {
 }
 
 /** Runs `fn`, turning any MetaApiError into its DomainError. */
-export async function withMetaErrors<T>(fn: () => Promise<T>): Promise<T> {
+export async function withMetaErrors<T>(fn: () => Promise<T>, operation: MetaOperation = "write"): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    if (error instanceof MetaApiError) throw mapMetaError(error);
+    if (error instanceof MetaApiError) throw mapMetaError(error, operation);
     throw error;
   }
 }

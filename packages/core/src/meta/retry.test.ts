@@ -32,6 +32,11 @@ describe("shouldRetry", () => {
     ["HTTP 429 without a code", err({ status: 429 }), 1, true],
     ["other 4xx (803 not found)", err({ status: 404, code: 803 }), 1, false],
     ["malformed 2xx", err({ kind: "malformed_response", status: 200 }), 1, false],
+    ["503 with an acceptable Retry-After", err({ status: 503, code: 2, isTransient: true, retryAfterMs: 5_000 }), 1, true],
+    ["503 stating a wait longer than we honour", err({ status: 503, code: 2, isTransient: true, retryAfterMs: 3_600_000 }), 1, false],
+    ["is_transient with a too-long stated wait", err({ status: 400, code: 1, isTransient: true, retryAfterMs: 20_000 }), 1, false],
+    ["190 with Retry-After is still final", err({ status: 401, code: 190, retryAfterMs: 1_000 }), 1, false],
+    ["rate limit at the last attempt", err({ status: 400, code: 80008 }), 3, false],
   ];
   it.each(cases)("%s → attempt %#", (_label, error, attempt, expected) => {
     expect(shouldRetry(error, attempt, policy)).toBe(expected);
@@ -43,6 +48,10 @@ describe("isAmbiguousFailure (create may have landed)", () => {
     ["timeout", err({ kind: "timeout" }), true],
     ["network", err({ kind: "network" }), true],
     ["500", err({ status: 500 }), true],
+    ["503 code 2", err({ status: 503, code: 2, isTransient: true }), true],
+    ["unreadable 2xx (the create was accepted)", err({ kind: "malformed_response", status: 200 }), true],
+    ["HTTP 429 refused", err({ status: 429, code: 4 }), false],
+    ["token refused", err({ status: 401, code: 190 }), false],
     ["rate limit refused", err({ status: 400, code: 80008 }), false],
     ["validation", err({ status: 400, code: 100 }), false],
   ];

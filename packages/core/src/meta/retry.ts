@@ -31,13 +31,8 @@ export function isAmbiguousFailure(error: MetaApiError): boolean {
   return error.status !== undefined && error.status >= 500;
 }
 
-/**
- * Pure retry decision. `attempt` is the number of attempts already made (1 after the first failure).
- * Retried: network errors, timeouts, 5xx, `is_transient`, rate limits (4/80007/80008/130429) whose stated wait we
- * are willing to honour. Never retried: validation (code 100), token/permission errors, other 4xx, malformed answers.
- */
-export function shouldRetry(outcome: MetaApiError, attempt: number, policy: Pick<RetryPolicy, "maxAttempts" | "maxRetryAfterMs">): boolean {
-  if (attempt >= policy.maxAttempts) return false;
+/** Whether the failure is of a kind that may succeed when repeated (ignoring the attempt budget and stated waits). */
+function isRetryableKind(outcome: MetaApiError): boolean {
   switch (outcome.kind) {
     case "network":
     case "timeout":
@@ -49,11 +44,22 @@ export function shouldRetry(outcome: MetaApiError, attempt: number, policy: Pick
   }
   // Validation and auth refusals are final, even if Meta were to flag them transient.
   if (outcome.code === 100 || isMetaAuthCode(outcome.code)) return false;
-  if (isMetaRateLimit(outcome) || outcome.status === 429) {
-    return outcome.retryAfterMs === undefined || outcome.retryAfterMs <= policy.maxRetryAfterMs;
-  }
+  if (isMetaRateLimit(outcome) || outcome.status === 429) return true;
   if (outcome.isTransient) return true;
   return outcome.status !== undefined && outcome.status >= 500;
+}
+
+/**
+ * Pure retry decision. `attempt` is the number of attempts already made (1 after the first failure).
+ * Retried: network errors, timeouts, 5xx, `is_transient`, rate limits (4/80007/80008/130429, HTTP 429).
+ * Never retried: validation (code 100), token/permission errors, other 4xx, malformed answers, the attempt after
+ * the budget, and any failure whose server-stated wait (Retry-After / usage header) is longer than
+ * `maxRetryAfterMs` — the wait is honoured or the error is surfaced (with that wait as Retry-After), never cut short.
+ */
+export function shouldRetry(outcome: MetaApiError, attempt: number, policy: Pick<RetryPolicy, "maxAttempts" | "maxRetryAfterMs">): boolean {
+  if (attempt >= policy.maxAttempts) return false;
+  if (!isRetryableKind(outcome)) return false;
+  return outcome.retryAfterMs === undefined || outcome.retryAfterMs <= policy.maxRetryAfterMs;
 }
 
 export interface BackoffOptions {

@@ -2,7 +2,7 @@ import { MetaApiError } from "./meta-api-error.js";
 import { ZMetaErrorEnvelope } from "./meta-schemas.js";
 
 export interface TransportRequest {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "DELETE";
   /** Absolute URL, always built from the configured Graph base URL. */
   url: string;
   accessToken: string;

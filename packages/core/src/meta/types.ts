@@ -53,6 +53,20 @@ export interface MetaGateway {
   createTemplate(account: MetaAccountRef, body: MetaCreateTemplateBody): Promise<MetaCreateTemplateResult>;
   /** Yields one page of templates at a time, following `paging.cursors.after` until `paging.next` is absent. */
   listTemplates(account: MetaAccountRef, options?: ListTemplatesOptions): AsyncGenerator<MetaTemplate[], void, undefined>;
+  /**
+   * `POST /{template_id}` with the new components (and category / TTL): Meta answers `{success: true}`. Sent once
+   * (an edit counts against Meta's quota; a blind retry could spend it twice). Optional so that wrappers and test
+   * doubles that only read need not implement it; the real gateway does.
+   */
+  editTemplate?(account: MetaAccountRef, templateId: string, body: MetaEditTemplateBody): Promise<void>;
+  /** `DELETE /{waba_id}/message_templates?name=` (every language) or `&hsm_id=` (one). Sent once. */
+  deleteTemplate?(account: MetaAccountRef, target: { name: string; templateId?: string | undefined }): Promise<void>;
+}
+
+export interface MetaEditTemplateBody {
+  components: MetaComponent[];
+  category?: string;
+  message_send_ttl_seconds?: number;
 }
 
 export interface MetaGatewayOptions {

@@ -30,3 +30,20 @@ export async function findFirstCustomer(db: Db, organisationId: string): Promise
     .limit(1)
     .executeTakeFirst();
 }
+
+export async function listOrganisations(db: Db): Promise<OrganisationRow[]> {
+  return db.selectFrom("organisations").selectAll().orderBy("created_at").orderBy("id").execute();
+}
+
+export async function listCustomers(db: Db, organisationId: string): Promise<CustomerRow[]> {
+  return db.selectFrom("customers").selectAll().where("organisation_id", "=", organisationId).orderBy("created_at").orderBy("id").execute();
+}
+
+export async function findOrganisationCustomer(db: Db, organisationId: string, customerId: string): Promise<CustomerRow | undefined> {
+  return db
+    .selectFrom("customers")
+    .selectAll()
+    .where("id", "=", customerId)
+    .where("organisation_id", "=", organisationId)
+    .executeTakeFirst();
+}

@@ -22,9 +22,18 @@ export async function findTemplateByNameLanguage(
 
 /** Inserts a template; returns undefined when (account, name, language) already exists. */
 export async function insertTemplate(db: Db, row: NewTemplateRow): Promise<TemplateRow | undefined> {
+  // The per-field clocks start at the creation time of the row (our clock, not the database's).
+  const at = row.created_at ?? new Date();
   return db
     .insertInto("templates")
-    .values(row)
+    .values({
+      status_changed_at: at,
+      category_changed_at: at,
+      quality_changed_at: at,
+      components_changed_at: at,
+      last_synced_via: "create",
+      ...row,
+    })
     .onConflict((oc) => oc.columns(["account_id", "name", "language"]).doNothing())
     .returningAll()
     .executeTakeFirst();
@@ -50,6 +59,8 @@ export interface ListTemplateRowsQuery {
   accountId: string;
   status: TemplateStatus | undefined;
   language: string | undefined;
+  /** Also templates Meta no longer has (deleted_at set). */
+  includeDeleted?: boolean | undefined;
   /** Rows strictly after this keyset in (created_at DESC, id DESC) order. */
   after: TemplateKeyset | undefined;
   limit: number;
@@ -60,6 +71,7 @@ export async function listTemplateRows(db: Db, query: ListTemplateRowsQuery): Pr
   let q = db.selectFrom("templates").selectAll().where("account_id", "=", query.accountId);
   if (query.status !== undefined) q = q.where("status", "=", query.status);
   if (query.language !== undefined) q = q.where("language", "=", query.language);
+  if (query.includeDeleted !== true) q = q.where("deleted_at", "is", null);
   if (query.after !== undefined) {
     const after = query.after;
     q = q.where((eb) => eb(eb.refTuple("created_at", "id"), "<", eb.tuple(after.createdAt, after.id)));
@@ -87,18 +99,25 @@ export interface SyncedTemplateValues {
 
 /**
  * Upserts one page of Meta templates in ONE statement:
- * `INSERT … ON CONFLICT (account_id, name, language) DO UPDATE … WHERE <stored data differs> RETURNING (xmax = 0)`.
+ * `INSERT … ON CONFLICT (account_id, name, language) DO UPDATE … WHERE <stored data differs or the row is a
+ * tombstone> AND <no field changed after this page was fetched> RETURNING (xmax = 0)`.
  * Rows whose data did not change are not written (no new tuple, no updated_at bump). `variables` is only replaced
  * when the body text changed (it may hold caller-given names from create) and is not part of the comparison.
- * Returns one `{ inserted }` per written row: inserted = created, !inserted = updated; unchanged rows return nothing.
+ * A row a webhook changed after `fetchedAt` is left alone: the page is older news than the row (the next sync
+ * converges). A tombstoned row (deleted_at set) that Meta returns again is restored (an update, not a create).
+ * Each field's clock (`*_changed_at`) moves only when that field changed.
+ * Returns one row per written template: inserted = created, !inserted = updated; unchanged rows return nothing.
  */
 export async function upsertTemplatePage(
   db: Db,
   accountId: string,
   rows: readonly SyncedTemplateValues[],
-  syncedAt: Date,
-): Promise<{ inserted: boolean }[]> {
+  fetchedAt: Date,
+): Promise<{ id: string; name: string; language: string; inserted: boolean }[]> {
   if (rows.length === 0) return [];
+  const changedAt = (column: string, compared: string) =>
+    sql<Date>`CASE WHEN ${sql.ref(`templates.${compared}`)} IS DISTINCT FROM ${sql.ref(`excluded.${compared}`)}
+      THEN excluded.updated_at ELSE ${sql.ref(`templates.${column}`)} END`;
   return db
     .insertInto("templates")
     .values(
@@ -118,9 +137,14 @@ export async function upsertTemplatePage(
         rejected_reason: r.rejected_reason,
         quality_score: r.quality_score,
         previous_category: r.previous_category,
-        created_at: syncedAt,
-        updated_at: syncedAt,
-        last_synced_at: syncedAt,
+        created_at: fetchedAt,
+        updated_at: fetchedAt,
+        last_synced_at: fetchedAt,
+        last_synced_via: "sync",
+        status_changed_at: fetchedAt,
+        category_changed_at: fetchedAt,
+        quality_changed_at: fetchedAt,
+        components_changed_at: fetchedAt,
       })),
     )
     .onConflict((oc) =>
@@ -140,17 +164,70 @@ export async function upsertTemplatePage(
           previous_category: eb.ref("excluded.previous_category"),
           updated_at: eb.ref("excluded.updated_at"),
           last_synced_at: eb.ref("excluded.last_synced_at"),
+          last_synced_via: eb.ref("excluded.last_synced_via"),
+          deleted_at: null,
+          // Meta's list carries no rejection explanation; keep the webhook's only while the status stays REJECTED.
+          rejection_info: sql`CASE WHEN excluded.meta_status = 'REJECTED' THEN templates.rejection_info ELSE NULL END`,
+          status_changed_at: changedAt("status_changed_at", "meta_status"),
+          category_changed_at: changedAt("category_changed_at", "category"),
+          quality_changed_at: changedAt("quality_changed_at", "quality_score"),
+          components_changed_at: changedAt("components_changed_at", "components"),
         }))
         .where(
-          sql<boolean>`(templates.category, templates.status, templates.meta_status, templates.provider_template_id,
+          sql<boolean>`((templates.category, templates.status, templates.meta_status, templates.provider_template_id,
             templates.components, templates.content, templates.parameter_format, templates.rejected_reason,
             templates.quality_score, templates.previous_category)
           IS DISTINCT FROM
           (excluded.category, excluded.status, excluded.meta_status, excluded.provider_template_id,
             excluded.components, excluded.content, excluded.parameter_format, excluded.rejected_reason,
-            excluded.quality_score, excluded.previous_category)`,
+            excluded.quality_score, excluded.previous_category)
+          OR templates.deleted_at IS NOT NULL)
+          AND GREATEST(templates.status_changed_at, templates.category_changed_at, templates.quality_changed_at,
+            templates.components_changed_at) <= excluded.updated_at`,
         ),
     )
-    .returning(sql<boolean>`(xmax = 0)`.as("inserted"))
+    .returning(["id", "name", "language", sql<boolean>`(xmax = 0)`.as("inserted")])
+    .execute();
+}
+
+/** The stored values a sync compares with Meta's, for the history rows. */
+export interface StoredTemplateState {
+  id: string;
+  name: string;
+  language: string;
+  meta_status: string;
+  category: string;
+  quality_score: string | null;
+  components: unknown;
+  rejected_reason: string | null;
+  deleted_at: Date | null;
+}
+
+export async function findTemplateStates(
+  db: Db,
+  accountId: string,
+  keys: readonly { name: string; language: string }[],
+): Promise<StoredTemplateState[]> {
+  if (keys.length === 0) return [];
+  return db
+    .selectFrom("templates")
+    .select(["id", "name", "language", "meta_status", "category", "quality_score", "components", "rejected_reason", "deleted_at"])
+    .where("account_id", "=", accountId)
+    .where((eb) => eb(eb.refTuple("name", "language"), "in", keys.map((k) => eb.tuple(k.name, k.language))))
+    .execute();
+}
+
+/** Live templates of the account that existed before `before` (candidates for a tombstone after a complete sync). */
+export async function listLiveTemplateKeys(
+  db: Db,
+  accountId: string,
+  before: Date,
+): Promise<{ id: string; name: string; language: string; meta_status: string }[]> {
+  return db
+    .selectFrom("templates")
+    .select(["id", "name", "language", "meta_status"])
+    .where("account_id", "=", accountId)
+    .where("deleted_at", "is", null)
+    .where("created_at", "<", before)
     .execute();
 }

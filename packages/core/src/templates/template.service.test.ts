@@ -150,7 +150,7 @@ describe.each(databaseKinds())("templates service on %s", (kind) => {
       expect(upstream).toBeGreaterThan(200); // several pages of 100
       const listCallsBefore = h.graph.sandbox.control.requests({ wabaId: t.wabaId, method: "GET" }).length;
       const first = await h.core.templates.sync(t.principal, t.phoneNumberId);
-      expect(ZTemplateSyncResult.parse(first)).toEqual({ object: "template_sync_result", synced: upstream, created: upstream, updated: 0, unchanged: 0 });
+      expect(ZTemplateSyncResult.parse(first)).toEqual({ object: "template_sync_result", synced: upstream, created: upstream, updated: 0, unchanged: 0, removed: 0 });
       const listCalls = h.graph.sandbox.control.requests({ wabaId: t.wabaId, method: "GET" }).length - listCallsBefore;
       expect(listCalls).toBe(Math.ceil(upstream / 100));
 
@@ -165,7 +165,7 @@ describe.each(databaseKinds())("templates service on %s", (kind) => {
       expect(before).toHaveLength(upstream);
 
       const second = await h.core.templates.sync(t.principal, t.phoneNumberId);
-      expect(second).toEqual({ object: "template_sync_result", synced: upstream, created: 0, updated: 0, unchanged: upstream });
+      expect(second).toEqual({ object: "template_sync_result", synced: upstream, created: 0, updated: 0, unchanged: upstream, removed: 0 });
       expect(await versions()).toEqual(before);
     });
 
@@ -179,7 +179,7 @@ describe.each(databaseKinds())("templates service on %s", (kind) => {
       h.graph.setStatus(t.wabaId, "tpl_c", "en", "APPROVED");
       h.graph.setStatus(t.wabaId, "tpl_d", "en", "REJECTED");
       const r = await h.core.templates.sync(t.principal, t.phoneNumberId);
-      expect(r).toEqual({ object: "template_sync_result", synced: 5, created: 0, updated: 2, unchanged: 3 });
+      expect(r).toEqual({ object: "template_sync_result", synced: 5, created: 0, updated: 2, unchanged: 3, removed: 0 });
       const [approved] = await h.core.templates.getByName(t.principal, t.phoneNumberId, "tpl_c");
       expect(approved).toMatchObject({ status: "approved", meta_status: "APPROVED" });
       expect(approved?.last_synced_at).not.toBeNull();

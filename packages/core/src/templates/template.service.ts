@@ -1,13 +1,26 @@
 import type { TCreateTemplateRequest, TTemplate, TTemplateSyncResult } from "@kirim/schema";
 import type { Kysely } from "kysely";
 import { assertConnected, resolveAccount } from "../accounts/account.service.js";
-import { updateAccount } from "../accounts/account.repository.js";
 import type { Database } from "../db/schema.js";
 import { DomainError } from "../errors.js";
 import { newId } from "../lib/ids.js";
+import { toMetaComponentsWithMedia } from "../media/core-media.js";
+import type { CoreMediaOptions } from "../media/core-media.js";
+import { accountCredentials } from "../secrets/secrets.service.js";
+import type { TokenCipher } from "../secrets/token-cipher.js";
 import { withMetaErrors } from "../meta/meta-error-mapping.js";
-import type { MetaComponent, MetaCreateTemplateBody, MetaGateway, MetaTemplate } from "../meta/types.js";
-import type { GetTemplateOptions, ListTemplatesOptions, Principal, TemplatePage, TemplatesService } from "../types.js";
+import type { MetaCreateTemplateBody, MetaGateway } from "../meta/types.js";
+import type {
+  GetTemplateOptions,
+  ListTemplatesOptions,
+  Principal,
+  RequestContext,
+  SyncOptions,
+  TemplatePage,
+  TemplatesService,
+} from "../types.js";
+import { recordTemplateChanges } from "./template-history.js";
+import { syncAccountTemplates } from "./template-sync.js";
 import { extractVariables, templateContent } from "./template-content.js";
 import { decodeCursor, encodeCursor } from "./template-cursor.js";
 import type { CursorFilter } from "./template-cursor.js";
@@ -18,9 +31,7 @@ import {
   findTemplatesByName,
   insertTemplate,
   listTemplateRows,
-  upsertTemplatePage,
 } from "./template.repository.js";
-import type { SyncedTemplateValues } from "./template.repository.js";
 
 export const DEFAULT_LIST_LIMIT = 25;
 export const MAX_LIST_LIMIT = 100;
@@ -30,21 +41,9 @@ interface Deps {
   gateway: MetaGateway;
   cursorSecret: string;
   now: () => Date;
-}
-
-/** Kirimdev's request components → Meta's create body components. */
-function toMetaComponents(components: readonly unknown[]): MetaComponent[] {
-  return components.map((c) => {
-    const comp = { ...(c as Record<string, unknown>) } as MetaComponent;
-    const example = comp["example"];
-    if (example !== null && typeof example === "object" && "header_url" in example) {
-      // `header_url` is Kirimdev's "upload this sample for me" field; uploading is not implemented here,
-      // so it is not forwarded (Meta needs `header_handle`).
-      const { header_url: _ignored, ...rest } = example as Record<string, unknown>;
-      comp["example"] = rest;
-    }
-    return comp;
-  });
+  media: CoreMediaOptions | undefined;
+  /** Decrypts the account's stored Meta token where a Meta call needs it (`accountCredentials`). */
+  tokens: TokenCipher;
 }
 
 function duplicate(name: string, language: string): DomainError {
@@ -55,28 +54,16 @@ function duplicate(name: string, language: string): DomainError {
   );
 }
 
-function metaTemplateValues(t: MetaTemplate): Omit<SyncedTemplateValues, "id"> {
-  return {
-    name: t.name,
-    language: t.language,
-    category: t.category.toUpperCase(),
-    status: mapMetaStatus(t.status),
-    meta_status: t.status.toUpperCase(),
-    provider_template_id: t.id,
-    components: t.components,
-    content: templateContent(t.components),
-    variables: extractVariables(t.components),
-    parameter_format: t.parameter_format?.toUpperCase() ?? null,
-    rejected_reason: t.rejected_reason ?? null,
-    quality_score: t.quality_score?.score ?? null,
-    previous_category: t.previous_category ?? null,
-  };
-}
 
 export function createTemplatesService(deps: Deps): TemplatesService {
   const { db, gateway } = deps;
 
-  async function create(principal: Principal, phoneNumberId: string, input: TCreateTemplateRequest): Promise<TTemplate> {
+  async function create(
+    principal: Principal,
+    phoneNumberId: string,
+    input: TCreateTemplateRequest,
+    context: RequestContext = {},
+  ): Promise<TTemplate> {
     const account = await resolveAccount(db, principal, phoneNumberId);
     assertConnected(account);
     const language = input.language ?? "en";
@@ -86,16 +73,22 @@ export function createTemplatesService(deps: Deps): TemplatesService {
     const components = input.components as unknown[];
     const variables = input.variables ?? extractVariables(components);
     const parameterFormat = input.parameter_format ?? (extractVariables(components).some((v) => !/^\d+$/.test(v)) ? "NAMED" : undefined);
+    // Kirimdev's components → Meta's. Media header samples given as URLs are downloaded (SSRF-safe) and uploaded
+    // with Meta's Resumable Upload API; the handle replaces the URL (src/media/README.md). This runs after the
+    // duplicate check (no download for a known conflict) and before Meta's create, so a refused sample stops the
+    // create before anything reaches Meta. `components`, with the caller's URL, is what we store.
+    const credentials = accountCredentials(account, deps.tokens);
+    const metaComponents = await toMetaComponentsWithMedia(components, deps.media, credentials.accessToken);
     const body: MetaCreateTemplateBody = {
       name: input.name,
       language,
       category: input.category,
-      components: toMetaComponents(components),
+      components: metaComponents,
       ...(parameterFormat !== undefined ? { parameter_format: parameterFormat } : {}),
       ...(input.messageSendTtlSeconds !== undefined ? { message_send_ttl_seconds: input.messageSendTtlSeconds } : {}),
     };
     const created = await withMetaErrors(() =>
-      gateway.createTemplate({ wabaId: account.waba_id, accessToken: account.access_token }, body),
+      gateway.createTemplate(credentials, body),
     );
 
     const now = deps.now();
@@ -121,40 +114,17 @@ export function createTemplatesService(deps: Deps): TemplatesService {
     });
     // Only reachable if a concurrent create of the same name+language won the race after Meta accepted both.
     if (!row) throw duplicate(input.name, language);
+    await recordTemplateChanges(db, [
+      { templateId: row.id, accountId: account.id, kind: "status", from: null, to: row.meta_status, source: "create", sourceId: context.requestId, occurredAt: now },
+    ]);
     return templateRowToTemplate(row, account);
   }
 
-  async function sync(principal: Principal, phoneNumberId: string): Promise<TTemplateSyncResult> {
+  async function sync(principal: Principal, phoneNumberId: string, options: SyncOptions = {}): Promise<TTemplateSyncResult> {
     const account = await resolveAccount(db, principal, phoneNumberId);
     assertConnected(account);
-    const syncedAt = deps.now();
-    let synced = 0;
-    let created = 0;
-    let updated = 0;
-    await withMetaErrors(async () => {
-      for await (const page of gateway.listTemplates({ wabaId: account.waba_id, accessToken: account.access_token })) {
-        synced += page.length;
-        // One statement cannot touch a row twice: keep the last occurrence of each name+language in the page.
-        const byKey = new Map<string, SyncedTemplateValues>();
-        for (const t of page) {
-          byKey.set(`${t.name}\u0000${t.language}`, { id: newId("tmpl", syncedAt.getTime()), ...metaTemplateValues(t) });
-        }
-        const written = await upsertTemplatePage(db, account.id, [...byKey.values()], syncedAt);
-        for (const w of written) {
-          if (w.inserted) created++;
-          else updated++;
-        }
-      }
-    });
-    // Recorded only after every page succeeded; each template's effective last_synced_at derives from it.
-    await updateAccount(db, account.id, { templates_synced_at: syncedAt });
-    return {
-      object: "template_sync_result",
-      synced,
-      created,
-      updated,
-      unchanged: Math.max(0, synced - created - updated),
-    };
+    // Recorded as a run; a concurrent sync of the same account (any process) is joined (template-sync.ts).
+    return (await syncAccountTemplates(deps, account, options.trigger ?? "api")).result;
   }
 
   async function list(principal: Principal, phoneNumberId: string, query: ListTemplatesOptions = {}): Promise<TemplatePage> {
@@ -164,12 +134,19 @@ export function createTemplatesService(deps: Deps): TemplatesService {
     }
     const account = await resolveAccount(db, principal, phoneNumberId);
     const statusFilter = query.status ?? "all";
-    const filter: CursorFilter = { accountId: account.id, status: statusFilter, language: query.language ?? null };
+    const includeDeleted = query.include_deleted === true;
+    // The cursor is bound to include_deleted too (through the status part of its fingerprint).
+    const filter: CursorFilter = {
+      accountId: account.id,
+      status: includeDeleted ? `${statusFilter}+deleted` : statusFilter,
+      language: query.language ?? null,
+    };
     const after = query.cursor ? decodeCursor(deps.cursorSecret, query.cursor, filter) : undefined;
     const rows = await listTemplateRows(db, {
       accountId: account.id,
       status: statusFilter === "all" ? undefined : statusFilter,
       language: query.language,
+      includeDeleted,
       after,
       limit: limit + 1,
     });

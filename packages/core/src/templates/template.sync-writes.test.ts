@@ -13,7 +13,7 @@ import { createCore } from "../core.js";
 import { createDatabase } from "../db/database.js";
 import type { Database } from "../db/schema.js";
 import { createMetaGateway } from "../meta/gateway.js";
-import { createTestDatabase, databaseKinds } from "../testing/index.js";
+import { createTestDatabase, databaseKinds, testTokenKeyring } from "../testing/index.js";
 import type { TestDatabase } from "../testing/index.js";
 
 describe.runIf(databaseKinds().includes("postgres"))("sync writes on postgres (pg_stat_user_tables)", () => {
@@ -59,7 +59,7 @@ describe.runIf(databaseKinds().includes("postgres"))("sync writes on postgres (p
     const dbName = (await sql<{ d: string }>`SELECT current_database() AS d`.execute(database.db)).rows[0]?.d ?? "";
     url.pathname = `/${dbName}`;
     const gateway = createMetaGateway({ graphUrl: graph.graphUrl, apiVersion: graph.apiVersion });
-    const setupCore = createCore({ db: database.db, gateway, cursorSecret: "s" });
+    const setupCore = createCore({ db: database.db, gateway, cursorSecret: "s", tokenKeyring: testTokenKeyring() });
     const org = await setupCore.admin.createOrganisation({ name: "stats" });
     const key = await setupCore.admin.createApiKey({ organisationId: org.id });
     await setupCore.admin.connectAccount({ organisationId: org.id, phoneNumberId: "5550001", ...graph.demo });
@@ -68,7 +68,7 @@ describe.runIf(databaseKinds().includes("postgres"))("sync writes on postgres (p
     if (!victim) throw new Error("no template to change");
     const principal = await setupCore.auth.authenticate(key.key);
 
-    const sync = (db: Kysely<Database>) => createCore({ db, gateway, cursorSecret: "s" }).templates.sync(principal, "5550001");
+    const sync = (db: Kysely<Database>) => createCore({ db, gateway, cursorSecret: "s", tokenKeyring: testTokenKeyring() }).templates.sync(principal, "5550001");
     const first = await onOwnBackend(url.toString(), sync, org.id);
     expect(first).toMatchObject({ created: upstream, updated: 0 });
     const afterFirst = (await stats(database.db))["templates"];

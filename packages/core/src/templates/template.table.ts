@@ -31,6 +31,22 @@ export interface TemplateTable {
    * row the effective value is the account's `templates_synced_at` (see README, "Sync").
    */
   last_synced_at: Date | null;
+  /** Set when Meta no longer returns the template (sync) or it was deleted through us; the row is kept. */
+  deleted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Meta's `rejection_info` {reason, recommendation} from the status webhook, when given. */
+  rejection_info: ColumnType<unknown, string | null | undefined, string | null>;
+  /** Meta's `disable_info` / `other_info` of the last status event (pause title, disable date…). */
+  status_info: ColumnType<unknown, string | null | undefined, string | null>;
+  /** Announced (24 h notice) category change: the future category and when it takes effect. */
+  pending_category: ColumnType<string | null, string | null | undefined, string | null>;
+  pending_category_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Which road last confirmed this row from Meta: create | sync | webhook | edit. */
+  last_synced_via: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Per-field clocks: when each field last changed (Meta's event time for webhooks); the monotonic guards. */
+  status_changed_at: ColumnType<Date, Date | undefined, Date>;
+  category_changed_at: ColumnType<Date, Date | undefined, Date>;
+  quality_changed_at: ColumnType<Date, Date | undefined, Date>;
+  components_changed_at: ColumnType<Date, Date | undefined, Date>;
 }
 export type TemplateRow = Selectable<TemplateTable>;
 export type NewTemplateRow = Insertable<TemplateTable>;

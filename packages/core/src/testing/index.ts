@@ -14,10 +14,21 @@ import type { DatabaseHandle, DatabaseKind } from "../db/database.js";
 import { migrateToLatest } from "../db/migrate.js";
 
 export type { DatabaseKind } from "../db/database.js";
+import type { TokenKeyring } from "../secrets/token-cipher.js";
+
+/**
+ * A fixed keyring for tests (`CoreOptions.tokenKeyring`): the same in every process, so several cores over one
+ * test database can read each other's tokens. Never use it outside tests.
+ */
+export function testTokenKeyring(): TokenKeyring {
+  return { current: { id: "test", key: new Uint8Array(32).fill(7) } };
+}
 
 export interface TestDatabase extends DatabaseHandle {
   /** Closes the connection and (for postgres) drops the database. Safe to call twice. */
   dispose(): Promise<void>;
+  /** postgres only: the URL of this test database (e.g. to point a spawned server or the CLI at it). */
+  url?: string;
 }
 
 export function databaseKinds(): DatabaseKind[] {
@@ -97,5 +108,10 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
     await dispose();
     throw error;
   }
-  return { ...handle, dispose };
+  return { ...handle, dispose, url: withDatabase(adminUrl, name) };
 }
+
+// Media pipeline fixtures (tiny valid files with the right magic bytes, a loopback file server, an injected
+// resolver, a loopback-only connector guard), for the API's end-to-end media tests.
+export { fakeResolver, loopbackOnlyConnector, send, startFileServer, tinyJpeg, tinyMp4, tinyPdf, tinyPng } from "../media/testing/fixtures.js";
+export type { CountingConnector, FakeResolver, Handler as FileRouteHandler, LoopbackServer } from "../media/testing/fixtures.js";

@@ -31,12 +31,20 @@ export const TEMPLATE_RULES = {
   },
   // ── header ──
   template_header_format_required: { subcode: S.headerFormatIncorrect, description: "A HEADER component has no `format`." },
-  template_header_text_required: { subcode: S.headerFormatIncorrect, description: "A TEXT header has no (or empty) `text`." },
+  template_header_text_required: { subcode: null, description: "A TEXT header has no (or empty) `text` (Meta: \"(#100) The parameter … text is required\")." },
+  template_header_text_not_allowed: {
+    subcode: S.headerFormatIncorrect,
+    description: "A non-TEXT header (IMAGE, VIDEO, DOCUMENT, LOCATION) has `text`.",
+  },
+  template_header_text_invalid_characters: {
+    subcode: S.headerFormatIncorrect,
+    description: "The header text contains a newline, an emoji or a formatting character (`*`, `~`, `` ` ``).",
+  },
   template_header_text_too_long: { subcode: S.characterLimitExceeded, description: "The header text exceeds 60 characters." },
   template_header_too_many_variables: { subcode: S.headerFormatIncorrect, description: "The header text has more than one variable." },
   template_header_variable_invalid: {
     subcode: S.headerFormatIncorrect,
-    description: "The header variable is malformed (broken braces, invalid name) or, for positional templates, is not `{{1}}`.",
+    description: "The header variable is malformed (broken braces, invalid name), of the wrong kind for `parameter_format`, or, for positional templates, is not `{{1}}`.",
   },
   // ── body ──
   template_body_text_required: { subcode: null, description: "The BODY of a MARKETING or UTILITY template has no (or empty) `text`." },
@@ -59,22 +67,31 @@ export const TEMPLATE_RULES = {
   },
   template_body_too_many_newlines: { subcode: null, description: "The body text has more than two consecutive newlines." },
   template_body_too_many_emoji: { subcode: null, description: "The body text has more than 10 emoji." },
-  template_parameter_format_mismatch: {
+  template_body_only_parameters: {
     subcode: null,
-    description: "A variable's kind does not match `parameter_format`: named (`{{first_name}}`) in a POSITIONAL template (the default) or positional (`{{1}}`) in a NAMED one. Header and body therefore always use one kind.",
+    description: "The body text has nothing but variables, punctuation and whitespace.",
+  },
+  template_variables_words_ratio: {
+    subcode: S.parametersWordsRatio,
+    description: "The body has fewer than 2 × variables + 1 fixed words (the shared heuristic for Meta's unpublished words-to-variables ratio).",
+  },
+  template_parameter_format_mismatch: {
+    subcode: S.bodyFormatIncorrect,
+    description: "A body variable's kind does not match `parameter_format`: named (`{{first_name}}`) in a POSITIONAL template (the default) or positional (`{{1}}`) in a NAMED one. (In the header the same problem is `template_header_variable_invalid`.) Header and body therefore always use one kind.",
   },
   // ── footer ──
   template_footer_text_required: { subcode: null, description: "The FOOTER of a MARKETING or UTILITY template has no (or empty) `text`." },
   template_footer_too_long: { subcode: S.characterLimitExceeded, description: "The footer text exceeds 60 characters." },
   template_footer_has_variables: { subcode: S.footerFormatIncorrect, description: "The footer text contains a variable." },
+  template_footer_has_newlines: { subcode: S.footerFormatIncorrect, description: "The footer text contains a newline." },
   // ── examples ──
   template_example_missing: {
     subcode: S.missingExpectedField,
-    description: "A component with variables has no sample values (header_text / body_text / *_named_params / URL button example), a media header has no header_handle or header_url, or a COPY_CODE button has no example.",
+    description: "A component with variables has no sample values (header_text / body_text for POSITIONAL, *_named_params for NAMED, URL button example), a media header has no header_handle or header_url, or a COPY_CODE button has no example.",
   },
   template_example_count_mismatch: {
     subcode: S.missingExpectedField,
-    description: "The number of sample values differs from the number of variables (or named samples do not name exactly the template's variables).",
+    description: "The number of sample values differs from the number of variables (body_text must be exactly one inner array; named samples must name exactly the template's variables, each once; a URL example holds exactly one value).",
   },
   // ── buttons ──
   template_buttons_empty: { subcode: null, description: "A BUTTONS component has no buttons." },
@@ -92,6 +109,10 @@ export const TEMPLATE_RULES = {
   },
   template_button_text_required: { subcode: null, description: "A QUICK_REPLY, URL or PHONE_NUMBER button has no `text`." },
   template_button_url_required: { subcode: null, description: "A URL button has no `url`." },
+  template_button_url_invalid: {
+    subcode: null,
+    description: "A URL button's url (its variable replaced) is not `http(s)://host…` without whitespace.",
+  },
   template_button_url_variable_invalid: {
     subcode: null,
     description: "A URL button's url has more than one variable, a variable other than `{{1}}`, or a variable that is not at the very end.",
@@ -104,7 +125,7 @@ export const TEMPLATE_RULES = {
     subcode: null,
     description: "An AUTHENTICATION template's BODY or FOOTER has `text`; Meta writes that text itself.",
   },
-  template_auth_header_not_allowed: { subcode: null, description: "An AUTHENTICATION template has a HEADER (text or media)." },
+  template_auth_header_not_allowed: { subcode: S.headerFormatIncorrect, description: "An AUTHENTICATION template has a HEADER (text or media)." },
   template_auth_otp_button_count: { subcode: null, description: "An AUTHENTICATION template does not have exactly one OTP button." },
   template_otp_type_required: { subcode: null, description: "An OTP button has no `otp_type`." },
   template_auth_supported_apps_required: { subcode: null, description: "A ONE_TAP or ZERO_TAP OTP button has no `supported_apps`." },
@@ -116,6 +137,10 @@ export const TEMPLATE_RULES = {
   template_auth_signature_hash_invalid: {
     subcode: null,
     description: "A supported_apps signature_hash is not exactly 11 characters of [a-zA-Z0-9+/=].",
+  },
+  template_auth_autofill_text_not_allowed: {
+    subcode: null,
+    description: "A COPY_CODE OTP button has `autofill_text` (only ONE_TAP and ZERO_TAP buttons autofill).",
   },
   template_auth_zero_tap_terms_required: { subcode: null, description: "A ZERO_TAP OTP button does not set zero_tap_terms_accepted: true." },
   template_auth_emoji_not_allowed: { subcode: null, description: "An AUTHENTICATION template's button text or autofill_text contains emoji." },

@@ -106,7 +106,9 @@ runTables(
     ["VIDEO header with header_handle", marketing({ type: "HEADER", format: "VIDEO", example: { header_handle: ["4::aW..."] } }, BODY)],
     ["DOCUMENT header with header_url", utility({ type: "HEADER", format: "DOCUMENT", example: { header_url: ["https://example.com/a.pdf"] } }, BODY)],
     ["LOCATION header without example", utility({ type: "HEADER", format: "LOCATION" }, BODY)],
-    ["header emoji counted as one character", marketing({ type: "HEADER", format: "TEXT", text: `${longText(59)}🎉` }, BODY)],
+    ["body emoji counted as one character", marketing(body(`${longText(1023)}🎉`))],
+    ["LOCATION header with an (ignored) example", utility({ type: "HEADER", format: "LOCATION", example: { header_text: ["x"] } }, BODY)],
+    ["header with underscores and other punctuation", marketing({ type: "HEADER", format: "TEXT", text: "Order_update: 50% off!" }, BODY)],
     ["NAMED header with its sample", { ...marketing({ type: "HEADER", format: "TEXT", text: "Hi {{first_name}}", example: { header_text_named_params: [{ param_name: "first_name", example: "Ann" }] } }, body("Welcome back to the shop.")), parameter_format: "NAMED" }],
   ],
   [
@@ -120,7 +122,16 @@ runTables(
     ["header variable {{ 1 }}", marketing({ type: "HEADER", format: "TEXT", text: "Our {{ 1 }} sale" }, BODY), "template_header_variable_invalid", "components[0].text"],
     ["header variable without sample", marketing({ type: "HEADER", format: "TEXT", text: "Our {{1}} sale" }, BODY), "template_example_missing", "components[0].example.header_text"],
     ["header variable with two samples", marketing({ type: "HEADER", format: "TEXT", text: "Our {{1}} sale", example: { header_text: ["a", "b"] } }, BODY), "template_example_count_mismatch", "components[0].example.header_text"],
-    ["named header variable in a POSITIONAL template", marketing({ type: "HEADER", format: "TEXT", text: "Hi {{name}}" }, BODY), "template_parameter_format_mismatch", "components[0].text"],
+    ["named header variable in a POSITIONAL template (D11: a header problem)", marketing({ type: "HEADER", format: "TEXT", text: "Hi {{name}}" }, BODY), "template_header_variable_invalid", "components[0].text"],
+    ["positional header variable in a NAMED template", { ...marketing({ type: "HEADER", format: "TEXT", text: "Hi {{1}}", example: { header_text: ["A"] } }, body("Welcome back to the shop.")), parameter_format: "NAMED" }, "template_header_variable_invalid", "components[0].text"],
+    ["header with the same variable twice", marketing({ type: "HEADER", format: "TEXT", text: "{{1}} or {{1}}", example: { header_text: ["a"] } }, BODY), "template_header_too_many_variables", "components[0].text"],
+    ["header with an emoji (D7)", marketing({ type: "HEADER", format: "TEXT", text: "Sale 🎉" }, BODY), "template_header_text_invalid_characters", "components[0].text"],
+    ["header with a newline (D7)", marketing({ type: "HEADER", format: "TEXT", text: "Big\nsale" }, BODY), "template_header_text_invalid_characters", "components[0].text"],
+    ["header with an asterisk (D7)", marketing({ type: "HEADER", format: "TEXT", text: "*Big* sale" }, BODY), "template_header_text_invalid_characters", "components[0].text"],
+    ["header with a tilde (D7)", marketing({ type: "HEADER", format: "TEXT", text: "~Old~ price" }, BODY), "template_header_text_invalid_characters", "components[0].text"],
+    ["header with a backtick (D7)", marketing({ type: "HEADER", format: "TEXT", text: "Code `X`" }, BODY), "template_header_text_invalid_characters", "components[0].text"],
+    ["IMAGE header with text (D6)", marketing({ type: "HEADER", format: "IMAGE", text: "caption", example: { header_handle: ["4::aW..."] } }, BODY), "template_header_text_not_allowed", "components[0].text"],
+    ["LOCATION header with text (D6)", utility({ type: "HEADER", format: "LOCATION", text: "Our shop" }, BODY), "template_header_text_not_allowed", "components[0].text"],
     ["NAMED header without named sample", { ...marketing({ type: "HEADER", format: "TEXT", text: "Hi {{first_name}}" }, body("Welcome back to the shop.")), parameter_format: "NAMED" }, "template_example_missing", "components[0].example.header_text_named_params"],
     ["NAMED header with a sample for another name", { ...marketing({ type: "HEADER", format: "TEXT", text: "Hi {{first_name}}", example: { header_text_named_params: [{ param_name: "name", example: "Ann" }] } }, body("Welcome back to the shop.")), parameter_format: "NAMED" }, "template_example_count_mismatch", "components[0].example.header_text_named_params"],
     ["IMAGE header without sample", marketing({ type: "HEADER", format: "IMAGE" }, BODY), "template_example_missing", "components[0].example"],
@@ -135,14 +146,17 @@ runTables(
     ["body of 1024 characters", marketing(body(longText(1024)))],
     ["body with two consecutive newlines", marketing(body("Hello\n\nthere"))],
     ["body with 10 emoji", marketing(body(`Hi ${"😀".repeat(10)} there`))],
-    ["three variables in order with samples", marketing(body("Shop through {{1}} with code {{2}} for {{3}} off.", { body_text: [["August", "25OFF", "25%"]] }))],
-    ["a repeated variable counts once (D12)", marketing(body("Hi {{1}}, yes {{1}}, code {{2}} here.", { body_text: [["Ann", "X1"]] }))],
+    ["three variables in order with samples", marketing(body("Shop now through {{1}} and use code {{2}} to get {{3}} off of all merchandise.", { body_text: [["August", "25OFF", "25%"]] }))],
+    ["a repeated variable counts once for the samples (D12)", marketing(body("Hi {{1}}, we saved it for you {{1}}, so code {{2}} works today and tomorrow.", { body_text: [["Ann", "X1"]] }))],
+    ["exactly 2n+1 fixed words (D16)", marketing(body("Dear {{1}}, your order {{2}} has shipped.", { body_text: [["Ann", "A1"]] }))],
+    ["two newlines with spaces between (D8)", marketing(body("Hello\n \nthere"))],
+    ["a body of words and emoji only", marketing(body("Thanks 🎉"))],
     ["variable followed by punctuation is not trailing (D13)", marketing(body("Your code is {{1}}.", { body_text: [["123"]] }))],
-    ["variables separated by punctuation (D14)", marketing(body("Hi {{1}},{{2}} ok", { body_text: [["a", "b"]] }))],
+    ["variables separated by punctuation (D14)", marketing(body("Hi {{1}},{{2}} ok, see you at the shop soon", { body_text: [["a", "b"]] }))],
     ["single braces are text (D10)", marketing(body("Price {per item} is fine"))],
     ["no variables, no samples", marketing(body("Hello there"))],
     ["samples given for a body without variables (D15)", marketing(body("Hello there", { body_text: [["unused"]] }))],
-    ["NAMED body with exact samples", { ...marketing(body("Hi {{first_name}}, order {{order_id}} shipped.", { body_text_named_params: [{ param_name: "first_name", example: "Ann" }, { param_name: "order_id", example: "A1" }] })), parameter_format: "NAMED" }],
+    ["NAMED body with exact samples", { ...marketing(body("Hi {{first_name}}, your order {{order_id}} has shipped today.", { body_text_named_params: [{ param_name: "first_name", example: "Ann" }, { param_name: "order_id", example: "A1" }] })), parameter_format: "NAMED" }],
   ],
   [
     ["body without text", marketing({ type: "BODY" }), "template_body_text_required", "components[0].text"],
@@ -150,6 +164,13 @@ runTables(
     ["body of 1025 characters", marketing(body(longText(1025))), "template_body_too_long", "components[0].text"],
     ["body with three newlines", marketing(body("Hello\n\n\nthere")), "template_body_too_many_newlines", "components[0].text"],
     ["body with three CRLF newlines", marketing(body("Hello\r\n\r\n\r\nthere")), "template_body_too_many_newlines", "components[0].text"],
+    ["body with three newlines separated by spaces (D8)", marketing(body("Hello\n \n\t\nthere")), "template_body_too_many_newlines", "components[0].text"],
+    ["body of punctuation only (D8)", marketing(body("...!")), "template_body_only_parameters", "components[0].text"],
+    ["body of variables and punctuation only (D8)", marketing(body("{{1}}, {{2}}!", { body_text: [["a", "b"]] })), "template_body_only_parameters", "components[0].text"],
+    ["body with fewer than 2n+1 fixed words (D16)", marketing(body("Dear {{1}}, {{2}} and {{3}} now.", { body_text: [["a", "b", "c"]] })), "template_variables_words_ratio", "components[0].text"],
+    ["a repeated variable counts twice for the ratio (D16)", marketing(body("Hi {{1}}, yes {{1}}, code {{2}} here.", { body_text: [["a", "b"]] })), "template_variables_words_ratio", "components[0].text"],
+    ["NAMED body with a positional sample list", { ...marketing(body("Hi {{first_name}}, your order has shipped today.", { body_text: [["Ann"]] })), parameter_format: "NAMED" }, "template_example_missing", "components[0].example.body_text_named_params"],
+    ["NAMED body with a sample for another name", { ...marketing(body("Hi {{first_name}}, your order has shipped today.", { body_text_named_params: [{ param_name: "first_name", example: "A" }, { param_name: "city", example: "B" }] })), parameter_format: "NAMED" }, "template_example_count_mismatch", "components[0].example.body_text_named_params"],
     ["body with 11 emoji", marketing(body(`Hi ${"😀".repeat(11)} there`)), "template_body_too_many_emoji", "components[0].text"],
     ["body with broken braces", marketing(body("Hi {{1} there")), "template_body_placeholder_malformed", "components[0].text"],
     ["body with stray closing braces", marketing(body("Hi 1}} there")), "template_body_placeholder_malformed", "components[0].text"],
@@ -186,9 +207,11 @@ runTables(
   [["footer of 60 characters", marketing(BODY, { type: "FOOTER", text: longText(60) })]],
   [
     ["footer without text", marketing(BODY, { type: "FOOTER" }), "template_footer_text_required", "components[1].text"],
+    ["footer with blank text", marketing(BODY, { type: "FOOTER", text: " " }), "template_footer_text_required", "components[1].text"],
     ["footer of 61 characters", marketing(BODY, { type: "FOOTER", text: longText(61) }), "template_footer_too_long", "components[1].text"],
     ["footer with a variable", marketing(BODY, { type: "FOOTER", text: "Sent by {{1}} team" }), "template_footer_has_variables", "components[1].text"],
     ["footer with stray braces", marketing(BODY, { type: "FOOTER", text: "Sent by {{team" }), "template_footer_has_variables", "components[1].text"],
+    ["footer with a newline (D9)", marketing(BODY, { type: "FOOTER", text: "Sent by\nus" }), "template_footer_has_newlines", "components[1].text"],
   ],
 );
 
@@ -225,6 +248,11 @@ runTables(
     ["URL with {{2}}", marketing(BODY, buttons({ ...URL_BUTTON("https://example.com/{{2}}"), example: ["x"] })), "template_button_url_variable_invalid", "components[1].buttons[0].url"],
     ["URL with a named variable", marketing(BODY, buttons({ ...URL_BUTTON("https://example.com/{{id}}"), example: ["x"] })), "template_button_url_variable_invalid", "components[1].buttons[0].url"],
     ["URL with broken braces", marketing(BODY, buttons(URL_BUTTON("https://example.com/{{1"))), "template_button_url_variable_invalid", "components[1].buttons[0].url"],
+    ["URL with broken braces also needs a sample (D21)", marketing(BODY, buttons(URL_BUTTON("https://example.com/{{1"))), "template_example_missing", "components[1].buttons[0].example"],
+    ["URL with {{2}} and no sample (D21)", marketing(BODY, buttons(URL_BUTTON("https://example.com/{{2}}"))), "template_example_missing", "components[1].buttons[0].example"],
+    ["URL with an ftp scheme (D21)", marketing(BODY, buttons(URL_BUTTON("ftp://example.com/file"))), "template_button_url_invalid", "components[1].buttons[0].url"],
+    ["URL with a space (D21)", marketing(BODY, buttons(URL_BUTTON("https://example.com/a b"))), "template_button_url_invalid", "components[1].buttons[0].url"],
+    ["URL button in AUTHENTICATION still checked (D1)", authWithButton(URL_BUTTON("https://example.com/{{1}}")), "template_example_missing", "components[1].buttons[0].example"],
     ["URL variable without sample", marketing(BODY, buttons(URL_BUTTON("https://example.com/{{1}}"))), "template_example_missing", "components[1].buttons[0].example"],
     ["URL variable with two samples", marketing(BODY, buttons({ ...URL_BUTTON("https://example.com/{{1}}"), example: ["a", "b"] })), "template_example_count_mismatch", "components[1].buttons[0].example"],
     ["PHONE_NUMBER without phone_number", marketing(BODY, buttons({ type: "PHONE_NUMBER", text: "Call" })), "template_button_phone_number_required", "components[1].buttons[0].phone_number"],
@@ -268,6 +296,7 @@ runTables(
     ["ZERO_TAP with terms false", authWithButton({ type: "OTP", otp_type: "ZERO_TAP", zero_tap_terms_accepted: false, supported_apps: [ONE_TAP_APP] }), "template_auth_zero_tap_terms_required", "components[1].buttons[0].zero_tap_terms_accepted"],
     ["emoji in the OTP text", authWithButton({ type: "OTP", otp_type: "COPY_CODE", text: "Copy 🔑" }), "template_auth_emoji_not_allowed", "components[1].buttons[0].text"],
     ["emoji in autofill_text", authWithButton({ type: "OTP", otp_type: "ONE_TAP", autofill_text: "Fill ✨", supported_apps: [ONE_TAP_APP] }), "template_auth_emoji_not_allowed", "components[1].buttons[0].autofill_text"],
+    ["autofill_text on a COPY_CODE button (D28)", authWithButton({ type: "OTP", otp_type: "COPY_CODE", autofill_text: "Fill" }), "template_auth_autofill_text_not_allowed", "components[1].buttons[0].autofill_text"],
     ["autofill_text of 26 characters", authWithButton({ type: "OTP", otp_type: "ONE_TAP", autofill_text: longText(26), supported_apps: [ONE_TAP_APP] }), "template_otp_autofill_text_too_long", "components[1].buttons[0].autofill_text"],
   ],
 );
@@ -299,9 +328,13 @@ describe("decisions enforced by the wire schema, not by a rule", () => {
     expect(ZCreateTemplateRequestChecked.safeParse(withExpiry(90)).success).toBe(false);
   });
 
-  it("D16: the words-to-variables ratio is not enforced locally", () => {
-    // Four variables among two words: Meta may answer 2388293; we let Meta decide.
-    expect(violationsOf(marketing(body("Hi {{1}}, {{2}}; {{3}}! {{4}} ok", { body_text: [["a", "b", "c", "d"]] })))).toEqual([]);
+  it("D16: the words-to-variables ratio counts words holding a letter or digit, variables by occurrence", () => {
+    const ratio = (text: string, samples: string[]) =>
+      violationsOf(marketing(body(text, { body_text: [samples] }))).filter((violation) => violation.code === "template_variables_words_ratio");
+    // 2 variables need 5 words; "—" and "&" are not words.
+    expect(ratio("Dear {{1}} — & order {{2}} is here", ["a", "b"])).toHaveLength(1);
+    expect(ratio("Dear {{1}} — & order {{2}} is here now", ["a", "b"])).toEqual([]);
+    expect(ratio("Order 42 {{1}} ships on 5 May", ["a"])).toEqual([]);
   });
 });
 
@@ -359,8 +392,14 @@ describe("catalogue", () => {
       template_variables_leading_trailing: 2388299,
       template_example_missing: 2388043,
       template_variables_adjacent: null,
+      template_variables_words_ratio: 2388293, // D16
+      template_parameter_format_mismatch: 2388072, // D11
+      template_auth_header_not_allowed: 2388047, // D23
+      template_header_text_invalid_characters: 2388047, // D7
+      template_header_text_not_allowed: 2388047, // D6
+      template_footer_has_newlines: 2388073, // D9
+      template_header_text_required: null, // D6
     });
-    expect(Object.values(META_RULE_SUBCODES)).not.toContain(2388293); // D16
   });
 });
 
@@ -400,8 +439,8 @@ describe("properties", () => {
   it("a body of words with sequential, separated variables and matching samples has no violations", () => {
     fc.assert(
       fc.property(fc.array(word, { minLength: 1, maxLength: 8 }), word, (middles, last) => {
-        // "w {{1}} w {{2}} … w" — starts and ends with a word, one word between variables.
-        const text = `${middles.map((middle, index) => `${middle} {{${index + 1}}}`).join(" ")} ${last}`;
+        // "w w {{1}} w w {{2}} … w" — starts and ends with a word, two words before each variable (D16: 2n+1).
+        const text = `${middles.map((middle, index) => `${middle} ${middle} {{${index + 1}}}`).join(" ")} ${last}`;
         const samples = middles.map((_middle, index) => `v${index}`);
         expect(violationsOf(marketing(body(text, { body_text: [samples] })))).toEqual([]);
       }),

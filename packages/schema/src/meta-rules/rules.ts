@@ -17,8 +17,10 @@ export const META_TEMPLATE_LIMITS = {
   headerVariables: 1,
   bodyTextLength: 1024,
   bodyEmoji: 10,
-  /** More than this many newlines in a row is refused. */
+  /** More than this many newlines in a row (only whitespace between them) is refused. */
   bodyConsecutiveNewlines: 2,
+  /** The body needs at least this many fixed words per variable, plus one (D16's shared heuristic). */
+  fixedWordsPerVariable: 2,
   footerTextLength: 60,
   buttons: 10,
   urlButtons: 2,
@@ -37,6 +39,12 @@ export const MESSAGE_SEND_TTL_RANGES: { readonly [Category in TTemplateCategory]
   UTILITY: { min: 30, max: 43200 },
   MARKETING: { min: 43200, max: 2592000 },
 };
+
+/** A URL button's url once its variable is replaced: http(s), a host, no whitespace (D21). */
+const BUTTON_URL = /^https?:\/\/[^\s/$.?#][^\s]*$/i;
+/** Characters a text header cannot hold (D7): line breaks and WhatsApp's formatting marks. */
+const HEADER_FORBIDDEN = /[\r\n*~`]/;
+const TOKEN = /\{\{[^{}]*\}\}/g;
 
 const PACKAGE_NAME = /^[a-zA-Z][a-zA-Z0-9_]*(\.[a-zA-Z][a-zA-Z0-9_]*)+$/;
 const SIGNATURE_HASH = /^[a-zA-Z0-9+/=]{11}$/;
@@ -181,6 +189,7 @@ function checkHeader(component: TTemplateComponent, path: Path, context: RuleCon
     case "IMAGE":
     case "VIDEO":
     case "DOCUMENT":
+      if (component.text !== undefined) headerTextNotAllowed(component.format, path, violations);
       if (!component.example?.header_handle?.length && !component.example?.header_url?.length) {
         violations.add(
           "template_example_missing",
@@ -190,8 +199,14 @@ function checkHeader(component: TTemplateComponent, path: Path, context: RuleCon
       }
       return;
     case "LOCATION":
-      return; // Meta's location header has no text and no example.
+      // Meta's location header has no text and no example; a sample is ignored, a text refused (D6).
+      if (component.text !== undefined) headerTextNotAllowed(component.format, path, violations);
+      return;
   }
+}
+
+function headerTextNotAllowed(format: string, path: Path, violations: ViolationList): void {
+  violations.add("template_header_text_not_allowed", [...path, "text"], `A ${format} header has no text; remove it (only TEXT headers take text).`);
 }
 
 function checkHeaderText(text: string, component: TTemplateComponent, path: Path, context: RuleContext): void {
@@ -200,6 +215,13 @@ function checkHeaderText(text: string, component: TTemplateComponent, path: Path
   const limit = META_TEMPLATE_LIMITS.headerTextLength;
   if (characterCount(text) > limit) {
     violations.add("template_header_text_too_long", textPath, `Header text must be at most ${limit} characters (has ${characterCount(text)}).`);
+  }
+  if (HEADER_FORBIDDEN.test(text) || countEmoji(text) > 0) {
+    violations.add(
+      "template_header_text_invalid_characters",
+      textPath,
+      "Header text cannot contain line breaks, emoji or formatting characters (*, ~, `).",
+    );
   }
   const scan = scanPlaceholders(text);
   if (scan.hasStrayBraces || scan.placeholders.some((placeholder) => placeholder.kind === "invalid")) {
@@ -213,7 +235,8 @@ function checkHeaderText(text: string, component: TTemplateComponent, path: Path
   const variable = scan.placeholders[0];
   if (!variable) return;
   if (variable.kind !== context.variableKind) {
-    violations.add("template_parameter_format_mismatch", textPath, parameterFormatMessage(variable, context));
+    // Meta answers a header variable of the wrong kind as a header format problem (2388047), D11.
+    violations.add("template_header_variable_invalid", textPath, parameterFormatMessage(variable, context));
     return;
   }
   if (variable.kind === "positional") {
@@ -248,12 +271,16 @@ function checkBody(component: TTemplateComponent, path: Path, context: RuleConte
     violations.add("template_body_too_long", textPath, `Body text must be at most ${limit} characters (has ${characterCount(text)}).`);
   }
   const newlines = META_TEMPLATE_LIMITS.bodyConsecutiveNewlines;
-  if (new RegExp(`(\\r?\\n){${newlines + 1},}`).test(text)) {
+  if (new RegExp(`\\n(\\s*\\n){${newlines}}`).test(text)) {
     violations.add("template_body_too_many_newlines", textPath, `Body text may not have more than ${newlines} newlines in a row.`);
   }
   const emoji = countEmoji(text);
   if (emoji > META_TEMPLATE_LIMITS.bodyEmoji) {
     violations.add("template_body_too_many_emoji", textPath, `Body text may have at most ${META_TEMPLATE_LIMITS.bodyEmoji} emoji (has ${emoji}).`);
+  }
+
+  if (text.replace(TOKEN, "").replace(/[\p{P}\s]/gu, "") === "") {
+    violations.add("template_body_only_parameters", textPath, "Body text needs words, not only variables and punctuation.");
   }
 
   const scan = scanPlaceholders(text);
@@ -290,6 +317,15 @@ function checkBody(component: TTemplateComponent, path: Path, context: RuleConte
   if (hasAdjacentPlaceholders(text, scan.placeholders)) {
     violations.add("template_variables_adjacent", textPath, "Two body variables are next to each other; separate them with text or punctuation.");
   }
+  const variableCount = scan.placeholders.length;
+  const neededWords = META_TEMPLATE_LIMITS.fixedWordsPerVariable * variableCount + 1;
+  if (variableCount > 0 && fixedWordCount(text) < neededWords) {
+    violations.add(
+      "template_variables_words_ratio",
+      textPath,
+      `Body text has too many variables for its length: ${variableCount} variable(s) need at least ${neededWords} other words (has ${fixedWordCount(text)}).`,
+    );
+  }
   if (names.length === 0) return;
   if (context.variableKind === "positional") {
     const samples = component.example?.body_text;
@@ -304,6 +340,14 @@ function checkBody(component: TTemplateComponent, path: Path, context: RuleConte
   } else {
     checkNamedExample(component.example?.body_text_named_params, names, [...path, "example", "body_text_named_params"], "body", violations);
   }
+}
+
+/** Words that are not variables: whitespace-separated pieces holding a letter or digit (D16). */
+export function fixedWordCount(text: string): number {
+  return text
+    .replace(TOKEN, " ")
+    .split(/\s+/)
+    .filter((word) => /[\p{L}\p{N}]/u.test(word)).length;
 }
 
 function parameterFormatMessage(placeholder: Placeholder, context: RuleContext): string {
@@ -365,6 +409,9 @@ function checkFooter(component: TTemplateComponent, path: Path, { category, viol
   if (scan.placeholders.length > 0 || scan.hasStrayBraces) {
     violations.add("template_footer_has_variables", textPath, "Footer text cannot contain variables.");
   }
+  if (/[\r\n]/.test(text)) {
+    violations.add("template_footer_has_newlines", textPath, "Footer text cannot contain line breaks.");
+  }
 }
 
 // ── buttons ────────────────────────────────────────────────────────────────────────────────────────
@@ -387,7 +434,7 @@ function checkButton(button: TTemplateButton, path: Path, context: RuleContext):
       [...path, "type"],
       isAuth ? `AUTHENTICATION templates take only an OTP button, not ${button.type}.` : `OTP buttons are only for AUTHENTICATION templates, not ${category}.`,
     );
-    return;
+    // No return: the button's own rules still apply, so every problem Meta could name first is listed (D1).
   }
   if ((button.type === "QUICK_REPLY" || button.type === "URL" || button.type === "PHONE_NUMBER") && button.text === undefined) {
     violations.add("template_button_text_required", [...path, "text"], `A ${button.type} button needs a text (its label).`);
@@ -429,16 +476,18 @@ function checkUrlButton(button: TTemplateButton, path: Path, violations: Violati
     violations.add("template_button_url_required", [...path, "url"], "A URL button needs a url.");
     return;
   }
+  if (!BUTTON_URL.test(url.replace(TOKEN, "x"))) {
+    violations.add("template_button_url_invalid", [...path, "url"], "A URL button's url must be an http:// or https:// address without spaces.");
+  }
   const scan = scanPlaceholders(url);
   const variable = scan.placeholders[0];
   if (!variable) {
     if (scan.hasStrayBraces) violations.add("template_button_url_variable_invalid", [...path, "url"], "The url has unbalanced braces: its variable is written {{1}}.");
-    return;
-  }
-  if (scan.hasStrayBraces || scan.placeholders.length > 1 || variable.name !== "1" || variable.end !== url.length) {
+  } else if (scan.hasStrayBraces || scan.placeholders.length > 1 || variable.name !== "1" || variable.end !== url.length) {
     violations.add("template_button_url_variable_invalid", [...path, "url"], "A URL button's url may have one variable, {{1}}, and only at its very end.");
-    return;
   }
+  // Any `{{` asks for a sample, even a broken variable (D15, D21): Meta looks for the example first.
+  if (!url.includes("{{")) return;
   const samples = button.example?.length;
   if (!samples) {
     violations.add("template_example_missing", [...path, "example"], "The url has a variable: give example, e.g. [\"https://example.com/order/123\"].");
@@ -452,6 +501,9 @@ function checkOtpButton(button: TTemplateButton, path: Path, violations: Violati
     violations.add("template_otp_type_required", [...path, "otp_type"], "An OTP button needs otp_type: COPY_CODE, ONE_TAP or ZERO_TAP.");
   }
   const autofill = button.autofill_text;
+  if (autofill !== undefined && button.otp_type === "COPY_CODE") {
+    violations.add("template_auth_autofill_text_not_allowed", [...path, "autofill_text"], "autofill_text is only for ONE_TAP and ZERO_TAP buttons.");
+  }
   if (autofill !== undefined && characterCount(autofill) > META_TEMPLATE_LIMITS.otpAutofillTextLength) {
     violations.add(
       "template_otp_autofill_text_too_long",

@@ -1,7 +1,14 @@
 import {
   ZCreateTemplateRequest,
   ZGetTemplateQuery,
+  ZDeleteTemplateQuery,
+  ZEditTemplateRequest,
+  ZTemplateDeleteResult,
+  ZListSyncRunsQuery,
+  ZListTemplateEventsQuery,
   ZListTemplatesQuery,
+  ZTemplateEvent,
+  ZTemplateSyncRun,
   ZPhoneNumberId,
   ZTemplate,
   ZTemplateSyncResult,
@@ -29,7 +36,40 @@ export const templatesRouter = {
   sync: authedProcedure
     .input(ZAccountScope)
     .output(ZTemplateSyncResult)
-    .mutation(({ ctx, input }) => ctx.core.templates.sync(ctx.principal, input.phone_number_id)),
+    .mutation(({ ctx, input }) => ctx.core.templates.sync(ctx.principal, input.phone_number_id, { trigger: "trpc" })),
+
+  /** `GET /v1/{phone_number_id}/templates/sync_runs` — newest first; the dashboard polls it for progress. */
+  syncRuns: authedProcedure
+    .input(ZListSyncRunsQuery.extend(ZAccountScope.shape))
+    .output(z.object({ data: z.array(ZTemplateSyncRun), has_more: z.boolean(), next_cursor: z.string().nullable() }))
+    .query(({ ctx, input }) => {
+      const { phone_number_id, ...query } = input;
+      return ctx.core.lifecycle.syncRuns(ctx.principal, phone_number_id, query);
+    }),
+
+  /** `POST /v1/{phone_number_id}/templates/{name}` — edit one language (input `{ phone_number_id, name, edit }`). */
+  edit: authedProcedure
+    .input(z.object({ ...ZAccountScope.shape, name: z.string().min(1).max(512), edit: ZEditTemplateRequest }))
+    .output(ZTemplate)
+    .mutation(({ ctx, input }) => ctx.core.lifecycle.edit(ctx.principal, input.phone_number_id, input.name, input.edit)),
+
+  /** `DELETE /v1/{phone_number_id}/templates/{name}[?language=]`. */
+  delete: authedProcedure
+    .input(ZDeleteTemplateQuery.extend({ ...ZAccountScope.shape, name: z.string().min(1).max(512) }))
+    .output(ZTemplateDeleteResult)
+    .mutation(({ ctx, input }) => {
+      const { phone_number_id, name, ...query } = input;
+      return ctx.core.lifecycle.delete(ctx.principal, phone_number_id, name, query);
+    }),
+
+  /** `GET /v1/{phone_number_id}/templates/{name}/events` — the template's history, newest first. */
+  events: authedProcedure
+    .input(ZListTemplateEventsQuery.extend({ ...ZAccountScope.shape, name: z.string().min(1).max(512) }))
+    .output(z.object({ data: z.array(ZTemplateEvent), has_more: z.boolean(), next_cursor: z.string().nullable() }))
+    .query(({ ctx, input }) => {
+      const { phone_number_id, name, ...query } = input;
+      return ctx.core.lifecycle.events(ctx.principal, phone_number_id, name, query);
+    }),
 
   /** `GET /v1/{phone_number_id}/templates` — flat input, so `cursor` works with infinite queries. */
   list: authedProcedure

@@ -1,0 +1,500 @@
+/**
+ * The public REST routes as data: what the OpenAPI document describes and what the response validator of the
+ * tests checks against. Parameters, bodies and payloads are the zod schemas the handlers in `rest/v1.ts` parse
+ * and serialize with; `errors` lists every catalogue code the route can answer (read from `rest/`, `http/` and
+ * `@kirim/core`), so the document names them per status.
+ */
+import {
+  ZAccount,
+  ZCreateTemplateRequest,
+  ZDeleteTemplateQuery,
+  ZEditTemplateRequest,
+  ZGetTemplateQuery,
+  ZListAccountsQuery,
+  ZListLimit,
+  ZListSyncRunsQuery,
+  ZListTemplateEventsQuery,
+  ZListTemplatesQuery,
+  ZPhoneNumberIdParams,
+  ZTemplateDeleteResult,
+  ZTemplateEvent,
+  ZTemplateSyncRun,
+  ZTemplate,
+  ZTemplateSyncResult,
+  zDataEnvelope,
+  zListEnvelope,
+} from "@kirim/schema";
+import type { TErrorCode } from "@kirim/schema";
+import { z } from "zod";
+import {
+  ACCOUNT_EXAMPLES,
+  CREATE_TEMPLATE_EXAMPLE,
+  EXAMPLE_CURSOR,
+  EXAMPLE_REQUEST_ID,
+  SYNC_RESULT_EXAMPLE,
+  SYNC_RUN_EXAMPLE,
+  TEMPLATE_EVENT_EXAMPLES,
+  TEMPLATE_APPROVED_EXAMPLE,
+  TEMPLATE_PENDING_EXAMPLE,
+  TEMPLATE_REJECTED_EXAMPLE,
+} from "./examples.js";
+import { ZHealth, ZOpenApiDocument, ZReadiness } from "./schemas.js";
+
+export const OPENAPI_JSON_PATH = "/v1/openapi.json";
+export const DOCS_PATH = "/docs";
+
+export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
+
+export interface RouteExample {
+  summary: string;
+  value: unknown;
+}
+
+export interface RouteSpec {
+  method: HttpMethod;
+  /** OpenAPI path template, e.g. `/v1/{phone_number_id}/templates/{name}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description: string;
+  tag: "Templates" | "Accounts" | "Health" | "Reference";
+  /** False for the few public routes (health, this document). */
+  auth: boolean;
+  params?: { path?: z.ZodObject; query?: z.ZodObject; header?: z.ZodObject };
+  body?: { schema: z.ZodType; description: string; examples: Record<string, RouteExample> };
+  success: { status: number; description: string; schema: z.ZodType; examples: Record<string, RouteExample> };
+  /** Every error code the route can answer; grouped by the catalogue's HTTP status in the document. */
+  errors: readonly TErrorCode[];
+  /** Per-code wording of the examples where the generic one would mislead on this route. */
+  errorExamples?: Partial<Record<TErrorCode, { message?: string; param?: string }>>;
+}
+
+/**
+ * Every authenticated route: bearer auth (`http/auth.ts`, core's auth service) and the organisation's request
+ * bucket (`http/rate-limit.ts`), both mounted before any handler in `rest/v1.ts`.
+ */
+const AUTHENTICATED_ERRORS = ["missing_api_key", "invalid_api_key", "expired_api_key", "rate_limit_exceeded"] as const satisfies readonly TErrorCode[];
+/** Answered by the JSON body parser that runs on every authenticated route (`http/body.ts`). */
+const BODY_ERRORS = ["invalid_json", "unsupported_content_type", "invalid_request", "request_too_large"] as const satisfies readonly TErrorCode[];
+/**
+ * `Idempotency-Key` on every POST (`http/idempotency.ts`): a malformed key is 400 `invalid_field_value`
+ * (param `Idempotency-Key`), a key reused for another request 422, one still running 409.
+ */
+const IDEMPOTENCY_ERRORS = ["invalid_field_value", "idempotency_in_progress", "idempotency_key_reuse"] as const satisfies readonly TErrorCode[];
+/** The `{phone_number_id}` account of a route that calls Meta: it must exist (for the caller) and be connected. */
+const META_ACCOUNT_ERRORS = ["resource_not_found", "account_not_connected"] as const satisfies readonly TErrorCode[];
+/** Answered by `withMetaErrors` (core) on every route that calls Meta's Graph API, and core's local create budget. */
+const META_ERRORS = ["meta_rate_limited", "whatsapp_upstream_error", "whatsapp_account_reauthorization_required"] as const satisfies readonly TErrorCode[];
+/** Header media samples given as `example.header_url` are downloaded and uploaded to Meta on create (core/media). */
+const MEDIA_ERRORS = ["media_url_forbidden", "media_download_failed", "media_too_large", "media_type_unsupported"] as const satisfies readonly TErrorCode[];
+
+/** The optional `Idempotency-Key` request header of every POST. */
+const idempotencyHeader = z.object({
+  "Idempotency-Key": z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[\x20-\x7E]+$/)
+    .optional()
+    .describe(
+      "Makes the POST safe to retry: the first answer is stored for 24 hours and replayed (with `Idempotent-Replayed: true`) for a retry with the same key and the same request; the same key with a different request is 422 `idempotency_key_reuse`. 1–255 printable ASCII characters; a UUID v4 is recommended.",
+    )
+    .meta({ example: "5f0c7a52-4c1e-4b8e-9a57-2f3d1c0b9e61" }),
+});
+
+const phonePath = ZPhoneNumberIdParams;
+const templateNamePath = ZPhoneNumberIdParams.extend({
+  name: z
+    .string()
+    .min(1)
+    .describe(
+      "Template name (lower-case letters, digits and underscores). Every language of the name is returned unless `language` is given.",
+    )
+    .meta({ example: "order_confirmation" }),
+});
+
+/**
+ * `limit` arrives as a query string; the schema accepts a number too (tRPC) through a union + transform,
+ * which renders as an `anyOf`. For the document it is what a client sends: an integer 1–100, default 25.
+ */
+const documentedLimit = ZListLimit.meta({
+  description: "Page size, 1–100. Default 25.",
+  override: ({ jsonSchema }) => {
+    delete jsonSchema.anyOf;
+    Object.assign(jsonSchema, { type: "integer", minimum: 1, maximum: 100, default: 25 });
+  },
+});
+const listTemplatesQuery = ZListTemplatesQuery.extend({
+  limit: documentedLimit,
+  // Likewise `true` / `false` in the query string (a boolean over tRPC).
+  include_deleted: ZListTemplatesQuery.shape.include_deleted.meta({
+    description: "Also list templates deleted on Meta (deleted_at set). Default false.",
+    override: ({ jsonSchema }) => {
+      delete jsonSchema.anyOf;
+      Object.assign(jsonSchema, { type: "boolean", default: false });
+    },
+  }),
+});
+
+const listSyncRunsQuery = ZListSyncRunsQuery.extend({ limit: documentedLimit });
+const listTemplateEventsQuery = ZListTemplateEventsQuery.extend({ limit: documentedLimit });
+
+const data = <T>(value: T) => ({ data: value, request_id: EXAMPLE_REQUEST_ID });
+
+export const ROUTES: readonly RouteSpec[] = [
+  {
+    method: "get",
+    path: "/v1/health",
+    operationId: "getHealth",
+    summary: "Liveness probe",
+    description: "Answers 200 while the process serves requests. Needs no API key and touches no dependency.",
+    tag: "Health",
+    auth: false,
+    success: {
+      status: 200,
+      description: "The process is up.",
+      schema: zDataEnvelope(ZHealth),
+      examples: { ok: { summary: "Up", value: data({ status: "ok" }) } },
+    },
+    errors: ["internal_error"],
+  },
+  {
+    method: "get",
+    path: "/v1/health/ready",
+    operationId: "getReadiness",
+    summary: "Readiness probe",
+    description: "Answers 200 when the database answers a trivial query, 500 `internal_error` otherwise. Needs no API key.",
+    tag: "Health",
+    auth: false,
+    success: {
+      status: 200,
+      description: "The process and its database are ready.",
+      schema: zDataEnvelope(ZReadiness),
+      examples: { ok: { summary: "Ready", value: data({ status: "ok", database: "ok" }) } },
+    },
+    errors: ["internal_error"],
+    errorExamples: { internal_error: { message: "An internal error occurred. Quote request id req_01JD4Z8Q6M3T5W7Y9B1C3E5G7H when reporting it." } },
+  },
+  {
+    method: "get",
+    path: OPENAPI_JSON_PATH,
+    operationId: "getOpenApiDocument",
+    summary: "This OpenAPI document",
+    description:
+      "The OpenAPI 3.1 description of every public route, generated from the same zod schemas the server validates with. Needs no API key. The interactive reference is served at `/docs`.",
+    tag: "Reference",
+    auth: false,
+    success: {
+      status: 200,
+      description: "The OpenAPI document (not wrapped in the data envelope).",
+      schema: ZOpenApiDocument,
+      examples: {
+        document: {
+          summary: "Abridged",
+          value: { openapi: "3.1.0", info: { title: "Kirim Template API", version: "1.0.0" }, paths: {} },
+        },
+      },
+    },
+    errors: ["internal_error"],
+  },
+  {
+    method: "get",
+    path: "/v1/accounts",
+    operationId: "listAccounts",
+    summary: "List WhatsApp accounts",
+    description:
+      "The organisation's WhatsApp accounts. Use an account's `phone_number_id` as the `{phone_number_id}` path segment of the template routes. Intentionally not paginated: `has_more` is always false.",
+    tag: "Accounts",
+    auth: true,
+    params: { query: ZListAccountsQuery },
+    success: {
+      status: 200,
+      description: "The accounts, in the list envelope.",
+      schema: zListEnvelope(ZAccount),
+      examples: {
+        connected: {
+          summary: "Two connected accounts (one owned by a platform customer)",
+          value: { data: ACCOUNT_EXAMPLES, has_more: false, next_cursor: null, request_id: EXAMPLE_REQUEST_ID },
+        },
+      },
+    },
+    errors: ["invalid_field_value", ...AUTHENTICATED_ERRORS, "internal_error"],
+    errorExamples: { invalid_field_value: { message: "status must be connected or all (lower-case).", param: "status" } },
+  },
+  {
+    method: "post",
+    path: "/v1/{phone_number_id}/templates",
+    operationId: "createTemplate",
+    summary: "Create a template",
+    description: [
+      "Creates a message template and submits it to Meta for review. The body mirrors Meta's `message_templates` create body.",
+      "The template is stored with `status: \"pending\"`; Meta reviews it asynchronously, so poll `GET /v1/{phone_number_id}/templates/{name}` or run `POST /v1/{phone_number_id}/templates/sync` for the `approved` / `rejected` outcome.",
+      "A duplicate name + language on the account answers 409 `template_already_exists` before Meta is called. Unknown fields are accepted and dropped; values are never coerced.",
+    ].join("\n\n"),
+    tag: "Templates",
+    auth: true,
+    params: { path: phonePath, header: idempotencyHeader },
+    body: {
+      schema: ZCreateTemplateRequest,
+      description: "The template: exactly one BODY component, optionally one HEADER, FOOTER and BUTTONS.",
+      examples: {
+        order_confirmation: {
+          summary: "UTILITY order confirmation: body with two variables, footer, URL button",
+          value: CREATE_TEMPLATE_EXAMPLE,
+        },
+      },
+    },
+    success: {
+      status: 201,
+      description: "Stored and submitted to Meta; `status` is `pending` until Meta decides.",
+      schema: zDataEnvelope(ZTemplate),
+      examples: { created: { summary: "Submitted, pending review", value: data(TEMPLATE_PENDING_EXAMPLE) } },
+    },
+    errors: [
+      "invalid_phone_number_id",
+      "missing_required_field",
+      "invalid_field_value",
+      "meta_validation_failed",
+      ...BODY_ERRORS,
+      ...IDEMPOTENCY_ERRORS,
+      ...AUTHENTICATED_ERRORS,
+      ...META_ACCOUNT_ERRORS,
+      "template_already_exists",
+      ...MEDIA_ERRORS,
+      ...META_ERRORS,
+      "internal_error",
+    ],
+  },
+  {
+    method: "post",
+    path: "/v1/{phone_number_id}/templates/sync",
+    operationId: "syncTemplates",
+    summary: "Sync templates from Meta",
+    description:
+      "Pulls the account's whole template inventory from Meta (every page) and upserts it locally, picking up review decisions, recategorisations and templates created elsewhere. Idempotent; needs no body. `synced = created + updated + unchanged`.",
+    tag: "Templates",
+    auth: true,
+    params: { path: phonePath, header: idempotencyHeader },
+    success: {
+      status: 200,
+      description: "Counts of the sync.",
+      schema: zDataEnvelope(ZTemplateSyncResult),
+      examples: { synced: { summary: "42 templates read from Meta", value: data(SYNC_RESULT_EXAMPLE) } },
+    },
+    errors: [
+      "invalid_phone_number_id",
+      ...BODY_ERRORS,
+      ...IDEMPOTENCY_ERRORS,
+      ...AUTHENTICATED_ERRORS,
+      ...META_ACCOUNT_ERRORS,
+      ...META_ERRORS,
+      "internal_error",
+    ],
+    errorExamples: {
+      invalid_field_value: { message: "Invalid Idempotency-Key header: it is longer than 255 characters.", param: "Idempotency-Key" },
+    },
+  },
+  {
+    method: "get",
+    path: "/v1/{phone_number_id}/templates",
+    operationId: "listTemplates",
+    summary: "List templates",
+    description:
+      "The account's templates, newest first, as stored locally (run a sync to refresh them from Meta). Cursor-paginated: pass `next_cursor` back as `cursor` with the same filters until `has_more` is false.",
+    tag: "Templates",
+    auth: true,
+    params: { path: phonePath, query: listTemplatesQuery },
+    success: {
+      status: 200,
+      description: "One page of templates, in the list envelope.",
+      schema: zListEnvelope(ZTemplate),
+      examples: {
+        page: {
+          summary: "A page with more to come",
+          value: { data: [TEMPLATE_APPROVED_EXAMPLE, TEMPLATE_REJECTED_EXAMPLE], has_more: true, next_cursor: EXAMPLE_CURSOR, request_id: EXAMPLE_REQUEST_ID },
+        },
+        last_page: {
+          summary: "The last page",
+          value: { data: [TEMPLATE_REJECTED_EXAMPLE], has_more: false, next_cursor: null, request_id: EXAMPLE_REQUEST_ID },
+        },
+      },
+    },
+    errors: [
+      "invalid_phone_number_id",
+      "invalid_field_value",
+      "invalid_limit",
+      "invalid_cursor",
+      ...AUTHENTICATED_ERRORS,
+      "resource_not_found",
+      "internal_error",
+    ],
+    errorExamples: {
+      invalid_field_value: { message: 'status must be lower-case: use "approved", not "APPROVED".', param: "status" },
+    },
+  },
+  {
+    method: "get",
+    path: "/v1/{phone_number_id}/templates/sync_runs",
+    operationId: "listSyncRuns",
+    summary: "List sync runs",
+    description:
+      "The account's recorded syncs (API, dashboard, scheduled), newest first, with their counts and, for a failed run, why. Cursor-paginated like the template list.",
+    tag: "Templates",
+    auth: true,
+    params: { path: phonePath, query: listSyncRunsQuery },
+    success: {
+      status: 200,
+      description: "One page of sync runs, in the list envelope.",
+      schema: zListEnvelope(ZTemplateSyncRun),
+      examples: {
+        page: { summary: "The latest run", value: { data: [SYNC_RUN_EXAMPLE], has_more: false, next_cursor: null, request_id: EXAMPLE_REQUEST_ID } },
+      },
+    },
+    errors: ["invalid_phone_number_id", "invalid_limit", "invalid_cursor", ...AUTHENTICATED_ERRORS, "resource_not_found", "internal_error"],
+  },
+  {
+    method: "get",
+    path: "/v1/{phone_number_id}/templates/{name}/events",
+    operationId: "listTemplateEvents",
+    summary: "List a template's history",
+    description:
+      "Every recorded change of the named template (status, category, category notices, quality, components), newest first, whichever road it came by (create, sync, webhook, edit, delete). Cursor-paginated.",
+    tag: "Templates",
+    auth: true,
+    params: { path: templateNamePath, query: listTemplateEventsQuery },
+    success: {
+      status: 200,
+      description: "One page of events, in the list envelope.",
+      schema: zListEnvelope(ZTemplateEvent),
+      examples: {
+        page: {
+          summary: "Created, then approved by Meta",
+          value: { data: TEMPLATE_EVENT_EXAMPLES, has_more: false, next_cursor: null, request_id: EXAMPLE_REQUEST_ID },
+        },
+      },
+    },
+    errors: [
+      "invalid_phone_number_id",
+      "invalid_field_value",
+      "invalid_limit",
+      "invalid_cursor",
+      ...AUTHENTICATED_ERRORS,
+      "resource_not_found",
+      "internal_error",
+    ],
+    errorExamples: {
+      invalid_field_value: {
+        message: "language must look like `en`, `id` or `en_US` (lower-case language, optional `_` + upper-case region).",
+        param: "language",
+      },
+    },
+  },
+  {
+    method: "get",
+    path: "/v1/{phone_number_id}/templates/{name}",
+    operationId: "getTemplatesByName",
+    summary: "Get a template by name",
+    description:
+      "Every language of the named template (an array, one item per language), or only the one in `language`. 404 `resource_not_found` when none matches.",
+    tag: "Templates",
+    auth: true,
+    params: { path: templateNamePath, query: ZGetTemplateQuery },
+    success: {
+      status: 200,
+      description: "The template in each of its languages.",
+      schema: zDataEnvelope(z.array(ZTemplate).describe("The template in each matching language.")),
+      examples: { approved: { summary: "Approved, one language", value: data([TEMPLATE_APPROVED_EXAMPLE]) } },
+    },
+    errors: ["invalid_phone_number_id", "invalid_field_value", ...AUTHENTICATED_ERRORS, "resource_not_found", "internal_error"],
+    errorExamples: {
+      invalid_field_value: {
+        message: "language must look like `en`, `id` or `en_US` (lower-case language, optional `_` + upper-case region).",
+        param: "language",
+      },
+      resource_not_found: { message: 'No template "order_confirmation" in language "fr" on this account.', param: "name" },
+    },
+  },
+  {
+    method: "post",
+    path: "/v1/{phone_number_id}/templates/{name}",
+    operationId: "editTemplate",
+    summary: "Edit a template",
+    description:
+      "Replaces the components (and, unless APPROVED, the category) of one language version and submits the edit to Meta. Meta's edit rules (status APPROVED, REJECTED or PAUSED) and its quota (one edit per 24 hours, ten per 30 days for APPROVED templates) are checked before Meta is called.",
+    tag: "Templates",
+    auth: true,
+    params: { path: templateNamePath, header: idempotencyHeader },
+    body: {
+      schema: ZEditTemplateRequest,
+      description: "The language version to edit and its new components.",
+      examples: {
+        new_body: {
+          summary: "New body text for the English version",
+          value: { language: "en", components: CREATE_TEMPLATE_EXAMPLE.components },
+        },
+      },
+    },
+    success: {
+      status: 200,
+      description: "The edited template, back in review (`pending`).",
+      schema: zDataEnvelope(ZTemplate),
+      examples: { edited: { summary: "Edited, pending review", value: data(TEMPLATE_PENDING_EXAMPLE) } },
+    },
+    errors: [
+      "invalid_phone_number_id",
+      "missing_required_field",
+      "invalid_field_value",
+      "meta_validation_failed",
+      ...BODY_ERRORS,
+      ...IDEMPOTENCY_ERRORS,
+      ...AUTHENTICATED_ERRORS,
+      ...META_ACCOUNT_ERRORS,
+      "template_not_editable",
+      "template_edit_quota_exceeded",
+      ...META_ERRORS,
+      "internal_error",
+    ],
+  },
+  {
+    method: "delete",
+    path: "/v1/{phone_number_id}/templates/{name}",
+    operationId: "deleteTemplate",
+    summary: "Delete a template",
+    description:
+      "Deletes every language version of the name on Meta (or only `language`). Refused before Meta is called when a version is DISABLED. An APPROVED template's name + language cannot be reused for 30 days (Meta's rule), returned as a warning.",
+    tag: "Templates",
+    auth: true,
+    params: { path: templateNamePath, query: ZDeleteTemplateQuery },
+    success: {
+      status: 200,
+      description: "The deleted language versions.",
+      schema: zDataEnvelope(ZTemplateDeleteResult),
+      examples: {
+        deleted: {
+          summary: "One language deleted",
+          value: data({
+            object: "template_delete_result",
+            name: "order_confirmation",
+            deleted: [{ language: "en", template_id: TEMPLATE_PENDING_EXAMPLE.id }],
+            warnings: ["order_confirmation (en) was APPROVED: Meta does not allow this name and language again for 30 days."],
+          }),
+        },
+      },
+    },
+    errors: [
+      "invalid_phone_number_id",
+      "invalid_field_value",
+      ...AUTHENTICATED_ERRORS,
+      ...META_ACCOUNT_ERRORS,
+      "template_not_deletable",
+      ...META_ERRORS,
+      "internal_error",
+    ],
+    errorExamples: {
+      invalid_field_value: {
+        message: "language must look like `en`, `id` or `en_US` (lower-case language, optional `_` + upper-case region).",
+        param: "language",
+      },
+    },
+  },
+];

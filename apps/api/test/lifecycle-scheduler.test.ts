@@ -1,0 +1,106 @@
+/**
+ * Issue 5 §5: two API processes on one PostgreSQL, both with the scheduler on (pg-boss), run each account's
+ * scheduled sync once per interval. Counted from the database: every scheduled run names the interval slot it
+ * was enqueued for, and no slot of an account has two runs, while both processes keep working.
+ */
+import { spawn } from "node:child_process";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createTestDatabase, databaseKinds } from "@kirim/core/testing";
+import type { TestDatabase } from "@kirim/core/testing";
+import { startMetaSandbox } from "@kirim/meta-sandbox";
+import type { MetaSandbox } from "@kirim/meta-sandbox";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const APP_DIR = path.resolve(import.meta.dirname, "..");
+const INTERVAL_MS = 2_000;
+
+describe.runIf(databaseKinds().includes("postgres"))("scheduled sync with two API processes on one PostgreSQL", () => {
+  let database: TestDatabase & { url?: string };
+  let sandbox: MetaSandbox;
+  let dataDir: string;
+  const children: ChildProcessWithoutNullStreams[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase("postgres");
+    sandbox = await startMetaSandbox({ port: 0, reviewDelayMs: null, demoTemplateCount: 30 });
+    dataDir = await mkdtemp(path.join(tmpdir(), "kirim-sched-"));
+  });
+  afterAll(async () => {
+    for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+    await sandbox?.close();
+    await database?.dispose();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function start(env: Record<string, string>): Promise<{ child: ChildProcessWithoutNullStreams; out: () => string }> {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+      cwd: APP_DIR,
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    });
+    children.push(child);
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (out += c.toString()));
+    const deadline = Date.now() + 120_000;
+    while (!out.includes('"msg":"job queue started"') || !out.includes("listening")) {
+      if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}\n${out}`);
+      if (Date.now() > deadline) throw new Error(`not started\n${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(out).toContain('"queue":"pg-boss"');
+    return { child, out: () => out };
+  }
+
+  function stop(child: ChildProcessWithoutNullStreams): Promise<number | null> {
+    return new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve(child.exitCode);
+      child.once("exit", (code) => resolve(code));
+      child.kill("SIGTERM");
+    });
+  }
+
+  it("each account's scheduled sync runs once per interval across both processes", async () => {
+    const env = {
+      PORT: "0",
+      DATA_DIR: dataDir,
+      LOG_LEVEL: "info",
+      DATABASE_URL: database.url ?? "",
+      META_GRAPH_URL: sandbox.url,
+      DEMO_WABA_ID: sandbox.demo.wabaId,
+      DEMO_ACCESS_TOKEN: sandbox.demo.accessToken,
+      DEV_API_KEY: `kdv_live_${randomBytes(12).toString("hex")}`,
+      CURSOR_SECRET: "scheduler-test-cursor-secret",
+      TOKEN_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString("base64")}`,
+      TEMPLATE_SYNC_INTERVAL_MS: String(INTERVAL_MS),
+      SHUTDOWN_TIMEOUT_MS: "10000",
+    };
+    const a = await start(env);
+    const b = await start(env);
+
+    // Wait (bounded) until at least four slots of the demo account have been synced.
+    const finished = () =>
+      database.db.selectFrom("template_sync_runs").select(["account_id", "trigger", "status"]).where("trigger", "like", "schedule:%").where("status", "!=", "running").execute();
+    for (let i = 0; i < 600 && (await finished()).length < 4; i++) await new Promise((r) => setTimeout(r, 100));
+
+    expect(await stop(a.child)).toBe(0);
+    expect(await stop(b.child)).toBe(0);
+    expect(a.out()).toContain("job queue drained");
+
+    const runs = await finished();
+    expect(runs.length, `process output:\n${a.out().slice(-3000)}`).toBeGreaterThanOrEqual(4);
+    expect(runs.every((r) => r.status === "succeeded")).toBe(true);
+    // Once per interval: no (account, slot) pair ran twice, and no run lacks a claimed slot.
+    const keys = runs.map((r) => `sync:${r.account_id}:${r.trigger.slice("schedule:".length)}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    const slots = await database.db.selectFrom("scheduled_sync_slots").select("key").execute();
+    const claimed = new Set(slots.map((s) => s.key));
+    for (const k of keys) expect(claimed.has(k)).toBe(true);
+    // Consecutive slots: the runs cover a contiguous range of intervals (nothing skipped while both ran).
+    const numbers = keys.map((k) => Number(k.split(":").at(-1))).sort((x, y) => x - y);
+    expect((numbers.at(-1) ?? 0) - (numbers[0] ?? 0) + 1).toBeGreaterThanOrEqual(numbers.length);
+  }, 180_000);
+});

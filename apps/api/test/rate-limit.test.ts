@@ -1,0 +1,96 @@
+/**
+ * Rate limits over real HTTP, on each database kind: X-RateLimit-* on every authenticated answer (4xx too),
+ * 429 rate_limit_exceeded with Retry-After once a small bucket is empty, organisations kept apart, and Meta's
+ * per-WABA create budget refusing the create over it before Meta is called.
+ */
+import { databaseKinds } from "@kirim/core/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call, expectError } from "./support/http.js";
+import type { CallResult } from "./support/http.js";
+import { createCalls, DEMO_PHONE_NUMBER_ID, lastSeq, OTHER_PHONE_NUMBER_ID, orderConfirmation, startStack } from "./support/stack.js";
+import type { Stack } from "./support/stack.js";
+
+const TEMPLATES = `/v1/${DEMO_PHONE_NUMBER_ID}/templates`;
+
+function rateHeaders(res: CallResult): { limit: string | null; remaining: string | null; reset: string | null } {
+  return {
+    limit: res.headers.get("x-ratelimit-limit"),
+    remaining: res.headers.get("x-ratelimit-remaining"),
+    reset: res.headers.get("x-ratelimit-reset"),
+  };
+}
+
+describe.each(databaseKinds())("rate limits on %s", (kind) => {
+  let s: Stack;
+  let demoOrg = "";
+
+  beforeAll(async () => {
+    s = await startStack(kind, { core: { rateLimits: { writePerMinute: 3, readPerMinute: 5, metaCreatesPerHour: 2 } } });
+    demoOrg = (await s.core.auth.authenticate(s.demoKey)).organisationId;
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it("puts X-RateLimit-* on success and on 4xx answers; not on 401 (no organisation yet)", async () => {
+    const ok = await call(s.baseUrl, "GET", "/v1/accounts", { token: s.demoKey });
+    expect(ok.status).toBe(200);
+    expect(rateHeaders(ok)).toMatchObject({ limit: "5", remaining: "4" });
+    const reset = Number(ok.headers.get("x-ratelimit-reset"));
+    expect(Number.isInteger(reset)).toBe(true);
+    expect(reset).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000));
+
+    const notFound = await call(s.baseUrl, "GET", `${TEMPLATES}/no_such_template`, { token: s.demoKey });
+    expectError(notFound, 404, "resource_not_found");
+    expect(rateHeaders(notFound)).toMatchObject({ limit: "5", remaining: "3" });
+
+    const unauthenticated = await call(s.baseUrl, "GET", "/v1/accounts");
+    expect(unauthenticated.status).toBe(401);
+    expect(unauthenticated.headers.get("x-ratelimit-limit")).toBeNull();
+  });
+
+  it("answers 429 rate_limit_exceeded with Retry-After once the write bucket is empty; other organisations unaffected", async () => {
+    const statuses: number[] = [];
+    let refused: CallResult | undefined;
+    for (let i = 0; i < 4; i++) {
+      const res = await call(s.baseUrl, "POST", `${TEMPLATES}/sync`, { token: s.demoKey });
+      statuses.push(res.status);
+      if (res.status === 429) refused = res;
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    if (refused === undefined) throw new Error("no 429");
+    expectError(refused, 429, "rate_limit_exceeded", { type: "rate_limit_error" });
+    const retryAfter = Number(refused.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(20); // one token of a 3-per-minute bucket
+    expect(rateHeaders(refused)).toMatchObject({ limit: "3", remaining: "0" });
+    // Reads have their own bucket.
+    expect((await call(s.baseUrl, "GET", "/v1/accounts", { token: s.demoKey })).status).toBe(200);
+    // Another organisation has its own buckets.
+    const other = await call(s.baseUrl, "POST", `/v1/${OTHER_PHONE_NUMBER_ID}/templates/sync`, { token: s.otherKey });
+    expect(other.status).toBe(200);
+    expect(rateHeaders(other)).toMatchObject({ limit: "3", remaining: "2" });
+  });
+
+  it("honours an organisation's own limit", async () => {
+    await s.core.rateLimits.setOrganisationLimits(demoOrg, { readPerMinute: 50 });
+    const res = await call(s.baseUrl, "GET", "/v1/accounts", { token: s.demoKey });
+    expect(res.headers.get("x-ratelimit-limit")).toBe("50");
+  });
+
+  it("refuses the create over Meta's per-WABA budget with 429 meta_rate_limited before calling Meta", async () => {
+    await s.core.rateLimits.setOrganisationLimits(demoOrg, { writePerMinute: 100 });
+    const since = lastSeq(s.sandbox);
+    for (const name of [`budget_${kind}_1`, `budget_${kind}_2`]) {
+      const created = await call(s.baseUrl, "POST", TEMPLATES, { token: s.demoKey, body: { ...orderConfirmation(), name } });
+      expect(created.status, created.text).toBe(201);
+    }
+    expect(createCalls(s.sandbox, since)).toBe(2);
+    const refused = await call(s.baseUrl, "POST", TEMPLATES, { token: s.demoKey, body: { ...orderConfirmation(), name: `budget_${kind}_3` } });
+    expectError(refused, 429, "meta_rate_limited", { type: "rate_limit_error" });
+    const retryAfter = Number(refused.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(3500);
+    expect(retryAfter).toBeLessThanOrEqual(3600);
+    expect(createCalls(s.sandbox, since)).toBe(2);
+  });
+});

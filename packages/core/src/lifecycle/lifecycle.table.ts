@@ -1,0 +1,53 @@
+import type { ColumnType, Insertable, Selectable } from "kysely";
+
+export type SyncRunStatus = "running" | "succeeded" | "failed";
+
+/** One sync of one account's templates (every trigger: api, trpc, schedule). */
+export interface TemplateSyncRunTable {
+  /** `tsr_` + ULID. */
+  id: string;
+  account_id: string;
+  trigger: string;
+  status: SyncRunStatus;
+  started_at: Date;
+  /** Bumped after every page; a running run whose heartbeat is old belongs to a dead process and is taken over. */
+  heartbeat_at: Date;
+  finished_at: Date | null;
+  pages: ColumnType<number, number | undefined, number>;
+  synced: ColumnType<number, number | undefined, number>;
+  created: ColumnType<number, number | undefined, number>;
+  updated: ColumnType<number, number | undefined, number>;
+  unchanged: ColumnType<number, number | undefined, number>;
+  removed: ColumnType<number, number | undefined, number>;
+  error_code: string | null;
+  error_message: string | null;
+}
+export type SyncRunRow = Selectable<TemplateSyncRunTable>;
+export type NewSyncRunRow = Insertable<TemplateSyncRunTable>;
+
+export type WebhookEventState = "pending" | "applied" | "ignored" | "failed";
+
+/** One `changes[]` item of a Meta webhook POST, stored before it is applied (ack fast, apply from the queue). */
+export interface WebhookEventTable {
+  /** `whe_` + ULID. */
+  id: string;
+  /** SHA-256 of (WABA id, entry time, field, value): a redelivery of the same change is a no-op. */
+  dedupe_key: string;
+  waba_id: string;
+  field: string;
+  /** `entry.time` (Meta's clock, seconds). */
+  event_time: Date;
+  payload: ColumnType<unknown, string, never>;
+  state: WebhookEventState;
+  /** What applying it did (applied to n templates / ignored: older than the row / no such template …). */
+  outcome: string | null;
+  received_at: ColumnType<Date, Date | undefined, never>;
+  processed_at: Date | null;
+}
+export type WebhookEventRow = Selectable<WebhookEventTable>;
+
+export interface ScheduledSyncSlotTable {
+  /** `sync:<account id>:<slot number>`. */
+  key: string;
+  claimed_at: ColumnType<Date, Date | undefined, never>;
+}

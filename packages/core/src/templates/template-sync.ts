@@ -1,0 +1,276 @@
+/**
+ * Complete sync of one account's templates with Meta, recorded as a run:
+ *
+ * 1. claim the account's run: INSERT a `running` row; the partial unique index (one running run per account) makes
+ *    the loser of a race — in this process or another one on the same database — JOIN the winner: it waits for
+ *    that run's row to finish and returns its result (or its error). A running row whose heartbeat is older than
+ *    `STALE_RUN_MS` belongs to a dead process: it is marked failed and the claim is retried.
+ * 2. page by page: one upsert per page (unchanged rows are not written), history rows for every change, and the
+ *    run's counters + heartbeat. A page that arrived is kept even if a later page fails.
+ * 3. only when every page arrived: templates Meta did not return are tombstoned (`deleted_at`, kept, hidden from
+ *    lists) and counted as `removed`; a partial run removes nothing (its error says so) and the next run converges.
+ */
+import { isErrorCode } from "@kirim/schema";
+import type { TTemplateSyncResult, TTemplateSyncRun } from "@kirim/schema";
+import type { Kysely } from "kysely";
+import { updateAccount } from "../accounts/account.repository.js";
+import type { AccountWithCustomer } from "../accounts/account.repository.js";
+import type { Database } from "../db/schema.js";
+import { DomainError, isDomainError } from "../errors.js";
+import type { SyncRunRow } from "../lifecycle/lifecycle.table.js";
+import { newId } from "../lib/ids.js";
+import { withMetaErrors } from "../meta/meta-error-mapping.js";
+import type { MetaGateway, MetaTemplate } from "../meta/types.js";
+import { accountCredentials } from "../secrets/secrets.service.js";
+import type { TokenCipher } from "../secrets/token-cipher.js";
+import { extractVariables, templateContent } from "./template-content.js";
+import { canonicalJson, recordTemplateChanges } from "./template-history.js";
+import type { TemplateChange } from "./template-history.js";
+import { mapMetaStatus } from "./template-status.js";
+import { rejectedReason } from "./template.mapper.js";
+import { findTemplateStates, listLiveTemplateKeys, upsertTemplatePage } from "./template.repository.js";
+import type { SyncedTemplateValues } from "./template.repository.js";
+
+/** A running run whose heartbeat is older than this is considered abandoned (its process died). */
+export const STALE_RUN_MS = 5 * 60_000;
+/** How often a joining caller re-reads the run it waits for. */
+const JOIN_POLL_MS = 50;
+
+export interface SyncDeps {
+  db: Kysely<Database>;
+  gateway: MetaGateway;
+  now: () => Date;
+  tokens: TokenCipher;
+}
+
+export function metaTemplateValues(t: MetaTemplate): Omit<SyncedTemplateValues, "id"> {
+  return {
+    name: t.name,
+    language: t.language,
+    category: t.category.toUpperCase(),
+    status: mapMetaStatus(t.status),
+    meta_status: t.status.toUpperCase(),
+    provider_template_id: t.id,
+    components: t.components,
+    content: templateContent(t.components),
+    variables: extractVariables(t.components),
+    parameter_format: t.parameter_format?.toUpperCase() ?? null,
+    rejected_reason: rejectedReason(t.status, t.rejected_reason),
+    quality_score: t.quality_score?.score ?? null,
+    previous_category: t.previous_category ?? null,
+  };
+}
+
+export function syncRunToWire(row: SyncRunRow, phoneNumberId: string): TTemplateSyncRun {
+  return {
+    id: row.id,
+    object: "template_sync_run",
+    phone_number_id: phoneNumberId,
+    trigger: row.trigger,
+    status: row.status,
+    started_at: row.started_at.toISOString(),
+    finished_at: row.finished_at?.toISOString() ?? null,
+    pages: row.pages,
+    synced: row.synced,
+    created: row.created,
+    updated: row.updated,
+    unchanged: row.unchanged,
+    removed: row.removed,
+    error: row.error_code !== null ? { code: row.error_code, message: row.error_message ?? "" } : null,
+  };
+}
+
+function resultOf(row: SyncRunRow): TTemplateSyncResult {
+  return {
+    object: "template_sync_result",
+    synced: row.synced,
+    created: row.created,
+    updated: row.updated,
+    unchanged: row.unchanged,
+    removed: row.removed,
+  };
+}
+
+function errorOf(row: SyncRunRow): DomainError {
+  return new DomainError(isErrorCode(row.error_code) ? row.error_code : "internal_error", row.error_message ?? "The sync failed.", {
+    details: { sync_run_id: row.id },
+  });
+}
+
+async function claimRun(deps: SyncDeps, accountId: string, trigger: string): Promise<SyncRunRow | undefined> {
+  const now = deps.now();
+  return deps.db
+    .insertInto("template_sync_runs")
+    .values({ id: newId("tsr", now.getTime()), account_id: accountId, trigger, status: "running", started_at: now, heartbeat_at: now, finished_at: null, error_code: null, error_message: null })
+    .onConflict((oc) => oc.column("account_id").where("status", "=", "running").doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Waits for the account's running run (another caller's) and returns it finished; undefined if none is running. */
+async function joinRunning(deps: SyncDeps, accountId: string): Promise<SyncRunRow | undefined> {
+  for (;;) {
+    const running = await deps.db
+      .selectFrom("template_sync_runs")
+      .selectAll()
+      .where("account_id", "=", accountId)
+      .where("status", "=", "running")
+      .executeTakeFirst();
+    if (!running) return undefined;
+    if (deps.now().getTime() - running.heartbeat_at.getTime() > STALE_RUN_MS) {
+      await deps.db
+        .updateTable("template_sync_runs")
+        .set({ status: "failed", finished_at: deps.now(), error_code: "internal_error", error_message: "Abandoned: the process running this sync stopped." })
+        .where("id", "=", running.id)
+        .where("status", "=", "running")
+        .execute();
+      return undefined;
+    }
+    await new Promise((r) => setTimeout(r, JOIN_POLL_MS));
+    const after = await deps.db.selectFrom("template_sync_runs").selectAll().where("id", "=", running.id).executeTakeFirstOrThrow();
+    if (after.status !== "running") return after;
+  }
+}
+
+export interface SyncOutcome {
+  result: TTemplateSyncResult;
+  runId: string;
+  /** True when this call joined a run already in progress instead of starting one. */
+  joined: boolean;
+}
+
+/** Runs (or joins) the sync of one account. Throws the run's error when it failed. */
+export async function syncAccountTemplates(deps: SyncDeps, account: AccountWithCustomer, trigger: string): Promise<SyncOutcome> {
+  for (;;) {
+    const run = await claimRun(deps, account.id, trigger);
+    if (run) return { result: await execute(deps, account, run), runId: run.id, joined: false };
+    const joined = await joinRunning(deps, account.id);
+    if (joined) {
+      if (joined.status === "failed") throw errorOf(joined);
+      return { result: resultOf(joined), runId: joined.id, joined: true };
+    }
+    // The running run finished (or was abandoned) between our insert and our read: claim again.
+  }
+}
+
+async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRunRow): Promise<TTemplateSyncResult> {
+  const { db, gateway } = deps;
+  const counts = { pages: 0, synced: 0, created: 0, updated: 0, unchanged: 0, removed: 0 };
+  const seen = new Set<string>();
+  const key = (name: string, language: string) => `${name}\u0000${language}`;
+  try {
+    await withMetaErrors(async () => {
+      const pages = gateway.listTemplates(accountCredentials(account, deps.tokens));
+      for (;;) {
+        const fetchedAt = deps.now();
+        const next = await pages.next();
+        if (next.done === true) break;
+        const page = next.value;
+        counts.pages++;
+        counts.synced += page.length;
+        // One statement cannot touch a row twice: keep the last occurrence of each name+language in the page.
+        const byKey = new Map<string, SyncedTemplateValues>();
+        for (const t of page) {
+          byKey.set(key(t.name, t.language), { id: newId("tmpl", fetchedAt.getTime()), ...metaTemplateValues(t) });
+          seen.add(key(t.name, t.language));
+        }
+        const values = [...byKey.values()];
+        const before = new Map((await findTemplateStates(db, account.id, values)).map((s) => [key(s.name, s.language), s]));
+        const written = await upsertTemplatePage(db, account.id, values, fetchedAt);
+        const changes: TemplateChange[] = [];
+        for (const w of written) {
+          if (w.inserted) counts.created++;
+          else counts.updated++;
+          const now = byKey.get(key(w.name, w.language));
+          if (!now) continue;
+          const was = before.get(key(w.name, w.language));
+          const base = { templateId: w.id, accountId: account.id, source: "sync" as const, sourceId: run.id, occurredAt: fetchedAt };
+          if (w.inserted || !was) {
+            changes.push({ ...base, kind: "status", from: null, to: now.meta_status, reason: now.rejected_reason ?? "first seen in a sync" });
+            continue;
+          }
+          if (was.deleted_at !== null || was.meta_status !== now.meta_status) {
+            changes.push({
+              ...base,
+              kind: "status",
+              from: was.deleted_at !== null ? "DELETED" : was.meta_status,
+              to: now.meta_status,
+              reason: was.deleted_at !== null ? "returned by Meta again (restored)" : now.rejected_reason,
+            });
+          }
+          if (was.category !== now.category) changes.push({ ...base, kind: "category", from: was.category, to: now.category });
+          if (was.quality_score !== now.quality_score) changes.push({ ...base, kind: "quality", from: was.quality_score, to: now.quality_score });
+          if (canonicalJson(was.components) !== canonicalJson(now.components)) {
+            changes.push({ ...base, kind: "components", from: null, to: now.content, detail: { components: now.components } });
+          }
+        }
+        await recordTemplateChanges(db, changes);
+        await db
+          .updateTable("template_sync_runs")
+          .set({ ...counts, unchanged: counts.synced - counts.created - counts.updated, heartbeat_at: deps.now() })
+          .where("id", "=", run.id)
+          .execute();
+      }
+    }, "read");
+
+    // Every page arrived: what Meta did not return is gone there. Rows created after the run started are not
+    // candidates (a create racing the sync is not in Meta's earlier pages).
+    const finishedAt = deps.now();
+    const gone = (await listLiveTemplateKeys(db, account.id, run.started_at)).filter((t) => !seen.has(key(t.name, t.language)));
+    if (gone.length > 0) {
+      await db
+        .updateTable("templates")
+        .set({ deleted_at: finishedAt, meta_status: "DELETED", status: "rejected", status_changed_at: finishedAt, updated_at: finishedAt })
+        .where("id", "in", gone.map((g) => g.id))
+        .execute();
+      await recordTemplateChanges(
+        db,
+        gone.map((g) => ({
+          templateId: g.id,
+          accountId: account.id,
+          kind: "status" as const,
+          from: g.meta_status,
+          to: "DELETED",
+          reason: "not returned by Meta (deleted there)",
+          source: "sync" as const,
+          sourceId: run.id,
+          occurredAt: finishedAt,
+        })),
+      );
+    }
+    counts.removed = gone.length;
+    counts.unchanged = Math.max(0, counts.synced - counts.created - counts.updated);
+    await updateAccount(db, account.id, { templates_synced_at: run.started_at });
+    await db
+      .updateTable("template_sync_runs")
+      .set({ ...counts, status: "succeeded", finished_at: finishedAt, heartbeat_at: finishedAt })
+      .where("id", "=", run.id)
+      .execute();
+    return {
+      object: "template_sync_result",
+      synced: counts.synced,
+      created: counts.created,
+      updated: counts.updated,
+      unchanged: counts.unchanged,
+      removed: counts.removed,
+    };
+  } catch (error) {
+    const code = isDomainError(error) ? error.code : "internal_error";
+    const message = `${isDomainError(error) ? error.message : "The sync failed unexpectedly."} The sync stopped after ${counts.pages} page(s) (${counts.synced} template(s) saved); nothing was marked deleted. The next sync converges.`;
+    await db
+      .updateTable("template_sync_runs")
+      .set({ ...counts, unchanged: Math.max(0, counts.synced - counts.created - counts.updated), status: "failed", finished_at: deps.now(), error_code: code, error_message: message })
+      .where("id", "=", run.id)
+      .execute()
+      .catch(() => undefined);
+    if (isDomainError(error)) {
+      throw new DomainError(error.code, message, {
+        ...(error.param !== undefined ? { param: error.param } : {}),
+        details: { ...error.details, sync_run_id: run.id, pages_completed: counts.pages },
+        ...(error.headers !== undefined ? { headers: error.headers } : {}),
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
