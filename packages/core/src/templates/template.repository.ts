@@ -20,7 +20,11 @@ export async function findTemplateByNameLanguage(
     .executeTakeFirst();
 }
 
-/** Inserts a template; returns undefined when (account, name, language) already exists. */
+/**
+ * Inserts a template; returns undefined when a live template with that (account, name, language) exists.
+ * A tombstoned row (deleted on Meta) of the same name and language is revived in place instead: its id and
+ * history carry on, everything Meta-side is replaced and the lifecycle fields start afresh.
+ */
 export async function insertTemplate(db: Db, row: NewTemplateRow): Promise<TemplateRow | undefined> {
   // The per-field clocks start at the creation time of the row (our clock, not the database's).
   const at = row.created_at ?? new Date();
@@ -34,7 +38,36 @@ export async function insertTemplate(db: Db, row: NewTemplateRow): Promise<Templ
       last_synced_via: "create",
       ...row,
     })
-    .onConflict((oc) => oc.columns(["account_id", "name", "language"]).doNothing())
+    .onConflict((oc) =>
+      oc
+        .columns(["account_id", "name", "language"])
+        .doUpdateSet((eb) => ({
+          category: eb.ref("excluded.category"),
+          status: eb.ref("excluded.status"),
+          meta_status: eb.ref("excluded.meta_status"),
+          provider_template_id: eb.ref("excluded.provider_template_id"),
+          components: eb.ref("excluded.components"),
+          content: eb.ref("excluded.content"),
+          variables: eb.ref("excluded.variables"),
+          parameter_format: eb.ref("excluded.parameter_format"),
+          rejected_reason: null,
+          quality_score: null,
+          previous_category: null,
+          rejection_info: null,
+          status_info: null,
+          pending_category: null,
+          pending_category_at: null,
+          updated_at: eb.ref("excluded.updated_at"),
+          last_synced_at: null,
+          last_synced_via: "create",
+          deleted_at: null,
+          status_changed_at: eb.ref("excluded.status_changed_at"),
+          category_changed_at: eb.ref("excluded.category_changed_at"),
+          quality_changed_at: eb.ref("excluded.quality_changed_at"),
+          components_changed_at: eb.ref("excluded.components_changed_at"),
+        }))
+        .where("templates.deleted_at", "is not", null),
+    )
     .returningAll()
     .executeTakeFirst();
 }

@@ -76,6 +76,22 @@ describe.each(databaseKinds())("templates service on %s", (kind) => {
       expect(h.gateway.calls.createTemplate).toBe(before);
     });
 
+    it("a template deleted on Meta (tombstoned by sync) can be created again: the row is revived, not duplicated", async () => {
+      const t = await h.tenant();
+      const first = await h.core.templates.create(t.principal, t.phoneNumberId, request());
+      h.graph.sandbox.control.deleteTemplate(first.provider_template_id ?? "");
+      const sync = await h.core.templates.sync(t.principal, t.phoneNumberId);
+      expect(sync.removed).toBeGreaterThanOrEqual(1);
+
+      const again = await h.core.templates.create(t.principal, t.phoneNumberId, request());
+      expect(again).toMatchObject({ id: first.id, status: "pending", meta_status: "PENDING" });
+      expect(again.provider_template_id).not.toBe(first.provider_template_id);
+      const rows = await h.db.selectFrom("templates").select(["id", "deleted_at"]).where("name", "=", "order_update").where("account_id", "=", (await h.db.selectFrom("templates").select("account_id").where("id", "=", first.id).executeTakeFirstOrThrow()).account_id).execute();
+      expect(rows).toEqual([{ id: first.id, deleted_at: null }]);
+      // …and it is live again, so a second create is the usual 409.
+      expect(await domainError(h.core.templates.create(t.principal, t.phoneNumberId, request()))).toMatchObject({ code: "template_already_exists" });
+    });
+
     it("the same name in another language is fine", async () => {
       const t = await h.tenant();
       await h.core.templates.create(t.principal, t.phoneNumberId, request());

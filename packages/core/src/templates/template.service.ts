@@ -68,7 +68,10 @@ export function createTemplatesService(deps: Deps): TemplatesService {
     assertConnected(account);
     const language = input.language ?? "en";
     // Checked BEFORE any Meta call so a retry loop never burns Meta's create rate limit on a known conflict.
-    if (await findTemplateByNameLanguage(db, account.id, input.name, language)) throw duplicate(input.name, language);
+    // A template deleted on Meta (tombstoned by sync or delete) does not block a new one: Meta decides whether the
+    // name is still locked (2388023) and the row is revived in place by insertTemplate.
+    const existing = await findTemplateByNameLanguage(db, account.id, input.name, language);
+    if (existing !== undefined && existing.deleted_at === null) throw duplicate(input.name, language);
 
     const components = input.components as unknown[];
     const variables = input.variables ?? extractVariables(components);
