@@ -3,7 +3,7 @@
  * Issue 5 §6 over HTTP: edit (Meta's status rules and the approved-edit quota enforced from our history before
  * Meta is called) and delete (all languages or one, DISABLED refused, the 30-day name lock warned), REST and tRPC.
  */
-import type { AppRouter } from "@kirim/api";
+import type { AppRouter } from "../src/index.js";
 import { databaseKinds } from "@kirim/core/testing";
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -4,7 +4,7 @@
  * comes back, lists hide tombstones unless asked, a partial failure removes nothing and is recorded, every run is
  * listable (REST + tRPC), and the history is paged newest first with a signed cursor.
  */
-import type { AppRouter } from "@kirim/api";
+import type { AppRouter } from "../src/index.js";
 import { databaseKinds } from "@kirim/core/testing";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
