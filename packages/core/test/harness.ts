@@ -4,6 +4,7 @@
  */
 import type { Kysely } from "kysely";
 import { createCore } from "../src/core.js";
+import { DomainError } from "../src/errors.js";
 import type { Database } from "../src/db/schema.js";
 import { createMetaGateway } from "../src/meta/gateway.js";
 import type { MetaGateway } from "../src/meta/types.js";
@@ -129,4 +130,15 @@ export async function createHarness(kind: DatabaseKind): Promise<Harness> {
       await database.dispose();
     },
   };
+}
+
+/** Awaits a promise that must reject with a DomainError and returns it; any other outcome fails the test. */
+export async function domainError(p: Promise<unknown>): Promise<DomainError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof DomainError) return e;
+    throw e;
+  }
+  throw new Error("expected a DomainError");
 }

@@ -3,18 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness } from "../../test/harness.js";
 import type { Harness } from "../../test/harness.js";
 import { API_KEY_PATTERN } from "../api-keys/api-key.crypto.js";
-import { DomainError } from "../errors.js";
 import { databaseKinds } from "../testing/index.js";
-
-async function domainError(p: Promise<unknown>): Promise<DomainError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error("expected a DomainError");
-}
+import { domainError } from "../../test/harness.js";
 
 describe.each(databaseKinds())("auth, accounts and admin on %s", (kind) => {
   let h: Harness;

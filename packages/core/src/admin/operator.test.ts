@@ -2,19 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOperator } from "../core.js";
 import { createAuthService } from "../api-keys/auth.service.js";
 import { createAccountsService } from "../accounts/account.service.js";
-import { DomainError } from "../errors.js";
 import { createTestDatabase, databaseKinds, testTokenKeyring } from "../testing/index.js";
 import type { TestDatabase } from "../testing/index.js";
-
-async function domainError(p: Promise<unknown>): Promise<DomainError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error("expected a DomainError");
-}
+import { domainError } from "../../test/harness.js";
 
 describe.each(databaseKinds())("operator actions (admin) on %s", (kind) => {
   let db: TestDatabase;

@@ -1,20 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DomainError } from "../errors.js";
 import { createTestDatabase, databaseKinds } from "../testing/index.js";
 import type { TestDatabase } from "../testing/index.js";
 import { canonicalJson, requestFingerprint } from "./fingerprint.js";
 import { createIdempotencyService, isReplayable } from "./idempotency.service.js";
 import type { IdempotencyOptions, IdempotencyStart } from "./idempotency.service.js";
-
-async function domainError(p: Promise<unknown>): Promise<DomainError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error("expected a DomainError");
-}
+import { domainError } from "../../test/harness.js";
 
 function claimOf(started: IdempotencyStart) {
   if (started.kind !== "claimed") throw new Error(`expected a claim, got ${started.kind}`);

@@ -4,8 +4,8 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness } from "../../test/harness.js";
 import type { Harness } from "../../test/harness.js";
-import { DomainError } from "../errors.js";
 import { databaseKinds } from "../testing/index.js";
+import { domainError } from "../../test/harness.js";
 
 const request = (overrides: Partial<TCreateTemplateRequestInput> = {}) =>
   ZCreateTemplateRequest.parse({
@@ -18,16 +18,6 @@ const request = (overrides: Partial<TCreateTemplateRequestInput> = {}) =>
     ],
     ...overrides,
   });
-
-async function domainError(p: Promise<unknown>): Promise<DomainError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error("expected a DomainError");
-}
 
 describe.each(databaseKinds())("templates service on %s", (kind) => {
   let h: Harness;
