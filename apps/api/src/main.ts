@@ -63,7 +63,7 @@ async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger): P
   await ensureDataDir(env.dataDir);
 
   const database = createDatabase(
-    env.databaseUrl === undefined ? { dataDir: path.join(env.dataDir, "pglite") } : { databaseUrl: env.databaseUrl },
+    env.databaseUrl === undefined ? { dataDir: path.join(env.dataDir, "pglite") } : { databaseUrl: env.databaseUrl, applicationName: "kirim-api" },
   );
   let sandbox: MetaSandbox | undefined;
   let worker: LifecycleWorker | undefined;

@@ -28,6 +28,10 @@ const fakeCore = {
   },
   templates: {},
   admin: {},
+  // An always-full bucket: limits themselves are tested over real databases (trpc-platform.test.ts).
+  rateLimits: {
+    consume: async () => ({ allowed: true, limit: 600, remaining: 599, resetAt: Math.ceil(Date.now() / 1000), retryAfterSeconds: 0 }),
+  },
 } as unknown as Core;
 
 let server: Listening;

@@ -6,7 +6,8 @@
  * the one place it becomes a tRPC error: the tRPC code follows the catalogue's HTTP status, and
  * `shape.data` carries the same `{ type, code, param, request_id }` as the REST envelope.
  */
-import { DomainError } from "@kirim/core";
+import { DomainError, rateLimitError } from "@kirim/core";
+import type { BucketClass, Principal } from "@kirim/core";
 import { ERROR_CODES } from "@kirim/schema";
 import type { TErrorCode, TMetaErrorDetail } from "@kirim/schema";
 import { initTRPC, TRPCError } from "@trpc/server";
@@ -14,6 +15,7 @@ import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
 import { authenticate } from "../http/auth.js";
+import { rateLimitHeaders } from "../http/rate-limit.js";
 import { metaDetailOf } from "../errors/meta-detail.js";
 import { validationError } from "../errors/validation.js";
 import type { Context } from "./context.js";
@@ -130,10 +132,15 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const middleware = t.middleware;
 
-/** Logs unexpected failures once, with the request id (the formatter only shapes the response). */
-const logErrors = t.middleware(async ({ ctx, next, path }) => {
+/**
+ * Logs unexpected failures once, with the request id (the formatter only shapes the response), and sets the
+ * headers a domain error asks for (Retry-After on a 429), as the REST error handler does.
+ */
+const reportErrors = t.middleware(async ({ ctx, next, path }) => {
   const result = await next();
   if (!result.ok) {
+    const cause = result.error.cause;
+    if (cause instanceof DomainError && cause.headers !== undefined) ctx.setResponseHeaders(cause.headers);
     const d = describeTrpcError(result.error);
     if (d.status >= 500) {
       const level = d.code === "internal_error" ? "error" : "warn";
@@ -143,13 +150,23 @@ const logErrors = t.middleware(async ({ ctx, next, path }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(logErrors);
+export const publicProcedure = t.procedure.use(reportErrors);
 
-/** Same Bearer auth as REST; `ctx.principal` is non-null after it. */
-export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+/**
+ * Same Bearer auth as REST, then the same per-organisation bucket (a query takes from `read`, a mutation from
+ * `write`), with the same X-RateLimit-* headers and 429 — so tRPC is not a way around the limits. Every call of a
+ * batch takes its own token. `ctx.principal` is non-null after it.
+ */
+export const authedProcedure = publicProcedure.use(async ({ ctx, next, type }) => {
   const principal = await authenticate(ctx.core, ctx.authorization);
   ctx.onAuthenticated?.(principal.organisationId, principal.apiKeyId);
+  const bucket: BucketClass = type === "mutation" ? "write" : "read";
+  const decision = await ctx.core.rateLimits.consume(principal.organisationId, bucket);
+  ctx.setResponseHeaders(rateLimitHeaders(decision));
+  if (!decision.allowed) throw rateLimitError(bucket, decision);
   return next({ ctx: { ...ctx, principal } });
 });
+
+export type AuthedContext = Context & { principal: Principal };
 
 export { TRPCError };

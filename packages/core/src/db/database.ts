@@ -16,6 +16,8 @@ export interface DatabaseConfig {
    * the next query opens a new one; without a listener node-postgres' 'error' event would crash the process.
    */
   onPoolError?: ((error: Error) => void) | undefined;
+  /** PostgreSQL `application_name` of the pool's connections, so operators can tell them apart in pg_stat_activity. Default "kirim". */
+  applicationName?: string | undefined;
 }
 
 export type DatabaseKind = "postgres" | "pglite";
@@ -61,6 +63,7 @@ export function createDatabase(config: DatabaseConfig = {}): DatabaseHandle {
     const pool = new pg.Pool({
       connectionString: config.databaseUrl,
       max: config.maxConnections ?? 10,
+      application_name: config.applicationName ?? "kirim",
       types: pgTypes,
     });
     pool.on("error", (error) => config.onPoolError?.(error));

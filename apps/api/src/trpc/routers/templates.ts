@@ -15,6 +15,7 @@ import {
 } from "@kirim/schema";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
+import { idempotentMutation } from "../idempotency.js";
 import { authedProcedure } from "../trpc.js";
 
 const ZAccountScope = z.object({ phone_number_id: ZPhoneNumberId });
@@ -25,18 +26,23 @@ export const ZTemplatePage = z.object({
   next_cursor: z.string().nullable(),
 });
 
+/** Mutations honour `Idempotency-Key` like REST POSTs (see ../idempotency.ts); every call takes a rate-limit token. */
 export const templatesRouter = {
   /** `POST /v1/{phone_number_id}/templates` — input `{ phone_number_id, template: <the REST body> }`. */
   create: authedProcedure
     .input(ZAccountScope.extend({ template: ZCreateTemplateRequest }))
     .output(ZTemplate)
-    .mutation(({ ctx, input }) => ctx.core.templates.create(ctx.principal, input.phone_number_id, input.template)),
+    .mutation(({ ctx, input }) =>
+      idempotentMutation(ctx, "templates.create", input, () => ctx.core.templates.create(ctx.principal, input.phone_number_id, input.template)),
+    ),
 
   /** `POST /v1/{phone_number_id}/templates/sync` */
   sync: authedProcedure
     .input(ZAccountScope)
     .output(ZTemplateSyncResult)
-    .mutation(({ ctx, input }) => ctx.core.templates.sync(ctx.principal, input.phone_number_id, { trigger: "trpc" })),
+    .mutation(({ ctx, input }) =>
+      idempotentMutation(ctx, "templates.sync", input, () => ctx.core.templates.sync(ctx.principal, input.phone_number_id, { trigger: "trpc" })),
+    ),
 
   /** `GET /v1/{phone_number_id}/templates/sync_runs` — newest first; the dashboard polls it for progress. */
   syncRuns: authedProcedure
@@ -51,7 +57,9 @@ export const templatesRouter = {
   edit: authedProcedure
     .input(z.object({ ...ZAccountScope.shape, name: z.string().min(1).max(512), edit: ZEditTemplateRequest }))
     .output(ZTemplate)
-    .mutation(({ ctx, input }) => ctx.core.lifecycle.edit(ctx.principal, input.phone_number_id, input.name, input.edit)),
+    .mutation(({ ctx, input }) =>
+      idempotentMutation(ctx, "templates.edit", input, () => ctx.core.lifecycle.edit(ctx.principal, input.phone_number_id, input.name, input.edit)),
+    ),
 
   /** `DELETE /v1/{phone_number_id}/templates/{name}[?language=]`. */
   delete: authedProcedure
@@ -59,7 +67,7 @@ export const templatesRouter = {
     .output(ZTemplateDeleteResult)
     .mutation(({ ctx, input }) => {
       const { phone_number_id, name, ...query } = input;
-      return ctx.core.lifecycle.delete(ctx.principal, phone_number_id, name, query);
+      return idempotentMutation(ctx, "templates.delete", input, () => ctx.core.lifecycle.delete(ctx.principal, phone_number_id, name, query));
     }),
 
   /** `GET /v1/{phone_number_id}/templates/{name}/events` — the template's history, newest first. */
