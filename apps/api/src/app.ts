@@ -16,7 +16,7 @@ import { cors, securityHeaders } from "./http/security.js";
 import { toErrorResponse } from "./rest/error-response.js";
 import { createV1Router } from "./rest/v1.js";
 import { openApiRouter } from "./openapi/router.js";
-import { createContextFactory } from "./trpc/context.js";
+import { createContextFactory, trpcRequestIds } from "./trpc/context.js";
 import { appRouter } from "./trpc/root.js";
 import { createMetaWebhookRouter } from "./webhooks/meta-webhooks.js";
 import type { MetaWebhookConfig } from "./webhooks/meta-webhooks.js";
@@ -76,15 +76,17 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  app.use(
-    "/trpc",
-    createExpressMiddleware({
-      router: appRouter,
-      createContext: createContextFactory({ core, logger }),
-      // Errors are shaped by the router's errorFormatter and logged by its middleware; nothing more here.
-      onError: () => undefined,
-    }),
-  );
+  const trpcHandler = createExpressMiddleware({
+    router: appRouter,
+    createContext: createContextFactory({ core, logger }),
+    // An error tRPC raises before it has a context would otherwise go out as text/plain; its body is JSON.
+    responseMeta: ({ ctx, errors }) => (ctx === undefined && errors.length > 0 ? { headers: { "content-type": "application/json" } } : {}),
+    // Errors are shaped by the router's errorFormatter and logged by its middleware; nothing more here.
+    onError: () => undefined,
+  });
+  app.use("/trpc", (req, res, next) => {
+    trpcRequestIds.run(res.locals.requestId, () => void trpcHandler(req, res, next));
+  });
 
   const dashboard = deps.webDistDir === undefined ? undefined : dashboardRouter(deps.webDistDir);
   if (dashboard !== undefined) app.use(dashboard);

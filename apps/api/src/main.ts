@@ -20,6 +20,7 @@ import type { DatabaseHandle, LifecycleWorker, MediaFetchPolicy } from "@kirim/c
 import { startMetaSandbox } from "@kirim/meta-sandbox";
 import type { MetaSandbox } from "@kirim/meta-sandbox";
 import { createApp } from "./app.js";
+import { answerClientErrorsInEnvelope } from "./http/client-error.js";
 import { ensureDataDir, readDemoKey, resolveCursorSecret, resolveTokenKeyring, writeDemoKey, DEMO_KEY_FILE, TOKEN_KEY_FILE } from "./data-dir.js";
 import { EnvError, loadEnv } from "./env.js";
 import type { Env } from "./env.js";
@@ -163,6 +164,7 @@ async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger): P
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(env.port, env.host, (error?: Error) => (error ? reject(error) : resolve(s)));
     });
+    answerClientErrorsInEnvelope(server);
     server.keepAliveTimeout = 5_000;
     // server.requestTimeout (Node's default 300 s) bounds only RECEIVING a request; a create that spends its time
     // downloading and uploading a media sample (MEDIA_FETCH_TIMEOUT_MS + the upload) is not cut off by it.

@@ -143,6 +143,8 @@ describe("OpenAPI document", () => {
       "path:phone_number_id!",
       "query:status",
       "query:language",
+      "query:category",
+      "query:search",
       "query:limit",
       "query:cursor",
       "query:include_deleted",

@@ -145,4 +145,17 @@ describe("tRPC shell", () => {
     expect(body.error.data.code).toBe("route_not_found");
     expect(body.error.data.request_id).toBe(res.headers.get("x-request-id"));
   });
+
+  it.each([
+    ["a mutation without a JSON Content-Type", "POST", "/trpc/templates.sync", undefined],
+    ["a batch mixing queries and mutations", "GET", "/trpc/accounts.list,templates.sync?batch=1&input=%7B%7D", undefined],
+    ["an undecodable procedure path", "GET", "/trpc/%ED%BF%BF", undefined],
+  ])("an error raised before tRPC has a context (%s) is JSON with the request id", async (_label, method, path) => {
+    const res = await fetch(`${server.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${KEY}` } });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(res.headers.get("content-type")).toContain("application/json");
+    const body = (await res.json()) as { error: { data: { request_id: string | null } } };
+    expect(body.error.data.request_id).toBe(res.headers.get("x-request-id"));
+  });
 });

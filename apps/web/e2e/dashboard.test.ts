@@ -1,8 +1,10 @@
 /// <reference types="node" />
 /**
- * The dashboard against the real API: sign in, pick the demo account, sync from the (sandboxed) Meta, page
- * through more than 100 templates, open one, create one with header, two-variable body, footer and buttons,
- * see it pending, and see a duplicate refused with the 409 explained. Screenshots go to test-results/screenshots.
+ * The dashboard against the real API: sign in, pick the demo account, sync from the (sandboxed, slowed) Meta while
+ * the sync's progress shows, page through more than 100 templates, filter by category and search names on the
+ * server, open one and read its history, create one with header, two-variable body, footer and buttons, see it
+ * pending with its "submitted" history entry, and see a duplicate refused with the 409 explained. Screenshots go to
+ * test-results/screenshots.
  */
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
@@ -89,7 +91,27 @@ describe.runIf(haveChromium)("dashboard end to end (real API, Debian chromium)",
   const shot = (name: string) => page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
   const pageStatus = () => page.getByTestId("page-status");
 
-  step("signs in, picks the demo account, syncs and pages through more than 100 templates", async () => {
+  /** The REST API, straight from the test: what the server holds, to compare the dashboard with. */
+  async function rest<T>(pathAndQuery: string): Promise<T> {
+    if (api === undefined) throw new Error("not started");
+    const res = await fetch(`${api.url}${pathAndQuery}`, { headers: { authorization: `Bearer ${api.apiKey}` } });
+    if (!res.ok) throw new Error(`GET ${pathAndQuery}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+  type Listed = { data: Array<{ name: string; language: string; category: string }>; has_more: boolean };
+
+  /** Meta's responses, slowed (ms per Graph request) or back to normal (0), through the sandbox's control API. */
+  async function metaLatency(ms: number): Promise<void> {
+    if (api === undefined) throw new Error("not started");
+    const res = await fetch(`${await api.sandboxUrl()}/_sandbox/faults`, {
+      method: ms === 0 ? "DELETE" : "PUT",
+      headers: { "content-type": "application/json" },
+      ...(ms === 0 ? {} : { body: JSON.stringify({ latency_ms: ms }) }),
+    });
+    expect(res.ok, await res.text()).toBe(true);
+  }
+
+  step("signs in, picks the demo account, syncs with progress and pages through more than 100 templates", async () => {
     if (web === undefined || api === undefined) throw new Error("not started");
     await page.goto(web.url);
     await page.getByLabel("API key").fill("not-a-real-key-0000000000");
@@ -105,15 +127,31 @@ describe.runIf(haveChromium)("dashboard end to end (real API, Debian chromium)",
     await accounts.first().getByRole("link", { name: /^Templates/ }).click();
     await page.getByRole("heading", { name: "Templates", exact: true }).waitFor();
 
+    expect(await page.getByTestId("last-sync").textContent()).toBe("Never synced from Meta.");
+
+    // Meta answers each page slowly, so the run's progress (pages read so far) is there to be seen while it runs.
+    await metaLatency(2_000);
     await page.getByRole("button", { name: "Sync from Meta" }).click();
-    await page.getByRole("progressbar").waitFor({ state: "attached", timeout: 5_000 }).catch(() => undefined);
+    const progress = page.getByTestId("sync-progress");
+    await expect.poll(() => progress.textContent(), { timeout: 30_000 }).toMatch(/1 page read, 100 templates so far \(\d+ created, \d+ updated, \d+ unchanged\)/);
+    await shot("sync-progress");
     const summary = page.getByTestId("sync-summary");
     await summary.waitFor({ timeout: 60_000 });
-    const match = /Synced (\d+): (\d+) created, (\d+) updated, (\d+) unchanged/.exec((await summary.textContent()) ?? "");
+    await metaLatency(0);
+    const match = /Synced (\d+): (\d+) created, (\d+) updated, (\d+) unchanged, (\d+) removed\./.exec((await summary.textContent()) ?? "");
     expect(match).not.toBeNull();
     const synced = Number(match?.[1]);
     expect(synced).toBeGreaterThan(100);
     expect(Number(match?.[2]) + Number(match?.[3]) + Number(match?.[4])).toBe(synced);
+    expect(await progress.count()).toBe(0);
+
+    // The account picker tells how the last sync went.
+    await page.getByRole("link", { name: "Kirim templates" }).click();
+    await page.getByRole("heading", { name: "WhatsApp accounts" }).waitFor();
+    await expect.poll(() => page.getByTestId("last-sync").first().textContent()).toContain(`${synced} templates (${match?.[2]} created`);
+    await shot("accounts-last-sync");
+    await accounts.first().getByRole("link", { name: /^Templates/ }).click();
+    await page.getByRole("heading", { name: "Templates", exact: true }).waitFor();
 
     await expect.poll(() => page.getByTestId("template-row").count(), { timeout: 15_000 }).toBe(25);
     await expect.poll(() => pageStatus().textContent()).toContain("Page 1 · templates 1–25");
@@ -132,7 +170,39 @@ describe.runIf(haveChromium)("dashboard end to end (real API, Debian chromium)",
     await expect.poll(() => pageStatus().textContent(), { timeout: 15_000 }).toContain("Page 4 · templates 76–100");
   });
 
-  step("opens a template: WhatsApp preview, Meta's status, raw components", async () => {
+  step("filters by category and searches names on the server", async () => {
+    const listed = await rest<{ data: Array<{ phone_number_id: string | null }> }>("/v1/accounts");
+    const phoneNumberId = listed.data[0]?.phone_number_id ?? "";
+    const names = (rows: Listed["data"]) => rows.map((r) => r.name);
+
+    // Every AUTHENTICATION template of the account, wherever it sits in the unfiltered list (we are on page 4).
+    const authentication = await rest<Listed>(`/v1/${phoneNumberId}/templates?category=AUTHENTICATION&limit=100`);
+    expect(authentication.has_more).toBe(false);
+    expect(authentication.data.length).toBeGreaterThan(0);
+    const shown = Math.min(authentication.data.length, 25);
+    await page.getByLabel("Category").selectOption("AUTHENTICATION");
+    await expect.poll(() => pageStatus().textContent(), { timeout: 15_000 }).toContain(`Page 1 · templates 1–${shown}`);
+    expect(await page.locator('[data-testid="template-row"] td[data-label="Category"]').allTextContents()).toEqual(Array(shown).fill("Authentication"));
+    await page.getByLabel("Category").selectOption("");
+
+    // Name search, sent as typed (trimmed) once typing pauses; the server ignores case.
+    const matching = await rest<Listed>(`/v1/${phoneNumberId}/templates?search=update&limit=100`);
+    expect(matching.has_more).toBe(false);
+    expect(matching.data.length).toBeGreaterThan(1);
+    const searched = page.waitForRequest((request) => request.url().includes("templates.list") && decodeURIComponent(request.url()).includes('"search":"UPDATE"'));
+    await page.getByLabel("Search by name").fill(" UPDATE");
+    await searched;
+    await expect.poll(() => page.getByTestId("template-row").count(), { timeout: 15_000 }).toBe(Math.min(matching.data.length, 25));
+    const groups = page.getByTestId("template-group");
+    // One group per name, its languages under it.
+    expect(await groups.count()).toBe(new Set(names(matching.data)).size);
+    for (const name of await groups.locator("td.name-cell a").allTextContents()) expect(name).toContain("update");
+    await shot("list-search");
+    await page.getByLabel("Search by name").fill("");
+    await expect.poll(() => pageStatus().textContent(), { timeout: 15_000 }).toContain("Page 1 · templates 1–25");
+  });
+
+  step("opens a template: WhatsApp preview, Meta's status, raw components, history", async () => {
     const firstName = page.getByTestId("template-group").first().locator("td.name-cell a");
     const name = (await firstName.textContent()) ?? "";
     await firstName.click();
@@ -140,6 +210,8 @@ describe.runIf(haveChromium)("dashboard end to end (real API, Debian chromium)",
     await page.getByRole("figure", { name: /^Preview of / }).waitFor();
     await page.getByText("Meta’s status").waitFor();
     expect(await page.getByLabel("Components as JSON").textContent()).toContain('"type"');
+    // The sync recorded when it first saw the template.
+    await expect.poll(() => page.getByTestId("history-event").first().textContent()).toContain("sync from Meta");
     await shot("detail");
   });
 
@@ -155,6 +227,13 @@ describe.runIf(haveChromium)("dashboard end to end (real API, Debian chromium)",
     expect(await page.getByTestId("detail-status").textContent()).toBe("Pending");
     await page.getByRole("heading", { name: "e2e_order_update", exact: true }).waitFor();
     expect(await page.getByRole("figure", { name: /^Preview of / }).textContent()).toContain("Hello Maria, your order A-1042 has been confirmed");
+    // Its history: the submission, recorded by the create.
+    const history = page.getByTestId("history-event");
+    await expect.poll(() => history.count()).toBe(1);
+    expect(await history.textContent()).toContain("Submitted to Meta: Pending");
+    expect(await history.textContent()).toContain("created here");
+    await page.getByRole("heading", { name: "History" }).scrollIntoViewIfNeeded();
+    await shot("detail-history");
   });
 
   step("explains the 409 when the same name and language already exist", async () => {

@@ -29,6 +29,8 @@ export interface RunningApi {
   url: string;
   apiKey: string;
   output: () => string;
+  /** Base URL of the in-process Meta sandbox (its `/_sandbox/*` control API slows or breaks Meta on demand). */
+  sandboxUrl: () => Promise<string>;
   stop: () => Promise<void>;
 }
 
@@ -48,6 +50,8 @@ export async function startApi(apiMain: string): Promise<RunningApi> {
     DEV_API_KEY: apiKey,
     // Keep created templates pending for the whole run.
     SANDBOX_REVIEW_DELAY_MS: String(60 * 60 * 1000),
+    // No scheduled sync: the syncs (and the runs the dashboard shows) are the test's own.
+    TEMPLATE_SYNC_INTERVAL_MS: "0",
     LOG_LEVEL: "warn",
   });
   // Debugging knob: run the API from another entry (e.g. its TypeScript source through tsx) with extra node flags.
@@ -75,6 +79,15 @@ export async function startApi(apiMain: string): Promise<RunningApi> {
     url,
     apiKey,
     output: () => log,
+    // From the start banner ("Meta      in-process sandbox at http://127.0.0.1:…"), which may follow readiness.
+    sandboxUrl: async () => {
+      for (let waited = 0; waited < 10_000; waited += 100) {
+        const match = /in-process sandbox at (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
+        if (match?.[1] !== undefined) return match[1];
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`The API's banner names no in-process sandbox:\n${log}`);
+    },
     stop: async () => {
       if (child.exitCode === null) {
         child.kill("SIGTERM");

@@ -5,7 +5,8 @@ import { queryClient } from "./lib/trpc.js";
 
 /** A tRPC procedure answer: output data, or an error the way the API's errorFormatter shapes it. */
 export type Answer = { data: unknown } | { error: { message: string; code: string; httpStatus: number; param?: string } };
-type Handler = (path: string, input: Record<string, unknown> | undefined) => Answer;
+/** May answer later (a promise), e.g. to keep a mutation pending while the test looks at the page. */
+type Handler = (path: string, input: Record<string, unknown> | undefined) => Answer | Promise<Answer>;
 
 /**
  * Stubs `fetch` with a tRPC server over httpBatchLink's wire format (no transformer), so pages run
@@ -19,15 +20,17 @@ export function stubTrpc(handler: Handler): { path: string; input: Record<string
     const rawInput = init?.method === "POST" ? (init.body as string) : parsed.searchParams.get("input");
     const inputs = (rawInput ? JSON.parse(rawInput) : {}) as Record<string, Record<string, unknown> | undefined>;
     let status = 200;
-    const results = paths.map((path, i) => {
-      const input = inputs[String(i)];
-      calls.push({ path, input });
-      const answer = handler(path, input);
-      if ("data" in answer) return { result: { data: answer.data } };
-      const { message, code, httpStatus, param } = answer.error;
-      status = Math.max(status, httpStatus);
-      return { error: { message, code: -32600, data: { code, httpStatus, param: param ?? null, request_id: "req_01HXYZABCDEFGHJKMNPQRSTVWX", path } } };
-    });
+    const results = await Promise.all(
+      paths.map(async (path, i) => {
+        const input = inputs[String(i)];
+        calls.push({ path, input });
+        const answer = await handler(path, input);
+        if ("data" in answer) return { result: { data: answer.data } };
+        const { message, code, httpStatus, param } = answer.error;
+        status = Math.max(status, httpStatus);
+        return { error: { message, code: -32600, data: { code, httpStatus, param: param ?? null, request_id: "req_01HXYZABCDEFGHJKMNPQRSTVWX", path } } };
+      }),
+    );
     return new Response(JSON.stringify(results), { status: paths.length > 1 ? 207 : status, headers: { "content-type": "application/json" } });
   });
   return calls;

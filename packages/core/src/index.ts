@@ -121,5 +121,5 @@ export { createInProcessQueue, createPgBossQueue } from "./lifecycle/job-queue.j
 export type { JobQueue, JobHandler, JobOptions, QueueDefinition, PgBossQueueOptions, InProcessQueueOptions } from "./lifecycle/job-queue.js";
 export { createLifecycleWorker, SYNC_QUEUE, WEBHOOK_QUEUE } from "./lifecycle/lifecycle.worker.js";
 export type { LifecycleWorker, LifecycleWorkerOptions } from "./lifecycle/lifecycle.worker.js";
-export { STALE_RUN_MS } from "./templates/template-sync.js";
+export { HEARTBEAT_MS, STALE_RUN_MS } from "./templates/template-sync.js";
 export type { RequestContext, SyncOptions } from "./types.js";

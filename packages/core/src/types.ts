@@ -47,6 +47,10 @@ export interface ListTemplatesOptions {
   /** `all` (default) = no filter. */
   status?: "approved" | "pending" | "rejected" | "all";
   language?: string | undefined;
+  /** Only this category (upper-case, as stored). */
+  category?: "MARKETING" | "UTILITY" | "AUTHENTICATION" | undefined;
+  /** Names containing this text, ignoring case; `%`, `_` and `\` match literally. */
+  search?: string | undefined;
   /** Also templates deleted on Meta (default false). */
   include_deleted?: boolean | undefined;
   /** 1–100, default 25. */

@@ -117,6 +117,23 @@ describe("accepted but failed", () => {
     await expect(call(templatesUrl(sandbox), { token: DEMO_ACCESS_TOKEN, json: utilityTemplate("order_confirmation") })).rejects.toThrow();
     expect(sandbox.control.findTemplate(DEMO_WABA_ID, "order_confirmation", "en")).toBeDefined();
   });
+
+  it("accept_then_hang: the create lands, the answer never comes; logged with status 0 and the template id", async () => {
+    sandbox.control.faults.add({ kind: "accept_then_hang", method: "POST", path: "/message_templates", times: 1 });
+    const pending = fetch(templatesUrl(sandbox), {
+      method: "POST",
+      headers: { authorization: `Bearer ${DEMO_ACCESS_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify(utilityTemplate("order_confirmation")),
+      signal: AbortSignal.timeout(300),
+    });
+    await expect(pending).rejects.toThrow();
+    const landed = sandbox.control.findTemplate(DEMO_WABA_ID, "order_confirmation", "en");
+    expect(landed).toMatchObject({ status: "PENDING" });
+    expect(sandbox.control.requests({ method: "POST" }).at(-1)).toMatchObject({ status: 0, templateId: landed?.id, wabaId: DEMO_WABA_ID });
+    // The rule is spent: the next create answers normally (here: Meta's duplicate rule).
+    const retry = await call<GraphErrorShape>(templatesUrl(sandbox), { token: DEMO_ACCESS_TOKEN, json: utilityTemplate("order_confirmation") });
+    expect(retry.body.error.error_subcode).toBe(2388024);
+  });
 });
 
 describe("determinism", () => {

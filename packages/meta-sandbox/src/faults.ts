@@ -1,5 +1,6 @@
 // Faults on demand: latency, transient 5xx, rate limits, hangs, malformed bodies, a failing list page and
-// "accept the create, then fail the response". Shares are drawn from a seeded PRNG so runs are reproducible.
+// "accept the create, then fail (or withhold) the response". Shares are drawn from a seeded PRNG so runs are
+// reproducible.
 import { createPrng } from "./prng.js";
 import type { Prng } from "./prng.js";
 
@@ -22,6 +23,8 @@ export const FAULT_KINDS = [
   "accept_then_fail",
   /** Perform the operation, then destroy the socket without answering. */
   "accept_then_drop",
+  /** Perform the operation, then never answer (a caller that dies now never learns the outcome). */
+  "accept_then_hang",
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 

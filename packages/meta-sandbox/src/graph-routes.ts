@@ -377,7 +377,11 @@ export function handleGraphRequest(context: GraphContext, request: GraphRequest)
   if (second === "message_templates") {
     const waba = requireWabaAccess(context, token, first, method);
     if (method === "GET") return listTemplates(context, request, waba);
-    if (method === "POST") return { status: 200, body: context.state.createTemplate(waba, params), wabaId: waba.id };
+    if (method === "POST") {
+      const created = context.state.createTemplate(waba, params);
+      // The new template's id in the request log too, so a test can tell which request created it.
+      return { status: 200, body: created, wabaId: waba.id, templateId: created.id };
+    }
     if (method === "DELETE") {
       const deleteParams = { ...params, ...Object.fromEntries(request.query) };
       const hsmIds = listValues(typeof deleteParams.hsm_ids === "string" ? deleteParams.hsm_ids : null);

@@ -152,7 +152,7 @@ async function handle(context: ServerContext, request: IncomingMessage, response
     response.on("close", () => context.hanging.delete(response));
     return;
   }
-  if (fault && fault !== "accept_then_fail" && fault !== "accept_then_drop" && fault !== "malformed_json") {
+  if (fault && fault !== "accept_then_fail" && fault !== "accept_then_drop" && fault !== "accept_then_hang" && fault !== "malformed_json") {
     const error = errorFor(fault, context);
     log(error.status);
     sendError(response, error, graphHeaders(version, known.wabaId));
@@ -185,6 +185,12 @@ async function handle(context: ServerContext, request: IncomingMessage, response
   if (fault === "accept_then_drop") {
     log(0, result);
     response.socket?.destroy();
+    return;
+  }
+  if (fault === "accept_then_hang") {
+    log(0, result);
+    context.hanging.add(response);
+    response.on("close", () => context.hanging.delete(response));
     return;
   }
   log(result.status, result);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ZListAccountsQuery } from "./account.js";
 import { firstIssue } from "./issues.js";
-import { MAX_CURSOR_LENGTH, ZGetTemplateQuery, ZListTemplatesQuery } from "./template.js";
+import { MAX_CURSOR_LENGTH, MAX_TEMPLATE_SEARCH_LENGTH, ZGetTemplateQuery, ZListTemplatesQuery } from "./template.js";
 
 function refusal(input: unknown) {
   const result = ZListTemplatesQuery.safeParse(input);
@@ -54,8 +54,46 @@ describe("ZListTemplatesQuery", () => {
     expect(refusal({ language })).toMatchObject({ param: "language", code: "invalid_field_value" });
   });
 
+  it.each(["MARKETING", "UTILITY", "AUTHENTICATION"])("accepts category %s", (category) => {
+    expect(ZListTemplatesQuery.parse({ category }).category).toBe(category);
+  });
+
+  it.each([
+    ["marketing", 'category must be upper-case: use "MARKETING", not "marketing".'],
+    ["Utility", 'category must be upper-case: use "UTILITY", not "Utility".'],
+    ["SERVICE", "category must be one of MARKETING, UTILITY, AUTHENTICATION (upper-case)."],
+    ["", "category must be one of MARKETING, UTILITY, AUTHENTICATION (upper-case)."],
+    [["MARKETING", "UTILITY"], "category must be one of MARKETING, UTILITY, AUTHENTICATION (upper-case)."],
+  ])("refuses category %j with a clear message", (category, message) => {
+    expect(refusal({ category })).toEqual({ param: "category", message, code: "invalid_field_value" });
+  });
+
+  it("takes search verbatim (no trimming, wildcards kept as text) up to the maximum length", () => {
+    expect(ZListTemplatesQuery.parse({ search: "Order_%\\" }).search).toBe("Order_%\\");
+    expect(ZListTemplatesQuery.parse({ search: " a " }).search).toBe(" a ");
+    expect(ZListTemplatesQuery.parse({ search: "s".repeat(MAX_TEMPLATE_SEARCH_LENGTH) }).search).toHaveLength(MAX_TEMPLATE_SEARCH_LENGTH);
+  });
+
+  it.each([{ search: "" }, { search: "s".repeat(MAX_TEMPLATE_SEARCH_LENGTH + 1) }, { search: ["a", "b"] }, { search: 5 }])("refuses search $search", ({ search }) => {
+    expect(refusal({ search })).toEqual({ param: "search", message: "search must be text of 1 to 512 characters.", code: "invalid_field_value" });
+  });
+
+  it("refuses a search containing NUL, which no name holds and PostgreSQL cannot take", () => {
+    expect(refusal({ search: "a\u0000b" })).toEqual({ param: "search", message: "search must not contain the NUL character (U+0000).", code: "invalid_field_value" });
+  });
+
+  it("applies every filter together", () => {
+    expect(ZListTemplatesQuery.parse({ status: "approved", language: "id", category: "UTILITY", search: "order", limit: "10" })).toEqual({
+      status: "approved",
+      language: "id",
+      category: "UTILITY",
+      search: "order",
+      limit: 10,
+    });
+  });
+
   it("ignores unknown query parameters", () => {
-    expect(ZListTemplatesQuery.parse({ category: "MARKETING" })).toEqual({ status: "all", limit: 25 });
+    expect(ZListTemplatesQuery.parse({ name_contains: "order", sort: "name" })).toEqual({ status: "all", limit: 25 });
   });
 });
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ZTemplateId } from "./ids.js";
-import { ZTemplateLanguage } from "./template-request.js";
+import { TEMPLATE_CATEGORIES, ZTemplateLanguage } from "./template-request.js";
 
 /** Kirimdev's lower-case template lifecycle: `pending` → `approved` | `rejected`. */
 export const TEMPLATE_STATUSES = ["pending", "approved", "rejected"] as const;
@@ -158,6 +158,29 @@ const statusFilter = z
   .default("all")
   .describe("Filter by Kirim status (lower-case). Default all.");
 
+const categoryFilter = z
+  .enum(TEMPLATE_CATEGORIES, {
+    error: (issue) =>
+      typeof issue.input === "string" && (TEMPLATE_CATEGORIES as readonly string[]).includes(issue.input.toUpperCase())
+        ? `category must be upper-case: use "${issue.input.toUpperCase()}", not "${issue.input}".`
+        : "category must be one of MARKETING, UTILITY, AUTHENTICATION (upper-case).",
+  })
+  .describe("Only templates of this category (upper-case, as Meta writes it). Default: every category.");
+
+/** Longest `search` value: a template name is at most 512 characters, so a longer needle can never match. */
+export const MAX_TEMPLATE_SEARCH_LENGTH = 512;
+
+const searchMessage = `search must be text of 1 to ${MAX_TEMPLATE_SEARCH_LENGTH} characters.`;
+const nameSearch = z
+  .string({ error: searchMessage })
+  .min(1, { error: searchMessage })
+  .max(MAX_TEMPLATE_SEARCH_LENGTH, { error: searchMessage })
+  // No name can hold it, and PostgreSQL refuses it in any text parameter.
+  .refine((text) => !text.includes("\u0000"), { error: "search must not contain the NUL character (U+0000)." })
+  .describe(
+    "Only templates whose name contains this text, ignoring case. Matched literally: `%`, `_` and `\\` are not wildcards.",
+  );
+
 /**
  * `limit` from a query string: a decimal integer 1–100, default 25. Accepts numbers too (tRPC). Any failure is
  * reported at path `limit`, which `firstIssue` maps to the `invalid_limit` code.
@@ -187,6 +210,8 @@ export const ZListTemplatesQuery = z
   .object({
     status: statusFilter,
     language: ZTemplateLanguage.optional().describe("Only templates in this language."),
+    category: categoryFilter.optional(),
+    search: nameSearch.optional(),
     limit: ZListLimit,
     cursor: ZListCursor.optional(),
     include_deleted: z

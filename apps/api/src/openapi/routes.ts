@@ -125,6 +125,8 @@ const documentedLimit = ZListLimit.meta({
   },
 });
 const listTemplatesQuery = ZListTemplatesQuery.extend({
+  category: ZListTemplatesQuery.shape.category.meta({ example: "UTILITY" }),
+  search: ZListTemplatesQuery.shape.search.meta({ example: "order" }),
   limit: documentedLimit,
   // Likewise `true` / `false` in the query string (a boolean over tRPC).
   include_deleted: ZListTemplatesQuery.shape.include_deleted.meta({
@@ -300,7 +302,7 @@ export const ROUTES: readonly RouteSpec[] = [
     operationId: "listTemplates",
     summary: "List templates",
     description:
-      "The account's templates, newest first, as stored locally (run a sync to refresh them from Meta). Cursor-paginated: pass `next_cursor` back as `cursor` with the same filters until `has_more` is false.",
+      "The account's templates, newest first, as stored locally (run a sync to refresh them from Meta). Filter by `status`, `language`, `category` and a name search (`search`: the name contains the text, ignoring case; `%` and `_` are plain characters). Cursor-paginated: pass `next_cursor` back as `cursor` with the same filters until `has_more` is false; a cursor used with other filters is 400 `invalid_cursor`.",
     tag: "Templates",
     auth: true,
     params: { path: phonePath, query: listTemplatesQuery },
@@ -484,9 +486,13 @@ export const ROUTES: readonly RouteSpec[] = [
     errors: [
       "invalid_phone_number_id",
       "invalid_field_value",
+      // A DELETE may carry a body too: it goes through the same JSON body parser (fuzz drill).
+      ...BODY_ERRORS,
       ...AUTHENTICATED_ERRORS,
       ...META_ACCOUNT_ERRORS,
       "template_not_deletable",
+      // Meta refuses a delete our copy did not see coming (the template was disabled there since the last sync).
+      "meta_validation_failed",
       ...META_ERRORS,
       "internal_error",
     ],

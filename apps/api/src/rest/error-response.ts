@@ -46,6 +46,15 @@ function isHttpParserError(value: unknown): value is Error & HttpParserError {
   );
 }
 
+/**
+ * An http-errors error a body reader raises without body-parser's `type` (a gzip/deflate/br body that does not
+ * decompress: zlib's error wrapped as a 400 with `expose`). The client's fault, never a 500.
+ */
+function isExposedClientError(value: unknown): value is Error & { status: number } {
+  const status = (value as { status?: unknown } | null)?.status;
+  return value instanceof Error && (value as { expose?: unknown }).expose === true && typeof status === "number" && status >= 400 && status < 500;
+}
+
 function fromCatalogue(code: TErrorCode, message: string, requestId: string, param?: string): ErrorResponse {
   const entry = ERROR_CODES[code];
   return {
@@ -103,6 +112,15 @@ export function toErrorResponse(err: unknown, requestId: string): ErrorResponse 
   }
   if (isHttpParserError(err)) {
     return fromParserError(err, requestId);
+  }
+  if (err instanceof URIError && (err as { status?: unknown }).status === 400) {
+    // Express could not percent-decode a path parameter (the /v1 router answers those itself, see rest/v1.ts).
+    return fromCatalogue("invalid_request", "The request path is not valid percent-encoded UTF-8.", requestId);
+  }
+  if (isExposedClientError(err)) {
+    return err.status === 413
+      ? fromCatalogue("request_too_large", "The request body is too large.", requestId)
+      : fromCatalogue("invalid_request", "The request body could not be read (is its Content-Encoding right?).", requestId);
   }
   const internal = fromCatalogue(
     "internal_error",

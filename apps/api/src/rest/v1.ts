@@ -53,6 +53,31 @@ function methodNotAllowed(allowed: string[]): RequestHandler {
   };
 }
 
+/**
+ * Express decodes `:phone_number_id` and `:name` with decodeURIComponent, and a segment that is not valid
+ * percent-encoded UTF-8 (`%zz`, `%ED%A0%80`) would surface as an internal error. Checked first instead: such a
+ * phone_number_id is not 6–20 digits either (the usual 400), such a template name cannot exist (404, the answer for
+ * any unknown name, so it says nothing about the account), and any other such segment matches no route.
+ */
+function requireDecodablePath(): RequestHandler {
+  return (req, _res, next) => {
+    const segments = req.path.split("/").slice(1);
+    segments.forEach((segment, index) => {
+      try {
+        decodeURIComponent(segment);
+      } catch {
+        const templateRoute = segments[1] === "templates";
+        if (templateRoute && index === 0) parseOrThrow(ZPathPhoneNumberId, { phone_number_id: segment }, "path");
+        if (templateRoute && index === 2) {
+          throw new DomainError("resource_not_found", "No template with this name on this account.", { param: "name" });
+        }
+        throw new DomainError("route_not_found", `No route for ${req.method} ${req.path}.`);
+      }
+    });
+    next();
+  };
+}
+
 function phoneNumberIdOf(req: Request): string {
   return parseOrThrow(ZPathPhoneNumberId, { phone_number_id: req.params.phone_number_id }, "path").phone_number_id;
 }
@@ -76,6 +101,7 @@ export function createV1Router(deps: V1Deps): Router {
   router.use(requireApiKey(core));
   // The organisation's request bucket: before body parsing, so even a malformed request costs a token.
   router.use(rateLimit(core));
+  router.use(requireDecodablePath());
   router.use(jsonBody());
   // Idempotency-Key on POST: needs the organisation (auth) and the parsed body (fingerprint).
   router.use(idempotency(core));

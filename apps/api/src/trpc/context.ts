@@ -3,6 +3,7 @@
  * carried the call, the raw Authorization and Idempotency-Key headers (authenticated lazily by `authedProcedure`,
  * with the same code as REST), and a way to set response headers.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Core } from "@kirim/core";
 import type { CreateExpressContextOptions } from "@trpc/server/adapters/express";
 import type { Logger } from "pino";
@@ -28,6 +29,13 @@ export interface ContextDeps {
   core: Core;
   logger: Logger;
 }
+
+/**
+ * The HTTP request id while tRPC handles a request. tRPC refuses some requests before it builds a context (no JSON
+ * Content-Type on a mutation, a batch mixing queries and mutations, an undecodable path); the error formatter reads
+ * the id from here then, so those answers carry `data.request_id` like every other.
+ */
+export const trpcRequestIds = new AsyncLocalStorage<string>();
 
 /** Transport-free context (tests, `createCaller`). */
 export function createContextInner(

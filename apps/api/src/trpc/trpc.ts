@@ -18,6 +18,7 @@ import { authenticate } from "../http/auth.js";
 import { rateLimitHeaders } from "../http/rate-limit.js";
 import { metaDetailOf } from "../errors/meta-detail.js";
 import { validationError } from "../errors/validation.js";
+import { trpcRequestIds } from "./context.js";
 import type { Context } from "./context.js";
 
 /** HTTP status → tRPC code (the inverse of tRPC's own table; 502/503/504 have their own keys). */
@@ -116,7 +117,7 @@ const t = initTRPC.context<Context>().create({
       code: d.code,
       type: d.type,
       param: d.param,
-      request_id: ctx?.requestId ?? null,
+      request_id: ctx?.requestId ?? trpcRequestIds.getStore() ?? null,
       trpcCode,
       httpStatus: d.status,
       path: path ?? null,

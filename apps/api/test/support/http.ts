@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { Express } from "express";
 import { expect } from "vitest";
 import { createResponseValidator } from "../helpers/openapi-validator.js";
+import { answerClientErrorsInEnvelope } from "../../src/http/client-error.js";
 
 export interface Listening {
   baseUrl: string;
@@ -14,6 +15,7 @@ export async function listen(app: Express): Promise<Listening> {
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(0, "127.0.0.1", (error?: Error) => (error ? reject(error) : resolve(s)));
   });
+  answerClientErrorsInEnvelope(server);
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,

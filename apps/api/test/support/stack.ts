@@ -8,7 +8,7 @@ import type { Core, CoreMediaOptions, CoreOptions, MetaGatewayOptions } from "@k
 import { createTestDatabase, testTokenKeyring } from "@kirim/core/testing";
 import type { DatabaseKind, TestDatabase } from "@kirim/core/testing";
 import { startMetaSandbox } from "@kirim/meta-sandbox";
-import type { MetaSandbox } from "@kirim/meta-sandbox";
+import type { MetaSandbox, MetaSandboxOptions } from "@kirim/meta-sandbox";
 import { pino } from "pino";
 import type { Logger } from "pino";
 import { createApp } from "../../src/app.js";
@@ -46,12 +46,14 @@ export interface StackOptions {
   core?: Pick<CoreOptions, "idempotency" | "rateLimits">;
   /** Meta webhooks at /webhooks/meta (issue 5), built from the stack's core and sandbox. Default: off. */
   metaWebhooks?: (core: Core, sandbox: MetaSandbox) => AppDeps["metaWebhooks"];
+  /** Sandbox start options, e.g. a large demo inventory or faults from the start. Default: 150 templates, no review. */
+  sandbox?: Pick<MetaSandboxOptions, "demoTemplateCount" | "demoTemplateLimit" | "seed" | "faults">;
 }
 
 export async function startStack(kind: DatabaseKind, options: StackOptions = {}): Promise<Stack> {
   const db = await createTestDatabase(kind);
   // Review only when a test says so, so statuses are deterministic.
-  const sandbox = await startMetaSandbox({ port: 0, reviewDelayMs: null });
+  const sandbox = await startMetaSandbox({ port: 0, reviewDelayMs: null, ...options.sandbox });
   try {
     const gateway = createMetaGateway({
       graphUrl: sandbox.url,

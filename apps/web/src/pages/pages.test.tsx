@@ -1,4 +1,4 @@
-import type { TTemplate } from "@kirim/schema";
+import type { TTemplate, TTemplateEvent } from "@kirim/schema";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { queryClient } from "../lib/trpc.js";
@@ -44,39 +44,105 @@ function template(name: string, language: string, extra: Partial<TTemplate> = {}
   };
 }
 
+const NO_RUNS = { data: { data: [], has_more: false, next_cursor: null } };
+
+let eventSeq = 0;
+function event(extra: Partial<TTemplateEvent> = {}): TTemplateEvent {
+  eventSeq += 1;
+  return {
+    id: `tev_01HXYZABCDEFGHJKMNPQRST${String(eventSeq).padStart(3, "0")}`,
+    object: "template_event",
+    template_id: "tmpl_01HXYZABCDEFGHJKMNPQRST001",
+    name: "order_update",
+    language: "en",
+    kind: "status",
+    from: null,
+    to: "PENDING",
+    reason: null,
+    detail: null,
+    source: "create",
+    source_id: "req_01HXYZABCDEFGHJKMNPQRSTVWX",
+    occurred_at: "2026-11-01T10:00:00.000Z",
+    recorded_at: "2026-11-01T10:00:00.000Z",
+    ...extra,
+  };
+}
+
 describe("template list page", () => {
-  it("groups languages under their name, filters the page by category, and pages with the cursor", async () => {
+  it("groups languages under their name and pages with the cursor", async () => {
     const page1 = [template("order_update", "en"), template("order_update", "id"), template("promo_summer", "en", { category: "MARKETING", status: "pending" })];
     const page2 = [template("zz_last", "pt_BR", { status: "rejected", rejected_reason: "INVALID_FORMAT" })];
     const calls = stubTrpc((path, input) => {
+      if (path === "templates.syncRuns") return NO_RUNS;
       if (path !== "templates.list") throw new Error(path);
       return input?.cursor === "c2" ? { data: { data: page2, has_more: false, next_cursor: null } } : { data: { data: page1, has_more: true, next_cursor: "c2" } };
     });
+    const listCalls = () => calls.filter((c) => c.path === "templates.list");
     render(withQueryClient(<TemplateListPage phoneNumberId={PNID} />));
 
     const groups = await screen.findAllByTestId("template-group");
     expect(groups).toHaveLength(2);
     expect(within(groups[0] as HTMLElement).getAllByTestId("template-row")).toHaveLength(2);
     expect(groups[0]?.textContent).toContain("2 languages");
-    expect(calls[0]).toEqual({ path: "templates.list", input: { phone_number_id: PNID, status: "all", limit: 25 } });
-
-    // Category is filtered on the loaded page.
-    fireEvent.change(screen.getByLabelText("Category"), { target: { value: "MARKETING" } });
-    expect(screen.getAllByTestId("template-row").map((r) => r.textContent)).toEqual([expect.stringContaining("promo_summer")]);
-    fireEvent.change(screen.getByLabelText("Category"), { target: { value: "" } });
+    expect(listCalls()[0]).toEqual({ path: "templates.list", input: { phone_number_id: PNID, status: "all", limit: 25 } });
 
     fireEvent.click(screen.getByRole("button", { name: "Next page" }));
     await waitFor(() => expect(screen.getByTestId("page-status").textContent).toContain("Page 2 · templates 26–26"));
-    expect(calls.at(-1)?.input).toEqual({ phone_number_id: PNID, status: "all", limit: 25, cursor: "c2" });
+    expect(listCalls().at(-1)?.input).toEqual({ phone_number_id: PNID, status: "all", limit: 25, cursor: "c2" });
     expect(screen.getByRole("button", { name: "Next page" })).toHaveProperty("disabled", true);
     expect(within(screen.getByTestId("template-row")).getByText("Rejected")).toBeTruthy();
 
     fireEvent.click(screen.getByRole("button", { name: "Previous page" }));
     await waitFor(() => expect(screen.getByTestId("page-status").textContent).toContain("Page 1 · templates 1–3"));
 
-    // A server-side filter starts again from page 1, without a cursor.
+    // A filter starts again from page 1, without a cursor.
     fireEvent.change(screen.getByLabelText("Status"), { target: { value: "pending" } });
-    await waitFor(() => expect(calls.at(-1)?.input).toEqual({ phone_number_id: PNID, status: "pending", limit: 25 }));
+    await waitFor(() => expect(listCalls().at(-1)?.input).toEqual({ phone_number_id: PNID, status: "pending", limit: 25 }));
+  });
+
+  it("filters by category and searches names on the server, from page 1, one request per pause in typing", async () => {
+    const everything = [template("order_update", "en"), template("order_update", "id"), template("promo_summer", "en", { category: "MARKETING" })];
+    const promos = [template("promo_autumn", "en", { category: "MARKETING" }), template("promo_autumn", "id", { category: "MARKETING" })];
+    const calls = stubTrpc((path, input) => {
+      if (path === "templates.syncRuns") return NO_RUNS;
+      if (input?.search === "promo") return { data: { data: promos, has_more: false, next_cursor: null } };
+      if (input?.cursor === "c2") return { data: { data: [template("older", "en")], has_more: false, next_cursor: null } };
+      return { data: { data: everything, has_more: true, next_cursor: "c2" } };
+    });
+    const listCalls = () => calls.filter((c) => c.path === "templates.list");
+    render(withQueryClient(<TemplateListPage phoneNumberId="444444444444" />));
+    await screen.findAllByTestId("template-group");
+    fireEvent.click(screen.getByRole("button", { name: "Next page" }));
+    await waitFor(() => expect(screen.getByTestId("page-status").textContent).toContain("Page 2"));
+
+    fireEvent.change(screen.getByLabelText("Category"), { target: { value: "MARKETING" } });
+    await waitFor(() => expect(listCalls().at(-1)?.input).toEqual({ phone_number_id: "444444444444", status: "all", limit: 25, category: "MARKETING" }));
+
+    // Three changes in one go: the server hears the last one only, trimmed.
+    const box = screen.getByLabelText("Search by name");
+    for (const text of ["p", "pro", "  promo "]) fireEvent.change(box, { target: { value: text } });
+    await waitFor(() =>
+      expect(listCalls().at(-1)?.input).toEqual({ phone_number_id: "444444444444", status: "all", limit: 25, category: "MARKETING", search: "promo" }),
+    );
+    expect(listCalls().filter((c) => c.input?.search !== undefined).map((c) => c.input?.search)).toEqual(["promo"]);
+    // The server's answer is what is shown, languages still grouped under their name.
+    await waitFor(() => expect(screen.getAllByTestId("template-row").map((r) => r.textContent)).toEqual([expect.stringContaining("promo_autumn"), expect.stringContaining("id")]));
+    expect(screen.getAllByTestId("template-group")).toHaveLength(1);
+    expect(screen.getByTestId("page-status").textContent).toContain("Page 1 · templates 1–2");
+
+    // Cleared: the unfiltered first page again (from the cache: it was asked for before).
+    fireEvent.change(box, { target: { value: "" } });
+    fireEvent.change(screen.getByLabelText("Category"), { target: { value: "" } });
+    await waitFor(() => expect(screen.getAllByTestId("template-group").map((g) => g.textContent)).toEqual([expect.stringContaining("order_update"), expect.stringContaining("promo_summer")]));
+    expect(screen.getByTestId("page-status").textContent).toContain("Page 1 · templates 1–3");
+  });
+
+  it("says when no template matches the filters", async () => {
+    stubTrpc(() => ({ data: { data: [], has_more: false, next_cursor: null } }));
+    render(withQueryClient(<TemplateListPage phoneNumberId="555555555555" />));
+    await screen.findByText(/No templates yet/);
+    fireEvent.change(screen.getByLabelText("Category"), { target: { value: "AUTHENTICATION" } });
+    expect(await screen.findByText("No template matches these filters.")).toBeTruthy();
   });
 
   it("says so when there is nothing yet, and explains errors", async () => {
@@ -95,14 +161,15 @@ describe("template list page", () => {
 });
 
 describe("template detail page", () => {
-  it("shows the preview, Meta's status and reason, the raw components and no invented history", async () => {
+  it("shows the preview, Meta's status and reason, the raw components and the language's history", async () => {
     const rejected = template("order_update", "id", {
       status: "rejected",
       meta_status: "REJECTED",
       rejected_reason: "INVALID_FORMAT",
       components: [{ type: "BODY", text: "Halo {{1}}, pesanan Anda siap.", example: { body_text: [["Budi"]] } }],
     });
-    stubTrpc((path, input) => {
+    const calls = stubTrpc((path, input) => {
+      if (path === "templates.events") return { data: { data: [event({ template_id: rejected.id, language: "id", from: null, to: "PENDING" })], has_more: false, next_cursor: null } };
       expect(path).toBe("templates.get");
       expect(input).toEqual({ phone_number_id: PNID, name: "order_update" });
       return { data: [template("order_update", "en"), rejected] };
@@ -114,7 +181,8 @@ describe("template detail page", () => {
     expect(screen.getByText("Invalid format")).toBeTruthy();
     expect(screen.getByLabelText("Components as JSON").textContent).toContain("Halo {{1}}");
     expect(within(screen.getByRole("navigation", { name: "Languages" })).getByRole("link", { name: "id" }).getAttribute("aria-current")).toBe("page");
-    expect(screen.getByText(/does not record status changes yet/)).toBeTruthy();
+    expect((await screen.findByTestId("history-event")).textContent).toContain("Submitted to Meta: Pending");
+    expect(calls.find((c) => c.path === "templates.events")?.input).toMatchObject({ phone_number_id: PNID, name: "order_update", language: "id", limit: 20 });
   });
 
   it("tells when the name does not exist", async () => {

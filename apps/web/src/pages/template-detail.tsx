@@ -1,6 +1,7 @@
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { QualityBadge, StatusBadge } from "../components/status-badge.js";
 import { Empty, ErrorBox, Loading } from "../components/states.js";
+import { TemplateHistory } from "../components/template-history.js";
 import { TemplatePreview } from "../components/template-preview.js";
 import { errorCodeOf } from "../lib/errors.js";
 import { formatDateTime, titleCase } from "../lib/format.js";
@@ -14,9 +15,14 @@ export interface TemplateDetailProps {
   created?: boolean;
 }
 
-/** One template name: a tab per language, WhatsApp preview, Meta's status and reason, raw components. */
+/** One template name: a tab per language, WhatsApp preview, Meta's status and reason, raw components, history. */
 export default function TemplateDetailPage({ phoneNumberId, name, language, created = false }: TemplateDetailProps) {
+  const queryClient = useQueryClient();
   const query = useQuery(trpc.templates.get.queryOptions({ phone_number_id: phoneNumberId, name }));
+  const refresh = () => {
+    void query.refetch();
+    void queryClient.invalidateQueries(trpc.templates.events.pathFilter());
+  };
   const templates = query.data ?? [];
   const template = templates.find((t) => t.language === language) ?? templates[0];
   const notFound = query.isError && errorCodeOf(query.error) === "resource_not_found";
@@ -29,7 +35,7 @@ export default function TemplateDetailPage({ phoneNumberId, name, language, crea
       <div className="page-head">
         <h1>{name}</h1>
         <div className="actions">
-          <button type="button" onClick={() => void query.refetch()} disabled={query.isFetching}>
+          <button type="button" onClick={refresh} disabled={query.isFetching}>
             {query.isFetching && !query.isPending ? "Refreshing…" : "Refresh"}
           </button>
         </div>
@@ -111,10 +117,7 @@ export default function TemplateDetailPage({ phoneNumberId, name, language, crea
                   {JSON.stringify(template.components, null, 2)}
                 </pre>
               </section>
-              <section className="card" aria-labelledby="history-heading">
-                <h2 id="history-heading">History</h2>
-                <p className="hint">The API does not record status changes yet, so there is no history to show.</p>
-              </section>
+              <TemplateHistory key={template.id} phoneNumberId={phoneNumberId} name={name} language={template.language} />
             </div>
             <aside className="sticky" aria-label="Preview">
               <h2>Preview</h2>

@@ -1,10 +1,10 @@
-import type { TTemplate } from "@kirim/schema";
-import { TEMPLATE_CATEGORIES, TEMPLATE_LANGUAGE_PATTERN, TEMPLATE_STATUS_FILTERS } from "@kirim/schema";
+import type { TTemplate, TTemplateCategory } from "@kirim/schema";
+import { MAX_TEMPLATE_SEARCH_LENGTH, TEMPLATE_CATEGORIES, TEMPLATE_LANGUAGE_PATTERN, TEMPLATE_STATUS_FILTERS } from "@kirim/schema";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useMemo } from "react";
 import { QualityBadge, StatusBadge } from "../components/status-badge.js";
 import { SyncButton } from "../components/sync-button.js";
 import { Empty, ErrorBox, Loading } from "../components/states.js";
+import { SEARCH_DEBOUNCE_MS, useDebouncedValue } from "../lib/debounce.js";
 import { formatDateTime, titleCase } from "../lib/format.js";
 import { usePersistentState } from "../lib/persistent-state.js";
 import { hrefFor } from "../lib/router.js";
@@ -16,14 +16,17 @@ const PAGE_SIZES = [25, 50, 100] as const;
 interface ListState {
   status: StatusFilter;
   language: string;
-  category: string;
+  category: TTemplateCategory | "";
+  /** The search box as typed; the server gets it trimmed, once typing pauses. */
   search: string;
   limit: (typeof PAGE_SIZES)[number];
   /** Cursors of the pages before the current one; the last is the current page's cursor. */
   cursors: string[];
+  /** The filters the cursors were issued for (the server refuses a cursor used with other filters). */
+  cursorsFor: string;
 }
 
-const initialState = (): ListState => ({ status: "all", language: "", category: "", search: "", limit: 25, cursors: [] });
+const initialState = (): ListState => ({ status: "all", language: "", category: "", search: "", limit: 25, cursors: [], cursorsFor: "" });
 
 /** Rows of the page grouped by name, in the order names first appear. */
 export function groupByName(rows: readonly TTemplate[]): { name: string; rows: TTemplate[] }[] {
@@ -39,31 +42,31 @@ export function groupByName(rows: readonly TTemplate[]): { name: string; rows: T
 export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: string }) {
   const [state, setState] = usePersistentState<ListState>(`list:${phoneNumberId}`, initialState);
   const languageValid = state.language === "" || TEMPLATE_LANGUAGE_PATTERN.test(state.language);
-  const cursor = state.cursors.at(-1);
-  const input = {
-    phone_number_id: phoneNumberId,
+  const search = useDebouncedValue(state.search.trim(), SEARCH_DEBOUNCE_MS);
+  // Every filter is applied by the server, over all of the account's templates (not just the page shown).
+  const filters = {
     status: state.status,
     limit: state.limit,
+    ...(state.category !== "" ? { category: state.category } : {}),
     ...(state.language !== "" && languageValid ? { language: state.language } : {}),
-    ...(cursor !== undefined ? { cursor } : {}),
+    ...(search !== "" ? { search } : {}),
   };
+  const filtersKey = JSON.stringify(filters);
+  // Cursors kept for other filters (a page turned while the search was still settling) are not sent.
+  const cursors = state.cursorsFor === filtersKey ? state.cursors : [];
+  const cursor = cursors.at(-1);
+  const input = { phone_number_id: phoneNumberId, ...filters, ...(cursor !== undefined ? { cursor } : {}) };
   const list = useQuery({ ...trpc.templates.list.queryOptions(input), placeholderData: keepPreviousData });
 
-  // The API filters by status and language; category and name search apply to the loaded page.
-  const visible = useMemo(() => {
-    const needle = state.search.trim().toLowerCase();
-    return (list.data?.data ?? []).filter(
-      (t) => (state.category === "" || t.category === state.category) && (needle === "" || t.name.toLowerCase().includes(needle)),
-    );
-  }, [list.data, state.category, state.search]);
-  const groups = groupByName(visible);
-  const page = state.cursors.length + 1;
-  const first = state.cursors.length * state.limit + 1;
-  const loaded = list.data?.data.length ?? 0;
-  const clientFiltered = state.category !== "" || state.search.trim() !== "";
+  const rows = list.data?.data ?? [];
+  const groups = groupByName(rows);
+  const page = cursors.length + 1;
+  const first = cursors.length * state.limit + 1;
+  const loaded = rows.length;
+  const filtered = state.status !== "all" || state.category !== "" || "language" in filters || search !== "";
 
-  // Changing a server-side filter starts again at page 1 (cursors are bound to their filters).
-  const setServerFilter = (change: Partial<ListState>) => setState((s) => ({ ...s, ...change, cursors: [] }));
+  // Changing a filter starts again at page 1 (cursors are bound to their filters).
+  const setFilter = (change: Partial<ListState>) => setState((s) => ({ ...s, ...change, cursors: [] }));
 
   return (
     <>
@@ -84,11 +87,22 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
         <div className="filters">
           <div>
             <label htmlFor="filter-search">Search by name</label>
-            <input id="filter-search" type="search" value={state.search} onChange={(e) => setState((s) => ({ ...s, search: e.target.value }))} aria-describedby="filter-note" />
+            <input
+              id="filter-search"
+              type="search"
+              value={state.search}
+              maxLength={MAX_TEMPLATE_SEARCH_LENGTH}
+              onChange={(e) => setFilter({ search: e.target.value })}
+              aria-describedby="filter-search-hint"
+              autoComplete="off"
+            />
+            <p className="hint" id="filter-search-hint">
+              Any part of the name.
+            </p>
           </div>
           <div>
             <label htmlFor="filter-status">Status</label>
-            <select id="filter-status" value={state.status} onChange={(e) => setServerFilter({ status: e.target.value as StatusFilter })}>
+            <select id="filter-status" value={state.status} onChange={(e) => setFilter({ status: e.target.value as StatusFilter })}>
               {TEMPLATE_STATUS_FILTERS.map((s) => (
                 <option key={s} value={s}>
                   {s === "all" ? "All statuses" : titleCase(s)}
@@ -98,7 +112,7 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
           </div>
           <div>
             <label htmlFor="filter-category">Category</label>
-            <select id="filter-category" value={state.category} onChange={(e) => setState((s) => ({ ...s, category: e.target.value }))} aria-describedby="filter-note">
+            <select id="filter-category" value={state.category} onChange={(e) => setFilter({ category: e.target.value as ListState["category"] })}>
               <option value="">All categories</option>
               {TEMPLATE_CATEGORIES.map((c) => (
                 <option key={c} value={c}>
@@ -113,7 +127,7 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
               id="filter-language"
               value={state.language}
               placeholder="e.g. en_US"
-              onChange={(e) => setServerFilter({ language: e.target.value.trim() })}
+              onChange={(e) => setFilter({ language: e.target.value.trim() })}
               aria-invalid={!languageValid}
               aria-describedby={languageValid ? undefined : "filter-language-error"}
               autoComplete="off"
@@ -126,7 +140,7 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
           </div>
           <div>
             <label htmlFor="filter-limit">Per page</label>
-            <select id="filter-limit" value={state.limit} onChange={(e) => setServerFilter({ limit: Number(e.target.value) as ListState["limit"] })}>
+            <select id="filter-limit" value={state.limit} onChange={(e) => setFilter({ limit: Number(e.target.value) as ListState["limit"] })}>
               {PAGE_SIZES.map((n) => (
                 <option key={n} value={n}>
                   {n}
@@ -135,9 +149,6 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
             </select>
           </div>
         </div>
-        <p className="hint" id="filter-note">
-          Name search and category apply to the page shown.
-        </p>
       </section>
 
       {list.isPending && <Loading>Loading templates…</Loading>}
@@ -146,12 +157,11 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
         <Empty>
           {page > 1
             ? "No more templates."
-            : state.status !== "all" || state.language !== ""
+            : filtered
               ? "No template matches these filters."
               : "No templates yet. Sync from Meta to import them, or create one."}
         </Empty>
       )}
-      {list.isSuccess && loaded > 0 && groups.length === 0 && <Empty>No template on this page matches the search or category.</Empty>}
       {list.isSuccess && groups.length > 0 && (
         <div className="table-wrap" aria-busy={list.isFetching}>
           <table className="responsive">
@@ -209,17 +219,16 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
         <nav className="pager" aria-label="Pages">
           <p className="hint" role="status" data-testid="page-status">
             Page {page} · templates {loaded === 0 ? 0 : first}–{first + loaded - 1}
-            {clientFiltered && ` (${visible.length} shown after search and category)`}
           </p>
           <div className="actions">
-            <button type="button" onClick={() => setState((s) => ({ ...s, cursors: s.cursors.slice(0, -1) }))} disabled={state.cursors.length === 0 || list.isFetching}>
+            <button type="button" onClick={() => setState((s) => ({ ...s, cursors: cursors.slice(0, -1), cursorsFor: filtersKey }))} disabled={cursors.length === 0 || list.isFetching}>
               Previous page
             </button>
             <button
               type="button"
               onClick={() => {
                 const next = list.data?.next_cursor;
-                if (next) setState((s) => ({ ...s, cursors: [...s.cursors, next] }));
+                if (next) setState((s) => ({ ...s, cursors: [...cursors, next], cursorsFor: filtersKey }));
               }}
               disabled={!list.data.has_more || list.isPlaceholderData || list.isFetching}
             >

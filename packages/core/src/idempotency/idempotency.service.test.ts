@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, databaseKinds } from "../testing/index.js";
 import type { TestDatabase } from "../testing/index.js";
@@ -18,6 +19,31 @@ describe("canonicalJson / requestFingerprint", () => {
     expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"y":2,"z":1}]},"b":1}');
     expect(canonicalJson([3, 1])).not.toBe(canonicalJson([1, 3]));
     expect(canonicalJson({ a: undefined, b: "x" })).toBe('{"b":"x"}');
+  });
+
+  it("writes what the earlier recursive version wrote, for any JSON (fingerprints stored before stay valid)", () => {
+    const recursive = (value: unknown): string => {
+      if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+      if (Array.isArray(value)) return `[${value.map((item) => recursive(item === undefined ? null : item)).join(",")}]`;
+      const entries = Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${recursive(v)}`).join(",")}}`;
+    };
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.anything(), (json, anything) => {
+        expect(canonicalJson(json)).toBe(recursive(json));
+        expect(canonicalJson(anything)).toBe(recursive(anything));
+      }),
+    );
+  });
+
+  it("fingerprints a body nested 100 000 deep instead of overflowing the stack (fuzz drill: it was a 500)", () => {
+    const depth = 100_000;
+    const deep: unknown = JSON.parse("[".repeat(depth) + "]".repeat(depth));
+    expect(canonicalJson(deep)).toBe("[".repeat(depth) + "]".repeat(depth));
+    const deepObject: unknown = JSON.parse('{"a":'.repeat(depth) + "1" + "}".repeat(depth));
+    expect(requestFingerprint("POST", "/v1/1/templates", deepObject)).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it("is the same for reordered bodies and differs by method, path or body", () => {

@@ -14,6 +14,7 @@ import type { CursorFilter } from "../templates/template-cursor.js";
 import { listTemplateEventRows, templateEventRowToWire } from "../templates/template-history.js";
 import { syncAccountTemplates, syncRunToWire } from "../templates/template-sync.js";
 import { deleteTemplate, editTemplate } from "../templates/template-edit.js";
+import { isQueryableName } from "../templates/template-name.js";
 import type { Principal, RequestContext } from "../types.js";
 import { applyWebhookEvent, pendingWebhookEventIds, storeWebhook } from "./webhooks.js";
 import type { StoredWebhook } from "./webhooks.js";
@@ -88,7 +89,7 @@ export function createLifecycleService(deps: Deps): LifecycleService {
       const account = await resolveAccount(db, principal, phoneNumberId);
       let exists = db.selectFrom("templates").select("id").where("account_id", "=", account.id).where("name", "=", name);
       if (query.language !== undefined) exists = exists.where("language", "=", query.language);
-      if (!(await exists.executeTakeFirst())) {
+      if (!isQueryableName(name) || !(await exists.executeTakeFirst())) {
         const what = query.language !== undefined ? `"${name}" in language "${query.language}"` : `"${name}"`;
         throw new DomainError("resource_not_found", `No template ${what} on this account.`, { param: "name" });
       }

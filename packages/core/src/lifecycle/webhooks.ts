@@ -15,6 +15,7 @@ import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../db/schema.js";
 import { newId } from "../lib/ids.js";
+import { isStorableText } from "../lib/text.js";
 import { extractVariables, templateContent } from "../templates/template-content.js";
 import { recordTemplateChanges } from "../templates/template-history.js";
 import type { TemplateChange } from "../templates/template-history.js";
@@ -49,17 +50,45 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
+/** Meta's `entry.time` is unix seconds; outside year 1970–9999 it is no time PostgreSQL (or a Date) can hold. */
+const MAX_EVENT_TIME_SECONDS = 253_402_300_799;
+/** Meta's change values are a few levels deep; far deeper cannot be hashed or stored as jsonb without failing. */
+const MAX_VALUE_DEPTH = 64;
+
+/**
+ * Whether a change value can be stored as jsonb: PostgreSQL refuses U+0000 and unpaired surrogates in JSON text
+ * (lib/text.ts) and very deep nesting. Walked with a stack (no recursion), so a hostile value cannot overflow ours.
+ */
+function isStorableValue(value: unknown): boolean {
+  const pending: Array<{ node: unknown; depth: number }> = [{ node: value, depth: 0 }];
+  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
+    const { node, depth } = item;
+    if (typeof node === "string") {
+      if (!isStorableText(node)) return false;
+    } else if (node !== null && typeof node === "object") {
+      if (depth >= MAX_VALUE_DEPTH) return false;
+      for (const [key, member] of Object.entries(node)) {
+        if (!isStorableText(key)) return false;
+        pending.push({ node: member, depth: depth + 1 });
+      }
+    }
+  }
+  return true;
+}
+
 /** The changes of a `whatsapp_business_account` envelope; anything malformed is skipped (Meta will not resend it better). */
 export function changesOf(payload: unknown): Change[] {
   if (!isObject(payload) || payload["object"] !== "whatsapp_business_account" || !Array.isArray(payload["entry"])) return [];
   const out: Change[] = [];
   for (const entry of payload["entry"]) {
     if (!isObject(entry) || !Array.isArray(entry["changes"])) continue;
-    const wabaId = String(entry["id"] ?? "");
-    const time = typeof entry["time"] === "number" ? entry["time"] : Number(entry["time"]);
-    if (wabaId === "" || !Number.isFinite(time)) continue;
+    const id = entry["id"];
+    const wabaId = typeof id === "string" || typeof id === "number" ? String(id) : "";
+    const rawTime = entry["time"];
+    const time = typeof rawTime === "number" ? rawTime : typeof rawTime === "string" && rawTime.trim() !== "" ? Number(rawTime) : Number.NaN;
+    if (wabaId === "" || !Number.isFinite(time) || time < 0 || time > MAX_EVENT_TIME_SECONDS || !isStorableValue(wabaId)) continue;
     for (const change of entry["changes"]) {
-      if (!isObject(change) || typeof change["field"] !== "string" || !isObject(change["value"])) continue;
+      if (!isObject(change) || typeof change["field"] !== "string" || !isObject(change["value"]) || !isStorableValue(change)) continue;
       out.push({ wabaId, time, field: change["field"], value: change["value"] });
     }
   }

@@ -92,8 +92,14 @@ describe("listTemplates", () => {
     expect(e.message).toContain("data.0.name");
   });
 
-  it("a non-JSON 200 is malformed_response", async () => {
+  it("a non-JSON 200 to a read is read again; when it persists it is malformed_response", async () => {
+    seedFakeTemplates(fake, account.wabaId, 3);
     fake.intercept(() => ({ raw: "<html>oops</html>" }));
+    const pages = await collect(gateway().listTemplates(account));
+    expect(pages.flat()).toHaveLength(3);
+    expect(fake.requests).toHaveLength(2);
+
+    for (let i = 0; i < 3; i++) fake.intercept(() => ({ raw: "<html>oops</html>" }));
     expect((await caught(collect(gateway().listTemplates(account)))).kind).toBe("malformed_response");
   });
 

@@ -85,7 +85,7 @@ export function createMetaGateway(options: MetaGatewayOptions): MetaGateway {
       try {
         return await transport(request);
       } catch (error) {
-        if (!(error instanceof MetaApiError) || !shouldRetry(error, attempt, policy)) throw error;
+        if (!(error instanceof MetaApiError) || !shouldRetry(error, attempt, policy, { idempotent: true })) throw error;
         await wait(attempt, error);
       }
     }

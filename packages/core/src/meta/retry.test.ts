@@ -41,6 +41,13 @@ describe("shouldRetry", () => {
   it.each(cases)("%s → attempt %#", (_label, error, attempt, expected) => {
     expect(shouldRetry(error, attempt, policy)).toBe(expected);
   });
+
+  it("retries a malformed answer to a read (idempotent), never to a write, and not past the budget", () => {
+    const malformed = err({ kind: "malformed_response", status: 200 });
+    expect(shouldRetry(malformed, 1, policy, { idempotent: true })).toBe(true);
+    expect(shouldRetry(malformed, 1, policy, { idempotent: false })).toBe(false);
+    expect(shouldRetry(malformed, policy.maxAttempts, policy, { idempotent: true })).toBe(false);
+  });
 });
 
 describe("isAmbiguousFailure (create may have landed)", () => {

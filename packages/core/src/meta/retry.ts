@@ -32,13 +32,15 @@ export function isAmbiguousFailure(error: MetaApiError): boolean {
 }
 
 /** Whether the failure is of a kind that may succeed when repeated (ignoring the attempt budget and stated waits). */
-function isRetryableKind(outcome: MetaApiError): boolean {
+function isRetryableKind(outcome: MetaApiError, idempotent: boolean): boolean {
   switch (outcome.kind) {
     case "network":
     case "timeout":
       return true;
     case "malformed_response":
-      return false;
+      // A truncated or garbled body (a cut connection, a proxy's error page) is worth one more read; a write's
+      // unreadable answer is settled by the create-landed check instead.
+      return idempotent;
     case "graph":
       break;
   }
@@ -52,13 +54,19 @@ function isRetryableKind(outcome: MetaApiError): boolean {
 /**
  * Pure retry decision. `attempt` is the number of attempts already made (1 after the first failure).
  * Retried: network errors, timeouts, 5xx, `is_transient`, rate limits (4/80007/80008/130429, HTTP 429).
- * Never retried: validation (code 100), token/permission errors, other 4xx, malformed answers, the attempt after
- * the budget, and any failure whose server-stated wait (Retry-After / usage header) is longer than
+ * Malformed answers are retried only for idempotent requests (reads).
+ * Never retried: validation (code 100), token/permission errors, other 4xx, a write's malformed answer, the attempt
+ * after the budget, and any failure whose server-stated wait (Retry-After / usage header) is longer than
  * `maxRetryAfterMs` — the wait is honoured or the error is surfaced (with that wait as Retry-After), never cut short.
  */
-export function shouldRetry(outcome: MetaApiError, attempt: number, policy: Pick<RetryPolicy, "maxAttempts" | "maxRetryAfterMs">): boolean {
+export function shouldRetry(
+  outcome: MetaApiError,
+  attempt: number,
+  policy: Pick<RetryPolicy, "maxAttempts" | "maxRetryAfterMs">,
+  request: { idempotent: boolean } = { idempotent: false },
+): boolean {
   if (attempt >= policy.maxAttempts) return false;
-  if (!isRetryableKind(outcome)) return false;
+  if (!isRetryableKind(outcome, request.idempotent)) return false;
   return outcome.retryAfterMs === undefined || outcome.retryAfterMs <= policy.maxRetryAfterMs;
 }
 

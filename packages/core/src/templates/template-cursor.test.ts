@@ -49,4 +49,20 @@ describe("list cursor", () => {
     expect(code(() => decodeCursor(SECRET, c, { ...filter, language: "en" }))).toBe("invalid_cursor");
     for (const junk of ["", ".", "a.b.c", "%%%.%%%", "eyJ9.x"]) expect(code(() => decodeCursor(SECRET, junk, filter))).toBe("invalid_cursor");
   });
+
+  it("another category or search is invalid_cursor; absent and null are the same filter", () => {
+    const k = { createdAt: new Date(0), id: "tmpl_01HXYZABCDEFGHJKMNPQRSTVWX" };
+    const filtered = { ...filter, category: "UTILITY", search: "order" };
+    const c = encodeCursor(SECRET, k, filtered);
+    expect(decodeCursor(SECRET, c, filtered)).toEqual(k);
+    for (const other of [filter, { ...filtered, category: "MARKETING" }, { ...filtered, category: null }, { ...filtered, search: "Order" }, { ...filtered, search: null }]) {
+      expect(code(() => decodeCursor(SECRET, c, other))).toBe("invalid_cursor");
+    }
+    // A search that looks like a category (or the other way round) is another filter too.
+    const searchOnly = encodeCursor(SECRET, k, { ...filter, search: "UTILITY" });
+    expect(code(() => decodeCursor(SECRET, searchOnly, { ...filter, category: "UTILITY" }))).toBe("invalid_cursor");
+    // Cursors issued without these filters (also by versions before they existed) keep working.
+    const plain = encodeCursor(SECRET, k, filter);
+    expect(decodeCursor(SECRET, plain, { ...filter, category: null, search: null })).toEqual(k);
+  });
 });

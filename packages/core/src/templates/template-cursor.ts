@@ -11,13 +11,18 @@ export interface CursorFilter {
   accountId: string;
   status: string;
   language: string | null;
+  category?: string | null | undefined;
+  search?: string | null | undefined;
 }
 
 export function filterFingerprint(filter: CursorFilter): string {
-  return createHash("sha256")
-    .update(JSON.stringify([filter.accountId, filter.status, filter.language]))
-    .digest("base64url")
-    .slice(0, 16);
+  const category = filter.category ?? null;
+  const search = filter.search ?? null;
+  // Without category and search the fingerprint is the one cursors had before those filters existed, so a cursor
+  // issued by an older version still works; with either, the longer array can never collide with it.
+  const parts: unknown[] = [filter.accountId, filter.status, filter.language];
+  if (category !== null || search !== null) parts.push(category, search);
+  return createHash("sha256").update(JSON.stringify(parts)).digest("base64url").slice(0, 16);
 }
 
 function sign(secret: string, payload: string): Buffer {

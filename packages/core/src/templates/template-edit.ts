@@ -14,6 +14,7 @@ import type { Kysely } from "kysely";
 import { assertConnected, resolveAccount } from "../accounts/account.service.js";
 import type { Database } from "../db/schema.js";
 import { DomainError } from "../errors.js";
+import { assertStorableText } from "../lib/text.js";
 import { withMetaErrors } from "../meta/meta-error-mapping.js";
 import type { MetaComponent, MetaGateway } from "../meta/types.js";
 import { accountCredentials } from "../secrets/secrets.service.js";
@@ -21,6 +22,7 @@ import type { TokenCipher } from "../secrets/token-cipher.js";
 import type { Principal, RequestContext } from "../types.js";
 import { extractVariables, templateContent } from "./template-content.js";
 import { recordTemplateChanges } from "./template-history.js";
+import { isQueryableName } from "./template-name.js";
 import { templateRowToTemplate } from "./template.mapper.js";
 
 const DAY_MS = 86_400_000;
@@ -52,16 +54,20 @@ export async function editTemplate(
   context: RequestContext = {},
 ): Promise<TTemplate> {
   const { db } = deps;
+  // Before anything else, like the schema checks: text the database cannot hold must not reach Meta first.
+  assertStorableText(input);
   const account = await resolveAccount(db, principal, phoneNumberId);
   assertConnected(account);
-  const row = await db
-    .selectFrom("templates")
-    .selectAll()
-    .where("account_id", "=", account.id)
-    .where("name", "=", name)
-    .where("language", "=", input.language)
-    .where("deleted_at", "is", null)
-    .executeTakeFirst();
+  const row = !isQueryableName(name)
+    ? undefined
+    : await db
+        .selectFrom("templates")
+        .selectAll()
+        .where("account_id", "=", account.id)
+        .where("name", "=", name)
+        .where("language", "=", input.language)
+        .where("deleted_at", "is", null)
+        .executeTakeFirst();
   if (!row || row.provider_template_id === null) {
     throw new DomainError("resource_not_found", `No template "${name}" in language "${input.language}" on this account.`, { param: "name" });
   }
@@ -152,7 +158,7 @@ export async function deleteTemplate(
   assertConnected(account);
   let q = db.selectFrom("templates").selectAll().where("account_id", "=", account.id).where("name", "=", name).where("deleted_at", "is", null);
   if (query.language !== undefined) q = q.where("language", "=", query.language);
-  const rows = await q.orderBy("language").execute();
+  const rows = isQueryableName(name) ? await q.orderBy("language").execute() : [];
   if (rows.length === 0) {
     const what = query.language !== undefined ? `"${name}" in language "${query.language}"` : `"${name}"`;
     throw new DomainError("resource_not_found", `No template ${what} on this account.`, { param: "name" });

@@ -19,6 +19,7 @@ import type { Database } from "../db/schema.js";
 import { DomainError, isDomainError } from "../errors.js";
 import type { SyncRunRow } from "../lifecycle/lifecycle.table.js";
 import { newId } from "../lib/ids.js";
+import { toStorableText } from "../lib/text.js";
 import { withMetaErrors } from "../meta/meta-error-mapping.js";
 import type { MetaGateway, MetaTemplate } from "../meta/types.js";
 import { accountCredentials } from "../secrets/secrets.service.js";
@@ -31,8 +32,13 @@ import { rejectedReason } from "./template.mapper.js";
 import { findTemplateStates, listLiveTemplateKeys, upsertTemplatePage } from "./template.repository.js";
 import type { SyncedTemplateValues } from "./template.repository.js";
 
-/** A running run whose heartbeat is older than this is considered abandoned (its process died). */
-export const STALE_RUN_MS = 5 * 60_000;
+/**
+ * A live run bumps its heartbeat on a timer (and after every page), whatever Meta is doing — a page that hangs until
+ * the gateway's timeout included — so a heartbeat older than `STALE_RUN_MS` means the process died. Callers joining
+ * such a run then take it over within a minute instead of waiting behind a dead one.
+ */
+export const HEARTBEAT_MS = 10_000;
+export const STALE_RUN_MS = 6 * HEARTBEAT_MS;
 /** How often a joining caller re-reads the run it waits for. */
 const JOIN_POLL_MS = 50;
 
@@ -107,28 +113,32 @@ async function claimRun(deps: SyncDeps, accountId: string, trigger: string): Pro
     .executeTakeFirst();
 }
 
-/** Waits for the account's running run (another caller's) and returns it finished; undefined if none is running. */
+/**
+ * Waits for the account's running run (another caller's) and returns it finished; undefined if none is running.
+ * Once found, THAT run is followed by id to its end: looking for "a running run" again on every poll would miss a run
+ * that finished between two polls and start a second sync instead of returning the first one's result.
+ */
 async function joinRunning(deps: SyncDeps, accountId: string): Promise<SyncRunRow | undefined> {
+  let run = await deps.db
+    .selectFrom("template_sync_runs")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .where("status", "=", "running")
+    .executeTakeFirst();
+  if (!run) return undefined;
   for (;;) {
-    const running = await deps.db
-      .selectFrom("template_sync_runs")
-      .selectAll()
-      .where("account_id", "=", accountId)
-      .where("status", "=", "running")
-      .executeTakeFirst();
-    if (!running) return undefined;
-    if (deps.now().getTime() - running.heartbeat_at.getTime() > STALE_RUN_MS) {
+    if (deps.now().getTime() - run.heartbeat_at.getTime() > STALE_RUN_MS) {
       await deps.db
         .updateTable("template_sync_runs")
         .set({ status: "failed", finished_at: deps.now(), error_code: "internal_error", error_message: "Abandoned: the process running this sync stopped." })
-        .where("id", "=", running.id)
+        .where("id", "=", run.id)
         .where("status", "=", "running")
         .execute();
       return undefined;
     }
     await new Promise((r) => setTimeout(r, JOIN_POLL_MS));
-    const after = await deps.db.selectFrom("template_sync_runs").selectAll().where("id", "=", running.id).executeTakeFirstOrThrow();
-    if (after.status !== "running") return after;
+    run = await deps.db.selectFrom("template_sync_runs").selectAll().where("id", "=", run.id).executeTakeFirstOrThrow();
+    if (run.status !== "running") return run;
   }
 }
 
@@ -158,6 +168,16 @@ async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRu
   const counts = { pages: 0, synced: 0, created: 0, updated: 0, unchanged: 0, removed: 0 };
   const seen = new Set<string>();
   const key = (name: string, language: string) => `${name}\u0000${language}`;
+  const heartbeat = setInterval(() => {
+    void db
+      .updateTable("template_sync_runs")
+      .set({ heartbeat_at: deps.now() })
+      .where("id", "=", run.id)
+      .where("status", "=", "running")
+      .execute()
+      .catch(() => undefined); // a missed beat is harmless; six in a row mean this process is gone anyway
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
   try {
     await withMetaErrors(async () => {
       const pages = gateway.listTemplates(accountCredentials(account, deps.tokens));
@@ -170,7 +190,8 @@ async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRu
         counts.synced += page.length;
         // One statement cannot touch a row twice: keep the last occurrence of each name+language in the page.
         const byKey = new Map<string, SyncedTemplateValues>();
-        for (const t of page) {
+        // Meta's text as we can store it: NUL and unpaired surrogates (jsonb and text refuse them) become U+FFFD.
+        for (const t of page.map(toStorableText)) {
           byKey.set(key(t.name, t.language), { id: newId("tmpl", fetchedAt.getTime()), ...metaTemplateValues(t) });
           seen.add(key(t.name, t.language));
         }
@@ -272,5 +293,7 @@ async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRu
       });
     }
     throw error;
+  } finally {
+    clearInterval(heartbeat);
   }
 }

@@ -92,6 +92,9 @@ export interface ListTemplateRowsQuery {
   accountId: string;
   status: TemplateStatus | undefined;
   language: string | undefined;
+  category?: string | undefined;
+  /** Names containing this text, ignoring case, matched literally (no LIKE wildcards). */
+  nameContains?: string | undefined;
   /** Also templates Meta no longer has (deleted_at set). */
   includeDeleted?: boolean | undefined;
   /** Rows strictly after this keyset in (created_at DESC, id DESC) order. */
@@ -99,11 +102,27 @@ export interface ListTemplateRowsQuery {
   limit: number;
 }
 
-/** Keyset page, newest first: ORDER BY created_at DESC, id DESC — never OFFSET. Served by templates_account_keyset. */
+/** `text` as a LIKE pattern that matches it literally anywhere: `\`, `%` and `_` escaped with `\`. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * Keyset page, newest first: ORDER BY created_at DESC, id DESC — never OFFSET. Served by templates_account_keyset;
+ * the other filters (name search included) narrow the account's rows on the way, which is fine at the size of one
+ * account's template inventory (Meta caps a WABA at a few thousand).
+ */
 export async function listTemplateRows(db: Db, query: ListTemplateRowsQuery): Promise<TemplateRow[]> {
+  // No name holds U+0000, and PostgreSQL fails the whole statement on it in a text parameter.
+  if (query.nameContains?.includes("\u0000") === true) return [];
   let q = db.selectFrom("templates").selectAll().where("account_id", "=", query.accountId);
   if (query.status !== undefined) q = q.where("status", "=", query.status);
   if (query.language !== undefined) q = q.where("language", "=", query.language);
+  if (query.category !== undefined) q = q.where("category", "=", query.category);
+  if (query.nameContains !== undefined) {
+    // ESCAPE spelled out: the backslash default is PostgreSQL's, not the SQL standard's.
+    q = q.where(sql<boolean>`name ILIKE ${containsPattern(query.nameContains)} ESCAPE '\\'`);
+  }
   if (query.includeDeleted !== true) q = q.where("deleted_at", "is", null);
   if (query.after !== undefined) {
     const after = query.after;

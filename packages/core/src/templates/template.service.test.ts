@@ -4,8 +4,10 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness } from "../../test/harness.js";
 import type { Harness } from "../../test/harness.js";
-import { databaseKinds } from "../testing/index.js";
+import { databaseKinds, testTokenKeyring } from "../testing/index.js";
 import { domainError } from "../../test/harness.js";
+import { createCore } from "../core.js";
+import type { Core, Principal } from "../types.js";
 
 const request = (overrides: Partial<TCreateTemplateRequestInput> = {}) =>
   ZCreateTemplateRequest.parse({
@@ -64,6 +66,51 @@ describe.each(databaseKinds())("templates service on %s", (kind) => {
       const e = await domainError(h.core.templates.create(t.principal, t.phoneNumberId, request()));
       expect(e).toMatchObject({ code: "template_already_exists", status: 409, type: "conflict", param: "name" });
       expect(h.gateway.calls.createTemplate).toBe(before);
+    });
+
+    // Issue 8 crash drill: Meta accepted the create but its answer came late (a timeout, then the gateway's lookup),
+    // and a sync stored the new template in between. The create must return that row, not 409.
+    describe("Meta's answer arrives after a sync already stored the template", () => {
+      /** A core whose create answer reaches us only after a sync of the account ran; `answer` may alter Meta's id. */
+      function lateAnswerCore(t: { principal: Principal; phoneNumberId: string }, answer: (id: string) => string = (id) => id): Core {
+        const late: Core = createCore({
+          db: h.db,
+          gateway: {
+            listTemplates: (account, options) => h.gateway.listTemplates(account, options),
+            async createTemplate(account, body) {
+              const created = await h.gateway.createTemplate(account, body);
+              await late.templates.sync(t.principal, t.phoneNumberId);
+              return { ...created, id: answer(created.id) };
+            },
+          },
+          cursorSecret: "test-cursor-secret",
+          tokenKeyring: testTokenKeyring(),
+        });
+        return late;
+      }
+      const rowsNamed = (wabaTenant: { phoneNumberId: string }, name: string) =>
+        h.db
+          .selectFrom("templates")
+          .innerJoin("whatsapp_accounts", "whatsapp_accounts.id", "templates.account_id")
+          .select(["templates.id", "templates.provider_template_id", "templates.deleted_at"])
+          .where("whatsapp_accounts.phone_number_id", "=", wabaTenant.phoneNumberId)
+          .where("templates.name", "=", name)
+          .execute();
+
+      it("the row carries the id Meta gave this create: the create returns it (one row, Meta's id)", async () => {
+        const t = await h.tenant();
+        const created = await lateAnswerCore(t).templates.create(t.principal, t.phoneNumberId, request());
+        const upstream = h.graph.sandbox.control.findTemplate(t.wabaId, "order_update", "en");
+        expect(created).toMatchObject({ name: "order_update", language: "en", provider_template_id: upstream?.id, meta_status: "PENDING", deleted_at: null });
+        expect(await rowsNamed(t, "order_update")).toEqual([{ id: created.id, provider_template_id: upstream?.id, deleted_at: null }]);
+      });
+
+      it("the row carries another Meta id (a concurrent create won): still 409 template_already_exists", async () => {
+        const t = await h.tenant();
+        const e = await domainError(lateAnswerCore(t, () => "999000999000999").templates.create(t.principal, t.phoneNumberId, request()));
+        expect(e).toMatchObject({ code: "template_already_exists", status: 409, param: "name" });
+        expect(await rowsNamed(t, "order_update")).toHaveLength(1);
+      });
     });
 
     it("a template deleted on Meta (tombstoned by sync) can be created again: the row is revived, not duplicated", async () => {

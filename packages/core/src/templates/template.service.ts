@@ -4,6 +4,7 @@ import { assertConnected, resolveAccount } from "../accounts/account.service.js"
 import type { Database } from "../db/schema.js";
 import { DomainError } from "../errors.js";
 import { newId } from "../lib/ids.js";
+import { assertStorableText } from "../lib/text.js";
 import { toMetaComponentsWithMedia } from "../media/core-media.js";
 import type { CoreMediaOptions } from "../media/core-media.js";
 import { accountCredentials } from "../secrets/secrets.service.js";
@@ -21,6 +22,7 @@ import type {
 } from "../types.js";
 import { recordTemplateChanges } from "./template-history.js";
 import { syncAccountTemplates } from "./template-sync.js";
+import { isQueryableName } from "./template-name.js";
 import { extractVariables, templateContent } from "./template-content.js";
 import { decodeCursor, encodeCursor } from "./template-cursor.js";
 import type { CursorFilter } from "./template-cursor.js";
@@ -64,6 +66,8 @@ export function createTemplatesService(deps: Deps): TemplatesService {
     input: TCreateTemplateRequest,
     context: RequestContext = {},
   ): Promise<TTemplate> {
+    // Before anything else, like the schema checks: text the database cannot hold must not reach Meta first.
+    assertStorableText(input);
     const account = await resolveAccount(db, principal, phoneNumberId);
     assertConnected(account);
     const language = input.language ?? "en";
@@ -115,8 +119,17 @@ export function createTemplatesService(deps: Deps): TemplatesService {
       updated_at: now,
       last_synced_at: null,
     });
-    // Only reachable if a concurrent create of the same name+language won the race after Meta accepted both.
-    if (!row) throw duplicate(input.name, language);
+    if (!row) {
+      // A live row took this name + language while Meta's answer was on its way. If it holds the id Meta gave THIS
+      // create, a sync stored our own template first (e.g. the answer was late and the gateway had to look it up):
+      // that is this create's result, not a conflict — a 409 would tell the caller a create that landed had failed.
+      const stored = await findTemplateByNameLanguage(db, account.id, input.name, language);
+      if (stored !== undefined && stored.deleted_at === null && stored.provider_template_id === created.id) {
+        return templateRowToTemplate(stored, account);
+      }
+      // Otherwise a concurrent create of the same name + language won the race after Meta accepted both.
+      throw duplicate(input.name, language);
+    }
     await recordTemplateChanges(db, [
       { templateId: row.id, accountId: account.id, kind: "status", from: null, to: row.meta_status, source: "create", sourceId: context.requestId, occurredAt: now },
     ]);
@@ -143,12 +156,16 @@ export function createTemplatesService(deps: Deps): TemplatesService {
       accountId: account.id,
       status: includeDeleted ? `${statusFilter}+deleted` : statusFilter,
       language: query.language ?? null,
+      category: query.category ?? null,
+      search: query.search ?? null,
     };
     const after = query.cursor ? decodeCursor(deps.cursorSecret, query.cursor, filter) : undefined;
     const rows = await listTemplateRows(db, {
       accountId: account.id,
       status: statusFilter === "all" ? undefined : statusFilter,
       language: query.language,
+      category: query.category,
+      nameContains: query.search,
       includeDeleted,
       after,
       limit: limit + 1,
@@ -170,7 +187,7 @@ export function createTemplatesService(deps: Deps): TemplatesService {
     options: GetTemplateOptions = {},
   ): Promise<TTemplate[]> {
     const account = await resolveAccount(db, principal, phoneNumberId);
-    const rows = await findTemplatesByName(db, account.id, name, options.language);
+    const rows = isQueryableName(name) ? await findTemplatesByName(db, account.id, name, options.language) : [];
     if (rows.length === 0) {
       const what = options.language !== undefined ? `"${name}" in language "${options.language}"` : `"${name}"`;
       throw new DomainError("resource_not_found", `No template ${what} on this account.`, { param: "name" });

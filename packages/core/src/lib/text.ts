@@ -1,0 +1,66 @@
+/**
+ * Text PostgreSQL cannot store. A `text` column refuses U+0000 ("invalid byte sequence"); a `jsonb` column refuses
+ * `\u0000` and unpaired UTF-16 surrogates (`\ud800`, which JSON.stringify writes for a lone surrogate). Either makes
+ * the whole statement fail, so such text is refused where a client sends it and replaced where Meta sends it.
+ */
+import { formatIssuePath } from "@kirim/schema";
+import { DomainError } from "../errors.js";
+
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what must be found
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, "g");
+
+export function isStorableText(text: string): boolean {
+  return !UNSTORABLE.test(text);
+}
+
+/**
+ * The path (`components[1].text`, as in error `param`s) of the first string — object keys included — in `value`
+ * that cannot be stored, or undefined when there is none. Breadth first (the shallowest offender), with a queue and
+ * parent links rather than recursion or per-node path copies, so a value nested 100 000 deep costs linear time.
+ */
+export function firstUnstorableText(value: unknown): string | undefined {
+  const queue: Array<{ node: unknown; parent: number; key: PropertyKey | undefined }> = [{ node: value, parent: -1, key: undefined }];
+  const pathTo = (index: number, last?: PropertyKey): string => {
+    const reversed: PropertyKey[] = last === undefined ? [] : [last];
+    for (let i = index; i > 0; i = queue[i]?.parent ?? 0) {
+      const key = queue[i]?.key;
+      if (key !== undefined) reversed.push(key);
+    }
+    return formatIssuePath(reversed.reverse());
+  };
+  for (let next = 0; next < queue.length; next++) {
+    const node = queue[next]?.node;
+    if (typeof node === "string") {
+      if (!isStorableText(node)) return pathTo(next);
+    } else if (Array.isArray(node)) {
+      node.forEach((member, index) => queue.push({ node: member, parent: next, key: index }));
+    } else if (node !== null && typeof node === "object") {
+      for (const [key, member] of Object.entries(node)) {
+        if (!isStorableText(key)) return pathTo(next, key);
+        queue.push({ node: member, parent: next, key });
+      }
+    }
+  }
+  return undefined;
+}
+
+/** `value` with every unstorable character of every string (and key) replaced by U+FFFD; other values as they are. */
+export function toStorableText<T>(value: T): T {
+  if (typeof value === "string") return (isStorableText(value) ? value : value.replace(UNSTORABLE_ALL, "\ufffd")) as T;
+  if (Array.isArray(value)) return value.map((member: unknown) => toStorableText(member)) as T;
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, member]) => [toStorableText(key), toStorableText(member)])) as T;
+  }
+  return value;
+}
+
+/** Refuses (400 invalid_field_value, `param` = its path) a client value holding text that could not be stored. */
+export function assertStorableText(value: unknown): void {
+  const param = firstUnstorableText(value);
+  if (param !== undefined) {
+    throw new DomainError("invalid_field_value", `${param || "The input"} must be valid Unicode text: no NUL character (U+0000) and no unpaired surrogate.`, {
+      ...(param === "" ? {} : { param }),
+    });
+  }
+}
