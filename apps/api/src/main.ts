@@ -241,39 +241,48 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: env.logLevel });
 
-  let running: Running;
-  try {
-    running = await start(env, mediaPolicy, logger);
-  } catch (error) {
-    logger.fatal({ err: error }, "failed to start");
-    process.exit(1);
-  }
-
+  // Signal handlers go in before start-up: a SIGTERM that arrives while we start (the banner is already out) is
+  // held and honoured gracefully as soon as there is something to stop, instead of killing the process mid-way.
+  let running: Running | undefined;
+  let signalDuringStart: NodeJS.Signals | undefined;
   let stopping = false;
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
+    if (running === undefined) {
+      signalDuringStart ??= signal;
+      return;
+    }
     if (stopping) {
       logger.warn({ signal }, "second signal: exiting now");
       process.exit(1);
     }
     stopping = true;
+    const { server, worker, sandbox, database } = running;
     logger.info({ signal }, "shutting down");
-    await closeServer(running.server, env.shutdownTimeoutMs, logger);
+    await closeServer(server, env.shutdownTimeoutMs, logger);
     // Drain: no new jobs; in-flight syncs and webhook applications finish (stored events not yet applied stay
     // pending in the database and are queued again at the next start).
-    await running.worker.stop(env.shutdownTimeoutMs).catch((err: unknown) => logger.warn({ err }, "job queue stop failed"));
+    await worker.stop(env.shutdownTimeoutMs).catch((err: unknown) => logger.warn({ err }, "job queue stop failed"));
     logger.info("job queue drained");
-    await running.sandbox?.close().catch((err: unknown) => logger.warn({ err }, "sandbox close failed"));
-    await running.database
+    await sandbox?.close().catch((err: unknown) => logger.warn({ err }, "sandbox close failed"));
+    await database
       .close()
-      .then(() => logger.info({ database: running.database.kind }, "database closed"))
+      .then(() => logger.info({ database: database.kind }, "database closed"))
       .catch((err: unknown) => logger.warn({ err }, "database close failed"));
     logger.info("stopped");
     process.exit(0);
   };
   process.on("SIGTERM", (s) => void stop(s));
   process.on("SIGINT", (s) => void stop(s));
-  // The last start-up line: from here on a signal stops gracefully (tests and supervisors can wait for it).
+
+  try {
+    running = await start(env, mediaPolicy, logger);
+  } catch (error) {
+    logger.fatal({ err: error }, "failed to start");
+    process.exit(1);
+  }
+  // The last start-up line: every signal from here on stops gracefully (tests and supervisors can wait for it).
   logger.info("started");
+  if (signalDuringStart !== undefined) await stop(signalDuringStart);
 }
 
 void main();

@@ -12,7 +12,8 @@
  */
 import { isErrorCode } from "@kirim/schema";
 import type { TTemplateSyncResult, TTemplateSyncRun } from "@kirim/schema";
-import type { Kysely } from "kysely";
+import { sql } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import { updateAccount } from "../accounts/account.repository.js";
 import type { AccountWithCustomer } from "../accounts/account.repository.js";
 import type { Database } from "../db/schema.js";
@@ -39,6 +40,8 @@ import type { SyncedTemplateValues } from "./template.repository.js";
  */
 export const HEARTBEAT_MS = 10_000;
 export const STALE_RUN_MS = 6 * HEARTBEAT_MS;
+/** A sync that created at least this many rows refreshes the planner's statistics of `templates`. */
+const ANALYZE_AFTER_CREATED = 1_000;
 /** How often a joining caller re-reads the run it waits for. */
 const JOIN_POLL_MS = 50;
 
@@ -163,6 +166,53 @@ export async function syncAccountTemplates(deps: SyncDeps, account: AccountWithC
   }
 }
 
+/**
+ * Writes one page inside the caller's transaction: reads the stored state of the page's templates, upserts the page
+ * (unchanged rows are not written) and records a history row for every change. Returns how many rows it created and
+ * updated.
+ */
+async function writePage(
+  trx: Transaction<Database>,
+  accountId: string,
+  runId: string,
+  byKey: ReadonlyMap<string, SyncedTemplateValues>,
+  values: readonly SyncedTemplateValues[],
+  fetchedAt: Date,
+): Promise<{ created: number; updated: number }> {
+  const key = (name: string, language: string) => `${name}\u0000${language}`;
+  const before = new Map((await findTemplateStates(trx, accountId, values)).map((s) => [key(s.name, s.language), s]));
+  const written = await upsertTemplatePage(trx, accountId, values, fetchedAt);
+  const changes: TemplateChange[] = [];
+  let created = 0;
+  for (const w of written) {
+    if (w.inserted) created++;
+    const now = byKey.get(key(w.name, w.language));
+    if (!now) continue;
+    const was = before.get(key(w.name, w.language));
+    const base = { templateId: w.id, accountId, source: "sync" as const, sourceId: runId, occurredAt: fetchedAt };
+    if (w.inserted || !was) {
+      changes.push({ ...base, kind: "status", from: null, to: now.meta_status, reason: now.rejected_reason ?? "first seen in a sync" });
+      continue;
+    }
+    if (was.deleted_at !== null || was.meta_status !== now.meta_status) {
+      changes.push({
+        ...base,
+        kind: "status",
+        from: was.deleted_at !== null ? "DELETED" : was.meta_status,
+        to: now.meta_status,
+        reason: was.deleted_at !== null ? "returned by Meta again (restored)" : now.rejected_reason,
+      });
+    }
+    if (was.category !== now.category) changes.push({ ...base, kind: "category", from: was.category, to: now.category });
+    if (was.quality_score !== now.quality_score) changes.push({ ...base, kind: "quality", from: was.quality_score, to: now.quality_score });
+    if (canonicalJson(was.components) !== canonicalJson(now.components)) {
+      changes.push({ ...base, kind: "components", from: null, to: now.content, detail: { components: now.components } });
+    }
+  }
+  await recordTemplateChanges(trx, changes);
+  return { created, updated: written.length - created };
+}
+
 async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRunRow): Promise<TTemplateSyncResult> {
   const { db, gateway } = deps;
   const counts = { pages: 0, synced: 0, created: 0, updated: 0, unchanged: 0, removed: 0 };
@@ -181,10 +231,21 @@ async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRu
   try {
     await withMetaErrors(async () => {
       const pages = gateway.listTemplates(accountCredentials(account, deps.tokens));
-      for (;;) {
+      // One page ahead: Meta's answer for page n+1 travels while page n is written, so a sync costs about
+      // max(fetching, writing) rather than their sum; memory stays at two pages. `fetchedAt` is when a page's
+      // request started (the webhook guard compares against it, so earlier is the safe side).
+      const fetchNext = () => {
         const fetchedAt = deps.now();
-        const next = await pages.next();
+        const next = pages.next();
+        next.catch(() => undefined); // awaited below; if writing fails first, this read's failure is moot
+        return { fetchedAt, next };
+      };
+      let ahead = fetchNext();
+      for (;;) {
+        const { fetchedAt } = ahead;
+        const next = await ahead.next;
         if (next.done === true) break;
+        ahead = fetchNext();
         const page = next.value;
         counts.pages++;
         counts.synced += page.length;
@@ -196,41 +257,20 @@ async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRu
           seen.add(key(t.name, t.language));
         }
         const values = [...byKey.values()];
-        const before = new Map((await findTemplateStates(db, account.id, values)).map((s) => [key(s.name, s.language), s]));
-        const written = await upsertTemplatePage(db, account.id, values, fetchedAt);
-        const changes: TemplateChange[] = [];
-        for (const w of written) {
-          if (w.inserted) counts.created++;
-          else counts.updated++;
-          const now = byKey.get(key(w.name, w.language));
-          if (!now) continue;
-          const was = before.get(key(w.name, w.language));
-          const base = { templateId: w.id, accountId: account.id, source: "sync" as const, sourceId: run.id, occurredAt: fetchedAt };
-          if (w.inserted || !was) {
-            changes.push({ ...base, kind: "status", from: null, to: now.meta_status, reason: now.rejected_reason ?? "first seen in a sync" });
-            continue;
-          }
-          if (was.deleted_at !== null || was.meta_status !== now.meta_status) {
-            changes.push({
-              ...base,
-              kind: "status",
-              from: was.deleted_at !== null ? "DELETED" : was.meta_status,
-              to: now.meta_status,
-              reason: was.deleted_at !== null ? "returned by Meta again (restored)" : now.rejected_reason,
-            });
-          }
-          if (was.category !== now.category) changes.push({ ...base, kind: "category", from: was.category, to: now.category });
-          if (was.quality_score !== now.quality_score) changes.push({ ...base, kind: "quality", from: was.quality_score, to: now.quality_score });
-          if (canonicalJson(was.components) !== canonicalJson(now.components)) {
-            changes.push({ ...base, kind: "components", from: null, to: now.content, detail: { components: now.components } });
-          }
-        }
-        await recordTemplateChanges(db, changes);
-        await db
-          .updateTable("template_sync_runs")
-          .set({ ...counts, unchanged: counts.synced - counts.created - counts.updated, heartbeat_at: deps.now() })
-          .where("id", "=", run.id)
-          .execute();
+        // One transaction per page: its rows, their history and the run's counters commit together (one WAL flush),
+        // and the counters only move once the page is in.
+        const written = await db.transaction().execute(async (trx) => {
+          const pageWrites = await writePage(trx, account.id, run.id, byKey, values, fetchedAt);
+          const runCounts = { ...counts, created: counts.created + pageWrites.created, updated: counts.updated + pageWrites.updated };
+          await trx
+            .updateTable("template_sync_runs")
+            .set({ ...runCounts, unchanged: runCounts.synced - runCounts.created - runCounts.updated, heartbeat_at: deps.now() })
+            .where("id", "=", run.id)
+            .execute();
+          return pageWrites;
+        });
+        counts.created += written.created;
+        counts.updated += written.updated;
       }
     }, "read");
 
@@ -260,6 +300,11 @@ async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRu
       );
     }
     counts.removed = gone.length;
+    if (counts.created >= ANALYZE_AFTER_CREATED) {
+      // A first import of thousands of rows leaves the planner without statistics until autovacuum comes by (up to
+      // a minute): meanwhile every list page sorts the whole account. Gathering them now takes milliseconds.
+      await sql`ANALYZE templates`.execute(db).catch(() => undefined);
+    }
     counts.unchanged = Math.max(0, counts.synced - counts.created - counts.updated);
     await updateAccount(db, account.id, { templates_synced_at: run.started_at });
     await db

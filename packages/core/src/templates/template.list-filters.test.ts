@@ -8,7 +8,7 @@ import type { Harness, Tenant } from "../../test/harness.js";
 import { newId } from "../lib/ids.js";
 import { databaseKinds } from "../testing/index.js";
 import type { ListTemplatesOptions } from "../types.js";
-import { containsPattern, insertTemplate } from "./template.repository.js";
+import { containsPattern, findTemplateStates, insertTemplate } from "./template.repository.js";
 
 /** name → category. Names Meta would refuse (`%`, `\`, upper case) are stored directly, as a sync could not. */
 const ROWS: ReadonlyArray<readonly [string, "MARKETING" | "UTILITY" | "AUTHENTICATION"]> = [
@@ -71,6 +71,24 @@ describe.each(databaseKinds())("template list filters on %s", (kind) => {
   });
   afterAll(async () => {
     await h?.close();
+  });
+
+  it("findTemplateStates finds names that need escaping in an array parameter, and nothing else", async () => {
+    const other = await h.tenant();
+    const account = await h.db.selectFrom("whatsapp_accounts").select("id").where("phone_number_id", "=", other.phoneNumberId).executeTakeFirstOrThrow();
+    const awkward = ["a,b", 'x"y', "NULL", "{brace}", "back\\slash", "sp ace", "émoji_✓"];
+    for (const name of awkward) {
+      const at = new Date(Date.UTC(2026, 10, 2));
+      await insertTemplate(h.db, {
+        id: newId("tmpl", at.getTime()), account_id: account.id, name, language: "en", category: "UTILITY", status: "approved",
+        meta_status: "APPROVED", provider_template_id: null, components: JSON.stringify([]), content: "", variables: JSON.stringify([]),
+        parameter_format: "POSITIONAL", rejected_reason: null, quality_score: null, previous_category: null, created_at: at, updated_at: at,
+        last_synced_at: null,
+      });
+    }
+    const keys = [...awkward.map((name) => ({ name, language: "en" })), { name: "a,b", language: "id" }, { name: "missing", language: "en" }];
+    const found = await findTemplateStates(h.db, account.id, keys);
+    expect(found.map((f) => f.name).sort()).toEqual([...awkward].sort());
   });
 
   const list = (query: ListTemplatesOptions) => h.core.templates.list(t.principal, t.phoneNumberId, { limit: 100, ...query });

@@ -265,7 +265,11 @@ export async function findTemplateStates(
     .selectFrom("templates")
     .select(["id", "name", "language", "meta_status", "category", "quality_score", "components", "rejected_reason", "deleted_at"])
     .where("account_id", "=", accountId)
-    .where((eb) => eb(eb.refTuple("name", "language"), "in", keys.map((k) => eb.tuple(k.name, k.language))))
+    // Two array parameters instead of a 2×N tuple list: PostgreSQL plans a 200-parameter IN list anew each time
+    // (most of this query's cost on a 100-template page), while unnest keeps the statement the same for every page.
+    .where(
+      sql<boolean>`(name, language) IN (SELECT * FROM unnest(${keys.map((k) => k.name)}::text[], ${keys.map((k) => k.language)}::text[]))`,
+    )
     .execute();
 }
 

@@ -84,3 +84,39 @@ describe.runIf(databaseKinds().includes("postgres"))("sync writes on postgres (p
     expect((await stats(database.db))["templates"]).toEqual({ ins: afterFirst?.ins, upd: (afterFirst?.upd ?? 0) + 1 });
   });
 });
+
+describe.runIf(databaseKinds().includes("postgres"))("planner statistics after a large first sync (postgres)", () => {
+  let database: TestDatabase;
+  let graph: GraphDouble;
+  beforeAll(async () => {
+    database = await createTestDatabase("postgres");
+    graph = await startGraphDouble({ demoTemplateCount: 1_200 });
+  });
+  afterAll(async () => {
+    await graph?.close();
+    await database?.dispose();
+  });
+
+  /** pg_class.reltuples: -1 until VACUUM or ANALYZE has looked at the table, then its estimated row count. */
+  async function estimatedRows(): Promise<number> {
+    const r = await sql<{ reltuples: number }>`SELECT reltuples::float8 AS reltuples FROM pg_class WHERE relname = 'templates'`.execute(database.db);
+    return r.rows[0]?.reltuples ?? Number.NaN;
+  }
+
+  it("a sync that created over 1,000 rows leaves statistics for them (no wait for autovacuum)", async () => {
+    const core = createCore({
+      db: database.db,
+      gateway: createMetaGateway({ graphUrl: graph.graphUrl, apiVersion: graph.apiVersion }),
+      cursorSecret: "s",
+      tokenKeyring: testTokenKeyring(),
+    });
+    const org = await core.admin.createOrganisation({ name: "analyze" });
+    const key = await core.admin.createApiKey({ organisationId: org.id });
+    await core.admin.connectAccount({ organisationId: org.id, phoneNumberId: "5550777", ...graph.demo });
+    const principal = await core.auth.authenticate(key.key);
+    expect(await estimatedRows()).toBeLessThan(1); // a fresh table: never analysed (-1) or empty
+    const result = await core.templates.sync(principal, "5550777");
+    expect(result.created).toBe(1_200);
+    expect(await estimatedRows()).toBeGreaterThanOrEqual(1_000);
+  });
+});
