@@ -141,13 +141,18 @@ describe.each(databaseKinds())("crash drill on %s: kill -9 between Meta acceptin
     expectError(plain, 409, "template_already_exists", { param: "name" });
     expect(plain.body.error.meta).toMatchObject({ error_subcode: 2388024 });
     expect(metaCopies()).toHaveLength(1);
+    // That 409 also stored Meta's copy, so a GET agrees with it at once — before any sync.
+    const stored = await call(api.baseUrl, "GET", `/v1/${PID}/templates/${TEMPLATE_NAME}`, { token: DEV_API_KEY });
+    expect(stored.status, stored.text).toBe(200);
+    expect(stored.body.data.map((t: { provider_template_id: string }) => t.provider_template_id)).toEqual([metaTemplateId]);
   }, 120_000);
 
   it("one sync later the template exists exactly once, with Meta's id and status; the table equals the sandbox's", async () => {
     const synced = await call(api?.baseUrl ?? "", "POST", `/v1/${PID}/templates/sync`, { token: DEV_API_KEY });
     expect(synced.status, synced.text).toBe(200);
     const inventory = sandbox.control.templates(sandbox.demo.wabaId);
-    expect(synced.body.data).toMatchObject({ synced: inventory.length, created: inventory.length, removed: 0 });
+    // Every template but the one the re-create already stored is new here; that one is unchanged.
+    expect(synced.body.data).toMatchObject({ synced: inventory.length, created: inventory.length - 1, updated: 0, removed: 0 });
 
     const got = await call(api?.baseUrl ?? "", "GET", `/v1/${PID}/templates/${TEMPLATE_NAME}`, { token: DEV_API_KEY });
     expect(got.status).toBe(200);

@@ -171,10 +171,17 @@ export async function syncAccountTemplates(deps: SyncDeps, account: AccountWithC
  * (unchanged rows are not written) and records a history row for every change. Returns how many rows it created and
  * updated.
  */
+/** Where the history rows of a page write come from: a sync run, or a create that found Meta ahead of us. */
+interface WriteOrigin {
+  source: "sync" | "create";
+  sourceId: string | null;
+  firstSeenReason: string;
+}
+
 async function writePage(
   trx: Transaction<Database>,
   accountId: string,
-  runId: string,
+  origin: WriteOrigin,
   byKey: ReadonlyMap<string, SyncedTemplateValues>,
   values: readonly SyncedTemplateValues[],
   fetchedAt: Date,
@@ -189,9 +196,9 @@ async function writePage(
     const now = byKey.get(key(w.name, w.language));
     if (!now) continue;
     const was = before.get(key(w.name, w.language));
-    const base = { templateId: w.id, accountId, source: "sync" as const, sourceId: runId, occurredAt: fetchedAt };
+    const base = { templateId: w.id, accountId, source: origin.source, sourceId: origin.sourceId, occurredAt: fetchedAt };
     if (w.inserted || !was) {
-      changes.push({ ...base, kind: "status", from: null, to: now.meta_status, reason: now.rejected_reason ?? "first seen in a sync" });
+      changes.push({ ...base, kind: "status", from: null, to: now.meta_status, reason: now.rejected_reason ?? origin.firstSeenReason });
       continue;
     }
     if (was.deleted_at !== null || was.meta_status !== now.meta_status) {
@@ -211,6 +218,33 @@ async function writePage(
   }
   await recordTemplateChanges(trx, changes);
   return { created, updated: written.length - created };
+}
+
+/**
+ * Stores what Meta holds for one name + language, as a sync would (history included); returns whether Meta had it.
+ * For a create Meta refused as a duplicate that we have no live row for — our copy is behind (a crash between Meta's
+ * answer and our commit, a template made in WhatsApp Manager) — so the 409 and a GET of the name agree at once.
+ */
+export async function storeTemplateFromMeta(
+  deps: SyncDeps,
+  account: AccountWithCustomer,
+  name: string,
+  language: string,
+  requestId: string | null,
+): Promise<boolean> {
+  const fetchedAt = deps.now();
+  const pages = deps.gateway.listTemplates(accountCredentials(account, deps.tokens), { name, language });
+  for await (const page of pages) {
+    const found = page.map(toStorableText).find((t) => t.name === name && t.language === language);
+    if (found === undefined) continue;
+    const values: SyncedTemplateValues = { id: newId("tmpl", fetchedAt.getTime()), ...metaTemplateValues(found) };
+    const origin: WriteOrigin = { source: "create", sourceId: requestId, firstSeenReason: "already on Meta when a create asked for it" };
+    await deps.db.transaction().execute((trx) =>
+      writePage(trx, account.id, origin, new Map([[`${name}\u0000${language}`, values]]), [values], fetchedAt),
+    );
+    return true;
+  }
+  return false;
 }
 
 async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRunRow): Promise<TTemplateSyncResult> {
@@ -260,7 +294,8 @@ async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRu
         // One transaction per page: its rows, their history and the run's counters commit together (one WAL flush),
         // and the counters only move once the page is in.
         const written = await db.transaction().execute(async (trx) => {
-          const pageWrites = await writePage(trx, account.id, run.id, byKey, values, fetchedAt);
+          const origin: WriteOrigin = { source: "sync", sourceId: run.id, firstSeenReason: "first seen in a sync" };
+          const pageWrites = await writePage(trx, account.id, origin, byKey, values, fetchedAt);
           const runCounts = { ...counts, created: counts.created + pageWrites.created, updated: counts.updated + pageWrites.updated };
           await trx
             .updateTable("template_sync_runs")

@@ -113,6 +113,24 @@ describe.each(databaseKinds())("templates service on %s", (kind) => {
       });
     });
 
+    it("Meta refuses a duplicate we have no row for (our commit was lost): 409, and Meta's copy is stored for GET", async () => {
+      const t = await h.tenant();
+      const first = await h.core.templates.create(t.principal, t.phoneNumberId, request());
+      // As if the process died between Meta's answer and our commit: Meta has the template, we do not.
+      await h.db.deleteFrom("template_events").where("template_id", "=", first.id).execute();
+      await h.db.deleteFrom("templates").where("id", "=", first.id).execute();
+      await expect(h.core.templates.getByName(t.principal, t.phoneNumberId, "order_update")).rejects.toMatchObject({ code: "resource_not_found" });
+
+      const e = await domainError(h.core.templates.create(t.principal, t.phoneNumberId, request(), { requestId: "req_again" }));
+      expect(e).toMatchObject({ code: "template_already_exists", status: 409 });
+      const stored = await h.core.templates.getByName(t.principal, t.phoneNumberId, "order_update");
+      expect(stored).toHaveLength(1);
+      expect(stored[0]).toMatchObject({ language: "en", provider_template_id: first.provider_template_id, meta_status: "PENDING", deleted_at: null });
+      expect(h.graph.count(t.wabaId)).toBe(1);
+      const events = await h.db.selectFrom("template_events").select(["source", "source_id", "reason"]).where("template_id", "=", stored[0]?.id ?? "").execute();
+      expect(events).toEqual([{ source: "create", source_id: "req_again", reason: "already on Meta when a create asked for it" }]);
+    });
+
     it("a template deleted on Meta (tombstoned by sync) can be created again: the row is revived, not duplicated", async () => {
       const t = await h.tenant();
       const first = await h.core.templates.create(t.principal, t.phoneNumberId, request());
@@ -143,7 +161,10 @@ describe.each(databaseKinds())("templates service on %s", (kind) => {
       const e = await domainError(h.core.templates.create(t.principal, t.phoneNumberId, request({ name: "hello_world", language: "en_US" })));
       expect(e).toMatchObject({ code: "template_already_exists", status: 409, param: "name" });
       expect(e.details).toMatchObject({ meta: { code: 100, error_subcode: 2388024 } });
-      expect(await h.db.selectFrom("templates").select("id").where("name", "=", "hello_world").execute()).toEqual([]);
+      // …and Meta's copy is now stored, so a GET agrees with the 409.
+      const upstream = h.graph.sandbox.control.findTemplate(t.wabaId, "hello_world", "en_US");
+      const stored = await h.core.templates.getByName(t.principal, t.phoneNumberId, "hello_world", { language: "en_US" });
+      expect(stored.map((x) => x.provider_template_id)).toEqual([upstream?.id]);
     });
 
     it("a Meta rule refusal is 400 meta_validation_failed with Meta's detail, and nothing is stored", async () => {

@@ -2,7 +2,7 @@ import type { TCreateTemplateRequest, TTemplate, TTemplateSyncResult } from "@ki
 import type { Kysely } from "kysely";
 import { assertConnected, resolveAccount } from "../accounts/account.service.js";
 import type { Database } from "../db/schema.js";
-import { DomainError } from "../errors.js";
+import { DomainError, isDomainError } from "../errors.js";
 import { newId } from "../lib/ids.js";
 import { assertStorableText } from "../lib/text.js";
 import { toMetaComponentsWithMedia } from "../media/core-media.js";
@@ -21,7 +21,7 @@ import type {
   TemplatesService,
 } from "../types.js";
 import { recordTemplateChanges } from "./template-history.js";
-import { syncAccountTemplates } from "./template-sync.js";
+import { storeTemplateFromMeta, syncAccountTemplates } from "./template-sync.js";
 import { isQueryableName } from "./template-name.js";
 import { extractVariables, templateContent } from "./template-content.js";
 import { decodeCursor, encodeCursor } from "./template-cursor.js";
@@ -94,9 +94,14 @@ export function createTemplatesService(deps: Deps): TemplatesService {
       ...(parameterFormat !== undefined ? { parameter_format: parameterFormat } : {}),
       ...(input.messageSendTtlSeconds !== undefined ? { message_send_ttl_seconds: input.messageSendTtlSeconds } : {}),
     };
-    const created = await withMetaErrors(() =>
-      gateway.createTemplate(credentials, body),
-    );
+    const created = await withMetaErrors(() => gateway.createTemplate(credentials, body)).catch(async (error: unknown) => {
+      if (isDomainError(error) && error.code === "template_already_exists") {
+        // Meta has this name + language and we have no live row: store Meta's copy, so a GET now finds what the 409
+        // says exists. Best effort: the 409 is the answer either way.
+        await storeTemplateFromMeta(deps, account, input.name, language, context.requestId ?? null).catch(() => false);
+      }
+      throw error;
+    });
 
     const now = deps.now();
     const row = await insertTemplate(db, {
