@@ -129,6 +129,12 @@ export interface AccountsService {
 /** Who asked, for the history (`template_events.source_id`). */
 export interface RequestContext {
   requestId?: string | undefined;
+  /**
+   * The request retries an identical one (same Idempotency-Key and body) whose process died before it answered
+   * (`IdempotencyClaim.resumesAbandonedAttempt`): a create then takes a template with the same name, language and
+   * text as the one that earlier attempt made, and answers it instead of 409.
+   */
+  resumesAbandonedAttempt?: boolean | undefined;
 }
 
 export interface SyncOptions {

@@ -126,6 +126,7 @@ export function idempotency(core: Pick<Core, "idempotency">): RequestHandler {
       return;
     }
     const claim: IdempotencyClaim = started.claim;
+    res.locals.resumesAbandonedAttempt = claim.resumesAbandonedAttempt === true;
     res.setHeader(IDEMPOTENT_REPLAYED_HEADER, "false");
     captureResponse(res, async (response) => {
       try {

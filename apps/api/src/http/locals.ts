@@ -9,6 +9,8 @@ declare global {
       requestId: string;
       /** Set by the bearer-auth middleware on authenticated routes. */
       principal?: Principal;
+      /** Set by the Idempotency-Key middleware: this request retries an identical one whose process died mid-way. */
+      resumesAbandonedAttempt?: boolean;
     }
   }
 }

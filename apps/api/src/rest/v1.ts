@@ -122,7 +122,10 @@ export function createV1Router(deps: V1Deps): Router {
     const phoneNumberId = phoneNumberIdOf(req);
     const body = objectBody(req);
     const input = parseOrThrow(ZCreateTemplateRequest, body, "body");
-    const template = await core.templates.create(principalOf(res.locals), phoneNumberId, input, { requestId: res.locals.requestId });
+    const template = await core.templates.create(principalOf(res.locals), phoneNumberId, input, {
+      requestId: res.locals.requestId,
+      resumesAbandonedAttempt: res.locals.resumesAbandonedAttempt === true,
+    });
     sendData(res, 201, serialize(ZTemplate, template));
   });
 

@@ -48,11 +48,17 @@ function replayOutcome(stored: StoredResponse): unknown {
 
 /**
  * Runs `mutate` at most once per (organisation, key) when the call carries an Idempotency-Key; without one it
- * simply runs. `procedure` is the tRPC path (`templates.create`), part of the fingerprint.
+ * simply runs. `procedure` is the tRPC path (`templates.create`), part of the fingerprint. `mutate` learns whether
+ * it retries an identical call whose process died mid-way (so a create can recognise that call's template).
  */
-export async function idempotentMutation<T>(ctx: AuthedContext, procedure: string, input: unknown, mutate: () => Promise<T>): Promise<T> {
+export async function idempotentMutation<T>(
+  ctx: AuthedContext,
+  procedure: string,
+  input: unknown,
+  mutate: (attempt: { resumesAbandonedAttempt: boolean }) => Promise<T>,
+): Promise<T> {
   const key = parseIdempotencyKey(ctx.idempotencyKey);
-  if (key === undefined) return mutate();
+  if (key === undefined) return mutate({ resumesAbandonedAttempt: false });
   const fingerprint = requestFingerprint("POST", `/trpc/${procedure}`, input);
   const started = await ctx.core.idempotency.start(ctx.principal.organisationId, key, fingerprint);
   if (started.kind === "replay") {
@@ -64,7 +70,7 @@ export async function idempotentMutation<T>(ctx: AuthedContext, procedure: strin
   const claim: IdempotencyClaim = started.claim;
   let output: T;
   try {
-    output = await mutate();
+    output = await mutate({ resumesAbandonedAttempt: claim.resumesAbandonedAttempt === true });
   } catch (error) {
     await settle(ctx, claim, outcomeOfError(error));
     throw error;

@@ -177,7 +177,7 @@ describe.each(databaseKinds())("crash drill on %s: kill -9 between Meta acceptin
     if (pgDatabase === undefined) api = await startApiProcess(env);
   }, 120_000);
 
-  it("after the sync, re-creates are answered locally and the dead claim, once its lock runs out, ends in a stored 409", async () => {
+  it("after the sync, re-creates are answered locally, and the keyed retry, once the dead claim's lock runs out, gets its template (201)", async () => {
     const callsBefore = createCalls().length;
     const plain = await create();
     expectError(plain, 409, "template_already_exists", { param: "name" });
@@ -197,14 +197,15 @@ describe.each(databaseKinds())("crash drill on %s: kill -9 between Meta acceptin
     });
     api = await startApiProcess(env);
 
-    // The retry takes the claim over and runs the create: the local duplicate check answers, Meta is not called.
-    // The dead request never learned Meta's id, so nothing can tell this retry that the stored template is its own:
-    // it gets 409 (stored and replayed from now on) — the template still exists once, and a GET finds it.
+    // The retry takes the dead claim over — the same key AND the same body, so it is the dead request itself, retried —
+    // and core takes the stored template with this name, language and text as that request's result: 201 with
+    // Meta's id (stored and replayed from now on), Meta not called. A plain re-create is still 409 (above).
     const takenOver = await create({ "Idempotency-Key": IDEMPOTENCY_KEY });
-    expectError(takenOver, 409, "template_already_exists", { param: "name" });
+    expect(takenOver.status, takenOver.text).toBe(201);
+    expect(takenOver.body.data).toMatchObject({ name: TEMPLATE_NAME, language: "en", provider_template_id: metaTemplateId });
     expect(takenOver.headers.get("idempotent-replayed")).toBe("false");
     const replayed = await create({ "Idempotency-Key": IDEMPOTENCY_KEY });
-    expect(replayed.status).toBe(409);
+    expect(replayed.status).toBe(201);
     expect(replayed.headers.get("idempotent-replayed")).toBe("true");
     expect(replayed.text).toBe(takenOver.text);
 

@@ -179,14 +179,30 @@ describe.each(databaseKinds())("idempotency service on %s", (kind) => {
     const idem = service({ lockTtlMs: 1_000 });
     const k = key();
     const abandoned = claimOf(await idem.start(org, k, "fp1"));
+    expect(abandoned.resumesAbandonedAttempt).toBe(false);
     const before = clock;
     clock = new Date(before.getTime() + 1_000);
     try {
       const fresh = claimOf(await idem.start(org, k, "fp1"));
       expect(fresh.claimId).not.toBe(abandoned.claimId);
+      // The same request again: the handler is told an earlier attempt may have done its work.
+      expect(fresh.resumesAbandonedAttempt).toBe(true);
       await idem.finish(abandoned, { status: 201, headers: {}, body: "stale" });
       await idem.finish(fresh, CREATED);
       expect(await idem.start(org, k, "fp1")).toEqual({ kind: "replay", response: CREATED });
+    } finally {
+      clock = before;
+    }
+  });
+
+  it("a different request taking over an abandoned key is not told it resumes anything", async () => {
+    const idem = service({ lockTtlMs: 1_000 });
+    const k = key();
+    claimOf(await idem.start(org, k, "fp1"));
+    const before = clock;
+    clock = new Date(before.getTime() + 1_000);
+    try {
+      expect(claimOf(await idem.start(org, k, "fp-other")).resumesAbandonedAttempt).toBe(false);
     } finally {
       clock = before;
     }

@@ -43,6 +43,11 @@ export interface IdempotencyClaim {
   organisationId: string;
   key: string;
   claimId: string;
+  /**
+   * True when this claim took over an earlier identical request (same fingerprint) that died mid-way: its effects
+   * may have happened (Meta accepted the create) without an answer, so the handler should recognise them as its own.
+   */
+  resumesAbandonedAttempt?: boolean;
 }
 
 export type IdempotencyStart = { kind: "claimed"; claim: IdempotencyClaim } | { kind: "replay"; response: StoredResponse };
@@ -95,6 +100,7 @@ export function createIdempotencyService(deps: Deps): IdempotencyService {
 
   async function start(organisationId: string, key: string, fingerprint: string): Promise<IdempotencyStart> {
     const deadline = performance.now() + options.waitMs;
+    let resumesAbandonedAttempt = false;
     let pollDelay = options.pollMs;
     for (;;) {
       const now = deps.now();
@@ -110,13 +116,15 @@ export function createIdempotencyService(deps: Deps): IdempotencyService {
       });
       if (claimed) {
         await purgeOccasionally(now);
-        return { kind: "claimed", claim: { organisationId, key, claimId } };
+        return { kind: "claimed", claim: { organisationId, key, claimId, resumesAbandonedAttempt } };
       }
 
       const row = await findKey(db, organisationId, key);
       if (row === undefined) continue; // released between our INSERT and SELECT: claim again
       if (row.expires_at <= now || (row.state === "in_progress" && row.locked_until <= now)) {
-        // Expired rows count as absent; an abandoned claim is taken over.
+        // Expired rows count as absent; an abandoned claim is taken over — and if it was this very request, the
+        // handler learns that an earlier attempt may have done its work.
+        if (row.expires_at > now && row.fingerprint === fingerprint) resumesAbandonedAttempt = true;
         await deleteIfDead(db, organisationId, key, now);
         continue;
       }

@@ -131,6 +131,33 @@ describe.each(databaseKinds())("templates service on %s", (kind) => {
       expect(events).toEqual([{ source: "create", source_id: "req_again", reason: "already on Meta when a create asked for it" }]);
     });
 
+    describe("retrying an identical create whose process died (resumesAbandonedAttempt)", () => {
+      it("takes the stored template with the same name, language and text as its own: no 409, no Meta call", async () => {
+        const t = await h.tenant();
+        const first = await h.core.templates.create(t.principal, t.phoneNumberId, request());
+        const metaCalls = h.graph.sandbox.control.requests({ wabaId: t.wabaId, method: "POST" }).length;
+        const resumed = await h.core.templates.create(t.principal, t.phoneNumberId, request(), { resumesAbandonedAttempt: true });
+        expect(resumed).toEqual(first);
+        expect(h.graph.sandbox.control.requests({ wabaId: t.wabaId, method: "POST" })).toHaveLength(metaCalls);
+        // Without the flag, or with other text, it is the usual conflict.
+        expect(await domainError(h.core.templates.create(t.principal, t.phoneNumberId, request()))).toMatchObject({ code: "template_already_exists" });
+        const otherText = request({ components: [{ type: "BODY", text: "Hello {{1}}, order {{2}} is on its way.", example: { body_text: [["A", "B"]] } }] });
+        expect(await domainError(h.core.templates.create(t.principal, t.phoneNumberId, otherText, { resumesAbandonedAttempt: true }))).toMatchObject({
+          code: "template_already_exists",
+        });
+      });
+
+      it("takes Meta's copy as its own when we never stored it (Meta refuses the duplicate, its copy is stored)", async () => {
+        const t = await h.tenant();
+        const first = await h.core.templates.create(t.principal, t.phoneNumberId, request());
+        await h.db.deleteFrom("template_events").where("template_id", "=", first.id).execute();
+        await h.db.deleteFrom("templates").where("id", "=", first.id).execute();
+        const resumed = await h.core.templates.create(t.principal, t.phoneNumberId, request(), { resumesAbandonedAttempt: true });
+        expect(resumed).toMatchObject({ name: "order_update", language: "en", provider_template_id: first.provider_template_id, deleted_at: null });
+        expect(h.graph.count(t.wabaId)).toBe(1);
+      });
+    });
+
     it("a template deleted on Meta (tombstoned by sync) can be created again: the row is revived, not duplicated", async () => {
       const t = await h.tenant();
       const first = await h.core.templates.create(t.principal, t.phoneNumberId, request());

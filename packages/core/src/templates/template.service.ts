@@ -22,6 +22,7 @@ import type {
 } from "../types.js";
 import { recordTemplateChanges } from "./template-history.js";
 import { storeTemplateFromMeta, syncAccountTemplates } from "./template-sync.js";
+import type { TemplateRow } from "./template.table.js";
 import { isQueryableName } from "./template-name.js";
 import { extractVariables, templateContent } from "./template-content.js";
 import { decodeCursor, encodeCursor } from "./template-cursor.js";
@@ -75,6 +76,14 @@ export function createTemplatesService(deps: Deps): TemplatesService {
     // A template deleted on Meta (tombstoned by sync or delete) does not block a new one: Meta decides whether the
     // name is still locked (2388023) and the row is revived in place by insertTemplate.
     const existing = await findTemplateByNameLanguage(db, account.id, input.name, language);
+    // A retry of an attempt that died after Meta accepted it finds that attempt's template (stored since by a sync or
+    // by the 409 path below): it is this request's result.
+    const ownEarlierAttempt = (row: TemplateRow | undefined): TemplateRow | undefined =>
+      context.resumesAbandonedAttempt === true && row !== undefined && row.deleted_at === null && row.content === templateContent(input.components as unknown[])
+        ? row
+        : undefined;
+    const resumed = ownEarlierAttempt(existing);
+    if (resumed !== undefined) return templateRowToTemplate(resumed, account);
     if (existing !== undefined && existing.deleted_at === null) throw duplicate(input.name, language);
 
     const components = input.components as unknown[];
@@ -94,14 +103,20 @@ export function createTemplatesService(deps: Deps): TemplatesService {
       ...(parameterFormat !== undefined ? { parameter_format: parameterFormat } : {}),
       ...(input.messageSendTtlSeconds !== undefined ? { message_send_ttl_seconds: input.messageSendTtlSeconds } : {}),
     };
-    const created = await withMetaErrors(() => gateway.createTemplate(credentials, body)).catch(async (error: unknown) => {
+    let created: Awaited<ReturnType<typeof gateway.createTemplate>>;
+    try {
+      created = await withMetaErrors(() => gateway.createTemplate(credentials, body));
+    } catch (error) {
       if (isDomainError(error) && error.code === "template_already_exists") {
         // Meta has this name + language and we have no live row: store Meta's copy, so a GET now finds what the 409
-        // says exists. Best effort: the 409 is the answer either way.
-        await storeTemplateFromMeta(deps, account, input.name, language, context.requestId ?? null).catch(() => false);
+        // says exists. Best effort: the 409 is the answer either way — unless the copy is this request's own.
+        const storedNow = await storeTemplateFromMeta(deps, account, input.name, language, context.requestId ?? null).catch(() => false);
+        const stored = storedNow ? await findTemplateByNameLanguage(db, account.id, input.name, language) : undefined;
+        const resumedFromMeta = ownEarlierAttempt(stored);
+        if (resumedFromMeta !== undefined) return templateRowToTemplate(resumedFromMeta, account);
       }
       throw error;
-    });
+    }
 
     const now = deps.now();
     const row = await insertTemplate(db, {

@@ -33,7 +33,9 @@ export const templatesRouter = {
     .input(ZAccountScope.extend({ template: ZCreateTemplateRequest }))
     .output(ZTemplate)
     .mutation(({ ctx, input }) =>
-      idempotentMutation(ctx, "templates.create", input, () => ctx.core.templates.create(ctx.principal, input.phone_number_id, input.template)),
+      idempotentMutation(ctx, "templates.create", input, ({ resumesAbandonedAttempt }) =>
+        ctx.core.templates.create(ctx.principal, input.phone_number_id, input.template, { requestId: ctx.requestId, resumesAbandonedAttempt }),
+      ),
     ),
 
   /** `POST /v1/{phone_number_id}/templates/sync` */
