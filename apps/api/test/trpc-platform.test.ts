@@ -4,12 +4,13 @@
  * outcome, 422 reuse — also across REST and tRPC — and a 20-way race with one Meta call).
  */
 import { databaseKinds } from "@kirim/core/testing";
-import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
+import { createTRPCClient, httpLink } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppRouter, RouterInputs } from "../src/index.js";
 import { call } from "./support/http.js";
 import { createCalls, DEMO_PHONE_NUMBER_ID, lastSeq, orderConfirmation, startStack } from "./support/stack.js";
 import type { Stack } from "./support/stack.js";
+import { trpcError } from "./support/trpc.js";
 
 const PID = DEMO_PHONE_NUMBER_ID;
 type CreateInput = RouterInputs["templates"]["create"]["template"];
@@ -19,15 +20,6 @@ interface Recorded {
   headers: Headers;
 }
 
-async function trpcError(promise: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCClientError) return error as TRPCClientError<AppRouter>;
-    throw error;
-  }
-  throw new Error("expected the call to fail");
-}
 
 function clientFor(baseUrl: string, token: string, extraHeaders: Record<string, string> = {}) {
   const responses: Recorded[] = [];

@@ -1,13 +1,14 @@
 /** tRPC transport over a fake core: auth, input validation, error formatting, no stacks. */
 import { DomainError } from "@kirim/core";
 import type { Core, Principal } from "@kirim/core";
-import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
+import { createTRPCClient, httpLink } from "@trpc/client";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.js";
 import type { AppRouter } from "../src/index.js";
 import { checkInvariants, listen } from "./support/http.js";
 import type { Listening } from "./support/http.js";
+import { trpcError } from "./support/trpc.js";
 
 const KEY = "kdv_live_goodgoodgoodgoodgoodgood";
 const PRINCIPAL: Principal = { organisationId: "org_1", apiKeyId: "key_1" };
@@ -54,15 +55,6 @@ function client(token: string | null) {
   });
 }
 
-async function trpcError(promise: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCClientError) return error as TRPCClientError<AppRouter>;
-    throw error;
-  }
-  throw new Error("expected a TRPCClientError");
-}
 
 beforeAll(async () => {
   server = await listen(createApp({ core: fakeCore, logger: pino({ level: "silent" }) }));

@@ -4,25 +4,17 @@
  * type, param and request id in `error.data`.
  */
 import { databaseKinds } from "@kirim/core/testing";
-import { createTRPCClient, httpBatchLink, httpLink, TRPCClientError } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpLink } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppRouter, RouterInputs, RouterOutputs } from "../src/index.js";
 import { checkInvariants } from "./support/http.js";
 import { createCalls, DEMO_PHONE_NUMBER_ID, lastSeq, orderConfirmation, OTHER_PHONE_NUMBER_ID, startStack } from "./support/stack.js";
 import type { Stack } from "./support/stack.js";
+import { trpcError } from "./support/trpc.js";
 
 const PID = DEMO_PHONE_NUMBER_ID;
 type RouterInputsCreate = RouterInputs["templates"]["create"];
 
-async function trpcError(promise: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCClientError) return error as TRPCClientError<AppRouter>;
-    throw error;
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe.each(databaseKinds())("tRPC on %s", (kind) => {
   let s: Stack;
