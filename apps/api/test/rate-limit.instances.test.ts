@@ -3,63 +3,29 @@
  * database, hit alternately and concurrently, let through exactly ONE bucket's capacity between them.
  * Real PostgreSQL only (PGlite is one process); needs `pnpm --filter @kirim/api build` first.
  */
-import { spawn } from "node:child_process";
-import type { ChildProcessWithoutNullStreams } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { createTestDatabase, databaseKinds } from "@kirim/core/testing";
 import type { TestDatabase } from "@kirim/core/testing";
 import { startMetaSandbox } from "@kirim/meta-sandbox";
 import type { MetaSandbox } from "@kirim/meta-sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startApiProcess, stopApiProcess } from "./drills/drill-support.js";
+import type { ApiProcess } from "./drills/drill-support.js";
 import { call } from "./support/http.js";
 import { DEMO_PHONE_NUMBER_ID } from "./support/stack.js";
 
-const APP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const MAIN_JS = path.join(APP_DIR, "dist", "main.js");
 const DEV_API_KEY = "kdv_live_instancesTestKey000000";
 const WRITE_PER_MINUTE = 4;
-
-interface Instance {
-  child: ChildProcessWithoutNullStreams;
-  baseUrl: string;
-  output: () => string;
-}
-
-async function startInstance(env: Record<string, string>): Promise<Instance> {
-  const child = spawn(process.execPath, [MAIN_JS], { cwd: APP_DIR, env });
-  let out = "";
-  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const baseUrl = /listening on (http:\/\/\S+)/.exec(out)?.[1];
-    if (baseUrl !== undefined) return { child, baseUrl, output: () => out };
-    if (child.exitCode !== null) throw new Error(`instance exited with ${child.exitCode}\n${out}`);
-    if (Date.now() > deadline) throw new Error(`instance did not start within 60 s\n${out}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function stop(instance: Instance): Promise<void> {
-  return new Promise((resolve) => {
-    if (instance.child.exitCode !== null) return resolve();
-    instance.child.once("exit", () => resolve());
-    instance.child.kill("SIGTERM");
-  });
-}
 
 describe.runIf(databaseKinds().includes("postgres"))("rate limits shared by two instances on PostgreSQL", () => {
   let db: TestDatabase;
   let sandbox: MetaSandbox;
   let dataDir = "";
-  const instances: Instance[] = [];
+  const instances: ApiProcess[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run \`pnpm --filter @kirim/api build\` first`);
     db = await createTestDatabase("postgres");
     const { name } = await db.db.selectNoFrom((eb) => eb.fn<string>("current_database", []).as("name")).executeTakeFirstOrThrow();
     const databaseUrl = new URL(process.env["TEST_DATABASE_URL"] ?? "");
@@ -83,12 +49,12 @@ describe.runIf(databaseKinds().includes("postgres"))("rate limits shared by two 
       LOG_LEVEL: "warn",
     };
     // One after the other: the first applies the migrations and seeds the demo organisation.
-    instances.push(await startInstance(env));
-    instances.push(await startInstance(env));
+    instances.push(await startApiProcess(env));
+    instances.push(await startApiProcess(env));
   }, 150_000);
 
   afterAll(async () => {
-    await Promise.all(instances.map(stop));
+    await Promise.all(instances.map((instance) => stopApiProcess(instance)));
     await sandbox?.close();
     await db?.dispose();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import type { TTemplateEvent } from "@kirim/schema";
 import { QueryClientProvider } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { vi } from "vitest";
@@ -38,4 +39,27 @@ export function stubTrpc(handler: Handler): { path: string; input: Record<string
 
 export function withQueryClient(children: ReactNode) {
   return <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>;
+}
+
+let eventSeq = 0;
+/** A valid `template_event` of the API (a status change recorded by a create, unless `extra` says otherwise). */
+export function templateEvent(extra: Partial<TTemplateEvent> = {}): TTemplateEvent {
+  eventSeq += 1;
+  return {
+    id: `tev_01HXYZABCDEFGHJKMNPQRST${String(eventSeq).padStart(3, "0")}`,
+    object: "template_event",
+    template_id: "tmpl_01HXYZABCDEFGHJKMNPQRST001",
+    name: "order_update",
+    language: "en",
+    kind: "status",
+    from: null,
+    to: "PENDING",
+    reason: null,
+    detail: null,
+    source: "create",
+    source_id: "req_01HXYZABCDEFGHJKMNPQRSTVWX",
+    occurred_at: "2026-11-01T10:00:00.000Z",
+    recorded_at: "2026-11-01T10:00:00.000Z",
+    ...extra,
+  };
 }

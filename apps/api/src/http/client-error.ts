@@ -5,6 +5,8 @@
  */
 import type { Server } from "node:http";
 import type { Duplex } from "node:stream";
+import { DomainError } from "@kirim/core";
+import { toErrorResponse } from "../rest/error-response.js";
 import { newRequestId, REQUEST_ID_HEADER } from "./request-id.js";
 
 function describe(code: string | undefined): string {
@@ -14,11 +16,11 @@ function describe(code: string | undefined): string {
 
 /** The raw HTTP/1.1 answer for a refused request (exported for unit tests). */
 export function clientErrorResponse(code: string | undefined, requestId: string): string {
-  const body = JSON.stringify({
-    error: { type: "invalid_request_error", code: "invalid_request", message: describe(code), request_id: requestId },
-  });
+  // The envelope comes from the one REST error translator; only the framing is written by hand here.
+  const response = toErrorResponse(new DomainError("invalid_request", describe(code)), requestId);
+  const body = JSON.stringify(response.body);
   return [
-    "HTTP/1.1 400 Bad Request",
+    `HTTP/1.1 ${response.status} Bad Request`,
     "Content-Type: application/json; charset=utf-8",
     `Content-Length: ${Buffer.byteLength(body)}`,
     `${REQUEST_ID_HEADER}: ${requestId}`,

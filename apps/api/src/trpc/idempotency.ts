@@ -11,8 +11,7 @@
  */
 import { DomainError, isDomainError, requestFingerprint } from "@kirim/core";
 import type { IdempotencyClaim, StoredResponse } from "@kirim/core";
-import { ERROR_CODES } from "@kirim/schema";
-import type { TErrorCode } from "@kirim/schema";
+import { isErrorCode } from "@kirim/schema";
 import { IDEMPOTENT_REPLAYED_HEADER, parseIdempotencyKey } from "../http/idempotency.js";
 import type { AuthedContext } from "./trpc.js";
 
@@ -27,10 +26,6 @@ function outcomeOfError(error: unknown): StoredResponse {
     error: { code: error.code, message: error.message, param: error.param ?? null, details: error.details ?? null },
   };
   return { status: error.status, headers: error.headers ?? {}, body: JSON.stringify(outcome) };
-}
-
-function isErrorCode(code: string): code is TErrorCode {
-  return Object.hasOwn(ERROR_CODES, code);
 }
 
 /** Gives back what the first call produced: its output, or the same domain error. */

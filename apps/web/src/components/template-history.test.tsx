@@ -1,8 +1,7 @@
-import type { TTemplateEvent } from "@kirim/schema";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { queryClient } from "../lib/trpc.js";
-import { stubTrpc, withQueryClient } from "../test-utils.js";
+import { stubTrpc, templateEvent as event, withQueryClient } from "../test-utils.js";
 import { describeEvent, TemplateHistory } from "./template-history.js";
 
 afterEach(() => {
@@ -12,27 +11,6 @@ afterEach(() => {
 });
 
 const PNID = "106540352242922";
-let seq = 0;
-function event(extra: Partial<TTemplateEvent> = {}): TTemplateEvent {
-  seq += 1;
-  return {
-    id: `tev_01HXYZABCDEFGHJKMNPQRST${String(seq).padStart(3, "0")}`,
-    object: "template_event",
-    template_id: "tmpl_01HXYZABCDEFGHJKMNPQRST001",
-    name: "order_update",
-    language: "en",
-    kind: "status",
-    from: null,
-    to: "PENDING",
-    reason: null,
-    detail: null,
-    source: "create",
-    source_id: "req_01HXYZABCDEFGHJKMNPQRSTVWX",
-    occurred_at: "2026-11-01T10:00:00.000Z",
-    recorded_at: "2026-11-01T10:00:00.000Z",
-    ...extra,
-  };
-}
 
 describe("template history", () => {
   it("lists the changes newest first and loads older ones with the cursor", async () => {

@@ -1,8 +1,8 @@
-import type { TTemplate, TTemplateEvent } from "@kirim/schema";
+import type { TTemplate } from "@kirim/schema";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { queryClient } from "../lib/trpc.js";
-import { stubTrpc, withQueryClient } from "../test-utils.js";
+import { stubTrpc, templateEvent as event, withQueryClient } from "../test-utils.js";
 import TemplateDetailPage from "./template-detail.js";
 import TemplateListPage from "./template-list.js";
 
@@ -46,27 +46,6 @@ function template(name: string, language: string, extra: Partial<TTemplate> = {}
 
 const NO_RUNS = { data: { data: [], has_more: false, next_cursor: null } };
 
-let eventSeq = 0;
-function event(extra: Partial<TTemplateEvent> = {}): TTemplateEvent {
-  eventSeq += 1;
-  return {
-    id: `tev_01HXYZABCDEFGHJKMNPQRST${String(eventSeq).padStart(3, "0")}`,
-    object: "template_event",
-    template_id: "tmpl_01HXYZABCDEFGHJKMNPQRST001",
-    name: "order_update",
-    language: "en",
-    kind: "status",
-    from: null,
-    to: "PENDING",
-    reason: null,
-    detail: null,
-    source: "create",
-    source_id: "req_01HXYZABCDEFGHJKMNPQRSTVWX",
-    occurred_at: "2026-11-01T10:00:00.000Z",
-    recorded_at: "2026-11-01T10:00:00.000Z",
-    ...extra,
-  };
-}
 
 describe("template list page", () => {
   it("groups languages under their name and pages with the cursor", async () => {

@@ -40,6 +40,9 @@ import type { SyncedTemplateValues } from "./template.repository.js";
  */
 export const HEARTBEAT_MS = 10_000;
 export const STALE_RUN_MS = 6 * HEARTBEAT_MS;
+/** One template of an account: Meta keys templates by name + language (NUL cannot occur in either). */
+const templateKey = (name: string, language: string): string => `${name}\u0000${language}`;
+
 /** A sync that created at least this many rows refreshes the planner's statistics of `templates`. */
 const ANALYZE_AFTER_CREATED = 1_000;
 /** How often a joining caller re-reads the run it waits for. */
@@ -186,16 +189,15 @@ async function writePage(
   values: readonly SyncedTemplateValues[],
   fetchedAt: Date,
 ): Promise<{ created: number; updated: number }> {
-  const key = (name: string, language: string) => `${name}\u0000${language}`;
-  const before = new Map((await findTemplateStates(trx, accountId, values)).map((s) => [key(s.name, s.language), s]));
+  const before = new Map((await findTemplateStates(trx, accountId, values)).map((s) => [templateKey(s.name, s.language), s]));
   const written = await upsertTemplatePage(trx, accountId, values, fetchedAt);
   const changes: TemplateChange[] = [];
   let created = 0;
   for (const w of written) {
     if (w.inserted) created++;
-    const now = byKey.get(key(w.name, w.language));
+    const now = byKey.get(templateKey(w.name, w.language));
     if (!now) continue;
-    const was = before.get(key(w.name, w.language));
+    const was = before.get(templateKey(w.name, w.language));
     const base = { templateId: w.id, accountId, source: origin.source, sourceId: origin.sourceId, occurredAt: fetchedAt };
     if (w.inserted || !was) {
       changes.push({ ...base, kind: "status", from: null, to: now.meta_status, reason: now.rejected_reason ?? origin.firstSeenReason });
@@ -240,7 +242,7 @@ export async function storeTemplateFromMeta(
     const values: SyncedTemplateValues = { id: newId("tmpl", fetchedAt.getTime()), ...metaTemplateValues(found) };
     const origin: WriteOrigin = { source: "create", sourceId: requestId, firstSeenReason: "already on Meta when a create asked for it" };
     await deps.db.transaction().execute((trx) =>
-      writePage(trx, account.id, origin, new Map([[`${name}\u0000${language}`, values]]), [values], fetchedAt),
+      writePage(trx, account.id, origin, new Map([[templateKey(name, language), values]]), [values], fetchedAt),
     );
     return true;
   }
@@ -251,7 +253,6 @@ async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRu
   const { db, gateway } = deps;
   const counts = { pages: 0, synced: 0, created: 0, updated: 0, unchanged: 0, removed: 0 };
   const seen = new Set<string>();
-  const key = (name: string, language: string) => `${name}\u0000${language}`;
   const heartbeat = setInterval(() => {
     void db
       .updateTable("template_sync_runs")
@@ -287,8 +288,8 @@ async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRu
         const byKey = new Map<string, SyncedTemplateValues>();
         // Meta's text as we can store it: NUL and unpaired surrogates (jsonb and text refuse them) become U+FFFD.
         for (const t of page.map(toStorableText)) {
-          byKey.set(key(t.name, t.language), { id: newId("tmpl", fetchedAt.getTime()), ...metaTemplateValues(t) });
-          seen.add(key(t.name, t.language));
+          byKey.set(templateKey(t.name, t.language), { id: newId("tmpl", fetchedAt.getTime()), ...metaTemplateValues(t) });
+          seen.add(templateKey(t.name, t.language));
         }
         const values = [...byKey.values()];
         // One transaction per page: its rows, their history and the run's counters commit together (one WAL flush),
@@ -312,7 +313,7 @@ async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRu
     // Every page arrived: what Meta did not return is gone there. Rows created after the run started are not
     // candidates (a create racing the sync is not in Meta's earlier pages).
     const finishedAt = deps.now();
-    const gone = (await listLiveTemplateKeys(db, account.id, run.started_at)).filter((t) => !seen.has(key(t.name, t.language)));
+    const gone = (await listLiveTemplateKeys(db, account.id, run.started_at)).filter((t) => !seen.has(templateKey(t.name, t.language)));
     if (gone.length > 0) {
       await db
         .updateTable("templates")
