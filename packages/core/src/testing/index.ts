@@ -33,8 +33,9 @@ export interface TestDatabase extends DatabaseHandle {
 
 export function databaseKinds(): DatabaseKind[] {
   const url = process.env["TEST_DATABASE_URL"];
-  if (!url && process.env["REQUIRE_POSTGRES"] === "1") {
-    throw new Error("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set: refusing to skip the PostgreSQL tests.");
+  // CI (CI=true) and REQUIRE_POSTGRES=1 never skip the PostgreSQL tests: a missing database is a failure.
+  if (!url && (process.env["REQUIRE_POSTGRES"] === "1" || process.env["CI"] === "true")) {
+    throw new Error("TEST_DATABASE_URL is not set under CI or REQUIRE_POSTGRES=1: refusing to skip the PostgreSQL tests.");
   }
   return url ? ["pglite", "postgres"] : ["pglite"];
 }
