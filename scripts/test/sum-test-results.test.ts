@@ -18,7 +18,7 @@ interface Run {
 }
 
 function sum(root: string, exitCode = 0): Run {
-  let stdout = "";
+  let stdout: string;
   let status = 0;
   try {
     stdout = execFileSync(process.execPath, [SCRIPT, String(exitCode), "--root", root], { encoding: "utf8" });
