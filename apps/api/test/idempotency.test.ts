@@ -3,7 +3,7 @@
  * key reuse, in-progress conflicts, what is not stored (400) or released (5xx), and the many-way race.
  */
 import { databaseKinds } from "@kirim/core/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { call, expectError } from "./support/http.js";
 import type { CallResult } from "./support/http.js";
 import { createCalls, DEMO_PHONE_NUMBER_ID, lastSeq, orderConfirmation, SEED_CREATE_SAMPLE_BODY, startStack } from "./support/stack.js";
@@ -129,8 +129,10 @@ describe.each(databaseKinds())("Idempotency-Key on %s", (kind) => {
     // again (answered). The duplicate's wait bound (4 s) runs out first.
     s.sandbox.control.faults.configure({ rules: [{ kind: "hang", method: "POST", path: "/message_templates", times: 1 }] });
     try {
+      const since = lastSeq(s.sandbox);
       const first = post(TEMPLATES, "key-in-progress", body);
-      await new Promise((r) => setTimeout(r, 100));
+      // The first request holds the key once its create has reached Meta (the claim comes before the Meta call).
+      await vi.waitFor(() => expect(createCalls(s.sandbox, since)).toBe(1), { timeout: 10_000, interval: 10 });
       expectError(await post(TEMPLATES, "key-in-progress", body), 409, "idempotency_in_progress", { type: "conflict" });
       const firstAnswer = await first;
       expect(firstAnswer.status, firstAnswer.text).toBe(201);
@@ -173,4 +175,37 @@ describe.each(databaseKinds())("Idempotency-Key race on %s", (kind) => {
     const rows = await s.db.db.selectFrom("idempotency_keys").selectAll().where("key", "=", `key-race-${kind}`).execute();
     expect(rows).toHaveLength(1);
   }, 60_000);
+});
+
+// Expired keys are purged as requests come (every `purgeEvery` claims), not only when an operator asks.
+describe.each(databaseKinds())("expired Idempotency-Keys purged on %s", (kind) => {
+  const PURGE_EVERY = 3;
+  let s: Stack;
+  beforeAll(async () => {
+    s = await startStack(kind, { core: { idempotency: { purgeEvery: PURGE_EVERY } } });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+  const keyRows = (key: string) => s.db.db.selectFrom("idempotency_keys").select("key").where("key", "=", key).execute();
+
+  it("deletes every expired key after the configured number of new claims, and keeps live ones", async () => {
+    const org = await s.db.db.selectFrom("organisations").select("id").executeTakeFirstOrThrow();
+    const long = new Date(Date.now() - 48 * 3600_000);
+    const expired = { organisation_id: org.id, fingerprint: "x", claim_id: "c", state: "completed" as const, created_at: long, locked_until: long, expires_at: long };
+    await s.db.db.insertInto("idempotency_keys").values([{ ...expired, key: "expired-a" }, { ...expired, key: "expired-b" }]).execute();
+
+    const post = (key: string, name: string) =>
+      call(s.baseUrl, "POST", TEMPLATES, { token: s.demoKey, body: { ...orderConfirmation(), name }, headers: { "idempotency-key": key } });
+    for (let i = 1; i < PURGE_EVERY; i++) {
+      expect((await post(`live-${i}`, `purge_${kind}_${i}`)).status).toBe(201);
+      expect(await keyRows("expired-a"), `still there after ${i} claims`).toHaveLength(1);
+    }
+    expect((await post(`live-${PURGE_EVERY}`, `purge_${kind}_${PURGE_EVERY}`)).status).toBe(201);
+    expect(await keyRows("expired-a")).toEqual([]);
+    expect(await keyRows("expired-b")).toEqual([]);
+    // The live keys stay and still replay.
+    expect(await keyRows("live-1")).toHaveLength(1);
+    expect((await post("live-1", `purge_${kind}_1`)).headers.get("idempotent-replayed")).toBe("true");
+  });
 });

@@ -48,12 +48,15 @@ export interface StackOptions {
   metaWebhooks?: (core: Core, sandbox: MetaSandbox) => AppDeps["metaWebhooks"];
   /** Sandbox start options, e.g. a large demo inventory or faults from the start. Default: 150 templates, no review. */
   sandbox?: Pick<MetaSandboxOptions, "demoTemplateCount" | "demoTemplateLimit" | "seed" | "faults">;
+  /** One clock (Unix ms) for core and the sandbox, so a test can move time for both (quotas, expiry). Default: real time. */
+  now?: () => number;
 }
 
 export async function startStack(kind: DatabaseKind, options: StackOptions = {}): Promise<Stack> {
   const db = await createTestDatabase(kind);
   // Review only when a test says so, so statuses are deterministic.
-  const sandbox = await startMetaSandbox({ port: 0, reviewDelayMs: null, ...options.sandbox });
+  const clock = options.now;
+  const sandbox = await startMetaSandbox({ port: 0, reviewDelayMs: null, ...options.sandbox, ...(clock === undefined ? {} : { now: clock }) });
   try {
     const gateway = createMetaGateway({
       graphUrl: sandbox.url,
@@ -69,6 +72,7 @@ export async function startStack(kind: DatabaseKind, options: StackOptions = {})
       tokenKeyring: testTokenKeyring(),
       ...(options.media === undefined ? {} : { media: options.media(sandbox) }),
       rateLimits: { writePerMinute: 1_000_000, readPerMinute: 1_000_000, metaCreatesPerHour: 1_000_000 },
+      ...(clock === undefined ? {} : { now: () => new Date(clock()) }),
       ...options.core,
     });
     const demo = await core.admin.seedDemo({ graph: { wabaId: sandbox.demo.wabaId, accessToken: sandbox.demo.accessToken } });
