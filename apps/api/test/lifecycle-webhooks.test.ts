@@ -4,9 +4,10 @@
  * made) through the job queue, with the right fields and history rows; forged / altered / replayed webhooks change
  * nothing; old events never move a template backwards; events route by WABA to every account on it.
  */
-import { createInProcessQueue, createLifecycleWorker } from "@kirim/core";
-import type { LifecycleWorker } from "@kirim/core";
+import { createInProcessQueue, createLifecycleWorker, createPgBossQueue } from "@kirim/core";
+import type { JobQueue, LifecycleWorker } from "@kirim/core";
 import { databaseKinds } from "@kirim/core/testing";
+import type { TestDatabase } from "@kirim/core/testing";
 import { signWebhookBody } from "@kirim/meta-sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, expectError } from "./support/http.js";
@@ -16,9 +17,24 @@ import type { Stack } from "./support/stack.js";
 const VERIFY_TOKEN = "lifecycle-verify-token";
 const SHARED_PHONE_NUMBER_ID = "107777777777777";
 
-describe.each(databaseKinds())("template lifecycle by webhook on %s", (kind) => {
+type QueueKind = "in-process" | "pg-boss";
+/** Every database, and on PostgreSQL also pg-boss: the queue production runs there. */
+const cases: [string, QueueKind][] = databaseKinds().flatMap((kind): [string, QueueKind][] =>
+  kind === "postgres" ? [[kind, "in-process"], [kind, "pg-boss"]] : [[kind, "in-process"]],
+);
+
+function queueOf(queueKind: QueueKind, db: TestDatabase & { url?: string }): JobQueue {
+  if (queueKind === "in-process") return createInProcessQueue({ retryUnitMs: 10 });
+  if (db.url === undefined) throw new Error("pg-boss needs the PostgreSQL test database's url");
+  return createPgBossQueue({ connectionString: db.url });
+}
+
+describe.each(cases)("template lifecycle by webhook on %s (%s queue)", (kind, queueKind) => {
   let stack: Stack;
   let worker: LifecycleWorker;
+  let database: TestDatabase;
+  /** Off = the process dies after storing an event and before queueing it. */
+  let dispatching = true;
   let webhookUrl: string;
   let appSecret: string;
   let templateId: string;
@@ -26,9 +42,13 @@ describe.each(databaseKinds())("template lifecycle by webhook on %s", (kind) => 
 
   beforeAll(async () => {
     stack = await startStack(kind, {
-      metaWebhooks: (core, sandbox) => {
-        worker = createLifecycleWorker({ lifecycle: core.lifecycle, queue: createInProcessQueue({ retryUnitMs: 10 }) });
-        return { config: { appSecret: sandbox.demo.appSecret, verifyToken: VERIFY_TOKEN }, dispatch: (ids) => worker.enqueueWebhookEvents(ids) };
+      metaWebhooks: (core, sandbox, db) => {
+        database = db;
+        worker = createLifecycleWorker({ lifecycle: core.lifecycle, queue: queueOf(queueKind, db) });
+        return {
+          config: { appSecret: sandbox.demo.appSecret, verifyToken: VERIFY_TOKEN },
+          dispatch: (ids) => (dispatching ? worker.enqueueWebhookEvents(ids) : Promise.resolve()),
+        };
       },
     });
     await worker.start();
@@ -261,5 +281,47 @@ describe.each(databaseKinds())("template lifecycle by webhook on %s", (kind) => 
     expect(delivered?.body).toContain('"message_template_language":"en-US"');
     const res = await api("GET", `/v1/${DEMO_PHONE_NUMBER_ID}/templates/${seeded.name}?language=en_US`);
     expect(res.body.data[0]).toMatchObject({ quality_score: "YELLOW" });
+  });
+  it("a body signed over its raw bytes is accepted; the same body signed over its re-serialised JSON is refused", async () => {
+    // Spaces, a \u escape and a literal non-ASCII character: JSON.stringify(JSON.parse(raw)) gives other bytes.
+    const raw = `{ "object" : "whatsapp_business_account",\n  "entry" : [ { "id" : "${stack.sandbox.demo.wabaId}", "time" : ${Math.floor(Date.now() / 1000)},
+      "changes" : [ { "field" : "message_template_quality_update", "value" : { "previous_quality_score" : "RED", "new_quality_score" : "GREEN",
+      "message_template_id" : ${Number(templateId)}, "message_template_name" : "order\\u005fconfirmation", "message_template_language" : "en",
+      "note" : "caf\u00e9 \u2713" } } ] } ] }`;
+    const reserialised = JSON.stringify(JSON.parse(raw));
+    expect(reserialised).not.toBe(raw);
+    expect(raw).toContain("order\\u005fconfirmation");
+    const send = (signature: string) =>
+      fetch(webhookUrl, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": signature }, body: Buffer.from(raw, "utf8") });
+    const eventsBefore = await stack.db.db.selectFrom("webhook_events").select("id").execute();
+
+    const refused = await send(signWebhookBody(reserialised, appSecret));
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as any).error.code).toBe("webhook_signature_invalid");
+    expect(await stack.db.db.selectFrom("webhook_events").select("id").execute()).toHaveLength(eventsBefore.length);
+
+    const accepted = await send(signWebhookBody(raw, appSecret));
+    expect(accepted.status).toBe(200);
+    await settle();
+    expect(await template()).toMatchObject({ quality_score: "GREEN", last_synced_via: "webhook" });
+  });
+
+  it("events stored but never queued (the process died in between) are applied when the worker next starts", async () => {
+    await worker.stop();
+    dispatching = false;
+    const before = await template();
+    stack.sandbox.control.setQuality(templateId, before.quality_score === "YELLOW" ? "RED" : "YELLOW");
+    await stack.sandbox.control.webhooks.idle();
+    expect(stack.sandbox.control.webhooks.deliveries().at(-1)?.attempts.at(-1)?.status).toBe(200);
+    const pending = await stack.db.db.selectFrom("webhook_events").select("id").where("state", "=", "pending").execute();
+    expect(pending).toHaveLength(1);
+    expect(await template()).toMatchObject({ quality_score: before.quality_score });
+
+    // The next start: a fresh queue that has never heard of the event.
+    worker = createLifecycleWorker({ lifecycle: stack.core.lifecycle, queue: queueOf(queueKind, database) });
+    dispatching = true;
+    await worker.start();
+    await settle();
+    expect(await template()).toMatchObject({ quality_score: before.quality_score === "YELLOW" ? "RED" : "YELLOW", last_synced_via: "webhook" });
   });
 });

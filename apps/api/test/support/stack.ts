@@ -45,7 +45,7 @@ export interface StackOptions {
    */
   core?: Pick<CoreOptions, "idempotency" | "rateLimits">;
   /** Meta webhooks at /webhooks/meta (issue 5), built from the stack's core and sandbox. Default: off. */
-  metaWebhooks?: (core: Core, sandbox: MetaSandbox) => AppDeps["metaWebhooks"];
+  metaWebhooks?: (core: Core, sandbox: MetaSandbox, db: TestDatabase) => AppDeps["metaWebhooks"];
   /** Sandbox start options, e.g. a large demo inventory or faults from the start. Default: 150 templates, no review. */
   sandbox?: Pick<MetaSandboxOptions, "demoTemplateCount" | "demoTemplateLimit" | "seed" | "faults">;
   /** One clock (Unix ms) for core and the sandbox, so a test can move time for both (quotas, expiry). Default: real time. */
@@ -93,7 +93,7 @@ export async function startStack(kind: DatabaseKind, options: StackOptions = {})
     const app = createApp({
       core,
       logger: options.logger ?? pino({ level: "silent" }),
-      ...(options.metaWebhooks === undefined ? {} : { metaWebhooks: options.metaWebhooks(core, sandbox) }),
+      ...(options.metaWebhooks === undefined ? {} : { metaWebhooks: options.metaWebhooks(core, sandbox, db) }),
       checkReady: async () => {
         await db.db.selectNoFrom((eb) => eb.val(1).as("one")).execute();
       },
