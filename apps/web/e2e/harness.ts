@@ -1,29 +1,18 @@
 /// <reference types="node" />
 /**
- * The pieces an end-to-end run needs: the real API as a child process on a free loopback port, and a tiny
+ * The pieces an end-to-end run needs: the real API as a child process on a loopback port it binds itself (PORT=0;
+ * the address is read from its start banner, so no other process can take the port in between), and a tiny
  * static server for `dist/` that proxies /trpc and /v1 to it (the same origin the production build expects).
  */
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { once } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface RunningApi {
   url: string;
@@ -38,13 +27,12 @@ export interface RunningApi {
 export async function startApi(apiMain: string): Promise<RunningApi> {
   if (!existsSync(apiMain)) throw new Error(`${apiMain} is missing: build the API first (pnpm --filter @kirim/api build).`);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "kirim-web-e2e-"));
-  const port = await freePort();
   const apiKey = "kirim_e2e_dev_key_0123456789abcdef";
   const env: NodeJS.ProcessEnv = { ...process.env };
   // The embedded default: no external database, no real Meta.
   for (const name of ["DATABASE_URL", "META_GRAPH_URL", "META_API_VERSION", "DEMO_WABA_ID", "DEMO_ACCESS_TOKEN", "CURSOR_SECRET"]) delete env[name];
   Object.assign(env, {
-    PORT: String(port),
+    PORT: "0",
     HOST: "127.0.0.1",
     DATA_DIR: dataDir,
     DEV_API_KEY: apiKey,
@@ -62,17 +50,19 @@ export async function startApi(apiMain: string): Promise<RunningApi> {
   child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
 
-  const url = `http://127.0.0.1:${port}`;
+  // The API binds port 0 and prints where it listens; then it must answer its health check.
   const deadline = Date.now() + 90_000;
+  let url = "";
   for (;;) {
     if (child.exitCode !== null) throw new Error(`The API exited with code ${child.exitCode} before it was ready:\n${log}`);
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`The API did not answer ${url}/v1/health within 90 s:\n${log}`);
+      throw new Error(`The API did not start within 90 s:\n${log}`);
     }
-    const ok = await fetch(`${url}/v1/health`).then((r) => r.ok, () => false);
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 200));
+    if (url === "") url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(log)?.[1] ?? "";
+    if (url !== "" && (await fetch(`${url}/v1/health`).then((r) => r.ok, () => false))) break;
+    // Look again when it prints more or exits, or after 100 ms (the printed address may not answer yet).
+    await Promise.race([once(child.stdout ?? child, "data"), exited, new Promise((r) => setTimeout(r, 100).unref())]);
   }
 
   return {
