@@ -101,22 +101,9 @@ describe("main (one-command start)", () => {
       const got = await call(second.baseUrl, "GET", `/v1/${second.phoneNumberId}/templates/order_confirmation`, { token: second.apiKey });
       expect(got.status, got.text).toBe(200);
 
-      // Graceful shutdown: a sync in flight (the sandbox answers slowly) still completes after SIGINT.
-      const sandboxUrl = /in-process sandbox at (http:\/\/\S+)/.exec(second.stdout())?.[1];
-      expect(sandboxUrl).toBeDefined();
-      const slow = await fetch(`${sandboxUrl}/_sandbox/faults`, {
-        method: "PUT",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ latency_ms: 400 }),
-      });
-      expect(slow.status).toBe(200);
-      const inFlight = call(second.baseUrl, "POST", `/v1/${second.phoneNumberId}/templates/sync`, { token: second.apiKey });
-      await new Promise((r) => setTimeout(r, 200));
-      const exited = stop(second.child, "SIGINT");
-      const finished = await inFlight;
-      expect(finished.status, finished.text).toBe(200);
-      expect(finished.body.data.object).toBe("template_sync_result");
-      expect(await exited).toBe(0);
+      // Graceful shutdown (an in-flight request finishing after the signal, new connections refused, the forced
+      // close, a second signal) is pinned with explicit synchronisation in shutdown.test.ts.
+      expect(await stop(second.child, "SIGINT")).toBe(0);
       expect(second.stdout()).toContain('"msg":"shutting down"');
     } finally {
       await rm(dataDir, { recursive: true, force: true });

@@ -65,14 +65,21 @@ describe.runIf(databaseKinds().includes("postgres"))("rate limits shared by two 
     if (a === undefined || b === undefined) throw new Error("instances not started");
     expect(a.baseUrl).not.toBe(b.baseUrl);
     const phoneNumberId = DEMO_PHONE_NUMBER_ID;
+    const startedAt = performance.now();
     const answers = await Promise.all(
       Array.from({ length: 3 * WRITE_PER_MINUTE }, (_, i) =>
         call((i % 2 === 0 ? a : b).baseUrl, "POST", `/v1/${phoneNumberId}/templates/sync`, { token: DEV_API_KEY }),
       ),
     );
+    // The bucket refills continuously (one token per 60/WRITE_PER_MINUTE s of real time in these processes): the
+    // 200s are its capacity plus what refilled while the burst ran — never a second bucket's capacity.
+    const refilled = Math.floor(((performance.now() - startedAt) / 60_000) * WRITE_PER_MINUTE);
     const statuses = answers.map((r) => r.status);
-    expect(statuses.filter((st) => st === 200)).toHaveLength(WRITE_PER_MINUTE);
-    expect(statuses.filter((st) => st === 429)).toHaveLength(2 * WRITE_PER_MINUTE);
+    const passed = statuses.filter((st) => st === 200).length;
+    expect(passed).toBeGreaterThanOrEqual(WRITE_PER_MINUTE);
+    expect(passed, `refilled during the burst: ${refilled}`).toBeLessThanOrEqual(WRITE_PER_MINUTE + refilled);
+    expect(refilled, "the burst outlasted a whole bucket: it proves nothing about sharing").toBeLessThan(WRITE_PER_MINUTE);
+    expect(statuses.filter((st) => st === 429)).toHaveLength(3 * WRITE_PER_MINUTE - passed);
     // Both instances answered some of the 429s: neither kept a bucket of its own.
     const refusedBy = new Set(answers.flatMap((r, i) => (r.status === 429 ? [i % 2] : [])));
     expect(refusedBy.size).toBe(2);

@@ -113,7 +113,7 @@ async function startTcpGate(upstream: URL): Promise<Gate & { port: number }> {
 }
 
 /** Resolves when `text` has appeared in the process output (checked again on each chunk it prints). */
-async function printed(api: ApiProcess, text: string, timeoutMs = 30_000): Promise<void> {
+async function printed(api: ApiProcess, text: string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!api.output().includes(text)) {
     if (api.child.exitCode !== null || api.child.signalCode !== null) throw new Error(`exited before printing ${text}:\n${api.output()}`);
