@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are arbitrary JSON, asserted field by field */
 /**
  * Meta's approved-edit quota, the 30-day half (the 24-hour half is in lifecycle-edit.test.ts), over HTTP with one
  * clock moved for the API and the sandbox: ten edits of an APPROVED template a day apart are accepted, the eleventh

@@ -7,7 +7,7 @@
 import { createInProcessQueue, createLifecycleWorker, createPgBossQueue } from "@kirim/core";
 import type { JobQueue, LifecycleWorker } from "@kirim/core";
 import { databaseKinds } from "@kirim/core/testing";
-import type { TestDatabase } from "@kirim/core/testing";
+import type { DatabaseKind, TestDatabase } from "@kirim/core/testing";
 import { signWebhookBody } from "@kirim/meta-sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, expectError } from "./support/http.js";
@@ -19,7 +19,7 @@ const SHARED_PHONE_NUMBER_ID = "107777777777777";
 
 type QueueKind = "in-process" | "pg-boss";
 /** Every database, and on PostgreSQL also pg-boss: the queue production runs there. */
-const cases: [string, QueueKind][] = databaseKinds().flatMap((kind): [string, QueueKind][] =>
+const cases: [DatabaseKind, QueueKind][] = databaseKinds().flatMap((kind): [DatabaseKind, QueueKind][] =>
   kind === "postgres" ? [[kind, "in-process"], [kind, "pg-boss"]] : [[kind, "in-process"]],
 );
 

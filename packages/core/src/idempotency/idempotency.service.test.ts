@@ -118,11 +118,18 @@ describe.each(databaseKinds())("idempotency service on %s", (kind) => {
   });
 
   it("a waiting request gets the answer once the first one finishes within the wait", async () => {
-    const idem = service({ waitMs: 10_000 });
+    // The waiter's sleep tells us it has seen the running claim and is polling: then the first one finishes.
+    let polling!: () => void;
+    const isPolling = new Promise<void>((resolve) => (polling = resolve));
+    const sleep = (ms: number) => {
+      polling();
+      return new Promise<void>((resolve) => setTimeout(resolve, ms));
+    };
+    const idem = createIdempotencyService({ db: db.db, now: () => clock, options: { waitMs: 10_000, pollMs: 5 }, sleep });
     const k = key();
     const claim = claimOf(await idem.start(org, k, "fp1"));
     const waiting = idem.start(org, k, "fp1");
-    await new Promise((r) => setTimeout(r, 20));
+    await isPolling;
     await idem.finish(claim, CREATED);
     expect(await waiting).toEqual({ kind: "replay", response: CREATED });
   });
