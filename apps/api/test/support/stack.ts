@@ -68,7 +68,7 @@ export async function startStack(kind: DatabaseKind, options: StackOptions = {})
       cursorSecret: "integration-test-cursor-secret",
       tokenKeyring: testTokenKeyring(),
       ...(options.media === undefined ? {} : { media: options.media(sandbox) }),
-      rateLimits: { writePerMinute: 1_000_000, readPerMinute: 1_000_000, metaCreatesPerHour: 1_000_000 },
+      rateLimits: { writePerMinute: 1_000_000, readPerMinute: 1_000_000, metaCreatesPerHour: 1_000_000, authFailuresPerMinute: 1_000_000 },
       ...options.core,
     });
     const demo = await core.admin.seedDemo({ graph: { wabaId: sandbox.demo.wabaId, accessToken: sandbox.demo.accessToken } });
