@@ -1,6 +1,8 @@
 /**
  * The Express composition root. Middleware order:
- *   request id → request log → security headers → CORS (/v1, when configured) → /webhooks/meta (raw body, signature) → /v1 (health, bearer auth, rate limit, JSON body, Idempotency-Key, routes) → /trpc → dashboard (/) → 404 →
+ *   request id → request log → security headers → CORS (/v1, when configured) → /webhooks/meta (raw body, signature) →
+ *   /v1 (single-valued headers, health, bearer auth + failed-auth bucket, rate limit, JSON body, Idempotency-Key, routes) →
+ *   /trpc (single-valued headers, batch ≤ 10 calls, body ≤ 256 kB, then tRPC) → dashboard (/) → 404 →
  *   error handler.
  */
 import type { Core } from "@kirim/core";
@@ -10,6 +12,8 @@ import type { ErrorRequestHandler, Express, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { DomainError } from "@kirim/core";
 import { dashboardRouter } from "./http/dashboard.js";
+import { BODY_LIMIT_BYTES } from "./http/body.js";
+import { singleValuedHeaders } from "./http/headers.js";
 import { newRequestId, requestId } from "./http/request-id.js";
 import { requestLog } from "./http/request-log.js";
 import { cors, securityHeaders } from "./http/security.js";
@@ -17,6 +21,7 @@ import { toErrorResponse } from "./rest/error-response.js";
 import { createV1Router } from "./rest/v1.js";
 import { openApiRouter } from "./openapi/router.js";
 import { createContextFactory, trpcRequestIds } from "./trpc/context.js";
+import { trpcGuardErrors, trpcRequestGuards } from "./trpc/http-guards.js";
 import { appRouter } from "./trpc/root.js";
 import { createMetaWebhookRouter } from "./webhooks/meta-webhooks.js";
 import type { MetaWebhookConfig } from "./webhooks/meta-webhooks.js";
@@ -68,6 +73,8 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
+  // Before authentication: two Authorization headers must not be answered as the first key's organisation.
+  app.use("/v1", singleValuedHeaders());
   app.use(
     "/v1",
     createV1Router({
@@ -78,15 +85,18 @@ export function createApp(deps: AppDeps): Express {
 
   const trpcHandler = createExpressMiddleware({
     router: appRouter,
+    // The REST limit; a body streamed past it is cut off (PAYLOAD_TOO_LARGE → 413 request_too_large), never buffered.
+    maxBodySize: BODY_LIMIT_BYTES,
     createContext: createContextFactory({ core, logger }),
     // An error tRPC raises before it has a context would otherwise go out as text/plain; its body is JSON.
     responseMeta: ({ ctx, errors }) => (ctx === undefined && errors.length > 0 ? { headers: { "content-type": "application/json" } } : {}),
     // Errors are shaped by the router's errorFormatter and logged by its middleware; nothing more here.
     onError: () => undefined,
   });
-  app.use("/trpc", (req, res, next) => {
+  const trpc: RequestHandler = (req, res, next) => {
     trpcRequestIds.run(res.locals.requestId, () => void trpcHandler(req, res, next));
-  });
+  };
+  app.use("/trpc", trpcRequestGuards(), trpc, trpcGuardErrors(logger));
 
   const dashboard = deps.webDistDir === undefined ? undefined : dashboardRouter(deps.webDistDir);
   if (dashboard !== undefined) app.use(dashboard);

@@ -4,8 +4,10 @@
  * - `token-encryption-key`: the AES-256 key for Meta access tokens when TOKEN_ENCRYPTION_KEYS is unset (generated
  *   once, 0600, `local:<base64>`). Losing it makes the stored tokens unreadable: back it up with the database, or
  *   set TOKEN_ENCRYPTION_KEYS (required in production).
- * - `demo-api-key`: the plaintext of a *generated* demo API key (0600). Only a hash is in the database, so
- *   this is what lets a restart print the key again. Delete it (and the database) to rotate.
+ * - `demo-api-key`: the plaintext of a *generated* demo API key (0600). Only a hash is in the database, so this
+ *   file is where the key is found after the first start (which prints it once). Delete it (and the database) to rotate.
+ * - `sandbox-webhook-secret`: the app secret shared by the in-process sandbox and /webhooks/meta when
+ *   META_APP_SECRET is unset (generated once, 0600).
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
@@ -15,6 +17,7 @@ import type { TokenKeyring } from "@kirim/core";
 
 export const CURSOR_SECRET_FILE = "cursor-secret";
 export const DEMO_KEY_FILE = "demo-api-key";
+export const SANDBOX_WEBHOOK_SECRET_FILE = "sandbox-webhook-secret";
 export const TOKEN_KEY_FILE = "token-encryption-key";
 /** The id of a key generated into DATA_DIR (a configured keyring names its own ids). */
 export const LOCAL_TOKEN_KEY_ID = "local";
@@ -36,7 +39,20 @@ async function readTrimmed(file: string): Promise<string | undefined> {
 /** The configured secret, or the persisted one, or a new random one that is persisted for next time. */
 export async function resolveCursorSecret(dataDir: string, configured: string | undefined): Promise<{ secret: string; source: "env" | "file" | "generated" }> {
   if (configured !== undefined) return { secret: configured, source: "env" };
-  const file = path.join(dataDir, CURSOR_SECRET_FILE);
+  return resolveGeneratedSecret(path.join(dataDir, CURSOR_SECRET_FILE));
+}
+
+/**
+ * The Meta app secret the in-process sandbox signs its webhooks with and /webhooks/meta verifies (the default start,
+ * when META_APP_SECRET is unset): random per DATA_DIR, never the sandbox's public demo constant, so nobody who can
+ * reach the port can forge a status change.
+ */
+export async function resolveSandboxWebhookSecret(dataDir: string): Promise<{ secret: string; source: "file" | "generated" }> {
+  return resolveGeneratedSecret(path.join(dataDir, SANDBOX_WEBHOOK_SECRET_FILE));
+}
+
+/** The secret in `file`, or a new random one written there (0600) for next time. */
+async function resolveGeneratedSecret(file: string): Promise<{ secret: string; source: "file" | "generated" }> {
   const existing = await readTrimmed(file);
   if (existing !== undefined) return { secret: existing, source: "file" };
   const secret = randomBytes(32).toString("base64url");

@@ -59,6 +59,7 @@ const ZEnvInput = z.object({
   JOB_QUEUE: optionalString.pipe(z.enum(["auto", "pg-boss", "in-process"]).default("auto")),
   RATE_LIMIT_WRITE_PER_MINUTE: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).default(60)),
   RATE_LIMIT_READ_PER_MINUTE: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).default(600)),
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).default(20)),
   META_TEMPLATE_CREATES_PER_HOUR: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).default(100)),
   IDEMPOTENCY_WAIT_MS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).default(30_000)),
   TOKEN_ENCRYPTION_KEYS: optionalString,
@@ -133,6 +134,8 @@ export interface Env {
   /** Default request buckets per organisation (requests per minute); an organisation's own columns override them. */
   rateLimitWritePerMinute: number;
   rateLimitReadPerMinute: number;
+  /** Failed authentications (401s) per client address and minute before its requests get 429 without a key lookup. */
+  rateLimitAuthFailuresPerMinute: number;
   /** Meta's template-create budget per WABA per rolling hour, enforced before Meta is called. */
   metaTemplateCreatesPerHour: number;
   /** How long a request waits for a concurrent one with the same Idempotency-Key before 409. */
@@ -233,6 +236,7 @@ export function loadEnv(
     jobQueue: e.JOB_QUEUE,
     rateLimitWritePerMinute: e.RATE_LIMIT_WRITE_PER_MINUTE,
     rateLimitReadPerMinute: e.RATE_LIMIT_READ_PER_MINUTE,
+    rateLimitAuthFailuresPerMinute: e.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,
     metaTemplateCreatesPerHour: e.META_TEMPLATE_CREATES_PER_HOUR,
     idempotencyWaitMs: e.IDEMPOTENCY_WAIT_MS,
     tokenKeyring,

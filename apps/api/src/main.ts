@@ -21,7 +21,16 @@ import { startMetaSandbox } from "@kirim/meta-sandbox";
 import type { MetaSandbox } from "@kirim/meta-sandbox";
 import { createApp } from "./app.js";
 import { answerClientErrorsInEnvelope } from "./http/client-error.js";
-import { ensureDataDir, readDemoKey, resolveCursorSecret, resolveTokenKeyring, writeDemoKey, DEMO_KEY_FILE, TOKEN_KEY_FILE } from "./data-dir.js";
+import {
+  ensureDataDir,
+  readDemoKey,
+  resolveCursorSecret,
+  resolveSandboxWebhookSecret,
+  resolveTokenKeyring,
+  writeDemoKey,
+  DEMO_KEY_FILE,
+  TOKEN_KEY_FILE,
+} from "./data-dir.js";
 import { EnvError, loadEnv } from "./env.js";
 import type { Env } from "./env.js";
 import { createLogger } from "./logger.js";
@@ -120,6 +129,7 @@ async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger): P
       rateLimits: {
         writePerMinute: env.rateLimitWritePerMinute,
         readPerMinute: env.rateLimitReadPerMinute,
+        authFailuresPerMinute: env.rateLimitAuthFailuresPerMinute,
         metaCreatesPerHour: env.metaTemplateCreatesPerHour,
       },
       idempotency: { waitMs: env.idempotencyWaitMs },
@@ -142,12 +152,13 @@ async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger): P
     });
     await worker.start();
     logger.info({ queue: queue.kind, sync_interval_ms: env.templateSyncIntervalMs }, "job queue started");
-    // Webhooks: configured secrets, or with the in-process sandbox its demo app secret and a generated token.
+    // Webhooks: configured secrets, or with the in-process sandbox a random app secret kept in DATA_DIR (never the
+    // sandbox's public demo secret: anyone reaching the port could sign with it) and a token generated per start.
     const webhookConfig =
       env.metaAppSecret !== undefined && env.metaWebhookVerifyToken !== undefined
         ? { appSecret: env.metaAppSecret, verifyToken: env.metaWebhookVerifyToken }
         : sandbox !== undefined
-          ? { appSecret: sandbox.demo.appSecret, verifyToken: randomBytes(16).toString("hex") }
+          ? { appSecret: (await resolveSandboxWebhookSecret(env.dataDir)).secret, verifyToken: randomBytes(16).toString("hex") }
           : undefined;
     const lifecycleWorker = worker;
 
@@ -180,14 +191,14 @@ async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger): P
         database: database.kind === "pglite" ? `PGlite (${path.join(env.dataDir, "pglite")})` : "PostgreSQL (DATABASE_URL)",
         meta: sandbox ? `in-process sandbox at ${sandbox.url}` : `${graphUrl} (${env.metaApiVersion})`,
         phoneNumberId: demo.phoneNumberId,
-        apiKey: demo.apiKey,
+        newApiKey: demo.source === "generated" ? demo.apiKey : null,
         keyNote:
           demo.source === "DEV_API_KEY"
-            ? "from DEV_API_KEY"
+            ? "it is DEV_API_KEY"
             : demo.source === "generated"
-              ? `generated now; plaintext saved to ${path.join(env.dataDir, DEMO_KEY_FILE)} so restarts can print it`
+              ? `generated now and shown this once; also saved to ${path.join(env.dataDir, DEMO_KEY_FILE)} (0600)`
               : demo.source === "file"
-                ? `read from ${path.join(env.dataDir, DEMO_KEY_FILE)}`
+                ? `it is in ${path.join(env.dataDir, DEMO_KEY_FILE)}`
                 : demo.source === "unknown"
                   ? `unknown: only its hash is stored and ${DEMO_KEY_FILE} is missing; set DEV_API_KEY to register one`
                   : "no demo account (see DEMO_WABA_ID / DEMO_ACCESS_TOKEN)",

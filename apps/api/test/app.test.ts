@@ -2,7 +2,7 @@
  * The HTTP shell over a fake core: request ids, body parsing, auth, envelopes, 404, error translation.
  * (The real core + sandbox are exercised in rest.test.ts / trpc.test.ts.)
  */
-import { DomainError } from "@kirim/core";
+import { createAuthFailureGuard, DomainError } from "@kirim/core";
 import type { Core, Principal } from "@kirim/core";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -68,7 +68,10 @@ const fakeCore = {
   admin: {},
   // Rate limits and Idempotency-Key run on the real core in rate-limit.test.ts / idempotency.test.ts; here the
   // bucket always has room and no request sends an Idempotency-Key.
-  rateLimits: { consume: async () => ({ allowed: true, limit: 60, remaining: 59, resetAt: 0, retryAfterSeconds: 1 }) },
+  rateLimits: {
+    consume: async () => ({ allowed: true, limit: 60, remaining: 59, resetAt: 0, retryAfterSeconds: 1 }),
+    authFailures: createAuthFailureGuard({ perMinute: 1_000_000, now: () => new Date() }),
+  },
   idempotency: {
     start: () => Promise.reject(new Error("app.test sends no Idempotency-Key")),
   },

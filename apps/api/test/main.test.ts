@@ -1,6 +1,7 @@
 /**
  * The one-command start, as a user runs it: spawn src/main.ts (through tsx) with an empty DATA_DIR, wait for
- * the banner, use the printed key and curl targets, restart (the key is printed again), stop with SIGTERM.
+ * the banner, use the printed key and curl targets, restart (the key is not printed again: it is in DATA_DIR/demo-api-key),
+ * stop with SIGTERM.
  */
 import { spawn } from "node:child_process";
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
@@ -17,7 +18,8 @@ interface Started {
   child: ChildProcessWithoutNullStreams;
   stdout: () => string;
   baseUrl: string;
-  apiKey: string;
+  /** The key the banner printed: only a start that generated it prints it. */
+  apiKey: string | undefined;
   phoneNumberId: string;
 }
 
@@ -46,9 +48,9 @@ async function start(dataDir: string, extraEnv: Record<string, string> = {}): Pr
     await new Promise((r) => setTimeout(r, 50));
   }
   const baseUrl = /listening on (http:\/\/\S+)/.exec(out)?.[1];
-  const apiKey = /API key\s+(\S+)/.exec(out)?.[1];
+  const apiKey = /API key\s+(kdv_live_\S+)/.exec(out)?.[1];
   const phoneNumberId = /phone_number_id (\d+)/.exec(out)?.[1];
-  if (!baseUrl || !apiKey || !phoneNumberId) throw new Error(`banner incomplete:\n${out}`);
+  if (!baseUrl || !phoneNumberId) throw new Error(`banner incomplete:\n${out}`);
   return { child, stdout: () => out, baseUrl, apiKey, phoneNumberId };
 }
 
@@ -71,34 +73,35 @@ describe("main (one-command start)", () => {
       const first = await start(dataDir);
       expect(first.phoneNumberId).toBe("106540352242922");
       expect(first.apiKey).toMatch(/^kdv_live_[A-Za-z0-9_-]{24}$/);
+      const apiKey = first.apiKey as string;
       const out = first.stdout();
-      expect(out).toContain(`curl --request POST --url ${first.baseUrl}/v1/106540352242922/templates/sync --header 'Authorization: Bearer ${first.apiKey}'`);
+      expect(out).toContain(`curl --request POST --url ${first.baseUrl}/v1/106540352242922/templates/sync --header "Authorization: Bearer $KIRIM_API_KEY"`);
       // Logs never contain the key (the banner is the one place it is printed, on purpose).
       const logLines = out.split("\n").filter((line) => line.startsWith("{"));
       expect(logLines.length).toBeGreaterThan(0);
-      for (const line of logLines) expect(line).not.toContain(first.apiKey);
+      for (const line of logLines) expect(line).not.toContain(apiKey);
 
       // The printed create curl, replayed.
       const createLine = out.split("\n").find((line) => line.startsWith("curl --request POST") && line.includes("/templates --header"));
       const body = createLine === undefined ? undefined : /--data '(.*)'$/.exec(createLine)?.[1];
       expect(body).toBeDefined();
-      const created = await call(first.baseUrl, "POST", `/v1/${first.phoneNumberId}/templates`, { token: first.apiKey, body: body as string });
+      const created = await call(first.baseUrl, "POST", `/v1/${first.phoneNumberId}/templates`, { token: apiKey, body: body as string });
       expect(created.status, created.text).toBe(201);
       expect(created.body.data.status).toBe("pending");
-      const synced = await call(first.baseUrl, "POST", `/v1/${first.phoneNumberId}/templates/sync`, { token: first.apiKey });
+      const synced = await call(first.baseUrl, "POST", `/v1/${first.phoneNumberId}/templates/sync`, { token: apiKey });
       expect(synced.status, synced.text).toBe(200);
       expect(synced.body.data.object).toBe("template_sync_result");
 
       const keyFile = path.join(dataDir, "demo-api-key");
-      expect((await readFile(keyFile, "utf8")).trim()).toBe(first.apiKey);
+      expect((await readFile(keyFile, "utf8")).trim()).toBe(apiKey);
       expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
       expect(await stop(first.child)).toBe(0);
       expect(first.stdout()).toContain('"msg":"stopped"');
 
-      // Restart: same database, same key printed again, data still there.
+      // Restart: same database, the same key (not printed this time), data still there.
       const second = await start(dataDir);
-      expect(second.apiKey).toBe(first.apiKey);
-      const got = await call(second.baseUrl, "GET", `/v1/${second.phoneNumberId}/templates/order_confirmation`, { token: second.apiKey });
+      expect(second.apiKey).toBeUndefined();
+      const got = await call(second.baseUrl, "GET", `/v1/${second.phoneNumberId}/templates/order_confirmation`, { token: apiKey });
       expect(got.status, got.text).toBe(200);
 
       // Graceful shutdown (an in-flight request finishing after the signal, new connections refused, the forced
@@ -115,7 +118,9 @@ describe("main (one-command start)", () => {
     try {
       const devKey = "kdv_live_devdevdevdevdevdevdevdevde";
       const started = await start(dataDir, { DEV_API_KEY: devKey });
-      expect(started.apiKey).toBe(devKey);
+      // The operator chose it: the banner does not print it.
+      expect(started.apiKey).toBeUndefined();
+      expect(started.stdout()).not.toContain(devKey);
       const accounts = await call(started.baseUrl, "GET", "/v1/accounts", { token: devKey });
       expect(accounts.status).toBe(200);
       expect(accounts.body.data.map((a: { phone_number_id: string }) => a.phone_number_id)).toContain("106540352242922");

@@ -1,5 +1,5 @@
 /** tRPC transport over a fake core: auth, input validation, error formatting, no stacks. */
-import { DomainError } from "@kirim/core";
+import { createAuthFailureGuard, DomainError } from "@kirim/core";
 import type { Core, Principal } from "@kirim/core";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { pino } from "pino";
@@ -32,6 +32,7 @@ const fakeCore = {
   // An always-full bucket: limits themselves are tested over real databases (trpc-platform.test.ts).
   rateLimits: {
     consume: async () => ({ allowed: true, limit: 600, remaining: 599, resetAt: Math.ceil(Date.now() / 1000), retryAfterSeconds: 0 }),
+    authFailures: createAuthFailureGuard({ perMinute: 1_000_000, now: () => new Date() }),
   },
 } as unknown as Core;
 

@@ -104,6 +104,7 @@ export {
 export type { IdempotencyClaim, IdempotencyOptions, IdempotencyService, IdempotencyStart, StoredResponse } from "./idempotency/index.js";
 export {
   bucketForMethod,
+  createAuthFailureGuard,
   createRateLimitService,
   describeBucket,
   RATE_LIMIT_DEFAULTS,
@@ -111,7 +112,7 @@ export {
   take as takeFromBucket,
   withMetaCreateBudget,
 } from "./rate-limits/index.js";
-export type { BucketClass, BucketDecision, BucketState, RateLimitOptions, RateLimitService } from "./rate-limits/index.js";
+export type { AuthFailureGuard, BucketClass, BucketDecision, BucketState, RateLimitOptions, RateLimitService } from "./rate-limits/index.js";
 
 // ── template lifecycle (issue 5): webhooks, sync runs, history, job queue ──
 export { verifyWebhookSignature, normaliseLanguage, TEMPLATE_WEBHOOK_FIELDS } from "./lifecycle/webhooks.js";

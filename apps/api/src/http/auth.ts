@@ -1,6 +1,7 @@
-import { DomainError } from "@kirim/core";
+import { DomainError, isDomainError } from "@kirim/core";
 import type { Core, Principal } from "@kirim/core";
 import type { RequestHandler } from "express";
+import { clientAddress } from "./client-address.js";
 import "./locals.js";
 
 /** RFC 6750 token68 characters; anything else is not a key we could have issued. */
@@ -25,15 +26,33 @@ export function parseBearer(header: string | string[] | undefined): string {
   return token;
 }
 
-/** The same check for both transports (REST middleware and the tRPC context). */
-export async function authenticate(core: Core, header: string | string[] | undefined): Promise<Principal> {
-  return core.auth.authenticate(parseBearer(header));
+/**
+ * The same check for both transports (REST middleware, and the tRPC context once per HTTP request). Every 401
+ * takes a token from the client address's failure bucket; while that bucket is empty the answer is 429 with
+ * Retry-After and the key is not looked up (core `rateLimits.authFailures`).
+ */
+export async function authenticate(
+  core: Pick<Core, "auth" | "rateLimits">,
+  header: string | string[] | undefined,
+  address: string,
+): Promise<Principal> {
+  const failures = core.rateLimits.authFailures;
+  try {
+    const key = parseBearer(header);
+    failures.admit(address, key);
+    const principal = await core.auth.authenticate(key);
+    failures.recordSuccess(key);
+    return principal;
+  } catch (error) {
+    if (isDomainError(error) && error.status === 401) failures.recordFailure(address);
+    throw error;
+  }
 }
 
 /** REST: authenticates every route mounted after it and stores the principal on `res.locals`. */
 export function requireApiKey(core: Core): RequestHandler {
   return async (req, res, next) => {
-    res.locals.principal = await authenticate(core, req.headers.authorization);
+    res.locals.principal = await authenticate(core, req.headers.authorization, clientAddress(req));
     next();
   };
 }

@@ -3,7 +3,10 @@ import express from "express";
 import type { Request, RequestHandler } from "express";
 
 export const JSON_TYPES = ["application/json", "application/*+json"];
-export const DEFAULT_BODY_LIMIT = "256kb";
+/** The largest JSON body /v1 and /trpc read (256 kB); beyond it 413 `request_too_large`. */
+export const BODY_LIMIT_BYTES = 256 * 1024;
+export const DEFAULT_BODY_LIMIT = BODY_LIMIT_BYTES;
+export const BODY_TOO_LARGE_MESSAGE = "The request body is too large.";
 
 /** Whether the request carries a body at all (a POST with no body / `Content-Length: 0` has none). */
 export function hasBody(req: Request): boolean {
@@ -19,7 +22,7 @@ export function hasBody(req: Request): boolean {
  * - malformed JSON → 400 `invalid_json` (via the error translator);
  * - a JSON body that is not an object (array, string, number, null) → 400 `invalid_request`.
  */
-export function jsonBody(limit: string | number = DEFAULT_BODY_LIMIT): RequestHandler[] {
+export function jsonBody(limit: number = DEFAULT_BODY_LIMIT): RequestHandler[] {
   const requireJsonType: RequestHandler = (req, _res, next) => {
     if (hasBody(req) && req.is(JSON_TYPES) === false) {
       const given = req.headers["content-type"];

@@ -194,7 +194,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
           scheme: "bearer",
           bearerFormat: "kdv_live_<24 url-safe base64 characters>",
           description:
-            "An organisation API key sent as `Authorization: Bearer kdv_live_…` (33 characters: `kdv_live_` + 24 url-safe base64 characters). One key has full access to its organisation; a missing header is 401 `missing_api_key`, an unknown, malformed or revoked key 401 `invalid_api_key`, an expired one 401 `expired_api_key`.",
+            "An organisation API key sent as `Authorization: Bearer kdv_live_…` (33 characters: `kdv_live_` + 24 url-safe base64 characters). One key has full access to its organisation; a missing header is 401 `missing_api_key`, an unknown, malformed or revoked key 401 `invalid_api_key`, an expired one 401 `expired_api_key`. Two Authorization headers are 400 `invalid_request`. Every 401 costs the client address a token (20 a minute by default): once they are used up the address gets 429 `rate_limit_exceeded` with `Retry-After` and its keys are not checked, except keys this server accepted recently.",
         },
       },
     },

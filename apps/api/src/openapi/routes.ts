@@ -70,8 +70,10 @@ export interface RouteSpec {
 }
 
 /**
- * Every authenticated route: bearer auth (`http/auth.ts`, core's auth service) and the organisation's request
- * bucket (`http/rate-limit.ts`), both mounted before any handler in `rest/v1.ts`.
+ * Every authenticated route: bearer auth (`http/auth.ts`, core's auth service; 429 `rate_limit_exceeded` also when the
+ * client address used up its failed authentications) and the organisation's request bucket (`http/rate-limit.ts`),
+ * both mounted before any handler in `rest/v1.ts`. A repeated Authorization / Idempotency-Key / Content-Type header
+ * is 400 `invalid_request` (`http/headers.ts`, listed with BODY_ERRORS).
  */
 const AUTHENTICATED_ERRORS = ["missing_api_key", "invalid_api_key", "expired_api_key", "rate_limit_exceeded"] as const satisfies readonly TErrorCode[];
 /** Answered by the JSON body parser that runs on every authenticated route (`http/body.ts`). */

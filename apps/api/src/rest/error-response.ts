@@ -9,6 +9,7 @@ import { ERROR_CODES } from "@kirim/schema";
 import type { TErrorCode, TMetaErrorDetail } from "@kirim/schema";
 import { ZodError } from "zod";
 import { metaDetailOf } from "../errors/meta-detail.js";
+import { BODY_TOO_LARGE_MESSAGE } from "../http/body.js";
 import { validationError } from "../errors/validation.js";
 
 export interface ErrorBody {
@@ -71,7 +72,7 @@ function fromParserError(err: HttpParserError, requestId: string): ErrorResponse
     case "entity.parse.failed":
       return fromCatalogue("invalid_json", "The request body is not valid JSON.", requestId);
     case "entity.too.large":
-      return fromCatalogue("request_too_large", "The request body is too large.", requestId);
+      return fromCatalogue("request_too_large", BODY_TOO_LARGE_MESSAGE, requestId);
     case "charset.unsupported":
     case "encoding.unsupported":
       return fromCatalogue(

@@ -1,19 +1,25 @@
 /**
  * 1. CONTEXT. What every procedure can see: the core services, the request id of the HTTP request that
- * carried the call, the raw Authorization and Idempotency-Key headers (authenticated lazily by `authedProcedure`,
- * with the same code as REST), and a way to set response headers.
+ * carried the call, the request's authentication (run lazily, once per HTTP request, by `authedProcedure`, with the
+ * same code as REST), the raw Idempotency-Key header, and a way to set response headers.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { Core } from "@kirim/core";
+import type { Core, Principal } from "@kirim/core";
 import type { CreateExpressContextOptions } from "@trpc/server/adapters/express";
 import type { Logger } from "pino";
+import { authenticate } from "../http/auth.js";
+import { clientAddress } from "../http/client-address.js";
 import "../http/locals.js";
 
 export interface Context {
   core: Core;
   logger: Logger;
   requestId: string;
-  authorization: string | string[] | undefined;
+  /**
+   * The request's principal. TRPC builds one context per HTTP request, and this authenticates on the first call
+   * and hands every later call of the batch the same outcome (principal or error): one key lookup per request.
+   */
+  authenticate: () => Promise<Principal>;
   /** The raw `Idempotency-Key` header: mutations honour it as REST POSTs do (./idempotency.ts). */
   idempotencyKey: string | string[] | undefined;
   /**
@@ -21,8 +27,6 @@ export interface Context {
    * In a batch every call shares one response, so the last call's values win. A no-op without HTTP.
    */
   setResponseHeaders: (headers: Record<string, string>) => void;
-  /** Lets the auth middleware put the organisation into the request log line. */
-  onAuthenticated?: (organisationId: string, apiKeyId: string) => void;
 }
 
 export interface ContextDeps {
@@ -37,7 +41,13 @@ export interface ContextDeps {
  */
 export const trpcRequestIds = new AsyncLocalStorage<string>();
 
-/** Transport-free context (tests, `createCaller`). */
+/** Runs `authenticate` the first time it is asked for, and returns that same promise ever after. */
+function once(authenticateNow: () => Promise<Principal>): () => Promise<Principal> {
+  let outcome: Promise<Principal> | undefined;
+  return () => (outcome ??= authenticateNow());
+}
+
+/** Transport-free context (tests, `createCaller`); the client address is a placeholder. */
 export function createContextInner(
   deps: ContextDeps & { requestId: string; authorization?: string | undefined; idempotencyKey?: string | undefined },
 ): Context {
@@ -45,26 +55,28 @@ export function createContextInner(
     core: deps.core,
     logger: deps.logger,
     requestId: deps.requestId,
-    authorization: deps.authorization,
+    authenticate: once(() => authenticate(deps.core, deps.authorization, "in-process")),
     idempotencyKey: deps.idempotencyKey,
     setResponseHeaders: () => undefined,
   };
 }
 
-/** The Express adapter's `createContext`. */
+/** The Express adapter's `createContext` (called once per HTTP request, batch or not). */
 export function createContextFactory(deps: ContextDeps): (opts: CreateExpressContextOptions) => Context {
   return ({ req, res }) => ({
     core: deps.core,
     logger: deps.logger,
     requestId: res.locals.requestId,
-    authorization: req.headers.authorization,
+    authenticate: once(async () => {
+      const principal = await authenticate(deps.core, req.headers.authorization, clientAddress(req));
+      // Puts the organisation into the request log line.
+      res.locals.principal = principal;
+      return principal;
+    }),
     idempotencyKey: req.headers["idempotency-key"],
     setResponseHeaders: (headers) => {
       if (res.headersSent) return;
       for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-    },
-    onAuthenticated: (organisationId, apiKeyId) => {
-      res.locals.principal = { organisationId, apiKeyId };
     },
   });
 }

@@ -11,10 +11,10 @@ import type { BucketClass, Principal } from "@kirim/core";
 import { ERROR_CODES } from "@kirim/schema";
 import type { TErrorCode, TMetaErrorDetail } from "@kirim/schema";
 import { initTRPC, TRPCError } from "@trpc/server";
-import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY, TRPC_ERROR_CODE_NUMBER } from "@trpc/server";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
-import { authenticate } from "../http/auth.js";
+import { BODY_TOO_LARGE_MESSAGE } from "../http/body.js";
 import { rateLimitHeaders } from "../http/rate-limit.js";
 import { metaDetailOf } from "../errors/meta-detail.js";
 import { validationError } from "../errors/validation.js";
@@ -94,15 +94,41 @@ export function describeTrpcError(
       ? "invalid_json" // tRPC reports an unparsable body/`input` as BAD_REQUEST caused by JSON.parse
       : (TRPC_OWN_ERROR_CODES[error.code] ?? "internal_error");
   const entry = ERROR_CODES[code];
-  return {
-    domain: null,
-    // Never echo an unexpected error's message: it may carry SQL, paths or upstream details.
-    message: code === "internal_error" ? "An internal error occurred." : error.message,
-    status: entry.status,
-    code,
-    type: entry.type,
-    param: null,
+  return { domain: null, message: ownErrorMessage(code, error), status: entry.status, code, type: entry.type, param: null };
+}
+
+/**
+ * The message of an error tRPC raised itself. Its own sentences ("No procedure found on path …") are kept; a message
+ * taken from a foreign cause (JSON.parse, a V8 limit such as "Cannot create a string longer than …", a stream error)
+ * or an unexpected error is never echoed: it may carry internals, SQL, paths or upstream details.
+ */
+function ownErrorMessage(code: TErrorCode, error: TRPCError): string {
+  if (code === "internal_error") return "An internal error occurred.";
+  if (code === "request_too_large") return BODY_TOO_LARGE_MESSAGE;
+  if (code === "invalid_json") return "The request body (or the `input` query parameter) is not valid JSON.";
+  if (error.cause !== undefined && !(error.cause instanceof TRPCError)) return "The request could not be read.";
+  return error.message;
+}
+
+/** The tRPC error shape (`{ message, code, data }`) of any error, for the formatter and for /trpc's Express guards. */
+export function kirimErrorShape(
+  error: TRPCError,
+  requestId: string | null,
+  path: string | null,
+): { message: string; code: TRPC_ERROR_CODE_NUMBER; data: KirimErrorData } {
+  const d = describeTrpcError(error);
+  const trpcCode = trpcCodeForStatus(d.status);
+  const data: KirimErrorData = {
+    code: d.code,
+    type: d.type,
+    param: d.param,
+    request_id: requestId,
+    trpcCode,
+    httpStatus: d.status,
+    path,
+    meta: d.domain === null ? null : (metaDetailOf(d.domain) ?? null),
   };
+  return { message: d.message, code: TRPC_ERROR_CODES_BY_KEY[trpcCode], data };
 }
 
 /* 2. INITIALISATION ------------------------------------------------------------------------------ */
@@ -110,20 +136,8 @@ export function describeTrpcError(
 const t = initTRPC.context<Context>().create({
   // Never put stacks into responses, whatever NODE_ENV says.
   isDev: false,
-  errorFormatter({ shape, error, ctx, path }) {
-    const d = describeTrpcError(error);
-    const trpcCode = trpcCodeForStatus(d.status);
-    const data: KirimErrorData = {
-      code: d.code,
-      type: d.type,
-      param: d.param,
-      request_id: ctx?.requestId ?? trpcRequestIds.getStore() ?? null,
-      trpcCode,
-      httpStatus: d.status,
-      path: path ?? null,
-      meta: d.domain === null ? null : (metaDetailOf(d.domain) ?? null),
-    };
-    return { message: d.message, code: TRPC_ERROR_CODES_BY_KEY[trpcCode] ?? shape.code, data };
+  errorFormatter({ error, ctx, path }) {
+    return kirimErrorShape(error, ctx?.requestId ?? trpcRequestIds.getStore() ?? null, path ?? null);
   },
 });
 
@@ -154,13 +168,14 @@ const reportErrors = t.middleware(async ({ ctx, next, path }) => {
 export const publicProcedure = t.procedure.use(reportErrors);
 
 /**
- * Same Bearer auth as REST, then the same per-organisation bucket (a query takes from `read`, a mutation from
- * `write`), with the same X-RateLimit-* headers and 429 — so tRPC is not a way around the limits. Every call of a
- * batch takes its own token. `ctx.principal` is non-null after it.
+ * Same Bearer auth as REST — ONCE per HTTP request: every call of a batch awaits the context's one authentication,
+ * so a batch with a bad key is one key lookup and one failure — then the same per-organisation bucket (a query
+ * takes from `read`, a mutation from `write`), with the same X-RateLimit-* headers and 429, so tRPC is not a way
+ * around the limits. Every call of a batch (at most MAX_BATCH_CALLS) takes its own token.
+ * `ctx.principal` is non-null after it.
  */
 export const authedProcedure = publicProcedure.use(async ({ ctx, next, type }) => {
-  const principal = await authenticate(ctx.core, ctx.authorization);
-  ctx.onAuthenticated?.(principal.organisationId, principal.apiKeyId);
+  const principal = await ctx.authenticate();
   const bucket: BucketClass = type === "mutation" ? "write" : "read";
   const decision = await ctx.core.rateLimits.consume(principal.organisationId, bucket);
   ctx.setResponseHeaders(rateLimitHeaders(decision));

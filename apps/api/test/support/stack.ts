@@ -19,6 +19,9 @@ export const DEMO_PHONE_NUMBER_ID = "106540352242922";
 export const OTHER_PHONE_NUMBER_ID = "109876543210987";
 export const OTHER_ACCESS_TOKEN = "other-org-sandbox-token";
 
+/** A Kysely plugin (kysely is core's dependency, not this app's). */
+export type DbPlugin = Parameters<TestDatabase["db"]["withPlugin"]>[0];
+
 export interface Stack {
   kind: DatabaseKind;
   baseUrl: string;
@@ -43,7 +46,9 @@ export interface StackOptions {
    * `createCore`'s platform limits (idempotency wait, request buckets, Meta's create budget). Default: core's,
    * except request buckets and Meta's budget so large that no other test runs into them.
    */
-  core?: Pick<CoreOptions, "idempotency" | "rateLimits">;
+  core?: Pick<CoreOptions, "idempotency" | "rateLimits" | "now">;
+  /** Kysely plugins on the database handle core uses, e.g. a counter of the statements a request sends. */
+  dbPlugins?: DbPlugin[];
   /** Meta webhooks at /webhooks/meta (issue 5), built from the stack's core and sandbox. Default: off. */
   metaWebhooks?: (core: Core, sandbox: MetaSandbox, db: TestDatabase) => AppDeps["metaWebhooks"];
   /** Sandbox start options, e.g. a large demo inventory or faults from the start. Default: 150 templates, no review. */
@@ -66,12 +71,12 @@ export async function startStack(kind: DatabaseKind, options: StackOptions = {})
       retry: { maxAttempts: 2, baseMs: 1, maxMs: 5, maxRetryAfterMs: 10, ...options.gateway?.retry },
     });
     const core = createCore({
-      db: db.db,
+      db: (options.dbPlugins ?? []).reduce((handle, plugin) => handle.withPlugin(plugin), db.db),
       gateway,
       cursorSecret: "integration-test-cursor-secret",
       tokenKeyring: testTokenKeyring(),
       ...(options.media === undefined ? {} : { media: options.media(sandbox) }),
-      rateLimits: { writePerMinute: 1_000_000, readPerMinute: 1_000_000, metaCreatesPerHour: 1_000_000 },
+      rateLimits: { writePerMinute: 1_000_000, readPerMinute: 1_000_000, metaCreatesPerHour: 1_000_000, authFailuresPerMinute: 1_000_000 },
       ...(clock === undefined ? {} : { now: () => new Date(clock()) }),
       ...options.core,
     });

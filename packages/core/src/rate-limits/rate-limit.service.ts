@@ -4,6 +4,8 @@ import { DomainError } from "../errors.js";
 import type { MetaGateway } from "../meta/types.js";
 import { readBucket, reserveMetaCreate, setOrganisationLimits, takeToken } from "./rate-limit.repository.js";
 import type { BucketClass } from "./rate-limit.repository.js";
+import { createAuthFailureGuard } from "./auth-failure-guard.js";
+import type { AuthFailureGuard } from "./auth-failure-guard.js";
 import { describeBucket, tokensAt } from "./token-bucket.js";
 import type { BucketDecision } from "./token-bucket.js";
 
@@ -14,18 +16,22 @@ export interface RateLimitOptions {
   readPerMinute?: number;
   /** Template creates Meta accepts per WABA in a rolling hour. Default 100 (Meta's documented limit). */
   metaCreatesPerHour?: number;
+  /** Failed authentications (401s) per client address and minute before its requests get 429. Default 20. */
+  authFailuresPerMinute?: number;
 }
 
 export const RATE_LIMIT_DEFAULTS = {
   writePerMinute: 60,
   readPerMinute: 600,
   metaCreatesPerHour: 100,
+  authFailuresPerMinute: 20,
 } as const satisfies Required<RateLimitOptions>;
 
 const META_BUDGET_WINDOW_MS = 60 * 60 * 1000;
 
 export type { BucketClass } from "./rate-limit.repository.js";
 export type { BucketDecision } from "./token-bucket.js";
+export type { AuthFailureGuard } from "./auth-failure-guard.js";
 
 export interface RateLimitService {
   readonly options: Readonly<Required<RateLimitOptions>>;
@@ -41,6 +47,8 @@ export interface RateLimitService {
    * with `Retry-After` (seconds until the oldest create in the window leaves it) — before Meta is called.
    */
   reserveMetaCreate(wabaId: string): Promise<void>;
+  /** Per-client-address bucket of failed authentications, in memory (see auth-failure-guard.ts). */
+  readonly authFailures: AuthFailureGuard;
 }
 
 /** The HTTP method's bucket: GET/HEAD (and OPTIONS) read, everything else write. */
@@ -76,6 +84,7 @@ export function createRateLimitService(deps: Deps): RateLimitService {
     writePerMinute: positiveInteger("writePerMinute", given.writePerMinute ?? RATE_LIMIT_DEFAULTS.writePerMinute),
     readPerMinute: positiveInteger("readPerMinute", given.readPerMinute ?? RATE_LIMIT_DEFAULTS.readPerMinute),
     metaCreatesPerHour: positiveInteger("metaCreatesPerHour", given.metaCreatesPerHour ?? RATE_LIMIT_DEFAULTS.metaCreatesPerHour),
+    authFailuresPerMinute: positiveInteger("authFailuresPerMinute", given.authFailuresPerMinute ?? RATE_LIMIT_DEFAULTS.authFailuresPerMinute),
   };
   const defaultCapacity = (bucket: BucketClass): number => (bucket === "write" ? options.writePerMinute : options.readPerMinute);
 
@@ -111,6 +120,7 @@ export function createRateLimitService(deps: Deps): RateLimitService {
     consume,
     setOrganisationLimits: (organisationId, limits) => setOrganisationLimits(db, organisationId, limits),
     reserveMetaCreate: reserveMetaCreateFor,
+    authFailures: createAuthFailureGuard({ perMinute: options.authFailuresPerMinute, now: deps.now }),
   };
 }
 
