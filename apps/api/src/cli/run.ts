@@ -374,7 +374,16 @@ const SKIP_PREPARE = new Set(["secrets status", "secrets rotate"]);
 
 async function openDatabase(env: Env): Promise<DatabaseHandle> {
   await ensureDataDir(env.dataDir);
-  return createDatabase(env.databaseUrl === undefined ? { dataDir: path.join(env.dataDir, "pglite") } : { databaseUrl: env.databaseUrl, applicationName: "kirim-cli" });
+  return createDatabase(
+    env.databaseUrl === undefined
+      ? { dataDir: path.join(env.dataDir, "pglite") }
+      : {
+          databaseUrl: env.databaseUrl,
+          applicationName: "kirim-cli",
+          connectTimeoutMs: env.databaseConnectTimeoutMs,
+          ...(env.databaseStatementTimeoutMs > 0 ? { statementTimeoutMs: env.databaseStatementTimeoutMs } : {}),
+        },
+  );
 }
 
 /** Runs one CLI invocation and returns its exit code (never calls `process.exit`). */
