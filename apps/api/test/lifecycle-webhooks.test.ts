@@ -43,6 +43,7 @@ describe.each(databaseKinds())("template lifecycle by webhook on %s", (kind) => 
       phoneNumberId: SHARED_PHONE_NUMBER_ID,
       wabaId: stack.sandbox.demo.wabaId,
       accessToken: stack.sandbox.demo.accessToken,
+      allowSharedWaba: true,
     });
   });
   afterAll(async () => {
