@@ -58,7 +58,7 @@ describe.each(databaseKinds())("Meta's per-WABA create budget across organisatio
       accessToken: "EAAbogus-token-for-someone-elses-waba",
       allowSharedWaba: true,
     });
-  });
+  }, 180_000);
   afterAll(async () => {
     await stack?.close();
   });

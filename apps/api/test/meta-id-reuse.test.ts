@@ -27,7 +27,7 @@ describe.each(databaseKinds())("a Meta template id that comes back for another n
   beforeAll(async () => {
     stack = await startStack(kind);
     meta = stack.sandbox;
-  });
+  }, 180_000);
   afterAll(async () => {
     await stack?.close();
     await meta?.close();
