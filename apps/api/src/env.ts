@@ -26,6 +26,8 @@ const ZEnvInput = z.object({
       .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
       .optional(),
   ),
+  DATABASE_CONNECT_TIMEOUT_MS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).default(10_000)),
+  DATABASE_STATEMENT_TIMEOUT_MS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).default(60_000)),
   META_GRAPH_URL: optionalString.pipe(
     z
       .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
@@ -109,6 +111,10 @@ export interface Env {
   dataDir: string;
   /** Set → PostgreSQL; unset → PGlite under `dataDir`. */
   databaseUrl: string | undefined;
+  /** PostgreSQL: bound on opening a connection (TCP + the server's first answer), so a silent server cannot hang us. */
+  databaseConnectTimeoutMs: number;
+  /** PostgreSQL: bound on one statement (server `statement_timeout` + a client-side timeout); 0 = none. */
+  databaseStatementTimeoutMs: number;
   /** Graph base URL without the version segment; unset → start the in-process Meta sandbox. */
   metaGraphUrl: string | undefined;
   metaApiVersion: string;
@@ -220,6 +226,8 @@ export function loadEnv(
     host: e.HOST,
     dataDir: path.resolve(cwd, e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
+    databaseConnectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+    databaseStatementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
     metaGraphUrl: e.META_GRAPH_URL,
     metaApiVersion: e.META_API_VERSION,
     demoWabaId: e.DEMO_WABA_ID,

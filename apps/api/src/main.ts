@@ -69,17 +69,49 @@ async function seedDemo(
   return { apiKey: null, source: "unknown", phoneNumberId: result.phoneNumberId };
 }
 
-async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger): Promise<Running> {
+/** A start-up failure whose message is the whole story for the operator (printed as it is, no stack). */
+class StartupError extends Error {
+  override readonly name = "StartupError";
+}
+
+/** What start-up is doing right now, so a signal or a failure can say where it stopped. */
+interface StartPhase {
+  current: string;
+}
+
+async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger, phase: StartPhase): Promise<Running> {
   await ensureDataDir(env.dataDir);
 
   const database = createDatabase(
-    env.databaseUrl === undefined ? { dataDir: path.join(env.dataDir, "pglite") } : { databaseUrl: env.databaseUrl, applicationName: "kirim-api" },
+    env.databaseUrl === undefined
+      ? { dataDir: path.join(env.dataDir, "pglite") }
+      : {
+          databaseUrl: env.databaseUrl,
+          applicationName: "kirim-api",
+          connectTimeoutMs: env.databaseConnectTimeoutMs,
+          ...(env.databaseStatementTimeoutMs > 0 ? { statementTimeoutMs: env.databaseStatementTimeoutMs } : {}),
+        },
   );
   let sandbox: MetaSandbox | undefined;
   let worker: LifecycleWorker | undefined;
   try {
+    phase.current = `connecting to the database at ${database.location}`;
+    logger.info({ database: database.kind, location: database.location }, "opening the database");
+    try {
+      // A probe first, so a server that never answers is reported as that, not as a failed migration.
+      await database.db.selectNoFrom((eb) => eb.val(1).as("one")).execute();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const bounds =
+        database.kind === "postgres"
+          ? ` (DATABASE_CONNECT_TIMEOUT_MS=${env.databaseConnectTimeoutMs}, DATABASE_STATEMENT_TIMEOUT_MS=${env.databaseStatementTimeoutMs})`
+          : "";
+      throw new StartupError(`Cannot start: the database at ${database.location} did not answer: ${reason}${bounds}`, { cause: error });
+    }
+    phase.current = `migrating the database at ${database.location}`;
     const migrated = await migrateToLatest(database.db);
     logger.info({ database: database.kind, applied: migrated.map((m) => m.migrationName) }, "database ready");
+    phase.current = "starting the Meta gateway, secrets and demo data";
 
     let graphUrl: string;
     let metaAppId = env.media.appId;
@@ -150,6 +182,7 @@ async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger): P
       onError: (err, what) => logger.warn({ err, what }, "lifecycle worker error"),
       onScheduled: (claimed) => logger.info({ accounts: claimed.length }, "scheduled template syncs enqueued"),
     });
+    phase.current = "starting the job queue";
     await worker.start();
     logger.info({ queue: queue.kind, sync_interval_ms: env.templateSyncIntervalMs }, "job queue started");
     // Webhooks: configured secrets, or with the in-process sandbox a random app secret kept in DATA_DIR (never the
@@ -172,6 +205,7 @@ async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger): P
         await database.db.selectNoFrom((eb) => eb.val(1).as("one")).execute();
       },
     });
+    phase.current = "opening the HTTP port";
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(env.port, env.host, (error?: Error) => (error ? reject(error) : resolve(s)));
     });
@@ -252,14 +286,25 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: env.logLevel });
 
-  // Signal handlers go in before start-up: a SIGTERM that arrives while we start (the banner is already out) is
-  // held and honoured gracefully as soon as there is something to stop, instead of killing the process mid-way.
+  // Signal handlers go in before start-up: a SIGTERM that arrives while we start is held and honoured gracefully as
+  // soon as there is something to stop — but only for SHUTDOWN_TIMEOUT_MS: a start-up stuck (a database that never
+  // answers, say) must not make the process deaf. Then, or at a second signal, it exits at once, saying where it was.
   let running: Running | undefined;
   let signalDuringStart: NodeJS.Signals | undefined;
   let stopping = false;
+  const phase: StartPhase = { current: "loading configuration" };
+  let startDeadline: NodeJS.Timeout | undefined;
+  const abandonStart = (signal: NodeJS.Signals, why: string): void => {
+    logger.error({ signal, phase: phase.current }, `${why} while ${phase.current}: exiting without finishing start-up`);
+    process.stderr.write(`Stopped by ${signal} while ${phase.current} (${why}).\n`);
+    process.exit(1);
+  };
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
     if (running === undefined) {
-      signalDuringStart ??= signal;
+      if (signalDuringStart !== undefined) return abandonStart(signal, "second signal during start-up");
+      signalDuringStart = signal;
+      logger.warn({ signal, phase: phase.current, wait_ms: env.shutdownTimeoutMs }, "signal during start-up: stopping once start-up finishes");
+      startDeadline = setTimeout(() => abandonStart(signal, `start-up did not finish within SHUTDOWN_TIMEOUT_MS=${env.shutdownTimeoutMs} after the signal`), env.shutdownTimeoutMs).unref();
       return;
     }
     if (stopping) {
@@ -286,13 +331,19 @@ async function main(): Promise<void> {
   process.on("SIGINT", (s) => void stop(s));
 
   try {
-    running = await start(env, mediaPolicy, logger);
+    running = await start(env, mediaPolicy, logger, phase);
   } catch (error) {
-    logger.fatal({ err: error }, "failed to start");
+    if (error instanceof StartupError) {
+      logger.fatal({ phase: phase.current, reason: error.message }, "failed to start");
+      process.stderr.write(`${error.message}\n`);
+    } else {
+      logger.fatal({ err: error, phase: phase.current }, "failed to start");
+    }
     process.exit(1);
   }
   // The last start-up line: every signal from here on stops gracefully (tests and supervisors can wait for it).
   logger.info("started");
+  clearTimeout(startDeadline);
   if (signalDuringStart !== undefined) await stop(signalDuringStart);
 }
 

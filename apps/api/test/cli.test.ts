@@ -10,6 +10,8 @@ import { Readable } from "node:stream";
 import { createCore, createDatabase, createMetaGateway, generateTokenKeySpec, parseTokenKeyring } from "@kirim/core";
 import type { DatabaseHandle } from "@kirim/core";
 import { createTestDatabase, databaseKinds } from "@kirim/core/testing";
+import { startMetaSandbox } from "@kirim/meta-sandbox";
+import type { MetaSandbox } from "@kirim/meta-sandbox";
 import type { TestDatabase } from "@kirim/core/testing";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,8 +34,15 @@ describe.each(databaseKinds())("kirim CLI on %s", (kind) => {
   let pg: TestDatabase | undefined;
   let extraEnv: Record<string, string> = {};
 
+  let sandbox: MetaSandbox;
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), "kirim-cli-"));
+    // `accounts connect` has Meta confirm the token, WABA and number: the WABAs and numbers this test connects.
+    sandbox = await startMetaSandbox({ port: 0, reviewDelayMs: null });
+    sandbox.control.addWaba({ id: "2000001", accessToken: META_TOKEN });
+    sandbox.control.addPhoneNumber("2000001", { id: "106540300000001" });
+    sandbox.control.addWaba({ id: "2000002", accessToken: `${META_TOKEN}-2` });
+    sandbox.control.addPhoneNumber("2000002", { id: "106540300000002" });
     if (kind === "postgres") {
       pg = await createTestDatabase("postgres");
       // The CLI never generates a key next to PostgreSQL: the server's keyring is configured.
@@ -41,6 +50,7 @@ describe.each(databaseKinds())("kirim CLI on %s", (kind) => {
     }
   });
   afterAll(async () => {
+    await sandbox?.close();
     await pg?.dispose();
     await rm(dataDir, { recursive: true, force: true });
   });
@@ -49,7 +59,7 @@ describe.each(databaseKinds())("kirim CLI on %s", (kind) => {
     let stdout = "";
     let stderr = "";
     const code = await runCli(args, {
-      env: { DATA_DIR: dataDir, ...extraEnv, ...options.env },
+      env: { DATA_DIR: dataDir, META_GRAPH_URL: sandbox.url, ...extraEnv, ...options.env },
       cwd: dataDir,
       stdin: Readable.from([options.stdin ?? ""]),
       stdout: (text) => (stdout += text),

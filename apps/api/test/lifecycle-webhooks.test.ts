@@ -63,6 +63,7 @@ describe.each(cases)("template lifecycle by webhook on %s (%s queue)", (kind, qu
       phoneNumberId: SHARED_PHONE_NUMBER_ID,
       wabaId: stack.sandbox.demo.wabaId,
       accessToken: stack.sandbox.demo.accessToken,
+      allowSharedWaba: true,
     });
   });
   afterAll(async () => {

@@ -71,8 +71,11 @@ describe("log output never contains secrets", () => {
     s.sandbox.control.faults.clear();
 
     // The operator CLI connects an account with a Meta token (token given inline and on stdin).
+    // Meta must confirm the token, WABA and numbers before the CLI stores them.
+    s.sandbox.control.addWaba({ id: "1", accessToken: CLI_META_TOKEN });
+    for (const id of ["5550000001", "5550000002"]) s.sandbox.control.addPhoneNumber("1", { id });
     const io = (stdin = "") => ({
-      env: { DATA_DIR: dataDir },
+      env: { DATA_DIR: dataDir, META_GRAPH_URL: s.sandbox.url },
       cwd: dataDir,
       stdin: Readable.from([stdin]),
       stdout: (text: string) => (cliOutput += text),

@@ -67,6 +67,7 @@ describe.each(databaseKinds())("Meta answers → REST envelope on %s", (kind) =>
       name: "Token test",
       wabaId: s.sandbox.demo.wabaId,
       accessToken,
+      allowSharedWaba: true, // the demo organisation's WABA, on purpose
     });
     return key.key;
   }

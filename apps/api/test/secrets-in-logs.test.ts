@@ -48,6 +48,7 @@ describe.each(databaseKinds())("no secrets in logs or responses on %s", (kind) =
         name: "Secrets",
         wabaId: s.sandbox.demo.wabaId,
         accessToken: token,
+        allowSharedWaba: true, // the demo organisation's WABA, on purpose
       });
     }
   }, 120_000);

@@ -8,6 +8,7 @@ import { createIdempotencyService } from "./idempotency/idempotency.service.js";
 import { createRateLimitService, withMetaCreateBudget } from "./rate-limits/rate-limit.service.js";
 import { createLifecycleService } from "./lifecycle/lifecycle.service.js";
 import { createTemplatesService } from "./templates/template.service.js";
+import type { MetaGateway } from "./meta/types.js";
 import type { Core, CoreOptions } from "./types.js";
 
 /**
@@ -40,7 +41,9 @@ export function createCore(options: CoreOptions): Core {
     accounts: createAccountsService(deps),
     templates: createTemplatesService(deps),
     lifecycle: createLifecycleService(deps),
-    admin: createAdminService(deps),
+    // No gateway: the server only seeds the demo account it was configured with (no route connects accounts); the
+    // operator CLI connects them, through createOperator({ gateway }), which has Meta confirm each one.
+    admin: createAdminService({ db: options.db, now, tokens }),
     idempotency: createIdempotencyService({ db: options.db, now, options: options.idempotency }),
     rateLimits,
     secrets: createSecretsService(deps),
@@ -48,11 +51,17 @@ export function createCore(options: CoreOptions): Core {
 }
 
 /**
- * The operator's services without a Meta gateway (the `kirim` CLI): organisations, customers, API keys,
- * account connect/disconnect, token encryption and key rotation.
+ * The operator's services (the `kirim` CLI): organisations, customers, API keys, account connect/disconnect, token
+ * encryption and key rotation. With a gateway, connecting an account is confirmed with Meta first.
  */
-export function createOperator(options: { db: CoreOptions["db"]; tokenKeyring: TokenKeyring; now?: () => Date }): Pick<Core, "admin" | "secrets"> {
+export function createOperator(options: {
+  db: CoreOptions["db"];
+  tokenKeyring: TokenKeyring;
+  now?: () => Date;
+  /** Given → `admin.connectAccount` asks Meta to confirm the token, WABA and phone number before storing them. */
+  gateway?: Pick<MetaGateway, "lookUpAccount">;
+}): Pick<Core, "admin" | "secrets"> {
   const tokens = createTokenCipher(options.tokenKeyring);
-  const deps = { db: options.db, now: options.now ?? (() => new Date()), tokens };
+  const deps = { db: options.db, now: options.now ?? (() => new Date()), tokens, gateway: options.gateway };
   return { admin: createAdminService(deps), secrets: createSecretsService(deps) };
 }

@@ -98,6 +98,11 @@ export interface ConnectAccountInput {
   wabaId: string;
   accessToken: string;
   status?: "connected" | "disconnected";
+  /**
+   * Another organisation already has a connected account on this WABA: refused (409 `waba_connected_elsewhere`)
+   * unless the operator says both may use it — they then share Meta's per-WABA budgets.
+   */
+  allowSharedWaba?: boolean;
 }
 export interface SeedDemoInput {
   graph: { wabaId: string; accessToken: string };
@@ -203,7 +208,10 @@ export interface AdminService {
   revokeApiKey(keyId: string): Promise<AdminApiKey>;
   /**
    * Stores the token encrypted. An existing *disconnected* account of the same organisation is reconnected with
-   * the new credentials; a connected one (or one of another organisation) → 409 `account_already_connected`.
+   * the new credentials; a connected one (or one of another organisation) → 409 `account_already_connected`; a WABA
+   * another organisation has connected → 409 `waba_connected_elsewhere` (unless `allowSharedWaba`). When the service
+   * has a gateway (`createOperator({ gateway })`, the CLI) Meta must first confirm that the token reaches the WABA
+   * and that the phone number is one of its numbers, else 422 `account_verification_failed` and nothing is stored.
    */
   connectAccount(input: ConnectAccountInput): Promise<{ id: string; phoneNumberId: string }>;
   /** Sets the account to `disconnected` (kept for `?status=all` and a later reconnect). */

@@ -121,6 +121,8 @@ export async function createHarness(kind: DatabaseKind): Promise<Harness> {
         name: `Account ${n}`,
         wabaId: waba.wabaId,
         accessToken: waba.accessToken,
+        // Tenants on the demo WABA share it on purpose (and with it Meta's per-WABA budget).
+        allowSharedWaba: options.demo === true,
       });
       const principal = await core.auth.authenticate(key.key);
       return { organisationId: org.id, principal, apiKey: key.key, phoneNumberId, wabaId: waba.wabaId };

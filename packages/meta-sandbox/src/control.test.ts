@@ -28,11 +28,34 @@ describe("/_sandbox over HTTP", () => {
   it("adds a WABA whose token then works on the Graph API", async () => {
     const added = await call<ControlWaba>(control("/wabas"), { json: { id: "310000000000001", access_token: "fresh-token", template_limit: 6000 } });
     expect(added.status).toBe(201);
-    expect(added.body).toEqual({ id: "310000000000001", name: "Sandbox WABA 310000000000001", access_tokens: ["fresh-token"], template_limit: 6000, template_count: 0 });
+    expect(added.body).toEqual({ id: "310000000000001", name: "Sandbox WABA 310000000000001", access_tokens: ["fresh-token"], template_limit: 6000, template_count: 0, phone_numbers: [] });
     const created = await call(`${sandbox.graphUrl}/310000000000001/message_templates`, { token: "fresh-token", json: utilityTemplate("order_confirmation") });
     expect(created.status).toBe(200);
     const listed = await call<{ data: ControlTemplate[] }>(control("/wabas/310000000000001/templates"));
     expect(listed.body.data.map((template) => template.name)).toEqual(["order_confirmation"]);
+  });
+
+  it("registers a phone number to a WABA; Graph lists and reads it only with that WABA's token", async () => {
+    await call(control("/wabas"), { json: { id: "310000000000002", name: "Toko Budi", access_token: "budi-token" } });
+    const added = await call<ControlWaba>(control("/wabas/310000000000002/phone_numbers"), {
+      json: { id: "106540355555555", display_phone_number: "+62 811-5555-5555" },
+    });
+    expect(added.status).toBe(201);
+    expect(added.body.phone_numbers).toEqual([{ id: "106540355555555", display_phone_number: "+62 811-5555-5555", verified_name: "Toko Budi" }]);
+    const listed = await call(`${sandbox.graphUrl}/310000000000002/phone_numbers?fields=id,display_phone_number`, { token: "budi-token" });
+    expect(listed.body).toMatchObject({ data: [{ id: "106540355555555", display_phone_number: "+62 811-5555-5555" }] });
+    const read = await call(`${sandbox.graphUrl}/106540355555555`, { token: "budi-token" });
+    // M-API GET /{Phone-Number-ID}: without `fields`, id, display_phone_number, verified_name and quality_rating.
+    expect(read.body).toEqual({ id: "106540355555555", display_phone_number: "+62 811-5555-5555", verified_name: "Toko Budi", quality_rating: "GREEN" });
+    // Another WABA's token: the number is hidden (100/33), the WABA's edge is Meta's permission error (200).
+    const hidden = await call<{ error: { code: number; error_subcode: number } }>(`${sandbox.graphUrl}/106540355555555`, { token: DEMO_ACCESS_TOKEN });
+    expect(hidden.body.error).toMatchObject({ code: 100, error_subcode: 33 });
+    const denied = await call<{ error: { code: number } }>(`${sandbox.graphUrl}/310000000000002/phone_numbers`, { token: DEMO_ACCESS_TOKEN });
+    expect(denied.body.error.code).toBe(200);
+    const bogus = await call<{ error: { code: number } }>(`${sandbox.graphUrl}/310000000000002`, { token: "not-a-token" });
+    expect(bogus.body.error.code).toBe(190);
+    // A number belongs to one WABA.
+    expect((await call(control(`/wabas/${DEMO_WABA_ID}/phone_numbers`), { json: { id: "106540355555555" } })).status).toBeGreaterThanOrEqual(400);
   });
 
   it("sets a status with a reason, which the Graph API then reports", async () => {

@@ -37,6 +37,8 @@ export interface ControlWaba {
   access_tokens: string[];
   template_limit: number;
   template_count: number;
+  /** Business phone numbers registered to this WABA (what `GET /{waba_id}/phone_numbers` lists). */
+  phone_numbers: Array<{ id: string; display_phone_number: string; verified_name: string }>;
 }
 
 export interface RequestLogFilter {
@@ -49,6 +51,8 @@ export interface RequestLogFilter {
 export interface SandboxControl {
   wabas(): ControlWaba[];
   addWaba(input: { id?: string; name?: string; accessToken?: string; templateLimit?: number }): ControlWaba;
+  /** Registers a business phone number to a WABA (a number belongs to one WABA; a second owner is refused). */
+  addPhoneNumber(wabaId: string, input: { id: string; displayPhoneNumber?: string; verifiedName?: string }): ControlWaba;
   templates(wabaId: string): ControlTemplate[];
   template(id: string): ControlTemplate | undefined;
   findTemplate(wabaId: string, name: string, language: string): ControlTemplate | undefined;
@@ -108,6 +112,7 @@ function toControlWaba(state: SandboxState, waba: Waba): ControlWaba {
     access_tokens: [...waba.accessTokens],
     template_limit: waba.templateLimit,
     template_count: state.templateCount(waba.id),
+    phone_numbers: [...waba.phoneNumbers.values()].map((p) => ({ id: p.id, display_phone_number: p.displayPhoneNumber, verified_name: p.verifiedName })),
   };
 }
 
@@ -116,6 +121,10 @@ export function createControl(deps: ControlDeps): SandboxControl {
   return {
     wabas: () => [...state().wabas.values()].map((waba) => toControlWaba(state(), waba)),
     addWaba: (input) => toControlWaba(state(), state().addWaba(input)),
+    addPhoneNumber: (wabaId, input) => {
+      state().addPhoneNumber(wabaId, input);
+      return toControlWaba(state(), state().wabas.get(wabaId) as Waba);
+    },
     templates: (wabaId) => state().templatesOf(wabaId).map(toControlTemplate),
     template: (id) => {
       const template = state().templates.get(id);
@@ -193,6 +202,11 @@ export function createControl(deps: ControlDeps): SandboxControl {
 // ---------------------------------------------------------------------------------------------
 // HTTP surface: `/_sandbox/*` (documented in README.md)
 
+const ZAddPhoneNumber = z.object({
+  id: z.string().regex(/^\d+$/),
+  display_phone_number: z.string().optional(),
+  verified_name: z.string().optional(),
+});
 const ZAddWaba = z.object({ id: z.string().regex(/^\d+$/).optional(), name: z.string().optional(), access_token: z.string().min(1).optional(), template_limit: z.number().int().positive().optional() });
 const ZStatusChange = z.object({
   status: z.enum(TEMPLATE_STATUSES),
@@ -265,6 +279,18 @@ export function createControlHttp(
             ...(input.name ? { name: input.name } : {}),
             ...(input.access_token ? { accessToken: input.access_token } : {}),
             ...(input.template_limit ? { templateLimit: input.template_limit } : {}),
+          }),
+          201,
+        );
+      }
+      case "POST /wabas/:id/phone_numbers": {
+        const input = ZAddPhoneNumber.parse(body ?? {});
+        if (!control.wabas().some((waba) => waba.id === b)) return notFound(`WABA ${String(b)}`);
+        return ok(
+          control.addPhoneNumber(b ?? "", {
+            id: input.id,
+            ...(input.display_phone_number ? { displayPhoneNumber: input.display_phone_number } : {}),
+            ...(input.verified_name ? { verifiedName: input.verified_name } : {}),
           }),
           201,
         );

@@ -10,6 +10,9 @@ export const DEMO_ACCESS_TOKEN = "sandbox-demo-token";
 export const DEMO_APP_ID = "1234567890123456";
 export const DEMO_APP_SECRET = "sandbox-demo-app-secret";
 export const DEMO_WABA_NAME = "Kirim Demo Store";
+/** The demo WABA's business phone number (the format of Meta's `display_phone_number` examples). */
+export const DEMO_PHONE_NUMBER_ID = "106540352242922";
+export const DEMO_DISPLAY_PHONE_NUMBER = "+62 811-1222-333";
 /** Names the demo data must leave free (the service README creates `order_confirmation` in `en`). */
 export const RESERVED_DEMO_NAMES: readonly string[] = ["order_confirmation"];
 

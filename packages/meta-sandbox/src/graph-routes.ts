@@ -3,7 +3,7 @@ import type { IncomingMessage } from "node:http";
 
 import { GraphError, badParam, invalidJsonBody, invalidToken, missingToken, permissionDenied, unknownPath, unsupportedRequest } from "./graph-error.js";
 import { QUALITY_SCORES, TEMPLATE_CATEGORIES, TEMPLATE_STATUSES } from "./model.js";
-import type { StoredTemplate, Waba } from "./model.js";
+import type { PhoneNumber, StoredTemplate, Waba } from "./model.js";
 import type { SandboxState } from "./state.js";
 
 export const DEFAULT_API_VERSION = "v23.0";
@@ -327,6 +327,92 @@ function continueUpload(context: GraphContext, request: GraphRequest, sessionId:
 }
 
 // ---------------------------------------------------------------------------------------------
+// WABA and phone number nodes (M-API `GET /{WABA-ID}`, `GET /{WABA-ID}/phone_numbers`, `GET /{Phone-Number-ID}`)
+
+const WABA_FIELDS: Record<string, (waba: Waba) => unknown> = {
+  id: (w) => w.id,
+  name: (w) => w.name,
+  timezone_id: () => "1",
+  message_template_namespace: (w) => `${w.id.slice(0, 8)}_sandbox`,
+  currency: () => "USD",
+  account_review_status: () => "APPROVED",
+};
+/** What a read without `fields` returns (the sandbox's answer before phone numbers existed; id always). */
+const WABA_DEFAULT_FIELDS = ["id", "name", "timezone_id", "message_template_namespace"];
+
+const PHONE_FIELDS: Record<string, (phone: PhoneNumber) => unknown> = {
+  id: (p) => p.id,
+  display_phone_number: (p) => p.displayPhoneNumber,
+  verified_name: (p) => p.verifiedName,
+  quality_rating: (p) => p.qualityRating,
+  status: () => "CONNECTED",
+  code_verification_status: () => "VERIFIED",
+  account_mode: () => "LIVE",
+  platform_type: () => "CLOUD_API",
+};
+/** M-API: "If not specified, only default fields (id, display_phone_number, verified_name, quality_rating) are returned." */
+const PHONE_DEFAULT_FIELDS = ["id", "display_phone_number", "verified_name", "quality_rating"];
+
+function pickFields<T>(node: T, raw: string | null, readers: Record<string, (node: T) => unknown>, defaults: string[], nodeType: string): Record<string, unknown> {
+  const fields = raw === null || raw.trim() === "" ? defaults : raw.split(",").map((f) => f.trim()).filter((f) => f !== "");
+  for (const field of fields) {
+    if (!(field in readers)) throw badParam(`Tried accessing nonexisting field (${field}) on node type (${nodeType})`);
+  }
+  const body: Record<string, unknown> = {};
+  for (const field of fields.includes("id") ? fields : [...fields, "id"]) body[field] = readers[field]?.(node);
+  return body;
+}
+
+function readWaba(waba: Waba, fields: string | null): Record<string, unknown> {
+  return pickFields(waba, fields, WABA_FIELDS, WABA_DEFAULT_FIELDS, "WhatsAppBusinessAccount");
+}
+
+function readPhoneNumber(request: GraphRequest, token: string, owner: Waba, phoneNumberId: string): GraphResult {
+  // A number of a WABA the token cannot see is reported as "does not exist" (Graph hides it) [I], as for templates.
+  const phone = owner.phoneNumbers.get(phoneNumberId);
+  if (!phone || !owner.accessTokens.has(token)) throw unsupportedRequest(request.method, phoneNumberId);
+  return {
+    status: 200,
+    body: pickFields(phone, request.query.get("fields"), PHONE_FIELDS, PHONE_DEFAULT_FIELDS, "WhatsAppBusinessPhoneNumber"),
+    wabaId: owner.id,
+  };
+}
+
+/** `GET /{WABA-ID}/phone_numbers`: `limit` 1–100 (default 25) and `after` cursors, as the M-API parameters say. */
+function listPhoneNumbers(request: GraphRequest, waba: Waba): GraphResult {
+  const rawLimit = request.query.get("limit");
+  const limit = rawLimit === null || rawLimit === "" ? 25 : Number(rawLimit);
+  if (!Number.isInteger(limit) || limit < 1) throw badParam("Param limit must be a positive integer");
+  const pageSize = Math.min(limit, 100);
+  const all = [...waba.phoneNumbers.values()];
+  const after = request.query.get("after");
+  let start = 0;
+  if (after) {
+    const afterId = decodeCursor(after);
+    start = all.findIndex((phone) => phone.id === afterId) + 1;
+  }
+  const page = all.slice(start, start + pageSize);
+  const fields = request.query.get("fields");
+  const body: Record<string, unknown> = {
+    data: page.map((phone) => pickFields(phone, fields, PHONE_FIELDS, PHONE_DEFAULT_FIELDS, "WhatsAppBusinessPhoneNumber")),
+  };
+  const first = page[0];
+  const last = page[page.length - 1];
+  if (first && last) {
+    const paging: Record<string, unknown> = { cursors: { before: encodeCursor(first.id), after: encodeCursor(last.id) } };
+    if (start + pageSize < all.length) {
+      const params = new URLSearchParams(request.query);
+      params.set("limit", String(pageSize));
+      params.set("after", encodeCursor(last.id));
+      params.delete("before");
+      paging.next = `${request.origin}/${request.version}${request.path}?${params.toString()}`;
+    }
+    body.paging = paging;
+  }
+  return { status: 200, body, wabaId: waba.id };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Router
 
 export function handleGraphRequest(context: GraphContext, request: GraphRequest): GraphResult {
@@ -360,12 +446,10 @@ export function handleGraphRequest(context: GraphContext, request: GraphRequest)
         requireTemplateAccess(context, token, first, method);
         return { status: 200, body: serializeTemplate(template, parseFields(request.query.get("fields"))), templateId: template.id, wabaId: template.wabaId };
       }
+      const phoneOwner = context.state.phoneNumberOwner(first);
+      if (phoneOwner) return readPhoneNumber(request, token, phoneOwner, first);
       const waba = requireWabaAccess(context, token, first, method);
-      return {
-        status: 200,
-        body: { id: waba.id, name: waba.name, timezone_id: "1", message_template_namespace: `${waba.id.slice(0, 8)}_sandbox` },
-        wabaId: waba.id,
-      };
+      return { status: 200, body: readWaba(waba, request.query.get("fields")), wabaId: waba.id };
     }
     if (method === "POST") {
       const editable = requireTemplateAccess(context, token, first, method);
@@ -393,6 +477,10 @@ export function handleGraphRequest(context: GraphContext, request: GraphRequest)
       return { status: 200, body: { success: true }, wabaId: waba.id };
     }
     throw unsupportedRequest(method, first);
+  }
+  if (second === "phone_numbers" && method === "GET") {
+    const waba = requireWabaAccess(context, token, first, method);
+    return listPhoneNumbers(request, waba);
   }
   if (second === "uploads" && method === "POST") return startUpload(context, first, params);
   if (second === "unpause" && method === "POST") {

@@ -77,6 +77,17 @@ export interface Waba {
   createTimes: number[];
   /** `name\u0000language` → unix ms until which the name+language cannot be reused (§2.1, 2388023). */
   deletedNameLocks: Map<string, number>;
+  /** The business phone numbers registered to this WABA, in registration order (a number belongs to one WABA). */
+  phoneNumbers: Map<string, PhoneNumber>;
+}
+
+/** A WhatsApp business phone number: the default fields of `GET /{Phone-Number-ID}` (M-API "Phone Numbers"). */
+export interface PhoneNumber {
+  id: string;
+  wabaId: string;
+  displayPhoneNumber: string;
+  verifiedName: string;
+  qualityRating: "GREEN" | "YELLOW" | "RED" | "UNKNOWN";
 }
 
 /** Locales Meta supports for templates, with the English name Meta uses in error messages. */

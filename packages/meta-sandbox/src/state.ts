@@ -2,11 +2,11 @@
 // a WABA's state (duplicates, cooldowns, limits, rates, edits, deletes, review) live here.
 import { createHash, randomBytes } from "node:crypto";
 
-import { buildDemoTemplates, DEMO_ACCESS_TOKEN, DEMO_APP_ID, DEMO_APP_SECRET, DEMO_MEDIA_HANDLES, DEMO_WABA_ID, DEMO_WABA_NAME } from "./demo-data.js";
+import { buildDemoTemplates, DEMO_ACCESS_TOKEN, DEMO_APP_ID, DEMO_APP_SECRET, DEMO_DISPLAY_PHONE_NUMBER, DEMO_MEDIA_HANDLES, DEMO_PHONE_NUMBER_ID, DEMO_WABA_ID, DEMO_WABA_NAME } from "./demo-data.js";
 import { SUBCODE, badParam, invalidTemplate, unsupportedRequest, wabaRateLimited } from "./graph-error.js";
 import type { GraphError } from "./graph-error.js";
 import { languageDisplayName, nameLanguageKey } from "./model.js";
-import type { QualityScore, ReadComponent, RejectionReason, StoredTemplate, TemplateCategory, TemplateStatus, Waba } from "./model.js";
+import type { QualityScore, ReadComponent, RejectionReason, StoredTemplate, TemplateCategory, TemplateStatus, PhoneNumber, Waba } from "./model.js";
 import { createPrng } from "./prng.js";
 import type { Prng } from "./prng.js";
 import { judgeCategory, reviewTemplate, textOf } from "./review.js";
@@ -109,6 +109,7 @@ export class SandboxState {
     const demoTemplates = buildDemoTemplates(this.options.demoTemplateCount, this.options.seed);
     const limit = this.options.demoTemplateLimit ?? (demoTemplates.length > 200 ? VERIFIED_TEMPLATE_LIMIT : DEFAULT_TEMPLATE_LIMIT);
     const waba = this.addWaba({ id: DEMO_WABA_ID, name: DEMO_WABA_NAME, accessToken: DEMO_ACCESS_TOKEN, templateLimit: limit });
+    this.addPhoneNumber(waba.id, { id: DEMO_PHONE_NUMBER_ID, displayPhoneNumber: DEMO_DISPLAY_PHONE_NUMBER, verifiedName: DEMO_WABA_NAME });
     const prng = createPrng(this.options.seed ^ 0x7e3a);
     // Spread seeded templates over the past year so last_updated_time looks real but stays deterministic.
     const base = Date.UTC(2026, 0, 1) / 1000;
@@ -155,9 +156,37 @@ export class SandboxState {
       templateLimit: input.templateLimit ?? DEFAULT_TEMPLATE_LIMIT,
       createTimes: [],
       deletedNameLocks: new Map(),
+      phoneNumbers: new Map(),
     };
     this.wabas.set(id, waba);
     return waba;
+  }
+
+  /**
+   * Registers a business phone number to a WABA. A number belongs to exactly one WABA, so registering it to a second
+   * one is refused (a setup mistake in a test, not a Graph answer).
+   */
+  addPhoneNumber(wabaId: string, input: { id: string; displayPhoneNumber?: string; verifiedName?: string }): PhoneNumber {
+    const waba = this.wabas.get(wabaId);
+    if (!waba) throw new Error(`no WABA ${wabaId}`);
+    if (!/^\d+$/.test(input.id)) throw new Error(`phone number ids are numeric strings, got "${input.id}"`);
+    const holder = this.phoneNumberOwner(input.id);
+    if (holder && holder.id !== wabaId) throw new Error(`phone number ${input.id} already belongs to WABA ${holder.id}`);
+    const phone: PhoneNumber = {
+      id: input.id,
+      wabaId,
+      displayPhoneNumber: input.displayPhoneNumber ?? `+1 555-${input.id.slice(-3)}-${input.id.slice(-7, -3).padStart(4, "0")}`,
+      verifiedName: input.verifiedName ?? waba.name,
+      qualityRating: "GREEN",
+    };
+    waba.phoneNumbers.set(phone.id, phone);
+    return phone;
+  }
+
+  /** The WABA a phone number is registered to, if any. */
+  phoneNumberOwner(phoneNumberId: string): Waba | undefined {
+    for (const waba of this.wabas.values()) if (waba.phoneNumbers.has(phoneNumberId)) return waba;
+    return undefined;
   }
 
   /** True when any WABA (or the demo app) knows this token. */

@@ -131,6 +131,16 @@ export const ERROR_CODES = {
     status: 409,
     description: "Operator CLI: the phone_number_id is already connected (to this or another organisation); disconnect it first. `param` is `phone_number_id`.",
   },
+  waba_connected_elsewhere: {
+    type: "conflict",
+    status: 409,
+    description: "Operator CLI: another organisation already connected this WhatsApp Business Account (Meta's budgets are per WABA, so sharing it lets one organisation spend the other's); the operator must allow it explicitly (`--allow-shared-waba`). `param` is `waba_id`.",
+  },
+  account_verification_failed: {
+    type: "invalid_request_error",
+    status: 422,
+    description: "Operator CLI: Meta did not confirm the account being connected — the access token is refused (190), cannot see the WABA (200, or 100/33), or the phone number is not one of the WABA's. `details.meta` carries Meta's error when there was one; nothing is stored.",
+  },
   template_already_exists: {
     type: "conflict",
     status: 409,

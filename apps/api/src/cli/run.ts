@@ -2,15 +2,15 @@
  * The operator CLI (`kirim`): organisations, customers, API keys, WhatsApp accounts and token encryption keys,
  * over the same configuration as the server (`loadEnv`: DATABASE_URL or DATA_DIR, TOKEN_ENCRYPTION_KEYS, …).
  *
- * Exit codes: 0 ok · 1 usage error, invalid input, conflict or configuration problem · 2 not found.
+ * Exit codes: 0 ok · 1 usage error, invalid input, conflict, Meta's refusal or configuration problem · 2 not found.
  * Secrets are never printed except a new API key, once, by `keys create`.
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { parseArgs } from "node:util";
-import { createDatabase, createOperator, generateTokenKeySpec, isDomainError, migrateToLatest, TokenKeyringError } from "@kirim/core";
-import type { AdminAccount, AdminApiKey, DatabaseHandle } from "@kirim/core";
+import { createDatabase, createMetaGateway, createOperator, generateTokenKeySpec, isDomainError, migrateToLatest, TokenKeyringError } from "@kirim/core";
+import type { AdminAccount, AdminApiKey, DatabaseHandle, MetaGateway } from "@kirim/core";
 import { ZPhoneNumberId } from "@kirim/schema";
 import { ensureDataDir, resolveTokenKeyring } from "../data-dir.js";
 import { EnvError, loadEnv } from "../env.js";
@@ -51,6 +51,10 @@ API keys (the key is printed once; only its hash is stored)
 WhatsApp accounts (the Meta access token is stored encrypted)
   accounts connect --org <org_id> --phone-number-id <id> --waba-id <id> --display-phone-number <+62…>
                    (--access-token-file <path | -> | --access-token <token>) [--customer <cus_id>] [--name <name>]
+                   [--allow-shared-waba]
+                   Meta (META_GRAPH_URL) must confirm that the token reaches the WABA and that the number is one of
+                   its numbers. A WABA another organisation connected is refused unless --allow-shared-waba (the
+                   organisations then share Meta's per-WABA limits).
   accounts disconnect <phone_number_id>
   accounts list --org <org_id> [--status connected|all]
 
@@ -69,6 +73,10 @@ type Values = Record<string, string | boolean | undefined>;
 interface Command {
   /** Option names (all take a string value) accepted after the command. */
   options: string[];
+  /** Boolean switches accepted after the command (present = true). */
+  flags?: string[];
+  /** Whether it needs Meta's Graph API (META_GRAPH_URL) to confirm what it is given. */
+  meta?: boolean;
   /** Options that must be present (checked before the database is opened). */
   required?: string[];
   /** Positional arguments after the command words (e.g. `<key_id>`). */
@@ -267,9 +275,11 @@ const COMMANDS: Record<string, Command> = {
   },
   "accounts connect": {
     options: ["org", "phone-number-id", "waba-id", "display-phone-number", "access-token", "access-token-file", "customer", "name"],
+    flags: ["allow-shared-waba"],
     required: ["org", "phone-number-id", "waba-id", "display-phone-number"],
     positionals: [],
     database: true,
+    meta: true,
     async run(ctx, values) {
       const organisationId = required(values, "org");
       const phoneNumberId = required(values, "phone-number-id");
@@ -291,12 +301,13 @@ const COMMANDS: Record<string, Command> = {
         accessToken,
         customerId: customerId ?? null,
         name: name ?? null,
+        allowSharedWaba: values["allow-shared-waba"] === true,
       });
       const account = (await ctx.operator.admin.listAccounts(organisationId)).find((a) => a.phoneNumberId === phoneNumberId);
       out(
         ctx,
         account === undefined ? { phone_number_id: phoneNumberId } : accountView(account),
-        `Connected ${phoneNumberId} (${displayPhoneNumber}) to ${organisationId}; the access token is stored encrypted.\n`,
+        `Connected ${phoneNumberId} (${displayPhoneNumber}) to ${organisationId}: Meta confirmed the token reaches WABA ${wabaId} and this number; the access token is stored encrypted.\n`,
       );
     },
   },
@@ -372,9 +383,23 @@ const COMMANDS: Record<string, Command> = {
 /** Commands that must still work when the keyring does not match the database (to diagnose and repair). */
 const SKIP_PREPARE = new Set(["secrets status", "secrets rotate"]);
 
+/** The Graph API the server talks to (META_GRAPH_URL), for commands that must ask Meta. */
+function metaGateway(env: Env): MetaGateway {
+  return createMetaGateway({ graphUrl: env.metaGraphUrl ?? "", apiVersion: env.metaApiVersion });
+}
+
 async function openDatabase(env: Env): Promise<DatabaseHandle> {
   await ensureDataDir(env.dataDir);
-  return createDatabase(env.databaseUrl === undefined ? { dataDir: path.join(env.dataDir, "pglite") } : { databaseUrl: env.databaseUrl, applicationName: "kirim-cli" });
+  return createDatabase(
+    env.databaseUrl === undefined
+      ? { dataDir: path.join(env.dataDir, "pglite") }
+      : {
+          databaseUrl: env.databaseUrl,
+          applicationName: "kirim-cli",
+          connectTimeoutMs: env.databaseConnectTimeoutMs,
+          ...(env.databaseStatementTimeoutMs > 0 ? { statementTimeoutMs: env.databaseStatementTimeoutMs } : {}),
+        },
+  );
 }
 
 /** Runs one CLI invocation and returns its exit code (never calls `process.exit`). */
@@ -402,6 +427,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         ...Object.fromEntries(command.options.map((option) => [option, { type: "string" as const }])),
+        ...Object.fromEntries((command.flags ?? []).map((flag) => [flag, { type: "boolean" as const }])),
       },
     });
     values = parsed.values;
@@ -430,13 +456,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     const env = io.env === undefined ? loadEnv(undefined, io.cwd) : loadEnv(io.env, io.cwd);
     let operator: ReturnType<typeof createOperator> | undefined;
+    if (command.meta === true && env.metaGraphUrl === undefined) {
+      throw new UsageError(
+        `${name} asks Meta to confirm the access token, WABA and phone number: set META_GRAPH_URL (https://graph.facebook.com, or a standalone sandbox's URL)`,
+      );
+    }
     if (command.database) {
       database = await openDatabase(env);
       await migrateToLatest(database.db);
       // Generating a key is only safe next to the embedded database it protects; with PostgreSQL the server's
       // key must be configured (or read from the server's DATA_DIR), or tokens would be written under a stray key.
       const { keyring } = await resolveTokenKeyring(env.dataDir, env.tokenKeyring, { generate: env.databaseUrl === undefined });
-      operator = createOperator({ db: database.db, tokenKeyring: keyring });
+      operator = createOperator({ db: database.db, tokenKeyring: keyring, ...(command.meta === true ? { gateway: metaGateway(env) } : {}) });
       if (!SKIP_PREPARE.has(name)) await operator.secrets.prepare();
     }
     await command.run(

@@ -36,6 +36,18 @@ export async function findOrganisationAccount(
     .executeTakeFirst();
 }
 
+/** A connected account of ANOTHER organisation on this WABA (Meta's budgets are per WABA: sharing one shares them). */
+export async function findConnectedAccountOnWabaElsewhere(db: Db, wabaId: string, organisationId: string): Promise<AccountRow | undefined> {
+  return db
+    .selectFrom("whatsapp_accounts")
+    .selectAll()
+    .where("waba_id", "=", wabaId)
+    .where("organisation_id", "<>", organisationId)
+    .where("status", "=", "connected")
+    .orderBy("created_at")
+    .executeTakeFirst();
+}
+
 export async function listOrganisationAccounts(
   db: Db,
   organisationId: string,

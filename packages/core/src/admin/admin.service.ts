@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Kysely, Transaction } from "kysely";
 import {
   findAccountByPhoneNumberId,
+  findConnectedAccountOnWabaElsewhere,
   insertAccount,
   listOrganisationAccounts,
   setAccountStatus,
@@ -30,6 +31,9 @@ import {
   listCustomers,
   listOrganisations,
 } from "../organisations/organisation.repository.js";
+import { MetaApiError } from "../meta/meta-api-error.js";
+import { mapMetaError } from "../meta/meta-error-mapping.js";
+import type { MetaGateway } from "../meta/types.js";
 import type { TokenCipher } from "../secrets/token-cipher.js";
 import type {
   AdminAccount,
@@ -124,7 +128,59 @@ async function applyApiKey(db: Db, organisationId: string, key: string, label: s
   await createApiKeyIn(db, { organisationId, key, label }, now);
 }
 
-export function createAdminService(deps: { db: Kysely<Database>; now: () => Date; tokens: TokenCipher }): AdminService {
+/** Why Meta's refusal means the account cannot be connected, in the operator's words. */
+function verificationRefusal(error: MetaApiError, input: ConnectAccountInput): DomainError {
+  const meta = mapMetaError(error, "read");
+  const said = `Meta answered code ${error.code ?? "?"}${error.subcode !== undefined ? `/${error.subcode}` : ""}: ${error.message}`;
+  if (error.code === 190 || error.code === 102) {
+    return new DomainError("account_verification_failed", `Meta refused the access token (${said}); nothing was stored.`, {
+      param: "access_token",
+      details: meta.details,
+      cause: error,
+    });
+  }
+  return new DomainError(
+    "account_verification_failed",
+    `The access token cannot see WhatsApp Business Account ${input.wabaId} (${said}); nothing was stored.`,
+    { param: "waba_id", details: meta.details, cause: error },
+  );
+}
+
+/**
+ * Proves to Meta that the token reaches the WABA and that the phone number is one of the WABA's, so an organisation
+ * cannot connect (and then spend the per-WABA budget of) a WABA it does not hold.
+ */
+async function verifyWithMeta(gateway: Pick<MetaGateway, "lookUpAccount">, input: ConnectAccountInput): Promise<void> {
+  if (gateway.lookUpAccount === undefined) throw new Error("connectAccount: the gateway cannot look up accounts");
+  let lookup: Awaited<ReturnType<NonNullable<MetaGateway["lookUpAccount"]>>>;
+  try {
+    lookup = await gateway.lookUpAccount({ wabaId: input.wabaId, accessToken: input.accessToken }, input.phoneNumberId);
+  } catch (error) {
+    if (!(error instanceof MetaApiError)) throw error;
+    // Anything else (unreachable, timeout, 5xx, Meta's rate limit) means we could not ask: Meta's own error.
+    const code = error.kind === "graph" ? error.code : undefined;
+    // 190/102 token, 10 and 200–299 permission, 100 (/33) an object the token cannot see: Meta's word on the token.
+    if (code !== undefined && (code === 190 || code === 102 || code === 10 || code === 100 || (code >= 200 && code <= 299))) {
+      throw verificationRefusal(error, input);
+    }
+    throw mapMetaError(error, "read");
+  }
+  if (lookup.phoneNumber === undefined) {
+    throw new DomainError(
+      "account_verification_failed",
+      `Meta does not list phone_number_id ${input.phoneNumberId} among the phone numbers of WhatsApp Business Account ${input.wabaId}; nothing was stored.`,
+      { param: "phone_number_id" },
+    );
+  }
+}
+
+export function createAdminService(deps: {
+  db: Kysely<Database>;
+  now: () => Date;
+  tokens: TokenCipher;
+  /** Given → connectAccount asks Meta to confirm the token, WABA and phone number first (the CLI). */
+  gateway?: Pick<MetaGateway, "lookUpAccount"> | undefined;
+}): AdminService {
   const { db, tokens } = deps;
   return {
     async createOrganisation(input: CreateOrganisationInput) {
@@ -206,6 +262,18 @@ export function createAdminService(deps: { db: Kysely<Database>; now: () => Date
             { param: "phone_number_id" },
           );
         }
+      }
+      const sharing = await findConnectedAccountOnWabaElsewhere(db, input.wabaId, input.organisationId);
+      if (sharing !== undefined && input.allowSharedWaba !== true) {
+        throw new DomainError(
+          "waba_connected_elsewhere",
+          `WhatsApp Business Account ${input.wabaId} is already connected by another organisation; Meta's limits are per WABA, so both would share them. Connect it anyway only if both organisations really use it (allow a shared WABA explicitly).`,
+          { param: "waba_id" },
+        );
+      }
+      // Local refusals first; only then ask Meta (one lookup), and store nothing unless Meta confirms.
+      if (deps.gateway !== undefined) await verifyWithMeta(deps.gateway, input);
+      if (existing) {
         // A disconnected account of the same organisation: reconnect it with the new credentials (its templates
         // and history stay attached).
         await updateAccount(db, existing.id, {

@@ -18,13 +18,27 @@ export interface DatabaseConfig {
   onPoolError?: ((error: Error) => void) | undefined;
   /** PostgreSQL `application_name` of the pool's connections, so operators can tell them apart in pg_stat_activity. Default "kirim". */
   applicationName?: string | undefined;
+  /**
+   * PostgreSQL: how long opening a connection may take, TCP connect AND the server's first answer included (a server
+   * that accepts the connection and never answers would otherwise hold `connect()` forever). Default 10 s.
+   */
+  connectTimeoutMs?: number | undefined;
+  /**
+   * PostgreSQL: how long one statement may take, enforced by the server (`statement_timeout`) and, for a server that
+   * stops answering altogether, by the client (`query_timeout`). Unset = no limit.
+   */
+  statementTimeoutMs?: number | undefined;
 }
+
+export const DEFAULT_DB_CONNECT_TIMEOUT_MS = 10_000;
 
 export type DatabaseKind = "postgres" | "pglite";
 
 export interface DatabaseHandle {
   db: Kysely<Database>;
   kind: DatabaseKind;
+  /** Where the database is, for messages: `host:port/database` of a PostgreSQL URL (no credentials), or the PGlite directory. */
+  location: string;
   /** Destroys the Kysely instance (and with it the pool / PGlite instance). */
   close(): Promise<void>;
 }
@@ -64,21 +78,37 @@ export function createDatabase(config: DatabaseConfig = {}): DatabaseHandle {
       connectionString: config.databaseUrl,
       max: config.maxConnections ?? 10,
       application_name: config.applicationName ?? "kirim",
+      connectionTimeoutMillis: config.connectTimeoutMs ?? DEFAULT_DB_CONNECT_TIMEOUT_MS,
+      ...(config.statementTimeoutMs !== undefined
+        ? { statement_timeout: config.statementTimeoutMs, query_timeout: config.statementTimeoutMs + 1_000 }
+        : {}),
       types: pgTypes,
     });
     pool.on("error", (error) => config.onPoolError?.(error));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: "postgres", close: () => db.destroy() };
+    return { db, kind: "postgres", location: describePostgresUrl(config.databaseUrl), close: () => db.destroy() };
   }
-  return pgliteHandle(config.dataDir ? new PGlite(config.dataDir) : new PGlite());
+  return pgliteHandle(config.dataDir ? new PGlite(config.dataDir) : new PGlite(), config.dataDir ?? "memory");
+}
+
+/** `host:port/database` of a postgres:// URL: enough to find the server, never the password. */
+export function describePostgresUrl(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    const host = url.searchParams.get("host") ?? url.hostname;
+    return `${host || "localhost"}:${url.port || "5432"}${url.pathname.length > 1 ? url.pathname : ""}`;
+  } catch {
+    return "(unparseable DATABASE_URL)";
+  }
 }
 
 /** Wraps an existing PGlite instance (internal: used by `@kirim/core/testing` to start from a migrated snapshot). */
-export function pgliteHandle(pglite: PGlite): DatabaseHandle {
+export function pgliteHandle(pglite: PGlite, location = "memory"): DatabaseHandle {
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {
     db,
     kind: "pglite",
+    location,
     close: async () => {
       await db.destroy();
       if (!pglite.closed) await pglite.close();

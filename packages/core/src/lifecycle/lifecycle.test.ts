@@ -41,7 +41,7 @@ describe.each(databaseKinds())("sync runs on %s", (kind) => {
     const core = createCore({ db: database.db, gateway: stalled, cursorSecret: "s", tokenKeyring: testTokenKeyring() });
     const org = await core.admin.createOrganisation({ name: "heartbeat" });
     const key = await core.admin.createApiKey({ organisationId: org.id });
-    await core.admin.connectAccount({ organisationId: org.id, phoneNumberId: "5550199", ...graph.demo });
+    await core.admin.connectAccount({ organisationId: org.id, phoneNumberId: "5550199", ...graph.demo, allowSharedWaba: true });
     const principal = await core.auth.authenticate(key.key);
     const runOf = () =>
       database.db
@@ -95,7 +95,7 @@ describe.each(databaseKinds())("sync runs on %s", (kind) => {
     const coreB = createCore({ db: database.db, gateway: counted, cursorSecret: "s", tokenKeyring: testTokenKeyring() });
     const org = await coreA.admin.createOrganisation({ name: "join" });
     const key = await coreA.admin.createApiKey({ organisationId: org.id });
-    await coreA.admin.connectAccount({ organisationId: org.id, phoneNumberId: "5550101", ...graph.demo });
+    await coreA.admin.connectAccount({ organisationId: org.id, phoneNumberId: "5550101", ...graph.demo, allowSharedWaba: true });
     const principal = await coreA.auth.authenticate(key.key);
 
     const first = coreA.templates.sync(principal, "5550101");

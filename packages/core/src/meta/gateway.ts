@@ -1,11 +1,12 @@
 import type { z } from "zod";
 import { MetaApiError } from "./meta-api-error.js";
-import { ZMetaCreateTemplateResponse, ZMetaTemplatePage } from "./meta-schemas.js";
+import { ZMetaCreateTemplateResponse, ZMetaPhoneNumberPage, ZMetaTemplatePage, ZMetaWabaNode } from "./meta-schemas.js";
 import { DEFAULT_RETRY_POLICY, backoffMs, isAmbiguousFailure, shouldRetry } from "./retry.js";
 import { createTransport } from "./transport.js";
 import type { Transport, TransportRequest } from "./transport.js";
 import type {
   ListTemplatesOptions,
+  MetaAccountLookup,
   MetaAccountRef,
   MetaCreateTemplateBody,
   MetaCreateTemplateResult,
@@ -149,9 +150,19 @@ export function createMetaGateway(options: MetaGatewayOptions): MetaGateway {
 
   async function createTemplate(account: MetaAccountRef, body: MetaCreateTemplateBody): Promise<MetaCreateTemplateResult> {
     let ambiguous: MetaApiError | undefined;
+    let reached = false;
     for (let attempt = 1; ; attempt++) {
       try {
-        const json = await transport({ method: "POST", url: templatesUrl(account.wabaId), accessToken: account.accessToken, body });
+        const json = await transport({ method: "POST", url: templatesUrl(account.wabaId), accessToken: account.accessToken, body }).catch(
+          (error: unknown) => {
+            // The budget counts a create that reached Meta on ANY attempt, even if the last one never left.
+            if (error instanceof MetaApiError) {
+              reached ||= error.reachedMeta;
+              error.reachedMeta = reached;
+            }
+            throw error;
+          },
+        );
         const parsed = parseOrMalformed(ZMetaCreateTemplateResponse, json, "create-template answer");
         return { id: parsed.id, status: parsed.status, category: parsed.category ?? body.category.toUpperCase() };
       } catch (error) {
@@ -192,5 +203,40 @@ export function createMetaGateway(options: MetaGatewayOptions): MetaGateway {
     await transport({ method: "DELETE", url: url.toString(), accessToken: account.accessToken });
   }
 
-  return { createTemplate, listTemplates, editTemplate, deleteTemplate };
+  async function lookUpAccount(account: MetaAccountRef, phoneNumberId: string): Promise<MetaAccountLookup> {
+    const wabaUrl = new URL(`${base}/${encodeURIComponent(account.wabaId)}`);
+    wabaUrl.searchParams.set("fields", "id,name");
+    const waba = parseOrMalformed(
+      ZMetaWabaNode,
+      await sendWithRetry({ method: "GET", url: wabaUrl.toString(), accessToken: account.accessToken }),
+      "WhatsApp Business Account",
+    );
+    const seen = new Set<string>();
+    let after: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const url = new URL(`${base}/${encodeURIComponent(account.wabaId)}/phone_numbers`);
+      url.searchParams.set("fields", "id,display_phone_number,verified_name");
+      url.searchParams.set("limit", "100");
+      if (after !== undefined) url.searchParams.set("after", after);
+      const parsed = parseOrMalformed(
+        ZMetaPhoneNumberPage,
+        await sendWithRetry({ method: "GET", url: url.toString(), accessToken: account.accessToken }),
+        "phone number list page",
+      );
+      const found = parsed.data.find((phone) => phone.id === phoneNumberId);
+      if (found) {
+        return {
+          waba: { id: waba.id, name: waba.name },
+          phoneNumber: { id: found.id, displayPhoneNumber: found.display_phone_number, verifiedName: found.verified_name },
+        };
+      }
+      const cursor = parsed.paging?.next !== undefined && parsed.paging.next !== "" ? parsed.paging.cursors?.after : undefined;
+      if (cursor === undefined || cursor === "" || seen.has(cursor)) break;
+      seen.add(cursor);
+      after = cursor;
+    }
+    return { waba: { id: waba.id, name: waba.name }, phoneNumber: undefined };
+  }
+
+  return { createTemplate, listTemplates, editTemplate, deleteTemplate, lookUpAccount };
 }

@@ -21,6 +21,8 @@ export interface MetaApiErrorInit {
   isTransient?: boolean | undefined;
   /** Server-stated wait before retrying (Retry-After header), in ms. */
   retryAfterMs?: number | undefined;
+  /** False only when the request certainly never reached Meta (connection refused, DNS, TLS). Default true. */
+  reachedMeta?: boolean | undefined;
   cause?: unknown;
 }
 
@@ -41,6 +43,11 @@ export class MetaApiError extends Error {
   readonly fbtraceId: string | undefined;
   readonly isTransient: boolean;
   readonly retryAfterMs: number | undefined;
+  /**
+   * Whether this request (or, for a create, any of its attempts) may have reached Meta. Not readonly: the gateway's
+   * create marks its final error reached when an EARLIER attempt did.
+   */
+  reachedMeta: boolean;
 
   constructor(init: MetaApiErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -54,6 +61,7 @@ export class MetaApiError extends Error {
     this.fbtraceId = init.fbtraceId;
     this.isTransient = init.isTransient ?? false;
     this.retryAfterMs = init.retryAfterMs;
+    this.reachedMeta = init.reachedMeta ?? true;
   }
 }
 

@@ -51,3 +51,19 @@ export const ZMetaTemplatePage = z.object({
     })
     .optional(),
 });
+
+const ZMetaId = z.union([z.string().min(1), z.number().transform(String)]);
+
+/** `GET /{waba_id}?fields=id,name`. */
+export const ZMetaWabaNode = z.object({ id: ZMetaId, name: z.string().optional() });
+
+/** `GET /{waba_id}/phone_numbers?fields=id,display_phone_number,verified_name`, one page. */
+export const ZMetaPhoneNumberPage = z.object({
+  data: z.array(z.object({ id: ZMetaId, display_phone_number: z.string().optional(), verified_name: z.string().optional() })),
+  paging: z
+    .object({
+      cursors: z.object({ before: z.string().optional(), after: z.string().optional() }).optional(),
+      next: z.string().optional(),
+    })
+    .optional(),
+});

@@ -55,6 +55,24 @@ function redact(text: string, secret: string): string {
  * The transport layer: one HTTP exchange with Meta. Adds the Bearer token, enforces the timeout with an
  * AbortSignal, decodes JSON, and turns every failure into a MetaApiError (which never contains the token).
  */
+/**
+ * Failures that happen before the request is written (no connection, no name, no trusted TLS session): Meta never
+ * saw it. Anything else (a reset, a cut connection) may have reached Meta.
+ */
+const NOT_SENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "CERT_HAS_EXPIRED",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
 export function createTransport(options: TransportOptions): Transport {
   return async (request) => {
     const headers: Record<string, string> = {
@@ -84,6 +102,7 @@ export function createTransport(options: TransportOptions): Transport {
       throw new MetaApiError({
         kind: "network",
         message: `Could not reach Meta: ${reason}${typeof causeCode === "string" ? ` (${causeCode})` : ""}`,
+        reachedMeta: !(typeof causeCode === "string" && NOT_SENT_CODES.has(causeCode)),
       });
     }
 

@@ -61,6 +61,18 @@ export interface MetaGateway {
   editTemplate?(account: MetaAccountRef, templateId: string, body: MetaEditTemplateBody): Promise<void>;
   /** `DELETE /{waba_id}/message_templates?name=` (every language) or `&hsm_id=` (one). Sent once. */
   deleteTemplate?(account: MetaAccountRef, target: { name: string; templateId?: string | undefined }): Promise<void>;
+  /**
+   * Asks Meta whether the token reaches the WABA (`GET /{waba_id}?fields=id,name`) and which of the WABA's phone
+   * numbers is `phoneNumberId` (`GET /{waba_id}/phone_numbers`, every page). Throws Meta's refusal (190 bad token,
+   * 200 no access, 100/33 not visible) as a MetaApiError. Optional like edit/delete; the real gateway has it.
+   */
+  lookUpAccount?(account: MetaAccountRef, phoneNumberId: string): Promise<MetaAccountLookup>;
+}
+
+export interface MetaAccountLookup {
+  waba: { id: string; name: string | undefined };
+  /** The number as Meta lists it under the WABA; undefined when the WABA has no number with that id. */
+  phoneNumber: { id: string; displayPhoneNumber: string | undefined; verifiedName: string | undefined } | undefined;
 }
 
 export interface MetaEditTemplateBody {

@@ -96,7 +96,7 @@ export async function setOrganisationLimits(
     .execute();
 }
 
-export type MetaBudgetResult = { reserved: true } | { reserved: false; freesAt: Date };
+export type MetaBudgetResult = { reserved: true; attemptId: number } | { reserved: false; freesAt: Date };
 
 /**
  * Records one template create for `wabaId` if fewer than `budget` were recorded in the hour before `now`.
@@ -126,7 +126,12 @@ export async function reserveMetaCreate(
       const oldest = freeing?.attempted_at ?? now;
       return { reserved: false, freesAt: new Date(oldest.getTime() + windowMs) };
     }
-    await trx.insertInto("meta_create_attempts").values({ waba_id: wabaId, attempted_at: now }).execute();
-    return { reserved: true };
+    const attempt = await trx.insertInto("meta_create_attempts").values({ waba_id: wabaId, attempted_at: now }).returning("id").executeTakeFirstOrThrow();
+    return { reserved: true, attemptId: attempt.id };
   });
+}
+
+/** Takes back a recorded attempt that never reached Meta (it does not count against the WABA's budget). */
+export async function releaseMetaCreate(db: Kysely<Database>, attemptId: number): Promise<void> {
+  await db.deleteFrom("meta_create_attempts").where("id", "=", attemptId).execute();
 }

@@ -2,7 +2,8 @@ import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
 import { DomainError } from "../errors.js";
 import type { MetaGateway } from "../meta/types.js";
-import { readBucket, reserveMetaCreate, setOrganisationLimits, takeToken } from "./rate-limit.repository.js";
+import { MetaApiError } from "../meta/meta-api-error.js";
+import { readBucket, releaseMetaCreate, reserveMetaCreate, setOrganisationLimits, takeToken } from "./rate-limit.repository.js";
 import type { BucketClass } from "./rate-limit.repository.js";
 import { createAuthFailureGuard } from "./auth-failure-guard.js";
 import type { AuthFailureGuard } from "./auth-failure-guard.js";
@@ -46,9 +47,16 @@ export interface RateLimitService {
    * Counts one template create against Meta's hourly budget for the WABA, or throws 429 `meta_rate_limited`
    * with `Retry-After` (seconds until the oldest create in the window leaves it) — before Meta is called.
    */
-  reserveMetaCreate(wabaId: string): Promise<void>;
+  reserveMetaCreate(wabaId: string): Promise<MetaCreateReservation>;
+  /** Takes a reserved attempt back: it never reached Meta, so it does not count (see `withMetaCreateBudget`). */
+  releaseMetaCreate(reservation: MetaCreateReservation): Promise<void>;
   /** Per-client-address bucket of failed authentications, in memory (see auth-failure-guard.ts). */
   readonly authFailures: AuthFailureGuard;
+}
+
+/** One create counted against a WABA's budget. */
+export interface MetaCreateReservation {
+  attemptId: number;
 }
 
 /** The HTTP method's bucket: GET/HEAD (and OPTIONS) read, everything else write. */
@@ -102,10 +110,10 @@ export function createRateLimitService(deps: Deps): RateLimitService {
     return describeBucket(snapshot.capacity, available, snapshot.now, false);
   }
 
-  async function reserveMetaCreateFor(wabaId: string): Promise<void> {
+  async function reserveMetaCreateFor(wabaId: string): Promise<MetaCreateReservation> {
     const now = deps.now();
     const result = await reserveMetaCreate(db, wabaId, options.metaCreatesPerHour, META_BUDGET_WINDOW_MS, now);
-    if (result.reserved) return;
+    if (result.reserved) return { attemptId: result.attemptId };
     const retryAfter = Math.max(1, Math.ceil((result.freesAt.getTime() - now.getTime()) / 1000));
     throw new DomainError(
       "meta_rate_limited",
@@ -121,21 +129,48 @@ export function createRateLimitService(deps: Deps): RateLimitService {
     setOrganisationLimits: (organisationId, limits) => setOrganisationLimits(db, organisationId, limits),
     reserveMetaCreate: reserveMetaCreateFor,
     authFailures: createAuthFailureGuard({ perMinute: options.authFailuresPerMinute, now: deps.now }),
+    releaseMetaCreate: (reservation) => releaseMetaCreate(db, reservation.attemptId),
   };
 }
 
 /**
- * The gateway, with every template create first counted against Meta's hourly per-WABA budget (refused with
- * 429 `meta_rate_limited` before any HTTP call when it is used up). Listing is not limited here.
+ * Whether a failed create counts against the WABA's budget. Only attempts that reached Meta's WABA count: not one
+ * that never left (connection refused, DNS, TLS — `reachedMeta` false), nor one Meta refused for the caller's
+ * credentials before looking at the WABA (190/102 token, 10 and 200–299 permission, 100/33 an object the token
+ * cannot see). Otherwise an organisation holding a bogus token for someone else's WABA id could spend the real
+ * owner's budget. Timeouts and 5xx may have landed on Meta: they count.
  */
-export function withMetaCreateBudget(gateway: MetaGateway, rateLimits: Pick<RateLimitService, "reserveMetaCreate">): MetaGateway {
+export function createAttemptCounts(error: unknown): boolean {
+  if (!(error instanceof MetaApiError)) return false; // failed on our side before or without any Meta answer
+  if (!error.reachedMeta) return false;
+  if (error.kind !== "graph" || error.code === undefined) return true;
+  const code = error.code;
+  if (code === 190 || code === 102 || code === 10 || (code >= 200 && code <= 299)) return false;
+  return !(code === 100 && error.subcode === 33);
+}
+
+/**
+ * The gateway, with every template create first counted against Meta's hourly per-WABA budget (refused with
+ * 429 `meta_rate_limited` before any HTTP call when it is used up); an attempt that did not reach the WABA is
+ * taken back (`createAttemptCounts`). Listing is not limited here.
+ */
+export function withMetaCreateBudget(
+  gateway: MetaGateway,
+  rateLimits: Pick<RateLimitService, "reserveMetaCreate" | "releaseMetaCreate">,
+): MetaGateway {
   return {
     createTemplate: async (account, body) => {
-      await rateLimits.reserveMetaCreate(account.wabaId);
-      return gateway.createTemplate(account, body);
+      const reservation = await rateLimits.reserveMetaCreate(account.wabaId);
+      try {
+        return await gateway.createTemplate(account, body);
+      } catch (error) {
+        if (!createAttemptCounts(error)) await rateLimits.releaseMetaCreate(reservation).catch(() => undefined);
+        throw error;
+      }
     },
     listTemplates: (account, options) => gateway.listTemplates(account, options),
     ...(gateway.editTemplate !== undefined ? { editTemplate: gateway.editTemplate.bind(gateway) } : {}),
     ...(gateway.deleteTemplate !== undefined ? { deleteTemplate: gateway.deleteTemplate.bind(gateway) } : {}),
+    ...(gateway.lookUpAccount !== undefined ? { lookUpAccount: gateway.lookUpAccount.bind(gateway) } : {}),
   };
 }

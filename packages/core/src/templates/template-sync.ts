@@ -26,6 +26,7 @@ import type { MetaGateway, MetaTemplate } from "../meta/types.js";
 import { accountCredentials } from "../secrets/secrets.service.js";
 import type { TokenCipher } from "../secrets/token-cipher.js";
 import { extractVariables, templateContent } from "./template-content.js";
+import { moveMetaIds, templateKey } from "./template-identity.js";
 import { canonicalJson, recordTemplateChanges } from "./template-history.js";
 import type { TemplateChange } from "./template-history.js";
 import { mapMetaStatus } from "./template-status.js";
@@ -40,8 +41,6 @@ import type { SyncedTemplateValues } from "./template.repository.js";
  */
 export const HEARTBEAT_MS = 10_000;
 export const STALE_RUN_MS = 6 * HEARTBEAT_MS;
-/** One template of an account: Meta keys templates by name + language (NUL cannot occur in either). */
-const templateKey = (name: string, language: string): string => `${name}\u0000${language}`;
 
 /** A sync that created at least this many rows refreshes the planner's statistics of `templates`. */
 const ANALYZE_AFTER_CREATED = 1_000;
@@ -188,7 +187,16 @@ async function writePage(
   byKey: ReadonlyMap<string, SyncedTemplateValues>,
   values: readonly SyncedTemplateValues[],
   fetchedAt: Date,
-): Promise<{ created: number; updated: number }> {
+): Promise<{ created: number; updated: number; removed: number }> {
+  // Meta's ids first: one that now names another template moves there (its old holder is tombstoned).
+  const moved = await moveMetaIds(
+    trx,
+    accountId,
+    values.map((v) => ({ providerTemplateId: v.provider_template_id, name: v.name, language: v.language })),
+    new Set(byKey.keys()),
+    { source: origin.source, sourceId: origin.sourceId },
+    fetchedAt,
+  );
   const before = new Map((await findTemplateStates(trx, accountId, values)).map((s) => [templateKey(s.name, s.language), s]));
   const written = await upsertTemplatePage(trx, accountId, values, fetchedAt);
   const changes: TemplateChange[] = [];
@@ -199,9 +207,15 @@ async function writePage(
     if (!now) continue;
     const was = before.get(templateKey(w.name, w.language));
     const base = { templateId: w.id, accountId, source: origin.source, sourceId: origin.sourceId, occurredAt: fetchedAt };
+    const tookIdFrom = moved.movedFrom.get(now.provider_template_id);
+    const idNote = tookIdFrom === undefined ? "" : ` (Meta's template id ${now.provider_template_id}, previously ${tookIdFrom})`;
     if (w.inserted || !was) {
-      changes.push({ ...base, kind: "status", from: null, to: now.meta_status, reason: now.rejected_reason ?? origin.firstSeenReason });
+      changes.push({ ...base, kind: "status", from: null, to: now.meta_status, reason: `${now.rejected_reason ?? origin.firstSeenReason}${idNote}` });
       continue;
+    }
+    if (tookIdFrom !== undefined && was.deleted_at === null && was.meta_status === now.meta_status) {
+      // The row keeps its status but now carries the id Meta moved to it: history says where the id came from.
+      changes.push({ ...base, kind: "status", from: was.meta_status, to: now.meta_status, reason: `takes over${idNote}` });
     }
     if (was.deleted_at !== null || was.meta_status !== now.meta_status) {
       changes.push({
@@ -209,7 +223,7 @@ async function writePage(
         kind: "status",
         from: was.deleted_at !== null ? "DELETED" : was.meta_status,
         to: now.meta_status,
-        reason: was.deleted_at !== null ? "returned by Meta again (restored)" : now.rejected_reason,
+        reason: was.deleted_at !== null ? `returned by Meta again (restored)${idNote}` : idNote === "" ? now.rejected_reason : `${now.rejected_reason ?? "changed"}${idNote}`,
       });
     }
     if (was.category !== now.category) changes.push({ ...base, kind: "category", from: was.category, to: now.category });
@@ -219,7 +233,7 @@ async function writePage(
     }
   }
   await recordTemplateChanges(trx, changes);
-  return { created, updated: written.length - created };
+  return { created, updated: written.length - created, removed: moved.tombstoned };
 }
 
 /**
@@ -297,7 +311,12 @@ async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRu
         const written = await db.transaction().execute(async (trx) => {
           const origin: WriteOrigin = { source: "sync", sourceId: run.id, firstSeenReason: "first seen in a sync" };
           const pageWrites = await writePage(trx, account.id, origin, byKey, values, fetchedAt);
-          const runCounts = { ...counts, created: counts.created + pageWrites.created, updated: counts.updated + pageWrites.updated };
+          const runCounts = {
+            ...counts,
+            created: counts.created + pageWrites.created,
+            updated: counts.updated + pageWrites.updated,
+            removed: counts.removed + pageWrites.removed,
+          };
           await trx
             .updateTable("template_sync_runs")
             .set({ ...runCounts, unchanged: runCounts.synced - runCounts.created - runCounts.updated, heartbeat_at: deps.now() })
@@ -307,6 +326,7 @@ async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRu
         });
         counts.created += written.created;
         counts.updated += written.updated;
+        counts.removed += written.removed;
       }
     }, "read");
 
@@ -335,7 +355,7 @@ async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRu
         })),
       );
     }
-    counts.removed = gone.length;
+    counts.removed += gone.length;
     if (counts.created >= ANALYZE_AFTER_CREATED) {
       // A first import of thousands of rows leaves the planner without statistics until autovacuum comes by (up to
       // a minute): meanwhile every list page sorts the whole account. Gathering them now takes milliseconds.

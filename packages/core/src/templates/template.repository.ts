@@ -287,3 +287,41 @@ export async function listLiveTemplateKeys(
     .where("created_at", "<", before)
     .execute();
 }
+
+/** A row holding one of Meta's template ids (tombstones included: the unique index covers them too). */
+export interface ProviderIdHolder {
+  id: string;
+  name: string;
+  language: string;
+  provider_template_id: string;
+  meta_status: string;
+  deleted_at: Date | null;
+}
+
+export async function findProviderIdHolders(db: Db, accountId: string, providerIds: readonly string[]): Promise<ProviderIdHolder[]> {
+  if (providerIds.length === 0) return [];
+  const rows = await db
+    .selectFrom("templates")
+    .select(["id", "name", "language", "provider_template_id", "meta_status", "deleted_at"])
+    .where("account_id", "=", accountId)
+    .where(sql<boolean>`provider_template_id = ANY(${[...providerIds]}::text[])`)
+    .execute();
+  return rows.flatMap((r) => (r.provider_template_id === null ? [] : [{ ...r, provider_template_id: r.provider_template_id }]));
+}
+
+/**
+ * Takes Meta's id away from rows it no longer belongs to: every row in `release` loses its provider_template_id, and
+ * those in `tombstone` are also marked deleted (as a sync marks a template Meta no longer returns).
+ */
+export async function releaseProviderIds(db: Db, release: readonly string[], tombstone: readonly string[], at: Date): Promise<void> {
+  if (release.length > 0) {
+    await db.updateTable("templates").set({ provider_template_id: null, updated_at: at }).where("id", "in", [...release]).execute();
+  }
+  if (tombstone.length > 0) {
+    await db
+      .updateTable("templates")
+      .set({ deleted_at: at, meta_status: "DELETED", status: "rejected", status_changed_at: at, updated_at: at })
+      .where("id", "in", [...tombstone])
+      .execute();
+  }
+}

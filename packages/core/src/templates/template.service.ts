@@ -21,6 +21,7 @@ import type {
   TemplatesService,
 } from "../types.js";
 import { recordTemplateChanges } from "./template-history.js";
+import { moveMetaIds } from "./template-identity.js";
 import { storeTemplateFromMeta, syncAccountTemplates } from "./template-sync.js";
 import type { TemplateRow } from "./template.table.js";
 import { isQueryableName } from "./template-name.js";
@@ -119,25 +120,53 @@ export function createTemplatesService(deps: Deps): TemplatesService {
     }
 
     const now = deps.now();
-    const row = await insertTemplate(db, {
-      id: newId("tmpl", now.getTime()),
-      account_id: account.id,
-      name: input.name,
-      language,
-      category: created.category.toUpperCase(),
-      status: mapMetaStatus(created.status),
-      meta_status: created.status.toUpperCase(),
-      provider_template_id: created.id,
-      components: JSON.stringify(components),
-      content: templateContent(components),
-      variables: JSON.stringify(variables),
-      parameter_format: parameterFormat ?? "POSITIONAL",
-      rejected_reason: null,
-      quality_score: null,
-      previous_category: null,
-      created_at: now,
-      updated_at: now,
-      last_synced_at: null,
+    // Meta is the authority on its ids: one that another row of ours still holds (a restarted sandbox, a template
+    // recreated on Meta) moves to this template and that row is tombstoned, in the same transaction as the insert.
+    const row = await db.transaction().execute(async (trx) => {
+      const moved = await moveMetaIds(
+        trx,
+        account.id,
+        [{ providerTemplateId: created.id, name: input.name, language }],
+        new Set(),
+        { source: "create", sourceId: context.requestId ?? null },
+        now,
+      );
+      const row = await insertTemplate(trx, {
+        id: newId("tmpl", now.getTime()),
+        account_id: account.id,
+        name: input.name,
+        language,
+        category: created.category.toUpperCase(),
+        status: mapMetaStatus(created.status),
+        meta_status: created.status.toUpperCase(),
+        provider_template_id: created.id,
+        components: JSON.stringify(components),
+        content: templateContent(components),
+        variables: JSON.stringify(variables),
+        parameter_format: parameterFormat ?? "POSITIONAL",
+        rejected_reason: null,
+        quality_score: null,
+        previous_category: null,
+        created_at: now,
+        updated_at: now,
+        last_synced_at: null,
+      });
+      if (!row) return undefined;
+      const previously = moved.movedFrom.get(created.id);
+      await recordTemplateChanges(trx, [
+        {
+          templateId: row.id,
+          accountId: account.id,
+          kind: "status",
+          from: null,
+          to: row.meta_status,
+          ...(previously === undefined ? {} : { reason: `Meta's template id ${created.id}, previously ${previously}` }),
+          source: "create",
+          sourceId: context.requestId,
+          occurredAt: now,
+        },
+      ]);
+      return row;
     });
     if (!row) {
       // A live row took this name + language while Meta's answer was on its way. If it holds the id Meta gave THIS
@@ -150,9 +179,6 @@ export function createTemplatesService(deps: Deps): TemplatesService {
       // Otherwise a concurrent create of the same name + language won the race after Meta accepted both.
       throw duplicate(input.name, language);
     }
-    await recordTemplateChanges(db, [
-      { templateId: row.id, accountId: account.id, kind: "status", from: null, to: row.meta_status, source: "create", sourceId: context.requestId, occurredAt: now },
-    ]);
     return templateRowToTemplate(row, account);
   }
 
