@@ -179,6 +179,8 @@ export function buildOpenApiDocument(): OpenApiDocument {
       summary: "Create, submit, sync and list WhatsApp message templates (Kirimdev-compatible).",
       description: OVERVIEW,
       license: { name: "MIT", identifier: "MIT" },
+      // No public home is configured for a self-hosted server; operators who publish the document add theirs.
+      contact: { name: "Kirim maintainers (open-source project; report problems to your server's operator)" },
     },
     servers: [{ url: "/", description: "This server" }],
     tags: [
@@ -200,8 +202,11 @@ export function buildOpenApiDocument(): OpenApiDocument {
     },
     paths,
   }, {
-    override: ({ zodSchema, jsonSchema }) => {
+    override: ({ zodSchema, jsonSchema, io }) => {
       if (zodSchema === BUTTON_URL) delete jsonSchema.format;
+      // Response objects stay open to fields added later (as Stripe's and GitHub's specs are), so a strict client
+      // generated from this document keeps working; request schemas keep what the server enforces.
+      if (io === "output" && jsonSchema.additionalProperties === false) delete jsonSchema.additionalProperties;
     },
   });
 }
