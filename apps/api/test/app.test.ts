@@ -38,6 +38,11 @@ const TEMPLATE = {
   status_info: null,
   pending_category_change: null,
   deleted_at: null,
+  header_type: null,
+  header_content: null,
+  footer_content: null,
+  has_variables: true,
+  buttons: [],
 };
 
 let mode: "ok" | "conflict" | "crash" | "upstream" | "leak" = "ok";
@@ -63,7 +68,7 @@ const fakeCore = {
     },
     sync: async () => ({ object: "template_sync_result", synced: 0, created: 0, updated: 0, unchanged: 0, removed: 0 }),
     list: async () => ({ data: [TEMPLATE], has_more: false, next_cursor: null }),
-    getByName: async () => [TEMPLATE],
+    getByName: async () => ({ ...TEMPLATE, languages: ["en"] }),
   },
   admin: {},
   // Rate limits and Idempotency-Key run on the real core in rate-limit.test.ts / idempotency.test.ts; here the
