@@ -118,7 +118,11 @@ describe("routing", () => {
   it("answers a known path with the wrong method with 405 and Allow", async () => {
     const del = await call(server.baseUrl, "PUT", `/v1/${PID}/templates/x`, { token: GOOD_KEY, body: {} });
     expectError(del, 405, "method_not_allowed");
-    expect(del.headers.get("allow")).toBe("GET, POST, DELETE, HEAD");
+    expect(del.headers.get("allow")).toBe("GET, PATCH, DELETE, HEAD");
+    // `sync` is also a template name: POST (sync) is its one extra method.
+    const onSync = await call(server.baseUrl, "PUT", `/v1/${PID}/templates/sync`, { token: GOOD_KEY, body: {} });
+    expectError(onSync, 405, "method_not_allowed");
+    expect(onSync.headers.get("allow")).toBe("GET, POST, PATCH, DELETE, HEAD");
     const put = await call(server.baseUrl, "PUT", `/v1/${PID}/templates`, { token: GOOD_KEY, body: {} });
     expectError(put, 405, "method_not_allowed");
     expect(put.headers.get("allow")).toBe("GET, POST, HEAD");
