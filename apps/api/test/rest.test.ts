@@ -6,7 +6,7 @@
 import { databaseKinds } from "@kirim/core/testing";
 import { ZAccount, ZTemplate, ZTemplateByName, ZTemplateSyncResult, zDataEnvelope, zListEnvelope } from "@kirim/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
+import type { z } from "zod";
 import { call, expectError } from "./support/http.js";
 import {
   createCalls,
