@@ -87,7 +87,7 @@ describe.each(databaseKinds())("fuzz drill findings on %s", (kind) => {
     expectError(await api("GET", `/v1/${PID}/templates/a%00b`), 404, "resource_not_found", { param: "name" });
     expectError(await api("GET", `/v1/${PID}/templates/a%00b/events`), 404, "resource_not_found");
     expectError(await api("DELETE", `/v1/${PID}/templates/a%00b`), 404, "resource_not_found");
-    expectError(await api("POST", `/v1/${PID}/templates/a%00b`, { body: { language: "en", components: [{ type: "BODY", text: "Hi" }] } }), 404, "resource_not_found");
+    expectError(await api("PATCH", `/v1/${PID}/templates/a%00b`, { body: { language: "en", components: [{ type: "BODY", text: "Hi" }] } }), 404, "resource_not_found");
     const trpc = async (procedure: string, input: unknown, mutation: boolean) => {
       const encoded = encodeURIComponent(JSON.stringify(input));
       const response = await fetch(`${stack.baseUrl}/trpc/${procedure}${mutation ? "" : `?input=${encoded}`}`, {
