@@ -264,5 +264,7 @@ describe.each(databaseKinds())("Kirimdev's clients and every template name on %s
     expect(runs.status, runs.text).toBe(200);
     expect(runs.body.data[0]).toMatchObject({ object: "template_sync_run", status: "succeeded", synced: sync.body.data.synced });
     expectError(await api("POST", `/v1/${PID}/template_sync_runs`, {}), 405, "method_not_allowed");
+    // A phone_number_id segment that is not even percent-decodable is the usual 400 here too (fuzz drill finding).
+    expectError(await api("GET", "/v1/%4/template_sync_runs"), 400, "invalid_phone_number_id", { param: "phone_number_id" });
   });
 });

@@ -69,7 +69,8 @@ function requireDecodablePath(): RequestHandler {
         decodeURIComponent(segment);
       } catch {
         const templateRoute = segments[1] === "templates";
-        if (templateRoute && index === 0) parseOrThrow(ZPathPhoneNumberId, { phone_number_id: segment }, "path");
+        const phoneScoped = templateRoute || segments[1] === "template_sync_runs";
+        if (phoneScoped && index === 0) parseOrThrow(ZPathPhoneNumberId, { phone_number_id: segment }, "path");
         if (templateRoute && index === 2) {
           throw new DomainError("resource_not_found", "No template with this name on this account.", { param: "name" });
         }
