@@ -38,6 +38,11 @@ const TEMPLATE = {
   status_info: null,
   pending_category_change: null,
   deleted_at: null,
+  header_type: null,
+  header_content: null,
+  footer_content: null,
+  has_variables: true,
+  buttons: [],
 };
 
 let mode: "ok" | "conflict" | "crash" | "upstream" | "leak" = "ok";
@@ -63,7 +68,7 @@ const fakeCore = {
     },
     sync: async () => ({ object: "template_sync_result", synced: 0, created: 0, updated: 0, unchanged: 0, removed: 0 }),
     list: async () => ({ data: [TEMPLATE], has_more: false, next_cursor: null }),
-    getByName: async () => [TEMPLATE],
+    getByName: async () => ({ ...TEMPLATE, languages: ["en"] }),
   },
   admin: {},
   // Rate limits and Idempotency-Key run on the real core in rate-limit.test.ts / idempotency.test.ts; here the
@@ -116,7 +121,11 @@ describe("routing", () => {
   it("answers a known path with the wrong method with 405 and Allow", async () => {
     const del = await call(server.baseUrl, "PUT", `/v1/${PID}/templates/x`, { token: GOOD_KEY, body: {} });
     expectError(del, 405, "method_not_allowed");
-    expect(del.headers.get("allow")).toBe("GET, POST, DELETE, HEAD");
+    expect(del.headers.get("allow")).toBe("GET, PATCH, DELETE, HEAD");
+    // `sync` is also a template name: POST (sync) is its one extra method.
+    const onSync = await call(server.baseUrl, "PUT", `/v1/${PID}/templates/sync`, { token: GOOD_KEY, body: {} });
+    expectError(onSync, 405, "method_not_allowed");
+    expect(onSync.headers.get("allow")).toBe("GET, POST, PATCH, DELETE, HEAD");
     const put = await call(server.baseUrl, "PUT", `/v1/${PID}/templates`, { token: GOOD_KEY, body: {} });
     expectError(put, 405, "method_not_allowed");
     expect(put.headers.get("allow")).toBe("GET, POST, HEAD");

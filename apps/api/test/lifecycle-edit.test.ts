@@ -32,16 +32,18 @@ describe.each(databaseKinds())("edit and delete on %s", (kind) => {
     expect(created.status).toBe(201);
     templateId = created.body.data.provider_template_id;
     const since = lastSeq(stack.sandbox);
-    const res = await api("POST", `/v1/${PID}/templates/order_confirmation`, { language: "en", components: NEW_BODY });
+    const res = await api("PATCH", `/v1/${PID}/templates/order_confirmation`, { language: "en", components: NEW_BODY });
     expectError(res, 409, "template_not_editable");
     expect(res.body.error.message).toContain("PENDING");
+    // The catalogue promises `details.meta_status`: the body carries it.
+    expect(res.body.error.details).toEqual({ meta_status: "PENDING" });
     expect(graphCalls("POST", since)).toBe(0);
   });
 
   it("edits an APPROVED template once, then 429 with when it becomes possible again (no Meta call)", async () => {
     stack.sandbox.control.review(templateId);
     await api("POST", `/v1/${PID}/templates/sync`);
-    const edited = await api("POST", `/v1/${PID}/templates/order_confirmation`, { language: "en", components: NEW_BODY });
+    const edited = await api("PATCH", `/v1/${PID}/templates/order_confirmation`, { language: "en", components: NEW_BODY });
     expect(edited.status).toBe(200);
     expect(edited.body.data).toMatchObject({ meta_status: "PENDING", status: "pending", content: NEW_BODY[0]?.text, last_synced_via: "edit" });
     expect(stack.sandbox.control.template(templateId)).toMatchObject({ status: "PENDING" });
@@ -49,10 +51,14 @@ describe.each(databaseKinds())("edit and delete on %s", (kind) => {
     stack.sandbox.control.review(templateId);
     await api("POST", `/v1/${PID}/templates/sync`);
     const since = lastSeq(stack.sandbox);
-    const again = await api("POST", `/v1/${PID}/templates/order_confirmation`, { language: "en", components: NEW_BODY });
+    const again = await api("PATCH", `/v1/${PID}/templates/order_confirmation`, { language: "en", components: NEW_BODY });
     expectError(again, 429, "template_edit_quota_exceeded");
     expect(Number(again.headers.get("retry-after"))).toBeGreaterThan(23 * 3600);
     expect(again.body.error.message).toMatch(/again at \d{4}-\d\d-\d\dT/);
+    // `details.retry_at` (promised by the catalogue) agrees with Retry-After.
+    const retryAt = Date.parse(again.body.error.details.retry_at);
+    expect(Object.keys(again.body.error.details)).toEqual(["retry_at"]);
+    expect(Math.abs(retryAt - Date.now() - Number(again.headers.get("retry-after")) * 1000)).toBeLessThan(5_000);
     expect(graphCalls("POST", since)).toBe(0);
 
     const history = await api("GET", `/v1/${PID}/templates/order_confirmation/events?limit=100`);
@@ -64,7 +70,7 @@ describe.each(databaseKinds())("edit and delete on %s", (kind) => {
   it("a REJECTED template can be edited without the quota", async () => {
     stack.sandbox.control.setStatus(templateId, { status: "REJECTED", reason: "INVALID_FORMAT" });
     await api("POST", `/v1/${PID}/templates/sync`);
-    const res = await api("POST", `/v1/${PID}/templates/order_confirmation`, { language: "en", components: NEW_BODY });
+    const res = await api("PATCH", `/v1/${PID}/templates/order_confirmation`, { language: "en", components: NEW_BODY });
     expect(res.status).toBe(200);
   });
 
@@ -73,7 +79,9 @@ describe.each(databaseKinds())("edit and delete on %s", (kind) => {
     const disabled = stack.sandbox.control.templates(stack.sandbox.demo.wabaId).find((x) => x.status === "DISABLED");
     if (!disabled) throw new Error("no disabled template in the demo data");
     const since = lastSeq(stack.sandbox);
-    expectError(await api("DELETE", `/v1/${PID}/templates/${disabled.name}`), 409, "template_not_deletable");
+    const refused = await api("DELETE", `/v1/${PID}/templates/${disabled.name}`);
+    expectError(refused, 409, "template_not_deletable");
+    expect(refused.body.error.details).toEqual({ disabled_languages: [disabled.language] });
     expect(graphCalls("DELETE", since)).toBe(0);
 
     const approved = stack.sandbox.control
@@ -85,8 +93,16 @@ describe.each(databaseKinds())("edit and delete on %s", (kind) => {
     expect(res.body.data).toMatchObject({ object: "template_delete_result", name: approved.name, deleted: [{ language: approved.language }] });
     expect(res.body.data.warnings[0]).toContain("30 days");
     expect(stack.sandbox.control.findTemplate(stack.sandbox.demo.wabaId, approved.name, approved.language)).toBeUndefined();
+    // Deleted: GET by name agrees with the list (404), unless include_deleted=true.
+    expectError(await api("GET", `/v1/${PID}/templates/${approved.name}?language=${approved.language}`), 404, "resource_not_found", { param: "name" });
     const left = await api("GET", `/v1/${PID}/templates/${approved.name}`);
-    expect(left.body.data.find((x: any) => x.language === approved.language).deleted_at).toEqual(expect.any(String));
+    expect(left.status).toBe(200);
+    expect(left.body.data.language).not.toBe(approved.language);
+    expect(left.body.data.languages).not.toContain(approved.language);
+    const kept = await api("GET", `/v1/${PID}/templates/${approved.name}?language=${approved.language}&include_deleted=true`);
+    expect(kept.status).toBe(200);
+    expect(kept.body.data).toMatchObject({ language: approved.language, status: "rejected", meta_status: "DELETED", deleted_at: expect.any(String) });
+    expect(kept.body.data.languages).toContain(approved.language);
     const events = await api("GET", `/v1/${PID}/templates/${approved.name}/events?language=${approved.language}`);
     expect(events.body.data[0]).toMatchObject({ to: "DELETED", source: "delete", source_id: res.body.request_id });
 
@@ -96,5 +112,10 @@ describe.each(databaseKinds())("edit and delete on %s", (kind) => {
     expect(stack.sandbox.control.templates(stack.sandbox.demo.wabaId).filter((x) => x.name === approved.name)).toEqual([]);
     const gone = await t().templates.delete.mutate({ phone_number_id: PID, name: approved.name }).catch((e: unknown) => e);
     expect(gone).toBeInstanceOf(TRPCClientError);
+    expectError(await api("GET", `/v1/${PID}/templates/${approved.name}`), 404, "resource_not_found");
+    const viaTrpcGet = await t().templates.get.query({ phone_number_id: PID, name: approved.name }).catch((e: unknown) => e);
+    expect((viaTrpcGet as TRPCClientError<AppRouter>).data).toMatchObject({ code: "resource_not_found" });
+    const deletedViaTrpc = await t().templates.get.query({ phone_number_id: PID, name: approved.name, include_deleted: true });
+    expect(deletedViaTrpc.deleted_at).toEqual(expect.any(String));
   });
 });

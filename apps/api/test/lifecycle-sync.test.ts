@@ -85,7 +85,7 @@ describe.each(databaseKinds())("complete sync, runs and history on %s", (kind) =
     const res = await api("POST", `/v1/${PID}/templates/sync`);
     expect(res.body.data).toMatchObject({ created: 0, updated: 1, removed: 0 });
     const back = await api("GET", `/v1/${PID}/templates/${tomb.name}?language=${tomb.language}`);
-    expect(back.body.data[0]).toMatchObject({ deleted_at: null, meta_status: "PENDING" });
+    expect(back.body.data).toMatchObject({ deleted_at: null, meta_status: "PENDING" });
     const events = await api("GET", `/v1/${PID}/templates/${tomb.name}/events?language=${tomb.language}`);
     // The restore and the new components are two rows of the same sync run.
     expect(events.body.data.slice(0, 2).map((e: any) => e.kind).sort()).toEqual(["components", "status"]);
@@ -105,7 +105,7 @@ describe.each(databaseKinds())("complete sync, runs and history on %s", (kind) =
     expect(res.body.error.message).toContain("after 1 page(s)");
     expect((await listAll()).length).toBe(before);
 
-    const runs = await api("GET", `/v1/${PID}/templates/sync_runs?limit=2`);
+    const runs = await api("GET", `/v1/${PID}/template_sync_runs?limit=2`);
     expect(runs.status).toBe(200);
     expect(runs.body.data[0]).toMatchObject({ object: "template_sync_run", status: "failed", pages: 1, removed: 0, trigger: "api", phone_number_id: PID });
     expect(runs.body.data[0].error.code).toBe(res.body.error.code);
@@ -117,9 +117,9 @@ describe.each(databaseKinds())("complete sync, runs and history on %s", (kind) =
   });
 
   it("every run is listed newest first (REST and tRPC), paged with a signed cursor", async () => {
-    const r1 = await api("GET", `/v1/${PID}/templates/sync_runs?limit=2`);
+    const r1 = await api("GET", `/v1/${PID}/template_sync_runs?limit=2`);
     expect(r1.body.has_more).toBe(true);
-    const r2 = await api("GET", `/v1/${PID}/templates/sync_runs?limit=2&cursor=${encodeURIComponent(r1.body.next_cursor)}`);
+    const r2 = await api("GET", `/v1/${PID}/template_sync_runs?limit=2&cursor=${encodeURIComponent(r1.body.next_cursor)}`);
     const ids = [...r1.body.data, ...r2.body.data].map((r: any) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual([...ids].sort().reverse());
@@ -128,7 +128,7 @@ describe.each(databaseKinds())("complete sync, runs and history on %s", (kind) =
     const synced = await trpc().templates.sync.mutate({ phone_number_id: PID });
     expect(synced.removed).toBe(0);
     expect((await trpc().templates.syncRuns.query({ phone_number_id: PID, limit: 1 })).data[0]?.trigger).toBe("trpc");
-    expectError(await api("GET", `/v1/${PID}/templates/sync_runs?cursor=${encodeURIComponent(r1.body.next_cursor)}x`), 400, "invalid_cursor");
+    expectError(await api("GET", `/v1/${PID}/template_sync_runs?cursor=${encodeURIComponent(r1.body.next_cursor)}x`), 400, "invalid_cursor");
   });
 
   it("history pages newest first; tRPC templates.events gives the same rows; an unknown name is 404", async () => {

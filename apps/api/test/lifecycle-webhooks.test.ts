@@ -88,7 +88,7 @@ describe.each(cases)("template lifecycle by webhook on %s (%s queue)", (kind, qu
   async function template(phoneNumberId = DEMO_PHONE_NUMBER_ID, key = stack.demoKey): Promise<any> {
     const res = await api("GET", `/v1/${phoneNumberId}/templates/order_confirmation?language=en`, undefined, key);
     expect(res.status).toBe(200);
-    return res.body.data[0];
+    return res.body.data;
   }
 
   async function history(): Promise<any[]> {
@@ -281,7 +281,7 @@ describe.each(cases)("template lifecycle by webhook on %s (%s queue)", (kind, qu
     const delivered = stack.sandbox.control.webhooks.deliveries().at(-1);
     expect(delivered?.body).toContain('"message_template_language":"en-US"');
     const res = await api("GET", `/v1/${DEMO_PHONE_NUMBER_ID}/templates/${seeded.name}?language=en_US`);
-    expect(res.body.data[0]).toMatchObject({ quality_score: "YELLOW" });
+    expect(res.body.data).toMatchObject({ quality_score: "YELLOW" });
   });
   it("a body signed over its raw bytes is accepted; the same body signed over its re-serialised JSON is refused", async () => {
     // Spaces, a \u escape and a literal non-ASCII character: JSON.stringify(JSON.parse(raw)) gives other bytes.

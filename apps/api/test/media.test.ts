@@ -162,7 +162,7 @@ describe.each(databaseKinds())("media header samples over REST on %s", (kind) =>
       expect(data.components[0]).toEqual({ type: "HEADER", format, example: { header_url: [url] } });
       const read = await call(s.baseUrl, "GET", `${TEMPLATES}/${name}`, { token: s.demoKey });
       expect(read.status, read.text).toBe(200);
-      expect(read.body.data[0].components[0]).toEqual({ type: "HEADER", format, example: { header_url: [url] } });
+      expect(read.body.data.components[0]).toEqual({ type: "HEADER", format, example: { header_url: [url] } });
     });
 
     it("an https-style URL in header_handle (the alias) is downloaded and uploaded the same way, and stored as given", async () => {

@@ -4,9 +4,9 @@
  * (support/http.ts `call`).
  */
 import { databaseKinds } from "@kirim/core/testing";
-import { ZAccount, ZTemplate, ZTemplateSyncResult, zDataEnvelope, zListEnvelope } from "@kirim/schema";
+import { ZAccount, ZTemplate, ZTemplateByName, ZTemplateSyncResult, zDataEnvelope, zListEnvelope } from "@kirim/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
+import type { z } from "zod";
 import { call, expectError } from "./support/http.js";
 import {
   createCalls,
@@ -255,11 +255,11 @@ describe.each(databaseKinds())("REST /v1 on %s", (kind) => {
       expect(onMeta).toBeDefined();
       s.sandbox.control.setStatus(onMeta?.id ?? "", { status: "APPROVED" });
       const before = await get(`${TEMPLATES}/order_confirmation?language=en`);
-      expect(before.body.data[0].status).toBe("pending");
+      expect(before.body.data.status).toBe("pending");
       const sync = await post(`${TEMPLATES}/sync`);
       expect(sync.body.data.updated).toBe(1);
       const after = await get(`${TEMPLATES}/order_confirmation?language=en`);
-      expect(after.body.data[0].status).toBe("approved");
+      expect(after.body.data.status).toBe("approved");
     });
 
     it("502 whatsapp_upstream_error when a list page fails", async () => {
@@ -347,17 +347,20 @@ describe.each(databaseKinds())("REST /v1 on %s", (kind) => {
   });
 
   describe("GET /v1/{phone_number_id}/templates/{name}", () => {
-    it("returns every language of the name", async () => {
+    it("answers ONE template (Kirimdev's shape): without ?language= the earliest created, with the name's languages", async () => {
       const res = await get(`${TEMPLATES}/order_confirmation`);
       expect(res.status).toBe(200);
-      const { data } = zDataEnvelope(z.array(ZTemplate)).parse(res.body);
-      expect(data.map((t) => t.language).sort()).toEqual(["en", "id"]);
+      const { data } = zDataEnvelope(ZTemplateByName).parse(res.body);
+      // en was created first (the create test above), then id.
+      expect(data.language).toBe("en");
+      expect(data.languages).toEqual(["en", "id"]);
     });
 
-    it("narrows with ?language=", async () => {
+    it("picks the language with ?language=", async () => {
       const res = await get(`${TEMPLATES}/order_confirmation?language=id`);
-      expect(res.body.data).toHaveLength(1);
-      expect(res.body.data[0].language).toBe("id");
+      expect(Array.isArray(res.body.data)).toBe(false);
+      expect(res.body.data.language).toBe("id");
+      expect(res.body.data.languages).toEqual(["en", "id"]);
     });
 
     it("404 resource_not_found when no template has the name", async () => {
@@ -377,10 +380,14 @@ describe.each(databaseKinds())("REST /v1 on %s", (kind) => {
     });
 
     it("405 method_not_allowed with Allow", async () => {
-      // DELETE and POST on /templates/{name} are delete and edit (issue 5); PUT is not a method of this path.
+      // PATCH and DELETE on /templates/{name} are edit and delete; PUT is not a method of this path.
       const res = await call(s.baseUrl, "PUT", `${TEMPLATES}/order_confirmation`, { token: s.demoKey, body: {} });
       expectError(res, 405, "method_not_allowed");
-      expect(res.headers.get("allow")).toBe("GET, POST, DELETE, HEAD");
+      expect(res.headers.get("allow")).toBe("GET, PATCH, DELETE, HEAD");
+      // Edit moved from POST to PATCH: a POST to a template name is 405 saying so (POST …/templates/sync is sync).
+      const post = await call(s.baseUrl, "POST", `${TEMPLATES}/order_confirmation`, { token: s.demoKey, body: {} });
+      expectError(post, 405, "method_not_allowed");
+      expect(post.headers.get("allow")).toBe("GET, PATCH, DELETE, HEAD");
     });
   });
 });

@@ -1,6 +1,7 @@
 import { createAccountsService } from "./accounts/account.service.js";
 import { createAdminService } from "./admin/admin.service.js";
 import { createAuthService } from "./api-keys/auth.service.js";
+import { createMeService } from "./api-keys/me.service.js";
 import { createSecretsService } from "./secrets/secrets.service.js";
 import { createTokenCipher } from "./secrets/token-cipher.js";
 import type { TokenKeyring } from "./secrets/token-cipher.js";
@@ -38,6 +39,7 @@ export function createCore(options: CoreOptions): Core {
   const deps = { db: options.db, gateway, cursorSecret: options.cursorSecret, now, media: options.media, tokens };
   return {
     auth: createAuthService(deps),
+    me: createMeService({ db: options.db, rateLimits }),
     accounts: createAccountsService(deps),
     templates: createTemplatesService(deps),
     lifecycle: createLifecycleService(deps),

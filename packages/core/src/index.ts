@@ -52,6 +52,7 @@ export type {
   CreatedApiKey,
   CreateOrganisationInput,
   GetTemplateOptions,
+  MeService,
   ListAccountsOptions,
   ListTemplatesOptions,
   Principal,

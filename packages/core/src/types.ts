@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { TAccount, TCreateTemplateRequest, TTemplate, TTemplateSyncResult } from "@kirim/schema";
+import type { TAccount, TCreateTemplateRequest, TMe, TTemplate, TTemplateByName, TTemplateSyncResult } from "@kirim/schema";
 import type { Database } from "./db/schema.js";
 import type { LifecycleService } from "./lifecycle/lifecycle.service.js";
 import type { CoreMediaOptions } from "./media/core-media.js";
@@ -65,7 +65,10 @@ export interface TemplatePage {
 }
 
 export interface GetTemplateOptions {
+  /** This language; default the name's only language, else its earliest created one. */
   language?: string | undefined;
+  /** Also find a deleted template (default false: 404, as the list hides it). */
+  include_deleted?: boolean | undefined;
 }
 
 export interface CreateOrganisationInput {
@@ -127,6 +130,11 @@ export interface AuthService {
   authenticate(rawKey: string | undefined | null): Promise<Principal>;
 }
 
+export interface MeService {
+  /** `GET /v1/me`: the calling key, its organisation and the organisation's request budgets. */
+  get(principal: Principal): Promise<TMe>;
+}
+
 export interface AccountsService {
   list(principal: Principal, options?: ListAccountsOptions): Promise<TAccount[]>;
 }
@@ -152,7 +160,7 @@ export interface TemplatesService {
   /** Complete sync, recorded as a run; joins a sync of the same account already running (any process). */
   sync(principal: Principal, phoneNumberId: string, options?: SyncOptions): Promise<TTemplateSyncResult>;
   list(principal: Principal, phoneNumberId: string, query?: ListTemplatesOptions): Promise<TemplatePage>;
-  getByName(principal: Principal, phoneNumberId: string, name: string, options?: GetTemplateOptions): Promise<TTemplate[]>;
+  getByName(principal: Principal, phoneNumberId: string, name: string, options?: GetTemplateOptions): Promise<TTemplateByName>;
 }
 
 export interface AdminOrganisation {
@@ -222,6 +230,8 @@ export interface AdminService {
 
 export interface Core {
   auth: AuthService;
+  /** The calling key and its organisation (`GET /v1/me`). */
+  me: MeService;
   accounts: AccountsService;
   templates: TemplatesService;
   /** Template lifecycle: history, sync runs, webhook intake/apply, scheduled sync claims, edit, delete. */

@@ -281,6 +281,26 @@ export const ZMetaErrorDetail = z
 export type TMetaErrorDetail = z.infer<typeof ZMetaErrorDetail>;
 
 /**
+ * Structured detail a few codes carry (REST `error.details`, tRPC `data.details`); absent on every other code.
+ * Only these fields are ever sent: whatever else an error records internally stays in the logs.
+ */
+export const ZErrorDetails = z
+  .object({
+    meta_status: z.string().optional().describe("template_not_editable: Meta's current status of the template (e.g. PENDING)."),
+    retry_at: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe("template_edit_quota_exceeded: when the template can be edited again (ISO 8601, UTC); `Retry-After` gives the seconds."),
+    disabled_languages: z
+      .array(z.string())
+      .optional()
+      .describe("template_not_deletable: the languages of the name that are DISABLED on Meta."),
+  })
+  .describe("Structured detail of template_not_editable, template_edit_quota_exceeded and template_not_deletable.")
+  .meta({ id: "ErrorDetails" });
+export type TErrorDetails = z.infer<typeof ZErrorDetails>;
+
+/**
  * Error envelope of every `/v1` error. `code` is a plain string on read so clients keep parsing when we add codes;
  * servers should only emit codes of `ERROR_CODES`.
  */
@@ -296,6 +316,7 @@ export const ZErrorEnvelope = z
         .describe("Path of the offending field when one is to blame, e.g. `name` or `components[1].buttons[0].text`."),
       request_id: z.string().describe("Id of the failed request (`req_…`), also in the X-Request-Id header."),
       meta: ZMetaErrorDetail.optional().describe("Present only when Meta's own error explains the failure."),
+      details: ZErrorDetails.optional().describe("Present only on the codes whose description names a `details.…` field."),
     }),
   })
   .describe("Error response of every /v1 endpoint.")

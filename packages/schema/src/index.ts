@@ -10,4 +10,5 @@ export * from "./template-request.js";
 export * from "./template.js";
 export * from "./template-lifecycle.js";
 export * from "./account.js";
+export * from "./me.js";
 export * from "./meta-rules/index.js";

@@ -2,7 +2,7 @@
  * Wire shapes of the template lifecycle: history events, sync runs, edit and delete.
  */
 import { z } from "zod";
-import { ZTemplateLanguage } from "./template-request.js";
+import { ZTemplateComponent, ZTemplateLanguage } from "./template-request.js";
 import { ZListCursor, ZListLimit } from "./template.js";
 
 const isoTimestamp = (what: string) => z.iso.datetime({ offset: true }).describe(`${what} (ISO 8601, UTC).`);
@@ -48,7 +48,7 @@ export type TListTemplateEventsQuery = z.infer<typeof ZListTemplateEventsQuery>;
 
 export const SYNC_RUN_STATUSES = ["running", "succeeded", "failed"] as const;
 
-/** One recorded sync of an account (`GET /v1/{phone_number_id}/templates/sync_runs`). */
+/** One recorded sync of an account (`GET /v1/{phone_number_id}/template_sync_runs`). */
 export const ZTemplateSyncRun = z
   .object({
     id: z.string().describe("`tsr_` + ULID."),
@@ -79,11 +79,11 @@ export const ZListSyncRunsQuery = z
   .meta({ id: "ListSyncRunsQuery" });
 export type TListSyncRunsQuery = z.infer<typeof ZListSyncRunsQuery>;
 
-/** `POST /v1/{phone_number_id}/templates/{name}` — replace the components of one language (Meta's edit). */
+/** `PATCH /v1/{phone_number_id}/templates/{name}` — replace the components of one language (Meta's edit). */
 export const ZEditTemplateRequest = z
   .object({
     language: ZTemplateLanguage.describe("The language version to edit (required: Meta edits one template id)."),
-    components: z.array(z.record(z.string(), z.unknown())).min(1).describe("The new components; they replace all current ones."),
+    components: z.array(ZTemplateComponent).min(1).describe("The new components (the create body's component shape); they replace all current ones."),
     category: z.enum(["MARKETING", "UTILITY", "AUTHENTICATION"]).optional().describe("New category (not allowed on APPROVED templates)."),
     messageSendTtlSeconds: z.number().int().optional(),
   })

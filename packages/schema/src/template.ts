@@ -53,6 +53,102 @@ export const ZTemplateComponentRead = z
   .meta({ id: "TemplateComponent" });
 export type TTemplateComponentRead = z.infer<typeof ZTemplateComponentRead>;
 
+/** A button as stored or returned by Meta (tolerant read shape, like the components). */
+export const ZTemplateButtonRead = z
+  .looseObject({
+    type: z.string().describe("URL, PHONE_NUMBER, QUICK_REPLY, COPY_CODE, OTP, or another type Meta returns."),
+    text: z.string().optional(),
+    url: z.string().optional(),
+    phone_number: z.string().optional(),
+  })
+  .describe("A button of the BUTTONS component; may carry fields not listed here (otp_type, example, …).")
+  .meta({ id: "TemplateButtonRead" });
+export type TTemplateButtonRead = z.infer<typeof ZTemplateButtonRead>;
+
+/**
+ * The row fields Kirimdev's own client reads (`header_type`, `header_content`, `footer_content`, `has_variables`,
+ * `buttons`). Derived from `components` whenever a template is read (`deriveTemplateFields`), never stored.
+ */
+export const ZTemplateDerivedFields = z.object({
+  header_type: z
+    .string()
+    .nullable()
+    .describe("Read-only, from components: the HEADER's format (TEXT, IMAGE, VIDEO, DOCUMENT, LOCATION); null without a header."),
+  header_content: z
+    .string()
+    .nullable()
+    .describe(
+      "Read-only, from components: a TEXT header's text; for a media header the first sample (example.header_url, else example.header_handle); null otherwise.",
+    ),
+  footer_content: z.string().nullable().describe("Read-only, from components: the FOOTER's text; null without one."),
+  has_variables: z
+    .boolean()
+    .describe(
+      "Read-only, from components: true when a message of this template needs parameters — a variable in the HEADER or BODY text or in a URL button's url, or an OTP / COPY_CODE button.",
+    ),
+  buttons: z
+    .array(ZTemplateButtonRead)
+    .describe("Read-only, from components: the buttons of the BUTTONS component, in order; empty without one."),
+});
+export type TTemplateDerivedFields = z.infer<typeof ZTemplateDerivedFields>;
+
+interface ComponentShape {
+  type?: unknown;
+  format?: unknown;
+  text?: unknown;
+  example?: unknown;
+  buttons?: unknown;
+}
+
+const PLACEHOLDER_PATTERN = /\{\{\s*[A-Za-z0-9_]+\s*\}\}/;
+
+function componentOf(components: readonly unknown[], type: string): ComponentShape | undefined {
+  return components.find(
+    (c): c is ComponentShape =>
+      c !== null && typeof c === "object" && typeof (c as ComponentShape).type === "string" && ((c as ComponentShape).type as string).toUpperCase() === type,
+  );
+}
+
+function firstString(value: unknown): string | undefined {
+  return Array.isArray(value) && typeof value[0] === "string" ? value[0] : undefined;
+}
+
+/** The derived read-only fields of a template, from its components (stored or Meta's; tolerant of any shape). */
+export function deriveTemplateFields(components: readonly unknown[]): TTemplateDerivedFields {
+  const header = componentOf(components, "HEADER");
+  const body = componentOf(components, "BODY");
+  const footer = componentOf(components, "FOOTER");
+  const buttonList = componentOf(components, "BUTTONS")?.buttons;
+  const buttons = (Array.isArray(buttonList) ? buttonList : []).filter(
+    (b): b is TTemplateButtonRead => b !== null && typeof b === "object" && typeof (b as { type?: unknown }).type === "string",
+  );
+  const headerType = typeof header?.format === "string" ? header.format.toUpperCase() : header !== undefined ? "TEXT" : null;
+  const example = header?.example !== null && typeof header?.example === "object" ? (header.example as Record<string, unknown>) : {};
+  const headerContent =
+    header === undefined
+      ? null
+      : headerType === "TEXT"
+        ? typeof header.text === "string"
+          ? header.text
+          : null
+        : (firstString(example["header_url"]) ?? firstString(example["header_handle"]) ?? null);
+  const hasPlaceholder = (text: unknown) => typeof text === "string" && PLACEHOLDER_PATTERN.test(text);
+  const hasVariables =
+    (headerType === "TEXT" && hasPlaceholder(header?.text)) ||
+    hasPlaceholder(body?.text) ||
+    buttons.some((b) => {
+      const type = b.type.toUpperCase();
+      return type === "OTP" || type === "COPY_CODE" || (type === "URL" && hasPlaceholder(b.url));
+    });
+  return {
+    header_type: headerType,
+    header_content: headerContent,
+    footer_content: typeof footer?.text === "string" ? footer.text : null,
+    has_variables: hasVariables,
+    buttons,
+  };
+}
+
 /** Owner of an account in multi-tenant platform mode. */
 export const ZCustomerEmbedded = z
   .object({
@@ -118,10 +214,27 @@ export const ZTemplate = z
       .nullable()
       .describe("A category change Meta announced (24-hour notice) but has not applied yet."),
     deleted_at: isoTimestamp("When the template was found deleted on Meta (or deleted through this API); null while it exists").nullable(),
+    // ── read-only fields derived from `components` on every read (never stored; Kirimdev's row fields) ──
+    ...ZTemplateDerivedFields.shape,
   })
   .describe("A WhatsApp message template of one account, in one language.")
   .meta({ id: "Template" });
 export type TTemplate = z.infer<typeof ZTemplate>;
+
+/**
+ * `GET /v1/{phone_number_id}/templates/{name}`: one template (one language) plus the languages the name exists in,
+ * so a client can fetch the others with `?language=`.
+ */
+export const ZTemplateByName = ZTemplate.extend({
+  languages: z
+    .array(z.string())
+    .describe(
+      "Every language this name exists in on the account (this one included), earliest created first; deleted ones only with include_deleted=true. Fetch another with `?language=`.",
+    ),
+})
+  .describe("A template in one language, with the other languages of its name.")
+  .meta({ id: "TemplateByName" });
+export type TTemplateByName = z.infer<typeof ZTemplateByName>;
 
 /** Result of `POST /v1/{phone_number_id}/templates/sync`. Invariant: synced = created + updated + unchanged. */
 export const ZTemplateSyncResult = z
@@ -205,6 +318,10 @@ export const ZListCursor = z
   .max(MAX_CURSOR_LENGTH, { error: `cursor must be at most ${MAX_CURSOR_LENGTH} characters.` })
   .describe("Opaque cursor from a previous page's next_cursor. Bound to the filters it was issued with.");
 
+/** `true` / `false` in a query string, or a boolean (tRPC). */
+const queryBoolean = (name: string) =>
+  z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")], { error: `${name} must be true or false.` });
+
 /** Query of `GET /v1/{phone_number_id}/templates`. Unknown query parameters are ignored. */
 export const ZListTemplatesQuery = z
   .object({
@@ -214,10 +331,7 @@ export const ZListTemplatesQuery = z
     search: nameSearch.optional(),
     limit: ZListLimit,
     cursor: ZListCursor.optional(),
-    include_deleted: z
-      .union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")], {
-        error: "include_deleted must be true or false.",
-      })
+    include_deleted: queryBoolean("include_deleted")
       .optional()
       .describe("Also list templates deleted on Meta (deleted_at set). Default false."),
   })
@@ -226,12 +340,20 @@ export const ZListTemplatesQuery = z
 export type TListTemplatesQuery = z.infer<typeof ZListTemplatesQuery>;
 export type TListTemplatesQueryInput = z.input<typeof ZListTemplatesQuery>;
 
-/** Query of `GET /v1/{phone_number_id}/templates/{name}`: without `language`, every language of the name is returned. */
+/**
+ * Query of `GET /v1/{phone_number_id}/templates/{name}`. The answer is ONE template: the one in `language`, else —
+ * the name's only language, or when it has several the earliest created (ties: smallest id). Deleted templates
+ * answer 404 unless `include_deleted=true`, as the list hides them.
+ */
 export const ZGetTemplateQuery = z
   .object({
-    language: ZTemplateLanguage.optional().describe("Only the template in this language."),
+    language: ZTemplateLanguage.optional().describe(
+      "The language to return. Default: the name's only language, or the earliest created of its languages.",
+    ),
+    include_deleted: queryBoolean("include_deleted")
+      .optional()
+      .describe("Also find a template deleted on Meta or through this API (deleted_at set). Default false: 404."),
   })
   .describe("Query parameters of get-template-by-name.")
   .meta({ id: "GetTemplateQuery" });
 export type TGetTemplateQuery = z.infer<typeof ZGetTemplateQuery>;
-

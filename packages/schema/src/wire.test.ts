@@ -5,7 +5,7 @@ import { zDataEnvelope, zListEnvelope } from "./envelopes.js";
 import { ERROR_CODE_LIST, ERROR_CODES, ERROR_TYPES, isErrorCode, ZErrorEnvelope } from "./errors.js";
 import { ZPhoneNumberId, ZPhoneNumberIdParams, ZRequestId, ZTemplateId } from "./ids.js";
 import { firstIssue } from "./issues.js";
-import { META_TEMPLATE_STATUSES, ZMetaTemplateStatus, ZTemplate, ZTemplateStatus, ZTemplateSyncResult } from "./template.js";
+import { deriveTemplateFields, META_TEMPLATE_STATUSES, ZMetaTemplateStatus, ZTemplate, ZTemplateStatus, ZTemplateSyncResult } from "./template.js";
 
 describe("ids", () => {
   it.each([
@@ -37,7 +37,7 @@ describe("ZPhoneNumberIdParams", () => {
 });
 
 function sampleTemplate(): Record<string, unknown> {
-  return {
+  const template: Record<string, unknown> = {
     id: "tmpl_01HXYZABCDEFGHJKMNPQRSTVWX",
     object: "template",
     name: "order_update",
@@ -66,6 +66,7 @@ function sampleTemplate(): Record<string, unknown> {
     pending_category_change: null,
     deleted_at: null,
   };
+  return { ...template, ...deriveTemplateFields(template["components"] as unknown[]) };
 }
 
 describe("ZTemplate", () => {
@@ -74,7 +75,7 @@ describe("ZTemplate", () => {
     expect(parsed.components[2]).toEqual({ type: "CAROUSEL", cards: [] });
   });
 
-  it.each(["category", "meta_status", "rejected_reason", "quality_score", "previous_category", "last_synced_at", "provider_template_id", "whatsapp_account"])(
+  it.each(["header_type", "header_content", "footer_content", "has_variables", "buttons", "category", "meta_status", "rejected_reason", "quality_score", "previous_category", "last_synced_at", "provider_template_id", "whatsapp_account"])(
     "requires the key %s",
     (key) => {
       const template = sampleTemplate();

@@ -71,8 +71,11 @@ Every route except \`/v1/health*\` and \`/v1/openapi.json\` needs an API key:
 ## Envelopes
 - Single objects: \`{ "data": …, "request_id": "req_…" }\`.
 - Lists: \`{ "data": […], "has_more": bool, "next_cursor": string | null, "request_id": "req_…" }\`.
-- Errors: \`{ "error": { "type", "code", "message", "param"?, "request_id", "meta"? } }\`. Branch on \`code\`
-  (permanent), never on \`message\`. \`meta\` relays Meta's own error when it explains the failure.
+- Errors: \`{ "error": { "type", "code", "message", "param"?, "request_id", "meta"?, "details"? } }\`. Branch on
+  \`code\` (permanent), never on \`message\`. \`meta\` relays Meta's own error when it explains the failure;
+  \`details\` carries the structured fields a code's description names (\`retry_at\`, \`meta_status\`,
+  \`disabled_languages\`).
+- Response objects may gain fields in later versions: ignore the ones you do not know.
 
 Every response carries an \`X-Request-Id\` header equal to the body's request id; quote it in support requests.
 
@@ -81,6 +84,16 @@ Each organisation has a read bucket (GET) and a write bucket (POST); authenticat
 \`X-RateLimit-Limit\`, \`X-RateLimit-Remaining\` and \`X-RateLimit-Reset\`. An empty bucket answers 429
 \`rate_limit_exceeded\` with \`Retry-After\`. Send an \`Idempotency-Key\` with every POST you may retry: a retry with the
 same key and request gets the stored answer (\`Idempotent-Replayed: true\`) instead of a second template on Meta.
+
+## Changes for clients
+- \`GET /v1/{phone_number_id}/templates/{name}\` answers ONE template object (Kirimdev's shape), no longer an array:
+  \`?language=\` picks, otherwise the name's only or earliest created language; \`languages\` lists them all. A deleted
+  template is 404 unless \`include_deleted=true\`.
+- Template objects carry Kirimdev's read-only row fields, derived from \`components\`: \`header_type\`,
+  \`header_content\`, \`footer_content\`, \`has_variables\`, \`buttons\`.
+- New: \`GET /v1/me\`. Edit is \`PATCH /v1/{phone_number_id}/templates/{name}\` (was POST); sync runs are at
+  \`GET /v1/{phone_number_id}/template_sync_runs\` (was \`…/templates/sync_runs\`), so every template name — \`sync\`,
+  \`sync_runs\`, \`events\`, \`me\` included — reaches get, edit, delete and events. \`POST …/templates/sync\` is unchanged.
 
 ## Errors on any route
 A path that matches no route answers 404 \`route_not_found\`; a known path with another method answers 405
@@ -179,6 +192,8 @@ export function buildOpenApiDocument(): OpenApiDocument {
       summary: "Create, submit, sync and list WhatsApp message templates (Kirimdev-compatible).",
       description: OVERVIEW,
       license: { name: "MIT", identifier: "MIT" },
+      // No public home is configured for a self-hosted server; operators who publish the document add theirs.
+      contact: { name: "Kirim maintainers (open-source project; report problems to your server's operator)" },
     },
     servers: [{ url: "/", description: "This server" }],
     tags: [
@@ -200,8 +215,11 @@ export function buildOpenApiDocument(): OpenApiDocument {
     },
     paths,
   }, {
-    override: ({ zodSchema, jsonSchema }) => {
+    override: ({ zodSchema, jsonSchema, io }) => {
       if (zodSchema === BUTTON_URL) delete jsonSchema.format;
+      // Response objects stay open to fields added later (as Stripe's and GitHub's specs are), so a strict client
+      // generated from this document keeps working; request schemas keep what the server enforces.
+      if (io === "output" && jsonSchema.additionalProperties === false) delete jsonSchema.additionalProperties;
     },
   });
 }

@@ -3,7 +3,7 @@
  * and `test/openapi.test.ts` parses every one of them with the zod schema it illustrates (and the linter checks
  * them against the emitted JSON Schema), so an example can never drift from the contract.
  */
-import { ERROR_CODES } from "@kirim/schema";
+import { deriveTemplateFields, ERROR_CODES } from "@kirim/schema";
 import type {
   TAccount,
   TTemplateEvent,
@@ -11,6 +11,7 @@ import type {
   TCreateTemplateRequestInput,
   TErrorCode,
   TErrorEnvelope,
+  TMe,
   TTemplate,
   TTemplateSyncResult,
 } from "@kirim/schema";
@@ -75,6 +76,7 @@ export const TEMPLATE_PENDING_EXAMPLE = {
   status_info: null,
   pending_category_change: null,
   deleted_at: null,
+  ...deriveTemplateFields(CREATE_TEMPLATE_EXAMPLE.components),
 } satisfies TTemplate;
 
 /** The same template once Meta approved it and a sync picked the decision up. */
@@ -88,6 +90,15 @@ export const TEMPLATE_APPROVED_EXAMPLE = {
   last_synced_via: "webhook",
 } satisfies TTemplate;
 
+const PROMO_COMPONENTS = [
+  { type: "HEADER", format: "IMAGE", example: { header_handle: ["4::aW1hZ2UvanBlZw==:ARb1x"] } },
+  {
+    type: "BODY",
+    text: "Halo {{1}}, diskon akhir tahun 50% untuk semua produk sampai {{2}}!",
+    example: { body_text: [["Sari", "31 Desember"]] },
+  },
+];
+
 /** An Indonesian MARKETING template with an image header, rejected by Meta. */
 export const TEMPLATE_REJECTED_EXAMPLE = {
   id: "tmpl_01JD4ZC2R8S0V2X4Z6A8C0E2G4",
@@ -97,14 +108,7 @@ export const TEMPLATE_REJECTED_EXAMPLE = {
   status: "rejected",
   content: "Halo {{1}}, diskon akhir tahun 50% untuk semua produk sampai {{2}}!",
   variables: ["1", "2"],
-  components: [
-    { type: "HEADER", format: "IMAGE", example: { header_handle: ["4::aW1hZ2UvanBlZw==:ARb1x"] } },
-    {
-      type: "BODY",
-      text: "Halo {{1}}, diskon akhir tahun 50% untuk semua produk sampai {{2}}!",
-      example: { body_text: [["Sari", "31 Desember"]] },
-    },
-  ],
+  components: PROMO_COMPONENTS,
   whatsapp_account: WHATSAPP_ACCOUNT,
   provider_template_id: "1386172992476744",
   created_at: "2026-11-20T03:12:40.000Z",
@@ -123,7 +127,15 @@ export const TEMPLATE_REJECTED_EXAMPLE = {
   status_info: null,
   pending_category_change: null,
   deleted_at: null,
+  ...deriveTemplateFields(PROMO_COMPONENTS),
 } satisfies TTemplate;
+
+/** `GET /v1/me` for a key on the default tier. */
+export const ME_EXAMPLE = {
+  organization: { id: "org_01JD4Z5A7C9E1G3J5M7P9R1T3V", object: "organization", name: "Toko Budi" },
+  api_key: { id: "key_01JD4Z6B8D0F2H4K6N8Q0S2U4W", object: "api_key", label: "Production server", last4: "x9Qa" },
+  rate_limits: { tier: "default", write_per_minute: 60, read_per_minute: 600 },
+} satisfies TMe;
 
 export const SYNC_RESULT_EXAMPLE = {
   object: "template_sync_result",
@@ -209,7 +221,21 @@ export const ACCOUNT_EXAMPLES = [
 export const EXAMPLE_CURSOR = "eyJrIjpbIjIwMjYtMTEtMjBUMDM6MTI6NDAuMDAwWiIsInRtcGxfMDFKRDRaQzJSOFMwVjJYNFo2QThDMEUyRzQiXX0.Xw2kq8w3Tz0bXh1sJ4nVrM8cLq5yPd6fGa9eKu2iWo";
 
 /** One plausible error of each code a route documents: message and `param` as the server words them. */
-const ERROR_DETAILS: Partial<Record<TErrorCode, { message: string; param?: string; meta?: TErrorEnvelope["error"]["meta"] }>> = {
+const ERROR_DETAILS: Partial<
+  Record<TErrorCode, { message: string; param?: string; meta?: TErrorEnvelope["error"]["meta"]; details?: TErrorEnvelope["error"]["details"] }>
+> = {
+  template_not_editable: {
+    message: "Meta only edits APPROVED, REJECTED or PAUSED templates; this one is PENDING.",
+    details: { meta_status: "PENDING" },
+  },
+  template_edit_quota_exceeded: {
+    message: "An APPROVED template can be edited once per 24 hours. It can be edited again at 2026-11-24T09:30:12.481Z.",
+    details: { retry_at: "2026-11-24T09:30:12.481Z" },
+  },
+  template_not_deletable: {
+    message: 'Meta does not delete DISABLED templates: order_confirmation (en).',
+    details: { disabled_languages: ["en"] },
+  },
   invalid_request: { message: "The JSON request body must be an object." },
   invalid_json: { message: "The request body is not valid JSON." },
   unsupported_content_type: { message: "Unsupported Content-Type `text/plain`. Send `Content-Type: application/json`." },
@@ -269,6 +295,7 @@ export function errorExample(code: TErrorCode, override: { message?: string; par
       ...(param === undefined ? {} : { param }),
       request_id: EXAMPLE_REQUEST_ID,
       ...(detail.meta === undefined ? {} : { meta: detail.meta }),
+      ...(detail.details === undefined ? {} : { details: detail.details }),
     },
   };
 }

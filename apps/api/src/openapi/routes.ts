@@ -15,7 +15,9 @@ import {
   ZListSyncRunsQuery,
   ZListTemplateEventsQuery,
   ZListTemplatesQuery,
+  ZMe,
   ZPhoneNumberIdParams,
+  ZTemplateByName,
   ZTemplateDeleteResult,
   ZTemplateEvent,
   ZTemplateSyncRun,
@@ -24,6 +26,7 @@ import {
   zDataEnvelope,
   zListEnvelope,
 } from "@kirim/schema";
+import { TEMPLATE_NAME_PATTERN } from "@kirim/schema";
 import type { TErrorCode } from "@kirim/schema";
 import { z } from "zod";
 import {
@@ -31,6 +34,7 @@ import {
   CREATE_TEMPLATE_EXAMPLE,
   EXAMPLE_CURSOR,
   EXAMPLE_REQUEST_ID,
+  ME_EXAMPLE,
   SYNC_RESULT_EXAMPLE,
   SYNC_RUN_EXAMPLE,
   TEMPLATE_EVENT_EXAMPLES,
@@ -109,11 +113,19 @@ const templateNamePath = ZPhoneNumberIdParams.extend({
   name: z
     .string()
     .min(1)
+    .max(512)
+    .regex(TEMPLATE_NAME_PATTERN)
     .describe(
-      "Template name (lower-case letters, digits and underscores). Every language of the name is returned unless `language` is given.",
+      "Template name: lower-case letters, digits and underscores, 1–512 characters. Every such name works here, `sync`, `sync_runs`, `events` and `me` included.",
     )
     .meta({ example: "order_confirmation" }),
 });
+
+/**
+ * Answered before any route by Node's HTTP parser guard (`http/client-error.ts`) for a request it refuses (headers
+ * or URL over 16 kB, broken framing): possible on every route, the public ones included.
+ */
+const PARSER_ERRORS = ["invalid_request"] as const satisfies readonly TErrorCode[];
 
 /**
  * `limit` arrives as a query string; the schema accepts a number too (tRPC) through a union + transform,
@@ -126,18 +138,28 @@ const documentedLimit = ZListLimit.meta({
     Object.assign(jsonSchema, { type: "integer", minimum: 1, maximum: 100, default: 25 });
   },
 });
+/** A query-string boolean (`true` / `false`; a boolean over tRPC) documented as what a client sends. */
+function documentedBoolean<S extends z.ZodType>(schema: S, description: string): S {
+  return schema.meta({
+    description,
+    override: ({ jsonSchema }) => {
+      delete jsonSchema.anyOf;
+      Object.assign(jsonSchema, { type: "boolean", default: false });
+    },
+  });
+}
 const listTemplatesQuery = ZListTemplatesQuery.extend({
   category: ZListTemplatesQuery.shape.category.meta({ example: "UTILITY" }),
   search: ZListTemplatesQuery.shape.search.meta({ example: "order" }),
   limit: documentedLimit,
   // Likewise `true` / `false` in the query string (a boolean over tRPC).
-  include_deleted: ZListTemplatesQuery.shape.include_deleted.meta({
-    description: "Also list templates deleted on Meta (deleted_at set). Default false.",
-    override: ({ jsonSchema }) => {
-      delete jsonSchema.anyOf;
-      Object.assign(jsonSchema, { type: "boolean", default: false });
-    },
-  }),
+  include_deleted: documentedBoolean(ZListTemplatesQuery.shape.include_deleted, "Also list templates deleted on Meta (deleted_at set). Default false."),
+});
+const getTemplateQuery = ZGetTemplateQuery.extend({
+  include_deleted: documentedBoolean(
+    ZGetTemplateQuery.shape.include_deleted,
+    "Also find a deleted template (deleted_at set). Default false: a deleted template is 404, as the list hides it.",
+  ),
 });
 
 const listSyncRunsQuery = ZListSyncRunsQuery.extend({ limit: documentedLimit });
@@ -160,7 +182,7 @@ export const ROUTES: readonly RouteSpec[] = [
       schema: zDataEnvelope(ZHealth),
       examples: { ok: { summary: "Up", value: data({ status: "ok" }) } },
     },
-    errors: ["internal_error"],
+    errors: [...PARSER_ERRORS, "internal_error"],
   },
   {
     method: "get",
@@ -176,7 +198,7 @@ export const ROUTES: readonly RouteSpec[] = [
       schema: zDataEnvelope(ZReadiness),
       examples: { ok: { summary: "Ready", value: data({ status: "ok", database: "ok" }) } },
     },
-    errors: ["internal_error"],
+    errors: [...PARSER_ERRORS, "internal_error"],
     errorExamples: { internal_error: { message: "An internal error occurred. Quote request id req_01JD4Z8Q6M3T5W7Y9B1C3E5G7H when reporting it." } },
   },
   {
@@ -199,7 +221,24 @@ export const ROUTES: readonly RouteSpec[] = [
         },
       },
     },
-    errors: ["internal_error"],
+    errors: [...PARSER_ERRORS, "internal_error"],
+  },
+  {
+    method: "get",
+    path: "/v1/me",
+    operationId: "getMe",
+    summary: "The calling API key",
+    description:
+      "The organisation the API key belongs to, the key itself (id, label, last four characters — never the secret) and the organisation's rate limits: `tier` is `default` (the server's limits) or `custom` (set for this organisation). Kirimdev's shape; its multi-team `teams` list is not returned (this server has no teams).",
+    tag: "Accounts",
+    auth: true,
+    success: {
+      status: 200,
+      description: "The key, its organisation and its rate limits.",
+      schema: zDataEnvelope(ZMe),
+      examples: { me: { summary: "A key on the default tier", value: data(ME_EXAMPLE) } },
+    },
+    errors: [...PARSER_ERRORS, ...AUTHENTICATED_ERRORS, "internal_error"],
   },
   {
     method: "get",
@@ -338,11 +377,11 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     method: "get",
-    path: "/v1/{phone_number_id}/templates/sync_runs",
+    path: "/v1/{phone_number_id}/template_sync_runs",
     operationId: "listSyncRuns",
     summary: "List sync runs",
     description:
-      "The account's recorded syncs (API, dashboard, scheduled), newest first, with their counts and, for a failed run, why. Cursor-paginated like the template list.",
+      "The account's recorded syncs (API, dashboard, scheduled), newest first, with their counts and, for a failed run, why. Cursor-paginated like the template list. (Until this release it was `GET /v1/{phone_number_id}/templates/sync_runs`; that path now reads the template named `sync_runs`.)",
     tag: "Templates",
     auth: true,
     params: { path: phonePath, query: listSyncRunsQuery },
@@ -396,18 +435,26 @@ export const ROUTES: readonly RouteSpec[] = [
   {
     method: "get",
     path: "/v1/{phone_number_id}/templates/{name}",
-    operationId: "getTemplatesByName",
+    operationId: "getTemplateByName",
     summary: "Get a template by name",
-    description:
-      "Every language of the named template (an array, one item per language), or only the one in `language`. 404 `resource_not_found` when none matches.",
+    description: [
+      "ONE template object (Kirimdev's shape): the one in `language` when given; without it, the name's only language, or — when the name has several — the one created first (ties: the smallest id). `languages` lists every language of the name, earliest created first, so the others can be fetched with `?language=`.",
+      "A deleted template (deleted on Meta, or through this API) answers 404 `resource_not_found`, as the list hides it; `include_deleted=true` finds it (with `deleted_at` set).",
+      "404 `resource_not_found` when no template matches.",
+    ].join("\n\n"),
     tag: "Templates",
     auth: true,
-    params: { path: templateNamePath, query: ZGetTemplateQuery },
+    params: { path: templateNamePath, query: getTemplateQuery },
     success: {
       status: 200,
-      description: "The template in each of its languages.",
-      schema: zDataEnvelope(z.array(ZTemplate).describe("The template in each matching language.")),
-      examples: { approved: { summary: "Approved, one language", value: data([TEMPLATE_APPROVED_EXAMPLE]) } },
+      description: "The template, in one language.",
+      schema: zDataEnvelope(ZTemplateByName),
+      examples: {
+        approved: {
+          summary: "Approved, two languages",
+          value: data({ ...TEMPLATE_APPROVED_EXAMPLE, languages: [TEMPLATE_APPROVED_EXAMPLE.language, "en"] }),
+        },
+      },
     },
     errors: ["invalid_phone_number_id", "invalid_field_value", ...AUTHENTICATED_ERRORS, "resource_not_found", "internal_error"],
     errorExamples: {
@@ -419,15 +466,15 @@ export const ROUTES: readonly RouteSpec[] = [
     },
   },
   {
-    method: "post",
+    method: "patch",
     path: "/v1/{phone_number_id}/templates/{name}",
     operationId: "editTemplate",
     summary: "Edit a template",
     description:
-      "Replaces the components (and, unless APPROVED, the category) of one language version and submits the edit to Meta. Meta's edit rules (status APPROVED, REJECTED or PAUSED) and its quota (one edit per 24 hours, ten per 30 days for APPROVED templates) are checked before Meta is called.",
+      "Replaces the components (and, unless APPROVED, the category) of one language version and submits the edit to Meta. Meta's edit rules (status APPROVED, REJECTED or PAUSED) and its quota (one edit per 24 hours, ten per 30 days for APPROVED templates) are checked before Meta is called: 409 `template_not_editable` carries `details.meta_status`, 429 `template_edit_quota_exceeded` carries `Retry-After` and `details.retry_at`. A PATCH (until this release a POST to the same path, which collided with `POST …/templates/sync` for a template named `sync`); as on every PATCH, `Idempotency-Key` is ignored — repeating an edit sends the same components again.",
     tag: "Templates",
     auth: true,
-    params: { path: templateNamePath, header: idempotencyHeader },
+    params: { path: templateNamePath },
     body: {
       schema: ZEditTemplateRequest,
       description: "The language version to edit and its new components.",
@@ -450,7 +497,6 @@ export const ROUTES: readonly RouteSpec[] = [
       "invalid_field_value",
       "meta_validation_failed",
       ...BODY_ERRORS,
-      ...IDEMPOTENCY_ERRORS,
       ...AUTHENTICATED_ERRORS,
       ...META_ACCOUNT_ERRORS,
       "template_not_editable",
@@ -465,7 +511,7 @@ export const ROUTES: readonly RouteSpec[] = [
     operationId: "deleteTemplate",
     summary: "Delete a template",
     description:
-      "Deletes every language version of the name on Meta (or only `language`). Refused before Meta is called when a version is DISABLED. An APPROVED template's name + language cannot be reused for 30 days (Meta's rule), returned as a warning.",
+      "Deletes every language version of the name on Meta (or only `language`). Refused before Meta is called when a version is DISABLED (409 `template_not_deletable`, `details.disabled_languages` names them). An APPROVED template's name + language cannot be reused for 30 days (Meta's rule), returned as a warning. Afterwards a get by name is 404 unless `include_deleted=true`.",
     tag: "Templates",
     auth: true,
     params: { path: templateNamePath, query: ZDeleteTemplateQuery },

@@ -6,9 +6,9 @@
  */
 import { DomainError } from "@kirim/core";
 import { ERROR_CODES } from "@kirim/schema";
-import type { TErrorCode, TMetaErrorDetail } from "@kirim/schema";
+import type { TErrorCode, TErrorDetails, TMetaErrorDetail } from "@kirim/schema";
 import { ZodError } from "zod";
-import { metaDetailOf } from "../errors/meta-detail.js";
+import { metaDetailOf, publicDetailsOf } from "../errors/meta-detail.js";
 import { BODY_TOO_LARGE_MESSAGE } from "../http/body.js";
 import { validationError } from "../errors/validation.js";
 
@@ -21,6 +21,8 @@ export interface ErrorBody {
     request_id: string;
     /** Meta's own error, when Meta's answer explains the failure. */
     meta?: TMetaErrorDetail;
+    /** The documented structured detail of a few codes (`retry_at`, `meta_status`, `disabled_languages`). */
+    details?: TErrorDetails;
   };
 }
 
@@ -91,6 +93,7 @@ export function toErrorResponse(err: unknown, requestId: string): ErrorResponse 
   if (err instanceof DomainError) {
     const entry = ERROR_CODES[err.code];
     const meta = metaDetailOf(err);
+    const details = publicDetailsOf(err);
     return {
       status: entry.status,
       headers: { ...(err.headers ?? {}) },
@@ -102,6 +105,7 @@ export function toErrorResponse(err: unknown, requestId: string): ErrorResponse 
           ...(err.param === undefined ? {} : { param: err.param }),
           request_id: requestId,
           ...(meta === undefined ? {} : { meta }),
+          ...(details === undefined ? {} : { details }),
         },
       },
       // A 5xx domain error (e.g. whatsapp_upstream_error) is expected behaviour, but worth its stack in the log.

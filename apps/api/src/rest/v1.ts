@@ -12,6 +12,8 @@ import {
   ZListSyncRunsQuery,
   ZListTemplateEventsQuery,
   ZListTemplatesQuery,
+  ZMe,
+  ZTemplateByName,
   ZTemplateEvent,
   ZTemplateSyncRun,
   ZPhoneNumberId,
@@ -67,7 +69,8 @@ function requireDecodablePath(): RequestHandler {
         decodeURIComponent(segment);
       } catch {
         const templateRoute = segments[1] === "templates";
-        if (templateRoute && index === 0) parseOrThrow(ZPathPhoneNumberId, { phone_number_id: segment }, "path");
+        const phoneScoped = templateRoute || segments[1] === "template_sync_runs";
+        if (phoneScoped && index === 0) parseOrThrow(ZPathPhoneNumberId, { phone_number_id: segment }, "path");
         if (templateRoute && index === 2) {
           throw new DomainError("resource_not_found", "No template with this name on this account.", { param: "name" });
         }
@@ -112,6 +115,13 @@ export function createV1Router(deps: V1Deps): Router {
     sendList(res, { data: serialize(ZAccountList, accounts), has_more: false, next_cursor: null });
   });
 
+  router.get("/me", async (_req, res) => {
+    sendData(res, 200, serialize(ZMe, await core.me.get(principalOf(res.locals))));
+  });
+
+  // Routes are laid out so that every valid template name (`^[a-z0-9_]+$`: `sync`, `sync_runs`, `events`, `me`…)
+  // reaches every template operation: under /templates/ a single segment is always a name, except
+  // `POST /templates/sync`, which is Kirimdev's own route (edit is PATCH, so it never competes with it).
   router.post("/:phone_number_id/templates/sync", async (req, res) => {
     const phoneNumberId = phoneNumberIdOf(req);
     const result = await core.templates.sync(principalOf(res.locals), phoneNumberId, { trigger: "api" });
@@ -136,9 +146,8 @@ export function createV1Router(deps: V1Deps): Router {
     sendList(res, { ...page, data: serialize(ZTemplateList, page.data) });
   });
 
-  // Before `/:name`: `sync_runs` is not a template name here (Meta names are lower-case too, so a template called
-  // "sync_runs" stays reachable with ?language= … through tRPC; documented in the README).
-  router.get("/:phone_number_id/templates/sync_runs", async (req, res) => {
+  // Sync runs live beside the templates, not under them, so `sync_runs` stays a template name.
+  router.get("/:phone_number_id/template_sync_runs", async (req, res) => {
     const phoneNumberId = phoneNumberIdOf(req);
     const query = parseOrThrow(ZListSyncRunsQuery, req.query, "query");
     const page = await core.lifecycle.syncRuns(principalOf(res.locals), phoneNumberId, query);
@@ -156,12 +165,12 @@ export function createV1Router(deps: V1Deps): Router {
     const phoneNumberId = phoneNumberIdOf(req);
     const query = parseOrThrow(ZGetTemplateQuery, req.query, "query");
     const name = req.params.name ?? "";
-    const templates = await core.templates.getByName(principalOf(res.locals), phoneNumberId, name, query);
-    sendData(res, 200, serialize(ZTemplateList, templates));
+    const template = await core.templates.getByName(principalOf(res.locals), phoneNumberId, name, query);
+    sendData(res, 200, serialize(ZTemplateByName, template));
   });
 
   // Edit (one language; Meta's edit rules and quota checked first) and delete (all languages, or ?language=).
-  router.post("/:phone_number_id/templates/:name", async (req, res) => {
+  router.patch("/:phone_number_id/templates/:name", async (req, res) => {
     const phoneNumberId = phoneNumberIdOf(req);
     const input = parseOrThrow(ZEditTemplateRequest, objectBody(req), "body");
     const template = await core.lifecycle.edit(principalOf(res.locals), phoneNumberId, req.params.name ?? "", input, { requestId: res.locals.requestId });
@@ -175,12 +184,14 @@ export function createV1Router(deps: V1Deps): Router {
     sendData(res, 200, serialize(ZTemplateDeleteResult, result));
   });
 
+  router.all("/me", methodNotAllowed(["GET"]));
   router.all("/accounts", methodNotAllowed(["GET"]));
   router.all("/:phone_number_id/templates", methodNotAllowed(["GET", "POST"]));
-  router.all("/:phone_number_id/templates/sync", methodNotAllowed(["POST", "GET"]));
-  router.all("/:phone_number_id/templates/sync_runs", methodNotAllowed(["GET"]));
+  router.all("/:phone_number_id/template_sync_runs", methodNotAllowed(["GET"]));
   router.all("/:phone_number_id/templates/:name/events", methodNotAllowed(["GET"]));
-  router.all("/:phone_number_id/templates/:name", methodNotAllowed(["GET", "POST", "DELETE"]));
+  // `sync` is a template name too, so POST is the one extra method there.
+  router.all("/:phone_number_id/templates/sync", methodNotAllowed(["GET", "POST", "PATCH", "DELETE"]));
+  router.all("/:phone_number_id/templates/:name", methodNotAllowed(["GET", "PATCH", "DELETE"]));
 
   return router;
 }

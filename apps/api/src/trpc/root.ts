@@ -1,10 +1,11 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
-import { accountsRouter } from "./routers/accounts.js";
+import { accountsRouter, meRouter } from "./routers/accounts.js";
 import { templatesRouter } from "./routers/templates.js";
 import { createCallerFactory, router } from "./trpc.js";
 
 export const appRouter = router({
   accounts: accountsRouter,
+  me: meRouter,
   templates: templatesRouter,
 });
 

@@ -9,14 +9,14 @@
 import { DomainError, rateLimitError } from "@kirim/core";
 import type { BucketClass, Principal } from "@kirim/core";
 import { ERROR_CODES } from "@kirim/schema";
-import type { TErrorCode, TMetaErrorDetail } from "@kirim/schema";
+import type { TErrorCode, TErrorDetails, TMetaErrorDetail } from "@kirim/schema";
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY, TRPC_ERROR_CODE_NUMBER } from "@trpc/server";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
 import { BODY_TOO_LARGE_MESSAGE } from "../http/body.js";
 import { rateLimitHeaders } from "../http/rate-limit.js";
-import { metaDetailOf } from "../errors/meta-detail.js";
+import { metaDetailOf, publicDetailsOf } from "../errors/meta-detail.js";
 import { validationError } from "../errors/validation.js";
 import { trpcRequestIds } from "./context.js";
 import type { Context } from "./context.js";
@@ -70,6 +70,8 @@ export interface KirimErrorData {
   path: string | null;
   /** Meta's own error when it explains the failure (as `error.meta` in REST). */
   meta: TMetaErrorDetail | null;
+  /** The documented structured detail of a few codes (as `error.details` in REST). */
+  details: TErrorDetails | null;
 }
 
 /** What a TRPCError means in Kirimdev terms. Exported for unit tests. */
@@ -127,6 +129,7 @@ export function kirimErrorShape(
     httpStatus: d.status,
     path,
     meta: d.domain === null ? null : (metaDetailOf(d.domain) ?? null),
+    details: d.domain === null ? null : (publicDetailsOf(d.domain) ?? null),
   };
   return { message: d.message, code: TRPC_ERROR_CODES_BY_KEY[trpcCode], data };
 }

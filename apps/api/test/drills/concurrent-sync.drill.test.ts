@@ -133,7 +133,7 @@ describe.runIf(databaseKinds().includes("postgres"))("concurrency drill: 20 sync
 
   async function runs(): Promise<any[]> {
     const [a] = instances;
-    const res = await call(a?.baseUrl ?? "", "GET", `/v1/${PID}/templates/sync_runs?limit=100`, { token: DEV_API_KEY });
+    const res = await call(a?.baseUrl ?? "", "GET", `/v1/${PID}/template_sync_runs?limit=100`, { token: DEV_API_KEY });
     expect(res.status).toBe(200);
     return res.body.data;
   }

@@ -100,7 +100,7 @@ describe.each(databaseKinds())("fault drill on %s: a fifth of Meta's list answer
     expect(calls.every((r) => r.method === "GET" && r.path.endsWith("/message_templates"))).toBe(true);
 
     const after = await rows();
-    const run = (await api("GET", `/v1/${PID}/templates/sync_runs?limit=1`)).body.data[0];
+    const run = (await api("GET", `/v1/${PID}/template_sync_runs?limit=1`)).body.data[0];
 
     if (res.status === 200) {
       // Completed through retries: equal to Meta, every deletion tombstoned.

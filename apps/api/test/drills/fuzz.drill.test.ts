@@ -50,7 +50,7 @@ const REST_BODY_LIMIT = 256 * 1024;
 const MAX_URL_LENGTH = 8_000;
 const REQUEST_ID = /^req_[0-9A-HJKMNP-TV-Z]{26}$/;
 const STACK_PATTERNS = [/"stack"/i, /\n\s+at\s/, /\bat\s+\S+\s+\(.*:\d+:\d+\)/, /node_modules/, /\.ts:\d+/, /\.js:\d+:\d+/];
-const ENVELOPE_ERROR_KEYS = new Set(["type", "code", "message", "param", "request_id", "meta"]);
+const ENVELOPE_ERROR_KEYS = new Set(["type", "code", "message", "param", "request_id", "meta", "details"]);
 /** Names the fixtures create on the demo account, so path and input names often hit real rows. */
 const KNOWN_NAMES = ["order_confirmation", "fuzz_approved", "fuzz_rejected", "fuzz_disabled", "sync_runs"];
 
@@ -515,7 +515,7 @@ function steerTrpcInput(value: unknown, steer: { phone: string; name: string; te
 function trpcTargets(doc: JsonSchema, ctx: FuzzContext): Target[] {
   const procedures = (appRouter as any)._def.procedures as Record<string, { _def: { type: "query" | "mutation"; inputs: z.ZodType[] } }>;
   const createBody = doc.paths && (doc.paths as any)["/v1/{phone_number_id}/templates"].post.requestBody.content["application/json"];
-  const editBody = doc.paths && (doc.paths as any)["/v1/{phone_number_id}/templates/{name}"].post.requestBody.content["application/json"];
+  const editBody = doc.paths && (doc.paths as any)["/v1/{phone_number_id}/templates/{name}"].patch.requestBody.content["application/json"];
   const templateArb = validBodyArbitrary(createBody.schema, doc, Object.values(createBody.examples ?? {}).map((e: any) => e.value));
   const editArb = validBodyArbitrary(editBody.schema, doc, Object.values(editBody.examples ?? {}).map((e: any) => e.value));
   const names = Object.keys(procedures);
@@ -843,7 +843,7 @@ describe(`fuzz drill on ${kind}`, () => {
     });
     // Fixtures: templates in the states edit/delete treat differently, so fuzzed names meet real rows.
     const api = (method: string, path: string, body?: unknown) => call(stack.baseUrl, method, path, { token: stack.demoKey, ...(body === undefined ? {} : { body }) });
-    for (const name of KNOWN_NAMES.filter((n) => n !== "sync_runs")) {
+    for (const name of KNOWN_NAMES) {
       const res = await api("POST", `/v1/${DEMO_PHONE_NUMBER_ID}/templates`, { ...orderConfirmation(), name });
       expect(res.status, res.text).toBe(201);
     }

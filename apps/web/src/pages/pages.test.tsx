@@ -40,6 +40,11 @@ function template(name: string, language: string, extra: Partial<TTemplate> = {}
     status_info: null,
     pending_category_change: null,
     deleted_at: null,
+    header_type: null,
+    header_content: null,
+    footer_content: null,
+    has_variables: true,
+    buttons: [],
     ...extra,
   };
 }
@@ -150,8 +155,9 @@ describe("template detail page", () => {
     const calls = stubTrpc((path, input) => {
       if (path === "templates.events") return { data: { data: [event({ template_id: rejected.id, language: "id", from: null, to: "PENDING" })], has_more: false, next_cursor: null } };
       expect(path).toBe("templates.get");
-      expect(input).toEqual({ phone_number_id: PNID, name: "order_update" });
-      return { data: [template("order_update", "en"), rejected] };
+      // The API answers one language: the page asks for the one in its URL.
+      expect(input).toEqual({ phone_number_id: PNID, name: "order_update", language: "id" });
+      return { data: { ...rejected, languages: ["en", "id"] } };
     });
     render(withQueryClient(<TemplateDetailPage phoneNumberId={PNID} name="order_update" language="id" />));
     expect((await screen.findByTestId("preview-body")).textContent).toBe("Halo Budi, pesanan Anda siap.");
@@ -162,6 +168,26 @@ describe("template detail page", () => {
     expect(within(screen.getByRole("navigation", { name: "Languages" })).getByRole("link", { name: "id" }).getAttribute("aria-current")).toBe("page");
     expect((await screen.findByTestId("history-event")).textContent).toContain("Submitted to Meta: Pending");
     expect(calls.find((c) => c.path === "templates.events")?.input).toMatchObject({ phone_number_id: PNID, name: "order_update", language: "id", limit: 20 });
+  });
+
+  it("without a language shows the API's default one; a language the name lacks falls back to it and says so", async () => {
+    const english = template("order_update", "en");
+    const calls = stubTrpc((path, input) => {
+      if (path === "templates.events") return { data: { data: [], has_more: false, next_cursor: null } };
+      if ((input as { language?: string }).language === "fr") return { error: { message: "No template.", code: "resource_not_found", httpStatus: 404 } };
+      return { data: { ...english, languages: ["en", "id"] } };
+    });
+    render(withQueryClient(<TemplateDetailPage phoneNumberId={PNID} name="order_update" language={undefined} />));
+    const tabs = await screen.findByRole("navigation", { name: "Languages" });
+    expect(within(tabs).getByRole("link", { name: "en" }).getAttribute("aria-current")).toBe("page");
+    expect(within(tabs).getByRole("link", { name: "id" }).getAttribute("aria-current")).toBeNull();
+    cleanup();
+
+    render(withQueryClient(<TemplateDetailPage phoneNumberId={PNID} name="order_update" language="fr" />));
+    expect((await screen.findByRole("alert")).textContent).toContain("has no fr version; showing en");
+    const gets = calls.filter((c) => c.path === "templates.get").map((c) => c.input);
+    expect(gets).toContainEqual({ phone_number_id: PNID, name: "order_update", language: "fr" });
+    expect(gets).toContainEqual({ phone_number_id: PNID, name: "order_update" });
   });
 
   it("tells when the name does not exist", async () => {

@@ -18,13 +18,17 @@ export interface TemplateDetailProps {
 /** One template name: a tab per language, WhatsApp preview, Meta's status and reason, raw components, history. */
 export default function TemplateDetailPage({ phoneNumberId, name, language, created = false }: TemplateDetailProps) {
   const queryClient = useQueryClient();
-  const query = useQuery(trpc.templates.get.queryOptions({ phone_number_id: phoneNumberId, name }));
+  // The API answers one language: the one asked for, else the name's default (its only or earliest created).
+  const asked = useQuery(trpc.templates.get.queryOptions({ phone_number_id: phoneNumberId, name, ...(language === undefined ? {} : { language }) }));
+  // A link to a language the name does not have (any more): show the default one and say so.
+  const missingLanguage = language !== undefined && asked.isError && errorCodeOf(asked.error) === "resource_not_found";
+  const fallback = useQuery({ ...trpc.templates.get.queryOptions({ phone_number_id: phoneNumberId, name }), enabled: missingLanguage });
+  const query = missingLanguage ? fallback : asked;
   const refresh = () => {
     void query.refetch();
     void queryClient.invalidateQueries(trpc.templates.events.pathFilter());
   };
-  const templates = query.data ?? [];
-  const template = templates.find((t) => t.language === language) ?? templates[0];
+  const template = query.data;
   const notFound = query.isError && errorCodeOf(query.error) === "resource_not_found";
 
   return (
@@ -50,16 +54,16 @@ export default function TemplateDetailPage({ phoneNumberId, name, language, crea
       )}
       {template !== undefined && (
         <>
-          {templates.length > 1 && (
+          {template.languages.length > 1 && (
             <nav className="tabs" aria-label="Languages">
-              {templates.map((t) => (
+              {template.languages.map((code) => (
                 <a
-                  key={t.id}
+                  key={code}
                   className="button"
-                  href={hrefFor({ page: "detail", phoneNumberId, name, language: t.language })}
-                  aria-current={t.id === template.id ? "page" : undefined}
+                  href={hrefFor({ page: "detail", phoneNumberId, name, language: code })}
+                  aria-current={code === template.language ? "page" : undefined}
                 >
-                  {t.language}
+                  {code}
                 </a>
               ))}
             </nav>

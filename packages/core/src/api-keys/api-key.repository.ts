@@ -30,3 +30,22 @@ export async function revokeApiKey(db: Db, id: string, now: Date): Promise<ApiKe
     .returningAll()
     .executeTakeFirst();
 }
+
+/** The key with its organisation's name and own rate limits (`GET /v1/me`); scoped to the organisation. */
+export async function findApiKeyWithOrganisation(db: Db, apiKeyId: string, organisationId: string) {
+  return db
+    .selectFrom("api_keys")
+    .innerJoin("organisations", "organisations.id", "api_keys.organisation_id")
+    .select([
+      "api_keys.id as key_id",
+      "api_keys.label as key_label",
+      "api_keys.last4 as key_last4",
+      "organisations.id as organisation_id",
+      "organisations.name as organisation_name",
+      "organisations.rate_limit_write_per_minute",
+      "organisations.rate_limit_read_per_minute",
+    ])
+    .where("api_keys.id", "=", apiKeyId)
+    .where("api_keys.organisation_id", "=", organisationId)
+    .executeTakeFirst();
+}

@@ -72,7 +72,7 @@ describe.each(databaseKinds())("synced templates' rejected_reason on %s", (kind)
     });
     await h.core.templates.create(t.principal, t.phoneNumberId, request);
     await sql`update templates set rejected_reason = 'NONE', meta_status = 'APPROVED', status = 'approved' where name = 'legacy_none'`.execute(h.db);
-    const [row] = await h.core.templates.getByName(t.principal, t.phoneNumberId, "legacy_none");
+    const row = await h.core.templates.getByName(t.principal, t.phoneNumberId, "legacy_none");
     expect(row).toMatchObject({ meta_status: "APPROVED", rejected_reason: null });
   });
 });

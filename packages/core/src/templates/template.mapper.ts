@@ -1,3 +1,4 @@
+import { deriveTemplateFields } from "@kirim/schema";
 import type { TTemplate } from "@kirim/schema";
 import type { AccountWithCustomer } from "../accounts/account.repository.js";
 import { mapMetaStatus } from "./template-status.js";
@@ -57,6 +58,8 @@ export function templateRowToTemplate(row: TemplateRow, account: AccountWithCust
     previous_category: row.previous_category,
     last_synced_at: lastSynced !== null ? lastSynced.toISOString() : null,
     ...lifecycleFields(row, account, lastSynced),
+    // Kirimdev's row fields, derived from the stored components on every read (not columns of their own).
+    ...deriveTemplateFields(Array.isArray(row.components) ? row.components : []),
   };
 }
 

@@ -72,15 +72,16 @@ export async function insertTemplate(db: Db, row: NewTemplateRow): Promise<Templ
     .executeTakeFirst();
 }
 
+/** Every language of a name on the account, earliest created first (ties: smallest id); live rows unless asked. */
 export async function findTemplatesByName(
   db: Db,
   accountId: string,
   name: string,
-  language: string | undefined,
+  options: { includeDeleted: boolean },
 ): Promise<TemplateRow[]> {
   let q = db.selectFrom("templates").selectAll().where("account_id", "=", accountId).where("name", "=", name);
-  if (language !== undefined) q = q.where("language", "=", language);
-  return q.orderBy("language").execute();
+  if (!options.includeDeleted) q = q.where("deleted_at", "is", null);
+  return q.orderBy("created_at").orderBy("id").execute();
 }
 
 export interface TemplateKeyset {

@@ -1,4 +1,4 @@
-import type { TCreateTemplateRequest, TTemplate, TTemplateSyncResult } from "@kirim/schema";
+import type { TCreateTemplateRequest, TTemplate, TTemplateByName, TTemplateSyncResult } from "@kirim/schema";
 import type { Kysely } from "kysely";
 import { assertConnected, resolveAccount } from "../accounts/account.service.js";
 import type { Database } from "../db/schema.js";
@@ -226,19 +226,27 @@ export function createTemplatesService(deps: Deps): TemplatesService {
     };
   }
 
+  /**
+   * One template of the name: the one in `language`, else the only language, else the earliest created (ties:
+   * smallest id) — a rule a client can rely on — with every language of the name in `languages`. A deleted
+   * template is not found unless `include_deleted`, as in the list.
+   */
   async function getByName(
     principal: Principal,
     phoneNumberId: string,
     name: string,
     options: GetTemplateOptions = {},
-  ): Promise<TTemplate[]> {
+  ): Promise<TTemplateByName> {
     const account = await resolveAccount(db, principal, phoneNumberId);
-    const rows = isQueryableName(name) ? await findTemplatesByName(db, account.id, name, options.language) : [];
-    if (rows.length === 0) {
+    const rows = isQueryableName(name)
+      ? await findTemplatesByName(db, account.id, name, { includeDeleted: options.include_deleted === true })
+      : [];
+    const chosen = options.language === undefined ? rows[0] : rows.find((r) => r.language === options.language);
+    if (chosen === undefined) {
       const what = options.language !== undefined ? `"${name}" in language "${options.language}"` : `"${name}"`;
       throw new DomainError("resource_not_found", `No template ${what} on this account.`, { param: "name" });
     }
-    return rows.map((r) => templateRowToTemplate(r, account));
+    return { ...templateRowToTemplate(chosen, account), languages: rows.map((r) => r.language) };
   }
 
   return { create, sync, list, getByName };

@@ -11,6 +11,7 @@ import {
   ZTemplateSyncRun,
   ZPhoneNumberId,
   ZTemplate,
+  ZTemplateByName,
   ZTemplateSyncResult,
 } from "@kirim/schema";
 import type { TRPCRouterRecord } from "@trpc/server";
@@ -46,7 +47,7 @@ export const templatesRouter = {
       idempotentMutation(ctx, "templates.sync", input, () => ctx.core.templates.sync(ctx.principal, input.phone_number_id, { trigger: "trpc" })),
     ),
 
-  /** `GET /v1/{phone_number_id}/templates/sync_runs` — newest first; the dashboard polls it for progress. */
+  /** `GET /v1/{phone_number_id}/template_sync_runs` — newest first; the dashboard polls it for progress. */
   syncRuns: authedProcedure
     .input(ZListSyncRunsQuery.extend(ZAccountScope.shape))
     .output(z.object({ data: z.array(ZTemplateSyncRun), has_more: z.boolean(), next_cursor: z.string().nullable() }))
@@ -55,7 +56,7 @@ export const templatesRouter = {
       return ctx.core.lifecycle.syncRuns(ctx.principal, phone_number_id, query);
     }),
 
-  /** `POST /v1/{phone_number_id}/templates/{name}` — edit one language (input `{ phone_number_id, name, edit }`). */
+  /** `PATCH /v1/{phone_number_id}/templates/{name}` — edit one language (input `{ phone_number_id, name, edit }`). */
   edit: authedProcedure
     .input(z.object({ ...ZAccountScope.shape, name: z.string().min(1).max(512), edit: ZEditTemplateRequest }))
     .output(ZTemplate)
@@ -90,10 +91,13 @@ export const templatesRouter = {
       return ctx.core.templates.list(ctx.principal, phone_number_id, query);
     }),
 
-  /** `GET /v1/{phone_number_id}/templates/{name}` — every language of that name (NOT_FOUND when none). */
+  /**
+   * `GET /v1/{phone_number_id}/templates/{name}` — ONE template: `language`, else the only / earliest created
+   * language; the name's languages in `languages`. Deleted → NOT_FOUND unless `include_deleted`.
+   */
   get: authedProcedure
     .input(ZGetTemplateQuery.extend({ ...ZAccountScope.shape, name: z.string().min(1).max(512) }))
-    .output(z.array(ZTemplate))
+    .output(ZTemplateByName)
     .query(({ ctx, input }) => {
       const { phone_number_id, name, ...query } = input;
       return ctx.core.templates.getByName(ctx.principal, phone_number_id, name, query);
