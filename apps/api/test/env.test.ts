@@ -26,6 +26,7 @@ describe("loadEnv", () => {
       jobQueue: "auto",
       rateLimitWritePerMinute: 60,
       rateLimitReadPerMinute: 600,
+      rateLimitAuthFailuresPerMinute: 20,
       metaTemplateCreatesPerHour: 100,
       idempotencyWaitMs: 30_000,
       tokenKeyring: undefined,
