@@ -23,8 +23,10 @@ function rateHeaders(res: CallResult): { limit: string | null; remaining: string
 describe.each(databaseKinds())("rate limits on %s", (kind) => {
   let s: Stack;
   let demoOrg = "";
-  // The buckets refill with time: an injected clock that only the test moves keeps every count exact.
-  let clock = Date.UTC(2026, 0, 5, 9, 0, 0);
+  // Meta's create budget runs on the app's clock, injected here and standing still, so its Retry-After is exact.
+  // Request buckets run on the database's clock (one timeline for every instance) and refill in real time, so
+  // their counts are asserted with what can have refilled while the test ran.
+  const clock = Date.UTC(2026, 0, 5, 9, 0, 0);
 
   beforeAll(async () => {
     s = await startStack(kind, { now: () => clock, core: { rateLimits: { writePerMinute: 3, readPerMinute: 5, metaCreatesPerHour: 2 } } });
@@ -35,16 +37,19 @@ describe.each(databaseKinds())("rate limits on %s", (kind) => {
   });
 
   it("puts X-RateLimit-* on success and on 4xx answers; not on 401 (no organisation yet)", async () => {
+    const startedAt = performance.now();
     const ok = await call(s.baseUrl, "GET", "/v1/accounts", { token: s.demoKey });
     expect(ok.status).toBe(200);
     expect(rateHeaders(ok)).toMatchObject({ limit: "5", remaining: "4" });
     const reset = Number(ok.headers.get("x-ratelimit-reset"));
     expect(Number.isInteger(reset)).toBe(true);
-    expect(reset).toBeGreaterThanOrEqual(Math.floor(clock / 1000));
+    expect(reset).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000));
 
     const notFound = await call(s.baseUrl, "GET", `${TEMPLATES}/no_such_template`, { token: s.demoKey });
     expectError(notFound, 404, "resource_not_found");
-    expect(rateHeaders(notFound)).toMatchObject({ limit: "5", remaining: "3" });
+    // One token taken, plus at most what refilled meanwhile (5 per minute: one per 12 s).
+    const refilled = Math.floor((performance.now() - startedAt) / 12_000);
+    expect(rateHeaders(notFound)).toMatchObject({ limit: "5", remaining: String(Math.min(4, 3 + refilled)) });
 
     const unauthenticated = await call(s.baseUrl, "GET", "/v1/accounts");
     expect(unauthenticated.status).toBe(401);
@@ -52,26 +57,26 @@ describe.each(databaseKinds())("rate limits on %s", (kind) => {
   });
 
   it("answers 429 rate_limit_exceeded with Retry-After once the write bucket is empty; other organisations unaffected", async () => {
+    const startedAt = performance.now();
     const statuses: number[] = [];
     let refused: CallResult | undefined;
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 10 && refused === undefined; i++) {
       const res = await call(s.baseUrl, "POST", `${TEMPLATES}/sync`, { token: s.demoKey });
       statuses.push(res.status);
       if (res.status === 429) refused = res;
     }
-    expect(statuses).toEqual([200, 200, 200, 429]);
-    if (refused === undefined) throw new Error("no 429");
+    if (refused === undefined) throw new Error(`no 429 in ${statuses.join(", ")}`);
+    // Three tokens, plus at most what refilled while the syncs ran (3 per minute: one per 20 s).
+    const refilled = Math.floor((performance.now() - startedAt) / 20_000);
+    const passed = statuses.length - 1;
+    expect(statuses.slice(0, passed).every((st) => st === 200), statuses.join(", ")).toBe(true);
+    expect(passed).toBeGreaterThanOrEqual(3);
+    expect(passed).toBeLessThanOrEqual(3 + refilled);
     expectError(refused, 429, "rate_limit_exceeded", { type: "rate_limit_error" });
-    expect(refused.headers.get("retry-after")).toBe("20"); // one token of a 3-per-minute bucket
+    const retryAfter = Number(refused.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(20); // one token of a 3-per-minute bucket
     expect(rateHeaders(refused)).toMatchObject({ limit: "3", remaining: "0" });
-    // 19 s later still empty; at 20 s one token has refilled, and only one.
-    clock += 19_000;
-    expectError(await call(s.baseUrl, "POST", `${TEMPLATES}/sync`, { token: s.demoKey }), 429, "rate_limit_exceeded");
-    clock += 1_000;
-    const refilled = await call(s.baseUrl, "POST", `${TEMPLATES}/sync`, { token: s.demoKey });
-    expect(refilled.status, refilled.text).toBe(200);
-    expect(rateHeaders(refilled)).toMatchObject({ limit: "3", remaining: "0" });
-    expectError(await call(s.baseUrl, "POST", `${TEMPLATES}/sync`, { token: s.demoKey }), 429, "rate_limit_exceeded");
     // Reads have their own bucket.
     expect((await call(s.baseUrl, "GET", "/v1/accounts", { token: s.demoKey })).status).toBe(200);
     // Another organisation has its own buckets.
