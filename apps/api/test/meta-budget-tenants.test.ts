@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are arbitrary JSON, asserted field by field */
 /**
  * One tenant cannot spend another's Meta budget (issue 13 §2). Meta's 100-creates-per-hour budget is per WABA; we
  * count it before calling Meta. Only attempts that reached the WABA count: an organisation holding a bogus token for

@@ -58,7 +58,7 @@ describe.each(databaseKinds())("auth, accounts and admin on %s", (kind) => {
       const base = { wabaId: "1", accessToken: "t" };
       await h.core.admin.connectAccount({ ...base, organisationId: org.id, customerId: customer.id, phoneNumberId: `31${kind.length}001`, displayPhoneNumber: "+62811", name: "Support" });
       await h.core.admin.connectAccount({ ...base, organisationId: org.id, phoneNumberId: `31${kind.length}002`, status: "disconnected" });
-      await h.core.admin.connectAccount({ ...base, organisationId: other.id, phoneNumberId: `31${kind.length}003` });
+      await h.core.admin.connectAccount({ ...base, wabaId: "2", organisationId: other.id, phoneNumberId: `31${kind.length}003` });
       const principal = await h.core.auth.authenticate(key.key);
 
       const connected = await h.core.accounts.list(principal);
