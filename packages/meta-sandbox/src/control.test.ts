@@ -58,6 +58,27 @@ describe("/_sandbox over HTTP", () => {
     expect((await call(control(`/wabas/${DEMO_WABA_ID}/phone_numbers`), { json: { id: "106540355555555" } })).status).toBeGreaterThanOrEqual(400);
   });
 
+  it("imports templates as Meta's reads show them and serves them back verbatim, any component kind included", async () => {
+    const carousel = { type: "carousel", cards: [{ components: [{ type: "header", format: "product" }, { type: "buttons", buttons: [{ type: "spm", text: "View" }] }] }] };
+    const read = {
+      name: "imported_carousel",
+      language: "en_US",
+      status: "APPROVED",
+      category: "MARKETING",
+      id: "1387372356726668",
+      components: [{ type: "body", text: "Rare succulents for sale! {{1}}", example: { body_text: "Pablo" } }, carousel, { type: "ALBUM", future_field: [1, 2] }],
+      quality_score: { score: "GREEN", date: 1758754645, reasons: ["example"] },
+    };
+    const imported = await call<{ data: ControlTemplate[] }>(control(`/wabas/${DEMO_WABA_ID}/templates`), { json: { data: [read] } });
+    expect(imported.status).toBe(201);
+    expect(imported.body.data[0]).toMatchObject({ id: "1387372356726668", name: "imported_carousel" });
+    const listed = await call<{ data: Array<Record<string, unknown>> }>(templatesUrl(sandbox, "?name=imported_carousel&fields=name,components,quality_score,status,category,language"), { token: DEMO_ACCESS_TOKEN });
+    expect(listed.body.data).toEqual([{ name: "imported_carousel", components: read.components, quality_score: read.quality_score, status: "APPROVED", category: "MARKETING", language: "en_US", id: "1387372356726668" }]);
+    const again = await call<{ error: { message: string } }>(control(`/wabas/${DEMO_WABA_ID}/templates`), { json: read });
+    expect(again.status).toBe(400);
+    expect(again.body.error.message).toContain("already exists");
+  });
+
   it("sets a status with a reason, which the Graph API then reports", async () => {
     const created = await call<{ id: string }>(templatesUrl(sandbox), { token: DEMO_ACCESS_TOKEN, json: utilityTemplate("order_confirmation") });
     const rejected = await call<ControlTemplate>(control(`/templates/${created.body.id}/status`), { json: { status: "REJECTED", reason: "PROMOTIONAL" } });

@@ -56,6 +56,8 @@ export interface SandboxControl {
   templates(wabaId: string): ControlTemplate[];
   template(id: string): ControlTemplate | undefined;
   findTemplate(wabaId: string, name: string, language: string): ControlTemplate | undefined;
+  /** Stores a template as a Meta list/get answer shows it (any component kind kept verbatim); no rule, no webhook. */
+  importTemplate(wabaId: string, read: Record<string, unknown>): ControlTemplate;
   setStatus(id: string, change: StatusChange): ControlTemplate;
   /** Runs the review rules on a PENDING template now. */
   review(id: string): ControlTemplate | undefined;
@@ -135,6 +137,11 @@ export function createControl(deps: ControlDeps): SandboxControl {
         .templatesOf(wabaId)
         .find((candidate) => candidate.name === name && candidate.language === language);
       return template ? toControlTemplate(template) : undefined;
+    },
+    importTemplate: (wabaId, read) => {
+      const waba = state().wabas.get(wabaId);
+      if (!waba) throw new Error(`unknown WABA ${wabaId}`);
+      return toControlTemplate(state().importTemplate(waba, read));
     },
     setStatus: (id, change) => toControlTemplate(state().setStatus(id, change)),
     review: (id) => {
@@ -223,6 +230,8 @@ const ZFaultRule = z.object({
   path: z.string().optional(),
   rate: z.number().min(0).max(1).optional(),
   times: z.number().int().positive().optional(),
+  respond_status: z.number().int().min(200).max(599).optional(),
+  respond_body: z.unknown().optional(),
 });
 const ZFaults = z.object({
   seed: z.number().int().optional(),
@@ -253,6 +262,8 @@ const ruleFromWire = (rule: z.infer<typeof ZFaultRule>): FaultRule => ({
   ...(rule.path !== undefined ? { path: rule.path } : {}),
   ...(rule.rate !== undefined ? { rate: rule.rate } : {}),
   ...(rule.times !== undefined ? { times: rule.times } : {}),
+  ...(rule.respond_status !== undefined ? { respondStatus: rule.respond_status } : {}),
+  ...(rule.respond_body !== undefined ? { respondBody: rule.respond_body } : {}),
 });
 
 export function createControlHttp(
@@ -297,6 +308,12 @@ export function createControlHttp(
       }
       case "GET /wabas/:id/templates":
         return ok({ data: control.templates(b ?? demoWabaId) });
+      case "POST /wabas/:id/templates": {
+        // One template object, or a Meta list answer ({data: [...]}): each stored as Meta showed it.
+        const input = z.union([z.object({ data: z.array(z.record(z.string(), z.unknown())) }), z.record(z.string(), z.unknown())]).parse(body ?? {});
+        const reads = Array.isArray(input.data) ? (input.data as Array<Record<string, unknown>>) : [input];
+        return ok({ data: reads.map((read) => control.importTemplate(b ?? demoWabaId, read)) }, 201);
+      }
       case "GET /templates/:id": {
         const template = control.template(b ?? "");
         return template ? ok(template) : notFound(`template ${String(b)}`);

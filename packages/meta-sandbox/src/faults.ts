@@ -25,6 +25,8 @@ export const FAULT_KINDS = [
   "accept_then_drop",
   /** Perform the operation, then never answer (a caller that dies now never learns the outcome). */
   "accept_then_hang",
+  /** Answer `respond_status` with `respond_body` verbatim (a real Meta answer from a corpus), nothing performed. */
+  "respond",
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -41,6 +43,9 @@ export interface FaultRule extends FaultMatch {
   rate?: number;
   /** Apply to at most this many matching requests, then retire the rule. Unlimited when omitted. */
   times?: number;
+  /** For `respond`: the HTTP status (default 400) and the JSON body sent as they are. */
+  respondStatus?: number;
+  respondBody?: unknown;
 }
 
 export interface FaultSettings {
@@ -117,8 +122,8 @@ export class FaultInjector {
     return this.failPage;
   }
 
-  /** The fault for this request, if any; consumes `times` and PRNG draws deterministically. */
-  pick(method: string, path: string): FaultKind | undefined {
+  /** The fault rule for this request, if any; consumes `times` and PRNG draws deterministically. */
+  pick(method: string, path: string): FaultRule | undefined {
     for (const rule of this.rules) {
       if (rule.times !== undefined && rule.applied >= rule.times) continue;
       if (rule.method && rule.method.toUpperCase() !== method) continue;
@@ -126,7 +131,7 @@ export class FaultInjector {
       const rate = rule.rate ?? 1;
       if (rate < 1 && !this.prng.chance(rate)) continue;
       rule.applied += 1;
-      return rule.kind;
+      return rule;
     }
     return undefined;
   }

@@ -116,7 +116,7 @@ const FIELD_READERS: Record<string, (template: StoredTemplate) => unknown> = {
   sub_category: (t) => t.subCategory,
   id: (t) => t.id,
   rejected_reason: (t) => t.rejectedReason,
-  quality_score: (t) => ({ score: t.qualityScore.score, date: t.qualityScore.date }),
+  quality_score: (t) => t.importedQualityScore ?? { score: t.qualityScore.score, date: t.qualityScore.date },
   message_send_ttl_seconds: (t) => t.messageSendTtlSeconds,
   cta_url_link_tracking_opted_out: (t) => t.ctaUrlLinkTrackingOptedOut,
   last_updated_time: (t) => new Date(t.lastUpdatedTime * 1000).toISOString().replace(".000Z", "+0000"),

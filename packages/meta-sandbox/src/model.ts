@@ -62,8 +62,10 @@ export interface StoredTemplate {
   lastUpdatedTime: number;
   /** Unix ms of edits made while APPROVED, for the 1/24 h and 10/30 d quota (§5.1). */
   approvedEditTimes: number[];
-  /** Bodies submitted through the API are reviewed; seeded ones are not. */
-  source: "seed" | "api";
+  /** Bodies submitted through the API are reviewed; seeded and imported ones are not. */
+  source: "seed" | "api" | "import";
+  /** An imported template's `quality_score` exactly as Meta's read showed it (e.g. with `reasons`). */
+  importedQualityScore?: Record<string, unknown>;
 }
 
 export interface Waba {

@@ -144,12 +144,19 @@ async function handle(context: ServerContext, request: IncomingMessage, response
 
   const latency = context.faults.latencyMs();
   if (latency > 0) await sleep(latency);
-  const fault = context.faults.pick(method, path);
+  const faultRule = context.faults.pick(method, path);
+  const fault = faultRule?.kind;
 
   if (fault === "hang") {
     log(0);
     context.hanging.add(response);
     response.on("close", () => context.hanging.delete(response));
+    return;
+  }
+  if (fault === "respond") {
+    const status = faultRule?.respondStatus ?? 400;
+    log(status);
+    sendJson(response, status, faultRule?.respondBody ?? {}, graphHeaders(version, known.wabaId));
     return;
   }
   if (fault && fault !== "accept_then_fail" && fault !== "accept_then_drop" && fault !== "accept_then_hang" && fault !== "malformed_json") {

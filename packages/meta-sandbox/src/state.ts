@@ -5,12 +5,14 @@ import { createHash, randomBytes } from "node:crypto";
 import { buildDemoTemplates, DEMO_ACCESS_TOKEN, DEMO_APP_ID, DEMO_APP_SECRET, DEMO_DISPLAY_PHONE_NUMBER, DEMO_MEDIA_HANDLES, DEMO_PHONE_NUMBER_ID, DEMO_WABA_ID, DEMO_WABA_NAME } from "./demo-data.js";
 import { SUBCODE, badParam, invalidTemplate, unsupportedRequest, wabaRateLimited } from "./graph-error.js";
 import type { GraphError } from "./graph-error.js";
-import { languageDisplayName, nameLanguageKey } from "./model.js";
+import { QUALITY_SCORES, REJECTION_REASONS, TEMPLATE_CATEGORIES, TEMPLATE_STATUSES, languageDisplayName, nameLanguageKey } from "./model.js";
 import type { QualityScore, ReadComponent, RejectionReason, StoredTemplate, TemplateCategory, TemplateStatus, PhoneNumber, Waba } from "./model.js";
 import { createPrng } from "./prng.js";
 import type { Prng } from "./prng.js";
 import { judgeCategory, reviewTemplate, textOf } from "./review.js";
 import { checkTemplateSubmission, sampleCdnUrl } from "./template-rules.js";
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -297,8 +299,57 @@ export class SandboxState {
     return { id: template.id, status: "PENDING", category };
   }
 
-  private insertTemplate(waba: Waba, fields: Omit<StoredTemplate, "id" | "wabaId">): StoredTemplate {
-    const template: StoredTemplate = { id: this.freshId(), wabaId: waba.id, ...fields };
+  /**
+   * Stores a template exactly as a Meta list/get answer shows it (control API only; no rule runs, no webhook):
+   * components of any kind are kept verbatim, as Meta returns what it holds. Meta's id is kept when it is a
+   * numeric id not in use, else a fresh one is given.
+   */
+  importTemplate(waba: Waba, read: Record<string, unknown>): StoredTemplate {
+    const text = (key: string): string | undefined => (typeof read[key] === "string" ? read[key] : undefined);
+    const name = text("name");
+    const language = text("language");
+    if (!name || !language) throw new Error("an imported template needs name and language");
+    if (!Array.isArray(read.components)) throw new Error("an imported template needs a components array");
+    const category = (text("category") ?? "UTILITY").toUpperCase();
+    if (!(TEMPLATE_CATEGORIES as readonly string[]).includes(category)) throw new Error(`category must be one of ${TEMPLATE_CATEGORIES.join(", ")}`);
+    const status = (text("status") ?? "APPROVED").toUpperCase();
+    if (!(TEMPLATE_STATUSES as readonly string[]).includes(status)) throw new Error(`status must be one of ${TEMPLATE_STATUSES.join(", ")}`);
+    if (this.templatesOf(waba.id).some((template) => template.name === name && template.language === language)) throw new Error(`${name} (${language}) already exists in WABA ${waba.id}`);
+    const id = typeof read.id === "string" && /^[1-9][0-9]{0,15}$/.test(read.id) && !this.templates.has(read.id) ? read.id : undefined;
+    const quality = isRecord(read.quality_score) ? read.quality_score : undefined;
+    const score = typeof quality?.score === "string" && (QUALITY_SCORES as readonly string[]).includes(quality.score) ? (quality.score as QualityScore) : "UNKNOWN";
+    const reason = text("rejected_reason");
+    const now = Math.floor(this.now() / 1000);
+    const ttl = read.message_send_ttl_seconds;
+    return this.insertTemplate(
+      waba,
+      {
+        name,
+        language,
+        category: category as TemplateCategory,
+        previousCategory: text("previous_category"),
+        correctCategory: text("correct_category"),
+        subCategory: text("sub_category"),
+        status: status as TemplateStatus,
+        rejectedReason: reason !== undefined && (REJECTION_REASONS as readonly string[]).includes(reason) ? (reason as RejectionReason) : "NONE",
+        rejectionInfo: undefined,
+        parameterFormat: text("parameter_format")?.toUpperCase() === "NAMED" ? "NAMED" : "POSITIONAL",
+        components: read.components as ReadComponent[],
+        messageSendTtlSeconds: typeof ttl === "number" ? ttl : undefined,
+        ctaUrlLinkTrackingOptedOut: typeof read.cta_url_link_tracking_opted_out === "boolean" ? read.cta_url_link_tracking_opted_out : undefined,
+        qualityScore: { score, date: typeof quality?.date === "number" ? quality.date : now },
+        createdTime: now,
+        lastUpdatedTime: now,
+        approvedEditTimes: [],
+        source: "import",
+        ...(quality ? { importedQualityScore: quality } : {}),
+      },
+      id,
+    );
+  }
+
+  private insertTemplate(waba: Waba, fields: Omit<StoredTemplate, "id" | "wabaId">, id = this.freshId()): StoredTemplate {
+    const template: StoredTemplate = { id, wabaId: waba.id, ...fields };
     this.templates.set(template.id, template);
     let index = this.templatesByWaba.get(waba.id);
     if (!index) {

@@ -1,6 +1,11 @@
-// Meta's content rules for a template submission (§2 of meta-templates.md), checked in the order of §10.3,
-// and the conversion of accepted components into the form Meta returns on reads (§2.5, §6, §10.5).
+// Meta's content rules for a template submission, checked in the order of meta-templates.md §10.3, and the
+// conversion of accepted components into the form Meta returns on reads (§2.5, §6, §10.5).
 // Checks that need the WABA's state (duplicates, cooldowns, sibling category, limits, rate) live in the store.
+//
+// Every refusal below cites where Meta says so: a page of Meta's developer documentation (URL + quote) or a real
+// Meta answer recorded in /work/shared/reference/meta-templates.md (section, label [V]/[O]). Where Meta publishes
+// no rule, the sandbox accepts, as Meta's synchronous create does; stricter choices of our own API are listed as
+// "ours alone" in packages/schema/src/meta-rules/DECISIONS.md and are never modelled here.
 import { createHash } from "node:crypto";
 
 import { GraphError, SUBCODE, badParam, invalidTemplate } from "./graph-error.js";
@@ -25,29 +30,46 @@ export interface RuleContext {
 
 type Json = Record<string, unknown>;
 
-const NAME_PATTERN = /^[a-z0-9_]+$/; // §2.1 [V]
+// M-OVR https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/overview: "Template names are limited to a maximum of 512 characters, consisting of
+// lowercase alphanumeric characters and underscores." (meta-templates.md §2.1 [V])
+const NAME_PATTERN = /^[a-z0-9_]+$/;
 const NAME_MAX = 512;
 const LIMITS = {
+  // M-CMP https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/components — header: "Maximum 60 characters."; body: "Maximum of 1024 characters.";
+  // footer: "60 characters maximum."; buttons: "25 characters maximum"; URL: "2000 characters maximum.";
+  // phone number: "20 characters maximum." (§2.2 [V])
   headerText: 60,
   bodyText: 1024,
   footerText: 60,
   buttonText: 25,
   url: 2000,
   phoneNumber: 20,
-  // §2.2 CONFLICT 15 vs 20: accept up to 20 [I].
+  // Meta conflicts: the components page says "Maximum 15 characters", the coupon page
+  // https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/coupon-templates creates the 20-character code "fLBponPDsqF0KQThzkrf"
+  // (§2.2 CONFLICT). Meta accepts its own example, so the sandbox accepts up to 20.
   copyCodeExample: 20,
+  // M-AUTH https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/authentication-templates/autofill-button-authentication-templates — button text and
+  // autofill text: "Maximum 25 characters." (§2.2 [V])
   otpText: 25,
 } as const;
-const HEADER_FORMATS = ["TEXT", "IMAGE", "VIDEO", "GIF", "DOCUMENT", "LOCATION"] as const;
+// M-CMP: text, image, video, document, location headers; "Gifs are currently only available for Marketing Messages
+// API" (§1.2 [V]). PRODUCT headers: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/spm-templates ("format": "product").
+const HEADER_FORMATS = ["TEXT", "IMAGE", "VIDEO", "GIF", "DOCUMENT", "LOCATION", "PRODUCT"] as const;
 const MEDIA_HEADER_FORMATS = new Set(["IMAGE", "VIDEO", "GIF", "DOCUMENT"]);
-const COMPONENT_TYPES = ["HEADER", "BODY", "FOOTER", "BUTTONS", "CAROUSEL", "LIMITED_TIME_OFFER"] as const;
+// M-API "Components" enum (§1.2 [V]) plus the component types Meta's own pages create with:
+// "call_permission_request" (https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/call-permission-request-message-template) and
+// "tap_target_configuration" (https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/tap-target-url-title-override).
+const COMPONENT_TYPES = ["HEADER", "BODY", "FOOTER", "BUTTONS", "CAROUSEL", "LIMITED_TIME_OFFER", "CALL_PERMISSION_REQUEST", "TAP_TARGET_CONFIGURATION"] as const;
+// M-API button enum and M-CMP's special buttons (§1.2 [V]); VOICE_CALL from the older reference (M-REF-OLD).
 const BUTTON_TYPES = ["QUICK_REPLY", "URL", "PHONE_NUMBER", "COPY_CODE", "OTP", "FLOW", "MPM", "CATALOG", "SPM", "VOICE_CALL"] as const;
+// M-AUTH: "otp_type": COPY_CODE | ONE_TAP | ZERO_TAP (§2.5 [V]).
 const OTP_TYPES = ["COPY_CODE", "ONE_TAP", "ZERO_TAP"] as const;
 const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
+// M-OVR: positional parameters "{{1}}, {{2}}…"; named ones "must be unique, single strings, composed of lowercase
+// characters and underscores, wrapped in double curly brackets, for example, {{first_name}}" (§2.4 [V]).
 const POSITIONAL_NAME = /^[1-9][0-9]*$/;
-const NAMED_PARAM = /^[a-z_]+$/; // §2.4 [V]: "lowercase characters and underscores" (schema DECISIONS.md D10)
-const EMOJI = /\p{Extended_Pictographic}/gu;
-const HAS_EMOJI = /\p{Extended_Pictographic}/u; // no /g: .test() must not carry lastIndex between calls
+const NAMED_PARAM = /^[a-z_]+$/;
+const HAS_EMOJI = /\p{Extended_Pictographic}/u;
 
 const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
 const upper = (value: unknown): string | undefined => (typeof value === "string" ? value.toUpperCase() : undefined);
@@ -60,13 +82,13 @@ const upper = (value: unknown): string | undefined => (typeof value === "string"
  * Throws the GraphError Meta would answer with for the first rule broken (§10.3 order).
  */
 export function checkTemplateSubmission(body: Json, ctx: RuleContext, existing?: { name: string; language: string; category: TemplateCategory }): TemplateSubmission {
-  // 1. Presence and types of top-level params → code 100.
+  // 1. Presence and types of top-level params → code 100 (Graph's parameter errors, §7.1 [V]).
   const name = existing?.name ?? requireString(body, "name");
   const language = existing?.language ?? requireString(body, "language");
   const categoryRaw = existing ? (body.category ?? undefined) : requireString(body, "category");
   const components = parseComponentsParam(body.components, existing !== undefined);
 
-  // 2. Name pattern/length → code 100 (no subcode) [I].
+  // 2. Name pattern/length (M-OVR quote above) → code 100.
   if (!existing) {
     if (name.length > NAME_MAX) {
       throw invalidTemplate("Invalid name", `Message template names can have at most ${NAME_MAX} characters.`);
@@ -74,12 +96,13 @@ export function checkTemplateSubmission(body: Json, ctx: RuleContext, existing?:
     if (!NAME_PATTERN.test(name)) {
       throw invalidTemplate("Invalid name", "Message template names can only contain lowercase alphanumeric characters and underscores ( _ ).");
     }
+    // Supported languages: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/supported-languages (§1.1 [V]).
     if (SUPPORTED_LANGUAGES[language] === undefined) {
       throw badParam(`Param language must be one of {${Object.keys(SUPPORTED_LANGUAGES).join(", ")}} - got "${language}".`);
     }
   }
 
-  // 3. Category enum; create accepts lowercase (§1.1) → code 100 with Graph's enum message.
+  // 3. Category enum (FB-CG enum, §1.1 [V]); Meta's own examples send "category": "utility" → lower case accepted.
   let category: TemplateCategory | undefined;
   if (categoryRaw !== undefined) {
     const candidate = upper(categoryRaw);
@@ -90,7 +113,8 @@ export function checkTemplateSubmission(body: Json, ctx: RuleContext, existing?:
   }
   const effectiveCategory = category ?? existing?.category ?? "UTILITY";
 
-  let parameterFormat: ParameterFormat = "POSITIONAL"; // default when omitted [V M-OVR]
+  // M-OVR: parameter_format POSITIONAL | NAMED, positional when omitted; Meta's pages write "named" (§1.1 [V]).
+  let parameterFormat: ParameterFormat = "POSITIONAL";
   if (body.parameter_format !== undefined) {
     const format = upper(body.parameter_format);
     if (format !== "POSITIONAL" && format !== "NAMED") {
@@ -104,13 +128,11 @@ export function checkTemplateSubmission(body: Json, ctx: RuleContext, existing?:
   const linkTracking = optionalBoolean(body, "cta_url_link_tracking_opted_out");
 
   const parsed = parseComponentStructure(components, effectiveCategory);
-  checkAuthenticationStructure(parsed, effectiveCategory);
   checkCharacterLimits(parsed);
   checkHeaderFormat(parsed, effectiveCategory, parameterFormat);
   checkFooterFormat(parsed);
   checkBodyFormat(parsed, parameterFormat);
   checkDanglingParameters(parsed);
-  checkWordsRatio(parsed);
   checkExamples(parsed, ctx, parameterFormat);
   checkButtons(parsed, effectiveCategory);
   checkAuthentication(parsed, effectiveCategory);
@@ -160,7 +182,7 @@ function optionalBoolean(body: Json, key: string): boolean | undefined {
   throw badParam(`Param ${key} must be a boolean`);
 }
 
-/** Form-encoded requests carry `components` as a JSON string (§1.1). */
+/** Form-encoded requests carry `components` as a JSON string (§1.1 [V M-REF-OLD]). */
 function parseComponentsParam(value: unknown, isEdit: boolean): unknown[] {
   if (value === undefined || value === null) {
     throw badParam(isEdit ? "The parameter components is required when editing content" : "The parameter components is required");
@@ -186,11 +208,12 @@ interface ParsedButton {
 
 interface ParsedComponents {
   header?: { index: number; format: (typeof HEADER_FORMATS)[number]; raw: Json };
+  /** `text` is undefined on AUTHENTICATION templates: Meta writes that body itself and ignores what is sent. */
   body?: { index: number; text: string | undefined; raw: Json };
   footer?: { index: number; text: string | undefined; raw: Json };
   buttons?: { index: number; list: ParsedButton[]; raw: Json };
-  /** CAROUSEL / LIMITED_TIME_OFFER are accepted and stored without deep validation [I]. */
-  extras: Json[];
+  /** CAROUSEL, LIMITED_TIME_OFFER and the other special components: stored verbatim, as Meta reads them back. */
+  extras: Array<{ index: number; raw: Json }>;
 }
 
 function parseComponentStructure(components: unknown[], category: TemplateCategory): ParsedComponents {
@@ -202,6 +225,8 @@ function parseComponentStructure(components: unknown[], category: TemplateCatego
     if (!(COMPONENT_TYPES as readonly string[]).includes(type)) {
       throw badParam(`Param components[${index}][type] must be one of {${COMPONENT_TYPES.join(", ")}} - got "${String(component.type)}".`);
     }
+    // M-CMP: "Each template may include only one text header", "Templates are limited to one body component",
+    // "Templates are limited to one footer component" (§1.2 [V]).
     const duplicate = (present: unknown): void => {
       if (present) throw invalidTemplate("Invalid components", `A message template can only have one ${type} component.`);
     };
@@ -210,6 +235,7 @@ function parseComponentStructure(components: unknown[], category: TemplateCatego
         duplicate(parsed.header);
         const format = upper(component.format);
         if (!format || !(HEADER_FORMATS as readonly string[]).includes(format)) {
+          // M-ERR https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes: 2388047 "Message header format is incorrect" (§7.3 [V]).
           throw invalidTemplate(
             "Message header format is incorrect",
             `The header format must be one of ${HEADER_FORMATS.join(", ")}.`,
@@ -217,20 +243,25 @@ function parseComponentStructure(components: unknown[], category: TemplateCatego
           );
         }
         parsed.header = { index, format: format as (typeof HEADER_FORMATS)[number], raw: component };
-        // A missing TEXT header text is reported in checkHeaderFormat, after the AUTHENTICATION check.
         if (component.text !== undefined && typeof component.text !== "string") throw badParam(`Param components[${index}][text] must be a string`);
         break;
       }
       case "BODY": {
         duplicate(parsed.body);
         if (component.text !== undefined && typeof component.text !== "string") throw badParam(`Param components[${index}][text] must be a string`);
-        parsed.body = { index, text: component.text as string | undefined, raw: component };
+        // M-AUTH https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/authentication-templates/authentication-templates: authentication templates
+        // consist of "Fixed, non-customizable preset text" — Meta publishes no refusal of a sent text, so it is
+        // ignored (the read form shows Meta's preset).
+        const text = category === "AUTHENTICATION" ? undefined : (component.text as string | undefined);
+        parsed.body = { index, text, raw: component };
         break;
       }
       case "FOOTER": {
         duplicate(parsed.footer);
         if (component.text !== undefined && typeof component.text !== "string") throw badParam(`Param components[${index}][text] must be a string`);
-        parsed.footer = { index, text: component.text as string | undefined, raw: component };
+        // M-AUTH: the footer is the preset "expiration warning" — a sent text is ignored likewise.
+        const text = category === "AUTHENTICATION" ? undefined : (component.text as string | undefined);
+        parsed.footer = { index, text, raw: component };
         break;
       }
       case "BUTTONS": {
@@ -252,16 +283,23 @@ function parseComponentStructure(components: unknown[], category: TemplateCatego
         parsed.buttons = { index, list, raw: component };
         break;
       }
-      default:
+      case "LIMITED_TIME_OFFER":
+        // https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/limited-time-offer-templates: "Only templates categorized as
+        // MARKETING are supported."
         if (category !== "MARKETING") {
-          throw invalidTemplate("Invalid components", `${type} components are only supported in MARKETING templates.`);
+          throw invalidTemplate("Invalid components", "LIMITED_TIME_OFFER components are only supported in MARKETING templates.");
         }
-        parsed.extras.push(component);
+        parsed.extras.push({ index, raw: component });
+        break;
+      default:
+        parsed.extras.push({ index, raw: component });
     }
   });
+  // M-CMP: "The body component represents the core text of your message template" — every syntax has one.
   if (!parsed.body) {
     throw invalidTemplate("Missing message body", "A message template must have exactly one BODY component.");
   }
+  // M-CMP marks body and footer `text` "Required."; Graph names a missing parameter (§7.1 [V]).
   if (category !== "AUTHENTICATION" && (parsed.body.text === undefined || parsed.body.text.trim() === "")) {
     throw badParam(`The parameter components[${parsed.body.index}][text] is required`);
   }
@@ -271,6 +309,7 @@ function parseComponentStructure(components: unknown[], category: TemplateCatego
   return parsed;
 }
 
+/** The fields M-CMP / M-AUTH mark "Required." per button type (§1.2 [V]). */
 function requireButtonFields(button: Json, type: string, path: string): void {
   const need = (key: string): void => {
     const value = button[key];
@@ -289,13 +328,15 @@ function requireButtonFields(button: Json, type: string, path: string): void {
       need("phone_number");
       break;
     case "COPY_CODE":
-      // Same answer as any other missing sample (§2.4 [O] 2388043; schema DECISIONS.md D22).
+      // M-CMP / M-COUPON syntax: {"type": "COPY_CODE", "example": "250FF"} — a string. A missing sample is the
+      // observed 2388043 "component of type BUTTONS is missing expected field(s) (example)" (§2.4 [O]).
       if (typeof button.example !== "string" || button.example === "") throw missingExample("BUTTONS");
       break;
     case "OTP":
       need("otp_type");
       break;
     case "FLOW":
+      // M-API Buttons schema: one of flow_id / flow_name / flow_json (FB-OAS examples, §1.2 [V]).
       need("text");
       if (button.flow_id === undefined && button.flow_name === undefined && button.flow_json === undefined) {
         throw badParam(`One of ${path}[flow_id], ${path}[flow_name] or ${path}[flow_json] is required`);
@@ -307,7 +348,7 @@ function requireButtonFields(button: Json, type: string, path: string): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Step 4: character limits → 2388040
+// Step 4: character limits (LIMITS above) → M-ERR 2388040 "Character limit exceeded" (§7.3 [V])
 
 function checkCharacterLimits(parsed: ParsedComponents): void {
   const over = (what: string, value: unknown, limit: number): void => {
@@ -355,40 +396,37 @@ function findPlaceholders(text: string): Placeholder[] {
   }));
 }
 
-/** Placeholder misuse Meta reports as 2388072 (body) / 2388047 (header): malformed, mixed, non-sequential. */
+/** Names of the distinct variables, in order of first appearance. */
+function variableNames(text: string | undefined): string[] {
+  return text === undefined ? [] : [...new Set(findPlaceholders(text).map((placeholder) => placeholder.name))];
+}
+
+/**
+ * Placeholder misuse. M-REV https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/template-review names "Variable parameters are missing or have
+ * mismatched curly braces" and "Variable parameters are not sequential. For example, {{1}}, {{2}}, {{5}}, {{4}}";
+ * M-OVR gives the two syntaxes (constants above). The synchronous subcodes are M-ERR's 2388072 (body) / 2388047
+ * (header), which one public client also records for these placeholders (§7.3 [V]/[S]).
+ */
 function placeholderProblem(text: string, format: ParameterFormat): string | undefined {
   // Replaced by a space, not removed: `{{{1}}{` must not glue two single braces into a stray `{{`.
   const stripped = text.replace(PLACEHOLDER, " ");
   if (stripped.includes("{{") || stripped.includes("}}")) return "has a variable with missing or mismatched curly braces";
-  const placeholders = findPlaceholders(text);
   const expected = format === "POSITIONAL" ? POSITIONAL_NAME : NAMED_PARAM;
-  for (const placeholder of placeholders) {
+  for (const placeholder of findPlaceholders(text)) {
     if (!expected.test(placeholder.name)) {
       return format === "POSITIONAL"
         ? `has the variable {{${placeholder.name}}}; positional variables must be numbers such as {{1}}`
         : `has the variable {{${placeholder.name}}}; named variables must use lowercase letters and underscores`;
     }
   }
-  if (format === "POSITIONAL") {
-    const firstSeen: number[] = [];
-    for (const placeholder of placeholders) {
-      const number = Number(placeholder.name);
-      if (!firstSeen.includes(number)) firstSeen.push(number);
-    }
-    if (firstSeen.some((number, index) => number !== index + 1)) {
-      return "has variables that aren't sequential; variables must start at {{1}} and follow in order";
-    }
+  if (format === "POSITIONAL" && variableNames(text).some((name, index) => Number(name) !== index + 1)) {
+    return "has variables that aren't sequential; variables must start at {{1}} and follow in order";
   }
   return undefined;
 }
 
-export function distinctParameters(text: string | undefined): string[] {
-  if (text === undefined) return [];
-  return [...new Set(findPlaceholders(text).map((placeholder) => placeholder.name))];
-}
-
 // ---------------------------------------------------------------------------------------------
-// Step 5: header → 2388047, step 6: footer → 2388073
+// Step 5: header → 2388047, step 6: footer → 2388073 (M-ERR, §7.3 [V])
 
 function checkHeaderFormat(parsed: ParsedComponents, category: TemplateCategory, format: ParameterFormat): void {
   const header = parsed.header;
@@ -396,48 +434,56 @@ function checkHeaderFormat(parsed: ParsedComponents, category: TemplateCategory,
   const fail = (message: string): never => {
     throw invalidTemplate("Message header format is incorrect", message, SUBCODE.headerFormat);
   };
-  if (category === "AUTHENTICATION") fail("Authentication templates can't have a header.");
+  // M-AUTH https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/authentication-templates/autofill-button-authentication-templates:
+  // "URLs, media, and emojis are not supported."
+  if (category === "AUTHENTICATION" && header.format !== "TEXT") fail("Authentication templates can't have a media header.");
+  // M-CMP: "Location headers can only be used in templates categorized as UTILITY or MARKETING."
   if (header.format === "LOCATION" && category !== "UTILITY" && category !== "MARKETING") fail("Location headers are only available in utility and marketing templates.");
-  // GIF headers belong to the Marketing Messages API (§1.2 [V M-CMP]).
+  // M-CMP: "Gifs are currently only available for Marketing Messages API for WhatsApp".
   if (header.format === "GIF" && category !== "MARKETING") fail("GIF headers are only available in marketing templates.");
-  if (header.format !== "TEXT") {
-    if (header.raw.text !== undefined) fail(`A ${header.format} header can't have text.`);
-    return;
-  }
+  if (header.format !== "TEXT") return;
   const text = header.raw.text;
+  // M-CMP: header text is "Required." → Graph's missing-parameter answer.
   if (typeof text !== "string" || text.trim() === "") throw badParam(`The parameter components[${header.index}][text] is required`);
   const problem = placeholderProblem(text, format);
   if (problem) fail(`The header ${problem}.`);
-  // Occurrences, not distinct names: `{{1}} … {{1}}` is two variables in a header (§2.2 "max 1 variable").
-  if (findPlaceholders(text).length > 1) fail("The header can have at most one variable.");
-  // Third-party reports (§2.2 [S]): no newlines, emojis or markdown in text headers.
-  if (/[\r\n]/.test(text)) fail("The header can't contain new lines.");
-  if (HAS_EMOJI.test(text)) fail("The header can't contain emojis.");
-  if (/[*~`]/.test(text)) fail("The header can't contain formatting characters such as asterisks.");
+  // M-CMP: header text "Supports 1 parameter." A repeated {{1}} is still one parameter.
+  if (variableNames(text).length > 1) fail("The header can have at most one variable.");
 }
 
 function checkFooterFormat(parsed: ParsedComponents): void {
   const text = parsed.footer?.text;
   if (text === undefined) return;
-  const fail = (message: string): never => {
-    throw invalidTemplate("Message footer format is incorrect", message, SUBCODE.footerFormat);
-  };
-  if (text.includes("{{") || text.includes("}}")) fail("The footer can't contain variables.");
-  if (/[\r\n]/.test(text)) fail("The footer can't contain new lines.");
+  // M-CMP documents parameter support per component — header "Supports 1 parameter", body "Supports multiple
+  // parameters" — and none for the footer, whose syntax has no `example` to fill one; the refusal is M-ERR's
+  // 2388073 "Message footer format is incorrect" (§2.2, §7.3 [V]).
+  if (text.includes("{{") || text.includes("}}")) {
+    throw invalidTemplate("Message footer format is incorrect", "The footer can't contain variables.", SUBCODE.footerFormat);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
-// Step 7: body format (2388072, then the observed no-subcode sentence) and dangling parameters (2388299)
+// Step 7: body format (2388072, then Meta's observed no-subcode sentence) and dangling parameters (2388299)
+
+/** Emoji as a reader counts them: one per grapheme that shows a pictograph (a flag or family is one). */
+function countEmoji(text: string): number {
+  let count = 0;
+  for (const { segment } of new Intl.Segmenter("en", { granularity: "grapheme" }).segment(text)) {
+    if (HAS_EMOJI.test(segment)) count += 1;
+  }
+  return count;
+}
 
 function checkBodyFormat(parsed: ParsedComponents, format: ParameterFormat): void {
   const text = parsed.body?.text;
   if (text === undefined) return;
   const problem = placeholderProblem(text, format);
   if (problem) throw invalidTemplate("Message body format is incorrect", `The body ${problem}.`, SUBCODE.bodyFormat);
-  const withoutParams = text.replace(PLACEHOLDER, "").trim();
-  const emojiCount = text.match(EMOJI)?.length ?? 0;
-  if (/\n\s*\n\s*\n/.test(text) || withoutParams.replace(/[\p{P}\s]/gu, "") === "" || emojiCount > 10) {
-    // Observed verbatim, without a subcode [O OBS-J].
+  // Meta's answer, observed verbatim and without a subcode (§2.2 [O OBS-J]): "The message body can't have more than
+  // two consecutive newline characters, only have parameters, or have more than 10 emojis."
+  const threeNewlines = /(\r?\n[^\S\r\n]*){3}/.test(text);
+  const onlyParameters = text.replace(PLACEHOLDER, "").replace(/[\p{P}\s]/gu, "") === "";
+  if (threeNewlines || onlyParameters || countEmoji(text) > 10) {
     throw invalidTemplate(
       "Message body format is incorrect",
       "The message body can't have more than two consecutive newline characters, only have parameters, or have more than 10 emojis.",
@@ -448,35 +494,17 @@ function checkBodyFormat(parsed: ParsedComponents, format: ParameterFormat): voi
 function checkDanglingParameters(parsed: ParsedComponents): void {
   const text = parsed.body?.text?.trim();
   if (!text) return;
-  // Only whitespace counts as "nothing": "Your code is {{1}}." is fine [I].
+  // M-REV: "The message template cannot start or end with a parameter i.e. dangling parameters are not allowed.";
+  // the answer is Meta's observed body (§2.4 [O OBS-J], subcode 2388299 [V M-ERR]). A variable followed by
+  // punctuation does not end the template.
   if (/^\{\{[^{}]*\}\}/.test(text) || /\{\{[^{}]*\}\}$/.test(text)) {
     throw invalidTemplate("Leading or trailing parameters not allowed", "Variables can't be at the start or end of the template.", SUBCODE.danglingParameter);
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Step 8: words ratio → 2388293. Meta's formula is unpublished (§2.4); the sandbox requires at least
-// 2 × variables + 1 fixed words in the body [I, documented in the README].
-
-export function fixedWordCount(text: string): number {
-  return text
-    .replace(PLACEHOLDER, " ")
-    .split(/\s+/)
-    .filter((word) => /[\p{L}\p{N}]/u.test(word)).length;
-}
-
-function checkWordsRatio(parsed: ParsedComponents): void {
-  const text = parsed.body?.text;
-  if (text === undefined) return;
-  const variables = findPlaceholders(text).length;
-  if (variables > 0 && fixedWordCount(text) < 2 * variables + 1) {
-    throw invalidTemplate(
-      "Parameters words ratio exceeds limit",
-      "This template has too many variables for its length. Reduce the number of variables or increase the message length.",
-      SUBCODE.wordsRatio,
-    );
-  }
-}
+// Words-to-variables ratio (2388293): Meta documents the subcode and its sentence, never a formula, and no recorded
+// refusal shows the body it refused (§2.4, §11). With nothing to model, the sandbox never refuses on this ground;
+// a test that needs Meta's 2388293 answer injects it as a fault (`respond`).
 
 // ---------------------------------------------------------------------------------------------
 // Step 9: examples → 2388043; unknown media handles → code 100 mentioning header_handle
@@ -490,45 +518,28 @@ function missingExample(componentType: string): GraphError {
   );
 }
 
-function exampleCountMismatch(componentType: string, expected: number, got: number): GraphError {
-  return invalidTemplate(
-    "Component is missing expected field(s)",
-    `component of type ${componentType} has ${expected} variable(s) but ${got} example value(s)`,
-    SUBCODE.missingExample,
-  );
-}
-
-function namedExampleNames(value: unknown): string[] | undefined {
-  if (!Array.isArray(value)) return undefined;
-  return value.map((item) => (isObject(item) && typeof item.param_name === "string" ? item.param_name : ""));
+function namedExampleNames(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item) => (isObject(item) && typeof item.param_name === "string" ? [item.param_name] : []));
 }
 
 /**
- * Samples must match the variables exactly (schema DECISIONS.md D15): POSITIONAL components take
- * `header_text` / `body_text` (one inner array), NAMED ones `*_named_params` naming each variable once.
+ * M-REV: "If your template uses variables you must include sample variable values"; M-CMP's syntax puts them in
+ * `header_text` / `body_text` (one inner array) for positional and `*_named_params` for named parameters. A variable
+ * with no sample is the observed 2388043 (§2.4 [O]). Meta publishes nothing against extra samples or extra rows,
+ * so those are accepted.
  */
-function checkComponentSamples(componentType: string, variables: string[], example: Json | undefined, format: ParameterFormat): void {
+function checkComponentSamples(componentType: "HEADER" | "BODY", variables: string[], example: Json | undefined, format: ParameterFormat): void {
   if (variables.length === 0) return;
   if (format === "NAMED") {
     const named = namedExampleNames(example?.[componentType === "HEADER" ? "header_text_named_params" : "body_text_named_params"]);
-    if (!named || named.length === 0) throw missingExample(componentType);
-    const exact = named.length === variables.length && new Set(named).size === named.length && variables.every((variable) => named.includes(variable));
-    if (!exact) throw exampleCountMismatch(componentType, variables.length, named.length);
+    if (variables.some((variable) => !named.includes(variable))) throw missingExample(componentType);
     return;
   }
-  if (componentType === "HEADER") {
-    const positional = example?.header_text;
-    if (!Array.isArray(positional) || positional.length === 0) throw missingExample(componentType);
-    if (positional.length !== variables.length) throw exampleCountMismatch(componentType, variables.length, positional.length);
-    return;
-  }
-  const positional = example?.body_text;
-  if (!Array.isArray(positional) || positional.length === 0) throw missingExample(componentType);
-  // One inner array of values; Meta's components page also shows a flat list, accepted as that array.
-  const values = Array.isArray(positional[0]) ? (positional.length === 1 ? (positional[0] as unknown[]) : undefined) : positional;
-  if (values === undefined) throw exampleCountMismatch(componentType, variables.length, positional.length);
-  if (values.length === 0) throw missingExample(componentType);
-  if (values.length !== variables.length) throw exampleCountMismatch(componentType, variables.length, values.length);
+  const positional = example?.[componentType === "HEADER" ? "header_text" : "body_text"];
+  // Meta's pages show body_text both as [[…]] (M-CMP, M-API) and, on the product-carousel page, as a bare string.
+  const values = Array.isArray(positional) ? (Array.isArray(positional[0]) ? (positional[0] as unknown[]) : positional) : typeof positional === "string" ? [positional] : [];
+  if (values.length < variables.length) throw missingExample(componentType);
 }
 
 function checkExamples(parsed: ParsedComponents, ctx: RuleContext, format: ParameterFormat): void {
@@ -536,8 +547,9 @@ function checkExamples(parsed: ParsedComponents, ctx: RuleContext, format: Param
   if (header) {
     const example = isObject(header.raw.example) ? header.raw.example : undefined;
     if (header.format === "TEXT") {
-      checkComponentSamples("HEADER", distinctParameters(header.raw.text as string), example, format);
+      checkComponentSamples("HEADER", variableNames(header.raw.text as string), example, format);
     } else if (MEDIA_HEADER_FORMATS.has(header.format)) {
+      // M-CMP media syntax: "example": {"header_handle": ["<HANDLE>"]} from the Resumable Upload API (§6 [V]).
       const handles = example?.header_handle;
       if (!Array.isArray(handles) || handles.length === 0) throw missingExample("HEADER");
       for (const handle of handles) {
@@ -550,27 +562,21 @@ function checkExamples(parsed: ParsedComponents, ctx: RuleContext, format: Param
   }
   const body = parsed.body;
   if (body?.text !== undefined) {
-    checkComponentSamples("BODY", distinctParameters(body.text), isObject(body.raw.example) ? body.raw.example : undefined, format);
+    checkComponentSamples("BODY", variableNames(body.text), isObject(body.raw.example) ? body.raw.example : undefined, format);
   }
   for (const button of parsed.buttons?.list ?? []) {
     if (button.type !== "URL") continue;
-    const url = button.raw.url as string;
-    if (url.includes("{{")) {
-      // One sample URL: a bare string or a one-item array (§1.2 [V]).
+    // Observed: a URL button with a variable and no `example` → 2388043 (§2.4 [O]). M-CMP's syntax is an array.
+    if ((button.raw.url as string).includes("{{")) {
       const example = button.raw.example;
-      if (typeof example === "string") {
-        if (example === "") throw missingExample("BUTTONS");
-      } else if (!Array.isArray(example) || example.length === 0) {
-        throw missingExample("BUTTONS");
-      } else if (example.length !== 1 || typeof example[0] !== "string") {
-        throw exampleCountMismatch("BUTTONS", 1, example.length);
-      }
+      const present = typeof example === "string" ? example !== "" : Array.isArray(example) && example.length > 0;
+      if (!present) throw missingExample("BUTTONS");
     }
   }
 }
 
 // ---------------------------------------------------------------------------------------------
-// Step 10: buttons (counts, grouping, per-type rules) → code 100 without subcode [I: not documented]
+// Step 10: buttons → code 100 without subcode (Meta documents the limits, not the error: §2.3, §11)
 
 function checkButtons(parsed: ParsedComponents, category: TemplateCategory): void {
   const list = parsed.buttons?.list ?? [];
@@ -578,34 +584,38 @@ function checkButtons(parsed: ParsedComponents, category: TemplateCategory): voi
   const fail = (message: string): never => {
     throw invalidTemplate("Invalid buttons", message);
   };
-  if (list.length > 10) fail("A message template can have at most 10 buttons.");
   const count = (type: string): number => list.filter((button) => button.type === type).length;
+  // M-CMP: "Templates can have a combination of up to 10 button components in total", "Templates are limited to two
+  // URL buttons", "…one phone number button", "…one copy code button".
+  if (list.length > 10) fail("A message template can have at most 10 buttons.");
   if (count("URL") > 2) fail("A message template can have at most 2 URL buttons.");
   if (count("PHONE_NUMBER") > 1) fail("A message template can have at most 1 phone number button.");
   if (count("COPY_CODE") > 1) fail("A message template can have at most 1 copy code button.");
-  if (category !== "AUTHENTICATION" && count("OTP") > 0) fail("OTP buttons are only available in authentication templates.");
+  // M-AUTH: authentication templates consist of preset texts and "Either a one-tap autofill button, a copy code
+  // button, or no button at all if using zero-tap" — the OTP button; "URLs … are not supported".
   if (category === "AUTHENTICATION" && list.some((button) => button.type !== "OTP")) fail("Authentication templates only support OTP buttons.");
 
-  // Quick replies and other buttons must form two contiguous groups (§2.3 [V]).
+  // M-CMP: "If using quick reply buttons with other buttons, buttons must be organized into two groups: quick reply
+  // buttons and non-quick reply buttons. If grouped incorrectly, the API will return an error indicating an invalid
+  // combination."
   const groups = list.map((button) => (button.type === "QUICK_REPLY" ? "QR" : "OTHER"));
   const switches = groups.filter((group, index) => index > 0 && group !== groups[index - 1]).length;
   if (switches > 1) fail("Invalid combination of buttons: quick reply buttons and other buttons must be grouped together.");
 
   for (const button of list) {
     if (button.type === "URL") {
+      // M-CMP: the URL "Supports 1 variable, appended to the end of the URL string."
       const url = button.raw.url as string;
       const variables = findPlaceholders(url);
-      if (!/^https?:\/\/[^\s/$.?#][^\s]*$/i.test(url.replace(PLACEHOLDER, "x"))) fail(`The button URL "${url}" is not a valid URL.`);
       const rest = url.replace(PLACEHOLDER, " ");
-      if (rest.includes("{{") || rest.includes("}}")) fail("A URL button's variable must be {{1}} at the end of the URL.");
-      if (variables.length > 1) fail("A URL button can have at most one variable.");
+      if (rest.includes("{{") || rest.includes("}}") || variables.length > 1) fail("A URL button supports one variable, appended to the end of the URL.");
       const last = variables[0];
-      if (last && (last.end !== url.length || last.name !== "1")) fail("A URL button's variable must be {{1}} at the end of the URL.");
+      if (last && last.end !== url.length) fail("A URL button supports one variable, appended to the end of the URL.");
     }
     if (button.type === "PHONE_NUMBER") {
-      const phone = (button.raw.phone_number as string).replace(/[\s-]/g, "");
-      if (!/^\+?[1-9][0-9]{6,18}$/.test(phone)) {
-        // Code 192 for an invalid PHONE_NUMBER button [V M-REF-OLD].
+      // Code 192 "Invalid phone number" for a PHONE_NUMBER button (M-REF-OLD create errors, §7.2 [V]). M-CMP calls
+      // the number an "Alphanumeric string" and publishes no format, so only a value with no digit is invalid here.
+      if (!/[0-9]/.test(button.raw.phone_number as string)) {
         throw new GraphError({ status: 400, code: 192, message: "(#192) Invalid phone number", isTransient: false, userTitle: "Invalid phone number", userMessage: `The phone number ${String(button.raw.phone_number)} is not valid.` });
       }
     }
@@ -615,21 +625,22 @@ function checkButtons(parsed: ParsedComponents, category: TemplateCategory): voi
 // ---------------------------------------------------------------------------------------------
 // Authentication specifics (§2.5) and TTL ranges (§2.6) → code 100
 
+// The autofill page: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/authentication-templates/autofill-button-authentication-templates
+
 function checkAuthentication(parsed: ParsedComponents, category: TemplateCategory): void {
+  if (category !== "AUTHENTICATION") return;
   const fail = (message: string): never => {
     throw invalidTemplate("Invalid authentication template", message);
   };
-  if (category !== "AUTHENTICATION") {
-    if (parsed.body?.raw.add_security_recommendation !== undefined) fail("add_security_recommendation is only available in authentication templates.");
-    if (parsed.footer?.raw.code_expiration_minutes !== undefined) fail("code_expiration_minutes is only available in authentication templates.");
-    return;
-  }
   if (parsed.footer) {
+    // the autofill page, code expiration: "Minimum 1, maximum 90."
     const minutes = parsed.footer.raw.code_expiration_minutes;
     if (minutes !== undefined && (typeof minutes !== "number" || !Number.isInteger(minutes) || minutes < 1 || minutes > 90)) {
       fail("code_expiration_minutes must be an integer between 1 and 90.");
     }
   }
+  // Meta's authentication page: an OTP button is mandatory — authentication templates without one cannot be sent or
+  // edited since 1 April 2024 (§2.5 [V]); the zero-tap syntax carries one too (otp_type zero_tap).
   const otpButtons = parsed.buttons?.list.filter((button) => button.type === "OTP") ?? [];
   if (otpButtons.length !== 1) fail("Authentication templates must have exactly one OTP button.");
   const otp = otpButtons[0]?.raw ?? {};
@@ -637,43 +648,39 @@ function checkAuthentication(parsed: ParsedComponents, category: TemplateCategor
   if (!otpType || !(OTP_TYPES as readonly string[]).includes(otpType)) {
     throw badParam(`Param otp_type must be one of {${OTP_TYPES.join(", ")}} - got "${String(otp.otp_type)}".`);
   }
-  if (otpType === "COPY_CODE" && otp.autofill_text !== undefined) fail("autofill_text is only available for ONE_TAP and ZERO_TAP buttons.");
-  // §2.5 [V]: "URLs, media and emojis are not supported" — the button labels are the only free text left.
+  // the autofill page and the zero-tap page: "URLs, media, and emojis are not supported." The button labels are the only
+  // free text an authentication template has.
   for (const key of ["text", "autofill_text"]) {
     if (typeof otp[key] === "string" && HAS_EMOJI.test(otp[key])) fail(`Authentication templates can't contain emojis (${key}).`);
   }
-  if (otpType !== "COPY_CODE") {
-    const apps = otp.supported_apps;
-    if (!Array.isArray(apps) || apps.length === 0) fail(`${otpType} buttons require supported_apps.`);
-    if (Array.isArray(apps) && apps.length > 5) fail("supported_apps can have at most 5 entries.");
-    for (const app of Array.isArray(apps) ? apps : []) {
-      const packageName = isObject(app) ? app.package_name : undefined;
-      const signatureHash = isObject(app) ? app.signature_hash : undefined;
-      if (typeof packageName !== "string" || packageName.length > 224 || !/^[a-zA-Z][a-zA-Z0-9_]*(\.[a-zA-Z][a-zA-Z0-9_]*)+$/.test(packageName)) {
-        fail(`"${String(packageName)}" is not a valid Android package name.`);
-      }
-      if (typeof signatureHash !== "string" || !/^[a-zA-Z0-9+/=]{11}$/.test(signatureHash)) fail(`"${String(signatureHash)}" is not a valid app signature hash (11 characters).`);
+  if (otpType === "COPY_CODE") return;
+  // the autofill page: package name and signature hash are "Required." inside `supported_apps` ("for up to 5 apps");
+  // "If using Graph API version 20.0 or older, you can define your app's package name outside of the supported_apps
+  // array" — and Meta's OpenAPI one-tap example does so, so a button-level pair counts as one app.
+  const buttonLevel = otp.package_name !== undefined || otp.signature_hash !== undefined ? [{ package_name: otp.package_name, signature_hash: otp.signature_hash }] : [];
+  const apps = Array.isArray(otp.supported_apps) ? otp.supported_apps : buttonLevel;
+  if (apps.length === 0) fail(`${otpType} buttons require supported_apps.`);
+  if (apps.length > 5) fail("supported_apps can have at most 5 entries.");
+  for (const app of apps) {
+    const packageName = isObject(app) ? app.package_name : undefined;
+    const signatureHash = isObject(app) ? app.signature_hash : undefined;
+    // the autofill page: "The string must have at least two segments (one or more dots), and each segment must start with
+    // a letter. All characters must be alphanumeric or an underscore [a-zA-Z0-9_]. … Maximum 224 characters."
+    if (typeof packageName !== "string" || packageName.length > 224 || !/^[a-zA-Z][a-zA-Z0-9_]*(\.[a-zA-Z][a-zA-Z0-9_]*)+$/.test(packageName)) {
+      fail(`"${String(packageName)}" is not a valid Android package name.`);
     }
-    if (otpType === "ZERO_TAP" && otp.zero_tap_terms_accepted !== true) fail("Zero-tap buttons require zero_tap_terms_accepted: true.");
+    // the autofill page: "All characters must be either alphanumeric, +, /, or = (a-zA-Z0-9+/=)", 11 characters (§2.5 [V]).
+    if (typeof signatureHash !== "string" || !/^[a-zA-Z0-9+/=]{11}$/.test(signatureHash)) fail(`"${String(signatureHash)}" is not a valid app signature hash (11 characters).`);
   }
+  // https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/authentication-templates/zero-tap-authentication-templates: zero_tap_terms_accepted is required
+  // and must be true (§2.5 [V]).
+  if (otpType === "ZERO_TAP" && otp.zero_tap_terms_accepted !== true) fail("Zero-tap buttons require zero_tap_terms_accepted: true.");
 }
 
-/**
- * AUTHENTICATION free text, checked right after the structure (before any text rule): Meta writes the body and
- * footer itself, so their text is refused as such rather than by the body/footer format rules.
- */
-function checkAuthenticationStructure(parsed: ParsedComponents, category: TemplateCategory): void {
-  if (category !== "AUTHENTICATION") return;
-  const fail = (message: string): never => {
-    throw invalidTemplate("Invalid authentication template", message);
-  };
-  if (parsed.body?.text !== undefined) fail("Authentication templates use preset body text; remove the body text.");
-  if (parsed.extras.length > 0) fail("Authentication templates only support BODY, FOOTER and BUTTONS components.");
-  if (parsed.footer?.text !== undefined) fail("Authentication templates use preset footer text; set code_expiration_minutes instead.");
-}
-
+/** M-TTL https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/time-to-live: authentication 30–900 s, utility 30–43200 s, marketing 43200–2592000 s. */
 function checkTtl(ttl: number | undefined, category: TemplateCategory): void {
-  if (ttl === undefined || ttl === -1) return; // -1 = "30-day custom TTL" [S], accepted [I]
+  // -1 ("30-day custom TTL") is reported by third parties only (§2.6 [S]); Meta refuses nothing about it → accepted.
+  if (ttl === undefined || ttl === -1) return;
   const ranges: Record<TemplateCategory, [number, number]> = {
     AUTHENTICATION: [30, 900],
     UTILITY: [30, 43_200],
@@ -763,7 +770,8 @@ function toReadComponents(parsed: ParsedComponents, category: TemplateCategory, 
     });
     ordered.push({ index: parsed.buttons.index, component: { type: "BUTTONS", buttons } });
   }
-  for (const extra of parsed.extras) ordered.push({ index: Number.MAX_SAFE_INTEGER, component: { ...extra, type: String(upper(extra.type)) } });
+  // Special components (carousel, limited-time offer, …) read back as sent, in their place (§3.3 [V]).
+  for (const extra of parsed.extras) ordered.push({ index: extra.index, component: { ...extra.raw, type: String(upper(extra.raw.type)) } });
   ordered.sort((a, b) => a.index - b.index);
   for (const { component } of ordered) read.push(component);
   return read;

@@ -159,12 +159,15 @@ function statusOfEvent(event: string): string | null {
 
 async function findTemplate(tx: Tx, accountId: string, value: Record<string, unknown>): Promise<TemplateRow | undefined> {
   const metaId = str(value["message_template_id"]);
-  if (metaId !== null) {
-    const byId = await tx.selectFrom("templates").selectAll().where("account_id", "=", accountId).where("provider_template_id", "=", metaId).forUpdate().executeTakeFirst();
-    if (byId) return byId;
-  }
   const name = str(value["message_template_name"]);
   const language = str(value["message_template_language"]);
+  if (metaId !== null) {
+    const byId = await tx.selectFrom("templates").selectAll().where("account_id", "=", accountId).where("provider_template_id", "=", metaId).forUpdate().executeTakeFirst();
+    // An id whose row is another template than the one the event names (public fixtures reuse ids across
+    // languages) must not redirect the change: the name + language below decide then.
+    const namesAnother = byId !== undefined && name !== null && language !== null && (byId.name !== name || byId.language !== normaliseLanguage(language));
+    if (byId && !namesAnother) return byId;
+  }
   if (name === null || language === null) return undefined;
   return tx
     .selectFrom("templates")
@@ -177,6 +180,18 @@ async function findTemplate(tx: Tx, accountId: string, value: Record<string, unk
 }
 
 type Applied = { outcome: "applied" | "ignored" | "unchanged"; note: string };
+
+/**
+ * The field a change is really about. Meta's own message_template_quality_update reference shows its example under
+ * `"field": "message_template_status_update"` — a quality payload (new_quality_score, no event) — so such a change is
+ * applied as the quality update it is.
+ */
+function effectiveField(field: string, value: Record<string, unknown>): string {
+  if (field === "message_template_status_update" && value["event"] === undefined && str(value["new_quality_score"]) !== null) {
+    return "message_template_quality_update";
+  }
+  return field;
+}
 
 const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
 
@@ -193,10 +208,12 @@ async function applyToTemplate(tx: Tx, row: TemplateRow, event: WebhookEventRow,
     note: `older than the template's ${what} (event ${at.toISOString()}, ${what} changed ${clock.toISOString()})`,
   });
 
-  switch (event.field) {
+  switch (effectiveField(event.field, value)) {
     case "message_template_status_update": {
       if (t < seconds(row.status_changed_at)) return older(row.status_changed_at, "status");
       const evt = (str(value["event"]) ?? "").toUpperCase();
+      // A status change without an event names no status: nothing to apply (never a status of "").
+      if (evt === "") return { outcome: "ignored", note: "status event without event" };
       const next = statusOfEvent(evt) ?? row.meta_status;
       const reason = str(value["reason"]);
       const rejectionInfo = isObject(value["rejection_info"]) ? value["rejection_info"] : null;

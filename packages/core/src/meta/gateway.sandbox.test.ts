@@ -85,10 +85,10 @@ describe("gateway ⇄ meta-sandbox", () => {
   });
 
   it("create: a Meta rule refusal is parsed with subcode and never retried", async () => {
-    const bad = { ...body("ratio_bad"), components: [{ type: "BODY", text: "Hi {{1}} {{2}} x", example: { body_text: [["a", "b"]] } }] };
+    // A leading variable: Meta's dangling-parameter refusal (2388299).
+    const bad = { ...body("dangling_bad"), components: [{ type: "BODY", text: "{{1}}, your order is ready for pickup today.", example: { body_text: [["Ana"]] } }] };
     const e = await caught(gw().createTemplate(sandbox.demo, bad));
-    expect(e).toMatchObject({ status: 400, code: 100 });
-    expect(e.subcode).toBeDefined();
+    expect(e).toMatchObject({ status: 400, code: 100, subcode: 2388299 });
     expect(mapMetaError(e)).toMatchObject({ code: "meta_validation_failed", status: 400 });
     expect(sandbox.control.requests({ method: "POST" })).toHaveLength(1);
   });

@@ -53,6 +53,8 @@ describe("mapMetaError", () => {
     const refusal = err({ status: 400, code: 100, subcode: 33, fbtraceId: "R1" });
     expect(mapMetaError(refusal, "read")).toMatchObject({ code: "whatsapp_upstream_error", status: 502, details: { meta: { code: 100, error_subcode: 33 } } });
     expect(mapMetaError(refusal, "write")).toMatchObject({ code: "meta_validation_failed", status: 400 });
+    // Meta's duplicate answer on a read is not the caller's conflict either (a sync must not answer 409)
+    expect(mapMetaError(err({ status: 400, code: 100, subcode: 2388024 }), "read")).toMatchObject({ code: "whatsapp_upstream_error", status: 502 });
     // everything else maps the same way for reads
     expect(mapMetaError(err({ status: 401, code: 190 }), "read").code).toBe("whatsapp_account_reauthorization_required");
     expect(mapMetaError(err({ status: 400, code: 80008 }), "read").code).toBe("meta_rate_limited");

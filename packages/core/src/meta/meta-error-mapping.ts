@@ -68,7 +68,9 @@ export type MetaOperation = "write" | "read";
 export function mapMetaError(error: MetaApiError, operation: MetaOperation = "write"): DomainError {
   const details = metaDetails(error);
   if (error.kind === "graph") {
-    if (error.subcode === META_DUPLICATE_SUBCODE) {
+    // "Content in this language already exists" is about a template we sent; on a read it is Meta's fault, not a
+    // conflict of the caller's (a sync must not answer 409 template_already_exists).
+    if (error.subcode === META_DUPLICATE_SUBCODE && operation === "write") {
       return new DomainError("template_already_exists", "A template with this name and language already exists on Meta.", {
         param: "name",
         details,
