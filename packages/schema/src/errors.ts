@@ -68,6 +68,12 @@ export const ERROR_CODES = {
     status: 400,
     description: "A field has the wrong type, is out of range, does not match its pattern or is not an allowed value; `param` names it.",
   },
+  unknown_parameter: {
+    type: "invalid_request_error",
+    status: 400,
+    description:
+      "The request has a field (or query parameter) this endpoint does not take; `param` names it (e.g. `components[0].buttons[1].flow_id`). Nothing is ever dropped silently.",
+  },
   invalid_phone_number_id: {
     type: "invalid_request_error",
     status: 400,
