@@ -267,6 +267,10 @@ export function isErrorCode(code: unknown): code is TErrorCode {
 export const ZMetaErrorDetail = z
   .object({
     code: z.number().int().describe("Meta's error code (e.g. 100 invalid parameter, 190 access token)."),
+    message: z
+      .string()
+      .optional()
+      .describe("Meta's own message, e.g. \"Error validating access token: Session has expired…\" (190) or \"(#4) Application request limit reached\"."),
     error_subcode: z.number().int().optional().describe("Meta's error_subcode (e.g. 2388040 character limit exceeded)."),
     error_user_title: z.string().optional().describe("Meta's short user-facing title."),
     error_user_msg: z.string().optional().describe("Meta's user-facing explanation."),

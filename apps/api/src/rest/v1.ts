@@ -3,7 +3,7 @@
  */
 import {
   ZAccount,
-  ZCreateTemplateRequest,
+  ZCreateTemplateRequestChecked,
   ZGetTemplateQuery,
   ZListAccountsQuery,
   ZDeleteTemplateQuery,
@@ -121,7 +121,7 @@ export function createV1Router(deps: V1Deps): Router {
   router.post("/:phone_number_id/templates", async (req, res) => {
     const phoneNumberId = phoneNumberIdOf(req);
     const body = objectBody(req);
-    const input = parseOrThrow(ZCreateTemplateRequest, body, "body");
+    const input = parseOrThrow(ZCreateTemplateRequestChecked, body, "body");
     const template = await core.templates.create(principalOf(res.locals), phoneNumberId, input, {
       requestId: res.locals.requestId,
       resumesAbandonedAttempt: res.locals.resumesAbandonedAttempt === true,

@@ -1,5 +1,5 @@
 import {
-  ZCreateTemplateRequest,
+  ZCreateTemplateRequestChecked,
   ZGetTemplateQuery,
   ZDeleteTemplateQuery,
   ZEditTemplateRequest,
@@ -30,7 +30,7 @@ export const ZTemplatePage = z.object({
 export const templatesRouter = {
   /** `POST /v1/{phone_number_id}/templates` — input `{ phone_number_id, template: <the REST body> }`. */
   create: authedProcedure
-    .input(ZAccountScope.extend({ template: ZCreateTemplateRequest }))
+    .input(ZAccountScope.extend({ template: ZCreateTemplateRequestChecked }))
     .output(ZTemplate)
     .mutation(({ ctx, input }) =>
       idempotentMutation(ctx, "templates.create", input, ({ resumesAbandonedAttempt }) =>
