@@ -37,7 +37,7 @@ export const ZTemplateEvent = z
 export type TTemplateEvent = z.infer<typeof ZTemplateEvent>;
 
 export const ZListTemplateEventsQuery = z
-  .object({
+  .strictObject({
     language: ZTemplateLanguage.optional().describe("Only events of the template in this language."),
     limit: ZListLimit,
     cursor: ZListCursor.optional(),
@@ -73,8 +73,11 @@ export const ZTemplateSyncRun = z
   .meta({ id: "TemplateSyncRun" });
 export type TTemplateSyncRun = z.infer<typeof ZTemplateSyncRun>;
 
+/** `POST /v1/{phone_number_id}/templates/sync` takes no body fields and no query parameters. */
+export const ZSyncTemplatesRequest = z.strictObject({}).describe("Sync takes no parameters.").meta({ id: "SyncTemplatesRequest" });
+
 export const ZListSyncRunsQuery = z
-  .object({ limit: ZListLimit, cursor: ZListCursor.optional() })
+  .strictObject({ limit: ZListLimit, cursor: ZListCursor.optional() })
   .describe("Query parameters of the sync run list.")
   .meta({ id: "ListSyncRunsQuery" });
 export type TListSyncRunsQuery = z.infer<typeof ZListSyncRunsQuery>;
@@ -107,7 +110,7 @@ export const ZEditTemplateRequest = z
 export type TEditTemplateRequest = z.infer<typeof ZEditTemplateRequest>;
 
 export const ZDeleteTemplateQuery = z
-  .object({ language: ZTemplateLanguage.optional().describe("Delete only this language (default: every language of the name).") })
+  .strictObject({ language: ZTemplateLanguage.optional().describe("Delete only this language (default: every language of the name).") })
   .describe("Query parameters of delete.")
   .meta({ id: "DeleteTemplateQuery" });
 export type TDeleteTemplateQuery = z.infer<typeof ZDeleteTemplateQuery>;

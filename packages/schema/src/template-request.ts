@@ -110,10 +110,18 @@ export const ZComponentExample = z
   .meta({ id: "TemplateComponentExample" });
 export type TComponentExample = z.infer<typeof ZComponentExample>;
 
+/**
+ * A signature hash is base64 (`A–Z a–z 0–9 + / =`), so `%` never belongs in one: Meta's own OpenAPI example prints
+ * `K8a%2FAINcGX7`, URL-encoded. Its `%2F`, `%2B` and `%3D` are read as `/`, `+` and `=` (DECISIONS.md D35).
+ */
+function signatureHash(input: z.ZodString) {
+  return input.transform((hash) => hash.replace(/%2F/gi, "/").replace(/%2B/gi, "+").replace(/%3D/gi, "="));
+}
+
 export const ZSupportedApp = z
   .strictObject({
     package_name: z.string({ error: requiredAware("package_name must be a string.") }).describe("Android package name, e.g. `com.example.app`."),
-    signature_hash: z.string({ error: requiredAware("signature_hash must be a string.") }).describe("11-character Android app signing key hash."),
+    signature_hash: signatureHash(z.string({ error: requiredAware("signature_hash must be a string.") })).describe("11-character Android app signing key hash."),
   })
   .describe("Android app allowed to receive a ONE_TAP / ZERO_TAP code.")
   .meta({ id: "TemplateSupportedApp" });
@@ -146,8 +154,7 @@ export const ZTemplateButton = z
       .string()
       .optional()
       .describe("Meta's older ONE_TAP syntax (before supported_apps): the Android package name on the button. Sent to Meta as supported_apps."),
-    signature_hash: z
-      .string()
+    signature_hash: signatureHash(z.string())
       .optional()
       .describe("Meta's older ONE_TAP syntax: the app signing key hash on the button, with package_name. Sent to Meta as supported_apps."),
     zero_tap_terms_accepted: z

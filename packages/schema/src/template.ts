@@ -205,9 +205,9 @@ export const ZListCursor = z
   .max(MAX_CURSOR_LENGTH, { error: `cursor must be at most ${MAX_CURSOR_LENGTH} characters.` })
   .describe("Opaque cursor from a previous page's next_cursor. Bound to the filters it was issued with.");
 
-/** Query of `GET /v1/{phone_number_id}/templates`. Unknown query parameters are ignored. */
+/** Query of `GET /v1/{phone_number_id}/templates`. An unknown query parameter is refused (`unknown_parameter`). */
 export const ZListTemplatesQuery = z
-  .object({
+  .strictObject({
     status: statusFilter,
     language: ZTemplateLanguage.optional().describe("Only templates in this language."),
     category: categoryFilter.optional(),
@@ -228,7 +228,7 @@ export type TListTemplatesQueryInput = z.input<typeof ZListTemplatesQuery>;
 
 /** Query of `GET /v1/{phone_number_id}/templates/{name}`: without `language`, every language of the name is returned. */
 export const ZGetTemplateQuery = z
-  .object({
+  .strictObject({
     language: ZTemplateLanguage.optional().describe("Only the template in this language."),
   })
   .describe("Query parameters of get-template-by-name.")

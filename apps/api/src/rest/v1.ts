@@ -16,6 +16,7 @@ import {
   ZTemplateSyncRun,
   ZPhoneNumberId,
   ZTemplate,
+  ZSyncTemplatesRequest,
   ZTemplateSyncResult,
 } from "@kirim/schema";
 import { DomainError } from "@kirim/core";
@@ -24,7 +25,7 @@ import { Router } from "express";
 import type { Request, RequestHandler } from "express";
 import { z } from "zod";
 import { principalOf, requireApiKey } from "../http/auth.js";
-import { jsonBody, objectBody } from "../http/body.js";
+import { hasBody, jsonBody, objectBody } from "../http/body.js";
 import { idempotency } from "../http/idempotency.js";
 import { rateLimit } from "../http/rate-limit.js";
 import { parseOrThrow } from "../errors/validation.js";
@@ -114,6 +115,8 @@ export function createV1Router(deps: V1Deps): Router {
 
   router.post("/:phone_number_id/templates/sync", async (req, res) => {
     const phoneNumberId = phoneNumberIdOf(req);
+    parseOrThrow(ZSyncTemplatesRequest, req.query, "query");
+    if (hasBody(req)) parseOrThrow(ZSyncTemplatesRequest, req.body, "body");
     const result = await core.templates.sync(principalOf(res.locals), phoneNumberId, { trigger: "api" });
     sendData(res, 200, serialize(ZTemplateSyncResult, result));
   });

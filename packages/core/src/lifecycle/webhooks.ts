@@ -180,6 +180,17 @@ type Applied = { outcome: "applied" | "ignored" | "unchanged"; note: string };
 
 const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
 
+/**
+ * The field whose rules apply to a change. Meta's own quality-update example (message_template_quality_update webhook
+ * reference, Oct 2025: https://developers.facebook.com/docs/whatsapp/business-management-api/webhooks/components)
+ * delivers `previous_quality_score` / `new_quality_score` under `message_template_status_update`, without an
+ * `event`: such a change is a quality change, whatever field it came under.
+ */
+export function effectiveField(field: string, value: Record<string, unknown>): string {
+  const isQualityShape = value["event"] === undefined && value["new_quality_score"] !== undefined;
+  return field === "message_template_status_update" && isQualityShape ? "message_template_quality_update" : field;
+}
+
 /** Applies one change to one template row; returns what happened. */
 async function applyToTemplate(tx: Tx, row: TemplateRow, event: WebhookEventRow, now: Date): Promise<Applied> {
   const value = event.payload as Record<string, unknown>;
@@ -193,10 +204,12 @@ async function applyToTemplate(tx: Tx, row: TemplateRow, event: WebhookEventRow,
     note: `older than the template's ${what} (event ${at.toISOString()}, ${what} changed ${clock.toISOString()})`,
   });
 
-  switch (event.field) {
+  switch (effectiveField(event.field, value)) {
     case "message_template_status_update": {
       if (t < seconds(row.status_changed_at)) return older(row.status_changed_at, "status");
       const evt = (str(value["event"]) ?? "").toUpperCase();
+      // A status change always names its event: without one there is no status to apply (never wipe Meta's status).
+      if (evt === "") return { outcome: "ignored", note: "status event without event" };
       const next = statusOfEvent(evt) ?? row.meta_status;
       const reason = str(value["reason"]);
       const rejectionInfo = isObject(value["rejection_info"]) ? value["rejection_info"] : null;
