@@ -110,7 +110,7 @@ describe.each(databaseKinds())("Meta's pre-flight rules at the edge on %s", (kin
         trpc().templates.edit.mutate({
           phone_number_id: DEMO_PHONE_NUMBER_ID,
           name: "preflight_edit",
-          edit: { language: "en", components: [body("Dear customer {{1}}{{2}} your order has shipped today.", ["a", "b"])] },
+          edit: { language: "en", components: [body("Dear customer {{1}}{{2}} your order has shipped today.", ["a", "b"])] as any },
         }),
       );
       expect(error.data).toMatchObject({ httpStatus: 400, code: "template_variables_adjacent", param: "components[0].text" });
@@ -123,7 +123,7 @@ describe.each(databaseKinds())("Meta's pre-flight rules at the edge on %s", (kin
         trpc().templates.edit.mutate({
           phone_number_id: DEMO_PHONE_NUMBER_ID,
           name: "preflight_edit",
-          edit: { language: "en", components: [GOOD_BODY], message_send_ttl_seconds: 50_000 },
+          edit: { language: "en", components: [GOOD_BODY] as any, message_send_ttl_seconds: 50_000 },
         }),
       );
       expect(error.data).toMatchObject({ httpStatus: 400, code: "template_ttl_out_of_range", param: "message_send_ttl_seconds" });

@@ -92,8 +92,8 @@ describe.each(databaseKinds())("Meta's documented quality example on %s", (kind)
     expect(before).toMatchObject({ meta_status: "PENDING", status: "pending", quality_score: null });
 
     // The one account-specific value: the event must be newer than the template, so it gets the current time.
-    const payload = structuredClone(META_DOCUMENTED_QUALITY_EXAMPLE);
-    payload.entry[0]!.time = Math.floor(Date.now() / 1000) + 1;
+    const [entry] = META_DOCUMENTED_QUALITY_EXAMPLE.entry;
+    const payload = { ...META_DOCUMENTED_QUALITY_EXAMPLE, entry: [{ ...entry, time: Math.floor(Date.now() / 1000) + 1 }] };
     const raw = JSON.stringify(payload);
     const res = await fetch(`${stack.baseUrl}/webhooks/meta`, {
       method: "POST",
