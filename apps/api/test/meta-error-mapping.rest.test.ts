@@ -85,7 +85,7 @@ describe.each(databaseKinds())("Meta answers → REST envelope on %s", (kind) =>
       expect(error.meta.fbtrace_id).toMatch(FBTRACE);
       // Only the documented fields of ZMetaErrorDetail are relayed.
       for (const field of Object.keys(error.meta)) {
-        expect(["code", "error_subcode", "error_user_title", "error_user_msg", "fbtrace_id"]).toContain(field);
+        expect(["code", "message", "error_subcode", "error_user_title", "error_user_msg", "fbtrace_id"]).toContain(field);
       }
     }
     if (expected.retryAfter !== undefined) expect(res.headers.get("retry-after")).toBe(expected.retryAfter);
@@ -170,7 +170,7 @@ describe.each(databaseKinds())("Meta answers → REST envelope on %s", (kind) =>
         s.sandbox.control.faults.configure({ rules: [{ kind: "app_rate_limit", method: "POST", path: "/message_templates" }] });
         return post(TEMPLATES, body("throttled_app"));
       },
-      { status: 429, type: "rate_limit_error", code: "meta_rate_limited", meta: { code: 4, error_subcode: 2446079 }, retryAfter: "60" },
+      { status: 429, type: "rate_limit_error", code: "meta_rate_limited", meta: { code: 4, error_subcode: 2446079, message: "(#4) Application request limit reached" }, retryAfter: "60" },
     ],
     [
       "WABA rate limit (code 80008) on a sync → 429 rate_limit_error with Retry-After",
@@ -183,7 +183,13 @@ describe.each(databaseKinds())("Meta answers → REST envelope on %s", (kind) =>
     [
       "invalid token (190) → 502 whatsapp_account_reauthorization_required",
       async () => post(`/v1/111222333444/templates`, body("bad_token"), await accountWithToken("111222333444", "EAAG-wrong-token-for-this-test")),
-      { status: 502, type: "api_error", code: "whatsapp_account_reauthorization_required", meta: { code: 190 } },
+      {
+        status: 502,
+        type: "api_error",
+        code: "whatsapp_account_reauthorization_required",
+        // Meta's own message is the only explanation a 190 carries (issue 12 §6).
+        meta: { code: 190, message: "Invalid OAuth access token - Cannot parse access token" },
+      },
     ],
     [
       "a token without permission on this WABA (200) → 502 whatsapp_account_reauthorization_required (sync)",
@@ -209,7 +215,7 @@ describe.each(databaseKinds())("Meta answers → REST envelope on %s", (kind) =>
         s.sandbox.control.faults.configure({ rules: [{ kind: "unknown_error", method: "GET", path: "/message_templates" }] });
         return sync();
       },
-      { status: 502, type: "api_error", code: "whatsapp_upstream_error", meta: { code: 1 } },
+      { status: 502, type: "api_error", code: "whatsapp_upstream_error", meta: { code: 1, message: "An unknown error occurred" } },
     ],
     [
       "an unreadable (truncated JSON) list answer → 502 whatsapp_upstream_error, no meta",

@@ -428,7 +428,7 @@ describe("every response of a real stack validates against the document", () => 
 
     const { category: _category, ...noCategory } = orderConfirmation("en_GB");
     expect((await post(TEMPLATES, noCategory)).body.error.code).toBe("missing_required_field");
-    expect((await post(TEMPLATES, { ...orderConfirmation("en_GB"), category: "utility" })).body.error.code).toBe("invalid_field_value");
+    expect((await post(TEMPLATES, { ...orderConfirmation("en_GB"), category: "Utility" })).body.error.code).toBe("invalid_field_value");
     expect((await checked("POST", TEMPLATES, { token: s.demoKey, body: '{"name": ' })).body.error.code).toBe("invalid_json");
     expect((await checked("POST", TEMPLATES, { token: s.demoKey, body: "[1]" })).body.error.code).toBe("invalid_request");
     expect(

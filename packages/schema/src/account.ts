@@ -22,7 +22,7 @@ export const ACCOUNT_STATUS_FILTERS = ["connected", "all"] as const;
 
 /** Query of `GET /v1/accounts`. */
 export const ZListAccountsQuery = z
-  .object({
+  .strictObject({
     status: z
       .enum(ACCOUNT_STATUS_FILTERS, { error: "status must be connected or all (lower-case)." })
       .default("connected")

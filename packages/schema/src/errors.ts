@@ -68,6 +68,12 @@ export const ERROR_CODES = {
     status: 400,
     description: "A field has the wrong type, is out of range, does not match its pattern or is not an allowed value; `param` names it.",
   },
+  unknown_parameter: {
+    type: "invalid_request_error",
+    status: 400,
+    description:
+      "The request has a field (or query parameter) this endpoint does not take; `param` names it (e.g. `components[0].buttons[1].flow_id`). Nothing is ever dropped silently.",
+  },
   invalid_phone_number_id: {
     type: "invalid_request_error",
     status: 400,
@@ -271,6 +277,10 @@ export function isErrorCode(code: unknown): code is TErrorCode {
 export const ZMetaErrorDetail = z
   .object({
     code: z.number().int().describe("Meta's error code (e.g. 100 invalid parameter, 190 access token)."),
+    message: z
+      .string()
+      .optional()
+      .describe("Meta's own message, e.g. \"Error validating access token: Session has expired…\" (190) or \"(#4) Application request limit reached\"."),
     error_subcode: z.number().int().optional().describe("Meta's error_subcode (e.g. 2388040 character limit exceeded)."),
     error_user_title: z.string().optional().describe("Meta's short user-facing title."),
     error_user_msg: z.string().optional().describe("Meta's user-facing explanation."),

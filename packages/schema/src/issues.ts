@@ -68,6 +68,34 @@ function readParams(issue: z.core.$ZodIssue): Partial<IssueCodeParams> {
 }
 
 /**
+ * Fields Meta documents on its create body that this API deliberately does not take, with the reason given to the
+ * client (meta-rules/DECISIONS.md D34). Any other unknown key is refused as unknown too.
+ */
+export const REFUSED_META_FIELDS: Readonly<Record<string, string>> = {
+  library_template_name: "Template Library templates are not supported yet (issue 16): write the components yourself.",
+  library_template_button_inputs: "Template Library templates are not supported yet (issue 16).",
+  library_template_body_inputs: "Template Library templates are not supported yet (issue 16).",
+  send_type: "Marketing Messages API templates (send_type) are not supported.",
+  display_format: "Meta's display_format (carousel/order layouts) is not supported yet (issue 16).",
+  is_primary_device_delivery_only: "is_primary_device_delivery_only is not supported: it concerns sending, not templates.",
+  degrees_of_freedom_spec: "degrees_of_freedom_spec (Meta's creative enhancements) is not supported.",
+  cards: "Carousel cards are not supported yet (issue 16).",
+  limited_time_offer: "Limited-time-offer components are not supported yet (issue 16).",
+  app_deep_link: "App deep links on URL buttons are not supported yet: send the URL button without it.",
+  flow_id: "FLOW buttons are not supported yet (issue 16).",
+  flow_name: "FLOW buttons are not supported yet (issue 16).",
+  flow_json: "FLOW buttons are not supported yet (issue 16).",
+  flow_action: "FLOW buttons are not supported yet (issue 16).",
+  navigate_screen: "FLOW buttons are not supported yet (issue 16).",
+};
+
+/** The path `param` names: for an unknown key, the key itself inside its object. */
+function issueParamPath(issue: z.core.$ZodIssue): PropertyKey[] {
+  if (issue.code === "unrecognized_keys" && issue.keys[0] !== undefined) return [...issue.path, issue.keys[0]];
+  return issue.path;
+}
+
+/**
  * Chooses the stable catalogue code of a zod issue. Order:
  * 1. a refinement's own `params.code` (phase-2 Meta rules, e.g. `template_body_too_long`);
  * 2. anything at a `limit` key → `invalid_limit`; at a `cursor` key → `invalid_cursor`; at a `phone_number_id`
@@ -80,6 +108,7 @@ function readParams(issue: z.core.$ZodIssue): Partial<IssueCodeParams> {
 export function issueCode(issue: z.core.$ZodIssue): TErrorCode {
   const own = readParams(issue).code;
   if (own) return own;
+  if (issue.code === "unrecognized_keys") return "unknown_parameter";
   const lastKey = issue.path[issue.path.length - 1];
   if (lastKey === "limit") return "invalid_limit";
   if (lastKey === "cursor") return "invalid_cursor";
@@ -97,7 +126,7 @@ export function issueCode(issue: z.core.$ZodIssue): TErrorCode {
 export function pickIssue(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue | undefined {
   let chosen: z.core.$ZodIssue | undefined;
   for (const issue of issues) {
-    if (!chosen || issue.path.length < chosen.path.length) chosen = issue;
+    if (!chosen || issueParamPath(issue).length < issueParamPath(chosen).length) chosen = issue;
   }
   return chosen;
 }
@@ -110,10 +139,16 @@ export function firstIssue(error: z.ZodError): FirstIssue {
   const issue = pickIssue(error.issues);
   if (!issue) return { code: "invalid_request", message: "The request is invalid." };
   const code = issueCode(issue);
-  const param = issue.path.length > 0 ? formatIssuePath(issue.path) : undefined;
+  const path = issueParamPath(issue);
+  const param = path.length > 0 ? formatIssuePath(path) : undefined;
   const { meta_subcode } = readParams(issue);
   let message: string;
-  if (code === "missing_required_field") {
+  if (issue.code === "unrecognized_keys") {
+    const key = String(issue.keys[0]);
+    const reason = REFUSED_META_FIELDS[key];
+    const others = issue.keys.length > 1 ? ` (also unknown here: ${issue.keys.slice(1).join(", ")})` : "";
+    message = reason === undefined ? `Unknown parameter: ${param}${others}. Remove it or check its spelling.` : `Unknown parameter: ${param}. ${reason}${others}`;
+  } else if (code === "missing_required_field") {
     message = param ? `${param} is required.` : "A value is required.";
   } else if (issue.path.length === 0 && issue.code === "invalid_type") {
     message = `Expected a JSON object (${issue.message}).`;

@@ -92,8 +92,8 @@ describe("ZListTemplatesQuery", () => {
     });
   });
 
-  it("ignores unknown query parameters", () => {
-    expect(ZListTemplatesQuery.parse({ name_contains: "order", sort: "name" })).toEqual({ status: "all", limit: 25 });
+  it("refuses an unknown query parameter by name (issue 12: nothing is dropped silently)", () => {
+    expect(refusal({ name_contains: "order" })).toMatchObject({ code: "unknown_parameter", param: "name_contains" });
   });
 });
 

@@ -2,7 +2,7 @@
  * Wire shapes of the template lifecycle: history events, sync runs, edit and delete.
  */
 import { z } from "zod";
-import { ZTemplateComponent, ZTemplateLanguage } from "./template-request.js";
+import { ZCreateTemplateRequest, ZTemplateCategory, ZTemplateLanguage } from "./template-request.js";
 import { ZListCursor, ZListLimit } from "./template.js";
 
 const isoTimestamp = (what: string) => z.iso.datetime({ offset: true }).describe(`${what} (ISO 8601, UTC).`);
@@ -37,7 +37,7 @@ export const ZTemplateEvent = z
 export type TTemplateEvent = z.infer<typeof ZTemplateEvent>;
 
 export const ZListTemplateEventsQuery = z
-  .object({
+  .strictObject({
     language: ZTemplateLanguage.optional().describe("Only events of the template in this language."),
     limit: ZListLimit,
     cursor: ZListCursor.optional(),
@@ -73,26 +73,44 @@ export const ZTemplateSyncRun = z
   .meta({ id: "TemplateSyncRun" });
 export type TTemplateSyncRun = z.infer<typeof ZTemplateSyncRun>;
 
+/** `POST /v1/{phone_number_id}/templates/sync` takes no body fields and no query parameters. */
+export const ZSyncTemplatesRequest = z.strictObject({}).describe("Sync takes no parameters.").meta({ id: "SyncTemplatesRequest" });
+
 export const ZListSyncRunsQuery = z
-  .object({ limit: ZListLimit, cursor: ZListCursor.optional() })
+  .strictObject({ limit: ZListLimit, cursor: ZListCursor.optional() })
   .describe("Query parameters of the sync run list.")
   .meta({ id: "ListSyncRunsQuery" });
 export type TListSyncRunsQuery = z.infer<typeof ZListSyncRunsQuery>;
 
-/** `PATCH /v1/{phone_number_id}/templates/{name}` — replace the components of one language (Meta's edit). */
+/**
+ * `PATCH /v1/{phone_number_id}/templates/{name}` — replace the components of one language (Meta's edit). Strict like
+ * create, with the same component schema and spellings; Meta's pre-flight rules run in core once the template's
+ * category is known (the edit may omit it).
+ */
 export const ZEditTemplateRequest = z
-  .object({
+  .strictObject({
     language: ZTemplateLanguage.describe("The language version to edit (required: Meta edits one template id)."),
-    components: z.array(ZTemplateComponent).min(1).describe("The new components (the create body's component shape); they replace all current ones."),
-    category: z.enum(["MARKETING", "UTILITY", "AUTHENTICATION"]).optional().describe("New category (not allowed on APPROVED templates)."),
-    messageSendTtlSeconds: z.number().int().optional(),
+    components: ZCreateTemplateRequest.shape.components.describe("The new components; they replace all current ones (exactly one BODY)."),
+    category: ZTemplateCategory.optional().describe("New category (not allowed on APPROVED templates)."),
+    messageSendTtlSeconds: ZCreateTemplateRequest.shape.messageSendTtlSeconds,
+    message_send_ttl_seconds: ZCreateTemplateRequest.shape.message_send_ttl_seconds,
   })
-  .describe("Edit a template.")
+  .check((ctx) => {
+    if (ctx.value.messageSendTtlSeconds !== undefined && ctx.value.message_send_ttl_seconds !== undefined) {
+      ctx.issues.push({
+        code: "custom",
+        path: ["message_send_ttl_seconds"],
+        input: ctx.value.message_send_ttl_seconds,
+        message: "Give messageSendTtlSeconds or message_send_ttl_seconds (Meta's name for it), not both.",
+      });
+    }
+  })
+  .describe("Edit a template. Every object is strict: an unknown key is refused as unknown_parameter.")
   .meta({ id: "EditTemplateRequest" });
 export type TEditTemplateRequest = z.infer<typeof ZEditTemplateRequest>;
 
 export const ZDeleteTemplateQuery = z
-  .object({ language: ZTemplateLanguage.optional().describe("Delete only this language (default: every language of the name).") })
+  .strictObject({ language: ZTemplateLanguage.optional().describe("Delete only this language (default: every language of the name).") })
   .describe("Query parameters of delete.")
   .meta({ id: "DeleteTemplateQuery" });
 export type TDeleteTemplateQuery = z.infer<typeof ZDeleteTemplateQuery>;

@@ -80,7 +80,7 @@ describe("ZCreateTemplateRequest — refused just past the bounds", () => {
     ["name with a hyphen", { ...validRequest(), name: "order-update" }, "name"],
     ["name with a space", { ...validRequest(), name: "order update" }, "name"],
     ["name not a string", { ...validRequest(), name: 5 }, "name"],
-    ["category lower case", { ...validRequest(), category: "utility" }, "category"],
+    ["category in mixed case", { ...validRequest(), category: "Utility" }, "category"],
     ["category unknown", { ...validRequest(), category: "TRANSACTIONAL" }, "category"],
     ["language of 1 char", { ...validRequest(), language: "e" }, "language"],
     ["language of 11 chars", { ...validRequest(), language: "en_USAAAAAA" }, "language"],
@@ -91,14 +91,14 @@ describe("ZCreateTemplateRequest — refused just past the bounds", () => {
     ["components empty", { ...validRequest(), components: [] }, "components"],
     ["components not an array", { ...validRequest(), components: { type: "BODY" } }, "components"],
     ["component type unknown", { ...validRequest(), components: [{ type: "BODY", text: "x" }, { type: "CAROUSEL" }] }, "components[1].type"],
-    ["component type lower case", { ...validRequest(), components: [{ type: "body", text: "x" }] }, "components[0].type"],
+    ["component type in mixed case", { ...validRequest(), components: [{ type: "Body", text: "x" }] }, "components[0].type"],
     ["header format unknown", { ...validRequest(), components: [{ type: "HEADER", format: "GIF" }, { type: "BODY", text: "x" }] }, "components[0].format"],
     ["button text of 0 chars", withButton({ type: "QUICK_REPLY", text: "" }), "components[1].buttons[0].text"],
     ["button text of 26 chars", withButton({ type: "QUICK_REPLY", text: "a".repeat(26) }), "components[1].buttons[0].text"],
     ["button type unknown", withButton({ type: "FLOW", text: "x" }), "components[1].buttons[0].type"],
     ["url of 2001 chars", withButton({ type: "URL", text: "Go", url: `https://example.com/${"a".repeat(2001 - 20)}` }), "components[1].buttons[0].url"],
     ["url not a uri", withButton({ type: "URL", text: "Go", url: "example.com/path" }), "components[1].buttons[0].url"],
-    ["phone number without +", withButton({ type: "PHONE_NUMBER", text: "Call", phone_number: "628111222333" }), "components[1].buttons[0].phone_number"],
+    ["phone number with a space", withButton({ type: "PHONE_NUMBER", text: "Call", phone_number: "+62 8111222333" }), "components[1].buttons[0].phone_number"],
     ["phone number starting +0", withButton({ type: "PHONE_NUMBER", text: "Call", phone_number: "+0123456789" }), "components[1].buttons[0].phone_number"],
     ["phone number of 7 digits", withButton({ type: "PHONE_NUMBER", text: "Call", phone_number: "+1234567" }), "components[1].buttons[0].phone_number"],
     ["phone number of 16 digits", withButton({ type: "PHONE_NUMBER", text: "Call", phone_number: "+1234567890123456" }), "components[1].buttons[0].phone_number"],
@@ -115,7 +115,7 @@ describe("ZCreateTemplateRequest — refused just past the bounds", () => {
     ["messageSendTtlSeconds 2592001", { ...validRequest(), messageSendTtlSeconds: 2592001 }, "messageSendTtlSeconds"],
     ["messageSendTtlSeconds 60.5", { ...validRequest(), messageSendTtlSeconds: 60.5 }, "messageSendTtlSeconds"],
     ["variables not strings", { ...validRequest(), variables: [1] }, "variables[0]"],
-    ["parameter_format lower case", { ...validRequest(), parameter_format: "named" }, "parameter_format"],
+    ["parameter_format in mixed case", { ...validRequest(), parameter_format: "Named" }, "parameter_format"],
     ["missing name", { category: "UTILITY", components: [{ type: "BODY", text: "x" }] }, "name", "missing_required_field"],
     ["missing category", { name: "a", components: [{ type: "BODY", text: "x" }] }, "category", "missing_required_field"],
     ["missing components", { name: "a", category: "UTILITY" }, "components", "missing_required_field"],
@@ -146,16 +146,53 @@ describe("ZCreateTemplateRequest — defaults, stripping, no coercion", () => {
     expect(ZCreateTemplateRequest.parse(rest).language).toBe("en");
   });
 
-  it("accepts and strips unknown keys at every level", () => {
+  it.each([
+    ["top level", { ...validRequest(), sender: "x" }, "sender"],
+    ["a component", { ...validRequest(), components: [{ type: "BODY", text: "x", extra: 1 }] }, "components[0].extra"],
+    ["an example", { ...validRequest(), components: [{ type: "BODY", text: "x", example: { body_text: [["a"]], other: 2 } }] }, "components[0].example.other"],
+    ["a button", withButton({ type: "QUICK_REPLY", text: "ok", flow_id: "9" }), "components[1].buttons[0].flow_id"],
+    ["a supported app", withButton({ type: "OTP", otp_type: "ONE_TAP", supported_apps: [{ package_name: "a.b", signature_hash: "x", sha: 1 }] }), "components[1].buttons[0].supported_apps[0].sha"],
+  ])("refuses an unknown key in %s by name", (_label, input, param) => {
+    expectRefused(input, param, "unknown_parameter");
+  });
+
+  it("explains a Meta field it refuses on purpose", () => {
+    const result = parse({ ...validRequest(), library_template_name: "delivery_update_1" });
+    if (result.success) throw new Error("expected a failure");
+    expect(firstIssue(result.error)).toMatchObject({ code: "unknown_parameter", param: "library_template_name", message: expect.stringContaining("issue 16") as unknown as string });
+  });
+
+  it("normalises the Meta spellings: lower-case enums, phone without +, COPY_CODE example string, Meta's TTL name", () => {
     const parsed = ZCreateTemplateRequest.parse({
       ...validRequest(),
-      allow_category_change: true,
-      components: [{ type: "BODY", text: "x", extra: 1, example: { body_text: [["a"]], other: 2 } }, { type: "BUTTONS", buttons: [{ type: "QUICK_REPLY", text: "ok", flow_id: "9" }] }],
+      category: "marketing",
+      parameter_format: "positional",
+      message_send_ttl_seconds: "43200",
+      components: [
+        { type: "header", format: "image", example: { header_handle: ["4::aW1n"] } },
+        { type: "body", text: "x" },
+        { type: "buttons", buttons: [{ type: "phone_number", text: "Call", phone_number: "15550051310" }, { type: "copy_code", example: "250FF" }] },
+      ],
     });
-    expect(parsed).not.toHaveProperty("allow_category_change");
-    expect(parsed.components[0]).not.toHaveProperty("extra");
-    expect(parsed.components[0]?.example).toEqual({ body_text: [["a"]] });
-    expect(parsed.components[1]?.buttons?.[0]).toEqual({ type: "QUICK_REPLY", text: "ok" });
+    expect(parsed).toMatchObject({
+      category: "MARKETING",
+      parameter_format: "POSITIONAL",
+      message_send_ttl_seconds: 43200,
+      components: [
+        { type: "HEADER", format: "IMAGE" },
+        { type: "BODY" },
+        { type: "BUTTONS", buttons: [{ type: "PHONE_NUMBER", phone_number: "+15550051310" }, { type: "COPY_CODE", example: ["250FF"] }] },
+      ],
+    });
+  });
+
+  it("refuses both TTL names at once, and a one-tap app given twice", () => {
+    expectRefused({ ...validRequest(), messageSendTtlSeconds: 60, message_send_ttl_seconds: 60 }, "message_send_ttl_seconds");
+    expectRefused(
+      withButton({ type: "OTP", otp_type: "ONE_TAP", package_name: "a.b", signature_hash: "K8a/AINcGX7", supported_apps: [] }),
+      "components[1].buttons[0].package_name",
+    );
+    expectRefused(withButton({ type: "OTP", otp_type: "ONE_TAP", package_name: "a.b" }), "components[1].buttons[0].signature_hash", "missing_required_field");
   });
 
   it("does not coerce numbers from strings", () => {

@@ -1,19 +1,24 @@
 import { z } from "zod";
-import { requiredAware } from "./issues.js";
+import { MISSING_FIELD_MESSAGE, requiredAware } from "./issues.js";
 
 /**
  * The create-template request of `POST /v1/{phone_number_id}/templates` (Kirimdev seed 002), which mirrors Meta's
- * `message_templates` create body. Unknown keys are accepted and STRIPPED at every level (zod's default object
- * mode): integrators send extra fields and Meta ignores them, so refusing them would only break clients.
- * Values are never coerced: `"5"` is not a number and `"marketing"` is not a category.
+ * `message_templates` create body. Every object is STRICT: an unknown key anywhere is refused by name
+ * (`unknown_parameter`), never dropped, so nothing a client meant for Meta is lost silently.
+ * Bodies written the way Meta documents them are accepted and normalised (meta-rules/DECISIONS.md D30–D35):
+ * lower-case enum values (`"marketing"` → `MARKETING`), PHONE_NUMBER buttons without the leading `+`, a COPY_CODE
+ * `example` as one string, Meta's `message_send_ttl_seconds` (also as a numeric string). Other values are never
+ * coerced: `5` is not a string and `"Marketing"` is not a category.
  */
 
 /** Template names: lower-case letters, digits and underscores (Meta's rule), 1–512 characters. */
 export const TEMPLATE_NAME_PATTERN = /^[a-z0-9_]+$/;
 /** Language codes accepted by Kirimdev: `en`, `id`, `en_US`, `pt_BR`, `fil`. */
 export const TEMPLATE_LANGUAGE_PATTERN = /^[a-z]{2,3}(_[A-Z]{2})?$/;
-/** E.164 with the leading plus, as the seed requires for PHONE_NUMBER buttons. */
+/** E.164 with the leading plus, as the seed requires for PHONE_NUMBER buttons (stored and sent so). */
 export const BUTTON_PHONE_NUMBER_PATTERN = /^\+[1-9]\d{7,14}$/;
+/** What a PHONE_NUMBER button may be written as: E.164 with or without the `+` (Meta's own examples omit it). */
+export const BUTTON_PHONE_NUMBER_INPUT_PATTERN = /^\+?[1-9]\d{7,14}$/;
 
 export const TEMPLATE_CATEGORIES = ["MARKETING", "UTILITY", "AUTHENTICATION"] as const;
 export const COMPONENT_TYPES = ["HEADER", "BODY", "FOOTER", "BUTTONS"] as const;
@@ -21,6 +26,17 @@ export const HEADER_FORMATS = ["TEXT", "IMAGE", "VIDEO", "DOCUMENT", "LOCATION"]
 export const BUTTON_TYPES = ["URL", "PHONE_NUMBER", "QUICK_REPLY", "COPY_CODE", "OTP", "VOICE_CALL"] as const;
 export const OTP_TYPES = ["COPY_CODE", "ONE_TAP", "ZERO_TAP"] as const;
 export const PARAMETER_FORMATS = ["POSITIONAL", "NAMED"] as const;
+
+/**
+ * An enum written in upper case (ours, Meta's reads) or all lower case (Meta's create docs and sample app):
+ * both parse to the upper-case value. Mixed case (`"Marketing"`) is refused, as Meta documents neither.
+ */
+function metaEnum<const Values extends readonly [string, ...string[]]>(values: Values, error: z.core.$ZodErrorMap | string) {
+  const lower = values.map((value) => value.toLowerCase());
+  return z
+    .enum([...values, ...lower] as unknown as Values, { error })
+    .transform((value) => value.toUpperCase() as Values[number]);
+}
 
 export const ZTemplateName = z
   .string()
@@ -30,8 +46,7 @@ export const ZTemplateName = z
   .describe("Template name: lower-case letters, digits and underscores, 1–512 characters. Unique per language on the account.")
   .meta({ id: "TemplateName", example: "order_confirmation" });
 
-export const ZTemplateCategory = z
-  .enum(TEMPLATE_CATEGORIES, { error: requiredAware("category must be one of MARKETING, UTILITY, AUTHENTICATION (upper-case).") })
+export const ZTemplateCategory = metaEnum(TEMPLATE_CATEGORIES, requiredAware("category must be one of MARKETING, UTILITY, AUTHENTICATION (upper- or lower-case)."))
   .describe("Meta template category. Meta may recategorise a template on review; see previous_category.")
   .meta({ id: "TemplateCategory", example: "UTILITY" });
 export type TTemplateCategory = z.infer<typeof ZTemplateCategory>;
@@ -44,36 +59,31 @@ export const ZTemplateLanguage = z
   .describe("Template language code, e.g. `en`, `id`, `en_US`.")
   .meta({ id: "TemplateLanguage", example: "id" });
 
-export const ZComponentType = z
-  .enum(COMPONENT_TYPES, { error: requiredAware("type must be one of HEADER, BODY, FOOTER, BUTTONS (upper-case).") })
+export const ZComponentType = metaEnum(COMPONENT_TYPES, requiredAware("type must be one of HEADER, BODY, FOOTER, BUTTONS (upper- or lower-case)."))
   .describe("Component type. A template has exactly one BODY and at most one of each other type.");
 
-export const ZHeaderFormat = z
-  .enum(HEADER_FORMATS, { error: "format must be one of TEXT, IMAGE, VIDEO, DOCUMENT, LOCATION (upper-case)." })
+export const ZHeaderFormat = metaEnum(HEADER_FORMATS, "format must be one of TEXT, IMAGE, VIDEO, DOCUMENT, LOCATION (upper- or lower-case).")
   .describe("HEADER format. IMAGE/VIDEO/DOCUMENT need a sample in example.header_url or example.header_handle.");
 
-export const ZButtonType = z
-  .enum(BUTTON_TYPES, { error: requiredAware("type must be one of URL, PHONE_NUMBER, QUICK_REPLY, COPY_CODE, OTP, VOICE_CALL (upper-case).") })
+export const ZButtonType = metaEnum(BUTTON_TYPES, requiredAware("type must be one of URL, PHONE_NUMBER, QUICK_REPLY, COPY_CODE, OTP, VOICE_CALL (upper- or lower-case)."))
   .describe("Button type.");
 
-export const ZOtpType = z
-  .enum(OTP_TYPES, { error: "otp_type must be one of COPY_CODE, ONE_TAP, ZERO_TAP (upper-case)." })
+export const ZOtpType = metaEnum(OTP_TYPES, "otp_type must be one of COPY_CODE, ONE_TAP, ZERO_TAP (upper- or lower-case).")
   .describe("OTP delivery mode of an AUTHENTICATION template's OTP button.");
 
-export const ZParameterFormat = z
-  .enum(PARAMETER_FORMATS, { error: "parameter_format must be POSITIONAL or NAMED (upper-case)." })
+export const ZParameterFormat = metaEnum(PARAMETER_FORMATS, "parameter_format must be POSITIONAL or NAMED (upper- or lower-case).")
   .describe("Meta extension: POSITIONAL (`{{1}}`, the default) or NAMED (`{{first_name}}`) variables.");
 
 /** One example value of a named parameter (Meta extension). */
 export const ZNamedParamExample = z
-  .object({
+  .strictObject({
     param_name: z.string().describe("Variable name as written between the braces, e.g. `first_name`."),
     example: z.string().describe("Sample value shown to Meta's reviewers."),
   })
   .meta({ id: "NamedParamExample" });
 
 export const ZComponentExample = z
-  .object({
+  .strictObject({
     header_text: z.array(z.string()).optional().describe("Sample value for the TEXT header's variable (one item)."),
     header_handle: z
       .array(z.string())
@@ -100,16 +110,24 @@ export const ZComponentExample = z
   .meta({ id: "TemplateComponentExample" });
 export type TComponentExample = z.infer<typeof ZComponentExample>;
 
+/**
+ * A signature hash is base64 (`A–Z a–z 0–9 + / =`), so `%` never belongs in one: Meta's own OpenAPI example prints
+ * `K8a%2FAINcGX7`, URL-encoded. Its `%2F`, `%2B` and `%3D` are read as `/`, `+` and `=` (DECISIONS.md D35).
+ */
+function signatureHash(input: z.ZodString) {
+  return input.transform((hash) => hash.replace(/%2F/gi, "/").replace(/%2B/gi, "+").replace(/%3D/gi, "="));
+}
+
 export const ZSupportedApp = z
-  .object({
+  .strictObject({
     package_name: z.string({ error: requiredAware("package_name must be a string.") }).describe("Android package name, e.g. `com.example.app`."),
-    signature_hash: z.string({ error: requiredAware("signature_hash must be a string.") }).describe("11-character Android app signing key hash."),
+    signature_hash: signatureHash(z.string({ error: requiredAware("signature_hash must be a string.") })).describe("11-character Android app signing key hash."),
   })
   .describe("Android app allowed to receive a ONE_TAP / ZERO_TAP code.")
   .meta({ id: "TemplateSupportedApp" });
 
 export const ZTemplateButton = z
-  .object({
+  .strictObject({
     type: ZButtonType,
     text: z
       .string()
@@ -124,27 +142,49 @@ export const ZTemplateButton = z
       .describe("URL button target; may end with one `{{1}}` variable (then `example` holds a sample URL)."),
     phone_number: z
       .string()
-      .regex(BUTTON_PHONE_NUMBER_PATTERN, { error: "phone_number must be E.164 with a leading + (e.g. +628111222333)." })
+      .regex(BUTTON_PHONE_NUMBER_INPUT_PATTERN, { error: "phone_number must be E.164, e.g. +628111222333 (the + may be omitted)." })
+      // Meta's examples write the number without `+` and Meta stores it with one: so do we (DECISIONS.md D31).
+      .transform((number) => (number.startsWith("+") ? number : `+${number}`))
       .optional()
-      .describe("PHONE_NUMBER button target in E.164 form."),
+      .describe("PHONE_NUMBER button target in E.164 form; written without the leading `+` it is stored and sent with it."),
     otp_type: ZOtpType.optional(),
     autofill_text: z.string().optional().describe("ONE_TAP autofill button label."),
     supported_apps: z.array(ZSupportedApp).optional().describe("Apps allowed to receive ONE_TAP / ZERO_TAP codes (max 5)."),
+    package_name: z
+      .string()
+      .optional()
+      .describe("Meta's older ONE_TAP syntax (before supported_apps): the Android package name on the button. Sent to Meta as supported_apps."),
+    signature_hash: signatureHash(z.string())
+      .optional()
+      .describe("Meta's older ONE_TAP syntax: the app signing key hash on the button, with package_name. Sent to Meta as supported_apps."),
     zero_tap_terms_accepted: z
       .boolean()
       .optional()
       .describe("Meta extension: acceptance of the zero-tap terms, sent with ZERO_TAP buttons."),
     example: z
-      .array(z.string())
+      .union([z.array(z.string()), z.string()], { error: "example must be an array of strings or one string." })
+      // Meta documents a COPY_CODE sample as one string: read as a one-item list (DECISIONS.md D32).
+      .transform((example) => (typeof example === "string" ? [example] : example))
       .optional()
-      .describe("URL button: sample of the full URL for the variable. COPY_CODE: the sample coupon code (first item)."),
+      .describe("URL button: sample of the full URL for the variable. COPY_CODE: the sample coupon code (first item, or one string as Meta writes it)."),
+  })
+  .check((ctx) => {
+    // Meta's older ONE_TAP syntax: one app on the button itself. Both halves, on an OTP button, instead of supported_apps.
+    const { package_name: packageName, signature_hash: signatureHash } = ctx.value;
+    if (packageName === undefined && signatureHash === undefined) return;
+    const given = packageName !== undefined ? "package_name" : "signature_hash";
+    const fail = (path: string, message: string, input: unknown) => ctx.issues.push({ code: "custom", path: [path], input, message });
+    if (ctx.value.type !== "OTP") fail(given, `${given} is only for OTP buttons.`, ctx.value[given]);
+    else if (ctx.value.supported_apps !== undefined) fail(given, `Give the app in supported_apps or as package_name + signature_hash on the button, not both.`, ctx.value[given]);
+    else if (packageName === undefined) fail("package_name", MISSING_FIELD_MESSAGE, undefined);
+    else if (signatureHash === undefined) fail("signature_hash", MISSING_FIELD_MESSAGE, undefined);
   })
   .describe("One button of a BUTTONS component.")
   .meta({ id: "TemplateButton" });
 export type TTemplateButton = z.infer<typeof ZTemplateButton>;
 
 export const ZTemplateComponent = z
-  .object({
+  .strictObject({
     type: ZComponentType,
     format: ZHeaderFormat.optional(),
     text: z.string().optional().describe("HEADER (TEXT), BODY or FOOTER text with `{{1}}` (or named) variables."),
@@ -166,13 +206,24 @@ export const ZTemplateComponent = z
   .meta({ id: "TemplateComponentInput" });
 export type TTemplateComponent = z.infer<typeof ZTemplateComponent>;
 
+/** The seed's TTL bounds (30 s – 30 days) on a value read by `input`; per-category ranges are a Meta rule. */
+function ttlSeconds(field: string, input: z.ZodType<number, unknown>) {
+  return input.pipe(
+    z
+      .number()
+      .int({ error: `${field} must be an integer.` })
+      .min(30, { error: `${field} must be at least 30.` })
+      .max(2592000, { error: `${field} must be at most 2592000 (30 days).` }),
+  );
+}
+
 /** Message of the Kirimdev rule "exactly one BODY component" (issue at path `components`). */
 export function exactlyOneBodyMessage(bodyCount: number): string {
   return `components must contain exactly one BODY component (found ${bodyCount}).`;
 }
 
 export const ZCreateTemplateRequest = z
-  .object({
+  .strictObject({
     name: ZTemplateName,
     category: ZTemplateCategory,
     language: ZTemplateLanguage.default("en"),
@@ -187,20 +238,59 @@ export const ZCreateTemplateRequest = z
       })
       .describe("Template components: exactly one BODY, optionally one HEADER, FOOTER and BUTTONS."),
     variables: z.array(z.string()).optional().describe("Names of the template's variables, in order (informational)."),
-    messageSendTtlSeconds: z
-      .number()
-      .int({ error: "messageSendTtlSeconds must be an integer." })
-      .min(30, { error: "messageSendTtlSeconds must be at least 30." })
-      .max(2592000, { error: "messageSendTtlSeconds must be at most 2592000 (30 days)." })
+    messageSendTtlSeconds: ttlSeconds("messageSendTtlSeconds", z.number())
       .optional()
       .describe("How long Meta keeps trying to deliver a message of this template (Meta's message_send_ttl_seconds), 30–2592000."),
+    message_send_ttl_seconds: ttlSeconds(
+      "message_send_ttl_seconds",
+      z.union([z.number(), z.string().regex(/^\d+$/, { error: "message_send_ttl_seconds must be an integer." }).transform(Number)], {
+        error: "message_send_ttl_seconds must be an integer.",
+      }),
+    )
+      .optional()
+      .describe("Meta's name for messageSendTtlSeconds (a number or a numeric string, as Meta's page prints it); give one of the two."),
     parameter_format: ZParameterFormat.optional(),
+    // Meta's other create fields, forwarded to Meta as given (DECISIONS.md D34).
+    sub_category: z
+      .string()
+      .regex(/^[A-Za-z_]{1,64}$/, { error: "sub_category must be one of Meta's sub-category names, e.g. ORDER_DETAILS." })
+      .transform((value) => value.toUpperCase())
+      .optional()
+      .describe("Meta's UTILITY sub-category (ORDER_DETAILS, ORDER_STATUS, RICH_ORDER_STATUS, …), forwarded to Meta."),
+    cta_url_link_tracking_opted_out: z
+      .boolean()
+      .optional()
+      .describe("Meta: true opts the template's URL buttons out of Meta's link-click tracking. Forwarded to Meta."),
+    allow_category_change: z
+      .boolean()
+      .optional()
+      .describe("Meta's legacy flag (no effect since 9 April 2025: Meta may recategorise any template). Forwarded to Meta."),
+  })
+  .check((ctx) => {
+    const { messageSendTtlSeconds, message_send_ttl_seconds: metaTtl } = ctx.value;
+    if (messageSendTtlSeconds !== undefined && metaTtl !== undefined) {
+      ctx.issues.push({
+        code: "custom",
+        path: ["message_send_ttl_seconds"],
+        input: metaTtl,
+        message: "Give messageSendTtlSeconds or message_send_ttl_seconds (Meta's name for it), not both.",
+      });
+    }
   })
   .describe(
-    "Create-template request. Unknown keys are accepted and dropped (Meta ignores them too); values are never coerced.",
+    "Create-template request. Every object is strict: an unknown key is refused as unknown_parameter. Upper- and lower-case enum values are accepted.",
   )
   .meta({ id: "CreateTemplateRequest" });
 /** The parsed create request (defaults applied: `language` is always set). */
 export type TCreateTemplateRequest = z.infer<typeof ZCreateTemplateRequest>;
+
+/** The TTL the request asks for, under either of its names, with the name it was given under. */
+export function requestedTtl(request: Pick<TCreateTemplateRequest, "messageSendTtlSeconds" | "message_send_ttl_seconds">):
+  | { seconds: number; field: "messageSendTtlSeconds" | "message_send_ttl_seconds" }
+  | undefined {
+  if (request.messageSendTtlSeconds !== undefined) return { seconds: request.messageSendTtlSeconds, field: "messageSendTtlSeconds" };
+  if (request.message_send_ttl_seconds !== undefined) return { seconds: request.message_send_ttl_seconds, field: "message_send_ttl_seconds" };
+  return undefined;
+}
 /** What a client may send (before defaults). */
 export type TCreateTemplateRequestInput = z.input<typeof ZCreateTemplateRequest>;

@@ -322,9 +322,9 @@ export const ZListCursor = z
 const queryBoolean = (name: string) =>
   z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")], { error: `${name} must be true or false.` });
 
-/** Query of `GET /v1/{phone_number_id}/templates`. Unknown query parameters are ignored. */
+/** Query of `GET /v1/{phone_number_id}/templates`. An unknown query parameter is refused (`unknown_parameter`). */
 export const ZListTemplatesQuery = z
-  .object({
+  .strictObject({
     status: statusFilter,
     language: ZTemplateLanguage.optional().describe("Only templates in this language."),
     category: categoryFilter.optional(),
@@ -346,7 +346,7 @@ export type TListTemplatesQueryInput = z.input<typeof ZListTemplatesQuery>;
  * answer 404 unless `include_deleted=true`, as the list hides them.
  */
 export const ZGetTemplateQuery = z
-  .object({
+  .strictObject({
     language: ZTemplateLanguage.optional().describe(
       "The language to return. Default: the name's only language, or the earliest created of its languages.",
     ),

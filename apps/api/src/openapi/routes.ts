@@ -6,6 +6,7 @@
  */
 import {
   ZAccount,
+  TEMPLATE_RULE_CODES,
   ZCreateTemplateRequest,
   ZDeleteTemplateQuery,
   ZEditTemplateRequest,
@@ -261,7 +262,7 @@ export const ROUTES: readonly RouteSpec[] = [
         },
       },
     },
-    errors: ["invalid_field_value", ...AUTHENTICATED_ERRORS, "internal_error"],
+    errors: ["invalid_field_value", "unknown_parameter", ...AUTHENTICATED_ERRORS, "internal_error"],
     errorExamples: { invalid_field_value: { message: "status must be connected or all (lower-case).", param: "status" } },
   },
   {
@@ -272,7 +273,7 @@ export const ROUTES: readonly RouteSpec[] = [
     description: [
       "Creates a message template and submits it to Meta for review. The body mirrors Meta's `message_templates` create body.",
       "The template is stored with `status: \"pending\"`; Meta reviews it asynchronously, so poll `GET /v1/{phone_number_id}/templates/{name}` or run `POST /v1/{phone_number_id}/templates/sync` for the `approved` / `rejected` outcome.",
-      "A duplicate name + language on the account answers 409 `template_already_exists` before Meta is called. Unknown fields are accepted and dropped; values are never coerced.",
+      "A duplicate name + language on the account answers 409 `template_already_exists` before Meta is called. An unknown field anywhere is refused as 400 `unknown_parameter` naming it, never dropped. Meta's own spellings are accepted and normalised: lower-case enum values, PHONE_NUMBER buttons without `+`, a COPY_CODE `example` as one string, `message_send_ttl_seconds` (number or numeric string). Every Meta pre-flight rule is checked before Meta is called: a violation is 400 with its own `template_*` code and `param` (e.g. `components[1].text`), and nothing reaches Meta.",
     ].join("\n\n"),
     tag: "Templates",
     auth: true,
@@ -297,6 +298,9 @@ export const ROUTES: readonly RouteSpec[] = [
       "invalid_phone_number_id",
       "missing_required_field",
       "invalid_field_value",
+      "unknown_parameter",
+      // Meta's pre-flight rules, refused before Meta is called (packages/schema/src/meta-rules/DECISIONS.md).
+      ...TEMPLATE_RULE_CODES,
       "meta_validation_failed",
       ...BODY_ERRORS,
       ...IDEMPOTENCY_ERRORS,
@@ -326,6 +330,7 @@ export const ROUTES: readonly RouteSpec[] = [
     },
     errors: [
       "invalid_phone_number_id",
+      "unknown_parameter",
       ...BODY_ERRORS,
       ...IDEMPOTENCY_ERRORS,
       ...AUTHENTICATED_ERRORS,
@@ -365,6 +370,7 @@ export const ROUTES: readonly RouteSpec[] = [
     errors: [
       "invalid_phone_number_id",
       "invalid_field_value",
+      "unknown_parameter",
       "invalid_limit",
       "invalid_cursor",
       ...AUTHENTICATED_ERRORS,
@@ -393,7 +399,7 @@ export const ROUTES: readonly RouteSpec[] = [
         page: { summary: "The latest run", value: { data: [SYNC_RUN_EXAMPLE], has_more: false, next_cursor: null, request_id: EXAMPLE_REQUEST_ID } },
       },
     },
-    errors: ["invalid_phone_number_id", "invalid_limit", "invalid_cursor", ...AUTHENTICATED_ERRORS, "resource_not_found", "internal_error"],
+    errors: ["invalid_phone_number_id", "invalid_limit", "invalid_cursor", "unknown_parameter", ...AUTHENTICATED_ERRORS, "resource_not_found", "internal_error"],
   },
   {
     method: "get",
@@ -419,6 +425,7 @@ export const ROUTES: readonly RouteSpec[] = [
     errors: [
       "invalid_phone_number_id",
       "invalid_field_value",
+      "unknown_parameter",
       "invalid_limit",
       "invalid_cursor",
       ...AUTHENTICATED_ERRORS,
@@ -456,7 +463,7 @@ export const ROUTES: readonly RouteSpec[] = [
         },
       },
     },
-    errors: ["invalid_phone_number_id", "invalid_field_value", ...AUTHENTICATED_ERRORS, "resource_not_found", "internal_error"],
+    errors: ["invalid_phone_number_id", "invalid_field_value", "unknown_parameter", ...AUTHENTICATED_ERRORS, "resource_not_found", "internal_error"],
     errorExamples: {
       invalid_field_value: {
         message: "language must look like `en`, `id` or `en_US` (lower-case language, optional `_` + upper-case region).",
@@ -495,6 +502,9 @@ export const ROUTES: readonly RouteSpec[] = [
       "invalid_phone_number_id",
       "missing_required_field",
       "invalid_field_value",
+      "unknown_parameter",
+      // Meta's pre-flight rules, refused before Meta is called (packages/schema/src/meta-rules/DECISIONS.md).
+      ...TEMPLATE_RULE_CODES,
       "meta_validation_failed",
       ...BODY_ERRORS,
       ...AUTHENTICATED_ERRORS,
@@ -534,6 +544,7 @@ export const ROUTES: readonly RouteSpec[] = [
     errors: [
       "invalid_phone_number_id",
       "invalid_field_value",
+      "unknown_parameter",
       // A DELETE may carry a body too: it goes through the same JSON body parser (fuzz drill).
       ...BODY_ERRORS,
       ...AUTHENTICATED_ERRORS,

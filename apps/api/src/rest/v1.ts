@@ -3,7 +3,7 @@
  */
 import {
   ZAccount,
-  ZCreateTemplateRequest,
+  ZCreateTemplateRequestChecked,
   ZGetTemplateQuery,
   ZListAccountsQuery,
   ZDeleteTemplateQuery,
@@ -18,6 +18,7 @@ import {
   ZTemplateSyncRun,
   ZPhoneNumberId,
   ZTemplate,
+  ZSyncTemplatesRequest,
   ZTemplateSyncResult,
 } from "@kirim/schema";
 import { DomainError } from "@kirim/core";
@@ -26,7 +27,7 @@ import { Router } from "express";
 import type { Request, RequestHandler } from "express";
 import { z } from "zod";
 import { principalOf, requireApiKey } from "../http/auth.js";
-import { jsonBody, objectBody } from "../http/body.js";
+import { hasBody, jsonBody, objectBody } from "../http/body.js";
 import { idempotency } from "../http/idempotency.js";
 import { rateLimit } from "../http/rate-limit.js";
 import { parseOrThrow } from "../errors/validation.js";
@@ -124,6 +125,8 @@ export function createV1Router(deps: V1Deps): Router {
   // `POST /templates/sync`, which is Kirimdev's own route (edit is PATCH, so it never competes with it).
   router.post("/:phone_number_id/templates/sync", async (req, res) => {
     const phoneNumberId = phoneNumberIdOf(req);
+    parseOrThrow(ZSyncTemplatesRequest, req.query, "query");
+    if (hasBody(req)) parseOrThrow(ZSyncTemplatesRequest, req.body, "body");
     const result = await core.templates.sync(principalOf(res.locals), phoneNumberId, { trigger: "api" });
     sendData(res, 200, serialize(ZTemplateSyncResult, result));
   });
@@ -131,7 +134,7 @@ export function createV1Router(deps: V1Deps): Router {
   router.post("/:phone_number_id/templates", async (req, res) => {
     const phoneNumberId = phoneNumberIdOf(req);
     const body = objectBody(req);
-    const input = parseOrThrow(ZCreateTemplateRequest, body, "body");
+    const input = parseOrThrow(ZCreateTemplateRequestChecked, body, "body");
     const template = await core.templates.create(principalOf(res.locals), phoneNumberId, input, {
       requestId: res.locals.requestId,
       resumesAbandonedAttempt: res.locals.resumesAbandonedAttempt === true,

@@ -13,6 +13,7 @@ import { decodeCursor, encodeCursor } from "../templates/template-cursor.js";
 import type { CursorFilter } from "../templates/template-cursor.js";
 import { listTemplateEventRows, templateEventRowToWire } from "../templates/template-history.js";
 import { syncAccountTemplates, syncRunToWire } from "../templates/template-sync.js";
+import type { CoreMediaOptions } from "../media/core-media.js";
 import { deleteTemplate, editTemplate } from "../templates/template-edit.js";
 import { isQueryableName } from "../templates/template-name.js";
 import type { Principal, RequestContext } from "../types.js";
@@ -61,6 +62,8 @@ interface Deps {
   cursorSecret: string;
   now: () => Date;
   tokens: TokenCipher;
+  /** Edit uploads media header samples like create does. */
+  media: CoreMediaOptions | undefined;
 }
 
 const DEFAULT_LIMIT = 25;

@@ -181,19 +181,18 @@ async function findTemplate(tx: Tx, accountId: string, value: Record<string, unk
 
 type Applied = { outcome: "applied" | "ignored" | "unchanged"; note: string };
 
-/**
- * The field a change is really about. Meta's own message_template_quality_update reference shows its example under
- * `"field": "message_template_status_update"` — a quality payload (new_quality_score, no event) — so such a change is
- * applied as the quality update it is.
- */
-function effectiveField(field: string, value: Record<string, unknown>): string {
-  if (field === "message_template_status_update" && value["event"] === undefined && str(value["new_quality_score"]) !== null) {
-    return "message_template_quality_update";
-  }
-  return field;
-}
-
 const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
+
+/**
+ * The field whose rules apply to a change. Meta's own quality-update example (message_template_quality_update webhook
+ * reference, Oct 2025: https://developers.facebook.com/docs/whatsapp/business-management-api/webhooks/components)
+ * delivers `previous_quality_score` / `new_quality_score` under `message_template_status_update`, without an
+ * `event`: such a change is a quality change, whatever field it came under.
+ */
+export function effectiveField(field: string, value: Record<string, unknown>): string {
+  const isQualityShape = value["event"] === undefined && value["new_quality_score"] !== undefined;
+  return field === "message_template_status_update" && isQualityShape ? "message_template_quality_update" : field;
+}
 
 /** Applies one change to one template row; returns what happened. */
 async function applyToTemplate(tx: Tx, row: TemplateRow, event: WebhookEventRow, now: Date): Promise<Applied> {
@@ -212,7 +211,7 @@ async function applyToTemplate(tx: Tx, row: TemplateRow, event: WebhookEventRow,
     case "message_template_status_update": {
       if (t < seconds(row.status_changed_at)) return older(row.status_changed_at, "status");
       const evt = (str(value["event"]) ?? "").toUpperCase();
-      // A status change without an event names no status: nothing to apply (never a status of "").
+      // A status change always names its event: without one there is no status to apply (never wipe Meta's status).
       if (evt === "") return { outcome: "ignored", note: "status event without event" };
       const next = statusOfEvent(evt) ?? row.meta_status;
       const reason = str(value["reason"]);

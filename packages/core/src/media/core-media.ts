@@ -64,7 +64,7 @@ export async function toMetaComponentsWithMedia(
   for (const [index, raw] of components.entries()) {
     const component = raw as MediaHeaderComponentInput;
     if (!isMediaHeaderComponent(component)) {
-      out.push(withCopyCodeExampleAsString(withoutHeaderUrl(component)));
+      out.push(withButtonsInMetaSyntax(withoutHeaderUrl(component)));
       continue;
     }
     const target = media === undefined ? { graphUrl: "", apiVersion: "" } : uploadTarget(media.graphUrl, media.apiVersion);
@@ -96,15 +96,27 @@ function withoutHeaderUrl(component: MediaHeaderComponentInput): Record<string, 
 }
 
 /**
+ * Meta's older ONE_TAP syntax puts one app on the OTP button (`package_name`, `signature_hash`); Graph v21.0 and later
+ * take it only in `supported_apps` (meta-templates.md §2.5). Sent in the current form, so the app reaches Meta.
+ */
+function withAppsInSupportedApps(button: Record<string, unknown>): Record<string, unknown> {
+  if (button.type !== "OTP" || button.package_name === undefined) return button;
+  const { package_name, signature_hash, ...rest } = button;
+  return { ...rest, supported_apps: [{ package_name, signature_hash }] };
+}
+
+/**
+ * Buttons in Meta's create syntax: OTP apps in `supported_apps` (above), and a COPY_CODE `example` as a bare string.
  * Our API takes a COPY_CODE button's `example` as `string[]` (the seed types every button example that way; the
  * code is its first item), but Meta's create syntax is a bare string (`"example": "250FF"`, meta-templates.md
  * §1.2): sent as an array, Meta refuses the template for a missing example.
  */
-function withCopyCodeExampleAsString(component: Record<string, unknown> & { type: string }): Record<string, unknown> & { type: string } {
+function withButtonsInMetaSyntax(component: Record<string, unknown> & { type: string }): Record<string, unknown> & { type: string } {
   if (!Array.isArray(component.buttons)) return component;
   const buttons = (component.buttons as unknown[]).map((button) => {
     if (button === null || typeof button !== "object") return button;
     const { type, example } = button as { type?: unknown; example?: unknown };
+    if (type === "OTP") return withAppsInSupportedApps(button as Record<string, unknown>);
     if (type !== "COPY_CODE" || !Array.isArray(example)) return button;
     const { example: _codes, ...rest } = button as Record<string, unknown>;
     const code: unknown = example[0];

@@ -17,6 +17,8 @@ export interface MetaApiErrorInit {
   type?: string | undefined;
   userTitle?: string | undefined;
   userMessage?: string | undefined;
+  /** Meta's own `message` (redacted), when its envelope carried one; `message` above may be ours. */
+  metaMessage?: string | undefined;
   fbtraceId?: string | undefined;
   isTransient?: boolean | undefined;
   /** Server-stated wait before retrying (Retry-After header), in ms. */
@@ -40,6 +42,7 @@ export class MetaApiError extends Error {
   readonly type: string | undefined;
   readonly userTitle: string | undefined;
   readonly userMessage: string | undefined;
+  readonly metaMessage: string | undefined;
   readonly fbtraceId: string | undefined;
   readonly isTransient: boolean;
   readonly retryAfterMs: number | undefined;
@@ -58,6 +61,7 @@ export class MetaApiError extends Error {
     this.type = init.type;
     this.userTitle = init.userTitle;
     this.userMessage = init.userMessage;
+    this.metaMessage = init.metaMessage;
     this.fbtraceId = init.fbtraceId;
     this.isTransient = init.isTransient ?? false;
     this.retryAfterMs = init.retryAfterMs;

@@ -17,6 +17,8 @@ function metaDetails(error: MetaApiError): Record<string, unknown> {
     if (error.subcode !== undefined) meta["error_subcode"] = error.subcode;
     if (error.userTitle !== undefined) meta["error_user_title"] = error.userTitle;
     if (error.userMessage !== undefined) meta["error_user_msg"] = error.userMessage;
+    // Meta's own words: for 190 (token), 4 (app rate limit) and 1 (unknown) they are the only explanation there is.
+    if (error.metaMessage !== undefined) meta["message"] = error.metaMessage;
     if (error.fbtraceId !== undefined) meta["fbtrace_id"] = error.fbtraceId;
     details["meta"] = meta;
   }

@@ -132,6 +132,7 @@ export function createTransport(options: TransportOptions): Transport {
           type: e.type,
           userTitle: e.error_user_title !== undefined ? redact(e.error_user_title, request.accessToken) : undefined,
           userMessage: e.error_user_msg !== undefined ? redact(e.error_user_msg, request.accessToken) : undefined,
+          metaMessage: e.message !== undefined ? redact(e.message, request.accessToken) : undefined,
           fbtraceId: e.fbtrace_id ?? traceHeader,
           isTransient: e.is_transient ?? false,
           retryAfterMs,

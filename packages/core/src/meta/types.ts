@@ -16,6 +16,9 @@ export interface MetaCreateTemplateBody {
   components: MetaComponent[];
   parameter_format?: "POSITIONAL" | "NAMED";
   message_send_ttl_seconds?: number;
+  sub_category?: string;
+  cta_url_link_tracking_opted_out?: boolean;
+  allow_category_change?: boolean;
 }
 
 /** Meta's answer to a create. */

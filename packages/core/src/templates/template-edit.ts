@@ -8,7 +8,7 @@
  *   DISABLED, as Meta refuses; the answer warns that an APPROVED name + language is locked for 30 days.
  * Successful calls write the row and the history (source edit / delete, source_id = the request id).
  */
-import type { TDeleteTemplateQuery, TEditTemplateRequest, TTemplate, TTemplateDeleteResult } from "@kirim/schema";
+import { requestedTtl, type TDeleteTemplateQuery, type TEditTemplateRequest, type TTemplate, type TTemplateCategory, type TTemplateDeleteResult } from "@kirim/schema";
 import { sql } from "kysely";
 import type { Kysely } from "kysely";
 import { assertConnected, resolveAccount } from "../accounts/account.service.js";
@@ -16,12 +16,15 @@ import type { Database } from "../db/schema.js";
 import { DomainError } from "../errors.js";
 import { assertStorableText } from "../lib/text.js";
 import { withMetaErrors } from "../meta/meta-error-mapping.js";
-import type { MetaComponent, MetaGateway } from "../meta/types.js";
+import type { CoreMediaOptions } from "../media/core-media.js";
+import { toMetaComponentsWithMedia } from "../media/core-media.js";
+import type { MetaGateway } from "../meta/types.js";
 import { accountCredentials } from "../secrets/secrets.service.js";
 import type { TokenCipher } from "../secrets/token-cipher.js";
 import type { Principal, RequestContext } from "../types.js";
 import { extractVariables, templateContent } from "./template-content.js";
 import { recordTemplateChanges } from "./template-history.js";
+import { assertMetaPreflight } from "./template-preflight.js";
 import { isQueryableName } from "./template-name.js";
 import { templateRowToTemplate } from "./template.mapper.js";
 
@@ -35,6 +38,7 @@ interface Deps {
   gateway: MetaGateway;
   now: () => Date;
   tokens: TokenCipher;
+  media: CoreMediaOptions | undefined;
 }
 
 function quotaError(retryAt: Date, now: Date, why: string): DomainError {
@@ -104,15 +108,29 @@ export async function editTemplate(
       throw quotaError(new Date(tenth.getTime() + 30 * DAY_MS), now, "An APPROVED template can be edited 10 times per 30 days.");
     }
   }
+  // Meta's pre-flight rules, with the category the template will have after the edit: a refusal costs no Meta call
+  // and none of the edit quota.
+  const ttl = requestedTtl(input);
+  assertMetaPreflight({
+    name: row.name,
+    language: row.language,
+    category: input.category ?? (row.category as TTemplateCategory),
+    components: input.components,
+    ...(ttl === undefined ? {} : { [ttl.field]: ttl.seconds }),
+    ...(row.parameter_format === "NAMED" || row.parameter_format === "POSITIONAL" ? { parameter_format: row.parameter_format } : {}),
+  });
   const edit = deps.gateway.editTemplate?.bind(deps.gateway);
   if (edit === undefined) throw new Error("the Meta gateway has no editTemplate");
   const providerId = row.provider_template_id;
-  const components = input.components as MetaComponent[];
+  const components = input.components;
+  const credentials = accountCredentials(account, deps.tokens);
+  // The same conversion as create: media samples uploaded, buttons in Meta's syntax.
+  const metaComponents = await toMetaComponentsWithMedia(components, deps.media, credentials.accessToken);
   await withMetaErrors(() =>
-    edit(accountCredentials(account, deps.tokens), providerId, {
-      components,
+    edit(credentials, providerId, {
+      components: metaComponents,
       ...(input.category !== undefined ? { category: input.category } : {}),
-      ...(input.messageSendTtlSeconds !== undefined ? { message_send_ttl_seconds: input.messageSendTtlSeconds } : {}),
+      ...(ttl !== undefined ? { message_send_ttl_seconds: ttl.seconds } : {}),
     }),
   );
   // Meta reviews an edited template again: PENDING until its status webhook (or a sync) says otherwise.

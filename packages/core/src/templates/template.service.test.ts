@@ -194,12 +194,23 @@ describe.each(databaseKinds())("templates service on %s", (kind) => {
       expect(stored.provider_template_id).toBe(upstream?.id);
     });
 
-    it("a Meta rule refusal is 400 meta_validation_failed with Meta's detail, and nothing is stored", async () => {
+    it("a Meta pre-flight rule is refused by core before Meta is called (issue 12), and nothing is stored", async () => {
       const t = await h.tenant();
       const bad = request({ name: "dangling", components: [{ type: "BODY", text: "{{1}} is your total", example: { body_text: [["5"]] } }] });
+      const seq = h.graph.sandbox.control.requests().at(-1)?.seq ?? 0;
       const e = await domainError(h.core.templates.create(t.principal, t.phoneNumberId, bad));
-      expect(e).toMatchObject({ code: "meta_validation_failed", status: 400, details: { meta: { code: 100, error_subcode: 2388299 } } });
+      expect(e).toMatchObject({ code: "template_variables_leading_trailing", status: 400, param: "components[0].text", details: { meta_subcode: 2388299 } });
+      expect(h.graph.sandbox.control.requests({ sinceSeq: seq })).toEqual([]);
       expect(await h.db.selectFrom("templates").select("id").where("name", "=", "dangling").execute()).toEqual([]);
+    });
+
+    it("a Meta rule refusal is 400 meta_validation_failed with Meta's detail, and nothing is stored", async () => {
+      const t = await h.tenant();
+      // Meta's account-state rule (one category per name across languages) cannot be checked before calling Meta.
+      expect((await h.core.templates.create(t.principal, t.phoneNumberId, request({ name: "dangling", language: "en", category: "UTILITY" }))).status).toBe("pending");
+      const e = await domainError(h.core.templates.create(t.principal, t.phoneNumberId, request({ name: "dangling", language: "id", category: "MARKETING" })));
+      expect(e).toMatchObject({ code: "meta_validation_failed", status: 400, param: "category", details: { meta: { code: 100 } } });
+      expect(await h.db.selectFrom("templates").select("id").where("name", "=", "dangling").where("language", "=", "id").execute()).toEqual([]);
     });
 
     it("Meta rate limiting is 429 meta_rate_limited with Retry-After", async () => {

@@ -1,4 +1,4 @@
-import type { TCreateTemplateRequest, TTemplate, TTemplateByName, TTemplateSyncResult } from "@kirim/schema";
+import { requestedTtl, type TCreateTemplateRequest, type TTemplate, type TTemplateByName, type TTemplateSyncResult } from "@kirim/schema";
 import type { Kysely } from "kysely";
 import { assertConnected, resolveAccount } from "../accounts/account.service.js";
 import type { Database } from "../db/schema.js";
@@ -28,6 +28,7 @@ import { isQueryableName } from "./template-name.js";
 import { extractVariables, templateContent } from "./template-content.js";
 import { decodeCursor, encodeCursor } from "./template-cursor.js";
 import type { CursorFilter } from "./template-cursor.js";
+import { assertMetaPreflight } from "./template-preflight.js";
 import { mapMetaStatus } from "./template-status.js";
 import { templateRowToTemplate } from "./template.mapper.js";
 import {
@@ -59,6 +60,20 @@ function duplicate(name: string, language: string): DomainError {
 }
 
 
+/**
+ * The create fields beyond name, language, category and components that go to Meta as given: the TTL (under either
+ * of its names, sent as Meta's) and Meta's own optional fields (DECISIONS.md D33–D34). None is ever dropped.
+ */
+function metaTemplateOptions(input: TCreateTemplateRequest): Pick<MetaCreateTemplateBody, "message_send_ttl_seconds" | "sub_category" | "cta_url_link_tracking_opted_out" | "allow_category_change"> {
+  const ttl = requestedTtl(input);
+  return {
+    ...(ttl === undefined ? {} : { message_send_ttl_seconds: ttl.seconds }),
+    ...(input.sub_category === undefined ? {} : { sub_category: input.sub_category }),
+    ...(input.cta_url_link_tracking_opted_out === undefined ? {} : { cta_url_link_tracking_opted_out: input.cta_url_link_tracking_opted_out }),
+    ...(input.allow_category_change === undefined ? {} : { allow_category_change: input.allow_category_change }),
+  };
+}
+
 export function createTemplatesService(deps: Deps): TemplatesService {
   const { db, gateway } = deps;
 
@@ -70,6 +85,7 @@ export function createTemplatesService(deps: Deps): TemplatesService {
   ): Promise<TTemplate> {
     // Before anything else, like the schema checks: text the database cannot hold must not reach Meta first.
     assertStorableText(input);
+    assertMetaPreflight(input);
     const account = await resolveAccount(db, principal, phoneNumberId);
     assertConnected(account);
     const language = input.language ?? "en";
@@ -102,7 +118,7 @@ export function createTemplatesService(deps: Deps): TemplatesService {
       category: input.category,
       components: metaComponents,
       ...(parameterFormat !== undefined ? { parameter_format: parameterFormat } : {}),
-      ...(input.messageSendTtlSeconds !== undefined ? { message_send_ttl_seconds: input.messageSendTtlSeconds } : {}),
+      ...metaTemplateOptions(input),
     };
     let created: Awaited<ReturnType<typeof gateway.createTemplate>>;
     try {

@@ -1,5 +1,5 @@
 import { formatIssuePath } from "../issues.js";
-import type { TCreateTemplateRequest, TTemplateButton, TTemplateCategory, TTemplateComponent } from "../template-request.js";
+import { requestedTtl, type TCreateTemplateRequest, type TTemplateButton, type TTemplateCategory, type TTemplateComponent } from "../template-request.js";
 import { META_RULE_SUBCODES, type TemplateRuleCode } from "./catalogue.js";
 import {
   countEmoji,
@@ -518,7 +518,9 @@ function checkOtpButton(button: TTemplateButton, path: Path, violations: Violati
     }
   }
   const needsApps = button.otp_type === "ONE_TAP" || button.otp_type === "ZERO_TAP";
-  const apps = button.supported_apps;
+  // Meta's older syntax puts one app on the button itself (the wire schema allows it only instead of supported_apps).
+  const onButton = button.package_name !== undefined && button.signature_hash !== undefined;
+  const apps = onButton ? [{ package_name: button.package_name ?? "", signature_hash: button.signature_hash ?? "" }] : button.supported_apps;
   if (needsApps && !apps?.length) {
     violations.add("template_auth_supported_apps_required", [...path, "supported_apps"], `${button.otp_type} buttons need supported_apps (package_name + signature_hash).`);
   }
@@ -526,7 +528,7 @@ function checkOtpButton(button: TTemplateButton, path: Path, violations: Violati
     violations.add("template_auth_too_many_supported_apps", [...path, "supported_apps"], `At most ${META_TEMPLATE_LIMITS.supportedApps} supported_apps (has ${apps.length}).`);
   }
   apps?.forEach((app, index) => {
-    const appPath = [...path, "supported_apps", index];
+    const appPath = onButton ? path : [...path, "supported_apps", index];
     if (app.package_name.length > META_TEMPLATE_LIMITS.packageNameLength || !PACKAGE_NAME.test(app.package_name)) {
       violations.add(
         "template_auth_package_name_invalid",
@@ -591,10 +593,10 @@ function checkButtonMix(components: readonly TTemplateComponent[], { category, v
 // ── time to live ───────────────────────────────────────────────────────────────────────────────────
 
 function checkTimeToLive(input: TCreateTemplateRequest, { category, violations }: RuleContext): void {
-  const ttl = input.messageSendTtlSeconds;
+  const ttl = requestedTtl(input);
   if (ttl === undefined) return;
   const { min, max } = MESSAGE_SEND_TTL_RANGES[category];
-  if (ttl < min || ttl > max) {
-    violations.add("template_ttl_out_of_range", ["messageSendTtlSeconds"], `messageSendTtlSeconds for ${category} templates must be ${min}–${max} (got ${ttl}).`);
+  if (ttl.seconds < min || ttl.seconds > max) {
+    violations.add("template_ttl_out_of_range", [ttl.field], `${ttl.field} for ${category} templates must be ${min}–${max} (got ${ttl.seconds}).`);
   }
 }

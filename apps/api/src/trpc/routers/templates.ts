@@ -1,5 +1,5 @@
 import {
-  ZCreateTemplateRequest,
+  ZCreateTemplateRequestChecked,
   ZGetTemplateQuery,
   ZDeleteTemplateQuery,
   ZEditTemplateRequest,
@@ -19,7 +19,7 @@ import { z } from "zod";
 import { idempotentMutation } from "../idempotency.js";
 import { authedProcedure } from "../trpc.js";
 
-const ZAccountScope = z.object({ phone_number_id: ZPhoneNumberId });
+const ZAccountScope = z.strictObject({ phone_number_id: ZPhoneNumberId });
 
 export const ZTemplatePage = z.object({
   data: z.array(ZTemplate),
@@ -31,7 +31,7 @@ export const ZTemplatePage = z.object({
 export const templatesRouter = {
   /** `POST /v1/{phone_number_id}/templates` — input `{ phone_number_id, template: <the REST body> }`. */
   create: authedProcedure
-    .input(ZAccountScope.extend({ template: ZCreateTemplateRequest }))
+    .input(ZAccountScope.extend({ template: ZCreateTemplateRequestChecked }))
     .output(ZTemplate)
     .mutation(({ ctx, input }) =>
       idempotentMutation(ctx, "templates.create", input, ({ resumesAbandonedAttempt }) =>
@@ -58,7 +58,7 @@ export const templatesRouter = {
 
   /** `PATCH /v1/{phone_number_id}/templates/{name}` — edit one language (input `{ phone_number_id, name, edit }`). */
   edit: authedProcedure
-    .input(z.object({ ...ZAccountScope.shape, name: z.string().min(1).max(512), edit: ZEditTemplateRequest }))
+    .input(z.strictObject({ ...ZAccountScope.shape, name: z.string().min(1).max(512), edit: ZEditTemplateRequest }))
     .output(ZTemplate)
     .mutation(({ ctx, input }) =>
       idempotentMutation(ctx, "templates.edit", input, () => ctx.core.lifecycle.edit(ctx.principal, input.phone_number_id, input.name, input.edit)),
