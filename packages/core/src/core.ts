@@ -8,6 +8,7 @@ import { createIdempotencyService } from "./idempotency/idempotency.service.js";
 import { createRateLimitService, withMetaCreateBudget } from "./rate-limits/rate-limit.service.js";
 import { createLifecycleService } from "./lifecycle/lifecycle.service.js";
 import { createTemplatesService } from "./templates/template.service.js";
+import { createWebhooksOutService } from "./webhooks-out/webhook-out.service.js";
 import type { Core, CoreOptions } from "./types.js";
 
 /**
@@ -40,6 +41,7 @@ export function createCore(options: CoreOptions): Core {
     accounts: createAccountsService(deps),
     templates: createTemplatesService(deps),
     lifecycle: createLifecycleService(deps),
+    webhooks: createWebhooksOutService(deps, options.webhooks),
     admin: createAdminService(deps),
     idempotency: createIdempotencyService({ db: options.db, now, options: options.idempotency }),
     rateLimits,

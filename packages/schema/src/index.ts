@@ -11,3 +11,4 @@ export * from "./template.js";
 export * from "./template-lifecycle.js";
 export * from "./account.js";
 export * from "./meta-rules/index.js";
+export * from "./webhook-subscription.js";

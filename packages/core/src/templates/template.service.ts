@@ -119,7 +119,9 @@ export function createTemplatesService(deps: Deps): TemplatesService {
     }
 
     const now = deps.now();
-    const row = await insertTemplate(db, {
+    // One transaction: the row, its history and its outbox event (issue 17) commit together.
+    const row = await db.transaction().execute(async (trx) => {
+    const inserted = await insertTemplate(trx, {
       id: newId("tmpl", now.getTime()),
       account_id: account.id,
       name: input.name,
@@ -139,6 +141,13 @@ export function createTemplatesService(deps: Deps): TemplatesService {
       updated_at: now,
       last_synced_at: null,
     });
+    if (inserted) {
+      await recordTemplateChanges(trx, [
+        { templateId: inserted.id, accountId: account.id, kind: "status", from: null, to: inserted.meta_status, source: "create", sourceId: context.requestId, occurredAt: now },
+      ]);
+    }
+    return inserted;
+    });
     if (!row) {
       // A live row took this name + language while Meta's answer was on its way. If it holds the id Meta gave THIS
       // create, a sync stored our own template first (e.g. the answer was late and the gateway had to look it up):
@@ -150,9 +159,6 @@ export function createTemplatesService(deps: Deps): TemplatesService {
       // Otherwise a concurrent create of the same name + language won the race after Meta accepted both.
       throw duplicate(input.name, language);
     }
-    await recordTemplateChanges(db, [
-      { templateId: row.id, accountId: account.id, kind: "status", from: null, to: row.meta_status, source: "create", sourceId: context.requestId, occurredAt: now },
-    ]);
     return templateRowToTemplate(row, account);
   }
 
