@@ -1,11 +1,13 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { accountsRouter } from "./routers/accounts.js";
 import { templatesRouter } from "./routers/templates.js";
+import { webhooksRouter } from "./routers/webhooks.js";
 import { createCallerFactory, router } from "./trpc.js";
 
 export const appRouter = router({
   accounts: accountsRouter,
   templates: templatesRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;
