@@ -43,7 +43,7 @@ export interface StackOptions {
    * `createCore`'s platform limits (idempotency wait, request buckets, Meta's create budget). Default: core's,
    * except request buckets and Meta's budget so large that no other test runs into them.
    */
-  core?: Pick<CoreOptions, "idempotency" | "rateLimits">;
+  core?: Pick<CoreOptions, "idempotency" | "rateLimits" | "webhooks" | "now">;
   /** Meta webhooks at /webhooks/meta (issue 5), built from the stack's core and sandbox. Default: off. */
   metaWebhooks?: (core: Core, sandbox: MetaSandbox) => AppDeps["metaWebhooks"];
   /** Sandbox start options, e.g. a large demo inventory or faults from the start. Default: 150 templates, no review. */

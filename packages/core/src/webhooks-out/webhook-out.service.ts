@@ -38,12 +38,13 @@ import {
   updateSubscription,
 } from "./webhook-out.repository.js";
 import type { WebhookSubscriptionRow } from "./webhook-out.table.js";
-import { checkWebhookTarget, postToTarget } from "./webhook-target.js";
+import { checkWebhookTarget, DELIVERY_TIMEOUT_MS, postToTarget } from "./webhook-target.js";
 import type { WebhookTargetPolicy } from "./webhook-target.js";
 
 export const SECRET_OVERLAP_MS = 24 * 60 * 60 * 1000;
-/** How long a claimed delivery is held: longer than one POST (10 s timeout) with room to record it. */
-const LEASE_MS = 60_000;
+/** How long a claimed delivery is held beyond its POST's timeout (room to record it); after that a process that died
+ * mid-delivery loses it to another. */
+const LEASE_MARGIN_MS = 5_000;
 
 export interface WebhooksOutOptions {
   /** WEBHOOK_ALLOW_PRIVATE_TARGETS: private/loopback targets and plain http allowed. Default false. */
@@ -127,7 +128,8 @@ export function createWebhooksOutService(deps: Deps, options: WebhooksOutOptions
 
   async function attemptOne(subscriptionId: string): Promise<boolean> {
     const claimedAt = now();
-    const delivery = await claimNextDelivery(db, subscriptionId, claimedAt, new Date(claimedAt.getTime() + LEASE_MS));
+    const leaseMs = (options.timeoutMs ?? DELIVERY_TIMEOUT_MS) + LEASE_MARGIN_MS;
+    const delivery = await claimNextDelivery(db, subscriptionId, claimedAt, new Date(claimedAt.getTime() + leaseMs));
     if (delivery === undefined) return false;
     const subscription = await findSubscriptionById(db, subscriptionId);
     if (subscription === undefined || !subscription.enabled || subscription.deleted_at !== null) {
