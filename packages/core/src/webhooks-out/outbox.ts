@@ -105,14 +105,7 @@ export async function emitTemplateChangeEvents(db: Db, changes: readonly Templat
       subscriptionIds: targets.map((s) => s.id),
     });
   }
-  // Due at once: the change's own time is on the same clock the worker compares with (an injected one in tests).
-  for (const group of groupByTime(events)) await insertOutboxEvents(db, group.events, group.at);
-}
-
-function groupByTime(events: OutboxEvent[]): { at: Date; events: OutboxEvent[] }[] {
-  if (events.length === 0) return [];
-  const earliest = new Date(Math.min(...events.map((e) => e.occurredAt.getTime())));
-  return [{ at: earliest, events }];
+  await insertOutboxEvents(db, events, new Date());
 }
 
 export interface SyncRunOutcome {

@@ -79,6 +79,12 @@ export interface OutboxEvent {
   subscriptionIds: readonly string[];
 }
 
+/**
+ * A new delivery is due at once, whatever clock the worker compares with (a Meta event's time may be ahead of an
+ * injected test clock, or of another instance's): the epoch, not "now".
+ */
+const DUE_AT_ONCE = new Date(0);
+
 /** Writes events and one pending delivery per subscription, in the caller's transaction. */
 export async function insertOutboxEvents(db: Db, events: readonly OutboxEvent[], now: Date): Promise<void> {
   const withTargets = events.filter((e) => e.subscriptionIds.length > 0);
@@ -98,7 +104,7 @@ export async function insertOutboxEvents(db: Db, events: readonly OutboxEvent[],
           event_id: e.id,
           ordering_key: e.orderingKey,
           state: "pending" as const,
-          next_attempt_at: now,
+          next_attempt_at: DUE_AT_ONCE,
           created_at: now,
         })),
       ),
