@@ -1,8 +1,9 @@
 /**
  * Delivers the outbox through the job queue (issue 17). A poller (every `pollMs`) finds subscriptions with a
- * delivery due and sends one `webhook-delivery` job per subscription (exclusive per subscription on pg-boss, so
- * several instances do not pile up jobs for one endpoint); the job delivers that subscription's due events one by
- * one. Each subscription is its own job and jobs run concurrently, so a slow endpoint (up to 10 s per attempt)
+ * delivery due and sends one `webhook-delivery` job per subscription (at most one of its own in flight per
+ * subscription, so a slow endpoint does not pile up jobs); the job delivers that subscription's due events one by
+ * one. Not pg-boss' `exclusive` policy: the active job of a process killed mid-delivery would block the
+ * subscription until pg-boss expires it (15 min); the row lease below already makes a second job harmless. Each subscription is its own job and jobs run concurrently, so a slow endpoint (up to 10 s per attempt)
  * holds only its own job. Exactly one worker sends a given delivery at a time: the claim is a row lease taken with
  * FOR UPDATE SKIP LOCKED (webhook-out.repository.ts), so duplicate jobs find nothing to do.
  * Crash safety: the outbox rows are committed with the change; after a restart the poller finds them (an
@@ -37,10 +38,20 @@ export function createWebhookDeliveryWorker(options: WebhookDeliveryWorkerOption
   let timer: NodeJS.Timeout | undefined;
   let polling: Promise<void> | undefined;
   let stopped = false;
+  // Subscriptions this process sent a job for and has not seen finish (forgotten after a while: another instance
+  // may have run the job).
+  const sent = new Map<string, number>();
+  const SENT_TTL_MS = 60_000;
 
   async function poll(): Promise<void> {
     const due = await webhooks.dueSubscriptionIds();
-    for (const subscriptionId of due) await queue.send(WEBHOOK_DELIVERY_QUEUE, { subscriptionId }, { singletonKey: subscriptionId });
+    const now = Date.now();
+    for (const subscriptionId of due) {
+      const at = sent.get(subscriptionId);
+      if (at !== undefined && now - at < SENT_TTL_MS) continue;
+      sent.set(subscriptionId, now);
+      await queue.send(WEBHOOK_DELIVERY_QUEUE, { subscriptionId });
+    }
   }
 
   function schedule(): void {
@@ -59,11 +70,15 @@ export function createWebhookDeliveryWorker(options: WebhookDeliveryWorkerOption
   return {
     async start() {
       // Retries live in the delivery rows (31 h schedule), not in the queue: a job that throws is only re-polled.
-      await queue.createQueue({ name: WEBHOOK_DELIVERY_QUEUE, exclusive: true, retryLimit: 0 });
+      await queue.createQueue({ name: WEBHOOK_DELIVERY_QUEUE, retryLimit: 0 });
       await queue.work<{ subscriptionId: string }>(
         WEBHOOK_DELIVERY_QUEUE,
         async (job) => {
-          await webhooks.deliverDue(job.subscriptionId);
+          try {
+            await webhooks.deliverDue(job.subscriptionId);
+          } finally {
+            sent.delete(job.subscriptionId);
+          }
         },
         { concurrency: options.concurrency ?? 16 },
       );
