@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, expectError } from "./support/http.js";
 import { DEMO_PHONE_NUMBER_ID, orderConfirmation, startStack } from "./support/stack.js";
 import type { Stack } from "./support/stack.js";
-import { startReceiver } from "./support/webhook-receiver.js";
+import { present, startReceiver } from "./support/webhook-receiver.js";
 import type { Receiver } from "./support/webhook-receiver.js";
 
 const VERIFY_TOKEN = "outbound-verify-token";
@@ -108,13 +108,13 @@ describe.each(databaseKinds())("outbound webhooks on %s", (kind) => {
       expect(r.verify(hook, sub.secret)).toEqual(hook.json);
       expect(hook.headers["webhook-id"]).toBe(hook.json.id);
     }
-    expect(() => r.verify(statusEvent!, "whsec_" + Buffer.from("wrong-secret-wrong-secret").toString("base64"))).toThrow();
-    expect(createdEvent!.json.data.template.name).toBe("outbound_review");
-    expect(createdEvent!.json.data.source).toBe("create");
-    expect(statusEvent!.json.data.source).toBe("webhook");
-    expect(statusEvent!.json.data.previous.meta_status).toBe("PENDING");
-    expect(statusEvent!.json.data.current.meta_status).toBe(statusEvent!.json.data.template.meta_status);
-    expect(["APPROVED", "REJECTED"]).toContain(statusEvent!.json.data.template.meta_status);
+    expect(() => r.verify(present(statusEvent), "whsec_" + Buffer.from("wrong-secret-wrong-secret").toString("base64"))).toThrow();
+    expect(present(createdEvent).json.data.template.name).toBe("outbound_review");
+    expect(present(createdEvent).json.data.source).toBe("create");
+    expect(present(statusEvent).json.data.source).toBe("webhook");
+    expect(present(statusEvent).json.data.previous.meta_status).toBe("PENDING");
+    expect(present(statusEvent).json.data.current.meta_status).toBe(present(statusEvent).json.data.template.meta_status);
+    expect(["APPROVED", "REJECTED"]).toContain(present(statusEvent).json.data.template.meta_status);
     // Exactly once per change: two changes, two events.
     expect(r.received.map((h) => h.json.type)).toEqual(["template.created", "template.status_updated"]);
   });
@@ -153,7 +153,7 @@ describe.each(databaseKinds())("outbound webhooks on %s", (kind) => {
     const again = await api("POST", `/v1/webhook_subscriptions/${sub.id}/redeliver`, { event_id: test.body.data.event_id });
     expect(again.body.data.queued).toBe(1);
     await r.waitFor((got) => got.length === 5);
-    expect(r.received[4]!.headers["webhook-id"]).toBe(test.body.data.event_id);
+    expect(present(r.received[4]).headers["webhook-id"]).toBe(test.body.data.event_id);
   });
 
   it("24 consecutive failures disable the subscription and record a webhook_subscription.disabled notice", async () => {
@@ -173,8 +173,8 @@ describe.each(databaseKinds())("outbound webhooks on %s", (kind) => {
     await watcher.waitFor((got) => got.length === 1);
     const state = (await api("GET", `/v1/webhook_subscriptions/${sub.id}`)).body.data;
     expect(state).toMatchObject({ enabled: false, disabled_reason: "consecutive_failures", consecutive_failures: 24 });
-    expect(watcher.received[0]!.json).toMatchObject({ type: "webhook_subscription.disabled", data: { subscription_id: sub.id, reason: "consecutive_failures" } });
-    watcher.verify(watcher.received[0]!, notice.secret);
+    expect(present(watcher.received[0]).json).toMatchObject({ type: "webhook_subscription.disabled", data: { subscription_id: sub.id, reason: "consecutive_failures" } });
+    watcher.verify(present(watcher.received[0]), notice.secret);
     // Nothing more is sent to a disabled subscription.
     clock += 8 * HOUR;
     await delivery.poll();
@@ -201,7 +201,7 @@ describe.each(databaseKinds())("outbound webhooks on %s", (kind) => {
     const first = await api("POST", `/v1/${DEMO_PHONE_NUMBER_ID}/templates/sync`);
     expect(first.status).toBe(200);
     await r.waitFor((got) => got.some((h) => h.json.type === "template_sync.completed"));
-    const completed = r.received.find((h) => h.json.type === "template_sync.completed")!;
+    const completed = present(r.received.find((h) => h.json.type === "template_sync.completed"));
     expect(completed.json.data).toMatchObject({ first_sync: true, created: first.body.data.created, synced: first.body.data.synced });
     expect(first.body.data.created).toBeGreaterThan(100);
     expect(r.received.filter((h) => h.json.type === "template.created")).toHaveLength(0);
@@ -231,7 +231,7 @@ describe.each(databaseKinds())("outbound webhooks on %s", (kind) => {
     await r.waitFor((got) => got.some((h) => h.json.type === "template.created"));
     const createdEvents = r.received.filter((h) => h.json.type === "template.created");
     expect(createdEvents.map((h) => h.json.data.template.name)).toEqual(["made_in_manager"]);
-    expect(createdEvents[0]!.json.data.source).toBe("sync");
+    expect(present(createdEvents[0]).json.data.source).toBe("sync");
   });
 
   async function waitForLog(subscriptionId: string, count: number): Promise<any[]> {

@@ -15,7 +15,7 @@ import type { MetaSandbox } from "@kirim/meta-sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../support/http.js";
 import { DEMO_PHONE_NUMBER_ID, orderConfirmation } from "../support/stack.js";
-import { startReceiver } from "../support/webhook-receiver.js";
+import { present, startReceiver } from "../support/webhook-receiver.js";
 import type { Receiver } from "../support/webhook-receiver.js";
 import { baseApiEnv, killApiProcess, requireUrl, startApiProcess, stopApiProcess } from "./drill-support.js";
 import type { ApiProcess } from "./drill-support.js";
@@ -76,8 +76,8 @@ describe.each(databaseKinds())("outbound webhook crash drill on %s: kill -9 betw
     // The dead process's lease (10 s timeout + 5 s) runs out, then the restarted one delivers.
     await receiver.waitFor((got) => got.length === 2, 60_000);
     const [first, second] = receiver.received;
-    expect(second!.headers["webhook-id"]).toBe(first!.headers["webhook-id"]);
-    expect(receiver.verify(second!, sub.secret)).toMatchObject({ type: "template.created", data: { template: { name: "drill_webhook_crash" } } });
+    expect(present(second).headers["webhook-id"]).toBe(present(first).headers["webhook-id"]);
+    expect(receiver.verify(present(second), sub.secret)).toMatchObject({ type: "template.created", data: { template: { name: "drill_webhook_crash" } } });
   }, 120_000);
 });
 

@@ -10,6 +10,7 @@ import { Webhook } from "standardwebhooks";
 export interface ReceivedWebhook {
   headers: Record<string, string>;
   body: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- event bodies are asserted field by field
   json: { id: string; type: string; timestamp: string; data: Record<string, any> };
 }
 
@@ -59,4 +60,10 @@ export async function startReceiver(path = "/hooks"): Promise<Receiver> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
   return receiver;
+}
+
+/** The value, or a failed test when it is missing (instead of a non-null assertion). */
+export function present<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error("expected a value");
+  return value;
 }
