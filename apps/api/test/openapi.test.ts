@@ -70,12 +70,15 @@ describe("OpenAPI document", () => {
     expect(problems.filter((p) => p.severity === "error").map(describe)).toEqual([]);
     // The only warnings allowed: `operation-4xx-response` on the three public, parameterless probes (liveness,
     // readiness, this document), which have no client error to document. Every other operation has 4xx responses.
+    // And `no-ambiguous-paths` for /v1/webhook_subscriptions/{id} next to /v1/{phone_number_id}/templates: a
+    // phone_number_id is 6–20 digits, so the literal segment can never be one (issue 17).
     const warnings = problems.filter((p) => p.severity === "warn");
     expect(warnings.map((p) => `${p.ruleId} ${p.location[0]?.pointer ?? ""}`).sort()).toEqual(
       [
         "operation-4xx-response #/paths/~1v1~1health/get/responses",
         "operation-4xx-response #/paths/~1v1~1health~1ready/get/responses",
         "operation-4xx-response #/paths/~1v1~1openapi.json/get/responses",
+        "no-ambiguous-paths #/paths/~1v1~1webhook_subscriptions~1{id}",
       ].sort(),
     );
   });

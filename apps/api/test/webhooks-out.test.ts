@@ -8,7 +8,10 @@ import type { LifecycleWorker, WebhookDeliveryWorker } from "@kirim/core";
 import { databaseKinds } from "@kirim/core/testing";
 import { sql } from "@kirim/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTRPCClient, httpLink } from "@trpc/client";
+import type { AppRouter } from "../src/index.js";
 import { call, expectError } from "./support/http.js";
+import { trpcError } from "./support/trpc.js";
 import { DEMO_PHONE_NUMBER_ID, orderConfirmation, startStack } from "./support/stack.js";
 import type { Stack } from "./support/stack.js";
 import { present, startReceiver } from "./support/webhook-receiver.js";
@@ -232,6 +235,35 @@ describe.each(databaseKinds())("outbound webhooks on %s", (kind) => {
     const createdEvents = r.received.filter((h) => h.json.type === "template.created");
     expect(createdEvents.map((h) => h.json.data.template.name)).toEqual(["made_in_manager"]);
     expect(present(createdEvents[0]).json.data.source).toBe("sync");
+  });
+
+  it("tRPC: create, rotate (both secrets sign for 24 h), test, deliveries; another organisation's id is NOT_FOUND", async () => {
+    const trpc = (token: string) => createTRPCClient<AppRouter>({ links: [httpLink({ url: `${stack.baseUrl}/trpc`, headers: { authorization: `Bearer ${token}` } })] });
+    const r = await receiver();
+    const created = await trpc(stack.demoKey).webhooks.create.mutate({ url: r.url, events: ["template.created"] });
+    expect(created.secret).toMatch(/^whsec_/);
+    const rotated = await trpc(stack.demoKey).webhooks.rotateSecret.mutate({ id: created.id });
+    expect(rotated.secret).not.toBe(created.secret);
+    expect(Date.parse(rotated.previous_secret_expires_at ?? "") - clock).toBe(24 * HOUR);
+    const test = await trpc(stack.demoKey).webhooks.sendTest.mutate({ id: created.id });
+    await r.waitFor((got) => got.length === 1);
+    const hook = present(r.received[0]);
+    expect(hook.headers["webhook-id"]).toBe(test.event_id);
+    // Both the old and the new secret verify during the overlap.
+    r.verify(hook, present(created.secret));
+    r.verify(hook, present(rotated.secret));
+    const log = await trpc(stack.demoKey).webhooks.deliveries.query({ id: created.id, limit: 10 });
+    await waitForLog(created.id, 1);
+    expect(log.data.length).toBeLessThanOrEqual(1);
+    const error = await trpcError(trpc(stack.otherKey).webhooks.get.query({ id: created.id }));
+    expect(error.data).toMatchObject({ code: "resource_not_found", httpStatus: 404 });
+    // After the overlap only the new secret signs.
+    clock += 25 * HOUR;
+    await trpc(stack.demoKey).webhooks.sendTest.mutate({ id: created.id });
+    await r.waitFor((got) => got.length === 2);
+    const later = present(r.received[1]);
+    r.verify(later, present(rotated.secret));
+    expect(() => r.verify(later, present(created.secret))).toThrow();
   });
 
   async function waitForLog(subscriptionId: string, count: number): Promise<any[]> {

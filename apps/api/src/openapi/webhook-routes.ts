@@ -123,7 +123,7 @@ export const WEBHOOK_SUBSCRIPTION_ROUTES: readonly RouteSpec[] = [
     auth: true,
     params: { path: idPath },
     success: { status: 200, description: "The subscription.", schema: zDataEnvelope(ZWebhookSubscription), examples: { one: { summary: "Enabled", value: data(SUBSCRIPTION) } } },
-    errors: [...AUTH, "resource_not_found", "internal_error"],
+    errors: [...BODY, ...AUTH, "resource_not_found", "internal_error"],
   },
   {
     method: "patch",
