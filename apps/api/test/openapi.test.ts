@@ -340,7 +340,8 @@ describe("every response of a real stack validates against the document", () => 
     checked("POST", path, { token, ...(body === undefined ? {} : { body }) });
 
   beforeAll(async () => {
-    s = await startStack("pglite");
+    // Webhook subscriptions to a loopback URL are accepted; no delivery worker runs here, so nothing is sent.
+    s = await startStack("pglite", { core: { webhooks: { allowPrivateTargets: true } } });
     const org = await s.core.admin.createOrganisation({ name: "Expired Org" });
     expiredKey = (await s.core.admin.createApiKey({ organisationId: org.id, label: "expired", expiresAt: new Date(Date.now() - 60_000) })).key;
   }, 120_000);
@@ -484,6 +485,25 @@ describe("every response of a real stack validates against the document", () => 
     expect(events.body.data.length).toBeGreaterThan(0);
     expect((await get(`${TEMPLATES}/order_confirmation/events?language=EN`)).body.error.code).toBe("invalid_field_value");
     await get(`${TEMPLATES}/no_such_template/events`); // 200 empty or 404: either must match the document
+  });
+
+  it("webhook subscriptions: every operation and its errors (issue 17)", async () => {
+    const created = await post("/v1/webhook_subscriptions", { url: "http://127.0.0.1:9/hooks", events: ["template.created"] });
+    expect(created.status).toBe(201);
+    const base = `/v1/webhook_subscriptions/${created.body.data.id}`;
+    expect((await get("/v1/webhook_subscriptions?limit=5")).status).toBe(200);
+    expect((await get(base)).status).toBe(200);
+    expect((await checked("PATCH", base, { token: s.demoKey, body: { description: "documented" } })).status).toBe(200);
+    expect((await post(`${base}/rotate_secret`)).status).toBe(200);
+    const test = await post(`${base}/test`);
+    expect(test.status).toBe(202);
+    expect((await get(`${base}/deliveries`)).status).toBe(200);
+    expect((await post(`${base}/redeliver`, { since: "2026-01-01T00:00:00Z" })).status).toBe(202);
+    expect((await post(`${base}/redeliver`, {})).body.error.code).toBe("invalid_field_value");
+    expect((await post("/v1/webhook_subscriptions", { url: "ftp://example.com", events: ["template.created"] })).body.error.code).toBe("webhook_target_forbidden");
+    expect((await get("/v1/webhook_subscriptions/whs_nope")).status).toBe(404);
+    expect((await checked("PUT", base, { token: s.demoKey })).status).toBe(405);
+    expect((await checked("DELETE", base, { token: s.demoKey })).status).toBe(200);
   });
 
   it("covered every documented /v1 operation with a validated 2xx", () => {
