@@ -42,7 +42,7 @@ describe.each(databaseKinds())("outbound webhooks on %s", (kind) => {
     await queue.start();
     delivery = createWebhookDeliveryWorker({ webhooks: stack.core.webhooks, queue, pollMs: 20 });
     await delivery.start();
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await delivery?.stop();
     await lifecycle?.stop();
@@ -281,7 +281,7 @@ describe("outbound webhook targets with WEBHOOK_ALLOW_PRIVATE_TARGETS off", () =
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack("pglite");
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => stack?.close());
 
   it("refuses loopback, private and plain-http targets before saving anything", async () => {
