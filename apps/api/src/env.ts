@@ -59,6 +59,8 @@ const ZEnvInput = z.object({
   META_WEBHOOK_VERIFY_TOKEN: optionalString.pipe(z.string().min(8, "must be at least 8 characters").optional()),
   TEMPLATE_SYNC_INTERVAL_MS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).default(900_000)),
   JOB_QUEUE: optionalString.pipe(z.enum(["auto", "pg-boss", "in-process"]).default("auto")),
+  // Outbound webhooks (issue 17): allow private/loopback targets and plain http (on-premises receivers, tests).
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: optionalString.pipe(z.enum(["true", "false"]).default("false")).transform((v) => v === "true"),
   RATE_LIMIT_WRITE_PER_MINUTE: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).default(60)),
   RATE_LIMIT_READ_PER_MINUTE: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).default(600)),
   RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).default(20)),
@@ -137,6 +139,8 @@ export interface Env {
   templateSyncIntervalMs: number;
   /** auto = pg-boss on PostgreSQL, the in-process queue on PGlite. */
   jobQueue: "auto" | "pg-boss" | "in-process";
+  /** WEBHOOK_ALLOW_PRIVATE_TARGETS=true: outbound webhooks may target private/loopback addresses over http. */
+  webhookAllowPrivateTargets: boolean;
   /** Default request buckets per organisation (requests per minute); an organisation's own columns override them. */
   rateLimitWritePerMinute: number;
   rateLimitReadPerMinute: number;
@@ -242,6 +246,7 @@ export function loadEnv(
     metaWebhookVerifyToken: e.META_WEBHOOK_VERIFY_TOKEN,
     templateSyncIntervalMs: e.TEMPLATE_SYNC_INTERVAL_MS,
     jobQueue: e.JOB_QUEUE,
+    webhookAllowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS,
     rateLimitWritePerMinute: e.RATE_LIMIT_WRITE_PER_MINUTE,
     rateLimitReadPerMinute: e.RATE_LIMIT_READ_PER_MINUTE,
     rateLimitAuthFailuresPerMinute: e.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,

@@ -14,9 +14,10 @@ import {
   createMetaGateway,
   createOperator,
   createPgBossQueue,
+  createWebhookDeliveryWorker,
   migrateToLatest,
 } from "@kirim/core";
-import type { DatabaseHandle, LifecycleWorker, MediaFetchPolicy } from "@kirim/core";
+import type { DatabaseHandle, LifecycleWorker, MediaFetchPolicy, WebhookDeliveryWorker } from "@kirim/core";
 import { startMetaSandbox } from "@kirim/meta-sandbox";
 import type { MetaSandbox } from "@kirim/meta-sandbox";
 import { createApp } from "./app.js";
@@ -43,6 +44,7 @@ interface Running {
   sandbox: MetaSandbox | undefined;
   database: DatabaseHandle;
   worker: LifecycleWorker;
+  webhookWorker: WebhookDeliveryWorker;
 }
 
 type DemoKeySource = "DEV_API_KEY" | "file" | "generated" | "unknown" | "not-seeded";
@@ -94,6 +96,7 @@ async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger, ph
   );
   let sandbox: MetaSandbox | undefined;
   let worker: LifecycleWorker | undefined;
+  let webhookWorker: WebhookDeliveryWorker | undefined;
   try {
     phase.current = `connecting to the database at ${database.location}`;
     logger.info({ database: database.kind, location: database.location }, "opening the database");
@@ -165,7 +168,11 @@ async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger, ph
         metaCreatesPerHour: env.metaTemplateCreatesPerHour,
       },
       idempotency: { waitMs: env.idempotencyWaitMs },
+      webhooks: { allowPrivateTargets: env.webhookAllowPrivateTargets },
     });
+    if (env.webhookAllowPrivateTargets) {
+      logger.warn("WEBHOOK_ALLOW_PRIVATE_TARGETS=true: outbound webhooks may target private and loopback addresses over http");
+    }
     const demo = await seedDemo(env, core, demoGraph, logger);
 
     // Template lifecycle (issue 5): scheduled syncs and webhook application on a job queue shared by every
@@ -185,6 +192,9 @@ async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger, ph
     phase.current = "starting the job queue";
     await worker.start();
     logger.info({ queue: queue.kind, sync_interval_ms: env.templateSyncIntervalMs }, "job queue started");
+    // Outbound webhooks (issue 17): the outbox is delivered through the same queue.
+    webhookWorker = createWebhookDeliveryWorker({ webhooks: core.webhooks, queue, onError: (err, what) => logger.warn({ err, what }, "webhook delivery error") });
+    await webhookWorker.start();
     // Webhooks: configured secrets, or with the in-process sandbox a random app secret kept in DATA_DIR (never the
     // sandbox's public demo secret: anyone reaching the port could sign with it) and a token generated per start.
     const webhookConfig =
@@ -246,8 +256,9 @@ async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger, ph
     } else if (webhookConfig === undefined) {
       logger.warn("META_APP_SECRET / META_WEBHOOK_VERIFY_TOKEN are unset: /webhooks/meta is off; statuses change only by sync");
     }
-    return { server, sandbox, database, worker: lifecycleWorker };
+    return { server, sandbox, database, worker: lifecycleWorker, webhookWorker };
   } catch (error) {
+    await webhookWorker?.stop().catch(() => undefined);
     await worker?.stop().catch(() => undefined);
     await sandbox?.close().catch(() => undefined);
     await database.close().catch(() => undefined);
@@ -312,11 +323,12 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    const { server, worker, sandbox, database } = running;
+    const { server, worker, webhookWorker, sandbox, database } = running;
     logger.info({ signal }, "shutting down");
     await closeServer(server, env.shutdownTimeoutMs, logger);
     // Drain: no new jobs; in-flight syncs and webhook applications finish (stored events not yet applied stay
     // pending in the database and are queued again at the next start).
+    await webhookWorker.stop().catch((err: unknown) => logger.warn({ err }, "webhook delivery poller stop failed"));
     await worker.stop(env.shutdownTimeoutMs).catch((err: unknown) => logger.warn({ err }, "job queue stop failed"));
     logger.info("job queue drained");
     await sandbox?.close().catch((err: unknown) => logger.warn({ err }, "sandbox close failed"));

@@ -24,6 +24,7 @@ describe("loadEnv", () => {
       metaWebhookVerifyToken: undefined,
       templateSyncIntervalMs: 900_000,
       jobQueue: "auto",
+      webhookAllowPrivateTargets: false,
       rateLimitWritePerMinute: 60,
       rateLimitReadPerMinute: 600,
       rateLimitAuthFailuresPerMinute: 20,
@@ -33,6 +34,12 @@ describe("loadEnv", () => {
       corsOrigins: undefined,
       media: { appId: undefined, allowedPorts: [443], connectTimeoutMs: 5_000, totalTimeoutMs: 60_000, testLoopbackOrigins: undefined },
     });
+  });
+
+  it("reads WEBHOOK_ALLOW_PRIVATE_TARGETS as true or false only", () => {
+    expect(loadEnv({ WEBHOOK_ALLOW_PRIVATE_TARGETS: "true" }, "/x").webhookAllowPrivateTargets).toBe(true);
+    expect(loadEnv({ WEBHOOK_ALLOW_PRIVATE_TARGETS: "false" }, "/x").webhookAllowPrivateTargets).toBe(false);
+    expect(() => loadEnv({ WEBHOOK_ALLOW_PRIVATE_TARGETS: "yes" }, "/x")).toThrow(/WEBHOOK_ALLOW_PRIVATE_TARGETS/);
   });
 
   it("treats empty strings as unset", () => {

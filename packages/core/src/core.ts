@@ -10,6 +10,7 @@ import { createRateLimitService, withMetaCreateBudget } from "./rate-limits/rate
 import { createLifecycleService } from "./lifecycle/lifecycle.service.js";
 import { createTemplatesService } from "./templates/template.service.js";
 import type { MetaGateway } from "./meta/types.js";
+import { createWebhooksOutService } from "./webhooks-out/webhook-out.service.js";
 import type { Core, CoreOptions } from "./types.js";
 
 /**
@@ -46,6 +47,7 @@ export function createCore(options: CoreOptions): Core {
     // No gateway: the server only seeds the demo account it was configured with (no route connects accounts); the
     // operator CLI connects them, through createOperator({ gateway }), which has Meta confirm each one.
     admin: createAdminService({ db: options.db, now, tokens }),
+    webhooks: createWebhooksOutService(deps, options.webhooks),
     idempotency: createIdempotencyService({ db: options.db, now, options: options.idempotency }),
     rateLimits,
     secrets: createSecretsService(deps),

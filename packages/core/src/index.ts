@@ -125,3 +125,6 @@ export { createLifecycleWorker, SYNC_QUEUE, WEBHOOK_QUEUE } from "./lifecycle/li
 export type { LifecycleWorker, LifecycleWorkerOptions } from "./lifecycle/lifecycle.worker.js";
 export { HEARTBEAT_MS, STALE_RUN_MS } from "./templates/template-sync.js";
 export type { RequestContext, SyncOptions } from "./types.js";
+
+// Outbound webhooks for integrators (issue 17).
+export * from "./webhooks-out/index.js";

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { TAccount, TCreateTemplateRequest, TMe, TTemplate, TTemplateByName, TTemplateSyncResult } from "@kirim/schema";
 import type { Database } from "./db/schema.js";
 import type { LifecycleService } from "./lifecycle/lifecycle.service.js";
+import type { WebhooksOutOptions, WebhooksOutService } from "./webhooks-out/webhook-out.service.js";
 import type { CoreMediaOptions } from "./media/core-media.js";
 import type { IdempotencyOptions, IdempotencyService } from "./idempotency/idempotency.service.js";
 import type { MetaGateway } from "./meta/types.js";
@@ -36,6 +37,8 @@ export interface CoreOptions {
    * Omitted → a URL sample is refused (before any download) and only real Meta handles pass through.
    */
   media?: CoreMediaOptions | undefined;
+  /** Outbound webhooks (issue 17): target policy (WEBHOOK_ALLOW_PRIVATE_TARGETS), resolver, timeout. */
+  webhooks?: WebhooksOutOptions | undefined;
 }
 
 export interface ListAccountsOptions {
@@ -236,6 +239,8 @@ export interface Core {
   templates: TemplatesService;
   /** Template lifecycle: history, sync runs, webhook intake/apply, scheduled sync claims, edit, delete. */
   lifecycle: LifecycleService;
+  /** Outbound webhooks: subscriptions, delivery log, redelivery, and the delivery step the worker runs. */
+  webhooks: WebhooksOutService;
   admin: AdminService;
   /** Idempotency-Key claims and stored answers, shared by every instance through the database. */
   idempotency: IdempotencyService;

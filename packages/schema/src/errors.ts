@@ -193,6 +193,13 @@ export const ERROR_CODES = {
     status: 404,
     description: "/webhooks/meta was called but META_APP_SECRET / META_WEBHOOK_VERIFY_TOKEN are not configured.",
   },
+  // ── outbound webhooks (issue 17) ─────────────────────────────────────────────────────────────────
+  webhook_target_forbidden: {
+    type: "invalid_request_error",
+    status: 400,
+    description:
+      "A webhook subscription URL is not https, has credentials, or resolves to a non-public address (the same guard as media downloads); allowed only when the operator sets WEBHOOK_ALLOW_PRIVATE_TARGETS=true.",
+  },
   // ── 429 ──────────────────────────────────────────────────────────────────────────────────────────
   rate_limit_exceeded: {
     type: "rate_limit_error",

@@ -12,3 +12,4 @@ export * from "./template-lifecycle.js";
 export * from "./account.js";
 export * from "./me.js";
 export * from "./meta-rules/index.js";
+export * from "./webhook-subscription.js";

@@ -199,6 +199,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     tags: [
       { name: "Templates", description: "WhatsApp message templates of one account (`{phone_number_id}`)." },
       { name: "Accounts", description: "The organisation's WhatsApp accounts." },
+      { name: "Webhooks", description: "Outbound webhooks: template and sync events POSTed to your endpoints, signed (Standard Webhooks)." },
       { name: "Health", description: "Probes for load balancers and orchestrators; no API key." },
       { name: "Reference", description: "This document; the interactive reference is at `/docs`." },
     ],

@@ -44,6 +44,7 @@ import {
   TEMPLATE_REJECTED_EXAMPLE,
 } from "./examples.js";
 import { ZHealth, ZOpenApiDocument, ZReadiness } from "./schemas.js";
+import { WEBHOOK_SUBSCRIPTION_ROUTES } from "./webhook-routes.js";
 
 export const OPENAPI_JSON_PATH = "/v1/openapi.json";
 export const DOCS_PATH = "/docs";
@@ -62,7 +63,7 @@ export interface RouteSpec {
   operationId: string;
   summary: string;
   description: string;
-  tag: "Templates" | "Accounts" | "Health" | "Reference";
+  tag: "Templates" | "Accounts" | "Webhooks" | "Health" | "Reference";
   /** False for the few public routes (health, this document). */
   auth: boolean;
   params?: { path?: z.ZodObject; query?: z.ZodObject; header?: z.ZodObject };
@@ -562,4 +563,6 @@ export const ROUTES: readonly RouteSpec[] = [
       },
     },
   },
+  // Outbound webhooks (issue 17).
+  ...WEBHOOK_SUBSCRIPTION_ROUTES,
 ];

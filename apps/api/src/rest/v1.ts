@@ -32,6 +32,7 @@ import { idempotency } from "../http/idempotency.js";
 import { rateLimit } from "../http/rate-limit.js";
 import { parseOrThrow } from "../errors/validation.js";
 import { sendData, sendList, serialize } from "./serialize.js";
+import { registerWebhookSubscriptionRoutes } from "./webhook-subscriptions.js";
 
 export interface V1Deps {
   core: Core;
@@ -109,6 +110,8 @@ export function createV1Router(deps: V1Deps): Router {
   router.use(jsonBody());
   // Idempotency-Key on POST: needs the organisation (auth) and the parsed body (fingerprint).
   router.use(idempotency(core));
+  // Outbound webhook subscriptions (issue 17), behind the same auth, rate limit and Idempotency-Key.
+  registerWebhookSubscriptionRoutes(router, core);
 
   router.get("/accounts", async (req, res) => {
     const query = parseOrThrow(ZListAccountsQuery, req.query, "query");

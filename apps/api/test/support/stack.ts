@@ -46,7 +46,7 @@ export interface StackOptions {
    * `createCore`'s platform limits (idempotency wait, request buckets, Meta's create budget). Default: core's,
    * except request buckets and Meta's budget so large that no other test runs into them.
    */
-  core?: Pick<CoreOptions, "idempotency" | "rateLimits" | "now">;
+  core?: Pick<CoreOptions, "idempotency" | "rateLimits" | "webhooks" | "now">;
   /** Kysely plugins on the database handle core uses, e.g. a counter of the statements a request sends. */
   dbPlugins?: DbPlugin[];
   /** Meta webhooks at /webhooks/meta (issue 5), built from the stack's core and sandbox. Default: off. */

@@ -17,7 +17,11 @@ const TABLES = [
   "template_events",
   "template_sync_runs",
   "templates",
+  "webhook_deliveries",
+  "webhook_delivery_attempts",
   "webhook_events",
+  "webhook_out_events",
+  "webhook_subscriptions",
   "whatsapp_accounts",
 ];
 

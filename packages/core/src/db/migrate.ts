@@ -8,6 +8,7 @@ import * as m010 from "./migrations/2026_11_23_000010_create_idempotency_keys.js
 import * as m011 from "./migrations/2026_11_23_000011_create_rate_limits.js";
 import * as m030 from "./migrations/2026_11_23_000030_encrypted_access_tokens.js";
 import * as m050 from "./migrations/2026_11_23_000050_template_lifecycle.js";
+import * as m170 from "./migrations/2026_12_02_000170_webhook_subscriptions.js";
 
 /** In-code provider: works identically from `src` (vitest) and `dist` (node), no filesystem scanning. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -16,6 +17,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   "2026_11_23_000011_create_rate_limits": m011,
   "2026_11_23_000030_encrypted_access_tokens": m030,
   "2026_11_23_000050_template_lifecycle": m050,
+  "2026_12_02_000170_webhook_subscriptions": m170,
 });
 
 const provider: MigrationProvider = {

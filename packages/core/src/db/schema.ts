@@ -4,6 +4,12 @@ import type { CustomerTable, OrganisationTable } from "../organisations/organisa
 import type { ScheduledSyncSlotTable, TemplateSyncRunTable, WebhookEventTable } from "../lifecycle/lifecycle.table.js";
 import type { TemplateEventTable } from "../templates/template-event.table.js";
 import type { TemplateTable } from "../templates/template.table.js";
+import type {
+  WebhookDeliveryAttemptTable,
+  WebhookDeliveryTable,
+  WebhookOutEventTable,
+  WebhookSubscriptionTable,
+} from "../webhooks-out/webhook-out.table.js";
 import type { IdempotencyKeyTable } from "../idempotency/idempotency.table.js";
 import type { MetaCreateAttemptTable, RateLimitBucketTable } from "../rate-limits/rate-limit.table.js";
 
@@ -21,4 +27,8 @@ export interface Database {
   idempotency_keys: IdempotencyKeyTable;
   rate_limit_buckets: RateLimitBucketTable;
   meta_create_attempts: MetaCreateAttemptTable;
+  webhook_subscriptions: WebhookSubscriptionTable;
+  webhook_out_events: WebhookOutEventTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_delivery_attempts: WebhookDeliveryAttemptTable;
 }

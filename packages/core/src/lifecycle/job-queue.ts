@@ -35,7 +35,8 @@ export interface JobQueue {
   readonly kind: "pg-boss" | "in-process";
   start(): Promise<void>;
   createQueue(definition: QueueDefinition): Promise<void>;
-  work<T extends object>(name: string, handler: JobHandler<T>): Promise<void>;
+  /** `concurrency`: jobs of this queue run at once in this process (pg-boss `localConcurrency`; in-process: unbounded). */
+  work<T extends object>(name: string, handler: JobHandler<T>, options?: { concurrency?: number }): Promise<void>;
   send<T extends object>(name: string, data: T, options?: JobOptions): Promise<void>;
   /** Stop taking jobs and wait for the ones in flight (bounded by `timeoutMs`, default 30 s). */
   stop(timeoutMs?: number): Promise<void>;
@@ -71,8 +72,9 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
       } as const;
       if (existing === null) await boss.createQueue(definition.name, settings);
     },
-    async work<T extends object>(name: string, handler: JobHandler<T>) {
-      await boss.work<T>(name, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5 }, async (jobs) => {
+    async work<T extends object>(name: string, handler: JobHandler<T>, workOptions: { concurrency?: number } = {}) {
+      const concurrency = workOptions.concurrency !== undefined ? { localConcurrency: workOptions.concurrency } : {};
+      await boss.work<T>(name, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5, ...concurrency }, async (jobs) => {
         for (const job of jobs) await handler(job.data);
       });
     },

@@ -134,7 +134,9 @@ export async function editTemplate(
     }),
   );
   // Meta reviews an edited template again: PENDING until its status webhook (or a sync) says otherwise.
-  const updated = await db
+  // One transaction: the row, its history and its outbox events (issue 17) commit together.
+  return db.transaction().execute(async (trx) => {
+  const updated = await trx
     .updateTable("templates")
     .set({
       components: JSON.stringify(components),
@@ -155,12 +157,13 @@ export async function editTemplate(
     .returningAll()
     .executeTakeFirstOrThrow();
   const base = { templateId: row.id, accountId: account.id, source: "edit" as const, sourceId: context.requestId, occurredAt: now };
-  await recordTemplateChanges(db, [
+  await recordTemplateChanges(trx, [
     { ...base, kind: "components", from: row.content, to: updated.content, detail: { while_status: row.meta_status } },
     ...(input.category !== undefined && input.category !== row.category ? [{ ...base, kind: "category" as const, from: row.category, to: input.category }] : []),
     { ...base, kind: "status", from: row.meta_status, to: "PENDING", reason: "edited: in review again" },
   ]);
   return templateRowToTemplate(updated, account);
+  });
 }
 
 export async function deleteTemplate(
@@ -192,15 +195,18 @@ export async function deleteTemplate(
   const target = query.language !== undefined ? { name, templateId: rows[0]?.provider_template_id ?? undefined } : { name };
   await withMetaErrors(() => remove(accountCredentials(account, deps.tokens), target));
   const now = deps.now();
-  await db
+  // One transaction: the tombstones, their history and their outbox events (issue 17) commit together.
+  await db.transaction().execute(async (trx) => {
+  await trx
     .updateTable("templates")
     .set({ deleted_at: now, meta_status: "DELETED", status: "rejected", status_changed_at: now, updated_at: now })
     .where("id", "in", rows.map((r) => r.id))
     .execute();
   await recordTemplateChanges(
-    db,
+    trx,
     rows.map((r) => ({ templateId: r.id, accountId: account.id, kind: "status" as const, from: r.meta_status, to: "DELETED", reason: "deleted through the API", source: "delete" as const, sourceId: context.requestId, occurredAt: now })),
   );
+  });
   return {
     object: "template_delete_result",
     name,

@@ -7,6 +7,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../db/schema.js";
 import { newId } from "../lib/ids.js";
 import type { TemplateEventKind, TemplateEventRow, TemplateEventSource } from "./template-event.table.js";
+import { emitTemplateChangeEvents } from "../webhooks-out/outbox.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -43,6 +44,8 @@ export async function recordTemplateChanges(db: Db, changes: readonly TemplateCh
       })),
     )
     .execute();
+  // Outbound webhooks (issue 17): one outbox event per change, in the caller's transaction.
+  await emitTemplateChangeEvents(db, changes);
 }
 
 export interface EventKeyset {

@@ -28,6 +28,7 @@ import type { TokenCipher } from "../secrets/token-cipher.js";
 import { extractVariables, templateContent } from "./template-content.js";
 import { moveMetaIds, templateKey } from "./template-identity.js";
 import { canonicalJson, recordTemplateChanges } from "./template-history.js";
+import { emitSyncRunEvent } from "../webhooks-out/outbox.js";
 import type { TemplateChange } from "./template-history.js";
 import { mapMetaStatus } from "./template-status.js";
 import { rejectedReason } from "./template.mapper.js";
@@ -334,14 +335,18 @@ async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRu
     // candidates (a create racing the sync is not in Meta's earlier pages).
     const finishedAt = deps.now();
     const gone = (await listLiveTemplateKeys(db, account.id, run.started_at)).filter((t) => !seen.has(templateKey(t.name, t.language)));
+    const firstSync = account.templates_synced_at === null;
+    // One transaction (issue 17): tombstones, their history and outbox events, the account's sync time and the run's
+    // end with its `template_sync.completed` event commit together.
+    await db.transaction().execute(async (trx) => {
     if (gone.length > 0) {
-      await db
+      await trx
         .updateTable("templates")
         .set({ deleted_at: finishedAt, meta_status: "DELETED", status: "rejected", status_changed_at: finishedAt, updated_at: finishedAt })
         .where("id", "in", gone.map((g) => g.id))
         .execute();
       await recordTemplateChanges(
-        db,
+        trx,
         gone.map((g) => ({
           templateId: g.id,
           accountId: account.id,
@@ -356,18 +361,20 @@ async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRu
       );
     }
     counts.removed += gone.length;
+    counts.unchanged = Math.max(0, counts.synced - counts.created - counts.updated);
+    await updateAccount(trx, account.id, { templates_synced_at: run.started_at });
+    await trx
+      .updateTable("template_sync_runs")
+      .set({ ...counts, status: "succeeded", finished_at: finishedAt, heartbeat_at: finishedAt })
+      .where("id", "=", run.id)
+      .execute();
+    await emitSyncRunEvent(trx, { accountId: account.id, runId: run.id, trigger: run.trigger, succeeded: true, counts, error: null, firstSync, at: finishedAt });
+    });
     if (counts.created >= ANALYZE_AFTER_CREATED) {
       // A first import of thousands of rows leaves the planner without statistics until autovacuum comes by (up to
       // a minute): meanwhile every list page sorts the whole account. Gathering them now takes milliseconds.
       await sql`ANALYZE templates`.execute(db).catch(() => undefined);
     }
-    counts.unchanged = Math.max(0, counts.synced - counts.created - counts.updated);
-    await updateAccount(db, account.id, { templates_synced_at: run.started_at });
-    await db
-      .updateTable("template_sync_runs")
-      .set({ ...counts, status: "succeeded", finished_at: finishedAt, heartbeat_at: finishedAt })
-      .where("id", "=", run.id)
-      .execute();
     return {
       object: "template_sync_result",
       synced: counts.synced,
@@ -379,11 +386,20 @@ async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRu
   } catch (error) {
     const code = isDomainError(error) ? error.code : "internal_error";
     const message = `${isDomainError(error) ? error.message : "The sync failed unexpectedly."} The sync stopped after ${counts.pages} page(s) (${counts.synced} template(s) saved); nothing was marked deleted. The next sync converges.`;
+    const failedAt = deps.now();
+    const failedCounts = { ...counts, unchanged: Math.max(0, counts.synced - counts.created - counts.updated) };
     await db
-      .updateTable("template_sync_runs")
-      .set({ ...counts, unchanged: Math.max(0, counts.synced - counts.created - counts.updated), status: "failed", finished_at: deps.now(), error_code: code, error_message: message })
-      .where("id", "=", run.id)
-      .execute()
+      .transaction()
+      .execute(async (trx) => {
+        await trx
+          .updateTable("template_sync_runs")
+          .set({ ...failedCounts, status: "failed", finished_at: failedAt, error_code: code, error_message: message })
+          .where("id", "=", run.id)
+          .execute();
+        // Outbound webhooks (issue 17): the failure, in the transaction that records it.
+        const error = { code, message };
+        await emitSyncRunEvent(trx, { accountId: account.id, runId: run.id, trigger: run.trigger, succeeded: false, counts: failedCounts, error, firstSync: account.templates_synced_at === null, at: failedAt });
+      })
       .catch(() => undefined);
     if (isDomainError(error)) {
       throw new DomainError(error.code, message, {

@@ -116,3 +116,6 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
 // resolver, a loopback-only connector guard), for the API's end-to-end media tests.
 export { fakeResolver, loopbackOnlyConnector, send, startFileServer, tinyJpeg, tinyMp4, tinyPdf, tinyPng } from "../media/testing/fixtures.js";
 export type { CountingConnector, FakeResolver, Handler as FileRouteHandler, LoopbackServer } from "../media/testing/fixtures.js";
+
+/** Raw SQL for tests that install faults in the database (e.g. a trigger that fails a transaction). */
+export { sql } from "kysely";

@@ -1,0 +1,259 @@
+/**
+ * SQL of outbound webhooks: subscriptions, the outbox, deliveries and the attempt log.
+ */
+import type { Kysely, Transaction } from "kysely";
+import { sql } from "kysely";
+import type { Database } from "../db/schema.js";
+import { newId } from "../lib/ids.js";
+import type { WebhookAttemptOutcome, WebhookDeliveryRow, WebhookSubscriptionRow, WebhookSubscriptionTable } from "./webhook-out.table.js";
+import type { Insertable, Updateable } from "kysely";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface Keyset {
+  createdAt: Date;
+  id: string;
+}
+
+export async function insertSubscription(db: Db, row: Insertable<WebhookSubscriptionTable>): Promise<WebhookSubscriptionRow> {
+  return db.insertInto("webhook_subscriptions").values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/** A live subscription of this organisation (another organisation's id reads as absent). */
+export async function findSubscription(db: Db, organisationId: string, id: string): Promise<WebhookSubscriptionRow | undefined> {
+  return db
+    .selectFrom("webhook_subscriptions")
+    .selectAll()
+    .where("id", "=", id)
+    .where("organisation_id", "=", organisationId)
+    .where("deleted_at", "is", null)
+    .executeTakeFirst();
+}
+
+export async function findSubscriptionById(db: Db, id: string): Promise<WebhookSubscriptionRow | undefined> {
+  return db.selectFrom("webhook_subscriptions").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function listSubscriptions(db: Db, organisationId: string, after: Keyset | undefined, limit: number): Promise<WebhookSubscriptionRow[]> {
+  let q = db.selectFrom("webhook_subscriptions").selectAll().where("organisation_id", "=", organisationId).where("deleted_at", "is", null);
+  if (after !== undefined) q = q.where((eb) => eb(eb.refTuple("created_at", "id"), "<", eb.tuple(after.createdAt, after.id)));
+  return q.orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).execute();
+}
+
+export async function updateSubscription(
+  db: Db,
+  organisationId: string,
+  id: string,
+  update: Updateable<WebhookSubscriptionTable>,
+): Promise<WebhookSubscriptionRow | undefined> {
+  return db
+    .updateTable("webhook_subscriptions")
+    .set(update)
+    .where("id", "=", id)
+    .where("organisation_id", "=", organisationId)
+    .where("deleted_at", "is", null)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Enabled subscriptions of the organisations that may receive `types` (filtering by phone number is the caller's). */
+export async function listEnabledSubscriptions(db: Db, organisationIds: readonly string[]): Promise<WebhookSubscriptionRow[]> {
+  if (organisationIds.length === 0) return [];
+  return db
+    .selectFrom("webhook_subscriptions")
+    .selectAll()
+    .where("organisation_id", "in", [...organisationIds])
+    .where("enabled", "=", true)
+    .where("deleted_at", "is", null)
+    .orderBy("id")
+    .execute();
+}
+
+export interface OutboxEvent {
+  id: string;
+  organisationId: string;
+  type: string;
+  payload: unknown;
+  occurredAt: Date;
+  orderingKey: string;
+  subscriptionIds: readonly string[];
+}
+
+/**
+ * A new delivery is due at once, whatever clock the worker compares with (a Meta event's time may be ahead of an
+ * injected test clock, or of another instance's): the epoch, not "now".
+ */
+const DUE_AT_ONCE = new Date(0);
+
+/** Writes events and one pending delivery per subscription, in the caller's transaction. */
+export async function insertOutboxEvents(db: Db, events: readonly OutboxEvent[], now: Date): Promise<void> {
+  const withTargets = events.filter((e) => e.subscriptionIds.length > 0);
+  if (withTargets.length === 0) return;
+  await db
+    .insertInto("webhook_out_events")
+    .values(withTargets.map((e) => ({ id: e.id, organisation_id: e.organisationId, type: e.type, payload: JSON.stringify(e.payload), occurred_at: e.occurredAt })))
+    .execute();
+  // Insert order = `seq` order, which is the delivery order of one template's events.
+  await db
+    .insertInto("webhook_deliveries")
+    .values(
+      withTargets.flatMap((e) =>
+        e.subscriptionIds.map((subscriptionId) => ({
+          id: newId("wdl"),
+          subscription_id: subscriptionId,
+          event_id: e.id,
+          ordering_key: e.orderingKey,
+          state: "pending" as const,
+          next_attempt_at: DUE_AT_ONCE,
+          created_at: now,
+        })),
+      ),
+    )
+    .execute();
+}
+
+/** Subscriptions with a delivery due now that nobody holds. */
+export async function subscriptionsWithDueDeliveries(db: Db, now: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom("webhook_deliveries as d")
+    .innerJoin("webhook_subscriptions as s", "s.id", "d.subscription_id")
+    .select("d.subscription_id")
+    .distinct()
+    .where("d.state", "=", "pending")
+    .where("d.next_attempt_at", "<=", now)
+    .where((eb) => eb.or([eb("d.locked_until", "is", null), eb("d.locked_until", "<", now)]))
+    .where("s.enabled", "=", true)
+    .where("s.deleted_at", "is", null)
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.subscription_id);
+}
+
+export type ClaimedDelivery = WebhookDeliveryRow & { payload: unknown; type: string };
+
+/**
+ * Takes the next due delivery of a subscription whose earlier events of the same template are all settled
+ * (in-order per template), and leases it until `lockedUntil`. SKIP LOCKED + the lease make a delivery go to one
+ * worker in one process at a time; an expired lease (its process died) is taken over.
+ */
+export async function claimNextDelivery(db: Kysely<Database>, subscriptionId: string, now: Date, lockedUntil: Date): Promise<ClaimedDelivery | undefined> {
+  const result = await sql<{ id: string }>`
+    UPDATE webhook_deliveries SET locked_until = ${lockedUntil}, attempts = attempts + 1
+    WHERE id = (
+      SELECT d.id FROM webhook_deliveries d
+      WHERE d.subscription_id = ${subscriptionId} AND d.state = 'pending' AND d.next_attempt_at <= ${now}
+        AND (d.locked_until IS NULL OR d.locked_until < ${now})
+        AND NOT EXISTS (
+          SELECT 1 FROM webhook_deliveries p
+          WHERE p.subscription_id = d.subscription_id AND p.ordering_key = d.ordering_key AND p.state = 'pending' AND p.seq < d.seq
+        )
+      ORDER BY d.seq
+      LIMIT 1
+      FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id`.execute(db);
+  const id = result.rows[0]?.id;
+  if (id === undefined) return undefined;
+  return db
+    .selectFrom("webhook_deliveries as d")
+    .innerJoin("webhook_out_events as e", "e.id", "d.event_id")
+    .selectAll("d")
+    .select(["e.payload as payload", "e.type as type"])
+    .where("d.id", "=", id)
+    .executeTakeFirst();
+}
+
+export async function recordAttempt(
+  db: Db,
+  delivery: WebhookDeliveryRow,
+  attempt: {
+    attemptedAt: Date;
+    statusCode: number | null;
+    latencyMs: number;
+    error: string | null;
+    outcome: WebhookAttemptOutcome;
+    nextRetryAt: Date | null;
+  },
+): Promise<void> {
+  await db
+    .insertInto("webhook_delivery_attempts")
+    .values({
+      id: newId("wda"),
+      delivery_id: delivery.id,
+      subscription_id: delivery.subscription_id,
+      attempt: delivery.attempts,
+      attempted_at: attempt.attemptedAt,
+      status_code: attempt.statusCode,
+      latency_ms: attempt.latencyMs,
+      error: attempt.error,
+      outcome: attempt.outcome,
+      next_retry_at: attempt.nextRetryAt,
+    })
+    .execute();
+  const state = attempt.outcome === "delivered" ? "delivered" : attempt.outcome === "retrying" ? "pending" : "failed";
+  await db
+    .updateTable("webhook_deliveries")
+    .set({
+      state,
+      locked_until: null,
+      last_status_code: attempt.statusCode,
+      last_error: attempt.error,
+      ...(attempt.nextRetryAt !== null ? { next_attempt_at: attempt.nextRetryAt } : {}),
+      ...(state === "delivered" ? { delivered_at: attempt.attemptedAt } : {}),
+    })
+    .where("id", "=", delivery.id)
+    .execute();
+}
+
+export interface AttemptLogRow {
+  id: string;
+  delivery_id: string;
+  event_id: string;
+  event_type: string;
+  attempt: number;
+  attempted_at: Date;
+  status_code: number | null;
+  latency_ms: number;
+  error: string | null;
+  outcome: WebhookAttemptOutcome;
+  next_retry_at: Date | null;
+}
+
+export async function listAttempts(db: Db, subscriptionId: string, after: Keyset | undefined, limit: number): Promise<AttemptLogRow[]> {
+  let q = db
+    .selectFrom("webhook_delivery_attempts as a")
+    .innerJoin("webhook_deliveries as d", "d.id", "a.delivery_id")
+    .innerJoin("webhook_out_events as e", "e.id", "d.event_id")
+    .select([
+      "a.id",
+      "a.delivery_id",
+      "d.event_id",
+      "e.type as event_type",
+      "a.attempt",
+      "a.attempted_at",
+      "a.status_code",
+      "a.latency_ms",
+      "a.error",
+      "a.outcome",
+      "a.next_retry_at",
+    ])
+    .where("a.subscription_id", "=", subscriptionId);
+  if (after !== undefined) q = q.where((eb) => eb(eb.refTuple("a.attempted_at", "a.id"), "<", eb.tuple(after.createdAt, after.id)));
+  return q.orderBy("a.attempted_at", "desc").orderBy("a.id", "desc").limit(limit).execute();
+}
+
+/** Puts settled deliveries of a subscription back in the queue (same event id): one event, or every failed one since. */
+export async function requeueDeliveries(
+  db: Db,
+  subscriptionId: string,
+  selector: { eventId: string } | { failedSince: Date },
+  now: Date,
+): Promise<string[]> {
+  let q = db
+    .updateTable("webhook_deliveries")
+    .set({ state: "pending", next_attempt_at: now, locked_until: null, attempts: 0 })
+    .where("subscription_id", "=", subscriptionId);
+  q = "eventId" in selector ? q.where("event_id", "=", selector.eventId).where("state", "!=", "pending") : q.where("state", "=", "failed").where("created_at", ">=", selector.failedSince);
+  const rows = await q.returning("event_id").execute();
+  return rows.map((r) => r.event_id);
+}
