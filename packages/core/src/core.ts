@@ -8,6 +8,7 @@ import { createIdempotencyService } from "./idempotency/idempotency.service.js";
 import { createRateLimitService, withMetaCreateBudget } from "./rate-limits/rate-limit.service.js";
 import { createLifecycleService } from "./lifecycle/lifecycle.service.js";
 import { createTemplatesService } from "./templates/template.service.js";
+import { createTemplateRenderService } from "./templates/template-render.js";
 import type { Core, CoreOptions } from "./types.js";
 
 /**
@@ -38,7 +39,7 @@ export function createCore(options: CoreOptions): Core {
   return {
     auth: createAuthService(deps),
     accounts: createAccountsService(deps),
-    templates: createTemplatesService(deps),
+    templates: { ...createTemplatesService(deps), ...createTemplateRenderService(deps) },
     lifecycle: createLifecycleService(deps),
     admin: createAdminService(deps),
     idempotency: createIdempotencyService({ db: options.db, now, options: options.idempotency }),

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { TAccount, TCreateTemplateRequest, TTemplate, TTemplateSyncResult } from "@kirim/schema";
+import type { TRenderTemplateRequest, TRenderedTemplate } from "@kirim/schema";
 import type { Database } from "./db/schema.js";
 import type { LifecycleService } from "./lifecycle/lifecycle.service.js";
 import type { CoreMediaOptions } from "./media/core-media.js";
@@ -148,6 +149,9 @@ export interface TemplatesService {
   sync(principal: Principal, phoneNumberId: string, options?: SyncOptions): Promise<TTemplateSyncResult>;
   list(principal: Principal, phoneNumberId: string, query?: ListTemplatesOptions): Promise<TemplatePage>;
   getByName(principal: Principal, phoneNumberId: string, name: string, options?: GetTemplateOptions): Promise<TTemplate[]>;
+  /** Render-and-check: the template filled with Meta's send parameters, or `template_parameter_invalid` naming the
+   * parameter Meta would refuse (template-render.ts). */
+  render(principal: Principal, phoneNumberId: string, name: string, request: TRenderTemplateRequest): Promise<TRenderedTemplate>;
 }
 
 export interface AdminOrganisation {

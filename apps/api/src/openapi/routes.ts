@@ -38,6 +38,7 @@ import {
   TEMPLATE_PENDING_EXAMPLE,
   TEMPLATE_REJECTED_EXAMPLE,
 } from "./examples.js";
+import { RENDER_ROUTE } from "./render-route.js";
 import { ZHealth, ZOpenApiDocument, ZReadiness } from "./schemas.js";
 
 export const OPENAPI_JSON_PATH = "/v1/openapi.json";
@@ -503,4 +504,5 @@ export const ROUTES: readonly RouteSpec[] = [
       },
     },
   },
+  RENDER_ROUTE,
 ];

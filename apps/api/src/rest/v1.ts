@@ -28,6 +28,7 @@ import { jsonBody, objectBody } from "../http/body.js";
 import { idempotency } from "../http/idempotency.js";
 import { rateLimit } from "../http/rate-limit.js";
 import { parseOrThrow } from "../errors/validation.js";
+import { registerRenderRoutes } from "./render.js";
 import { sendData, sendList, serialize } from "./serialize.js";
 
 export interface V1Deps {
@@ -174,6 +175,8 @@ export function createV1Router(deps: V1Deps): Router {
     const result = await core.lifecycle.delete(principalOf(res.locals), phoneNumberId, req.params.name ?? "", query, { requestId: res.locals.requestId });
     sendData(res, 200, serialize(ZTemplateDeleteResult, result));
   });
+
+  registerRenderRoutes(router, core, methodNotAllowed);
 
   router.all("/accounts", methodNotAllowed(["GET"]));
   router.all("/:phone_number_id/templates", methodNotAllowed(["GET", "POST"]));

@@ -58,7 +58,7 @@ function duplicate(name: string, language: string): DomainError {
 }
 
 
-export function createTemplatesService(deps: Deps): TemplatesService {
+export function createTemplatesService(deps: Deps): Omit<TemplatesService, "render"> {
   const { db, gateway } = deps;
 
   async function create(
