@@ -26,7 +26,7 @@ function header(headers: WebhookHeaders, name: string): string | undefined {
   return undefined;
 }
 
-function fromBase64(text: string): Uint8Array {
+function fromBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let index = 0; index < binary.length; index += 1) bytes[index] = binary.charCodeAt(index);
@@ -84,7 +84,7 @@ export async function verifyWebhook(
   const body = typeof rawBody === "string" ? rawBody : new TextDecoder().decode(rawBody);
   const key = await crypto.subtle.importKey(
     "raw",
-    fromBase64(secret.startsWith("whsec_") ? secret.slice("whsec_".length) : secret) as BufferSource,
+    fromBase64(secret.startsWith("whsec_") ? secret.slice("whsec_".length) : secret),
     { name: "HMAC", hash: "SHA-256" },
     false,
     ["sign"],
