@@ -32,7 +32,7 @@ async function sh(command: string, args: string[], cwd: string): Promise<string>
     return stdout + stderr;
   } catch (error) {
     const failed = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${command} ${args.join(" ")} failed in ${cwd}:\n${failed.stdout ?? ""}${failed.stderr ?? failed.message}`);
+    throw new Error(`${command} ${args.join(" ")} failed in ${cwd}:\n${failed.stdout ?? ""}${failed.stderr ?? failed.message}`, { cause: error });
   }
 }
 
@@ -58,7 +58,7 @@ beforeAll(async () => {
   tarballs.schema = await pack(join(PACKAGES, "schema"));
   tarballs.sdk = await pack(SDK_DIR);
   tarballs.trpcTypes = await pack(join(PACKAGES, "trpc-types"));
-}, 300_000);
+}, 600_000);
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
@@ -87,7 +87,7 @@ describe("packed @kirim/schema and @kirim/sdk in a fresh npm project", () => {
       expect(JSON.parse(output)).toEqual({ accounts: 0, code: "404 resource_not_found name", schemaRefused: true, status: 404, names: [] });
       // One zod: the consumer's.
       expect(existsSync(join(dir, "node_modules", "@kirim", "schema", "node_modules", "zod"))).toBe(false);
-    }, 180_000);
+    }, 600_000);
   }
 });
 
@@ -111,5 +111,5 @@ describe("@kirim/trpc-types with only @trpc/client and @kirim/schema", () => {
     writeFileSync(join(dir, "client.ts"), readFileSync(join(dir, "client.ts"), "utf8").replace("// @ts-expect-error status filters are lower-case in the wire contract\n", ""));
     const withWrongInput = await diagnostics("tsconfig.json");
     expect(withWrongInput.filter((line) => line.startsWith("client.ts")).join("\n")).toMatch(/"APPROVED"/);
-  }, 180_000);
+  }, 600_000);
 });
