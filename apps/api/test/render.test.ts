@@ -58,7 +58,7 @@ describe.each(databaseKinds())("render-and-check on %s", (kind) => {
     for (const res of created) expect(res.status, res.text).toBe(201);
     // Meta approves order_confirmation; a sync brings the status home.
     const orderOnMeta = s.sandbox.control.findTemplate(s.sandbox.demo.wabaId, "order_confirmation", "en");
-    s.sandbox.control.setStatus(orderOnMeta!.id, { status: "APPROVED" });
+    s.sandbox.control.setStatus(orderOnMeta?.id ?? "", { status: "APPROVED" });
     expect((await post(`${TEMPLATES}/sync`, {})).status).toBe(200);
   }, 120_000);
   afterAll(async () => {
