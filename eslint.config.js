@@ -35,6 +35,13 @@ export default tseslint.config(
     },
   },
   {
+    // The SDK runs in browsers, Deno and Bun: fetch and Web Crypto only; the wire types come from schema as types.
+    files: ["packages/sdk/src/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ regex: "^(?!\\.)", allowTypeImports: true, message: "@kirim/sdk has no runtime imports: types only from @kirim/schema / zod." }] }],
+    },
+  },
+  {
     files: ["packages/core/**/*.ts"],
     ignores: ["packages/core/**/*.test.ts"],
     rules: {

@@ -19,6 +19,7 @@ import { requestLog } from "./http/request-log.js";
 import { cors, securityHeaders } from "./http/security.js";
 import { toErrorResponse } from "./rest/error-response.js";
 import { createV1Router } from "./rest/v1.js";
+import { createMcpRouter, MCP_PATH } from "./mcp/mcp-server.js";
 import { openApiRouter } from "./openapi/router.js";
 import { createContextFactory, trpcRequestIds } from "./trpc/context.js";
 import { trpcGuardErrors, trpcRequestGuards } from "./trpc/http-guards.js";
@@ -82,6 +83,9 @@ export function createApp(deps: AppDeps): Express {
       ...(deps.checkReady === undefined ? {} : { checkReady: deps.checkReady }),
     }),
   );
+
+  // MCP for AI agents (Streamable HTTP, stateless): the same API keys, buckets and error catalogue as /v1.
+  app.use(MCP_PATH, createMcpRouter({ core, logger }));
 
   const trpcHandler = createExpressMiddleware({
     router: appRouter,

@@ -546,6 +546,16 @@ describe("every response of a real stack validates against the document", () => 
     expect(events.body.data.length).toBeGreaterThan(0);
     expect((await get(`${TEMPLATES}/order_confirmation/events?language=EN`)).body.error.code).toBe("invalid_field_value");
     await get(`${TEMPLATES}/no_such_template/events`); // 200 empty or 404: either must match the document
+    const text = (value: string) => ({ type: "text", text: value });
+    const rendered = await post(`${TEMPLATES}/openapi_order_confirmation/render`, {
+      language: { code: "en" },
+      components: [
+        { type: "body", parameters: [text("Budi"), text("A1")] },
+        { type: "button", sub_type: "url", index: "0", parameters: [text("A1")] },
+      ],
+    });
+    expect(rendered.status, rendered.text).toBe(200);
+    expect((await post(`${TEMPLATES}/openapi_order_confirmation/render`, { language: "en" })).body.error.code).toBe("template_parameter_invalid");
   });
 
   it("me, edit and delete (a template named `me`)", async () => {

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { TAccount, TCreateTemplateRequest, TMe, TTemplate, TTemplateByName, TTemplateSyncResult } from "@kirim/schema";
+import type { TRenderTemplateRequest, TRenderedTemplate } from "@kirim/schema";
 import type { Database } from "./db/schema.js";
 import type { LifecycleService } from "./lifecycle/lifecycle.service.js";
 import type { WebhooksOutOptions, WebhooksOutService } from "./webhooks-out/webhook-out.service.js";
@@ -164,6 +165,9 @@ export interface TemplatesService {
   sync(principal: Principal, phoneNumberId: string, options?: SyncOptions): Promise<TTemplateSyncResult>;
   list(principal: Principal, phoneNumberId: string, query?: ListTemplatesOptions): Promise<TemplatePage>;
   getByName(principal: Principal, phoneNumberId: string, name: string, options?: GetTemplateOptions): Promise<TTemplateByName>;
+  /** Render-and-check: the template filled with Meta's send parameters, or `template_parameter_invalid` naming the
+   * parameter Meta would refuse (template-render.ts). */
+  render(principal: Principal, phoneNumberId: string, name: string, request: TRenderTemplateRequest): Promise<TRenderedTemplate>;
 }
 
 export interface AdminOrganisation {

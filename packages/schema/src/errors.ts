@@ -239,6 +239,11 @@ export const ERROR_CODES = {
     status: 400,
     description: "Meta refused the template for a rule we could not check locally; `meta` carries Meta's code, error_subcode, error_user_title and error_user_msg.",
   },
+  template_parameter_invalid: {
+    type: "invalid_request_error",
+    status: 400,
+    description: "Render-and-check: a send parameter does not fit the template (count, missing named parameter, wrong type, media link not https, text too long …); `param` names it in the request and `meta` carries the error Meta's send would answer (131008, 131009, 132000, 132005, 132012).",
+  },
   // ── header media samples (example.header_url) ────────────────────────────────────────────────────
   // 400 when the URL itself is unacceptable (known from the request alone); 422 when fetching it showed the
   // content is unusable (the request was well-formed, the world was not) — the split Stripe and Kirimdev's SDK use.

@@ -43,6 +43,7 @@ import {
   TEMPLATE_PENDING_EXAMPLE,
   TEMPLATE_REJECTED_EXAMPLE,
 } from "./examples.js";
+import { RENDER_ROUTE } from "./render-route.js";
 import { ZHealth, ZOpenApiDocument, ZReadiness } from "./schemas.js";
 import { WEBHOOK_SUBSCRIPTION_ROUTES } from "./webhook-routes.js";
 
@@ -565,4 +566,6 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   // Outbound webhooks (issue 17).
   ...WEBHOOK_SUBSCRIPTION_ROUTES,
+  // Render-and-check (issue 18).
+  RENDER_ROUTE,
 ];

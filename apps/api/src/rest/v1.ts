@@ -31,6 +31,7 @@ import { hasBody, jsonBody, objectBody } from "../http/body.js";
 import { idempotency } from "../http/idempotency.js";
 import { rateLimit } from "../http/rate-limit.js";
 import { parseOrThrow } from "../errors/validation.js";
+import { registerRenderRoutes } from "./render.js";
 import { sendData, sendList, serialize } from "./serialize.js";
 import { registerWebhookSubscriptionRoutes } from "./webhook-subscriptions.js";
 
@@ -189,6 +190,8 @@ export function createV1Router(deps: V1Deps): Router {
     const result = await core.lifecycle.delete(principalOf(res.locals), phoneNumberId, req.params.name ?? "", query, { requestId: res.locals.requestId });
     sendData(res, 200, serialize(ZTemplateDeleteResult, result));
   });
+
+  registerRenderRoutes(router, core, methodNotAllowed);
 
   router.all("/me", methodNotAllowed(["GET"]));
   router.all("/accounts", methodNotAllowed(["GET"]));

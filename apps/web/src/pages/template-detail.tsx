@@ -3,6 +3,7 @@ import { QualityBadge, StatusBadge } from "../components/status-badge.js";
 import { Empty, ErrorBox, Loading } from "../components/states.js";
 import { TemplateHistory } from "../components/template-history.js";
 import { TemplatePreview } from "../components/template-preview.js";
+import { TryParameters } from "../components/try-parameters.js";
 import { errorCodeOf } from "../lib/errors.js";
 import { formatDateTime, titleCase } from "../lib/format.js";
 import { hrefFor } from "../lib/router.js";
@@ -127,6 +128,7 @@ export default function TemplateDetailPage({ phoneNumberId, name, language, crea
               <h2>Preview</h2>
               <TemplatePreview components={template.components} label={`Preview of ${template.name} (${template.language})`} />
               <p className="hint">Variables show the examples submitted to Meta.</p>
+              <TryParameters key={template.id} phoneNumberId={phoneNumberId} name={name} language={template.language} components={template.components} />
             </aside>
           </div>
         </>

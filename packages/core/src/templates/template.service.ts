@@ -74,7 +74,7 @@ function metaTemplateOptions(input: TCreateTemplateRequest): Pick<MetaCreateTemp
   };
 }
 
-export function createTemplatesService(deps: Deps): TemplatesService {
+export function createTemplatesService(deps: Deps): Omit<TemplatesService, "render"> {
   const { db, gateway } = deps;
 
   async function create(

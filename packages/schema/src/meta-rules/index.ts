@@ -9,3 +9,22 @@ export {
 } from "./rules.js";
 export { NAMED_PARAMETER_PATTERN, scanPlaceholders, type Placeholder, type PlaceholderKind, type PlaceholderScan } from "./placeholders.js";
 export { ZCreateTemplateRequestChecked, type TCreateTemplateRequestChecked } from "./checked.js";
+export {
+  META_SEND_ERRORS,
+  SEND_LIMITS,
+  ZRenderTemplateRequest,
+  ZRenderedTemplate,
+  ZRenderedButton,
+  ZSendComponent,
+  ZSendParameter,
+  languageOfSend,
+  renderTemplateMessage,
+  sendRefusalForStatus,
+  type MetaSendError,
+  type RenderOutcome,
+  type SendParameterProblem,
+  type TRenderTemplateRequest,
+  type TRenderedTemplate,
+  type TSendComponent,
+  type TSendParameter,
+} from "./render.js";

@@ -18,6 +18,7 @@ import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { idempotentMutation } from "../idempotency.js";
 import { authedProcedure } from "../trpc.js";
+import { renderProcedure } from "./render.js";
 
 const ZAccountScope = z.strictObject({ phone_number_id: ZPhoneNumberId });
 
@@ -102,4 +103,7 @@ export const templatesRouter = {
       const { phone_number_id, name, ...query } = input;
       return ctx.core.templates.getByName(ctx.principal, phone_number_id, name, query);
     }),
+
+  /** `POST /v1/{phone_number_id}/templates/{name}/render` — render-and-check a send (./render.ts). */
+  render: renderProcedure,
 } satisfies TRPCRouterRecord;

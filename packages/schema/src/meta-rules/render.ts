@@ -1,0 +1,493 @@
+/**
+ * Send-time rules: fill a template's components with the parameters of Meta's send request (`template` object of
+ * `POST /{phone_number_id}/messages`) and say, before anything is sent, which parameter Meta would refuse and with
+ * which error. Pure (no I/O), so the API, the SDK and the dashboard agree.
+ *
+ * Meta's send-time error codes used here ("WhatsApp error codes", developers.facebook.com/documentation/
+ * business-messaging/whatsapp/support/error-codes/; meta-templates.md §7.2):
+ *   131008 Required parameter is missing · 131009 Parameter value is not valid ·
+ *   132000 Number of parameters does not match the expected number of params ·
+ *   132001 Template name does not exist in the translation (HTTP 404) ·
+ *   132005 Translated text too long · 132012 Parameter format does not match format in the created template ·
+ *   132015 Template is paused · 132016 Template is disabled.
+ * Text parameter rule quoted from Meta's refusal (code 131009 / 100): "Param text cannot have new-line/tab characters
+ * or more than 4 consecutive spaces" (body parameters; headers take one line anyway).
+ */
+import { z } from "zod";
+import { requiredAware } from "../issues.js";
+import { scanPlaceholders } from "./placeholders.js";
+
+export const META_SEND_ERRORS = {
+  requiredParameterMissing: { code: 131008, title: "Required parameter is missing" },
+  parameterValueInvalid: { code: 131009, title: "Parameter value is not valid" },
+  parameterCountMismatch: { code: 132000, title: "Number of parameters does not match the expected number of params" },
+  templateNotFound: { code: 132001, title: "Template name does not exist in the translation" },
+  hydratedTextTooLong: { code: 132005, title: "Translated text too long" },
+  parameterFormatMismatch: { code: 132012, title: "Parameter format does not match format in the created template" },
+  templatePaused: { code: 132015, title: "Template is paused" },
+  templateDisabled: { code: 132016, title: "Template is disabled" },
+} as const;
+export type MetaSendError = (typeof META_SEND_ERRORS)[keyof typeof META_SEND_ERRORS];
+
+/** Meta's lengths for the message as sent (meta-templates.md §2.2; WhatsApp's send limits). */
+export const SEND_LIMITS = {
+  bodyChars: 1024,
+  headerTextChars: 60,
+  urlChars: 2000,
+  couponCodeChars: 15,
+  otpCodeChars: 15,
+  payloadChars: 128,
+} as const;
+
+// ── the request: Meta's `template` send object ─────────────────────────────────────────────────────────
+
+const ZMediaObject = z
+  .object({
+    link: z.string().optional().describe("HTTPS URL of the media."),
+    id: z.string().optional().describe("Id of media uploaded to Meta."),
+    filename: z.string().optional().describe("Document file name shown to the recipient."),
+    caption: z.string().optional(),
+  })
+  .describe("Media parameter: `link` (https) or `id`.");
+
+export const ZSendParameter = z
+  .looseObject({
+    type: z.string().describe("text, currency, date_time, image, video, document, payload, coupon_code, location."),
+    parameter_name: z.string().optional().describe("Named-parameter templates: the variable name without braces."),
+    text: z.string().optional(),
+    currency: z.looseObject({ fallback_value: z.string().optional(), code: z.string().optional(), amount_1000: z.number().optional() }).optional(),
+    date_time: z.looseObject({ fallback_value: z.string().optional() }).optional(),
+    image: ZMediaObject.optional(),
+    video: ZMediaObject.optional(),
+    document: ZMediaObject.optional(),
+    payload: z.string().optional(),
+    coupon_code: z.string().optional(),
+  })
+  .describe("One parameter of Meta's send request.")
+  .meta({ id: "SendTemplateParameter" });
+export type TSendParameter = z.infer<typeof ZSendParameter>;
+
+export const ZSendComponent = z
+  .looseObject({
+    type: z.string().describe("header, body or button (Meta writes them lower-case; any case accepted)."),
+    sub_type: z.string().optional().describe("Buttons: url, quick_reply, copy_code (Meta's sub_type)."),
+    index: z.union([z.string(), z.number()]).optional().describe("Buttons: position of the button in the template, 0-based."),
+    parameters: z.array(ZSendParameter).optional(),
+  })
+  .describe("One component of Meta's send request.")
+  .meta({ id: "SendTemplateComponent" });
+export type TSendComponent = z.infer<typeof ZSendComponent>;
+
+export const ZRenderTemplateRequest = z
+  .object({
+    name: z.string().optional().describe("Optional; when given it must equal the template name of the path."),
+    language: z
+      .union([z.string(), z.object({ code: z.string(), policy: z.string().optional() })], {
+        error: requiredAware("language must be a language code such as `en_US` or Meta's `{ \"code\": \"en_US\" }`."),
+      })
+      .describe("The template language: a code, or Meta's `{ code, policy }` object."),
+    components: z.array(ZSendComponent).optional().describe("Meta's send components with their parameters."),
+  })
+  .describe("The `template` object of Meta's send-message request.")
+  .meta({ id: "RenderTemplateRequest" });
+export type TRenderTemplateRequest = z.infer<typeof ZRenderTemplateRequest>;
+
+export function languageOfSend(request: TRenderTemplateRequest): string {
+  return typeof request.language === "string" ? request.language : request.language.code;
+}
+
+// ── the answer: the message as the recipient sees it ─────────────────────────────────────────────────────
+
+export const ZRenderedButton = z
+  .object({
+    type: z.string().describe("The template button's type (URL, PHONE_NUMBER, QUICK_REPLY, COPY_CODE, OTP …)."),
+    text: z.string().describe("The button label."),
+    url: z.string().optional().describe("URL buttons: the final URL with the suffix in place."),
+    phone_number: z.string().optional(),
+    payload: z.string().optional().describe("Quick replies: the payload sent back when tapped."),
+    coupon_code: z.string().optional().describe("Copy-code buttons: the code copied."),
+  })
+  .meta({ id: "RenderedButton" });
+
+export const ZRenderedTemplate = z
+  .object({
+    object: z.literal("rendered_template").describe("Always `rendered_template`."),
+    name: z.string(),
+    language: z.string(),
+    status: z.string().describe("The template's Kirim status (approved, pending, rejected)."),
+    sendable: z.boolean().describe("False when Meta would refuse any send of this template now (not approved, paused, disabled)."),
+    not_sendable_reason: z
+      .object({ code: z.number().int(), title: z.string() })
+      .nullable()
+      .describe("Meta's error a send would get because of the template's status; null when sendable."),
+    header: z
+      .object({
+        format: z.string().describe("TEXT, IMAGE, VIDEO, DOCUMENT or LOCATION."),
+        text: z.string().optional(),
+        link: z.string().optional(),
+        media_id: z.string().optional(),
+        filename: z.string().optional(),
+      })
+      .nullable(),
+    body: z.string().describe("The body with every parameter in place."),
+    footer: z.string().nullable(),
+    buttons: z.array(ZRenderedButton),
+  })
+  .describe("A template message as the recipient will see it, with the parameters in place.")
+  .meta({ id: "RenderedTemplate" });
+export type TRenderedTemplate = z.infer<typeof ZRenderedTemplate>;
+
+// ── rendering ────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Why a send would fail: the request path of the offending parameter and Meta's error. */
+export interface SendParameterProblem {
+  readonly param: string;
+  readonly message: string;
+  readonly meta: MetaSendError;
+}
+
+export type RenderOutcome =
+  | { readonly ok: true; readonly message: Omit<TRenderedTemplate, "object" | "name" | "language" | "status" | "sendable" | "not_sendable_reason"> }
+  | { readonly ok: false; readonly problem: SendParameterProblem };
+
+interface StoredComponent {
+  type?: unknown;
+  format?: unknown;
+  text?: unknown;
+  buttons?: unknown;
+  add_security_recommendation?: unknown;
+  code_expiration_minutes?: unknown;
+}
+interface StoredButton {
+  type?: unknown;
+  text?: unknown;
+  url?: unknown;
+  phone_number?: unknown;
+  otp_type?: unknown;
+}
+
+class Refusal extends Error {
+  constructor(readonly problem: SendParameterProblem) {
+    super(problem.message);
+  }
+}
+
+function refuse(param: string, meta: MetaSendError, message: string): never {
+  throw new Refusal({ param, meta, message });
+}
+
+/** Where a count problem points: the component's `parameters`, or `components` when the component is not sent. */
+const parametersPath = (componentPath: string): string => (componentPath === "components" ? "components" : `${componentPath}.parameters`);
+const upper = (value: unknown): string => (typeof value === "string" ? value.toUpperCase() : "");
+const textOf = (value: unknown): string => (typeof value === "string" ? value : "");
+
+/** The parameter's text as it appears in a text slot, or a refusal naming the parameter. */
+function textValue(parameter: TSendParameter, path: string, where: "header" | "body" | "button"): string {
+  const type = parameter.type.toLowerCase();
+  let value: string | undefined;
+  if (type === "text") {
+    value = parameter.text;
+    if (value === undefined) refuse(`${path}.text`, META_SEND_ERRORS.requiredParameterMissing, `${path} is a text parameter without \`text\`.`);
+  } else if (type === "currency" && where !== "button") {
+    value = parameter.currency?.fallback_value;
+    if (value === undefined) {
+      refuse(`${path}.currency.fallback_value`, META_SEND_ERRORS.requiredParameterMissing, `${path} is a currency parameter without \`currency.fallback_value\`.`);
+    }
+    const code = parameter.currency?.code;
+    if (code === undefined || !/^[A-Z]{3}$/.test(code)) {
+      refuse(`${path}.currency.code`, META_SEND_ERRORS.parameterValueInvalid, `${path}.currency.code must be an ISO 4217 code such as "USD".`);
+    }
+    if (parameter.currency?.amount_1000 === undefined || !Number.isInteger(parameter.currency.amount_1000)) {
+      refuse(`${path}.currency.amount_1000`, META_SEND_ERRORS.requiredParameterMissing, `${path}.currency.amount_1000 must be an integer (the amount × 1000).`);
+    }
+  } else if (type === "date_time" && where !== "button") {
+    value = parameter.date_time?.fallback_value;
+    if (value === undefined) {
+      refuse(`${path}.date_time.fallback_value`, META_SEND_ERRORS.requiredParameterMissing, `${path} is a date_time parameter without \`date_time.fallback_value\`.`);
+    }
+  } else {
+    refuse(
+      `${path}.type`,
+      META_SEND_ERRORS.parameterFormatMismatch,
+      `${path} has type "${parameter.type}", but this ${where} variable takes ${where === "button" ? "text" : "text, currency or date_time"}.`,
+    );
+  }
+  if (value.trim() === "") refuse(`${path}.text`, META_SEND_ERRORS.requiredParameterMissing, `${path} is empty; Meta refuses empty parameters.`);
+  if (where === "body" && (/[\n\t]/.test(value) || / {5}/.test(value))) {
+    refuse(
+      `${path}.text`,
+      META_SEND_ERRORS.parameterValueInvalid,
+      `${path}: Param text cannot have new-line/tab characters or more than 4 consecutive spaces.`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Fills `{{…}}` of `text` from the parameters of one send component: positional templates take them in order,
+ * named ones by `parameter_name`.
+ */
+function fill(text: string, parameters: readonly TSendParameter[], componentPath: string, where: "header" | "body"): string {
+  const placeholders = scanPlaceholders(text).placeholders;
+  const names = [...new Set(placeholders.map((p) => p.name))];
+  const named = placeholders.some((p) => p.kind === "named");
+  const values = new Map<string, string>();
+  if (named) {
+    parameters.forEach((parameter, index) => {
+      const path = `${componentPath}.parameters[${index}]`;
+      const name = parameter.parameter_name;
+      if (name === undefined) {
+        refuse(`${path}.parameter_name`, META_SEND_ERRORS.requiredParameterMissing, `${path} has no parameter_name; this template's ${where} uses named parameters (${names.join(", ")}).`);
+      }
+      if (!names.includes(name)) {
+        refuse(`${path}.parameter_name`, META_SEND_ERRORS.parameterValueInvalid, `${path}.parameter_name "${name}" is not a variable of the ${where}; expected ${names.join(", ")}.`);
+      }
+      values.set(name, textValue(parameter, path, where));
+    });
+    const missing = names.filter((name) => !values.has(name));
+    if (missing.length > 0) {
+      refuse(
+        parametersPath(componentPath),
+        META_SEND_ERRORS.parameterCountMismatch,
+        `${where}: named parameter${missing.length > 1 ? "s" : ""} ${missing.join(", ")} missing (number of params ${parameters.length}, expected ${names.length}).`,
+      );
+    }
+  } else {
+    if (parameters.length !== names.length) {
+      refuse(
+        parametersPath(componentPath),
+        META_SEND_ERRORS.parameterCountMismatch,
+        `${where}: number of localizable_params (${parameters.length}) does not match the expected number of params (${names.length}).`,
+      );
+    }
+    names.forEach((name, index) => {
+      const parameter = parameters[index];
+      if (parameter !== undefined) values.set(name, textValue(parameter, `${componentPath}.parameters[${index}]`, where));
+    });
+  }
+  let out = "";
+  let cursor = 0;
+  for (const placeholder of placeholders) {
+    out += text.slice(cursor, placeholder.start) + (values.get(placeholder.name) ?? "");
+    cursor = placeholder.end;
+  }
+  return out + text.slice(cursor);
+}
+
+function mediaHeader(format: string, component: TSendComponent | undefined, componentPath: string): NonNullable<TRenderedTemplate["header"]> {
+  const kind = format.toLowerCase() as "image" | "video" | "document";
+  const parameters = component?.parameters ?? [];
+  if (component === undefined || parameters.length !== 1) {
+    refuse(
+      component === undefined ? "components" : `${componentPath}.parameters`,
+      META_SEND_ERRORS.parameterCountMismatch,
+      `header: the ${format} header needs exactly one ${kind} parameter (got ${parameters.length}).`,
+    );
+  }
+  const parameter = parameters[0] as TSendParameter;
+  const path = `${componentPath}.parameters[0]`;
+  if (parameter.type.toLowerCase() !== kind) {
+    refuse(`${path}.type`, META_SEND_ERRORS.parameterFormatMismatch, `${path} has type "${parameter.type}", but the template's header is ${format}: send type "${kind}".`);
+  }
+  const media = parameter[kind];
+  if (media === undefined || (media.link === undefined && media.id === undefined)) {
+    refuse(`${path}.${kind}`, META_SEND_ERRORS.requiredParameterMissing, `${path}.${kind} needs a \`link\` (https URL) or an \`id\` of uploaded media.`);
+  }
+  if (media.link !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(media.link);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || url.protocol !== "https:") {
+      refuse(`${path}.${kind}.link`, META_SEND_ERRORS.parameterValueInvalid, `${path}.${kind}.link must be an https:// URL Meta can download.`);
+    }
+  }
+  return {
+    format,
+    ...(media.link === undefined ? {} : { link: media.link }),
+    ...(media.id === undefined ? {} : { media_id: media.id }),
+    ...(kind === "document" && media.filename !== undefined ? { filename: media.filename } : {}),
+  };
+}
+
+const BUTTON_SUB_TYPES: Record<string, string> = { URL: "url", OTP: "url", QUICK_REPLY: "quick_reply", COPY_CODE: "copy_code" };
+
+function renderButtons(stored: readonly StoredButton[], buttonComponents: ReadonlyMap<number, { component: TSendComponent; path: string }>) {
+  return stored.map((button, index) => {
+    const type = upper(button.type);
+    const sent = buttonComponents.get(index);
+    const label = textOf(button.text);
+    const expectedSubType = BUTTON_SUB_TYPES[type];
+    if (sent !== undefined && sent.component.sub_type !== undefined && expectedSubType !== undefined && sent.component.sub_type.toLowerCase() !== expectedSubType) {
+      refuse(`${sent.path}.sub_type`, META_SEND_ERRORS.parameterFormatMismatch, `Button ${index} is a ${type} button: its sub_type is "${expectedSubType}", not "${sent.component.sub_type}".`);
+    }
+    const parameters = sent?.component.parameters ?? [];
+    const paramPath = sent === undefined ? "components" : `${sent.path}.parameters`;
+    if (type === "URL") {
+      const url = textOf(button.url);
+      const hasVariable = scanPlaceholders(url).placeholders.length > 0;
+      if (!hasVariable) {
+        if (parameters.length > 0) refuse(paramPath, META_SEND_ERRORS.parameterCountMismatch, `button ${index}: number of params (${parameters.length}) does not match the expected number of params (0); its URL has no variable.`);
+        return { type, text: label, url };
+      }
+      if (parameters.length !== 1) {
+        refuse(paramPath, META_SEND_ERRORS.parameterCountMismatch, `button ${index}: number of params (${parameters.length}) does not match the expected number of params (1): send the URL suffix as { "type": "button", "sub_type": "url", "index": "${index}", "parameters": [{ "type": "text", "text": "…" }] }.`);
+      }
+      const suffix = textValue(parameters[0] as TSendParameter, `${paramPath}[0]`, "button");
+      const full = url.replace(/\{\{[^{}]*\}\}/, suffix);
+      if (full.length > SEND_LIMITS.urlChars) {
+        refuse(`${paramPath}[0].text`, META_SEND_ERRORS.parameterValueInvalid, `button ${index}: the URL with this suffix is ${full.length} characters; Meta allows ${SEND_LIMITS.urlChars}.`);
+      }
+      return { type, text: label, url: full };
+    }
+    if (type === "OTP") {
+      if (parameters.length !== 1) {
+        refuse(paramPath, META_SEND_ERRORS.parameterCountMismatch, `button ${index}: the OTP button needs the code as its one parameter (got ${parameters.length}).`);
+      }
+      const code = textValue(parameters[0] as TSendParameter, `${paramPath}[0]`, "button");
+      if (code.length > SEND_LIMITS.otpCodeChars) {
+        refuse(`${paramPath}[0].text`, META_SEND_ERRORS.parameterValueInvalid, `button ${index}: the code is ${code.length} characters; Meta allows ${SEND_LIMITS.otpCodeChars}.`);
+      }
+      return { type, text: label === "" ? "Copy code" : label, coupon_code: code };
+    }
+    if (type === "COPY_CODE") {
+      const parameter = parameters[0];
+      if (parameters.length !== 1 || parameter === undefined) {
+        refuse(paramPath, META_SEND_ERRORS.parameterCountMismatch, `button ${index}: the COPY_CODE button needs one coupon_code parameter (got ${parameters.length}).`);
+      }
+      const code = parameter.coupon_code;
+      if (parameter.type.toLowerCase() !== "coupon_code" || code === undefined || code === "") {
+        refuse(`${paramPath}[0].coupon_code`, META_SEND_ERRORS.requiredParameterMissing, `button ${index}: send { "type": "coupon_code", "coupon_code": "…" }.`);
+      }
+      if (code.length > SEND_LIMITS.couponCodeChars) {
+        refuse(`${paramPath}[0].coupon_code`, META_SEND_ERRORS.parameterValueInvalid, `button ${index}: the coupon code is ${code.length} characters; Meta allows ${SEND_LIMITS.couponCodeChars}.`);
+      }
+      return { type, text: label, coupon_code: code };
+    }
+    if (type === "QUICK_REPLY") {
+      if (parameters.length > 1) refuse(paramPath, META_SEND_ERRORS.parameterCountMismatch, `button ${index}: a quick reply takes at most one payload parameter (got ${parameters.length}).`);
+      const parameter = parameters[0];
+      if (parameter === undefined) return { type, text: label };
+      if (parameter.type.toLowerCase() !== "payload" || parameter.payload === undefined) {
+        refuse(`${paramPath}[0].payload`, META_SEND_ERRORS.requiredParameterMissing, `button ${index}: send { "type": "payload", "payload": "…" }.`);
+      }
+      if (parameter.payload.length > SEND_LIMITS.payloadChars) {
+        refuse(`${paramPath}[0].payload`, META_SEND_ERRORS.parameterValueInvalid, `button ${index}: the payload is ${parameter.payload.length} characters; Meta allows ${SEND_LIMITS.payloadChars}.`);
+      }
+      return { type, text: label, payload: parameter.payload };
+    }
+    if (parameters.length > 0) refuse(paramPath, META_SEND_ERRORS.parameterCountMismatch, `button ${index} (${type}) takes no parameters.`);
+    return { type, text: label, ...(typeof button.phone_number === "string" ? { phone_number: button.phone_number } : {}) };
+  });
+}
+
+/** Meta's preset AUTHENTICATION texts (the template stores none; meta-templates.md §2.5). */
+function authenticationBody(component: StoredComponent, code: string): string {
+  const security = component.add_security_recommendation === true ? " For your security, do not share this code." : "";
+  return `${code} is your verification code.${security}`;
+}
+
+/**
+ * Renders a stored template (its components as stored/synced) with Meta's send parameters. Checks every rule Meta
+ * applies to parameters at send time and stops at the first problem, naming it by its path in the request.
+ */
+export function renderTemplateMessage(components: readonly unknown[], request: TRenderTemplateRequest, category?: string): RenderOutcome {
+  try {
+    const stored = components as readonly StoredComponent[];
+    const headerStored = stored.find((c) => upper(c.type) === "HEADER");
+    const bodyStored = stored.find((c) => upper(c.type) === "BODY");
+    const footerStored = stored.find((c) => upper(c.type) === "FOOTER");
+    const buttonsStored = (stored.find((c) => upper(c.type) === "BUTTONS")?.buttons ?? []) as readonly StoredButton[];
+
+    let header: { component: TSendComponent; path: string } | undefined;
+    let body: { component: TSendComponent; path: string } | undefined;
+    const buttons = new Map<number, { component: TSendComponent; path: string }>();
+    (request.components ?? []).forEach((component, index) => {
+      const path = `components[${index}]`;
+      const type = component.type.toLowerCase();
+      if (type === "header" || type === "body") {
+        if ((type === "header" ? header : body) !== undefined) refuse(`${path}.type`, META_SEND_ERRORS.parameterValueInvalid, `More than one ${type} component.`);
+        if (type === "header") header = { component, path };
+        else body = { component, path };
+      } else if (type === "button") {
+        const position = typeof component.index === "number" ? component.index : /^\d+$/.test(component.index ?? "") ? Number(component.index) : Number.NaN;
+        if (!Number.isInteger(position)) refuse(`${path}.index`, META_SEND_ERRORS.requiredParameterMissing, `${path} is a button component without a numeric \`index\`.`);
+        if (position >= buttonsStored.length) {
+          refuse(`${path}.index`, META_SEND_ERRORS.parameterValueInvalid, `${path}.index is ${position}, but the template has ${buttonsStored.length} button${buttonsStored.length === 1 ? "" : "s"}.`);
+        }
+        if (buttons.has(position)) refuse(`${path}.index`, META_SEND_ERRORS.parameterValueInvalid, `Button ${position} is given twice.`);
+        buttons.set(position, { component, path });
+      } else {
+        refuse(`${path}.type`, META_SEND_ERRORS.parameterValueInvalid, `${path}.type "${component.type}" is not one of header, body, button.`);
+      }
+    });
+
+    let renderedHeader: TRenderedTemplate["header"] = null;
+    const headerPath = header?.path ?? "components";
+    const headerFormat = upper(headerStored?.format);
+    if (headerStored === undefined) {
+      if (header !== undefined && (header.component.parameters ?? []).length > 0) {
+        refuse(`${header.path}.parameters`, META_SEND_ERRORS.parameterCountMismatch, "header: the template has no header, so it takes no parameters.");
+      }
+    } else if (headerFormat === "TEXT" || headerFormat === "") {
+      const text = fill(textOf(headerStored.text), header?.component.parameters ?? [], headerPath, "header");
+      if (text.length > SEND_LIMITS.headerTextChars) {
+        refuse(parametersPath(headerPath), META_SEND_ERRORS.hydratedTextTooLong, `header: ${text.length} characters with the parameters in place; Meta allows ${SEND_LIMITS.headerTextChars}.`);
+      }
+      renderedHeader = { format: "TEXT", text };
+    } else if (headerFormat === "IMAGE" || headerFormat === "VIDEO" || headerFormat === "DOCUMENT") {
+      renderedHeader = mediaHeader(headerFormat, header?.component, headerPath);
+    } else {
+      renderedHeader = { format: headerFormat };
+    }
+
+    const bodyPath = body?.path ?? "components";
+    let bodyText: string;
+    if (upper(category) === "AUTHENTICATION" && typeof bodyStored?.text !== "string") {
+      const parameters = body?.component.parameters ?? [];
+      if (parameters.length !== 1) {
+        refuse(parametersPath(bodyPath), META_SEND_ERRORS.parameterCountMismatch, `body: number of localizable_params (${parameters.length}) does not match the expected number of params (1): the verification code.`);
+      }
+      const code = textValue(parameters[0] as TSendParameter, `${bodyPath}.parameters[0]`, "body");
+      if (code.length > SEND_LIMITS.otpCodeChars) {
+        refuse(`${bodyPath}.parameters[0].text`, META_SEND_ERRORS.parameterValueInvalid, `body: the code is ${code.length} characters; Meta allows ${SEND_LIMITS.otpCodeChars}.`);
+      }
+      bodyText = authenticationBody(bodyStored ?? {}, code);
+    } else {
+      bodyText = fill(textOf(bodyStored?.text), body?.component.parameters ?? [], bodyPath, "body");
+    }
+    if (bodyText.length > SEND_LIMITS.bodyChars) {
+      refuse(parametersPath(bodyPath), META_SEND_ERRORS.hydratedTextTooLong, `body: ${bodyText.length} characters with the parameters in place; Meta allows ${SEND_LIMITS.bodyChars}.`);
+    }
+
+    const minutes = footerStored?.code_expiration_minutes;
+    const footer =
+      typeof footerStored?.text === "string"
+        ? footerStored.text
+        : typeof minutes === "number"
+          ? `This code expires in ${minutes} minutes.`
+          : null;
+
+    return { ok: true, message: { header: renderedHeader, body: bodyText, footer, buttons: renderButtons(buttonsStored, buttons) } };
+  } catch (error) {
+    if (error instanceof Refusal) return { ok: false, problem: error.problem };
+    throw error;
+  }
+}
+
+/** Meta's answer to any send of a template in this Meta status, or null when Meta sends it. */
+export function sendRefusalForStatus(metaStatus: string): MetaSendError | null {
+  switch (metaStatus.toUpperCase()) {
+    case "APPROVED":
+      return null;
+    case "PAUSED":
+      return META_SEND_ERRORS.templatePaused;
+    case "DISABLED":
+      return META_SEND_ERRORS.templateDisabled;
+    default:
+      // Pending, rejected, deleted …: Meta answers that the template does not exist (approved) in this language.
+      return META_SEND_ERRORS.templateNotFound;
+  }
+}
