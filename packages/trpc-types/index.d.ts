@@ -12,14 +12,22 @@
  */
 import type {
   TAccount,
+  TErrorDetails,
+  TMe,
   TMetaErrorDetail,
+  TRedeliverResult,
   TRenderedTemplate,
   TTemplate,
+  TTemplateByName,
   TTemplateDeleteResult,
   TTemplateEvent,
   TTemplateSyncResult,
   TTemplateSyncRun,
+  TWebhookDeliveryAttempt,
+  TWebhookSubscription,
+  TWebhookTestResult,
   ZCreateTemplateRequest,
+  ZCreateWebhookSubscriptionRequest,
   ZDeleteTemplateQuery,
   ZEditTemplateRequest,
   ZGetTemplateQuery,
@@ -27,7 +35,11 @@ import type {
   ZListSyncRunsQuery,
   ZListTemplateEventsQuery,
   ZListTemplatesQuery,
+  ZListWebhookDeliveriesQuery,
+  ZListWebhookSubscriptionsQuery,
+  ZRedeliverRequest,
   ZRenderTemplateRequest,
+  ZUpdateWebhookSubscriptionRequest,
 } from "@kirim/schema";
 import type { TRPCBuiltRouter, TRPCMutationProcedure, TRPCQueryProcedure, TRPC_ERROR_CODE_KEY, TRPC_ERROR_CODE_NUMBER } from "@trpc/server";
 import type { z } from "zod";
@@ -44,6 +56,8 @@ export interface KirimTrpcErrorData {
   path: string | null;
   /** Meta's own error when it explains the failure (as `error.meta` in REST). */
   meta: TMetaErrorDetail | null;
+  /** The documented structured detail of a few codes (as `error.details` in REST). */
+  details: TErrorDetails | null;
 }
 
 export interface KirimTrpcErrorShape {
@@ -59,6 +73,7 @@ interface Page<T> {
 }
 type Scope = { phone_number_id: string };
 type Named = { phone_number_id: string; name: string };
+type Id = { id: string };
 type Query<Input, Output> = TRPCQueryProcedure<{ input: Input; output: Output; meta: object }>;
 type Mutation<Input, Output> = TRPCMutationProcedure<{ input: Input; output: Output; meta: object }>;
 
@@ -68,6 +83,9 @@ export type AppRouter = TRPCBuiltRouter<
     accounts: {
       list: Query<z.input<typeof ZListAccountsQuery> | undefined, TAccount[]>;
     };
+    me: {
+      get: Query<void, TMe>;
+    };
     templates: {
       create: Mutation<Scope & { template: z.input<typeof ZCreateTemplateRequest> }, TTemplate>;
       sync: Mutation<Scope, TTemplateSyncResult>;
@@ -76,8 +94,19 @@ export type AppRouter = TRPCBuiltRouter<
       delete: Mutation<z.input<typeof ZDeleteTemplateQuery> & Named, TTemplateDeleteResult>;
       events: Query<z.input<typeof ZListTemplateEventsQuery> & Named, Page<TTemplateEvent>>;
       list: Query<z.input<typeof ZListTemplatesQuery> & Scope, Page<TTemplate>>;
-      get: Query<z.input<typeof ZGetTemplateQuery> & Named, TTemplate[]>;
+      get: Query<z.input<typeof ZGetTemplateQuery> & Named, TTemplateByName>;
       render: Mutation<Named & { template: z.input<typeof ZRenderTemplateRequest> }, TRenderedTemplate>;
+    };
+    webhooks: {
+      create: Mutation<z.input<typeof ZCreateWebhookSubscriptionRequest>, TWebhookSubscription>;
+      list: Query<z.input<typeof ZListWebhookSubscriptionsQuery>, Page<TWebhookSubscription>>;
+      get: Query<Id, TWebhookSubscription>;
+      update: Mutation<Id & { update: z.input<typeof ZUpdateWebhookSubscriptionRequest> }, TWebhookSubscription>;
+      delete: Mutation<Id, { object: "webhook_subscription"; id: string; deleted: true }>;
+      rotateSecret: Mutation<Id, TWebhookSubscription>;
+      sendTest: Mutation<Id, TWebhookTestResult>;
+      deliveries: Query<Id & z.input<typeof ZListWebhookDeliveriesQuery>, Page<TWebhookDeliveryAttempt>>;
+      redeliver: Mutation<Id & { redeliver: z.input<typeof ZRedeliverRequest> }, TRedeliverResult>;
     };
   }
 >;

@@ -22,6 +22,8 @@ type Agreement<Server, Public> = {
 
 const everyProcedure = {
   accounts: { list: true },
+  me: { get: true },
+  webhooks: { create: true, list: true, get: true, update: true, delete: true, rotateSecret: true, sendTest: true, deliveries: true, redeliver: true },
   templates: { create: true, sync: true, syncRuns: true, edit: true, delete: true, events: true, list: true, get: true, render: true },
 } as const;
 

@@ -19,7 +19,7 @@ import { z } from "zod";
 import { idempotentMutation } from "../idempotency.js";
 import { authedProcedure } from "../trpc.js";
 
-const ZId = z.object({ id: z.string().min(1).max(64) });
+const ZId = z.strictObject({ id: z.string().min(1).max(64) });
 const page = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), has_more: z.boolean(), next_cursor: z.string().nullable() });
 
 export const webhooksRouter = {
@@ -59,7 +59,7 @@ export const webhooksRouter = {
       return ctx.core.webhooks.listDeliveries(ctx.principal, id, query);
     }),
   redeliver: authedProcedure
-    .input(z.object({ id: z.string().min(1).max(64), redeliver: ZRedeliverRequest }))
+    .input(ZId.extend({ redeliver: ZRedeliverRequest }))
     .output(ZRedeliverResult)
     .mutation(({ ctx, input }) => idempotentMutation(ctx, "webhooks.redeliver", input, () => ctx.core.webhooks.redeliver(ctx.principal, input.id, input.redeliver))),
 } satisfies TRPCRouterRecord;
