@@ -55,7 +55,7 @@ describe("transport", () => {
       res.writeHead(502, { "content-type": "application/json" }).end(envelope("whatsapp_upstream_error", "api_error"));
     });
     const kirim = new Kirim({ apiKey: "k", baseUrl, maxRetries: 2, sleep: async () => undefined });
-    await expect(kirim.phoneNumbers("123456").templates.edit("x", { language: "en", components: [{}] })).rejects.toMatchObject({ status: 502 });
+    await expect(kirim.phoneNumbers("123456").templates.edit("x", { language: "en", components: [{ type: "BODY", text: "Hi" }] })).rejects.toMatchObject({ status: 502 });
     expect(seen).toEqual(["PATCH"]);
     seen.length = 0;
     await expect(kirim.accounts.list()).rejects.toMatchObject({ status: 502, code: "whatsapp_upstream_error" });

@@ -184,13 +184,6 @@ export function createTemplatesService(deps: Deps): Omit<TemplatesService, "rend
       ]);
       return row;
     });
-    if (inserted) {
-      await recordTemplateChanges(trx, [
-        { templateId: inserted.id, accountId: account.id, kind: "status", from: null, to: inserted.meta_status, source: "create", sourceId: context.requestId, occurredAt: now },
-      ]);
-    }
-    return inserted;
-    });
     if (!row) {
       // A live row took this name + language while Meta's answer was on its way. If it holds the id Meta gave THIS
       // create, a sync stored our own template first (e.g. the answer was late and the gateway had to look it up):
