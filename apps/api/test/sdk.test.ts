@@ -2,9 +2,6 @@
  * @kirim/sdk against the real app and the Meta sandbox over HTTP (no mocks): every method, paging over the
  * sandbox's 150 demo templates plus ours, a 429 retried after Retry-After, and a POST whose answer is lost to a
  * dropped connection retried with the same Idempotency-Key → one template on Meta and in the database.
- *
- * `me()`, `get()` (one object), `edit()` (PATCH) and `syncRuns()` (/template_sync_runs) follow the REST contract of
- * the parallel contract change (issue branch h2); their block fails until that change is merged.
  */
 import { connect, createServer } from "node:net";
 import type { AddressInfo, Server, Socket } from "node:net";
@@ -174,16 +171,19 @@ describe.each(databaseKinds())("@kirim/sdk over HTTP on %s", (kind) => {
     }
   });
 
-  describe("the REST contract of the parallel change (h2): GET one object, PATCH edit, /v1/me, /template_sync_runs", () => {
+  describe("Kirimdev's shapes: GET one object, PATCH edit, /v1/me, /template_sync_runs", () => {
     it("me() answers who the key belongs to", async () => {
       const me = await kirim.me();
-      expect(typeof me.object).toBe("string");
+      expect(me.api_key.object).toBe("api_key");
+      expect(me.organization.object).toBe("organization");
+      expect(me.rate_limits.write_per_minute).toBeGreaterThan(0);
     });
 
     it("get(name, { language }) answers ONE template; edit() is a PATCH; syncRuns() pages the runs", async () => {
       const template = await templates().create({ ...orderConfirmation("en"), name: "edit_me" } as never);
       const got = await templates().get("edit_me", { language: "en" });
       expect(got.id).toBe(template.id);
+      expect(got.languages).toEqual(["en"]);
       const onMeta = s.sandbox.control.findTemplate(s.sandbox.demo.wabaId, "edit_me", "en");
       s.sandbox.control.setStatus(onMeta?.id ?? "", { status: "REJECTED" });
       await templates().sync();

@@ -5,9 +5,11 @@
 import type {
   TAccount,
   TCreateTemplateRequestInput,
+  TMe,
   TRenderTemplateRequest,
   TRenderedTemplate,
   TTemplate,
+  TTemplateByName,
   TTemplateDeleteResult,
   TTemplateEvent,
   TTemplateSyncResult,
@@ -25,6 +27,8 @@ import { PageIterator } from "./paging.js";
 import type { Page } from "./paging.js";
 
 export type Template = TTemplate;
+/** `GET /templates/{name}`: one template plus every language of its name (`languages`). */
+export type TemplateByName = TTemplateByName;
 export type Account = TAccount;
 export type TemplateSyncResult = TTemplateSyncResult;
 export type TemplateSyncRun = TTemplateSyncRun;
@@ -39,7 +43,7 @@ export type ListAccountsParams = z.input<typeof ZListAccountsQuery>;
 export type ListTemplateEventsParams = Omit<z.input<typeof ZListTemplateEventsQuery>, "cursor">;
 export type ListSyncRunsParams = Omit<z.input<typeof ZListSyncRunsQuery>, "cursor">;
 /** `GET /v1/me`: the organisation and key behind the API key. */
-export type Me = { object: string } & Record<string, unknown>;
+export type Me = TMe;
 
 export interface KirimOptions {
   /** An API key (`Authorization: Bearer …`). */
@@ -94,7 +98,7 @@ class TemplatesResource {
   }
 
   /** `GET /templates/{name}`: the template (the given language, or the name's only/first language). */
-  get(name: string, params: { language?: string } = {}, options?: RequestOptions): Promise<Template> {
+  get(name: string, params: { language?: string; include_deleted?: boolean } = {}, options?: RequestOptions): Promise<TemplateByName> {
     return this.data({ method: "GET", path: `${this.base}/templates/${encode(name)}`, query: params }, options);
   }
 

@@ -17,6 +17,7 @@ export type {
   ListTemplateEventsParams,
   ListTemplatesParams,
   Me,
+  TemplateByName,
   RenderTemplateParams,
   RenderedTemplate,
   Template,
