@@ -23,6 +23,7 @@ const EXPECTED_REPORTS = [
   "packages/core/test-results/vitest.json",
   "packages/meta-sandbox/test-results/vitest.json",
   "packages/bench/test-results/vitest.json",
+  "packages/sdk/test-results/vitest.json",
   "apps/api/test-results/vitest.json",
   "apps/web/test-results/vitest.json",
   "apps/web/test-results/vitest-e2e.json",

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { databaseKinds } from "./index.js";
 
-const saved = { url: process.env["TEST_DATABASE_URL"], require: process.env["REQUIRE_POSTGRES"] };
+const saved = { url: process.env["TEST_DATABASE_URL"], require: process.env["REQUIRE_POSTGRES"], ci: process.env["CI"] };
 function set(name: string, value: string | undefined): void {
   if (value === undefined) delete process.env[name];
   else process.env[name] = value;
@@ -9,12 +9,14 @@ function set(name: string, value: string | undefined): void {
 afterEach(() => {
   set("TEST_DATABASE_URL", saved.url);
   set("REQUIRE_POSTGRES", saved.require);
+  set("CI", saved.ci);
 });
 
 describe("databaseKinds", () => {
-  it("is pglite only without TEST_DATABASE_URL", () => {
+  it("is pglite only without TEST_DATABASE_URL (outside CI)", () => {
     set("TEST_DATABASE_URL", undefined);
     set("REQUIRE_POSTGRES", undefined);
+    set("CI", undefined);
     expect(databaseKinds()).toEqual(["pglite"]);
   });
   it("adds postgres when TEST_DATABASE_URL is set", () => {
@@ -25,5 +27,11 @@ describe("databaseKinds", () => {
     set("TEST_DATABASE_URL", undefined);
     set("REQUIRE_POSTGRES", "1");
     expect(() => databaseKinds()).toThrow(/REQUIRE_POSTGRES=1/);
+  });
+  it("throws under CI=true when TEST_DATABASE_URL is missing, even without REQUIRE_POSTGRES", () => {
+    set("TEST_DATABASE_URL", undefined);
+    set("REQUIRE_POSTGRES", undefined);
+    set("CI", "true");
+    expect(() => databaseKinds()).toThrow();
   });
 });
