@@ -74,6 +74,8 @@ interface Page<T> {
 type Scope = { phone_number_id: string };
 type Named = { phone_number_id: string; name: string };
 type Id = { id: string };
+/** tRPC's infinite queries send `direction` beside `cursor` (forward only). */
+type Infinite = { direction?: "forward" | undefined };
 type Query<Input, Output> = TRPCQueryProcedure<{ input: Input; output: Output; meta: object }>;
 type Mutation<Input, Output> = TRPCMutationProcedure<{ input: Input; output: Output; meta: object }>;
 
@@ -89,23 +91,23 @@ export type AppRouter = TRPCBuiltRouter<
     templates: {
       create: Mutation<Scope & { template: z.input<typeof ZCreateTemplateRequest> }, TTemplate>;
       sync: Mutation<Scope, TTemplateSyncResult>;
-      syncRuns: Query<z.input<typeof ZListSyncRunsQuery> & Scope, Page<TTemplateSyncRun>>;
+      syncRuns: Query<z.input<typeof ZListSyncRunsQuery> & Scope & Infinite, Page<TTemplateSyncRun>>;
       edit: Mutation<Named & { edit: z.input<typeof ZEditTemplateRequest> }, TTemplate>;
       delete: Mutation<z.input<typeof ZDeleteTemplateQuery> & Named, TTemplateDeleteResult>;
-      events: Query<z.input<typeof ZListTemplateEventsQuery> & Named, Page<TTemplateEvent>>;
-      list: Query<z.input<typeof ZListTemplatesQuery> & Scope, Page<TTemplate>>;
+      events: Query<z.input<typeof ZListTemplateEventsQuery> & Named & Infinite, Page<TTemplateEvent>>;
+      list: Query<z.input<typeof ZListTemplatesQuery> & Scope & Infinite, Page<TTemplate>>;
       get: Query<z.input<typeof ZGetTemplateQuery> & Named, TTemplateByName>;
       render: Mutation<Named & { template: z.input<typeof ZRenderTemplateRequest> }, TRenderedTemplate>;
     };
     webhooks: {
       create: Mutation<z.input<typeof ZCreateWebhookSubscriptionRequest>, TWebhookSubscription>;
-      list: Query<z.input<typeof ZListWebhookSubscriptionsQuery>, Page<TWebhookSubscription>>;
+      list: Query<z.input<typeof ZListWebhookSubscriptionsQuery> & Infinite, Page<TWebhookSubscription>>;
       get: Query<Id, TWebhookSubscription>;
       update: Mutation<Id & { update: z.input<typeof ZUpdateWebhookSubscriptionRequest> }, TWebhookSubscription>;
       delete: Mutation<Id, { object: "webhook_subscription"; id: string; deleted: true }>;
       rotateSecret: Mutation<Id, TWebhookSubscription>;
       sendTest: Mutation<Id, TWebhookTestResult>;
-      deliveries: Query<Id & z.input<typeof ZListWebhookDeliveriesQuery>, Page<TWebhookDeliveryAttempt>>;
+      deliveries: Query<Id & z.input<typeof ZListWebhookDeliveriesQuery> & Infinite, Page<TWebhookDeliveryAttempt>>;
       redeliver: Mutation<Id & { redeliver: z.input<typeof ZRedeliverRequest> }, TRedeliverResult>;
     };
   }

@@ -49,6 +49,30 @@ describe.each(databaseKinds())("fuzz drill findings on %s", (kind) => {
     }
   });
 
+  it("an unknown key named like an Object.prototype member is unknown_parameter, not a 500", async () => {
+    // `constructor`, `toString`, `__proto__`… used to be looked up on a plain object and resolve to Object.prototype.
+    for (const key of ["constructor", "toString", "hasOwnProperty", "valueOf", "__proto__"]) {
+      const list = await api("GET", `/v1/${PID}/templates?${key}=x&limit=5`);
+      expectError(list, 400, "unknown_parameter", { param: key });
+      expect(list.body.error.message).toBe(`Unknown parameter: ${key}. Remove it or check its spelling.`);
+      expectError(await api("GET", `/v1/accounts?${key}=1`), 400, "unknown_parameter", { param: key });
+    }
+    const polluted = JSON.parse('{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}');
+    expectError(await api("POST", `/v1/${PID}/templates/sync`, { body: polluted }), 400, "unknown_parameter");
+    expectError(await api("POST", "/v1/webhook_subscriptions", { body: { url: "https://127.0.0.1/x", events: ["template.created"], constructor: 1 } }), 400, "unknown_parameter", { param: "constructor" });
+  });
+
+  it("a webhook subscription id that cannot be ours is 404, whatever it contains", async () => {
+    for (const id of ["a%00b", "whs_nope", "%ED%A0%80", "%zz", "whs_01JD4ZB0C3D4E5F6G7H8J9K0M%00"]) {
+      expectError(await api("GET", `/v1/webhook_subscriptions/${id}`), 404, "resource_not_found");
+      expectError(await api("GET", `/v1/webhook_subscriptions/${id}/deliveries`), 404, "resource_not_found");
+      expectError(await api("DELETE", `/v1/webhook_subscriptions/${id}`), 404, "resource_not_found");
+      expectError(await api("POST", `/v1/webhook_subscriptions/${id}/test`), 404, "resource_not_found");
+    }
+    const trpc = await api("GET", `/trpc/webhooks.get?input=${encodeURIComponent(JSON.stringify({ id: "a\u0000b" }))}`);
+    expect(trpc.status).toBe(404);
+  });
+
   it("a body whose Content-Encoding does not match it is 400 invalid_request, on /v1 and on the webhook", async () => {
     const json = Buffer.from(JSON.stringify(orderConfirmation()));
     for (const encoding of ["gzip", "deflate", "br"]) {

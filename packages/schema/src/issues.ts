@@ -145,7 +145,8 @@ export function firstIssue(error: z.ZodError): FirstIssue {
   let message: string;
   if (issue.code === "unrecognized_keys") {
     const key = String(issue.keys[0]);
-    const reason = REFUSED_META_FIELDS[key];
+    // Own keys only: a client's `constructor` or `toString` must not find Object.prototype's.
+    const reason = Object.hasOwn(REFUSED_META_FIELDS, key) ? REFUSED_META_FIELDS[key] : undefined;
     const others = issue.keys.length > 1 ? ` (also unknown here: ${issue.keys.slice(1).join(", ")})` : "";
     message = reason === undefined ? `Unknown parameter: ${param}${others}. Remove it or check its spelling.` : `Unknown parameter: ${param}. ${reason}${others}`;
   } else if (code === "missing_required_field") {

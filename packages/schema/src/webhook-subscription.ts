@@ -109,7 +109,11 @@ export type TListWebhookSubscriptionsQuery = z.infer<typeof ZListWebhookSubscrip
 
 export const ZRedeliverRequest = z
   .strictObject({
-    event_id: z.string().min(1).max(64).optional().describe("Send this event again."),
+    event_id: z
+      .string()
+      .regex(/^evt_[0-9A-Z]{26}$/, { error: "event_id must be an event id (evt_ followed by 26 characters), as in the webhook-id header." })
+      .optional()
+      .describe("Send this event again."),
     since: isoTimestamp("Send again every event whose delivery failed since").optional(),
   })
   .refine((v) => (v.event_id === undefined) !== (v.since === undefined), { message: "give exactly one of event_id and since", path: ["event_id"] })

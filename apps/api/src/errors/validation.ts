@@ -6,10 +6,9 @@ import type { z } from "zod";
 /** Where the rejected value came from; decides only the wording and the path-parameter codes. */
 export type ValidationSource = "body" | "query" | "path" | "input";
 
-/** Path parameters with their own catalogue code. */
-const PATH_PARAM_CODES: Partial<Record<string, TErrorCode>> = {
-  phone_number_id: "invalid_phone_number_id",
-};
+/** Path parameters with their own catalogue code. A Map: `param` can be any key a client sent (`constructor`,
+ * `__proto__`), which a plain object lookup would resolve on Object.prototype. */
+const PATH_PARAM_CODES: ReadonlyMap<string, TErrorCode> = new Map([["phone_number_id", "invalid_phone_number_id"]]);
 
 /**
  * Turns a zod failure into the one domain error type, so REST and tRPC report it identically: the
@@ -18,7 +17,7 @@ const PATH_PARAM_CODES: Partial<Record<string, TErrorCode>> = {
  */
 export function validationError(error: z.ZodError, source: ValidationSource): DomainError {
   const issue = firstIssue(error);
-  const special = issue.param === undefined ? undefined : PATH_PARAM_CODES[issue.param];
+  const special = issue.param === undefined ? undefined : PATH_PARAM_CODES.get(issue.param);
   const code = special ?? issue.code;
   let message = issue.message;
   if (source === "query" && issue.param !== undefined && !message.includes(issue.param)) {

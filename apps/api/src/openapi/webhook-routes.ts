@@ -22,7 +22,8 @@ import { EXAMPLE_REQUEST_ID } from "./examples.js";
 import type { RouteSpec } from "./routes.js";
 
 const AUTH = ["missing_api_key", "invalid_api_key", "expired_api_key", "rate_limit_exceeded"] as const satisfies readonly TErrorCode[];
-const BODY = ["invalid_json", "unsupported_content_type", "invalid_request", "request_too_large"] as const satisfies readonly TErrorCode[];
+/** Every request body and query is strict: an unknown key is `unknown_parameter`. */
+const BODY = ["invalid_json", "unsupported_content_type", "invalid_request", "request_too_large", "unknown_parameter"] as const satisfies readonly TErrorCode[];
 const IDEMPOTENCY = ["invalid_field_value", "idempotency_in_progress", "idempotency_key_reuse"] as const satisfies readonly TErrorCode[];
 
 const idempotencyHeader = z.object({
@@ -111,7 +112,7 @@ export const WEBHOOK_SUBSCRIPTION_ROUTES: readonly RouteSpec[] = [
       schema: zListEnvelope(ZWebhookSubscription),
       examples: { page: { summary: "One subscription", value: { data: [SUBSCRIPTION], has_more: false, next_cursor: null, request_id: EXAMPLE_REQUEST_ID } } },
     },
-    errors: ["invalid_limit", "invalid_cursor", ...AUTH, "internal_error"],
+    errors: ["invalid_limit", "invalid_cursor", "unknown_parameter", ...AUTH, "internal_error"],
   },
   {
     method: "get",
@@ -204,7 +205,7 @@ export const WEBHOOK_SUBSCRIPTION_ROUTES: readonly RouteSpec[] = [
       schema: zListEnvelope(ZWebhookDeliveryAttempt),
       examples: { page: { summary: "Delivered", value: { data: [ATTEMPT], has_more: false, next_cursor: null, request_id: EXAMPLE_REQUEST_ID } } },
     },
-    errors: ["invalid_limit", "invalid_cursor", ...AUTH, "resource_not_found", "internal_error"],
+    errors: ["invalid_limit", "invalid_cursor", "unknown_parameter", ...AUTH, "resource_not_found", "internal_error"],
   },
   {
     method: "post",

@@ -78,6 +78,9 @@ interface Deps {
   tokens: TokenCipher;
 }
 
+/** `whs_` + a ULID (newId). */
+const SUBSCRIPTION_ID = /^whs_[0-9A-HJKMNP-TV-Z]{26}$/;
+
 function notFound(): DomainError {
   return new DomainError("resource_not_found", "No webhook subscription with this id in your organisation.", { param: "id" });
 }
@@ -112,6 +115,8 @@ export function createWebhooksOutService(deps: Deps, options: WebhooksOutOptions
   const cursorFilter = (scope: string) => ({ accountId: scope, status: "webhooks", language: null });
 
   async function owned(principal: Principal, id: string): Promise<WebhookSubscriptionRow> {
+    // Only our own id shape is looked up: anything else (a NUL, text PostgreSQL cannot compare) cannot exist.
+    if (!SUBSCRIPTION_ID.test(id)) throw notFound();
     const row = await findSubscription(db, principal.organisationId, id);
     if (row === undefined) throw notFound();
     return row;

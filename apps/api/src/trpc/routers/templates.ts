@@ -17,6 +17,7 @@ import {
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { idempotentMutation } from "../idempotency.js";
+import { infiniteQueryInput, withoutDirection } from "../paging.js";
 import { authedProcedure } from "../trpc.js";
 import { renderProcedure } from "./render.js";
 
@@ -50,10 +51,10 @@ export const templatesRouter = {
 
   /** `GET /v1/{phone_number_id}/template_sync_runs` — newest first; the dashboard polls it for progress. */
   syncRuns: authedProcedure
-    .input(ZListSyncRunsQuery.extend(ZAccountScope.shape))
+    .input(ZListSyncRunsQuery.extend({ ...ZAccountScope.shape, ...infiniteQueryInput }))
     .output(z.object({ data: z.array(ZTemplateSyncRun), has_more: z.boolean(), next_cursor: z.string().nullable() }))
     .query(({ ctx, input }) => {
-      const { phone_number_id, ...query } = input;
+      const { phone_number_id, ...query } = withoutDirection(input);
       return ctx.core.lifecycle.syncRuns(ctx.principal, phone_number_id, query);
     }),
 
@@ -76,19 +77,19 @@ export const templatesRouter = {
 
   /** `GET /v1/{phone_number_id}/templates/{name}/events` — the template's history, newest first. */
   events: authedProcedure
-    .input(ZListTemplateEventsQuery.extend({ ...ZAccountScope.shape, name: z.string().min(1).max(512) }))
+    .input(ZListTemplateEventsQuery.extend({ ...ZAccountScope.shape, name: z.string().min(1).max(512), ...infiniteQueryInput }))
     .output(z.object({ data: z.array(ZTemplateEvent), has_more: z.boolean(), next_cursor: z.string().nullable() }))
     .query(({ ctx, input }) => {
-      const { phone_number_id, name, ...query } = input;
+      const { phone_number_id, name, ...query } = withoutDirection(input);
       return ctx.core.lifecycle.events(ctx.principal, phone_number_id, name, query);
     }),
 
   /** `GET /v1/{phone_number_id}/templates` — flat input, so `cursor` works with infinite queries. */
   list: authedProcedure
-    .input(ZListTemplatesQuery.extend(ZAccountScope.shape))
+    .input(ZListTemplatesQuery.extend({ ...ZAccountScope.shape, ...infiniteQueryInput }))
     .output(ZTemplatePage)
     .query(async ({ ctx, input }) => {
-      const { phone_number_id, ...query } = input;
+      const { phone_number_id, ...query } = withoutDirection(input);
       return ctx.core.templates.list(ctx.principal, phone_number_id, query);
     }),
 

@@ -17,6 +17,7 @@ import {
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { idempotentMutation } from "../idempotency.js";
+import { infiniteQueryInput, withoutDirection } from "../paging.js";
 import { authedProcedure } from "../trpc.js";
 
 const ZId = z.strictObject({ id: z.string().min(1).max(64) });
@@ -28,9 +29,9 @@ export const webhooksRouter = {
     .output(ZWebhookSubscription)
     .mutation(({ ctx, input }) => idempotentMutation(ctx, "webhooks.create", input, () => ctx.core.webhooks.create(ctx.principal, input))),
   list: authedProcedure
-    .input(ZListWebhookSubscriptionsQuery)
+    .input(ZListWebhookSubscriptionsQuery.extend(infiniteQueryInput))
     .output(page(ZWebhookSubscription))
-    .query(({ ctx, input }) => ctx.core.webhooks.list(ctx.principal, input)),
+    .query(({ ctx, input }) => ctx.core.webhooks.list(ctx.principal, withoutDirection(input))),
   get: authedProcedure
     .input(ZId)
     .output(ZWebhookSubscription)
@@ -52,10 +53,10 @@ export const webhooksRouter = {
     .output(ZWebhookTestResult)
     .mutation(({ ctx, input }) => idempotentMutation(ctx, "webhooks.sendTest", input, () => ctx.core.webhooks.sendTest(ctx.principal, input.id))),
   deliveries: authedProcedure
-    .input(ZId.extend(ZListWebhookDeliveriesQuery.shape))
+    .input(ZId.extend({ ...ZListWebhookDeliveriesQuery.shape, ...infiniteQueryInput }))
     .output(page(ZWebhookDeliveryAttempt))
     .query(({ ctx, input }) => {
-      const { id, ...query } = input;
+      const { id, ...query } = withoutDirection(input);
       return ctx.core.webhooks.listDeliveries(ctx.principal, id, query);
     }),
   redeliver: authedProcedure
