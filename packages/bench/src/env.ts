@@ -32,6 +32,8 @@ const ZBenchEnv = z.object({
    * 3 warm-ups: at most 47, checked here rather than after minutes of benchmarking.
    */
   BENCH_CREATES: optional.pipe(z.coerce.number<string | undefined>().int().positive().max(47).default(44)),
+  /** Events of the fan-out benchmark (issue 17); 0 skips it. A smaller number makes a quick run. */
+  BENCH_FANOUT_EVENTS: optional.pipe(z.coerce.number<string | undefined>().int().min(0).max(100_000).default(10_000)),
   /** `1`: run the API processes under `node --cpu-prof` and print their hottest functions. */
   BENCH_CPU_PROFILE: optional.pipe(z.enum(["0", "1"]).default("0")),
   /** Where `BENCH_CPU_PROFILE=1` leaves the .cpuprofile files (resolved against the repository root). */
@@ -52,6 +54,7 @@ export interface BenchEnv {
   runs: number;
   restSeconds: number;
   creates: number;
+  fanoutEvents: number;
   cpuProfile: boolean;
   profileDir: string;
   apiLogLevel: string;
@@ -80,6 +83,7 @@ export function loadBenchEnv(source: Record<string, string | undefined> = proces
     runs: e.BENCH_RUNS,
     restSeconds: e.BENCH_REST_SECONDS,
     creates: e.BENCH_CREATES,
+    fanoutEvents: e.BENCH_FANOUT_EVENTS,
     cpuProfile: e.BENCH_CPU_PROFILE === "1",
     profileDir: path.resolve(REPO_ROOT, e.BENCH_PROFILE_DIR),
     apiLogLevel: e.BENCH_API_LOG_LEVEL,

@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { measureCreates } from "./bench-create.js";
+import { measureFanout } from "./bench-fanout.js";
 import { measureRest } from "./bench-rest.js";
 import { changeOnePercent, flushedCounters, measureResync, measureScaling, measureSync } from "./bench-sync.js";
 import { summariseProfile } from "./cpuprofile.js";
@@ -127,7 +128,13 @@ async function main(): Promise<number> {
     log(`\n3. create: ${env.creates} each through REST, tRPC and straight to the sandbox`);
     const create = await measureCreates(stack, env.creates, log);
     await close(MAIN_SIZE);
-    const main = { sync, rest, resyncUnchanged, resyncChanged, create };
+
+    let fanout;
+    if (env.fanoutEvents > 0) {
+      log(`\n5. webhook fan-out: ${env.fanoutEvents} events to a loopback receiver, then a bare loop POSTing the same bodies`);
+      fanout = await measureFanout(env, env.fanoutEvents, workDir, log);
+    }
+    const main = { sync, rest, resyncUnchanged, resyncChanged, create, ...(fanout ? { fanout } : {}) };
 
     const profile = env.cpuProfile ? await profiles(env, sizes.map((size) => `sync-${size}`)) : undefined;
     const totalMs = Date.now() - (env.startedAt ?? started);

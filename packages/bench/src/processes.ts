@@ -91,6 +91,24 @@ export async function startBareExpress(bodyFile: string, env: Record<string, str
   return { ...handle(child), ...info };
 }
 
+/** The fan-out benchmark's loopback webhook receiver (children/webhook-receiver.ts). */
+export async function startWebhookReceiver(env: Record<string, string>): Promise<BareExpressChild> {
+  const child = spawn(process.execPath, [path.join(CHILDREN, "webhook-receiver.js")], { env, stdio: ["ignore", "pipe", "inherit"] });
+  const info = await firstJsonLine<{ url: string }>(child, "the webhook receiver");
+  return { ...handle(child), ...info };
+}
+
+/** The fan-out baseline (children/bare-webhook-loop.ts): resolves when it has POSTed every body. */
+export async function runBareWebhookLoop(eventsFile: string, url: string, secret: string, env: Record<string, string>, timeoutMs: number): Promise<{ startedAt: number }> {
+  const child = spawn(process.execPath, [path.join(CHILDREN, "bare-webhook-loop.js"), eventsFile, url, secret], { env, stdio: ["ignore", "pipe", "inherit"] });
+  const running = handle(child);
+  try {
+    return await firstJsonLine<{ startedAt: number }>(child, "the bare webhook loop", timeoutMs);
+  } finally {
+    await running.stop();
+  }
+}
+
 /** Bare express plus our list request's four statements (children/db-floor.ts). */
 export async function startDatabaseFloor(bodyFile: string, databaseUrl: string, apiKey: string, env: Record<string, string>): Promise<BareExpressChild> {
   const child = spawn(process.execPath, [path.join(CHILDREN, "db-floor.js"), bodyFile, databaseUrl, apiKey], { env, stdio: ["ignore", "pipe", "inherit"] });

@@ -117,3 +117,33 @@ describe("renderReport", () => {
     expect(rows.map((l) => l.split("|")[1]?.trim())).toEqual(["600", "2,000", "6,000"]);
   });
 });
+
+describe("webhook fan-out (issue 17)", () => {
+  const figures = (eventsPerSecond: number, p50: number, p99: number) => ({ count: 10_000, eventsPerSecond, p50, p99, max: p99 * 1.1 });
+  const withFanout = (ours: ReturnType<typeof figures>, bare: ReturnType<typeof figures>): BenchResults => ({
+    ...fixture(),
+    fanout: { events: 10_000, bodyBytes: { min: 1_400, max: 2_500 }, syncMs: 3_000, ours, bare },
+  });
+
+  it("adds both targets as ratios to the bare loop, met and not met", () => {
+    const met = summarise(withFanout(figures(600, 20, 80), figures(1_000, 5, 50)));
+    expect(met.fanoutRatio).toBeCloseTo(0.6);
+    expect(met.verdicts.slice(-2).map((v) => `${v.target} → ${v.verdict.text}`)).toEqual([
+      `5. webhook fan-out of 10,000 events: events/s ≥ ${TARGETS.fanoutRatio} × bare loop → met (0.60 ≥ 0.5)`,
+      `5. webhook fan-out p99, change committed → received: ≤ ${TARGETS.fanoutP99Ratio} × bare loop's → met (1.60 ≤ 2)`,
+    ]);
+    const missed = summarise(withFanout(figures(100, 9_000, 18_000), figures(1_000, 5, 50))).verdicts.slice(-2);
+    expect(missed.map((v) => v.verdict.text)).toEqual(["not met (0.10 < 0.5)", "not met (360.00 > 2)"]);
+    expect(missed[1]?.measured).toBe("360.00 (18,000 ms vs 50 ms)");
+  });
+
+  it("renders its table with both figures and the ratio, and leaves it out when skipped", () => {
+    const doc = renderReport(withFanout(figures(600, 20, 80), figures(1_000, 5, 50)));
+    expect(doc).toContain("### 5. Webhook fan-out: 10,000 `template.status_updated` events to a loopback receiver");
+    expect(doc).toMatch(/\| \*\*ours\*\*: re-sync → outbox → job queue → signed POST \| 600 \| 20 ms \| 80 ms \| 88 ms \| 10,000 \|/);
+    expect(doc).toMatch(/\| bare loop: .* \| 1,000 \| 5\.0 ms \| 50 ms \| 55 ms \| 10,000 \|/);
+    expect(doc).toContain("| ours ÷ bare | **0.60** | 4.00 | **1.60** |  |  |");
+    expect(renderReport(fixture())).not.toContain("### 5.");
+    expect(summarise(fixture()).verdicts.some((v) => v.target.startsWith("5."))).toBe(false);
+  });
+});

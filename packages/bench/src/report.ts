@@ -3,6 +3,7 @@
  * Pure (results in, markdown out), so it is unit-tested without running a benchmark.
  */
 import type { CreateBenchmark } from "./bench-create.js";
+import type { FanoutBenchmark } from "./bench-fanout.js";
 import type { RestBenchmark } from "./bench-rest.js";
 import type { ResyncMeasurement, SyncBenchmark, SyncRun } from "./bench-sync.js";
 import type { SelfTime } from "./cpuprofile.js";
@@ -22,6 +23,10 @@ export const TARGETS = {
   scalingExponent: 1.1,
   /** Live heap during the sync at the largest size / at the smallest: "flat" within this. */
   memoryGrowth: 1.25,
+  /** ours / bare loop, webhook events delivered per second */
+  fanoutRatio: 0.5,
+  /** ours / bare loop, p99 from the change's commit to the receiver */
+  fanoutP99Ratio: 2,
 } as const;
 
 export interface ScalingRow {
@@ -41,6 +46,8 @@ export interface BenchResults {
   resyncChanged: ResyncMeasurement & { changedAtMeta: number };
   rest: RestBenchmark;
   create: CreateBenchmark;
+  /** Absent when BENCH_FANOUT_EVENTS=0. */
+  fanout?: FanoutBenchmark;
   scaling: ScalingRow[];
   limits: Record<string, string>;
   apiLogLevel: string;
@@ -58,6 +65,8 @@ export interface Summary {
   restP99: number;
   scalingExponent: number;
   memoryGrowth: number;
+  fanoutRatio?: number;
+  fanoutP99Ratio?: number;
   verdicts: { target: string; measured: string; verdict: Verdict }[];
 }
 
@@ -86,6 +95,7 @@ export function summarise(r: BenchResults): Summary {
     met: measured === expected,
     text: measured === expected ? `met (${formatInteger(measured)} = ${formatInteger(expected)})` : `not met (${formatInteger(measured)} ≠ ${formatInteger(expected)})`,
   });
+  const fanout = r.fanout ? fanoutVerdicts(r.fanout) : undefined;
   return {
     syncRatio,
     naiveRatio,
@@ -94,6 +104,7 @@ export function summarise(r: BenchResults): Summary {
     restP99,
     scalingExponent,
     memoryGrowth,
+    ...(fanout ? { fanoutRatio: fanout.ratio, fanoutP99Ratio: fanout.p99Ratio } : {}),
     verdicts: [
       { target: `1. sync of ${formatInteger(r.sync.templates)}: ours / (fetch alone + raw INSERT) ≤ ${TARGETS.syncRatio}`, measured: formatRatio(syncRatio), verdict: verdict(syncRatio, "<=", TARGETS.syncRatio) },
       { target: "1. re-sync, nothing changed: template rows written = 0", measured: formatInteger(unchangedWrites), verdict: exactly(unchangedWrites, 0) },
@@ -114,8 +125,41 @@ export function summarise(r: BenchResults): Summary {
         measured: `${formatRatio(memoryGrowth)}×`,
         verdict: verdict(memoryGrowth, "<=", TARGETS.memoryGrowth),
       },
+      ...(fanout?.verdicts ?? []),
     ],
   };
+}
+
+/** Issue 17's fan-out targets: throughput and p99 as ratios to the bare loop of the same run. */
+export function fanoutVerdicts(f: FanoutBenchmark): { ratio: number; p99Ratio: number; verdicts: Summary["verdicts"] } {
+  const eventsRatio = ratio(f.ours.eventsPerSecond, f.bare.eventsPerSecond);
+  const p99Ratio = ratio(f.ours.p99, f.bare.p99);
+  return {
+    ratio: eventsRatio,
+    p99Ratio,
+    verdicts: [
+      {
+        target: `5. webhook fan-out of ${formatInteger(f.events)} events: events/s ≥ ${TARGETS.fanoutRatio} × bare loop`,
+        measured: formatRatio(eventsRatio),
+        verdict: verdict(eventsRatio, ">=", TARGETS.fanoutRatio),
+      },
+      {
+        target: `5. webhook fan-out p99, change committed → received: ≤ ${TARGETS.fanoutP99Ratio} × bare loop's`,
+        measured: `${formatRatio(p99Ratio)} (${formatMs(f.ours.p99)} vs ${formatMs(f.bare.p99)})`,
+        verdict: verdict(p99Ratio, "<=", TARGETS.fanoutP99Ratio),
+      },
+    ],
+  };
+}
+
+/** Table rows of the fan-out section: ours, the bare loop, and ours ÷ bare. */
+export function fanoutRows(f: FanoutBenchmark): string[][] {
+  const row = (label: string, x: FanoutBenchmark["ours"]) => [label, formatInteger(x.eventsPerSecond), formatMs(x.p50), formatMs(x.p99), formatMs(x.max), formatInteger(x.count)];
+  return [
+    row("**ours**: re-sync → outbox → job queue → signed POST", f.ours),
+    row("bare loop: the same bodies and headers, one at a time, same release schedule", f.bare),
+    ["ours ÷ bare", `**${formatRatio(ratio(f.ours.eventsPerSecond, f.bare.eventsPerSecond))}**`, formatRatio(ratio(f.ours.p50, f.bare.p50)), `**${formatRatio(ratio(f.ours.p99, f.bare.p99))}**`, "", ""],
+  ];
 }
 
 const runsCell = (values: readonly number[]) => values.map((v) => formatInteger(v)).join(" / ");
@@ -289,6 +333,19 @@ export function renderReport(r: BenchResults): string {
     "Live heap: the API process's V8 heap left after a full GC, forced every 20 ms during one more (untimed) sync — what the sync holds on to. Peak RSS also counts garbage V8 has not collected yet, so it grows with how much a sync allocates in total, not with what it keeps.",
     "",
   );
+
+  if (r.fanout) {
+    const f = r.fanout;
+    out.push(`### 5. Webhook fan-out: ${formatInteger(f.events)} \`template.status_updated\` events to a loopback receiver`, "");
+    out.push(
+      renderTable(["sender", "events/s", "p50", "p99", "max", "delivered"], fanoutRows(f), ["left", "right", "right", "right", "right", "right"]),
+      "",
+    );
+    out.push(
+      `Producer: one re-sync after the first, with every template's status changed at Meta: ${formatInteger(f.events)} history rows and outbox events committed page by page within ${formatMs(f.syncMs)}. Latency runs from each event's commit (\`webhook_out_events.created_at\`) to its arrival at the receiver (its own process, answering 204); events/s from the first commit to the last arrival. The bare loop releases each body at the same offset from its start as ours was committed and POSTs them one at a time (our worker delivers one subscription's events one at a time), with the same \`webhook-id\` / \`webhook-timestamp\` / \`webhook-signature\` headers; bodies ${formatInteger(f.bodyBytes.min)}–${formatInteger(f.bodyBytes.max)} bytes. While deliveries lag behind the sync, latency is queueing: the p99 is about how far the sender falls behind the producer.`,
+      "",
+    );
+  }
 
   if (r.profile && r.profile.length > 0) {
     out.push("### CPU profile of the API process (BENCH_CPU_PROFILE=1)", "", "Whole process lives: start-up, every benchmark, and the full GCs the live-heap measurement forces (they inflate the garbage collector's share).", "");

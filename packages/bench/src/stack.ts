@@ -36,7 +36,7 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(env: BenchEnv, templates: number, label: string): Promise<Stack> {
+export async function startStack(env: BenchEnv, templates: number, label: string, extraApiEnv: Record<string, string> = {}): Promise<Stack> {
   const workDir = await mkdtemp(path.join(tmpdir(), `kirim-bench-${label}-`));
   const sandbox = await startSandbox(templates, env.childBaseEnv);
   let database: BenchDatabase | undefined;
@@ -62,6 +62,7 @@ export async function startStack(env: BenchEnv, templates: number, label: string
         // No scheduled sync: every sync the bench measures is one it asked for.
         TEMPLATE_SYNC_INTERVAL_MS: "0",
         ...BENCH_LIMITS,
+        ...extraApiEnv,
       },
     });
     db = await connect(database.url);

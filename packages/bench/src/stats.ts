@@ -96,3 +96,37 @@ export function linearFit(points: readonly { x: number; y: number }[]): { slope:
   const ssRes = sum(points.map((p) => (p.y - (intercept + slope * p.x)) ** 2));
   return { slope, intercept, r2: ssTot === 0 ? 1 : 1 - ssRes / ssTot };
 }
+
+export interface DeliveryFigures {
+  count: number;
+  /** Events delivered per second, from the first event's availability to the last arrival. */
+  eventsPerSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/**
+ * Fan-out figures of one run: each event's latency is its arrival minus the moment it became available (committed
+ * for ours, its scheduled release for the bare loop). An event that never arrived is a broken run, not a figure.
+ */
+export function deliveryFigures(events: readonly { availableAt: number; arrivedAt: number | undefined }[]): DeliveryFigures {
+  if (events.length === 0) throw new RangeError("no events to measure");
+  const latencies: number[] = [];
+  let first = Infinity;
+  let last = -Infinity;
+  for (const event of events) {
+    if (event.arrivedAt === undefined) throw new Error(`${events.filter((e) => e.arrivedAt === undefined).length} of ${events.length} events never arrived`);
+    latencies.push(event.arrivedAt - event.availableAt);
+    first = Math.min(first, event.availableAt);
+    last = Math.max(last, event.arrivedAt);
+  }
+  const spanMs = last - first;
+  return {
+    count: events.length,
+    eventsPerSecond: spanMs > 0 ? (events.length / spanMs) * 1000 : Infinity,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: Math.max(...latencies),
+  };
+}
