@@ -1,7 +1,7 @@
 import type { TWebhookDeliveryAttempt, TWebhookEventType, TWebhookSubscription } from "@kirim/schema";
 import { WEBHOOK_EVENT_TYPES } from "@kirim/schema";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useId, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import type { FormEvent } from "react";
 import { Empty, ErrorBox, Loading } from "../components/states.js";
 import { trpc } from "../lib/trpc.js";
@@ -216,14 +216,14 @@ function SubscriptionCard({ subscription: s, onRotated }: { subscription: TWebho
       </div>
       {notice !== null && <p role="status">{notice}</p>}
       {failed !== undefined && <ErrorBox error={failed.error} />}
-      <DeliveryLog subscriptionId={s.id} awaitedEventId={testEventId} />
+      <DeliveryLog subscriptionId={s.id} enabled={s.enabled} awaitedEventId={testEventId} />
     </li>
   );
 }
 
 const fmtTime = (iso: string) => new Date(iso).toLocaleString();
 
-function DeliveryLog({ subscriptionId, awaitedEventId }: { subscriptionId: string; awaitedEventId: string | null }) {
+function DeliveryLog({ subscriptionId, enabled, awaitedEventId }: { subscriptionId: string; enabled: boolean; awaitedEventId: string | null }) {
   const queryClient = useQueryClient();
   // Cursors of the pages seen so far: index 0 is the first page (no cursor).
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
@@ -235,12 +235,14 @@ function DeliveryLog({ subscriptionId, awaitedEventId }: { subscriptionId: strin
   const log = useQuery({
     ...trpc.webhooks.deliveries.queryOptions(input),
     // Tests and redeliveries are sent in the background: on the first page, look again (every second) until each
-    // queued event has an attempt newer than the request, and while a retry is due.
+    // queued event has an attempt newer than the request.
     refetchInterval: (query) => {
       const rows = query.state.data?.data ?? [];
       if (cursor !== undefined) return false;
       const waiting = awaited.some(([eventId, after]) => !rows.some((a) => a.event_id === eventId && Date.parse(a.attempted_at) >= after));
-      return waiting || rows.some((a) => a.outcome === "retrying") ? 1_000 : false;
+      // Enabled again, the event held by the disabling attempt goes out by itself.
+      const held = enabled && rows[0]?.outcome === "subscription_disabled";
+      return waiting || held || rows.some((a) => a.outcome === "retrying") ? 1_000 : false;
     },
   });
   const [since, setSince] = useState("");
@@ -257,6 +259,11 @@ function DeliveryLog({ subscriptionId, awaitedEventId }: { subscriptionId: strin
   const sinceId = useId();
   const headingId = useId();
   const rows = log.data?.data ?? [];
+  // A delivery can change the subscription (a 410 or too many failures disable it): reload it on each new attempt.
+  const newestAttemptId = cursor === undefined ? rows[0]?.id : undefined;
+  useEffect(() => {
+    if (newestAttemptId !== undefined) void queryClient.invalidateQueries({ queryKey: trpc.webhooks.list.queryKey() });
+  }, [newestAttemptId, queryClient]);
   return (
     <section aria-labelledby={headingId}>
       <h4 id={headingId}>Delivery log</h4>
@@ -324,8 +331,12 @@ function DeliveryLog({ subscriptionId, awaitedEventId }: { subscriptionId: strin
   );
 }
 
+/**
+ * Failed (out of retries) and delivered events may be sent again; a retrying one is still queued, and the attempt
+ * that disabled the subscription is held and goes out again by itself once the subscription is enabled.
+ */
 function AttemptRow({ attempt: a, onRedeliver, busy }: { attempt: TWebhookDeliveryAttempt; onRedeliver: () => void; busy: boolean }) {
-  const failed = a.outcome === "failed" || a.outcome === "subscription_disabled";
+  const redeliverable = a.outcome === "failed" || a.outcome === "delivered";
   return (
     <tr data-testid="delivery-row" data-outcome={a.outcome}>
       <td data-label="Event">
@@ -342,11 +353,13 @@ function AttemptRow({ attempt: a, onRedeliver, busy }: { attempt: TWebhookDelive
       <td data-label="Error">{a.error ?? "—"}</td>
       <td data-label="Next retry">{a.next_retry_at !== null ? fmtTime(a.next_retry_at) : "—"}</td>
       <td>
-        {failed && (
+        {redeliverable && (
           <button type="button" onClick={onRedeliver} disabled={busy}>
             Redeliver<span className="visually-hidden"> event {a.event_id}</span>
           </button>
         )}
+        {a.outcome === "subscription_disabled" && <span className="hint">Held: sent again when the subscription is enabled.</span>}
+        {a.outcome === "retrying" && <span className="hint">Retrying</span>}
       </td>
     </tr>
   );
