@@ -23,8 +23,11 @@ export interface RunningApi {
   stop: () => Promise<void>;
 }
 
-/** Starts `node apps/api/dist/main.js` on the embedded default (PGlite in a temp DATA_DIR, in-process Meta sandbox). */
-export async function startApi(apiMain: string): Promise<RunningApi> {
+/**
+ * Starts `node apps/api/dist/main.js` on the embedded default (PGlite in a temp DATA_DIR, in-process Meta sandbox);
+ * `extraEnv` adds operator settings a test needs (e.g. WEBHOOK_ALLOW_PRIVATE_TARGETS for a loopback receiver).
+ */
+export async function startApi(apiMain: string, extraEnv: Record<string, string> = {}): Promise<RunningApi> {
   if (!existsSync(apiMain)) throw new Error(`${apiMain} is missing: build the API first (pnpm --filter @kirim/api build).`);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "kirim-web-e2e-"));
   const apiKey = "kirim_e2e_dev_key_0123456789abcdef";
@@ -41,6 +44,7 @@ export async function startApi(apiMain: string): Promise<RunningApi> {
     // No scheduled sync: the syncs (and the runs the dashboard shows) are the test's own.
     TEMPLATE_SYNC_INTERVAL_MS: "0",
     LOG_LEVEL: "warn",
+    ...extraEnv,
   });
   // Debugging knob: run the API from another entry (e.g. its TypeScript source through tsx) with extra node flags.
   const nodeArgs = (process.env.KIRIM_E2E_API_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");

@@ -13,6 +13,7 @@ import { ACCOUNTS_INPUT, SignIn } from "./pages/sign-in.js";
 const TemplateListPage = lazy(() => import("./pages/template-list.js"));
 const TemplateDetailPage = lazy(() => import("./pages/template-detail.js"));
 const CreateTemplatePage = lazy(() => import("./pages/create-template.js"));
+const WebhooksPage = lazy(() => import("./pages/webhooks.js"));
 
 export function App() {
   const apiKey = useApiKey();
@@ -45,6 +46,14 @@ function Shell({ route }: { route: Route }) {
         <a className="brand" href={hrefFor({ page: "accounts" })}>
           Kirim templates
         </a>
+        <nav aria-label="Dashboard">
+          <a href={hrefFor({ page: "accounts" })} aria-current={route.page === "accounts" ? "page" : undefined}>
+            Accounts
+          </a>{" "}
+          <a href={hrefFor({ page: "webhooks" })} aria-current={route.page === "webhooks" ? "page" : undefined}>
+            Webhooks
+          </a>
+        </nav>
         {phoneNumberId !== undefined && <CurrentAccount phoneNumberId={phoneNumberId} />}
         <button type="button" onClick={signOut}>
           Sign out
@@ -69,6 +78,8 @@ function Page({ route }: { route: Route }) {
       return <CreateTemplatePage phoneNumberId={route.phoneNumberId} />;
     case "detail":
       return <TemplateDetailPage key={`${route.phoneNumberId}/${route.name}`} phoneNumberId={route.phoneNumberId} name={route.name} language={route.language} created={route.created} />;
+    case "webhooks":
+      return <WebhooksPage />;
     case "not-found":
       return (
         <Empty>

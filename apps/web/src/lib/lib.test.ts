@@ -11,8 +11,9 @@ describe("hash router", () => {
       parseHash("#/accounts/106540352242922/templates"),
       parseHash("#/accounts/106540352242922/templates/new"),
       parseHash("#/accounts/106540352242922/templates/order_update?language=en_US&created=1"),
+      parseHash("#/webhooks"),
     ];
-    expect(routes.map((r) => r.page)).toEqual(["accounts", "list", "create", "detail"]);
+    expect(routes.map((r) => r.page)).toEqual(["accounts", "list", "create", "detail", "webhooks"]);
     expect(routes[3]).toEqual({ page: "detail", phoneNumberId: "106540352242922", name: "order_update", language: "en_US", created: true });
     for (const route of routes) expect(parseHash(hrefFor(route))).toEqual(route);
     expect(parseHash("#/nope").page).toBe("not-found");

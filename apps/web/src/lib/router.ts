@@ -6,6 +6,7 @@ import { useEffect, useState } from "react";
  *   #/accounts/{pnid}/templates               template list
  *   #/accounts/{pnid}/templates/new           create form
  *   #/accounts/{pnid}/templates/{name}?language=xx   detail
+ *   #/webhooks                                outbound webhook subscriptions and their delivery log
  * Hash routing needs no server rewrite rules, so `dist/` can be served as plain files.
  */
 export type Route =
@@ -13,6 +14,7 @@ export type Route =
   | { page: "list"; phoneNumberId: string }
   | { page: "create"; phoneNumberId: string }
   | { page: "detail"; phoneNumberId: string; name: string; language: string | undefined; created?: boolean }
+  | { page: "webhooks" }
   | { page: "not-found"; path: string };
 
 export function parseHash(hash: string): Route {
@@ -21,6 +23,7 @@ export function parseHash(hash: string): Route {
   const segments = pathPart.split("/").filter((s) => s !== "").map((s) => safeDecode(s));
   const query = new URLSearchParams(queryPart);
   if (segments.length === 0) return { page: "accounts" };
+  if (segments.length === 1 && segments[0] === "webhooks") return { page: "webhooks" };
   const [first, pnid, third, fourth, ...rest] = segments;
   if (first === "accounts" && pnid !== undefined && third === "templates" && rest.length === 0) {
     if (fourth === undefined) return { page: "list", phoneNumberId: pnid };
@@ -46,6 +49,8 @@ export function hrefFor(route: Route): string {
       const qs = query.toString();
       return qs === "" ? base : `${base}?${qs}`;
     }
+    case "webhooks":
+      return "#/webhooks";
     case "not-found":
       return `#${route.path}`;
   }
