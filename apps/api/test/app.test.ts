@@ -21,9 +21,9 @@ const TEMPLATE = {
   language: "en",
   category: "UTILITY",
   status: "pending",
-  content: "Hi {{1}}",
+  content: "Hi {{1}}, welcome to our shop.",
   variables: ["1"],
-  components: [{ type: "BODY", text: "Hi {{1}}", example: { body_text: [["Budi"]] } }],
+  components: [{ type: "BODY", text: "Hi {{1}}, welcome to our shop.", example: { body_text: [["Budi"]] } }],
   whatsapp_account: { phone_number: "+628111222333", phone_number_id: PID, customer: { id: "cus_01HXYZABCDEFGHJKMNPQRSTVWX", name: "Demo" } },
   provider_template_id: null,
   created_at: "2026-11-23T10:00:00.000Z",
@@ -86,7 +86,7 @@ const VALID_BODY = {
   name: "order_confirmation",
   category: "UTILITY",
   language: "en",
-  components: [{ type: "BODY", text: "Hi {{1}}", example: { body_text: [["Budi"]] } }],
+  components: [{ type: "BODY", text: "Hi {{1}}, welcome to our shop.", example: { body_text: [["Budi"]] } }],
 };
 
 let server: Listening;

@@ -37,7 +37,7 @@ describe.each(databaseKinds())("10 approved edits per 30 days on %s", (kind) => 
       const synced = await api("POST", `/v1/${PID}/templates/sync`);
       expect(synced.status, synced.text).toBe(200);
     };
-    const edit = (n: number) => api("POST", `/v1/${PID}/templates/quota_thirty_days`, { language: "en", components: body(n) });
+    const edit = (n: number) => api("PATCH", `/v1/${PID}/templates/quota_thirty_days`, { language: "en", components: body(n) });
 
     const firstEditAt = clock;
     for (let n = 1; n <= 10; n++) {

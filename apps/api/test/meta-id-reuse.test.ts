@@ -120,7 +120,7 @@ describe.each(databaseKinds())("a Meta template id that comes back for another n
     const third = await api("POST", `/v1/${PID}/templates/sync`);
     expect(third.status, third.text).toBe(200);
     expect(third.body.data).toMatchObject({ created: 0, updated: 0, removed: 0 });
-    const runs = await api("GET", `/v1/${PID}/templates/sync_runs`);
+    const runs = await api("GET", `/v1/${PID}/template_sync_runs`);
     expect(runs.body.data.slice(0, 3).map((r: any) => r.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
   });
 

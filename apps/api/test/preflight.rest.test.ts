@@ -132,7 +132,7 @@ describe.each(databaseKinds())("Meta's pre-flight rules at the edge on %s", (kin
 
     it("REST edit: an OTP button on the UTILITY template → 400, Meta not called", async () => {
       const seq = lastSeq(stack.sandbox);
-      const res = await call(stack.baseUrl, "POST", `${TEMPLATES}/preflight_edit`, {
+      const res = await call(stack.baseUrl, "PATCH", `${TEMPLATES}/preflight_edit`, {
         token: stack.demoKey,
         body: { language: "en", components: [GOOD_BODY, otp({ otp_type: "COPY_CODE" })] },
       });
@@ -142,7 +142,7 @@ describe.each(databaseKinds())("Meta's pre-flight rules at the edge on %s", (kin
 
     it("a valid edit still reaches Meta (the rules do not block what Meta accepts)", async () => {
       const seq = lastSeq(stack.sandbox);
-      const res = await call(stack.baseUrl, "POST", `${TEMPLATES}/preflight_edit`, {
+      const res = await call(stack.baseUrl, "PATCH", `${TEMPLATES}/preflight_edit`, {
         token: stack.demoKey,
         body: { language: "en", components: [body("Hello {{1}}, your parcel is on its way and arrives today.", ["Budi"])] },
       });

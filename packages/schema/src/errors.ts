@@ -145,7 +145,7 @@ export const ERROR_CODES = {
   account_verification_failed: {
     type: "invalid_request_error",
     status: 422,
-    description: "Operator CLI: Meta did not confirm the account being connected — the access token is refused (190), cannot see the WABA (200, or 100/33), or the phone number is not one of the WABA's. `details.meta` carries Meta's error when there was one; nothing is stored.",
+    description: "Operator CLI: Meta did not confirm the account being connected — the access token is refused (190), cannot see the WABA (200, or 100/33), or the phone number is not one of the WABA's. Meta's own error (code, subcode, message) is shown when there was one; nothing is stored.",
   },
   template_already_exists: {
     type: "conflict",
