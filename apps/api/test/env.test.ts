@@ -9,6 +9,8 @@ describe("loadEnv", () => {
       host: "127.0.0.1",
       dataDir: "/srv/kirim/.data",
       databaseUrl: undefined,
+      databaseConnectTimeoutMs: 10000,
+      databaseStatementTimeoutMs: 60000,
       metaGraphUrl: undefined,
       metaApiVersion: "v23.0",
       demoWabaId: undefined,
