@@ -122,6 +122,23 @@ describe.each(databaseKinds())("outbound webhooks on %s", (kind) => {
     expect(r.received.map((h) => h.json.type)).toEqual(["template.created", "template.status_updated"]);
   });
 
+  it("phone_number_ids filters: a subscription for another number gets none of this number's events", async () => {
+    const mine = await receiver();
+    const others = await receiver();
+    const forMine = await api("POST", "/v1/webhook_subscriptions", { url: mine.url, events: ["template.created"], phone_number_ids: [DEMO_PHONE_NUMBER_ID] });
+    expect(forMine.status, forMine.text).toBe(201);
+    expect(forMine.body.data.phone_number_ids).toEqual([DEMO_PHONE_NUMBER_ID]);
+    const forOthers = await api("POST", "/v1/webhook_subscriptions", { url: others.url, events: ["template.created"], phone_number_ids: ["999999999"] });
+    expect(forOthers.status, forOthers.text).toBe(201);
+    for (const name of ["filtered_first", "filtered_second"]) {
+      expect((await api("POST", `/v1/${DEMO_PHONE_NUMBER_ID}/templates`, { ...orderConfirmation(), name })).status).toBe(201);
+      await mine.waitFor((got) => got.some((h) => h.json.data.template?.name === name));
+    }
+    expect(mine.received.map((h) => h.json.data.template.name)).toEqual(["filtered_first", "filtered_second"]);
+    expect(others.received).toEqual([]);
+    expect((await api("GET", `/v1/webhook_subscriptions/${forOthers.body.data.id}/deliveries`)).body.data).toEqual([]);
+  });
+
   it("500 three times then 200 → delivered on the 4th try with the same id; the log shows each attempt; redelivery resends it", async () => {
     const r = await receiver();
     r.respond = (i) => (i < 3 ? 500 : 200);
