@@ -5,16 +5,17 @@
  */
 import { ZPhoneNumberId, ZRenderTemplateRequest, ZRenderedTemplate } from "@kirim/schema";
 import type { Core } from "@kirim/core";
-import type { RequestHandler, Router } from "express";
+import type { Router } from "express";
 import { z } from "zod";
 import { principalOf } from "../http/auth.js";
 import { objectBody } from "../http/body.js";
 import { parseOrThrow } from "../errors/validation.js";
+import { methodNotAllowed } from "./method-not-allowed.js";
 import { sendData, serialize } from "./serialize.js";
 
 const ZRenderPath = z.object({ phone_number_id: ZPhoneNumberId });
 
-export function registerRenderRoutes(router: Router, core: Core, methodNotAllowed: (allowed: string[]) => RequestHandler): void {
+export function registerRenderRoutes(router: Router, core: Core): void {
   router.post("/:phone_number_id/templates/:name/render", async (req, res) => {
     const { phone_number_id: phoneNumberId } = parseOrThrow(ZRenderPath, { phone_number_id: req.params.phone_number_id }, "path");
     const request = parseOrThrow(ZRenderTemplateRequest, objectBody(req), "body");

@@ -31,6 +31,7 @@ import { hasBody, jsonBody, objectBody } from "../http/body.js";
 import { idempotency } from "../http/idempotency.js";
 import { rateLimit } from "../http/rate-limit.js";
 import { parseOrThrow } from "../errors/validation.js";
+import { methodNotAllowed } from "./method-not-allowed.js";
 import { registerRenderRoutes } from "./render.js";
 import { sendData, sendList, serialize } from "./serialize.js";
 import { registerWebhookSubscriptionRoutes } from "./webhook-subscriptions.js";
@@ -47,16 +48,6 @@ const ZTemplateList = z.array(ZTemplate);
 const ZAccountList = z.array(ZAccount);
 const ZSyncRunList = z.array(ZTemplateSyncRun);
 const ZTemplateEventList = z.array(ZTemplateEvent);
-
-/** 405 with `Allow` for a known path hit with another method (registered after the real routes). */
-function methodNotAllowed(allowed: string[]): RequestHandler {
-  const allow = allowed.includes("GET") ? [...allowed, "HEAD"] : allowed;
-  return (req) => {
-    throw new DomainError("method_not_allowed", `${req.method} is not allowed here. Allowed: ${allow.join(", ")}.`, {
-      headers: { Allow: allow.join(", ") },
-    });
-  };
-}
 
 /**
  * Express decodes `:phone_number_id` and `:name` with decodeURIComponent, and a segment that is not valid
@@ -194,7 +185,7 @@ export function createV1Router(deps: V1Deps): Router {
     sendData(res, 200, serialize(ZTemplateDeleteResult, result));
   });
 
-  registerRenderRoutes(router, core, methodNotAllowed);
+  registerRenderRoutes(router, core);
 
   router.all("/me", methodNotAllowed(["GET"]));
   router.all("/accounts", methodNotAllowed(["GET"]));

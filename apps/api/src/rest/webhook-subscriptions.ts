@@ -14,26 +14,18 @@ import {
   ZWebhookSubscriptionDeleteResult,
   ZWebhookTestResult,
 } from "@kirim/schema";
-import { DomainError } from "@kirim/core";
 import type { Core } from "@kirim/core";
 import type { Router } from "express";
-import type { RequestHandler } from "express";
 import { z } from "zod";
 import { principalOf } from "../http/auth.js";
 import { objectBody } from "../http/body.js";
 import { parseOrThrow } from "../errors/validation.js";
+import { methodNotAllowed } from "./method-not-allowed.js";
 import { sendData, sendList, serialize } from "./serialize.js";
 
 const BASE = "/webhook_subscriptions";
 const ZSubscriptionList = z.array(ZWebhookSubscription);
 const ZAttemptList = z.array(ZWebhookDeliveryAttempt);
-
-function methodNotAllowed(allowed: string[]): RequestHandler {
-  const allow = allowed.includes("GET") ? [...allowed, "HEAD"] : allowed;
-  return (req) => {
-    throw new DomainError("method_not_allowed", `${req.method} is not allowed here. Allowed: ${allow.join(", ")}.`, { headers: { Allow: allow.join(", ") } });
-  };
-}
 
 /** Registers the routes on the /v1 router itself (after auth, rate limit, body and Idempotency-Key middleware). */
 export function registerWebhookSubscriptionRoutes(router: Router, core: Core): void {
