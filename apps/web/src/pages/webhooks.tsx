@@ -229,9 +229,10 @@ function DeliveryLog({ subscriptionId, enabled, awaitedEventId }: { subscription
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const cursor = cursors.at(-1);
   const input = { id: subscriptionId, limit: LOG_PAGE, ...(cursor !== undefined ? { cursor } : {}) };
-  const [redelivered, setRedelivered] = useState<{ eventIds: string[]; at: number }>({ eventIds: [], at: 0 });
-  // Event id → attempts older than this (ms) do not count: a redelivered event already has failed attempts.
-  const awaited: [string, number][] = [...(awaitedEventId !== null ? [[awaitedEventId, 0] as [string, number]] : []), ...redelivered.eventIds.map((id): [string, number] => [id, redelivered.at])];
+  // A redelivered event already has attempts: only an attempt not on the page when it was requeued counts. (Not a
+  // time cut-off: the browser's clock is not the server's, and the previous attempt may be a moment old.)
+  const [redelivered, setRedelivered] = useState<{ eventIds: string[]; seenAttemptIds: ReadonlySet<string> }>({ eventIds: [], seenAttemptIds: new Set() });
+  const awaited = [...(awaitedEventId !== null ? [awaitedEventId] : []), ...redelivered.eventIds];
   const log = useQuery({
     ...trpc.webhooks.deliveries.queryOptions(input),
     // Tests and redeliveries are sent in the background: on the first page, look again (every second) until each
@@ -239,7 +240,7 @@ function DeliveryLog({ subscriptionId, enabled, awaitedEventId }: { subscription
     refetchInterval: (query) => {
       const rows = query.state.data?.data ?? [];
       if (cursor !== undefined) return false;
-      const waiting = awaited.some(([eventId, after]) => !rows.some((a) => a.event_id === eventId && Date.parse(a.attempted_at) >= after));
+      const waiting = awaited.some((eventId) => !rows.some((a) => a.event_id === eventId && !redelivered.seenAttemptIds.has(a.id)));
       // Enabled again, the event held by the disabling attempt goes out by itself.
       const held = enabled && rows[0]?.outcome === "subscription_disabled";
       return waiting || held || rows.some((a) => a.outcome === "retrying") ? 1_000 : false;
@@ -250,7 +251,7 @@ function DeliveryLog({ subscriptionId, enabled, awaitedEventId }: { subscription
   const redeliver = useMutation(
     trpc.webhooks.redeliver.mutationOptions({
       onSuccess: (answer) => {
-        setRedelivered({ eventIds: answer.event_ids, at: Date.now() - 1_000 });
+        setRedelivered({ eventIds: answer.event_ids, seenAttemptIds: new Set((log.data?.data ?? []).map((a) => a.id)) });
         setResult(answer.queued === 0 ? "No failed event to send again." : `${answer.queued} event${answer.queued === 1 ? "" : "s"} queued for redelivery.`);
         void queryClient.invalidateQueries({ queryKey: trpc.webhooks.deliveries.queryKey() });
       },
