@@ -101,6 +101,9 @@ const ZEnvInput = z.object({
   ),
 });
 
+/** Every variable this app reads: turbo must pass each through (`pnpm dev`), `.env.example` documents each. */
+export const ENV_VARIABLE_NAMES: readonly string[] = Object.keys(ZEnvInput.shape);
+
 /** Where `pnpm build` leaves the dashboard: apps/web/dist, seen from apps/api/{src,dist}/env.* */
 const DEFAULT_WEB_DIST_DIR = new URL("../../web/dist/", import.meta.url).pathname;
 
