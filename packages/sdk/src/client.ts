@@ -14,11 +14,21 @@ import type {
   TTemplateEvent,
   TTemplateSyncResult,
   TTemplateSyncRun,
+  TRedeliverResult,
+  TWebhookDeliveryAttempt,
+  TWebhookSubscription,
+  TWebhookTestResult,
+  ZCreateWebhookSubscriptionRequest,
   ZEditTemplateRequest,
   ZListAccountsQuery,
   ZListSyncRunsQuery,
   ZListTemplateEventsQuery,
   ZListTemplatesQuery,
+  ZListWebhookDeliveriesQuery,
+  ZListWebhookSubscriptionsQuery,
+  ZRedeliverRequest,
+  ZUpdateWebhookSubscriptionRequest,
+  ZWebhookSubscriptionDeleteResult,
 } from "@kirim/schema";
 import type { z } from "zod";
 import { Transport } from "./http.js";
@@ -44,6 +54,17 @@ export type ListTemplateEventsParams = Omit<z.input<typeof ZListTemplateEventsQu
 export type ListSyncRunsParams = Omit<z.input<typeof ZListSyncRunsQuery>, "cursor">;
 /** `GET /v1/me`: the organisation and key behind the API key. */
 export type Me = TMe;
+/** An outbound webhook subscription; `secret` (`whsec_…`) only in the answers of create and rotateSecret. */
+export type WebhookSubscription = TWebhookSubscription;
+export type WebhookSubscriptionDeleteResult = z.infer<typeof ZWebhookSubscriptionDeleteResult>;
+export type WebhookDeliveryAttempt = TWebhookDeliveryAttempt;
+export type WebhookTestResult = TWebhookTestResult;
+export type RedeliverResult = TRedeliverResult;
+export type CreateWebhookSubscriptionParams = z.input<typeof ZCreateWebhookSubscriptionRequest>;
+export type UpdateWebhookSubscriptionParams = z.input<typeof ZUpdateWebhookSubscriptionRequest>;
+export type RedeliverParams = z.input<typeof ZRedeliverRequest>;
+export type ListWebhookSubscriptionsParams = Omit<z.input<typeof ZListWebhookSubscriptionsQuery>, "cursor">;
+export type ListWebhookDeliveriesParams = Omit<z.input<typeof ZListWebhookDeliveriesQuery>, "cursor">;
 
 export interface KirimOptions {
   /** An API key (`Authorization: Bearer …`). */
@@ -72,17 +93,14 @@ function query(params: object | undefined): ApiRequest["query"] {
   return params as ApiRequest["query"];
 }
 
-class TemplatesResource {
-  constructor(
-    private readonly transport: Transport,
-    private readonly base: string,
-  ) {}
+abstract class Resource {
+  constructor(protected readonly transport: Transport) {}
 
-  private async data<T>(request: ApiRequest, options?: RequestOptions): Promise<T> {
+  protected async data<T>(request: ApiRequest, options?: RequestOptions): Promise<T> {
     return (await this.transport.request<DataEnvelope<T>>(request, options)).data;
   }
 
-  private pages<T>(path: string, params: object | undefined, options?: RequestOptions): PageIterator<T> {
+  protected pages<T>(path: string, params: object | undefined, options?: RequestOptions): PageIterator<T> {
     return new PageIterator<T>((cursor) =>
       this.transport.request<Page<T>>({ method: "GET", path, query: { ...query(params), cursor } }, options).then(({ data, has_more, next_cursor }) => ({
         data,
@@ -90,6 +108,15 @@ class TemplatesResource {
         next_cursor,
       })),
     );
+  }
+}
+
+class TemplatesResource extends Resource {
+  constructor(
+    transport: Transport,
+    private readonly base: string,
+  ) {
+    super(transport);
   }
 
   /** `POST /templates`: submit a template to Meta. Safe to retry (one Idempotency-Key per call). */
@@ -138,6 +165,56 @@ class TemplatesResource {
   }
 }
 
+/** `/v1/webhook_subscriptions`: where we POST template events (verify them with `verifyWebhook`). */
+export class WebhookSubscriptionsResource extends Resource {
+  private readonly base = "/v1/webhook_subscriptions";
+
+  /** `POST`: subscribe a URL; the answer carries the signing `secret`, shown only here and on rotateSecret. */
+  create(params: CreateWebhookSubscriptionParams, options?: RequestOptions): Promise<WebhookSubscription> {
+    return this.data({ method: "POST", path: this.base, body: params }, options);
+  }
+
+  /** `GET`: the organisation's subscriptions, page by page as you iterate. */
+  list(params: ListWebhookSubscriptionsParams = {}, options?: RequestOptions): PageIterator<WebhookSubscription> {
+    return this.pages<WebhookSubscription>(this.base, params, options);
+  }
+
+  /** `GET /{id}` (without the secret). */
+  get(id: string, options?: RequestOptions): Promise<WebhookSubscription> {
+    return this.data({ method: "GET", path: `${this.base}/${encode(id)}` }, options);
+  }
+
+  /** `PATCH /{id}`: url, events, phone numbers, description; `enabled: true` re-enables a disabled one. */
+  update(id: string, params: UpdateWebhookSubscriptionParams, options?: RequestOptions): Promise<WebhookSubscription> {
+    return this.data({ method: "PATCH", path: `${this.base}/${encode(id)}`, body: params }, options);
+  }
+
+  /** `DELETE /{id}`. */
+  delete(id: string, options?: RequestOptions): Promise<WebhookSubscriptionDeleteResult> {
+    return this.data({ method: "DELETE", path: `${this.base}/${encode(id)}` }, options);
+  }
+
+  /** `POST /{id}/rotate_secret`: a new secret; the previous one also signs for 24 h. */
+  rotateSecret(id: string, options?: RequestOptions): Promise<WebhookSubscription> {
+    return this.data({ method: "POST", path: `${this.base}/${encode(id)}/rotate_secret`, body: {} }, options);
+  }
+
+  /** `POST /{id}/test`: queue a `webhook.test` event to the subscription's URL. */
+  sendTest(id: string, options?: RequestOptions): Promise<WebhookTestResult> {
+    return this.data({ method: "POST", path: `${this.base}/${encode(id)}/test`, body: {} }, options);
+  }
+
+  /** `GET /{id}/deliveries`: the delivery log, one entry per attempt, newest first. */
+  deliveries(id: string, params: ListWebhookDeliveriesParams = {}, options?: RequestOptions): PageIterator<WebhookDeliveryAttempt> {
+    return this.pages<WebhookDeliveryAttempt>(`${this.base}/${encode(id)}/deliveries`, params, options);
+  }
+
+  /** `POST /{id}/redeliver`: one event again (`event_id`), or every failed one `since` a time. */
+  redeliver(id: string, params: RedeliverParams, options?: RequestOptions): Promise<RedeliverResult> {
+    return this.data({ method: "POST", path: `${this.base}/${encode(id)}/redeliver`, body: params }, options);
+  }
+}
+
 export class PhoneNumberResource {
   readonly templates: TemplatesResource;
   constructor(transport: Transport, readonly phoneNumberId: string) {
@@ -148,6 +225,8 @@ export class PhoneNumberResource {
 export class Kirim {
   private readonly transport: Transport;
   readonly accounts: { list(params?: ListAccountsParams, options?: RequestOptions): Promise<Account[]> };
+  /** Outbound webhook subscriptions of the API key's organisation. */
+  readonly webhookSubscriptions: WebhookSubscriptionsResource;
 
   constructor(options: KirimOptions) {
     if (typeof options.apiKey !== "string" || options.apiKey === "") throw new TypeError("new Kirim({ apiKey }): apiKey is required.");
@@ -161,6 +240,7 @@ export class Kirim {
       sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
       random: Math.random,
     });
+    this.webhookSubscriptions = new WebhookSubscriptionsResource(this.transport);
     this.accounts = {
       list: async (params, requestOptions) =>
         (await this.transport.request<DataEnvelope<Account[]>>({ method: "GET", path: "/v1/accounts", query: query(params) }, requestOptions)).data,

@@ -6,7 +6,7 @@
  * for await (const t of kirim.phoneNumbers(id).templates.list({ status: "approved" })) console.log(t.name);
  * ```
  */
-export { Kirim, PhoneNumberResource } from "./client.js";
+export { Kirim, PhoneNumberResource, WebhookSubscriptionsResource } from "./client.js";
 export type {
   Account,
   CreateTemplateParams,
@@ -25,6 +25,16 @@ export type {
   TemplateEvent,
   TemplateSyncResult,
   TemplateSyncRun,
+  CreateWebhookSubscriptionParams,
+  ListWebhookDeliveriesParams,
+  ListWebhookSubscriptionsParams,
+  RedeliverParams,
+  RedeliverResult,
+  UpdateWebhookSubscriptionParams,
+  WebhookDeliveryAttempt,
+  WebhookSubscription,
+  WebhookSubscriptionDeleteResult,
+  WebhookTestResult,
 } from "./client.js";
 export { KirimError, isKirimError } from "./errors.js";
 export type { KirimErrorFields } from "./errors.js";
