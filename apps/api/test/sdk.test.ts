@@ -143,6 +143,21 @@ describe.each(databaseKinds())("@kirim/sdk over HTTP on %s", (kind) => {
     expect(deleted.deleted).toEqual([{ language: "en", template_id: created.id }]);
   });
 
+  it("Meta's refusal reaches the caller with Meta's code and subcode (a name+language made in Meta's UI, unknown here)", async () => {
+    const upstream = await fetch(`${s.sandbox.graphUrl}/${s.sandbox.demo.wabaId}/message_templates`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${s.sandbox.demo.accessToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ ...orderConfirmation("en"), name: "made_in_meta_ui" }),
+    });
+    expect(upstream.status).toBe(200);
+    const refused = await templates()
+      .create({ ...orderConfirmation("en"), name: "made_in_meta_ui" } as never)
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(KirimError);
+    expect(refused).toMatchObject({ status: 409, code: "template_already_exists", metaCode: 100, metaSubcode: 2388024 });
+    expect((refused as KirimError).meta?.fbtrace_id).toEqual(expect.any(String));
+  });
+
   it("a wrong API key is a KirimError 401, not retried", async () => {
     let calls = 0;
     const client = new Kirim({
