@@ -84,11 +84,11 @@ export async function run() {
 `;
 }
 
-/** Runs `command` until it exits; its last stdout line is the JSON of run(). */
-async function runProcess(command: string, args: string[], cwd: string): Promise<RunResult> {
+/** Runs `command` until it exits 0 and answers its stdout. */
+async function runToEnd(command: string, args: string[], cwd: string, extraEnv: Record<string, string> = {}): Promise<string> {
   const child = spawn(command, args, {
     cwd,
-    env: { PATH: process.env.PATH ?? "", HOME: workDir, DENO_DIR: path.join(workDir, "deno-cache"), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+    env: { PATH: process.env.PATH ?? "", HOME: workDir, DENO_DIR: path.join(workDir, "deno-cache"), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1", ...extraEnv },
   });
   let out = "";
   let err = "";
@@ -99,8 +99,13 @@ async function runProcess(command: string, args: string[], cwd: string): Promise
     child.once("exit", (exitCode) => resolve(exitCode));
   });
   if (code !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${code}\n${out}\n${err}`);
-  const last = out.trim().split("\n").at(-1) ?? "";
-  return JSON.parse(last) as RunResult;
+  return out;
+}
+
+/** Runs a runtime script; its last stdout line is the JSON of run(). */
+async function runProcess(command: string, args: string[], cwd: string): Promise<RunResult> {
+  const out = await runToEnd(command, args, cwd);
+  return JSON.parse(out.trim().split("\n").at(-1) ?? "") as RunResult;
 }
 
 async function runtimeScript(runtime: string): Promise<string> {
@@ -205,6 +210,23 @@ describe("@kirim/sdk (built) against the built API process", () => {
   it("Bun (npm package bun)", async () => {
     const main = await runtimeScript("bun");
     expectWorked(await runProcess(BIN("bun"), ["run", main], path.dirname(main)), "bun");
+  }, RUN_TIMEOUT_MS);
+
+  it("the README's example runs as written (its first ts block, with @kirim/sdk pointing at the build)", async () => {
+    const readme = await readFile(path.join(SDK_DIST, "..", "README.md"), "utf8");
+    const block = /## Example\n\n```ts\n([\s\S]*?)\n```/.exec(readme)?.[1];
+    expect(block).toContain('from "@kirim/sdk"');
+    const dir = path.join(workDir, "readme");
+    await mkdir(dir, { recursive: true });
+    const file = path.join(dir, "example.mts");
+    await writeFile(file, (block ?? "").replace('"@kirim/sdk"', JSON.stringify(pathToFileURL(path.join(SDK_DIST, "index.js")).href)));
+    // cwd is the app, where tsx (what the README runs it with) is installed.
+    const out = await runToEnd(process.execPath, ["--import", "tsx", file], APP_DIR, { KIRIM_API_KEY: apiKey, KIRIM_BASE_URL: baseUrl });
+    const counts = /synced (\d+): (\d+) approved, (\d+) utility/.exec(out);
+    expect(Number(counts?.[1])).toBeGreaterThanOrEqual(150);
+    expect(Number(counts?.[2])).toBeGreaterThan(0);
+    expect(out).toContain("created order_confirmation: pending");
+    expect(out).toContain("Hi Budi, your order A123 is confirmed and ships today.");
   }, RUN_TIMEOUT_MS);
 
   it("a browser: headless Chromium, the SDK as ES modules on another loopback origin (CORS)", async () => {
