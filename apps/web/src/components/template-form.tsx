@@ -129,6 +129,7 @@ export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit
   const [newButtonType, setNewButtonType] = useState<ButtonType>("QUICK_REPLY");
   const formRef = useRef<HTMLFormElement>(null);
   const summaryRef = useRef<HTMLDivElement>(null);
+  const previewRef = useRef<HTMLElement>(null);
   const [failedSubmits, setFailedSubmits] = useState(0);
 
   // Validation (and saving the draft) waits for a pause in typing; a submit validates at once.
@@ -225,7 +226,18 @@ export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit
 
   return (
     <FieldContext.Provider value={{ errorsFor, touch }}>
-      <div className="split">
+      <div className="split split-form">
+        {/* Phones: the preview sits below the form, one tap away. */}
+        <button
+          type="button"
+          className="preview-jump"
+          onClick={() => {
+            previewRef.current?.scrollIntoView({ block: "start" });
+            previewRef.current?.focus({ preventScroll: true });
+          }}
+        >
+          Show preview
+        </button>
         <form ref={formRef} onSubmit={submit} noValidate aria-label="Create template">
           {summary.length > 0 && (
             <div className="alert alert-error error-summary" ref={summaryRef} tabIndex={-1} role="alert" aria-labelledby="error-summary-title" data-testid="error-summary">
@@ -481,7 +493,7 @@ export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit
             )}
           </div>
         </form>
-        <aside className="sticky" aria-label="Preview">
+        <aside className="sticky" aria-label="Preview" ref={previewRef} tabIndex={-1}>
           <h2>Preview</h2>
           <TemplatePreview components={previewComponents} label="Preview of the template being created" />
         </aside>
