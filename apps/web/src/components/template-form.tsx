@@ -379,7 +379,7 @@ export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit
                 </div>
                 {bodyVars.keys.length > 0 && (
                   <div data-field="body.examples" id={fieldId("body.examples")} tabIndex={-1}>
-                    <h3>Examples for Meta’s review</h3>
+                    <h2 className="sub-heading">Examples for Meta’s review</h2>
                     <div className="row">
                       {bodyVars.keys.map((key) => (
                         <Field key={key} k={`body.example.${key}`} label={`Example for {{${key}}}`}>
@@ -523,7 +523,7 @@ function ButtonEditor({
   return (
     <div className="button-draft" data-field={k} id={fieldId(k)} tabIndex={-1} role="group" aria-label={title}>
       <div className="button-draft-head">
-        <h3>{title}</h3>
+        <h2 className="sub-heading">{title}</h2>
         <div className="actions">
           <button type="button" onClick={() => onMove(-1)} disabled={index === 0} aria-label={`Move button ${index + 1} up`}>
             ↑
@@ -585,7 +585,7 @@ function ButtonEditor({
                 {(p) => <input {...p} value={button.autofillText} onChange={(e) => onChange("autofillText", { autofillText: e.target.value })} />}
               </Field>
               <div data-field={`${k}.apps`} id={fieldId(`${k}.apps`)} tabIndex={-1}>
-                <h3>Android apps that may receive the code</h3>
+                <h2 className="sub-heading">Android apps that may receive the code</h2>
                 {button.supportedApps.map((app, n) => (
                   <div className="row" key={app.id}>
                     <Field k={`${k}.app.${app.id}.package`} label={`App ${n + 1} package name`}>
