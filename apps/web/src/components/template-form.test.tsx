@@ -238,6 +238,9 @@ describe("TemplateForm: every problem at once, in the form's words", () => {
 
   it("validates after a pause in typing, not on each keystroke", () => {
     render(<TemplateForm onSubmit={vi.fn()} />);
+    // no stale "must not be empty" on the first keystroke either
+    fireEvent.change(input("Name"), { target: { value: "Bad" } });
+    expect(errorBeside("name")).toBeNull();
     type("Name", "good_name");
     expect(errorBeside("name")).toBeNull();
     fireEvent.change(input("Name"), { target: { value: "Bad Name" } });

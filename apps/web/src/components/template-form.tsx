@@ -133,12 +133,20 @@ export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit
   const [failedSubmits, setFailedSubmits] = useState(0);
 
   // Validation (and saving the draft) waits for a pause in typing; a submit validates at once.
+  // A field first shows its errors once they are about what it holds (after the pause), never a stale "empty".
   const [validated, setValidated] = useState(draft);
+  const [shownTouched, setShownTouched] = useState(touched);
   useEffect(() => {
-    if (validated === draft) return;
-    const timer = setTimeout(() => setValidated(draft), VALIDATE_DEBOUNCE_MS);
+    if (validated === draft) {
+      if (shownTouched !== touched) setShownTouched(touched);
+      return;
+    }
+    const timer = setTimeout(() => {
+      setValidated(draft);
+      setShownTouched(touched);
+    }, VALIDATE_DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [draft, validated]);
+  }, [draft, validated, touched, shownTouched]);
   const validation = useMemo(() => validateDraft(validated), [validated]);
   const dirty = JSON.stringify(draft) !== JSON.stringify(start);
   useEffect(() => {
@@ -165,7 +173,7 @@ export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit
     [server?.param, server?.title, validation.fields],
   );
 
-  const isShown = (key: string) => submitted || [...touched].some((t) => t === key || t.startsWith(`${key}.`));
+  const isShown = (key: string) => submitted || [...shownTouched].some((t) => t === key || t.startsWith(`${key}.`));
   const errorsFor = (key: string): string[] => [...(isShown(key) ? (validation.errors.get(key) ?? []) : []), ...(serverErrors.get(key) ?? [])];
   const touch = (key: string) =>
     setTouched((prev) => {
