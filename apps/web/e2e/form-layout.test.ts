@@ -178,4 +178,20 @@ describe.runIf(haveChromium || Boolean(process.env.CI))("create form and phone l
     await page.getByRole("button", { name: "Show preview" }).click();
     await expect.poll(inView).toBe(true);
   });
+
+  it("a long footer wraps inside the preview bubble", async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(url(pages.create.hash));
+    await pages.create.ready();
+    await page.getByLabel("Add a footer").check();
+    await page.getByLabel("Footer text").fill("Reply_STOP_to_unsubscribe_from_every_list_of_ours");
+    const footer = page.getByTestId("preview-footer");
+    await expect.poll(() => footer.textContent()).toContain("every_list_of_ours");
+    const fits = await footer.evaluate((el) => {
+      const bubble = el.closest(".wa-bubble")?.getBoundingClientRect();
+      const box = el.getBoundingClientRect();
+      return bubble !== undefined && el.scrollWidth <= el.clientWidth && box.right <= bubble.right;
+    });
+    expect(fits).toBe(true);
+  });
 });
