@@ -37,6 +37,8 @@ export interface AppDeps {
   generateRequestId?: () => string;
   /** The built dashboard to serve at `/`; not served when absent or not built. */
   webDistDir?: string;
+  /** Serve the dashboard's source maps (default: 404). */
+  dashboardSourceMaps?: boolean;
   /** Origins allowed to call /v1 from a browser (CORS); absent or empty → no CORS headers. */
   corsOrigins?: readonly string[] | undefined;
   /** Meta webhooks at /webhooks/meta: secret + verify token (absent → 404 webhooks_not_configured) and where stored
@@ -102,7 +104,7 @@ export function createApp(deps: AppDeps): Express {
   };
   app.use("/trpc", trpcRequestGuards(), trpc, trpcGuardErrors(logger));
 
-  const dashboard = deps.webDistDir === undefined ? undefined : dashboardRouter(deps.webDistDir);
+  const dashboard = deps.webDistDir === undefined ? undefined : dashboardRouter(deps.webDistDir, { sourceMaps: deps.dashboardSourceMaps === true });
   if (dashboard !== undefined) app.use(dashboard);
 
   const notFound: RequestHandler = (req) => {

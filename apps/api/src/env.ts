@@ -55,6 +55,8 @@ const ZEnvInput = z.object({
   SANDBOX_REVIEW_DELAY_MS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).optional()),
   SHUTDOWN_TIMEOUT_MS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).default(10_000)),
   WEB_DIST_DIR: optionalString.pipe(z.string().optional()),
+  // The dashboard's source maps stay private unless an operator asks (they expose the whole source).
+  DASHBOARD_SOURCE_MAPS: optionalString.pipe(z.enum(["true", "false"]).default("false")).transform((v) => v === "true"),
   META_APP_SECRET: optionalString.pipe(z.string().min(8, "must be at least 8 characters").optional()),
   META_WEBHOOK_VERIFY_TOKEN: optionalString.pipe(z.string().min(8, "must be at least 8 characters").optional()),
   TEMPLATE_SYNC_INTERVAL_MS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).default(900_000)),
@@ -134,6 +136,8 @@ export interface Env {
   shutdownTimeoutMs: number;
   /** The built dashboard served at `/` (absolute path). */
   webDistDir: string;
+  /** DASHBOARD_SOURCE_MAPS=true: serve the dashboard's `.map` files (404 otherwise). */
+  dashboardSourceMaps: boolean;
   /** Meta app secret (X-Hub-Signature-256 key) and webhook verify token; unset with the in-process sandbox →
    * the sandbox's demo app secret and a generated token. Both or neither. */
   metaAppSecret: string | undefined;
@@ -250,6 +254,7 @@ export function loadEnv(
     templateSyncIntervalMs: e.TEMPLATE_SYNC_INTERVAL_MS,
     jobQueue: e.JOB_QUEUE,
     webhookAllowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    dashboardSourceMaps: e.DASHBOARD_SOURCE_MAPS,
     rateLimitWritePerMinute: e.RATE_LIMIT_WRITE_PER_MINUTE,
     rateLimitReadPerMinute: e.RATE_LIMIT_READ_PER_MINUTE,
     rateLimitAuthFailuresPerMinute: e.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,

@@ -210,6 +210,7 @@ async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger, ph
       logger,
       metaWebhooks: { config: webhookConfig, dispatch: (ids) => lifecycleWorker.enqueueWebhookEvents(ids) },
       webDistDir: env.webDistDir,
+      dashboardSourceMaps: env.dashboardSourceMaps,
       corsOrigins: env.corsOrigins,
       checkReady: async () => {
         await database.db.selectNoFrom((eb) => eb.val(1).as("one")).execute();

@@ -22,6 +22,7 @@ describe("loadEnv", () => {
       shutdownTimeoutMs: 10_000,
       // The checkout's own dashboard build, wherever the checkout lives.
       webDistDir: expect.stringMatching(/\/apps\/web\/dist\/$/),
+      dashboardSourceMaps: false,
       metaAppSecret: undefined,
       metaWebhookVerifyToken: undefined,
       templateSyncIntervalMs: 900_000,

@@ -268,6 +268,13 @@ describe.runIf(haveChromium)("dashboard end to end (real API, Debian chromium)",
 });
 
 async function fillOrderTemplate(page: Page): Promise<void> {
+  // The form keeps an unsent draft (the refused duplicate's); start from a clean form.
+  const discard = page.getByRole("button", { name: "Discard draft" });
+  if (await discard.isVisible()) {
+    page.once("dialog", (dialog) => void dialog.accept());
+    await discard.click();
+    await expect.poll(() => page.getByLabel("Name", { exact: true }).inputValue()).toBe("");
+  }
   await page.getByLabel("Name", { exact: true }).fill("e2e_order_update");
   await page.getByLabel("Category").selectOption("MARKETING");
   await page.getByLabel("Add a header").check();

@@ -1,10 +1,11 @@
 import type { TCreateTemplateRequest } from "@kirim/schema";
-import { BUTTON_TYPES, HEADER_FORMATS, OTP_TYPES, TEMPLATE_CATEGORIES } from "@kirim/schema";
+import { BUTTON_TYPES, HEADER_FORMATS, META_TEMPLATE_LIMITS, OTP_TYPES, TEMPLATE_CATEGORIES } from "@kirim/schema";
 import type { FormEvent, ReactNode } from "react";
-import { createContext, useContext, useMemo, useRef, useState } from "react";
+import { createContext, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { explainError } from "../lib/errors.js";
 import type { ButtonDraft, ButtonType, Category, HeaderFormat, OtpType, TemplateDraft } from "../lib/template-draft.js";
 import { assignIssues, buildRequest, buttonTypesFor, emptyDraft, newButton, newId, variablesOf } from "../lib/template-draft.js";
+import { clearSavedDraft, loadSavedDraft, saveDraft } from "../lib/saved-draft.js";
 import { validateDraft } from "../lib/validate-draft.js";
 import { ErrorBox } from "./states.js";
 import { TemplatePreview } from "./template-preview.js";
@@ -17,7 +18,12 @@ export interface TemplateFormProps {
   /** Called on every edit (the page clears a stale server error with it). */
   onEdit?: () => void;
   initialDraft?: TemplateDraft;
+  /** Where the draft is kept across reloads (localStorage); unset → not kept. */
+  draftKey?: string;
 }
+
+/** Typing pause after which the form is validated (a keystroke only updates the draft and the preview). */
+export const VALIDATE_DEBOUNCE_MS = 250;
 
 const BUTTON_LABELS: Record<ButtonType, string> = {
   QUICK_REPLY: "Quick reply",
@@ -52,19 +58,44 @@ interface InputProps {
 }
 
 /** A labelled input with its errors right beneath it (announced and linked with aria-describedby). */
-function Field({ k, label, hint, children }: { k: string; label: string; hint?: string; children: (props: InputProps) => ReactNode }) {
+function Field({
+  k,
+  label,
+  hint,
+  count,
+  children,
+}: {
+  k: string;
+  label: string;
+  hint?: string;
+  /** A limited text: its value and limit, counted as Meta counts (code points). */
+  count?: { value: string; limit: number };
+  children: (props: InputProps) => ReactNode;
+}) {
   const { errorsFor, touch } = useContext(FieldContext);
   const errors = errorsFor(k);
   const id = fieldId(k);
-  const describedBy = [hint !== undefined ? `${id}-hint` : undefined, errors.length > 0 ? `${id}-error` : undefined].filter(Boolean).join(" ");
+  const describedBy = [hint !== undefined ? `${id}-hint` : undefined, count !== undefined ? `${id}-count` : undefined, errors.length > 0 ? `${id}-error` : undefined]
+    .filter(Boolean)
+    .join(" ");
+  const used = count === undefined ? 0 : [...count.value].length;
   return (
     <div className="field" data-invalid={errors.length > 0} data-field={k}>
       <label htmlFor={id}>{label}</label>
       {children({ id, "aria-invalid": errors.length > 0, "aria-describedby": describedBy || undefined, onBlur: () => touch(k) })}
-      {hint !== undefined && (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
+      {(hint !== undefined || count !== undefined) && (
+        <div className="field-foot">
+          {hint !== undefined && (
+            <p className="hint" id={`${id}-hint`}>
+              {hint}
+            </p>
+          )}
+          {count !== undefined && (
+            <span className="counter" id={`${id}-count`} data-testid={`count-${k}`} data-over={used > count.limit} aria-label={`${used} of ${count.limit} characters`}>
+              {used}/{count.limit}
+            </span>
+          )}
+        </div>
       )}
       <FieldErrors k={k} errors={errors} />
     </div>
@@ -90,14 +121,51 @@ function SectionErrors({ k }: { k: string }) {
   return <FieldErrors k={k} errors={errorsFor(k)} />;
 }
 
-export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit, initialDraft }: TemplateFormProps) {
-  const [draft, setDraft] = useState<TemplateDraft>(() => initialDraft ?? emptyDraft());
+export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit, initialDraft, draftKey }: TemplateFormProps) {
+  const [start] = useState<TemplateDraft>(() => initialDraft ?? emptyDraft());
+  const [draft, setDraft] = useState<TemplateDraft>(() => (draftKey !== undefined ? loadSavedDraft(draftKey) : undefined) ?? start);
   const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
   const [submitted, setSubmitted] = useState(false);
   const [newButtonType, setNewButtonType] = useState<ButtonType>("QUICK_REPLY");
   const formRef = useRef<HTMLFormElement>(null);
+  const summaryRef = useRef<HTMLDivElement>(null);
+  const previewRef = useRef<HTMLElement>(null);
+  const [failedSubmits, setFailedSubmits] = useState(0);
 
-  const validation = useMemo(() => validateDraft(draft), [draft]);
+  // Validation (and saving the draft) waits for a pause in typing; a submit validates at once.
+  // A field first shows its errors once they are about what it holds (after the pause), never a stale "empty".
+  const [validated, setValidated] = useState(draft);
+  const [shownTouched, setShownTouched] = useState(touched);
+  useEffect(() => {
+    if (validated === draft) {
+      if (shownTouched !== touched) setShownTouched(touched);
+      return;
+    }
+    const timer = setTimeout(() => {
+      setValidated(draft);
+      setShownTouched(touched);
+    }, VALIDATE_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [draft, validated, touched, shownTouched]);
+  const validation = useMemo(() => validateDraft(validated), [validated]);
+  const dirty = JSON.stringify(draft) !== JSON.stringify(start);
+  useEffect(() => {
+    if (draftKey === undefined) return;
+    if (JSON.stringify(validated) === JSON.stringify(start)) clearSavedDraft(draftKey);
+    else saveDraft(draftKey, validated);
+  }, [draftKey, validated, start]);
+  useEffect(() => {
+    if (!dirty || submitting) return;
+    const warn = (event: BeforeUnloadEvent) => {
+      event.preventDefault();
+      event.returnValue = "";
+    };
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [dirty, submitting]);
+  useEffect(() => {
+    if (failedSubmits > 0) summaryRef.current?.focus();
+  }, [failedSubmits]);
   const previewComponents = useMemo(() => buildRequest(draft, { keepEmptyExamples: true }).request.components, [draft]);
   const server = serverError !== undefined && serverError !== null ? explainError(serverError) : undefined;
   const serverErrors = useMemo(
@@ -105,7 +173,7 @@ export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit
     [server?.param, server?.title, validation.fields],
   );
 
-  const isShown = (key: string) => submitted || [...touched].some((t) => t === key || t.startsWith(`${key}.`));
+  const isShown = (key: string) => submitted || [...shownTouched].some((t) => t === key || t.startsWith(`${key}.`));
   const errorsFor = (key: string): string[] => [...(isShown(key) ? (validation.errors.get(key) ?? []) : []), ...(serverErrors.get(key) ?? [])];
   const touch = (key: string) =>
     setTouched((prev) => {
@@ -132,15 +200,22 @@ export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setSubmitted(true);
-    if (validation.request !== undefined) {
-      onSubmit(validation.request);
+    setValidated(draft);
+    const now = validateDraft(draft);
+    if (now.request !== undefined) {
+      onSubmit(now.request);
       return;
     }
-    // Focus the first field (in form order) that has an error.
-    const firstKey = validation.fields.map((f) => f.key).find((key) => validation.errors.has(key)) ?? "form";
-    const target = formRef.current?.querySelector<HTMLElement>(`#${fieldId(firstKey)}`) ?? formRef.current?.querySelector<HTMLElement>(`[data-field="${firstKey}"]`);
+    setFailedSubmits((n) => n + 1);
+  };
+  const focusField = (key: string) => {
+    const target = formRef.current?.querySelector<HTMLElement>(`#${fieldId(key)}`) ?? formRef.current?.querySelector<HTMLElement>(`[data-field="${key}"]`);
     target?.focus();
   };
+  // Every problem, in form order, for the summary shown after a failed submit.
+  const summary = submitted
+    ? [...new Set([...validation.fields.map((f) => f.key), ...validation.errors.keys()])].flatMap((key) => (validation.errors.get(key) ?? []).map((message) => ({ key, message })))
+    : [];
 
   const addVariable = () =>
     update("body.text", (d) => {
@@ -159,11 +234,38 @@ export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit
 
   return (
     <FieldContext.Provider value={{ errorsFor, touch }}>
-      <div className="split">
+      <div className="split split-form">
+        {/* Phones: the preview sits below the form, one tap away. */}
+        <button
+          type="button"
+          className="preview-jump"
+          onClick={() => {
+            previewRef.current?.scrollIntoView({ block: "start" });
+            previewRef.current?.focus({ preventScroll: true });
+          }}
+        >
+          Show preview
+        </button>
         <form ref={formRef} onSubmit={submit} noValidate aria-label="Create template">
+          {summary.length > 0 && (
+            <div className="alert alert-error error-summary" ref={summaryRef} tabIndex={-1} role="alert" aria-labelledby="error-summary-title" data-testid="error-summary">
+              <h2 id="error-summary-title">
+                {summary.length === 1 ? "1 problem to fix" : `${summary.length} problems to fix`} before submitting
+              </h2>
+              <ul>
+                {summary.map(({ key, message }) => (
+                  <li key={`${key}:${message}`}>
+                    <button type="button" className="link-button" onClick={() => focusField(key)}>
+                      {message}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
           <fieldset>
             <legend>Template</legend>
-            <Field k="name" label="Name" hint="Lower-case letters, digits and underscores, e.g. order_update.">
+            <Field k="name" label="Name" hint="Lower-case letters, digits and underscores, e.g. order_update." count={{ value: draft.name, limit: 512 }}>
               {(p) => <input {...p} value={draft.name} autoComplete="off" spellCheck={false} onChange={(e) => update("name", (d) => ({ ...d, name: e.target.value }))} />}
             </Field>
             <div className="row">
@@ -231,7 +333,7 @@ export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit
                     </Field>
                     {draft.header.format === "TEXT" && (
                       <>
-                        <Field k="header.text" label="Header text" hint="Up to 60 characters and at most one variable, e.g. Order {{1}}.">
+                        <Field k="header.text" label="Header text" hint="At most one variable, e.g. Order {{1}}." count={{ value: draft.header.text, limit: META_TEMPLATE_LIMITS.headerTextLength }}>
                           {(p) => <input {...p} value={draft.header.text} onChange={(e) => update("header.text", (d) => ({ ...d, header: { ...d.header, text: e.target.value } }))} />}
                         </Field>
                         {headerVars.keys[0] !== undefined && (
@@ -270,7 +372,12 @@ export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit
               </>
             ) : (
               <>
-                <Field k="body.text" label="Body text" hint="Up to 1024 characters. Variables: {{1}}, {{2}}… in order, or named ones like {{first_name}}.">
+                <Field
+                  k="body.text"
+                  label="Body text"
+                  hint="Variables: {{1}}, {{2}}… in order, or named ones like {{first_name}}. *bold*, _italic_, ~strike~, ```mono```."
+                  count={{ value: draft.body.text, limit: META_TEMPLATE_LIMITS.bodyTextLength }}
+                >
                   {(p) => <textarea {...p} value={draft.body.text} onChange={(e) => update("body.text", (d) => ({ ...d, body: { ...d.body, text: e.target.value } }))} />}
                 </Field>
                 <div className="actions spaced-below">
@@ -280,7 +387,7 @@ export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit
                 </div>
                 {bodyVars.keys.length > 0 && (
                   <div data-field="body.examples" id={fieldId("body.examples")} tabIndex={-1}>
-                    <h3>Examples for Meta’s review</h3>
+                    <h2 className="sub-heading">Examples for Meta’s review</h2>
                     <div className="row">
                       {bodyVars.keys.map((key) => (
                         <Field key={key} k={`body.example.${key}`} label={`Example for {{${key}}}`}>
@@ -314,7 +421,7 @@ export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit
                   {(p) => <input {...p} inputMode="numeric" value={draft.footer.codeExpirationMinutes} onChange={(e) => update("footer.expiration", (d) => ({ ...d, footer: { ...d.footer, codeExpirationMinutes: e.target.value } }))} />}
                 </Field>
               ) : (
-                <Field k="footer.text" label="Footer text" hint="Up to 60 characters, no variables.">
+                <Field k="footer.text" label="Footer text" hint="No variables." count={{ value: draft.footer.text, limit: META_TEMPLATE_LIMITS.footerTextLength }}>
                   {(p) => <input {...p} value={draft.footer.text} onChange={(e) => update("footer.text", (d) => ({ ...d, footer: { ...d.footer, text: e.target.value } }))} />}
                 </Field>
               ))}
@@ -368,11 +475,6 @@ export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit
               ))}
             </div>
           )}
-          {submitted && validation.errors.size > 0 && (
-            <p className="field-error" role="status">
-              Fix the {validation.errors.size === 1 ? "marked field" : `${validation.errors.size} marked fields`} before submitting.
-            </p>
-          )}
           {server !== undefined && (
             <div data-testid="submit-error">
               <ErrorBox error={serverError} heading="The template was not created" />
@@ -382,9 +484,24 @@ export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit
             <button type="submit" className="primary" disabled={submitting} aria-busy={submitting}>
               {submitting ? "Submitting…" : "Submit to Meta for review"}
             </button>
+            {dirty && draftKey !== undefined && (
+              <button
+                type="button"
+                onClick={() => {
+                  if (!window.confirm("Discard this draft?")) return;
+                  clearSavedDraft(draftKey);
+                  setDraft(start);
+                  setValidated(start);
+                  setTouched(new Set());
+                  setSubmitted(false);
+                }}
+              >
+                Discard draft
+              </button>
+            )}
           </div>
         </form>
-        <aside className="sticky" aria-label="Preview">
+        <aside className="sticky" aria-label="Preview" ref={previewRef} tabIndex={-1}>
           <h2>Preview</h2>
           <TemplatePreview components={previewComponents} label="Preview of the template being created" />
         </aside>
@@ -414,7 +531,7 @@ function ButtonEditor({
   return (
     <div className="button-draft" data-field={k} id={fieldId(k)} tabIndex={-1} role="group" aria-label={title}>
       <div className="button-draft-head">
-        <h3>{title}</h3>
+        <h2 className="sub-heading">{title}</h2>
         <div className="actions">
           <button type="button" onClick={() => onMove(-1)} disabled={index === 0} aria-label={`Move button ${index + 1} up`}>
             ↑
@@ -428,13 +545,13 @@ function ButtonEditor({
         </div>
       </div>
       {(button.type === "QUICK_REPLY" || button.type === "URL" || button.type === "PHONE_NUMBER" || button.type === "VOICE_CALL") && (
-        <Field k={`${k}.text`} label="Button text" hint="Up to 25 characters.">
+        <Field k={`${k}.text`} label="Button text" count={{ value: button.text, limit: 25 }}>
           {(p) => <input {...p} value={button.text} onChange={(e) => onChange("text", { text: e.target.value })} />}
         </Field>
       )}
       {button.type === "URL" && (
         <>
-          <Field k={`${k}.url`} label="Website URL" hint="May end with one variable, e.g. https://example.com/orders/{{1}}">
+          <Field k={`${k}.url`} label="Website URL" hint="May end with one variable, e.g. https://example.com/orders/{{1}}" count={{ value: button.url, limit: 2000 }}>
             {(p) => <input {...p} value={button.url} inputMode="url" onChange={(e) => onChange("url", { url: e.target.value })} />}
           </Field>
           {hasUrlVariable && (
@@ -450,7 +567,7 @@ function ButtonEditor({
         </Field>
       )}
       {button.type === "COPY_CODE" && (
-        <Field k={`${k}.code`} label="Example offer code" hint="The label is always “Copy offer code”.">
+        <Field k={`${k}.code`} label="Example offer code" hint="The label is always “Copy offer code”." count={{ value: button.code, limit: META_TEMPLATE_LIMITS.copyCodeExampleLength }}>
           {(p) => <input {...p} value={button.code} onChange={(e) => onChange("code", { code: e.target.value })} />}
         </Field>
       )}
@@ -467,16 +584,16 @@ function ButtonEditor({
               </select>
             )}
           </Field>
-          <Field k={`${k}.text`} label="Copy button text (optional)" hint="Default “Copy code”. Up to 25 characters.">
+          <Field k={`${k}.text`} label="Copy button text (optional)" hint="Default “Copy code”." count={{ value: button.text, limit: 25 }}>
             {(p) => <input {...p} value={button.text} onChange={(e) => onChange("text", { text: e.target.value })} />}
           </Field>
           {button.otpType !== "COPY_CODE" && (
             <>
-              <Field k={`${k}.autofillText`} label="Autofill button text (optional)" hint="Default “Autofill”.">
+              <Field k={`${k}.autofillText`} label="Autofill button text (optional)" hint="Default “Autofill”." count={{ value: button.autofillText, limit: META_TEMPLATE_LIMITS.otpAutofillTextLength }}>
                 {(p) => <input {...p} value={button.autofillText} onChange={(e) => onChange("autofillText", { autofillText: e.target.value })} />}
               </Field>
               <div data-field={`${k}.apps`} id={fieldId(`${k}.apps`)} tabIndex={-1}>
-                <h3>Android apps that may receive the code</h3>
+                <h2 className="sub-heading">Android apps that may receive the code</h2>
                 {button.supportedApps.map((app, n) => (
                   <div className="row" key={app.id}>
                     <Field k={`${k}.app.${app.id}.package`} label={`App ${n + 1} package name`}>

@@ -139,3 +139,37 @@ describe("TemplatePreview", () => {
     expect(preview().textContent).toContain("Start typing");
   });
 });
+
+describe("TemplatePreview: WhatsApp formatting and OTP buttons", () => {
+  it("renders *bold*, _italic_, ~strike~ and ```mono```, also around a variable, and leaves 2*3*4 and snake_case alone", () => {
+    render(
+      <TemplatePreview
+        components={[
+          { type: "BODY", text: "Hi *{{1}}*, _today_ only ~was 10~ now ```CODE1``` for 2*3*4 in my_file_name.", example: { body_text: [["Ana"]] } },
+        ]}
+      />,
+    );
+    const body = screen.getByTestId("preview-body");
+    expect(body.textContent).toBe("Hi Ana, today only was 10 now CODE1 for 2*3*4 in my_file_name.");
+    expect(body.querySelector("strong > mark")?.textContent).toBe("Ana");
+    expect(body.querySelector("em")?.textContent).toBe("today");
+    expect(body.querySelector("s")?.textContent).toBe("was 10");
+    expect(body.querySelector("code")?.textContent).toBe("CODE1");
+    expect(body.querySelectorAll("strong, em, s, code")).toHaveLength(4);
+  });
+
+  it("shows an OTP button read back from Meta (a URL with otp_type) as copy-code, not as a link", () => {
+    render(
+      <TemplatePreview
+        components={[
+          { type: "BODY", add_security_recommendation: true },
+          { type: "BUTTONS", buttons: [{ type: "URL", text: "Copy code", url: "https://www.whatsapp.com/otp/code/?otp_type=COPY_CODE&cta_display_name=Copy%20code" }] },
+        ]}
+      />,
+    );
+    expect(buttonsOfType("URL")).toHaveLength(0);
+    const [otp] = buttonsOfType("OTP");
+    expect(otp?.getAttribute("data-otp-type")).toBe("COPY_CODE");
+    expect(otp?.textContent).toBe("Copy code");
+  });
+});

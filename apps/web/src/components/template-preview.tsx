@@ -1,6 +1,8 @@
 import { useState } from "react";
 import type { PreviewButton, PreviewModel, Segment } from "../lib/preview-model.js";
 import { toPreviewModel } from "../lib/preview-model.js";
+import type { Formatted } from "../lib/wa-format.js";
+import { formatSegments } from "../lib/wa-format.js";
 import type { IconName } from "./icons.js";
 import { Icon } from "./icons.js";
 
@@ -55,7 +57,13 @@ export function PreviewBubble({ model, label }: { model: PreviewModel; label: st
         {inBubble.length > 0 && (
           <ul className="wa-cta" aria-label="Call-to-action buttons">
             {inBubble.map((button, i) => (
-              <li key={i} className="wa-cta-button" data-button-type={button.type} title={buttonTitle(button)}>
+              <li
+                key={i}
+                className="wa-cta-button"
+                data-button-type={button.type}
+                data-otp-type={button.type === "OTP" ? button.otpType : undefined}
+                title={buttonTitle(button)}
+              >
                 <Icon name={buttonIcon(button)} />
                 <span>{button.text}</span>
               </li>
@@ -89,17 +97,48 @@ export function PreviewBubble({ model, label }: { model: PreviewModel; label: st
 }
 
 function Segments({ segments }: { segments: Segment[] }) {
+  return <FormattedNodes nodes={formatSegments(segments)} />;
+}
+
+function FormattedNodes({ nodes }: { nodes: Formatted[] }) {
   return (
     <>
-      {segments.map((segment, i) =>
-        segment.kind === "text" ? (
-          <span key={i}>{segment.text}</span>
-        ) : (
-          <mark key={i} className={segment.kind === "value" ? "wa-var" : "wa-var wa-var-missing"} title={segment.kind === "missing" ? "No example value yet" : "Example value"}>
-            {segment.text}
-          </mark>
-        ),
-      )}
+      {nodes.map((node, i) => {
+        switch (node.kind) {
+          case "text":
+            return <span key={i}>{node.text}</span>;
+          case "var":
+            return (
+              <mark key={i} className={node.segment.kind === "value" ? "wa-var" : "wa-var wa-var-missing"} title={node.segment.kind === "missing" ? "No example value yet" : "Example value"}>
+                {node.segment.text}
+              </mark>
+            );
+          case "bold":
+            return (
+              <strong key={i}>
+                <FormattedNodes nodes={node.children} />
+              </strong>
+            );
+          case "italic":
+            return (
+              <em key={i}>
+                <FormattedNodes nodes={node.children} />
+              </em>
+            );
+          case "strike":
+            return (
+              <s key={i}>
+                <FormattedNodes nodes={node.children} />
+              </s>
+            );
+          case "mono":
+            return (
+              <code key={i} className="wa-mono">
+                <FormattedNodes nodes={node.children} />
+              </code>
+            );
+        }
+      })}
     </>
   );
 }

@@ -138,8 +138,10 @@ function previewButton(button: Json): PreviewButton {
     case "URL": {
       const url = str(button.url) ?? "";
       const example = strings(button.example)[0];
-      // An OTP button reads back from Meta as a URL button; keep calling it what the user created.
+      // An OTP button reads back from Meta as a URL button (its url carries otp_type); keep calling it what the user created.
       if (str(button.otp_type) !== undefined) return previewOtp(button, text);
+      const otpFromUrl = /^https:\/\/(www\.)?whatsapp\.com\/otp\/.*[?&]otp_type=([A-Za-z_]+)/.exec(url)?.[2];
+      if (otpFromUrl !== undefined) return previewOtp({ ...button, otp_type: otpFromUrl }, text);
       return { type, text, url: example !== undefined ? url.replace(PLACEHOLDER, example) : url };
     }
     case "PHONE_NUMBER":

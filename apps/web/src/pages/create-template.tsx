@@ -1,13 +1,16 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { TemplateForm } from "../components/template-form.js";
 import { hrefFor, navigate } from "../lib/router.js";
+import { clearSavedDraft } from "../lib/saved-draft.js";
 import { trpc } from "../lib/trpc.js";
 
 export default function CreateTemplatePage({ phoneNumberId }: { phoneNumberId: string }) {
   const queryClient = useQueryClient();
+  const draftKey = `kirim.create-draft.${phoneNumberId}`;
   const create = useMutation(
     trpc.templates.create.mutationOptions({
       onSuccess: async (template) => {
+        clearSavedDraft(draftKey);
         await queryClient.invalidateQueries(trpc.templates.pathFilter());
         navigate({ page: "detail", phoneNumberId, name: template.name, language: template.language, created: true });
       },
@@ -22,6 +25,7 @@ export default function CreateTemplatePage({ phoneNumberId }: { phoneNumberId: s
         <h1>New template</h1>
       </div>
       <TemplateForm
+        draftKey={draftKey}
         submitting={create.isPending}
         serverError={create.error ?? undefined}
         onEdit={() => {

@@ -116,12 +116,14 @@ export default function TemplateDetailPage({ phoneNumberId, name, language, crea
                   </dd>
                 </dl>
               </section>
-              <section className="card" aria-labelledby="components-heading">
-                <h2 id="components-heading">Components (JSON)</h2>
+              <details className="card json-card">
+                <summary>
+                  <h2>Components (JSON)</h2>
+                </summary>
                 <pre className="json" tabIndex={0} aria-label="Components as JSON">
                   {JSON.stringify(template.components, null, 2)}
                 </pre>
-              </section>
+              </details>
               <TemplateHistory key={template.id} phoneNumberId={phoneNumberId} name={name} language={template.language} />
             </div>
             <aside className="sticky" aria-label="Preview">
