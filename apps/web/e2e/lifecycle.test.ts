@@ -249,6 +249,23 @@ describe.runIf(haveChromium)("template lifecycle from the dashboard (real API, D
     const created = await rest("GET", `/v1/${pid}/templates/e2e_life_image`);
     expect(created.status).toBe(200);
     expect(created.body.data.components[0]).toMatchObject({ type: "HEADER", format: "IMAGE", example: { header_handle: [handle] } });
+  });
+
+  it("video and document samples: a first frame where the browser decodes the video, else its icon; a document's icon and name", async () => {
+    await open(`#/accounts/${pid}/templates/new`);
+    await page.getByRole("heading", { name: "New template" }).waitFor();
+    await page.getByLabel("Add a header").check();
+    await page.getByLabel("Header type").selectOption("VIDEO");
+    // An MP4 that is only its ftyp box: Meta's checks pass (magic bytes), no browser can decode a frame from it.
+    const ftyp = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from("ftypisom", "ascii"), Buffer.from([0, 0, 2, 0]), Buffer.from("isomiso2", "ascii")]);
+    await page.getByLabel("Or upload a file from this device").setInputFiles({ name: "clip.mp4", mimeType: "video/mp4", buffer: ftyp });
+    await expect.poll(() => page.getByTestId("media-upload-status").textContent()).toContain("Uploaded clip.mp4");
+    await page.getByRole("img", { name: "Video header: clip.mp4" }).waitFor();
+    await page.getByLabel("Header type").selectOption("DOCUMENT");
+    const pdf = Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "latin1");
+    await page.getByLabel("Or upload a file from this device").setInputFiles({ name: "invoice.pdf", mimeType: "application/pdf", buffer: pdf });
+    await expect.poll(() => page.getByTestId("media-upload-status").textContent()).toContain("Uploaded invoice.pdf");
+    await page.getByRole("img", { name: "Document header: invoice.pdf" }).waitFor();
     expect(problems, problems.join("\n")).toEqual([]);
   });
 });

@@ -39,10 +39,9 @@ export default function TemplateDetailPage({ phoneNumberId, name, language, crea
         <a href={hrefFor({ page: "accounts" })}>Accounts</a> / <a href={hrefFor({ page: "list", phoneNumberId })}>Templates</a> / {name}
       </p>
       <div className="page-head">
-        <h1 className="copy-row">
-          {name} <CopyButton text={name} label="Copy the template name" />
-        </h1>
+        <h1>{name}</h1>
         <div className="actions">
+          <CopyButton text={name} label="Copy the template name" />
           <button type="button" onClick={refresh} disabled={query.isFetching}>
             {query.isFetching && !query.isPending ? "Refreshing…" : "Refresh"}
           </button>
