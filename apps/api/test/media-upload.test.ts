@@ -148,6 +148,8 @@ describe.each(databaseKinds())("POST /v1/{pid}/uploads on %s", (kind) => {
     expectError(await upload(s, tinyPng(), { "content-type": "image/png" }, UPLOADS, null), 401, "missing_api_key");
     const since = lastSeq(s.sandbox);
     expectError(await upload(s, tinyPng(), { "content-type": "image/png" }, `/v1/${OTHER_PHONE_NUMBER_ID}/uploads`), 404, "resource_not_found");
+    // The account is judged first: another organisation's number is 404 whatever the body.
+    expectError(await upload(s, Buffer.from("x"), { "content-type": "text/plain" }, `/v1/${OTHER_PHONE_NUMBER_ID}/uploads`), 404, "resource_not_found");
     expect(uploadCalls(s.sandbox, since)).toEqual([]);
   });
 

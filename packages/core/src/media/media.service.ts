@@ -72,6 +72,9 @@ const MB = 1024 * 1024;
 export function createMediaService(deps: Deps): MediaService {
   return {
     async uploadSample(principal, phoneNumberId, input) {
+      // The account first: another organisation's number is 404 whatever the body, as on every route.
+      const account = await resolveAccount(deps.db, principal, phoneNumberId);
+      assertConnected(account);
       const mimeType = acceptedUploadType(input.contentType);
       if (mimeType === null) {
         throw new DomainError(
@@ -90,8 +93,6 @@ export function createMediaService(deps: Deps): MediaService {
       if (sniffed !== mimeType) {
         throw new DomainError("unsupported_media_type", `The file's content is not ${mimeType}${sniffed === null ? "" : ` (it looks like ${sniffed})`}.`, { param: "body" });
       }
-      const account = await resolveAccount(deps.db, principal, phoneNumberId);
-      assertConnected(account);
       const fileName = safeFileName(input.fileName, mimeType);
       const media = deps.media;
       const target = media === undefined ? { graphUrl: "", apiVersion: "" } : uploadTarget(media.graphUrl, media.apiVersion);
