@@ -142,6 +142,8 @@ describe.each(databaseKinds())("POST /v1/{pid}/uploads on %s", (kind) => {
     expectError(await upload(s, new Uint8Array(), { "content-type": "image/png" }), 400, "invalid_request", { param: "body" });
     expectError(await upload(s, tinyPng(), { "content-type": "image/png" }, `${UPLOADS}?format=IMAGE`), 400, "unknown_parameter");
     expectError(await upload(s, tinyPng(), { "content-type": "image/png" }, "/v1/12/uploads"), 400, "invalid_phone_number_id");
+    // A segment that is not valid percent-encoding is the same 400, not a missing route.
+    expectError(await upload(s, tinyPng(), { "content-type": "image/png" }, "/v1/%zz/uploads"), 400, "invalid_phone_number_id");
   });
 
   it("authenticated, and scoped to the caller's accounts", async () => {

@@ -65,7 +65,7 @@ function requireDecodablePath(): RequestHandler {
         decodeURIComponent(segment);
       } catch {
         const templateRoute = segments[1] === "templates";
-        const phoneScoped = templateRoute || segments[1] === "template_sync_runs";
+        const phoneScoped = templateRoute || segments[1] === "template_sync_runs" || segments[1] === "uploads";
         if (phoneScoped && index === 0) parseOrThrow(ZPathPhoneNumberId, { phone_number_id: segment }, "path");
         if (templateRoute && index === 2) {
           throw new DomainError("resource_not_found", "No template with this name on this account.", { param: "name" });
