@@ -10,7 +10,9 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createConfig, lintFromString } from "@redocly/openapi-core";
+import { createMediaFetchPolicy } from "@kirim/core";
 import type { Core } from "@kirim/core";
+import { tinyPng } from "@kirim/core/testing";
 import { ERROR_CODES, ZCreateTemplateRequest, ZCreateTemplateRequestChecked, ZErrorEnvelope, isErrorCode } from "@kirim/schema";
 import express from "express";
 import type { Router } from "express";
@@ -402,7 +404,10 @@ describe("every response of a real stack validates against the document", () => 
 
   beforeAll(async () => {
     // Webhook subscriptions to a loopback URL are accepted; no delivery worker runs here, so nothing is sent.
-    s = await startStack("pglite", { core: { webhooks: { allowPrivateTargets: true } } });
+    s = await startStack("pglite", {
+      core: { webhooks: { allowPrivateTargets: true } },
+      media: (sandbox) => ({ graphUrl: sandbox.url, apiVersion: "v23.0", appId: sandbox.demo.appId, policy: createMediaFetchPolicy() }),
+    });
     const org = await s.core.admin.createOrganisation({ name: "Expired Org" });
     expiredKey = (await s.core.admin.createApiKey({ organisationId: org.id, label: "expired", expiresAt: new Date(Date.now() - 60_000) })).key;
   }, 120_000);
@@ -573,6 +578,19 @@ describe("every response of a real stack validates against the document", () => 
     expect((await checked("DELETE", `${TEMPLATES}/me`, { token: s.demoKey })).status).toBe(200);
     expect((await get(`${TEMPLATES}/me`)).status).toBe(404);
     expect((await get(`${TEMPLATES}/me?include_deleted=true`)).status).toBe(200);
+  });
+
+  it("media upload: 201 with a handle, 415 and 413 (raw bodies, so fetch directly)", async () => {
+    const upload = async (body: Uint8Array, type: string) => {
+      const path = `/v1/${DEMO_PHONE_NUMBER_ID}/uploads`;
+      const response = await fetch(`${s.baseUrl}${path}`, { method: "POST", headers: { authorization: `Bearer ${s.demoKey}`, "content-type": type }, body });
+      const res = { status: response.status, headers: response.headers, body: (await response.json()) as unknown };
+      validator.assert({ method: "POST", path, status: res.status, body: res.body, headers: res.headers });
+      return res.status;
+    };
+    expect(await upload(tinyPng(), "image/png")).toBe(201);
+    expect(await upload(tinyPng(), "image/gif")).toBe(415);
+    expect(await upload(Buffer.alloc(5 * 1024 * 1024 + 1), "image/png")).toBe(413);
   });
 
   it("webhook subscriptions: every operation and its errors (issue 17)", async () => {

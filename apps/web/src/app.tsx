@@ -13,6 +13,7 @@ import { ACCOUNTS_INPUT, SignIn } from "./pages/sign-in.js";
 const TemplateListPage = lazy(() => import("./pages/template-list.js"));
 const TemplateDetailPage = lazy(() => import("./pages/template-detail.js"));
 const CreateTemplatePage = lazy(() => import("./pages/create-template.js"));
+const EditTemplatePage = lazy(() => import("./pages/edit-template.js"));
 const WebhooksPage = lazy(() => import("./pages/webhooks.js"));
 
 export function App() {
@@ -23,7 +24,7 @@ export function App() {
 }
 
 function Shell({ route }: { route: Route }) {
-  const phoneNumberId = route.page === "list" || route.page === "create" || route.page === "detail" ? route.phoneNumberId : undefined;
+  const phoneNumberId = route.page === "list" || route.page === "create" || route.page === "detail" || route.page === "edit" ? route.phoneNumberId : undefined;
   const mainRef = useRef<HTMLElement>(null);
   const routeKey = hrefFor(route);
 
@@ -75,7 +76,9 @@ function Page({ route }: { route: Route }) {
     case "list":
       return <TemplateListPage key={route.phoneNumberId} phoneNumberId={route.phoneNumberId} />;
     case "create":
-      return <CreateTemplatePage phoneNumberId={route.phoneNumberId} />;
+      return <CreateTemplatePage key={hrefFor(route)} phoneNumberId={route.phoneNumberId} from={route.from} />;
+    case "edit":
+      return <EditTemplatePage key={hrefFor(route)} phoneNumberId={route.phoneNumberId} name={route.name} language={route.language} />;
     case "detail":
       return <TemplateDetailPage key={`${route.phoneNumberId}/${route.name}`} phoneNumberId={route.phoneNumberId} name={route.name} language={route.language} created={route.created} />;
     case "webhooks":

@@ -8,6 +8,7 @@ import type { TokenKeyring } from "./secrets/token-cipher.js";
 import { createIdempotencyService } from "./idempotency/idempotency.service.js";
 import { createRateLimitService, withMetaCreateBudget } from "./rate-limits/rate-limit.service.js";
 import { createLifecycleService } from "./lifecycle/lifecycle.service.js";
+import { createMediaService } from "./media/media.service.js";
 import { createTemplatesService } from "./templates/template.service.js";
 import type { MetaGateway } from "./meta/types.js";
 import { createWebhooksOutService } from "./webhooks-out/webhook-out.service.js";
@@ -45,6 +46,7 @@ export function createCore(options: CoreOptions): Core {
     accounts: createAccountsService(deps),
     templates: { ...createTemplatesService(deps), ...createTemplateRenderService(deps) },
     lifecycle: createLifecycleService(deps),
+    media: createMediaService(deps),
     // No gateway: the server only seeds the demo account it was configured with (no route connects accounts); the
     // operator CLI connects them, through createOperator({ gateway }), which has Meta confirm each one.
     admin: createAdminService({ db: options.db, now, tokens }),

@@ -64,6 +64,9 @@ export type {
 
 // Media pipeline for IMAGE/VIDEO/DOCUMENT header samples (issue 4; src/media/README.md).
 export {
+  ACCEPTED_UPLOAD_TYPES,
+  acceptedUploadType,
+  uploadLimitFor,
   DEFAULT_MEDIA_FETCH_POLICY,
   MAX_REDIRECTS_CEILING,
   MEDIA_ERROR_CODES,
@@ -87,6 +90,9 @@ export type {
   MediaErrorCode,
   MediaFetchPolicy,
   MediaHeaderFormat,
+  MediaService,
+  UploadSampleInput,
+  UploadedSample,
   MediaResolver,
   PrepareMediaHeaderOptions,
   PreparedMediaHeader,

@@ -5,6 +5,7 @@ import type { Database } from "./db/schema.js";
 import type { LifecycleService } from "./lifecycle/lifecycle.service.js";
 import type { WebhooksOutOptions, WebhooksOutService } from "./webhooks-out/webhook-out.service.js";
 import type { CoreMediaOptions } from "./media/core-media.js";
+import type { MediaService } from "./media/media.service.js";
 import type { IdempotencyOptions, IdempotencyService } from "./idempotency/idempotency.service.js";
 import type { MetaGateway } from "./meta/types.js";
 import type { RateLimitOptions, RateLimitService } from "./rate-limits/rate-limit.service.js";
@@ -243,6 +244,8 @@ export interface Core {
   templates: TemplatesService;
   /** Template lifecycle: history, sync runs, webhook intake/apply, scheduled sync claims, edit, delete. */
   lifecycle: LifecycleService;
+  /** Header samples uploaded as bytes (`POST /v1/{pid}/uploads`): checked, then Meta's Resumable Upload → handle. */
+  media: MediaService;
   /** Outbound webhooks: subscriptions, delivery log, redelivery, and the delivery step the worker runs. */
   webhooks: WebhooksOutService;
   admin: AdminService;

@@ -92,7 +92,13 @@ export const ERROR_CODES = {
   request_too_large: {
     type: "invalid_request_error",
     status: 413,
-    description: "The request body exceeds the server's size limit.",
+    description: "The request body exceeds the server's size limit (for a media upload: Meta's cap for its format).",
+  },
+  unsupported_media_type: {
+    type: "invalid_request_error",
+    status: 415,
+    description:
+      "A media upload's Content-Type is not one Meta takes for header samples (image/jpeg, image/png, video/mp4, application/pdf), or the file's bytes are not of that type.",
   },
   // ── 401 / 403 ────────────────────────────────────────────────────────────────────────────────────
   missing_api_key: {

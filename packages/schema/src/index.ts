@@ -13,3 +13,4 @@ export * from "./account.js";
 export * from "./me.js";
 export * from "./meta-rules/index.js";
 export * from "./webhook-subscription.js";
+export * from "./media-upload.js";

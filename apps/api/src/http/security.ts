@@ -16,6 +16,9 @@ export function securityHeaders(): RequestHandler {
       useDefaults: true,
       directives: {
         "upgrade-insecure-requests": null,
+        // The dashboard previews a header sample picked on the device from an object URL (blob:).
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:"],
       },
     },
   });

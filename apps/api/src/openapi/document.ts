@@ -160,6 +160,15 @@ function operation(route: RouteSpec): ZodOpenApiOperationObject {
             content: { "application/json": { schema: route.body.schema, examples: route.body.examples } },
           },
         }),
+    ...(route.rawBody === undefined
+      ? {}
+      : {
+          requestBody: {
+            required: true,
+            description: route.rawBody.description,
+            content: Object.fromEntries(route.rawBody.mediaTypes.map((type) => [type, { schema: { type: "string" as const, contentMediaType: type } }])),
+          },
+        }),
     responses: {
       [`${route.success.status}`]: {
         description: route.success.description,

@@ -248,6 +248,7 @@ const ERROR_DETAILS: Partial<
   invalid_limit: { message: "limit must be an integer from 1 to 100.", param: "limit" },
   invalid_cursor: { message: "The cursor was issued for different filters; start again without a cursor.", param: "cursor" },
   request_too_large: { message: "The request body is too large." },
+  unsupported_media_type: { message: "A header sample must be sent as image/jpeg, image/png, video/mp4, application/pdf (got `image/gif`).", param: "Content-Type" },
   missing_api_key: { message: "No API key provided. Send it as `Authorization: Bearer <key>`." },
   invalid_api_key: { message: "Invalid API key." },
   expired_api_key: { message: "This API key has expired." },

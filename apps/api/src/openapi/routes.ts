@@ -17,6 +17,8 @@ import {
   ZListTemplateEventsQuery,
   ZListTemplatesQuery,
   ZMe,
+  ZMediaUpload,
+  ZMediaUploadQuery,
   ZPhoneNumberIdParams,
   ZTemplateByName,
   ZTemplateDeleteResult,
@@ -69,6 +71,8 @@ export interface RouteSpec {
   auth: boolean;
   params?: { path?: z.ZodObject; query?: z.ZodObject; header?: z.ZodObject };
   body?: { schema: z.ZodType; description: string; examples: Record<string, RouteExample> };
+  /** A raw (non-JSON) body: the media types it may carry, e.g. a file upload. */
+  rawBody?: { description: string; mediaTypes: readonly string[] };
   success: { status: number; description: string; schema: z.ZodType; examples: Record<string, RouteExample> };
   /** Every error code the route can answer; grouped by the catalogue's HTTP status in the document. */
   errors: readonly TErrorCode[];
@@ -562,6 +566,48 @@ export const ROUTES: readonly RouteSpec[] = [
         message: "language must look like `en`, `id` or `en_US` (lower-case language, optional `_` + upper-case region).",
         param: "language",
       },
+    },
+  },
+  {
+    method: "post",
+    path: "/v1/{phone_number_id}/uploads",
+    operationId: "uploadMedia",
+    summary: "Upload a header sample",
+    description: [
+      "Uploads the sample file of an IMAGE, VIDEO or DOCUMENT header and returns Meta's handle: put it in the header's `example.header_handle[0]` when creating or editing a template. The body is the file's raw bytes; `Content-Type` says its type.",
+      "Meta's limits for samples apply before anything reaches Meta: IMAGE `image/jpeg` or `image/png` up to 5 MB, VIDEO `video/mp4` up to 16 MB, DOCUMENT `application/pdf` up to 100 MB (a bigger file is 413 `request_too_large`; another type, or bytes that are not what the Content-Type says, 415 `unsupported_media_type`; an empty body 400 `invalid_request`). The file then goes through Meta's Resumable Upload API with the account's token, as a `header_url` sample does on create.",
+      "Not idempotent and takes no `Idempotency-Key`: a retry uploads again and returns another handle, which is harmless.",
+    ].join("\n\n"),
+    tag: "Templates",
+    auth: true,
+    params: { path: phonePath, query: ZMediaUploadQuery },
+    rawBody: { description: "The file's bytes, uncompressed.", mediaTypes: ["image/jpeg", "image/png", "video/mp4", "application/pdf"] },
+    success: {
+      status: 201,
+      description: "Uploaded to Meta; the handle is ready for `example.header_handle[0]`.",
+      schema: zDataEnvelope(ZMediaUpload),
+      examples: {
+        uploaded: {
+          summary: "A PNG for an IMAGE header",
+          value: data({ object: "media_upload", handle: "4::aW1hZ2UvcG5n:ARb1example", format: "IMAGE", mime_type: "image/png", bytes: 48213, file_name: "banner.png" }),
+        },
+      },
+    },
+    errors: [
+      "invalid_phone_number_id",
+      "invalid_field_value",
+      "unknown_parameter",
+      "invalid_request",
+      "unsupported_media_type",
+      "request_too_large",
+      ...AUTHENTICATED_ERRORS,
+      ...META_ACCOUNT_ERRORS,
+      ...META_ERRORS,
+      "internal_error",
+    ],
+    errorExamples: {
+      request_too_large: { message: "An image sample may be at most 5 MB (Meta's limit); this one is 6291456 bytes.", param: "body" },
+      invalid_request: { message: "The upload is empty: send the file's bytes as the request body.", param: "body" },
     },
   },
   // Outbound webhooks (issue 17).

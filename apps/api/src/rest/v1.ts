@@ -13,6 +13,8 @@ import {
   ZListTemplateEventsQuery,
   ZListTemplatesQuery,
   ZMe,
+  ZMediaUpload,
+  ZMediaUploadQuery,
   ZTemplateByName,
   ZTemplateEvent,
   ZTemplateSyncRun,
@@ -21,9 +23,9 @@ import {
   ZSyncTemplatesRequest,
   ZTemplateSyncResult,
 } from "@kirim/schema";
-import { DomainError } from "@kirim/core";
+import { DomainError, acceptedUploadType, uploadLimitFor } from "@kirim/core";
 import type { Core } from "@kirim/core";
-import { Router } from "express";
+import express, { Router } from "express";
 import type { Request, RequestHandler } from "express";
 import { z } from "zod";
 import { principalOf, requireApiKey } from "../http/auth.js";
@@ -63,7 +65,7 @@ function requireDecodablePath(): RequestHandler {
         decodeURIComponent(segment);
       } catch {
         const templateRoute = segments[1] === "templates";
-        const phoneScoped = templateRoute || segments[1] === "template_sync_runs";
+        const phoneScoped = templateRoute || segments[1] === "template_sync_runs" || segments[1] === "uploads";
         if (phoneScoped && index === 0) parseOrThrow(ZPathPhoneNumberId, { phone_number_id: segment }, "path");
         if (templateRoute && index === 2) {
           throw new DomainError("resource_not_found", "No template with this name on this account.", { param: "name" });
@@ -102,6 +104,44 @@ export function createV1Router(deps: V1Deps): Router {
   // The organisation's request bucket: before body parsing, so even a malformed request costs a token.
   router.use(rateLimit(core));
   router.use(requireDecodablePath());
+  // Header samples as raw bytes (the dashboard's file picker): before the JSON parser, which refuses any other type.
+  // No Idempotency-Key (it would fingerprint up to 100 MB); a retried upload only issues another handle.
+  router.post("/:phone_number_id/uploads", async (req, res) => {
+    const phoneNumberId = phoneNumberIdOf(req);
+    const query = parseOrThrow(ZMediaUploadQuery, req.query, "query");
+    const contentType = req.headers["content-type"];
+    const mimeType = acceptedUploadType(contentType);
+    // Type and declared size are judged before a byte is read: a 1 GB PDF is refused at once.
+    if (mimeType !== null) {
+      const limit = uploadLimitFor(mimeType);
+      const maxBytes = limit.maxBytes;
+      const tooLarge = (size: string) => {
+        res.setHeader("Connection", "close");
+        return new DomainError("request_too_large", limit.tooLarge(size), { param: "body" });
+      };
+      const declared = Number(req.headers["content-length"] ?? "0");
+      if (declared > maxBytes) throw tooLarge(`${declared} bytes`);
+      // inflate: false — a compressed body is refused (the byte cap and the magic bytes judge what Meta gets).
+      await new Promise<void>((resolve, reject) => {
+        express.raw({ type: () => true, limit: maxBytes, inflate: false })(req, res, (error?: unknown) => (error === undefined ? resolve() : reject(error)));
+      }).catch((error: unknown) => {
+        const type = (error as { type?: unknown } | null)?.type;
+        if (type === "entity.too.large") throw tooLarge(`more than ${maxBytes} bytes`);
+        if (type === "encoding.unsupported") {
+          throw new DomainError("unsupported_media_type", "Send the file uncompressed (no Content-Encoding).", { param: "Content-Encoding" });
+        }
+        throw error;
+      });
+    }
+    const bytes = Buffer.isBuffer(req.body) ? new Uint8Array(req.body) : new Uint8Array();
+    const uploaded = await core.media.uploadSample(principalOf(res.locals), phoneNumberId, { bytes, contentType, fileName: query.file_name });
+    sendData(
+      res,
+      201,
+      serialize(ZMediaUpload, { object: "media_upload", handle: uploaded.handle, format: uploaded.format, mime_type: uploaded.mimeType, bytes: uploaded.bytes, file_name: uploaded.fileName }),
+    );
+  });
+  router.all("/:phone_number_id/uploads", methodNotAllowed(["POST"]));
   router.use(jsonBody());
   // Idempotency-Key on POST: needs the organisation (auth) and the parsed body (fingerprint).
   router.use(idempotency(core));

@@ -7,6 +7,8 @@ import type { ButtonDraft, ButtonType, Category, HeaderFormat, OtpType, Template
 import { assignIssues, buildRequest, buttonTypesFor, emptyDraft, newButton, newId, variablesOf } from "../lib/template-draft.js";
 import { clearSavedDraft, loadSavedDraft, saveDraft } from "../lib/saved-draft.js";
 import { validateDraft } from "../lib/validate-draft.js";
+import { MediaPicker } from "./media-sample.js";
+import type { LocalMedia } from "./media-sample.js";
 import { ErrorBox } from "./states.js";
 import { TemplatePreview } from "./template-preview.js";
 
@@ -20,6 +22,12 @@ export interface TemplateFormProps {
   initialDraft?: TemplateDraft;
   /** Where the draft is kept across reloads (localStorage); unset → not kept. */
   draftKey?: string;
+  /** Fields the mode fixes (edit: name, language, maybe category; add language: name, category). */
+  locked?: readonly ("name" | "language" | "category")[];
+  submitLabel?: string;
+  formLabel?: string;
+  /** Uploads a media header's sample file and answers Meta's handle; without it there is no file picker. */
+  uploadSample?: (file: File) => Promise<{ handle: string }>;
 }
 
 /** Typing pause after which the form is validated (a keystroke only updates the draft and the preview). */
@@ -121,9 +129,10 @@ function SectionErrors({ k }: { k: string }) {
   return <FieldErrors k={k} errors={errorsFor(k)} />;
 }
 
-export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit, initialDraft, draftKey }: TemplateFormProps) {
+export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit, initialDraft, draftKey, locked = [], submitLabel, formLabel, uploadSample }: TemplateFormProps) {
   const [start] = useState<TemplateDraft>(() => initialDraft ?? emptyDraft());
   const [draft, setDraft] = useState<TemplateDraft>(() => (draftKey !== undefined ? loadSavedDraft(draftKey) : undefined) ?? start);
+  const [localMedia, setLocalMedia] = useState<LocalMedia | undefined>(undefined);
   const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
   const [submitted, setSubmitted] = useState(false);
   const [newButtonType, setNewButtonType] = useState<ButtonType>("QUICK_REPLY");
@@ -246,7 +255,7 @@ export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit
         >
           Show preview
         </button>
-        <form ref={formRef} onSubmit={submit} noValidate aria-label="Create template">
+        <form ref={formRef} onSubmit={submit} noValidate aria-label={formLabel ?? "Create template"}>
           {summary.length > 0 && (
             <div className="alert alert-error error-summary" ref={summaryRef} tabIndex={-1} role="alert" aria-labelledby="error-summary-title" data-testid="error-summary">
               <h2 id="error-summary-title">
@@ -266,13 +275,13 @@ export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit
           <fieldset>
             <legend>Template</legend>
             <Field k="name" label="Name" hint="Lower-case letters, digits and underscores, e.g. order_update." count={{ value: draft.name, limit: 512 }}>
-              {(p) => <input {...p} value={draft.name} autoComplete="off" spellCheck={false} onChange={(e) => update("name", (d) => ({ ...d, name: e.target.value }))} />}
+              {(p) => <input {...p} value={draft.name} readOnly={locked.includes("name")} autoComplete="off" spellCheck={false} onChange={(e) => update("name", (d) => ({ ...d, name: e.target.value }))} />}
             </Field>
             <div className="row">
               <Field k="language" label="Language" hint="e.g. en, id, en_US">
                 {(p) => (
                   <>
-                    <input {...p} value={draft.language} list="language-codes" autoComplete="off" onChange={(e) => update("language", (d) => ({ ...d, language: e.target.value }))} />
+                    <input {...p} value={draft.language} readOnly={locked.includes("language")} list="language-codes" autoComplete="off" onChange={(e) => update("language", (d) => ({ ...d, language: e.target.value }))} />
                     <datalist id="language-codes">
                       {["en", "en_US", "en_GB", "id", "ms", "pt_BR", "es", "es_MX", "fr", "de", "it", "nl", "ar", "hi", "th", "vi", "fil"].map((code) => (
                         <option key={code} value={code} />
@@ -286,6 +295,7 @@ export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit
                   <select
                     {...p}
                     value={draft.category}
+                    disabled={locked.includes("category")}
                     onChange={(e) => {
                       const category = e.target.value as Category;
                       update("category", (d) => ({
@@ -347,6 +357,17 @@ export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit
                       <Field k="header.media" label={`Sample ${HEADER_LABELS[draft.header.format].toLowerCase()}: public https:// URL or Meta media handle`} hint="The server downloads the URL and uploads it to Meta for the review.">
                         {(p) => <input {...p} value={draft.header.mediaSample} inputMode="url" onChange={(e) => update("header.media", (d) => ({ ...d, header: { ...d.header, mediaSample: e.target.value } }))} />}
                       </Field>
+                    )}
+                    {uploadSample !== undefined && (draft.header.format === "IMAGE" || draft.header.format === "VIDEO" || draft.header.format === "DOCUMENT") && (
+                      <MediaPicker
+                        key={draft.header.format}
+                        format={draft.header.format}
+                        upload={uploadSample}
+                        onUploaded={(media) => {
+                          setLocalMedia(media);
+                          update("header.media", (d) => ({ ...d, header: { ...d.header, mediaSample: media.handle } }));
+                        }}
+                      />
                     )}
                     {draft.header.format === "LOCATION" && <p className="hint">The location is chosen when the message is sent.</p>}
                   </>
@@ -482,7 +503,7 @@ export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit
           )}
           <div className="actions spaced-above">
             <button type="submit" className="primary" disabled={submitting} aria-busy={submitting}>
-              {submitting ? "Submitting…" : "Submit to Meta for review"}
+              {submitting ? "Submitting…" : (submitLabel ?? "Submit to Meta for review")}
             </button>
             {dirty && draftKey !== undefined && (
               <button
@@ -503,7 +524,11 @@ export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit
         </form>
         <aside className="sticky" aria-label="Preview" ref={previewRef} tabIndex={-1}>
           <h2>Preview</h2>
-          <TemplatePreview components={previewComponents} label="Preview of the template being created" />
+          <TemplatePreview
+            components={previewComponents}
+            label="Preview of the template being created"
+            media={localMedia !== undefined && localMedia.handle === draft.header.mediaSample.trim() ? localMedia : undefined}
+          />
         </aside>
       </div>
     </FieldContext.Provider>

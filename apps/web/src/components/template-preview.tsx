@@ -12,12 +12,47 @@ import { Icon } from "./icons.js";
  * copy code, OTP, voice call) as link rows inside the bubble, quick replies as pills beneath it, and with
  * more than three buttons the first two plus "See all options".
  */
-export function TemplatePreview({ components, label = "WhatsApp preview" }: { components: unknown; label?: string }) {
-  const model = toPreviewModel(components);
-  return <PreviewBubble model={model} label={label} />;
+/** A media sample on this device (an object URL), drawn in the header instead of the placeholder. */
+export interface PreviewMedia {
+  url: string;
+  mimeType: string;
+  fileName: string;
 }
 
-export function PreviewBubble({ model, label }: { model: PreviewModel; label: string }) {
+export function TemplatePreview({ components, label = "WhatsApp preview", media }: { components: unknown; label?: string; media?: PreviewMedia | undefined }) {
+  const model = toPreviewModel(components);
+  return <PreviewBubble model={model} label={label} media={media} />;
+}
+
+/** The real thumbnail: the image, a video's first frame where the browser decodes it (else the icon), a PDF's icon and name. */
+function MediaThumbnail({ format, media }: { format: string; media: PreviewMedia }) {
+  const [failed, setFailed] = useState(false);
+  if (format === "IMAGE" && media.mimeType.startsWith("image/")) {
+    return <img className="wa-media wa-media-thumb" src={media.url} alt={`Image header: ${media.fileName}`} data-testid="preview-media-thumbnail" />;
+  }
+  if (format === "VIDEO" && media.mimeType.startsWith("video/") && !failed) {
+    return (
+      <video
+        className="wa-media wa-media-thumb"
+        src={`${media.url}#t=0.001`}
+        muted
+        playsInline
+        preload="auto"
+        aria-label={`Video header: ${media.fileName}`}
+        data-testid="preview-media-thumbnail"
+        onError={() => setFailed(true)}
+      />
+    );
+  }
+  return (
+    <div className={`wa-media wa-media-${format.toLowerCase()}`} data-testid="preview-media" role="img" aria-label={`${mediaLabel(format)} header: ${media.fileName}`}>
+      <Icon name={mediaIcon(format)} size={40} />
+      <span>{media.fileName}</span>
+    </div>
+  );
+}
+
+export function PreviewBubble({ model, label, media }: { model: PreviewModel; label: string; media?: PreviewMedia | undefined }) {
   const [expanded, setExpanded] = useState(false);
   const collapsed = model.buttons.length > 3 && !expanded;
   const visible = collapsed ? model.buttons.slice(0, 2) : model.buttons;
@@ -33,7 +68,8 @@ export function PreviewBubble({ model, label }: { model: PreviewModel; label: st
             <Segments segments={model.header.segments} />
           </p>
         )}
-        {model.header?.kind === "media" && (
+        {model.header?.kind === "media" && media !== undefined && <MediaThumbnail format={model.header.format} media={media} />}
+        {model.header?.kind === "media" && media === undefined && (
           <div className={`wa-media wa-media-${model.header.format.toLowerCase()}`} data-testid="preview-media" role="img" aria-label={`${mediaLabel(model.header.format)} header`}>
             <Icon name={mediaIcon(model.header.format)} size={40} />
             <span>{mediaLabel(model.header.format)}</span>

@@ -6,13 +6,16 @@ import { useEffect, useState } from "react";
  *   #/accounts/{pnid}/templates               template list
  *   #/accounts/{pnid}/templates/new           create form
  *   #/accounts/{pnid}/templates/{name}?language=xx   detail
+ *   #/accounts/{pnid}/templates/{name}/edit?language=xx   edit one language
+ *   #/accounts/{pnid}/templates/new?from={name}&language=xx&as=duplicate|language   create from a template
  *   #/webhooks                                outbound webhook subscriptions and their delivery log
  * Hash routing needs no server rewrite rules, so `dist/` can be served as plain files.
  */
 export type Route =
   | { page: "accounts" }
   | { page: "list"; phoneNumberId: string }
-  | { page: "create"; phoneNumberId: string }
+  | { page: "create"; phoneNumberId: string; from?: { name: string; language: string | undefined; as: "duplicate" | "language" } | undefined }
+  | { page: "edit"; phoneNumberId: string; name: string; language: string | undefined }
   | { page: "detail"; phoneNumberId: string; name: string; language: string | undefined; created?: boolean }
   | { page: "webhooks" }
   | { page: "not-found"; path: string };
@@ -27,8 +30,15 @@ export function parseHash(hash: string): Route {
   const [first, pnid, third, fourth, ...rest] = segments;
   if (first === "accounts" && pnid !== undefined && third === "templates" && rest.length === 0) {
     if (fourth === undefined) return { page: "list", phoneNumberId: pnid };
-    if (fourth === "new") return { page: "create", phoneNumberId: pnid };
+    if (fourth === "new") {
+      const from = query.get("from");
+      const as = query.get("as") === "language" ? "language" : "duplicate";
+      return from === null ? { page: "create", phoneNumberId: pnid } : { page: "create", phoneNumberId: pnid, from: { name: from, language: query.get("language") ?? undefined, as } };
+    }
     return { page: "detail", phoneNumberId: pnid, name: fourth, language: query.get("language") ?? undefined, created: query.get("created") === "1" };
+  }
+  if (first === "accounts" && pnid !== undefined && third === "templates" && fourth !== undefined && rest.length === 1 && rest[0] === "edit") {
+    return { page: "edit", phoneNumberId: pnid, name: fourth, language: query.get("language") ?? undefined };
   }
   return { page: "not-found", path: `/${segments.join("/")}` };
 }
@@ -39,8 +49,17 @@ export function hrefFor(route: Route): string {
       return "#/";
     case "list":
       return `#/accounts/${encodeURIComponent(route.phoneNumberId)}/templates`;
-    case "create":
-      return `#/accounts/${encodeURIComponent(route.phoneNumberId)}/templates/new`;
+    case "create": {
+      const base = `#/accounts/${encodeURIComponent(route.phoneNumberId)}/templates/new`;
+      if (route.from === undefined) return base;
+      const query = new URLSearchParams({ from: route.from.name, as: route.from.as });
+      if (route.from.language !== undefined) query.set("language", route.from.language);
+      return `${base}?${query.toString()}`;
+    }
+    case "edit": {
+      const base = `#/accounts/${encodeURIComponent(route.phoneNumberId)}/templates/${encodeURIComponent(route.name)}/edit`;
+      return route.language === undefined ? base : `${base}?language=${encodeURIComponent(route.language)}`;
+    }
     case "detail": {
       const base = `#/accounts/${encodeURIComponent(route.phoneNumberId)}/templates/${encodeURIComponent(route.name)}`;
       const query = new URLSearchParams();

@@ -1,4 +1,5 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { CopyButton, LifecycleActions, createCurl } from "../components/lifecycle-actions.js";
 import { QualityBadge, StatusBadge } from "../components/status-badge.js";
 import { Empty, ErrorBox, Loading } from "../components/states.js";
 import { TemplateHistory } from "../components/template-history.js";
@@ -40,6 +41,7 @@ export default function TemplateDetailPage({ phoneNumberId, name, language, crea
       <div className="page-head">
         <h1>{name}</h1>
         <div className="actions">
+          <CopyButton text={name} label="Copy the template name" />
           <button type="button" onClick={refresh} disabled={query.isFetching}>
             {query.isFetching && !query.isPending ? "Refreshing…" : "Refresh"}
           </button>
@@ -107,14 +109,30 @@ export default function TemplateDetailPage({ phoneNumberId, name, language, crea
                   <dt>Updated</dt>
                   <dd>{formatDateTime(template.updated_at)}</dd>
                   <dt>Meta template ID</dt>
-                  <dd>
+                  <dd className="copy-row">
                     <code>{template.provider_template_id ?? "—"}</code>
+                    {template.provider_template_id !== null && <CopyButton text={template.provider_template_id} label="Copy Meta’s template ID" />}
                   </dd>
                   <dt>ID</dt>
-                  <dd>
+                  <dd className="copy-row">
                     <code>{template.id}</code>
+                    <CopyButton text={template.id} label="Copy the template ID" />
                   </dd>
                 </dl>
+              </section>
+              <LifecycleActions key={`${template.id}/${template.meta_status}`} phoneNumberId={phoneNumberId} template={template} />
+              <section className="card" aria-labelledby="api-heading">
+                <h2 id="api-heading">Use it from the API</h2>
+                <p>
+                  The create request for this template, ready for a terminal (set <code>KIRIM_API_KEY</code> first). Every route is in the{" "}
+                  <a href="/docs">API reference</a>.
+                </p>
+                <div className="copy-row">
+                  <CopyButton text={createCurl(window.location.origin, phoneNumberId, template)} label="Copy the create request as curl" />
+                </div>
+                <pre className="curl" data-testid="create-curl" tabIndex={0} aria-label="Create request as curl">
+                  {createCurl(window.location.origin, phoneNumberId, template)}
+                </pre>
               </section>
               <details className="card json-card">
                 <summary>

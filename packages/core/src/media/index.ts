@@ -21,3 +21,5 @@ export type { MediaHeaderComponentInput, PrepareMediaHeaderOptions, PreparedMedi
 export { mediaErrorToDomainError } from "./domain.js";
 export { toMetaComponentsWithMedia, uploadTarget } from "./core-media.js";
 export type { CoreMediaOptions } from "./core-media.js";
+export { createMediaService, acceptedUploadType, uploadLimitFor, ACCEPTED_UPLOAD_TYPES } from "./media.service.js";
+export type { MediaService, UploadSampleInput, UploadedSample } from "./media.service.js";

@@ -1,0 +1,83 @@
+import type { ButtonType, Category, HeaderFormat, OtpType, TemplateDraft } from "./template-draft.js";
+import { emptyDraft, newButton, newId, variablesOf } from "./template-draft.js";
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Json) : {});
+const str = (v: unknown): string => (typeof v === "string" ? v : typeof v === "number" ? String(v) : "");
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+/** The fields of a stored template the form needs (a `TTemplate` has them all). */
+export interface TemplateSource {
+  name: string;
+  language: string;
+  category: string;
+  components: unknown;
+}
+
+/**
+ * A stored template back as a form draft, for edit, duplicate and add-language: the inverse of `buildRequest` for
+ * everything the form can express (header text/media/location, body and its samples, footer, every button type).
+ */
+export function draftFromTemplate(template: TemplateSource): TemplateDraft {
+  const draft = emptyDraft();
+  draft.name = template.name;
+  draft.language = template.language;
+  draft.category = template.category as Category;
+  for (const raw of arr(template.components)) {
+    const c = obj(raw);
+    const type = str(c.type).toUpperCase();
+    const example = obj(c.example);
+    if (type === "HEADER") {
+      const format = (str(c.format).toUpperCase() || "TEXT") as HeaderFormat;
+      draft.header = { ...draft.header, enabled: true, format };
+      if (format === "TEXT") {
+        draft.header.text = str(c.text);
+        const named = obj(arr(example.header_text_named_params)[0]);
+        draft.header.example = str(arr(example.header_text)[0]) || str(named.example);
+      } else if (format !== "LOCATION") {
+        draft.header.mediaSample = str(arr(example.header_url)[0]) || str(arr(example.header_handle)[0]);
+      }
+    } else if (type === "BODY") {
+      draft.body.text = str(c.text);
+      if (c.add_security_recommendation !== undefined) draft.body.addSecurityRecommendation = c.add_security_recommendation === true;
+      const keys = variablesOf(draft.body.text).keys;
+      const positional = arr(arr(example.body_text)[0]).map(str);
+      const named = arr(example.body_text_named_params).map(obj);
+      keys.forEach((key, i) => {
+        const value = named.find((p) => str(p.param_name) === key)?.example ?? positional[i];
+        if (value !== undefined) draft.body.examples[key] = str(value);
+      });
+    } else if (type === "FOOTER") {
+      draft.footer.enabled = true;
+      draft.footer.text = str(c.text);
+      draft.footer.codeExpirationMinutes = str(c.code_expiration_minutes);
+    } else if (type === "BUTTONS") {
+      draft.buttons = arr(c.buttons).map((rawButton) => {
+        const b = obj(rawButton);
+        const button = newButton(str(b.type).toUpperCase() as ButtonType);
+        button.text = str(b.text);
+        button.url = str(b.url);
+        button.urlExample = str(arr(b.example)[0]);
+        button.phoneNumber = str(b.phone_number);
+        button.code = str(arr(b.example)[0]) || str(b.example);
+        if (b.otp_type !== undefined) button.otpType = str(b.otp_type).toUpperCase() as OtpType;
+        button.autofillText = str(b.autofill_text);
+        button.zeroTapTermsAccepted = b.zero_tap_terms_accepted === true;
+        button.supportedApps = arr(b.supported_apps).map((app) => ({
+          id: newId("app"),
+          packageName: str(obj(app).package_name),
+          signatureHash: str(obj(app).signature_hash),
+        }));
+        return button;
+      });
+    }
+  }
+  return draft;
+}
+
+/** A free name derived from `name` for a duplicate: `name_copy`, else `name_copy_2`, … (Meta's names: ≤ 512, [a-z0-9_]). */
+export function duplicateName(name: string, taken: ReadonlySet<string> = new Set()): string {
+  const base = `${name.slice(0, 500)}_copy`;
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) if (!taken.has(`${base}_${n}`)) return `${base}_${n}`;
+}
