@@ -206,6 +206,7 @@ describe("OpenAPI document", () => {
       "query:status",
       "query:language",
       "query:category",
+      "query:meta_status",
       "query:search",
       "query:limit",
       "query:cursor",

@@ -53,6 +53,8 @@ export interface ListTemplatesOptions {
   language?: string | undefined;
   /** Only this category (upper-case, as stored). */
   category?: "MARKETING" | "UTILITY" | "AUTHENTICATION" | undefined;
+  /** Only this Meta status (upper-case, verbatim: PAUSED, DISABLED…), which `status` folds. */
+  meta_status?: string | undefined;
   /** Names containing this text, ignoring case; `%`, `_` and `\` match literally. */
   search?: string | undefined;
   /** Also templates deleted on Meta (default false). */

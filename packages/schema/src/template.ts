@@ -280,6 +280,21 @@ const categoryFilter = z
   })
   .describe("Only templates of this category (upper-case, as Meta writes it). Default: every category.");
 
+const metaStatusFilter = z
+  .enum(META_TEMPLATE_STATUSES, {
+    error: (issue) =>
+      typeof issue.input === "string" && (META_TEMPLATE_STATUSES as readonly string[]).includes(issue.input.toUpperCase())
+        ? `meta_status must be upper-case: use "${issue.input.toUpperCase()}", not "${issue.input}".`
+        : `meta_status must be one of ${META_TEMPLATE_STATUSES.join(", ")} (upper-case, as Meta writes it).`,
+  })
+  .describe(
+    "Only templates with this Meta status (upper-case, as Meta writes it: PAUSED, DISABLED, IN_APPEAL… which `status` folds into pending/rejected). Default: every Meta status.",
+  );
+
+/** Orders of the template list: newest first (default), by name (a name's languages stay together), or by last change. */
+export const TEMPLATE_LIST_SORTS = ["created_desc", "name_asc", "name_desc", "updated_desc", "updated_asc"] as const;
+export type TTemplateListSort = (typeof TEMPLATE_LIST_SORTS)[number];
+
 /** Longest `search` value: a template name is at most 512 characters, so a longer needle can never match. */
 export const MAX_TEMPLATE_SEARCH_LENGTH = 512;
 
@@ -328,6 +343,7 @@ export const ZListTemplatesQuery = z
     status: statusFilter,
     language: ZTemplateLanguage.optional().describe("Only templates in this language."),
     category: categoryFilter.optional(),
+    meta_status: metaStatusFilter.optional(),
     search: nameSearch.optional(),
     limit: ZListLimit,
     cursor: ZListCursor.optional(),

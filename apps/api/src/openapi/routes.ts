@@ -154,6 +154,7 @@ function documentedBoolean<S extends z.ZodType>(schema: S, description: string):
 const listTemplatesQuery = ZListTemplatesQuery.extend({
   category: ZListTemplatesQuery.shape.category.meta({ example: "UTILITY" }),
   search: ZListTemplatesQuery.shape.search.meta({ example: "order" }),
+  meta_status: ZListTemplatesQuery.shape.meta_status.meta({ example: "PAUSED" }),
   limit: documentedLimit,
   // Likewise `true` / `false` in the query string (a boolean over tRPC).
   include_deleted: documentedBoolean(ZListTemplatesQuery.shape.include_deleted, "Also list templates deleted on Meta (deleted_at set). Default false."),
@@ -350,7 +351,7 @@ export const ROUTES: readonly RouteSpec[] = [
     operationId: "listTemplates",
     summary: "List templates",
     description:
-      "The account's templates, newest first, as stored locally (run a sync to refresh them from Meta). Filter by `status`, `language`, `category` and a name search (`search`: the name contains the text, ignoring case; `%` and `_` are plain characters). Cursor-paginated: pass `next_cursor` back as `cursor` with the same filters until `has_more` is false; a cursor used with other filters is 400 `invalid_cursor`.",
+      "The account's templates, newest first, as stored locally (run a sync to refresh them from Meta). Filter by `status`, Meta's own status (`meta_status`: PAUSED, DISABLED… which `status` folds), `language`, `category` and a name search (`search`: the name contains the text, ignoring case; `%` and `_` are plain characters). Cursor-paginated: pass `next_cursor` back as `cursor` with the same filters until `has_more` is false; a cursor used with other filters is 400 `invalid_cursor`.",
     tag: "Templates",
     auth: true,
     params: { path: phonePath, query: listTemplatesQuery },

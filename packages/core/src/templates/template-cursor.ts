@@ -13,6 +13,7 @@ export interface CursorFilter {
   language: string | null;
   category?: string | null | undefined;
   search?: string | null | undefined;
+  metaStatus?: string | null | undefined;
 }
 
 export function filterFingerprint(filter: CursorFilter): string {
@@ -22,6 +23,9 @@ export function filterFingerprint(filter: CursorFilter): string {
   // issued by an older version still works; with either, the longer array can never collide with it.
   const parts: unknown[] = [filter.accountId, filter.status, filter.language];
   if (category !== null || search !== null) parts.push(category, search);
+  // Newer filters append only when used, so the older cursors' fingerprints stay as they were.
+  const metaStatus = filter.metaStatus ?? null;
+  if (metaStatus !== null) parts.push(...(parts.length === 3 ? [null, null] : []), `meta_status:${metaStatus}`);
   return createHash("sha256").update(JSON.stringify(parts)).digest("base64url").slice(0, 16);
 }
 

@@ -94,6 +94,7 @@ export interface ListTemplateRowsQuery {
   status: TemplateStatus | undefined;
   language: string | undefined;
   category?: string | undefined;
+  metaStatus?: string | undefined;
   /** Names containing this text, ignoring case, matched literally (no LIKE wildcards). */
   nameContains?: string | undefined;
   /** Also templates Meta no longer has (deleted_at set). */
@@ -120,6 +121,7 @@ export async function listTemplateRows(db: Db, query: ListTemplateRowsQuery): Pr
   if (query.status !== undefined) q = q.where("status", "=", query.status);
   if (query.language !== undefined) q = q.where("language", "=", query.language);
   if (query.category !== undefined) q = q.where("category", "=", query.category);
+  if (query.metaStatus !== undefined) q = q.where("meta_status", "=", query.metaStatus);
   if (query.nameContains !== undefined) {
     // ESCAPE spelled out: the backslash default is PostgreSQL's, not the SQL standard's.
     q = q.where(sql<boolean>`name ILIKE ${containsPattern(query.nameContains)} ESCAPE '\\'`);

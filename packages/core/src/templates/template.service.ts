@@ -220,6 +220,7 @@ export function createTemplatesService(deps: Deps): Omit<TemplatesService, "rend
       language: query.language ?? null,
       category: query.category ?? null,
       search: query.search ?? null,
+      metaStatus: query.meta_status ?? null,
     };
     const after = query.cursor ? decodeCursor(deps.cursorSecret, query.cursor, filter) : undefined;
     const rows = await listTemplateRows(db, {
@@ -227,6 +228,7 @@ export function createTemplatesService(deps: Deps): Omit<TemplatesService, "rend
       status: statusFilter === "all" ? undefined : statusFilter,
       language: query.language,
       category: query.category,
+      metaStatus: query.meta_status,
       nameContains: query.search,
       includeDeleted,
       after,
