@@ -10,6 +10,7 @@ afterEach(() => {
   cleanup();
   queryClient.clear();
   vi.unstubAllGlobals();
+  window.history.replaceState(null, "", "#/");
 });
 
 const PNID = "106540352242922";
@@ -55,7 +56,7 @@ const NO_RUNS = { data: { data: [], has_more: false, next_cursor: null } };
 describe("template list page", () => {
   it("groups languages under their name and pages with the cursor", async () => {
     const page1 = [template("order_update", "en"), template("order_update", "id"), template("promo_summer", "en", { category: "MARKETING", status: "pending" })];
-    const page2 = [template("zz_last", "pt_BR", { status: "rejected", rejected_reason: "INVALID_FORMAT" })];
+    const page2 = [template("zz_last", "pt_BR", { status: "rejected", meta_status: "REJECTED", rejected_reason: "INVALID_FORMAT" })];
     const calls = stubTrpc((path, input) => {
       if (path === "templates.syncRuns") return NO_RUNS;
       if (path !== "templates.list") throw new Error(path);
@@ -68,11 +69,11 @@ describe("template list page", () => {
     expect(groups).toHaveLength(2);
     expect(within(groups[0] as HTMLElement).getAllByTestId("template-row")).toHaveLength(2);
     expect(groups[0]?.textContent).toContain("2 languages");
-    expect(listCalls()[0]).toEqual({ path: "templates.list", input: { phone_number_id: PNID, status: "all", limit: 25 } });
+    expect(listCalls()[0]).toEqual({ path: "templates.list", input: { phone_number_id: PNID, limit: 25 } });
 
     fireEvent.click(screen.getByRole("button", { name: "Next page" }));
     await waitFor(() => expect(screen.getByTestId("page-status").textContent).toContain("Page 2 · templates 26–26"));
-    expect(listCalls().at(-1)?.input).toEqual({ phone_number_id: PNID, status: "all", limit: 25, cursor: "c2" });
+    expect(listCalls().at(-1)?.input).toEqual({ phone_number_id: PNID, limit: 25, cursor: "c2" });
     expect(screen.getByRole("button", { name: "Next page" })).toHaveProperty("disabled", true);
     expect(within(screen.getByTestId("template-row")).getByText("Rejected")).toBeTruthy();
 
@@ -80,8 +81,8 @@ describe("template list page", () => {
     await waitFor(() => expect(screen.getByTestId("page-status").textContent).toContain("Page 1 · templates 1–3"));
 
     // A filter starts again from page 1, without a cursor.
-    fireEvent.change(screen.getByLabelText("Status"), { target: { value: "pending" } });
-    await waitFor(() => expect(listCalls().at(-1)?.input).toEqual({ phone_number_id: PNID, status: "pending", limit: 25 }));
+    fireEvent.change(screen.getByLabelText("Status"), { target: { value: "PAUSED" } });
+    await waitFor(() => expect(listCalls().at(-1)?.input).toEqual({ phone_number_id: PNID, meta_status: "PAUSED", limit: 25 }));
   });
 
   it("filters by category and searches names on the server, from page 1, one request per pause in typing", async () => {
@@ -100,13 +101,13 @@ describe("template list page", () => {
     await waitFor(() => expect(screen.getByTestId("page-status").textContent).toContain("Page 2"));
 
     fireEvent.change(screen.getByLabelText("Category"), { target: { value: "MARKETING" } });
-    await waitFor(() => expect(listCalls().at(-1)?.input).toEqual({ phone_number_id: "444444444444", status: "all", limit: 25, category: "MARKETING" }));
+    await waitFor(() => expect(listCalls().at(-1)?.input).toEqual({ phone_number_id: "444444444444", limit: 25, category: "MARKETING" }));
 
     // Three changes in one go: the server hears the last one only, trimmed.
     const box = screen.getByLabelText("Search by name");
     for (const text of ["p", "pro", "  promo "]) fireEvent.change(box, { target: { value: text } });
     await waitFor(() =>
-      expect(listCalls().at(-1)?.input).toEqual({ phone_number_id: "444444444444", status: "all", limit: 25, category: "MARKETING", search: "promo" }),
+      expect(listCalls().at(-1)?.input).toEqual({ phone_number_id: "444444444444", limit: 25, category: "MARKETING", search: "promo" }),
     );
     expect(listCalls().filter((c) => c.input?.search !== undefined).map((c) => c.input?.search)).toEqual(["promo"]);
     // The server's answer is what is shown, languages still grouped under their name.
@@ -119,6 +120,53 @@ describe("template list page", () => {
     fireEvent.change(screen.getByLabelText("Category"), { target: { value: "" } });
     await waitFor(() => expect(screen.getAllByTestId("template-group").map((g) => g.textContent)).toEqual([expect.stringContaining("order_update"), expect.stringContaining("promo_summer")]));
     expect(screen.getByTestId("page-status").textContent).toContain("Page 1 · templates 1–3");
+  });
+
+  it("shows Meta's status as the badge, keeps filters and page in the URL, clears filters, dims stale rows", async () => {
+    const paused = [template("promo_paused", "en", { status: "pending", meta_status: "PAUSED" }), template("old_disabled", "en", { status: "rejected", meta_status: "DISABLED" })];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const calls = stubTrpc(async (path, input) => {
+      if (path === "templates.syncRuns") return NO_RUNS;
+      if (input?.cursor === "c2") {
+        await gate;
+        return { data: { data: [template("page_two", "en")], has_more: false, next_cursor: null } };
+      }
+      return { data: { data: paused, has_more: true, next_cursor: "c2" } };
+    });
+    const listCalls = () => calls.filter((c) => c.path === "templates.list");
+    window.history.replaceState(null, "", `#/accounts/${PNID}/templates`);
+    render(withQueryClient(<TemplateListPage phoneNumberId={PNID} />));
+    const rows = await screen.findAllByTestId("template-row");
+    expect(rows.map((r) => within(r).getByText(/Paused|Disabled|Pending|Rejected/).textContent)).toEqual(["Paused", "Disabled"]);
+
+    fireEvent.change(screen.getByLabelText("Status"), { target: { value: "PAUSED" } });
+    fireEvent.change(screen.getByLabelText("Category"), { target: { value: "MARKETING" } });
+    await waitFor(() => expect(window.location.hash).toBe(`#/accounts/${PNID}/templates?meta_status=PAUSED&category=MARKETING`));
+    await waitFor(() => expect(screen.getByRole("button", { name: "Next page" })).toHaveProperty("disabled", false));
+
+    // The next page is slow: the rows shown meanwhile are the previous page's, marked stale (dimmed).
+    fireEvent.click(screen.getByRole("button", { name: "Next page" }));
+    await waitFor(() => expect(screen.getByTestId("template-table").getAttribute("data-stale")).toBe("true"));
+    expect(screen.getAllByTestId("template-row")[0]?.textContent).toContain("promo_paused");
+    release();
+    await screen.findByText("page_two");
+    expect(screen.getByTestId("template-table").getAttribute("data-stale")).toBe("false");
+    expect(window.location.hash).toBe(`#/accounts/${PNID}/templates?meta_status=PAUSED&category=MARKETING&c=c2`);
+
+    // A reload (a new page from the same URL) comes back to the same filters and page.
+    cleanup();
+    render(withQueryClient(<TemplateListPage phoneNumberId={PNID} />));
+    await waitFor(() => expect(screen.getByTestId("page-status").textContent).toContain("Page 2"));
+    expect((screen.getByLabelText("Status") as HTMLSelectElement).value).toBe("PAUSED");
+    expect((screen.getByLabelText("Category") as HTMLSelectElement).value).toBe("MARKETING");
+    expect(listCalls().at(-1)?.input).toEqual({ phone_number_id: PNID, limit: 25, meta_status: "PAUSED", category: "MARKETING", cursor: "c2" });
+
+    fireEvent.click(screen.getByRole("button", { name: "Clear filters" }));
+    await waitFor(() => expect(window.location.hash).toBe(`#/accounts/${PNID}/templates`));
+    await waitFor(() => expect(screen.getByTestId("page-status").textContent).toContain("Page 1"));
+    expect((screen.getByLabelText("Status") as HTMLSelectElement).value).toBe("");
+    expect(screen.queryByRole("button", { name: "Clear filters" })).toBeNull();
   });
 
   it("says when no template matches the filters", async () => {
