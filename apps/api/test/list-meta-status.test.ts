@@ -113,4 +113,55 @@ describe.each(databaseKinds())("template list meta_status filter (REST, tRPC) on
     expect(error).toBeInstanceOf(TRPCClientError);
     expect((error as TRPCClientError<AppRouter>).data).toMatchObject({ trpcCode: "BAD_REQUEST", code: "invalid_field_value", param: "meta_status" });
   });
+
+  it("template_counts: totals per Meta status and per folded status, the same over REST and tRPC", async () => {
+    const res = await get(`/v1/${PID}/template_counts`);
+    expect(res.status, res.text).toBe(200);
+    const counts = res.body.data;
+    const every = await all("status=all", 100);
+    expect(counts.total).toBe(every.length);
+    const byMeta: Record<string, number> = {};
+    for (const t of every) byMeta[t.meta_status] = (byMeta[t.meta_status] ?? 0) + 1;
+    expect(counts.by_meta_status).toEqual(byMeta);
+    expect(counts.by_meta_status.PAUSED).toBe(onMeta("PAUSED").length);
+    expect(counts.by_status).toEqual({
+      approved: every.filter((t) => t.status === "approved").length,
+      pending: every.filter((t) => t.status === "pending").length,
+      rejected: every.filter((t) => t.status === "rejected").length,
+    });
+    const client = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${s.baseUrl}/trpc`, headers: { authorization: `Bearer ${s.demoKey}` } })] });
+    expect(await client.templates.counts.query({ phone_number_id: PID })).toEqual(counts);
+    expectError(await get(`/v1/${PID}/template_counts?status=approved`), 400, "unknown_parameter");
+    expectError(await call(s.baseUrl, "GET", `/v1/${PID}/template_counts`, { token: s.otherKey }), 404, "resource_not_found");
+  });
+
+  it("sort=name_asc / name_desc pages through every template by name (languages of a name side by side)", async () => {
+    const every = keys(await all("status=all", 100));
+    const byName = await all("sort=name_asc", 7);
+    expect(keys(byName)).toEqual(every);
+    const names = byName.map((t) => t.name);
+    expect(names).toEqual([...names].sort((a, b) => (Buffer.from(a) < Buffer.from(b) ? -1 : a === b ? 0 : 1)));
+    // Every name's rows are contiguous.
+    const seen = new Set<string>();
+    names.forEach((n, i) => {
+      if (i > 0 && names[i - 1] !== n) expect(seen.has(n), n).toBe(false);
+      seen.add(n);
+    });
+    const desc = (await all("sort=name_desc", 7)).map((t) => t.name);
+    expect(desc).toEqual([...names].reverse());
+  });
+
+  it("sort=updated_desc orders by last change; the cursor is bound to the sort; an unknown sort is a 400", async () => {
+    const rows = await all("sort=updated_desc", 9);
+    const times = rows.map((t) => Date.parse(t.updated_at));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(rows.length).toBe((await all("status=all", 100)).length);
+    const first = await get(`${TEMPLATES}?sort=name_asc&limit=2`);
+    const cursor = encodeURIComponent(first.body.next_cursor as string);
+    expectError(await get(`${TEMPLATES}?limit=2&cursor=${cursor}`), 400, "invalid_cursor");
+    expectError(await get(`${TEMPLATES}?sort=name_desc&limit=2&cursor=${cursor}`), 400, "invalid_cursor");
+    const res = await get(`${TEMPLATES}?sort=name`);
+    expectError(res, 400, "invalid_field_value", { param: "sort" });
+    expect(res.body.error.message).toBe("sort must be one of created_desc, name_asc, name_desc, updated_desc, updated_asc.");
+  });
 });

@@ -344,6 +344,12 @@ export const ZListTemplatesQuery = z
     language: ZTemplateLanguage.optional().describe("Only templates in this language."),
     category: categoryFilter.optional(),
     meta_status: metaStatusFilter.optional(),
+    sort: z
+      .enum(TEMPLATE_LIST_SORTS, { error: `sort must be one of ${TEMPLATE_LIST_SORTS.join(", ")}.` })
+      .optional()
+      .describe(
+        "Order: created_desc (newest first, default), name_asc / name_desc (by name; a name's languages next to each other), updated_desc / updated_asc (by last change).",
+      ),
     search: nameSearch.optional(),
     limit: ZListLimit,
     cursor: ZListCursor.optional(),
@@ -373,3 +379,22 @@ export const ZGetTemplateQuery = z
   .describe("Query parameters of get-template-by-name.")
   .meta({ id: "GetTemplateQuery" });
 export type TGetTemplateQuery = z.infer<typeof ZGetTemplateQuery>;
+
+/** `GET /v1/{phone_number_id}/template_counts`: how many live templates (one per language) the account has per status. */
+export const ZTemplateCounts = z
+  .object({
+    object: z.literal("template_counts").describe("Always `template_counts`."),
+    total: z.number().int().nonnegative().describe("Templates (one per name and language) not deleted."),
+    by_meta_status: z
+      .record(z.string(), z.number().int().nonnegative())
+      .describe("Per Meta status (APPROVED, PAUSED, …); statuses with no template are left out."),
+    by_status: z
+      .object({ approved: z.number().int().nonnegative(), pending: z.number().int().nonnegative(), rejected: z.number().int().nonnegative() })
+      .describe("Per folded Kirim status."),
+  })
+  .describe("Totals of an account's templates per status.")
+  .meta({ id: "TemplateCounts" });
+export type TTemplateCounts = z.infer<typeof ZTemplateCounts>;
+
+/** `GET /v1/{phone_number_id}/template_counts` takes no query parameters. */
+export const ZTemplateCountsQuery = z.strictObject({}).describe("Template counts take no parameters.").meta({ id: "TemplateCountsQuery" });

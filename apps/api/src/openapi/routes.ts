@@ -24,6 +24,8 @@ import {
   ZTemplateSyncRun,
   ZTemplate,
   ZTemplateSyncResult,
+  ZTemplateCounts,
+  ZTemplateCountsQuery,
   zDataEnvelope,
   zListEnvelope,
 } from "@kirim/schema";
@@ -403,6 +405,32 @@ export const ROUTES: readonly RouteSpec[] = [
       },
     },
     errors: ["invalid_phone_number_id", "invalid_limit", "invalid_cursor", "unknown_parameter", ...AUTHENTICATED_ERRORS, "resource_not_found", "internal_error"],
+  },
+  {
+    method: "get",
+    path: "/v1/{phone_number_id}/template_counts",
+    operationId: "countTemplates",
+    summary: "Count templates per status",
+    description:
+      "How many of the account's templates (one per name and language, deleted ones left out) are in each Meta status (`by_meta_status`: APPROVED, PAUSED, …) and each folded status (`by_status`). Takes no query parameters.",
+    tag: "Templates",
+    auth: true,
+    params: { path: phonePath, query: ZTemplateCountsQuery },
+    success: {
+      status: 200,
+      description: "The totals.",
+      schema: zDataEnvelope(ZTemplateCounts),
+      examples: {
+        counts: {
+          summary: "An account with a paused template",
+          value: {
+            data: { object: "template_counts", total: 12, by_meta_status: { APPROVED: 9, PAUSED: 1, PENDING: 1, REJECTED: 1 }, by_status: { approved: 9, pending: 2, rejected: 1 } },
+            request_id: EXAMPLE_REQUEST_ID,
+          },
+        },
+      },
+    },
+    errors: ["invalid_phone_number_id", "unknown_parameter", ...AUTHENTICATED_ERRORS, "resource_not_found", "internal_error"],
   },
   {
     method: "get",
