@@ -113,7 +113,11 @@ describe.runIf(haveChromium)("Meta's status in the list and detail (real API, De
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.getByRole("heading", { name: "Templates", exact: true }).waitFor();
 
-    await page.getByLabel("Status").selectOption({ label: "Paused" });
+    // The totals count the paused template among Meta's paused ones.
+    const paused = await rest<{ data: { by_meta_status: Record<string, number> } }>("GET", `/v1/${pnid}/template_counts`);
+    expect(paused.data.by_meta_status.PAUSED).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId("status-totals").textContent()).toContain(`${paused.data.by_meta_status.PAUSED} paused`);
+    await page.getByLabel("Status").selectOption({ label: `Paused (${paused.data.by_meta_status.PAUSED})` });
     await page.getByLabel("Search by name").fill(pausedName);
     const row = page.getByTestId("template-row").filter({ hasText: pausedName });
     await row.waitFor();

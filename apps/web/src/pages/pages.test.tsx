@@ -51,13 +51,16 @@ function template(name: string, language: string, extra: Partial<TTemplate> = {}
 }
 
 const NO_RUNS = { data: { data: [], has_more: false, next_cursor: null } };
+const COUNTS = { data: { object: "template_counts", total: 9, by_meta_status: { APPROVED: 6, PAUSED: 2, DISABLED: 1 }, by_status: { approved: 6, pending: 2, rejected: 1 } } };
+/** The list page also asks for the totals per status. */
+const listStub = (handler: Parameters<typeof stubTrpc>[0]) => stubTrpc((path, input) => (path === "templates.counts" ? COUNTS : handler(path, input)));
 
 
 describe("template list page", () => {
   it("groups languages under their name and pages with the cursor", async () => {
     const page1 = [template("order_update", "en"), template("order_update", "id"), template("promo_summer", "en", { category: "MARKETING", status: "pending" })];
     const page2 = [template("zz_last", "pt_BR", { status: "rejected", meta_status: "REJECTED", rejected_reason: "INVALID_FORMAT" })];
-    const calls = stubTrpc((path, input) => {
+    const calls = listStub((path, input) => {
       if (path === "templates.syncRuns") return NO_RUNS;
       if (path !== "templates.list") throw new Error(path);
       return input?.cursor === "c2" ? { data: { data: page2, has_more: false, next_cursor: null } } : { data: { data: page1, has_more: true, next_cursor: "c2" } };
@@ -88,7 +91,7 @@ describe("template list page", () => {
   it("filters by category and searches names on the server, from page 1, one request per pause in typing", async () => {
     const everything = [template("order_update", "en"), template("order_update", "id"), template("promo_summer", "en", { category: "MARKETING" })];
     const promos = [template("promo_autumn", "en", { category: "MARKETING" }), template("promo_autumn", "id", { category: "MARKETING" })];
-    const calls = stubTrpc((path, input) => {
+    const calls = listStub((path, input) => {
       if (path === "templates.syncRuns") return NO_RUNS;
       if (input?.search === "promo") return { data: { data: promos, has_more: false, next_cursor: null } };
       if (input?.cursor === "c2") return { data: { data: [template("older", "en")], has_more: false, next_cursor: null } };
@@ -126,7 +129,7 @@ describe("template list page", () => {
     const paused = [template("promo_paused", "en", { status: "pending", meta_status: "PAUSED" }), template("old_disabled", "en", { status: "rejected", meta_status: "DISABLED" })];
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const calls = stubTrpc(async (path, input) => {
+    const calls = listStub(async (path, input) => {
       if (path === "templates.syncRuns") return NO_RUNS;
       if (input?.cursor === "c2") {
         await gate;
@@ -139,10 +142,16 @@ describe("template list page", () => {
     render(withQueryClient(<TemplateListPage phoneNumberId={PNID} />));
     const rows = await screen.findAllByTestId("template-row");
     expect(rows.map((r) => within(r).getByText(/Paused|Disabled|Pending|Rejected/).textContent)).toEqual(["Paused", "Disabled"]);
+    // Totals per status, in the filter and above the list.
+    await waitFor(() => expect(screen.getByTestId("status-totals").textContent).toBe("9 templates: 6 approved, 2 paused, 1 disabled"));
+    expect(within(screen.getByLabelText("Status")).getByRole("option", { name: "Paused (2)" })).toBeTruthy();
+    expect(within(screen.getByLabelText("Status")).getByRole("option", { name: "In appeal (0)" })).toBeTruthy();
+    fireEvent.change(screen.getByLabelText("Sort by"), { target: { value: "name_asc" } });
+    await waitFor(() => expect(listCalls().at(-1)?.input).toEqual({ phone_number_id: PNID, limit: 25, sort: "name_asc" }));
 
     fireEvent.change(screen.getByLabelText("Status"), { target: { value: "PAUSED" } });
     fireEvent.change(screen.getByLabelText("Category"), { target: { value: "MARKETING" } });
-    await waitFor(() => expect(window.location.hash).toBe(`#/accounts/${PNID}/templates?meta_status=PAUSED&category=MARKETING`));
+    await waitFor(() => expect(window.location.hash).toBe(`#/accounts/${PNID}/templates?sort=name_asc&meta_status=PAUSED&category=MARKETING`));
     await waitFor(() => expect(screen.getByRole("button", { name: "Next page" })).toHaveProperty("disabled", false));
 
     // The next page is slow: the rows shown meanwhile are the previous page's, marked stale (dimmed).
@@ -152,7 +161,7 @@ describe("template list page", () => {
     release();
     await screen.findByText("page_two");
     expect(screen.getByTestId("template-table").getAttribute("data-stale")).toBe("false");
-    expect(window.location.hash).toBe(`#/accounts/${PNID}/templates?meta_status=PAUSED&category=MARKETING&c=c2`);
+    expect(window.location.hash).toBe(`#/accounts/${PNID}/templates?sort=name_asc&meta_status=PAUSED&category=MARKETING&c=c2`);
 
     // A reload (a new page from the same URL) comes back to the same filters and page.
     cleanup();
@@ -160,17 +169,19 @@ describe("template list page", () => {
     await waitFor(() => expect(screen.getByTestId("page-status").textContent).toContain("Page 2"));
     expect((screen.getByLabelText("Status") as HTMLSelectElement).value).toBe("PAUSED");
     expect((screen.getByLabelText("Category") as HTMLSelectElement).value).toBe("MARKETING");
-    expect(listCalls().at(-1)?.input).toEqual({ phone_number_id: PNID, limit: 25, meta_status: "PAUSED", category: "MARKETING", cursor: "c2" });
+    expect((screen.getByLabelText("Sort by") as HTMLSelectElement).value).toBe("name_asc");
+    expect(listCalls().at(-1)?.input).toEqual({ phone_number_id: PNID, limit: 25, sort: "name_asc", meta_status: "PAUSED", category: "MARKETING", cursor: "c2" });
 
     fireEvent.click(screen.getByRole("button", { name: "Clear filters" }));
-    await waitFor(() => expect(window.location.hash).toBe(`#/accounts/${PNID}/templates`));
+    // Filters go; the order chosen stays.
+    await waitFor(() => expect(window.location.hash).toBe(`#/accounts/${PNID}/templates?sort=name_asc`));
     await waitFor(() => expect(screen.getByTestId("page-status").textContent).toContain("Page 1"));
     expect((screen.getByLabelText("Status") as HTMLSelectElement).value).toBe("");
     expect(screen.queryByRole("button", { name: "Clear filters" })).toBeNull();
   });
 
   it("says when no template matches the filters", async () => {
-    stubTrpc(() => ({ data: { data: [], has_more: false, next_cursor: null } }));
+    listStub(() => ({ data: { data: [], has_more: false, next_cursor: null } }));
     render(withQueryClient(<TemplateListPage phoneNumberId="555555555555" />));
     await screen.findByText(/No templates yet/);
     fireEvent.change(screen.getByLabelText("Category"), { target: { value: "AUTHENTICATION" } });
@@ -178,13 +189,13 @@ describe("template list page", () => {
   });
 
   it("says so when there is nothing yet, and explains errors", async () => {
-    stubTrpc(() => ({ data: { data: [], has_more: false, next_cursor: null } }));
+    listStub(() => ({ data: { data: [], has_more: false, next_cursor: null } }));
     render(withQueryClient(<TemplateListPage phoneNumberId="222222222222" />));
     expect(await screen.findByText(/No templates yet/)).toBeTruthy();
     cleanup();
     queryClient.clear();
 
-    stubTrpc(() => ({ error: { message: "The API key is malformed, unknown or revoked.", code: "invalid_api_key", httpStatus: 401 } }));
+    listStub(() => ({ error: { message: "The API key is malformed, unknown or revoked.", code: "invalid_api_key", httpStatus: 401 } }));
     render(withQueryClient(<TemplateListPage phoneNumberId="333333333333" />));
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toContain("That API key was not accepted");

@@ -23,11 +23,20 @@ interface ListState {
   /** The search box as typed; the server gets it trimmed, once typing pauses. */
   search: string;
   limit: (typeof PAGE_SIZES)[number];
+  sort: Sort | "";
   /** Cursors of the pages before the current one; the last is the current page's cursor. */
   cursors: string[];
 }
 
 const FILTER_PARAMS = ["meta_status", "category", "language", "search"] as const;
+const SORTS = [
+  ["", "Newest first"],
+  ["name_asc", "Name A–Z"],
+  ["name_desc", "Name Z–A"],
+  ["updated_desc", "Last change, newest"],
+  ["updated_asc", "Last change, oldest"],
+] as const;
+type Sort = Exclude<(typeof SORTS)[number][0], "">;
 
 function readState(params: URLSearchParams): ListState {
   const metaStatus = params.get("meta_status") ?? "";
@@ -39,6 +48,7 @@ function readState(params: URLSearchParams): ListState {
     language: params.get("language") ?? "",
     search: params.get("search") ?? "",
     limit: (PAGE_SIZES as readonly number[]).includes(limit) ? (limit as ListState["limit"]) : 25,
+    sort: SORTS.some(([value]) => value !== "" && value === params.get("sort")) ? (params.get("sort") as Sort) : "",
     cursors: params.getAll("c"),
   };
 }
@@ -63,6 +73,7 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
   // Every filter is applied by the server, over all of the account's templates (not just the page shown).
   const filters = {
     limit: state.limit,
+    ...(state.sort !== "" ? { sort: state.sort } : {}),
     ...(state.metaStatus !== "" ? { meta_status: state.metaStatus } : {}),
     ...(state.category !== "" ? { category: state.category } : {}),
     ...(state.language !== "" && languageValid ? { language: state.language } : {}),
@@ -73,6 +84,8 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
   const cursor = cursors.at(-1);
   const input = { phone_number_id: phoneNumberId, ...filters, ...(cursor !== undefined ? { cursor } : {}) };
   const list = useQuery({ ...trpc.templates.list.queryOptions(input), placeholderData: keepPreviousData });
+  const counts = useQuery(trpc.templates.counts.queryOptions({ phone_number_id: phoneNumberId }));
+  const countOf = (metaStatus: string) => counts.data?.by_meta_status[metaStatus] ?? 0;
 
   const rows = list.data?.data ?? [];
   const groups = groupByName(rows);
@@ -84,7 +97,7 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
   const stale = list.isPlaceholderData;
 
   // Changing a filter starts again at page 1 (cursors are bound to their filters).
-  const setFilter = (name: (typeof FILTER_PARAMS)[number] | "limit", value: string) =>
+  const setFilter = (name: (typeof FILTER_PARAMS)[number] | "limit" | "sort", value: string) =>
     updateParams((p) => {
       if (value === "") p.delete(name);
       else p.set(name, value);
@@ -136,10 +149,11 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
           <div>
             <label htmlFor="filter-status">Status</label>
             <select id="filter-status" value={state.metaStatus} onChange={(e) => setFilter("meta_status", e.target.value)}>
-              <option value="">All statuses</option>
+              <option value="">All statuses{counts.data !== undefined ? ` (${counts.data.total})` : ""}</option>
               {STATUS_OPTIONS.map((s) => (
                 <option key={s} value={s}>
                   {metaStatusLabel(s)}
+                  {counts.data !== undefined ? ` (${countOf(s)})` : ""}
                 </option>
               ))}
             </select>
@@ -173,6 +187,16 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
             )}
           </div>
           <div>
+            <label htmlFor="filter-sort">Sort by</label>
+            <select id="filter-sort" value={state.sort} onChange={(e) => setFilter("sort", e.target.value)}>
+              {SORTS.map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div>
             <label htmlFor="filter-limit">Per page</label>
             <select id="filter-limit" value={state.limit} onChange={(e) => setFilter("limit", e.target.value === "25" ? "" : e.target.value)}>
               {PAGE_SIZES.map((n) => (
@@ -183,6 +207,14 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
             </select>
           </div>
         </div>
+        {counts.data !== undefined && counts.data.total > 0 && (
+          <p className="hint" data-testid="status-totals">
+            {counts.data.total} templates:{" "}
+            {Object.entries(counts.data.by_meta_status)
+              .map(([s, n]) => `${n} ${metaStatusLabel(s).toLowerCase()}`)
+              .join(", ")}
+          </p>
+        )}
         {filtered && (
           <p className="actions">
             <button type="button" onClick={clearFilters}>
