@@ -53,7 +53,12 @@ function template(name: string, language: string, extra: Partial<TTemplate> = {}
 const NO_RUNS = { data: { data: [], has_more: false, next_cursor: null } };
 const COUNTS = { data: { object: "template_counts", total: 9, by_meta_status: { APPROVED: 6, PAUSED: 2, DISABLED: 1 }, by_status: { approved: 6, pending: 2, rejected: 1 } } };
 /** The list page also asks for the totals per status. */
-const listStub = (handler: Parameters<typeof stubTrpc>[0]) => stubTrpc((path, input) => (path === "templates.counts" ? COUNTS : handler(path, input)));
+const listStub = (handler: Parameters<typeof stubTrpc>[0], get?: Parameters<typeof stubTrpc>[0]) =>
+  stubTrpc((path, input) => {
+    if (path === "templates.counts") return COUNTS;
+    if (path === "templates.get") return get !== undefined ? get(path, input) : { error: { message: "No template.", code: "resource_not_found", httpStatus: 404 } };
+    return handler(path, input);
+  });
 
 
 describe("template list page", () => {
@@ -178,6 +183,24 @@ describe("template list page", () => {
     await waitFor(() => expect(screen.getByTestId("page-status").textContent).toContain("Page 1"));
     expect((screen.getByLabelText("Status") as HTMLSelectElement).value).toBe("");
     expect(screen.queryByRole("button", { name: "Clear filters" })).toBeNull();
+  });
+
+  it("counts every language of a name whose languages straddle the page boundary", async () => {
+    // By name: page 1 ends with promo_x/en; its id and pt_BR rows are on page 2.
+    const page1 = [template("alpha", "en"), template("order_update", "en"), template("order_update", "id"), template("promo_x", "en")];
+    const languages: Record<string, string[]> = { alpha: ["en"], promo_x: ["en", "id", "pt_BR"] };
+    const calls = listStub(
+      (path) => (path === "templates.syncRuns" ? NO_RUNS : { data: { data: page1, has_more: true, next_cursor: "c2" } }),
+      (_path, input) => ({ data: { ...template(String(input?.name), "en"), languages: languages[String(input?.name)] } }),
+    );
+    window.history.replaceState(null, "", `#/accounts/${PNID}/templates?sort=name_asc`);
+    render(withQueryClient(<TemplateListPage phoneNumberId={PNID} />));
+    const groups = await screen.findAllByTestId("template-group");
+    await waitFor(() => expect(groups[2]?.textContent).toContain("3 languages (1 on this page)"));
+    expect(groups[1]?.textContent).toContain("2 languages");
+    expect(within(groups[0] as HTMLElement).queryByTestId("language-count")).toBeNull();
+    // By name, only the first and last names can be cut: those two are asked, not the middle one.
+    expect(calls.filter((c) => c.path === "templates.get").map((c) => c.input?.name).sort()).toEqual(["alpha", "promo_x"]);
   });
 
   it("says when no template matches the filters", async () => {

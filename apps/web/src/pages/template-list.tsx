@@ -1,6 +1,6 @@
 import type { TTemplate, TTemplateCategory } from "@kirim/schema";
 import { MAX_TEMPLATE_SEARCH_LENGTH, META_TEMPLATE_STATUSES, TEMPLATE_CATEGORIES, TEMPLATE_LANGUAGE_PATTERN } from "@kirim/schema";
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQueries, useQuery } from "@tanstack/react-query";
 import { MetaStatusBadge, QualityBadge, metaStatusLabel } from "../components/status-badge.js";
 import { SyncButton } from "../components/sync-button.js";
 import { Empty, ErrorBox, Loading } from "../components/states.js";
@@ -89,6 +89,14 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
 
   const rows = list.data?.data ?? [];
   const groups = groupByName(rows);
+  // A name's languages can fall on two pages: by name, only the first and last group can be cut; in other orders any
+  // can. Those names are asked for their full language list (templates.get's `languages`), so the count is right.
+  const byName = state.sort === "name_asc" || state.sort === "name_desc";
+  const maybeCut = list.isPlaceholderData ? [] : byName ? [...new Set([groups[0]?.name, groups.at(-1)?.name])].filter((n) => n !== undefined) : groups.map((g) => g.name);
+  const languageLists = useQueries({
+    queries: maybeCut.map((name) => trpc.templates.get.queryOptions({ phone_number_id: phoneNumberId, name })),
+  });
+  const languagesOf = new Map(maybeCut.map((name, i) => [name, languageLists[i]?.data?.languages.length]));
   const page = cursors.length + 1;
   const first = cursors.length * state.limit + 1;
   const loaded = rows.length;
@@ -257,7 +265,7 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
                       {i === 0 ? (
                         <>
                           <a href={hrefFor({ page: "detail", phoneNumberId, name: t.name, language: undefined })}>{t.name}</a>
-                          {group.rows.length > 1 && <span className="hint"> · {group.rows.length} languages</span>}
+                          <LanguageCount onPage={group.rows.length} total={languagesOf.get(group.name)} />
                         </>
                       ) : (
                         <span className="visually-hidden">{t.name}</span>
@@ -311,5 +319,17 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
         </nav>
       )}
     </>
+  );
+}
+
+/** "· 3 languages", and how many of them this page shows when the others are on another page. */
+function LanguageCount({ onPage, total }: { onPage: number; total: number | undefined }) {
+  const all = Math.max(onPage, total ?? 0);
+  if (all < 2) return null;
+  return (
+    <span className="hint" data-testid="language-count">
+      {" "}
+      · {all} languages{all > onPage ? ` (${onPage} on this page)` : ""}
+    </span>
   );
 }
