@@ -160,4 +160,23 @@ describe.runIf(haveChromium)("Meta's status in the list and detail (real API, De
     expect(await page.getByTestId("detail-api-status").textContent()).toBe("Pending");
     expect(problems).toEqual([]);
   });
+
+  it("a key that is no longer accepted (revoked or deleted) returns to sign-in with the reason", async () => {
+    await page.goto(`${web.url}/#/accounts/${pnid}/templates`);
+    await page.getByTestId("template-table").waitFor();
+    // The server answers a revoked key and an unknown one alike (401 invalid_api_key).
+    await page.evaluate(() => window.sessionStorage.setItem("kirim.apiKey", "kirim_revoked_key_0000000000000000"));
+    await page.reload();
+    const reason = page.getByTestId("signed-out-reason");
+    await reason.waitFor();
+    expect(await reason.textContent()).toContain("no longer accepted: it was revoked or deleted");
+    expect(await page.getByRole("button", { name: "Sign out" }).count()).toBe(0);
+    expect(page.url()).toContain(`#/accounts/${pnid}/templates`);
+    // Signing in again goes back to the page that was open.
+    await page.getByLabel("API key").fill(api.apiKey);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.getByRole("heading", { name: "Templates", exact: true }).waitFor();
+    expect(await reason.count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
 });
