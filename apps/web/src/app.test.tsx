@@ -1,4 +1,4 @@
-import { cleanup, render, screen, waitFor } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { App } from "./app.js";
 import { getApiKey, setApiKey } from "./lib/session.js";
@@ -42,4 +42,27 @@ describe("a key that stops working while signed in", () => {
     await screen.findByLabelText("API key");
     expect(screen.queryByTestId("signed-out-reason")).toBeNull();
   });
+
+describe("signing in", () => {
+  const account = (pnid: string | null) => ({ phone_number_id: pnid });
+  it("an organisation with one account lands on its templates; with two, on the account picker", async () => {
+    stubTrpc((path) => (path === "accounts.list" ? { data: [account("106540352242922")] } : { data: { data: [], has_more: false, next_cursor: null } }));
+    render(withQueryClient(<App />));
+    fireEvent.change(screen.getByLabelText("API key"), { target: { value: "kirim_key_one_account_000000000000" } });
+    fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
+    await screen.findByRole("heading", { name: "Templates" });
+    expect(window.location.hash).toBe("#/accounts/106540352242922/templates");
+    cleanup();
+    queryClient.clear();
+    setApiKey(null);
+    window.history.replaceState(null, "", "#/");
+
+    stubTrpc((path) => (path === "accounts.list" ? { data: [account("106540352242922"), account("109876543210987")] } : { data: [] }));
+    render(withQueryClient(<App />));
+    fireEvent.change(screen.getByLabelText("API key"), { target: { value: "kirim_key_two_accounts_00000000000" } });
+    fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
+    await screen.findByRole("heading", { name: "WhatsApp accounts" });
+    expect(window.location.hash).toBe("#/");
+  });
+});
 });

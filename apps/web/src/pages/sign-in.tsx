@@ -4,6 +4,7 @@ import type { FormEvent } from "react";
 import { useState } from "react";
 import { ErrorBox } from "../components/states.js";
 import { getSignedOutReason, setApiKey, setSignedOutReason } from "../lib/session.js";
+import { hrefFor } from "../lib/router.js";
 import { queryClient, trpc } from "../lib/trpc.js";
 
 export const ACCOUNTS_INPUT = { status: "all" } as const;
@@ -34,6 +35,11 @@ export function SignIn() {
       const accounts = await probe.accounts.list.query(ACCOUNTS_INPUT);
       queryClient.setQueryData(trpc.accounts.list.queryKey(ACCOUNTS_INPUT), accounts);
       setSignedOutReason(null);
+      // An organisation with one account lands on its templates (unless the address already names a page).
+      const only = accounts.length === 1 ? accounts[0]?.phone_number_id : undefined;
+      if (only != null && (window.location.hash === "" || window.location.hash === "#/")) {
+        window.location.hash = hrefFor({ page: "list", phoneNumberId: only });
+      }
       setApiKey(candidate);
     } catch (err) {
       setError(err);
