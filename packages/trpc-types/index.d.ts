@@ -23,6 +23,7 @@ import type {
   TTemplateEvent,
   TTemplateSyncResult,
   TTemplateSyncRun,
+  TTemplateCounts,
   TWebhookDeliveryAttempt,
   TWebhookSubscription,
   TWebhookTestResult,
@@ -96,6 +97,7 @@ export type AppRouter = TRPCBuiltRouter<
       delete: Mutation<z.input<typeof ZDeleteTemplateQuery> & Named, TTemplateDeleteResult>;
       events: Query<z.input<typeof ZListTemplateEventsQuery> & Named & Infinite, Page<TTemplateEvent>>;
       list: Query<z.input<typeof ZListTemplatesQuery> & Scope & Infinite, Page<TTemplate>>;
+      counts: Query<Scope, TTemplateCounts>;
       get: Query<z.input<typeof ZGetTemplateQuery> & Named, TTemplateByName>;
       render: Mutation<Named & { template: z.input<typeof ZRenderTemplateRequest> }, TRenderedTemplate>;
     };

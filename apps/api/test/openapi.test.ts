@@ -208,6 +208,8 @@ describe("OpenAPI document", () => {
       "query:status",
       "query:language",
       "query:category",
+      "query:meta_status",
+      "query:sort",
       "query:search",
       "query:limit",
       "query:cursor",
@@ -546,6 +548,9 @@ describe("every response of a real stack validates against the document", () => 
     expect(runs.status, runs.text).toBe(200);
     expect(runs.body.data.length).toBeGreaterThan(0);
     expect((await get(`/v1/${PID}/template_sync_runs?limit=0`)).body.error.code).toBe("invalid_limit");
+    const counts = await get(`/v1/${PID}/template_counts`);
+    expect(counts.status, counts.text).toBe(200);
+    expect((await get(`/v1/${PID}/template_counts?x=1`)).body.error.code).toBe("unknown_parameter");
     const events = await get(`${TEMPLATES}/openapi_order_confirmation/events`);
     expect(events.status, events.text).toBe(200);
     expect(events.body.data.length).toBeGreaterThan(0);

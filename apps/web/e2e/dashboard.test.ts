@@ -120,6 +120,9 @@ describe.runIf(haveChromium)("dashboard end to end (real API, Debian chromium)",
 
     await page.getByLabel("API key").fill(api.apiKey);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    // The demo organisation has one account: it lands on its templates; the picker is one link away.
+    await page.getByRole("heading", { name: "Templates", exact: true }).waitFor();
+    await page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name: "Accounts" }).click();
     await page.getByRole("heading", { name: "WhatsApp accounts" }).waitFor();
     const accounts = page.getByRole("list", { name: "Accounts" }).getByRole("listitem");
     expect(await accounts.count()).toBeGreaterThan(0);

@@ -73,7 +73,8 @@ describe.runIf(haveChromium || Boolean(process.env.CI))("webhooks page end to en
     await page.goto(web.url);
     await page.getByLabel("API key").fill(api.apiKey);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await page.getByRole("heading", { name: "WhatsApp accounts" }).waitFor();
+    // Signed in (a one-account organisation lands on its templates, not the account picker).
+    await page.getByRole("button", { name: "Sign out" }).waitFor();
     await page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name: "Webhooks" }).click();
     await page.getByRole("heading", { name: "Webhooks", level: 1 }).waitFor();
   });

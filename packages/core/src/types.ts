@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { TAccount, TCreateTemplateRequest, TMe, TTemplate, TTemplateByName, TTemplateSyncResult } from "@kirim/schema";
+import type { TAccount, TCreateTemplateRequest, TMe, TTemplate, TTemplateByName, TTemplateCounts, TTemplateSyncResult } from "@kirim/schema";
 import type { TRenderTemplateRequest, TRenderedTemplate } from "@kirim/schema";
 import type { Database } from "./db/schema.js";
 import type { LifecycleService } from "./lifecycle/lifecycle.service.js";
@@ -54,6 +54,10 @@ export interface ListTemplatesOptions {
   language?: string | undefined;
   /** Only this category (upper-case, as stored). */
   category?: "MARKETING" | "UTILITY" | "AUTHENTICATION" | undefined;
+  /** Only this Meta status (upper-case, verbatim: PAUSED, DISABLED…), which `status` folds. */
+  meta_status?: string | undefined;
+  /** created_desc (default), name_asc / name_desc (a name's languages together), updated_desc / updated_asc. */
+  sort?: "created_desc" | "name_asc" | "name_desc" | "updated_desc" | "updated_asc" | undefined;
   /** Names containing this text, ignoring case; `%`, `_` and `\` match literally. */
   search?: string | undefined;
   /** Also templates deleted on Meta (default false). */
@@ -165,6 +169,8 @@ export interface TemplatesService {
   /** Complete sync, recorded as a run; joins a sync of the same account already running (any process). */
   sync(principal: Principal, phoneNumberId: string, options?: SyncOptions): Promise<TTemplateSyncResult>;
   list(principal: Principal, phoneNumberId: string, query?: ListTemplatesOptions): Promise<TemplatePage>;
+  /** Live templates per Meta status and per folded status. */
+  counts(principal: Principal, phoneNumberId: string): Promise<TTemplateCounts>;
   getByName(principal: Principal, phoneNumberId: string, name: string, options?: GetTemplateOptions): Promise<TTemplateByName>;
   /** Render-and-check: the template filled with Meta's send parameters, or `template_parameter_invalid` naming the
    * parameter Meta would refuse (template-render.ts). */

@@ -280,6 +280,21 @@ const categoryFilter = z
   })
   .describe("Only templates of this category (upper-case, as Meta writes it). Default: every category.");
 
+const metaStatusFilter = z
+  .enum(META_TEMPLATE_STATUSES, {
+    error: (issue) =>
+      typeof issue.input === "string" && (META_TEMPLATE_STATUSES as readonly string[]).includes(issue.input.toUpperCase())
+        ? `meta_status must be upper-case: use "${issue.input.toUpperCase()}", not "${issue.input}".`
+        : `meta_status must be one of ${META_TEMPLATE_STATUSES.join(", ")} (upper-case, as Meta writes it).`,
+  })
+  .describe(
+    "Only templates with this Meta status (upper-case, as Meta writes it: PAUSED, DISABLED, IN_APPEAL… which `status` folds into pending/rejected). Default: every Meta status.",
+  );
+
+/** Orders of the template list: newest first (default), by name (a name's languages stay together), or by last change. */
+export const TEMPLATE_LIST_SORTS = ["created_desc", "name_asc", "name_desc", "updated_desc", "updated_asc"] as const;
+export type TTemplateListSort = (typeof TEMPLATE_LIST_SORTS)[number];
+
 /** Longest `search` value: a template name is at most 512 characters, so a longer needle can never match. */
 export const MAX_TEMPLATE_SEARCH_LENGTH = 512;
 
@@ -328,6 +343,13 @@ export const ZListTemplatesQuery = z
     status: statusFilter,
     language: ZTemplateLanguage.optional().describe("Only templates in this language."),
     category: categoryFilter.optional(),
+    meta_status: metaStatusFilter.optional(),
+    sort: z
+      .enum(TEMPLATE_LIST_SORTS, { error: `sort must be one of ${TEMPLATE_LIST_SORTS.join(", ")}.` })
+      .optional()
+      .describe(
+        "Order: created_desc (newest first, default), name_asc / name_desc (by name; a name's languages next to each other), updated_desc / updated_asc (by last change).",
+      ),
     search: nameSearch.optional(),
     limit: ZListLimit,
     cursor: ZListCursor.optional(),
@@ -357,3 +379,22 @@ export const ZGetTemplateQuery = z
   .describe("Query parameters of get-template-by-name.")
   .meta({ id: "GetTemplateQuery" });
 export type TGetTemplateQuery = z.infer<typeof ZGetTemplateQuery>;
+
+/** `GET /v1/{phone_number_id}/template_counts`: how many live templates (one per language) the account has per status. */
+export const ZTemplateCounts = z
+  .object({
+    object: z.literal("template_counts").describe("Always `template_counts`."),
+    total: z.number().int().nonnegative().describe("Templates (one per name and language) not deleted."),
+    by_meta_status: z
+      .record(z.string(), z.number().int().nonnegative())
+      .describe("Per Meta status (APPROVED, PAUSED, …); statuses with no template are left out."),
+    by_status: z
+      .object({ approved: z.number().int().nonnegative(), pending: z.number().int().nonnegative(), rejected: z.number().int().nonnegative() })
+      .describe("Per folded Kirim status."),
+  })
+  .describe("Totals of an account's templates per status.")
+  .meta({ id: "TemplateCounts" });
+export type TTemplateCounts = z.infer<typeof ZTemplateCounts>;
+
+/** `GET /v1/{phone_number_id}/template_counts` takes no query parameters. */
+export const ZTemplateCountsQuery = z.strictObject({}).describe("Template counts take no parameters.").meta({ id: "TemplateCountsQuery" });

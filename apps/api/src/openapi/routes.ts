@@ -26,6 +26,8 @@ import {
   ZTemplateSyncRun,
   ZTemplate,
   ZTemplateSyncResult,
+  ZTemplateCounts,
+  ZTemplateCountsQuery,
   zDataEnvelope,
   zListEnvelope,
 } from "@kirim/schema";
@@ -158,6 +160,7 @@ function documentedBoolean<S extends z.ZodType>(schema: S, description: string):
 const listTemplatesQuery = ZListTemplatesQuery.extend({
   category: ZListTemplatesQuery.shape.category.meta({ example: "UTILITY" }),
   search: ZListTemplatesQuery.shape.search.meta({ example: "order" }),
+  meta_status: ZListTemplatesQuery.shape.meta_status.meta({ example: "PAUSED" }),
   limit: documentedLimit,
   // Likewise `true` / `false` in the query string (a boolean over tRPC).
   include_deleted: documentedBoolean(ZListTemplatesQuery.shape.include_deleted, "Also list templates deleted on Meta (deleted_at set). Default false."),
@@ -354,7 +357,7 @@ export const ROUTES: readonly RouteSpec[] = [
     operationId: "listTemplates",
     summary: "List templates",
     description:
-      "The account's templates, newest first, as stored locally (run a sync to refresh them from Meta). Filter by `status`, `language`, `category` and a name search (`search`: the name contains the text, ignoring case; `%` and `_` are plain characters). Cursor-paginated: pass `next_cursor` back as `cursor` with the same filters until `has_more` is false; a cursor used with other filters is 400 `invalid_cursor`.",
+      "The account's templates, newest first, as stored locally (run a sync to refresh them from Meta). Filter by `status`, Meta's own status (`meta_status`: PAUSED, DISABLED… which `status` folds), `language`, `category` and a name search (`search`: the name contains the text, ignoring case; `%` and `_` are plain characters). Cursor-paginated: pass `next_cursor` back as `cursor` with the same filters until `has_more` is false; a cursor used with other filters is 400 `invalid_cursor`.",
     tag: "Templates",
     auth: true,
     params: { path: phonePath, query: listTemplatesQuery },
@@ -406,6 +409,32 @@ export const ROUTES: readonly RouteSpec[] = [
       },
     },
     errors: ["invalid_phone_number_id", "invalid_limit", "invalid_cursor", "unknown_parameter", ...AUTHENTICATED_ERRORS, "resource_not_found", "internal_error"],
+  },
+  {
+    method: "get",
+    path: "/v1/{phone_number_id}/template_counts",
+    operationId: "countTemplates",
+    summary: "Count templates per status",
+    description:
+      "How many of the account's templates (one per name and language, deleted ones left out) are in each Meta status (`by_meta_status`: APPROVED, PAUSED, …) and each folded status (`by_status`). Takes no query parameters.",
+    tag: "Templates",
+    auth: true,
+    params: { path: phonePath, query: ZTemplateCountsQuery },
+    success: {
+      status: 200,
+      description: "The totals.",
+      schema: zDataEnvelope(ZTemplateCounts),
+      examples: {
+        counts: {
+          summary: "An account with a paused template",
+          value: {
+            data: { object: "template_counts", total: 12, by_meta_status: { APPROVED: 9, PAUSED: 1, PENDING: 1, REJECTED: 1 }, by_status: { approved: 9, pending: 2, rejected: 1 } },
+            request_id: EXAMPLE_REQUEST_ID,
+          },
+        },
+      },
+    },
+    errors: ["invalid_phone_number_id", "unknown_parameter", ...AUTHENTICATED_ERRORS, "resource_not_found", "internal_error"],
   },
   {
     method: "get",

@@ -22,6 +22,8 @@ import {
   ZTemplate,
   ZSyncTemplatesRequest,
   ZTemplateSyncResult,
+  ZTemplateCounts,
+  ZTemplateCountsQuery,
 } from "@kirim/schema";
 import { DomainError, acceptedUploadType, uploadLimitFor } from "@kirim/core";
 import type { Core } from "@kirim/core";
@@ -65,7 +67,7 @@ function requireDecodablePath(): RequestHandler {
         decodeURIComponent(segment);
       } catch {
         const templateRoute = segments[1] === "templates";
-        const phoneScoped = templateRoute || segments[1] === "template_sync_runs" || segments[1] === "uploads";
+        const phoneScoped = templateRoute || segments[1] === "template_sync_runs" || segments[1] === "uploads" || segments[1] === "template_counts";
         if (phoneScoped && index === 0) parseOrThrow(ZPathPhoneNumberId, { phone_number_id: segment }, "path");
         if (templateRoute && index === 2) {
           throw new DomainError("resource_not_found", "No template with this name on this account.", { param: "name" });
@@ -187,6 +189,12 @@ export function createV1Router(deps: V1Deps): Router {
     sendList(res, { ...page, data: serialize(ZTemplateList, page.data) });
   });
 
+  router.get("/:phone_number_id/template_counts", async (req, res) => {
+    const phoneNumberId = phoneNumberIdOf(req);
+    parseOrThrow(ZTemplateCountsQuery, req.query, "query");
+    sendData(res, 200, serialize(ZTemplateCounts, await core.templates.counts(principalOf(res.locals), phoneNumberId)));
+  });
+
   // Sync runs live beside the templates, not under them, so `sync_runs` stays a template name.
   router.get("/:phone_number_id/template_sync_runs", async (req, res) => {
     const phoneNumberId = phoneNumberIdOf(req);
@@ -231,6 +239,7 @@ export function createV1Router(deps: V1Deps): Router {
   router.all("/accounts", methodNotAllowed(["GET"]));
   router.all("/:phone_number_id/templates", methodNotAllowed(["GET", "POST"]));
   router.all("/:phone_number_id/template_sync_runs", methodNotAllowed(["GET"]));
+  router.all("/:phone_number_id/template_counts", methodNotAllowed(["GET"]));
   router.all("/:phone_number_id/templates/:name/events", methodNotAllowed(["GET"]));
   // `sync` is a template name too, so POST is the one extra method there.
   router.all("/:phone_number_id/templates/sync", methodNotAllowed(["GET", "POST", "PATCH", "DELETE"]));

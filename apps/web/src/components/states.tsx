@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { explainError } from "../lib/errors.js";
-import { setApiKey } from "../lib/session.js";
+import { setApiKey, setSignedOutReason } from "../lib/session.js";
 import { queryClient } from "../lib/trpc.js";
 
 export function Loading({ children = "Loading…" }: { children?: ReactNode }) {
@@ -60,6 +60,7 @@ export function ErrorBox({ error, onRetry, heading, onSignInPage = false }: { er
 }
 
 export function signOut(): void {
+  setSignedOutReason(null);
   setApiKey(null);
   queryClient.clear();
   window.location.hash = "#/";

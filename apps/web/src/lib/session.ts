@@ -31,3 +31,16 @@ function subscribe(listener: () => void): () => void {
 export function useApiKey(): string | null {
   return useSyncExternalStore(subscribe, getApiKey, () => null);
 }
+
+/** Why the dashboard signed the user out (a key that expired or was revoked while in use), shown on the sign-in page. */
+const REASON = "kirim.signedOutReason";
+
+export function getSignedOutReason(): string | null {
+  return storage()?.getItem(REASON) ?? null;
+}
+
+export function setSignedOutReason(reason: string | null): void {
+  const s = storage();
+  if (reason === null) s?.removeItem(REASON);
+  else s?.setItem(REASON, reason);
+}

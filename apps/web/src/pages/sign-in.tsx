@@ -3,7 +3,8 @@ import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import type { FormEvent } from "react";
 import { useState } from "react";
 import { ErrorBox } from "../components/states.js";
-import { setApiKey } from "../lib/session.js";
+import { getSignedOutReason, setApiKey, setSignedOutReason } from "../lib/session.js";
+import { hrefFor } from "../lib/router.js";
 import { queryClient, trpc } from "../lib/trpc.js";
 
 export const ACCOUNTS_INPUT = { status: "all" } as const;
@@ -16,6 +17,7 @@ export function SignIn() {
   const [key, setKey] = useState("");
   const [error, setError] = useState<unknown>(undefined);
   const [checking, setChecking] = useState(false);
+  const [reason] = useState(getSignedOutReason);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -32,6 +34,12 @@ export function SignIn() {
       });
       const accounts = await probe.accounts.list.query(ACCOUNTS_INPUT);
       queryClient.setQueryData(trpc.accounts.list.queryKey(ACCOUNTS_INPUT), accounts);
+      setSignedOutReason(null);
+      // An organisation with one account lands on its templates (unless the address already names a page).
+      const only = accounts.length === 1 ? accounts[0]?.phone_number_id : undefined;
+      if (only != null && (window.location.hash === "" || window.location.hash === "#/")) {
+        window.location.hash = hrefFor({ page: "list", phoneNumberId: only });
+      }
       setApiKey(candidate);
     } catch (err) {
       setError(err);
@@ -46,6 +54,11 @@ export function SignIn() {
       <div className="card">
         <h1>Sign in</h1>
         <p className="hint">Use an API key of your organisation. It is kept in this browser tab only and forgotten when the tab closes.</p>
+        {reason !== null && error === undefined && (
+          <p className="alert alert-error" role="alert" data-testid="signed-out-reason">
+            You were signed out. {reason}
+          </p>
+        )}
         <form onSubmit={submit} noValidate>
           <div className="field" data-invalid={error !== undefined}>
             <label htmlFor="api-key">API key</label>

@@ -1,7 +1,9 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
 import { CopyButton, LifecycleActions, createCurl } from "../components/lifecycle-actions.js";
-import { QualityBadge, StatusBadge } from "../components/status-badge.js";
+import { MetaStatusBadge, QualityBadge, StatusBadge } from "../components/status-badge.js";
 import { Empty, ErrorBox, Loading } from "../components/states.js";
+import { StatusBanner } from "../components/status-banner.js";
 import { TemplateHistory } from "../components/template-history.js";
 import { TemplatePreview } from "../components/template-preview.js";
 import { TryParameters } from "../components/try-parameters.js";
@@ -9,6 +11,13 @@ import { errorCodeOf } from "../lib/errors.js";
 import { formatDateTime, titleCase } from "../lib/format.js";
 import { hrefFor } from "../lib/router.js";
 import { trpc } from "../lib/trpc.js";
+
+/** While Meta is still deciding (in review or appeal) the page asks again every few seconds; then it stops. */
+export const PENDING_REFRESH_MS = 5_000;
+export const refreshWhilePending = (query: { state: { data?: { meta_status: string } | undefined } }): number | false => {
+  const status = query.state.data?.meta_status;
+  return status === "PENDING" || status === "IN_APPEAL" ? PENDING_REFRESH_MS : false;
+};
 
 export interface TemplateDetailProps {
   phoneNumberId: string;
@@ -21,16 +30,26 @@ export interface TemplateDetailProps {
 export default function TemplateDetailPage({ phoneNumberId, name, language, created = false }: TemplateDetailProps) {
   const queryClient = useQueryClient();
   // The API answers one language: the one asked for, else the name's default (its only or earliest created).
-  const asked = useQuery(trpc.templates.get.queryOptions({ phone_number_id: phoneNumberId, name, ...(language === undefined ? {} : { language }) }));
+  const asked = useQuery({
+    ...trpc.templates.get.queryOptions({ phone_number_id: phoneNumberId, name, ...(language === undefined ? {} : { language }) }),
+    refetchInterval: refreshWhilePending,
+  });
   // A link to a language the name does not have (any more): show the default one and say so.
   const missingLanguage = language !== undefined && asked.isError && errorCodeOf(asked.error) === "resource_not_found";
-  const fallback = useQuery({ ...trpc.templates.get.queryOptions({ phone_number_id: phoneNumberId, name }), enabled: missingLanguage });
+  const fallback = useQuery({ ...trpc.templates.get.queryOptions({ phone_number_id: phoneNumberId, name }), enabled: missingLanguage, refetchInterval: refreshWhilePending });
   const query = missingLanguage ? fallback : asked;
   const refresh = () => {
     void query.refetch();
     void queryClient.invalidateQueries(trpc.templates.events.pathFilter());
   };
   const template = query.data;
+  // When a refresh brings a new status, the history has a new entry too.
+  const seenStatus = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (template === undefined) return;
+    if (seenStatus.current !== undefined && seenStatus.current !== template.meta_status) void queryClient.invalidateQueries(trpc.templates.events.pathFilter());
+    seenStatus.current = template.meta_status;
+  }, [template, queryClient]);
   const notFound = query.isError && errorCodeOf(query.error) === "resource_not_found";
 
   return (
@@ -50,9 +69,9 @@ export default function TemplateDetailPage({ phoneNumberId, name, language, crea
       {query.isPending && <Loading>Loading template…</Loading>}
       {notFound && <Empty>There is no template called “{name}” on this account.</Empty>}
       {query.isError && !notFound && <ErrorBox error={query.error} onRetry={() => void query.refetch()} />}
-      {created && template !== undefined && (
+      {created && template !== undefined && template.meta_status === "PENDING" && (
         <div className="alert alert-ok" role="status" data-testid="created-notice">
-          Submitted to Meta. The template stays <strong>pending</strong> until Meta’s review ends; sync or refresh to see the outcome.
+          Submitted to Meta. The template stays <strong>pending</strong> until Meta’s review ends; this page refreshes by itself until then.
         </div>
       )}
       {template !== undefined && (
@@ -71,6 +90,7 @@ export default function TemplateDetailPage({ phoneNumberId, name, language, crea
               ))}
             </nav>
           )}
+          <StatusBanner template={template} />
           {language !== undefined && template.language !== language && (
             <p className="alert alert-error" role="alert">
               “{name}” has no {language} version; showing {template.language}.
@@ -83,11 +103,15 @@ export default function TemplateDetailPage({ phoneNumberId, name, language, crea
                 <dl className="facts">
                   <dt>Status</dt>
                   <dd data-testid="detail-status">
-                    <StatusBadge status={template.status} />
+                    <MetaStatusBadge metaStatus={template.meta_status} />
                   </dd>
                   <dt>Meta’s status</dt>
                   <dd>
                     <code>{template.meta_status}</code>
+                  </dd>
+                  <dt>API status</dt>
+                  <dd data-testid="detail-api-status" title="The folded `status` Kirimdev integrations read: pending, approved or rejected">
+                    <StatusBadge status={template.status} />
                   </dd>
                   <dt>Meta’s reason</dt>
                   <dd>{template.rejected_reason === null || template.rejected_reason === "NONE" ? "—" : titleCase(template.rejected_reason)}</dd>

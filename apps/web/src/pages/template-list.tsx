@@ -1,32 +1,57 @@
 import type { TTemplate, TTemplateCategory } from "@kirim/schema";
-import { MAX_TEMPLATE_SEARCH_LENGTH, TEMPLATE_CATEGORIES, TEMPLATE_LANGUAGE_PATTERN, TEMPLATE_STATUS_FILTERS } from "@kirim/schema";
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { QualityBadge, StatusBadge } from "../components/status-badge.js";
+import { MAX_TEMPLATE_SEARCH_LENGTH, META_TEMPLATE_STATUSES, TEMPLATE_CATEGORIES, TEMPLATE_LANGUAGE_PATTERN } from "@kirim/schema";
+import { keepPreviousData, useQueries, useQuery } from "@tanstack/react-query";
+import { MetaStatusBadge, QualityBadge, metaStatusLabel } from "../components/status-badge.js";
 import { SyncButton } from "../components/sync-button.js";
 import { Empty, ErrorBox, Loading } from "../components/states.js";
 import { SEARCH_DEBOUNCE_MS, useDebouncedValue } from "../lib/debounce.js";
 import { formatDateTime, titleCase } from "../lib/format.js";
-import { usePersistentState } from "../lib/persistent-state.js";
+import { useHashQuery } from "../lib/hash-query.js";
 import { hrefFor } from "../lib/router.js";
 import { trpc } from "../lib/trpc.js";
 
-type StatusFilter = (typeof TEMPLATE_STATUS_FILTERS)[number];
+type MetaStatus = (typeof META_TEMPLATE_STATUSES)[number];
 const PAGE_SIZES = [25, 50, 100] as const;
+/** Meta's statuses offered as filters (DELETED ones are hidden from the list anyway). */
+const STATUS_OPTIONS = META_TEMPLATE_STATUSES.filter((s) => s !== "DELETED");
 
+/** The list's state, all of it in the URL (`#/accounts/{pnid}/templates?meta_status=PAUSED&c=…`). */
 interface ListState {
-  status: StatusFilter;
+  metaStatus: MetaStatus | "";
   language: string;
   category: TTemplateCategory | "";
   /** The search box as typed; the server gets it trimmed, once typing pauses. */
   search: string;
   limit: (typeof PAGE_SIZES)[number];
+  sort: Sort | "";
   /** Cursors of the pages before the current one; the last is the current page's cursor. */
   cursors: string[];
-  /** The filters the cursors were issued for (the server refuses a cursor used with other filters). */
-  cursorsFor: string;
 }
 
-const initialState = (): ListState => ({ status: "all", language: "", category: "", search: "", limit: 25, cursors: [], cursorsFor: "" });
+const FILTER_PARAMS = ["meta_status", "category", "language", "search"] as const;
+const SORTS = [
+  ["", "Newest first"],
+  ["name_asc", "Name A–Z"],
+  ["name_desc", "Name Z–A"],
+  ["updated_desc", "Last change, newest"],
+  ["updated_asc", "Last change, oldest"],
+] as const;
+type Sort = Exclude<(typeof SORTS)[number][0], "">;
+
+function readState(params: URLSearchParams): ListState {
+  const metaStatus = params.get("meta_status") ?? "";
+  const category = params.get("category") ?? "";
+  const limit = Number(params.get("limit"));
+  return {
+    metaStatus: (STATUS_OPTIONS as readonly string[]).includes(metaStatus) ? (metaStatus as MetaStatus) : "",
+    category: (TEMPLATE_CATEGORIES as readonly string[]).includes(category) ? (category as TTemplateCategory) : "",
+    language: params.get("language") ?? "",
+    search: params.get("search") ?? "",
+    limit: (PAGE_SIZES as readonly number[]).includes(limit) ? (limit as ListState["limit"]) : 25,
+    sort: SORTS.some(([value]) => value !== "" && value === params.get("sort")) ? (params.get("sort") as Sort) : "",
+    cursors: params.getAll("c"),
+  };
+}
 
 /** Rows of the page grouped by name, in the order names first appear. */
 export function groupByName(rows: readonly TTemplate[]): { name: string; rows: TTemplate[] }[] {
@@ -40,33 +65,62 @@ export function groupByName(rows: readonly TTemplate[]): { name: string; rows: T
 }
 
 export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: string }) {
-  const [state, setState] = usePersistentState<ListState>(`list:${phoneNumberId}`, initialState);
+  const [params, updateParams] = useHashQuery();
+  const state = readState(params);
   const languageValid = state.language === "" || TEMPLATE_LANGUAGE_PATTERN.test(state.language);
   const search = useDebouncedValue(state.search.trim(), SEARCH_DEBOUNCE_MS);
+  const searchSettled = search === state.search.trim();
   // Every filter is applied by the server, over all of the account's templates (not just the page shown).
   const filters = {
-    status: state.status,
     limit: state.limit,
+    ...(state.sort !== "" ? { sort: state.sort } : {}),
+    ...(state.metaStatus !== "" ? { meta_status: state.metaStatus } : {}),
     ...(state.category !== "" ? { category: state.category } : {}),
     ...(state.language !== "" && languageValid ? { language: state.language } : {}),
     ...(search !== "" ? { search } : {}),
   };
-  const filtersKey = JSON.stringify(filters);
-  // Cursors kept for other filters (a page turned while the search was still settling) are not sent.
-  const cursors = state.cursorsFor === filtersKey ? state.cursors : [];
+  // A cursor is bound to its filters: none is sent while the search is still settling (it was issued for the old one).
+  const cursors = searchSettled ? state.cursors : [];
   const cursor = cursors.at(-1);
   const input = { phone_number_id: phoneNumberId, ...filters, ...(cursor !== undefined ? { cursor } : {}) };
   const list = useQuery({ ...trpc.templates.list.queryOptions(input), placeholderData: keepPreviousData });
+  const counts = useQuery(trpc.templates.counts.queryOptions({ phone_number_id: phoneNumberId }));
+  const countOf = (metaStatus: string) => counts.data?.by_meta_status[metaStatus] ?? 0;
 
   const rows = list.data?.data ?? [];
   const groups = groupByName(rows);
+  // A name's languages can fall on two pages: by name, only the first and last group can be cut; in other orders any
+  // can. Those names are asked for their full language list (templates.get's `languages`), so the count is right.
+  const byName = state.sort === "name_asc" || state.sort === "name_desc";
+  const maybeCut = list.isPlaceholderData ? [] : byName ? [...new Set([groups[0]?.name, groups.at(-1)?.name])].filter((n) => n !== undefined) : groups.map((g) => g.name);
+  const languageLists = useQueries({
+    queries: maybeCut.map((name) => trpc.templates.get.queryOptions({ phone_number_id: phoneNumberId, name })),
+  });
+  const languagesOf = new Map(maybeCut.map((name, i) => [name, languageLists[i]?.data?.languages.length]));
   const page = cursors.length + 1;
   const first = cursors.length * state.limit + 1;
   const loaded = rows.length;
-  const filtered = state.status !== "all" || state.category !== "" || "language" in filters || search !== "";
+  const filtered = state.metaStatus !== "" || state.category !== "" || state.language !== "" || state.search.trim() !== "";
+  // Rows of the previous page or filters, shown while the next answer loads.
+  const stale = list.isPlaceholderData;
 
   // Changing a filter starts again at page 1 (cursors are bound to their filters).
-  const setFilter = (change: Partial<ListState>) => setState((s) => ({ ...s, ...change, cursors: [] }));
+  const setFilter = (name: (typeof FILTER_PARAMS)[number] | "limit" | "sort", value: string) =>
+    updateParams((p) => {
+      if (value === "") p.delete(name);
+      else p.set(name, value);
+      p.delete("c");
+    });
+  const clearFilters = () =>
+    updateParams((p) => {
+      for (const name of FILTER_PARAMS) p.delete(name);
+      p.delete("c");
+    });
+  const setCursors = (next: string[]) =>
+    updateParams((p) => {
+      p.delete("c");
+      for (const c of next) p.append("c", c);
+    });
 
   return (
     <>
@@ -92,7 +146,7 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
               type="search"
               value={state.search}
               maxLength={MAX_TEMPLATE_SEARCH_LENGTH}
-              onChange={(e) => setFilter({ search: e.target.value })}
+              onChange={(e) => setFilter("search", e.target.value)}
               aria-describedby="filter-search-hint"
               autoComplete="off"
             />
@@ -102,17 +156,19 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
           </div>
           <div>
             <label htmlFor="filter-status">Status</label>
-            <select id="filter-status" value={state.status} onChange={(e) => setFilter({ status: e.target.value as StatusFilter })}>
-              {TEMPLATE_STATUS_FILTERS.map((s) => (
+            <select id="filter-status" value={state.metaStatus} onChange={(e) => setFilter("meta_status", e.target.value)}>
+              <option value="">All statuses{counts.data !== undefined ? ` (${counts.data.total})` : ""}</option>
+              {STATUS_OPTIONS.map((s) => (
                 <option key={s} value={s}>
-                  {s === "all" ? "All statuses" : titleCase(s)}
+                  {metaStatusLabel(s)}
+                  {counts.data !== undefined ? ` (${countOf(s)})` : ""}
                 </option>
               ))}
             </select>
           </div>
           <div>
             <label htmlFor="filter-category">Category</label>
-            <select id="filter-category" value={state.category} onChange={(e) => setFilter({ category: e.target.value as ListState["category"] })}>
+            <select id="filter-category" value={state.category} onChange={(e) => setFilter("category", e.target.value)}>
               <option value="">All categories</option>
               {TEMPLATE_CATEGORIES.map((c) => (
                 <option key={c} value={c}>
@@ -127,7 +183,7 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
               id="filter-language"
               value={state.language}
               placeholder="e.g. en_US"
-              onChange={(e) => setFilter({ language: e.target.value.trim() })}
+              onChange={(e) => setFilter("language", e.target.value.trim())}
               aria-invalid={!languageValid}
               aria-describedby={languageValid ? undefined : "filter-language-error"}
               autoComplete="off"
@@ -139,8 +195,18 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
             )}
           </div>
           <div>
+            <label htmlFor="filter-sort">Sort by</label>
+            <select id="filter-sort" value={state.sort} onChange={(e) => setFilter("sort", e.target.value)}>
+              {SORTS.map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div>
             <label htmlFor="filter-limit">Per page</label>
-            <select id="filter-limit" value={state.limit} onChange={(e) => setFilter({ limit: Number(e.target.value) as ListState["limit"] })}>
+            <select id="filter-limit" value={state.limit} onChange={(e) => setFilter("limit", e.target.value === "25" ? "" : e.target.value)}>
               {PAGE_SIZES.map((n) => (
                 <option key={n} value={n}>
                   {n}
@@ -149,6 +215,21 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
             </select>
           </div>
         </div>
+        {counts.data !== undefined && counts.data.total > 0 && (
+          <p className="hint" data-testid="status-totals">
+            {counts.data.total} templates:{" "}
+            {Object.entries(counts.data.by_meta_status)
+              .map(([s, n]) => `${n} ${metaStatusLabel(s).toLowerCase()}`)
+              .join(", ")}
+          </p>
+        )}
+        {filtered && (
+          <p className="actions">
+            <button type="button" onClick={clearFilters}>
+              Clear filters
+            </button>
+          </p>
+        )}
       </section>
 
       {list.isPending && <Loading>Loading templates…</Loading>}
@@ -163,7 +244,7 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
         </Empty>
       )}
       {list.isSuccess && groups.length > 0 && (
-        <div className="table-wrap" aria-busy={list.isFetching}>
+        <div className="table-wrap" aria-busy={list.isFetching} data-stale={stale} data-testid="template-table">
           <table className="responsive">
             <caption className="visually-hidden">Templates, grouped by name</caption>
             <thead>
@@ -184,7 +265,7 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
                       {i === 0 ? (
                         <>
                           <a href={hrefFor({ page: "detail", phoneNumberId, name: t.name, language: undefined })}>{t.name}</a>
-                          {group.rows.length > 1 && <span className="hint"> · {group.rows.length} languages</span>}
+                          <LanguageCount onPage={group.rows.length} total={languagesOf.get(group.name)} />
                         </>
                       ) : (
                         <span className="visually-hidden">{t.name}</span>
@@ -198,7 +279,7 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
                     </td>
                     <td data-label="Category">{titleCase(t.category)}</td>
                     <td data-label="Status">
-                      <StatusBadge status={t.status} />
+                      <MetaStatusBadge metaStatus={t.meta_status} status={t.status} />
                     </td>
                     <td data-label="Quality">
                       <QualityBadge score={t.quality_score} />
@@ -221,16 +302,16 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
             Page {page} · templates {loaded === 0 ? 0 : first}–{first + loaded - 1}
           </p>
           <div className="actions">
-            <button type="button" onClick={() => setState((s) => ({ ...s, cursors: cursors.slice(0, -1), cursorsFor: filtersKey }))} disabled={cursors.length === 0 || list.isFetching}>
+            <button type="button" onClick={() => setCursors(cursors.slice(0, -1))} disabled={cursors.length === 0 || list.isFetching}>
               Previous page
             </button>
             <button
               type="button"
               onClick={() => {
                 const next = list.data?.next_cursor;
-                if (next) setState((s) => ({ ...s, cursors: [...cursors, next], cursorsFor: filtersKey }));
+                if (next) setCursors([...cursors, next]);
               }}
-              disabled={!list.data.has_more || list.isPlaceholderData || list.isFetching}
+              disabled={!list.data.has_more || list.isPlaceholderData || list.isFetching || !searchSettled}
             >
               Next page
             </button>
@@ -238,5 +319,17 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
         </nav>
       )}
     </>
+  );
+}
+
+/** "· 3 languages", and how many of them this page shows when the others are on another page. */
+function LanguageCount({ onPage, total }: { onPage: number; total: number | undefined }) {
+  const all = Math.max(onPage, total ?? 0);
+  if (all < 2) return null;
+  return (
+    <span className="hint" data-testid="language-count">
+      {" "}
+      · {all} languages{all > onPage ? ` (${onPage} on this page)` : ""}
+    </span>
   );
 }

@@ -13,6 +13,9 @@ export interface CursorFilter {
   language: string | null;
   category?: string | null | undefined;
   search?: string | null | undefined;
+  metaStatus?: string | null | undefined;
+  /** The list's order; the default (created_desc) leaves the fingerprint as it was. */
+  sort?: string | undefined;
 }
 
 export function filterFingerprint(filter: CursorFilter): string {
@@ -22,6 +25,10 @@ export function filterFingerprint(filter: CursorFilter): string {
   // issued by an older version still works; with either, the longer array can never collide with it.
   const parts: unknown[] = [filter.accountId, filter.status, filter.language];
   if (category !== null || search !== null) parts.push(category, search);
+  // Newer filters append only when used, so the older cursors' fingerprints stay as they were.
+  const metaStatus = filter.metaStatus ?? null;
+  if (metaStatus !== null) parts.push(...(parts.length === 3 ? [null, null] : []), `meta_status:${metaStatus}`);
+  if (filter.sort !== undefined && filter.sort !== "created_desc") parts.push(`sort:${filter.sort}`);
   return createHash("sha256").update(JSON.stringify(parts)).digest("base64url").slice(0, 16);
 }
 
@@ -67,4 +74,41 @@ export function decodeCursor(secret: string, cursor: string, filter: CursorFilte
     throw invalid("The cursor was issued for different filters; start again without a cursor.");
   }
   return { createdAt, id: k[1] };
+}
+
+/** A cursor over another order: the last row's sort key (a name, or an ISO time) and id. */
+export interface SortKeyset {
+  key: string;
+  id: string;
+}
+
+export function encodeSortCursor(secret: string, keyset: SortKeyset, filter: CursorFilter): string {
+  const payload = Buffer.from(JSON.stringify({ s: [keyset.key, keyset.id], f: filterFingerprint(filter) }), "utf8").toString("base64url");
+  return `${payload}.${sign(secret, payload).toString("base64url")}`;
+}
+
+export function decodeSortCursor(secret: string, cursor: string, filter: CursorFilter): SortKeyset {
+  const parts = cursor.split(".");
+  if (parts.length !== 2 || !parts[0] || !parts[1]) throw invalid("The cursor is malformed.");
+  const [payload, signature] = parts as [string, string];
+  const expected = sign(secret, payload);
+  const given = Buffer.from(signature, "base64url");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw invalid("The cursor was modified or was not issued by this server.");
+  }
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+  } catch {
+    throw invalid("The cursor is malformed.");
+  }
+  const obj = decoded as { s?: unknown; f?: unknown } | null;
+  if (obj?.f !== filterFingerprint(filter)) {
+    throw invalid("The cursor was issued for different filters; start again without a cursor.");
+  }
+  const k = obj.s;
+  if (!Array.isArray(k) || k.length !== 2 || typeof k[0] !== "string" || typeof k[1] !== "string") {
+    throw invalid("The cursor is malformed.");
+  }
+  return { key: k[0], id: k[1] };
 }

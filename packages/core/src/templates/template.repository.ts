@@ -94,12 +94,15 @@ export interface ListTemplateRowsQuery {
   status: TemplateStatus | undefined;
   language: string | undefined;
   category?: string | undefined;
+  metaStatus?: string | undefined;
   /** Names containing this text, ignoring case, matched literally (no LIKE wildcards). */
   nameContains?: string | undefined;
   /** Also templates Meta no longer has (deleted_at set). */
   includeDeleted?: boolean | undefined;
   /** Rows strictly after this keyset in (created_at DESC, id DESC) order. */
   after: TemplateKeyset | undefined;
+  /** Another order than newest first, with its own keyset (the last row's name or time, and id). */
+  sort?: { by: "name" | "updated_at"; direction: "asc" | "desc"; after: { key: string; id: string } | undefined } | undefined;
   limit: number;
 }
 
@@ -120,11 +123,26 @@ export async function listTemplateRows(db: Db, query: ListTemplateRowsQuery): Pr
   if (query.status !== undefined) q = q.where("status", "=", query.status);
   if (query.language !== undefined) q = q.where("language", "=", query.language);
   if (query.category !== undefined) q = q.where("category", "=", query.category);
+  if (query.metaStatus !== undefined) q = q.where("meta_status", "=", query.metaStatus);
   if (query.nameContains !== undefined) {
     // ESCAPE spelled out: the backslash default is PostgreSQL's, not the SQL standard's.
     q = q.where(sql<boolean>`name ILIKE ${containsPattern(query.nameContains)} ESCAPE '\\'`);
   }
   if (query.includeDeleted !== true) q = q.where("deleted_at", "is", null);
+  if (query.sort !== undefined) {
+    const { by, direction, after } = query.sort;
+    if (after !== undefined) {
+      const op = sql.raw(direction === "asc" ? ">" : "<");
+      q =
+        by === "name"
+          ? q.where(sql<boolean>`(name COLLATE "C", id COLLATE "C") ${op} (${after.key} COLLATE "C", ${after.id} COLLATE "C")`)
+          : q.where(sql<boolean>`(updated_at, id COLLATE "C") ${op} (${new Date(after.key)}, ${after.id} COLLATE "C")`);
+    }
+    // Names compare byte-wise (COLLATE "C") so PostgreSQL and PGlite agree with the keyset whatever their locale.
+    const dir = sql.raw(direction);
+    const order = by === "name" ? sql`name COLLATE "C" ${dir}, id COLLATE "C" ${dir}` : sql`updated_at ${dir}, id COLLATE "C" ${dir}`;
+    return q.orderBy(order).limit(query.limit).execute();
+  }
   if (query.after !== undefined) {
     const after = query.after;
     q = q.where((eb) => eb(eb.refTuple("created_at", "id"), "<", eb.tuple(after.createdAt, after.id)));
@@ -325,4 +343,16 @@ export async function releaseProviderIds(db: Db, release: readonly string[], tom
       .where("id", "in", [...tombstone])
       .execute();
   }
+}
+
+/** Live templates of an account per (Meta status, folded status). */
+export async function countTemplatesByStatus(db: Db, accountId: string): Promise<{ meta_status: string; status: TemplateStatus; count: number }[]> {
+  const rows = await db
+    .selectFrom("templates")
+    .select(["meta_status", "status", (eb) => eb.fn.countAll<string | number>().as("count")])
+    .where("account_id", "=", accountId)
+    .where("deleted_at", "is", null)
+    .groupBy(["meta_status", "status"])
+    .execute();
+  return rows.map((r) => ({ meta_status: r.meta_status, status: r.status, count: Number(r.count) }));
 }

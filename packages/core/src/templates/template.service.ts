@@ -1,4 +1,4 @@
-import { requestedTtl, type TCreateTemplateRequest, type TTemplate, type TTemplateByName, type TTemplateSyncResult } from "@kirim/schema";
+import { requestedTtl, type TCreateTemplateRequest, type TTemplate, type TTemplateByName, type TTemplateCounts, type TTemplateSyncResult } from "@kirim/schema";
 import type { Kysely } from "kysely";
 import { assertConnected, resolveAccount } from "../accounts/account.service.js";
 import type { Database } from "../db/schema.js";
@@ -26,7 +26,15 @@ import { storeTemplateFromMeta, syncAccountTemplates } from "./template-sync.js"
 import type { TemplateRow } from "./template.table.js";
 import { isQueryableName } from "./template-name.js";
 import { extractVariables, templateContent } from "./template-content.js";
-import { decodeCursor, encodeCursor } from "./template-cursor.js";
+import { decodeCursor, decodeSortCursor, encodeCursor, encodeSortCursor } from "./template-cursor.js";
+
+/** Orders other than newest first (template-cursor.ts keeps created_desc's cursor format). */
+const SORTS: Record<string, { by: "name" | "updated_at"; direction: "asc" | "desc" } | undefined> = {
+  name_asc: { by: "name", direction: "asc" },
+  name_desc: { by: "name", direction: "desc" },
+  updated_desc: { by: "updated_at", direction: "desc" },
+  updated_asc: { by: "updated_at", direction: "asc" },
+};
 import type { CursorFilter } from "./template-cursor.js";
 import { assertMetaPreflight } from "./template-preflight.js";
 import { mapMetaStatus } from "./template-status.js";
@@ -35,6 +43,7 @@ import {
   findTemplateByNameLanguage,
   findTemplatesByName,
   insertTemplate,
+  countTemplatesByStatus,
   listTemplateRows,
 } from "./template.repository.js";
 
@@ -220,16 +229,22 @@ export function createTemplatesService(deps: Deps): Omit<TemplatesService, "rend
       language: query.language ?? null,
       category: query.category ?? null,
       search: query.search ?? null,
+      metaStatus: query.meta_status ?? null,
+      sort: query.sort,
     };
-    const after = query.cursor ? decodeCursor(deps.cursorSecret, query.cursor, filter) : undefined;
+    const sortBy = SORTS[query.sort ?? "created_desc"];
+    const after = query.cursor && sortBy === undefined ? decodeCursor(deps.cursorSecret, query.cursor, filter) : undefined;
+    const sortAfter = query.cursor && sortBy !== undefined ? decodeSortCursor(deps.cursorSecret, query.cursor, filter) : undefined;
     const rows = await listTemplateRows(db, {
       accountId: account.id,
       status: statusFilter === "all" ? undefined : statusFilter,
       language: query.language,
       category: query.category,
+      metaStatus: query.meta_status,
       nameContains: query.search,
       includeDeleted,
       after,
+      sort: sortBy === undefined ? undefined : { ...sortBy, after: sortAfter },
       limit: limit + 1,
     });
     const hasMore = rows.length > limit;
@@ -238,7 +253,12 @@ export function createTemplatesService(deps: Deps): Omit<TemplatesService, "rend
     return {
       data: pageRows.map((r) => templateRowToTemplate(r, account)),
       has_more: hasMore,
-      next_cursor: hasMore && last ? encodeCursor(deps.cursorSecret, { createdAt: last.created_at, id: last.id }, filter) : null,
+      next_cursor:
+        hasMore && last
+          ? sortBy === undefined
+            ? encodeCursor(deps.cursorSecret, { createdAt: last.created_at, id: last.id }, filter)
+            : encodeSortCursor(deps.cursorSecret, { key: sortBy.by === "name" ? last.name : last.updated_at.toISOString(), id: last.id }, filter)
+          : null,
     };
   }
 
@@ -265,5 +285,16 @@ export function createTemplatesService(deps: Deps): Omit<TemplatesService, "rend
     return { ...templateRowToTemplate(chosen, account), languages: rows.map((r) => r.language) };
   }
 
-  return { create, sync, list, getByName };
+  async function counts(principal: Principal, phoneNumberId: string): Promise<TTemplateCounts> {
+    const account = await resolveAccount(db, principal, phoneNumberId);
+    const result: TTemplateCounts = { object: "template_counts", total: 0, by_meta_status: {}, by_status: { approved: 0, pending: 0, rejected: 0 } };
+    for (const row of await countTemplatesByStatus(db, account.id)) {
+      result.total += row.count;
+      result.by_meta_status[row.meta_status] = (result.by_meta_status[row.meta_status] ?? 0) + row.count;
+      result.by_status[row.status] += row.count;
+    }
+    return result;
+  }
+
+  return { create, sync, list, getByName, counts };
 }

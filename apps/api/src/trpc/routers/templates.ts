@@ -7,6 +7,7 @@ import {
   ZListSyncRunsQuery,
   ZListTemplateEventsQuery,
   ZListTemplatesQuery,
+  ZTemplateCounts,
   ZTemplateEvent,
   ZTemplateSyncRun,
   ZPhoneNumberId,
@@ -83,6 +84,12 @@ export const templatesRouter = {
       const { phone_number_id, name, ...query } = withoutDirection(input);
       return ctx.core.lifecycle.events(ctx.principal, phone_number_id, name, query);
     }),
+
+  /** `GET /v1/{phone_number_id}/template_counts` — live templates per Meta status and per folded status. */
+  counts: authedProcedure
+    .input(z.strictObject({ ...ZAccountScope.shape }))
+    .output(ZTemplateCounts)
+    .query(({ ctx, input }) => ctx.core.templates.counts(ctx.principal, input.phone_number_id)),
 
   /** `GET /v1/{phone_number_id}/templates` — flat input, so `cursor` works with infinite queries. */
   list: authedProcedure
