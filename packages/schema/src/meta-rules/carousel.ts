@@ -70,8 +70,9 @@ function checkCard(components: readonly TCarouselCardComponent[], path: Path, ad
     add("template_carousel_card_header_required", path, "Every card needs a HEADER with format IMAGE or VIDEO (media cards) or PRODUCT (product cards).");
   } else if (header.format === undefined) {
     add("template_carousel_card_header_required", [...path, headerIndex, "format"], "A card HEADER needs a format: IMAGE, VIDEO or PRODUCT.");
-  } else if (header.format !== "PRODUCT" && !header.example?.header_handle?.length && !header.example?.header_url?.length) {
-    add("template_example_missing", [...path, headerIndex, "example"], `A ${header.format} card header needs a sample: example.header_handle (or header_url).`);
+  } else if (header.format !== "PRODUCT" && !header.example?.header_handle?.length) {
+    // Card samples go to Meta as they are: only an uploaded handle (header_url is downloaded for the top HEADER only).
+    add("template_example_missing", [...path, headerIndex, "example", "header_handle"], `A ${header.format} card header needs a sample: example.header_handle (an uploaded media handle).`);
   }
   const isProduct = header?.format === "PRODUCT";
   components.forEach((component, index) => {
