@@ -134,6 +134,68 @@ describe.each(databaseKinds())("issue 16 kinds (carousel, limited-time offer, co
     expect(got.components).toEqual(request.components);
   });
 
+  describe("render/check with each kind's send parameters", () => {
+    const render = (name: string, body: unknown) => call(stack.baseUrl, "POST", `${TEMPLATES}/${name}/render`, { token: stack.demoKey, body });
+    const image = (link: string) => ({ type: "header", parameters: [{ type: "image", image: { link } }] });
+    const cardParameters = (cardIndex: number, sku: string) => ({
+      card_index: cardIndex,
+      components: [image(`https://cdn.example.com/${sku}.jpg`), { type: "button", sub_type: "quick_reply", index: 0, parameters: [{ type: "payload", payload: `MORE_${sku}` }] }, { type: "button", sub_type: "url", index: 1, parameters: [{ type: "text", text: sku }] }],
+    });
+    const offerParameters = (extra: Record<string, unknown>[] = [{ type: "limited_time_offer", parameters: [{ type: "limited_time_offer", limited_time_offer: { expiration_time_ms: 1_798_761_600_000 } }] }]) => ({
+      language: "en_US",
+      components: [
+        { type: "header", parameters: [{ type: "image", image: { link: "https://cdn.example.com/caribe.jpg" } }] },
+        { type: "body", parameters: [{ type: "text", text: "Pablo" }] },
+        ...extra,
+        { type: "button", sub_type: "copy_code", index: 0, parameters: [{ type: "coupon_code", coupon_code: "CARIBE25" }] },
+        { type: "button", sub_type: "url", index: 1, parameters: [{ type: "text", text: "n3mtql" }] },
+      ],
+    });
+
+    it("carousel: each card's header, body and buttons by card_index", async () => {
+      const res = await render("kinds_carousel_trip", {
+        language: "en_US",
+        components: [{ type: "body", parameters: [{ type: "text", text: "Pablo" }] }, { type: "carousel", cards: [cardParameters(2, "ELF3"), cardParameters(0, "ELF1"), cardParameters(1, "ELF2")] }],
+      });
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.data.body).toBe("Rare succulents for sale, Pablo! Swipe through this week's picks below.");
+      expect(res.body.data.cards).toHaveLength(3);
+      expect(res.body.data.cards[1]).toEqual({
+        card_index: 1,
+        header: { format: "IMAGE", link: "https://cdn.example.com/ELF2.jpg" },
+        body: "Crassula 'Buddha's Temple', tiny temple leaves.",
+        buttons: [{ type: "QUICK_REPLY", text: "More like this", payload: "MORE_ELF2" }, { type: "URL", text: "Shop", url: "https://shop.example.com/ELF2" }],
+      });
+    });
+
+    it("carousel: fewer cards than the template → 400 naming the cards, Meta's 132000", async () => {
+      const res = await render("kinds_carousel_trip", { language: "en_US", components: [{ type: "body", parameters: [{ type: "text", text: "Pablo" }] }, { type: "carousel", cards: [cardParameters(0, "A"), cardParameters(1, "B")] }] });
+      expectError(res, 400, "template_parameter_invalid", { type: "invalid_request_error", param: "components[1].cards" });
+      expect(res.body.error.meta.code).toBe(132000);
+    });
+
+    it("product carousel: each card's product_retailer_id", async () => {
+      const product = (cardIndex: number, id: string) => ({ card_index: cardIndex, components: [{ type: "header", parameters: [{ type: "product", product: { product_retailer_id: id, catalog_id: "194836987003835" } }] }] });
+      const res = await render("kinds_product_trip", { language: "en_US", components: [{ type: "body", parameters: [{ type: "text", text: "Pablo" }] }, { type: "carousel", cards: [product(0, "SKU-1"), product(1, "SKU-2")] }] });
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.data.cards.map((card: any) => card.header)).toEqual([{ format: "PRODUCT", product_retailer_id: "SKU-1" }, { format: "PRODUCT", product_retailer_id: "SKU-2" }]);
+    });
+
+    it("limited-time offer: the expiry and the coupon code", async () => {
+      const res = await render("kinds_offer_trip", offerParameters());
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.data.limited_time_offer).toEqual({ text: "Expiring offer!", has_expiration: true, expiration_time_ms: 1_798_761_600_000 });
+      expect(res.body.data.buttons[0]).toEqual({ type: "COPY_CODE", text: "", coupon_code: "CARIBE25" });
+      expect(res.body.data.buttons[1].url).toBe("https://example.com/offers?code=n3mtql");
+    });
+
+    it("limited-time offer without expiration_time_ms → 400 naming the component, Meta's 132000", async () => {
+      const res = await render("kinds_offer_trip", offerParameters([]));
+      expectError(res, 400, "template_parameter_invalid", { type: "invalid_request_error", param: "components" });
+      expect(res.body.error.meta.code).toBe(132000);
+    });
+  });
+
   describe("edit", () => {
     const name = "kinds_carousel_edit";
     const EDIT_BODY = { ...BODY, text: "New arrivals in the shop, {{1}}: swipe to see this week's plants." };
