@@ -138,6 +138,12 @@ describe.runIf(haveChromium)("carousel and limited-time offer in the dashboard (
     await expectCardsSideBySide(detail, 3);
     expect(await detail.getByTestId("preview-card").first().textContent()).toContain("Blue Elf");
     await shot("kinds-carousel-detail");
+    // Try parameters comes prefilled with every card by its card_index: Render shows each card as sent.
+    await page.getByTestId("try-parameters").getByRole("button", { name: "Render" }).click();
+    const rendered = page.getByTestId("rendered-cards").getByRole("listitem");
+    await expect.poll(() => rendered.count()).toBe(3);
+    expect(await rendered.nth(2).textContent()).toContain("https://example.com/card-3.jpg");
+    expect(await rendered.nth(2).textContent()).toContain("Black Prince");
   });
 
   step("creates a limited-time offer and previews its countdown line and copy-code button", async () => {
@@ -168,6 +174,10 @@ describe.runIf(haveChromium)("carousel and limited-time offer in the dashboard (
     expect(await detail.getByTestId("preview-offer").textContent()).toContain("Expiring offer!");
     expect(await detail.getByTestId("preview-offer-expiry").isVisible()).toBe(true);
     await shot("kinds-offer-detail");
+    // Try parameters comes prefilled with the offer's expiry and the coupon code.
+    await page.getByTestId("try-parameters").getByRole("button", { name: "Render" }).click();
+    await expect.poll(() => page.getByTestId("rendered-offer").textContent()).toMatch(/Expiring offer! · expires \d{4}-/);
+    expect(await page.getByTestId("rendered-message").textContent()).toContain("(code CARIBE25)");
     expect(problems, problems.join("\n")).toEqual([]);
   });
 });
