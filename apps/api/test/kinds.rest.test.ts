@@ -196,6 +196,37 @@ describe.each(databaseKinds())("issue 16 kinds (carousel, limited-time offer, co
     });
   });
 
+  describe("edit of a limited-time offer", () => {
+    const name = "kinds_offer_edit";
+    const EDIT_BODY = { ...OFFER_BODY, text: "Hello {{1}}! This week only, the code below takes 30% off every cruise." };
+    beforeAll(async () => {
+      await roundTrip(offer([OFFER, EDIT_BODY, offerButtons()], { name }));
+    });
+
+    it("REST edit adding a FOOTER to an approved offer → 400 template_lto_footer_not_allowed, Meta not called", async () => {
+      const seq = lastSeq(stack.sandbox);
+      const res = await call(stack.baseUrl, "PATCH", `${TEMPLATES}/${name}`, {
+        token: stack.demoKey,
+        body: { language: "en_US", components: [OFFER, EDIT_BODY, { type: "FOOTER", text: "Terms apply" }, offerButtons()] },
+      });
+      expectError(res, 400, "template_lto_footer_not_allowed", { type: "invalid_request_error", param: "components[2].type" });
+      expect(metaRequestsSince(seq)).toEqual([]);
+    });
+
+    it("REST edit of the offer text and code reaches Meta and reads back", async () => {
+      const newOffer = { type: "LIMITED_TIME_OFFER", limited_time_offer: { text: "Last 48 hours!", has_expiration: true } };
+      const components = [newOffer, EDIT_BODY, offerButtons("CRUISE30")];
+      const res = await call(stack.baseUrl, "PATCH", `${TEMPLATES}/${name}`, { token: stack.demoKey, body: { language: "en_US", components } });
+      expect(res.status, res.text).toBe(200);
+      // Stored as our API reads it (a COPY_CODE example as a one-item list, DECISIONS.md D32); Meta's syntax on the wire.
+      expect(res.body.data.components.slice(0, 2)).toEqual([newOffer, EDIT_BODY]);
+      const meta = await fetch(`${stack.sandbox.graphUrl}/${res.body.data.provider_template_id}?fields=components`, { headers: { authorization: `Bearer ${stack.sandbox.demo.accessToken}` } });
+      const metaComponents = ((await meta.json()) as any).components as Component[];
+      expect(metaComponents.find((component) => component.type === "LIMITED_TIME_OFFER")).toEqual(newOffer);
+      expect(metaComponents.find((component) => component.type === "BUTTONS")?.buttons[0]).toEqual({ type: "COPY_CODE", example: "CRUISE30" });
+    });
+  });
+
   describe("edit", () => {
     const name = "kinds_carousel_edit";
     const EDIT_BODY = { ...BODY, text: "New arrivals in the shop, {{1}}: swipe to see this week's plants." };
