@@ -184,7 +184,9 @@ export function buildRequest(draft: TemplateDraft, { keepEmptyExamples = false }
   }
 
   // Issue 16: Meta writes the offer between the header and the body.
-  if (draft.offer?.enabled === true) {
+  // Both are MARKETING only: the form hides them for other categories, and so does the request.
+  const marketing = draft.category === "MARKETING";
+  if (marketing && draft.offer?.enabled === true) {
     const at = `components[${components.length}]`;
     fields.push({ key: "offer", path: at }, { key: "offer.text", path: `${at}.limited_time_offer.text` });
     components.push({ type: "LIMITED_TIME_OFFER", limited_time_offer: { text: draft.offer.text, has_expiration: draft.offer.hasExpiration } });
@@ -222,7 +224,7 @@ export function buildRequest(draft: TemplateDraft, { keepEmptyExamples = false }
   }
 
   // Issue 16: the cards follow the body.
-  if (draft.carousel?.enabled === true) {
+  if (marketing && draft.carousel?.enabled === true) {
     const at = `components[${components.length}]`;
     fields.push({ key: "carousel", path: at }, { key: "carousel", path: `${at}.cards` });
     const cards = draft.carousel.cards.map((card, i) => {
