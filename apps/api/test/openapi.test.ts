@@ -277,6 +277,13 @@ describe("OpenAPI document", () => {
     // The create example is a template Meta would accept: it passes every pre-flight rule too.
     expect(ZCreateTemplateRequestChecked.safeParse(CREATE_TEMPLATE_EXAMPLE).success).toBe(true);
     expect(ZCreateTemplateRequest.parse(CREATE_TEMPLATE_EXAMPLE).components).toHaveLength(3);
+    // Issue 16: one create example per kind (carousel, product carousel, limited-time offer, coupon), each passing
+    // every pre-flight rule too.
+    const createExamples = ROUTES.find((r) => r.operationId === "createTemplate")?.body?.examples ?? {};
+    for (const kind of ["media_card_carousel", "product_card_carousel", "limited_time_offer", "coupon_code"]) {
+      const parsed = ZCreateTemplateRequestChecked.safeParse(createExamples[kind]?.value);
+      expect(parsed.success, `${kind}: ${parsed.error?.message ?? ""}`).toBe(true);
+    }
     for (const route of ROUTES) {
       for (const [name, example] of Object.entries(route.success.examples)) {
         const result = route.success.schema.safeParse(example.value);

@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto";
 
 import { GraphError, SUBCODE, badParam, invalidTemplate } from "./graph-error.js";
+import { checkCarouselComponent, checkLimitedTimeOfferTemplate } from "./special-components.js";
 import { SUPPORTED_LANGUAGES, TEMPLATE_CATEGORIES, languageDisplayName } from "./model.js";
 import type { ParameterFormat, ReadComponent, TemplateCategory } from "./model.js";
 
@@ -289,6 +290,11 @@ function parseComponentStructure(components: unknown[], category: TemplateCatego
         if (category !== "MARKETING") {
           throw invalidTemplate("Invalid components", "LIMITED_TIME_OFFER components are only supported in MARKETING templates.");
         }
+        checkLimitedTimeOfferTemplate(components.filter(isObject), components.filter(isObject).indexOf(component));
+        parsed.extras.push({ index, raw: component });
+        break;
+      case "CAROUSEL":
+        checkCarouselComponent(component, index, category);
         parsed.extras.push({ index, raw: component });
         break;
       default:

@@ -79,8 +79,6 @@ export const REFUSED_META_FIELDS: Readonly<Record<string, string>> = {
   display_format: "Meta's display_format (carousel/order layouts) is not supported yet (issue 16).",
   is_primary_device_delivery_only: "is_primary_device_delivery_only is not supported: it concerns sending, not templates.",
   degrees_of_freedom_spec: "degrees_of_freedom_spec (Meta's creative enhancements) is not supported.",
-  cards: "Carousel cards are not supported yet (issue 16).",
-  limited_time_offer: "Limited-time-offer components are not supported yet (issue 16).",
   app_deep_link: "App deep links on URL buttons are not supported yet: send the URL button without it.",
   flow_id: "FLOW buttons are not supported yet (issue 16).",
   flow_name: "FLOW buttons are not supported yet (issue 16).",

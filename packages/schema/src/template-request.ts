@@ -21,11 +21,17 @@ export const BUTTON_PHONE_NUMBER_PATTERN = /^\+[1-9]\d{7,14}$/;
 export const BUTTON_PHONE_NUMBER_INPUT_PATTERN = /^\+?[1-9]\d{7,14}$/;
 
 export const TEMPLATE_CATEGORIES = ["MARKETING", "UTILITY", "AUTHENTICATION"] as const;
-export const COMPONENT_TYPES = ["HEADER", "BODY", "FOOTER", "BUTTONS"] as const;
+export const COMPONENT_TYPES = ["HEADER", "BODY", "FOOTER", "BUTTONS", "CAROUSEL", "LIMITED_TIME_OFFER"] as const;
 export const HEADER_FORMATS = ["TEXT", "IMAGE", "VIDEO", "DOCUMENT", "LOCATION"] as const;
 export const BUTTON_TYPES = ["URL", "PHONE_NUMBER", "QUICK_REPLY", "COPY_CODE", "OTP", "VOICE_CALL"] as const;
 export const OTP_TYPES = ["COPY_CODE", "ONE_TAP", "ZERO_TAP"] as const;
 export const PARAMETER_FORMATS = ["POSITIONAL", "NAMED"] as const;
+// ── carousel (issue 16): the components and buttons a carousel card takes (meta-rules/DECISIONS.md "Carousel") ──
+export const CARD_COMPONENT_TYPES = ["HEADER", "BODY", "BUTTONS"] as const;
+/** IMAGE/VIDEO: media-card carousel; PRODUCT: product-card carousel. */
+export const CARD_HEADER_FORMATS = ["IMAGE", "VIDEO", "PRODUCT"] as const;
+/** QUICK_REPLY/URL/PHONE_NUMBER on media cards; SPM (or URL) on product cards. */
+export const CARD_BUTTON_TYPES = ["QUICK_REPLY", "URL", "PHONE_NUMBER", "SPM"] as const;
 
 /**
  * An enum written in upper case (ours, Meta's reads) or all lower case (Meta's create docs and sample app):
@@ -59,7 +65,7 @@ export const ZTemplateLanguage = z
   .describe("Template language code, e.g. `en`, `id`, `en_US`.")
   .meta({ id: "TemplateLanguage", example: "id" });
 
-export const ZComponentType = metaEnum(COMPONENT_TYPES, requiredAware("type must be one of HEADER, BODY, FOOTER, BUTTONS (upper- or lower-case)."))
+export const ZComponentType = metaEnum(COMPONENT_TYPES, requiredAware(`type must be one of ${COMPONENT_TYPES.join(", ")} (upper- or lower-case).`))
   .describe("Component type. A template has exactly one BODY and at most one of each other type.");
 
 export const ZHeaderFormat = metaEnum(HEADER_FORMATS, "format must be one of TEXT, IMAGE, VIDEO, DOCUMENT, LOCATION (upper- or lower-case).")
@@ -94,9 +100,11 @@ export const ZComponentExample = z
       .optional()
       .describe("Public https:// URL of the media sample; the server downloads it and uploads it to Meta."),
     body_text: z
-      .array(z.array(z.string()))
+      .union([z.array(z.array(z.string())), z.string()], { error: "body_text must be an array holding one array of strings (or one string for a single variable)." })
+      // Meta's carousel pages: "If message body text uses a single variable, body_text value can be a string".
+      .transform((example) => (typeof example === "string" ? [[example]] : example))
       .optional()
-      .describe("Sample values for the body variables: one inner array holding one value per variable, in order."),
+      .describe("Sample values for the body variables: one inner array holding one value per variable, in order (one string for one variable)."),
     header_text_named_params: z
       .array(ZNamedParamExample)
       .optional()
@@ -183,6 +191,45 @@ export const ZTemplateButton = z
   .meta({ id: "TemplateButton" });
 export type TTemplateButton = z.infer<typeof ZTemplateButton>;
 
+// ── carousel cards (issue 16) ──
+export const ZCarouselCardButton = z
+  .strictObject({
+    type: metaEnum(CARD_BUTTON_TYPES, requiredAware(`card button type must be one of ${CARD_BUTTON_TYPES.join(", ")} (upper- or lower-case).`)),
+    text: ZTemplateButton.shape.text,
+    url: ZTemplateButton.shape.url,
+    phone_number: ZTemplateButton.shape.phone_number,
+    example: ZTemplateButton.shape.example,
+  })
+  .describe("One button of a carousel card: QUICK_REPLY, URL or PHONE_NUMBER (media cards), SPM or URL (product cards).")
+  .meta({ id: "TemplateCarouselCardButton" });
+export type TCarouselCardButton = z.infer<typeof ZCarouselCardButton>;
+
+export const ZCarouselCardComponent = z
+  .strictObject({
+    type: metaEnum(CARD_COMPONENT_TYPES, requiredAware(`card component type must be one of ${CARD_COMPONENT_TYPES.join(", ")} (upper- or lower-case).`)),
+    format: metaEnum(CARD_HEADER_FORMATS, `card header format must be one of ${CARD_HEADER_FORMATS.join(", ")} (upper- or lower-case).`).optional(),
+    text: z.string().optional().describe("Card body text (at most 160 characters, variables allowed)."),
+    example: ZComponentExample.optional(),
+    buttons: z.array(ZCarouselCardButton).optional().describe("The card's buttons (1–2)."),
+  })
+  .describe("One component of a carousel card: HEADER (IMAGE, VIDEO or PRODUCT), BODY or BUTTONS.")
+  .meta({ id: "TemplateCarouselCardComponent" });
+export type TCarouselCardComponent = z.infer<typeof ZCarouselCardComponent>;
+
+export const ZCarouselCard = z
+  .strictObject({ components: z.array(ZCarouselCardComponent).describe("The card's components.") })
+  .describe("One card of a CAROUSEL component.")
+  .meta({ id: "TemplateCarouselCard" });
+export type TCarouselCard = z.infer<typeof ZCarouselCard>;
+
+export const ZLimitedTimeOffer = z
+  .strictObject({
+    text: z.string({ error: requiredAware("limited_time_offer.text must be a string.") }).describe("Offer heading, at most 16 characters."),
+    has_expiration: z.boolean({ error: "has_expiration must be true or false." }).optional().describe("true shows the offer's expiry countdown (its time is given at send)."),
+  })
+  .describe("The offer of a LIMITED_TIME_OFFER component.")
+  .meta({ id: "TemplateLimitedTimeOffer" });
+
 export const ZTemplateComponent = z
   .strictObject({
     type: ZComponentType,
@@ -201,8 +248,10 @@ export const ZTemplateComponent = z
       .max(60, { error: "code_expiration_minutes must be at most 60." })
       .optional()
       .describe("AUTHENTICATION FOOTER: code validity shown to the recipient, 1–60 minutes."),
+    cards: z.array(ZCarouselCard).optional().describe("CAROUSEL: the cards (2–10), each with the same components."),
+    limited_time_offer: ZLimitedTimeOffer.optional().describe("LIMITED_TIME_OFFER: the offer text and whether it expires."),
   })
-  .describe("One template component (HEADER, BODY, FOOTER or BUTTONS), as in Meta's create body.")
+  .describe("One template component (HEADER, BODY, FOOTER, BUTTONS, CAROUSEL or LIMITED_TIME_OFFER), as in Meta's create body.")
   .meta({ id: "TemplateComponentInput" });
 export type TTemplateComponent = z.infer<typeof ZTemplateComponent>;
 

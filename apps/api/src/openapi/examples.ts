@@ -45,6 +45,88 @@ export const CREATE_TEMPLATE_EXAMPLE = {
   ],
 } satisfies TCreateTemplateRequestInput;
 
+// ── issue 16 kinds: Meta's own create bodies (fixtures/meta-real/create), with example handles ──
+const cardButtons = () => ({
+  type: "BUTTONS" as const,
+  buttons: [
+    { type: "QUICK_REPLY" as const, text: "Send me more like this!" },
+    { type: "URL" as const, text: "Shop", url: "https://www.luckyshrub.com/rare-succulents/{{1}}", example: ["BLUE_ELF"] },
+  ],
+});
+const mediaCard = (handle: string, text: string) => ({
+  components: [{ type: "HEADER" as const, format: "IMAGE" as const, example: { header_handle: [handle] } }, { type: "BODY" as const, text }, cardButtons()],
+});
+
+/** Media-card carousel (Meta's "Media card carousel templates" page). */
+export const CREATE_CAROUSEL_EXAMPLE = {
+  name: "carousel_template_media_cards_v1",
+  category: "MARKETING",
+  language: "en_US",
+  components: [
+    {
+      type: "BODY",
+      text: "Rare succulents for sale! {{1}}, add these unique plants to your collection. Each of these rare succulents are {{2}} if you checkout using code {{3}}.",
+      example: { body_text: [["Pablo", "30%", "30OFF"]] },
+    },
+    {
+      type: "CAROUSEL",
+      cards: [
+        mediaCard("4::aW1hZ2UvanBlZw==:ARa5_blue_elf", "Aloe 'Blue Elf': deep blue-green leaves with a hint of pink."),
+        mediaCard("4::aW1hZ2UvanBlZw==:ARa5_buddha", "Crassula 'Buddha's Temple': tiny temple shaped leaves."),
+      ],
+    },
+  ],
+} satisfies TCreateTemplateRequestInput;
+
+/** Product-card carousel (Meta's "Product card carousel templates" page): products chosen at send time. */
+export const CREATE_PRODUCT_CAROUSEL_EXAMPLE = {
+  name: "carousel_template_product_cards_v1",
+  category: "MARKETING",
+  language: "en_US",
+  components: [
+    { type: "BODY", text: "Rare succulents for sale! {{1}}, add these unique plants to your collection.", example: { body_text: "Pablo" } },
+    {
+      type: "CAROUSEL",
+      cards: [0, 1].map(() => ({ components: [{ type: "HEADER" as const, format: "PRODUCT" as const }, { type: "BUTTONS" as const, buttons: [{ type: "SPM" as const, text: "View" }] }] })),
+    },
+  ],
+} satisfies TCreateTemplateRequestInput;
+
+/** Limited-time offer with its coupon code (Meta's "Limited-time offer templates" page). */
+export const CREATE_LIMITED_TIME_OFFER_EXAMPLE = {
+  name: "limited_time_offer_caribbean_pkg_2023",
+  category: "MARKETING",
+  language: "en_US",
+  components: [
+    { type: "HEADER", format: "IMAGE", example: { header_handle: ["4::aW1hZ2UvanBlZw==:ARa5_caribbean"] } },
+    { type: "LIMITED_TIME_OFFER", limited_time_offer: { text: "Expiring offer!", has_expiration: true } },
+    {
+      type: "BODY",
+      text: "Good news, {{1}}! Use code {{2}} to get 25% off all Caribbean Destination packages!",
+      example: { body_text: [["Pablo", "CARIBE25"]] },
+    },
+    {
+      type: "BUTTONS",
+      buttons: [
+        { type: "COPY_CODE", example: "CARIBE25" },
+        { type: "URL", text: "Book now!", url: "https://awesomedestinations.com/offers?code={{1}}", example: ["https://awesomedestinations.com/offers?ref=n3mtql"] },
+      ],
+    },
+  ],
+} satisfies TCreateTemplateRequestInput;
+
+/** Coupon code on a marketing template (Meta's "Coupon code templates" page). */
+export const CREATE_COUPON_EXAMPLE = {
+  name: "coupon_code_fall2023_25off",
+  category: "MARKETING",
+  language: "en_US",
+  components: [
+    { type: "HEADER", format: "TEXT", text: "Our Fall Sale is on!" },
+    { type: "BODY", text: "Shop now through November and use code {{1}} to get {{2}} off of all merchandise!", example: { body_text: [["25OFF", "25%"]] } },
+    { type: "BUTTONS", buttons: [{ type: "QUICK_REPLY", text: "Unsubscribe" }, { type: "COPY_CODE", example: "25OFF" }] },
+  ],
+} satisfies TCreateTemplateRequestInput;
+
 const WHATSAPP_ACCOUNT = {
   phone_number: "+628111222333",
   phone_number_id: EXAMPLE_PHONE_NUMBER_ID,

@@ -37,6 +37,10 @@ import { z } from "zod";
 import {
   ACCOUNT_EXAMPLES,
   CREATE_TEMPLATE_EXAMPLE,
+  CREATE_CAROUSEL_EXAMPLE,
+  CREATE_PRODUCT_CAROUSEL_EXAMPLE,
+  CREATE_LIMITED_TIME_OFFER_EXAMPLE,
+  CREATE_COUPON_EXAMPLE,
   EXAMPLE_CURSOR,
   EXAMPLE_REQUEST_ID,
   ME_EXAMPLE,
@@ -295,6 +299,10 @@ export const ROUTES: readonly RouteSpec[] = [
           summary: "UTILITY order confirmation: body with two variables, footer, URL button",
           value: CREATE_TEMPLATE_EXAMPLE,
         },
+        media_card_carousel: { summary: "MARKETING media-card carousel: 2–10 cards, each an image/video, a text and the same buttons", value: CREATE_CAROUSEL_EXAMPLE },
+        product_card_carousel: { summary: "MARKETING product-card carousel: products chosen when sending", value: CREATE_PRODUCT_CAROUSEL_EXAMPLE },
+        limited_time_offer: { summary: "MARKETING limited-time offer: countdown, coupon code and URL button", value: CREATE_LIMITED_TIME_OFFER_EXAMPLE },
+        coupon_code: { summary: "MARKETING coupon code (COPY_CODE button)", value: CREATE_COUPON_EXAMPLE },
       },
     },
     success: {
@@ -524,6 +532,10 @@ export const ROUTES: readonly RouteSpec[] = [
         new_body: {
           summary: "New body text for the English version",
           value: { language: "en", components: CREATE_TEMPLATE_EXAMPLE.components },
+        },
+        carousel_cards: {
+          summary: "New cards for an approved media-card carousel (same number of cards and buttons)",
+          value: { language: "en_US", components: CREATE_CAROUSEL_EXAMPLE.components },
         },
       },
     },

@@ -3,8 +3,8 @@ import { BUTTON_TYPES, HEADER_FORMATS, META_TEMPLATE_LIMITS, OTP_TYPES, TEMPLATE
 import type { FormEvent, ReactNode } from "react";
 import { createContext, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { explainError } from "../lib/errors.js";
-import type { ButtonDraft, ButtonType, Category, HeaderFormat, OtpType, TemplateDraft } from "../lib/template-draft.js";
-import { assignIssues, buildRequest, buttonTypesFor, emptyDraft, newButton, newId, variablesOf } from "../lib/template-draft.js";
+import type { ButtonDraft, ButtonType, CardDraft, Category, HeaderFormat, OtpType, TemplateDraft } from "../lib/template-draft.js";
+import { assignIssues, buildRequest, buttonTypesFor, emptyDraft, newButton, newCard, newId, variablesOf } from "../lib/template-draft.js";
 import { clearSavedDraft, loadSavedDraft, saveDraft } from "../lib/saved-draft.js";
 import { validateDraft } from "../lib/validate-draft.js";
 import { MediaPicker } from "./media-sample.js";
@@ -430,6 +430,10 @@ export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit
             <SectionErrors k="body" />
           </fieldset>
 
+          {draft.category === "MARKETING" && (
+            <KindsFields draft={draft} update={update} />
+          )}
+
           <fieldset data-field="footer" id={fieldId("footer")} tabIndex={-1}>
             <legend>Footer</legend>
             <label className="check">
@@ -685,4 +689,95 @@ export function letterSuffix(position: number): string {
     n = Math.floor((n - 1) / 26);
   }
   return suffix;
+}
+
+// ── issue 16: limited-time offer and carousel cards (MARKETING only, as Meta allows) ──
+
+type Update = (key: string, change: (d: TemplateDraft) => TemplateDraft) => void;
+
+function KindsFields({ draft, update }: { draft: TemplateDraft; update: Update }) {
+  const offer = draft.offer ?? { enabled: false, text: "", hasExpiration: true };
+  const carousel = draft.carousel ?? { enabled: false, cards: [] };
+  const setOffer = (key: string, change: Partial<typeof offer>) => update(key, (d) => ({ ...d, offer: { ...offer, ...d.offer, ...change } }));
+  const setCards = (key: string, cards: (list: CardDraft[]) => CardDraft[]) =>
+    update(key, (d) => ({ ...d, carousel: { enabled: true, cards: cards(d.carousel?.cards ?? []) } }));
+  const setCard = (id: string, key: string, change: Partial<CardDraft>) => setCards(`card.${id}.${key}`, (list) => list.map((c) => (c.id === id ? { ...c, ...change } : c)));
+  return (
+    <>
+      <fieldset data-field="offer" id={fieldId("offer")} tabIndex={-1}>
+        <legend>Limited-time offer</legend>
+        <label className="check">
+          <input type="checkbox" checked={offer.enabled} onChange={(e) => setOffer("offer", { enabled: e.target.checked })} />
+          Make this a limited-time offer (needs a copy-code and a URL button, no footer)
+        </label>
+        {offer.enabled && (
+          <>
+            <Field k="offer.text" label="Offer text" hint="Up to 16 characters, e.g. Expiring offer!">
+              {(p) => <input {...p} value={offer.text} onChange={(e) => setOffer("offer.text", { text: e.target.value })} />}
+            </Field>
+            <label className="check">
+              <input type="checkbox" checked={offer.hasExpiration} onChange={(e) => setOffer("offer", { hasExpiration: e.target.checked })} />
+              Show the expiry countdown (the time is given when sending)
+            </label>
+          </>
+        )}
+        <SectionErrors k="offer" />
+      </fieldset>
+
+      <fieldset data-field="carousel" id={fieldId("carousel")} tabIndex={-1}>
+        <legend>Carousel cards</legend>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={carousel.enabled}
+            onChange={(e) => update("carousel", (d) => ({ ...d, carousel: { enabled: e.target.checked, cards: d.carousel?.cards.length ? d.carousel.cards : [newCard(), newCard()] } }))}
+          />
+          Add carousel cards (2–10 cards with the same buttons; no header, footer or buttons on the message)
+        </label>
+        {carousel.enabled &&
+          carousel.cards.map((card, i) => (
+            <div key={card.id} className="button-draft" data-card={i} role="group" aria-label={`Card ${i + 1}`}>
+              <p className="hint">Card {i + 1}</p>
+              <Field k={`card.${card.id}.format`} label={`Card ${i + 1} media`}>
+                {(p) => (
+                  <select {...p} value={card.format} onChange={(e) => setCard(card.id, "format", { format: e.target.value as CardDraft["format"] })}>
+                    <option value="IMAGE">Image</option>
+                    <option value="VIDEO">Video</option>
+                  </select>
+                )}
+              </Field>
+              <Field k={`card.${card.id}.handle`} label={`Card ${i + 1} media handle`} hint="A Meta media handle from the Resumable Upload API.">
+                {(p) => <input {...p} value={card.handle} onChange={(e) => setCard(card.id, "handle", { handle: e.target.value })} />}
+              </Field>
+              <Field k={`card.${card.id}.body`} label={`Card ${i + 1} text`} hint="Optional, up to 160 characters (on every card or none).">
+                {(p) => <input {...p} value={card.body} onChange={(e) => setCard(card.id, "body", { body: e.target.value })} />}
+              </Field>
+              <Field k={`card.${card.id}.quickReply`} label={`Card ${i + 1} quick reply`}>
+                {(p) => <input {...p} value={card.quickReply} onChange={(e) => setCard(card.id, "quickReply", { quickReply: e.target.value })} />}
+              </Field>
+              <Field k={`card.${card.id}.urlText`} label={`Card ${i + 1} URL button text`}>
+                {(p) => <input {...p} value={card.urlText} onChange={(e) => setCard(card.id, "urlText", { urlText: e.target.value })} />}
+              </Field>
+              <Field k={`card.${card.id}.url`} label={`Card ${i + 1} URL`}>
+                {(p) => <input {...p} value={card.url} onChange={(e) => setCard(card.id, "url", { url: e.target.value })} />}
+              </Field>
+              <SectionErrors k={`card.${card.id}`} />
+              {carousel.cards.length > 2 && (
+                <button type="button" className="link-button" onClick={() => setCards("carousel", (list) => list.filter((c) => c.id !== card.id))}>
+                  Remove card {i + 1}
+                </button>
+              )}
+            </div>
+          ))}
+        {carousel.enabled && carousel.cards.length < 10 && (
+          <div className="actions">
+            <button type="button" onClick={() => setCards("carousel", (list) => [...list, newCard()])}>
+              Add card
+            </button>
+          </div>
+        )}
+        <SectionErrors k="carousel" />
+      </fieldset>
+    </>
+  );
 }

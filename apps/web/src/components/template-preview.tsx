@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { PreviewButton, PreviewModel, Segment } from "../lib/preview-model.js";
+import type { PreviewButton, PreviewCard, PreviewModel, Segment } from "../lib/preview-model.js";
 import { toPreviewModel } from "../lib/preview-model.js";
 import type { Formatted } from "../lib/wa-format.js";
 import { formatSegments } from "../lib/wa-format.js";
@@ -75,6 +75,7 @@ export function PreviewBubble({ model, label, media }: { model: PreviewModel; la
             <span>{mediaLabel(model.header.format)}</span>
           </div>
         )}
+        {model.offer !== undefined && <OfferBlock offer={model.offer} />}
         {model.body.length > 0 ? (
           <p className="wa-body" data-testid="preview-body">
             <Segments segments={model.body} />
@@ -113,6 +114,13 @@ export function PreviewBubble({ model, label, media }: { model: PreviewModel; la
           </button>
         )}
       </div>
+      {model.cards !== undefined && model.cards.length > 0 && (
+        <ul className="wa-carousel" aria-label="Carousel cards" data-testid="preview-carousel">
+          {model.cards.map((card, i) => (
+            <CarouselCard key={i} card={card} index={i} />
+          ))}
+        </ul>
+      )}
       {pills.length > 0 && (
         <ul className="wa-pills" aria-label="Quick replies">
           {pills.map((button, i) => (
@@ -129,6 +137,57 @@ export function PreviewBubble({ model, label, media }: { model: PreviewModel; la
         </button>
       )}
     </figure>
+  );
+}
+
+/** The offer line of a limited-time offer and, when it expires, WhatsApp's countdown (its time is set at send). */
+function OfferBlock({ offer }: { offer: NonNullable<PreviewModel["offer"]> }) {
+  return (
+    <div className="wa-offer" data-testid="preview-offer">
+      <Icon name="copy" />
+      <div>
+        <strong>{offer.text}</strong>
+        {offer.hasExpiration && (
+          <span className="wa-offer-expiry" data-testid="preview-offer-expiry">
+            Ends in 2 days · expiry set when sent
+          </span>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** One carousel card; the cards sit side by side and scroll horizontally, as WhatsApp draws them. */
+function CarouselCard({ card, index }: { card: PreviewCard; index: number }) {
+  return (
+    <li className="wa-card" data-testid="preview-card" aria-label={`Card ${index + 1}`}>
+      {card.header.kind === "product" ? (
+        <div className="wa-media" role="img" aria-label="Product header">
+          <Icon name="image" size={32} />
+          <span>Product</span>
+        </div>
+      ) : (
+        <div className={`wa-media wa-media-${card.header.format.toLowerCase()}`} role="img" aria-label={`${mediaLabel(card.header.format)} header`}>
+          <Icon name={mediaIcon(card.header.format)} size={32} />
+          <span>{mediaLabel(card.header.format)}</span>
+        </div>
+      )}
+      {card.body.length > 0 && (
+        <p className="wa-body">
+          <Segments segments={card.body} />
+        </p>
+      )}
+      {card.buttons.length > 0 && (
+        <ul className="wa-cta">
+          {card.buttons.map((button, i) => (
+            <li key={i} className="wa-cta-button" data-button-type={button.type} title={buttonTitle(button)}>
+              <Icon name={buttonIcon(button)} />
+              <span>{button.text}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </li>
   );
 }
 

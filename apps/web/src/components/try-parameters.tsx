@@ -11,6 +11,8 @@ interface StoredComponent {
   text?: unknown;
   example?: { header_text?: unknown; body_text?: unknown; body_text_named_params?: unknown };
   buttons?: Array<{ type?: unknown; url?: unknown; example?: unknown }>;
+  cards?: unknown;
+  limited_time_offer?: { has_expiration?: unknown };
 }
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
@@ -20,10 +22,23 @@ const names = (text: unknown) => (typeof text === "string" ? [...new Set([...tex
  * A starting point for the send's `components`: one text parameter per variable, filled with the template's examples,
  * in Meta's send shape (named templates by `parameter_name`, URL buttons by index).
  */
-export function sendComponentsFor(components: unknown): unknown[] {
+export function sendComponentsFor(components: unknown, now: number = Date.now()): unknown[] {
   const list = (Array.isArray(components) ? components : []) as StoredComponent[];
   const out: unknown[] = [];
   for (const component of list) {
+    const kind = String(component.type ?? "").toUpperCase();
+    // Issue 16: the offer's expiry (a week from now) and every carousel card by its card_index.
+    if (kind === "LIMITED_TIME_OFFER") {
+      if (component.limited_time_offer?.has_expiration === true) {
+        out.push({ type: "limited_time_offer", parameters: [{ type: "limited_time_offer", limited_time_offer: { expiration_time_ms: now + 7 * 24 * 3600 * 1000 } }] });
+      }
+      continue;
+    }
+    if (kind === "CAROUSEL") {
+      const cards = Array.isArray(component.cards) ? (component.cards as Array<{ components?: unknown }>) : [];
+      out.push({ type: "carousel", cards: cards.map((card, cardIndex) => ({ card_index: cardIndex, components: cardComponentsFor(card.components, cardIndex) })) });
+      continue;
+    }
     const type = String(component.type ?? "").toUpperCase();
     const vars = names(component.text);
     if (type === "HEADER" && String(component.format ?? "TEXT").toUpperCase() === "TEXT" && vars.length > 0) {
@@ -44,6 +59,35 @@ export function sendComponentsFor(components: unknown): unknown[] {
       (component.buttons ?? []).forEach((button, index) => {
         if (String(button.type).toUpperCase() === "URL" && names(button.url).length > 0) {
           out.push({ type: "button", sub_type: "url", index: String(index), parameters: [{ type: "text", text: "suffix" }] });
+        }
+        if (String(button.type).toUpperCase() === "COPY_CODE") {
+          const code = Array.isArray(button.example) ? button.example[0] : button.example;
+          out.push({ type: "button", sub_type: "copy_code", index, parameters: [{ type: "coupon_code", coupon_code: typeof code === "string" ? code : "CODE" }] });
+        }
+      });
+    }
+  }
+  return out;
+}
+
+/** One carousel card's send components: its media (or product) header, body variables and URL suffixes. */
+function cardComponentsFor(components: unknown, cardIndex: number): unknown[] {
+  const list = (Array.isArray(components) ? components : []) as StoredComponent[];
+  const out: unknown[] = [];
+  for (const component of list) {
+    const type = String(component.type ?? "").toUpperCase();
+    const format = String(component.format ?? "").toUpperCase();
+    if (type === "HEADER" && format === "PRODUCT") {
+      out.push({ type: "header", parameters: [{ type: "product", product: { product_retailer_id: `sku-${cardIndex + 1}`, catalog_id: "catalog-id" } }] });
+    } else if (type === "HEADER") {
+      const kind = format === "VIDEO" ? "video" : "image";
+      out.push({ type: "header", parameters: [{ type: kind, [kind]: { link: `https://example.com/card-${cardIndex + 1}.${kind === "video" ? "mp4" : "jpg"}` } }] });
+    } else if (type === "BODY" && names(component.text).length > 0) {
+      out.push({ type: "body", parameters: names(component.text).map((name) => ({ type: "text", text: `value ${name}` })) });
+    } else if (type === "BUTTONS") {
+      (component.buttons ?? []).forEach((button, index) => {
+        if (String(button.type).toUpperCase() === "URL" && names(button.url).length > 0) {
+          out.push({ type: "button", sub_type: "url", index, parameters: [{ type: "text", text: `card${cardIndex + 1}` }] });
         }
       });
     }
@@ -126,6 +170,23 @@ function RenderedMessage({ message }: { message: TRenderedTemplate }) {
             </li>
           ))}
         </ul>
+      )}
+      {message.limited_time_offer !== undefined && (
+        <p className="rendered-offer" data-testid="rendered-offer">
+          {message.limited_time_offer.text}
+          {message.limited_time_offer.expiration_time_ms !== undefined && ` · expires ${new Date(message.limited_time_offer.expiration_time_ms).toISOString()}`}
+        </p>
+      )}
+      {message.cards !== undefined && (
+        <ol className="rendered-cards" data-testid="rendered-cards">
+          {message.cards.map((card) => (
+            <li key={card.card_index}>
+              [{card.header.format}] {card.header.link ?? card.header.media_id ?? card.header.product_retailer_id ?? ""}
+              {card.body !== null && ` · ${card.body}`}
+              {card.buttons.map((button) => ` · ${button.text}${button.url !== undefined ? ` → ${button.url}` : ""}`).join("")}
+            </li>
+          ))}
+        </ol>
       )}
     </div>
   );

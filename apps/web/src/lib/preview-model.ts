@@ -25,11 +25,22 @@ export type PreviewButton =
   | { type: "VOICE_CALL"; text: string }
   | { type: "OTHER"; rawType: string; text: string };
 
+/** One carousel card (issue 16): a media or product header, an optional body, its buttons. */
+export interface PreviewCard {
+  header: { kind: "media"; format: "IMAGE" | "VIDEO"; sampleUrl: string | undefined } | { kind: "product" };
+  body: Segment[];
+  buttons: PreviewButton[];
+}
+
 export interface PreviewModel {
   header: PreviewHeader | undefined;
   body: Segment[];
   footer: string | undefined;
   buttons: PreviewButton[];
+  /** LIMITED_TIME_OFFER: the offer line, and whether WhatsApp shows its expiry countdown. */
+  offer?: { text: string; hasExpiration: boolean };
+  /** CAROUSEL: the cards, drawn side by side under the bubble. */
+  cards?: PreviewCard[];
 }
 
 type Json = Record<string, unknown>;
@@ -164,6 +175,23 @@ function previewOtp(button: Json, text: string): PreviewButton {
   return { type: "OTP", otpType, text: otpType === "COPY_CODE" ? text || fallback : str(button.autofill_text) || fallback };
 }
 
+function previewCard(card: unknown): PreviewCard {
+  const components = isObject(card) && Array.isArray(card.components) ? card.components.filter(isObject) : [];
+  const header = components.find((c) => upper(c.type) === "HEADER");
+  const body = components.find((c) => upper(c.type) === "BODY");
+  const buttons = components.find((c) => upper(c.type) === "BUTTONS")?.buttons;
+  const format = upper(header?.format);
+  const example = isObject(header?.example) ? header.example : {};
+  return {
+    header:
+      format === "PRODUCT"
+        ? { kind: "product" }
+        : { kind: "media", format: format === "VIDEO" ? "VIDEO" : "IMAGE", sampleUrl: [...strings(example.header_url), ...strings(example.header_handle)].find((v) => /^https:\/\//.test(v)) },
+    body: body === undefined ? [] : previewBody(body),
+    buttons: Array.isArray(buttons) ? buttons.filter(isObject).map(previewButton) : [],
+  };
+}
+
 export function toPreviewModel(components: unknown): PreviewModel {
   const model: PreviewModel = { header: undefined, body: [], footer: undefined, buttons: [] };
   if (!Array.isArray(components)) return model;
@@ -183,6 +211,14 @@ export function toPreviewModel(components: unknown): PreviewModel {
         if (Array.isArray(component.buttons)) {
           model.buttons = component.buttons.filter(isObject).map(previewButton);
         }
+        break;
+      case "LIMITED_TIME_OFFER": {
+        const offer = isObject(component.limited_time_offer) ? component.limited_time_offer : {};
+        model.offer = { text: str(offer.text) ?? "", hasExpiration: offer.has_expiration === true };
+        break;
+      }
+      case "CAROUSEL":
+        model.cards = Array.isArray(component.cards) ? component.cards.map(previewCard) : [];
         break;
       default:
         break;

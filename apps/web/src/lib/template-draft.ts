@@ -34,6 +34,22 @@ export interface ButtonDraft {
   supportedApps: SupportedAppDraft[];
 }
 
+/** Issue 16: one carousel card as typed (a media header sample, an optional body, a quick reply and/or a URL button). */
+export interface CardDraft {
+  id: string;
+  format: "IMAGE" | "VIDEO";
+  handle: string;
+  body: string;
+  quickReply: string;
+  urlText: string;
+  url: string;
+  urlExample: string;
+}
+
+export function newCard(): CardDraft {
+  return { id: newId("c"), format: "IMAGE", handle: "", body: "", quickReply: "", urlText: "", url: "", urlExample: "" };
+}
+
 export interface TemplateDraft {
   name: string;
   language: string;
@@ -43,6 +59,10 @@ export interface TemplateDraft {
   footer: { enabled: boolean; text: string; codeExpirationMinutes: string };
   buttons: ButtonDraft[];
   ttlSeconds: string;
+  /** Issue 16: LIMITED_TIME_OFFER (optional so drafts built elsewhere stay valid). */
+  offer?: { enabled: boolean; text: string; hasExpiration: boolean };
+  /** Issue 16: CAROUSEL cards. */
+  carousel?: { enabled: boolean; cards: CardDraft[] };
 }
 
 let nextId = 0;
@@ -163,6 +183,15 @@ export function buildRequest(draft: TemplateDraft, { keepEmptyExamples = false }
     components.push(header);
   }
 
+  // Issue 16: Meta writes the offer between the header and the body.
+  // Both are MARKETING only: the form hides them for other categories, and so does the request.
+  const marketing = draft.category === "MARKETING";
+  if (marketing && draft.offer?.enabled === true) {
+    const at = `components[${components.length}]`;
+    fields.push({ key: "offer", path: at }, { key: "offer.text", path: `${at}.limited_time_offer.text` });
+    components.push({ type: "LIMITED_TIME_OFFER", limited_time_offer: { text: draft.offer.text, has_expiration: draft.offer.hasExpiration } });
+  }
+
   {
     const at = `components[${components.length}]`;
     fields.push({ key: "body", path: at });
@@ -192,6 +221,36 @@ export function buildRequest(draft: TemplateDraft, { keepEmptyExamples = false }
       }
     }
     components.push(body);
+  }
+
+  // Issue 16: the cards follow the body.
+  if (marketing && draft.carousel?.enabled === true) {
+    const at = `components[${components.length}]`;
+    fields.push({ key: "carousel", path: at }, { key: "carousel", path: `${at}.cards` });
+    const cards = draft.carousel.cards.map((card, i) => {
+      const cp = `${at}.cards[${i}].components`;
+      const k = `card.${card.id}`;
+      const cardComponents: Record<string, unknown>[] = [];
+      fields.push({ key: k, path: cp }, { key: `${k}.handle`, path: `${cp}[0]` });
+      cardComponents.push({ type: "HEADER", format: card.format, ...(filled([card.handle]) ? { example: { header_handle: [card.handle.trim()] } } : {}) });
+      if (card.body.trim() !== "") {
+        fields.push({ key: `${k}.body`, path: `${cp}[${cardComponents.length}]` });
+        cardComponents.push({ type: "BODY", text: card.body });
+      }
+      const cardButtons: Record<string, unknown>[] = [];
+      if (card.quickReply.trim() !== "") cardButtons.push({ type: "QUICK_REPLY", text: card.quickReply });
+      if (card.urlText.trim() !== "" || card.url.trim() !== "") {
+        const url: Record<string, unknown> = { type: "URL", text: card.urlText, url: card.url.trim() };
+        if (placeholdersOf(card.url).length > 0 && filled([card.urlExample])) url.example = [card.urlExample.trim()];
+        cardButtons.push(url);
+      }
+      if (cardButtons.length > 0) {
+        fields.push({ key: `${k}.buttons`, path: `${cp}[${cardComponents.length}]` });
+        cardComponents.push({ type: "BUTTONS", buttons: cardButtons });
+      }
+      return { components: cardComponents };
+    });
+    components.push({ type: "CAROUSEL", cards });
   }
 
   if (footerVisible(draft)) {

@@ -148,6 +148,29 @@ export const TEMPLATE_RULES = {
     subcode: null,
     description: "`add_security_recommendation` or `code_expiration_minutes` is set on a MARKETING or UTILITY template.",
   },
+  // ── carousel (issue 16; DECISIONS.md "Carousel") ──
+  template_carousel_category_not_allowed: { subcode: null, description: "A CAROUSEL component on a template that is not MARKETING." },
+  template_carousel_component_not_allowed: { subcode: null, description: "A carousel template also has a HEADER, FOOTER or BUTTONS component (it takes a BODY and the cards only)." },
+  template_carousel_cards_required: { subcode: null, description: "A CAROUSEL component has no `cards`." },
+  template_carousel_card_count: { subcode: null, description: "A carousel has fewer than 2 or more than 10 cards." },
+  template_carousel_card_header_required: { subcode: null, description: "A card has no HEADER, or its HEADER has no format (IMAGE, VIDEO or PRODUCT)." },
+  template_carousel_card_body_too_long: { subcode: S.characterLimitExceeded, description: "A card body text exceeds 160 characters." },
+  template_carousel_card_too_many_buttons: { subcode: null, description: "A media card has more than 2 buttons, or a product card more than 1." },
+  template_carousel_card_button_not_allowed: { subcode: null, description: "An SPM button on a media card, or a product card button other than SPM or URL." },
+  template_carousel_cards_differ: {
+    subcode: null,
+    description: "A card's components differ from card 0's: header kind (media or product), body on some cards only, or button types and order.",
+  },
+  // ── limited-time offer (issue 16; DECISIONS.md "Limited-time offer") ──
+  template_lto_category_not_allowed: { subcode: null, description: "A LIMITED_TIME_OFFER component on a template that is not MARKETING." },
+  template_lto_offer_required: { subcode: null, description: "A LIMITED_TIME_OFFER component has no `limited_time_offer` object, or its `text` is empty." },
+  template_lto_text_too_long: { subcode: S.characterLimitExceeded, description: "limited_time_offer.text exceeds 16 characters." },
+  template_lto_footer_not_allowed: { subcode: null, description: "A limited-time offer template has a FOOTER." },
+  template_lto_header_format: { subcode: null, description: "A limited-time offer's HEADER is not IMAGE or VIDEO." },
+  template_lto_body_too_long: { subcode: S.characterLimitExceeded, description: "A limited-time offer's body text exceeds 600 characters." },
+  template_lto_copy_code_required: { subcode: null, description: "A limited-time offer has no COPY_CODE button." },
+  template_lto_offer_code_too_long: { subcode: S.characterLimitExceeded, description: "A limited-time offer's COPY_CODE example exceeds 15 characters." },
+  template_lto_url_button_required: { subcode: null, description: "A limited-time offer has no URL button." },
   // ── time to live ──
   template_ttl_out_of_range: {
     subcode: null,

@@ -62,18 +62,35 @@ export const ZSendParameter = z
     document: ZMediaObject.optional(),
     payload: z.string().optional(),
     coupon_code: z.string().optional(),
+    limited_time_offer: z
+      .looseObject({ expiration_time_ms: z.number().optional().describe("When the offer code expires: UNIX time in milliseconds.") })
+      .optional()
+      .describe("Limited-time offer templates: the `limited_time_offer` parameter."),
+    product: z
+      .looseObject({ product_retailer_id: z.string().optional(), catalog_id: z.string().optional() })
+      .optional()
+      .describe("Product-card carousels: the card's product."),
   })
   .describe("One parameter of Meta's send request.")
   .meta({ id: "SendTemplateParameter" });
 export type TSendParameter = z.infer<typeof ZSendParameter>;
 
-export const ZSendComponent = z
+const sendComponentShape = {
+  type: z.string().describe("header, body, button, limited_time_offer or carousel (Meta writes them lower-case; any case accepted)."),
+  sub_type: z.string().optional().describe("Buttons: url, quick_reply, copy_code, spm (Meta's sub_type)."),
+  index: z.union([z.string(), z.number()]).optional().describe("Buttons: position of the button in the template (or card), 0-based."),
+  parameters: z.array(ZSendParameter).optional(),
+};
+export const ZSendCardComponent = z.looseObject(sendComponentShape).describe("One component of a carousel card in Meta's send request.").meta({ id: "SendTemplateCardComponent" });
+export const ZSendCard = z
   .looseObject({
-    type: z.string().describe("header, body or button (Meta writes them lower-case; any case accepted)."),
-    sub_type: z.string().optional().describe("Buttons: url, quick_reply, copy_code (Meta's sub_type)."),
-    index: z.union([z.string(), z.number()]).optional().describe("Buttons: position of the button in the template, 0-based."),
-    parameters: z.array(ZSendParameter).optional(),
+    card_index: z.number().int().describe("The card's position in the template, 0-based."),
+    components: z.array(ZSendCardComponent).optional(),
   })
+  .describe("One card of a carousel send component.")
+  .meta({ id: "SendTemplateCard" });
+export const ZSendComponent = z
+  .looseObject({ ...sendComponentShape, cards: z.array(ZSendCard).optional().describe("Carousel: every card of the template, each with its card_index.") })
   .describe("One component of Meta's send request.")
   .meta({ id: "SendTemplateComponent" });
 export type TSendComponent = z.infer<typeof ZSendComponent>;
@@ -132,6 +149,21 @@ export const ZRenderedTemplate = z
     body: z.string().describe("The body with every parameter in place."),
     footer: z.string().nullable(),
     buttons: z.array(ZRenderedButton),
+    limited_time_offer: z
+      .object({ text: z.string(), has_expiration: z.boolean(), expiration_time_ms: z.number().optional() })
+      .optional()
+      .describe("Limited-time offer templates: the offer line and, when it expires, the expiry sent."),
+    cards: z
+      .array(
+        z.object({
+          card_index: z.number().int(),
+          header: z.object({ format: z.string(), link: z.string().optional(), media_id: z.string().optional(), product_retailer_id: z.string().optional() }),
+          body: z.string().nullable(),
+          buttons: z.array(ZRenderedButton),
+        }),
+      )
+      .optional()
+      .describe("Carousel templates: each card as the recipient sees it, in card_index order."),
   })
   .describe("A template message as the recipient will see it, with the parameters in place.")
   .meta({ id: "RenderedTemplate" });
@@ -152,6 +184,8 @@ export type RenderOutcome =
 
 interface StoredComponent {
   type?: unknown;
+  cards?: unknown;
+  limited_time_offer?: unknown;
   format?: unknown;
   text?: unknown;
   buttons?: unknown;
@@ -378,6 +412,8 @@ function renderButtons(stored: readonly StoredButton[], buttonComponents: Readon
       }
       return { type, text: label, payload: parameter.payload };
     }
+    // Product cards' SPM button: Meta opens the card's product; nothing to render from the parameters.
+    if (type === "SPM") return { type, text: label };
     if (parameters.length > 0) refuse(paramPath, META_SEND_ERRORS.parameterCountMismatch, `button ${index} (${type}) takes no parameters.`);
     return { type, text: label, ...(typeof button.phone_number === "string" ? { phone_number: button.phone_number } : {}) };
   });
@@ -404,10 +440,14 @@ export function renderTemplateMessage(components: readonly unknown[], request: T
     let header: { component: TSendComponent; path: string } | undefined;
     let body: { component: TSendComponent; path: string } | undefined;
     const buttons = new Map<number, { component: TSendComponent; path: string }>();
+    let offer: { component: TSendComponent; path: string } | undefined;
+    let carousel: { component: TSendComponent; path: string } | undefined;
     (request.components ?? []).forEach((component, index) => {
       const path = `components[${index}]`;
       const type = component.type.toLowerCase();
-      if (type === "header" || type === "body") {
+      if (type === "limited_time_offer") offer = { component, path };
+      else if (type === "carousel") carousel = { component, path };
+      else if (type === "header" || type === "body") {
         if ((type === "header" ? header : body) !== undefined) refuse(`${path}.type`, META_SEND_ERRORS.parameterValueInvalid, `More than one ${type} component.`);
         if (type === "header") header = { component, path };
         else body = { component, path };
@@ -470,11 +510,112 @@ export function renderTemplateMessage(components: readonly unknown[], request: T
           ? `This code expires in ${minutes} minutes.`
           : null;
 
-    return { ok: true, message: { header: renderedHeader, body: bodyText, footer, buttons: renderButtons(buttonsStored, buttons) } };
+    const renderedButtons = renderButtons(buttonsStored, buttons);
+    const offerStored = stored.find((c) => upper(c.type) === "LIMITED_TIME_OFFER");
+    const carouselStored = stored.find((c) => upper(c.type) === "CAROUSEL");
+    return {
+      ok: true,
+      message: {
+        header: renderedHeader,
+        body: bodyText,
+        footer,
+        buttons: renderedButtons,
+        ...renderLimitedTimeOffer(offerStored, offer),
+        ...renderCarousel(carouselStored, carousel),
+      },
+    };
   } catch (error) {
     if (error instanceof Refusal) return { ok: false, problem: error.problem };
     throw error;
   }
+}
+
+// ── issue 16: limited-time offer and carousel parameters (Meta's limited-time offer and carousel pages) ──
+
+function renderLimitedTimeOffer(
+  stored: StoredComponent | undefined,
+  sent: { component: TSendComponent; path: string } | undefined,
+): { limited_time_offer?: NonNullable<TRenderedTemplate["limited_time_offer"]> } {
+  if (stored === undefined) {
+    if (sent !== undefined) refuse(`${sent.path}.type`, META_SEND_ERRORS.parameterValueInvalid, "The template has no limited-time offer.");
+    return {};
+  }
+  const offer = (stored.limited_time_offer ?? {}) as { text?: unknown; has_expiration?: unknown };
+  const hasExpiration = offer.has_expiration === true;
+  const base = { text: textOf(offer.text), has_expiration: hasExpiration };
+  // "<EXPIRATION_TIME> … Required. Offer code expiration time as a UNIX timestamp in milliseconds."
+  if (!hasExpiration) return { limited_time_offer: base };
+  const parameters = sent?.component.parameters ?? [];
+  const paramPath = sent === undefined ? "components" : `${sent.path}.parameters`;
+  const parameter = parameters[0];
+  if (parameters.length !== 1 || parameter === undefined) {
+    refuse(paramPath, META_SEND_ERRORS.parameterCountMismatch, `limited_time_offer: send one { "type": "limited_time_offer", "limited_time_offer": { "expiration_time_ms": … } } parameter (got ${parameters.length}).`);
+  }
+  const ms = parameter.limited_time_offer?.expiration_time_ms;
+  if (parameter.type.toLowerCase() !== "limited_time_offer" || ms === undefined || !Number.isInteger(ms) || ms <= 0) {
+    refuse(`${paramPath}[0].limited_time_offer.expiration_time_ms`, META_SEND_ERRORS.requiredParameterMissing, "limited_time_offer: expiration_time_ms must be the offer's expiry as a UNIX time in milliseconds.");
+  }
+  return { limited_time_offer: { ...base, expiration_time_ms: ms } };
+}
+
+function renderCarousel(
+  stored: StoredComponent | undefined,
+  sent: { component: TSendComponent; path: string } | undefined,
+): { cards?: NonNullable<TRenderedTemplate["cards"]> } {
+  if (stored === undefined) {
+    if (sent !== undefined) refuse(`${sent.path}.type`, META_SEND_ERRORS.parameterValueInvalid, "The template has no carousel.");
+    return {};
+  }
+  const storedCards = (Array.isArray(stored.cards) ? stored.cards : []) as { components?: StoredComponent[] }[];
+  const sentCards = sent?.component.cards ?? [];
+  const cardsPath = sent === undefined ? "components" : `${sent.path}.cards`;
+  // "An approved template can only be used to send the same number of cards as defined during its creation."
+  if (sentCards.length !== storedCards.length) {
+    refuse(cardsPath, META_SEND_ERRORS.parameterCountMismatch, `carousel: the template has ${storedCards.length} cards; send each once with its card_index (got ${sentCards.length}).`);
+  }
+  const byIndex = new Map<number, number>();
+  sentCards.forEach((card, position) => {
+    if (card.card_index < 0 || card.card_index >= storedCards.length || byIndex.has(card.card_index)) {
+      refuse(`${cardsPath}[${position}].card_index`, META_SEND_ERRORS.parameterValueInvalid, `card_index ${card.card_index} is out of range 0–${storedCards.length - 1} or given twice.`);
+    }
+    byIndex.set(card.card_index, position);
+  });
+  const cards = storedCards.map((storedCard, cardIndex) => {
+    const position = byIndex.get(cardIndex) ?? 0;
+    const path = `${cardsPath}[${position}]`;
+    const sentComponents = sentCards[position]?.components ?? [];
+    const components = storedCard.components ?? [];
+    const find = (type: string) => {
+      const index = sentComponents.findIndex((c) => c.type.toLowerCase() === type);
+      return index < 0 ? undefined : { component: sentComponents[index] as TSendComponent, path: `${path}.components[${index}]` };
+    };
+    const header = find("header");
+    const format = upper(components.find((c) => upper(c.type) === "HEADER")?.format);
+    let renderedHeader: NonNullable<TRenderedTemplate["cards"]>[number]["header"];
+    if (format === "PRODUCT") {
+      const parameter = header?.component.parameters?.[0];
+      const id = parameter?.product?.product_retailer_id;
+      if (parameter?.type.toLowerCase() !== "product" || id === undefined || id === "") {
+        refuse(`${header?.path ?? path}.parameters`, META_SEND_ERRORS.requiredParameterMissing, `card ${cardIndex}: send its product as { "type": "product", "product": { "product_retailer_id": "…", "catalog_id": "…" } }.`);
+      }
+      renderedHeader = { format, product_retailer_id: id };
+    } else {
+      const media = mediaHeader(format === "" ? "IMAGE" : format, header?.component, header?.path ?? path);
+      renderedHeader = { format: media.format, ...(media.link === undefined ? {} : { link: media.link }), ...(media.media_id === undefined ? {} : { media_id: media.media_id }) };
+    }
+    const bodyStored = components.find((c) => upper(c.type) === "BODY");
+    const body = find("body");
+    const bodyText = bodyStored === undefined ? null : fill(textOf(bodyStored.text), body?.component.parameters ?? [], body?.path ?? path, "body");
+    const buttonMap = new Map<number, { component: TSendComponent; path: string }>();
+    sentComponents.forEach((component, index) => {
+      if (component.type.toLowerCase() !== "button") return;
+      const at = typeof component.index === "number" ? component.index : Number(component.index);
+      buttonMap.set(at, { component, path: `${path}.components[${index}]` });
+    });
+    const buttonsStored = (components.find((c) => upper(c.type) === "BUTTONS")?.buttons ?? []) as readonly StoredButton[];
+    return { card_index: cardIndex, header: renderedHeader, body: bodyText, buttons: renderButtons(buttonsStored, buttonMap) };
+  });
+  return { cards };
 }
 
 /** Meta's answer to any send of a template in this Meta status, or null when Meta sends it. */

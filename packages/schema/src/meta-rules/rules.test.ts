@@ -371,6 +371,55 @@ describe("Meta's own complete examples pass", () => {
   });
 });
 
+// ── issue 16: carousel and limited-time offer (DECISIONS.md "Carousel", "Limited-time offer") ──
+const CARD_HEADER: Component = { type: "HEADER", format: "IMAGE", example: { header_handle: ["4::an..."] } };
+const CARD_BUTTONS: Component = { type: "BUTTONS", buttons: [QR("More"), { type: "URL", text: "Shop", url: "https://shop.example.com/{{1}}", example: ["ELF"] }] };
+const card = (...components: Component[]): Component => ({ components: components.length ? components : [CARD_HEADER, { type: "BODY", text: "A blue succulent." }, CARD_BUTTONS] });
+const carousel = (...cards: Component[]): Component => ({ type: "CAROUSEL", cards: cards.length ? cards : [card(), card()] });
+const PRODUCT_CARD = card({ type: "HEADER", format: "PRODUCT" }, { type: "BUTTONS", buttons: [{ type: "SPM", text: "View" }] });
+const OFFER = (text = "Expiring offer!"): Component => ({ type: "LIMITED_TIME_OFFER", limited_time_offer: { text, has_expiration: true } });
+const OFFER_BUTTONS = buttons(COPY("CARIBE25"), URL_BUTTON());
+const cardsChanging = (change: (components: Component[]) => Component[]) => carousel(card(), { components: change((card() as { components: Component[] }).components) });
+
+runTables(
+  "carousel",
+  [
+    ["media cards", marketing(BODY, carousel())],
+    ["product cards with Meta's single body sample as a string", marketing(body("Rare succulents for you, {{1}}, take a look.", { body_text: "Pablo" }), carousel(PRODUCT_CARD, PRODUCT_CARD))],
+    ["ten cards", marketing(BODY, carousel(...Array.from({ length: 10 }, () => card())))],
+  ],
+  [
+    ["a UTILITY carousel", utility(BODY, carousel()), "template_carousel_category_not_allowed", "components[1].type"],
+    ["a FOOTER beside the cards", marketing(BODY, carousel(), { type: "FOOTER", text: "f" }), "template_carousel_component_not_allowed", "components[2].type"],
+    ["no cards", marketing(BODY, { type: "CAROUSEL" }), "template_carousel_cards_required", "components[1].cards"],
+    ["one card", marketing(BODY, carousel(card())), "template_carousel_card_count", "components[1].cards"],
+    ["eleven cards", marketing(BODY, carousel(...Array.from({ length: 11 }, () => card()))), "template_carousel_card_count", "components[1].cards"],
+    ["a card without a header", marketing(BODY, cardsChanging((c) => c.slice(1))), "template_carousel_card_header_required", "components[1].cards[1].components"],
+    ["a card header without a sample", marketing(BODY, cardsChanging((c) => [{ type: "HEADER", format: "VIDEO" }, ...c.slice(1)])), "template_example_missing", "components[1].cards[1].components[0].example.header_handle"],
+    ["a card body of 161 characters", marketing(BODY, cardsChanging((c) => [c[0] ?? {}, { type: "BODY", text: longText(161) }, c[2] ?? {}])), "template_carousel_card_body_too_long", "components[1].cards[1].components[1].text"],
+    ["three buttons on a card", marketing(BODY, carousel(...[0, 1].map(() => card(CARD_HEADER, buttons(QR("a"), QR("b"), QR("c")))))), "template_carousel_card_too_many_buttons", "components[1].cards[0].components[1].buttons[2]"],
+    ["an SPM button on a media card", marketing(BODY, carousel(...[0, 1].map(() => card(CARD_HEADER, buttons({ type: "SPM", text: "View" }))))), "template_carousel_card_button_not_allowed", "components[1].cards[0].components[1].buttons[0].type"],
+    ["buttons in another order on card 1", marketing(BODY, cardsChanging((c) => [c[0] ?? {}, c[1] ?? {}, buttons(URL_BUTTON(), QR("More"))])), "template_carousel_cards_differ", "components[1].cards[1].components"],
+    ["a body on card 0 only", marketing(BODY, cardsChanging((c) => [c[0] ?? {}, c[2] ?? {}])), "template_carousel_cards_differ", "components[1].cards[1].components"],
+  ],
+);
+
+runTables(
+  "limited-time offer",
+  [["Meta's offer", marketing({ type: "HEADER", format: "IMAGE", example: { header_handle: ["4::aW..."] } }, OFFER(), BODY, OFFER_BUTTONS)]],
+  [
+    ["a UTILITY offer", utility(OFFER(), BODY, OFFER_BUTTONS), "template_lto_category_not_allowed", "components[0].type"],
+    ["no offer object", marketing({ type: "LIMITED_TIME_OFFER" }, BODY, OFFER_BUTTONS), "template_lto_offer_required", "components[0].limited_time_offer"],
+    ["offer text of 17 characters", marketing(OFFER(longText(17)), BODY, OFFER_BUTTONS), "template_lto_text_too_long", "components[0].limited_time_offer.text"],
+    ["a FOOTER", marketing(OFFER(), BODY, { type: "FOOTER", text: "Terms apply" }, OFFER_BUTTONS), "template_lto_footer_not_allowed", "components[2].type"],
+    ["a TEXT header", marketing({ type: "HEADER", format: "TEXT", text: "Hi" }, OFFER(), BODY, OFFER_BUTTONS), "template_lto_header_format", "components[0].format"],
+    ["a body of 601 characters", marketing(OFFER(), body(longText(301, "a ")), OFFER_BUTTONS), "template_lto_body_too_long", "components[1].text"],
+    ["no COPY_CODE button", marketing(OFFER(), BODY, buttons(URL_BUTTON())), "template_lto_copy_code_required", "components[2].buttons"],
+    ["an offer code of 16 characters", marketing(OFFER(), BODY, buttons(COPY("CARIBE25CARIBE25"), URL_BUTTON())), "template_lto_offer_code_too_long", "components[2].buttons[0].example[0]"],
+    ["no URL button", marketing(OFFER(), BODY, buttons(COPY())), "template_lto_url_button_required", "components[2].buttons"],
+  ],
+);
+
 describe("catalogue", () => {
   it("every rule has at least one refusing test above", () => {
     expect([...refusedCodes].sort()).toEqual([...TEMPLATE_RULE_CODES].sort());

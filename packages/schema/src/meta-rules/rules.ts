@@ -1,6 +1,8 @@
 import { formatIssuePath } from "../issues.js";
 import { requestedTtl, type TCreateTemplateRequest, type TTemplateButton, type TTemplateCategory, type TTemplateComponent } from "../template-request.js";
+import { checkCarousel } from "./carousel.js";
 import { META_RULE_SUBCODES, type TemplateRuleCode } from "./catalogue.js";
+import { checkLimitedTimeOffer } from "./limited-time-offer.js";
 import {
   countEmoji,
   distinctNames,
@@ -125,6 +127,13 @@ export function locateTemplateRuleViolations(input: TCreateTemplateRequest): Loc
       case "BUTTONS":
         checkButtonsComponent(component, path, context);
         break;
+      // Issue 16 kinds: their own files.
+      case "CAROUSEL":
+        checkCarousel(component, path, input.components, input.category, (code, at, message) => context.violations.add(code, at, message));
+        break;
+      case "LIMITED_TIME_OFFER":
+        checkLimitedTimeOffer(component, path, input.components, input.category, (code, at, message) => context.violations.add(code, at, message));
+        break;
     }
   });
   checkButtonMix(input.components, context);
@@ -150,6 +159,11 @@ function checkFieldPlacement(component: TTemplateComponent, path: Path, { catego
     violations.add("template_component_field_misplaced", [...path, field], `${field} is only allowed on a ${belongsTo} component, not on ${component.type}.`);
   if (component.format !== undefined && component.type !== "HEADER") misplaced("format", "HEADER");
   if (component.buttons !== undefined && component.type !== "BUTTONS") misplaced("buttons", "BUTTONS");
+  if (component.cards !== undefined && component.type !== "CAROUSEL") misplaced("cards", "CAROUSEL");
+  if (component.limited_time_offer !== undefined && component.type !== "LIMITED_TIME_OFFER") misplaced("limited_time_offer", "LIMITED_TIME_OFFER");
+  if (component.text !== undefined && (component.type === "CAROUSEL" || component.type === "LIMITED_TIME_OFFER")) {
+    violations.add("template_component_field_misplaced", [...path, "text"], `A ${component.type} component has no text.`);
+  }
   if (component.text !== undefined && component.type === "BUTTONS") {
     violations.add("template_component_field_misplaced", [...path, "text"], "A BUTTONS component has no text; put labels on its buttons.");
   }
