@@ -82,11 +82,6 @@ export const REFUSED_META_FIELDS: Readonly<Record<string, string>> = {
   cards: "Carousel cards are not supported yet (issue 16).",
   limited_time_offer: "Limited-time-offer components are not supported yet (issue 16).",
   app_deep_link: "App deep links on URL buttons are not supported yet: send the URL button without it.",
-  flow_id: "FLOW buttons are not supported yet (issue 16).",
-  flow_name: "FLOW buttons are not supported yet (issue 16).",
-  flow_json: "FLOW buttons are not supported yet (issue 16).",
-  flow_action: "FLOW buttons are not supported yet (issue 16).",
-  navigate_screen: "FLOW buttons are not supported yet (issue 16).",
 };
 
 /** The path `param` names: for an unknown key, the key itself inside its object. */
