@@ -32,7 +32,14 @@ export interface ButtonDraft {
   autofillText: string;
   zeroTapTermsAccepted: boolean;
   supportedApps: SupportedAppDraft[];
+  /** FLOW buttons (issue 16): which reference is given, its value, the action and the first screen. */
+  flowRef: FlowRef;
+  flowValue: string;
+  flowAction: "navigate" | "data_exchange";
+  navigateScreen: string;
 }
+
+export type FlowRef = "flow_id" | "flow_name" | "flow_json";
 
 export interface TemplateDraft {
   name: string;
@@ -43,6 +50,8 @@ export interface TemplateDraft {
   footer: { enabled: boolean; text: string; codeExpirationMinutes: string };
   buttons: ButtonDraft[];
   ttlSeconds: string;
+  /** Adds Meta's CALL_PERMISSION_REQUEST component (issue 16). */
+  callPermission: boolean;
 }
 
 let nextId = 0;
@@ -58,6 +67,7 @@ export function emptyDraft(): TemplateDraft {
     footer: { enabled: false, text: "", codeExpirationMinutes: "" },
     buttons: [],
     ttlSeconds: "",
+    callPermission: false,
   };
 }
 
@@ -74,6 +84,10 @@ export function newButton(type: ButtonType): ButtonDraft {
     autofillText: "",
     zeroTapTermsAccepted: false,
     supportedApps: [],
+    flowRef: "flow_id",
+    flowValue: "",
+    flowAction: "navigate",
+    navigateScreen: "",
   };
 }
 
@@ -243,7 +257,19 @@ export function buildRequest(draft: TemplateDraft, { keepEmptyExamples = false }
           fields.push({ key: `${k}.code`, path: `${bp}.example` });
           break;
         case "VOICE_CALL":
+        case "CATALOG":
+        case "MPM":
+        case "SPM":
           withText();
+          break;
+        case "FLOW":
+          withText();
+          if (trimToUndefined(b.flowValue) !== undefined) out[b.flowRef] = b.flowRef === "flow_json" ? b.flowValue : b.flowValue.trim();
+          fields.push({ key: `${k}.flow`, path: `${bp}.${b.flowRef}` });
+          out.flow_action = b.flowAction;
+          fields.push({ key: `${k}.flowAction`, path: `${bp}.flow_action` });
+          if (trimToUndefined(b.navigateScreen) !== undefined) out.navigate_screen = b.navigateScreen.trim();
+          fields.push({ key: `${k}.navigateScreen`, path: `${bp}.navigate_screen` });
           break;
         case "OTP":
           out.otp_type = b.otpType;
@@ -271,6 +297,10 @@ export function buildRequest(draft: TemplateDraft, { keepEmptyExamples = false }
       return out;
     });
     components.push({ type: "BUTTONS", buttons });
+  }
+  if (draft.callPermission && !isAuth(draft)) {
+    fields.push({ key: "callPermission", path: `components[${components.length}]` });
+    components.push({ type: "CALL_PERMISSION_REQUEST" });
   }
 
   const request: Record<string, unknown> = {
