@@ -8,6 +8,7 @@ import { databaseKinds } from "@kirim/core/testing";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppRouter } from "../src/index.js";
+import { ROUTES } from "../src/openapi/routes.js";
 import { call, expectError } from "./support/http.js";
 import { DEMO_PHONE_NUMBER_ID, lastSeq, startStack } from "./support/stack.js";
 import type { Stack } from "./support/stack.js";
@@ -84,6 +85,16 @@ describe.each(databaseKinds())("flows, commerce and calling kinds at the edge on
     const error = await trpcError(trpc().templates.create.mutate({ phone_number_id: DEMO_PHONE_NUMBER_ID, template: request as any }));
     expect(error.data).toMatchObject({ httpStatus: 400, code, param: `template.${param}` });
     expect(stack.sandbox.control.requests({ sinceSeq: seq })).toEqual([]);
+  });
+
+  it("the OpenAPI document has a create example of each kind, and each is accepted (201)", async () => {
+    const examples = ROUTES.find((route) => route.operationId === "createTemplate")?.body?.examples ?? {};
+    expect(Object.keys(examples)).toEqual(expect.arrayContaining(["flow_by_id", "flow_by_json", "catalog", "multi_product", "single_product", "call_permission_request", "voice_call"]));
+    for (const [key, example] of Object.entries(examples)) {
+      if (key === "order_confirmation") continue;
+      const res = await call(stack.baseUrl, "POST", TEMPLATES, { token: stack.demoKey, body: { ...(example.value as object), name: `example_${key}` } });
+      expect(res.status, `${key}: ${res.text}`).toBe(201);
+    }
   });
 
   it.each(KINDS)("%s: create → sync → get keeps the components", async (_label, request) => {

@@ -43,6 +43,7 @@ import {
   TEMPLATE_PENDING_EXAMPLE,
   TEMPLATE_REJECTED_EXAMPLE,
 } from "./examples.js";
+import { KIND_CREATE_EXAMPLES } from "./examples-kinds.js";
 import { RENDER_ROUTE } from "./render-route.js";
 import { ZHealth, ZOpenApiDocument, ZReadiness } from "./schemas.js";
 import { WEBHOOK_SUBSCRIPTION_ROUTES } from "./webhook-routes.js";
@@ -288,6 +289,7 @@ export const ROUTES: readonly RouteSpec[] = [
           summary: "UTILITY order confirmation: body with two variables, footer, URL button",
           value: CREATE_TEMPLATE_EXAMPLE,
         },
+        ...KIND_CREATE_EXAMPLES,
       },
     },
     success: {
