@@ -13,6 +13,7 @@
 import type {
   TAccount,
   TErrorDetails,
+  TLibraryTemplate,
   TMe,
   TMetaErrorDetail,
   TRedeliverResult,
@@ -35,6 +36,7 @@ import type {
   ZListSyncRunsQuery,
   ZListTemplateEventsQuery,
   ZListTemplatesQuery,
+  ZTemplateLibraryQuery,
   ZListWebhookDeliveriesQuery,
   ZListWebhookSubscriptionsQuery,
   ZRedeliverRequest,
@@ -98,6 +100,7 @@ export type AppRouter = TRPCBuiltRouter<
       list: Query<z.input<typeof ZListTemplatesQuery> & Scope & Infinite, Page<TTemplate>>;
       get: Query<z.input<typeof ZGetTemplateQuery> & Named, TTemplateByName>;
       render: Mutation<Named & { template: z.input<typeof ZRenderTemplateRequest> }, TRenderedTemplate>;
+      library: Query<Scope & { query?: z.input<typeof ZTemplateLibraryQuery> | undefined }, TLibraryTemplate[]>;
     };
     webhooks: {
       create: Mutation<z.input<typeof ZCreateWebhookSubscriptionRequest>, TWebhookSubscription>;

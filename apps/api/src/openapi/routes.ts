@@ -45,6 +45,7 @@ import {
 } from "./examples.js";
 import { KIND_CREATE_EXAMPLES } from "./examples-kinds.js";
 import { RENDER_ROUTE } from "./render-route.js";
+import { LIBRARY_ROUTE } from "./library-route.js";
 import { ZHealth, ZOpenApiDocument, ZReadiness } from "./schemas.js";
 import { WEBHOOK_SUBSCRIPTION_ROUTES } from "./webhook-routes.js";
 
@@ -570,4 +571,6 @@ export const ROUTES: readonly RouteSpec[] = [
   ...WEBHOOK_SUBSCRIPTION_ROUTES,
   // Render-and-check (issue 18).
   RENDER_ROUTE,
+  // Meta's Template Library (issue 16).
+  LIBRARY_ROUTE,
 ];
