@@ -14,6 +14,7 @@ const TemplateListPage = lazy(() => import("./pages/template-list.js"));
 const TemplateDetailPage = lazy(() => import("./pages/template-detail.js"));
 const CreateTemplatePage = lazy(() => import("./pages/create-template.js"));
 const WebhooksPage = lazy(() => import("./pages/webhooks.js"));
+const TemplateLibraryPage = lazy(() => import("./pages/template-library.js"));
 
 export function App() {
   const apiKey = useApiKey();
@@ -23,7 +24,7 @@ export function App() {
 }
 
 function Shell({ route }: { route: Route }) {
-  const phoneNumberId = route.page === "list" || route.page === "create" || route.page === "detail" ? route.phoneNumberId : undefined;
+  const phoneNumberId = route.page === "list" || route.page === "create" || route.page === "detail" || route.page === "library" ? route.phoneNumberId : undefined;
   const mainRef = useRef<HTMLElement>(null);
   const routeKey = hrefFor(route);
 
@@ -80,6 +81,8 @@ function Page({ route }: { route: Route }) {
       return <TemplateDetailPage key={`${route.phoneNumberId}/${route.name}`} phoneNumberId={route.phoneNumberId} name={route.name} language={route.language} created={route.created} />;
     case "webhooks":
       return <WebhooksPage />;
+    case "library":
+      return <TemplateLibraryPage phoneNumberId={route.phoneNumberId} />;
     case "not-found":
       return (
         <Empty>

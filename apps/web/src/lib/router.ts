@@ -5,6 +5,7 @@ import { useEffect, useState } from "react";
  *   #/                                        account picker
  *   #/accounts/{pnid}/templates               template list
  *   #/accounts/{pnid}/templates/new           create form
+ *   #/accounts/{pnid}/template_library        Meta's Template Library (issue 16)
  *   #/accounts/{pnid}/templates/{name}?language=xx   detail
  *   #/webhooks                                outbound webhook subscriptions and their delivery log
  * Hash routing needs no server rewrite rules, so `dist/` can be served as plain files.
@@ -13,6 +14,7 @@ export type Route =
   | { page: "accounts" }
   | { page: "list"; phoneNumberId: string }
   | { page: "create"; phoneNumberId: string }
+  | { page: "library"; phoneNumberId: string }
   | { page: "detail"; phoneNumberId: string; name: string; language: string | undefined; created?: boolean }
   | { page: "webhooks" }
   | { page: "not-found"; path: string };
@@ -25,6 +27,7 @@ export function parseHash(hash: string): Route {
   if (segments.length === 0) return { page: "accounts" };
   if (segments.length === 1 && segments[0] === "webhooks") return { page: "webhooks" };
   const [first, pnid, third, fourth, ...rest] = segments;
+  if (first === "accounts" && pnid !== undefined && third === "template_library" && fourth === undefined) return { page: "library", phoneNumberId: pnid };
   if (first === "accounts" && pnid !== undefined && third === "templates" && rest.length === 0) {
     if (fourth === undefined) return { page: "list", phoneNumberId: pnid };
     if (fourth === "new") return { page: "create", phoneNumberId: pnid };
@@ -41,6 +44,8 @@ export function hrefFor(route: Route): string {
       return `#/accounts/${encodeURIComponent(route.phoneNumberId)}/templates`;
     case "create":
       return `#/accounts/${encodeURIComponent(route.phoneNumberId)}/templates/new`;
+    case "library":
+      return `#/accounts/${encodeURIComponent(route.phoneNumberId)}/template_library`;
     case "detail": {
       const base = `#/accounts/${encodeURIComponent(route.phoneNumberId)}/templates/${encodeURIComponent(route.name)}`;
       const query = new URLSearchParams();
