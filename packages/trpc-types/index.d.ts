@@ -13,6 +13,7 @@
 import type {
   TAccount,
   TErrorDetails,
+  TLibraryTemplate,
   TMe,
   TMetaErrorDetail,
   TRedeliverResult,
@@ -36,6 +37,7 @@ import type {
   ZListSyncRunsQuery,
   ZListTemplateEventsQuery,
   ZListTemplatesQuery,
+  ZTemplateLibraryQuery,
   ZListWebhookDeliveriesQuery,
   ZListWebhookSubscriptionsQuery,
   ZRedeliverRequest,
@@ -100,6 +102,7 @@ export type AppRouter = TRPCBuiltRouter<
       counts: Query<Scope, TTemplateCounts>;
       get: Query<z.input<typeof ZGetTemplateQuery> & Named, TTemplateByName>;
       render: Mutation<Named & { template: z.input<typeof ZRenderTemplateRequest> }, TRenderedTemplate>;
+      library: Query<Scope & { query?: z.input<typeof ZTemplateLibraryQuery> | undefined }, TLibraryTemplate[]>;
     };
     webhooks: {
       create: Mutation<z.input<typeof ZCreateWebhookSubscriptionRequest>, TWebhookSubscription>;

@@ -115,6 +115,8 @@ describe.each(databaseKinds())("real Meta create bodies over REST on %s", (kind)
         component.example.header_handle = component.example.header_handle.map(() => stack.sandbox.control.createMediaHandle(mediaType));
       }
     }
+    // Meta's OpenAPI examples leave the name as the placeholder `<TEMPLATE_NAME>`: fill it from the file name.
+    if (!/^[a-z0-9_]+$/.test(String(body.name))) body.name = entry.file.replace(/\.json$/, "").replace(/[^a-z0-9]+/g, "_");
     let name = String(body.name);
     for (let n = 2; usedNames.has(`${name}/${body.language}`); n++) name = `${body.name}_${n}`;
     usedNames.add(`${name}/${body.language}`);

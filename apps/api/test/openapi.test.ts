@@ -75,6 +75,8 @@ describe("OpenAPI document", () => {
     // phone_number_id is 6–20 digits, so the literal segment can never be one (issue 17).
     expect(problems.filter((p) => p.severity === "warn").map((p) => `${p.ruleId} ${p.location[0]?.pointer ?? ""}`)).toEqual([
       "no-ambiguous-paths #/paths/~1v1~1webhook_subscriptions~1{id}",
+      // The same pair for /v1/{phone_number_id}/template_library (issue 16): digits never spell webhook_subscriptions.
+      "no-ambiguous-paths #/paths/~1v1~1{phone_number_id}~1template_library",
     ]);
   });
 
@@ -573,6 +575,10 @@ describe("every response of a real stack validates against the document", () => 
     });
     expect(rendered.status, rendered.text).toBe(200);
     expect((await post(`${TEMPLATES}/openapi_order_confirmation/render`, { language: "en" })).body.error.code).toBe("template_parameter_invalid");
+    // Meta's Template Library (issue 16).
+    const library = await get(`/v1/${DEMO_PHONE_NUMBER_ID}/template_library?topic=PAYMENTS`);
+    expect(library.status, library.text).toBe(200);
+    expect((await get(`/v1/${DEMO_PHONE_NUMBER_ID}/template_library?nope=1`)).body.error.code).toBe("unknown_parameter");
   });
 
   it("me, edit and delete (a template named `me`)", async () => {

@@ -24,7 +24,7 @@ const everyProcedure = {
   accounts: { list: true },
   me: { get: true },
   webhooks: { create: true, list: true, get: true, update: true, delete: true, rotateSecret: true, sendTest: true, deliveries: true, redeliver: true },
-  templates: { create: true, sync: true, syncRuns: true, edit: true, delete: true, events: true, list: true, counts: true, get: true, render: true },
+  templates: { create: true, sync: true, syncRuns: true, edit: true, delete: true, events: true, list: true, counts: true, get: true, render: true, library: true },
 } as const;
 
 export const inputsAgree: Agreement<inferRouterInputs<AppRouter>, inferRouterInputs<PublicAppRouter>> = everyProcedure;

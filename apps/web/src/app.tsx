@@ -15,6 +15,7 @@ const TemplateDetailPage = lazy(() => import("./pages/template-detail.js"));
 const CreateTemplatePage = lazy(() => import("./pages/create-template.js"));
 const EditTemplatePage = lazy(() => import("./pages/edit-template.js"));
 const WebhooksPage = lazy(() => import("./pages/webhooks.js"));
+const TemplateLibraryPage = lazy(() => import("./pages/template-library.js"));
 
 export function App() {
   const apiKey = useApiKey();
@@ -24,7 +25,7 @@ export function App() {
 }
 
 function Shell({ route }: { route: Route }) {
-  const phoneNumberId = route.page === "list" || route.page === "create" || route.page === "detail" || route.page === "edit" ? route.phoneNumberId : undefined;
+  const phoneNumberId = route.page === "list" || route.page === "create" || route.page === "detail" || route.page === "edit" || route.page === "library" ? route.phoneNumberId : undefined;
   const mainRef = useRef<HTMLElement>(null);
   const routeKey = hrefFor(route);
 
@@ -83,6 +84,8 @@ function Page({ route }: { route: Route }) {
       return <TemplateDetailPage key={`${route.phoneNumberId}/${route.name}`} phoneNumberId={route.phoneNumberId} name={route.name} language={route.language} created={route.created} />;
     case "webhooks":
       return <WebhooksPage />;
+    case "library":
+      return <TemplateLibraryPage phoneNumberId={route.phoneNumberId} />;
     case "not-found":
       return (
         <Empty>

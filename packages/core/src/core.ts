@@ -13,6 +13,7 @@ import { createTemplatesService } from "./templates/template.service.js";
 import type { MetaGateway } from "./meta/types.js";
 import { createWebhooksOutService } from "./webhooks-out/webhook-out.service.js";
 import { createTemplateRenderService } from "./templates/template-render.js";
+import { createTemplateLibraryService } from "./templates/template-library.js";
 import type { Core, CoreOptions } from "./types.js";
 
 /**
@@ -44,7 +45,7 @@ export function createCore(options: CoreOptions): Core {
     auth: createAuthService(deps),
     me: createMeService({ db: options.db, rateLimits }),
     accounts: createAccountsService(deps),
-    templates: { ...createTemplatesService(deps), ...createTemplateRenderService(deps) },
+    templates: { ...createTemplatesService(deps), ...createTemplateRenderService(deps), ...createTemplateLibraryService(deps) },
     lifecycle: createLifecycleService(deps),
     media: createMediaService(deps),
     // No gateway: the server only seeds the demo account it was configured with (no route connects accounts); the

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { TAccount, TCreateTemplateRequest, TMe, TTemplate, TTemplateByName, TTemplateCounts, TTemplateSyncResult } from "@kirim/schema";
-import type { TRenderTemplateRequest, TRenderedTemplate } from "@kirim/schema";
+import type { TRenderTemplateRequest, TTemplateLibraryQuery, TLibraryTemplate, TRenderedTemplate } from "@kirim/schema";
 import type { Database } from "./db/schema.js";
 import type { LifecycleService } from "./lifecycle/lifecycle.service.js";
 import type { WebhooksOutOptions, WebhooksOutService } from "./webhooks-out/webhook-out.service.js";
@@ -175,6 +175,8 @@ export interface TemplatesService {
   /** Render-and-check: the template filled with Meta's send parameters, or `template_parameter_invalid` naming the
    * parameter Meta would refuse (template-render.ts). */
   render(principal: Principal, phoneNumberId: string, name: string, request: TRenderTemplateRequest): Promise<TRenderedTemplate>;
+  /** Meta's Template Library, browsed with Meta's filters through the gateway (issue 16). */
+  library(principal: Principal, phoneNumberId: string, query: TTemplateLibraryQuery): Promise<TLibraryTemplate[]>;
 }
 
 export interface AdminOrganisation {

@@ -1,6 +1,7 @@
 // The Graph API surface: auth, routing under `/v{major}.{minor}/`, and the template endpoints.
 import type { IncomingMessage } from "node:http";
 
+import { browseLibrary } from "./template-library.js";
 import { GraphError, badParam, invalidJsonBody, invalidToken, missingToken, permissionDenied, unknownPath, unsupportedRequest } from "./graph-error.js";
 import { QUALITY_SCORES, TEMPLATE_CATEGORIES, TEMPLATE_STATUSES } from "./model.js";
 import type { PhoneNumber, StoredTemplate, Waba } from "./model.js";
@@ -437,6 +438,9 @@ export function handleGraphRequest(context: GraphContext, request: GraphRequest)
   if (first.startsWith("upload:")) {
     if (second !== undefined || (method !== "GET" && method !== "POST")) throw unknownPath(request.path);
     return continueUpload(context, request, first);
+  }
+  if (first === "message_template_library" && second === undefined && method === "GET") {
+    return { status: 200, body: browseLibrary(request.query) };
   }
   if (second === undefined) {
     // GET /{template_id} | GET /{waba_id} | POST /{template_id} (edit)

@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 
 import { GraphError, SUBCODE, badParam, invalidTemplate } from "./graph-error.js";
 import { checkCarouselComponent, checkLimitedTimeOfferTemplate } from "./special-components.js";
+import { checkKindRules } from "./kind-rules.js";
 import { SUPPORTED_LANGUAGES, TEMPLATE_CATEGORIES, languageDisplayName } from "./model.js";
 import type { ParameterFormat, ReadComponent, TemplateCategory } from "./model.js";
 
@@ -136,6 +137,7 @@ export function checkTemplateSubmission(body: Json, ctx: RuleContext, existing?:
   checkDanglingParameters(parsed);
   checkExamples(parsed, ctx, parameterFormat);
   checkButtons(parsed, effectiveCategory);
+  checkKindRules(components, effectiveCategory);
   checkAuthentication(parsed, effectiveCategory);
   checkTtl(ttl, effectiveCategory);
 

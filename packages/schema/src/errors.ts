@@ -72,7 +72,7 @@ export const ERROR_CODES = {
     type: "invalid_request_error",
     status: 400,
     description:
-      "The request has a field (or query parameter) this endpoint does not take; `param` names it (e.g. `components[0].buttons[1].flow_id`). Nothing is ever dropped silently.",
+      "The request has a field (or query parameter) this endpoint does not take; `param` names it (e.g. `components[0].buttons[1].payload`). Nothing is ever dropped silently.",
   },
   invalid_phone_number_id: {
     type: "invalid_request_error",

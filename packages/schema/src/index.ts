@@ -7,6 +7,8 @@ export * from "./errors.js";
 export * from "./envelopes.js";
 export * from "./issues.js";
 export * from "./template-request.js";
+export * from "./template-flow.js";
+export * from "./template-library.js";
 export * from "./template.js";
 export * from "./template-lifecycle.js";
 export * from "./account.js";

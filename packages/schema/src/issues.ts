@@ -80,11 +80,6 @@ export const REFUSED_META_FIELDS: Readonly<Record<string, string>> = {
   is_primary_device_delivery_only: "is_primary_device_delivery_only is not supported: it concerns sending, not templates.",
   degrees_of_freedom_spec: "degrees_of_freedom_spec (Meta's creative enhancements) is not supported.",
   app_deep_link: "App deep links on URL buttons are not supported yet: send the URL button without it.",
-  flow_id: "FLOW buttons are not supported yet (issue 16).",
-  flow_name: "FLOW buttons are not supported yet (issue 16).",
-  flow_json: "FLOW buttons are not supported yet (issue 16).",
-  flow_action: "FLOW buttons are not supported yet (issue 16).",
-  navigate_screen: "FLOW buttons are not supported yet (issue 16).",
 };
 
 /** The path `param` names: for an unknown key, the key itself inside its object. */

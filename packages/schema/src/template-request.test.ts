@@ -95,7 +95,7 @@ describe("ZCreateTemplateRequest — refused just past the bounds", () => {
     ["header format unknown", { ...validRequest(), components: [{ type: "HEADER", format: "GIF" }, { type: "BODY", text: "x" }] }, "components[0].format"],
     ["button text of 0 chars", withButton({ type: "QUICK_REPLY", text: "" }), "components[1].buttons[0].text"],
     ["button text of 26 chars", withButton({ type: "QUICK_REPLY", text: "a".repeat(26) }), "components[1].buttons[0].text"],
-    ["button type unknown", withButton({ type: "FLOW", text: "x" }), "components[1].buttons[0].type"],
+    ["button type unknown", withButton({ type: "POSTBACK", text: "x" }), "components[1].buttons[0].type"],
     ["url of 2001 chars", withButton({ type: "URL", text: "Go", url: `https://example.com/${"a".repeat(2001 - 20)}` }), "components[1].buttons[0].url"],
     ["url not a uri", withButton({ type: "URL", text: "Go", url: "example.com/path" }), "components[1].buttons[0].url"],
     ["phone number with a space", withButton({ type: "PHONE_NUMBER", text: "Call", phone_number: "+62 8111222333" }), "components[1].buttons[0].phone_number"],
@@ -150,7 +150,7 @@ describe("ZCreateTemplateRequest — defaults, stripping, no coercion", () => {
     ["top level", { ...validRequest(), sender: "x" }, "sender"],
     ["a component", { ...validRequest(), components: [{ type: "BODY", text: "x", extra: 1 }] }, "components[0].extra"],
     ["an example", { ...validRequest(), components: [{ type: "BODY", text: "x", example: { body_text: [["a"]], other: 2 } }] }, "components[0].example.other"],
-    ["a button", withButton({ type: "QUICK_REPLY", text: "ok", flow_id: "9" }), "components[1].buttons[0].flow_id"],
+    ["a button", withButton({ type: "QUICK_REPLY", text: "ok", payload: "9" }), "components[1].buttons[0].payload"],
     ["a supported app", withButton({ type: "OTP", otp_type: "ONE_TAP", supported_apps: [{ package_name: "a.b", signature_hash: "x", sha: 1 }] }), "components[1].buttons[0].supported_apps[0].sha"],
   ])("refuses an unknown key in %s by name", (_label, input, param) => {
     expectRefused(input, param, "unknown_parameter");

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MISSING_FIELD_MESSAGE, requiredAware } from "./issues.js";
+import { flowButtonFields } from "./template-flow.js";
 
 /**
  * The create-template request of `POST /v1/{phone_number_id}/templates` (Kirimdev seed 002), which mirrors Meta's
@@ -21,9 +22,39 @@ export const BUTTON_PHONE_NUMBER_PATTERN = /^\+[1-9]\d{7,14}$/;
 export const BUTTON_PHONE_NUMBER_INPUT_PATTERN = /^\+?[1-9]\d{7,14}$/;
 
 export const TEMPLATE_CATEGORIES = ["MARKETING", "UTILITY", "AUTHENTICATION"] as const;
-export const COMPONENT_TYPES = ["HEADER", "BODY", "FOOTER", "BUTTONS", "CAROUSEL", "LIMITED_TIME_OFFER"] as const;
-export const HEADER_FORMATS = ["TEXT", "IMAGE", "VIDEO", "DOCUMENT", "LOCATION"] as const;
-export const BUTTON_TYPES = ["URL", "PHONE_NUMBER", "QUICK_REPLY", "COPY_CODE", "OTP", "VOICE_CALL"] as const;
+export const COMPONENT_TYPES = [
+  "HEADER",
+  "BODY",
+  "FOOTER",
+  "BUTTONS",
+  // issue 16 (kinds16a): carousels and limited-time offers.
+  "CAROUSEL",
+  "LIMITED_TIME_OFFER",
+  // issue 16 (kinds16b): Meta's call permission request component.
+  "CALL_PERMISSION_REQUEST",
+] as const;
+export const HEADER_FORMATS = [
+  "TEXT",
+  "IMAGE",
+  "VIDEO",
+  "DOCUMENT",
+  "LOCATION",
+  // issue 16 (kinds16b): single-product message header.
+  "PRODUCT",
+] as const;
+export const BUTTON_TYPES = [
+  "URL",
+  "PHONE_NUMBER",
+  "QUICK_REPLY",
+  "COPY_CODE",
+  "OTP",
+  "VOICE_CALL",
+  // issue 16 (kinds16b): Flows and commerce buttons.
+  "FLOW",
+  "CATALOG",
+  "MPM",
+  "SPM",
+] as const;
 export const OTP_TYPES = ["COPY_CODE", "ONE_TAP", "ZERO_TAP"] as const;
 export const PARAMETER_FORMATS = ["POSITIONAL", "NAMED"] as const;
 // ── carousel (issue 16): the components and buttons a carousel card takes (meta-rules/DECISIONS.md "Carousel") ──
@@ -68,10 +99,10 @@ export const ZTemplateLanguage = z
 export const ZComponentType = metaEnum(COMPONENT_TYPES, requiredAware(`type must be one of ${COMPONENT_TYPES.join(", ")} (upper- or lower-case).`))
   .describe("Component type. A template has exactly one BODY and at most one of each other type.");
 
-export const ZHeaderFormat = metaEnum(HEADER_FORMATS, "format must be one of TEXT, IMAGE, VIDEO, DOCUMENT, LOCATION (upper- or lower-case).")
+export const ZHeaderFormat = metaEnum(HEADER_FORMATS, `format must be one of ${HEADER_FORMATS.join(", ")} (upper- or lower-case).`)
   .describe("HEADER format. IMAGE/VIDEO/DOCUMENT need a sample in example.header_url or example.header_handle.");
 
-export const ZButtonType = metaEnum(BUTTON_TYPES, requiredAware("type must be one of URL, PHONE_NUMBER, QUICK_REPLY, COPY_CODE, OTP, VOICE_CALL (upper- or lower-case)."))
+export const ZButtonType = metaEnum(BUTTON_TYPES, requiredAware(`type must be one of ${BUTTON_TYPES.join(", ")} (upper- or lower-case).`))
   .describe("Button type.");
 
 export const ZOtpType = metaEnum(OTP_TYPES, "otp_type must be one of COPY_CODE, ONE_TAP, ZERO_TAP (upper- or lower-case).")
@@ -169,6 +200,7 @@ export const ZTemplateButton = z
       .boolean()
       .optional()
       .describe("Meta extension: acceptance of the zero-tap terms, sent with ZERO_TAP buttons."),
+    ...flowButtonFields,
     example: z
       .union([z.array(z.string()), z.string()], { error: "example must be an array of strings or one string." })
       // Meta documents a COPY_CODE sample as one string: read as a one-item list (DECISIONS.md D32).

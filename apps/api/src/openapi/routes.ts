@@ -51,7 +51,9 @@ import {
   TEMPLATE_PENDING_EXAMPLE,
   TEMPLATE_REJECTED_EXAMPLE,
 } from "./examples.js";
+import { KIND_CREATE_EXAMPLES } from "./examples-kinds.js";
 import { RENDER_ROUTE } from "./render-route.js";
+import { LIBRARY_ROUTE } from "./library-route.js";
 import { ZHealth, ZOpenApiDocument, ZReadiness } from "./schemas.js";
 import { WEBHOOK_SUBSCRIPTION_ROUTES } from "./webhook-routes.js";
 
@@ -303,6 +305,7 @@ export const ROUTES: readonly RouteSpec[] = [
         product_card_carousel: { summary: "MARKETING product-card carousel: products chosen when sending", value: CREATE_PRODUCT_CAROUSEL_EXAMPLE },
         limited_time_offer: { summary: "MARKETING limited-time offer: countdown, coupon code and URL button", value: CREATE_LIMITED_TIME_OFFER_EXAMPLE },
         coupon_code: { summary: "MARKETING coupon code (COPY_CODE button)", value: CREATE_COUPON_EXAMPLE },
+        ...KIND_CREATE_EXAMPLES,
       },
     },
     success: {
@@ -655,4 +658,6 @@ export const ROUTES: readonly RouteSpec[] = [
   ...WEBHOOK_SUBSCRIPTION_ROUTES,
   // Render-and-check (issue 18).
   RENDER_ROUTE,
+  // Meta's Template Library (issue 16).
+  LIBRARY_ROUTE,
 ];

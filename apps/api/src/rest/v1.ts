@@ -36,6 +36,7 @@ import { idempotency } from "../http/idempotency.js";
 import { rateLimit } from "../http/rate-limit.js";
 import { parseOrThrow } from "../errors/validation.js";
 import { methodNotAllowed } from "./method-not-allowed.js";
+import { registerLibraryRoutes } from "./library.js";
 import { registerRenderRoutes } from "./render.js";
 import { sendData, sendList, serialize } from "./serialize.js";
 import { registerWebhookSubscriptionRoutes } from "./webhook-subscriptions.js";
@@ -234,6 +235,7 @@ export function createV1Router(deps: V1Deps): Router {
   });
 
   registerRenderRoutes(router, core);
+  registerLibraryRoutes(router, core);
 
   router.all("/me", methodNotAllowed(["GET"]));
   router.all("/accounts", methodNotAllowed(["GET"]));

@@ -3,7 +3,7 @@ import { BUTTON_TYPES, HEADER_FORMATS, META_TEMPLATE_LIMITS, OTP_TYPES, TEMPLATE
 import type { FormEvent, ReactNode } from "react";
 import { createContext, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { explainError } from "../lib/errors.js";
-import type { ButtonDraft, ButtonType, CardDraft, Category, HeaderFormat, OtpType, TemplateDraft } from "../lib/template-draft.js";
+import type { ButtonDraft, ButtonType, CardDraft, Category, FlowRef, HeaderFormat, OtpType, TemplateDraft } from "../lib/template-draft.js";
 import { assignIssues, buildRequest, buttonTypesFor, emptyDraft, newButton, newCard, newId, variablesOf } from "../lib/template-draft.js";
 import { clearSavedDraft, loadSavedDraft, saveDraft } from "../lib/saved-draft.js";
 import { validateDraft } from "../lib/validate-draft.js";
@@ -40,6 +40,10 @@ const BUTTON_LABELS: Record<ButtonType, string> = {
   COPY_CODE: "Copy offer code",
   OTP: "One-time password",
   VOICE_CALL: "Call on WhatsApp",
+  FLOW: "Open a WhatsApp Flow",
+  CATALOG: "View catalog",
+  MPM: "View items (multi-product)",
+  SPM: "View product (single product)",
 };
 const HEADER_LABELS: Record<HeaderFormat, string> = {
   TEXT: "Text",
@@ -47,6 +51,7 @@ const HEADER_LABELS: Record<HeaderFormat, string> = {
   VIDEO: "Video",
   DOCUMENT: "Document",
   LOCATION: "Location",
+  PRODUCT: "Product (single-product message)",
 };
 const OTP_LABELS: Record<OtpType, string> = { COPY_CODE: "Copy code", ONE_TAP: "One-tap autofill", ZERO_TAP: "Zero-tap" };
 
@@ -370,6 +375,7 @@ export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit
                       />
                     )}
                     {draft.header.format === "LOCATION" && <p className="hint">The location is chosen when the message is sent.</p>}
+                    {draft.header.format === "PRODUCT" && <p className="hint">The product (image, title, price) is chosen from your catalog when the message is sent; add a “View product” button.</p>}
                   </>
                 )}
               </>
@@ -483,6 +489,13 @@ export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit
               </button>
             </div>
             <SectionErrors k="buttons" />
+            {!auth && (
+              <label className="check" data-field="callPermission">
+                <input type="checkbox" checked={draft.callPermission} onChange={(e) => update("callPermission", (d) => ({ ...d, callPermission: e.target.checked }))} />
+                Ask permission to call (call permission request)
+              </label>
+            )}
+            <SectionErrors k="callPermission" />
           </fieldset>
 
           <details>
@@ -573,7 +586,47 @@ function ButtonEditor({
           </button>
         </div>
       </div>
-      {(button.type === "QUICK_REPLY" || button.type === "URL" || button.type === "PHONE_NUMBER" || button.type === "VOICE_CALL") && (
+      {button.type === "FLOW" && (
+        <div className="row">
+          <Field k={`${k}.flowRef`} label="Flow given by">
+            {(p) => (
+              <select {...p} value={button.flowRef} onChange={(e) => onChange("flow", { flowRef: e.target.value as FlowRef })}>
+                <option value="flow_id">Flow ID</option>
+                <option value="flow_name">Flow name</option>
+                <option value="flow_json">Flow JSON</option>
+              </select>
+            )}
+          </Field>
+          <Field k={`${k}.flow`} label={button.flowRef === "flow_id" ? "Flow ID" : button.flowRef === "flow_name" ? "Flow name" : "Flow JSON"}>
+            {(p) =>
+              button.flowRef === "flow_json" ? (
+                <textarea {...p} value={button.flowValue} onChange={(e) => onChange("flow", { flowValue: e.target.value })} />
+              ) : (
+                <input {...p} value={button.flowValue} onChange={(e) => onChange("flow", { flowValue: e.target.value })} />
+              )
+            }
+          </Field>
+          <Field k={`${k}.flowAction`} label="Flow action">
+            {(p) => (
+              <select {...p} value={button.flowAction} onChange={(e) => onChange("flowAction", { flowAction: e.target.value as ButtonDraft["flowAction"] })}>
+                <option value="navigate">navigate</option>
+                <option value="data_exchange">data_exchange</option>
+              </select>
+            )}
+          </Field>
+          <Field k={`${k}.navigateScreen`} label="First screen (optional)">
+            {(p) => <input {...p} value={button.navigateScreen} onChange={(e) => onChange("navigateScreen", { navigateScreen: e.target.value })} />}
+          </Field>
+        </div>
+      )}
+      {(button.type === "QUICK_REPLY" ||
+        button.type === "URL" ||
+        button.type === "PHONE_NUMBER" ||
+        button.type === "VOICE_CALL" ||
+        button.type === "FLOW" ||
+        button.type === "CATALOG" ||
+        button.type === "MPM" ||
+        button.type === "SPM") && (
         <Field k={`${k}.text`} label="Button text" count={{ value: button.text, limit: 25 }}>
           {(p) => <input {...p} value={button.text} onChange={(e) => onChange("text", { text: e.target.value })} />}
         </Field>

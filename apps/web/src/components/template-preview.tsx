@@ -58,7 +58,7 @@ export function PreviewBubble({ model, label, media }: { model: PreviewModel; la
   const visible = collapsed ? model.buttons.slice(0, 2) : model.buttons;
   const inBubble = visible.filter((b) => b.type !== "QUICK_REPLY");
   const pills = visible.filter((b) => b.type === "QUICK_REPLY");
-  const empty = model.header === undefined && model.body.length === 0 && model.footer === undefined && model.buttons.length === 0;
+  const empty = model.header === undefined && model.body.length === 0 && model.footer === undefined && model.buttons.length === 0 && !model.callPermission;
 
   return (
     <figure className="wa-chat" aria-label={label}>
@@ -73,6 +73,12 @@ export function PreviewBubble({ model, label, media }: { model: PreviewModel; la
           <div className={`wa-media wa-media-${model.header.format.toLowerCase()}`} data-testid="preview-media" role="img" aria-label={`${mediaLabel(model.header.format)} header`}>
             <Icon name={mediaIcon(model.header.format)} size={40} />
             <span>{mediaLabel(model.header.format)}</span>
+          </div>
+        )}
+        {model.header?.kind === "product" && (
+          <div className="wa-media wa-media-product" data-testid="preview-product" role="img" aria-label="Product header">
+            <Icon name="image" size={40} />
+            <span>Product from your catalog</span>
           </div>
         )}
         {model.offer !== undefined && <OfferBlock offer={model.offer} />}
@@ -106,6 +112,21 @@ export function PreviewBubble({ model, label, media }: { model: PreviewModel; la
               </li>
             ))}
           </ul>
+        )}
+        {model.callPermission && (
+          <div className="wa-call-permission" data-testid="preview-call-permission" aria-label="Call permission request">
+            <p>
+              <Icon name="phone" /> <span>Allow this business to call you on WhatsApp?</span>
+            </p>
+            <ul className="wa-cta">
+              <li className="wa-cta-button" data-button-type="CALL_PERMISSION_ALLOW">
+                <span>Allow calls</span>
+              </li>
+              <li className="wa-cta-button" data-button-type="CALL_PERMISSION_DENY">
+                <span>Not now</span>
+              </li>
+            </ul>
+          </div>
         )}
         {collapsed && (
           <button type="button" className="wa-cta-button wa-see-all" onClick={() => setExpanded(true)}>
@@ -280,6 +301,12 @@ function buttonIcon(button: PreviewButton): IconName {
       return button.otpType === "COPY_CODE" ? "copy" : "key";
     case "QUICK_REPLY":
       return "reply";
+    case "FLOW":
+    case "CATALOG":
+    case "MPM":
+      return "list";
+    case "SPM":
+      return "image";
     default:
       return "link";
   }
@@ -297,6 +324,14 @@ function buttonTitle(button: PreviewButton): string {
       return `One-time password (${button.otpType.toLowerCase().replace("_", " ")})`;
     case "VOICE_CALL":
       return "Starts a WhatsApp call";
+    case "FLOW":
+      return button.flow === "" ? "Opens a WhatsApp Flow" : `Opens the Flow ${button.flow}`;
+    case "CATALOG":
+      return "Opens your product catalog";
+    case "MPM":
+      return "Shows the products of the message";
+    case "SPM":
+      return "Shows the product";
     case "OTHER":
       return `${button.rawType} button`;
     default:

@@ -4,7 +4,7 @@
  * comes back as `type: "URL"`, a copy-code example as a bare string, lowercase types).
  */
 
-export type HeaderFormat = "TEXT" | "IMAGE" | "VIDEO" | "DOCUMENT" | "LOCATION" | "GIF";
+export type HeaderFormat = "TEXT" | "IMAGE" | "VIDEO" | "DOCUMENT" | "LOCATION" | "GIF" | "PRODUCT";
 
 /** A run of text: literal, a variable with its example filled in, or a variable without an example. */
 export interface Segment {
@@ -14,7 +14,9 @@ export interface Segment {
 
 export type PreviewHeader =
   | { kind: "text"; segments: Segment[] }
-  | { kind: "media"; format: Exclude<HeaderFormat, "TEXT">; sampleUrl: string | undefined };
+  | { kind: "media"; format: Exclude<HeaderFormat, "TEXT" | "PRODUCT">; sampleUrl: string | undefined }
+  /** Single-product (SPM) header: the product's image, title and price come from the catalog at send time. */
+  | { kind: "product" };
 
 export type PreviewButton =
   | { type: "QUICK_REPLY"; text: string }
@@ -23,6 +25,9 @@ export type PreviewButton =
   | { type: "COPY_CODE"; text: string; code: string }
   | { type: "OTP"; otpType: "COPY_CODE" | "ONE_TAP" | "ZERO_TAP"; text: string }
   | { type: "VOICE_CALL"; text: string }
+  // issue 16 (kinds16b): Flows and commerce buttons.
+  | { type: "FLOW"; text: string; flow: string }
+  | { type: "CATALOG" | "MPM" | "SPM"; text: string }
   | { type: "OTHER"; rawType: string; text: string };
 
 /** One carousel card (issue 16): a media or product header, an optional body, its buttons. */
@@ -41,6 +46,8 @@ export interface PreviewModel {
   offer?: { text: string; hasExpiration: boolean };
   /** CAROUSEL: the cards, drawn side by side under the bubble. */
   cards?: PreviewCard[];
+  /** A CALL_PERMISSION_REQUEST component: WhatsApp asks the recipient to allow calls from the business. */
+  callPermission: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -101,6 +108,7 @@ function exampleValues(example: unknown, positionalKey: string, namedKey: string
 
 function previewHeader(component: Json): PreviewHeader | undefined {
   const format = (upper(component.format) || "TEXT") as HeaderFormat;
+  if (format === "PRODUCT") return { kind: "product" };
   if (format === "TEXT") {
     const text = str(component.text);
     if (text === undefined || text === "") return undefined;
@@ -163,6 +171,16 @@ function previewButton(button: Json): PreviewButton {
       return previewOtp(button, text);
     case "VOICE_CALL":
       return { type, text: text || "Call on WhatsApp" };
+    case "FLOW": {
+      const flow = str(button.flow_id) ?? str(button.flow_name) ?? (button.flow_json !== undefined ? "Flow JSON" : "");
+      return { type, text: text || "Open", flow };
+    }
+    case "CATALOG":
+      return { type, text: text || "View catalog" };
+    case "MPM":
+      return { type, text: text || "View items" };
+    case "SPM":
+      return { type, text: text || "View" };
     default:
       return { type: "OTHER", rawType: type || "UNKNOWN", text: text || type };
   }
@@ -193,7 +211,7 @@ function previewCard(card: unknown): PreviewCard {
 }
 
 export function toPreviewModel(components: unknown): PreviewModel {
-  const model: PreviewModel = { header: undefined, body: [], footer: undefined, buttons: [] };
+  const model: PreviewModel = { header: undefined, body: [], footer: undefined, buttons: [], callPermission: false };
   if (!Array.isArray(components)) return model;
   for (const component of components) {
     if (!isObject(component)) continue;
@@ -219,6 +237,9 @@ export function toPreviewModel(components: unknown): PreviewModel {
       }
       case "CAROUSEL":
         model.cards = Array.isArray(component.cards) ? component.cards.map(previewCard) : [];
+        break;
+      case "CALL_PERMISSION_REQUEST":
+        model.callPermission = true;
         break;
       default:
         break;

@@ -5,6 +5,7 @@ import { useEffect, useState } from "react";
  *   #/                                        account picker
  *   #/accounts/{pnid}/templates               template list
  *   #/accounts/{pnid}/templates/new           create form
+ *   #/accounts/{pnid}/template_library        Meta's Template Library (issue 16)
  *   #/accounts/{pnid}/templates/{name}?language=xx   detail
  *   #/accounts/{pnid}/templates/{name}/edit?language=xx   edit one language
  *   #/accounts/{pnid}/templates/new?from={name}&language=xx&as=duplicate|language   create from a template
@@ -16,6 +17,7 @@ export type Route =
   | { page: "list"; phoneNumberId: string }
   | { page: "create"; phoneNumberId: string; from?: { name: string; language: string | undefined; as: "duplicate" | "language" } | undefined }
   | { page: "edit"; phoneNumberId: string; name: string; language: string | undefined }
+  | { page: "library"; phoneNumberId: string }
   | { page: "detail"; phoneNumberId: string; name: string; language: string | undefined; created?: boolean }
   | { page: "webhooks" }
   | { page: "not-found"; path: string };
@@ -28,6 +30,7 @@ export function parseHash(hash: string): Route {
   if (segments.length === 0) return { page: "accounts" };
   if (segments.length === 1 && segments[0] === "webhooks") return { page: "webhooks" };
   const [first, pnid, third, fourth, ...rest] = segments;
+  if (first === "accounts" && pnid !== undefined && third === "template_library" && fourth === undefined) return { page: "library", phoneNumberId: pnid };
   if (first === "accounts" && pnid !== undefined && third === "templates" && rest.length === 0) {
     if (fourth === undefined) return { page: "list", phoneNumberId: pnid };
     if (fourth === "new") {
@@ -60,6 +63,8 @@ export function hrefFor(route: Route): string {
       const base = `#/accounts/${encodeURIComponent(route.phoneNumberId)}/templates/${encodeURIComponent(route.name)}/edit`;
       return route.language === undefined ? base : `${base}?language=${encodeURIComponent(route.language)}`;
     }
+    case "library":
+      return `#/accounts/${encodeURIComponent(route.phoneNumberId)}/template_library`;
     case "detail": {
       const base = `#/accounts/${encodeURIComponent(route.phoneNumberId)}/templates/${encodeURIComponent(route.name)}`;
       const query = new URLSearchParams();

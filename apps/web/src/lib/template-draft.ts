@@ -32,6 +32,11 @@ export interface ButtonDraft {
   autofillText: string;
   zeroTapTermsAccepted: boolean;
   supportedApps: SupportedAppDraft[];
+  /** FLOW buttons (issue 16): which reference is given, its value, the action and the first screen. */
+  flowRef: FlowRef;
+  flowValue: string;
+  flowAction: "navigate" | "data_exchange";
+  navigateScreen: string;
 }
 
 /** Issue 16: one carousel card as typed (a media header sample, an optional body, a quick reply and/or a URL button). */
@@ -49,6 +54,7 @@ export interface CardDraft {
 export function newCard(): CardDraft {
   return { id: newId("c"), format: "IMAGE", handle: "", body: "", quickReply: "", urlText: "", url: "", urlExample: "" };
 }
+export type FlowRef = "flow_id" | "flow_name" | "flow_json";
 
 export interface TemplateDraft {
   name: string;
@@ -63,6 +69,8 @@ export interface TemplateDraft {
   offer?: { enabled: boolean; text: string; hasExpiration: boolean };
   /** Issue 16: CAROUSEL cards. */
   carousel?: { enabled: boolean; cards: CardDraft[] };
+  /** Adds Meta's CALL_PERMISSION_REQUEST component (issue 16). */
+  callPermission: boolean;
 }
 
 let nextId = 0;
@@ -78,6 +86,7 @@ export function emptyDraft(): TemplateDraft {
     footer: { enabled: false, text: "", codeExpirationMinutes: "" },
     buttons: [],
     ttlSeconds: "",
+    callPermission: false,
   };
 }
 
@@ -94,6 +103,10 @@ export function newButton(type: ButtonType): ButtonDraft {
     autofillText: "",
     zeroTapTermsAccepted: false,
     supportedApps: [],
+    flowRef: "flow_id",
+    flowValue: "",
+    flowAction: "navigate",
+    navigateScreen: "",
   };
 }
 
@@ -302,7 +315,19 @@ export function buildRequest(draft: TemplateDraft, { keepEmptyExamples = false }
           fields.push({ key: `${k}.code`, path: `${bp}.example` });
           break;
         case "VOICE_CALL":
+        case "CATALOG":
+        case "MPM":
+        case "SPM":
           withText();
+          break;
+        case "FLOW":
+          withText();
+          if (trimToUndefined(b.flowValue) !== undefined) out[b.flowRef] = b.flowRef === "flow_json" ? b.flowValue : b.flowValue.trim();
+          fields.push({ key: `${k}.flow`, path: `${bp}.${b.flowRef}` });
+          out.flow_action = b.flowAction;
+          fields.push({ key: `${k}.flowAction`, path: `${bp}.flow_action` });
+          if (trimToUndefined(b.navigateScreen) !== undefined) out.navigate_screen = b.navigateScreen.trim();
+          fields.push({ key: `${k}.navigateScreen`, path: `${bp}.navigate_screen` });
           break;
         case "OTP":
           out.otp_type = b.otpType;
@@ -330,6 +355,10 @@ export function buildRequest(draft: TemplateDraft, { keepEmptyExamples = false }
       return out;
     });
     components.push({ type: "BUTTONS", buttons });
+  }
+  if (draft.callPermission && !isAuth(draft)) {
+    fields.push({ key: "callPermission", path: `components[${components.length}]` });
+    components.push({ type: "CALL_PERMISSION_REQUEST" });
   }
 
   const request: Record<string, unknown> = {

@@ -133,6 +133,9 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
           <a className="button primary" href={hrefFor({ page: "create", phoneNumberId })}>
             New template
           </a>
+          <a className="button" href={hrefFor({ page: "library", phoneNumberId })}>
+            Template library
+          </a>
           <SyncButton phoneNumberId={phoneNumberId} />
         </div>
       </div>

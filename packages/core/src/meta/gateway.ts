@@ -7,6 +7,7 @@ import type { Transport, TransportRequest } from "./transport.js";
 import type {
   ListTemplatesOptions,
   MetaAccountLookup,
+  LibraryFilters,
   MetaAccountRef,
   MetaCreateTemplateBody,
   MetaCreateTemplateResult,
@@ -238,5 +239,14 @@ export function createMetaGateway(options: MetaGatewayOptions): MetaGateway {
     return { waba: { id: waba.id, name: waba.name }, phoneNumber: undefined };
   }
 
-  return { createTemplate, listTemplates, editTemplate, deleteTemplate, lookUpAccount };
+  async function listLibraryTemplates(account: MetaAccountRef, filters: LibraryFilters): Promise<unknown[]> {
+    const url = new URL(`${base}/message_template_library`);
+    for (const [key, value] of Object.entries(filters)) if (typeof value === "string" && value !== "") url.searchParams.set(key, value);
+    const json = await sendWithRetry({ method: "GET", url: url.toString(), accessToken: account.accessToken });
+    const data = (json as { data?: unknown } | null)?.data;
+    if (!Array.isArray(data)) throw new MetaApiError({ kind: "malformed_response", message: "Meta's template library answer has no data array" });
+    return data;
+  }
+
+  return { createTemplate, listTemplates, editTemplate, deleteTemplate, lookUpAccount, listLibraryTemplates };
 }

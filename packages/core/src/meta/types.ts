@@ -51,7 +51,18 @@ export interface ListTemplatesOptions {
   pageSize?: number;
 }
 
+/** Filters of `GET /message_template_library` (Meta's Template Library). */
+export interface LibraryFilters {
+  search?: string | undefined;
+  topic?: string | undefined;
+  usecase?: string | undefined;
+  industry?: string | undefined;
+  language?: string | undefined;
+}
+
 export interface MetaGateway {
+  /** `GET /message_template_library` with Meta's filters (issue 16). Optional for test doubles. */
+  listLibraryTemplates?(account: MetaAccountRef, filters: LibraryFilters): Promise<unknown[]>;
   /** Submits a template for review. Never sent twice without first checking whether an earlier attempt landed. */
   createTemplate(account: MetaAccountRef, body: MetaCreateTemplateBody): Promise<MetaCreateTemplateResult>;
   /** Yields one page of templates at a time, following `paging.cursors.after` until `paging.next` is absent. */

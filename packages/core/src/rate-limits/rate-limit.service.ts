@@ -172,5 +172,6 @@ export function withMetaCreateBudget(
     ...(gateway.editTemplate !== undefined ? { editTemplate: gateway.editTemplate.bind(gateway) } : {}),
     ...(gateway.deleteTemplate !== undefined ? { deleteTemplate: gateway.deleteTemplate.bind(gateway) } : {}),
     ...(gateway.lookUpAccount !== undefined ? { lookUpAccount: gateway.lookUpAccount.bind(gateway) } : {}),
+    ...(gateway.listLibraryTemplates !== undefined ? { listLibraryTemplates: gateway.listLibraryTemplates.bind(gateway) } : {}),
   };
 }

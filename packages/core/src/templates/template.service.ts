@@ -83,7 +83,7 @@ function metaTemplateOptions(input: TCreateTemplateRequest): Pick<MetaCreateTemp
   };
 }
 
-export function createTemplatesService(deps: Deps): Omit<TemplatesService, "render"> {
+export function createTemplatesService(deps: Deps): Omit<TemplatesService, "render" | "library"> {
   const { db, gateway } = deps;
 
   async function create(

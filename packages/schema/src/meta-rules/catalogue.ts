@@ -107,7 +107,7 @@ export const TEMPLATE_RULES = {
     subcode: null,
     description: "The button type is not allowed in the category: AUTHENTICATION takes only OTP; MARKETING and UTILITY take everything but OTP.",
   },
-  template_button_text_required: { subcode: null, description: "A QUICK_REPLY, URL or PHONE_NUMBER button has no `text`." },
+  template_button_text_required: { subcode: null, description: "A QUICK_REPLY, URL, PHONE_NUMBER or FLOW button has no `text`." },
   template_button_url_required: { subcode: null, description: "A URL button has no `url`." },
   template_button_url_invalid: {
     subcode: null,
@@ -171,6 +171,28 @@ export const TEMPLATE_RULES = {
   template_lto_copy_code_required: { subcode: null, description: "A limited-time offer has no COPY_CODE button." },
   template_lto_offer_code_too_long: { subcode: S.characterLimitExceeded, description: "A limited-time offer's COPY_CODE example exceeds 15 characters." },
   template_lto_url_button_required: { subcode: null, description: "A limited-time offer has no URL button." },
+  // ── flows, commerce, calling (issue 16, kinds16b; DECISIONS.md D60–D66) ──
+  template_flow_reference_required: { subcode: null, description: "A FLOW button has none of `flow_id`, `flow_name`, `flow_json`." },
+  template_flow_reference_conflict: { subcode: null, description: "A FLOW button has more than one of `flow_id`, `flow_name`, `flow_json`." },
+  template_flow_json_invalid: { subcode: null, description: "A FLOW button's `flow_json` is not a JSON object encoded as a string." },
+  template_flow_field_not_allowed: {
+    subcode: null,
+    description: "`flow_id`, `flow_name`, `flow_json`, `flow_action` or `navigate_screen` is set on a button that is not FLOW.",
+  },
+  template_commerce_marketing_only: { subcode: null, description: "A CATALOG, MPM or SPM button is on a template whose category is not MARKETING." },
+  template_commerce_button_not_alone: {
+    subcode: null,
+    description: "A CATALOG, MPM or SPM button shares the BUTTONS component with another button (Meta's catalog, MPM and SPM templates have exactly that one button).",
+  },
+  template_mpm_header_required: { subcode: null, description: "A template with an MPM button has no TEXT header." },
+  template_spm_product_header_required: { subcode: null, description: "A template with an SPM button has no PRODUCT header." },
+  template_product_header_without_spm: { subcode: S.headerFormatIncorrect, description: "A PRODUCT header on a template without an SPM button." },
+  template_spm_body_too_long: { subcode: S.characterLimitExceeded, description: "The body of a single-product (SPM) template exceeds 160 characters." },
+  template_call_permission_category: {
+    subcode: null,
+    description: "A CALL_PERMISSION_REQUEST component on a template whose category is not MARKETING or UTILITY.",
+  },
+  template_voice_call_text_too_long: { subcode: S.characterLimitExceeded, description: "A VOICE_CALL button's text exceeds 20 characters (the call button's display text)." },
   // ── time to live ──
   template_ttl_out_of_range: {
     subcode: null,

@@ -16,6 +16,7 @@
 import { z } from "zod";
 import { requiredAware } from "../issues.js";
 import { scanPlaceholders } from "./placeholders.js";
+import { renderKindButton, renderProductHeader, type KindSendParameter } from "./render-kinds.js";
 
 export const META_SEND_ERRORS = {
   requiredParameterMissing: { code: 131008, title: "Required parameter is missing" },
@@ -66,10 +67,22 @@ export const ZSendParameter = z
       .looseObject({ expiration_time_ms: z.number().optional().describe("When the offer code expires: UNIX time in milliseconds.") })
       .optional()
       .describe("Limited-time offer templates: the `limited_time_offer` parameter."),
+    // issue 16 (kinds16b): FLOW / CATALOG / MPM actions, the SPM product, voice-call ttl (DECISIONS.md D66).
+    action: z
+      .looseObject({
+        flow_token: z.string().optional(),
+        // Shapes are checked by the send rules (render-kinds.ts), so a wrong one gets Meta's send error.
+        flow_action_data: z.unknown().optional().describe("A JSON object: the first screen's data."),
+        thumbnail_product_retailer_id: z.unknown().optional().describe("A product retailer id (Content ID)."),
+        sections: z.unknown().optional().describe("MPM: [{ title, product_items: [{ product_retailer_id }] }], ≤ 10 sections, ≤ 30 products."),
+      })
+      .optional()
+      .describe("Buttons of type action: FLOW (flow_token, flow_action_data), CATALOG / MPM (thumbnail_product_retailer_id, MPM sections)."),
     product: z
       .looseObject({ product_retailer_id: z.string().optional(), catalog_id: z.string().optional() })
       .optional()
-      .describe("Product-card carousels: the card's product."),
+      .describe("PRODUCT header (single-product templates) or a product card: the product's retailer id and catalog id."),
+    ttl_minutes: z.number().optional().describe("VOICE_CALL button: minutes the call button stays active (1–43200)."),
   })
   .describe("One parameter of Meta's send request.")
   .meta({ id: "SendTemplateParameter" });
@@ -123,6 +136,14 @@ export const ZRenderedButton = z
     phone_number: z.string().optional(),
     payload: z.string().optional().describe("Quick replies: the payload sent back when tapped."),
     coupon_code: z.string().optional().describe("Copy-code buttons: the code copied."),
+    flow_token: z.string().optional().describe("FLOW buttons: the flow token (Meta's default `unused`)."),
+    flow_action_data: z.record(z.string(), z.unknown()).optional().describe("FLOW buttons: data for the first screen."),
+    thumbnail_product_retailer_id: z.string().optional().describe("CATALOG / MPM buttons: the product whose image heads the message."),
+    sections: z
+      .array(z.object({ title: z.string(), product_retailer_ids: z.array(z.string()) }))
+      .optional()
+      .describe("MPM buttons: the sections and their products."),
+    ttl_minutes: z.number().optional().describe("VOICE_CALL buttons: minutes the call button stays active."),
   })
   .meta({ id: "RenderedButton" });
 
@@ -139,8 +160,10 @@ export const ZRenderedTemplate = z
       .describe("Meta's error a send would get because of the template's status; null when sendable."),
     header: z
       .object({
-        format: z.string().describe("TEXT, IMAGE, VIDEO, DOCUMENT or LOCATION."),
+        format: z.string().describe("TEXT, IMAGE, VIDEO, DOCUMENT, LOCATION or PRODUCT."),
         text: z.string().optional(),
+        product_retailer_id: z.string().optional().describe("PRODUCT headers: the product shown."),
+        catalog_id: z.string().optional().describe("PRODUCT headers: its catalog."),
         link: z.string().optional(),
         media_id: z.string().optional(),
         filename: z.string().optional(),
@@ -346,7 +369,24 @@ function mediaHeader(format: string, component: TSendComponent | undefined, comp
   };
 }
 
-const BUTTON_SUB_TYPES: Record<string, string> = { URL: "url", OTP: "url", QUICK_REPLY: "quick_reply", COPY_CODE: "copy_code" };
+const BUTTON_SUB_TYPES: Record<string, string> = {
+  URL: "url",
+  OTP: "url",
+  QUICK_REPLY: "quick_reply",
+  COPY_CODE: "copy_code",
+  // issue 16 (kinds16b)
+  FLOW: "flow",
+  CATALOG: "catalog",
+  MPM: "mpm",
+  VOICE_CALL: "voice_call",
+};
+const KIND_ERRORS = {
+  missing: META_SEND_ERRORS.requiredParameterMissing,
+  invalid: META_SEND_ERRORS.parameterValueInvalid,
+  count: META_SEND_ERRORS.parameterCountMismatch,
+  format: META_SEND_ERRORS.parameterFormatMismatch,
+} as const;
+const refuseKind = (param: string, kind: keyof typeof KIND_ERRORS, message: string): never => refuse(param, KIND_ERRORS[kind], message);
 
 function renderButtons(stored: readonly StoredButton[], buttonComponents: ReadonlyMap<number, { component: TSendComponent; path: string }>) {
   return stored.map((button, index) => {
@@ -412,6 +452,8 @@ function renderButtons(stored: readonly StoredButton[], buttonComponents: Readon
       }
       return { type, text: label, payload: parameter.payload };
     }
+    const kind = renderKindButton(type, index, parameters as readonly KindSendParameter[], paramPath, refuseKind);
+    if (kind !== undefined) return { type, text: label, ...kind };
     // Product cards' SPM button: Meta opens the card's product; nothing to render from the parameters.
     if (type === "SPM") return { type, text: label };
     if (parameters.length > 0) refuse(paramPath, META_SEND_ERRORS.parameterCountMismatch, `button ${index} (${type}) takes no parameters.`);
@@ -479,6 +521,8 @@ export function renderTemplateMessage(components: readonly unknown[], request: T
       renderedHeader = { format: "TEXT", text };
     } else if (headerFormat === "IMAGE" || headerFormat === "VIDEO" || headerFormat === "DOCUMENT") {
       renderedHeader = mediaHeader(headerFormat, header?.component, headerPath);
+    } else if (headerFormat === "PRODUCT") {
+      renderedHeader = renderProductHeader(header?.component.parameters as readonly KindSendParameter[] | undefined, headerPath, refuseKind) as NonNullable<TRenderedTemplate["header"]>;
     } else {
       renderedHeader = { format: headerFormat };
     }

@@ -420,6 +420,46 @@ runTables(
   ],
 );
 
+// ── issue 16 (kinds16b): flows, catalog / MPM / SPM, call permission, voice call (DECISIONS.md D60–D66) ──
+const FLOW_JSON = '{"version":"5.0","screens":[{"id":"WELCOME","layout":{"type":"SingleColumnLayout","children":[]}}]}';
+const FLOW = (fields: Component): Component => ({ type: "FLOW", text: "Open", ...fields });
+const TEXT_HEADER: Component = { type: "HEADER", format: "TEXT", text: "Forget something?" };
+const PRODUCT_HEADER: Component = { type: "HEADER", format: "PRODUCT" };
+runTables(
+  "D60–D66 flows, commerce and calling",
+  [
+    ["a FLOW button by flow_id", marketing(BODY, buttons(FLOW({ flow_id: "1", flow_action: "navigate", navigate_screen: "WELCOME" })))],
+    ["a FLOW button by flow_name (UTILITY)", utility(BODY, buttons(FLOW({ flow_name: "signup" })))],
+    ["a FLOW button with flow_json, data_exchange", marketing(BODY, buttons(FLOW({ flow_json: FLOW_JSON, flow_action: "DATA_EXCHANGE" })))],
+    ["a CATALOG template", marketing(BODY, { type: "FOOTER", text: "Deals" }, buttons({ type: "CATALOG", text: "View catalog" }))],
+    ["an MPM template with a TEXT header", marketing(TEXT_HEADER, BODY, buttons({ type: "MPM", text: "View items" }))],
+    ["an SPM template with a PRODUCT header and a 160-character body", marketing(PRODUCT_HEADER, body("a".repeat(160)), buttons({ type: "SPM", text: "View" }))],
+    ["a call permission request (UTILITY)", utility(BODY, { type: "CALL_PERMISSION_REQUEST" })],
+    ["a call permission request (MARKETING)", marketing(BODY, { type: "CALL_PERMISSION_REQUEST" })],
+    ["a VOICE_CALL button of 20 characters with a URL button", marketing(BODY, buttons({ type: "VOICE_CALL", text: "c".repeat(20) }, URL_BUTTON()))],
+  ],
+  [
+    ["FLOW without a reference", marketing(BODY, buttons(FLOW({}))), "template_flow_reference_required", "components[1].buttons[0].flow_id"],
+    ["FLOW with flow_name and flow_json", marketing(BODY, buttons(FLOW({ flow_name: "a", flow_json: FLOW_JSON }))), "template_flow_reference_conflict", "components[1].buttons[0].flow_json"],
+    ["FLOW with flow_json that is an array", marketing(BODY, buttons(FLOW({ flow_json: "[1]" }))), "template_flow_json_invalid", "components[1].buttons[0].flow_json"],
+    ["flow_id on a quick reply", marketing(BODY, buttons({ ...QR(), flow_id: "1" })), "template_flow_field_not_allowed", "components[1].buttons[0].flow_id"],
+    ["FLOW without text", marketing(BODY, buttons({ type: "FLOW", flow_id: "1" })), "template_button_text_required", "components[1].buttons[0].text"],
+    ["MPM in UTILITY", utility(TEXT_HEADER, BODY, buttons({ type: "MPM", text: "View items" })), "template_commerce_marketing_only", "components[2].buttons[0].type"],
+    ["SPM before a quick reply", marketing(PRODUCT_HEADER, BODY, buttons({ type: "SPM", text: "View" }, QR())), "template_commerce_button_not_alone", "components[2].buttons[1].type"],
+    ["MPM without a header", marketing(BODY, buttons({ type: "MPM", text: "View items" })), "template_mpm_header_required", "components"],
+    ["SPM without a header", marketing(BODY, buttons({ type: "SPM", text: "View" })), "template_spm_product_header_required", "components"],
+    ["PRODUCT header with a CATALOG button", marketing(PRODUCT_HEADER, BODY, buttons({ type: "CATALOG", text: "View catalog" })), "template_product_header_without_spm", "components[0].format"],
+    ["SPM body of 161 characters", marketing(PRODUCT_HEADER, body("a".repeat(161)), buttons({ type: "SPM", text: "View" })), "template_spm_body_too_long", "components[1].text"],
+    [
+      "a call permission request on AUTHENTICATION",
+      authentication({ type: "BODY", add_security_recommendation: true }, { type: "CALL_PERMISSION_REQUEST" }, buttons({ type: "OTP", otp_type: "COPY_CODE" })),
+      "template_call_permission_category",
+      "components[1].type",
+    ],
+    ["VOICE_CALL text of 21 characters", marketing(BODY, buttons({ type: "VOICE_CALL", text: "c".repeat(21) })), "template_voice_call_text_too_long", "components[1].buttons[0].text"],
+  ],
+);
+
 describe("catalogue", () => {
   it("every rule has at least one refusing test above", () => {
     expect([...refusedCodes].sort()).toEqual([...TEMPLATE_RULE_CODES].sort());

@@ -3,6 +3,7 @@ import { requestedTtl, type TCreateTemplateRequest, type TTemplateButton, type T
 import { checkCarousel } from "./carousel.js";
 import { META_RULE_SUBCODES, type TemplateRuleCode } from "./catalogue.js";
 import { checkLimitedTimeOffer } from "./limited-time-offer.js";
+import { checkKindButton, checkKindTemplate } from "./flows-commerce-calling.js";
 import {
   countEmoji,
   distinctNames,
@@ -137,6 +138,7 @@ export function locateTemplateRuleViolations(input: TCreateTemplateRequest): Loc
     }
   });
   checkButtonMix(input.components, context);
+  checkKindTemplate(input.components, context.category, (code, path, message) => context.violations.add(code, path, message));
   checkTimeToLive(input, context);
   return context.violations.items;
 }
@@ -166,6 +168,13 @@ function checkFieldPlacement(component: TTemplateComponent, path: Path, { catego
   }
   if (component.text !== undefined && component.type === "BUTTONS") {
     violations.add("template_component_field_misplaced", [...path, "text"], "A BUTTONS component has no text; put labels on its buttons.");
+  }
+  if (component.type === "CALL_PERMISSION_REQUEST") {
+    for (const field of ["text", "example"] as const) {
+      if (component[field] !== undefined) {
+        violations.add("template_component_field_misplaced", [...path, field], `A CALL_PERMISSION_REQUEST component takes no ${field}: Meta writes its content.`);
+      }
+    }
   }
   const authOnly: [field: "add_security_recommendation" | "code_expiration_minutes", belongsTo: string][] = [
     ["add_security_recommendation", "BODY"],
@@ -213,7 +222,8 @@ function checkHeader(component: TTemplateComponent, path: Path, context: RuleCon
       }
       return;
     case "LOCATION":
-      // Meta's location header has no text and no example; a sample is ignored, a text refused (D6).
+    case "PRODUCT":
+      // Meta's location and product headers have no text and no example; a sample is ignored, a text refused (D6, D63).
       if (component.text !== undefined) headerTextNotAllowed(component.format, path, violations);
       return;
   }
@@ -450,7 +460,8 @@ function checkButton(button: TTemplateButton, path: Path, context: RuleContext):
     );
     // No return: the button's own rules still apply, so every problem Meta could name first is listed (D1).
   }
-  if ((button.type === "QUICK_REPLY" || button.type === "URL" || button.type === "PHONE_NUMBER") && button.text === undefined) {
+  checkKindButton(button, path, category, (code, where, message) => violations.add(code, where, message));
+  if ((button.type === "QUICK_REPLY" || button.type === "URL" || button.type === "PHONE_NUMBER" || button.type === "FLOW") && button.text === undefined) {
     violations.add("template_button_text_required", [...path, "text"], `A ${button.type} button needs a text (its label).`);
   }
   switch (button.type) {
@@ -480,6 +491,10 @@ function checkButton(button: TTemplateButton, path: Path, context: RuleContext):
       break;
     case "QUICK_REPLY":
     case "VOICE_CALL":
+    case "FLOW":
+    case "CATALOG":
+    case "MPM":
+    case "SPM":
       break;
   }
 }

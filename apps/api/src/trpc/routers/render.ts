@@ -1,4 +1,4 @@
-import { ZPhoneNumberId, ZRenderTemplateRequest, ZRenderedTemplate } from "@kirim/schema";
+import { ZPhoneNumberId, ZRenderTemplateRequest, ZRenderedTemplate, ZTemplateLibraryList, ZTemplateLibraryQuery } from "@kirim/schema";
 import { z } from "zod";
 import { authedProcedure } from "../trpc.js";
 
@@ -11,3 +11,9 @@ export const renderProcedure = authedProcedure
   .input(z.object({ phone_number_id: ZPhoneNumberId, name: z.string().min(1).max(512), template: ZRenderTemplateRequest }))
   .output(ZRenderedTemplate)
   .mutation(({ ctx, input }) => ctx.core.templates.render(ctx.principal, input.phone_number_id, input.name, input.template));
+
+/** `GET /v1/{phone_number_id}/template_library` over tRPC (issue 16): Meta's Template Library with Meta's filters. */
+export const libraryProcedure = authedProcedure
+  .input(z.object({ phone_number_id: ZPhoneNumberId, query: ZTemplateLibraryQuery.optional() }))
+  .output(ZTemplateLibraryList)
+  .query(({ ctx, input }) => ctx.core.templates.library(ctx.principal, input.phone_number_id, input.query ?? {}));

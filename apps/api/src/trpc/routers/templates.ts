@@ -20,7 +20,7 @@ import { z } from "zod";
 import { idempotentMutation } from "../idempotency.js";
 import { infiniteQueryInput, withoutDirection } from "../paging.js";
 import { authedProcedure } from "../trpc.js";
-import { renderProcedure } from "./render.js";
+import { libraryProcedure, renderProcedure } from "./render.js";
 
 const ZAccountScope = z.strictObject({ phone_number_id: ZPhoneNumberId });
 
@@ -114,4 +114,6 @@ export const templatesRouter = {
 
   /** `POST /v1/{phone_number_id}/templates/{name}/render` — render-and-check a send (./render.ts). */
   render: renderProcedure,
+  /** `GET /v1/{phone_number_id}/template_library` — Meta's Template Library (issue 16). */
+  library: libraryProcedure,
 } satisfies TRPCRouterRecord;
