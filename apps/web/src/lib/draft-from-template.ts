@@ -1,5 +1,5 @@
-import type { ButtonType, Category, HeaderFormat, OtpType, TemplateDraft } from "./template-draft.js";
-import { emptyDraft, newButton, newId, variablesOf } from "./template-draft.js";
+import type { ButtonType, CardDraft, Category, FlowRef, HeaderFormat, OtpType, TemplateDraft } from "./template-draft.js";
+import { emptyDraft, newButton, newCard, newId, variablesOf } from "./template-draft.js";
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Json) : {});
@@ -16,7 +16,8 @@ export interface TemplateSource {
 
 /**
  * A stored template back as a form draft, for edit, duplicate and add-language: the inverse of `buildRequest` for
- * everything the form can express (header text/media/location, body and its samples, footer, every button type).
+ * everything the form can express (header text/media/location/product, body and its samples, footer, every button type,
+ * a limited-time offer, media-card carousels, a call permission request). `formCannotExpress` names the rest.
  */
 export function draftFromTemplate(template: TemplateSource): TemplateDraft {
   const draft = emptyDraft();
@@ -63,6 +64,13 @@ export function draftFromTemplate(template: TemplateSource): TemplateDraft {
         if (b.otp_type !== undefined) button.otpType = str(b.otp_type).toUpperCase() as OtpType;
         button.autofillText = str(b.autofill_text);
         button.zeroTapTermsAccepted = b.zero_tap_terms_accepted === true;
+        const flowRef = (["flow_id", "flow_name", "flow_json"] as const).find((ref) => b[ref] !== undefined);
+        if (flowRef !== undefined) {
+          button.flowRef = flowRef satisfies FlowRef;
+          button.flowValue = str(b[flowRef]);
+        }
+        if (str(b.flow_action).toLowerCase() === "data_exchange") button.flowAction = "data_exchange";
+        button.navigateScreen = str(b.navigate_screen);
         button.supportedApps = arr(b.supported_apps).map((app) => ({
           id: newId("app"),
           packageName: str(obj(app).package_name),
@@ -70,9 +78,70 @@ export function draftFromTemplate(template: TemplateSource): TemplateDraft {
         }));
         return button;
       });
+    } else if (type === "LIMITED_TIME_OFFER") {
+      const offer = obj(c.limited_time_offer);
+      draft.offer = { enabled: true, text: str(offer.text), hasExpiration: offer.has_expiration === true };
+    } else if (type === "CAROUSEL") {
+      draft.carousel = { enabled: true, cards: arr(c.cards).map((rawCard) => cardDraft(obj(rawCard))) };
+    } else if (type === "CALL_PERMISSION_REQUEST") {
+      draft.callPermission = true;
     }
   }
   return draft;
+}
+
+function cardDraft(card: Json): CardDraft {
+  const draft = newCard();
+  for (const raw of arr(card.components)) {
+    const c = obj(raw);
+    const type = str(c.type).toUpperCase();
+    if (type === "HEADER") {
+      draft.format = str(c.format).toUpperCase() === "VIDEO" ? "VIDEO" : "IMAGE";
+      draft.handle = str(arr(obj(c.example).header_handle)[0]);
+    } else if (type === "BODY") {
+      draft.body = str(c.text);
+    } else if (type === "BUTTONS") {
+      for (const rawButton of arr(c.buttons)) {
+        const b = obj(rawButton);
+        if (str(b.type).toUpperCase() === "QUICK_REPLY") draft.quickReply = str(b.text);
+        else if (str(b.type).toUpperCase() === "URL") {
+          draft.urlText = str(b.text);
+          draft.url = str(b.url);
+          draft.urlExample = str(arr(b.example)[0]);
+        }
+      }
+    }
+  }
+  return draft;
+}
+
+const FORM_COMPONENTS = new Set(["HEADER", "BODY", "FOOTER", "BUTTONS", "LIMITED_TIME_OFFER", "CAROUSEL", "CALL_PERMISSION_REQUEST"]);
+
+/**
+ * The parts of a stored template the form has no input for, in words; empty when the form can carry it whole.
+ * Edit, duplicate and add-language refuse such a template rather than submit it without those parts.
+ */
+export function formCannotExpress(components: unknown): string[] {
+  const parts: string[] = [];
+  for (const raw of arr(components)) {
+    const c = obj(raw);
+    const type = str(c.type).toUpperCase();
+    if (!FORM_COMPONENTS.has(type)) parts.push(`a ${type || "typeless"} component`);
+    if (type !== "CAROUSEL") continue;
+    for (const rawCard of arr(c.cards)) {
+      for (const rawCardComponent of arr(obj(rawCard).components)) {
+        const cc = obj(rawCardComponent);
+        const ccType = str(cc.type).toUpperCase();
+        const format = str(cc.format).toUpperCase();
+        const buttons = arr(cc.buttons).map((b) => str(obj(b).type).toUpperCase());
+        if (ccType === "HEADER" && format !== "IMAGE" && format !== "VIDEO") parts.push("product cards");
+        else if (ccType === "BUTTONS" && (buttons.filter((t) => t === "QUICK_REPLY").length > 1 || buttons.filter((t) => t === "URL").length > 1 || buttons.some((t) => t !== "QUICK_REPLY" && t !== "URL"))) {
+          parts.push("card buttons other than one quick reply and one URL");
+        } else if (ccType !== "HEADER" && ccType !== "BODY" && ccType !== "BUTTONS") parts.push(`a card ${ccType || "typeless"} component`);
+      }
+    }
+  }
+  return [...new Set(parts)];
 }
 
 /** A free name derived from `name` for a duplicate: `name_copy`, else `name_copy_2`, … (Meta's names: ≤ 512, [a-z0-9_]). */

@@ -1,6 +1,9 @@
 import type { TTemplateEvent } from "@kirim/schema";
 import { describe, expect, it } from "vitest";
-import { draftFromTemplate, duplicateName } from "./draft-from-template.js";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { ZCreateTemplateRequest } from "@kirim/schema";
+import { draftFromTemplate, duplicateName, formCannotExpress } from "./draft-from-template.js";
 import { editRulesFor } from "./edit-rules.js";
 import { hrefFor, parseHash } from "./router.js";
 import { buildRequest } from "./template-draft.js";
@@ -95,5 +98,34 @@ describe("lifecycle routes", () => {
     expect(routes[0]).toEqual({ page: "edit", phoneNumberId: "106540352242922", name: "promo", language: "id" });
     expect(routes[2]).toEqual({ page: "create", phoneNumberId: "106540352242922", from: { name: "promo", language: undefined, as: "language" } });
     for (const route of routes) expect(parseHash(hrefFor(route))).toEqual(route);
+  });
+});
+
+describe("issue 16 kinds back into the form (Meta's own bodies)", () => {
+  // vitest runs from apps/web (jsdom gives import.meta.url no file scheme).
+  const fixtures = path.resolve(process.cwd(), "../../fixtures/meta-real/create");
+  const stored = (file: string) => {
+    const { body } = JSON.parse(readFileSync(path.join(fixtures, file), "utf8")) as { body: Record<string, unknown> };
+    // Meta's OpenAPI examples write the name as a placeholder.
+    return ZCreateTemplateRequest.parse({ ...body, name: "kind_round_trip" });
+  };
+
+  it.each([
+    "meta-carousel-media-cards.json",
+    "pywa-carousel-media-cards.json",
+    "meta-limited-time-offer.json",
+    "openapi-flow-by-name.json",
+    "openapi-flow-by-json.json",
+    "meta-call-permission-request.json",
+    "meta-mpm-abandoned-cart.json",
+  ])("%s: edit or duplicate submits every component again", (file) => {
+    const template = stored(file);
+    expect(formCannotExpress(template.components)).toEqual([]);
+    const { request } = buildRequest(draftFromTemplate(template));
+    expect(ZCreateTemplateRequest.parse(request).components).toEqual(template.components);
+  });
+
+  it("says what the form cannot carry instead of dropping it (product cards)", () => {
+    expect(formCannotExpress(stored("meta-carousel-product-cards.json").components)).toContain("product cards");
   });
 });

@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { TemplateForm } from "../components/template-form.js";
 import { ErrorBox, Loading } from "../components/states.js";
-import { draftFromTemplate, duplicateName } from "../lib/draft-from-template.js";
+import { draftFromTemplate, duplicateName, formCannotExpress } from "../lib/draft-from-template.js";
+import { FormCannotExpressNotice } from "../components/form-cannot-express.js";
 import { titleCase } from "../lib/format.js";
 import { hrefFor, navigate } from "../lib/router.js";
 import { clearSavedDraft } from "../lib/saved-draft.js";
@@ -34,8 +35,9 @@ export default function CreateTemplatePage({ phoneNumberId, from }: CreateTempla
   const addLanguage = from?.as === "language";
   const title = from === undefined ? "New template" : addLanguage ? `Add a language to ${from.name}` : `Duplicate ${from.name}`;
   const template = source.data;
+  const cannotExpress = template === undefined ? [] : formCannotExpress(template.components);
   const initialDraft =
-    template === undefined
+    template === undefined || cannotExpress.length > 0
       ? undefined
       : {
           ...draftFromTemplate(template),
@@ -64,6 +66,7 @@ export default function CreateTemplatePage({ phoneNumberId, from }: CreateTempla
           A copy of <strong>{template.name}</strong> ({template.language}) under a new name. It is a new template and goes through Meta’s review on its own.
         </p>
       )}
+      <FormCannotExpressNotice parts={cannotExpress} action={addLanguage ? "translated" : "copied"} />
       {(from === undefined || initialDraft !== undefined) && (
         <TemplateForm
           initialDraft={initialDraft}

@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { TemplateForm } from "../components/template-form.js";
 import { ErrorBox, Loading } from "../components/states.js";
-import { draftFromTemplate } from "../lib/draft-from-template.js";
+import { draftFromTemplate, formCannotExpress } from "../lib/draft-from-template.js";
+import { FormCannotExpressNotice } from "../components/form-cannot-express.js";
 import { EditRulesNotice } from "../components/lifecycle-actions.js";
 import { editRulesFor } from "../lib/edit-rules.js";
 import { hrefFor, navigate } from "../lib/router.js";
@@ -50,7 +51,8 @@ export default function EditTemplatePage({ phoneNumberId, name, language }: Edit
       {template !== undefined && rules !== undefined && (
         <>
           <EditRulesNotice rules={rules} />
-          {rules.editable && (
+          {rules.editable && <FormCannotExpressNotice parts={formCannotExpress(template.components)} action="edited" />}
+          {rules.editable && formCannotExpress(template.components).length === 0 && (
             <TemplateForm
               initialDraft={draftFromTemplate(template)}
               locked={rules.categoryLocked ? ["name", "language", "category"] : ["name", "language"]}
