@@ -1,0 +1,156 @@
+/// <reference types="node" />
+/**
+ * Issue 15 §5 in the browser: while the next page loads, the rows shown are the previous page's, marked stale
+ * (dimmed); and a name whose languages fall on two pages shows its full language count.
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Browser, Page, Route } from "playwright-core";
+import { chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningApi, RunningWeb } from "./harness.js";
+import { serveWeb, startApi } from "./harness.js";
+
+const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const apiMain = path.resolve(webRoot, process.env.KIRIM_E2E_API_MAIN ?? "../api/dist/main.js");
+const distDir = path.resolve(webRoot, "dist");
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const haveChromium = existsSync(chromiumPath);
+
+if (!haveChromium && process.env.CI) {
+  describe("browser for the list e2e", () => {
+    it("has Debian's chromium installed", () => expect.fail(`chromium not found at ${chromiumPath}`));
+  });
+}
+
+/** The list's default page size (template-list.tsx PAGE_SIZES[0]; the API's default limit too). */
+const PAGE_SIZE = 25;
+const SPLIT_NAME = "zz_e2e_split_notice";
+
+describe.runIf(haveChromium)("a list people can trust (real API, Debian chromium)", () => {
+  let api: RunningApi;
+  let web: RunningWeb;
+  let browser: Browser;
+  let page: Page;
+  let pnid = "";
+  const problems: string[] = [];
+
+  interface ListPage {
+    data: Array<{ name: string; language: string }>;
+    has_more: boolean;
+    next_cursor: string | null;
+  }
+
+  async function rest<T>(method: string, pathAndQuery: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${api.url}${pathAndQuery}`, {
+      method,
+      headers: { authorization: `Bearer ${api.apiKey}`, "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (!res.ok) throw new Error(`${method} ${pathAndQuery}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+  const create = (name: string, language: string) =>
+    rest("POST", `/v1/${pnid}/templates`, {
+      name,
+      category: "UTILITY",
+      language,
+      components: [{ type: "BODY", text: "Hi {{1}}, your order {{2}} ships today.", example: { body_text: [["Budi", "A123"]] } }],
+    });
+
+  beforeAll(async () => {
+    api = await startApi(apiMain);
+    web = await serveWeb(distDir, api.url);
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.route(/^(?!https?:\/\/127\.0\.0\.1[:/])/, (route) => {
+      problems.push(`non-loopback request: ${route.request().url()}`);
+      return route.abort();
+    });
+    page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+
+    const accounts = await rest<{ data: Array<{ phone_number_id: string | null }> }>("GET", "/v1/accounts");
+    pnid = accounts.data.find((a) => a.phone_number_id !== null)?.phone_number_id ?? "";
+    // The list is newest first: one language of the name, then a full page of others, then two more languages, so
+    // the newest page holds two of its languages and the next page the third.
+    await create(SPLIT_NAME, "en");
+    for (let i = 0; i < PAGE_SIZE; i += 1) await create(`zz_e2e_filler_${String(i).padStart(2, "0")}`, "en");
+    await create(SPLIT_NAME, "id");
+    await create(SPLIT_NAME, "pt_BR");
+
+    await page.goto(`${web.url}/#/accounts/${pnid}/templates`);
+    await page.getByLabel("API key").fill(api.apiKey);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.getByRole("heading", { name: "Templates", exact: true }).waitFor();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await web?.close();
+    await api?.stop();
+  });
+
+  it("a name whose languages fall on two pages shows the full language count", async () => {
+    // The premise, from the API: the name is cut by the page boundary (two languages here, one on the next page).
+    const first = await rest<ListPage>("GET", `/v1/${pnid}/templates?limit=${PAGE_SIZE}`);
+    expect(first.data.filter((t) => t.name === SPLIT_NAME).map((t) => t.language).sort()).toEqual(["id", "pt_BR"]);
+    expect(first.has_more).toBe(true);
+    const second = await rest<ListPage>("GET", `/v1/${pnid}/templates?limit=${PAGE_SIZE}&cursor=${encodeURIComponent(first.next_cursor ?? "")}`);
+    expect(second.data.filter((t) => t.name === SPLIT_NAME).map((t) => t.language)).toEqual(["en"]);
+
+    await expect.poll(() => page.getByTestId("page-status").textContent()).toContain(`Page 1 · templates 1–${PAGE_SIZE}`);
+    const group = page.getByTestId("template-group").filter({ has: page.getByRole("link", { name: SPLIT_NAME, exact: true }) });
+    expect(await group.getByTestId("template-row").count()).toBe(2);
+    await expect.poll(() => group.getByTestId("language-count").textContent()).toContain("3 languages (2 on this page)");
+    expect(problems).toEqual([]);
+  });
+
+  it("stale rows stay, dimmed, while the next page loads, and give way to the next page's rows", async () => {
+    await page.reload();
+    await page.locator('[data-testid="template-table"][data-stale="false"]').waitFor();
+    await expect.poll(() => page.getByTestId("page-status").textContent()).toContain(`Page 1 · templates 1–${PAGE_SIZE}`);
+    const firstRows = await page.getByTestId("template-row").allTextContents();
+    const second = await rest<ListPage>(
+      "GET",
+      `/v1/${pnid}/templates?limit=${PAGE_SIZE}&cursor=${encodeURIComponent((await rest<ListPage>("GET", `/v1/${pnid}/templates?limit=${PAGE_SIZE}`)).next_cursor ?? "")}`,
+    );
+    expect(second.data.length).toBeGreaterThan(0);
+
+    // Hold the next page's answer until the test has looked at the page meanwhile.
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held: () => void = () => undefined;
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    const hold = async (route: Route) => {
+      if (!decodeURIComponent(route.request().url()).includes("templates.list")) return route.fallback();
+      held();
+      await released;
+      return route.continue();
+    };
+    await page.route(/\/trpc\//, hold);
+    try {
+      await page.getByRole("button", { name: "Next page" }).click();
+      await holding;
+      const table = page.locator('[data-testid="template-table"][data-stale="true"]');
+      await table.waitFor();
+      // The rows shown meanwhile are the first page's, dimmed.
+      expect(await page.getByTestId("template-row").allTextContents()).toEqual(firstRows);
+      await expect.poll(() => table.evaluate((el) => getComputedStyle(el).opacity)).toBe("0.5");
+    } finally {
+      release();
+    }
+    await page.locator('[data-testid="template-table"][data-stale="false"]').waitFor();
+    await page.unroute(/\/trpc\//, hold);
+    await expect.poll(() => page.getByTestId("page-status").textContent()).toContain(`Page 2 · templates ${PAGE_SIZE + 1}–`);
+    // The second page's rows, as the API pages them.
+    const shown = await page.getByTestId("template-row").locator('td[data-label="Language"]').allTextContents();
+    expect(shown).toEqual(second.data.map((t) => `${t.name} in ${t.language}`));
+    expect(problems).toEqual([]);
+  });
+});
