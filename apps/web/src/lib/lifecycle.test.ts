@@ -141,6 +141,13 @@ describe("issue 16 kinds back into the form (Meta's own bodies)", () => {
     expect(ZCreateTemplateRequest.parse(buildRequest(draftFromTemplate({ ...template, components })).request).components).toEqual(components);
   });
 
+  it("keeps a product card's SPM button label", () => {
+    const template = stored("meta-carousel-product-cards.json");
+    const card = { components: [{ type: "HEADER", format: "PRODUCT" }, { type: "BUTTONS", buttons: [{ type: "SPM", text: "See plant" }] }] };
+    const components = ZCreateTemplateRequest.parse({ ...template, components: [template.components[0], { type: "CAROUSEL", cards: [card, card] }] }).components;
+    expect(ZCreateTemplateRequest.parse(buildRequest(draftFromTemplate({ ...template, components })).request).components).toEqual(components);
+  });
+
   it("says what the form cannot carry instead of dropping it (two buttons on a product card)", () => {
     const template = stored("meta-carousel-product-cards.json");
     const twoButtons = { type: "BUTTONS", buttons: [{ type: "SPM", text: "View" }, { type: "URL", text: "Buy", url: "https://a.example/x" }] };
