@@ -1,7 +1,7 @@
 /// <reference types="node" />
 /**
- * Issue 16 in the dashboard against the real API: create a media-card carousel and a limited-time offer from the
- * form, see their preview (the cards side by side, the offer's countdown line) while typing and on the created
+ * Issue 16 in the dashboard against the real API: create a media-card carousel, a product-card carousel and a
+ * limited-time offer from the form, see their preview (the cards side by side, the offer's countdown line) while typing and on the created
  * template's page. Screenshots go to test-results/screenshots.
  */
 import { existsSync } from "node:fs";
@@ -104,8 +104,7 @@ describe.runIf(haveChromium)("carousel and limited-time offer in the dashboard (
     await page.goto(web.url);
     await page.getByLabel("API key").fill(api.apiKey);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await page.getByRole("heading", { name: "WhatsApp accounts" }).waitFor();
-    await page.getByRole("list", { name: "Accounts" }).getByRole("listitem").first().getByRole("link", { name: /^Templates/ }).click();
+    // The demo organisation has one account: sign-in lands on its templates.
     await page.getByRole("heading", { name: "Templates", exact: true }).waitFor();
   });
 
@@ -144,6 +143,43 @@ describe.runIf(haveChromium)("carousel and limited-time offer in the dashboard (
     await expect.poll(() => rendered.count()).toBe(3);
     expect(await rendered.nth(2).textContent()).toContain("https://example.com/card-3.jpg");
     expect(await rendered.nth(2).textContent()).toContain("Black Prince");
+  });
+
+  step("creates a product-card carousel: PRODUCT headers and SPM buttons in the preview and over REST", async () => {
+    await newTemplate();
+    await page.getByLabel("Name", { exact: true }).fill("e2e_succulent_products");
+    await page.getByLabel("Category").selectOption("MARKETING");
+    await page.getByLabel("Body text").fill("Rare succulents for sale, {{1}}! Tap a card to see the plant.");
+    await page.getByLabel("Example for {{1}}").fill("Pablo");
+    await page.getByLabel(/^Add carousel cards/).check();
+    await page.getByLabel("Card kind").selectOption("PRODUCT");
+    await page.getByLabel("Card button").selectOption("SPM");
+    const card1 = page.getByRole("group", { name: "Card 1" });
+    // Product cards take no media sample and no quick reply (Meta: one SPM or URL button).
+    expect(await card1.getByLabel("Card 1 media handle").count()).toBe(0);
+    expect(await card1.getByLabel("Card 1 quick reply").count()).toBe(0);
+    expect(await card1.getByLabel("Card 1 button text").inputValue()).toBe("View");
+    const preview = page.getByRole("figure", { name: /preview/i }).first();
+    await expect.poll(() => preview.getByTestId("preview-card").count()).toBe(2);
+    await expect.poll(() => preview.getByTestId("preview-card").first().getByRole("img", { name: "Product header" }).count()).toBe(1);
+    expect(await preview.getByTestId("preview-card").nth(1).textContent()).toContain("View");
+    await shot("kinds-product-carousel-form");
+
+    await page.getByRole("button", { name: "Submit to Meta for review" }).click();
+    await page.getByTestId("created-notice").waitFor({ timeout: 30_000 });
+    await page.getByRole("heading", { name: "e2e_succulent_products", exact: true }).waitFor();
+    const detail = page.getByRole("figure", { name: /^Preview of / });
+    await expect.poll(() => detail.getByRole("img", { name: "Product header" }).count()).toBe(2);
+
+    if (api === undefined) throw new Error("not started");
+    const res = await fetch(`${api.url}/v1/106540352242922/templates/e2e_succulent_products`, { headers: { authorization: `Bearer ${api.apiKey}` } });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const { data } = (await res.json()) as { data: { components: Array<{ type: string; cards?: Array<{ components: Array<Record<string, unknown>> }> }> } };
+    const carousel = data.components.find((component) => component.type === "CAROUSEL");
+    expect(carousel?.cards).toEqual([
+      { components: [{ type: "HEADER", format: "PRODUCT" }, { type: "BUTTONS", buttons: [{ type: "SPM", text: "View" }] }] },
+      { components: [{ type: "HEADER", format: "PRODUCT" }, { type: "BUTTONS", buttons: [{ type: "SPM", text: "View" }] }] },
+    ]);
   });
 
   step("creates a limited-time offer and previews its countdown line and copy-code button", async () => {

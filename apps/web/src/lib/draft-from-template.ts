@@ -17,7 +17,7 @@ export interface TemplateSource {
 /**
  * A stored template back as a form draft, for edit, duplicate and add-language: the inverse of `buildRequest` for
  * everything the form can express (header text/media/location/product, body and its samples, footer, every button type,
- * a limited-time offer, media-card carousels, a call permission request). `formCannotExpress` names the rest.
+ * a limited-time offer, media- and product-card carousels, a call permission request). `formCannotExpress` names the rest.
  */
 export function draftFromTemplate(template: TemplateSource): TemplateDraft {
   const draft = emptyDraft();
@@ -96,7 +96,8 @@ function cardDraft(card: Json): CardDraft {
     const c = obj(raw);
     const type = str(c.type).toUpperCase();
     if (type === "HEADER") {
-      draft.format = str(c.format).toUpperCase() === "VIDEO" ? "VIDEO" : "IMAGE";
+      const format = str(c.format).toUpperCase();
+      draft.format = format === "VIDEO" || format === "PRODUCT" ? format : "IMAGE";
       draft.handle = str(arr(obj(c.example).header_handle)[0]);
     } else if (type === "BODY") {
       draft.body = str(c.text);
@@ -104,7 +105,11 @@ function cardDraft(card: Json): CardDraft {
       for (const rawButton of arr(c.buttons)) {
         const b = obj(rawButton);
         if (str(b.type).toUpperCase() === "QUICK_REPLY") draft.quickReply = str(b.text);
-        else if (str(b.type).toUpperCase() === "URL") {
+        else if (str(b.type).toUpperCase() === "SPM") {
+          draft.productButton = "SPM";
+          draft.spmText = str(b.text);
+        } else if (str(b.type).toUpperCase() === "URL") {
+          draft.productButton = "URL";
           draft.urlText = str(b.text);
           draft.url = str(b.url);
           draft.urlExample = str(arr(b.example)[0]);
@@ -129,13 +134,16 @@ export function formCannotExpress(components: unknown): string[] {
     if (!FORM_COMPONENTS.has(type)) parts.push(`a ${type || "typeless"} component`);
     if (type !== "CAROUSEL") continue;
     for (const rawCard of arr(c.cards)) {
-      for (const rawCardComponent of arr(obj(rawCard).components)) {
-        const cc = obj(rawCardComponent);
+      const cardComponents = arr(obj(rawCard).components).map(obj);
+      const product = cardComponents.some((cc) => str(cc.type).toUpperCase() === "HEADER" && str(cc.format).toUpperCase() === "PRODUCT");
+      for (const cc of cardComponents) {
         const ccType = str(cc.type).toUpperCase();
         const format = str(cc.format).toUpperCase();
         const buttons = arr(cc.buttons).map((b) => str(obj(b).type).toUpperCase());
-        if (ccType === "HEADER" && format !== "IMAGE" && format !== "VIDEO") parts.push("product cards");
-        else if (ccType === "BUTTONS" && (buttons.filter((t) => t === "QUICK_REPLY").length > 1 || buttons.filter((t) => t === "URL").length > 1 || buttons.some((t) => t !== "QUICK_REPLY" && t !== "URL"))) {
+        if (ccType === "HEADER" && format !== "IMAGE" && format !== "VIDEO" && format !== "PRODUCT") parts.push(`${format || "formatless"} card headers`);
+        else if (product && ccType === "BUTTONS" && (buttons.length > 1 || buttons.some((t) => t !== "SPM" && t !== "URL"))) {
+          parts.push("product card buttons other than one SPM or one URL");
+        } else if (!product && ccType === "BUTTONS" && (buttons.filter((t) => t === "QUICK_REPLY").length > 1 || buttons.filter((t) => t === "URL").length > 1 || buttons.some((t) => t !== "QUICK_REPLY" && t !== "URL"))) {
           parts.push("card buttons other than one quick reply and one URL");
         } else if (ccType !== "HEADER" && ccType !== "BODY" && ccType !== "BUTTONS") parts.push(`a card ${ccType || "typeless"} component`);
       }

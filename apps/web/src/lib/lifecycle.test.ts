@@ -113,6 +113,8 @@ describe("issue 16 kinds back into the form (Meta's own bodies)", () => {
   it.each([
     "meta-carousel-media-cards.json",
     "pywa-carousel-media-cards.json",
+    "meta-carousel-product-cards.json",
+    "pywa-carousel-product-cards.json",
     "meta-limited-time-offer.json",
     "openapi-flow-by-name.json",
     "openapi-flow-by-json.json",
@@ -125,7 +127,31 @@ describe("issue 16 kinds back into the form (Meta's own bodies)", () => {
     expect(ZCreateTemplateRequest.parse(request).components).toEqual(template.components);
   });
 
-  it("says what the form cannot carry instead of dropping it (product cards)", () => {
-    expect(formCannotExpress(stored("meta-carousel-product-cards.json").components)).toContain("product cards");
+  it("a product-card carousel with a body and URL buttons round-trips too", () => {
+    const template = stored("meta-carousel-product-cards.json");
+    const card = (i: number) => ({
+      components: [
+        { type: "HEADER", format: "PRODUCT" },
+        { type: "BODY", text: `Plant ${i}` },
+        { type: "BUTTONS", buttons: [{ type: "URL", text: "Buy", url: "https://www.luckyshrub.com/p/{{1}}", example: [`p${i}`] }] },
+      ],
+    });
+    const components = ZCreateTemplateRequest.parse({ ...template, components: [template.components[0], { type: "CAROUSEL", cards: [card(1), card(2)] }] }).components;
+    expect(formCannotExpress(components)).toEqual([]);
+    expect(ZCreateTemplateRequest.parse(buildRequest(draftFromTemplate({ ...template, components })).request).components).toEqual(components);
+  });
+
+  it("keeps a product card's SPM button label", () => {
+    const template = stored("meta-carousel-product-cards.json");
+    const card = { components: [{ type: "HEADER", format: "PRODUCT" }, { type: "BUTTONS", buttons: [{ type: "SPM", text: "See plant" }] }] };
+    const components = ZCreateTemplateRequest.parse({ ...template, components: [template.components[0], { type: "CAROUSEL", cards: [card, card] }] }).components;
+    expect(ZCreateTemplateRequest.parse(buildRequest(draftFromTemplate({ ...template, components })).request).components).toEqual(components);
+  });
+
+  it("says what the form cannot carry instead of dropping it (two buttons on a product card)", () => {
+    const template = stored("meta-carousel-product-cards.json");
+    const twoButtons = { type: "BUTTONS", buttons: [{ type: "SPM", text: "View" }, { type: "URL", text: "Buy", url: "https://a.example/x" }] };
+    const components = [template.components[0], { type: "CAROUSEL", cards: [{ components: [{ type: "HEADER", format: "PRODUCT" }, twoButtons] }] }];
+    expect(formCannotExpress(components)).toContain("product card buttons other than one SPM or one URL");
   });
 });

@@ -39,10 +39,16 @@ export interface ButtonDraft {
   navigateScreen: string;
 }
 
-/** Issue 16: one carousel card as typed (a media header sample, an optional body, a quick reply and/or a URL button). */
+/**
+ * Issue 16: one carousel card as typed. Media cards: a media header sample, an optional body, a quick reply and/or a URL
+ * button. Product cards (format PRODUCT): no sample, an optional body and one SPM or URL button.
+ */
 export interface CardDraft {
   id: string;
-  format: "IMAGE" | "VIDEO";
+  format: "IMAGE" | "VIDEO" | "PRODUCT";
+  /** Product cards' one button (Meta: "SPM or URL", the same type on every card). */
+  productButton: "SPM" | "URL";
+  spmText: string;
   handle: string;
   body: string;
   quickReply: string;
@@ -52,7 +58,7 @@ export interface CardDraft {
 }
 
 export function newCard(): CardDraft {
-  return { id: newId("c"), format: "IMAGE", handle: "", body: "", quickReply: "", urlText: "", url: "", urlExample: "" };
+  return { id: newId("c"), format: "IMAGE", productButton: "SPM", spmText: "View", handle: "", body: "", quickReply: "", urlText: "", url: "", urlExample: "" };
 }
 export type FlowRef = "flow_id" | "flow_name" | "flow_json";
 
@@ -244,15 +250,21 @@ export function buildRequest(draft: TemplateDraft, { keepEmptyExamples = false }
       const cp = `${at}.cards[${i}].components`;
       const k = `card.${card.id}`;
       const cardComponents: Record<string, unknown>[] = [];
+      const product = card.format === "PRODUCT";
       fields.push({ key: k, path: cp }, { key: `${k}.handle`, path: `${cp}[0]` });
-      cardComponents.push({ type: "HEADER", format: card.format, ...(filled([card.handle]) ? { example: { header_handle: [card.handle.trim()] } } : {}) });
+      cardComponents.push(
+        product
+          ? { type: "HEADER", format: "PRODUCT" }
+          : { type: "HEADER", format: card.format, ...(filled([card.handle]) ? { example: { header_handle: [card.handle.trim()] } } : {}) },
+      );
       if (card.body.trim() !== "") {
         fields.push({ key: `${k}.body`, path: `${cp}[${cardComponents.length}]` });
         cardComponents.push({ type: "BODY", text: card.body });
       }
       const cardButtons: Record<string, unknown>[] = [];
-      if (card.quickReply.trim() !== "") cardButtons.push({ type: "QUICK_REPLY", text: card.quickReply });
-      if (card.urlText.trim() !== "" || card.url.trim() !== "") {
+      if (product && card.productButton === "SPM") cardButtons.push({ type: "SPM", text: card.spmText });
+      if (!product && card.quickReply.trim() !== "") cardButtons.push({ type: "QUICK_REPLY", text: card.quickReply });
+      if ((!product || card.productButton === "URL") && (card.urlText.trim() !== "" || card.url.trim() !== "")) {
         const url: Record<string, unknown> = { type: "URL", text: card.urlText, url: card.url.trim() };
         if (placeholdersOf(card.url).length > 0 && filled([card.urlExample])) url.example = [card.urlExample.trim()];
         cardButtons.push(url);
