@@ -128,7 +128,8 @@ describe.runIf(haveChromium)("template lifecycle from the dashboard (real API, D
     await page.goto(web.url);
     await page.getByLabel("API key").fill(api.apiKey);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await page.getByRole("heading", { name: "WhatsApp accounts" }).waitFor();
+    // The demo organisation has one account: sign-in lands on its templates.
+    await page.getByRole("heading", { name: "Templates", exact: true }).waitFor();
   }, 180_000);
 
   afterAll(async () => {
