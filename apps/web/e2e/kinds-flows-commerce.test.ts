@@ -51,7 +51,6 @@ describe.runIf(haveChromium)("dashboard: flows, commerce and call permission tem
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     // The demo organisation has one account: sign-in lands on its templates.
     await page.getByRole("heading", { name: "Templates", exact: true }).waitFor();
-    await page.getByRole("heading", { name: "Templates", exact: true }).waitFor();
   });
   afterAll(async () => {
     await browser?.close();
