@@ -43,6 +43,10 @@ describe.each(databaseKinds())("fuzz drill findings on %s", (kind) => {
     for (const segment of ["%", "%zz", "%ED%A0%80", "%C0%AE", "%FF%FE"]) {
       expectError(await api("GET", `/v1/${segment}/templates`), 400, "invalid_phone_number_id", { param: "phone_number_id" });
       expectError(await api("POST", `/v1/${segment}/templates/sync`), 400, "invalid_phone_number_id");
+      // Every phone-scoped collection, not only templates (the fuzz drill found template_library answering 404).
+      for (const collection of ["template_sync_runs", "template_counts", "template_library"]) {
+        expectError(await api("GET", `/v1/${segment}/${collection}`), 400, "invalid_phone_number_id", { param: "phone_number_id" });
+      }
       expectError(await api("GET", `/v1/${PID}/templates/${segment}`), 404, "resource_not_found", { param: "name" });
       expectError(await api("GET", `/v1/${PID}/templates/${segment}/events`), 404, "resource_not_found");
       expectError(await api("DELETE", `/v1/${PID}/templates/${segment}`), 404, "resource_not_found");

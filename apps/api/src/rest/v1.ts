@@ -60,6 +60,9 @@ const ZTemplateEventList = z.array(ZTemplateEvent);
  * phone_number_id is not 6–20 digits either (the usual 400), such a template name cannot exist (404, the answer for
  * any unknown name, so it says nothing about the account), and any other such segment matches no route.
  */
+/** The collections under `/v1/{phone_number_id}/…`: a new one must be listed here (the fuzz drill finds it otherwise). */
+const PHONE_SCOPED_COLLECTIONS = new Set(["templates", "template_sync_runs", "uploads", "template_counts", "template_library"]);
+
 function requireDecodablePath(): RequestHandler {
   return (req, _res, next) => {
     const segments = req.path.split("/").slice(1);
@@ -68,7 +71,7 @@ function requireDecodablePath(): RequestHandler {
         decodeURIComponent(segment);
       } catch {
         const templateRoute = segments[1] === "templates";
-        const phoneScoped = templateRoute || segments[1] === "template_sync_runs" || segments[1] === "uploads" || segments[1] === "template_counts";
+        const phoneScoped = PHONE_SCOPED_COLLECTIONS.has(segments[1] ?? "");
         if (phoneScoped && index === 0) parseOrThrow(ZPathPhoneNumberId, { phone_number_id: segment }, "path");
         if (templateRoute && index === 2) {
           throw new DomainError("resource_not_found", "No template with this name on this account.", { param: "name" });
