@@ -38,6 +38,7 @@ const TEMPLATE = {
   status_info: null,
   pending_category_change: null,
   deleted_at: null,
+  library_template_name: null,
   header_type: null,
   header_content: null,
   footer_content: null,

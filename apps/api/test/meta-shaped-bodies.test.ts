@@ -103,7 +103,7 @@ describe.each(databaseKinds())("Meta-shaped bodies on %s", (kind) => {
     ["create: a component", "POST", TEMPLATES, { name: "x_unknown", category: "UTILITY", components: [{ ...BODY, colour: "red" }] }, "components[0].colour"],
     ["create: an example", "POST", TEMPLATES, { name: "x_unknown", category: "UTILITY", components: [{ ...BODY, example: { body_text: [["a"]], header_text_x: [] } }] }, "components[0].example.header_text_x"],
     ["create: a button", "POST", TEMPLATES, { name: "x_unknown", category: "UTILITY", components: [BODY, { type: "BUTTONS", buttons: [{ type: "QUICK_REPLY", text: "Ok", payload: "p" }] }] }, "components[1].buttons[0].payload"],
-    ["create: a Meta field refused by name", "POST", TEMPLATES, { name: "x_unknown", category: "UTILITY", language: "en", library_template_name: "delivery_update_1", components: [BODY] }, "library_template_name"],
+    ["create: a Meta field refused by name", "POST", TEMPLATES, { name: "x_unknown", category: "UTILITY", language: "en", send_type: "MARKETING_MESSAGES", components: [BODY] }, "send_type"],
     ["edit: top level", "PATCH", `${TEMPLATES}/some_template`, { language: "en", components: [BODY], name: "renamed" }, "name"],
     ["sync: a body field", "POST", `${TEMPLATES}/sync`, { full: true }, "full"],
     ["list: a query parameter", "GET", `${TEMPLATES}?statuz=approved`, undefined, "statuz"],

@@ -1,7 +1,7 @@
 /// <reference types="node" />
 /**
  * Issue 16 in the dashboard: browse Meta's Template Library (through the API and the gateway, served by the sandbox)
- * with Meta's filters — search, topic, industry, use case. (Creating from the library is not built yet.)
+ * with Meta's filters — search, topic, industry, use case — and create a template from a library entry.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -79,6 +79,21 @@ describe.runIf(haveChromium)("dashboard: Meta's Template Library (real API, chro
     expect(await page.getByTestId("library-entry").textContent()).toContain("Your account balance is low");
     await page.getByLabel("Search the library").fill("no such template anywhere");
     await page.getByText("No library template matches these filters.").waitFor();
+    expect(problems, problems.join("\n")).toEqual([]);
+  });
+
+  it("creates a template from a library entry and lands on its detail page", async () => {
+    await page.getByLabel("Search the library").fill("");
+    await page.getByLabel("Search the library").fill("delivery");
+    const entry = page.getByTestId("library-entry").filter({ has: page.getByRole("heading", { name: "delivery_update_1", exact: true }) });
+    await entry.getByRole("button", { name: "Use this template" }).click();
+    const form = page.getByRole("form", { name: "Create from delivery_update_1" });
+    await form.getByLabel("Template name").fill("from_library_e2e");
+    await form.getByLabel('URL of "Track order"').fill("https://shop.example.com/track/{{1}}");
+    await form.getByRole("button", { name: "Create from library" }).click();
+    await page.getByRole("heading", { name: "from_library_e2e", level: 1 }).waitFor();
+    await expect.poll(() => page.getByTestId("detail-library").textContent()).toBe("delivery_update_1");
+    await page.getByText("Good news! Your order", { exact: false }).first().waitFor();
     expect(problems, problems.join("\n")).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import { createPrng } from "./prng.js";
 import type { Prng } from "./prng.js";
 import { judgeCategory, reviewTemplate, textOf } from "./review.js";
 import { checkTemplateSubmission, sampleCdnUrl } from "./template-rules.js";
+import { expandLibraryCreate } from "./template-library.js";
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
@@ -228,7 +229,9 @@ export class SandboxState {
   // Create (§1, §10.3 steps 11–15)
 
   createTemplate(waba: Waba, body: Record<string, unknown>): { id: string; status: "PENDING"; category: TemplateCategory } {
-    const submission = checkTemplateSubmission(body, { resolveHeaderHandle: (handle) => this.mediaHandles.get(handle) });
+    // Template Library create (M-LIB): Meta builds the components from its library entry, then the usual rules apply.
+    const submitted = body.library_template_name === undefined ? body : expandLibraryCreate(body);
+    const submission = checkTemplateSubmission(submitted, { resolveHeaderHandle: (handle) => this.mediaHandles.get(handle) });
     const now = this.now();
     const siblings = this.templatesOf(waba.id).filter((template) => template.name === submission.name);
 

@@ -126,3 +126,61 @@ export function browseLibrary(query: URLSearchParams): { data: LibraryTemplate[]
 export function findLibraryTemplate(name: string, language: string): LibraryTemplate | undefined {
   return LIBRARY.find((entry) => entry.name === name && entry.language === language) ?? LIBRARY.find((entry) => entry.name === name);
 }
+
+/**
+ * A create with `library_template_name` (M-LIB "Create a template from the library"; meta-templates.md §1
+ * "Library-template create"): no `components` — Meta builds them from the library entry, with the
+ * `library_template_button_inputs` (Meta's example sends them JSON-encoded, even with single quotes) giving each URL
+ * button its `base_url` (+ `url_suffix_example`) and each phone button its number. "Category must be UTILITY (or
+ * AUTHENTICATION for the auth library)". An unknown library name is a code 100 invalid parameter, as Meta's synchronous
+ * API answers a bad parameter (no specific error is documented). Returns the body the ordinary create rules check.
+ */
+export function expandLibraryCreate(body: Record<string, unknown>): Record<string, unknown> {
+  const { library_template_name: libraryName, library_template_button_inputs: rawInputs, library_template_body_inputs: _bodyInputs, ...rest } = body;
+  if (typeof libraryName !== "string" || libraryName === "") throw badParam("Param library_template_name must be a non-empty string");
+  if (rest.components !== undefined) throw badParam("Param components cannot be used with library_template_name");
+  const entry = findLibraryTemplate(libraryName, typeof rest.language === "string" ? rest.language : "en_US");
+  if (entry === undefined) throw badParam(`Param library_template_name must be the name of a template in the template library - got "${libraryName}".`);
+  if (typeof rest.category === "string" && rest.category.toUpperCase() !== entry.category) {
+    throw badParam(`Param category must be ${entry.category} for library template ${entry.name} - got "${rest.category}".`);
+  }
+  const inputs = parseButtonInputs(rawInputs);
+  const components: Array<Record<string, unknown>> = [];
+  if (entry.header !== undefined) components.push({ type: "HEADER", format: "TEXT", text: entry.header });
+  components.push({ type: "BODY", text: entry.body, ...(entry.body_params ? { example: { body_text: [entry.body_params] } } : {}) });
+  if (entry.buttons !== undefined && entry.buttons.length > 0) {
+    const unused = [...inputs];
+    const buttons = entry.buttons.map((button) => {
+      const type = String(button.type);
+      if (type !== "URL" && type !== "PHONE_NUMBER") return { ...button };
+      const index = unused.findIndex((input) => String(input.type).toUpperCase() === type);
+      const input = index === -1 ? undefined : unused.splice(index, 1)[0];
+      if (input === undefined) throw badParam(`Param library_template_button_inputs must give the ${type} button of library template ${entry.name}`);
+      if (type === "PHONE_NUMBER") return { type, text: button.text, phone_number: typeof input.phone_number === "string" ? input.phone_number : button.phone_number };
+      const url = (input.url ?? {}) as Record<string, unknown>;
+      const baseUrl = typeof url.base_url === "string" ? url.base_url : String(button.url);
+      const suffix = typeof url.url_suffix_example === "string" ? url.url_suffix_example : undefined;
+      return { type, text: button.text, url: baseUrl, ...(baseUrl.includes("{{1}}") && suffix !== undefined ? { example: [suffix] } : {}) };
+    });
+    components.push({ type: "BUTTONS", buttons });
+  }
+  return { ...rest, category: rest.category ?? entry.category, components };
+}
+
+function parseButtonInputs(raw: unknown): Array<Record<string, unknown>> {
+  if (raw === undefined || raw === null) return [];
+  let value = raw;
+  if (typeof raw === "string") {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      try {
+        value = JSON.parse(raw.replace(/'/g, '"'));
+      } catch {
+        throw badParam("Param library_template_button_inputs must be a JSON array");
+      }
+    }
+  }
+  if (!Array.isArray(value) || value.some((item) => item === null || typeof item !== "object")) throw badParam("Param library_template_button_inputs must be an array of objects");
+  return value as Array<Record<string, unknown>>;
+}

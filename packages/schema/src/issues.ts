@@ -72,9 +72,6 @@ function readParams(issue: z.core.$ZodIssue): Partial<IssueCodeParams> {
  * client (meta-rules/DECISIONS.md D34). Any other unknown key is refused as unknown too.
  */
 export const REFUSED_META_FIELDS: Readonly<Record<string, string>> = {
-  library_template_name: "Template Library templates are not supported yet (issue 16): write the components yourself.",
-  library_template_button_inputs: "Template Library templates are not supported yet (issue 16).",
-  library_template_body_inputs: "Template Library templates are not supported yet (issue 16).",
   send_type: "Marketing Messages API templates (send_type) are not supported.",
   display_format: "Meta's display_format (carousel/order layouts) is not supported yet (issue 16).",
   is_primary_device_delivery_only: "is_primary_device_delivery_only is not supported: it concerns sending, not templates.",

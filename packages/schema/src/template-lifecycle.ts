@@ -2,7 +2,7 @@
  * Wire shapes of the template lifecycle: history events, sync runs, edit and delete.
  */
 import { z } from "zod";
-import { ZCreateTemplateRequest, ZTemplateCategory, ZTemplateLanguage } from "./template-request.js";
+import { ZCreateTemplateRequest, ZTemplateComponents, ZTemplateCategory, ZTemplateLanguage } from "./template-request.js";
 import { ZListCursor, ZListLimit } from "./template.js";
 
 const isoTimestamp = (what: string) => z.iso.datetime({ offset: true }).describe(`${what} (ISO 8601, UTC).`);
@@ -90,7 +90,7 @@ export type TListSyncRunsQuery = z.infer<typeof ZListSyncRunsQuery>;
 export const ZEditTemplateRequest = z
   .strictObject({
     language: ZTemplateLanguage.describe("The language version to edit (required: Meta edits one template id)."),
-    components: ZCreateTemplateRequest.shape.components.describe("The new components; they replace all current ones (exactly one BODY)."),
+    components: ZTemplateComponents.describe("The new components; they replace all current ones (exactly one BODY)."),
     category: ZTemplateCategory.optional().describe("New category (not allowed on APPROVED templates)."),
     messageSendTtlSeconds: ZCreateTemplateRequest.shape.messageSendTtlSeconds,
     message_send_ttl_seconds: ZCreateTemplateRequest.shape.message_send_ttl_seconds,

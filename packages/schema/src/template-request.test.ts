@@ -157,9 +157,36 @@ describe("ZCreateTemplateRequest — defaults, stripping, no coercion", () => {
   });
 
   it("explains a Meta field it refuses on purpose", () => {
-    const result = parse({ ...validRequest(), library_template_name: "delivery_update_1" });
+    const result = parse({ ...validRequest(), display_format: "ORDER_DETAILS" });
     if (result.success) throw new Error("expected a failure");
-    expect(firstIssue(result.error)).toMatchObject({ code: "unknown_parameter", param: "library_template_name", message: expect.stringContaining("issue 16") as unknown as string });
+    expect(firstIssue(result.error)).toMatchObject({ code: "unknown_parameter", param: "display_format" });
+  });
+
+  // Meta's Template Library create (M-LIB, meta-templates.md §1 "Library-template create").
+  const libraryRequest = {
+    name: "my_delivery_update",
+    language: "en_US",
+    category: "UTILITY",
+    library_template_name: "delivery_update_1",
+    library_template_button_inputs: [{ type: "URL", url: { base_url: "https://www.example.com/{{1}}", url_suffix_example: "https://www.example.com/order_update" } }],
+    library_template_body_inputs: { add_contact_number: true },
+  };
+
+  it("accepts Meta's library-template create without components", () => {
+    const parsed = ZCreateTemplateRequest.parse(libraryRequest);
+    expect(parsed.components).toBeUndefined();
+    expect(parsed.library_template_name).toBe("delivery_update_1");
+    expect(parsed.library_template_button_inputs?.[0]?.url?.base_url).toBe("https://www.example.com/{{1}}");
+  });
+
+  it.each([
+    ["neither components nor library_template_name", (() => { const { components: _c, ...rest } = validRequest(); return rest; })(), "components", "missing_required_field"],
+    ["both", { ...validRequest(), library_template_name: "delivery_update_1" }, "library_template_name", "invalid_field_value"],
+    ["library inputs without a library name", { ...validRequest(), library_template_body_inputs: { add_contact_number: true } }, "library_template_body_inputs", "invalid_field_value"],
+    ["a bad base_url", { ...libraryRequest, library_template_button_inputs: [{ type: "URL", url: { base_url: "not a url" } }] }, "library_template_button_inputs[0].url.base_url", "invalid_field_value"],
+    ["an unknown body input", { ...libraryRequest, library_template_body_inputs: { add_everything: true } }, "library_template_body_inputs.add_everything", "unknown_parameter"],
+  ])("refuses a library create with %s", (_label, input, param, code) => {
+    expectRefused(input, param, code);
   });
 
   it("normalises the Meta spellings: lower-case enums, phone without +, COPY_CODE example string, Meta's TTL name", () => {

@@ -303,12 +303,40 @@ export function exactlyOneBodyMessage(bodyCount: number): string {
   return `components must contain exactly one BODY component (found ${bodyCount}).`;
 }
 
-export const ZCreateTemplateRequest = z
+// ── Template Library (issue 16): Meta's create-from-library inputs (M-LIB, meta-templates.md §1) ──
+export const ZLibraryTemplateBodyInputs = z
   .strictObject({
-    name: ZTemplateName,
-    category: ZTemplateCategory,
-    language: ZTemplateLanguage.default("en"),
-    components: z
+    add_contact_number: z.boolean().optional(),
+    add_learn_more_link: z.boolean().optional(),
+    add_security_recommendation: z.boolean().optional(),
+    add_track_package_link: z.boolean().optional(),
+    code_expiration_minutes: z.number().int().min(1).max(90).optional(),
+  })
+  .describe("Meta's library_template_body_inputs: optional additions to the library template's body.")
+  .meta({ id: "LibraryTemplateBodyInputs" });
+
+export const ZLibraryTemplateButtonInput = z
+  .strictObject({
+    type: z
+      .string()
+      .regex(/^[A-Za-z_]{1,32}$/, { error: "type must be one of Meta's button types, e.g. URL, PHONE_NUMBER, QUICK_REPLY, OTP." })
+      .transform((value) => value.toUpperCase()),
+    url: z
+      .strictObject({
+        base_url: z.string().regex(/^https?:\/\/\S+$/, { error: "url.base_url must be an absolute http(s) URL." }).max(2000),
+        url_suffix_example: z.string().max(2000).optional(),
+      })
+      .optional(),
+    phone_number: z.string().regex(/^\+?[0-9 ()-]{4,24}$/, { error: "phone_number must be a phone number, e.g. +15551234567." }).optional(),
+    otp_type: z.enum(["COPY_CODE", "ONE_TAP", "ZERO_TAP"]).optional(),
+    zero_tap_terms_accepted: z.boolean().optional(),
+    supported_apps: z.array(z.strictObject({ package_name: z.string().max(224), signature_hash: z.string().max(64) })).optional(),
+  })
+  .describe("One of Meta's library_template_button_inputs: what a library button needs (its URL, phone number or OTP type).")
+  .meta({ id: "LibraryTemplateButtonInput" });
+
+/** A template's components: exactly one BODY (create and edit). */
+export const ZTemplateComponents = z
       .array(ZTemplateComponent)
       .min(1, { error: "components must contain at least one component." })
       .check((ctx) => {
@@ -316,8 +344,26 @@ export const ZCreateTemplateRequest = z
         if (bodyCount !== 1) {
           ctx.issues.push({ code: "custom", input: ctx.value, message: exactlyOneBodyMessage(bodyCount) });
         }
-      })
-      .describe("Template components: exactly one BODY, optionally one HEADER, FOOTER and BUTTONS."),
+      });
+
+export const ZCreateTemplateRequest = z
+  .strictObject({
+    name: ZTemplateName,
+    category: ZTemplateCategory,
+    language: ZTemplateLanguage.default("en"),
+    library_template_name: z
+      .string()
+      .regex(/^[a-z0-9_]{1,512}$/, { error: "library_template_name must be the name of a Template Library template, e.g. delivery_update_1." })
+      .optional()
+      .describe("Create from Meta's Template Library (GET /v1/{phone_number_id}/template_library) instead of giving components."),
+    library_template_body_inputs: ZLibraryTemplateBodyInputs.optional(),
+    library_template_button_inputs: z
+      .array(ZLibraryTemplateButtonInput)
+      .max(10, { error: "library_template_button_inputs takes at most 10 buttons." })
+      .optional()
+      .describe("Inputs of the library template's buttons, in order (required by Meta when the library template has URL or phone buttons)."),
+    components: ZTemplateComponents.optional()
+      .describe("Template components: exactly one BODY, optionally one HEADER, FOOTER and BUTTONS. Required unless library_template_name is given."),
     variables: z.array(z.string()).optional().describe("Names of the template's variables, in order (informational)."),
     messageSendTtlSeconds: ttlSeconds("messageSendTtlSeconds", z.number())
       .optional()
@@ -346,6 +392,31 @@ export const ZCreateTemplateRequest = z
       .boolean()
       .optional()
       .describe("Meta's legacy flag (no effect since 9 April 2025: Meta may recategorise any template). Forwarded to Meta."),
+  })
+  .check((ctx) => {
+    // Exactly one of components / library_template_name (Meta builds a library template's components itself).
+    const { components, library_template_name: libraryName } = ctx.value;
+    if (components === undefined && libraryName === undefined) {
+      ctx.issues.push({
+        code: "custom",
+        path: ["components"],
+        input: undefined,
+        message: "components is required (or library_template_name, to create from Meta's Template Library).",
+        params: { code: "missing_required_field" },
+      });
+    } else if (components !== undefined && libraryName !== undefined) {
+      ctx.issues.push({
+        code: "custom",
+        path: ["library_template_name"],
+        input: libraryName,
+        message: "Give components or library_template_name, not both: Meta builds a library template's components itself.",
+      });
+    }
+    for (const key of ["library_template_body_inputs", "library_template_button_inputs"] as const) {
+      if (ctx.value[key] !== undefined && libraryName === undefined) {
+        ctx.issues.push({ code: "custom", path: [key], input: ctx.value[key], message: `${key} needs library_template_name.` });
+      }
+    }
   })
   .check((ctx) => {
     const { messageSendTtlSeconds, message_send_ttl_seconds: metaTtl } = ctx.value;

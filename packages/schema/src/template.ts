@@ -214,6 +214,10 @@ export const ZTemplate = z
       .nullable()
       .describe("A category change Meta announced (24-hour notice) but has not applied yet."),
     deleted_at: isoTimestamp("When the template was found deleted on Meta (or deleted through this API); null while it exists").nullable(),
+    library_template_name: z
+      .string()
+      .nullable()
+      .describe("The Template Library template it was created from (library_template_name of the create); null otherwise."),
     // ── read-only fields derived from `components` on every read (never stored; Kirimdev's row fields) ──
     ...ZTemplateDerivedFields.shape,
   })

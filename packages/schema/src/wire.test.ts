@@ -65,6 +65,7 @@ function sampleTemplate(): Record<string, unknown> {
     status_info: null,
     pending_category_change: null,
     deleted_at: null,
+    library_template_name: null,
   };
   return { ...template, ...deriveTemplateFields(template["components"] as unknown[]) };
 }

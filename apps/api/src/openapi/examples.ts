@@ -127,6 +127,15 @@ export const CREATE_COUPON_EXAMPLE = {
   ],
 } satisfies TCreateTemplateRequestInput;
 
+/** From Meta's Template Library (M-LIB "Create a template from the library", button inputs as an array). */
+export const CREATE_FROM_LIBRARY_EXAMPLE = {
+  name: "my_delivery_update",
+  language: "en_US",
+  category: "UTILITY",
+  library_template_name: "delivery_update_1",
+  library_template_button_inputs: [{ type: "URL", url: { base_url: "https://www.example.com/{{1}}", url_suffix_example: "https://www.example.com/order_update" } }],
+} satisfies TCreateTemplateRequestInput;
+
 const WHATSAPP_ACCOUNT = {
   phone_number: "+628111222333",
   phone_number_id: EXAMPLE_PHONE_NUMBER_ID,
@@ -158,6 +167,7 @@ export const TEMPLATE_PENDING_EXAMPLE = {
   status_info: null,
   pending_category_change: null,
   deleted_at: null,
+  library_template_name: null,
   ...deriveTemplateFields(CREATE_TEMPLATE_EXAMPLE.components),
 } satisfies TTemplate;
 
@@ -209,6 +219,7 @@ export const TEMPLATE_REJECTED_EXAMPLE = {
   status_info: null,
   pending_category_change: null,
   deleted_at: null,
+  library_template_name: null,
   ...deriveTemplateFields(PROMO_COMPONENTS),
 } satisfies TTemplate;
 

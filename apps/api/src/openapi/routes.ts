@@ -50,6 +50,7 @@ import {
   TEMPLATE_APPROVED_EXAMPLE,
   TEMPLATE_PENDING_EXAMPLE,
   TEMPLATE_REJECTED_EXAMPLE,
+  CREATE_FROM_LIBRARY_EXAMPLE,
 } from "./examples.js";
 import { KIND_CREATE_EXAMPLES } from "./examples-kinds.js";
 import { RENDER_ROUTE } from "./render-route.js";
@@ -306,6 +307,7 @@ export const ROUTES: readonly RouteSpec[] = [
         limited_time_offer: { summary: "MARKETING limited-time offer: countdown, coupon code and URL button", value: CREATE_LIMITED_TIME_OFFER_EXAMPLE },
         coupon_code: { summary: "MARKETING coupon code (COPY_CODE button)", value: CREATE_COUPON_EXAMPLE },
         ...KIND_CREATE_EXAMPLES,
+        from_library: { summary: "From Meta's Template Library: library_template_name and its button inputs, no components", value: CREATE_FROM_LIBRARY_EXAMPLE },
       },
     },
     success: {

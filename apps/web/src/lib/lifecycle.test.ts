@@ -107,7 +107,8 @@ describe("issue 16 kinds back into the form (Meta's own bodies)", () => {
   const stored = (file: string) => {
     const { body } = JSON.parse(readFileSync(path.join(fixtures, file), "utf8")) as { body: Record<string, unknown> };
     // Meta's OpenAPI examples write the name as a placeholder.
-    return ZCreateTemplateRequest.parse({ ...body, name: "kind_round_trip" });
+    const parsed = ZCreateTemplateRequest.parse({ ...body, name: "kind_round_trip" });
+    return { ...parsed, components: parsed.components ?? [] };
   };
 
   it.each([

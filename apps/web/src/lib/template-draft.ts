@@ -128,7 +128,8 @@ export interface FieldRef {
 }
 
 export interface BuiltRequest {
-  request: TCreateTemplateRequestInput;
+  /** The dashboard form always writes components (library creates have their own form). */
+  request: TCreateTemplateRequestInput & { components: NonNullable<TCreateTemplateRequestInput["components"]> };
   fields: FieldRef[];
 }
 
@@ -383,7 +384,7 @@ export function buildRequest(draft: TemplateDraft, { keepEmptyExamples = false }
   const ttl = numberOrRaw(draft.ttlSeconds);
   if (ttl !== undefined) request.messageSendTtlSeconds = ttl;
   // The shapes are checked by zod right after; the cast only bridges "strings as typed" to the wire type.
-  return { request: request as unknown as TCreateTemplateRequestInput, fields };
+  return { request: request as unknown as BuiltRequest["request"], fields };
 }
 
 /**

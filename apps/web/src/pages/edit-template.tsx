@@ -70,7 +70,7 @@ export default function EditTemplatePage({ phoneNumberId, name, language }: Edit
                   name,
                   edit: {
                     language: template.language,
-                    components: request.components,
+                    components: request.components ?? [],
                     ...(rules.categoryLocked || request.category === template.category ? {} : { category: request.category }),
                     ...(request.messageSendTtlSeconds === undefined ? {} : { messageSendTtlSeconds: request.messageSendTtlSeconds }),
                   },

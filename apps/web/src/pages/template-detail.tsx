@@ -105,6 +105,14 @@ export default function TemplateDetailPage({ phoneNumberId, name, language, crea
                   <dd data-testid="detail-status">
                     <MetaStatusBadge metaStatus={template.meta_status} />
                   </dd>
+                  {template.library_template_name !== null && (
+                    <>
+                      <dt>From the library</dt>
+                      <dd data-testid="detail-library">
+                        <code>{template.library_template_name}</code>
+                      </dd>
+                    </>
+                  )}
                   <dt>Meta’s status</dt>
                   <dd>
                     <code>{template.meta_status}</code>

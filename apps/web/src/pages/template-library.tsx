@@ -1,7 +1,8 @@
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { TLibraryTemplate } from "@kirim/schema";
 import { useState } from "react";
 import { Empty, ErrorBox, Loading } from "../components/states.js";
-import { hrefFor } from "../lib/router.js";
+import { hrefFor, navigate } from "../lib/router.js";
 import { trpc } from "../lib/trpc.js";
 
 /** Meta's Template Library (issue 16), browsed with Meta's filters: search, topic, use case, industry, language. */
@@ -75,10 +76,81 @@ export default function TemplateLibraryPage({ phoneNumberId }: { phoneNumberId: 
                 </p>
               )}
               <p>{String(entry.body)}</p>
+              <UseLibraryTemplate phoneNumberId={phoneNumberId} entry={entry} />
             </li>
           ))}
         </ul>
       )}
     </>
+  );
+}
+
+/** "Use this template": name, language and the inputs the entry's URL / phone buttons need, created through tRPC. */
+function UseLibraryTemplate({ phoneNumberId, entry }: { phoneNumberId: string; entry: TLibraryTemplate }) {
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState(entry.name.replace(/[^a-z0-9_]/g, "_"));
+  const [language, setLanguage] = useState(entry.language);
+  const inputButtons = (entry.buttons ?? []).filter((button) => button.type === "URL" || button.type === "PHONE_NUMBER");
+  const [values, setValues] = useState<string[]>(inputButtons.map((button) => (button.type === "URL" ? (button.url ?? "") : (button.phone_number ?? ""))));
+  const create = useMutation(
+    trpc.templates.create.mutationOptions({
+      onSuccess: async (template) => {
+        await queryClient.invalidateQueries(trpc.templates.pathFilter());
+        navigate({ page: "detail", phoneNumberId, name: template.name, language: template.language, created: true });
+      },
+    }),
+  );
+  if (!open) {
+    return (
+      <button type="button" onClick={() => setOpen(true)}>
+        Use this template
+      </button>
+    );
+  }
+  const submit = () => {
+    const buttonInputs = inputButtons.map((button, index) =>
+      button.type === "URL"
+        ? { type: "URL", url: { base_url: values[index] ?? "", ...(String(values[index] ?? "").includes("{{1}}") ? { url_suffix_example: String(values[index]).replace("{{1}}", "example") } : {}) } }
+        : { type: "PHONE_NUMBER", phone_number: values[index] ?? "" },
+    );
+    create.mutate({
+      phone_number_id: phoneNumberId,
+      template: {
+        name: name.trim(),
+        language,
+        category: entry.category === "AUTHENTICATION" ? "AUTHENTICATION" : "UTILITY",
+        library_template_name: entry.name,
+        ...(buttonInputs.length === 0 ? {} : { library_template_button_inputs: buttonInputs }),
+      },
+    });
+  };
+  return (
+    <form
+      aria-label={`Create from ${entry.name}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
+      <label>
+        Template name
+        <input value={name} onChange={(e) => setName(e.target.value)} />
+      </label>
+      <label>
+        Language
+        <input value={language} onChange={(e) => setLanguage(e.target.value)} />
+      </label>
+      {inputButtons.map((button, index) => (
+        <label key={index}>
+          {button.type === "URL" ? `URL of "${button.text ?? "button"}"` : `Phone number of "${button.text ?? "button"}"`}
+          <input value={values[index] ?? ""} onChange={(e) => setValues(values.map((v, i) => (i === index ? e.target.value : v)))} />
+        </label>
+      ))}
+      {create.isError && <ErrorBox error={create.error} />}
+      <button type="submit" disabled={create.isPending}>
+        Create from library
+      </button>
+    </form>
   );
 }

@@ -13,7 +13,11 @@ export interface MetaCreateTemplateBody {
   name: string;
   language: string;
   category: string;
-  components: MetaComponent[];
+  /** Absent for a Template Library create: Meta builds the components from `library_template_name`. */
+  components?: MetaComponent[];
+  library_template_name?: string;
+  library_template_body_inputs?: Record<string, unknown>;
+  library_template_button_inputs?: Array<Record<string, unknown>>;
   parameter_format?: "POSITIONAL" | "NAMED";
   message_send_ttl_seconds?: number;
   sub_category?: string;

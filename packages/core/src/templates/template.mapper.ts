@@ -58,6 +58,7 @@ export function templateRowToTemplate(row: TemplateRow, account: AccountWithCust
     previous_category: row.previous_category,
     last_synced_at: lastSynced !== null ? lastSynced.toISOString() : null,
     ...lifecycleFields(row, account, lastSynced),
+    library_template_name: row.library_template_name ?? null,
     // Kirimdev's row fields, derived from the stored components on every read (not columns of their own).
     ...deriveTemplateFields(Array.isArray(row.components) ? row.components : []),
   };

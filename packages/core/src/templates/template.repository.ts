@@ -61,6 +61,7 @@ export async function insertTemplate(db: Db, row: NewTemplateRow): Promise<Templ
           last_synced_at: null,
           last_synced_via: "create",
           deleted_at: null,
+          library_template_name: eb.ref("excluded.library_template_name"),
           status_changed_at: eb.ref("excluded.status_changed_at"),
           category_changed_at: eb.ref("excluded.category_changed_at"),
           quality_changed_at: eb.ref("excluded.quality_changed_at"),

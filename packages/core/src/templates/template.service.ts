@@ -86,6 +86,22 @@ function metaTemplateOptions(input: TCreateTemplateRequest): Pick<MetaCreateTemp
 export function createTemplatesService(deps: Deps): Omit<TemplatesService, "render" | "library"> {
   const { db, gateway } = deps;
 
+  /**
+   * The components Meta built for a Template Library create (its answer is only {id, status, category}): read back
+   * by name + language. Best effort: if the read fails the row starts empty and the next sync fills it.
+   */
+  async function readBackComponents(credentials: ReturnType<typeof accountCredentials>, id: string, name: string, language: string): Promise<unknown[]> {
+    try {
+      for await (const page of gateway.listTemplates(credentials, { name, language })) {
+        const found = page.find((template) => template.id === id);
+        if (found !== undefined) return found.components;
+      }
+    } catch {
+      // fall through: the template exists on Meta; sync will bring its components
+    }
+    return [];
+  }
+
   async function create(
     principal: Principal,
     phoneNumberId: string,
@@ -105,27 +121,39 @@ export function createTemplatesService(deps: Deps): Omit<TemplatesService, "rend
     // A retry of an attempt that died after Meta accepted it finds that attempt's template (stored since by a sync or
     // by the 409 path below): it is this request's result.
     const ownEarlierAttempt = (row: TemplateRow | undefined): TemplateRow | undefined =>
-      context.resumesAbandonedAttempt === true && row !== undefined && row.deleted_at === null && row.content === templateContent(input.components as unknown[])
+      context.resumesAbandonedAttempt === true &&
+      row !== undefined &&
+      row.deleted_at === null &&
+      (input.components === undefined
+        ? row.library_template_name === (input.library_template_name ?? null)
+        : row.content === templateContent(input.components as unknown[]))
         ? row
         : undefined;
     const resumed = ownEarlierAttempt(existing);
     if (resumed !== undefined) return templateRowToTemplate(resumed, account);
     if (existing !== undefined && existing.deleted_at === null) throw duplicate(input.name, language);
 
-    const components = input.components as unknown[];
-    const variables = input.variables ?? extractVariables(components);
+    // A Template Library create sends no components: Meta builds them from its library entry (read back below).
+    const libraryName = input.components === undefined ? input.library_template_name : undefined;
+    let components = (input.components ?? []) as unknown[];
+    let variables = input.variables ?? extractVariables(components);
     const parameterFormat = input.parameter_format ?? (extractVariables(components).some((v) => !/^\d+$/.test(v)) ? "NAMED" : undefined);
     // Kirimdev's components → Meta's. Media header samples given as URLs are downloaded (SSRF-safe) and uploaded
     // with Meta's Resumable Upload API; the handle replaces the URL (src/media/README.md). This runs after the
     // duplicate check (no download for a known conflict) and before Meta's create, so a refused sample stops the
     // create before anything reaches Meta. `components`, with the caller's URL, is what we store.
     const credentials = accountCredentials(account, deps.tokens);
-    const metaComponents = await toMetaComponentsWithMedia(components, deps.media, credentials.accessToken);
     const body: MetaCreateTemplateBody = {
       name: input.name,
       language,
       category: input.category,
-      components: metaComponents,
+      ...(libraryName === undefined
+        ? { components: await toMetaComponentsWithMedia(components, deps.media, credentials.accessToken) }
+        : {
+            library_template_name: libraryName,
+            ...(input.library_template_body_inputs === undefined ? {} : { library_template_body_inputs: input.library_template_body_inputs }),
+            ...(input.library_template_button_inputs === undefined ? {} : { library_template_button_inputs: input.library_template_button_inputs }),
+          }),
       ...(parameterFormat !== undefined ? { parameter_format: parameterFormat } : {}),
       ...metaTemplateOptions(input),
     };
@@ -144,6 +172,10 @@ export function createTemplatesService(deps: Deps): Omit<TemplatesService, "rend
       throw error;
     }
 
+    if (libraryName !== undefined) {
+      components = await readBackComponents(credentials, created.id, input.name, language);
+      variables = extractVariables(components);
+    }
     const now = deps.now();
     // Meta is the authority on its ids: one that another row of ours still holds (a restarted sandbox, a template
     // recreated on Meta) moves to this template and that row is tombstoned, in the same transaction as the insert.
@@ -175,6 +207,7 @@ export function createTemplatesService(deps: Deps): Omit<TemplatesService, "rend
         created_at: now,
         updated_at: now,
         last_synced_at: null,
+        library_template_name: libraryName ?? null,
       });
       if (!row) return undefined;
       const previously = moved.movedFrom.get(created.id);

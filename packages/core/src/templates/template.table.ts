@@ -42,6 +42,8 @@ export interface TemplateTable {
   pending_category_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** Which road last confirmed this row from Meta: create | sync | webhook | edit. */
   last_synced_via: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The Template Library template it was created from (issue 16); null otherwise. Sync never changes it. */
+  library_template_name: ColumnType<string | null, string | null | undefined, string | null>;
   /** Per-field clocks: when each field last changed (Meta's event time for webhooks); the monotonic guards. */
   status_changed_at: ColumnType<Date, Date | undefined, Date>;
   category_changed_at: ColumnType<Date, Date | undefined, Date>;

@@ -111,8 +111,14 @@ export function locateTemplateRuleViolations(input: TCreateTemplateRequest): Loc
     variableKind: input.parameter_format === "NAMED" ? "named" : "positional",
     violations: new ViolationList(),
   };
-  checkComponentCounts(input.components, context);
-  input.components.forEach((component, index) => {
+  // A Template Library create has no components of ours: Meta builds them from its library entry.
+  const components = input.components ?? [];
+  if (input.components === undefined) {
+    checkTimeToLive(input, context);
+    return context.violations.items;
+  }
+  checkComponentCounts(components, context);
+  components.forEach((component, index) => {
     const path: Path = ["components", index];
     checkFieldPlacement(component, path, context);
     switch (component.type) {
@@ -130,15 +136,15 @@ export function locateTemplateRuleViolations(input: TCreateTemplateRequest): Loc
         break;
       // Issue 16 kinds: their own files.
       case "CAROUSEL":
-        checkCarousel(component, path, input.components, input.category, (code, at, message) => context.violations.add(code, at, message));
+        checkCarousel(component, path, components, input.category, (code, at, message) => context.violations.add(code, at, message));
         break;
       case "LIMITED_TIME_OFFER":
-        checkLimitedTimeOffer(component, path, input.components, input.category, (code, at, message) => context.violations.add(code, at, message));
+        checkLimitedTimeOffer(component, path, components, input.category, (code, at, message) => context.violations.add(code, at, message));
         break;
     }
   });
-  checkButtonMix(input.components, context);
-  checkKindTemplate(input.components, context.category, (code, path, message) => context.violations.add(code, path, message));
+  checkButtonMix(components, context);
+  checkKindTemplate(components, context.category, (code, path, message) => context.violations.add(code, path, message));
   checkTimeToLive(input, context);
   return context.violations.items;
 }
