@@ -4,7 +4,8 @@
  * (DECISIONS.md D60–D66) is refused over REST and tRPC with its own code and `param`, with no request reaching the
  * sandbox; and each kind created over REST survives create → sync → get with its components intact.
  */
-import { databaseKinds } from "@kirim/core/testing";
+import { createMediaFetchPolicy } from "@kirim/core";
+import { databaseKinds, tinyPng } from "@kirim/core/testing";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppRouter } from "../src/index.js";
@@ -67,7 +68,11 @@ describe.each(databaseKinds())("flows, commerce and calling kinds at the edge on
     });
 
   beforeAll(async () => {
-    stack = await startStack(kind, { sandbox: { demoTemplateCount: 0 } });
+    stack = await startStack(kind, {
+      sandbox: { demoTemplateCount: 0 },
+      // Header samples are uploaded as the dashboard does (the examples' handles stand for such an upload).
+      media: (sandbox) => ({ graphUrl: sandbox.url, apiVersion: "v23.0", appId: sandbox.demo.appId, policy: createMediaFetchPolicy() }),
+    });
   }, 120_000);
   afterAll(async () => {
     await stack?.close();
@@ -90,9 +95,26 @@ describe.each(databaseKinds())("flows, commerce and calling kinds at the edge on
   it("the OpenAPI document has a create example of each kind, and each is accepted (201)", async () => {
     const examples = ROUTES.find((route) => route.operationId === "createTemplate")?.body?.examples ?? {};
     expect(Object.keys(examples)).toEqual(expect.arrayContaining(["flow_by_id", "flow_by_json", "catalog", "multi_product", "single_product", "call_permission_request", "voice_call"]));
+    // A header_handle in an example stands for one the reader uploaded first: Meta (and the sandbox) accept only
+    // handles its Resumable Upload issued, so upload a sample through our route and put its handle in.
+    const uploaded = await fetch(`${stack.baseUrl}/v1/${DEMO_PHONE_NUMBER_ID}/uploads`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${stack.demoKey}`, "content-type": "image/png" },
+      body: tinyPng(),
+    });
+    expect(uploaded.status, await uploaded.clone().text()).toBe(201);
+    const { handle } = ((await uploaded.json()) as { data: { handle: string } }).data;
+    const withUploadedHeader = (value: unknown): Record<string, unknown> => {
+      const body = structuredClone(value) as { components?: Array<Record<string, unknown>> };
+      for (const component of body.components ?? []) {
+        const example = component.example as { header_handle?: unknown } | undefined;
+        if (String(component.type).toUpperCase() === "HEADER" && Array.isArray(example?.header_handle)) example.header_handle = [handle];
+      }
+      return body as Record<string, unknown>;
+    };
     for (const [key, example] of Object.entries(examples)) {
       if (key === "order_confirmation") continue;
-      const res = await call(stack.baseUrl, "POST", TEMPLATES, { token: stack.demoKey, body: { ...(example.value as object), name: `example_${key}` } });
+      const res = await call(stack.baseUrl, "POST", TEMPLATES, { token: stack.demoKey, body: { ...withUploadedHeader(example.value), name: `example_${key}` } });
       expect(res.status, `${key}: ${res.text}`).toBe(201);
     }
   });
