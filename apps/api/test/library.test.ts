@@ -89,6 +89,29 @@ describe.each(databaseKinds())("Meta's Template Library on %s", (kind) => {
     expect(afterSync.body.data.library_template_name).toBe("delivery_update_1");
   });
 
+  it("Meta's own library wording (a body ending in {{8}}) is created as Meta answers it: approved at once", async () => {
+    const seq = lastSeq(stack.sandbox);
+    const res = await call(stack.baseUrl, "POST", TEMPLATES, {
+      token: stack.demoKey,
+      body: {
+        name: "lib_rest_low_balance",
+        language: "en_US",
+        category: "UTILITY",
+        library_template_name: "low_balance_warning_1",
+        library_template_button_inputs: [
+          { type: "URL", url: { base_url: "https://bank.example.com/deposit" } },
+          { type: "PHONE_NUMBER", phone_number: "+15550001111" },
+        ],
+      },
+    });
+    expect(res.status, res.text).toBe(201);
+    expect(createCalls(seq)).toHaveLength(1);
+    expect(res.body.data).toMatchObject({ library_template_name: "low_balance_warning_1", meta_status: "APPROVED" });
+    expect(res.body.data.content).toContain("{{8}}");
+    const buttons = res.body.data.components.find((c: any) => c.type === "BUTTONS");
+    expect(buttons.buttons).toEqual([expect.objectContaining({ type: "URL" }), expect.objectContaining({ type: "PHONE_NUMBER", phone_number: "+15550001111" })]);
+  });
+
   it("creates a template from the library over tRPC", async () => {
     const trpc = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${stack.baseUrl}/trpc`, headers: { authorization: `Bearer ${stack.demoKey}` } })] });
     const created = await trpc.templates.create.mutate({

@@ -228,10 +228,12 @@ export class SandboxState {
   // -------------------------------------------------------------------------------------------
   // Create (§1, §10.3 steps 11–15)
 
-  createTemplate(waba: Waba, body: Record<string, unknown>): { id: string; status: "PENDING"; category: TemplateCategory } {
-    // Template Library create (M-LIB): Meta builds the components from its library entry, then the usual rules apply.
-    const submitted = body.library_template_name === undefined ? body : expandLibraryCreate(body);
-    const submission = checkTemplateSubmission(submitted, { resolveHeaderHandle: (handle) => this.mediaHandles.get(handle) });
+  createTemplate(waba: Waba, body: Record<string, unknown>): { id: string; status: "PENDING" | "APPROVED"; category: TemplateCategory } {
+    // Template Library create (M-LIB): Meta builds the components from its library entry; the name, language and
+    // category are checked as for any create, the entry's own wording is Meta's, and Meta answers "status":"APPROVED".
+    const fromLibrary = body.library_template_name !== undefined;
+    const submitted = fromLibrary ? expandLibraryCreate(body) : body;
+    const submission = checkTemplateSubmission(submitted, { resolveHeaderHandle: (handle) => this.mediaHandles.get(handle), libraryContent: fromLibrary });
     const now = this.now();
     const siblings = this.templatesOf(waba.id).filter((template) => template.name === submission.name);
 
@@ -285,7 +287,7 @@ export class SandboxState {
       previousCategory: category === submission.category ? undefined : submission.category,
       correctCategory: undefined,
       subCategory: submission.subCategory,
-      status: "PENDING",
+      status: fromLibrary ? "APPROVED" : "PENDING",
       rejectedReason: "NONE",
       rejectionInfo: undefined,
       parameterFormat: submission.parameterFormat,
@@ -298,6 +300,7 @@ export class SandboxState {
       approvedEditTimes: [],
       source: "api",
     });
+    if (fromLibrary) return { id: template.id, status: "APPROVED", category };
     this.scheduleReview(template);
     return { id: template.id, status: "PENDING", category };
   }

@@ -47,6 +47,29 @@ describe("create from the Template Library", () => {
     expect(JSON.stringify(got.body.components)).toContain("https://shop.example.com/o/{{1}}");
   });
 
+  it("Meta's own wording is not held to the authoring rules, and the answer is APPROVED as Meta's page shows", async () => {
+    // low_balance_warning_1's body ends in {{8}}: an authored body may not (M-CMP), a library entry is Meta's own.
+    const res = await create({
+      name: "lib_low_balance",
+      language: "en_US",
+      category: "UTILITY",
+      library_template_name: "low_balance_warning_1",
+      library_template_button_inputs: [
+        { type: "URL", url: { base_url: "https://bank.example.com/deposit" } },
+        { type: "PHONE_NUMBER", phone_number: "+15550001111" },
+      ],
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ status: "APPROVED", category: "UTILITY" });
+    const got = await call(`${sandbox.graphUrl}/${String(res.body.id)}`, { token: DEMO_ACCESS_TOKEN });
+    expect(got.body.status).toBe("APPROVED");
+    expect(JSON.stringify(got.body.components)).toContain("{{8}}");
+    expect(JSON.stringify(got.body.components)).toContain("+15550001111");
+    // The same body written by hand is refused: the relaxation is the library's only.
+    const authored = await create({ name: "authored_low_balance", language: "en_US", category: "UTILITY", components: [{ type: "BODY", text: "Your balance is below {{1}}", example: { body_text: [["$75.00"]] } }] });
+    expect(authored.status).toBe(400);
+  });
+
   it("an unknown library name or a missing URL input is a code 100 invalid parameter", async () => {
     const unknown = await create({ name: "lib_unknown", language: "en_US", category: "UTILITY", library_template_name: "no_such_entry" });
     expect(unknown.status).toBe(400);
