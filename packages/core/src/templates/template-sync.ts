@@ -12,13 +12,11 @@
  */
 import { isErrorCode } from "@kirim/schema";
 import type { TTemplateSyncResult, TTemplateSyncRun } from "@kirim/schema";
-import { sql } from "kysely";
 import type { Kysely, Transaction } from "kysely";
 import { updateAccount } from "../accounts/account.repository.js";
 import type { AccountWithCustomer } from "../accounts/account.repository.js";
 import type { Database } from "../db/schema.js";
 import { DomainError, isDomainError } from "../errors.js";
-import type { SyncRunRow } from "../lifecycle/lifecycle.table.js";
 import { newId } from "../lib/ids.js";
 import { toStorableText } from "../lib/text.js";
 import { withMetaErrors } from "../meta/meta-error-mapping.js";
@@ -32,7 +30,9 @@ import { emitSyncRunEvent } from "../webhooks-out/outbox.js";
 import type { TemplateChange } from "./template-history.js";
 import { mapMetaStatus } from "./template-status.js";
 import { rejectedReason } from "./template.mapper.js";
-import { findTemplateStates, listLiveTemplateKeys, upsertTemplatePage } from "./template.repository.js";
+import { analyzeTemplates, findTemplateStates, listLiveTemplateKeys, tombstoneTemplates, upsertTemplatePage } from "./template.repository.js";
+import { findRunningSyncRun, getSyncRun, insertRunningSyncRun, updateRunningSyncRun, updateSyncRun } from "./template-sync-run.repository.js";
+import type { SyncRunRow } from "./template-sync-run.table.js";
 import type { SyncedTemplateValues } from "./template.repository.js";
 
 /**
@@ -111,12 +111,7 @@ function errorOf(row: SyncRunRow): DomainError {
 
 async function claimRun(deps: SyncDeps, accountId: string, trigger: string): Promise<SyncRunRow | undefined> {
   const now = deps.now();
-  return deps.db
-    .insertInto("template_sync_runs")
-    .values({ id: newId("tsr", now.getTime()), account_id: accountId, trigger, status: "running", started_at: now, heartbeat_at: now, finished_at: null, error_code: null, error_message: null })
-    .onConflict((oc) => oc.column("account_id").where("status", "=", "running").doNothing())
-    .returningAll()
-    .executeTakeFirst();
+  return insertRunningSyncRun(deps.db, { id: newId("tsr", now.getTime()), account_id: accountId, trigger, status: "running", started_at: now, heartbeat_at: now, finished_at: null, error_code: null, error_message: null });
 }
 
 /**
@@ -125,25 +120,15 @@ async function claimRun(deps: SyncDeps, accountId: string, trigger: string): Pro
  * that finished between two polls and start a second sync instead of returning the first one's result.
  */
 async function joinRunning(deps: SyncDeps, accountId: string): Promise<SyncRunRow | undefined> {
-  let run = await deps.db
-    .selectFrom("template_sync_runs")
-    .selectAll()
-    .where("account_id", "=", accountId)
-    .where("status", "=", "running")
-    .executeTakeFirst();
+  let run = await findRunningSyncRun(deps.db, accountId);
   if (!run) return undefined;
   for (;;) {
     if (deps.now().getTime() - run.heartbeat_at.getTime() > STALE_RUN_MS) {
-      await deps.db
-        .updateTable("template_sync_runs")
-        .set({ status: "failed", finished_at: deps.now(), error_code: "internal_error", error_message: "Abandoned: the process running this sync stopped." })
-        .where("id", "=", run.id)
-        .where("status", "=", "running")
-        .execute();
+      await updateRunningSyncRun(deps.db, run.id, { status: "failed", finished_at: deps.now(), error_code: "internal_error", error_message: "Abandoned: the process running this sync stopped." });
       return undefined;
     }
     await new Promise((r) => setTimeout(r, JOIN_POLL_MS));
-    run = await deps.db.selectFrom("template_sync_runs").selectAll().where("id", "=", run.id).executeTakeFirstOrThrow();
+    run = await getSyncRun(deps.db, run.id);
     if (run.status !== "running") return run;
   }
 }
@@ -269,13 +254,7 @@ async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRu
   const counts = { pages: 0, synced: 0, created: 0, updated: 0, unchanged: 0, removed: 0 };
   const seen = new Set<string>();
   const heartbeat = setInterval(() => {
-    void db
-      .updateTable("template_sync_runs")
-      .set({ heartbeat_at: deps.now() })
-      .where("id", "=", run.id)
-      .where("status", "=", "running")
-      .execute()
-      .catch(() => undefined); // a missed beat is harmless; six in a row mean this process is gone anyway
+    void updateRunningSyncRun(db, run.id, { heartbeat_at: deps.now() }).catch(() => undefined); // a missed beat is harmless; six in a row mean this process is gone anyway
   }, HEARTBEAT_MS);
   heartbeat.unref();
   try {
@@ -318,11 +297,7 @@ async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRu
             updated: counts.updated + pageWrites.updated,
             removed: counts.removed + pageWrites.removed,
           };
-          await trx
-            .updateTable("template_sync_runs")
-            .set({ ...runCounts, unchanged: runCounts.synced - runCounts.created - runCounts.updated, heartbeat_at: deps.now() })
-            .where("id", "=", run.id)
-            .execute();
+          await updateSyncRun(trx, run.id, { ...runCounts, unchanged: runCounts.synced - runCounts.created - runCounts.updated, heartbeat_at: deps.now() });
           return pageWrites;
         });
         counts.created += written.created;
@@ -340,11 +315,7 @@ async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRu
     // end with its `template_sync.completed` event commit together.
     await db.transaction().execute(async (trx) => {
     if (gone.length > 0) {
-      await trx
-        .updateTable("templates")
-        .set({ deleted_at: finishedAt, meta_status: "DELETED", status: "rejected", status_changed_at: finishedAt, updated_at: finishedAt })
-        .where("id", "in", gone.map((g) => g.id))
-        .execute();
+      await tombstoneTemplates(trx, gone.map((g) => g.id), finishedAt);
       await recordTemplateChanges(
         trx,
         gone.map((g) => ({
@@ -363,17 +334,13 @@ async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRu
     counts.removed += gone.length;
     counts.unchanged = Math.max(0, counts.synced - counts.created - counts.updated);
     await updateAccount(trx, account.id, { templates_synced_at: run.started_at });
-    await trx
-      .updateTable("template_sync_runs")
-      .set({ ...counts, status: "succeeded", finished_at: finishedAt, heartbeat_at: finishedAt })
-      .where("id", "=", run.id)
-      .execute();
+    await updateSyncRun(trx, run.id, { ...counts, status: "succeeded", finished_at: finishedAt, heartbeat_at: finishedAt });
     await emitSyncRunEvent(trx, { accountId: account.id, runId: run.id, trigger: run.trigger, succeeded: true, counts, error: null, firstSync, at: finishedAt });
     });
     if (counts.created >= ANALYZE_AFTER_CREATED) {
       // A first import of thousands of rows leaves the planner without statistics until autovacuum comes by (up to
       // a minute): meanwhile every list page sorts the whole account. Gathering them now takes milliseconds.
-      await sql`ANALYZE templates`.execute(db).catch(() => undefined);
+      await analyzeTemplates(db).catch(() => undefined);
     }
     return {
       object: "template_sync_result",
@@ -391,11 +358,7 @@ async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRu
     await db
       .transaction()
       .execute(async (trx) => {
-        await trx
-          .updateTable("template_sync_runs")
-          .set({ ...failedCounts, status: "failed", finished_at: failedAt, error_code: code, error_message: message })
-          .where("id", "=", run.id)
-          .execute();
+        await updateSyncRun(trx, run.id, { ...failedCounts, status: "failed", finished_at: failedAt, error_code: code, error_message: message });
         // Outbound webhooks (issue 17): the failure, in the transaction that records it.
         const error = { code, message };
         await emitSyncRunEvent(trx, { accountId: account.id, runId: run.id, trigger: run.trigger, succeeded: false, counts: failedCounts, error, firstSync: account.templates_synced_at === null, at: failedAt });

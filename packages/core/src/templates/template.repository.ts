@@ -337,13 +337,22 @@ export async function releaseProviderIds(db: Db, release: readonly string[], tom
   if (release.length > 0) {
     await db.updateTable("templates").set({ provider_template_id: null, updated_at: at }).where("id", "in", [...release]).execute();
   }
-  if (tombstone.length > 0) {
-    await db
-      .updateTable("templates")
-      .set({ deleted_at: at, meta_status: "DELETED", status: "rejected", status_changed_at: at, updated_at: at })
-      .where("id", "in", [...tombstone])
-      .execute();
-  }
+  await tombstoneTemplates(db, tombstone, at);
+}
+
+/** Marks templates deleted on Meta: kept (history, `include_deleted`), hidden from lists, status DELETED. */
+export async function tombstoneTemplates(db: Db, ids: readonly string[], at: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable("templates")
+    .set({ deleted_at: at, meta_status: "DELETED", status: "rejected", status_changed_at: at, updated_at: at })
+    .where("id", "in", [...ids])
+    .execute();
+}
+
+/** Refreshes the planner's statistics of `templates` (after a large import). */
+export async function analyzeTemplates(db: Db): Promise<void> {
+  await sql`ANALYZE templates`.execute(db);
 }
 
 /** Live templates of an account per (Meta status, folded status). */
