@@ -49,6 +49,31 @@ export default tseslint.config(
     },
   },
   {
+    // SQL only in repositories (ARCHITECTURE.md, "core by domain"): services call `*.repository.ts` functions.
+    files: ["packages/core/src/**/*.ts"],
+    ignores: [
+      "packages/core/src/**/*.repository.ts",
+      "packages/core/src/db/**", // migrations, the dialects, the migrator
+      "packages/core/src/**/*.test.ts",
+      "packages/core/src/testing/**",
+      // excluded until the core-webhooks / perf-rest branches land (they move this SQL into repositories):
+      "packages/core/src/lifecycle/webhooks.ts",
+      "packages/core/src/webhooks-out/outbox.ts",
+      "packages/core/src/webhooks-out/webhook-out.service.ts",
+    ],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "CallExpression[callee.property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto)$/]",
+          message: "SQL only in *.repository.ts: add a repository function and call it.",
+        },
+        { selector: "TaggedTemplateExpression[tag.name='sql']", message: "SQL only in *.repository.ts: add a repository function and call it." },
+        { selector: "MemberExpression[object.name='sql']", message: "SQL only in *.repository.ts: add a repository function and call it." },
+      ],
+    },
+  },
+  {
     files: ["apps/web/**/*.{ts,tsx}"],
     languageOptions: { globals: { ...globals.browser } },
     rules: {

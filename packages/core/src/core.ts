@@ -12,9 +12,66 @@ import { createMediaService } from "./media/media.service.js";
 import { createTemplatesService } from "./templates/template.service.js";
 import type { MetaGateway } from "./meta/types.js";
 import { createWebhooksOutService } from "./webhooks-out/webhook-out.service.js";
-import { createTemplateRenderService } from "./templates/template-render.js";
-import { createTemplateLibraryService } from "./templates/template-library.js";
-import type { Core, CoreOptions } from "./types.js";
+import type { Kysely } from "kysely";
+import type { AuthService, MeService } from "./base.js";
+import type { AccountsService } from "./accounts/account.service.js";
+import type { AdminService } from "./admin/admin.service.js";
+import type { Database } from "./db/schema.js";
+import type { IdempotencyOptions, IdempotencyService } from "./idempotency/idempotency.service.js";
+import type { LifecycleService } from "./lifecycle/lifecycle.service.js";
+import type { CoreMediaOptions } from "./media/core-media.js";
+import type { MediaService } from "./media/media.service.js";
+import type { RateLimitOptions, RateLimitService } from "./rate-limits/rate-limit.service.js";
+import type { SecretsService } from "./secrets/secrets.service.js";
+import type { TemplatesService } from "./templates/template.service.js";
+import type { WebhooksOutOptions, WebhooksOutService } from "./webhooks-out/webhook-out.service.js";
+
+export interface CoreOptions {
+  db: Kysely<Database>;
+  gateway: MetaGateway;
+  /** HMAC key for list cursors (any non-empty string; keep it stable across restarts). */
+  cursorSecret: string;
+  /** Clock (tests). */
+  now?: () => Date;
+  /** Idempotency-Key storage and waiting (defaults: kept 24 h, a concurrent duplicate waits up to 30 s). */
+  idempotency?: IdempotencyOptions | undefined;
+  /** Request buckets and Meta's create budget (defaults: 60 writes and 600 reads a minute; 100 creates per WABA an hour). */
+  rateLimits?: RateLimitOptions | undefined;
+  /**
+   * Keys for Meta access tokens at rest (AES-256-GCM). `current` encrypts; `previous` keys still decrypt values
+   * written before a rotation. Tests: `testTokenKeyring()` from `@kirim/core/testing`.
+   */
+  tokenKeyring: TokenKeyring;
+  /**
+   * Header-sample uploads (issue 4): where and how `example.header_url` samples are fetched and uploaded to Meta.
+   * Omitted → a URL sample is refused (before any download) and only real Meta handles pass through.
+   */
+  media?: CoreMediaOptions | undefined;
+  /** Outbound webhooks (issue 17): target policy (WEBHOOK_ALLOW_PRIVATE_TARGETS), resolver, timeout. */
+  webhooks?: WebhooksOutOptions | undefined;
+}
+
+export interface Core {
+  auth: AuthService;
+  /** The calling key and its organisation (`GET /v1/me`). */
+  me: MeService;
+  accounts: AccountsService;
+  /** Every template operation: create, edit, delete, sync, list, get, counts, history, sync runs, render, library. */
+  templates: TemplatesService;
+  /** What the background worker drives: webhook intake/apply and scheduled sync claims. */
+  lifecycle: LifecycleService;
+  /** Header samples uploaded as bytes (`POST /v1/{pid}/uploads`): checked, then Meta's Resumable Upload → handle. */
+  media: MediaService;
+  /** Outbound webhooks: subscriptions, delivery log, redelivery, and the delivery step the worker runs. */
+  webhooks: WebhooksOutService;
+  admin: AdminService;
+  /** Idempotency-Key claims and stored answers, shared by every instance through the database. */
+  idempotency: IdempotencyService;
+  /** Per-organisation request buckets and Meta's per-WABA create budget. */
+  rateLimits: RateLimitService;
+  /** Meta access tokens at rest: encrypt-on-start + keyring check (`prepare`), key rotation. */
+  secrets: SecretsService;
+}
 
 /**
  * Assembles the domain services over one database and one Meta gateway.
@@ -45,7 +102,7 @@ export function createCore(options: CoreOptions): Core {
     auth: createAuthService(deps),
     me: createMeService({ db: options.db, rateLimits }),
     accounts: createAccountsService(deps),
-    templates: { ...createTemplatesService(deps), ...createTemplateRenderService(deps), ...createTemplateLibraryService(deps) },
+    templates: createTemplatesService(deps),
     lifecycle: createLifecycleService(deps),
     media: createMediaService(deps),
     // No gateway: the server only seeds the demo account it was configured with (no route connects accounts); the

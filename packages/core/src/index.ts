@@ -1,136 +1,49 @@
 /**
  * @kirim/core — domain logic: Meta gateway, template create/sync/list, Kysely on PostgreSQL or PGlite.
  * Framework-free: no HTTP server, no process.env.
+ *
+ * The public surface is the composition API (database, gateway, `createCore`, the workers and their queues) and
+ * what the apps use beside it; tests and tools reach internals through `@kirim/core/testing`.
  */
 export { DomainError, isDomainError } from "./errors.js";
 export type { DomainErrorOptions } from "./errors.js";
+export type { AuthService, MeService, Page, PageQuery, Principal, RequestContext } from "./base.js";
 
+// ── composition ──
+export { createCore, createOperator } from "./core.js";
+export type { Core, CoreOptions } from "./core.js";
 export { createDatabase } from "./db/database.js";
 export type { DatabaseConfig, DatabaseHandle, DatabaseKind } from "./db/database.js";
-export { migrateToLatest, MIGRATIONS } from "./db/migrate.js";
+export { migrateToLatest } from "./db/migrate.js";
 export type { Database } from "./db/schema.js";
-
 export { createMetaGateway } from "./meta/gateway.js";
-export { MetaApiError, isMetaApiError } from "./meta/meta-api-error.js";
-export type { MetaApiErrorKind } from "./meta/meta-api-error.js";
-export type {
-  MetaAccountRef,
-  MetaComponent,
-  MetaCreateTemplateBody,
-  MetaCreateTemplateResult,
-  MetaGateway,
-  MetaGatewayOptions,
-  MetaTemplate,
-  ListTemplatesOptions as MetaListTemplatesOptions,
-  RetryPolicy,
-} from "./meta/types.js";
+export type { MetaGateway, MetaGatewayOptions } from "./meta/types.js";
+export { generateTokenKeySpec, parseTokenKeyring, TokenKeyringError } from "./secrets/token-cipher.js";
+export type { TokenKeyring } from "./secrets/token-cipher.js";
+export { createMediaFetchPolicy } from "./media/index.js";
+export type { CoreMediaOptions, MediaFetchPolicy } from "./media/index.js";
 
-export { createCore, createOperator } from "./core.js";
-export {
-  createTokenCipher,
-  generateTokenKeySpec,
-  isEncryptedToken,
-  parseTokenKeyring,
-  TokenDecryptionError,
-  TokenKeyringError,
-} from "./secrets/token-cipher.js";
-export type { TokenCipher, TokenKey, TokenKeyring } from "./secrets/token-cipher.js";
-export type { SecretsPrepareResult, SecretsRotateResult, SecretsService } from "./secrets/secrets.service.js";
-export type {
-  AccountsService,
-  AdminAccount,
-  AdminApiKey,
-  AdminCustomer,
-  AdminOrganisation,
-  AdminService,
-  AuthService,
-  ConnectAccountInput,
-  Core,
-  CoreOptions,
-  CreateApiKeyInput,
-  CreateCustomerInput,
-  CreatedApiKey,
-  CreateOrganisationInput,
-  GetTemplateOptions,
-  MeService,
-  ListAccountsOptions,
-  ListTemplatesOptions,
-  Principal,
-  SeedDemoInput,
-  SeedDemoResult,
-  TemplatePage,
-  TemplatesService,
-} from "./types.js";
+// ── the services `Core` holds ──
+export type { AccountsService, ListAccountsOptions } from "./accounts/account.service.js";
+export type { AdminAccount, AdminApiKey, AdminService } from "./admin/admin.service.js";
+export type { IdempotencyClaim, IdempotencyOptions, IdempotencyService, StoredResponse } from "./idempotency/index.js";
+export type { LifecycleService } from "./lifecycle/lifecycle.service.js";
+export type { MediaService } from "./media/index.js";
+export type { BucketClass, BucketDecision, RateLimitOptions, RateLimitService } from "./rate-limits/index.js";
+export type { SecretsService } from "./secrets/secrets.service.js";
+export type { GetTemplateOptions, ListTemplatesOptions, SyncOptions, TemplatePage, TemplatesService } from "./templates/template.service.js";
+export type { WebhooksOutOptions, WebhooksOutService } from "./webhooks-out/index.js";
 
-// Media pipeline for IMAGE/VIDEO/DOCUMENT header samples (issue 4; src/media/README.md).
-export {
-  ACCEPTED_UPLOAD_TYPES,
-  acceptedUploadType,
-  uploadLimitFor,
-  DEFAULT_MEDIA_FETCH_POLICY,
-  MAX_REDIRECTS_CEILING,
-  MEDIA_ERROR_CODES,
-  MEDIA_ERROR_HTTP,
-  MEDIA_LIMITS,
-  MediaError,
-  createMediaFetchPolicy,
-  isMediaError,
-  isMediaHeaderComponent,
-  mediaErrorToDomainError,
-  prepareMediaHeader,
-  systemResolver,
-  toMetaComponentsWithMedia,
-  uploadMediaToMeta,
-  uploadTarget,
-  withMetaHeaderHandle,
-} from "./media/index.js";
-export type {
-  CoreMediaOptions,
-  MediaConnector,
-  MediaErrorCode,
-  MediaFetchPolicy,
-  MediaHeaderFormat,
-  MediaService,
-  UploadSampleInput,
-  UploadedSample,
-  MediaResolver,
-  PrepareMediaHeaderOptions,
-  PreparedMediaHeader,
-  ResolvedAddress,
-  UploadMediaOptions,
-} from "./media/index.js";
+// ── what the HTTP layer uses beside the services ──
+export { acceptedUploadType, uploadLimitFor } from "./media/index.js";
+export { IDEMPOTENCY_KEY_MAX_LENGTH, requestFingerprint } from "./idempotency/index.js";
+export { bucketForMethod, createAuthFailureGuard, rateLimitError } from "./rate-limits/index.js";
+export { verifyWebhookSignature } from "./lifecycle/webhooks.js";
 
-export {
-  canonicalJson,
-  createIdempotencyService,
-  IDEMPOTENCY_DEFAULTS,
-  IDEMPOTENCY_KEY_MAX_LENGTH,
-  isReplayable,
-  requestFingerprint,
-} from "./idempotency/index.js";
-export type { IdempotencyClaim, IdempotencyOptions, IdempotencyService, IdempotencyStart, StoredResponse } from "./idempotency/index.js";
-export {
-  bucketForMethod,
-  createAuthFailureGuard,
-  createRateLimitService,
-  describeBucket,
-  RATE_LIMIT_DEFAULTS,
-  rateLimitError,
-  take as takeFromBucket,
-  withMetaCreateBudget,
-} from "./rate-limits/index.js";
-export type { AuthFailureGuard, BucketClass, BucketDecision, BucketState, RateLimitOptions, RateLimitService } from "./rate-limits/index.js";
-
-// ── template lifecycle (issue 5): webhooks, sync runs, history, job queue ──
-export { verifyWebhookSignature, normaliseLanguage, TEMPLATE_WEBHOOK_FIELDS } from "./lifecycle/webhooks.js";
-export type { StoredWebhook } from "./lifecycle/webhooks.js";
-export type { LifecycleService, Page, PageQuery } from "./lifecycle/lifecycle.service.js";
-export { createInProcessQueue, createPgBossQueue } from "./lifecycle/job-queue.js";
-export type { JobQueue, JobHandler, JobOptions, QueueDefinition, PgBossQueueOptions, InProcessQueueOptions } from "./lifecycle/job-queue.js";
-export { createLifecycleWorker, SYNC_QUEUE, WEBHOOK_QUEUE } from "./lifecycle/lifecycle.worker.js";
-export type { LifecycleWorker, LifecycleWorkerOptions } from "./lifecycle/lifecycle.worker.js";
-export { HEARTBEAT_MS, STALE_RUN_MS } from "./templates/template-sync.js";
-export type { RequestContext, SyncOptions } from "./types.js";
-
-// Outbound webhooks for integrators (issue 17).
-export * from "./webhooks-out/index.js";
+// ── background work: job queues, the scheduler / webhook worker, outbound webhook delivery ──
+export { createInProcessQueue, createPgBossQueue } from "./scheduler/job-queue.js";
+export type { InProcessQueueOptions, JobQueue, PgBossQueueOptions } from "./scheduler/job-queue.js";
+export { createLifecycleWorker } from "./scheduler/lifecycle.worker.js";
+export type { LifecycleWorker, LifecycleWorkerOptions } from "./scheduler/lifecycle.worker.js";
+export { createWebhookDeliveryWorker } from "./webhooks-out/index.js";
+export type { WebhookDeliveryWorker, WebhookDeliveryWorkerOptions } from "./webhooks-out/index.js";

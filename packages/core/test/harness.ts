@@ -10,7 +10,8 @@ import { createMetaGateway } from "../src/meta/gateway.js";
 import type { MetaGateway } from "../src/meta/types.js";
 import { createTestDatabase, testTokenKeyring } from "../src/testing/index.js";
 import type { DatabaseKind, TestDatabase } from "../src/testing/index.js";
-import type { Core, Principal } from "../src/types.js";
+import type { Principal } from "../src/base.js";
+import type { Core } from "../src/core.js";
 import { startMetaSandbox } from "@kirim/meta-sandbox";
 import type { MetaSandbox } from "@kirim/meta-sandbox";
 

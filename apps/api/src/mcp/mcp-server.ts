@@ -171,7 +171,7 @@ function buildServer(core: Core, principal: Principal, requestId: string, logger
       inputSchema: { phone_number_id: phoneNumberId, name: templateName, language: ZTemplateLanguage.optional(), limit, cursor },
       annotations: { readOnlyHint: true },
     },
-    ({ phone_number_id, name, ...query }) => run(async () => json(await core.lifecycle.events(principal, phone_number_id, name, { ...query, limit: query.limit ?? 25 }))),
+    ({ phone_number_id, name, ...query }) => run(async () => json(await core.templates.events(principal, phone_number_id, name, { ...query, limit: query.limit ?? 25 }))),
   );
 
   server.registerResource(

@@ -203,14 +203,14 @@ export function createV1Router(deps: V1Deps): Router {
   router.get("/:phone_number_id/template_sync_runs", async (req, res) => {
     const phoneNumberId = phoneNumberIdOf(req);
     const query = parseOrThrow(ZListSyncRunsQuery, req.query, "query");
-    const page = await core.lifecycle.syncRuns(principalOf(res.locals), phoneNumberId, query);
+    const page = await core.templates.syncRuns(principalOf(res.locals), phoneNumberId, query);
     sendList(res, { ...page, data: serialize(ZSyncRunList, page.data) });
   });
 
   router.get("/:phone_number_id/templates/:name/events", async (req, res) => {
     const phoneNumberId = phoneNumberIdOf(req);
     const query = parseOrThrow(ZListTemplateEventsQuery, req.query, "query");
-    const page = await core.lifecycle.events(principalOf(res.locals), phoneNumberId, req.params.name ?? "", query);
+    const page = await core.templates.events(principalOf(res.locals), phoneNumberId, req.params.name ?? "", query);
     sendList(res, { ...page, data: serialize(ZTemplateEventList, page.data) });
   });
 
@@ -226,14 +226,14 @@ export function createV1Router(deps: V1Deps): Router {
   router.patch("/:phone_number_id/templates/:name", async (req, res) => {
     const phoneNumberId = phoneNumberIdOf(req);
     const input = parseOrThrow(ZEditTemplateRequest, objectBody(req), "body");
-    const template = await core.lifecycle.edit(principalOf(res.locals), phoneNumberId, req.params.name ?? "", input, { requestId: res.locals.requestId });
+    const template = await core.templates.edit(principalOf(res.locals), phoneNumberId, req.params.name ?? "", input, { requestId: res.locals.requestId });
     sendData(res, 200, serialize(ZTemplate, template));
   });
 
   router.delete("/:phone_number_id/templates/:name", async (req, res) => {
     const phoneNumberId = phoneNumberIdOf(req);
     const query = parseOrThrow(ZDeleteTemplateQuery, req.query, "query");
-    const result = await core.lifecycle.delete(principalOf(res.locals), phoneNumberId, req.params.name ?? "", query, { requestId: res.locals.requestId });
+    const result = await core.templates.delete(principalOf(res.locals), phoneNumberId, req.params.name ?? "", query, { requestId: res.locals.requestId });
     sendData(res, 200, serialize(ZTemplateDeleteResult, result));
   });
 

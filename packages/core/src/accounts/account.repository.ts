@@ -24,6 +24,16 @@ export async function findAccountByPhoneNumberId(db: Db, phoneNumberId: string):
   return selectWithCustomer(db).where("a.phone_number_id", "=", phoneNumberId).executeTakeFirst();
 }
 
+export async function findAccountById(db: Db, id: string): Promise<AccountWithCustomer | undefined> {
+  return selectWithCustomer(db).where("a.id", "=", id).executeTakeFirst();
+}
+
+/** Ids of every connected account (the scheduler's candidates). */
+export async function listConnectedAccountIds(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom("whatsapp_accounts").select("id").where("status", "=", "connected").execute();
+  return rows.map((r) => r.id);
+}
+
 /** The account with this phone_number_id, only if it belongs to `organisationId`. */
 export async function findOrganisationAccount(
   db: Db,

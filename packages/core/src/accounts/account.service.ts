@@ -2,9 +2,18 @@ import type { TAccount } from "@kirim/schema";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
 import { DomainError } from "../errors.js";
-import type { AccountsService, ListAccountsOptions, Principal } from "../types.js";
+import type { Principal } from "../base.js";
 import { findOrganisationAccount, listOrganisationAccounts } from "./account.repository.js";
 import type { AccountWithCustomer } from "./account.repository.js";
+
+export interface ListAccountsOptions {
+  /** `connected` (default) or `all`. */
+  status?: "connected" | "all";
+}
+
+export interface AccountsService {
+  list(principal: Principal, options?: ListAccountsOptions): Promise<TAccount[]>;
+}
 
 export function accountRowToAccount(row: AccountWithCustomer): TAccount {
   return {

@@ -1,4 +1,3 @@
-import { sql } from "kysely";
 import type { Kysely, Transaction } from "kysely";
 import {
   findAccountByPhoneNumberId,
@@ -23,6 +22,7 @@ import { DomainError } from "../errors.js";
 import { newId } from "../lib/ids.js";
 import {
   findDemoOrganisation,
+  lockSeedDemo,
   findFirstCustomer,
   findOrganisationById,
   findOrganisationCustomer,
@@ -35,22 +35,127 @@ import { MetaApiError } from "../meta/meta-api-error.js";
 import { mapMetaError } from "../meta/meta-error-mapping.js";
 import type { MetaGateway } from "../meta/types.js";
 import type { TokenCipher } from "../secrets/token-cipher.js";
-import type {
-  AdminAccount,
-  AdminApiKey,
-  AdminCustomer,
-  AdminOrganisation,
-  AdminService,
-  ConnectAccountInput,
-  CreateApiKeyInput,
-  CreateCustomerInput,
-  CreatedApiKey,
-  CreateOrganisationInput,
-  SeedDemoInput,
-  SeedDemoResult,
-} from "../types.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+export interface CreateOrganisationInput {
+  name: string;
+}
+export interface CreateCustomerInput {
+  organisationId: string;
+  name: string;
+}
+export interface CreateApiKeyInput {
+  organisationId: string;
+  label?: string;
+  /** Use this plaintext key instead of generating one (e.g. a configured DEV key). */
+  key?: string;
+  expiresAt?: Date | null;
+}
+export interface CreatedApiKey {
+  id: string;
+  /** The plaintext key. Returned once; only its SHA-256 hash is stored. */
+  key: string;
+  prefix: string;
+  last4: string;
+}
+export interface ConnectAccountInput {
+  organisationId: string;
+  customerId?: string | null;
+  phoneNumberId: string;
+  displayPhoneNumber?: string | null;
+  name?: string | null;
+  wabaId: string;
+  accessToken: string;
+  status?: "connected" | "disconnected";
+  /**
+   * Another organisation already has a connected account on this WABA: refused (409 `waba_connected_elsewhere`)
+   * unless the operator says both may use it — they then share Meta's per-WABA budgets.
+   */
+  allowSharedWaba?: boolean;
+}
+export interface SeedDemoInput {
+  graph: { wabaId: string; accessToken: string };
+  /** Plaintext key to (re)register for the demo organisation; a new one is generated when omitted on first seed. */
+  apiKey?: string;
+}
+export interface SeedDemoResult {
+  organisationId: string;
+  customerId: string;
+  /**
+   * The demo API key in plaintext: the given one, or a newly generated one on first seed.
+   * `null` when already seeded and no key was given (plaintext keys are never stored).
+   */
+  apiKey: string | null;
+  phoneNumberId: string;
+  /** false when the demo data already existed (no-op apart from re-applying `apiKey`). */
+  created: boolean;
+}
+
+export interface AdminOrganisation {
+  id: string;
+  name: string;
+  isDemo: boolean;
+  createdAt: Date;
+}
+export interface AdminCustomer {
+  id: string;
+  organisationId: string;
+  name: string;
+  createdAt: Date;
+}
+/** An API key as operators see it: never the key itself, only `prefix…last4`. */
+export interface AdminApiKey {
+  id: string;
+  organisationId: string;
+  label: string;
+  prefix: string;
+  last4: string;
+  status: "active" | "expired" | "revoked";
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  createdAt: Date;
+}
+/** A WhatsApp account as operators see it (never the access token). */
+export interface AdminAccount {
+  id: string;
+  organisationId: string;
+  phoneNumberId: string;
+  displayPhoneNumber: string | null;
+  name: string | null;
+  wabaId: string;
+  status: "connected" | "disconnected";
+  customer: { id: string; name: string } | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/**
+ * Operator actions (the `kirim` CLI, the demo seed, tests). Unknown organisation / customer / key / account →
+ * DomainError `resource_not_found`.
+ */
+export interface AdminService {
+  createOrganisation(input: CreateOrganisationInput): Promise<{ id: string }>;
+  listOrganisations(): Promise<AdminOrganisation[]>;
+  createCustomer(input: CreateCustomerInput): Promise<{ id: string }>;
+  listCustomers(organisationId: string): Promise<AdminCustomer[]>;
+  createApiKey(input: CreateApiKeyInput): Promise<CreatedApiKey>;
+  listApiKeys(organisationId: string): Promise<AdminApiKey[]>;
+  /** Immediate: the next request with this key gets 401 `invalid_api_key`. */
+  revokeApiKey(keyId: string): Promise<AdminApiKey>;
+  /**
+   * Stores the token encrypted. An existing *disconnected* account of the same organisation is reconnected with
+   * the new credentials; a connected one (or one of another organisation) → 409 `account_already_connected`; a WABA
+   * another organisation has connected → 409 `waba_connected_elsewhere` (unless `allowSharedWaba`). When the service
+   * has a gateway (`createOperator({ gateway })`, the CLI) Meta must first confirm that the token reaches the WABA
+   * and that the phone number is one of its numbers, else 422 `account_verification_failed` and nothing is stored.
+   */
+  connectAccount(input: ConnectAccountInput): Promise<{ id: string; phoneNumberId: string }>;
+  /** Sets the account to `disconnected` (kept for `?status=all` and a later reconnect). */
+  disconnectAccount(phoneNumberId: string): Promise<void>;
+  listAccounts(organisationId: string, options?: { status?: "connected" | "all" }): Promise<AdminAccount[]>;
+  seedDemo(input: SeedDemoInput): Promise<SeedDemoResult>;
+}
 
 export const DEMO = Object.freeze({
   organisationName: "Demo Organisation",
@@ -320,7 +425,7 @@ export function createAdminService(deps: {
      */
     async seedDemo(input: SeedDemoInput): Promise<SeedDemoResult> {
       return db.transaction().execute(async (trx) => {
-        await sql`SELECT pg_advisory_xact_lock(hashtext('kirim.core.seedDemo'))`.execute(trx);
+        await lockSeedDemo(trx);
         const now = deps.now();
         const existing = await findDemoOrganisation(trx);
         if (existing) {

@@ -7,7 +7,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
 import { DomainError } from "../errors.js";
 import type { RateLimitService } from "../rate-limits/rate-limit.service.js";
-import type { MeService, Principal } from "../types.js";
+import type { MeService, Principal } from "../base.js";
 import { findApiKeyWithOrganisation } from "./api-key.repository.js";
 
 interface Deps {

@@ -20,9 +20,3 @@ export interface WebhookEventTable {
   processed_at: Date | null;
 }
 export type WebhookEventRow = Selectable<WebhookEventTable>;
-
-export interface ScheduledSyncSlotTable {
-  /** `sync:<account id>:<slot number>`. */
-  key: string;
-  claimed_at: ColumnType<Date, Date | undefined, never>;
-}

@@ -13,7 +13,7 @@ import type { MetaGateway } from "../meta/types.js";
 import { createTestDatabase, databaseKinds, testTokenKeyring } from "../testing/index.js";
 import type { TestDatabase } from "../testing/index.js";
 import { HEARTBEAT_MS } from "../templates/template-sync.js";
-import { createInProcessQueue } from "./job-queue.js";
+import { createInProcessQueue } from "../scheduler/job-queue.js";
 
 describe.each(databaseKinds())("sync runs on %s", (kind) => {
   let database: TestDatabase;

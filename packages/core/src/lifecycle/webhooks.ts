@@ -18,7 +18,7 @@ import { newId } from "../lib/ids.js";
 import { isStorableText } from "../lib/text.js";
 import { extractVariables, templateContent } from "../templates/template-content.js";
 import { recordTemplateChanges } from "../templates/template-history.js";
-import type { TemplateChange } from "../templates/template-history.js";
+import type { TemplateChange } from "../templates/template-change.js";
 import { mapMetaStatus } from "../templates/template-status.js";
 import type { TemplateRow } from "../templates/template.table.js";
 import type { WebhookEventRow } from "./lifecycle.table.js";

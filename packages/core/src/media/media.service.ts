@@ -4,7 +4,7 @@ import type { Database } from "../db/schema.js";
 import { DomainError } from "../errors.js";
 import { accountCredentials } from "../secrets/secrets.service.js";
 import type { TokenCipher } from "../secrets/token-cipher.js";
-import type { Principal } from "../types.js";
+import type { Principal } from "../base.js";
 import type { CoreMediaOptions } from "./core-media.js";
 import { uploadTarget } from "./core-media.js";
 import { mediaErrorToDomainError } from "./domain.js";

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../db/schema.js";
 import type { CustomerRow, NewCustomerRow, NewOrganisationRow, OrganisationRow } from "./organisation.table.js";
@@ -46,4 +47,9 @@ export async function findOrganisationCustomer(db: Db, organisationId: string, c
     .where("id", "=", customerId)
     .where("organisation_id", "=", organisationId)
     .executeTakeFirst();
+}
+
+/** Serialises demo seeding across processes until the transaction ends (a transaction-level advisory lock). */
+export async function lockSeedDemo(db: Transaction<Database>): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext('kirim.core.seedDemo'))`.execute(db);
 }

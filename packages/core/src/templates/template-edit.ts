@@ -9,7 +9,6 @@
  * Successful calls write the row and the history (source edit / delete, source_id = the request id).
  */
 import { requestedTtl, type TDeleteTemplateQuery, type TEditTemplateRequest, type TTemplate, type TTemplateCategory, type TTemplateDeleteResult } from "@kirim/schema";
-import { sql } from "kysely";
 import type { Kysely } from "kysely";
 import { assertConnected, resolveAccount } from "../accounts/account.service.js";
 import type { Database } from "../db/schema.js";
@@ -21,12 +20,14 @@ import { toMetaComponentsWithMedia } from "../media/core-media.js";
 import type { MetaGateway } from "../meta/types.js";
 import { accountCredentials } from "../secrets/secrets.service.js";
 import type { TokenCipher } from "../secrets/token-cipher.js";
-import type { Principal, RequestContext } from "../types.js";
+import type { Principal, RequestContext } from "../base.js";
 import { extractVariables, templateContent } from "./template-content.js";
 import { recordTemplateChanges } from "./template-history.js";
 import { assertMetaPreflight } from "./template-preflight.js";
 import { isQueryableName } from "./template-name.js";
 import { templateRowToTemplate } from "./template.mapper.js";
+import { listApprovedEditTimes } from "./template-event.repository.js";
+import { findLiveTemplate, findLiveTemplatesByName, tombstoneTemplates, updateTemplate } from "./template.repository.js";
 
 const DAY_MS = 86_400_000;
 export const EDITABLE_STATUSES = ["APPROVED", "REJECTED", "PAUSED"] as const;
@@ -64,14 +65,7 @@ export async function editTemplate(
   assertConnected(account);
   const row = !isQueryableName(name)
     ? undefined
-    : await db
-        .selectFrom("templates")
-        .selectAll()
-        .where("account_id", "=", account.id)
-        .where("name", "=", name)
-        .where("language", "=", input.language)
-        .where("deleted_at", "is", null)
-        .executeTakeFirst();
+    : await findLiveTemplate(db, account.id, name, input.language);
   if (!row || row.provider_template_id === null) {
     throw new DomainError("resource_not_found", `No template "${name}" in language "${input.language}" on this account.`, { param: "name" });
   }
@@ -88,16 +82,7 @@ export async function editTemplate(
         details: { meta_status: row.meta_status },
       });
     }
-    const edits = await db
-      .selectFrom("template_events")
-      .select("occurred_at")
-      .where("template_id", "=", row.id)
-      .where("source", "=", "edit")
-      .where("kind", "=", "components")
-      .where(sql<boolean>`detail->>'while_status' = 'APPROVED'`)
-      .where("occurred_at", ">", new Date(now.getTime() - 30 * DAY_MS))
-      .orderBy("occurred_at", "desc")
-      .execute();
+    const edits = await listApprovedEditTimes(db, row.id, new Date(now.getTime() - 30 * DAY_MS));
     const lastDay = edits.filter((e) => e.occurred_at.getTime() > now.getTime() - DAY_MS);
     if (lastDay.length >= APPROVED_EDITS_PER_DAY) {
       const oldest = lastDay[lastDay.length - 1]?.occurred_at ?? now;
@@ -136,9 +121,7 @@ export async function editTemplate(
   // Meta reviews an edited template again: PENDING until its status webhook (or a sync) says otherwise.
   // One transaction: the row, its history and its outbox events (issue 17) commit together.
   return db.transaction().execute(async (trx) => {
-  const updated = await trx
-    .updateTable("templates")
-    .set({
+  const updated = await updateTemplate(trx, row.id, {
       components: JSON.stringify(components),
       content: templateContent(components),
       variables: JSON.stringify(extractVariables(components)),
@@ -152,10 +135,7 @@ export async function editTemplate(
       updated_at: now,
       last_synced_at: now,
       last_synced_via: "edit",
-    })
-    .where("id", "=", row.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+    });
   const base = { templateId: row.id, accountId: account.id, source: "edit" as const, sourceId: context.requestId, occurredAt: now };
   await recordTemplateChanges(trx, [
     { ...base, kind: "components", from: row.content, to: updated.content, detail: { while_status: row.meta_status } },
@@ -177,9 +157,7 @@ export async function deleteTemplate(
   const { db } = deps;
   const account = await resolveAccount(db, principal, phoneNumberId);
   assertConnected(account);
-  let q = db.selectFrom("templates").selectAll().where("account_id", "=", account.id).where("name", "=", name).where("deleted_at", "is", null);
-  if (query.language !== undefined) q = q.where("language", "=", query.language);
-  const rows = isQueryableName(name) ? await q.orderBy("language").execute() : [];
+  const rows = isQueryableName(name) ? await findLiveTemplatesByName(db, account.id, name, query.language) : [];
   if (rows.length === 0) {
     const what = query.language !== undefined ? `"${name}" in language "${query.language}"` : `"${name}"`;
     throw new DomainError("resource_not_found", `No template ${what} on this account.`, { param: "name" });
@@ -197,11 +175,7 @@ export async function deleteTemplate(
   const now = deps.now();
   // One transaction: the tombstones, their history and their outbox events (issue 17) commit together.
   await db.transaction().execute(async (trx) => {
-  await trx
-    .updateTable("templates")
-    .set({ deleted_at: now, meta_status: "DELETED", status: "rejected", status_changed_at: now, updated_at: now })
-    .where("id", "in", rows.map((r) => r.id))
-    .execute();
+  await tombstoneTemplates(trx, rows.map((r) => r.id), now);
   await recordTemplateChanges(
     trx,
     rows.map((r) => ({ templateId: r.id, accountId: account.id, kind: "status" as const, from: r.meta_status, to: "DELETED", reason: "deleted through the API", source: "delete" as const, sourceId: context.requestId, occurredAt: now })),

@@ -12,7 +12,7 @@ import { withMetaErrors } from "../meta/meta-error-mapping.js";
 import type { MetaGateway } from "../meta/types.js";
 import { accountCredentials } from "../secrets/secrets.service.js";
 import type { TokenCipher } from "../secrets/token-cipher.js";
-import type { Principal } from "../types.js";
+import type { Principal } from "../base.js";
 
 export interface TemplateLibraryService {
   library(principal: Principal, phoneNumberId: string, query: TTemplateLibraryQuery): Promise<TLibraryTemplate[]>;

@@ -9,7 +9,7 @@ import type { Kysely } from "kysely";
 import { resolveAccount } from "../accounts/account.service.js";
 import type { Database } from "../db/schema.js";
 import { DomainError } from "../errors.js";
-import type { Principal } from "../types.js";
+import type { Principal } from "../base.js";
 import { isQueryableName } from "./template-name.js";
 import { mapMetaStatus } from "./template-status.js";
 import { findTemplateByNameLanguage } from "./template.repository.js";

@@ -35,3 +35,14 @@ export async function updateRunningSyncRun(db: Db, id: string, set: SyncRunUpdat
 export async function updateSyncRun(db: Db, id: string, set: SyncRunUpdate): Promise<void> {
   await db.updateTable("template_sync_runs").set(set).where("id", "=", id).execute();
 }
+
+/** The account's runs, newest first, keyset on (started_at, id). */
+export async function listSyncRunRows(
+  db: Db,
+  query: { accountId: string; after: { createdAt: Date; id: string } | undefined; limit: number },
+): Promise<SyncRunRow[]> {
+  let q = db.selectFrom("template_sync_runs").selectAll().where("account_id", "=", query.accountId);
+  const after = query.after;
+  if (after) q = q.where((eb) => eb(eb.refTuple("started_at", "id"), "<", eb.tuple(after.createdAt, after.id)));
+  return q.orderBy("started_at", "desc").orderBy("id", "desc").limit(query.limit).execute();
+}

@@ -27,7 +27,7 @@ import { extractVariables, templateContent } from "./template-content.js";
 import { moveMetaIds, templateKey } from "./template-identity.js";
 import { canonicalJson, recordTemplateChanges } from "./template-history.js";
 import { emitSyncRunEvent } from "../webhooks-out/outbox.js";
-import type { TemplateChange } from "./template-history.js";
+import type { TemplateChange } from "./template-change.js";
 import { mapMetaStatus } from "./template-status.js";
 import { rejectedReason } from "./template.mapper.js";
 import { analyzeTemplates, findTemplateStates, listLiveTemplateKeys, tombstoneTemplates, upsertTemplatePage } from "./template.repository.js";

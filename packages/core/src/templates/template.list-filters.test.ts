@@ -7,7 +7,7 @@ import { createHarness, domainError } from "../../test/harness.js";
 import type { Harness, Tenant } from "../../test/harness.js";
 import { newId } from "../lib/ids.js";
 import { databaseKinds } from "../testing/index.js";
-import type { ListTemplatesOptions } from "../types.js";
+import type { ListTemplatesOptions } from "./template.service.js";
 import { containsPattern, findTemplateStates, insertTemplate } from "./template.repository.js";
 
 /** name → category. Names Meta would refuse (`%`, `\`, upper case) are stored directly, as a sync could not. */

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../db/schema.js";
-import type { NewTemplateRow, TemplateRow, TemplateStatus } from "./template.table.js";
+import type { NewTemplateRow, TemplateRow, TemplateStatus, TemplateUpdate } from "./template.table.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -71,6 +71,36 @@ export async function insertTemplate(db: Db, row: NewTemplateRow): Promise<Templ
     )
     .returningAll()
     .executeTakeFirst();
+}
+
+/** The live (not deleted) template of this name and language. */
+export async function findLiveTemplate(db: Db, accountId: string, name: string, language: string): Promise<TemplateRow | undefined> {
+  return db
+    .selectFrom("templates")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .where("name", "=", name)
+    .where("language", "=", language)
+    .where("deleted_at", "is", null)
+    .executeTakeFirst();
+}
+
+/** The live templates of a name (every language, or `language`), by language. */
+export async function findLiveTemplatesByName(db: Db, accountId: string, name: string, language: string | undefined): Promise<TemplateRow[]> {
+  let q = db.selectFrom("templates").selectAll().where("account_id", "=", accountId).where("name", "=", name).where("deleted_at", "is", null);
+  if (language !== undefined) q = q.where("language", "=", language);
+  return q.orderBy("language").execute();
+}
+
+/** Whether any template (deleted ones included) has this name (in `language`, when given). */
+export async function templateNameExists(db: Db, accountId: string, name: string, language: string | undefined): Promise<boolean> {
+  let q = db.selectFrom("templates").select("id").where("account_id", "=", accountId).where("name", "=", name);
+  if (language !== undefined) q = q.where("language", "=", language);
+  return (await q.executeTakeFirst()) !== undefined;
+}
+
+export async function updateTemplate(db: Db, id: string, set: TemplateUpdate): Promise<TemplateRow> {
+  return db.updateTable("templates").set(set).where("id", "=", id).returningAll().executeTakeFirstOrThrow();
 }
 
 /** Every language of a name on the account, earliest created first (ties: smallest id); live rows unless asked. */

@@ -7,7 +7,8 @@ import type { Harness } from "../../test/harness.js";
 import { databaseKinds, testTokenKeyring } from "../testing/index.js";
 import { domainError } from "../../test/harness.js";
 import { createCore } from "../core.js";
-import type { Core, Principal } from "../types.js";
+import type { Principal } from "../base.js";
+import type { Core } from "../core.js";
 
 const request = (overrides: Partial<TCreateTemplateRequestInput> = {}) =>
   ZCreateTemplateRequest.parse({

@@ -1,4 +1,15 @@
 import { requestedTtl, type TCreateTemplateRequest, type TTemplate, type TTemplateByName, type TTemplateCounts, type TTemplateSyncResult } from "@kirim/schema";
+import type {
+  TDeleteTemplateQuery,
+  TEditTemplateRequest,
+  TLibraryTemplate,
+  TRenderedTemplate,
+  TRenderTemplateRequest,
+  TTemplateDeleteResult,
+  TTemplateEvent,
+  TTemplateLibraryQuery,
+  TTemplateSyncRun,
+} from "@kirim/schema";
 import type { Kysely } from "kysely";
 import { assertConnected, resolveAccount } from "../accounts/account.service.js";
 import type { Database } from "../db/schema.js";
@@ -11,18 +22,17 @@ import { accountCredentials } from "../secrets/secrets.service.js";
 import type { TokenCipher } from "../secrets/token-cipher.js";
 import { withMetaErrors } from "../meta/meta-error-mapping.js";
 import type { MetaCreateTemplateBody, MetaGateway } from "../meta/types.js";
-import type {
-  GetTemplateOptions,
-  ListTemplatesOptions,
-  Principal,
-  RequestContext,
-  SyncOptions,
-  TemplatePage,
-  TemplatesService,
-} from "../types.js";
+import type { Page, PageQuery, Principal, RequestContext } from "../base.js";
+import { checkPageLimit, toPage } from "../lib/keyset-page.js";
+import { deleteTemplate, editTemplate } from "./template-edit.js";
+import { templateEventRowToWire } from "./template-history.js";
+import { listTemplateEventRows } from "./template-event.repository.js";
+import { createTemplateLibraryService } from "./template-library.js";
+import { createTemplateRenderService } from "./template-render.js";
+import { listSyncRunRows } from "./template-sync-run.repository.js";
 import { recordTemplateChanges } from "./template-history.js";
 import { moveMetaIds } from "./template-identity.js";
-import { storeTemplateFromMeta, syncAccountTemplates } from "./template-sync.js";
+import { storeTemplateFromMeta, syncAccountTemplates, syncRunToWire } from "./template-sync.js";
 import type { TemplateRow } from "./template.table.js";
 import { isQueryableName } from "./template-name.js";
 import { extractVariables, templateContent } from "./template-content.js";
@@ -45,10 +55,69 @@ import {
   insertTemplate,
   countTemplatesByStatus,
   listTemplateRows,
+  templateNameExists,
 } from "./template.repository.js";
 
-export const DEFAULT_LIST_LIMIT = 25;
-export const MAX_LIST_LIMIT = 100;
+export interface ListTemplatesOptions {
+  /** `all` (default) = no filter. */
+  status?: "approved" | "pending" | "rejected" | "all";
+  language?: string | undefined;
+  /** Only this category (upper-case, as stored). */
+  category?: "MARKETING" | "UTILITY" | "AUTHENTICATION" | undefined;
+  /** Only this Meta status (upper-case, verbatim: PAUSED, DISABLED…), which `status` folds. */
+  meta_status?: string | undefined;
+  /** created_desc (default), name_asc / name_desc (a name's languages together), updated_desc / updated_asc. */
+  sort?: "created_desc" | "name_asc" | "name_desc" | "updated_desc" | "updated_asc" | undefined;
+  /** Names containing this text, ignoring case; `%`, `_` and `\` match literally. */
+  search?: string | undefined;
+  /** Also templates deleted on Meta (default false). */
+  include_deleted?: boolean | undefined;
+  /** 1–100, default 25. */
+  limit?: number;
+  cursor?: string | undefined;
+}
+
+export interface TemplatePage {
+  data: TTemplate[];
+  has_more: boolean;
+  next_cursor: string | null;
+}
+
+export interface GetTemplateOptions {
+  /** This language; default the name's only language, else its earliest created one. */
+  language?: string | undefined;
+  /** Also find a deleted template (default false: 404, as the list hides it). */
+  include_deleted?: boolean | undefined;
+}
+
+export interface SyncOptions {
+  /** Recorded on the sync run: api (REST, default), trpc, schedule. */
+  trigger?: string | undefined;
+}
+
+/** One home of the template operations (create, edit, delete, sync, list, get, history, sync runs, render, library). */
+export interface TemplatesService {
+  create(principal: Principal, phoneNumberId: string, input: TCreateTemplateRequest, context?: RequestContext): Promise<TTemplate>;
+  /** Complete sync, recorded as a run; joins a sync of the same account already running (any process). */
+  sync(principal: Principal, phoneNumberId: string, options?: SyncOptions): Promise<TTemplateSyncResult>;
+  list(principal: Principal, phoneNumberId: string, query?: ListTemplatesOptions): Promise<TemplatePage>;
+  /** Live templates per Meta status and per folded status. */
+  counts(principal: Principal, phoneNumberId: string): Promise<TTemplateCounts>;
+  getByName(principal: Principal, phoneNumberId: string, name: string, options?: GetTemplateOptions): Promise<TTemplateByName>;
+  /** Render-and-check: the template filled with Meta's send parameters, or `template_parameter_invalid` naming the
+   * parameter Meta would refuse (template-render.ts). */
+  render(principal: Principal, phoneNumberId: string, name: string, request: TRenderTemplateRequest): Promise<TRenderedTemplate>;
+  /** Meta's Template Library, browsed with Meta's filters through the gateway (issue 16). */
+  library(principal: Principal, phoneNumberId: string, query: TTemplateLibraryQuery): Promise<TLibraryTemplate[]>;
+  /** `POST /v1/{phone_number_id}/templates/{name}`: replace one language's components (Meta's edit rules). */
+  edit(principal: Principal, phoneNumberId: string, name: string, input: TEditTemplateRequest, context?: RequestContext): Promise<TTemplate>;
+  /** `DELETE /v1/{phone_number_id}/templates/{name}[?language=]`. */
+  delete(principal: Principal, phoneNumberId: string, name: string, query: TDeleteTemplateQuery, context?: RequestContext): Promise<TTemplateDeleteResult>;
+  /** A template's history, every language (or `language`), newest first. 404 when no template has this name. */
+  events(principal: Principal, phoneNumberId: string, name: string, query?: PageQuery & { language?: string | undefined }): Promise<Page<TTemplateEvent>>;
+  /** The account's sync runs, newest first (the running one included). */
+  syncRuns(principal: Principal, phoneNumberId: string, query?: PageQuery): Promise<Page<TTemplateSyncRun>>;
+}
 
 interface Deps {
   db: Kysely<Database>;
@@ -83,7 +152,7 @@ function metaTemplateOptions(input: TCreateTemplateRequest): Pick<MetaCreateTemp
   };
 }
 
-export function createTemplatesService(deps: Deps): Omit<TemplatesService, "render" | "library"> {
+export function createTemplatesService(deps: Deps): TemplatesService {
   const { db, gateway } = deps;
 
   /**
@@ -248,10 +317,7 @@ export function createTemplatesService(deps: Deps): Omit<TemplatesService, "rend
   }
 
   async function list(principal: Principal, phoneNumberId: string, query: ListTemplatesOptions = {}): Promise<TemplatePage> {
-    const limit = query.limit ?? DEFAULT_LIST_LIMIT;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
-      throw new DomainError("invalid_limit", `limit must be an integer between 1 and ${MAX_LIST_LIMIT}.`, { param: "limit" });
-    }
+    const limit = checkPageLimit(query.limit);
     const account = await resolveAccount(db, principal, phoneNumberId);
     const statusFilter = query.status ?? "all";
     const includeDeleted = query.include_deleted === true;
@@ -280,19 +346,15 @@ export function createTemplatesService(deps: Deps): Omit<TemplatesService, "rend
       sort: sortBy === undefined ? undefined : { ...sortBy, after: sortAfter },
       limit: limit + 1,
     });
-    const hasMore = rows.length > limit;
-    const pageRows = hasMore ? rows.slice(0, limit) : rows;
-    const last = pageRows[pageRows.length - 1];
-    return {
-      data: pageRows.map((r) => templateRowToTemplate(r, account)),
-      has_more: hasMore,
-      next_cursor:
-        hasMore && last
-          ? sortBy === undefined
-            ? encodeCursor(deps.cursorSecret, { createdAt: last.created_at, id: last.id }, filter)
-            : encodeSortCursor(deps.cursorSecret, { key: sortBy.by === "name" ? last.name : last.updated_at.toISOString(), id: last.id }, filter)
-          : null,
-    };
+    return toPage(
+      rows,
+      limit,
+      (r) => templateRowToTemplate(r, account),
+      (last) =>
+        sortBy === undefined
+          ? encodeCursor(deps.cursorSecret, { createdAt: last.created_at, id: last.id }, filter)
+          : encodeSortCursor(deps.cursorSecret, { key: sortBy.by === "name" ? last.name : last.updated_at.toISOString(), id: last.id }, filter),
+    );
   }
 
   /**
@@ -329,5 +391,49 @@ export function createTemplatesService(deps: Deps): Omit<TemplatesService, "rend
     return result;
   }
 
-  return { create, sync, list, getByName, counts };
+  async function events(
+    principal: Principal,
+    phoneNumberId: string,
+    name: string,
+    query: PageQuery & { language?: string | undefined } = {},
+  ): Promise<Page<TTemplateEvent>> {
+    const limit = checkPageLimit(query.limit);
+    const account = await resolveAccount(db, principal, phoneNumberId);
+    if (!isQueryableName(name) || !(await templateNameExists(db, account.id, name, query.language))) {
+      const what = query.language !== undefined ? `"${name}" in language "${query.language}"` : `"${name}"`;
+      throw new DomainError("resource_not_found", `No template ${what} on this account.`, { param: "name" });
+    }
+    const filter: CursorFilter = { accountId: `${account.id}/events/${name}`, status: "events", language: query.language ?? null };
+    const after = query.cursor ? decodeCursor(deps.cursorSecret, query.cursor, filter) : undefined;
+    const rows = await listTemplateEventRows(db, { accountId: account.id, name, language: query.language, after, limit: limit + 1 });
+    return toPage(rows, limit, templateEventRowToWire, (last) => encodeCursor(deps.cursorSecret, { createdAt: last.created_at, id: last.id }, filter));
+  }
+
+  async function syncRuns(principal: Principal, phoneNumberId: string, query: PageQuery = {}): Promise<Page<TTemplateSyncRun>> {
+    const limit = checkPageLimit(query.limit);
+    const account = await resolveAccount(db, principal, phoneNumberId);
+    const filter: CursorFilter = { accountId: `${account.id}/sync_runs`, status: "sync_runs", language: null };
+    const after = query.cursor ? decodeCursor(deps.cursorSecret, query.cursor, filter) : undefined;
+    const rows = await listSyncRunRows(db, { accountId: account.id, after, limit: limit + 1 });
+    return toPage(
+      rows,
+      limit,
+      (r) => syncRunToWire(r, account.phone_number_id),
+      (last) => encodeCursor(deps.cursorSecret, { createdAt: last.started_at, id: last.id }, filter),
+    );
+  }
+
+  return {
+    create,
+    sync,
+    list,
+    getByName,
+    counts,
+    events,
+    syncRuns,
+    edit: (principal, phoneNumberId, name, input, context) => editTemplate(deps, principal, phoneNumberId, name, input, context),
+    delete: (principal, phoneNumberId, name, query, context) => deleteTemplate(deps, principal, phoneNumberId, name, query, context),
+    ...createTemplateRenderService(deps),
+    ...createTemplateLibraryService(deps),
+  };
 }

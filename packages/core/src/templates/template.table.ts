@@ -1,4 +1,4 @@
-import type { ColumnType, Insertable, Selectable } from "kysely";
+import type { ColumnType, Insertable, Selectable, Updateable } from "kysely";
 
 export type TemplateStatus = "pending" | "approved" | "rejected";
 
@@ -52,3 +52,4 @@ export interface TemplateTable {
 }
 export type TemplateRow = Selectable<TemplateTable>;
 export type NewTemplateRow = Insertable<TemplateTable>;
+export type TemplateUpdate = Updateable<TemplateTable>;

@@ -13,7 +13,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { AccountWithCustomer } from "../accounts/account.repository.js";
 import type { Database } from "../db/schema.js";
 import { newId } from "../lib/ids.js";
-import type { TemplateChange } from "../templates/template-history.js";
+import type { TemplateChange } from "../templates/template-change.js";
 import { templateRowToTemplate } from "../templates/template.mapper.js";
 import { mapMetaStatus } from "../templates/template-status.js";
 import { insertOutboxEvents, listEnabledSubscriptions } from "./webhook-out.repository.js";

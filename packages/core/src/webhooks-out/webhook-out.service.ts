@@ -21,7 +21,7 @@ import { DomainError } from "../errors.js";
 import { newId } from "../lib/ids.js";
 import type { TokenCipher } from "../secrets/token-cipher.js";
 import { decodeCursor, encodeCursor } from "../templates/template-cursor.js";
-import type { Principal } from "../types.js";
+import type { Principal } from "../base.js";
 import { emitOrganisationEvent } from "./outbox.js";
 import { judgeAttempt } from "./retry-policy.js";
 import type { AttemptResult } from "./retry-policy.js";

@@ -9,7 +9,7 @@
  * Crash safety: the outbox rows are committed with the change; after a restart the poller finds them (an
  * expired lease of a dead process is taken over).
  */
-import type { JobQueue } from "../lifecycle/job-queue.js";
+import type { JobQueue } from "../scheduler/job-queue.js";
 import type { WebhooksOutService } from "./webhook-out.service.js";
 
 export const WEBHOOK_DELIVERY_QUEUE = "webhook-delivery";

@@ -56,7 +56,7 @@ export const templatesRouter = {
     .output(z.object({ data: z.array(ZTemplateSyncRun), has_more: z.boolean(), next_cursor: z.string().nullable() }))
     .query(({ ctx, input }) => {
       const { phone_number_id, ...query } = withoutDirection(input);
-      return ctx.core.lifecycle.syncRuns(ctx.principal, phone_number_id, query);
+      return ctx.core.templates.syncRuns(ctx.principal, phone_number_id, query);
     }),
 
   /** `PATCH /v1/{phone_number_id}/templates/{name}` — edit one language (input `{ phone_number_id, name, edit }`). */
@@ -64,7 +64,7 @@ export const templatesRouter = {
     .input(z.strictObject({ ...ZAccountScope.shape, name: z.string().min(1).max(512), edit: ZEditTemplateRequest }))
     .output(ZTemplate)
     .mutation(({ ctx, input }) =>
-      idempotentMutation(ctx, "templates.edit", input, () => ctx.core.lifecycle.edit(ctx.principal, input.phone_number_id, input.name, input.edit)),
+      idempotentMutation(ctx, "templates.edit", input, () => ctx.core.templates.edit(ctx.principal, input.phone_number_id, input.name, input.edit)),
     ),
 
   /** `DELETE /v1/{phone_number_id}/templates/{name}[?language=]`. */
@@ -73,7 +73,7 @@ export const templatesRouter = {
     .output(ZTemplateDeleteResult)
     .mutation(({ ctx, input }) => {
       const { phone_number_id, name, ...query } = input;
-      return idempotentMutation(ctx, "templates.delete", input, () => ctx.core.lifecycle.delete(ctx.principal, phone_number_id, name, query));
+      return idempotentMutation(ctx, "templates.delete", input, () => ctx.core.templates.delete(ctx.principal, phone_number_id, name, query));
     }),
 
   /** `GET /v1/{phone_number_id}/templates/{name}/events` — the template's history, newest first. */
@@ -82,7 +82,7 @@ export const templatesRouter = {
     .output(z.object({ data: z.array(ZTemplateEvent), has_more: z.boolean(), next_cursor: z.string().nullable() }))
     .query(({ ctx, input }) => {
       const { phone_number_id, name, ...query } = withoutDirection(input);
-      return ctx.core.lifecycle.events(ctx.principal, phone_number_id, name, query);
+      return ctx.core.templates.events(ctx.principal, phone_number_id, name, query);
     }),
 
   /** `GET /v1/{phone_number_id}/template_counts` — live templates per Meta status and per folded status. */

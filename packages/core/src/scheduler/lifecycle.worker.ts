@@ -9,7 +9,7 @@
  * `stop()` stops the ticker and drains the queue's in-flight jobs.
  */
 import type { JobQueue } from "./job-queue.js";
-import type { LifecycleService } from "./lifecycle.service.js";
+import type { LifecycleService } from "../lifecycle/lifecycle.service.js";
 
 export const SYNC_QUEUE = "template-sync";
 export const WEBHOOK_QUEUE = "webhook-event";
