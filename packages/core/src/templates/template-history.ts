@@ -18,18 +18,18 @@ export async function recordTemplateChanges(db: Db, changes: readonly TemplateCh
   await insertTemplateEvents(
     db,
     changes.map((c) => ({
-        id: newId("tev"),
-        template_id: c.templateId,
-        account_id: c.accountId,
-        kind: c.kind,
-        from_value: c.from,
-        to_value: c.to,
-        reason: c.reason ?? null,
-        detail: c.detail === undefined || c.detail === null ? null : JSON.stringify(c.detail),
-        source: c.source,
-        source_id: c.sourceId ?? null,
-        occurred_at: c.occurredAt,
-      })),
+      id: newId("tev"),
+      template_id: c.templateId,
+      account_id: c.accountId,
+      kind: c.kind,
+      from_value: c.from,
+      to_value: c.to,
+      reason: c.reason ?? null,
+      detail: c.detail === undefined || c.detail === null ? null : JSON.stringify(c.detail),
+      source: c.source,
+      source_id: c.sourceId ?? null,
+      occurred_at: c.occurredAt,
+    })),
   );
   // Outbound webhooks (issue 17): one outbox event per change, in the caller's transaction.
   await emitTemplateChangeEvents(db, changes);

@@ -119,3 +119,11 @@ export type { CountingConnector, FakeResolver, Handler as FileRouteHandler, Loop
 
 /** Raw SQL for tests that install faults in the database (e.g. a trigger that fails a transaction). */
 export { sql } from "kysely";
+
+// Internals tests and tools reach (not part of the public `@kirim/core` surface).
+export { MIGRATIONS } from "../db/migrate.js";
+export { HEARTBEAT_MS, STALE_RUN_MS } from "../templates/template-sync.js";
+export { accountOffset } from "../scheduler/scheduler.service.js";
+export { SYNC_QUEUE, WEBHOOK_QUEUE } from "../scheduler/lifecycle.worker.js";
+export { WEBHOOK_DELIVERY_QUEUE } from "../webhooks-out/index.js";
+export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from "../lib/keyset-page.js";
