@@ -12,6 +12,7 @@ import { createMediaService } from "./media/media.service.js";
 import { createTemplatesService } from "./templates/template.service.js";
 import type { MetaGateway } from "./meta/types.js";
 import { createWebhooksOutService } from "./webhooks-out/webhook-out.service.js";
+import { createWebhookIntakeService } from "./webhooks-in/webhook-intake.service.js";
 import { createTemplateRenderService } from "./templates/template-render.js";
 import { createTemplateLibraryService } from "./templates/template-library.js";
 import type { Core, CoreOptions } from "./types.js";
@@ -52,6 +53,7 @@ export function createCore(options: CoreOptions): Core {
     // operator CLI connects them, through createOperator({ gateway }), which has Meta confirm each one.
     admin: createAdminService({ db: options.db, now, tokens }),
     webhooks: createWebhooksOutService(deps, options.webhooks),
+    webhooksIn: createWebhookIntakeService({ db: options.db, now }),
     idempotency: createIdempotencyService({ db: options.db, now, options: options.idempotency }),
     rateLimits,
     secrets: createSecretsService(deps),

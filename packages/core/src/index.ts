@@ -122,8 +122,8 @@ export {
 export type { AuthFailureGuard, BucketClass, BucketDecision, BucketState, RateLimitOptions, RateLimitService } from "./rate-limits/index.js";
 
 // ── template lifecycle (issue 5): webhooks, sync runs, history, job queue ──
-export { verifyWebhookSignature, normaliseLanguage, TEMPLATE_WEBHOOK_FIELDS } from "./lifecycle/webhooks.js";
-export type { StoredWebhook } from "./lifecycle/webhooks.js";
+export { verifyWebhookSignature, normaliseLanguage, TEMPLATE_WEBHOOK_FIELDS } from "./webhooks-in/index.js";
+export type { StoredWebhook, WebhookIntakeService } from "./webhooks-in/index.js";
 export type { LifecycleService, Page, PageQuery } from "./lifecycle/lifecycle.service.js";
 export { createInProcessQueue, createPgBossQueue } from "./lifecycle/job-queue.js";
 export type { JobQueue, JobHandler, JobOptions, QueueDefinition, PgBossQueueOptions, InProcessQueueOptions } from "./lifecycle/job-queue.js";

@@ -4,6 +4,7 @@ import type { TRenderTemplateRequest, TTemplateLibraryQuery, TLibraryTemplate, T
 import type { Database } from "./db/schema.js";
 import type { LifecycleService } from "./lifecycle/lifecycle.service.js";
 import type { WebhooksOutOptions, WebhooksOutService } from "./webhooks-out/webhook-out.service.js";
+import type { WebhookIntakeService } from "./webhooks-in/webhook-intake.service.js";
 import type { CoreMediaOptions } from "./media/core-media.js";
 import type { MediaService } from "./media/media.service.js";
 import type { IdempotencyOptions, IdempotencyService } from "./idempotency/idempotency.service.js";
@@ -256,6 +257,8 @@ export interface Core {
   media: MediaService;
   /** Outbound webhooks: subscriptions, delivery log, redelivery, and the delivery step the worker runs. */
   webhooks: WebhooksOutService;
+  /** Meta's template webhooks: store a verified POST's changes (deduplicated), apply one stored event. */
+  webhooksIn: WebhookIntakeService;
   admin: AdminService;
   /** Idempotency-Key claims and stored answers, shared by every instance through the database. */
   idempotency: IdempotencyService;

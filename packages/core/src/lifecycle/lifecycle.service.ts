@@ -17,8 +17,8 @@ import type { CoreMediaOptions } from "../media/core-media.js";
 import { deleteTemplate, editTemplate } from "../templates/template-edit.js";
 import { isQueryableName } from "../templates/template-name.js";
 import type { Principal, RequestContext } from "../types.js";
-import { applyWebhookEvent, pendingWebhookEventIds, storeWebhook } from "./webhooks.js";
-import type { StoredWebhook } from "./webhooks.js";
+import { applyWebhookEvent, pendingWebhookEventIds, storeWebhook } from "../webhooks-in/webhook-intake.service.js";
+import type { StoredWebhook } from "../webhooks-in/webhook-intake.service.js";
 
 export interface Page<T> {
   data: T[];
