@@ -71,7 +71,7 @@ export function createApp(deps: AppDeps): Express {
       dispatch:
         deps.metaWebhooks?.dispatch ??
         (async (ids) => {
-          for (const id of ids) await core.lifecycle.applyWebhookEvent(id);
+          for (const id of ids) await core.webhooksIn.apply(id);
         }),
     }),
   );

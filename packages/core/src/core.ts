@@ -9,6 +9,7 @@ import { createIdempotencyService } from "./idempotency/idempotency.service.js";
 import { createRateLimitService, withMetaCreateBudget } from "./rate-limits/rate-limit.service.js";
 import { createLifecycleService } from "./lifecycle/lifecycle.service.js";
 import { createMediaService } from "./media/media.service.js";
+import { createWebhookIntakeService } from "./webhooks-in/webhook-intake.service.js";
 import { createTemplatesService } from "./templates/template.service.js";
 import type { MetaGateway } from "./meta/types.js";
 import { createWebhooksOutService } from "./webhooks-out/webhook-out.service.js";
@@ -25,6 +26,7 @@ import type { RateLimitOptions, RateLimitService } from "./rate-limits/rate-limi
 import type { SecretsService } from "./secrets/secrets.service.js";
 import type { TemplatesService } from "./templates/template.service.js";
 import type { WebhooksOutOptions, WebhooksOutService } from "./webhooks-out/webhook-out.service.js";
+import type { WebhookIntakeService } from "./webhooks-in/webhook-intake.service.js";
 
 export interface CoreOptions {
   db: Kysely<Database>;
@@ -64,6 +66,8 @@ export interface Core {
   media: MediaService;
   /** Outbound webhooks: subscriptions, delivery log, redelivery, and the delivery step the worker runs. */
   webhooks: WebhooksOutService;
+  /** Meta's template webhooks: store a verified POST's changes (deduplicated), apply one stored event. */
+  webhooksIn: WebhookIntakeService;
   admin: AdminService;
   /** Idempotency-Key claims and stored answers, shared by every instance through the database. */
   idempotency: IdempotencyService;
@@ -109,6 +113,7 @@ export function createCore(options: CoreOptions): Core {
     // operator CLI connects them, through createOperator({ gateway }), which has Meta confirm each one.
     admin: createAdminService({ db: options.db, now, tokens }),
     webhooks: createWebhooksOutService(deps, options.webhooks),
+    webhooksIn: createWebhookIntakeService({ db: options.db, now }),
     idempotency: createIdempotencyService({ db: options.db, now, options: options.idempotency }),
     rateLimits,
     secrets: createSecretsService(deps),

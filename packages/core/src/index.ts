@@ -38,7 +38,8 @@ export type { WebhooksOutOptions, WebhooksOutService } from "./webhooks-out/inde
 export { acceptedUploadType, uploadLimitFor } from "./media/index.js";
 export { IDEMPOTENCY_KEY_MAX_LENGTH, requestFingerprint } from "./idempotency/index.js";
 export { bucketForMethod, createAuthFailureGuard, rateLimitError } from "./rate-limits/index.js";
-export { verifyWebhookSignature } from "./lifecycle/webhooks.js";
+export { verifyWebhookSignature } from "./webhooks-in/index.js";
+export type { WebhookIntakeService } from "./webhooks-in/index.js";
 
 // ── background work: job queues, the scheduler / webhook worker, outbound webhook delivery ──
 export { createInProcessQueue, createPgBossQueue } from "./scheduler/job-queue.js";

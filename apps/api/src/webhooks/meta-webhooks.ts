@@ -66,7 +66,7 @@ export function createMetaWebhookRouter(deps: MetaWebhookDeps): Router {
     } catch {
       throw new DomainError("invalid_json", "The webhook body is not valid JSON.");
     }
-    const stored = await deps.core.lifecycle.receiveWebhook(payload);
+    const stored = await deps.core.webhooksIn.receive(payload);
     deps.logger.info(
       { request_id: res.locals.requestId, stored: stored.stored.length, duplicates: stored.duplicates, skipped: stored.skipped },
       "meta webhook received",

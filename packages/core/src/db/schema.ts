@@ -1,9 +1,9 @@
 import type { ApiKeyTable } from "../api-keys/api-key.table.js";
 import type { WhatsappAccountTable } from "../accounts/account.table.js";
 import type { CustomerTable, OrganisationTable } from "../organisations/organisation.table.js";
-import type { WebhookEventTable } from "../lifecycle/lifecycle.table.js";
 import type { ScheduledSyncSlotTable } from "../scheduler/scheduled-sync-slot.table.js";
 import type { TemplateSyncRunTable } from "../templates/template-sync-run.table.js";
+import type { WebhookEventTable } from "../webhooks-in/webhook-event.table.js";
 import type { TemplateEventTable } from "../templates/template-event.table.js";
 import type { TemplateTable } from "../templates/template.table.js";
 import type {

@@ -8,8 +8,8 @@ import type { Database } from "../db/schema.js";
 import { createSchedulerService } from "../scheduler/scheduler.service.js";
 import type { SchedulerService } from "../scheduler/scheduler.service.js";
 import type { SyncDeps } from "../templates/template-sync.js";
-import { applyWebhookEvent, pendingWebhookEventIds, storeWebhook } from "./webhooks.js";
-import type { StoredWebhook } from "./webhooks.js";
+import { applyWebhookEvent, pendingWebhookEventIds, storeWebhook } from "../webhooks-in/webhook-intake.service.js";
+import type { StoredWebhook } from "../webhooks-in/webhook-intake.service.js";
 
 export interface LifecycleService extends SchedulerService {
   /** Stores the changes of a verified webhook POST (deduplicated); returns the event ids to apply. */

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { MetaApiError } from "../meta/meta-api-error.js";
 import { MediaError } from "./errors.js";
 import { uploadMediaToMeta } from "./upload.js";
 import { startFakeMetaUpload } from "./testing/fixtures.js";
@@ -78,6 +79,19 @@ describe("uploadMediaToMeta (Resumable Upload API against a loopback fake)", () 
     expect(error).toMatchObject({ code: "media_upload_failed", status: 502, details: { step: "transfer", status: 400, code: 100, fbtrace_id: "Xyz" } });
     expect(meta.requests.length).toBe(2);
     expect(everything(error)).not.toContain(meta.accessToken);
+  });
+
+  it("goes through the gateway's transport: the cause is its MetaApiError with Meta's status, code and trace id", async () => {
+    const refused = await fake({ failTransferWith: { status: 400, body: { error: { message: "Invalid file", type: "OAuthException", code: 100, fbtrace_id: "Xyz" } } } });
+    const error = (await uploadMediaToMeta({ ...base(refused), bytes: bytes(100) }).catch((e: unknown) => e)) as MediaError;
+    expect(error.cause).toBeInstanceOf(MetaApiError);
+    expect(error.cause).toMatchObject({ kind: "graph", status: 400, code: 100, fbtraceId: "Xyz", metaMessage: "Invalid file" });
+    // A 5xx on the transfer is resumed like a broken connection, then given up with the last failure as the cause.
+    const failing = await fake({ failTransferWith: { status: 503, body: { error: { message: "Service unavailable", code: 2, is_transient: true, fbtrace_id: "T503" } } } });
+    const exhausted = (await uploadMediaToMeta({ ...base(failing), bytes: bytes(100), maxResumeAttempts: 1 }).catch((e: unknown) => e)) as MediaError;
+    expect(exhausted).toMatchObject({ code: "media_upload_failed", details: { step: "transfer", attempts: 2 } });
+    expect(exhausted.cause).toMatchObject({ kind: "graph", status: 503, code: 2, fbtraceId: "T503" });
+    expect(everything(exhausted)).not.toContain(failing.accessToken);
   });
 
   it("a rejected token at session start fails without the token in the error", async () => {

@@ -6,7 +6,20 @@ export interface TransportRequest {
   /** Absolute URL, always built from the configured Graph base URL. */
   url: string;
   accessToken: string;
+  /** JSON body. */
   body?: unknown;
+  /** Raw bytes sent as they are (the Resumable Upload transfer); instead of `body`. */
+  bytes?: Uint8Array | undefined;
+  /** Extra headers (the Resumable Upload's `file_offset`). */
+  headers?: Record<string, string> | undefined;
+  /**
+   * How the token travels, as Meta documents each call: a `Bearer` header (default); an `OAuth` header (Resumable
+   * Upload transfer and status); the `access_token` query parameter (opening an upload session). It never appears in
+   * an error either way.
+   */
+  tokenIn?: "bearer" | "oauth" | "query" | undefined;
+  /** This request's timeout instead of the transport's (a large upload transfer). */
+  timeoutMs?: number | undefined;
 }
 
 export interface TransportOptions {
@@ -75,27 +88,37 @@ const NOT_SENT_CODES = new Set([
 
 export function createTransport(options: TransportOptions): Transport {
   return async (request) => {
+    const tokenIn = request.tokenIn ?? "bearer";
+    const timeoutMs = request.timeoutMs ?? options.timeoutMs;
     const headers: Record<string, string> = {
-      Authorization: `Bearer ${request.accessToken}`,
+      ...(tokenIn === "query" ? {} : { Authorization: `${tokenIn === "oauth" ? "OAuth" : "Bearer"} ${request.accessToken}` }),
       Accept: "application/json",
+      ...request.headers,
     };
-    if (request.body !== undefined) headers["Content-Type"] = "application/json";
+    if (request.body !== undefined && request.bytes === undefined) headers["Content-Type"] = "application/json";
+    let url = request.url;
+    if (tokenIn === "query") {
+      const withToken = new URL(request.url);
+      withToken.searchParams.set("access_token", request.accessToken);
+      url = withToken.toString();
+    }
+    const body = request.bytes ?? (request.body !== undefined ? JSON.stringify(request.body) : undefined);
 
     let response: Response;
     let text: string;
     try {
-      response = await options.fetch(request.url, {
+      response = await options.fetch(url, {
         method: request.method,
         headers,
-        ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
-        signal: AbortSignal.timeout(options.timeoutMs),
+        ...(body !== undefined ? { body } : {}),
+        signal: AbortSignal.timeout(timeoutMs),
         redirect: "error", // never forward the token to another host
       });
       text = await response.text();
     } catch (error) {
       const name = (error as { name?: unknown } | null)?.name;
       if (name === "TimeoutError" || name === "AbortError") {
-        throw new MetaApiError({ kind: "timeout", message: `Meta did not answer within ${options.timeoutMs} ms` });
+        throw new MetaApiError({ kind: "timeout", message: `Meta did not answer within ${timeoutMs} ms` });
       }
       const reason = error instanceof Error ? redact(error.message, request.accessToken) : "unknown error";
       const causeCode = (error as { cause?: { code?: unknown } } | null)?.cause?.code;

@@ -54,12 +54,3 @@ export function templateEventRowToWire(row: TemplateEventWithName): TTemplateEve
     recorded_at: row.created_at.toISOString(),
   };
 }
-
-/** JSON with object keys sorted: jsonb does not keep key order, so comparisons must not depend on it. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}

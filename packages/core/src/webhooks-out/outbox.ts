@@ -10,13 +10,12 @@
  */
 import type { TTemplate } from "@kirim/schema";
 import type { Kysely, Transaction } from "kysely";
-import type { AccountWithCustomer } from "../accounts/account.repository.js";
 import type { Database } from "../db/schema.js";
 import { newId } from "../lib/ids.js";
 import type { TemplateChange } from "../templates/template-change.js";
 import { templateRowToTemplate } from "../templates/template.mapper.js";
 import { mapMetaStatus } from "../templates/template-status.js";
-import { insertOutboxEvents, listEnabledSubscriptions } from "./webhook-out.repository.js";
+import { accountAddress, accountsWithCustomer, insertOutboxEvents, listEnabledSubscriptions, templatesByIds } from "./webhook-out.repository.js";
 import type { OutboxEvent } from "./webhook-out.repository.js";
 import type { WebhookSubscriptionRow } from "./webhook-out.table.js";
 
@@ -71,18 +70,12 @@ function changeData(change: TemplateChange, template: TTemplate): Record<string,
 /** Events of history rows (one per change), for the subscriptions that want them. */
 export async function emitTemplateChangeEvents(db: Db, changes: readonly TemplateChange[]): Promise<void> {
   const accountIds = [...new Set(changes.map((c) => c.accountId))];
-  const accounts: AccountWithCustomer[] = await db
-    .selectFrom("whatsapp_accounts as a")
-    .leftJoin("customers as c", "c.id", "a.customer_id")
-    .selectAll("a")
-    .select("c.name as customer_name")
-    .where("a.id", "in", accountIds)
-    .execute();
+  const accounts = await accountsWithCustomer(db, accountIds);
   const subscriptions = await listEnabledSubscriptions(db, [...new Set(accounts.map((a) => a.organisation_id))]);
   if (subscriptions.length === 0) return;
   const accountById = new Map(accounts.map((a) => [a.id, a]));
   const templateIds = [...new Set(changes.map((c) => c.templateId))];
-  const rows = await db.selectFrom("templates").selectAll().where("id", "in", templateIds).execute();
+  const rows = await templatesByIds(db, templateIds);
   const rowById = new Map(rows.map((r) => [r.id, r]));
   const events: OutboxEvent[] = [];
   for (const change of changes) {
@@ -121,7 +114,7 @@ export interface SyncRunOutcome {
 
 /** `template_sync.completed` / `template_sync.failed`, in the transaction that records the run's end. */
 export async function emitSyncRunEvent(db: Db, outcome: SyncRunOutcome): Promise<void> {
-  const account = await db.selectFrom("whatsapp_accounts").select(["organisation_id", "phone_number_id"]).where("id", "=", outcome.accountId).executeTakeFirst();
+  const account = await accountAddress(db, outcome.accountId);
   if (account === undefined) return;
   const type = outcome.succeeded ? "template_sync.completed" : "template_sync.failed";
   const targets = (await listEnabledSubscriptions(db, [account.organisation_id])).filter((s) => wants(s, type, account.phone_number_id));

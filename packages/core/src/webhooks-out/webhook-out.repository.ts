@@ -1,10 +1,13 @@
 /**
- * SQL of outbound webhooks: subscriptions, the outbox, deliveries and the attempt log.
+ * SQL of outbound webhooks: subscriptions, the outbox (and the accounts and templates its events render), deliveries and
+ * the attempt log.
  */
 import type { Kysely, Transaction } from "kysely";
 import { sql } from "kysely";
+import type { AccountWithCustomer } from "../accounts/account.repository.js";
 import type { Database } from "../db/schema.js";
 import { newId } from "../lib/ids.js";
+import type { TemplateRow } from "../templates/template.table.js";
 import type { WebhookAttemptOutcome, WebhookDeliveryRow, WebhookSubscriptionRow, WebhookSubscriptionTable } from "./webhook-out.table.js";
 import type { Insertable, Updateable } from "kysely";
 
@@ -256,4 +259,55 @@ export async function requeueDeliveries(
   q = "eventId" in selector ? q.where("event_id", "=", selector.eventId).where("state", "!=", "pending") : q.where("state", "=", "failed").where("created_at", ">=", selector.failedSince);
   const rows = await q.returning("event_id").execute();
   return rows.map((r) => r.event_id);
+}
+
+/** Gives a claimed delivery back untried (its subscription was disabled or deleted meanwhile). */
+export async function releaseClaim(db: Db, delivery: Pick<WebhookDeliveryRow, "id" | "attempts">): Promise<void> {
+  await db.updateTable("webhook_deliveries").set({ locked_until: null, attempts: delivery.attempts - 1 }).where("id", "=", delivery.id).execute();
+}
+
+/** Keeps a delivery pending (due at `at`): re-enabling its subscription sends it again. */
+export async function keepDeliveryPending(db: Db, deliveryId: string, at: Date): Promise<void> {
+  await db.updateTable("webhook_deliveries").set({ state: "pending", next_attempt_at: at }).where("id", "=", deliveryId).execute();
+}
+
+export async function disableSubscription(db: Db, subscriptionId: string, input: { reason: string; at: Date; consecutiveFailures: number }): Promise<void> {
+  await db
+    .updateTable("webhook_subscriptions")
+    .set({ enabled: false, disabled_reason: input.reason, disabled_at: input.at, consecutive_failures: input.consecutiveFailures, updated_at: input.at })
+    .where("id", "=", subscriptionId)
+    .execute();
+}
+
+export async function setConsecutiveFailures(db: Db, subscriptionId: string, consecutiveFailures: number): Promise<void> {
+  await db.updateTable("webhook_subscriptions").set({ consecutive_failures: consecutiveFailures }).where("id", "=", subscriptionId).execute();
+}
+
+/** The delivery of an event to its only subscription (the test event); throws when there is none. */
+export async function deliveryIdOfEvent(db: Db, eventId: string): Promise<string> {
+  const row = await db.selectFrom("webhook_deliveries").select("id").where("event_id", "=", eventId).executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export function findDeliveryOfEvent(db: Db, subscriptionId: string, eventId: string): Promise<Pick<WebhookDeliveryRow, "state"> | undefined> {
+  return db.selectFrom("webhook_deliveries").select("state").where("subscription_id", "=", subscriptionId).where("event_id", "=", eventId).executeTakeFirst();
+}
+
+/** The accounts (with their customer's name) the changes are about: the outbox renders each template with its account. */
+export function accountsWithCustomer(db: Db, accountIds: readonly string[]): Promise<AccountWithCustomer[]> {
+  return db
+    .selectFrom("whatsapp_accounts as a")
+    .leftJoin("customers as c", "c.id", "a.customer_id")
+    .selectAll("a")
+    .select("c.name as customer_name")
+    .where("a.id", "in", [...accountIds])
+    .execute();
+}
+
+export function templatesByIds(db: Db, templateIds: readonly string[]): Promise<TemplateRow[]> {
+  return db.selectFrom("templates").selectAll().where("id", "in", [...templateIds]).execute();
+}
+
+export function accountAddress(db: Db, accountId: string): Promise<{ organisation_id: string; phone_number_id: string } | undefined> {
+  return db.selectFrom("whatsapp_accounts").select(["organisation_id", "phone_number_id"]).where("id", "=", accountId).executeTakeFirst();
 }

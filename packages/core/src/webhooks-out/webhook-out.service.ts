@@ -27,13 +27,19 @@ import { judgeAttempt } from "./retry-policy.js";
 import type { AttemptResult } from "./retry-policy.js";
 import {
   claimNextDelivery,
+  deliveryIdOfEvent,
+  disableSubscription,
+  findDeliveryOfEvent,
   findSubscription,
   findSubscriptionById,
   insertSubscription,
+  keepDeliveryPending,
   listAttempts,
   listSubscriptions,
   recordAttempt,
+  releaseClaim,
   requeueDeliveries,
+  setConsecutiveFailures,
   subscriptionsWithDueDeliveries,
   updateSubscription,
 } from "./webhook-out.repository.js";
@@ -138,7 +144,7 @@ export function createWebhooksOutService(deps: Deps, options: WebhooksOutOptions
     if (delivery === undefined) return false;
     const subscription = await findSubscriptionById(db, subscriptionId);
     if (subscription === undefined || !subscription.enabled || subscription.deleted_at !== null) {
-      await db.updateTable("webhook_deliveries").set({ locked_until: null, attempts: delivery.attempts - 1 }).where("id", "=", delivery.id).execute();
+      await releaseClaim(db, delivery);
       return false;
     }
     const body = JSON.stringify(delivery.payload);
@@ -175,12 +181,8 @@ export function createWebhooksOutService(deps: Deps, options: WebhooksOutOptions
       });
       if (verdict.outcome === "subscription_disabled") {
         // This delivery stays pending: re-enabling the subscription sends it (and everything after it) again.
-        await trx.updateTable("webhook_deliveries").set({ state: "pending", next_attempt_at: attemptedAt }).where("id", "=", delivery.id).execute();
-        await trx
-          .updateTable("webhook_subscriptions")
-          .set({ enabled: false, disabled_reason: verdict.reason, disabled_at: attemptedAt, consecutive_failures: verdict.consecutiveFailures, updated_at: attemptedAt })
-          .where("id", "=", subscription.id)
-          .execute();
+        await keepDeliveryPending(trx, delivery.id, attemptedAt);
+        await disableSubscription(trx, subscription.id, { reason: verdict.reason, at: attemptedAt, consecutiveFailures: verdict.consecutiveFailures });
         await emitOrganisationEvent(trx, {
           organisationId: subscription.organisation_id,
           type: "webhook_subscription.disabled",
@@ -189,7 +191,7 @@ export function createWebhooksOutService(deps: Deps, options: WebhooksOutOptions
           exclude: subscription.id,
         });
       } else {
-        await trx.updateTable("webhook_subscriptions").set({ consecutive_failures: verdict.consecutiveFailures }).where("id", "=", subscription.id).execute();
+        await setConsecutiveFailures(trx, subscription.id, verdict.consecutiveFailures);
       }
     });
     return verdict.outcome !== "subscription_disabled";
@@ -279,8 +281,7 @@ export function createWebhooksOutService(deps: Deps, options: WebhooksOutOptions
         emitOrganisationEvent(trx, { organisationId: principal.organisationId, type: "webhook.test", data: { subscription_id: id, message: "A test event from the template service." }, at, only: id }),
       );
       if (emitted === undefined) throw notFound();
-      const delivery = await db.selectFrom("webhook_deliveries").select("id").where("event_id", "=", emitted.eventId).executeTakeFirstOrThrow();
-      return { object: "webhook_test", event_id: emitted.eventId, delivery_id: delivery.id };
+      return { object: "webhook_test", event_id: emitted.eventId, delivery_id: await deliveryIdOfEvent(db, emitted.eventId) };
     },
     async listDeliveries(principal, id, query) {
       await owned(principal, id);
@@ -314,7 +315,7 @@ export function createWebhooksOutService(deps: Deps, options: WebhooksOutOptions
       const selector = input.event_id !== undefined ? { eventId: input.event_id } : { failedSince: new Date(input.since ?? 0) };
       const eventIds = await requeueDeliveries(db, id, selector, now());
       if (input.event_id !== undefined && eventIds.length === 0) {
-        const exists = await db.selectFrom("webhook_deliveries").select("state").where("subscription_id", "=", id).where("event_id", "=", input.event_id).executeTakeFirst();
+        const exists = await findDeliveryOfEvent(db, id, input.event_id);
         if (exists === undefined) throw new DomainError("resource_not_found", "This subscription has no delivery of that event.", { param: "event_id" });
         // Still pending: it is already queued.
         return { object: "webhook_redelivery", queued: 0, event_ids: [] };
