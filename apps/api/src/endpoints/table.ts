@@ -59,6 +59,7 @@ import {
   TEMPLATE_REJECTED_EXAMPLE,
   CREATE_FROM_LIBRARY_EXAMPLE,
 } from "../openapi/examples.js";
+import { DOCS_INIT_PATH, SCALAR_BUNDLE_PATH } from "../openapi/docs-page.js";
 import { KIND_CREATE_EXAMPLES } from "../openapi/examples-kinds.js";
 import { DOCS_PATH, OPENAPI_JSON_PATH } from "../openapi/route-spec.js";
 import { ZHealth, ZOpenApiDocument, ZReadiness } from "../openapi/schemas.js";
@@ -815,6 +816,8 @@ export const ENDPOINT_LIST = [
   LIBRARY_ENDPOINT,
   // Served by their own routers, outside /v1 and outside the OpenAPI document; declared for the 405 lists.
   rawEndpoint({ method: "get", path: DOCS_PATH, rateLimit: "none", idempotent: false, stage: "outside", mountedBy: "openapi/router.ts" }),
+  rawEndpoint({ method: "get", path: SCALAR_BUNDLE_PATH, rateLimit: "none", idempotent: false, stage: "outside", mountedBy: "openapi/router.ts (/docs' bundle)" }),
+  rawEndpoint({ method: "get", path: DOCS_INIT_PATH, rateLimit: "none", idempotent: false, stage: "outside", mountedBy: "openapi/router.ts (/docs' configuration)" }),
   rawEndpoint({ method: "get", path: META_WEBHOOK_PATH, rateLimit: "none", idempotent: false, stage: "outside", mountedBy: "webhooks/meta-webhooks.ts (Meta's verification handshake)" }),
   rawEndpoint({ method: "post", path: META_WEBHOOK_PATH, rateLimit: "none", idempotent: false, stage: "outside", mountedBy: "webhooks/meta-webhooks.ts (raw body, signature checked)" }),
   // One bucket per JSON-RPC request: write when it calls a writing tool, read otherwise (mcp/mcp-server.ts).

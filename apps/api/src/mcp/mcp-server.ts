@@ -218,11 +218,9 @@ const MCP_ALLOW = allowedMethods(MCP_PATH).join(", ");
 export function createMcpRouter(deps: { core: Core; logger: Logger }): Router {
   const router = Router();
   const methodNotAllowed: RequestHandler = () => {
-    // Stateless: no server-initiated stream (GET) and no session to end (DELETE).
+    // Stateless: no server-initiated stream (GET) and no session to end (DELETE) — every other method is this 405.
     throw new DomainError("method_not_allowed", "POST is the only method of this stateless MCP endpoint.", { headers: { Allow: MCP_ALLOW } });
   };
-  router.get("/", methodNotAllowed);
-  router.delete("/", methodNotAllowed);
   router.post("/", requireApiKey(deps.core), jsonBody(), mcpRateLimit(deps.core), async (req: Request, res: Response) => {
     const server = buildServer(deps.core, principalOf(res.locals), res.locals.requestId, deps.logger);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
