@@ -2,7 +2,10 @@
  * What one endpoint declares (see ./table.ts for the table itself). A REST route, a tRPC procedure, an OpenAPI
  * operation and the 405 lists are all derived from these entries (./rest.ts, ./trpc.ts, ../openapi/routes.ts), so
  * adding an endpoint is one `endpoint({...})` in the table — the ts-rest idea (one contract, every surface from it)
- * kept to what this API needs: zod in, zod out, one handler calling core.
+ * kept to what this API needs: zod in, zod out, one handler calling core. Written here rather than adopted: ts-rest's
+ * express adapter and trpc-to-openapi (documenso uses both) answer with their own status codes, validation errors
+ * and merged inputs, and generate their own document; this API's envelopes, error params, parse order, 201/202s,
+ * 405 lists and OpenAPI document must stay exactly as they are.
  */
 import type { Core, Principal } from "@kirim/core";
 import type { TRPCMutationProcedure, TRPCQueryProcedure } from "@trpc/server";
@@ -24,7 +27,10 @@ export interface Call {
   via: "rest" | "trpc";
 }
 
-/** The request body: `object` needs a JSON object; `if-present` parses one only when the request carries a body. */
+/**
+ * The request body: `object` needs a JSON object; `if-present` parses one only when the request carries a body (the
+ * handler then gets undefined for a body-less request, whatever the type says: use it only to refuse bad input).
+ */
 export interface BodyInput<B extends z.ZodType> {
   schema: B;
   read: "object" | "if-present";
@@ -102,8 +108,8 @@ export interface ApiEndpoint<
   result: R;
   /** The one call into core, shared by REST and tRPC. */
   handler: (call: Call, args: Args<P, Q, B>) => Promise<unknown>;
-  /** REST's success status and extra headers (default 200, none). */
-  rest?: { status?: number; headers?: (output: unknown) => Record<string, string> };
+  /** Extra REST response headers (the success status is `docs.success.status`). */
+  rest?: { headers?: (output: unknown) => Record<string, string> };
   /** The tRPC procedure: its dotted name (`templates.create`), kind, input, and how the input maps to the handler's args. */
   trpc?: { name: N; kind: K; input?: TI; args: (input: TrpcInput<TI>) => Args<P, Q, B> };
   /** The OpenAPI operation (documented wire forms of the parameters, examples, every error code). */
