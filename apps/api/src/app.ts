@@ -11,6 +11,7 @@ import express from "express";
 import type { ErrorRequestHandler, Express, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { DomainError } from "@kirim/core";
+import { META_WEBHOOK_PATH } from "./endpoints/paths.js";
 import { dashboardRouter } from "./http/dashboard.js";
 import { BODY_LIMIT_BYTES } from "./http/body.js";
 import { singleValuedHeaders } from "./http/headers.js";
@@ -63,7 +64,7 @@ export function createApp(deps: AppDeps): Express {
 
   // Outside /v1: Meta authenticates with the body signature, not an API key; the raw body is read by this router.
   app.use(
-    "/webhooks/meta",
+    META_WEBHOOK_PATH,
     createMetaWebhookRouter({
       core,
       logger,

@@ -118,4 +118,30 @@ describe.each(databaseKinds())("edit and delete on %s", (kind) => {
     const deletedViaTrpc = await t().templates.get.query({ phone_number_id: PID, name: approved.name, include_deleted: true });
     expect(deletedViaTrpc.deleted_at).toEqual(expect.any(String));
   });
+  it("tRPC edit and delete record their request id as the history rows' source, as REST does", async () => {
+    const trpc = async (procedure: string, input: unknown) => {
+      const res = await fetch(`${stack.baseUrl}/trpc/${procedure}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${stack.demoKey}`, "content-type": "application/json" },
+        body: JSON.stringify(input),
+      });
+      expect(res.status, await res.clone().text()).toBe(200);
+      return res.headers.get("x-request-id");
+    };
+    const name = "trpc_source_probe";
+    const created = await api("POST", `/v1/${PID}/templates`, { ...orderConfirmation(), name });
+    expect(created.status).toBe(201);
+    stack.sandbox.control.review(created.body.data.provider_template_id);
+    await api("POST", `/v1/${PID}/templates/sync`);
+
+    const editId = await trpc("templates.edit", { phone_number_id: PID, name, edit: { language: "en", components: NEW_BODY } });
+    const afterEdit = await api("GET", `/v1/${PID}/templates/${name}/events?limit=100`);
+    const edits = afterEdit.body.data.filter((e: any) => e.source === "edit");
+    expect(edits.length).toBeGreaterThan(0);
+    expect(edits.every((e: any) => e.source_id === editId)).toBe(true);
+
+    const deleteId = await trpc("templates.delete", { phone_number_id: PID, name });
+    const afterDelete = await api("GET", `/v1/${PID}/templates/${name}/events?language=en`);
+    expect(afterDelete.body.data[0]).toMatchObject({ to: "DELETED", source: "delete", source_id: deleteId });
+  });
 });

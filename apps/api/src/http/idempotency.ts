@@ -1,6 +1,6 @@
 /**
- * `Idempotency-Key` on POST /v1/* (after auth and body parsing; REST only — tRPC mutations are the dashboard's
- * and do not take the header).
+ * `Idempotency-Key` on POST /v1/* (after auth and body parsing). tRPC mutations flagged `idempotent` in the
+ * endpoint table honour the same header with the same store (../trpc/idempotency.ts).
  *
  * - No header: the request runs as usual.
  * - A key (1–255 printable ASCII characters, else 400 `invalid_field_value`, param `Idempotency-Key`) is claimed

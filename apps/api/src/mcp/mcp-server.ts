@@ -27,8 +27,10 @@ import { principalOf, requireApiKey } from "../http/auth.js";
 import { jsonBody } from "../http/body.js";
 import { rateLimitHeaders } from "../http/rate-limit.js";
 import { metaDetailOf } from "../errors/meta-detail.js";
+import { MCP_PATH } from "../endpoints/paths.js";
+import { allowedMethods } from "../endpoints/rest.js";
 
-export const MCP_PATH = "/mcp";
+export { MCP_PATH };
 
 /** Tools that change something take a `write` token, like a REST POST; everything else a `read` token. */
 const WRITE_TOOLS = new Set(["create_template", "sync_templates"]);
@@ -210,14 +212,15 @@ function mcpRateLimit(core: Core): RequestHandler {
   };
 }
 
+/** The methods the endpoint table declares for MCP (POST). */
+const MCP_ALLOW = allowedMethods(MCP_PATH).join(", ");
+
 export function createMcpRouter(deps: { core: Core; logger: Logger }): Router {
   const router = Router();
   const methodNotAllowed: RequestHandler = () => {
-    // Stateless: no server-initiated stream (GET) and no session to end (DELETE).
-    throw new DomainError("method_not_allowed", "POST is the only method of this stateless MCP endpoint.", { headers: { Allow: "POST" } });
+    // Stateless: no server-initiated stream (GET) and no session to end (DELETE) — every other method is this 405.
+    throw new DomainError("method_not_allowed", "POST is the only method of this stateless MCP endpoint.", { headers: { Allow: MCP_ALLOW } });
   };
-  router.get("/", methodNotAllowed);
-  router.delete("/", methodNotAllowed);
   router.post("/", requireApiKey(deps.core), jsonBody(), mcpRateLimit(deps.core), async (req: Request, res: Response) => {
     const server = buildServer(deps.core, principalOf(res.locals), res.locals.requestId, deps.logger);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });

@@ -18,7 +18,7 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { DOCS_PATH, OPENAPI_JSON_PATH } from "./routes.js";
+import { DOCS_PATH, OPENAPI_JSON_PATH } from "./route-spec.js";
 
 export const DOCS_ASSETS_PATH = `${DOCS_PATH}/assets`;
 export const SCALAR_BUNDLE_PATH = `${DOCS_ASSETS_PATH}/scalar-standalone.js`;

@@ -4,9 +4,9 @@
  * `/v1/openapi.json`, and after the request-id middleware, which sets the `X-Request-Id` header the document
  * promises on every response.
  */
-import { DomainError } from "@kirim/core";
 import { Router } from "express";
-import type { RequestHandler } from "express";
+import { allowedMethods } from "../endpoints/rest.js";
+import { methodNotAllowed } from "../rest/method-not-allowed.js";
 import { API_TITLE, getOpenApiJson } from "./document.js";
 import { DOCS_INIT_PATH, SCALAR_BUNDLE_PATH, docsHtml, docsInitScript, resolveScalarBundle } from "./docs-page.js";
 import { DOCS_PATH, OPENAPI_JSON_PATH } from "./routes.js";
@@ -16,11 +16,6 @@ export interface OpenApiRouterOptions {
   docs?: boolean;
 }
 
-/** Same 405 (with `Allow`) as the rest of the API for another method on these GET-only paths. */
-const getOnly: RequestHandler = (req) => {
-  throw new DomainError("method_not_allowed", `${req.method} is not allowed here. Allowed: GET, HEAD.`, { headers: { Allow: "GET, HEAD" } });
-};
-
 export function openApiRouter(options: OpenApiRouterOptions = {}): Router {
   const router = Router({ strict: false });
 
@@ -28,7 +23,8 @@ export function openApiRouter(options: OpenApiRouterOptions = {}): Router {
     res.setHeader("Cache-Control", "no-cache");
     res.type("application/json").send(getOpenApiJson());
   });
-  router.all(OPENAPI_JSON_PATH, getOnly);
+  // Same 405 (with `Allow`) as the rest of the API: the methods the endpoint table declares for the path.
+  router.all(OPENAPI_JSON_PATH, methodNotAllowed(allowedMethods(OPENAPI_JSON_PATH)));
 
   if (options.docs ?? true) {
     // Resolved now so a broken install fails at startup, not on the first visit.
@@ -40,7 +36,7 @@ export function openApiRouter(options: OpenApiRouterOptions = {}): Router {
       res.setHeader("Cache-Control", "no-cache");
       res.type("html").send(html);
     });
-    router.all(DOCS_PATH, getOnly);
+    router.all(DOCS_PATH, methodNotAllowed(allowedMethods(DOCS_PATH)));
     router.get(SCALAR_BUNDLE_PATH, (_req, res, next) => {
       // dotfiles: "allow" because pnpm's store path contains `.pnpm`; the path is ours, never the client's.
       const sendOptions = { maxAge: "1d", dotfiles: "allow" as const, headers: { "Content-Type": "text/javascript; charset=utf-8" } };

@@ -1,15 +1,9 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
-import { accountsRouter, meRouter } from "./routers/accounts.js";
-import { templatesRouter } from "./routers/templates.js";
-import { webhooksRouter } from "./routers/webhooks.js";
+import { procedureRecord } from "../endpoints/trpc.js";
 import { createCallerFactory, router } from "./trpc.js";
 
-export const appRouter = router({
-  accounts: accountsRouter,
-  me: meRouter,
-  templates: templatesRouter,
-  webhooks: webhooksRouter,
-});
+/** Every procedure comes from the endpoint table (../endpoints/table.ts): `accounts`, `me`, `templates`, `webhooks`. */
+export const appRouter = router(procedureRecord());
 
 export type AppRouter = typeof appRouter;
 export type RouterInputs = inferRouterInputs<AppRouter>;

@@ -13,6 +13,9 @@ import { DomainError, verifyWebhookSignature } from "@kirim/core";
 import type { Core } from "@kirim/core";
 import express, { Router } from "express";
 import type { Logger } from "pino";
+import { META_WEBHOOK_PATH } from "../endpoints/paths.js";
+import { allowedMethods } from "../endpoints/rest.js";
+import { methodNotAllowed } from "../rest/method-not-allowed.js";
 
 export interface MetaWebhookConfig {
   appSecret: string;
@@ -76,8 +79,6 @@ export function createMetaWebhookRouter(deps: MetaWebhookDeps): Router {
     await deps.dispatch(stored.stored).catch((err: unknown) => deps.logger.error({ err }, "webhook dispatch failed; events stay pending"));
   });
 
-  router.all("/", (req) => {
-    throw new DomainError("method_not_allowed", `${req.method} is not allowed here. Allowed: GET, POST.`, { headers: { Allow: "GET, POST" } });
-  });
+  router.all("/", methodNotAllowed(allowedMethods(META_WEBHOOK_PATH), { head: false }));
   return router;
 }
