@@ -6,73 +6,30 @@
  * pending with its "submitted" history entry, and see a duplicate refused with the 409 explained. Screenshots go to
  * test-results/screenshots.
  */
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import type { Browser, Page } from "playwright-core";
-import { chromium } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningApi, RunningWeb } from "./harness.js";
-import { serveWeb, startApi } from "./harness.js";
+import type { Dashboard, RunningApi } from "./harness.js";
+import { haveChromium, openDashboard, requireChromiumInCi, screenshotsDir as screenshots } from "./harness.js";
 
-const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const apiMain = path.resolve(webRoot, process.env.KIRIM_E2E_API_MAIN ?? "../api/dist/main.js");
-const distDir = path.resolve(webRoot, "dist");
-const screenshots = path.resolve(webRoot, "test-results/screenshots");
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const haveChromium = existsSync(chromiumPath);
-const inCi = Boolean(process.env.CI);
-
-if (!haveChromium && !inCi) {
-  console.warn(
-    `\n[e2e] SKIPPED: no chromium at ${chromiumPath}. Install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH.\n`,
-  );
-}
-
-// In CI a missing browser is a failed test, never a silent skip.
-if (!haveChromium && inCi) {
-  describe("browser for the end-to-end tests", () => {
-    it("has Debian's chromium installed (CI must not skip the browser tests)", () => {
-      expect.fail(`chromium not found at ${chromiumPath}: apt-get install -y chromium, or set CHROMIUM_PATH.`);
-    });
-  });
-}
+requireChromiumInCi("the end-to-end tests");
 
 describe.runIf(haveChromium)("dashboard end to end (real API, Debian chromium)", () => {
+  let dashboard: Dashboard | undefined;
   let api: RunningApi | undefined;
-  let web: RunningWeb | undefined;
-  let browser: Browser | undefined;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[] = [];
 
   beforeAll(async () => {
     await mkdir(screenshots, { recursive: true });
-    api = await startApi(apiMain);
-    web = await serveWeb(distDir, api.url);
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    // Only loopback traffic: anything else is refused and reported.
-    await context.route(/^(?!https?:\/\/127\.0\.0\.1[:/])/, (route) => {
-      problems.push(`non-loopback request: ${route.request().url()}`);
-      return route.abort();
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-    page.on("console", (message) => {
-      // The browser logs every non-2xx answer: the 401 of the wrong key and the 409 of the duplicate are expected.
-      if (message.type() === "error" && !/status of (401|409)/.test(message.text())) problems.push(`console: ${message.text()}`);
-    });
+    // The browser logs every non-2xx answer: the 401 of the wrong key and the 409 of the duplicate are expected.
+    dashboard = await openDashboard({ timeoutMs: 20_000, consoleErrors: { except: /status of (401|409)/ } });
+    ({ api, page, problems } = dashboard);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await web?.close();
-    await api?.stop();
+    await dashboard?.close();
   });
 
   // The steps build on each other: after a failure the rest fail at once instead of waiting for timeouts.
@@ -112,8 +69,8 @@ describe.runIf(haveChromium)("dashboard end to end (real API, Debian chromium)",
   }
 
   step("signs in, picks the demo account, syncs with progress and pages through more than 100 templates", async () => {
-    if (web === undefined || api === undefined) throw new Error("not started");
-    await page.goto(web.url);
+    if (dashboard === undefined || api === undefined) throw new Error("not started");
+    await page.goto(dashboard.url());
     await page.getByLabel("API key").fill("not-a-real-key-0000000000");
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect.poll(() => page.getByRole("alert").textContent()).toContain("not accepted");
