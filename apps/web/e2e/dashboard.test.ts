@@ -113,7 +113,7 @@ describe.runIf(haveChromium)("dashboard end to end (real API, Debian chromium)",
     await accounts.first().getByRole("link", { name: /^Templates/ }).click();
     await page.getByRole("heading", { name: "Templates", exact: true }).waitFor();
 
-    await expect.poll(() => page.getByTestId("template-row").count(), { timeout: 15_000 }).toBe(25);
+    await expect.poll(() => page.getByTestId("template-row").count()).toBe(25);
     await expect.poll(() => pageStatus().textContent()).toContain("Page 1 · templates 1–25");
     // Several languages of one name are grouped under it.
     const groups = await page.getByTestId("template-group").count();
@@ -123,11 +123,11 @@ describe.runIf(haveChromium)("dashboard end to end (real API, Debian chromium)",
 
     for (let n = 2; n <= 5; n += 1) {
       await page.getByRole("button", { name: "Next page" }).click();
-      await expect.poll(() => pageStatus().textContent(), { timeout: 15_000 }).toContain(`Page ${n} · templates ${(n - 1) * 25 + 1}–`);
+      await expect.poll(() => pageStatus().textContent()).toContain(`Page ${n} · templates ${(n - 1) * 25 + 1}–`);
     }
     await expect.poll(() => pageStatus().textContent()).toContain("templates 101–125");
     await page.getByRole("button", { name: "Previous page" }).click();
-    await expect.poll(() => pageStatus().textContent(), { timeout: 15_000 }).toContain("Page 4 · templates 76–100");
+    await expect.poll(() => pageStatus().textContent()).toContain("Page 4 · templates 76–100");
   });
 
   step("filters by category and searches names on the server", async () => {
@@ -141,7 +141,7 @@ describe.runIf(haveChromium)("dashboard end to end (real API, Debian chromium)",
     expect(authentication.data.length).toBeGreaterThan(0);
     const shown = Math.min(authentication.data.length, 25);
     await page.getByLabel("Category").selectOption("AUTHENTICATION");
-    await expect.poll(() => pageStatus().textContent(), { timeout: 15_000 }).toContain(`Page 1 · templates 1–${shown}`);
+    await expect.poll(() => pageStatus().textContent()).toContain(`Page 1 · templates 1–${shown}`);
     expect(await page.locator('[data-testid="template-row"] td[data-label="Category"]').allTextContents()).toEqual(Array(shown).fill("Authentication"));
     await page.getByLabel("Category").selectOption("");
 
@@ -152,14 +152,14 @@ describe.runIf(haveChromium)("dashboard end to end (real API, Debian chromium)",
     const searched = page.waitForRequest((request) => request.url().includes("templates.list") && decodeURIComponent(request.url()).includes('"search":"UPDATE"'));
     await page.getByLabel("Search by name").fill(" UPDATE");
     await searched;
-    await expect.poll(() => page.getByTestId("template-row").count(), { timeout: 15_000 }).toBe(Math.min(matching.data.length, 25));
+    await expect.poll(() => page.getByTestId("template-row").count()).toBe(Math.min(matching.data.length, 25));
     const groups = page.getByTestId("template-group");
     // One group per name, its languages under it.
     expect(await groups.count()).toBe(new Set(names(matching.data)).size);
     for (const name of await groups.locator("td.name-cell a").allTextContents()) expect(name).toContain("update");
     await shot("list-search");
     await page.getByLabel("Search by name").fill("");
-    await expect.poll(() => pageStatus().textContent(), { timeout: 15_000 }).toContain("Page 1 · templates 1–25");
+    await expect.poll(() => pageStatus().textContent()).toContain("Page 1 · templates 1–25");
   });
 
   step("opens a template: WhatsApp preview, Meta's status, raw components, history", async () => {
@@ -214,7 +214,7 @@ describe.runIf(haveChromium)("dashboard end to end (real API, Debian chromium)",
   step("works at phone width", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole("link", { name: "Templates", exact: true }).click();
-    await expect.poll(() => page.getByTestId("template-row").count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId("template-row").count()).toBeGreaterThan(0);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await shot("list-phone");

@@ -87,7 +87,7 @@ describe.runIf(haveChromium)("webhooks page end to end (real API, loopback recei
     // Send test: the receiver gets it signed with that secret, and the log shows the 200.
     await card.getByRole("button", { name: /^Send test/ }).click();
     const row = card.getByTestId("delivery-row");
-    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => row.count()).toBe(1);
     expect(await row.getByTestId("delivery-status").textContent()).toBe("200");
     expect(await row.textContent()).toContain("webhook.test");
     expect(receiver.received).toHaveLength(1);
@@ -102,8 +102,8 @@ describe.runIf(haveChromium)("webhooks page end to end (real API, loopback recei
     // The receiver answers 410 Gone: the subscription is disabled, saying why, and the failed event can be sent again.
     receiver.answer = 410;
     await card.getByRole("button", { name: /^Send test/ }).click();
-    await expect.poll(() => card.getByTestId("webhook-state").textContent(), { timeout: 15_000 }).toBe("Disabled: the endpoint answered 410 Gone");
-    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(2);
+    await expect.poll(() => card.getByTestId("webhook-state").textContent()).toBe("Disabled: the endpoint answered 410 Gone");
+    await expect.poll(() => row.count()).toBe(2);
     expect(await row.first().getByTestId("delivery-status").textContent()).toBe("410");
     const delivered410 = () => receiver.received.at(-1)?.headers["webhook-id"];
     await shot("webhooks-disabled");
@@ -115,12 +115,12 @@ describe.runIf(haveChromium)("webhooks page end to end (real API, loopback recei
     receiver.answer = 200;
     await card.getByRole("button", { name: /^Enable/ }).click();
     await expect.poll(() => card.getByTestId("webhook-state").textContent()).toBe("Enabled");
-    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(3);
+    await expect.poll(() => row.count()).toBe(3);
     expect(await row.first().getByTestId("delivery-status").textContent()).toBe("200");
     expect(receiver.received.map((r) => r.headers["webhook-id"])).toEqual([firstEventId, heldEventId, heldEventId]);
     await row.first().getByRole("button", { name: `Redeliver event ${heldEventId}` }).click();
     await expect.poll(() => card.getByRole("status").allTextContents()).toContain("1 event queued for redelivery.");
-    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(4);
+    await expect.poll(() => row.count()).toBe(4);
     expect(await row.first().getByTestId("delivery-status").textContent()).toBe("200");
     expect(receiver.received.map((r) => r.headers["webhook-id"])).toEqual([firstEventId, heldEventId, heldEventId, heldEventId]);
     // Nothing has run out of retries, so "all failed since" finds nothing to send.
