@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: ["src/**/*.test.{ts,tsx}", "test/**/*.test.{ts,tsx}"],
     environment: "jsdom",
+    setupFiles: ["./src/test-setup.ts"],
     // jsdom renders are CPU-bound; CI runs every package at once on 2 cores.
     testTimeout: 30_000,
     reporters: ["default", "json"],

@@ -12,6 +12,9 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // expect.poll waits for its condition as long as a page wait does (vitest's default is 1 s, which a loaded CI
+    // machine overran: status-list's "every row is Paused" while the filtered page was still on its way).
+    expect: { poll: { timeout: 30_000 } },
     reporters: ["default", "json"],
     outputFile: { json: "./test-results/vitest-e2e.json" },
     passWithNoTests: false,

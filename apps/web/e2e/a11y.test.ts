@@ -3,21 +3,13 @@
  * axe-core (injected from its npm package) in Chromium on the list, detail and create pages, at desktop and phone
  * width, after a sync from the sandbox: no serious or critical finding (issue 15 §6).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import type { Browser, Page } from "playwright-core";
-import { chromium } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningApi, RunningWeb } from "./harness.js";
-import { serveWeb, startApi } from "./harness.js";
+import type { Dashboard } from "./harness.js";
+import { haveChromium, openDashboard, requireChromiumInCi } from "./harness.js";
 
-const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const apiMain = path.resolve(webRoot, process.env.KIRIM_E2E_API_MAIN ?? "../api/dist/main.js");
-const distDir = path.resolve(webRoot, "dist");
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const haveChromium = existsSync(chromiumPath);
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const PNID = "106540352242922";
 const TEMPLATE = "a11y_probe";
@@ -26,15 +18,16 @@ interface AxeResult {
   violations: { id: string; impact: string | null; help: string; nodes: { target: string[]; failureSummary?: string }[] }[];
 }
 
-describe.runIf(haveChromium || Boolean(process.env.CI))("accessibility scan (axe-core in Chromium)", () => {
-  let api: RunningApi | undefined;
-  let web: RunningWeb | undefined;
-  let browser: Browser | undefined;
+requireChromiumInCi("the accessibility scan");
+
+describe.runIf(haveChromium)("accessibility scan (axe-core in Chromium)", () => {
+  let dashboard: Dashboard | undefined;
   let page: Page;
 
   beforeAll(async () => {
-    api = await startApi(apiMain);
-    web = await serveWeb(distDir, api.url);
+    dashboard = await openDashboard({ signIn: "session" });
+    page = dashboard.page;
+    const { api } = dashboard;
     const res = await fetch(`${api.url}/v1/${PNID}/templates`, {
       method: "POST",
       headers: { authorization: `Bearer ${api.apiKey}`, "content-type": "application/json" },
@@ -51,21 +44,10 @@ describe.runIf(haveChromium || Boolean(process.env.CI))("accessibility scan (axe
       }),
     });
     expect(res.status, await res.text()).toBe(201);
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.route(/^(?!https?:\/\/127\.0\.0\.1[:/])/, (route) => route.abort());
-    await context.addInitScript((key) => sessionStorage.setItem("kirim.apiKey", key), api.apiKey);
-    page = await context.newPage();
-    page.setDefaultTimeout(30_000);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await web?.close();
-    await api?.stop();
+    await dashboard?.close();
   });
 
   async function scan(): Promise<string[]> {
@@ -88,7 +70,7 @@ describe.runIf(haveChromium || Boolean(process.env.CI))("accessibility scan (axe
       await page.setViewportSize({ width, height: 900 });
       const findings: string[] = [];
       for (const target of targets) {
-        await page.goto(`${web?.url ?? ""}/${target.hash}`);
+        await page.goto(dashboard?.url(target.hash) ?? "");
         await page.reload();
         await target.ready();
         findings.push(...(await scan()).map((f) => `${target.name}: ${f}`));
@@ -99,7 +81,7 @@ describe.runIf(haveChromium || Boolean(process.env.CI))("accessibility scan (axe
 
   it("the create form after a failed submit (error summary, invalid fields, an image header placeholder): 0 serious or critical", async () => {
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.goto(`${web?.url ?? ""}/#/accounts/${PNID}/templates/new`);
+    await page.goto(dashboard?.url(`#/accounts/${PNID}/templates/new`) ?? "");
     await page.getByLabel("Name").waitFor();
     await page.getByLabel("Add a header").check();
     await page.getByLabel("Header type").selectOption("IMAGE");

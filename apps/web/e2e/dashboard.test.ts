@@ -6,73 +6,30 @@
  * pending with its "submitted" history entry, and see a duplicate refused with the 409 explained. Screenshots go to
  * test-results/screenshots.
  */
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import type { Browser, Page } from "playwright-core";
-import { chromium } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningApi, RunningWeb } from "./harness.js";
-import { serveWeb, startApi } from "./harness.js";
+import type { Dashboard, RunningApi } from "./harness.js";
+import { haveChromium, openDashboard, requireChromiumInCi, screenshotsDir as screenshots } from "./harness.js";
 
-const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const apiMain = path.resolve(webRoot, process.env.KIRIM_E2E_API_MAIN ?? "../api/dist/main.js");
-const distDir = path.resolve(webRoot, "dist");
-const screenshots = path.resolve(webRoot, "test-results/screenshots");
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const haveChromium = existsSync(chromiumPath);
-const inCi = Boolean(process.env.CI);
-
-if (!haveChromium && !inCi) {
-  console.warn(
-    `\n[e2e] SKIPPED: no chromium at ${chromiumPath}. Install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH.\n`,
-  );
-}
-
-// In CI a missing browser is a failed test, never a silent skip.
-if (!haveChromium && inCi) {
-  describe("browser for the end-to-end tests", () => {
-    it("has Debian's chromium installed (CI must not skip the browser tests)", () => {
-      expect.fail(`chromium not found at ${chromiumPath}: apt-get install -y chromium, or set CHROMIUM_PATH.`);
-    });
-  });
-}
+requireChromiumInCi("the end-to-end tests");
 
 describe.runIf(haveChromium)("dashboard end to end (real API, Debian chromium)", () => {
+  let dashboard: Dashboard | undefined;
   let api: RunningApi | undefined;
-  let web: RunningWeb | undefined;
-  let browser: Browser | undefined;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[] = [];
 
   beforeAll(async () => {
     await mkdir(screenshots, { recursive: true });
-    api = await startApi(apiMain);
-    web = await serveWeb(distDir, api.url);
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    // Only loopback traffic: anything else is refused and reported.
-    await context.route(/^(?!https?:\/\/127\.0\.0\.1[:/])/, (route) => {
-      problems.push(`non-loopback request: ${route.request().url()}`);
-      return route.abort();
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-    page.on("console", (message) => {
-      // The browser logs every non-2xx answer: the 401 of the wrong key and the 409 of the duplicate are expected.
-      if (message.type() === "error" && !/status of (401|409)/.test(message.text())) problems.push(`console: ${message.text()}`);
-    });
+    // The browser logs every non-2xx answer: the 401 of the wrong key and the 409 of the duplicate are expected.
+    dashboard = await openDashboard({ timeoutMs: 20_000, consoleErrors: { except: /status of (401|409)/ } });
+    ({ api, page, problems } = dashboard);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await web?.close();
-    await api?.stop();
+    await dashboard?.close();
   });
 
   // The steps build on each other: after a failure the rest fail at once instead of waiting for timeouts.
@@ -112,8 +69,8 @@ describe.runIf(haveChromium)("dashboard end to end (real API, Debian chromium)",
   }
 
   step("signs in, picks the demo account, syncs with progress and pages through more than 100 templates", async () => {
-    if (web === undefined || api === undefined) throw new Error("not started");
-    await page.goto(web.url);
+    if (dashboard === undefined || api === undefined) throw new Error("not started");
+    await page.goto(dashboard.url());
     await page.getByLabel("API key").fill("not-a-real-key-0000000000");
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect.poll(() => page.getByRole("alert").textContent()).toContain("not accepted");
@@ -156,7 +113,7 @@ describe.runIf(haveChromium)("dashboard end to end (real API, Debian chromium)",
     await accounts.first().getByRole("link", { name: /^Templates/ }).click();
     await page.getByRole("heading", { name: "Templates", exact: true }).waitFor();
 
-    await expect.poll(() => page.getByTestId("template-row").count(), { timeout: 15_000 }).toBe(25);
+    await expect.poll(() => page.getByTestId("template-row").count()).toBe(25);
     await expect.poll(() => pageStatus().textContent()).toContain("Page 1 · templates 1–25");
     // Several languages of one name are grouped under it.
     const groups = await page.getByTestId("template-group").count();
@@ -166,11 +123,11 @@ describe.runIf(haveChromium)("dashboard end to end (real API, Debian chromium)",
 
     for (let n = 2; n <= 5; n += 1) {
       await page.getByRole("button", { name: "Next page" }).click();
-      await expect.poll(() => pageStatus().textContent(), { timeout: 15_000 }).toContain(`Page ${n} · templates ${(n - 1) * 25 + 1}–`);
+      await expect.poll(() => pageStatus().textContent()).toContain(`Page ${n} · templates ${(n - 1) * 25 + 1}–`);
     }
     await expect.poll(() => pageStatus().textContent()).toContain("templates 101–125");
     await page.getByRole("button", { name: "Previous page" }).click();
-    await expect.poll(() => pageStatus().textContent(), { timeout: 15_000 }).toContain("Page 4 · templates 76–100");
+    await expect.poll(() => pageStatus().textContent()).toContain("Page 4 · templates 76–100");
   });
 
   step("filters by category and searches names on the server", async () => {
@@ -184,7 +141,7 @@ describe.runIf(haveChromium)("dashboard end to end (real API, Debian chromium)",
     expect(authentication.data.length).toBeGreaterThan(0);
     const shown = Math.min(authentication.data.length, 25);
     await page.getByLabel("Category").selectOption("AUTHENTICATION");
-    await expect.poll(() => pageStatus().textContent(), { timeout: 15_000 }).toContain(`Page 1 · templates 1–${shown}`);
+    await expect.poll(() => pageStatus().textContent()).toContain(`Page 1 · templates 1–${shown}`);
     expect(await page.locator('[data-testid="template-row"] td[data-label="Category"]').allTextContents()).toEqual(Array(shown).fill("Authentication"));
     await page.getByLabel("Category").selectOption("");
 
@@ -195,14 +152,14 @@ describe.runIf(haveChromium)("dashboard end to end (real API, Debian chromium)",
     const searched = page.waitForRequest((request) => request.url().includes("templates.list") && decodeURIComponent(request.url()).includes('"search":"UPDATE"'));
     await page.getByLabel("Search by name").fill(" UPDATE");
     await searched;
-    await expect.poll(() => page.getByTestId("template-row").count(), { timeout: 15_000 }).toBe(Math.min(matching.data.length, 25));
+    await expect.poll(() => page.getByTestId("template-row").count()).toBe(Math.min(matching.data.length, 25));
     const groups = page.getByTestId("template-group");
     // One group per name, its languages under it.
     expect(await groups.count()).toBe(new Set(names(matching.data)).size);
     for (const name of await groups.locator("td.name-cell a").allTextContents()) expect(name).toContain("update");
     await shot("list-search");
     await page.getByLabel("Search by name").fill("");
-    await expect.poll(() => pageStatus().textContent(), { timeout: 15_000 }).toContain("Page 1 · templates 1–25");
+    await expect.poll(() => pageStatus().textContent()).toContain("Page 1 · templates 1–25");
   });
 
   step("opens a template: WhatsApp preview, Meta's status, raw components, history", async () => {
@@ -257,7 +214,7 @@ describe.runIf(haveChromium)("dashboard end to end (real API, Debian chromium)",
   step("works at phone width", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole("link", { name: "Templates", exact: true }).click();
-    await expect.poll(() => page.getByTestId("template-row").count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId("template-row").count()).toBeGreaterThan(0);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await shot("list-phone");

@@ -6,36 +6,28 @@
  * JSON folds away and scrolls in its own box, the preview comes first on the detail page and is one tap away on
  * the create page.
  */
-import { existsSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { chromium } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningApi, RunningWeb } from "./harness.js";
-import { serveWeb, startApi } from "./harness.js";
+import type { Dashboard } from "./harness.js";
+import { haveChromium, openDashboard, requireChromiumInCi } from "./harness.js";
 
-const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const apiMain = path.resolve(webRoot, process.env.KIRIM_E2E_API_MAIN ?? "../api/dist/main.js");
-const distDir = path.resolve(webRoot, "dist");
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const haveChromium = existsSync(chromiumPath);
 const PNID = "106540352242922";
 // A long unbroken line in the components JSON: it widened the whole detail grid at phone width.
 const LONG_URL = `https://example.com/${"very-long-path-segment-".repeat(8)}{{1}}`;
 const TEMPLATE = "layout_probe";
 
-describe.runIf(haveChromium || Boolean(process.env.CI))("create form and phone layout (real API, Debian chromium)", () => {
-  let api: RunningApi | undefined;
-  let web: RunningWeb | undefined;
-  let browser: Browser | undefined;
-  let context: BrowserContext;
+requireChromiumInCi("the form and layout tests");
+
+describe.runIf(haveChromium)("create form and phone layout (real API, Debian chromium)", () => {
+  let dashboard: Dashboard | undefined;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[] = [];
 
   beforeAll(async () => {
-    api = await startApi(apiMain);
-    web = await serveWeb(distDir, api.url);
+    // Signed in: the dashboard keeps the key in sessionStorage. A reload of the dirty form asks before leaving.
+    dashboard = await openDashboard({ signIn: "session", acceptDialogs: true });
+    ({ page, problems } = dashboard);
+    const { api } = dashboard;
     const created = await fetch(`${api.url}/v1/${PNID}/templates`, {
       method: "POST",
       headers: { authorization: `Bearer ${api.apiKey}`, "content-type": "application/json" },
@@ -52,31 +44,14 @@ describe.runIf(haveChromium || Boolean(process.env.CI))("create form and phone l
       }),
     });
     expect(created.status, await created.text()).toBe(201);
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.route(/^(?!https?:\/\/127\.0\.0\.1[:/])/, (route) => {
-      problems.push(`non-loopback request: ${route.request().url()}`);
-      return route.abort();
-    });
-    // Signed in: the dashboard keeps the key in sessionStorage.
-    await context.addInitScript((key) => sessionStorage.setItem("kirim.apiKey", key), api.apiKey);
-    page = await context.newPage();
-    page.setDefaultTimeout(30_000);
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-    page.on("dialog", (dialog) => void dialog.accept());
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await web?.close();
-    await api?.stop();
+    await dashboard?.close();
     expect(problems).toEqual([]);
   });
 
-  const url = (hash: string) => `${web?.url ?? ""}/${hash}`;
+  const url = (hash: string) => dashboard?.url(hash) ?? "";
   const pages = {
     list: { hash: `#/accounts/${PNID}/templates`, ready: () => page.getByRole("link", { name: TEMPLATE }).first().waitFor() },
     detail: { hash: `#/accounts/${PNID}/templates/${TEMPLATE}?language=en`, ready: () => page.getByRole("heading", { name: "Preview" }).waitFor() },

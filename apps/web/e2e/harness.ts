@@ -1,6 +1,6 @@
 /// <reference types="node" />
 /**
- * The pieces an end-to-end run needs: the real API as a child process on a loopback port it binds itself (PORT=0;
+ * The pieces an end-to-end run needs (`openDashboard` puts them together with the browser): the real API as a child process on a loopback port it binds itself (PORT=0;
  * the address is read from its start banner, so no other process can take the port in between), and a tiny
  * static server for `dist/` that proxies /trpc and /v1 to it (the same origin the production build expects).
  */
@@ -13,6 +13,10 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { chromium } from "playwright-core";
+import { describe, expect, it } from "vitest";
 
 export interface RunningApi {
   url: string;
@@ -66,7 +70,10 @@ export async function startApi(apiMain: string, extraEnv: Record<string, string>
     if (url === "") url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(log)?.[1] ?? "";
     if (url !== "" && (await fetch(`${url}/v1/health`).then((r) => r.ok, () => false))) break;
     // Look again when it prints more or exits, or after 100 ms (the printed address may not answer yet).
-    await Promise.race([once(child.stdout ?? child, "data"), exited, new Promise((r) => setTimeout(r, 100).unref())]);
+    // (The abandoned `once` listener is removed, or every lap leaves one behind on stdout.)
+    const lap = new AbortController();
+    await Promise.race([once(child.stdout ?? child, "data", { signal: lap.signal }).catch(() => undefined), exited, new Promise((r) => setTimeout(r, 100).unref())]);
+    lap.abort();
   }
 
   return {
@@ -156,4 +163,146 @@ export async function serveWeb(distDir: string, apiUrl: string): Promise<Running
         server.close(() => resolve());
       }),
   };
+}
+
+// ── The browser side: every e2e file opens the dashboard the same way ──
+
+const e2eDir = path.dirname(fileURLToPath(import.meta.url));
+export const webRoot = path.resolve(e2eDir, "..");
+export const apiMain = path.resolve(webRoot, process.env.KIRIM_E2E_API_MAIN ?? "../api/dist/main.js");
+export const distDir = path.resolve(webRoot, "dist");
+export const screenshotsDir = path.resolve(webRoot, "test-results/screenshots");
+export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const haveChromium = existsSync(chromiumPath);
+
+/**
+ * Without Debian's chromium the browser tests only run in CI, where a missing browser is a failed test, never a
+ * silent skip (each file then runs its own tests with `describe.runIf(haveChromium)`).
+ */
+export function requireChromiumInCi(subject: string): void {
+  if (haveChromium) return;
+  if (!process.env.CI) {
+    console.warn(`\n[e2e] SKIPPED ${subject}: no chromium at ${chromiumPath}. Install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH.\n`);
+    return;
+  }
+  describe(`browser for ${subject}`, () => {
+    it("has Debian's chromium installed (CI must not skip the browser tests)", () => {
+      expect.fail(`chromium not found at ${chromiumPath}: apt-get install -y chromium, or set CHROMIUM_PATH.`);
+    });
+  });
+}
+
+export interface DashboardOptions {
+  /** Operator settings for the API (e.g. WEBHOOK_ALLOW_PRIVATE_TARGETS for a loopback receiver). */
+  apiEnv?: Record<string, string>;
+  /**
+   * "session": the key is in sessionStorage before any page loads (signed in, nothing opened yet);
+   * "form": through the sign-in page, which lands on the demo account's templates; "none": the test signs in.
+   */
+  signIn?: "session" | "form" | "none";
+  /** Playwright's default timeout for every wait on the page. */
+  timeoutMs?: number;
+  /** Console errors become problems, except those matching this (e.g. the expected 401 of a wrong key); unset → not watched. */
+  consoleErrors?: { except?: RegExp };
+  /** Accept every confirm() (the form's "leave this page?" on reload). */
+  acceptDialogs?: boolean;
+  /** Browser permissions to grant where Chromium knows them (e.g. the clipboard). */
+  permissions?: string[];
+}
+
+export interface Dashboard {
+  api: RunningApi;
+  web: RunningWeb;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** What went wrong beside the assertions: non-loopback requests, page errors, console errors if watched. */
+  problems: string[];
+  /** The dashboard's address for a hash route, e.g. url("#/accounts/…/templates"). */
+  url: (hash?: string) => string;
+  close: () => Promise<void>;
+}
+
+// Headless, no sandbox (root in CI), nothing that reaches the network by itself.
+const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+/**
+ * The real API and the built dashboard, and Debian's chromium on them at 1280×900: only loopback traffic (anything
+ * else is refused and reported in `problems`), optionally already signed in with the API's development key.
+ */
+export async function openDashboard(options: DashboardOptions = {}): Promise<Dashboard> {
+  const { apiEnv = {}, signIn = "none", timeoutMs = 30_000, consoleErrors, acceptDialogs = false, permissions = [] } = options;
+  const problems: string[] = [];
+  const api = await startApi(apiMain, apiEnv);
+  let web: RunningWeb | undefined;
+  let browser: Browser | undefined;
+  try {
+    web = await serveWeb(distDir, api.url);
+    browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    if (permissions.length > 0) await context.grantPermissions(permissions).catch(() => undefined);
+    // Only loopback traffic (and the page's own blob: URLs, e.g. a picked file's thumbnail).
+    await context.route(/^(?!https?:\/\/127\.0\.0\.1[:/]|blob:)/, (route) => {
+      problems.push(`non-loopback request: ${route.request().url()}`);
+      return route.abort();
+    });
+    // The dashboard keeps the key in sessionStorage.
+    if (signIn === "session") await context.addInitScript((key) => sessionStorage.setItem("kirim.apiKey", key), api.apiKey);
+    const page = await context.newPage();
+    page.setDefaultTimeout(timeoutMs);
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    if (consoleErrors !== undefined) {
+      page.on("console", (message) => {
+        if (message.type() === "error" && !(consoleErrors.except?.test(message.text()) ?? false)) problems.push(`console: ${message.text()}`);
+      });
+    }
+    if (acceptDialogs) page.on("dialog", (dialog) => void dialog.accept());
+    const webUrl = web.url;
+    const dashboard: Dashboard = {
+      api,
+      web,
+      browser,
+      context,
+      page,
+      problems,
+      url: (hash = "") => `${webUrl}/${hash}`,
+      close: async () => {
+        await browser?.close();
+        await web?.close();
+        await api.stop();
+      },
+    };
+    if (signIn === "form") {
+      await signInThroughForm(page, webUrl, api.apiKey);
+      // The demo organisation has one account: sign-in lands on its templates.
+      await page.getByRole("heading", { name: "Templates", exact: true }).waitFor();
+    }
+    return dashboard;
+  } catch (error) {
+    await browser?.close().catch(() => undefined);
+    await web?.close().catch(() => undefined);
+    await api.stop();
+    throw error;
+  }
+}
+
+/** Opens `address` (the sign-in page, or a page behind it) and signs in with `apiKey` as a person does. */
+export async function signInThroughForm(page: Page, address: string, apiKey: string): Promise<void> {
+  await page.goto(address);
+  await page.getByLabel("API key").fill(apiKey);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+}
+
+/**
+ * The text of every template row in the list, without the language count beside a name. That count completes later
+ * (a templates.get per name answers after the list), so the same rows read a moment apart can differ in it alone.
+ */
+export function templateRowTexts(page: Page): Promise<string[]> {
+  return page.getByTestId("template-row").evaluateAll((rows) =>
+    rows.map((row) => {
+      const copy = row.cloneNode(true) as HTMLElement;
+      for (const count of copy.querySelectorAll('[data-testid="language-count"]')) count.remove();
+      return copy.textContent ?? "";
+    }),
+  );
 }

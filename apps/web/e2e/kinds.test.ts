@@ -4,64 +4,29 @@
  * limited-time offer from the form, see their preview (the cards side by side, the offer's countdown line) while typing and on the created
  * template's page. Screenshots go to test-results/screenshots.
  */
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import type { Browser, Locator, Page } from "playwright-core";
-import { chromium } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningApi, RunningWeb } from "./harness.js";
-import { serveWeb, startApi } from "./harness.js";
+import type { Dashboard, RunningApi } from "./harness.js";
+import { haveChromium, openDashboard, requireChromiumInCi, screenshotsDir as screenshots, signInThroughForm } from "./harness.js";
 
-const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const apiMain = path.resolve(webRoot, process.env.KIRIM_E2E_API_MAIN ?? "../api/dist/main.js");
-const distDir = path.resolve(webRoot, "dist");
-const screenshots = path.resolve(webRoot, "test-results/screenshots");
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const haveChromium = existsSync(chromiumPath);
-const inCi = Boolean(process.env.CI);
-
-if (!haveChromium && inCi) {
-  describe("browser for the kinds end-to-end tests", () => {
-    it("has Debian's chromium installed (CI must not skip the browser tests)", () => {
-      expect.fail(`chromium not found at ${chromiumPath}: apt-get install -y chromium, or set CHROMIUM_PATH.`);
-    });
-  });
-}
+requireChromiumInCi("the kinds end-to-end tests");
 
 describe.runIf(haveChromium)("carousel and limited-time offer in the dashboard (real API, Debian chromium)", () => {
+  let dashboard: Dashboard | undefined;
   let api: RunningApi | undefined;
-  let web: RunningWeb | undefined;
-  let browser: Browser | undefined;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[] = [];
 
   beforeAll(async () => {
     await mkdir(screenshots, { recursive: true });
-    api = await startApi(apiMain);
-    web = await serveWeb(distDir, api.url);
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.route(/^(?!https?:\/\/127\.0\.0\.1[:/])/, (route) => {
-      problems.push(`non-loopback request: ${route.request().url()}`);
-      return route.abort();
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-    page.on("console", (message) => {
-      if (message.type() === "error") problems.push(`console: ${message.text()}`);
-    });
+    dashboard = await openDashboard({ timeoutMs: 20_000, consoleErrors: {} });
+    ({ api, page, problems } = dashboard);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await web?.close();
-    await api?.stop();
+    await dashboard?.close();
   });
 
   let broken = false;
@@ -100,10 +65,8 @@ describe.runIf(haveChromium)("carousel and limited-time offer in the dashboard (
   }
 
   step("signs in and opens the demo account's templates", async () => {
-    if (web === undefined || api === undefined) throw new Error("not started");
-    await page.goto(web.url);
-    await page.getByLabel("API key").fill(api.apiKey);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    if (dashboard === undefined || api === undefined) throw new Error("not started");
+    await signInThroughForm(page, dashboard.url(), api.apiKey);
     // The demo organisation has one account: sign-in lands on its templates.
     await page.getByRole("heading", { name: "Templates", exact: true }).waitFor();
   });

@@ -3,62 +3,32 @@
  * Issue 16 in the dashboard: browse Meta's Template Library (through the API and the gateway, served by the sandbox)
  * with Meta's filters — search, topic, industry, use case — and create a template from a library entry.
  */
-import { existsSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import type { Browser, Page } from "playwright-core";
-import { chromium } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningApi, RunningWeb } from "./harness.js";
-import { serveWeb, startApi } from "./harness.js";
+import type { Dashboard, RunningApi } from "./harness.js";
+import { haveChromium, openDashboard, requireChromiumInCi, signInThroughForm } from "./harness.js";
 
-const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const apiMain = path.resolve(webRoot, process.env.KIRIM_E2E_API_MAIN ?? "../api/dist/main.js");
-const distDir = path.resolve(webRoot, "dist");
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const haveChromium = existsSync(chromiumPath);
-
-if (!haveChromium && process.env.CI) {
-  describe("browser for the library end-to-end test", () => {
-    it("has Debian's chromium installed", () => {
-      expect.fail(`chromium not found at ${chromiumPath}`);
-    });
-  });
-}
+requireChromiumInCi("the library end-to-end test");
 
 describe.runIf(haveChromium)("dashboard: Meta's Template Library (real API, chromium)", () => {
+  let dashboard: Dashboard | undefined;
   let api: RunningApi | undefined;
-  let web: RunningWeb | undefined;
-  let browser: Browser | undefined;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[] = [];
 
   beforeAll(async () => {
-    api = await startApi(apiMain);
-    web = await serveWeb(distDir, api.url);
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"] });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.route(/^(?!https?:\/\/127\.0\.0\.1[:/])/, (route) => {
-      problems.push(`non-loopback request: ${route.request().url()}`);
-      return route.abort();
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    dashboard = await openDashboard({ timeoutMs: 20_000 });
+    ({ api, page, problems } = dashboard);
   });
   afterAll(async () => {
-    await browser?.close();
-    await web?.close();
-    await api?.stop();
+    await dashboard?.close();
   });
 
   const names = () => page.getByTestId("library-entry").locator("h3").allTextContents();
 
   it("browses the library and narrows it with Meta's filters", async () => {
-    if (web === undefined || api === undefined) throw new Error("not started");
-    await page.goto(web.url);
-    await page.getByLabel("API key").fill(api.apiKey);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    if (dashboard === undefined || api === undefined) throw new Error("not started");
+    await signInThroughForm(page, dashboard.url(), api.apiKey);
     // The demo organisation has one account: sign-in lands on its templates.
     await page.getByRole("heading", { name: "Templates", exact: true }).waitFor();
     await page.getByRole("link", { name: "Template library" }).click();

@@ -5,32 +5,15 @@
  * language to it, delete an approved one (30-day name-lock warning), and create an IMAGE template from a file
  * uploaded through the picker, with its thumbnail in the preview. Each result is checked in the UI and over REST.
  */
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { deflateSync } from "node:zlib";
-import type { Browser, Page } from "playwright-core";
-import { chromium } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningApi, RunningWeb } from "./harness.js";
-import { serveWeb, startApi } from "./harness.js";
+import type { Dashboard, RunningApi } from "./harness.js";
+import { haveChromium, openDashboard, requireChromiumInCi, screenshotsDir as screenshots } from "./harness.js";
 
-const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const apiMain = path.resolve(webRoot, process.env.KIRIM_E2E_API_MAIN ?? "../api/dist/main.js");
-const distDir = path.resolve(webRoot, "dist");
-const screenshots = path.resolve(webRoot, "test-results/screenshots");
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const haveChromium = existsSync(chromiumPath);
-const inCi = Boolean(process.env.CI);
-
-if (!haveChromium && inCi) {
-  describe("browser for the lifecycle tests", () => {
-    it("has Debian's chromium installed (CI must not skip the browser tests)", () => {
-      expect.fail(`chromium not found at ${chromiumPath}: apt-get install -y chromium, or set CHROMIUM_PATH.`);
-    });
-  });
-}
+requireChromiumInCi("the lifecycle tests");
 
 /** A real 4×3 red PNG (a thumbnail the browser decodes, with a size to check). */
 function redPng(width = 4, height = 3): Buffer {
@@ -68,11 +51,10 @@ function redPng(width = 4, height = 3): Buffer {
 
 describe.runIf(haveChromium)("template lifecycle from the dashboard (real API, Debian chromium)", () => {
   let api: RunningApi | undefined;
-  let web: RunningWeb | undefined;
-  let browser: Browser | undefined;
+  let dashboard: Dashboard | undefined;
   let page: Page;
   let pid = "";
-  const problems: string[] = [];
+  let problems: string[] = [];
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the REST answers are read loosely; the API tests check their shapes
   async function rest<T = any>(method: string, pathAndQuery: string, body?: unknown): Promise<{ status: number; body: T }> {
@@ -109,38 +91,19 @@ describe.runIf(haveChromium)("template lifecycle from the dashboard (real API, D
 
   beforeAll(async () => {
     await mkdir(screenshots, { recursive: true });
-    api = await startApi(apiMain);
-    web = await serveWeb(distDir, api.url);
-    pid = (await rest("GET", "/v1/accounts")).body.data[0].phone_number_id;
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.grantPermissions(["clipboard-read", "clipboard-write"]).catch(() => undefined);
-    await context.route(/^(?!https?:\/\/127\.0\.0\.1[:/]|blob:)/, (route) => {
-      problems.push(`non-loopback request: ${route.request().url()}`);
-      return route.abort();
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(30_000);
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-    await page.goto(web.url);
-    await page.getByLabel("API key").fill(api.apiKey);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     // The demo organisation has one account: sign-in lands on its templates.
-    await page.getByRole("heading", { name: "Templates", exact: true }).waitFor();
+    dashboard = await openDashboard({ signIn: "form", permissions: ["clipboard-read", "clipboard-write"] });
+    ({ api, page, problems } = dashboard);
+    pid = (await rest("GET", "/v1/accounts")).body.data[0].phone_number_id;
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await web?.close();
-    await api?.stop();
+    await dashboard?.close();
   });
 
   const open = async (hash: string) => {
-    if (web === undefined) throw new Error("not started");
-    await page.goto(`${web.url}/${hash}`);
+    if (dashboard === undefined) throw new Error("not started");
+    await page.goto(dashboard.url(hash));
   };
   const shot = (name: string) => page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
 

@@ -3,38 +3,23 @@
  * Issue 15 §5 in the browser: while the next page loads, the rows shown are the previous page's, marked stale
  * (dimmed); and a name whose languages fall on two pages shows its full language count.
  */
-import { existsSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import type { Browser, Page, Route } from "playwright-core";
-import { chromium } from "playwright-core";
+import type { Page, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningApi, RunningWeb } from "./harness.js";
-import { serveWeb, startApi } from "./harness.js";
+import type { Dashboard, RunningApi } from "./harness.js";
+import { haveChromium, openDashboard, requireChromiumInCi, signInThroughForm, templateRowTexts } from "./harness.js";
 
-const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const apiMain = path.resolve(webRoot, process.env.KIRIM_E2E_API_MAIN ?? "../api/dist/main.js");
-const distDir = path.resolve(webRoot, "dist");
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const haveChromium = existsSync(chromiumPath);
-
-if (!haveChromium && process.env.CI) {
-  describe("browser for the list e2e", () => {
-    it("has Debian's chromium installed", () => expect.fail(`chromium not found at ${chromiumPath}`));
-  });
-}
+requireChromiumInCi("the list e2e");
 
 /** The list's default page size (template-list.tsx PAGE_SIZES[0]; the API's default limit too). */
 const PAGE_SIZE = 25;
 const SPLIT_NAME = "zz_e2e_split_notice";
 
 describe.runIf(haveChromium)("a list people can trust (real API, Debian chromium)", () => {
+  let dashboard: Dashboard;
   let api: RunningApi;
-  let web: RunningWeb;
-  let browser: Browser;
   let page: Page;
   let pnid = "";
-  const problems: string[] = [];
+  let problems: string[] = [];
 
   interface ListPage {
     data: Array<{ name: string; language: string }>;
@@ -60,20 +45,8 @@ describe.runIf(haveChromium)("a list people can trust (real API, Debian chromium
     });
 
   beforeAll(async () => {
-    api = await startApi(apiMain);
-    web = await serveWeb(distDir, api.url);
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.route(/^(?!https?:\/\/127\.0\.0\.1[:/])/, (route) => {
-      problems.push(`non-loopback request: ${route.request().url()}`);
-      return route.abort();
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(30_000);
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    dashboard = await openDashboard();
+    ({ api, page, problems } = dashboard);
 
     const accounts = await rest<{ data: Array<{ phone_number_id: string | null }> }>("GET", "/v1/accounts");
     pnid = accounts.data.find((a) => a.phone_number_id !== null)?.phone_number_id ?? "";
@@ -84,16 +57,12 @@ describe.runIf(haveChromium)("a list people can trust (real API, Debian chromium
     await create(SPLIT_NAME, "id");
     await create(SPLIT_NAME, "pt_BR");
 
-    await page.goto(`${web.url}/#/accounts/${pnid}/templates`);
-    await page.getByLabel("API key").fill(api.apiKey);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await signInThroughForm(page, dashboard.url(`#/accounts/${pnid}/templates`), api.apiKey);
     await page.getByRole("heading", { name: "Templates", exact: true }).waitFor();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await web?.close();
-    await api?.stop();
+    await dashboard?.close();
   });
 
   it("a name whose languages fall on two pages shows the full language count", async () => {
@@ -115,7 +84,10 @@ describe.runIf(haveChromium)("a list people can trust (real API, Debian chromium
     await page.reload();
     await page.locator('[data-testid="template-table"][data-stale="false"]').waitFor();
     await expect.poll(() => page.getByTestId("page-status").textContent()).toContain(`Page 1 · templates 1–${PAGE_SIZE}`);
-    const firstRows = await page.getByTestId("template-row").allTextContents();
+    // The split name's count completes after the list (templates.get); the dimmed rows show the on-page count meanwhile,
+    // so the rows are compared without it. Reading them at once raced that answer: a late read saw the full count.
+    await expect.poll(() => page.getByTestId("language-count").allTextContents()).toContain(" · 3 languages (2 on this page)");
+    const firstRows = await templateRowTexts(page);
     const second = await rest<ListPage>(
       "GET",
       `/v1/${pnid}/templates?limit=${PAGE_SIZE}&cursor=${encodeURIComponent((await rest<ListPage>("GET", `/v1/${pnid}/templates?limit=${PAGE_SIZE}`)).next_cursor ?? "")}`,
@@ -140,7 +112,7 @@ describe.runIf(haveChromium)("a list people can trust (real API, Debian chromium
       const table = page.locator('[data-testid="template-table"][data-stale="true"]');
       await table.waitFor();
       // The rows shown meanwhile are the first page's, dimmed.
-      expect(await page.getByTestId("template-row").allTextContents()).toEqual(firstRows);
+      expect(await templateRowTexts(page)).toEqual(firstRows);
       await expect.poll(() => table.evaluate((el) => getComputedStyle(el).opacity)).toBe("0.5");
     } finally {
       release();

@@ -6,73 +6,48 @@
  * (with the reason), re-enable it and redeliver the failed event, rotate the secret and delete the subscription.
  * Then the template detail's "Try parameters" panel: a template with parameters rendered, and a wrong parameter named.
  */
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import type { Browser, Page } from "playwright-core";
-import { chromium } from "playwright-core";
+import type { Page } from "playwright-core";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningApi, RunningWeb } from "./harness.js";
-import { serveWeb, startApi } from "./harness.js";
+import type { Dashboard, RunningApi } from "./harness.js";
+import { haveChromium, openDashboard, requireChromiumInCi, screenshotsDir as screenshots, signInThroughForm } from "./harness.js";
 
-const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const apiMain = path.resolve(webRoot, process.env.KIRIM_E2E_API_MAIN ?? "../api/dist/main.js");
-const distDir = path.resolve(webRoot, "dist");
-const screenshots = path.resolve(webRoot, "test-results/screenshots");
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-// dashboard.test.ts reports a missing browser (and fails in CI); here it only decides whether to run.
-const haveChromium = existsSync(chromiumPath);
+requireChromiumInCi("the webhooks end-to-end test");
 
-describe.runIf(haveChromium || Boolean(process.env.CI))("webhooks page end to end (real API, loopback receiver, Debian chromium)", () => {
+describe.runIf(haveChromium)("webhooks page end to end (real API, loopback receiver, Debian chromium)", () => {
+  let dashboard: Dashboard | undefined;
   let api: RunningApi | undefined;
-  let web: RunningWeb | undefined;
-  let browser: Browser | undefined;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[] = [];
   const receiver = startReceiver();
 
   beforeAll(async () => {
     await mkdir(screenshots, { recursive: true });
     await receiver.listening;
-    // The receiver is on loopback over plain http, which only an operator's setting allows.
-    api = await startApi(apiMain, { WEBHOOK_ALLOW_PRIVATE_TARGETS: "true" });
-    web = await serveWeb(distDir, api.url);
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.route(/^(?!https?:\/\/127\.0\.0\.1[:/])/, (route) => {
-      problems.push(`non-loopback request: ${route.request().url()}`);
-      return route.abort();
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-    page.on("console", (message) => {
+    dashboard = await openDashboard({
+      // The receiver is on loopback over plain http, which only an operator's setting allows.
+      apiEnv: { WEBHOOK_ALLOW_PRIVATE_TARGETS: "true" },
+      timeoutMs: 20_000,
       // The browser logs every non-2xx answer: the 400 of the wrong render parameter is expected.
-      if (message.type() === "error" && !/status of 400/.test(message.text())) problems.push(`console: ${message.text()}`);
+      consoleErrors: { except: /status of 400/ },
     });
+    ({ api, page, problems } = dashboard);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await web?.close();
-    await api?.stop();
+    await dashboard?.close();
     await receiver.close();
   });
 
   const shot = (name: string) => page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
 
   it("signs in and opens Webhooks from the navigation", async () => {
-    if (web === undefined || api === undefined) throw new Error("not started");
-    await page.goto(web.url);
-    await page.getByLabel("API key").fill(api.apiKey);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    if (dashboard === undefined || api === undefined) throw new Error("not started");
+    await signInThroughForm(page, dashboard.url(), api.apiKey);
     // Signed in (a one-account organisation lands on its templates, not the account picker).
     await page.getByRole("button", { name: "Sign out" }).waitFor();
     await page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name: "Webhooks" }).click();
@@ -112,7 +87,7 @@ describe.runIf(haveChromium || Boolean(process.env.CI))("webhooks page end to en
     // Send test: the receiver gets it signed with that secret, and the log shows the 200.
     await card.getByRole("button", { name: /^Send test/ }).click();
     const row = card.getByTestId("delivery-row");
-    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => row.count()).toBe(1);
     expect(await row.getByTestId("delivery-status").textContent()).toBe("200");
     expect(await row.textContent()).toContain("webhook.test");
     expect(receiver.received).toHaveLength(1);
@@ -127,8 +102,8 @@ describe.runIf(haveChromium || Boolean(process.env.CI))("webhooks page end to en
     // The receiver answers 410 Gone: the subscription is disabled, saying why, and the failed event can be sent again.
     receiver.answer = 410;
     await card.getByRole("button", { name: /^Send test/ }).click();
-    await expect.poll(() => card.getByTestId("webhook-state").textContent(), { timeout: 15_000 }).toBe("Disabled: the endpoint answered 410 Gone");
-    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(2);
+    await expect.poll(() => card.getByTestId("webhook-state").textContent()).toBe("Disabled: the endpoint answered 410 Gone");
+    await expect.poll(() => row.count()).toBe(2);
     expect(await row.first().getByTestId("delivery-status").textContent()).toBe("410");
     const delivered410 = () => receiver.received.at(-1)?.headers["webhook-id"];
     await shot("webhooks-disabled");
@@ -140,12 +115,12 @@ describe.runIf(haveChromium || Boolean(process.env.CI))("webhooks page end to en
     receiver.answer = 200;
     await card.getByRole("button", { name: /^Enable/ }).click();
     await expect.poll(() => card.getByTestId("webhook-state").textContent()).toBe("Enabled");
-    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(3);
+    await expect.poll(() => row.count()).toBe(3);
     expect(await row.first().getByTestId("delivery-status").textContent()).toBe("200");
     expect(receiver.received.map((r) => r.headers["webhook-id"])).toEqual([firstEventId, heldEventId, heldEventId]);
     await row.first().getByRole("button", { name: `Redeliver event ${heldEventId}` }).click();
     await expect.poll(() => card.getByRole("status").allTextContents()).toContain("1 event queued for redelivery.");
-    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(4);
+    await expect.poll(() => row.count()).toBe(4);
     expect(await row.first().getByTestId("delivery-status").textContent()).toBe("200");
     expect(receiver.received.map((r) => r.headers["webhook-id"])).toEqual([firstEventId, heldEventId, heldEventId, heldEventId]);
     // Nothing has run out of retries, so "all failed since" finds nothing to send.
@@ -169,7 +144,7 @@ describe.runIf(haveChromium || Boolean(process.env.CI))("webhooks page end to en
       expect(problems, problems.join("\n")).toEqual([]);
   });
   it("renders a template with parameters in Try parameters and names a wrong parameter", async () => {
-    if (web === undefined || api === undefined) throw new Error("not started");
+    if (dashboard === undefined || api === undefined) throw new Error("not started");
     const headers = { authorization: `Bearer ${api.apiKey}`, "content-type": "application/json" };
     const accounts = (await (await fetch(`${api.url}/v1/accounts`, { headers })).json()) as { data: Array<{ phone_number_id: string | null }> };
     const phoneNumberId = accounts.data.find((a) => a.phone_number_id !== null)?.phone_number_id ?? "";
@@ -185,7 +160,7 @@ describe.runIf(haveChromium || Boolean(process.env.CI))("webhooks page end to en
     });
     expect(created.status, await created.clone().text()).toBe(201);
 
-    await page.goto(`${web.url}/#/accounts/${phoneNumberId}/templates/e2e_try_parameters?language=en`);
+    await page.goto(dashboard.url(`#/accounts/${phoneNumberId}/templates/e2e_try_parameters?language=en`));
     const panel = page.getByTestId("try-parameters");
     await panel.getByRole("heading", { name: "Try parameters" }).waitFor();
     await panel.getByLabel("Send components (JSON)").fill(JSON.stringify([{ type: "body", parameters: [{ type: "text", text: "Maria" }, { type: "text", text: "B-77" }] }]));

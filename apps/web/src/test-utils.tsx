@@ -1,4 +1,4 @@
-import type { TTemplateEvent } from "@kirim/schema";
+import type { TTemplate, TTemplateEvent } from "@kirim/schema";
 import { QueryClientProvider } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { vi } from "vitest";
@@ -60,6 +60,46 @@ export function templateEvent(extra: Partial<TTemplateEvent> = {}): TTemplateEve
     source_id: "req_01HXYZABCDEFGHJKMNPQRSTVWX",
     occurred_at: "2026-11-01T10:00:00.000Z",
     recorded_at: "2026-11-01T10:00:00.000Z",
+    ...extra,
+  };
+}
+
+/** The demo account's phone number id (the API's seeded one). */
+export const PNID = "106540352242922";
+let templateSeq = 0;
+/** A valid `template` of the API (approved, UTILITY, one BODY with a variable), with `extra` over it. */
+export function template(name: string, language: string, extra: Partial<TTemplate> = {}): TTemplate {
+  templateSeq += 1;
+  return {
+    id: `tmpl_01HXYZABCDEFGHJKMNPQRST${String(templateSeq).padStart(3, "0")}`,
+    object: "template",
+    name,
+    language,
+    status: "approved",
+    content: "Hi {{1}}, thanks!",
+    variables: ["1"],
+    components: [{ type: "BODY", text: "Hi {{1}}, thanks for your order.", example: { body_text: [["Ana"]] } }],
+    whatsapp_account: { phone_number: "+628111222333", phone_number_id: PNID, customer: null },
+    provider_template_id: "594425479261596",
+    created_at: "2026-11-01T10:00:00.000Z",
+    updated_at: "2026-11-01T10:00:00.000Z",
+    category: "UTILITY",
+    meta_status: "APPROVED",
+    rejected_reason: null,
+    quality_score: "GREEN",
+    previous_category: null,
+    last_synced_at: "2026-11-23T09:00:00.000Z",
+    last_synced_via: "sync",
+    rejection_info: null,
+    status_info: null,
+    pending_category_change: null,
+    deleted_at: null,
+    library_template_name: null,
+    header_type: null,
+    header_content: null,
+    footer_content: null,
+    has_variables: true,
+    buttons: [],
     ...extra,
   };
 }

@@ -59,11 +59,9 @@ describe("sync button", () => {
     expect(screen.getByRole("button", { name: "Syncing…" })).toHaveProperty("disabled", true);
     // The run appears and moves on: each poll shows what the server has recorded so far.
     latestRun = run({ id: "tsr_01HXYZABCDEFGHJKMNPQRSTVW2", status: "running", finished_at: null, pages: 0, synced: 0, unchanged: 0 });
-    await waitFor(() => expect(screen.getByTestId("sync-progress").textContent).toContain("Reading the first page"), { timeout: 5_000 });
+    await waitFor(() => expect(screen.getByTestId("sync-progress").textContent).toContain("Reading the first page"));
     latestRun = { ...latestRun, pages: 1, synced: 100, created: 3, updated: 2, unchanged: 95 };
-    await waitFor(() => expect(screen.getByTestId("sync-progress").textContent).toContain("1 page read, 100 templates so far (3 created, 2 updated, 95 unchanged)"), {
-      timeout: 5_000,
-    });
+    await waitFor(() => expect(screen.getByTestId("sync-progress").textContent).toContain("1 page read, 100 templates so far (3 created, 2 updated, 95 unchanged)"));
     expect(calls.filter((c) => c.path === "templates.syncRuns").every((c) => JSON.stringify(c.input) === JSON.stringify({ phone_number_id: PNID, limit: 1 }))).toBe(true);
     expect(calls.filter((c) => c.path === "templates.sync")).toEqual([{ path: "templates.sync", input: { phone_number_id: PNID } }]);
 

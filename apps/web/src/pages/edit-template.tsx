@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { TemplateForm } from "../components/template-form.js";
+import { TemplateForm } from "../components/template-form/index.js";
 import { ErrorBox, Loading } from "../components/states.js";
 import { draftFromTemplate, formCannotExpress } from "../lib/draft-from-template.js";
 import { FormCannotExpressNotice } from "../components/form-cannot-express.js";

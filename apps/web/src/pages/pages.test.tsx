@@ -1,8 +1,7 @@
-import type { TTemplate } from "@kirim/schema";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { queryClient } from "../lib/trpc.js";
-import { stubTrpc, templateEvent as event, withQueryClient } from "../test-utils.js";
+import { PNID, stubTrpc, template, templateEvent as event, withQueryClient } from "../test-utils.js";
 import TemplateDetailPage from "./template-detail.js";
 import TemplateListPage from "./template-list.js";
 
@@ -12,44 +11,6 @@ afterEach(() => {
   vi.unstubAllGlobals();
   window.history.replaceState(null, "", "#/");
 });
-
-const PNID = "106540352242922";
-let seq = 0;
-function template(name: string, language: string, extra: Partial<TTemplate> = {}): TTemplate {
-  seq += 1;
-  return {
-    id: `tmpl_01HXYZABCDEFGHJKMNPQRST${String(seq).padStart(3, "0")}`,
-    object: "template",
-    name,
-    language,
-    status: "approved",
-    content: "Hi {{1}}, thanks!",
-    variables: ["1"],
-    components: [{ type: "BODY", text: "Hi {{1}}, thanks for your order.", example: { body_text: [["Ana"]] } }],
-    whatsapp_account: { phone_number: "+628111222333", phone_number_id: PNID, customer: null },
-    provider_template_id: "594425479261596",
-    created_at: "2026-11-01T10:00:00.000Z",
-    updated_at: "2026-11-01T10:00:00.000Z",
-    category: "UTILITY",
-    meta_status: "APPROVED",
-    rejected_reason: null,
-    quality_score: "GREEN",
-    previous_category: null,
-    last_synced_at: "2026-11-23T09:00:00.000Z",
-    last_synced_via: "sync",
-    rejection_info: null,
-    status_info: null,
-    pending_category_change: null,
-    deleted_at: null,
-    library_template_name: null,
-    header_type: null,
-    header_content: null,
-    footer_content: null,
-    has_variables: true,
-    buttons: [],
-    ...extra,
-  };
-}
 
 const NO_RUNS = { data: { data: [], has_more: false, next_cursor: null } };
 const COUNTS = { data: { object: "template_counts", total: 9, by_meta_status: { APPROVED: 6, PAUSED: 2, DISABLED: 1 }, by_status: { approved: 6, pending: 2, rejected: 1 } } };

@@ -2,7 +2,7 @@ import type { TTemplate } from "@kirim/schema";
 import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { queryClient } from "../lib/trpc.js";
-import { stubTrpc, withQueryClient } from "../test-utils.js";
+import { PNID, stubTrpc, template, withQueryClient } from "../test-utils.js";
 import TemplateDetailPage, { PENDING_REFRESH_MS, refreshWhilePending } from "./template-detail.js";
 
 afterEach(() => {
@@ -10,44 +10,6 @@ afterEach(() => {
   queryClient.clear();
   vi.unstubAllGlobals();
 });
-
-const PNID = "106540352242922";
-let seq = 0;
-function template(name: string, language: string, extra: Partial<TTemplate> = {}): TTemplate {
-  seq += 1;
-  return {
-    id: `tmpl_01HXYZABCDEFGHJKMNPQRST${String(seq).padStart(3, "0")}`,
-    object: "template",
-    name,
-    language,
-    status: "approved",
-    content: "Hi {{1}}, thanks!",
-    variables: ["1"],
-    components: [{ type: "BODY", text: "Hi {{1}}, thanks for your order.", example: { body_text: [["Ana"]] } }],
-    whatsapp_account: { phone_number: "+628111222333", phone_number_id: PNID, customer: null },
-    provider_template_id: "594425479261596",
-    created_at: "2026-11-01T10:00:00.000Z",
-    updated_at: "2026-11-01T10:00:00.000Z",
-    category: "UTILITY",
-    meta_status: "APPROVED",
-    rejected_reason: null,
-    quality_score: "GREEN",
-    previous_category: null,
-    last_synced_at: "2026-11-23T09:00:00.000Z",
-    last_synced_via: "sync",
-    rejection_info: null,
-    status_info: null,
-    pending_category_change: null,
-    deleted_at: null,
-    library_template_name: null,
-    header_type: null,
-    header_content: null,
-    footer_content: null,
-    has_variables: true,
-    buttons: [],
-    ...extra,
-  };
-}
 
 const NO_EVENTS = { data: { data: [], has_more: false, next_cursor: null } };
 

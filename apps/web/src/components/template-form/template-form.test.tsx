@@ -1,7 +1,7 @@
 import type { TCreateTemplateRequest } from "@kirim/schema";
 import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { TemplateForm, VALIDATE_DEBOUNCE_MS, letterSuffix } from "./template-form.js";
+import { TemplateForm, VALIDATE_DEBOUNCE_MS, letterSuffix } from "./index.js";
 
 // Validation waits for a pause in typing: every helper below lets that pause pass.
 beforeEach(() => vi.useFakeTimers());
