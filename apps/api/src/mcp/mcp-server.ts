@@ -28,7 +28,7 @@ import { jsonBody } from "../http/body.js";
 import { rateLimitHeaders } from "../http/rate-limit.js";
 import { metaDetailOf } from "../errors/meta-detail.js";
 
-export const MCP_PATH = "/mcp";
+export { MCP_PATH } from "./mcp-path.js";
 
 /** Tools that change something take a `write` token, like a REST POST; everything else a `read` token. */
 const WRITE_TOOLS = new Set(["create_template", "sync_templates"]);
