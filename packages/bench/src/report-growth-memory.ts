@@ -99,7 +99,7 @@ export function renderGrowthMemory(growth: GrowthBenchmark | undefined, memory: 
         ["left", "right", "right", "right", "right", "right"],
       ),
       "",
-      `Reads: ${formatInteger(growth.oneAccount.listMs.length)} sequential requests each, one connection, after a warm-up. The other accounts are copies of the measured account's rows under new ids (one \`INSERT … SELECT\` over \`generate_series\`, ${formatMs(growth.seedMs)} with the ANALYZE that follows), so every account is as large as the measured one. Plans at ${formatInteger(growth.manyAccounts.rows)} rows (\`EXPLAIN (ANALYZE, BUFFERS)\` of the statements the repositories send, the measured account's parameters):`,
+      `Reads: ${formatInteger(growth.oneAccount.listMs.length)} sequential requests each, one connection, after a warm-up. The other accounts are copies of the measured account's rows under new ids (one \`INSERT … SELECT\` over \`generate_series\`, ${formatMs(growth.seedMs)} with the VACUUM ANALYZE that follows, done on both sides), so every account is as large as the measured one. Plans at ${formatInteger(growth.manyAccounts.rows)} rows (\`EXPLAIN (ANALYZE, BUFFERS)\` of the statements the repositories send, the measured account's parameters):`,
       "",
     );
     for (const p of growth.plans) out.push(`${p.label}:`, "", "```", p.plan, "```", "");
