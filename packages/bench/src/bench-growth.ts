@@ -64,6 +64,23 @@ async function measureSide(stack: Stack, names: string[], reads: number, resyncs
 }
 
 /**
+ * INSERT … SELECT of the rows of `table` where `where` = `value`, `extra` times: every column copied as it is, except
+ * `suffixed` (ids and unique keys), which get `_g<n>`. Columns are read from the catalogue, so a new column is copied too.
+ */
+async function copyRows(db: pg.Client, table: string, where: string, value: string, extra: number, suffixed: string[]): Promise<void> {
+  const { rows } = await db.query<{ column_name: string }>(
+    "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position",
+    [table],
+  );
+  const columns = rows.map((r) => r.column_name);
+  const values = columns.map((c) => (suffixed.includes(c) ? `t.${c} || '_g' || g` : `t.${c}`));
+  await db.query(
+    `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${values.join(", ")} FROM ${table} t CROSS JOIN generate_series(1, $2::int) AS g WHERE t.${where} = $1`,
+    [value, extra],
+  );
+}
+
+/**
  * Copies the account's accounts row and templates `extra` times under new ids (`<id>_g<n>`): the same names,
  * languages and sizes, so every account is as large as the measured one. One statement each, in one transaction.
  */
@@ -71,22 +88,8 @@ export async function seedOtherAccounts(db: pg.Client, accountId: string, extra:
   const started = performance.now();
   await db.query("BEGIN");
   try {
-    await db.query(
-      `INSERT INTO whatsapp_accounts (id, organisation_id, customer_id, phone_number_id, display_phone_number, name, waba_id, access_token, status, templates_synced_at)
-       SELECT a.id || '_g' || g, a.organisation_id, a.customer_id, a.phone_number_id || '_g' || g, a.display_phone_number, a.name, a.waba_id || '_g' || g, a.access_token, a.status, a.templates_synced_at
-       FROM whatsapp_accounts a CROSS JOIN generate_series(1, $2::int) AS g WHERE a.id = $1`,
-      [accountId, extra],
-    );
-    const { rows } = await db.query<{ column_name: string }>(
-      "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'templates' AND column_name NOT IN ('id', 'account_id') ORDER BY ordinal_position",
-    );
-    const columns = rows.map((r) => r.column_name).join(", ");
-    await db.query(
-      `INSERT INTO templates (id, account_id, ${columns})
-       SELECT t.id || '_g' || g, t.account_id || '_g' || g, ${rows.map((r) => `t.${r.column_name}`).join(", ")}
-       FROM templates t CROSS JOIN generate_series(1, $2::int) AS g WHERE t.account_id = $1`,
-      [accountId, extra],
-    );
+    await copyRows(db, "whatsapp_accounts", "id", accountId, extra, ["id", "phone_number_id", "waba_id"]);
+    await copyRows(db, "templates", "account_id", accountId, extra, ["id", "account_id"]);
     await db.query("COMMIT");
   } catch (error) {
     await db.query("ROLLBACK");
