@@ -20,7 +20,8 @@ import { requestLog } from "./http/request-log.js";
 import { cors, securityHeaders } from "./http/security.js";
 import { toErrorResponse } from "./rest/error-response.js";
 import { createV1Router } from "./rest/v1.js";
-import { createMcpRouter, MCP_PATH } from "./mcp/mcp-server.js";
+import { lazyHandler } from "./http/lazy-router.js";
+import { MCP_PATH } from "./endpoints/paths.js";
 import { openApiRouter } from "./openapi/router.js";
 import { createContextFactory, trpcRequestIds } from "./trpc/context.js";
 import { trpcGuardErrors, trpcRequestGuards } from "./trpc/http-guards.js";
@@ -88,7 +89,8 @@ export function createApp(deps: AppDeps): Express {
   );
 
   // MCP for AI agents (Streamable HTTP, stateless): the same API keys, buckets and error catalogue as /v1.
-  app.use(MCP_PATH, createMcpRouter({ core, logger }));
+  // Its SDK is loaded on the first MCP request: a process that serves only REST/tRPC does not carry it.
+  app.use(MCP_PATH, lazyHandler(async () => (await import("./mcp/mcp-server.js")).createMcpRouter({ core, logger })));
 
   const trpcHandler = createExpressMiddleware({
     router: appRouter,

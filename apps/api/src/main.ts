@@ -18,7 +18,6 @@ import {
   migrateToLatest,
 } from "@kirim/core";
 import type { DatabaseHandle, LifecycleWorker, MediaFetchPolicy, WebhookDeliveryWorker } from "@kirim/core";
-import { startMetaSandbox } from "@kirim/meta-sandbox";
 import type { MetaSandbox } from "@kirim/meta-sandbox";
 import { createApp } from "./app.js";
 import { answerClientErrorsInEnvelope } from "./http/client-error.js";
@@ -125,6 +124,8 @@ async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger, ph
     if (env.metaGraphUrl !== undefined) {
       graphUrl = env.metaGraphUrl;
     } else {
+      // Imported only when it runs: an API pointed at Meta (or at an outside sandbox) does not carry its code.
+      const { startMetaSandbox } = await import("@kirim/meta-sandbox");
       sandbox = await startMetaSandbox({
         port: 0,
         ...(env.sandboxReviewDelayMs === undefined ? {} : { reviewDelayMs: env.sandboxReviewDelayMs }),

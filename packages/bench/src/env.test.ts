@@ -8,7 +8,7 @@ describe("loadBenchEnv", () => {
     expect(env.adminDatabaseUrl).toBe(DEFAULT_ADMIN_DATABASE_URL);
     expect(env.adminDatabaseUrlSource).toBe("default");
     expect(env.outputPath).toBe(path.join(REPO_ROOT, "docs", "benchmarks.md"));
-    expect(env).toMatchObject({ runs: 3, restSeconds: 10, creates: 44, fanoutEvents: 10_000, cpuProfile: false, apiLogLevel: "info", startedAt: undefined });
+    expect(env).toMatchObject({ runs: 3, restSeconds: 10, creates: 44, fanoutEvents: 10_000, growthAccounts: 100, cpuProfile: false, apiLogLevel: "info", startedAt: undefined });
   });
 
   it("prefers BENCH_DATABASE_URL over TEST_DATABASE_URL, and empty values count as unset", () => {
@@ -28,5 +28,7 @@ describe("loadBenchEnv", () => {
     expect(() => loadBenchEnv({ BENCH_CPU_PROFILE: "yes" })).toThrow(BenchConfigError);
     expect(() => loadBenchEnv({ BENCH_FANOUT_EVENTS: "-1" })).toThrow(/BENCH_FANOUT_EVENTS/);
     expect(loadBenchEnv({ BENCH_FANOUT_EVENTS: "0" }).fanoutEvents).toBe(0);
+    expect(loadBenchEnv({ BENCH_GROWTH_ACCOUNTS: "0" }).growthAccounts).toBe(0);
+    expect(() => loadBenchEnv({ BENCH_GROWTH_ACCOUNTS: "-1" })).toThrow(/BENCH_GROWTH_ACCOUNTS/);
   });
 });

@@ -34,6 +34,8 @@ const ZBenchEnv = z.object({
   BENCH_CREATES: optional.pipe(z.coerce.number<string | undefined>().int().positive().max(47).default(44)),
   /** Events of the fan-out benchmark (issue 17); 0 skips it. A smaller number makes a quick run. */
   BENCH_FANOUT_EVENTS: optional.pipe(z.coerce.number<string | undefined>().int().min(0).max(100_000).default(10_000)),
+  /** Issue 19 growth: accounts of 6,000 templates in the database for the second measurement; below 2 skips it. */
+  BENCH_GROWTH_ACCOUNTS: optional.pipe(z.coerce.number<string | undefined>().int().min(0).max(1_000).default(100)),
   /** `1`: run the API processes under `node --cpu-prof` and print their hottest functions. */
   BENCH_CPU_PROFILE: optional.pipe(z.enum(["0", "1"]).default("0")),
   /** Where `BENCH_CPU_PROFILE=1` leaves the .cpuprofile files (resolved against the repository root). */
@@ -55,6 +57,7 @@ export interface BenchEnv {
   restSeconds: number;
   creates: number;
   fanoutEvents: number;
+  growthAccounts: number;
   cpuProfile: boolean;
   profileDir: string;
   apiLogLevel: string;
@@ -84,6 +87,7 @@ export function loadBenchEnv(source: Record<string, string | undefined> = proces
     restSeconds: e.BENCH_REST_SECONDS,
     creates: e.BENCH_CREATES,
     fanoutEvents: e.BENCH_FANOUT_EVENTS,
+    growthAccounts: e.BENCH_GROWTH_ACCOUNTS,
     cpuProfile: e.BENCH_CPU_PROFILE === "1",
     profileDir: path.resolve(REPO_ROOT, e.BENCH_PROFILE_DIR),
     apiLogLevel: e.BENCH_API_LOG_LEVEL,

@@ -9,6 +9,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { measureCreates } from "./bench-create.js";
 import { measureFanout } from "./bench-fanout.js";
+import { measureGrowth } from "./bench-growth.js";
+import { idleRss, measureEmbedded } from "./bench-memory.js";
 import { measureRest } from "./bench-rest.js";
 import { changeOnePercent, flushedCounters, measureResync, measureScaling, measureSync } from "./bench-sync.js";
 import { summariseProfile } from "./cpuprofile.js";
@@ -103,6 +105,10 @@ async function main(): Promise<number> {
       stacks.set(size, stack);
       openStacks.add(stack);
     }
+    const mainStack = stacks.get(MAIN_SIZE);
+    if (!mainStack) throw new Error("the main stack is missing");
+    const idle = await idleRss(mainStack.api.pid, mainStack.api.baseUrl);
+    log(`\nmemory: the API process on PostgreSQL idles at ${(idle / 2 ** 20).toFixed(1)} MiB RSS`);
     // All sizes side by side, rounds interleaved: a change in the machine's load between phases cannot bend the line.
     log(`\n4. scaling: ${sizes.join(", ")} templates, one API process and database each, ${env.runs} interleaved rounds`);
     const scaling = await measureScaling([...stacks.values()], env.runs, log);
@@ -127,14 +133,31 @@ async function main(): Promise<number> {
 
     log(`\n3. create: ${env.creates} each through REST, tRPC and straight to the sandbox`);
     const create = await measureCreates(stack, env.creates, log);
+    let growth;
+    if (env.growthAccounts >= 2) {
+      log(`\ngrowth: one account alone, then beside ${env.growthAccounts - 1} more of ${MAIN_SIZE} templates each`);
+      // A failure here is reported and leaves its targets out; the rest of the run still writes its report.
+      growth = await measureGrowth(stack, env.growthAccounts, log).catch((error: unknown) => {
+        log(`  growth failed: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      });
+    }
     await close(MAIN_SIZE);
+
+    log(`\nmemory: the embedded default (PGlite), a first sync of ${MAIN_SIZE}`);
+    const embedded = await measureEmbedded(env, MAIN_SIZE).catch((error: unknown) => {
+      log(`  the embedded measurement failed: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+    if (embedded) log(`  RSS after the sync: ${(embedded.rssAfterSync / 2 ** 20).toFixed(1)} MiB (peak ${(embedded.peakDuringSync / 2 ** 20).toFixed(1)} MiB)`);
+    const memory = { idleRss: idle, syncPeakRss: Math.max(...sync.ours.map((x) => x.peakRss)), ...(embedded ? { embedded } : {}) };
 
     let fanout;
     if (env.fanoutEvents > 0) {
       log(`\n5. webhook fan-out: ${env.fanoutEvents} events to a loopback receiver, then a bare loop POSTing the same bodies`);
       fanout = await measureFanout(env, env.fanoutEvents, workDir, log);
     }
-    const main = { sync, rest, resyncUnchanged, resyncChanged, create, ...(fanout ? { fanout } : {}) };
+    const main = { sync, rest, resyncUnchanged, resyncChanged, create, ...(fanout ? { fanout } : {}), ...(growth ? { growth } : {}), memory };
 
     const profile = env.cpuProfile ? await profiles(env, sizes.map((size) => `sync-${size}`)) : undefined;
     const totalMs = Date.now() - (env.startedAt ?? started);

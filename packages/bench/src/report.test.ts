@@ -72,7 +72,7 @@ describe("summarise", () => {
   it("states every target as met or not met with the measured value", () => {
     const verdicts = summarise(fixture()).verdicts.map((v) => `${v.target} → ${v.verdict.text}`);
     expect(verdicts).toEqual([
-      `1. sync of 6,000: ours / (fetch alone + raw INSERT) ≤ ${TARGETS.syncRatio} → met (1.25 ≤ 1.3)`,
+      `1. sync of 6,000: ours / (fetch alone + raw INSERT) ≤ ${TARGETS.syncRatio} → met (1.25 ≤ 1.5)`,
       "1. re-sync, nothing changed: template rows written = 0 → met (0 = 0)",
       "1. re-sync, 1 % changed at Meta: template rows written = the 60 changed → met (60 = 60)",
       "2. REST list at 50 connections: req/s ≥ 0.6 × bare express → met (0.65 ≥ 0.6)",

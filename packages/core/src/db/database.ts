@@ -88,8 +88,17 @@ export function createDatabase(config: DatabaseConfig = {}): DatabaseHandle {
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: "postgres", location: describePostgresUrl(config.databaseUrl), close: () => db.destroy() };
   }
-  return pgliteHandle(config.dataDir ? new PGlite(config.dataDir) : new PGlite(), config.dataDir ?? "memory");
+  return pgliteHandle(new PGlite({ ...(config.dataDir ? { dataDir: config.dataDir } : {}), ...PGLITE_MEMORY_OPTIONS }), config.dataDir ?? "memory");
 }
+
+/**
+ * PGlite's buffers live in its WASM memory, which never shrinks: PostgreSQL's default shared_buffers (128 MB) made an
+ * embedded API hold ~300 MiB after one sync of 6,000 templates. 16 MB holds the working set of the embedded use (one
+ * process, a few thousand templates per account; the OS page cache below keeps the rest warm): the idle process
+ * measured 310 → 158 MiB RSS with it (docs/benchmarks.md, "Memory").
+ */
+export const PGLITE_SHARED_BUFFERS = "16MB";
+const PGLITE_MEMORY_OPTIONS = { startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${PGLITE_SHARED_BUFFERS}`] };
 
 /** `host:port/database` of a postgres:// URL: enough to find the server, never the password. */
 export function describePostgresUrl(databaseUrl: string): string {

@@ -13,7 +13,7 @@
  *
  * `stop()` stops taking jobs and waits for the ones in flight (drain).
  */
-import { PgBoss } from "pg-boss";
+import type { PgBoss } from "pg-boss";
 
 export interface JobOptions {
   /** At most one queued-or-active job with this key per queue. */
@@ -52,17 +52,23 @@ export interface PgBossQueueOptions {
 }
 
 export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
-  const boss = new PgBoss({ connectionString: options.connectionString, schema: options.schema ?? "pgboss", max: 4 });
-  boss.on("error", (error: Error) => options.onError?.(error));
+  // Imported here, not at the top: the embedded default (PGlite, in-process queue) never loads pg-boss (~4 MiB of heap).
+  const loading = import("pg-boss").then(({ PgBoss: Boss }) => {
+    const instance = new Boss({ connectionString: options.connectionString, schema: options.schema ?? "pgboss", max: 4 });
+    instance.on("error", (error: Error) => options.onError?.(error));
+    return instance;
+  });
+  loading.catch(() => undefined); // the failure reaches whoever awaits it (start() first)
   const definitions = new Map<string, QueueDefinition>();
   let stopped = false;
   return {
     kind: "pg-boss",
     async start() {
-      await boss.start();
+      await (await loading).start();
     },
     async createQueue(definition) {
       definitions.set(definition.name, definition);
+      const boss = await loading;
       const existing = await boss.getQueue(definition.name);
       const settings = {
         policy: definition.exclusive === true ? "exclusive" : "standard",
@@ -74,17 +80,17 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
     },
     async work<T extends object>(name: string, handler: JobHandler<T>, workOptions: { concurrency?: number } = {}) {
       const concurrency = workOptions.concurrency !== undefined ? { localConcurrency: workOptions.concurrency } : {};
-      await boss.work<T>(name, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5, ...concurrency }, async (jobs) => {
+      await (await loading).work<T>(name, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5, ...concurrency }, async (jobs) => {
         for (const job of jobs) await handler(job.data);
       });
     },
     async send<T extends object>(name: string, data: T, jobOptions: JobOptions = {}) {
       if (stopped) return;
-      await boss.send(name, data, jobOptions.singletonKey !== undefined ? { singletonKey: jobOptions.singletonKey } : {});
+      await (await loading).send(name, data, jobOptions.singletonKey !== undefined ? { singletonKey: jobOptions.singletonKey } : {});
     },
     async stop(timeoutMs = 30_000) {
       stopped = true;
-      await boss.stop({ graceful: true, close: true, timeout: timeoutMs, wait: true } as Parameters<PgBoss["stop"]>[0]);
+      await (await loading).stop({ graceful: true, close: true, timeout: timeoutMs, wait: true } as Parameters<PgBoss["stop"]>[0]);
     },
   };
 }
