@@ -33,9 +33,9 @@ export {
   parseTokenKeyring,
   TokenDecryptionError,
   TokenKeyringError,
-} from "./secrets/token-cipher.js";
-export type { TokenCipher, TokenKey, TokenKeyring } from "./secrets/token-cipher.js";
-export type { SecretsPrepareResult, SecretsRotateResult, SecretsService } from "./secrets/secrets.service.js";
+} from "./platform/secrets/token-cipher.js";
+export type { TokenCipher, TokenKey, TokenKeyring } from "./platform/secrets/token-cipher.js";
+export type { SecretsPrepareResult, SecretsRotateResult, SecretsService } from "./platform/secrets/secrets.service.js";
 export type {
   AccountsService,
   AdminAccount,
@@ -107,8 +107,8 @@ export {
   IDEMPOTENCY_KEY_MAX_LENGTH,
   isReplayable,
   requestFingerprint,
-} from "./idempotency/index.js";
-export type { IdempotencyClaim, IdempotencyOptions, IdempotencyService, IdempotencyStart, StoredResponse } from "./idempotency/index.js";
+} from "./platform/idempotency/index.js";
+export type { IdempotencyClaim, IdempotencyOptions, IdempotencyService, IdempotencyStart, StoredResponse } from "./platform/idempotency/index.js";
 export {
   bucketForMethod,
   createAuthFailureGuard,
@@ -118,8 +118,8 @@ export {
   rateLimitError,
   take as takeFromBucket,
   withMetaCreateBudget,
-} from "./rate-limits/index.js";
-export type { AuthFailureGuard, BucketClass, BucketDecision, BucketState, RateLimitOptions, RateLimitService } from "./rate-limits/index.js";
+} from "./platform/rate-limits/index.js";
+export type { AuthFailureGuard, BucketClass, BucketDecision, BucketState, RateLimitOptions, RateLimitService } from "./platform/rate-limits/index.js";
 
 // ── template lifecycle (issue 5): webhooks, sync runs, history, job queue ──
 export { verifyWebhookSignature, normaliseLanguage, TEMPLATE_WEBHOOK_FIELDS } from "./lifecycle/webhooks.js";

@@ -6,11 +6,11 @@ import type { LifecycleService } from "./lifecycle/lifecycle.service.js";
 import type { WebhooksOutOptions, WebhooksOutService } from "./webhooks-out/webhook-out.service.js";
 import type { CoreMediaOptions } from "./media/core-media.js";
 import type { MediaService } from "./media/media.service.js";
-import type { IdempotencyOptions, IdempotencyService } from "./idempotency/idempotency.service.js";
+import type { IdempotencyOptions, IdempotencyService } from "./platform/idempotency/idempotency.service.js";
 import type { MetaGateway } from "./meta/types.js";
-import type { RateLimitOptions, RateLimitService } from "./rate-limits/rate-limit.service.js";
-import type { SecretsService } from "./secrets/secrets.service.js";
-import type { TokenKeyring } from "./secrets/token-cipher.js";
+import type { RateLimitOptions, RateLimitService } from "./platform/rate-limits/rate-limit.service.js";
+import type { SecretsService } from "./platform/secrets/secrets.service.js";
+import type { TokenKeyring } from "./platform/secrets/token-cipher.js";
 
 /** Who is calling: resolved from an API key by `core.auth.authenticate`. */
 export interface Principal {

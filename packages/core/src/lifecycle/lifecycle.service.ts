@@ -8,7 +8,7 @@ import { resolveAccount } from "../accounts/account.service.js";
 import type { Database } from "../db/schema.js";
 import { DomainError } from "../errors.js";
 import type { MetaGateway } from "../meta/types.js";
-import type { TokenCipher } from "../secrets/token-cipher.js";
+import type { TokenCipher } from "../platform/secrets/token-cipher.js";
 import { decodeCursor, encodeCursor } from "../templates/template-cursor.js";
 import type { CursorFilter } from "../templates/template-cursor.js";
 import { listTemplateEventRows, templateEventRowToWire } from "../templates/template-history.js";

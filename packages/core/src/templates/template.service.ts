@@ -7,8 +7,8 @@ import { newId } from "../lib/ids.js";
 import { assertStorableText } from "../lib/text.js";
 import { toMetaComponentsWithMedia } from "../media/core-media.js";
 import type { CoreMediaOptions } from "../media/core-media.js";
-import { accountCredentials } from "../secrets/secrets.service.js";
-import type { TokenCipher } from "../secrets/token-cipher.js";
+import { accountCredentials } from "../platform/secrets/secrets.service.js";
+import type { TokenCipher } from "../platform/secrets/token-cipher.js";
 import { withMetaErrors } from "../meta/meta-error-mapping.js";
 import type { MetaCreateTemplateBody, MetaGateway } from "../meta/types.js";
 import type {

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
-import type { Database } from "../db/schema.js";
-import { DomainError } from "../errors.js";
-import type { AuthService, Principal } from "../types.js";
+import type { Database } from "../../db/schema.js";
+import { DomainError } from "../../errors.js";
+import type { AuthService, Principal } from "../../types.js";
 import { hashApiKey } from "./api-key.crypto.js";
 import { findApiKeyByHash } from "./api-key.repository.js";
 

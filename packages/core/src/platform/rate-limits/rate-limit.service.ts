@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
-import type { Database } from "../db/schema.js";
-import { DomainError } from "../errors.js";
-import type { MetaGateway } from "../meta/types.js";
-import { MetaApiError } from "../meta/meta-api-error.js";
+import type { Database } from "../../db/schema.js";
+import { DomainError } from "../../errors.js";
+import type { MetaGateway } from "../../meta/types.js";
+import { MetaApiError } from "../../meta/meta-api-error.js";
 import { readBucket, releaseMetaCreate, reserveMetaCreate, setOrganisationLimits, takeToken } from "./rate-limit.repository.js";
 import type { BucketClass } from "./rate-limit.repository.js";
 import { createAuthFailureGuard } from "./auth-failure-guard.js";

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Kysely } from "kysely";
-import type { Database } from "../db/schema.js";
+import type { Database } from "../../db/schema.js";
 import { REFILL_WINDOW_SECONDS } from "./token-bucket.js";
 
 export type BucketClass = "read" | "write";
