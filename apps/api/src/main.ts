@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import path from "node:path";
 import {
+  createApiKeyCache,
   createCore,
   createDatabase,
   createInProcessQueue,
@@ -169,6 +170,8 @@ async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger, ph
       },
       idempotency: { waitMs: env.idempotencyWaitMs },
       webhooks: { allowPrivateTargets: env.webhookAllowPrivateTargets },
+      // Key rows in memory, dropped on every change any instance or the CLI makes (LISTEN/NOTIFY); closed with the database.
+      apiKeyCache: createApiKeyCache({ listen: database.listen }),
     });
     if (env.webhookAllowPrivateTargets) {
       logger.warn("WEBHOOK_ALLOW_PRIVATE_TARGETS=true: outbound webhooks may target private and loopback addresses over http");

@@ -42,7 +42,7 @@ export function createCore(options: CoreOptions): Core {
   const gateway = withMetaCreateBudget(options.gateway, rateLimits);
   const deps = { db: options.db, gateway, cursorSecret: options.cursorSecret, now, media: options.media, tokens };
   return {
-    auth: createAuthService(deps),
+    auth: createAuthService({ ...deps, apiKeyCache: options.apiKeyCache }),
     me: createMeService({ db: options.db, rateLimits }),
     accounts: createAccountsService(deps),
     templates: { ...createTemplatesService(deps), ...createTemplateRenderService(deps), ...createTemplateLibraryService(deps) },

@@ -6,7 +6,9 @@ export { DomainError, isDomainError } from "./errors.js";
 export type { DomainErrorOptions } from "./errors.js";
 
 export { createDatabase } from "./db/database.js";
-export type { DatabaseConfig, DatabaseHandle, DatabaseKind } from "./db/database.js";
+export type { DatabaseConfig, DatabaseHandle, DatabaseKind, NotificationHandlers, NotificationListener } from "./db/database.js";
+export { API_KEY_CHANGED_CHANNEL, createApiKeyCache } from "./platform/api-keys/api-key.cache.js";
+export type { ApiKeyCache, ApiKeyCacheOptions, CachedApiKey } from "./platform/api-keys/api-key.cache.js";
 export { migrateToLatest, MIGRATIONS } from "./db/migrate.js";
 export type { Database } from "./db/schema.js";
 

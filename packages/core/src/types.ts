@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { TAccount, TCreateTemplateRequest, TMe, TTemplate, TTemplateByName, TTemplateCounts, TTemplateSyncResult } from "@kirim/schema";
 import type { TRenderTemplateRequest, TTemplateLibraryQuery, TLibraryTemplate, TRenderedTemplate } from "@kirim/schema";
 import type { Database } from "./db/schema.js";
+import type { ApiKeyCache } from "./platform/api-keys/api-key.cache.js";
 import type { LifecycleService } from "./lifecycle/lifecycle.service.js";
 import type { WebhooksOutOptions, WebhooksOutService } from "./webhooks-out/webhook-out.service.js";
 import type { CoreMediaOptions } from "./media/core-media.js";
@@ -41,6 +42,11 @@ export interface CoreOptions {
   media?: CoreMediaOptions | undefined;
   /** Outbound webhooks (issue 17): target policy (WEBHOOK_ALLOW_PRIVATE_TARGETS), resolver, timeout. */
   webhooks?: WebhooksOutOptions | undefined;
+  /**
+   * Key rows cached in process, invalidated by LISTEN/NOTIFY (`createApiKeyCache`). Omitted → every request reads
+   * its key row (tests that count statements; the CLI).
+   */
+  apiKeyCache?: ApiKeyCache | undefined;
 }
 
 export interface ListAccountsOptions {

@@ -39,9 +39,33 @@ export interface DatabaseHandle {
   kind: DatabaseKind;
   /** Where the database is, for messages: `host:port/database` of a PostgreSQL URL (no credentials), or the PGlite directory. */
   location: string;
-  /** Destroys the Kysely instance (and with it the pool / PGlite instance). */
+  /**
+   * LISTENs on `channel` (PostgreSQL: one dedicated connection, reconnected after a loss; PGlite: the instance
+   * itself). See `NotificationHandlers` for what a caller may trust. Closed by `close()` too.
+   */
+  listen(channel: string, handlers: NotificationHandlers): NotificationListener;
+  /** Destroys the Kysely instance (and with it the pool / PGlite instance) and stops every listener. */
   close(): Promise<void>;
 }
+
+export interface NotificationHandlers {
+  /** A NOTIFY on the channel, delivered after its transaction committed. */
+  onNotify(payload: string): void;
+  /**
+   * `true` once LISTEN is in force (again); `false` as soon as the listening connection is lost, fails, or does not
+   * answer its heartbeat (every `LISTEN_HEARTBEAT_MS`) in time: notifications may have been missed from then on.
+   */
+  onListening(listening: boolean): void;
+}
+
+export interface NotificationListener {
+  close(): Promise<void>;
+}
+
+/** The listening connection answers `SELECT 1` this often; a heartbeat unanswered by the next one counts as lost. */
+export const LISTEN_HEARTBEAT_MS = 400;
+/** Wait before reconnecting a lost listener. */
+const LISTEN_RETRY_MS = 250;
 
 const INT8_OID = 20;
 
@@ -86,9 +110,84 @@ export function createDatabase(config: DatabaseConfig = {}): DatabaseHandle {
     });
     pool.on("error", (error) => config.onPoolError?.(error));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: "postgres", location: describePostgresUrl(config.databaseUrl), close: () => db.destroy() };
+    const listeners = new Set<NotificationListener>();
+    const databaseUrl = config.databaseUrl;
+    return {
+      db,
+      kind: "postgres",
+      location: describePostgresUrl(config.databaseUrl),
+      listen: (channel, handlers) => {
+        const listener = listenOnPostgres(
+          { connectionString: databaseUrl, application_name: `${config.applicationName ?? "kirim"}-listen`, connectionTimeoutMillis: config.connectTimeoutMs ?? DEFAULT_DB_CONNECT_TIMEOUT_MS },
+          channel,
+          handlers,
+        );
+        listeners.add(listener);
+        return listener;
+      },
+      close: async () => {
+        await Promise.all([...listeners].map((l) => l.close()));
+        await db.destroy();
+      },
+    };
   }
   return pgliteHandle(config.dataDir ? new PGlite(config.dataDir) : new PGlite(), config.dataDir ?? "memory");
+}
+
+/**
+ * One dedicated client (never a pooled one: LISTEN belongs to its session). Any error, end or missed heartbeat
+ * reports `onListening(false)` at once and reconnects after `LISTEN_RETRY_MS`.
+ */
+function listenOnPostgres(clientConfig: pg.ClientConfig, channel: string, handlers: NotificationHandlers): NotificationListener {
+  let closed = false;
+  let client: pg.Client | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async (): Promise<void> => {
+    if (closed) return;
+    const c = new pg.Client(clientConfig);
+    client = c;
+    let lost = false;
+    const lose = (): void => {
+      if (lost) return;
+      lost = true;
+      clearInterval(heartbeat);
+      handlers.onListening(false);
+      c.end().catch(() => undefined);
+      if (!closed) retry = setTimeout(() => void connect(), LISTEN_RETRY_MS);
+    };
+    c.on("error", lose);
+    c.on("end", lose);
+    c.on("notification", (message) => {
+      if (message.channel === channel) handlers.onNotify(message.payload ?? "");
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${c.escapeIdentifier(channel)}`);
+    } catch {
+      lose();
+      return;
+    }
+    if (closed || lost) return;
+    handlers.onListening(true);
+    let awaiting = false;
+    heartbeat = setInterval(() => {
+      if (awaiting) return lose();
+      awaiting = true;
+      c.query("SELECT 1").then(() => {
+        awaiting = false;
+      }, lose);
+    }, LISTEN_HEARTBEAT_MS);
+  };
+  void connect();
+  return {
+    close: async () => {
+      closed = true;
+      clearTimeout(retry);
+      clearInterval(heartbeat);
+      await client?.end().catch(() => undefined);
+    },
+  };
 }
 
 /** `host:port/database` of a postgres:// URL: enough to find the server, never the password. */
@@ -105,11 +204,29 @@ export function describePostgresUrl(databaseUrl: string): string {
 /** Wraps an existing PGlite instance (internal: used by `@kirim/core/testing` to start from a migrated snapshot). */
 export function pgliteHandle(pglite: PGlite, location = "memory"): DatabaseHandle {
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  const unsubscribes = new Set<Promise<() => Promise<void>>>();
   return {
     db,
     kind: "pglite",
     location,
+    // One process owns a PGlite database, so every change is made by this instance and heard here.
+    listen: (channel, handlers) => {
+      const subscribed = pglite.listen(channel, (payload) => handlers.onNotify(payload));
+      unsubscribes.add(subscribed);
+      subscribed.then(
+        () => handlers.onListening(true),
+        () => handlers.onListening(false),
+      );
+      return {
+        close: async () => {
+          unsubscribes.delete(subscribed);
+          handlers.onListening(false);
+          if (!pglite.closed) await (await subscribed)().catch(() => undefined);
+        },
+      };
+    },
     close: async () => {
+      unsubscribes.clear();
       await db.destroy();
       if (!pglite.closed) await pglite.close();
     },
