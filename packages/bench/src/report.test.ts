@@ -117,6 +117,7 @@ describe("renderReport", () => {
     expect(doc).toContain("ours ÷ one-query floor: 0.88 / 0.75 / 0.81");
     expect(doc).toContain("ours at 325 req/s (half its median peak) for 10 s, 3,250 requests: p50 3.0 ms, **p99 8.5 ms**, max 12 ms.");
     expect(doc).toContain("### 3. Create, one at a time, sandbox latency 0");
+    expect(doc).toContain("Target (issue 19): our own time (REST − sandbox) p50 ≤ 3 ms.");
     expect(doc).toMatch(/\| 600 \| 6 \| 51 ms \| 52 \/ 50 \/ 51 \| 85 ms \| 26 ms \| 20\.0 MiB → 21\.0 MiB \| 150\.0 MiB \|/);
   });
 
