@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
@@ -62,7 +63,11 @@ export interface NotificationListener {
   close(): Promise<void>;
 }
 
-/** The listening connection answers `SELECT 1` this often; a heartbeat unanswered by the next one counts as lost. */
+/**
+ * The listening connection notifies itself on a probe channel of its own this often; a probe not heard back by the
+ * next one counts as lost. Hearing it proves the notifications reach this session (a transaction-mode pooler in
+ * front of PostgreSQL, which drops them, is caught too), not only that the socket answers.
+ */
 export const LISTEN_HEARTBEAT_MS = 400;
 /** Wait before reconnecting a lost listener. */
 const LISTEN_RETRY_MS = 250;
@@ -143,9 +148,11 @@ function listenOnPostgres(clientConfig: pg.ClientConfig, channel: string, handle
   let client: pg.Client | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
   let retry: NodeJS.Timeout | undefined;
+  const probe = `kirim_listen_probe_${randomBytes(8).toString("hex")}`;
   const connect = async (): Promise<void> => {
     if (closed) return;
     const c = new pg.Client(clientConfig);
+    let awaiting = false;
     client = c;
     let lost = false;
     const lose = (): void => {
@@ -160,23 +167,22 @@ function listenOnPostgres(clientConfig: pg.ClientConfig, channel: string, handle
     c.on("end", lose);
     c.on("notification", (message) => {
       if (message.channel === channel) handlers.onNotify(message.payload ?? "");
+      else if (message.channel === probe) awaiting = false;
     });
     try {
       await c.connect();
       await c.query(`LISTEN ${c.escapeIdentifier(channel)}`);
+      await c.query(`LISTEN ${c.escapeIdentifier(probe)}`);
     } catch {
       lose();
       return;
     }
     if (closed || lost) return;
     handlers.onListening(true);
-    let awaiting = false;
     heartbeat = setInterval(() => {
       if (awaiting) return lose();
       awaiting = true;
-      c.query("SELECT 1").then(() => {
-        awaiting = false;
-      }, lose);
+      c.query("SELECT pg_notify($1, '')", [probe]).catch(lose);
     }, LISTEN_HEARTBEAT_MS);
   };
   void connect();
