@@ -39,6 +39,7 @@ import type { CursorFilter } from "./template-cursor.js";
 import { assertMetaPreflight } from "./template-preflight.js";
 import { mapMetaStatus } from "./template-status.js";
 import { templateRowToTemplate } from "./template.mapper.js";
+import type { TemplateAccountFields } from "./template.mapper.js";
 import {
   findTemplateByNameLanguage,
   findTemplatesByName,
@@ -252,24 +253,26 @@ export function createTemplatesService(deps: Deps): Omit<TemplatesService, "rend
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
       throw new DomainError("invalid_limit", `limit must be an integer between 1 and ${MAX_LIST_LIMIT}.`, { param: "limit" });
     }
-    const account = await resolveAccount(db, principal, phoneNumberId);
+    // A first page reads the account in its own statement (one round trip); a cursor needs the account's id first.
+    const firstPage = !query.cursor;
+    const known = firstPage ? undefined : await resolveAccount(db, principal, phoneNumberId);
     const statusFilter = query.status ?? "all";
     const includeDeleted = query.include_deleted === true;
     // The cursor is bound to include_deleted too (through the status part of its fingerprint).
-    const filter: CursorFilter = {
-      accountId: account.id,
+    const filterFor = (accountId: string): CursorFilter => ({
+      accountId,
       status: includeDeleted ? `${statusFilter}+deleted` : statusFilter,
       language: query.language ?? null,
       category: query.category ?? null,
       search: query.search ?? null,
       metaStatus: query.meta_status ?? null,
       sort: query.sort,
-    };
+    });
     const sortBy = SORTS[query.sort ?? "created_desc"];
-    const after = query.cursor && sortBy === undefined ? decodeCursor(deps.cursorSecret, query.cursor, filter) : undefined;
-    const sortAfter = query.cursor && sortBy !== undefined ? decodeSortCursor(deps.cursorSecret, query.cursor, filter) : undefined;
+    const after = query.cursor && known && sortBy === undefined ? decodeCursor(deps.cursorSecret, query.cursor, filterFor(known.id)) : undefined;
+    const sortAfter = query.cursor && known && sortBy !== undefined ? decodeSortCursor(deps.cursorSecret, query.cursor, filterFor(known.id)) : undefined;
     const rows = await listTemplateRows(db, {
-      accountId: account.id,
+      accountId: known ? known.id : { organisationId: principal.organisationId, phoneNumberId },
       status: statusFilter === "all" ? undefined : statusFilter,
       language: query.language,
       category: query.category,
@@ -280,6 +283,9 @@ export function createTemplatesService(deps: Deps): Omit<TemplatesService, "rend
       sort: sortBy === undefined ? undefined : { ...sortBy, after: sortAfter },
       limit: limit + 1,
     });
+    // No row: no template on this page, or no such account (resolveAccount answers 404 for the latter).
+    const account: TemplateAccountFields & { id: string } = known ?? rows[0]?.listed_account ?? (await resolveAccount(db, principal, phoneNumberId));
+    const filter = filterFor(account.id);
     const hasMore = rows.length > limit;
     const pageRows = hasMore ? rows.slice(0, limit) : rows;
     const last = pageRows[pageRows.length - 1];
