@@ -56,10 +56,6 @@ export default tseslint.config(
       "packages/core/src/db/**", // migrations, the dialects, the migrator
       "packages/core/src/**/*.test.ts",
       "packages/core/src/testing/**",
-      // excluded until the core-webhooks / perf-rest branches land (they move this SQL into repositories):
-      "packages/core/src/lifecycle/webhooks.ts",
-      "packages/core/src/webhooks-out/outbox.ts",
-      "packages/core/src/webhooks-out/webhook-out.service.ts",
     ],
     rules: {
       "no-restricted-syntax": [

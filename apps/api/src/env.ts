@@ -65,6 +65,7 @@ const ZEnvInput = z.object({
   WEBHOOK_ALLOW_PRIVATE_TARGETS: optionalString.pipe(z.enum(["true", "false"]).default("false")).transform((v) => v === "true"),
   RATE_LIMIT_WRITE_PER_MINUTE: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).default(60)),
   RATE_LIMIT_READ_PER_MINUTE: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).default(600)),
+  RATE_LIMIT_LEASE_MS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).max(60_000).default(100)),
   RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).default(20)),
   META_TEMPLATE_CREATES_PER_HOUR: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).default(100)),
   IDEMPOTENCY_WAIT_MS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).default(30_000)),
@@ -151,6 +152,8 @@ export interface Env {
   /** Default request buckets per organisation (requests per minute); an organisation's own columns override them. */
   rateLimitWritePerMinute: number;
   rateLimitReadPerMinute: number;
+  /** Milliseconds of an organisation bucket's rate an instance takes at once (core `leaseSize`); 0 = one token per request. */
+  rateLimitLeaseMs: number;
   /** Failed authentications (401s) per client address and minute before its requests get 429 without a key lookup. */
   rateLimitAuthFailuresPerMinute: number;
   /** Meta's template-create budget per WABA per rolling hour, enforced before Meta is called. */
@@ -257,6 +260,7 @@ export function loadEnv(
     dashboardSourceMaps: e.DASHBOARD_SOURCE_MAPS,
     rateLimitWritePerMinute: e.RATE_LIMIT_WRITE_PER_MINUTE,
     rateLimitReadPerMinute: e.RATE_LIMIT_READ_PER_MINUTE,
+    rateLimitLeaseMs: e.RATE_LIMIT_LEASE_MS,
     rateLimitAuthFailuresPerMinute: e.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,
     metaTemplateCreatesPerHour: e.META_TEMPLATE_CREATES_PER_HOUR,
     idempotencyWaitMs: e.IDEMPOTENCY_WAIT_MS,

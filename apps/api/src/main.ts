@@ -3,10 +3,12 @@
  * (in-process, unless META_GRAPH_URL is set) → demo seed → listen → banner with ready-to-paste curl lines.
  * SIGTERM/SIGINT: stop accepting, let in-flight requests finish (bounded), close sandbox and database.
  */
+import { pino } from "pino";
 import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import path from "node:path";
 import {
+  createApiKeyCache,
   createCore,
   createDatabase,
   createInProcessQueue,
@@ -165,11 +167,14 @@ async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger, ph
       rateLimits: {
         writePerMinute: env.rateLimitWritePerMinute,
         readPerMinute: env.rateLimitReadPerMinute,
+        leaseMs: env.rateLimitLeaseMs,
         authFailuresPerMinute: env.rateLimitAuthFailuresPerMinute,
         metaCreatesPerHour: env.metaTemplateCreatesPerHour,
       },
       idempotency: { waitMs: env.idempotencyWaitMs },
       webhooks: { allowPrivateTargets: env.webhookAllowPrivateTargets },
+      // Key rows in memory, dropped on every change any instance or the CLI makes (LISTEN/NOTIFY); closed with the database.
+      apiKeyCache: createApiKeyCache({ listen: database.listen }),
     });
     if (env.webhookAllowPrivateTargets) {
       logger.warn("WEBHOOK_ALLOW_PRIVATE_TARGETS=true: outbound webhooks may target private and loopback addresses over http");
@@ -297,7 +302,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger({ level: env.logLevel });
+  // Asynchronous writes to stdout: lines written while one write is in flight go out together (one syscall instead
+  // of one per request line under load); pino flushes what is left synchronously when the process exits.
+  const logger = createLogger({ level: env.logLevel, destination: pino.destination({ dest: 1, sync: false }) });
 
   // Signal handlers go in before start-up: a SIGTERM that arrives while we start is held and honoured gracefully as
   // soon as there is something to stop — but only for SHUTDOWN_TIMEOUT_MS: a start-up stuck (a database that never

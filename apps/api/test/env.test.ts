@@ -30,6 +30,7 @@ describe("loadEnv", () => {
       webhookAllowPrivateTargets: false,
       rateLimitWritePerMinute: 60,
       rateLimitReadPerMinute: 600,
+      rateLimitLeaseMs: 100,
       rateLimitAuthFailuresPerMinute: 20,
       metaTemplateCreatesPerHour: 100,
       idempotencyWaitMs: 30_000,

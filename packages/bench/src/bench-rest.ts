@@ -1,14 +1,18 @@
 /**
  * Benchmark 2: `GET /v1/{phone_number_id}/templates?limit=25` at 50 connections against a bare express handler
- * that answers the same body, and against the "database floor" (bare express + our four statements), each in a
- * process of its own, hit by the same autocannon settings, in rotating order.
+ * that answers the same body, and against the "one-query floor" (bare express + the keyset page statement alone),
+ * each in a process of its own, hit by the same autocannon settings, in rotating order. Then ours once more,
+ * open-loop at half its peak rate (see open-loop.ts), for the latency target.
  */
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import autocannon from "autocannon";
 import { expectStatus } from "./http.js";
+import { openLoop } from "./open-loop.js";
+import type { OpenLoopResult } from "./open-loop.js";
 import { analyzeTemplates } from "./postgres.js";
 import { readCpuMs, readMemory, resetPeakRss, startBareExpress, startDatabaseFloor } from "./processes.js";
+import { median } from "./stats.js";
 import { BENCH_API_KEY } from "./stack.js";
 import type { Stack } from "./stack.js";
 
@@ -33,7 +37,12 @@ export interface RestBenchmark {
   rounds: { ours: LoadRun; bare: LoadRun; floor: LoadRun }[];
   /** Peak RSS of the API process under this load. */
   apiPeakRss: number;
+  /** Ours, open-loop at `OPEN_LOOP_SHARE` of its median closed-loop req/s. */
+  openLoop: OpenLoopResult;
 }
+
+/** The open-loop latency run sends at this share of our peak (closed-loop) rate. */
+export const OPEN_LOOP_SHARE = 0.5;
 
 async function load(url: string, seconds: number, headers: Record<string, string>, serverPid: number): Promise<LoadRun> {
   const cpuBefore = readCpuMs(serverPid);
@@ -61,7 +70,7 @@ export async function measureRest(stack: Stack, seconds: number, runs: number, w
   const bodyFile = path.join(workDir, "list-body.json");
   await writeFile(bodyFile, sample.text);
   const bare = await startBareExpress(bodyFile, {});
-  const floor = await startDatabaseFloor(bodyFile, stack.database.url, BENCH_API_KEY, {});
+  const floor = await startDatabaseFloor(bodyFile, stack.database.url, stack.phoneNumberId, {});
   try {
     const bareUrl = `${bare.url}${listPath}`;
     const floorUrl = `${floor.url}${listPath}`;
@@ -94,10 +103,14 @@ export async function measureRest(stack: Stack, seconds: number, runs: number, w
       if (!o || !b || !f) throw new Error("a load run is missing");
       if (o.non2xx > 0 || o.errors > 0) throw new Error(`our list answered ${o.non2xx} non-2xx and ${o.errors} errors under load (rate limits not raised?)`);
       rounds.push({ ours: o, bare: b, floor: f });
-      log(`  round ${round}: ours ${o.requestsPerSecond.toFixed(0)} req/s p99 ${o.p99} ms; database floor ${f.requestsPerSecond.toFixed(0)} req/s p99 ${f.p99} ms; bare ${b.requestsPerSecond.toFixed(0)} req/s p99 ${b.p99} ms`);
+      log(`  round ${round}: ours ${o.requestsPerSecond.toFixed(0)} req/s p99 ${o.p99} ms; one-query floor ${f.requestsPerSecond.toFixed(0)} req/s p99 ${f.p99} ms; bare ${b.requestsPerSecond.toFixed(0)} req/s p99 ${b.p99} ms`);
     }
     const memory = readMemory(stack.api.pid);
-    return { connections: CONNECTIONS, seconds, bodyBytes: Buffer.byteLength(sample.text), rounds, apiPeakRss: exact ? memory.peak : memory.rss };
+    const rate = Math.max(1, Math.round(OPEN_LOOP_SHARE * median(rounds.map((x) => x.ours.requestsPerSecond))));
+    const open = await openLoop(ours, rate, seconds, auth);
+    if (open.failed > 0) throw new Error(`our list answered ${open.failed} non-2xx or errors under the open-loop load`);
+    log(`  open loop at ${rate} req/s for ${seconds} s: p50 ${open.p50.toFixed(1)} ms, p99 ${open.p99.toFixed(1)} ms, max ${open.max.toFixed(1)} ms`);
+    return { connections: CONNECTIONS, seconds, bodyBytes: Buffer.byteLength(sample.text), rounds, apiPeakRss: exact ? memory.peak : memory.rss, openLoop: open };
   } finally {
     await bare.stop();
     await floor.stop();

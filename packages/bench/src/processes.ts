@@ -110,9 +110,9 @@ export async function runBareWebhookLoop(eventsFile: string, url: string, secret
 }
 
 /** Bare express plus our list request's four statements (children/db-floor.ts). */
-export async function startDatabaseFloor(bodyFile: string, databaseUrl: string, apiKey: string, env: Record<string, string>): Promise<BareExpressChild> {
-  const child = spawn(process.execPath, [path.join(CHILDREN, "db-floor.js"), bodyFile, databaseUrl, apiKey], { env, stdio: ["ignore", "pipe", "inherit"] });
-  const info = await firstJsonLine<{ url: string }>(child, "the database-floor baseline");
+export async function startDatabaseFloor(bodyFile: string, databaseUrl: string, phoneNumberId: string, env: Record<string, string>): Promise<BareExpressChild> {
+  const child = spawn(process.execPath, [path.join(CHILDREN, "db-floor.js"), bodyFile, databaseUrl, phoneNumberId], { env, stdio: ["ignore", "pipe", "inherit"] });
+  const info = await firstJsonLine<{ url: string }>(child, "the one-query floor baseline");
   return { ...handle(child), ...info };
 }
 

@@ -1,12 +1,12 @@
 import { createAccountsService } from "./accounts/account.service.js";
 import { createAdminService } from "./admin/admin.service.js";
-import { createAuthService } from "./api-keys/auth.service.js";
-import { createMeService } from "./api-keys/me.service.js";
-import { createSecretsService } from "./secrets/secrets.service.js";
-import { createTokenCipher } from "./secrets/token-cipher.js";
-import type { TokenKeyring } from "./secrets/token-cipher.js";
-import { createIdempotencyService } from "./idempotency/idempotency.service.js";
-import { createRateLimitService, withMetaCreateBudget } from "./rate-limits/rate-limit.service.js";
+import { createAuthService } from "./platform/api-keys/auth.service.js";
+import { createMeService } from "./platform/api-keys/me.service.js";
+import { createSecretsService } from "./platform/secrets/secrets.service.js";
+import { createTokenCipher } from "./platform/secrets/token-cipher.js";
+import type { TokenKeyring } from "./platform/secrets/token-cipher.js";
+import { createIdempotencyService } from "./platform/idempotency/idempotency.service.js";
+import { createRateLimitService, withMetaCreateBudget } from "./platform/rate-limits/rate-limit.service.js";
 import { createLifecycleService } from "./lifecycle/lifecycle.service.js";
 import { createMediaService } from "./media/media.service.js";
 import { createWebhookIntakeService } from "./webhooks-in/webhook-intake.service.js";
@@ -14,22 +14,28 @@ import { createTemplatesService } from "./templates/template.service.js";
 import type { MetaGateway } from "./meta/types.js";
 import { createWebhooksOutService } from "./webhooks-out/webhook-out.service.js";
 import type { Kysely } from "kysely";
+import type { ApiKeyCache } from "./platform/api-keys/api-key.cache.js";
 import type { AuthService, MeService } from "./base.js";
 import type { AccountsService } from "./accounts/account.service.js";
 import type { AdminService } from "./admin/admin.service.js";
 import type { Database } from "./db/schema.js";
-import type { IdempotencyOptions, IdempotencyService } from "./idempotency/idempotency.service.js";
+import type { IdempotencyOptions, IdempotencyService } from "./platform/idempotency/idempotency.service.js";
 import type { LifecycleService } from "./lifecycle/lifecycle.service.js";
 import type { CoreMediaOptions } from "./media/core-media.js";
 import type { MediaService } from "./media/media.service.js";
-import type { RateLimitOptions, RateLimitService } from "./rate-limits/rate-limit.service.js";
-import type { SecretsService } from "./secrets/secrets.service.js";
+import type { RateLimitOptions, RateLimitService } from "./platform/rate-limits/rate-limit.service.js";
+import type { SecretsService } from "./platform/secrets/secrets.service.js";
 import type { TemplatesService } from "./templates/template.service.js";
 import type { WebhooksOutOptions, WebhooksOutService } from "./webhooks-out/webhook-out.service.js";
 import type { WebhookIntakeService } from "./webhooks-in/webhook-intake.service.js";
 
 export interface CoreOptions {
   db: Kysely<Database>;
+  /**
+   * Key rows cached in process, invalidated by LISTEN/NOTIFY (`createApiKeyCache`). Omitted → every request reads
+   * its key row (tests that count statements; the CLI).
+   */
+  apiKeyCache?: ApiKeyCache | undefined;
   gateway: MetaGateway;
   /** HMAC key for list cursors (any non-empty string; keep it stable across restarts). */
   cursorSecret: string;
@@ -103,7 +109,7 @@ export function createCore(options: CoreOptions): Core {
   const gateway = withMetaCreateBudget(options.gateway, rateLimits);
   const deps = { db: options.db, gateway, cursorSecret: options.cursorSecret, now, media: options.media, tokens };
   return {
-    auth: createAuthService(deps),
+    auth: createAuthService({ ...deps, apiKeyCache: options.apiKeyCache }),
     me: createMeService({ db: options.db, rateLimits }),
     accounts: createAccountsService(deps),
     templates: createTemplatesService(deps),

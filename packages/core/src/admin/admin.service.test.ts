@@ -2,7 +2,7 @@ import { ZAccount } from "@kirim/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHarness } from "../../test/harness.js";
 import type { Harness } from "../../test/harness.js";
-import { API_KEY_PATTERN } from "../api-keys/api-key.crypto.js";
+import { API_KEY_PATTERN } from "../platform/api-keys/api-key.crypto.js";
 import { databaseKinds } from "../testing/index.js";
 import { domainError } from "../../test/harness.js";
 

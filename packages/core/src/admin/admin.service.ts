@@ -8,15 +8,15 @@ import {
   updateAccount,
 } from "../accounts/account.repository.js";
 import type { AccountWithCustomer } from "../accounts/account.repository.js";
-import { describeApiKey, generateApiKey, hashApiKey } from "../api-keys/api-key.crypto.js";
+import { describeApiKey, generateApiKey, hashApiKey } from "../platform/api-keys/api-key.crypto.js";
 import {
   findApiKeyByHash,
   insertApiKey,
   listOrganisationApiKeys,
   reactivateApiKey,
   revokeApiKey,
-} from "../api-keys/api-key.repository.js";
-import type { ApiKeyRow } from "../api-keys/api-key.table.js";
+} from "../platform/api-keys/api-key.repository.js";
+import type { ApiKeyRow } from "../platform/api-keys/api-key.table.js";
 import type { Database } from "../db/schema.js";
 import { DomainError } from "../errors.js";
 import { newId } from "../lib/ids.js";
@@ -34,7 +34,7 @@ import {
 import { MetaApiError } from "../meta/meta-api-error.js";
 import { mapMetaError } from "../meta/meta-error-mapping.js";
 import type { MetaGateway } from "../meta/types.js";
-import type { TokenCipher } from "../secrets/token-cipher.js";
+import type { TokenCipher } from "../platform/secrets/token-cipher.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
 

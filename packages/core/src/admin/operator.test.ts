@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOperator } from "../core.js";
-import { createAuthService } from "../api-keys/auth.service.js";
+import { createAuthService } from "../platform/api-keys/auth.service.js";
 import { createAccountsService } from "../accounts/account.service.js";
 import { createTestDatabase, databaseKinds, testTokenKeyring } from "../testing/index.js";
 import type { TestDatabase } from "../testing/index.js";

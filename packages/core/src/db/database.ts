@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
@@ -39,9 +40,37 @@ export interface DatabaseHandle {
   kind: DatabaseKind;
   /** Where the database is, for messages: `host:port/database` of a PostgreSQL URL (no credentials), or the PGlite directory. */
   location: string;
-  /** Destroys the Kysely instance (and with it the pool / PGlite instance). */
+  /**
+   * LISTENs on `channel` (PostgreSQL: one dedicated connection, reconnected after a loss; PGlite: the instance
+   * itself). See `NotificationHandlers` for what a caller may trust. Closed by `close()` too.
+   */
+  listen(channel: string, handlers: NotificationHandlers): NotificationListener;
+  /** Destroys the Kysely instance (and with it the pool / PGlite instance) and stops every listener. */
   close(): Promise<void>;
 }
+
+export interface NotificationHandlers {
+  /** A NOTIFY on the channel, delivered after its transaction committed. */
+  onNotify(payload: string): void;
+  /**
+   * `true` once LISTEN is in force (again); `false` as soon as the listening connection is lost, fails, or does not
+   * answer its heartbeat (every `LISTEN_HEARTBEAT_MS`) in time: notifications may have been missed from then on.
+   */
+  onListening(listening: boolean): void;
+}
+
+export interface NotificationListener {
+  close(): Promise<void>;
+}
+
+/**
+ * The listening connection notifies itself on a probe channel of its own this often; a probe not heard back by the
+ * next one counts as lost. Hearing it proves the notifications reach this session (a transaction-mode pooler in
+ * front of PostgreSQL, which drops them, is caught too), not only that the socket answers.
+ */
+export const LISTEN_HEARTBEAT_MS = 400;
+/** Wait before reconnecting a lost listener. */
+const LISTEN_RETRY_MS = 250;
 
 const INT8_OID = 20;
 
@@ -86,7 +115,26 @@ export function createDatabase(config: DatabaseConfig = {}): DatabaseHandle {
     });
     pool.on("error", (error) => config.onPoolError?.(error));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: "postgres", location: describePostgresUrl(config.databaseUrl), close: () => db.destroy() };
+    const listeners = new Set<NotificationListener>();
+    const databaseUrl = config.databaseUrl;
+    return {
+      db,
+      kind: "postgres",
+      location: describePostgresUrl(config.databaseUrl),
+      listen: (channel, handlers) => {
+        const listener = listenOnPostgres(
+          { connectionString: databaseUrl, application_name: `${config.applicationName ?? "kirim"}-listen`, connectionTimeoutMillis: config.connectTimeoutMs ?? DEFAULT_DB_CONNECT_TIMEOUT_MS },
+          channel,
+          handlers,
+        );
+        listeners.add(listener);
+        return listener;
+      },
+      close: async () => {
+        await Promise.all([...listeners].map((l) => l.close()));
+        await db.destroy();
+      },
+    };
   }
   return pgliteHandle(new PGlite({ ...(config.dataDir ? { dataDir: config.dataDir } : {}), ...PGLITE_MEMORY_OPTIONS }), config.dataDir ?? "memory");
 }
@@ -99,6 +147,63 @@ export function createDatabase(config: DatabaseConfig = {}): DatabaseHandle {
  */
 export const PGLITE_SHARED_BUFFERS = "16MB";
 const PGLITE_MEMORY_OPTIONS = { startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${PGLITE_SHARED_BUFFERS}`] };
+
+/**
+ * One dedicated client (never a pooled one: LISTEN belongs to its session). Any error, end or missed heartbeat
+ * reports `onListening(false)` at once and reconnects after `LISTEN_RETRY_MS`.
+ */
+function listenOnPostgres(clientConfig: pg.ClientConfig, channel: string, handlers: NotificationHandlers): NotificationListener {
+  let closed = false;
+  let client: pg.Client | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  const probe = `kirim_listen_probe_${randomBytes(8).toString("hex")}`;
+  const connect = async (): Promise<void> => {
+    if (closed) return;
+    const c = new pg.Client(clientConfig);
+    let awaiting = false;
+    client = c;
+    let lost = false;
+    const lose = (): void => {
+      if (lost) return;
+      lost = true;
+      clearInterval(heartbeat);
+      handlers.onListening(false);
+      c.end().catch(() => undefined);
+      if (!closed) retry = setTimeout(() => void connect(), LISTEN_RETRY_MS);
+    };
+    c.on("error", lose);
+    c.on("end", lose);
+    c.on("notification", (message) => {
+      if (message.channel === channel) handlers.onNotify(message.payload ?? "");
+      else if (message.channel === probe) awaiting = false;
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${c.escapeIdentifier(channel)}`);
+      await c.query(`LISTEN ${c.escapeIdentifier(probe)}`);
+    } catch {
+      lose();
+      return;
+    }
+    if (closed || lost) return;
+    handlers.onListening(true);
+    heartbeat = setInterval(() => {
+      if (awaiting) return lose();
+      awaiting = true;
+      c.query("SELECT pg_notify($1, '')", [probe]).catch(lose);
+    }, LISTEN_HEARTBEAT_MS);
+  };
+  void connect();
+  return {
+    close: async () => {
+      closed = true;
+      clearTimeout(retry);
+      clearInterval(heartbeat);
+      await client?.end().catch(() => undefined);
+    },
+  };
+}
 
 /** `host:port/database` of a postgres:// URL: enough to find the server, never the password. */
 export function describePostgresUrl(databaseUrl: string): string {
@@ -114,11 +219,29 @@ export function describePostgresUrl(databaseUrl: string): string {
 /** Wraps an existing PGlite instance (internal: used by `@kirim/core/testing` to start from a migrated snapshot). */
 export function pgliteHandle(pglite: PGlite, location = "memory"): DatabaseHandle {
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  const unsubscribes = new Set<Promise<() => Promise<void>>>();
   return {
     db,
     kind: "pglite",
     location,
+    // One process owns a PGlite database, so every change is made by this instance and heard here.
+    listen: (channel, handlers) => {
+      const subscribed = pglite.listen(channel, (payload) => handlers.onNotify(payload));
+      unsubscribes.add(subscribed);
+      subscribed.then(
+        () => handlers.onListening(true),
+        () => handlers.onListening(false),
+      );
+      return {
+        close: async () => {
+          unsubscribes.delete(subscribed);
+          handlers.onListening(false);
+          if (!pglite.closed) await (await subscribed)().catch(() => undefined);
+        },
+      };
+    },
     close: async () => {
+      unsubscribes.clear();
       await db.destroy();
       if (!pglite.closed) await pglite.close();
     },

@@ -1,4 +1,4 @@
-import type { ApiKeyTable } from "../api-keys/api-key.table.js";
+import type { ApiKeyTable } from "../platform/api-keys/api-key.table.js";
 import type { WhatsappAccountTable } from "../accounts/account.table.js";
 import type { CustomerTable, OrganisationTable } from "../organisations/organisation.table.js";
 import type { ScheduledSyncSlotTable } from "../scheduler/scheduled-sync-slot.table.js";
@@ -12,8 +12,8 @@ import type {
   WebhookOutEventTable,
   WebhookSubscriptionTable,
 } from "../webhooks-out/webhook-out.table.js";
-import type { IdempotencyKeyTable } from "../idempotency/idempotency.table.js";
-import type { MetaCreateAttemptTable, RateLimitBucketTable } from "../rate-limits/rate-limit.table.js";
+import type { IdempotencyKeyTable } from "../platform/idempotency/idempotency.table.js";
+import type { MetaCreateAttemptTable, RateLimitBucketTable } from "../platform/rate-limits/rate-limit.table.js";
 
 /** The Kysely database interface, assembled from the per-domain `*.table.ts` files. */
 export interface Database {

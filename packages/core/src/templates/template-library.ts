@@ -10,8 +10,8 @@ import type { Database } from "../db/schema.js";
 import { DomainError } from "../errors.js";
 import { withMetaErrors } from "../meta/meta-error-mapping.js";
 import type { MetaGateway } from "../meta/types.js";
-import { accountCredentials } from "../secrets/secrets.service.js";
-import type { TokenCipher } from "../secrets/token-cipher.js";
+import { accountCredentials } from "../platform/secrets/secrets.service.js";
+import type { TokenCipher } from "../platform/secrets/token-cipher.js";
 import type { Principal } from "../base.js";
 
 export interface TemplateLibraryService {

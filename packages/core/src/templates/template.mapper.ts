@@ -31,8 +31,11 @@ export function rejectedReason(metaStatus: string, reason: string | null | undef
   return trimmed === "" || trimmed.toUpperCase() === "NONE" ? null : trimmed;
 }
 
+/** The account fields a template shows (a listed page reads just these with its rows). */
+export type TemplateAccountFields = Pick<AccountWithCustomer, "phone_number_id" | "display_phone_number" | "customer_id" | "customer_name" | "templates_synced_at">;
+
 /** Row → wire `TTemplate`. The wire shape never depends on column names. */
-export function templateRowToTemplate(row: TemplateRow, account: AccountWithCustomer): TTemplate {
+export function templateRowToTemplate(row: TemplateRow, account: TemplateAccountFields): TTemplate {
   const lastSynced = effectiveLastSyncedAt(row, account);
   return {
     id: row.id,

@@ -121,7 +121,11 @@ export interface TemplateKeyset {
 }
 
 export interface ListTemplateRowsQuery {
-  accountId: string;
+  /**
+   * The account's id, or the account by phone number within an organisation: then the page statement also reads
+   * the account fields a listed template shows (`ListedAccount`), so a first page costs one round trip.
+   */
+  accountId: string | { organisationId: string; phoneNumberId: string };
   status: TemplateStatus | undefined;
   language: string | undefined;
   category?: string | undefined;
@@ -147,10 +151,32 @@ export function containsPattern(text: string): string {
  * the other filters (name search included) narrow the account's rows on the way, which is fine at the size of one
  * account's template inventory (Meta caps a WABA at a few thousand).
  */
-export async function listTemplateRows(db: Db, query: ListTemplateRowsQuery): Promise<TemplateRow[]> {
+/** The account fields the template mapper reads, as `listTemplateRows` returns them with each row. */
+export interface ListedAccount {
+  id: string;
+  phone_number_id: string;
+  display_phone_number: string;
+  customer_id: string | null;
+  customer_name: string | null;
+  templates_synced_at: Date | null;
+}
+
+export async function listTemplateRows(db: Db, query: ListTemplateRowsQuery): Promise<(TemplateRow & { listed_account?: ListedAccount })[]> {
   // No name holds U+0000, and PostgreSQL fails the whole statement on it in a text parameter.
   if (query.nameContains?.includes("\u0000") === true) return [];
-  let q = db.selectFrom("templates").selectAll().where("account_id", "=", query.accountId);
+  const scope = query.accountId;
+  // By phone number: uncorrelated subqueries, which PostgreSQL runs once per statement (InitPlans).
+  const account =
+    typeof scope === "string"
+      ? undefined
+      : sql<(Omit<ListedAccount, "templates_synced_at"> & { templates_synced_at: string | null }) | null>`(SELECT to_json(a) FROM (
+              SELECT a.id, a.phone_number_id, a.display_phone_number, a.customer_id, c.name AS customer_name, a.templates_synced_at
+              FROM whatsapp_accounts a LEFT JOIN customers c ON c.id = a.customer_id
+              WHERE a.phone_number_id = ${scope.phoneNumberId} AND a.organisation_id = ${scope.organisationId}) a)`;
+  let q = db
+    .selectFrom("templates")
+    .selectAll()
+    .where("account_id", "=", typeof scope === "string" ? scope : sql<string>`(SELECT a.id FROM whatsapp_accounts a WHERE a.phone_number_id = ${scope.phoneNumberId} AND a.organisation_id = ${scope.organisationId})`);
   if (query.status !== undefined) q = q.where("status", "=", query.status);
   if (query.language !== undefined) q = q.where("language", "=", query.language);
   if (query.category !== undefined) q = q.where("category", "=", query.category);
@@ -172,13 +198,22 @@ export async function listTemplateRows(db: Db, query: ListTemplateRowsQuery): Pr
     // Names compare byte-wise (COLLATE "C") so PostgreSQL and PGlite agree with the keyset whatever their locale.
     const dir = sql.raw(direction);
     const order = by === "name" ? sql`name COLLATE "C" ${dir}, id COLLATE "C" ${dir}` : sql`updated_at ${dir}, id COLLATE "C" ${dir}`;
-    return q.orderBy(order).limit(query.limit).execute();
+    return run(q.orderBy(order).limit(query.limit));
   }
   if (query.after !== undefined) {
     const after = query.after;
     q = q.where((eb) => eb(eb.refTuple("created_at", "id"), "<", eb.tuple(after.createdAt, after.id)));
   }
-  return q.orderBy("created_at", "desc").orderBy("id", "desc").limit(query.limit).execute();
+  return run(q.orderBy("created_at", "desc").orderBy("id", "desc").limit(query.limit));
+
+  async function run(page: typeof q): Promise<(TemplateRow & { listed_account?: ListedAccount })[]> {
+    if (account === undefined) return page.execute();
+    const rows = await page.select(account.as("listed_account")).execute();
+    return rows.map(({ listed_account: listed, ...row }) => ({
+      ...row,
+      ...(listed === null ? {} : { listed_account: { ...listed, templates_synced_at: listed.templates_synced_at === null ? null : new Date(listed.templates_synced_at) } }),
+    }));
+  }
 }
 
 /** A template as received from Meta, already mapped to our columns. */

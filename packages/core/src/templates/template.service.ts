@@ -18,8 +18,8 @@ import { newId } from "../lib/ids.js";
 import { assertStorableText } from "../lib/text.js";
 import { toMetaComponentsWithMedia } from "../media/core-media.js";
 import type { CoreMediaOptions } from "../media/core-media.js";
-import { accountCredentials } from "../secrets/secrets.service.js";
-import type { TokenCipher } from "../secrets/token-cipher.js";
+import { accountCredentials } from "../platform/secrets/secrets.service.js";
+import type { TokenCipher } from "../platform/secrets/token-cipher.js";
 import { withMetaErrors } from "../meta/meta-error-mapping.js";
 import type { MetaCreateTemplateBody, MetaGateway } from "../meta/types.js";
 import type { Page, PageQuery, Principal, RequestContext } from "../base.js";
@@ -49,6 +49,7 @@ import type { CursorFilter } from "./template-cursor.js";
 import { assertMetaPreflight } from "./template-preflight.js";
 import { mapMetaStatus } from "./template-status.js";
 import { templateRowToTemplate } from "./template.mapper.js";
+import type { TemplateAccountFields } from "./template.mapper.js";
 import {
   findTemplateByNameLanguage,
   findTemplatesByName,
@@ -318,24 +319,26 @@ export function createTemplatesService(deps: Deps): TemplatesService {
 
   async function list(principal: Principal, phoneNumberId: string, query: ListTemplatesOptions = {}): Promise<TemplatePage> {
     const limit = checkPageLimit(query.limit);
-    const account = await resolveAccount(db, principal, phoneNumberId);
+    // A first page reads the account in its own statement (one round trip); a cursor needs the account's id first.
+    const firstPage = !query.cursor;
+    const known = firstPage ? undefined : await resolveAccount(db, principal, phoneNumberId);
     const statusFilter = query.status ?? "all";
     const includeDeleted = query.include_deleted === true;
     // The cursor is bound to include_deleted too (through the status part of its fingerprint).
-    const filter: CursorFilter = {
-      accountId: account.id,
+    const filterFor = (accountId: string): CursorFilter => ({
+      accountId,
       status: includeDeleted ? `${statusFilter}+deleted` : statusFilter,
       language: query.language ?? null,
       category: query.category ?? null,
       search: query.search ?? null,
       metaStatus: query.meta_status ?? null,
       sort: query.sort,
-    };
+    });
     const sortBy = SORTS[query.sort ?? "created_desc"];
-    const after = query.cursor && sortBy === undefined ? decodeCursor(deps.cursorSecret, query.cursor, filter) : undefined;
-    const sortAfter = query.cursor && sortBy !== undefined ? decodeSortCursor(deps.cursorSecret, query.cursor, filter) : undefined;
+    const after = query.cursor && known && sortBy === undefined ? decodeCursor(deps.cursorSecret, query.cursor, filterFor(known.id)) : undefined;
+    const sortAfter = query.cursor && known && sortBy !== undefined ? decodeSortCursor(deps.cursorSecret, query.cursor, filterFor(known.id)) : undefined;
     const rows = await listTemplateRows(db, {
-      accountId: account.id,
+      accountId: known ? known.id : { organisationId: principal.organisationId, phoneNumberId },
       status: statusFilter === "all" ? undefined : statusFilter,
       language: query.language,
       category: query.category,
@@ -346,6 +349,9 @@ export function createTemplatesService(deps: Deps): TemplatesService {
       sort: sortBy === undefined ? undefined : { ...sortBy, after: sortAfter },
       limit: limit + 1,
     });
+    // No row: no template on this page, or no such account (resolveAccount answers 404 for the latter).
+    const account: TemplateAccountFields & { id: string } = known ?? rows[0]?.listed_account ?? (await resolveAccount(db, principal, phoneNumberId));
+    const filter = filterFor(account.id);
     return toPage(
       rows,
       limit,

@@ -14,7 +14,7 @@ import type { DatabaseHandle, DatabaseKind } from "../db/database.js";
 import { migrateToLatest } from "../db/migrate.js";
 
 export type { DatabaseKind } from "../db/database.js";
-import type { TokenKeyring } from "../secrets/token-cipher.js";
+import type { TokenKeyring } from "../platform/secrets/token-cipher.js";
 
 /**
  * A fixed keyring for tests (`CoreOptions.tokenKeyring`): the same in every process, so several cores over one

@@ -19,7 +19,7 @@ import { Webhook } from "standardwebhooks";
 import type { Database } from "../db/schema.js";
 import { DomainError } from "../errors.js";
 import { newId } from "../lib/ids.js";
-import type { TokenCipher } from "../secrets/token-cipher.js";
+import type { TokenCipher } from "../platform/secrets/token-cipher.js";
 import { decodeCursor, encodeCursor } from "../templates/template-cursor.js";
 import type { Principal } from "../base.js";
 import { emitOrganisationEvent } from "./outbox.js";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { canonicalJson } from "../lib/canonical-json.js";
+import { canonicalJson } from "../../lib/canonical-json.js";
 
 export { canonicalJson };
 

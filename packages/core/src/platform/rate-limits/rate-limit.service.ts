@@ -1,14 +1,14 @@
 import type { Kysely } from "kysely";
-import type { Database } from "../db/schema.js";
-import { DomainError } from "../errors.js";
-import type { MetaGateway } from "../meta/types.js";
-import { MetaApiError } from "../meta/meta-api-error.js";
+import type { Database } from "../../db/schema.js";
+import { DomainError } from "../../errors.js";
+import type { MetaGateway } from "../../meta/types.js";
+import { MetaApiError } from "../../meta/meta-api-error.js";
 import { readBucket, releaseMetaCreate, reserveMetaCreate, setOrganisationLimits, takeToken } from "./rate-limit.repository.js";
 import type { BucketClass } from "./rate-limit.repository.js";
 import { createAuthFailureGuard } from "./auth-failure-guard.js";
 import type { AuthFailureGuard } from "./auth-failure-guard.js";
 import { describeBucket, tokensAt } from "./token-bucket.js";
-import type { BucketDecision } from "./token-bucket.js";
+import type { BucketDecision, BucketState } from "./token-bucket.js";
 
 export interface RateLimitOptions {
   /** Default write bucket (POST, PUT, PATCH, DELETE) per organisation, requests per minute. Default 60 (Kirimdev). */
@@ -19,6 +19,13 @@ export interface RateLimitOptions {
   metaCreatesPerHour?: number;
   /** Failed authentications (401s) per client address and minute before its requests get 429. Default 20. */
   authFailuresPerMinute?: number;
+  /**
+   * Tokens an instance takes from the shared bucket at once, as this many milliseconds of the bucket's rate
+   * (`leaseSize`): 100 ms → one token at a time below 1,200 a minute (exact, as before), a lease of up to
+   * `MAX_LEASE_TOKENS` above. Each instance holds at most lease − 1 tokens, so N instances admit at most
+   * N × (lease − 1) more than one bucket would in any window. 0 = never lease. Default 100.
+   */
+  leaseMs?: number;
 }
 
 export const RATE_LIMIT_DEFAULTS = {
@@ -26,7 +33,16 @@ export const RATE_LIMIT_DEFAULTS = {
   readPerMinute: 600,
   metaCreatesPerHour: 100,
   authFailuresPerMinute: 20,
+  leaseMs: 100,
 } as const satisfies Required<RateLimitOptions>;
+
+/** The largest lease, whatever the rate: bounds what one instance can hold. */
+export const MAX_LEASE_TOKENS = 100;
+
+/** Tokens taken per statement for a bucket of `capacity` a minute: `leaseMs` of its rate, 1 to MAX_LEASE_TOKENS. */
+export function leaseSize(capacity: number, leaseMs: number): number {
+  return Math.max(1, Math.min(MAX_LEASE_TOKENS, Math.floor((capacity * leaseMs) / 60_000)));
+}
 
 const META_BUDGET_WINDOW_MS = 60 * 60 * 1000;
 
@@ -93,12 +109,68 @@ export function createRateLimitService(deps: Deps): RateLimitService {
     readPerMinute: positiveInteger("readPerMinute", given.readPerMinute ?? RATE_LIMIT_DEFAULTS.readPerMinute),
     metaCreatesPerHour: positiveInteger("metaCreatesPerHour", given.metaCreatesPerHour ?? RATE_LIMIT_DEFAULTS.metaCreatesPerHour),
     authFailuresPerMinute: positiveInteger("authFailuresPerMinute", given.authFailuresPerMinute ?? RATE_LIMIT_DEFAULTS.authFailuresPerMinute),
+    leaseMs: given.leaseMs ?? RATE_LIMIT_DEFAULTS.leaseMs,
   };
+  if (!Number.isInteger(options.leaseMs) || options.leaseMs < 0) throw new Error(`rate limits: leaseMs must be an integer ≥ 0 (got ${options.leaseMs})`);
   const defaultCapacity = (bucket: BucketClass): number => (bucket === "write" ? options.writePerMinute : options.readPerMinute);
 
+  /**
+   * Tokens this instance took from a shared bucket ahead of its requests (only when the lease is > 1 token). `shared`
+   * is what the bucket held after the lease, at the database clock `at`; `takenAtMs` the local clock then.
+   */
+  interface Lease {
+    held: number;
+    capacity: number;
+    shared: BucketState;
+    takenAtMs: number;
+  }
+  const leases = new Map<string, Lease>();
+  /** The capacity last seen per bucket, to size the next lease (the first request of a bucket takes one token). */
+  const capacities = new Map<string, number>();
+  /** One lease statement in flight per bucket and instance; other requests wait for it instead of leasing too. */
+  const leasing = new Map<string, Promise<void>>();
+
+  function spend(lease: Lease): BucketDecision {
+    lease.held -= 1;
+    const now = lease.shared.at + (deps.now().getTime() - lease.takenAtMs) / 1000;
+    return describeBucket(lease.capacity, tokensAt(lease.shared, lease.capacity, now) + lease.held, now, true);
+  }
+
   async function consume(organisationId: string, bucket: BucketClass): Promise<BucketDecision> {
+    const key = `${bucket}:${organisationId}`;
+    for (;;) {
+      const lease = leases.get(key);
+      if (lease !== undefined && lease.held > 0) return spend(lease);
+      const count = leaseSize(capacities.get(key) ?? 1, options.leaseMs);
+      if (count <= 1) break;
+      const inFlight = leasing.get(key);
+      if (inFlight !== undefined) {
+        await inFlight;
+        continue;
+      }
+      let decision: BucketDecision | undefined;
+      const request = (async () => {
+        const taken = await takeToken(db, organisationId, bucket, defaultCapacity(bucket), count);
+        if (taken === undefined) return; // fewer than `count` left: one token at a time from here (below)
+        capacities.set(key, taken.capacity);
+        const next: Lease = { held: count, capacity: taken.capacity, shared: { tokens: taken.tokens, at: taken.now }, takenAtMs: deps.now().getTime() };
+        leases.set(key, next);
+        decision = spend(next);
+      })();
+      leasing.set(key, request);
+      try {
+        await request;
+      } finally {
+        leasing.delete(key);
+      }
+      if (decision !== undefined) return decision;
+      break;
+    }
     const taken = await takeToken(db, organisationId, bucket, defaultCapacity(bucket));
-    if (taken !== undefined) return describeBucket(taken.capacity, taken.tokens, taken.now, true);
+    if (taken !== undefined) {
+      capacities.set(key, taken.capacity);
+      return describeBucket(taken.capacity, taken.tokens, taken.now, true);
+    }
     const snapshot = await readBucket(db, organisationId, bucket, defaultCapacity(bucket));
     if (snapshot === undefined) {
       // takeToken writes a row for every existing organisation; no row means the organisation is gone.

@@ -12,7 +12,7 @@
  * database while the bucket is empty — it is a real client, and revocation is still enforced by that check.
  */
 import { hashApiKey } from "../api-keys/api-key.crypto.js";
-import { DomainError } from "../errors.js";
+import { DomainError } from "../../errors.js";
 import { describeBucket, take, tokensAt } from "./token-bucket.js";
 import type { BucketState } from "./token-bucket.js";
 

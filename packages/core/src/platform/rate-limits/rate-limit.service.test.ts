@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DomainError } from "../errors.js";
-import type { MetaGateway } from "../meta/types.js";
-import { createTestDatabase, databaseKinds } from "../testing/index.js";
-import type { TestDatabase } from "../testing/index.js";
+import { DomainError } from "../../errors.js";
+import type { MetaGateway } from "../../meta/types.js";
+import { createTestDatabase, databaseKinds } from "../../testing/index.js";
+import type { TestDatabase } from "../../testing/index.js";
 import { bucketForMethod, createRateLimitService, rateLimitError, withMetaCreateBudget } from "./rate-limit.service.js";
 import { describeBucket, take, tokensAt } from "./token-bucket.js";
 

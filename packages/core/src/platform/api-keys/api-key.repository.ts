@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from "kysely";
-import type { Database } from "../db/schema.js";
+import type { Database } from "../../db/schema.js";
 import type { ApiKeyRow, NewApiKeyRow } from "./api-key.table.js";
 
 type Db = Kysely<Database> | Transaction<Database>;

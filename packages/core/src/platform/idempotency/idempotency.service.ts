@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
-import type { Database } from "../db/schema.js";
-import { DomainError } from "../errors.js";
+import type { Database } from "../../db/schema.js";
+import { DomainError } from "../../errors.js";
 import { completeClaim, deleteClaim, deleteIfDead, findKey, insertClaim, purgeExpiredKeys } from "./idempotency.repository.js";
 
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;

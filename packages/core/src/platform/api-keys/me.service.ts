@@ -4,10 +4,10 @@
  */
 import type { TMe } from "@kirim/schema";
 import type { Kysely } from "kysely";
-import type { Database } from "../db/schema.js";
-import { DomainError } from "../errors.js";
+import type { Database } from "../../db/schema.js";
+import { DomainError } from "../../errors.js";
 import type { RateLimitService } from "../rate-limits/rate-limit.service.js";
-import type { MeService, Principal } from "../base.js";
+import type { MeService, Principal } from "../../base.js";
 import { findApiKeyWithOrganisation } from "./api-key.repository.js";
 
 interface Deps {

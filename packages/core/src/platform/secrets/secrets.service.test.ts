@@ -1,8 +1,8 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createOperator } from "../core.js";
-import { createTestDatabase, databaseKinds } from "../testing/index.js";
-import type { TestDatabase } from "../testing/index.js";
+import { createOperator } from "../../core.js";
+import { createTestDatabase, databaseKinds } from "../../testing/index.js";
+import type { TestDatabase } from "../../testing/index.js";
 import { generateTokenKeySpec, keyIdOf, parseTokenKeyring, TokenKeyringError } from "./token-cipher.js";
 import type { TokenKeyring } from "./token-cipher.js";
 

@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, databaseKinds } from "../testing/index.js";
-import type { TestDatabase } from "../testing/index.js";
+import { createTestDatabase, databaseKinds } from "../../testing/index.js";
+import type { TestDatabase } from "../../testing/index.js";
 import { canonicalJson, requestFingerprint } from "./fingerprint.js";
 import { createIdempotencyService, isReplayable } from "./idempotency.service.js";
 import type { IdempotencyOptions, IdempotencyStart } from "./idempotency.service.js";
-import { domainError } from "../../test/harness.js";
+import { domainError } from "../../../test/harness.js";
 
 function claimOf(started: IdempotencyStart) {
   if (started.kind !== "claimed") throw new Error(`expected a claim, got ${started.kind}`);

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Kysely } from "kysely";
-import type { Database } from "../db/schema.js";
+import type { Database } from "../../db/schema.js";
 import { REFILL_WINDOW_SECONDS } from "./token-bucket.js";
 
 export type BucketClass = "read" | "write";
@@ -15,8 +15,9 @@ export interface TakenToken {
 }
 
 /**
- * Takes one token, atomically, in ONE statement: the bucket row is created full (minus this request) or refilled
- * for the time since its last use and decremented, but only WHERE at least one whole token is available. Row
+ * Takes `count` tokens (one request's, or a lease of several: rate-limit.service.ts), atomically, in ONE statement:
+ * the bucket row is created full (minus these) or refilled for the time since its last use and decremented, but
+ * only WHERE at least `count` whole tokens are available. Row
  * locking of `INSERT … ON CONFLICT DO UPDATE` serialises concurrent requests from every instance, and the database
  * clock (`now()`) is the only clock, so instances with skewed clocks share one timeline.
  * Returns undefined when the bucket is empty (nothing written).
@@ -28,6 +29,7 @@ export async function takeToken(
   organisationId: string,
   bucket: BucketClass,
   defaultCapacity: number,
+  count = 1,
 ): Promise<TakenToken | undefined> {
   const override = bucket === "write" ? sql.ref("o.rate_limit_write_per_minute") : sql.ref("o.rate_limit_read_per_minute");
   const window = sql.lit(REFILL_WINDOW_SECONDS);
@@ -39,12 +41,12 @@ export async function takeToken(
       SELECT COALESCE(${override}, ${defaultCapacity}::int)::float8 AS capacity FROM organisations o WHERE o.id = ${organisationId}
     )
     INSERT INTO rate_limit_buckets AS b (organisation_id, bucket, capacity, tokens, updated_at)
-    SELECT ${organisationId}, ${bucket}, l.capacity, l.capacity - 1, now() FROM limits l
+    SELECT ${organisationId}, ${bucket}, l.capacity, l.capacity - ${count}::float8, now() FROM limits l WHERE l.capacity >= ${count}
     ON CONFLICT (organisation_id, bucket) DO UPDATE SET
       capacity = excluded.capacity,
-      tokens = ${refilled} - 1,
+      tokens = ${refilled} - ${count}::float8,
       updated_at = GREATEST(b.updated_at, excluded.updated_at)
-    WHERE ${refilled} >= 1
+    WHERE ${refilled} >= ${count}
     RETURNING b.capacity, b.tokens, extract(epoch FROM now())::float8 AS now
   `.execute(db);
   return result.rows[0];

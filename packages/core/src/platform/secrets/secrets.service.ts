@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
-import { listStoredTokens, replaceStoredToken } from "../accounts/account.repository.js";
-import type { Database } from "../db/schema.js";
-import type { MetaAccountRef } from "../meta/types.js";
+import { listStoredTokens, replaceStoredToken } from "../../accounts/account.repository.js";
+import type { Database } from "../../db/schema.js";
+import type { MetaAccountRef } from "../../meta/types.js";
 import { isEncryptedToken, keyIdOf, TokenDecryptionError, TokenKeyringError } from "./token-cipher.js";
 import type { TokenCipher } from "./token-cipher.js";
 
