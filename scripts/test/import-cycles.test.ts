@@ -12,22 +12,6 @@ import { describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
-/**
- * Circles that predate this check, outside core (all through type-only imports), each to be cut by the work on its
- * area (issue 14): the one route table (apps/api openapi/), schema's send rules, the bench report. Any other circle
- * fails; so does a new one in these packages. Remove an entry once its circle is gone.
- */
-const KNOWN_CYCLES: Record<string, string[][]> = {
-  "apps/api": [
-    ["openapi/routes.ts", "openapi/examples-kinds.ts"],
-    ["openapi/routes.ts", "openapi/library-route.ts"],
-    ["openapi/routes.ts", "openapi/render-route.ts"],
-    ["openapi/routes.ts", "openapi/webhook-routes.ts"],
-  ],
-  "packages/bench": [["bench-sync.ts", "report.ts"]],
-  "packages/schema": [["meta-rules/render.ts", "meta-rules/render-kinds.ts"]],
-};
-
 function packageDirs(): string[] {
   return ["apps", "packages"].flatMap((group) =>
     readdirSync(join(root, group), { withFileTypes: true })
@@ -65,13 +49,8 @@ describe("import cycles", () => {
     }
   });
 
-  it.each(packageDirs())("%s/src has none (but the known ones listed above)", async (pkg) => {
-    const known = new Set((KNOWN_CYCLES[pkg] ?? []).map((cycle) => cycle.join(" → ")));
+  it.each(packageDirs())("%s/src has none", async (pkg) => {
     const cycles = await importCycles(join(root, pkg, "src"), join(root, pkg, "tsconfig.json"));
-    expect(cycles.map((cycle) => cycle.join(" → ")).filter((cycle) => !known.has(cycle))).toEqual([]);
-  });
-
-  it("packages/core has no known circle either", () => {
-    expect(KNOWN_CYCLES["packages/core"]).toBeUndefined();
+    expect(cycles.map((cycle) => cycle.join(" → "))).toEqual([]);
   });
 });

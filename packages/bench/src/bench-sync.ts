@@ -21,7 +21,6 @@ import type { StoredRows, TableWrites } from "./postgres.js";
 import { measureLiveHeap, readCpuMs, readMemory, resetPeakRss, sampleRss, startPageFetcher } from "./processes.js";
 import type { FetchResult, LiveHeap } from "./processes.js";
 import { BENCH_API_KEY } from "./stack.js";
-import type { ScalingRow } from "./report.js";
 import type { Stack } from "./stack.js";
 
 /** PostgreSQL 15 backends publish their table counters after at most 10 s idle (PGSTAT_IDLE_INTERVAL). */
@@ -178,4 +177,12 @@ export async function changeOnePercent(stack: Stack): Promise<number> {
     if (template) await control.setStatus(template.id, "PAUSED");
   }
   return wanted;
+}
+
+export interface ScalingRow {
+  templates: number;
+  pages: number;
+  runs: SyncRun[];
+  /** From one more, untimed, sync with a full GC forced every 20 ms (heap-probe.ts). */
+  liveHeap: LiveHeap;
 }

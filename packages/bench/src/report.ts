@@ -5,10 +5,10 @@
 import type { CreateBenchmark } from "./bench-create.js";
 import type { FanoutBenchmark } from "./bench-fanout.js";
 import type { RestBenchmark } from "./bench-rest.js";
-import type { ResyncMeasurement, SyncBenchmark, SyncRun } from "./bench-sync.js";
+import type { ResyncMeasurement, ScalingRow, SyncBenchmark } from "./bench-sync.js";
+export type { ScalingRow };
 import type { SelfTime } from "./cpuprofile.js";
 import type { Machine } from "./machine.js";
-import type { LiveHeap } from "./processes.js";
 import type { GrowthBenchmark } from "./bench-growth.js";
 import { growthMemoryVerdicts, renderGrowthMemory } from "./report-growth-memory.js";
 import type { MemoryBenchmark } from "./report-growth-memory.js";
@@ -37,13 +37,6 @@ export const TARGETS = {
   fanoutP99Ratio: 2,
 } as const;
 
-export interface ScalingRow {
-  templates: number;
-  pages: number;
-  runs: SyncRun[];
-  /** From one more, untimed, sync with a full GC forced every 20 ms (heap-probe.ts). */
-  liveHeap: LiveHeap;
-}
 
 export interface BenchResults {
   machine: Machine;

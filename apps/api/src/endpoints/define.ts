@@ -15,7 +15,6 @@ import type { RouteSpec } from "../openapi/route-spec.js";
 import { idempotentMutation } from "../trpc/idempotency.js";
 import { authedProcedure } from "../trpc/trpc.js";
 import type { AuthedContext } from "../trpc/trpc.js";
-import type { V1Deps } from "../rest/v1.js";
 
 /** Who calls and how: the same for REST and tRPC, so both reach core with the same arguments. */
 export interface Call {
@@ -217,4 +216,12 @@ export function allowedMethodsOf(endpoints: readonly AnyEndpoint[], path: string
   };
   const methods = new Set(endpoints.filter((entry) => matches(entry.path)).map((entry) => entry.method));
   return METHOD_ORDER.filter((method) => methods.has(method)).map((method) => method.toUpperCase());
+}
+
+/** What the /v1 router needs (rest/v1.ts builds it; raw handlers receive it). */
+export interface V1Deps {
+  core: Core;
+  /** Readiness probe (e.g. `select 1`); `GET /v1/health/ready` answers 500 `internal_error` when it throws
+   * (the catalogue has no 503 code). */
+  checkReady?: () => Promise<void>;
 }

@@ -10,7 +10,7 @@ import { objectBody, hasBody } from "../http/body.js";
 import { parseOrThrow } from "../errors/validation.js";
 import { methodNotAllowed } from "../rest/method-not-allowed.js";
 import { sendData, sendList, serialize } from "../rest/serialize.js";
-import type { V1Deps } from "../rest/v1.js";
+import type { V1Deps } from "./define.js";
 import { allowedMethodsOf, expressPath } from "./define.js";
 import type { AnyEndpoint, BodyInput, RestStage } from "./define.js";
 import { ENDPOINTS } from "./table.js";

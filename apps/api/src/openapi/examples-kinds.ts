@@ -2,7 +2,7 @@
  * Create-request examples of the issue 16 kinds (flows, catalog / MPM / SPM, call permission, voice call), each
  * from Meta's own material (fixtures/meta-real/create/ holds the originals with their source).
  */
-import type { RouteExample } from "./routes.js";
+import type { RouteExample } from "./route-spec.js";
 
 const OFFER_BODY = { type: "BODY", text: "Check out this new offer" };
 

@@ -3,7 +3,6 @@
  * ../endpoints/rest.ts. Handlers are thin: parse with @kirim/schema, call core, serialize. No business rules here.
  */
 import { DomainError } from "@kirim/core";
-import type { Core } from "@kirim/core";
 import { Router } from "express";
 import type { RequestHandler } from "express";
 import { requireApiKey } from "../http/auth.js";
@@ -14,12 +13,8 @@ import { parseOrThrow } from "../errors/validation.js";
 import { ZAccountPath } from "../endpoints/paths.js";
 import { PHONE_SCOPED_COLLECTIONS, registerStage } from "../endpoints/rest.js";
 
-export interface V1Deps {
-  core: Core;
-  /** Readiness probe (e.g. `select 1`); `GET /v1/health/ready` answers 500 `internal_error` when it throws
-   * (the catalogue has no 503 code). */
-  checkReady?: () => Promise<void>;
-}
+import type { V1Deps } from "../endpoints/define.js";
+export type { V1Deps };
 
 /**
  * Express decodes `:phone_number_id` and `:name` with decodeURIComponent, and a segment that is not valid

@@ -7,7 +7,7 @@
  * SPM / PRODUCT header `{"type":"product","product":{"product_retailer_id","catalog_id"}}` (SPM templates);
  * VOICE_CALL button `ttl_minutes` (1–43200) and `payload` (≤ 512) (call button messages).
  */
-import type { MetaSendError } from "./render.js";
+import type { MetaSendError } from "./send-errors.js";
 
 export interface KindSendParameter {
   type: string;
