@@ -9,9 +9,13 @@ const serverOnly = ["express", "express/*", "@trpc/*", "react", "react-dom", "re
 export default tseslint.config(
   { ignores: ["**/dist/**", "**/node_modules/**", "**/.turbo/**", "**/coverage/**", "**/.data/**", "**/test-results/**"] },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  // Type-aware: every TypeScript file is linted with its own tsconfig (the project service finds it).
+  ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { globals: { ...globals.node } },
+    languageOptions: {
+      globals: { ...globals.node },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "separate-type-imports" }],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
@@ -20,6 +24,23 @@ export default tseslint.config(
         "error",
         { object: "process", property: "env", message: "Read configuration only in the app's env.ts." },
       ],
+    },
+  },
+  {
+    // Plain JavaScript (configs, scripts) belongs to no tsconfig: the type-aware rules do not apply to it.
+    files: ["**/*.{js,mjs,cjs}"],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // Tests read JSON answers (`res.body.data.name`) whose shape is what they assert: the values are `any` by design,
+    // and `expect` is the check. Every other type-aware rule (floating promises, misused promises, …) applies.
+    files: ["**/*.test.ts", "**/*.test.tsx", "**/test/**", "**/e2e/**", "**/testing/**"],
+    rules: {
+      "@typescript-eslint/no-unsafe-member-access": "off",
+      "@typescript-eslint/no-unsafe-assignment": "off",
+      "@typescript-eslint/no-unsafe-call": "off",
+      "@typescript-eslint/no-unsafe-argument": "off",
+      "@typescript-eslint/no-unsafe-return": "off",
     },
   },
   {

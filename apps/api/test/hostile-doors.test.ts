@@ -62,7 +62,7 @@ function rawRequest(baseUrl: string, method: string, path: string, headers: Arra
           checkInvariants(result, parsed);
           resolve(result);
         } catch (error) {
-          reject(error as Error);
+          reject(error);
         }
       });
     });
@@ -103,7 +103,7 @@ function streamBody(
           checkInvariants(result, body);
           resolve({ ...result, sent, rssGrowth: peak - baseline });
         } catch (error) {
-          reject(error as Error);
+          reject(error);
         }
       });
     });

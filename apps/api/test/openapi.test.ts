@@ -363,7 +363,7 @@ describe("GET /v1/openapi.json and /docs (router on a minimal app)", () => {
   it("serves the document as JSON without an API key, and it validates against itself", async () => {
     // Plain fetch: support/http.ts `call` expects a request_id in every body, and this document has none.
     const response = await fetch(`${server.baseUrl}/v1/openapi.json`);
-    const res = { status: response.status, headers: response.headers, body: (await response.json()) as unknown };
+    const res = { status: response.status, headers: response.headers, body: (await response.json()) };
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
     expect(res.body).toEqual(getOpenApiDocument());
@@ -602,7 +602,7 @@ describe("every response of a real stack validates against the document", () => 
     const upload = async (body: Uint8Array, type: string) => {
       const path = `/v1/${DEMO_PHONE_NUMBER_ID}/uploads`;
       const response = await fetch(`${s.baseUrl}${path}`, { method: "POST", headers: { authorization: `Bearer ${s.demoKey}`, "content-type": type }, body });
-      const res = { status: response.status, headers: response.headers, body: (await response.json()) as unknown };
+      const res = { status: response.status, headers: response.headers, body: (await response.json()) };
       validator.assert({ method: "POST", path, status: res.status, body: res.body, headers: res.headers });
       return res.status;
     };
@@ -640,7 +640,7 @@ describe("every response of a real stack validates against the document", () => 
 
   it("the app serves /v1/openapi.json without an API key", async () => {
     const response = await fetch(`${s.baseUrl}/v1/openapi.json`);
-    const res = { status: response.status, headers: response.headers, body: (await response.json()) as unknown };
+    const res = { status: response.status, headers: response.headers, body: (await response.json()) };
     expect(res.status).toBe(200);
     validator.assert({ method: "GET", path: "/v1/openapi.json", status: res.status, body: res.body, headers: res.headers });
   });

@@ -110,7 +110,7 @@ describe.each(databaseKinds())("flows, commerce and calling kinds at the edge on
         const example = component.example as { header_handle?: unknown } | undefined;
         if (String(component.type).toUpperCase() === "HEADER" && Array.isArray(example?.header_handle)) example.header_handle = [handle];
       }
-      return body as Record<string, unknown>;
+      return body;
     };
     for (const [key, example] of Object.entries(examples)) {
       if (key === "order_confirmation") continue;

@@ -146,7 +146,7 @@ describe("Graph details", () => {
   it("refuses a malformed JSON body with FB-OAS's MalformedRequest error", async () => {
     const response = await fetch(templatesUrl(sandbox), { method: "POST", headers: { authorization: `Bearer ${DEMO_ACCESS_TOKEN}`, "content-type": "application/json" }, body: "{nope" });
     expect(response.status).toBe(400);
-    expect((await response.json()) as unknown).toMatchObject({ error: { message: "Invalid JSON in request body", code: 100 } });
+    expect((await response.json())).toMatchObject({ error: { message: "Invalid JSON in request body", code: 100 } });
   });
 
   it("deletes by hsm_ids and unpauses a paused template", async () => {

@@ -272,7 +272,7 @@ function parseComponentStructure(components: unknown[], category: TemplateCatego
         // M-AUTH https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/authentication-templates/authentication-templates: authentication templates
         // consist of "Fixed, non-customizable preset text" — Meta publishes no refusal of a sent text, so it is
         // ignored (the read form shows Meta's preset).
-        const text = category === "AUTHENTICATION" ? undefined : (component.text as string | undefined);
+        const text = category === "AUTHENTICATION" ? undefined : (component.text);
         parsed.body = { index, text, raw: component };
         break;
       }
@@ -280,7 +280,7 @@ function parseComponentStructure(components: unknown[], category: TemplateCatego
         duplicate(parsed.footer);
         if (component.text !== undefined && typeof component.text !== "string") throw badParam(`Param components[${index}][text] must be a string`);
         // M-AUTH: the footer is the preset "expiration warning" — a sent text is ignored likewise.
-        const text = category === "AUTHENTICATION" ? undefined : (component.text as string | undefined);
+        const text = category === "AUTHENTICATION" ? undefined : (component.text);
         parsed.footer = { index, text, raw: component };
         break;
       }

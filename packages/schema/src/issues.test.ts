@@ -49,7 +49,7 @@ describe("firstIssue / issueCode", () => {
     expect(first({ name: "a", nested: { items: ["x"] } })).toMatchObject({
       param: "nested.items[0]",
       code: "invalid_field_value",
-      message: expect.stringMatching(/^nested\.items\[0\]: /) as unknown as string,
+      message: expect.stringMatching(/^nested\.items\[0\]: /),
     });
   });
 

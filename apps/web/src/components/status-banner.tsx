@@ -21,7 +21,7 @@ const PAUSE_WORDS: Record<string, string> = {
 
 type Info = { title?: unknown; description?: unknown };
 const text = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v : undefined);
-const objectOf = (v: unknown): Info | undefined => (typeof v === "object" && v !== null ? (v as Info) : undefined);
+const objectOf = (v: unknown): Info | undefined => (typeof v === "object" && v !== null ? (v) : undefined);
 
 /** What Meta decided about a rejected, paused or disabled template, and what the author can do next. */
 export function StatusBanner({ template }: { template: TTemplate }) {

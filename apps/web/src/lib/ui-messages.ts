@@ -59,7 +59,7 @@ function plainWords(message: string): string {
 export function uiMessage(message: string): string {
   let out = message;
   for (const [pattern, replacement] of REWRITES) {
-    out = typeof replacement === "string" ? out.replace(pattern, replacement) : out.replace(pattern, replacement as (...args: string[]) => string);
+    out = typeof replacement === "string" ? out.replace(pattern, replacement) : out.replace(pattern, replacement);
   }
   return plainWords(out);
 }

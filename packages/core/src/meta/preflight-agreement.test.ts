@@ -507,7 +507,7 @@ describe("local pre-flight validation ⇄ meta-sandbox", () => {
         const wire = ZCreateTemplateRequest.safeParse(request);
         let metaBody: Json;
         try {
-          metaBody = await toMetaBody(wire.success ? (wire.data as Json) : request);
+          metaBody = await toMetaBody(wire.success ? (wire.data) : request);
         } catch (error) {
           // Core's media step refuses a media header without a sample before Meta; local must refuse it first.
           expect(error, JSON.stringify(request)).toBeInstanceOf(DomainError);

@@ -35,7 +35,7 @@ export function createTemplateRenderService(deps: { db: Kysely<Database> }): Tem
         details: { meta: { code: notFound.code, error_user_title: notFound.title } },
       });
     }
-    const outcome = renderTemplateMessage(row.components as readonly unknown[], request, row.category);
+    const outcome = renderTemplateMessage(row.components, request, row.category);
     if (!outcome.ok) {
       const { problem } = outcome;
       throw new DomainError("template_parameter_invalid", `${problem.message} Meta would refuse the send with ${problem.meta.code} (${problem.meta.title}).`, {

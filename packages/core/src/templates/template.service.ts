@@ -196,7 +196,7 @@ export function createTemplatesService(deps: Deps): TemplatesService {
       row.deleted_at === null &&
       (input.components === undefined
         ? row.library_template_name === (input.library_template_name ?? null)
-        : row.content === templateContent(input.components as unknown[]))
+        : row.content === templateContent(input.components))
         ? row
         : undefined;
     const resumed = ownEarlierAttempt(existing);

@@ -443,7 +443,7 @@ function renderButtons(stored: readonly StoredButton[], buttonComponents: Readon
       }
       return { type, text: label, payload: parameter.payload };
     }
-    const kind = renderKindButton(type, index, parameters as readonly KindSendParameter[], paramPath, refuseKind);
+    const kind = renderKindButton(type, index, parameters, paramPath, refuseKind);
     if (kind !== undefined) return { type, text: label, ...kind };
     // Product cards' SPM button: Meta opens the card's product; nothing to render from the parameters.
     if (type === "SPM") return { type, text: label };
@@ -513,7 +513,7 @@ export function renderTemplateMessage(components: readonly unknown[], request: T
     } else if (headerFormat === "IMAGE" || headerFormat === "VIDEO" || headerFormat === "DOCUMENT") {
       renderedHeader = mediaHeader(headerFormat, header?.component, headerPath);
     } else if (headerFormat === "PRODUCT") {
-      renderedHeader = renderProductHeader(header?.component.parameters as readonly KindSendParameter[] | undefined, headerPath, refuseKind) as NonNullable<TRenderedTemplate["header"]>;
+      renderedHeader = renderProductHeader(header?.component.parameters, headerPath, refuseKind) as NonNullable<TRenderedTemplate["header"]>;
     } else {
       renderedHeader = { format: headerFormat };
     }

@@ -352,7 +352,7 @@ describe("Meta's own complete examples pass", () => {
           { type: "FOOTER", text: "Use the buttons below to manage your marketing subscriptions" },
           { type: "BUTTONS", buttons: [{ type: "QUICK_REPLY", text: "Unsubscribe from Promos" }, { type: "QUICK_REPLY", text: "Unsubscribe from All" }] },
         ],
-      } as Request,
+      },
     ],
     [
       "Chatwoot's CSAT template",
@@ -364,7 +364,7 @@ describe("Meta's own complete examples pass", () => {
           { type: "BODY", text: "How was your conversation with us? Tap below to rate it." },
           { type: "BUTTONS", buttons: [{ type: "URL", text: "Rate us", url: "https://example.com/survey/{{1}}", example: ["12345"] }] },
         ],
-      } as Request,
+      },
     ],
   ])("%s", (_label, request) => {
     expect(violationsOf(request)).toEqual([]);
