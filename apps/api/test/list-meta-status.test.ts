@@ -45,7 +45,7 @@ describe.each(databaseKinds())("template list meta_status filter (REST, tRPC) on
     s = await startStack(kind);
     const approved = s.sandbox.control.templates(s.sandbox.demo.wabaId).filter((t) => t.status === "APPROVED");
     expect(approved.length).toBeGreaterThan(6);
-    // Meta pauses for low quality and disables after repeated pauses (meta-templates.md, template pausing).
+    // Meta pauses for low quality and disables after repeated pauses (docs/reference/meta-templates.md, template pausing).
     for (const t of approved.slice(0, 4)) s.sandbox.control.setStatus(t.id, { status: "PAUSED", otherInfo: { title: "FIRST_PAUSE", description: "Paused for 3 hours." } });
     for (const t of approved.slice(4, 6)) s.sandbox.control.setStatus(t.id, { status: "DISABLED" });
     const sync = await call(s.baseUrl, "POST", `${TEMPLATES}/sync`, { token: s.demoKey });

@@ -1,6 +1,6 @@
 // Meta's Graph error envelope and the catalogue of errors the sandbox answers with.
 // Labels in brackets ([V], [O], [S], [I]) and section numbers refer to
-// /work/shared/reference/meta-templates.md.
+// docs/reference/meta-templates.md.
 import { randomBytes } from "node:crypto";
 
 export interface GraphErrorBody {

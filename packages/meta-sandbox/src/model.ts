@@ -1,4 +1,4 @@
-// The sandbox's in-memory model of Meta's template objects (§3.3, §4 of meta-templates.md).
+// The sandbox's in-memory model of Meta's template objects (§3.3, §4 of docs/reference/meta-templates.md).
 
 export const TEMPLATE_CATEGORIES = ["AUTHENTICATION", "MARKETING", "UTILITY"] as const;
 export type TemplateCategory = (typeof TEMPLATE_CATEGORIES)[number];

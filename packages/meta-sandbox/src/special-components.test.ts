@@ -108,7 +108,7 @@ describe("carousel and limited-time offer read back as sent", () => {
     expect(got.status).toBe(200);
     const special = (sent.components as Json[]).find((c) => c.type === "carousel" || c.type === "limited_time_offer");
     const components = got.body.components as Json[];
-    // Meta's reads upper-case the component's type (meta-templates.md §3.3); the rest comes back as sent.
+    // Meta's reads upper-case the component's type (docs/reference/meta-templates.md §3.3); the rest comes back as sent.
     expect(components).toContainEqual({ ...special, type: String(special?.type).toUpperCase() });
     const list = await call<{ data: Json[] }>(templatesUrl(sandbox, `?name=${String(sent.name)}`), { token: DEMO_ACCESS_TOKEN });
     expect(list.body.data.find((t) => t.id === id)?.components).toEqual(components);

@@ -128,7 +128,7 @@ export function findLibraryTemplate(name: string, language: string): LibraryTemp
 }
 
 /**
- * A create with `library_template_name` (M-LIB "Create a template from the library"; meta-templates.md §1
+ * A create with `library_template_name` (M-LIB "Create a template from the library"; docs/reference/meta-templates.md §1
  * "Library-template create"): no `components` — Meta builds them from the library entry, with the
  * `library_template_button_inputs` (Meta's example sends them JSON-encoded, even with single quotes) giving each URL
  * button its `base_url` (+ `url_suffix_example`) and each phone button its number. "Category must be UTILITY (or

@@ -1,9 +1,9 @@
-// Meta's content rules for a template submission, checked in the order of meta-templates.md §10.3, and the
+// Meta's content rules for a template submission, checked in the order of docs/reference/meta-templates.md §10.3, and the
 // conversion of accepted components into the form Meta returns on reads (§2.5, §6, §10.5).
 // Checks that need the WABA's state (duplicates, cooldowns, sibling category, limits, rate) live in the store.
 //
 // Every refusal below cites where Meta says so: a page of Meta's developer documentation (URL + quote) or a real
-// Meta answer recorded in /work/shared/reference/meta-templates.md (section, label [V]/[O]). Where Meta publishes
+// Meta answer recorded in docs/reference/meta-templates.md (section, label [V]/[O]). Where Meta publishes
 // no rule, the sandbox accepts, as Meta's synchronous create does; stricter choices of our own API are listed as
 // "ours alone" in packages/schema/src/meta-rules/DECISIONS.md and are never modelled here.
 import { createHash } from "node:crypto";
@@ -38,7 +38,7 @@ export interface RuleContext {
 type Json = Record<string, unknown>;
 
 // M-OVR https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/overview: "Template names are limited to a maximum of 512 characters, consisting of
-// lowercase alphanumeric characters and underscores." (meta-templates.md §2.1 [V])
+// lowercase alphanumeric characters and underscores." (docs/reference/meta-templates.md §2.1 [V])
 const NAME_PATTERN = /^[a-z0-9_]+$/;
 const NAME_MAX = 512;
 const LIMITS = {

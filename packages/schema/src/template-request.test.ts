@@ -162,7 +162,7 @@ describe("ZCreateTemplateRequest — defaults, stripping, no coercion", () => {
     expect(firstIssue(result.error)).toMatchObject({ code: "unknown_parameter", param: "display_format" });
   });
 
-  // Meta's Template Library create (M-LIB, meta-templates.md §1 "Library-template create").
+  // Meta's Template Library create (M-LIB, docs/reference/meta-templates.md §1 "Library-template create").
   const libraryRequest = {
     name: "my_delivery_update",
     language: "en_US",

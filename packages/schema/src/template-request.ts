@@ -303,7 +303,7 @@ export function exactlyOneBodyMessage(bodyCount: number): string {
   return `components must contain exactly one BODY component (found ${bodyCount}).`;
 }
 
-// ── Template Library (issue 16): Meta's create-from-library inputs (M-LIB, meta-templates.md §1) ──
+// ── Template Library (issue 16): Meta's create-from-library inputs (M-LIB, docs/reference/meta-templates.md §1) ──
 export const ZLibraryTemplateBodyInputs = z
   .strictObject({
     add_contact_number: z.boolean().optional(),

@@ -1,7 +1,7 @@
 import type { TTemplate } from "@kirim/schema";
 import { formatDateTime, titleCase } from "../lib/format.js";
 
-/** Meta's rejection reasons (`rejected_reason`, meta-templates.md §status) in plain words. */
+/** Meta's rejection reasons (`rejected_reason`, docs/reference/meta-templates.md §status) in plain words. */
 const REJECTION_WORDS: Record<string, string> = {
   ABUSIVE_CONTENT: "Meta found content that breaks WhatsApp's policies.",
   INCORRECT_CATEGORY: "Meta thinks the category does not fit the content.",

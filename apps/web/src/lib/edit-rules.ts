@@ -1,6 +1,6 @@
 import type { TTemplateEvent } from "@kirim/schema";
 
-/** Meta's edit rules (meta-templates.md §5; core's template-edit.ts enforces them, this only explains them first). */
+/** Meta's edit rules (docs/reference/meta-templates.md §5; core's template-edit.ts enforces them, this only explains them first). */
 export const EDITABLE_META_STATUSES = ["APPROVED", "REJECTED", "PAUSED"];
 export const APPROVED_EDITS_PER_DAY = 1;
 export const APPROVED_EDITS_PER_30_DAYS = 10;

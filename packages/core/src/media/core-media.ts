@@ -97,7 +97,7 @@ function withoutHeaderUrl(component: MediaHeaderComponentInput): Record<string, 
 
 /**
  * Meta's older ONE_TAP syntax puts one app on the OTP button (`package_name`, `signature_hash`); Graph v21.0 and later
- * take it only in `supported_apps` (meta-templates.md §2.5). Sent in the current form, so the app reaches Meta.
+ * take it only in `supported_apps` (docs/reference/meta-templates.md §2.5). Sent in the current form, so the app reaches Meta.
  */
 function withAppsInSupportedApps(button: Record<string, unknown>): Record<string, unknown> {
   if (button.type !== "OTP" || button.package_name === undefined) return button;
@@ -108,7 +108,7 @@ function withAppsInSupportedApps(button: Record<string, unknown>): Record<string
 /**
  * Buttons in Meta's create syntax: OTP apps in `supported_apps` (above), and a COPY_CODE `example` as a bare string.
  * Our API takes a COPY_CODE button's `example` as `string[]` (the seed types every button example that way; the
- * code is its first item), but Meta's create syntax is a bare string (`"example": "250FF"`, meta-templates.md
+ * code is its first item), but Meta's create syntax is a bare string (`"example": "250FF"`, docs/reference/meta-templates.md
  * §1.2): sent as an array, Meta refuses the template for a missing example.
  */
 function withButtonsInMetaSyntax(component: Record<string, unknown> & { type: string }): Record<string, unknown> & { type: string } {

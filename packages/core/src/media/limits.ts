@@ -1,7 +1,7 @@
 /**
  * Media formats and size caps for template header samples.
  *
- * Sources (see /work/shared/reference/meta-templates.md §6 and kirimdev-contract.md §4.1):
+ * Sources (see docs/reference/meta-templates.md §6 and docs/reference/kirimdev-contract.md §4.1):
  * - Accepted upload `file_type`s: application/pdf, image/jpeg, image/jpg, image/png, video/mp4
  *   — Meta Graph "Upload a file" (Resumable Upload API), https://developers.facebook.com/docs/graph-api/guides/upload
  *   (reference label [V M-UP]). video/3gpp is NOT in that list, so a 3GPP sample is refused here
@@ -9,7 +9,7 @@
  * - Caps: image (JPEG/PNG) 5 MB, video (MP4/3GPP) 16 MB, document 100 MB — the Cloud API media limits
  *   as repeated by AWS End User Messaging "supported media types", VTEX and Exotel (reference label [S],
  *   secondary sources citing Meta); Kirimdev's own docs state the same image 5 MB / video 16 MB
- *   (kirimdev-contract.md §4.1, [R D-IMG, D-VID]). The upload guide itself states no limit.
+ *   (docs/reference/kirimdev-contract.md §4.1, [R D-IMG, D-VID]). The upload guide itself states no limit.
  * - Meta's figures are in binary megabytes (5 MB = 5 * 1024 * 1024 bytes); we use the same reading.
  */
 export type MediaHeaderFormat = "IMAGE" | "VIDEO" | "DOCUMENT";

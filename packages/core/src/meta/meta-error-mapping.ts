@@ -29,7 +29,7 @@ function metaDetails(error: MetaApiError): Record<string, unknown> {
   return details;
 }
 
-/** Best-effort request field a Meta code-100 refusal points at (subcode table in meta-templates.md §7.3). */
+/** Best-effort request field a Meta code-100 refusal points at (subcode table in docs/reference/meta-templates.md §7.3). */
 export function inferParam(error: MetaApiError): string | undefined {
   switch (error.subcode) {
     case META_DUPLICATE_SUBCODE: // name + language already exists

@@ -42,7 +42,7 @@ type Json = Record<string, unknown>;
  * bodies use handles from the sandbox's upload helper); `parameter_format` is the request's, or NAMED when a
  * header/body variable is not a number; `messageSendTtlSeconds` becomes `message_send_ttl_seconds`.
  * That converter also turns a COPY_CODE button's `example` (`string[]` in our API, DECISIONS.md D22) into the bare
- * string Meta's syntax wants (meta-templates.md §1.2; see the last test below).
+ * string Meta's syntax wants (docs/reference/meta-templates.md §1.2; see the last test below).
  */
 async function toMetaBody(input: Json): Promise<Json> {
   const components = Array.isArray(input.components) ? (input.components as unknown[]) : [];

@@ -1,5 +1,5 @@
 // Meta's own documented examples, copied verbatim (only whitespace changed), for the conformance tests.
-// Sources are named per example; keys as in /work/shared/reference/meta-templates.md.
+// Sources are named per example; keys as in docs/reference/meta-templates.md.
 
 /** FB-OAS `GET /{Version}/{WABA-ID}/message_templates` "Example response" (business-messaging-api_v23.0.yaml). */
 export const LIST_RESPONSE_EXAMPLE = {

@@ -9,7 +9,7 @@ interface TemplateRuleDefinition {
   readonly description: string;
 }
 
-/** Meta's documented template-creation subcodes used below (meta-templates.md §7.3). */
+/** Meta's documented template-creation subcodes used below (docs/reference/meta-templates.md §7.3). */
 export const META_SUBCODES = {
   characterLimitExceeded: 2388040,
   missingExpectedField: 2388043,

@@ -4,7 +4,7 @@
  * which error. Pure (no I/O), so the API, the SDK and the dashboard agree.
  *
  * Meta's send-time error codes used here ("WhatsApp error codes", developers.facebook.com/documentation/
- * business-messaging/whatsapp/support/error-codes/; meta-templates.md §7.2):
+ * business-messaging/whatsapp/support/error-codes/; docs/reference/meta-templates.md §7.2):
  *   131008 Required parameter is missing · 131009 Parameter value is not valid ·
  *   132000 Number of parameters does not match the expected number of params ·
  *   132001 Template name does not exist in the translation (HTTP 404) ·
@@ -21,7 +21,7 @@ import { renderKindButton, renderProductHeader, type KindSendParameter } from ".
 import { META_SEND_ERRORS, type MetaSendError } from "./send-errors.js";
 export { META_SEND_ERRORS, type MetaSendError };
 
-/** Meta's lengths for the message as sent (meta-templates.md §2.2; WhatsApp's send limits). */
+/** Meta's lengths for the message as sent (docs/reference/meta-templates.md §2.2; WhatsApp's send limits). */
 export const SEND_LIMITS = {
   bodyChars: 1024,
   headerTextChars: 60,
@@ -452,7 +452,7 @@ function renderButtons(stored: readonly StoredButton[], buttonComponents: Readon
   });
 }
 
-/** Meta's preset AUTHENTICATION texts (the template stores none; meta-templates.md §2.5). */
+/** Meta's preset AUTHENTICATION texts (the template stores none; docs/reference/meta-templates.md §2.5). */
 function authenticationBody(component: StoredComponent, code: string): string {
   const security = component.add_security_recommendation === true ? " For your security, do not share this code." : "";
   return `${code} is your verification code.${security}`;
