@@ -2,6 +2,7 @@
  * Outbound webhooks (issue 17): subscriptions of an organisation, the delivery log, redelivery, and the delivery
  * step the worker runs (claim → check target → sign → POST → judge → record).
  */
+import { toPage } from "../lib/keyset-page.js";
 import { randomBytes } from "node:crypto";
 import type {
   TCreateWebhookSubscriptionRequest,
@@ -224,14 +225,12 @@ export function createWebhooksOutService(deps: Deps, options: WebhooksOutOptions
       const filter = cursorFilter(principal.organisationId);
       const after = query.cursor !== undefined ? decodeCursor(deps.cursorSecret, query.cursor, filter) : undefined;
       const rows = await listSubscriptions(db, principal.organisationId, after, query.limit + 1);
-      const hasMore = rows.length > query.limit;
-      const page = rows.slice(0, query.limit);
-      const last = page.at(-1);
-      return {
-        data: page.map((r) => toWire(r)),
-        has_more: hasMore,
-        next_cursor: hasMore && last ? encodeCursor(deps.cursorSecret, { createdAt: last.created_at, id: last.id }, filter) : null,
-      };
+      return toPage(
+        rows,
+        query.limit,
+        (r) => toWire(r),
+        (last) => encodeCursor(deps.cursorSecret, { createdAt: last.created_at, id: last.id }, filter),
+      );
     },
     async get(principal, id) {
       return toWire(await owned(principal, id));
@@ -288,11 +287,10 @@ export function createWebhooksOutService(deps: Deps, options: WebhooksOutOptions
       const filter = cursorFilter(`deliveries:${id}`);
       const after = query.cursor !== undefined ? decodeCursor(deps.cursorSecret, query.cursor, filter) : undefined;
       const rows = await listAttempts(db, id, after, query.limit + 1);
-      const hasMore = rows.length > query.limit;
-      const page = rows.slice(0, query.limit);
-      const last = page.at(-1);
-      return {
-        data: page.map((r) => ({
+      return toPage(
+        rows,
+        query.limit,
+        (r) => ({
           id: r.id,
           object: "webhook_delivery_attempt" as const,
           delivery_id: r.delivery_id,
@@ -305,10 +303,9 @@ export function createWebhooksOutService(deps: Deps, options: WebhooksOutOptions
           error: r.error,
           outcome: r.outcome,
           next_retry_at: r.next_retry_at?.toISOString() ?? null,
-        })),
-        has_more: hasMore,
-        next_cursor: hasMore && last ? encodeCursor(deps.cursorSecret, { createdAt: last.attempted_at, id: last.id }, filter) : null,
-      };
+        }),
+        (last) => encodeCursor(deps.cursorSecret, { createdAt: last.attempted_at, id: last.id }, filter),
+      );
     },
     async redeliver(principal, id, input) {
       await owned(principal, id);
