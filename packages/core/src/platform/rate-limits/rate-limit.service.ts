@@ -140,7 +140,9 @@ export function createRateLimitService(deps: Deps): RateLimitService {
     const key = `${bucket}:${organisationId}`;
     for (;;) {
       const lease = leases.get(key);
-      if (lease !== undefined && lease.held > 0) return spend(lease);
+      // A lease is `leaseMs` of the bucket's rate and lives that long: tokens it still holds after that are dropped
+      // (never handed out late), so a limit changed by another instance applies here within `leaseMs`.
+      if (lease !== undefined && lease.held > 0 && deps.now().getTime() - lease.takenAtMs <= options.leaseMs) return spend(lease);
       const count = leaseSize(capacities.get(key) ?? 1, options.leaseMs);
       if (count <= 1) break;
       const inFlight = leasing.get(key);
@@ -198,7 +200,14 @@ export function createRateLimitService(deps: Deps): RateLimitService {
   return {
     options,
     consume,
-    setOrganisationLimits: (organisationId, limits) => setOrganisationLimits(db, organisationId, limits),
+    setOrganisationLimits: async (organisationId, limits) => {
+      await setOrganisationLimits(db, organisationId, limits);
+      // The new limit applies to this instance's next request, not after its current leases run out.
+      for (const bucket of ["read", "write"] as const) {
+        leases.delete(`${bucket}:${organisationId}`);
+        capacities.delete(`${bucket}:${organisationId}`);
+      }
+    },
     reserveMetaCreate: reserveMetaCreateFor,
     authFailures: createAuthFailureGuard({ perMinute: options.authFailuresPerMinute, now: deps.now }),
     releaseMetaCreate: (reservation) => releaseMetaCreate(db, reservation.attemptId),
