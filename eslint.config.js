@@ -14,7 +14,14 @@ export default tseslint.config(
   {
     languageOptions: {
       globals: { ...globals.node },
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: {
+          // Files no package tsconfig includes: the SDK's vitest config and the packaging fixtures, which are
+          // compiled in throw-away projects of their own (test/packaging.test.ts).
+          allowDefaultProject: ["packages/sdk/vitest.config.ts", "packages/sdk/test/fixtures/consumer/example.ts", "packages/sdk/test/fixtures/trpc-consumer/trpc-client-alone.ts"],
+        },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "separate-type-imports" }],

@@ -56,7 +56,7 @@ async function resolveGeneratedSecret(file: string): Promise<{ secret: string; s
   const existing = await readTrimmed(file);
   if (existing !== undefined) return { secret: existing, source: "file" };
   const secret = randomBytes(32).toString("base64url");
-  await writeFile(file, `${secret}\n`, { mode: 0o600, flag: "wx" }).catch(async (error: NodeJS.ErrnoException) => {
+  await writeFile(file, `${secret}\n`, { mode: 0o600, flag: "wx" }).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== "EEXIST") throw error;
   });
   // Another process may have won the race: whatever is on disk is the secret.

@@ -174,7 +174,7 @@ async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger, ph
       idempotency: { waitMs: env.idempotencyWaitMs },
       webhooks: { allowPrivateTargets: env.webhookAllowPrivateTargets },
       // Key rows in memory, dropped on every change any instance or the CLI makes (LISTEN/NOTIFY); closed with the database.
-      apiKeyCache: createApiKeyCache({ listen: database.listen }),
+      apiKeyCache: createApiKeyCache({ listen: (channel, handlers) => database.listen(channel, handlers) }),
     });
     if (env.webhookAllowPrivateTargets) {
       logger.warn("WEBHOOK_ALLOW_PRIVATE_TARGETS=true: outbound webhooks may target private and loopback addresses over http");

@@ -51,31 +51,29 @@ const seen: { phoneNumberId?: string; body?: unknown } = {};
 
 const fakeCore = {
   auth: {
-    authenticate: async (raw: string | null | undefined) => {
-      if (raw === GOOD_KEY) return PRINCIPAL;
-      throw new DomainError("invalid_api_key", "Invalid API key.");
-    },
+    authenticate: (raw: string | null | undefined) =>
+      raw === GOOD_KEY ? Promise.resolve(PRINCIPAL) : Promise.reject(new DomainError("invalid_api_key", "Invalid API key.")),
   },
-  accounts: { list: async () => [] },
+  accounts: { list: () => Promise.resolve([]) },
   templates: {
-    create: async (_p: Principal, phoneNumberId: string, input: unknown) => {
+    create: (_p: Principal, phoneNumberId: string, input: unknown): Promise<object> => {
       seen.phoneNumberId = phoneNumberId;
       seen.body = input;
-      if (mode === "conflict") throw new DomainError("template_already_exists", "exists", { param: "name" });
-      if (mode === "upstream") throw new DomainError("whatsapp_upstream_error", "Meta said no", { headers: { "Retry-After": "7" } });
-      if (mode === "crash") throw new Error("relation \"template\" does not exist at /srv/db.ts:12:3");
-      if (mode === "leak") return { ...TEMPLATE, access_token: "EAAG-secret" };
-      return TEMPLATE;
+      if (mode === "conflict") return Promise.reject(new DomainError("template_already_exists", "exists", { param: "name" }));
+      if (mode === "upstream") return Promise.reject(new DomainError("whatsapp_upstream_error", "Meta said no", { headers: { "Retry-After": "7" } }));
+      if (mode === "crash") return Promise.reject(new Error("relation \"template\" does not exist at /srv/db.ts:12:3"));
+      if (mode === "leak") return Promise.resolve({ ...TEMPLATE, access_token: "EAAG-secret" });
+      return Promise.resolve(TEMPLATE);
     },
-    sync: async () => ({ object: "template_sync_result", synced: 0, created: 0, updated: 0, unchanged: 0, removed: 0 }),
-    list: async () => ({ data: [TEMPLATE], has_more: false, next_cursor: null }),
-    getByName: async () => ({ ...TEMPLATE, languages: ["en"] }),
+    sync: () => Promise.resolve({ object: "template_sync_result", synced: 0, created: 0, updated: 0, unchanged: 0, removed: 0 }),
+    list: () => Promise.resolve({ data: [TEMPLATE], has_more: false, next_cursor: null }),
+    getByName: () => Promise.resolve({ ...TEMPLATE, languages: ["en"] }),
   },
   admin: {},
   // Rate limits and Idempotency-Key run on the real core in rate-limit.test.ts / idempotency.test.ts; here the
   // bucket always has room and no request sends an Idempotency-Key.
   rateLimits: {
-    consume: async () => ({ allowed: true, limit: 60, remaining: 59, resetAt: 0, retryAfterSeconds: 1 }),
+    consume: () => Promise.resolve({ allowed: true, limit: 60, remaining: 59, resetAt: 0, retryAfterSeconds: 1 }),
     authFailures: createAuthFailureGuard({ perMinute: 1_000_000, now: () => new Date() }),
   },
   idempotency: {

@@ -145,7 +145,7 @@ describe("the endpoint table", () => {
     const routers = [
       registered(createV1Router({ core }), "/v1"),
       registered(openApiRouter(), ""),
-      registered(createMetaWebhookRouter({ core, logger, config: undefined, dispatch: async () => undefined }), META_WEBHOOK_PATH),
+      registered(createMetaWebhookRouter({ core, logger, config: undefined, dispatch: () => Promise.resolve() }), META_WEBHOOK_PATH),
       registered(createMcpRouter({ core, logger }), MCP_PATH),
       registered(dashboardRoutes as Router, ""),
     ];

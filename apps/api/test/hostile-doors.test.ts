@@ -23,8 +23,8 @@ class StatementCounter implements DbPlugin {
     if (JSON.stringify(args.node).includes('"name":"api_keys"')) this.apiKeyLookups += 1;
     return args.node;
   }
-  async transformResult(args: Parameters<DbPlugin["transformResult"]>[0]) {
-    return args.result;
+  transformResult(args: Parameters<DbPlugin["transformResult"]>[0]) {
+    return Promise.resolve(args.result);
   }
   snapshot(): { statements: number; apiKeyLookups: number } {
     return { statements: this.statements, apiKeyLookups: this.apiKeyLookups };
@@ -62,7 +62,7 @@ function rawRequest(baseUrl: string, method: string, path: string, headers: Arra
           checkInvariants(result, parsed);
           resolve(result);
         } catch (error) {
-          reject(error);
+          reject(error instanceof Error ? error : new Error("the response check threw a non-Error", { cause: error }));
         }
       });
     });
@@ -103,7 +103,7 @@ function streamBody(
           checkInvariants(result, body);
           resolve({ ...result, sent, rssGrowth: peak - baseline });
         } catch (error) {
-          reject(error);
+          reject(error instanceof Error ? error : new Error("the response check threw a non-Error", { cause: error }));
         }
       });
     });

@@ -62,7 +62,7 @@ function stop(child: ChildProcessWithoutNullStreams, signal: NodeJS.Signals = "S
   });
 }
 
-afterAll(async () => {
+afterAll(() => {
   for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
 });
 

@@ -56,8 +56,9 @@ describe.each(databaseKinds())("creates under 30 percent transient Meta faults o
         timeoutMs: CLIENT_TIMEOUT_MS,
         retry: { maxAttempts: 4, baseMs: 1, maxMs: 5, maxRetryAfterMs: 120_000 },
         // Instant retries; the waits the gateway asked for are recorded instead of slept.
-        sleep: async (ms) => {
+        sleep: (ms) => {
           waits.push(ms);
+          return Promise.resolve();
         },
       },
     });

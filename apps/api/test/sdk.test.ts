@@ -179,7 +179,7 @@ describe.each(databaseKinds())("@kirim/sdk over HTTP on %s", (kind) => {
       const client = new Kirim({
         apiKey: s.demoKey,
         baseUrl: proxy.url,
-        sleep: async () => undefined,
+        sleep: () => Promise.resolve(),
         fetch: (input, init) => {
           keys.push(new Headers(init?.headers).get("idempotency-key") ?? "");
           return fetch(input, init);

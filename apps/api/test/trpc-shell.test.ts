@@ -16,22 +16,16 @@ let failWith: Error | null = null;
 
 const fakeCore = {
   auth: {
-    authenticate: async (raw: string) => {
-      if (raw === KEY) return PRINCIPAL;
-      throw new DomainError("invalid_api_key", "Invalid API key.");
-    },
+    authenticate: (raw: string) => (raw === KEY ? Promise.resolve(PRINCIPAL) : Promise.reject(new DomainError("invalid_api_key", "Invalid API key."))),
   },
   accounts: {
-    list: async () => {
-      if (failWith) throw failWith;
-      return [];
-    },
+    list: () => (failWith ? Promise.reject(failWith) : Promise.resolve([])),
   },
   templates: {},
   admin: {},
   // An always-full bucket: limits themselves are tested over real databases (trpc-platform.test.ts).
   rateLimits: {
-    consume: async () => ({ allowed: true, limit: 600, remaining: 599, resetAt: Math.ceil(Date.now() / 1000), retryAfterSeconds: 0 }),
+    consume: () => Promise.resolve({ allowed: true, limit: 600, remaining: 599, resetAt: Math.ceil(Date.now() / 1000), retryAfterSeconds: 0 }),
     authFailures: createAuthFailureGuard({ perMinute: 1_000_000, now: () => new Date() }),
   },
 } as unknown as Core;

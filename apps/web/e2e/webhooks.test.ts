@@ -118,7 +118,7 @@ describe.runIf(haveChromium)("webhooks page end to end (real API, loopback recei
     await expect.poll(() => row.count()).toBe(3);
     expect(await row.first().getByTestId("delivery-status").textContent()).toBe("200");
     expect(receiver.received.map((r) => r.headers["webhook-id"])).toEqual([firstEventId, heldEventId, heldEventId]);
-    await row.first().getByRole("button", { name: `Redeliver event ${heldEventId}` }).click();
+    await row.first().getByRole("button", { name: `Redeliver event ${String(heldEventId)}` }).click();
     await expect.poll(() => card.getByRole("status").allTextContents()).toContain("1 event queued for redelivery.");
     await expect.poll(() => row.count()).toBe(4);
     expect(await row.first().getByTestId("delivery-status").textContent()).toBe("200");

@@ -90,7 +90,7 @@ export async function startMetaSandbox(options: MetaSandboxOptions = {}): Promis
     faults,
     hanging,
     origin: () => origin,
-    control: async () => undefined,
+    control: () => Promise.resolve(undefined),
   };
   const control = createControl({
     state: () => context.state,

@@ -44,7 +44,7 @@ export function checkKindRules(components: unknown[], category: TemplateCategory
       const given = FLOW_REFERENCES.filter((field) => button[field] !== undefined);
       if (given.length > 1) throw badParam(`Only one of ${path}[flow_id], ${path}[flow_name] or ${path}[flow_json] can be provided`);
       if (button.flow_action !== undefined && !FLOW_ACTIONS.includes(upper(button.flow_action) ?? "")) {
-        throw badParam(`Param ${path}[flow_action] must be one of {navigate, data_exchange} - got "${String(button.flow_action)}".`);
+        throw badParam(`Param ${path}[flow_action] must be one of {navigate, data_exchange} - got "${typeof button.flow_action === "string" ? button.flow_action : JSON.stringify(button.flow_action)}".`);
       }
       if (button.flow_json !== undefined && !isJsonObjectString(button.flow_json)) {
         throw badParam(`Param ${path}[flow_json] must be a valid Flow JSON string`);

@@ -99,7 +99,7 @@ export function checkLimitedTimeOfferTemplate(components: readonly Json[], offer
     throw invalidTemplate("Invalid components", "A limited-time offer template needs a URL button.");
   }
   const copyCode = list.find((button) => upper(button.type) === "COPY_CODE");
-  const code = Array.isArray(copyCode?.example) ? copyCode.example[0] : copyCode?.example;
+  const code: unknown = Array.isArray(copyCode?.example) ? copyCode.example[0] : copyCode?.example;
   if (typeof code === "string" && length(code) > LIMITED_TIME_OFFER.offerCode) {
     throw invalidTemplate("Character limit exceeded", `The offer code example exceeds the limit of ${LIMITED_TIME_OFFER.offerCode} characters.`, SUBCODE.characterLimit);
   }

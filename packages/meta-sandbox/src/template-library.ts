@@ -112,7 +112,7 @@ export function browseLibrary(query: URLSearchParams): { data: LibraryTemplate[]
   const search = query.get("search")?.replace(/^"|"$/g, "").toLowerCase();
   let list = [...LIBRARY];
   if (search) {
-    list = list.filter((entry) => [entry.name, entry.header ?? "", entry.body, ...(entry.buttons ?? []).map((b) => String(b.text ?? ""))].some((text) => text.toLowerCase().includes(search)));
+    list = list.filter((entry) => [entry.name, entry.header ?? "", entry.body, ...(entry.buttons ?? []).map((b) => (typeof b.text === "string" ? b.text : ""))].some((text) => text.toLowerCase().includes(search)));
   }
   for (const filter of FILTERS) {
     const value = query.get(filter);
@@ -169,7 +169,7 @@ export function expandLibraryCreate(body: Record<string, unknown>): Record<strin
 
 function parseButtonInputs(raw: unknown): Array<Record<string, unknown>> {
   if (raw === undefined || raw === null) return [];
-  let value = raw;
+  let value: unknown = raw;
   if (typeof raw === "string") {
     try {
       value = JSON.parse(raw);

@@ -114,7 +114,7 @@ export function checkTemplateSubmission(body: Json, ctx: RuleContext, existing?:
   if (categoryRaw !== undefined) {
     const candidate = upper(categoryRaw);
     if (!candidate || !(TEMPLATE_CATEGORIES as readonly string[]).includes(candidate)) {
-      throw badParam(`Param category must be one of {${TEMPLATE_CATEGORIES.join(", ")}} - got "${String(categoryRaw)}".`);
+      throw badParam(`Param category must be one of {${TEMPLATE_CATEGORIES.join(", ")}} - got "${typeof categoryRaw === "string" ? categoryRaw : JSON.stringify(categoryRaw)}".`);
     }
     category = candidate as TemplateCategory;
   }
@@ -125,7 +125,7 @@ export function checkTemplateSubmission(body: Json, ctx: RuleContext, existing?:
   if (body.parameter_format !== undefined) {
     const format = upper(body.parameter_format);
     if (format !== "POSITIONAL" && format !== "NAMED") {
-      throw badParam(`Param parameter_format must be one of {POSITIONAL, NAMED} - got "${String(body.parameter_format)}".`);
+      throw badParam(`Param parameter_format must be one of {POSITIONAL, NAMED} - got "${typeof body.parameter_format === "string" ? body.parameter_format : JSON.stringify(body.parameter_format)}".`);
     }
     parameterFormat = format;
   }

@@ -36,7 +36,7 @@ describe("transport", () => {
       baseUrl,
       timeoutMs: 100,
       maxRetries: 1,
-      sleep: async () => undefined,
+      sleep: () => Promise.resolve(),
       fetch: (input, init) => {
         attempts += 1;
         return fetch(input, init);
@@ -54,7 +54,7 @@ describe("transport", () => {
       seen.push(req.method ?? "");
       res.writeHead(502, { "content-type": "application/json" }).end(envelope("whatsapp_upstream_error", "api_error"));
     });
-    const kirim = new Kirim({ apiKey: "k", baseUrl, maxRetries: 2, sleep: async () => undefined });
+    const kirim = new Kirim({ apiKey: "k", baseUrl, maxRetries: 2, sleep: () => Promise.resolve() });
     await expect(kirim.phoneNumbers("123456").templates.edit("x", { language: "en", components: [{ type: "BODY", text: "Hi" }] })).rejects.toMatchObject({ status: 502 });
     expect(seen).toEqual(["PATCH"]);
     seen.length = 0;

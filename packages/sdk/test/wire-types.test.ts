@@ -1,7 +1,7 @@
 /**
  * The SDK's types are the wire contract: each method's parameters are z.input of the schema the API parses with,
  * and its result is z.output of the schema the API serialises with (apps/api/src/rest/*). Checked by `tsc`
- * (typecheck of tsconfig.test.json): a hand-written type, or a method pointing at another schema, fails to compile.
+ * (typecheck of test/tsconfig.json): a hand-written type, or a method pointing at another schema, fails to compile.
  */
 import type {
   ZAccount,

@@ -71,7 +71,7 @@ function toBuffer(chunk: unknown, encoding: unknown): Buffer | undefined {
   if (chunk === undefined || chunk === null || typeof chunk === "function") return undefined;
   if (Buffer.isBuffer(chunk)) return chunk;
   if (chunk instanceof Uint8Array) return Buffer.from(chunk);
-  return Buffer.from(String(chunk), typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8");
+  return Buffer.from(typeof chunk === "string" ? chunk : JSON.stringify(chunk), typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8");
 }
 
 /**

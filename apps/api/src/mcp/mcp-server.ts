@@ -184,7 +184,7 @@ function buildServer(core: Core, principal: Principal, requestId: string, logger
       description: "Every rule a template is checked against before it is sent to Meta: code, Meta error_subcode, and when it applies.",
       mimeType: "application/json",
     },
-    async (uri) => ({ contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify(TEMPLATE_RULES, null, 2) }] }),
+    (uri) => Promise.resolve({ contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify(TEMPLATE_RULES, null, 2) }] }),
   );
 
   return server;

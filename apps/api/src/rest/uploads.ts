@@ -30,7 +30,8 @@ export function uploadSample(core: Core): RequestHandler {
       if (declared > maxBytes) throw tooLarge(`${declared} bytes`);
       // inflate: false — a compressed body is refused (the byte cap and the magic bytes judge what Meta gets).
       await new Promise<void>((resolve, reject) => {
-        express.raw({ type: () => true, limit: maxBytes, inflate: false })(req, res, (error?: unknown) => (error === undefined ? resolve() : reject(error)));
+        // body-parser hands `next` an http-errors Error (with a `type`) or nothing.
+        express.raw({ type: () => true, limit: maxBytes, inflate: false })(req, res, (error?: Error) => (error === undefined ? resolve() : reject(error)));
       }).catch((error: unknown) => {
         const type = (error as { type?: unknown } | null)?.type;
         if (type === "entity.too.large") throw tooLarge(`more than ${maxBytes} bytes`);

@@ -657,7 +657,7 @@ function webhookTargets(ctx: FuzzContext, doc: JsonSchema): Target[] {
         { weight: 2, arbitrary: jsonBodyArbitrary(fc.jsonValue({ maxDepth: 3 })).map((b) => b ?? Buffer.alloc(0)) },
       ),
       signature: fc.oneof(
-        { weight: 8, arbitrary: fc.constant<"valid" | "upper" | "missing" | string>("valid") },
+        { weight: 8, arbitrary: fc.constant<string>("valid") },
         { weight: 1, arbitrary: fc.constantFrom("upper", "missing", "sha256=", "sha256=zz", `sha256=${"0".repeat(64)}`, "sha1=abc", "SHA256=00", `sha256=${"a".repeat(10_000)}`) },
         { weight: 1, arbitrary: headerText(80) },
       ),
@@ -910,7 +910,9 @@ describe(`fuzz drill on ${kind}`, () => {
             codes.set(request.target, perCode);
           }
         } catch (error) {
-          problems = [`request failed: ${(error as Error).message} (${String((error as { cause?: unknown }).cause ?? "")})`];
+          const cause = (error as { cause?: unknown }).cause ?? "";
+          const causeText = typeof cause === "string" ? cause : cause instanceof Error ? cause.toString() : JSON.stringify(cause);
+          problems = [`request failed: ${(error as Error).message} (${causeText})`];
         }
         const perTarget = counts.get(request.target) ?? new Map<number, number>();
         perTarget.set(status ?? 0, (perTarget.get(status ?? 0) ?? 0) + 1);

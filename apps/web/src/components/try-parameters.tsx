@@ -16,6 +16,9 @@ interface StoredComponent {
 }
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
+/** A stored field as text for a keyword comparison: strings as they are, absent ones as `fallback`. */
+const textOf = (value: unknown, fallback: string): string =>
+  value === undefined || value === null ? fallback : typeof value === "string" ? value : JSON.stringify(value);
 const names = (text: unknown) => (typeof text === "string" ? [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1] ?? ""))] : []);
 
 /**
@@ -26,7 +29,7 @@ export function sendComponentsFor(components: unknown, now: number = Date.now())
   const list = (Array.isArray(components) ? components : []) as StoredComponent[];
   const out: unknown[] = [];
   for (const component of list) {
-    const kind = String(component.type ?? "").toUpperCase();
+    const kind = textOf(component.type, "").toUpperCase();
     // Issue 16: the offer's expiry (a week from now) and every carousel card by its card_index.
     if (kind === "LIMITED_TIME_OFFER") {
       if (component.limited_time_offer?.has_expiration === true) {
@@ -39,9 +42,9 @@ export function sendComponentsFor(components: unknown, now: number = Date.now())
       out.push({ type: "carousel", cards: cards.map((card, cardIndex) => ({ card_index: cardIndex, components: cardComponentsFor(card.components, cardIndex) })) });
       continue;
     }
-    const type = String(component.type ?? "").toUpperCase();
+    const type = textOf(component.type, "").toUpperCase();
     const vars = names(component.text);
-    if (type === "HEADER" && String(component.format ?? "TEXT").toUpperCase() === "TEXT" && vars.length > 0) {
+    if (type === "HEADER" && textOf(component.format, "TEXT").toUpperCase() === "TEXT" && vars.length > 0) {
       const examples = Array.isArray(component.example?.header_text) ? (component.example.header_text as string[]) : [];
       out.push({ type: "header", parameters: vars.map((name, i) => ({ type: "text", text: examples[i] ?? name })) });
     } else if (type === "HEADER" && ["IMAGE", "VIDEO", "DOCUMENT"].includes(String(component.format).toUpperCase())) {
@@ -61,7 +64,7 @@ export function sendComponentsFor(components: unknown, now: number = Date.now())
           out.push({ type: "button", sub_type: "url", index: String(index), parameters: [{ type: "text", text: "suffix" }] });
         }
         if (String(button.type).toUpperCase() === "COPY_CODE") {
-          const code = Array.isArray(button.example) ? button.example[0] : button.example;
+          const code: unknown = Array.isArray(button.example) ? button.example[0] : button.example;
           out.push({ type: "button", sub_type: "copy_code", index, parameters: [{ type: "coupon_code", coupon_code: typeof code === "string" ? code : "CODE" }] });
         }
       });
@@ -75,8 +78,8 @@ function cardComponentsFor(components: unknown, cardIndex: number): unknown[] {
   const list = (Array.isArray(components) ? components : []) as StoredComponent[];
   const out: unknown[] = [];
   for (const component of list) {
-    const type = String(component.type ?? "").toUpperCase();
-    const format = String(component.format ?? "").toUpperCase();
+    const type = textOf(component.type, "").toUpperCase();
+    const format = textOf(component.format, "").toUpperCase();
     if (type === "HEADER" && format === "PRODUCT") {
       out.push({ type: "header", parameters: [{ type: "product", product: { product_retailer_id: `sku-${cardIndex + 1}`, catalog_id: "catalog-id" } }] });
     } else if (type === "HEADER") {

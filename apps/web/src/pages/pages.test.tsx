@@ -134,16 +134,16 @@ describe("template list page", () => {
     cleanup();
     render(withQueryClient(<TemplateListPage phoneNumberId={PNID} />));
     await waitFor(() => expect(screen.getByTestId("page-status").textContent).toContain("Page 2"));
-    expect((screen.getByLabelText("Status") as HTMLSelectElement).value).toBe("PAUSED");
-    expect((screen.getByLabelText("Category") as HTMLSelectElement).value).toBe("MARKETING");
-    expect((screen.getByLabelText("Sort by") as HTMLSelectElement).value).toBe("name_asc");
+    expect(screen.getByLabelText<HTMLSelectElement>("Status").value).toBe("PAUSED");
+    expect(screen.getByLabelText<HTMLSelectElement>("Category").value).toBe("MARKETING");
+    expect(screen.getByLabelText<HTMLSelectElement>("Sort by").value).toBe("name_asc");
     expect(listCalls().at(-1)?.input).toEqual({ phone_number_id: PNID, limit: 25, sort: "name_asc", meta_status: "PAUSED", category: "MARKETING", cursor: "c2" });
 
     fireEvent.click(screen.getByRole("button", { name: "Clear filters" }));
     // Filters go; the order chosen stays.
     await waitFor(() => expect(window.location.hash).toBe(`#/accounts/${PNID}/templates?sort=name_asc`));
     await waitFor(() => expect(screen.getByTestId("page-status").textContent).toContain("Page 1"));
-    expect((screen.getByLabelText("Status") as HTMLSelectElement).value).toBe("");
+    expect(screen.getByLabelText<HTMLSelectElement>("Status").value).toBe("");
     expect(screen.queryByRole("button", { name: "Clear filters" })).toBeNull();
   });
 

@@ -59,7 +59,7 @@ export function SignIn() {
             You were signed out. {reason}
           </p>
         )}
-        <form onSubmit={submit} noValidate>
+        <form onSubmit={(event) => void submit(event)} noValidate>
           <div className="field" data-invalid={error !== undefined}>
             <label htmlFor="api-key">API key</label>
             <input

@@ -68,7 +68,7 @@ export default function TemplateLibraryPage({ phoneNumberId }: { phoneNumberId: 
             <li key={`${entry.name}/${entry.language}`} data-testid="library-entry">
               <h3>{entry.name}</h3>
               <p className="hint">
-                {[entry.category, entry.topic, entry.usecase, entry.language].map((part) => String(part ?? "")).join(" · ")}
+                {[entry.category, entry.topic, entry.usecase, entry.language].map((part) => (part === undefined || part === null ? "" : typeof part === "string" ? part : JSON.stringify(part))).join(" · ")}
               </p>
               {typeof entry.header === "string" && (
                 <p>

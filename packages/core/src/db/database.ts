@@ -87,7 +87,7 @@ export function parseInt8(value: string): number | string {
 const pgTypes: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: "text" | "binary") => {
     if (oid === INT8_OID && format !== "binary") return parseInt8;
-    return format === undefined ? pg.types.getTypeParser(oid) : pg.types.getTypeParser(oid, format);
+    return (format === undefined ? pg.types.getTypeParser(oid) : pg.types.getTypeParser(oid, format)) as (value: unknown) => unknown;
   }) as pg.CustomTypesConfig["getTypeParser"],
 };
 

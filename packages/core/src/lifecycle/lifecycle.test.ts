@@ -224,10 +224,11 @@ describe("in-process job queue", () => {
     await queue.createQueue({ name: "r", retryLimit: 3, retryDelaySeconds: 1 });
     let attempts = 0;
     const done = new Promise<void>((resolve) => {
-      void queue.work("r", async () => {
+      void queue.work("r", () => {
         attempts++;
-        if (attempts < 3) throw new Error("again");
+        if (attempts < 3) return Promise.reject(new Error("again"));
         resolve();
+        return Promise.resolve();
       });
     });
     await queue.send("r", {});

@@ -163,7 +163,7 @@ function open(target: CheckedTarget, connector: MediaConnector, policy: MediaFet
       signal,
     });
     let connectTimer: NodeJS.Timeout | undefined;
-    const fail = (error: unknown) => {
+    const fail = (error: Error) => {
       if (connectTimer !== undefined) clearTimeout(connectTimer);
       request.destroy();
       reject(error);
@@ -260,7 +260,7 @@ async function readBody(
   await withAbort(
     new Promise<void>((resolve, reject) => {
       let settled = false;
-      const settle = (error?: unknown) => {
+      const settle = (error?: Error) => {
         if (settled) return;
         settled = true;
         if (error === undefined) resolve();

@@ -29,8 +29,9 @@ function gateway(overrides: Partial<MetaGatewayOptions> = {}) {
     graphUrl: fake.url,
     apiVersion: "v23.0",
     timeoutMs: 2_000,
-    sleep: async (ms) => {
+    sleep: (ms) => {
       sleeps.push(ms);
+      return Promise.resolve();
     },
     random: () => 0.5,
     ...overrides,

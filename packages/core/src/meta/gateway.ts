@@ -245,7 +245,7 @@ export function createMetaGateway(options: MetaGatewayOptions): MetaGateway {
     const json = await sendWithRetry({ method: "GET", url: url.toString(), accessToken: account.accessToken });
     const data = (json as { data?: unknown } | null)?.data;
     if (!Array.isArray(data)) throw new MetaApiError({ kind: "malformed_response", message: "Meta's template library answer has no data array" });
-    return data;
+    return data as unknown[];
   }
 
   return { createTemplate, listTemplates, editTemplate, deleteTemplate, lookUpAccount, listLibraryTemplates };

@@ -149,20 +149,23 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
 
   return {
     kind: "in-process",
-    async start() {
+    start() {
       stopped = false;
+      return Promise.resolve();
     },
-    async createQueue(definition) {
+    createQueue(definition) {
       definitions.set(definition.name, definition);
+      return Promise.resolve();
     },
-    async work<T extends object>(name: string, handler: JobHandler<T>) {
+    work<T extends object>(name: string, handler: JobHandler<T>) {
       handlers.set(name, handler as JobHandler<object>);
+      return Promise.resolve();
     },
-    async send<T extends object>(name: string, data: T, jobOptions: JobOptions = {}) {
-      if (stopped) return;
+    send<T extends object>(name: string, data: T, jobOptions: JobOptions = {}) {
+      if (stopped) return Promise.resolve();
       const key = keyOf(name, jobOptions.singletonKey);
       if (key !== undefined) {
-        if (queuedOrActive.has(key)) return;
+        if (queuedOrActive.has(key)) return Promise.resolve();
         queuedOrActive.add(key);
       }
       // Run on a later tick: the sender (e.g. a webhook acknowledgement) never waits for the work.
@@ -171,6 +174,7 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
         run({ name, data, key, attempt: 0 });
       }, 0);
       timers.add(timer);
+      return Promise.resolve();
     },
     async stop(timeoutMs = 30_000) {
       stopped = true;

@@ -21,7 +21,7 @@ export interface TemplateLibraryService {
 export function createTemplateLibraryService(deps: { db: Kysely<Database>; gateway: MetaGateway; tokens: TokenCipher }): TemplateLibraryService {
   async function library(principal: Principal, phoneNumberId: string, query: TTemplateLibraryQuery): Promise<TLibraryTemplate[]> {
     const account = await resolveAccount(deps.db, principal, phoneNumberId);
-    const list = deps.gateway.listLibraryTemplates;
+    const list = deps.gateway.listLibraryTemplates?.bind(deps.gateway);
     if (list === undefined) throw new DomainError("whatsapp_upstream_error", "This Meta gateway cannot browse the template library.");
     const credentials = accountCredentials(account, deps.tokens);
     const raw = await withMetaErrors(() => list(credentials, query), "read");

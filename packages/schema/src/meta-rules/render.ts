@@ -16,7 +16,7 @@
 import { z } from "zod";
 import { requiredAware } from "../issues.js";
 import { scanPlaceholders } from "./placeholders.js";
-import { renderKindButton, renderProductHeader, type KindSendParameter } from "./render-kinds.js";
+import { renderKindButton, renderProductHeader } from "./render-kinds.js";
 
 import { META_SEND_ERRORS, type MetaSendError } from "./send-errors.js";
 export { META_SEND_ERRORS, type MetaSendError };

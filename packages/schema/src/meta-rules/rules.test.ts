@@ -339,7 +339,7 @@ describe("decisions enforced by the wire schema, not by a rule", () => {
 });
 
 describe("Meta's own complete examples pass", () => {
-  it.each([
+  it.each<[string, Request]>([
     [
       "seasonal_promotion (Meta's components page)",
       {

@@ -14,7 +14,7 @@ const pause = () => act(() => void vi.advanceTimersByTime(VALIDATE_DEBOUNCE_MS +
 
 /** The error element rendered beside the field with this key (`name`, `body.text`, `button.b3.url`…). */
 const errorBeside = (key: string) => document.querySelector<HTMLElement>(`[data-field="${key}"] > [data-error-for="${key}"]`);
-const input = (label: string | RegExp) => screen.getByLabelText(label) as HTMLInputElement;
+const input = (label: string | RegExp) => screen.getByLabelText<HTMLInputElement>(label);
 const type = (label: string | RegExp, value: string) => {
   fireEvent.change(input(label), { target: { value } });
   pause();
@@ -259,6 +259,6 @@ describe("TemplateForm: every problem at once, in the form's words", () => {
     first.unmount();
     render(<TemplateForm onSubmit={vi.fn()} draftKey="test-draft" />);
     expect(input("Name").value).toBe("kept_draft");
-    expect((screen.getByLabelText("Body text") as HTMLTextAreaElement).value).toBe("Hello there, your order shipped.");
+    expect(screen.getByLabelText<HTMLTextAreaElement>("Body text").value).toBe("Hello there, your order shipped.");
   });
 });

@@ -60,7 +60,7 @@ describe.each(databaseKinds())("api-key cache over LISTEN/NOTIFY on %s", (kind) 
   let cache: ApiKeyCache;
   beforeAll(async () => {
     db = await createTestDatabase(kind);
-    cache = createApiKeyCache({ listen: db.listen });
+    cache = createApiKeyCache({ listen: (channel, handlers) => db.listen(channel, handlers) });
     for (let waited = 0; !cache.trusted && waited < 5_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
   }, 60_000);
   afterAll(async () => {

@@ -162,7 +162,7 @@ describe.each(databaseKinds())("rate limits on %s", (kind) => {
         },
         // eslint-disable-next-line require-yield -- never listed in this test
         listTemplates: async function* () {
-          return;
+          await Promise.resolve();
         },
       };
       const gateway = withMetaCreateBudget(inner, limits);

@@ -27,7 +27,7 @@ export const applyComponentsUpdate: FieldHandler = async (change) => {
  * the stored components, keeping what it does not carry (examples, media headers, other buttons).
  */
 export function mergeFlattenedComponents(stored: unknown, value: ComponentsUpdate): unknown[] {
-  const components = (Array.isArray(stored) ? stored : []).map((c) => (isPlainObject(c) ? { ...c } : c)) as Record<string, unknown>[];
+  const components = (Array.isArray(stored) ? (stored as unknown[]) : []).map((c) => (isPlainObject(c) ? { ...c } : c)) as Record<string, unknown>[];
   const find = (type: string) => components.find((c) => isPlainObject(c) && String(c["type"]).toUpperCase() === type);
   const setText = (type: string, text: string | null, extra: Record<string, unknown> = {}) => {
     if (text === null) return;
@@ -37,7 +37,10 @@ export function mergeFlattenedComponents(stored: unknown, value: ComponentsUpdat
   };
   const title = value.message_template_title;
   const header = find("HEADER");
-  if (title !== null && (!header || String(header["format"] ?? "TEXT").toUpperCase() === "TEXT")) setText("HEADER", title, { format: "TEXT" });
+  const headerFormat = header?.["format"] ?? "TEXT";
+  if (title !== null && (!header || (typeof headerFormat === "string" ? headerFormat : JSON.stringify(headerFormat)).toUpperCase() === "TEXT")) {
+    setText("HEADER", title, { format: "TEXT" });
+  }
   setText("BODY", value.message_template_element);
   setText("FOOTER", value.message_template_footer);
   const buttons = value.message_template_buttons;
@@ -47,7 +50,7 @@ export function mergeFlattenedComponents(stored: unknown, value: ComponentsUpdat
       group = { type: "BUTTONS", buttons: [] };
       components.push(group);
     }
-    const storedButtons = (Array.isArray(group["buttons"]) ? group["buttons"] : []).map((b) => (isPlainObject(b) ? { ...b } : b)) as Record<string, unknown>[];
+    const storedButtons = (Array.isArray(group["buttons"]) ? (group["buttons"] as unknown[]) : []).map((b) => (isPlainObject(b) ? { ...b } : b)) as Record<string, unknown>[];
     const used = new Set<number>();
     for (const b of buttons) {
       const type = (b.message_template_button_type ?? "").toUpperCase();
