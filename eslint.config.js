@@ -7,7 +7,16 @@ import tseslint from "typescript-eslint";
 const serverOnly = ["express", "express/*", "@trpc/*", "react", "react-dom", "react/*"];
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "**/node_modules/**", "**/.turbo/**", "**/coverage/**", "**/.data/**", "**/test-results/**"] },
+  {
+    ignores: [
+      "**/dist/**",
+      "**/node_modules/**",
+      "**/.turbo/**",
+      "**/coverage/**",
+      "**/.data/**",
+      "**/test-results/**",
+    ],
+  },
   js.configs.recommended,
   // Type-aware: every TypeScript file is linted with its own tsconfig (the project service finds it).
   ...tseslint.configs.recommendedTypeChecked,
@@ -18,7 +27,11 @@ export default tseslint.config(
         projectService: {
           // Files no package tsconfig includes: the SDK's vitest config and the packaging fixtures, which are
           // compiled in throw-away projects of their own (test/packaging.test.ts).
-          allowDefaultProject: ["packages/sdk/vitest.config.ts", "packages/sdk/test/fixtures/consumer/example.ts", "packages/sdk/test/fixtures/trpc-consumer/trpc-client-alone.ts"],
+          allowDefaultProject: [
+            "packages/sdk/vitest.config.ts",
+            "packages/sdk/test/fixtures/consumer/example.ts",
+            "packages/sdk/test/fixtures/trpc-consumer/trpc-client-alone.ts",
+          ],
         },
         tsconfigRootDir: import.meta.dirname,
       },
@@ -52,28 +65,55 @@ export default tseslint.config(
   },
   {
     // Configuration is read in exactly one place per app; tests and tools may read their own knobs.
-    files: ["**/env.ts", "**/*.test.ts", "**/*.test.tsx", "**/test/**", "**/testing/**", "**/*.config.ts", "**/bench/**", "**/scripts/**", "**/e2e/**"],
+    files: [
+      "**/env.ts",
+      "**/*.test.ts",
+      "**/*.test.tsx",
+      "**/test/**",
+      "**/testing/**",
+      "**/*.config.ts",
+      "**/bench/**",
+      "**/scripts/**",
+      "**/e2e/**",
+    ],
     rules: { "no-restricted-properties": "off" },
   },
   {
     files: ["packages/schema/src/**/*.ts"],
     ignores: ["packages/schema/**/*.test.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ regex: "^(?!zod($|/)|\\.)", message: "@kirim/schema imports zod only." }] }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ regex: "^(?!zod($|/)|\\.)", message: "@kirim/schema imports zod only." }] },
+      ],
     },
   },
   {
     // The SDK runs in browsers, Deno and Bun: fetch and Web Crypto only; the wire types come from schema as types.
     files: ["packages/sdk/src/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ regex: "^(?!\\.)", allowTypeImports: true, message: "@kirim/sdk has no runtime imports: types only from @kirim/schema / zod." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(?!\\.)",
+              allowTypeImports: true,
+              message: "@kirim/sdk has no runtime imports: types only from @kirim/schema / zod.",
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ["packages/core/**/*.ts"],
     ignores: ["packages/core/**/*.test.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: serverOnly, message: "core is framework-free: no express, tRPC or React." }] }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: serverOnly, message: "core is framework-free: no express, tRPC or React." }] },
+      ],
     },
   },
   {
@@ -89,11 +129,18 @@ export default tseslint.config(
       "no-restricted-syntax": [
         "error",
         {
-          selector: "CallExpression[callee.property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto)$/]",
+          selector:
+            "CallExpression[callee.property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto)$/]",
           message: "SQL only in *.repository.ts: add a repository function and call it.",
         },
-        { selector: "TaggedTemplateExpression[tag.name='sql']", message: "SQL only in *.repository.ts: add a repository function and call it." },
-        { selector: "MemberExpression[object.name='sql']", message: "SQL only in *.repository.ts: add a repository function and call it." },
+        {
+          selector: "TaggedTemplateExpression[tag.name='sql']",
+          message: "SQL only in *.repository.ts: add a repository function and call it.",
+        },
+        {
+          selector: "MemberExpression[object.name='sql']",
+          message: "SQL only in *.repository.ts: add a repository function and call it.",
+        },
       ],
     },
   },
@@ -103,7 +150,15 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["@kirim/core", "@kirim/core/*", "@kirim/api", "@kirim/meta-sandbox"], allowTypeImports: true, message: "The web app imports server code as types only." }] },
+        {
+          patterns: [
+            {
+              group: ["@kirim/core", "@kirim/core/*", "@kirim/api", "@kirim/meta-sandbox"],
+              allowTypeImports: true,
+              message: "The web app imports server code as types only.",
+            },
+          ],
+        },
       ],
     },
   },

@@ -50,7 +50,8 @@ function packageDirOf(reportPath) {
 
 /** Counts one vitest 4 JSON report. Throws when it is not one. */
 function countReport(json) {
-  if (!json || typeof json !== "object" || !Array.isArray(json.testResults)) throw new Error("not a vitest JSON report (no testResults array)");
+  if (!json || typeof json !== "object" || !Array.isArray(json.testResults))
+    throw new Error("not a vitest JSON report (no testResults array)");
   const counts = { passed: 0, failed: 0, skipped: 0, notes: [] };
   for (const file of json.testResults) {
     const tests = Array.isArray(file?.assertionResults) ? file.assertionResults : [];
@@ -68,7 +69,9 @@ function countReport(json) {
     }
     if (fileFailed && failedHere === 0) {
       failedHere = 1;
-      counts.notes.push(`file failed outside its tests: ${file?.name ?? "?"}${file?.message ? ` (${String(file.message).split("\n")[0]})` : ""}`);
+      counts.notes.push(
+        `file failed outside its tests: ${file?.name ?? "?"}${file?.message ? ` (${String(file.message).split("\n")[0]})` : ""}`,
+      );
     }
     counts.failed += failedHere;
   }
@@ -93,10 +96,19 @@ function readTurboFailures(root) {
       summaries += 1;
       for (const task of summary.tasks) {
         const exitCode = task?.execution?.exitCode;
-        if (typeof exitCode === "number" && exitCode !== 0) failures.push({ taskId: String(task.taskId), task: String(task.task), directory: String(task.directory ?? "") });
+        if (typeof exitCode === "number" && exitCode !== 0)
+          failures.push({
+            taskId: String(task.taskId),
+            task: String(task.task),
+            directory: String(task.directory ?? ""),
+          });
       }
     } catch (error) {
-      failures.push({ taskId: `turbo run summary ${TURBO_SUMMARY_DIR}/${name} unreadable: ${error instanceof Error ? error.message : String(error)}`, task: "", directory: "" });
+      failures.push({
+        taskId: `turbo run summary ${TURBO_SUMMARY_DIR}/${name} unreadable: ${error instanceof Error ? error.message : String(error)}`,
+        task: "",
+        directory: "",
+      });
     }
   }
   return summaries > 0 || failures.length > 0 ? failures : null;
@@ -119,7 +131,10 @@ function main(argv) {
     try {
       counts = countReport(JSON.parse(readFileSync(join(options.root, report), "utf8")));
     } catch (error) {
-      const reason = error?.code === "ENOENT" ? "missing (its tests did not run)" : `unreadable: ${error instanceof Error ? error.message : String(error)}`;
+      const reason =
+        error?.code === "ENOENT"
+          ? "missing (its tests did not run)"
+          : `unreadable: ${error instanceof Error ? error.message : String(error)}`;
       problems.push(`${report} ${reason}`);
       failed += 1;
       failedByPackage.set(packageDirOf(report), (failedByPackage.get(packageDirOf(report)) ?? 0) + 1);
@@ -142,7 +157,9 @@ function main(argv) {
     failed += 1;
   }
   if (options.exitCode !== 0 && failed === 0) {
-    problems.push(`the run exited with code ${options.exitCode} and no report or task says why${turboFailures === null ? ` (no turbo run summary in ${TURBO_SUMMARY_DIR})` : ""}`);
+    problems.push(
+      `the run exited with code ${options.exitCode} and no report or task says why${turboFailures === null ? ` (no turbo run summary in ${TURBO_SUMMARY_DIR})` : ""}`,
+    );
     failed = 1;
   }
   for (const problem of problems) console.log(`- ${problem}`);

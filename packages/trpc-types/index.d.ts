@@ -44,7 +44,13 @@ import type {
   ZRenderTemplateRequest,
   ZUpdateWebhookSubscriptionRequest,
 } from "@kirim/schema";
-import type { TRPCBuiltRouter, TRPCMutationProcedure, TRPCQueryProcedure, TRPC_ERROR_CODE_KEY, TRPC_ERROR_CODE_NUMBER } from "@trpc/server";
+import type {
+  TRPCBuiltRouter,
+  TRPCMutationProcedure,
+  TRPCQueryProcedure,
+  TRPC_ERROR_CODE_KEY,
+  TRPC_ERROR_CODE_NUMBER,
+} from "@trpc/server";
 import type { z } from "zod";
 
 /** `error.data` of every tRPC error: the REST envelope's fields plus tRPC's own. */

@@ -39,10 +39,16 @@ describe("import cycles", () => {
     const dir = mkdtempSync(join(tmpdir(), "import-cycle-"));
     try {
       mkdirSync(join(dir, "src"));
-      writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext" } }));
+      writeFileSync(
+        join(dir, "tsconfig.json"),
+        JSON.stringify({ compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext" } }),
+      );
       writeFileSync(join(dir, "src/a.ts"), 'import { b } from "./b.js";\nexport const a = () => b;\n');
       writeFileSync(join(dir, "src/b.ts"), 'import type { C } from "./c.js";\nexport const b: C = 1;\n');
-      writeFileSync(join(dir, "src/c.ts"), 'import type { a } from "./a.js";\nexport type C = ReturnType<typeof a> extends number ? 1 : 1;\n');
+      writeFileSync(
+        join(dir, "src/c.ts"),
+        'import type { a } from "./a.js";\nexport type C = ReturnType<typeof a> extends number ? 1 : 1;\n',
+      );
       expect(await importCycles(join(dir, "src"), join(dir, "tsconfig.json"))).toEqual([["a.ts", "b.ts", "c.ts"]]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

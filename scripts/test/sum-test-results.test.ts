@@ -36,7 +36,12 @@ const expected = execFileSync(process.execPath, [SCRIPT, "--list-expected"], { e
 type TestStatus = "passed" | "failed" | "skipped" | "pending" | "todo";
 
 /** One file of a vitest 4 JSON report (the shape `reporters: ["json"]` writes). */
-function file(name: string, tests: TestStatus[], status: "passed" | "failed" = tests.includes("failed") ? "failed" : "passed", message = "") {
+function file(
+  name: string,
+  tests: TestStatus[],
+  status: "passed" | "failed" = tests.includes("failed") ? "failed" : "passed",
+  message = "",
+) {
   return {
     startTime: 1,
     endTime: 2,
@@ -122,10 +127,14 @@ describe("sum-test-results.mjs", () => {
   });
 
   it("expects exactly each package's vitest.json and, where a package has one, its vitest-e2e.json", () => {
-    const workspaceDirs = ["packages", "apps"].flatMap((group) => readdirSync(path.join(REPO, group)).map((name) => `${group}/${name}`)).concat("scripts");
+    const workspaceDirs = ["packages", "apps"]
+      .flatMap((group) => readdirSync(path.join(REPO, group)).map((name) => `${group}/${name}`))
+      .concat("scripts");
     const fromConfigs: string[] = [];
     for (const dir of workspaceDirs) {
-      const pkg = JSON.parse(readFileSync(path.join(REPO, dir, "package.json"), "utf8")) as { scripts?: Record<string, string> };
+      const pkg = JSON.parse(readFileSync(path.join(REPO, dir, "package.json"), "utf8")) as {
+        scripts?: Record<string, string>;
+      };
       if (!pkg.scripts?.test) continue;
       for (const config of readdirSync(path.join(REPO, dir)).filter((f) => /^vitest(\..+)?\.config\.ts$/.test(f))) {
         const outputFile = /json:\s*"\.\/([^"]+)"/.exec(readFileSync(path.join(REPO, dir, config), "utf8"))?.[1];
@@ -175,7 +184,13 @@ describe("sum-test-results.mjs", () => {
     const run = sum(root, 1);
     // 1 failed test + lint + typecheck + build; the red api test task is the failed test already counted.
     expect(run.last).toBe(`${expected.length * 2 - 1} passed, 4 failed`);
-    expect(run.lines).toEqual(expect.arrayContaining(["- task @kirim/api#lint failed", "- task @kirim/core#typecheck failed", "- task @kirim/web#build failed"]));
+    expect(run.lines).toEqual(
+      expect.arrayContaining([
+        "- task @kirim/api#lint failed",
+        "- task @kirim/core#typecheck failed",
+        "- task @kirim/web#build failed",
+      ]),
+    );
   });
 
   it("counts a red test task whose report shows no failure (vitest exited on an unhandled error)", () => {
@@ -208,14 +223,22 @@ describe("sum-test-results.mjs", () => {
     writeReport(
       root,
       "packages/schema/test-results/vitest.json",
-      report([file("a.test.ts", ["failed", "passed"])], { numFailedTests: 0, numPassedTests: 50, numRuntimeErrorTestSuites: 7 }),
+      report([file("a.test.ts", ["failed", "passed"])], {
+        numFailedTests: 0,
+        numPassedTests: 50,
+        numRuntimeErrorTestSuites: 7,
+      }),
     );
     expect(sum(root, 1).last).toBe(`${expected.length * 2 - 1} passed, 1 failed`);
   });
 
   it("counts a report with success: false and no failed test (an unhandled error)", () => {
     const root = greenRepo();
-    writeReport(root, "packages/bench/test-results/vitest.json", report([file("a.test.ts", ["passed"])], { success: false }));
+    writeReport(
+      root,
+      "packages/bench/test-results/vitest.json",
+      report([file("a.test.ts", ["passed"])], { success: false }),
+    );
     expect(sum(root, 1).last).toBe(`${expected.length * 2 - 1} passed, 1 failed`);
   });
 

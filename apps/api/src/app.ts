@@ -45,7 +45,8 @@ export interface AppDeps {
   corsOrigins?: readonly string[] | undefined;
   /** Meta webhooks at /webhooks/meta: secret + verify token (absent → 404 webhooks_not_configured) and where stored
    * events go (the job queue; default: applied inline right after the acknowledgement). */
-  metaWebhooks?: { config: MetaWebhookConfig | undefined; dispatch?: (eventIds: readonly string[]) => Promise<void> } | undefined;
+  metaWebhooks?:
+    { config: MetaWebhookConfig | undefined; dispatch?: (eventIds: readonly string[]) => Promise<void> } | undefined;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -90,7 +91,10 @@ export function createApp(deps: AppDeps): Express {
 
   // MCP for AI agents (Streamable HTTP, stateless): the same API keys, buckets and error catalogue as /v1.
   // Its SDK is loaded on the first MCP request: a process that serves only REST/tRPC does not carry it.
-  app.use(MCP_PATH, lazyHandler(async () => (await import("./mcp/mcp-server.js")).createMcpRouter({ core, logger })));
+  app.use(
+    MCP_PATH,
+    lazyHandler(async () => (await import("./mcp/mcp-server.js")).createMcpRouter({ core, logger })),
+  );
 
   const trpcHandler = createExpressMiddleware({
     router: appRouter,
@@ -98,7 +102,8 @@ export function createApp(deps: AppDeps): Express {
     maxBodySize: BODY_LIMIT_BYTES,
     createContext: createContextFactory({ core, logger }),
     // An error tRPC raises before it has a context would otherwise go out as text/plain; its body is JSON.
-    responseMeta: ({ ctx, errors }) => (ctx === undefined && errors.length > 0 ? { headers: { "content-type": "application/json" } } : {}),
+    responseMeta: ({ ctx, errors }) =>
+      ctx === undefined && errors.length > 0 ? { headers: { "content-type": "application/json" } } : {},
     // Errors are shaped by the router's errorFormatter and logged by its middleware; nothing more here.
     onError: () => undefined,
   });
@@ -107,7 +112,10 @@ export function createApp(deps: AppDeps): Express {
   };
   app.use("/trpc", trpcRequestGuards(), trpc, trpcGuardErrors(logger));
 
-  const dashboard = deps.webDistDir === undefined ? undefined : dashboardRouter(deps.webDistDir, { sourceMaps: deps.dashboardSourceMaps === true });
+  const dashboard =
+    deps.webDistDir === undefined
+      ? undefined
+      : dashboardRouter(deps.webDistDir, { sourceMaps: deps.dashboardSourceMaps === true });
   if (dashboard !== undefined) app.use(dashboard);
 
   const notFound: RequestHandler = (req) => {

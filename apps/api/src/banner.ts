@@ -25,7 +25,17 @@ export const SAMPLE_CREATE_BODY = {
     { type: "HEADER", format: "TEXT", text: "Order {{1}}", example: { header_text: ["A123"] } },
     { type: "BODY", text: "Hi {{1}}, your order {{2}} is confirmed.", example: { body_text: [["Budi", "A123"]] } },
     { type: "FOOTER", text: "Thank you for shopping with us" },
-    { type: "BUTTONS", buttons: [{ type: "URL", text: "Track order", url: "https://example.com/track/{{1}}", example: ["https://example.com/track/A123"] }] },
+    {
+      type: "BUTTONS",
+      buttons: [
+        {
+          type: "URL",
+          text: "Track order",
+          url: "https://example.com/track/{{1}}",
+          example: ["https://example.com/track/A123"],
+        },
+      ],
+    },
   ],
 };
 
@@ -42,7 +52,9 @@ export function banner(input: BannerInput): string {
     `  Dashboard ${input.baseUrl}/   (sign in with the demo API key)`,
     `  Database  ${input.database}`,
     `  Meta      ${input.meta}`,
-    input.newApiKey === null ? `  API key   not printed (${input.keyNote})` : `  API key   ${input.newApiKey}   (${input.keyNote})`,
+    input.newApiKey === null
+      ? `  API key   not printed (${input.keyNote})`
+      : `  API key   ${input.newApiKey}   (${input.keyNote})`,
     `  Account   phone_number_id ${pid}`,
     "",
     `Set ${BANNER_KEY_VARIABLE} to the key, then:`,

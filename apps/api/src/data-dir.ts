@@ -37,7 +37,10 @@ async function readTrimmed(file: string): Promise<string | undefined> {
 }
 
 /** The configured secret, or the persisted one, or a new random one that is persisted for next time. */
-export async function resolveCursorSecret(dataDir: string, configured: string | undefined): Promise<{ secret: string; source: "env" | "file" | "generated" }> {
+export async function resolveCursorSecret(
+  dataDir: string,
+  configured: string | undefined,
+): Promise<{ secret: string; source: "env" | "file" | "generated" }> {
   if (configured !== undefined) return { secret: configured, source: "env" };
   return resolveGeneratedSecret(path.join(dataDir, CURSOR_SECRET_FILE));
 }
@@ -47,7 +50,9 @@ export async function resolveCursorSecret(dataDir: string, configured: string | 
  * when META_APP_SECRET is unset): random per DATA_DIR, never the sandbox's public demo constant, so nobody who can
  * reach the port can forge a status change.
  */
-export async function resolveSandboxWebhookSecret(dataDir: string): Promise<{ secret: string; source: "file" | "generated" }> {
+export async function resolveSandboxWebhookSecret(
+  dataDir: string,
+): Promise<{ secret: string; source: "file" | "generated" }> {
   return resolveGeneratedSecret(path.join(dataDir, SANDBOX_WEBHOOK_SECRET_FILE));
 }
 
@@ -99,9 +104,11 @@ export async function resolveTokenKeyring(
       `no token encryption key: TOKEN_ENCRYPTION_KEYS is unset and ${file} does not exist (use the server's DATA_DIR, or set TOKEN_ENCRYPTION_KEYS)`,
     );
   }
-  await writeFile(file, `${generateTokenKeySpec(LOCAL_TOKEN_KEY_ID)}\n`, { mode: 0o600, flag: "wx" }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== "EEXIST") throw error;
-  });
+  await writeFile(file, `${generateTokenKeySpec(LOCAL_TOKEN_KEY_ID)}\n`, { mode: 0o600, flag: "wx" }).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EEXIST") throw error;
+    },
+  );
   // Another process may have won the race: whatever is on disk is the key.
   const written = await readTrimmed(file);
   if (written === undefined) throw new Error(`${file} is empty`);

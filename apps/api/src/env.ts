@@ -27,7 +27,9 @@ const ZEnvInput = z.object({
       .optional(),
   ),
   DATABASE_CONNECT_TIMEOUT_MS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).default(10_000)),
-  DATABASE_STATEMENT_TIMEOUT_MS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).default(60_000)),
+  DATABASE_STATEMENT_TIMEOUT_MS: optionalString.pipe(
+    z.coerce.number<string | undefined>().int().min(0).default(60_000),
+  ),
   META_GRAPH_URL: optionalString.pipe(
     z
       .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
@@ -44,11 +46,7 @@ const ZEnvInput = z.object({
   DEMO_WABA_ID: optionalString.pipe(z.string().regex(/^\d+$/, "must be digits").optional()),
   DEMO_ACCESS_TOKEN: optionalString.pipe(z.string().optional()),
   DEV_API_KEY: optionalString.pipe(
-    z
-      .string()
-      .min(16, "must be at least 16 characters")
-      .regex(/^\S+$/, "must not contain whitespace")
-      .optional(),
+    z.string().min(16, "must be at least 16 characters").regex(/^\S+$/, "must not contain whitespace").optional(),
   ),
   CURSOR_SECRET: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
   LOG_LEVEL: optionalString.pipe(z.enum(LOG_LEVELS).default("info")),
@@ -62,23 +60,35 @@ const ZEnvInput = z.object({
   TEMPLATE_SYNC_INTERVAL_MS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).default(900_000)),
   JOB_QUEUE: optionalString.pipe(z.enum(["auto", "pg-boss", "in-process"]).default("auto")),
   // Outbound webhooks (issue 17): allow private/loopback targets and plain http (on-premises receivers, tests).
-  WEBHOOK_ALLOW_PRIVATE_TARGETS: optionalString.pipe(z.enum(["true", "false"]).default("false")).transform((v) => v === "true"),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: optionalString
+    .pipe(z.enum(["true", "false"]).default("false"))
+    .transform((v) => v === "true"),
   RATE_LIMIT_WRITE_PER_MINUTE: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).default(60)),
   RATE_LIMIT_READ_PER_MINUTE: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).default(600)),
   RATE_LIMIT_LEASE_MS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).max(60_000).default(100)),
-  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).default(20)),
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: optionalString.pipe(
+    z.coerce.number<string | undefined>().int().min(1).default(20),
+  ),
   META_TEMPLATE_CREATES_PER_HOUR: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).default(100)),
   IDEMPOTENCY_WAIT_MS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).default(30_000)),
   TOKEN_ENCRYPTION_KEYS: optionalString,
   CORS_ORIGINS: optionalString.pipe(
     z
       .string()
-      .transform((list) => list.split(",").map((item) => item.trim()).filter((item) => item !== ""))
+      .transform((list) =>
+        list
+          .split(",")
+          .map((item) => item.trim())
+          .filter((item) => item !== ""),
+      )
       .pipe(
         z.array(
           z
             .url({ protocol: /^https?$/, error: "each origin must be an http(s) origin like https://app.example.com" })
-            .refine((url) => URL.canParse(url) && new URL(url).origin === url.replace(/\/$/, ""), "each entry must be a bare origin (scheme://host[:port], no path)")
+            .refine(
+              (url) => URL.canParse(url) && new URL(url).origin === url.replace(/\/$/, ""),
+              "each entry must be a bare origin (scheme://host[:port], no path)",
+            )
             .transform((url) => new URL(url).origin),
         ),
       )
@@ -93,13 +103,24 @@ const ZEnvInput = z.object({
       .transform((list) => list.split(",").map((item) => item.trim()))
       .pipe(z.array(z.coerce.number<string>().int().min(1).max(65_535)).min(1, "must list at least one port")),
   ),
-  MEDIA_FETCH_CONNECT_TIMEOUT_MS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).default(5_000)),
+  MEDIA_FETCH_CONNECT_TIMEOUT_MS: optionalString.pipe(
+    z.coerce.number<string | undefined>().int().min(1).default(5_000),
+  ),
   MEDIA_FETCH_TIMEOUT_MS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).default(60_000)),
   MEDIA_FETCH_TEST_LOOPBACK_ORIGINS: optionalString.pipe(
     z
       .string()
-      .transform((list) => list.split(",").map((item) => item.trim()).filter((item) => item !== ""))
-      .pipe(z.array(z.url({ protocol: /^https?$/, error: "each origin must be an http(s) URL like http://127.0.0.1:40123" })))
+      .transform((list) =>
+        list
+          .split(",")
+          .map((item) => item.trim())
+          .filter((item) => item !== ""),
+      )
+      .pipe(
+        z.array(
+          z.url({ protocol: /^https?$/, error: "each origin must be an http(s) URL like http://127.0.0.1:40123" }),
+        ),
+      )
       .optional(),
   ),
 });
@@ -194,10 +215,7 @@ export class EnvError extends Error {
  * Validates the environment. Pure apart from the default `source` (tests pass their own object).
  * Throws `EnvError` listing every invalid variable at once.
  */
-export function loadEnv(
-  source: Record<string, string | undefined> = process.env,
-  cwd: string = process.cwd(),
-): Env {
+export function loadEnv(source: Record<string, string | undefined> = process.env, cwd: string = process.cwd()): Env {
   const parsed = ZEnvInput.safeParse(source);
   if (!parsed.success) {
     throw new EnvError(parsed.error.issues.map((issue) => `${issue.path.join(".") || "(env)"}: ${issue.message}`));

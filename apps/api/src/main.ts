@@ -63,7 +63,8 @@ async function seedDemo(
   const fromFile = env.devApiKey === undefined ? await readDemoKey(env.dataDir) : undefined;
   const given = env.devApiKey ?? fromFile;
   const result = await core.admin.seedDemo({ graph, ...(given === undefined ? {} : { apiKey: given }) });
-  if (env.devApiKey !== undefined) return { apiKey: env.devApiKey, source: "DEV_API_KEY", phoneNumberId: result.phoneNumberId };
+  if (env.devApiKey !== undefined)
+    return { apiKey: env.devApiKey, source: "DEV_API_KEY", phoneNumberId: result.phoneNumberId };
   if (fromFile !== undefined) return { apiKey: fromFile, source: "file", phoneNumberId: result.phoneNumberId };
   if (result.apiKey !== null) {
     await writeDemoKey(env.dataDir, result.apiKey);
@@ -110,7 +111,9 @@ async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger, ph
         database.kind === "postgres"
           ? ` (DATABASE_CONNECT_TIMEOUT_MS=${env.databaseConnectTimeoutMs}, DATABASE_STATEMENT_TIMEOUT_MS=${env.databaseStatementTimeoutMs})`
           : "";
-      throw new StartupError(`Cannot start: the database at ${database.location} did not answer: ${reason}${bounds}`, { cause: error });
+      throw new StartupError(`Cannot start: the database at ${database.location} did not answer: ${reason}${bounds}`, {
+        cause: error,
+      });
     }
     phase.current = `migrating the database at ${database.location}`;
     const migrated = await migrateToLatest(database.db);
@@ -146,17 +149,31 @@ async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger, ph
     // token decrypts with the configured keyring (a missing or wrong key is a start-up error, not a 500 later).
     const { keyring: tokenKeyring, source: keySource } = await resolveTokenKeyring(env.dataDir, env.tokenKeyring);
     if (keySource === "generated") {
-      logger.warn({ file: path.join(env.dataDir, TOKEN_KEY_FILE) }, "TOKEN_ENCRYPTION_KEYS is unset: generated a token encryption key in DATA_DIR (back it up, or set TOKEN_ENCRYPTION_KEYS)");
+      logger.warn(
+        { file: path.join(env.dataDir, TOKEN_KEY_FILE) },
+        "TOKEN_ENCRYPTION_KEYS is unset: generated a token encryption key in DATA_DIR (back it up, or set TOKEN_ENCRYPTION_KEYS)",
+      );
     }
     const secrets = await createOperator({ db: database.db, tokenKeyring }).secrets.prepare();
-    logger.info({ key_id: tokenKeyring.current.id, key_source: keySource, encrypted_now: secrets.encrypted, tokens_by_key: secrets.keys }, "token encryption ready");
+    logger.info(
+      {
+        key_id: tokenKeyring.current.id,
+        key_source: keySource,
+        encrypted_now: secrets.encrypted,
+        tokens_by_key: secrets.keys,
+      },
+      "token encryption ready",
+    );
 
     const gateway = createMetaGateway({ graphUrl, apiVersion: env.metaApiVersion });
     if (metaAppId === undefined) {
       logger.warn("META_APP_ID is unset: media header samples given as URLs will be refused (Meta handles still work)");
     }
     if (mediaPolicy.allowInsecureLoopbackForTests !== undefined) {
-      logger.warn({ origins: mediaPolicy.allowInsecureLoopbackForTests.origins }, "MEDIA_FETCH_TEST_LOOPBACK_ORIGINS is set: test-only loopback media origins are allowed");
+      logger.warn(
+        { origins: mediaPolicy.allowInsecureLoopbackForTests.origins },
+        "MEDIA_FETCH_TEST_LOOPBACK_ORIGINS is set: test-only loopback media origins are allowed",
+      );
     }
     const core = createCore({
       db: database.db,
@@ -177,7 +194,9 @@ async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger, ph
       apiKeyCache: createApiKeyCache({ listen: (channel, handlers) => database.listen(channel, handlers) }),
     });
     if (env.webhookAllowPrivateTargets) {
-      logger.warn("WEBHOOK_ALLOW_PRIVATE_TARGETS=true: outbound webhooks may target private and loopback addresses over http");
+      logger.warn(
+        "WEBHOOK_ALLOW_PRIVATE_TARGETS=true: outbound webhooks may target private and loopback addresses over http",
+      );
     }
     const demo = await seedDemo(env, core, demoGraph, logger);
 
@@ -186,8 +205,13 @@ async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger, ph
     const usePgBoss = env.jobQueue === "pg-boss" || (env.jobQueue === "auto" && env.databaseUrl !== undefined);
     const queue =
       usePgBoss && env.databaseUrl !== undefined
-        ? createPgBossQueue({ connectionString: env.databaseUrl, onError: (err) => logger.warn({ err }, "job queue error") })
-        : createInProcessQueue({ onError: (err, job) => logger.warn({ err, job }, "job failed; retrying with backoff") });
+        ? createPgBossQueue({
+            connectionString: env.databaseUrl,
+            onError: (err) => logger.warn({ err }, "job queue error"),
+          })
+        : createInProcessQueue({
+            onError: (err, job) => logger.warn({ err, job }, "job failed; retrying with backoff"),
+          });
     worker = createLifecycleWorker({
       lifecycle: core.lifecycle,
       queue,
@@ -199,7 +223,11 @@ async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger, ph
     await worker.start();
     logger.info({ queue: queue.kind, sync_interval_ms: env.templateSyncIntervalMs }, "job queue started");
     // Outbound webhooks (issue 17): the outbox is delivered through the same queue.
-    webhookWorker = createWebhookDeliveryWorker({ webhooks: core.webhooks, queue, onError: (err, what) => logger.warn({ err, what }, "webhook delivery error") });
+    webhookWorker = createWebhookDeliveryWorker({
+      webhooks: core.webhooks,
+      queue,
+      onError: (err, what) => logger.warn({ err, what }, "webhook delivery error"),
+    });
     await webhookWorker.start();
     // Webhooks: configured secrets, or with the in-process sandbox a random app secret kept in DATA_DIR (never the
     // sandbox's public demo secret: anyone reaching the port could sign with it) and a token generated per start.
@@ -207,7 +235,10 @@ async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger, ph
       env.metaAppSecret !== undefined && env.metaWebhookVerifyToken !== undefined
         ? { appSecret: env.metaAppSecret, verifyToken: env.metaWebhookVerifyToken }
         : sandbox !== undefined
-          ? { appSecret: (await resolveSandboxWebhookSecret(env.dataDir)).secret, verifyToken: randomBytes(16).toString("hex") }
+          ? {
+              appSecret: (await resolveSandboxWebhookSecret(env.dataDir)).secret,
+              verifyToken: randomBytes(16).toString("hex"),
+            }
           : undefined;
     const lifecycleWorker = worker;
 
@@ -239,7 +270,8 @@ async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger, ph
     process.stdout.write(
       banner({
         baseUrl,
-        database: database.kind === "pglite" ? `PGlite (${path.join(env.dataDir, "pglite")})` : "PostgreSQL (DATABASE_URL)",
+        database:
+          database.kind === "pglite" ? `PGlite (${path.join(env.dataDir, "pglite")})` : "PostgreSQL (DATABASE_URL)",
         meta: sandbox ? `in-process sandbox at ${sandbox.url}` : `${graphUrl} (${env.metaApiVersion})`,
         phoneNumberId: demo.phoneNumberId,
         newApiKey: demo.source === "generated" ? demo.apiKey : null,
@@ -261,7 +293,9 @@ async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger, ph
       const handshake = await sandbox.control.webhooks.verify();
       logger.info({ ok: handshake.ok }, "sandbox webhooks pointed at /webhooks/meta");
     } else if (webhookConfig === undefined) {
-      logger.warn("META_APP_SECRET / META_WEBHOOK_VERIFY_TOKEN are unset: /webhooks/meta is off; statuses change only by sync");
+      logger.warn(
+        "META_APP_SECRET / META_WEBHOOK_VERIFY_TOKEN are unset: /webhooks/meta is off; statuses change only by sync",
+      );
     }
     return { server, sandbox, database, worker: lifecycleWorker, webhookWorker };
   } catch (error) {
@@ -323,8 +357,18 @@ async function main(): Promise<void> {
     if (running === undefined) {
       if (signalDuringStart !== undefined) return abandonStart(signal, "second signal during start-up");
       signalDuringStart = signal;
-      logger.warn({ signal, phase: phase.current, wait_ms: env.shutdownTimeoutMs }, "signal during start-up: stopping once start-up finishes");
-      startDeadline = setTimeout(() => abandonStart(signal, `start-up did not finish within SHUTDOWN_TIMEOUT_MS=${env.shutdownTimeoutMs} after the signal`), env.shutdownTimeoutMs).unref();
+      logger.warn(
+        { signal, phase: phase.current, wait_ms: env.shutdownTimeoutMs },
+        "signal during start-up: stopping once start-up finishes",
+      );
+      startDeadline = setTimeout(
+        () =>
+          abandonStart(
+            signal,
+            `start-up did not finish within SHUTDOWN_TIMEOUT_MS=${env.shutdownTimeoutMs} after the signal`,
+          ),
+        env.shutdownTimeoutMs,
+      ).unref();
       return;
     }
     if (stopping) {

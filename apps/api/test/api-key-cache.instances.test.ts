@@ -103,7 +103,8 @@ describe.runIf(databaseKinds().includes("postgres"))("API keys cached by two ins
   /** Accepted on both instances several times, so both have it cached. */
   async function warm(key: string): Promise<void> {
     for (const instance of both()) {
-      for (let i = 0; i < 3; i++) expect((await call(instance.baseUrl, "GET", "/v1/accounts", { token: key })).status).toBe(200);
+      for (let i = 0; i < 3; i++)
+        expect((await call(instance.baseUrl, "GET", "/v1/accounts", { token: key })).status).toBe(200);
     }
   }
 
@@ -113,12 +114,17 @@ describe.runIf(databaseKinds().includes("postgres"))("API keys cached by two ins
     const revoked = await kirim(["keys", "revoke", id]);
     expect(revoked.code, revoked.stderr).toBe(0);
     const since = performance.now();
-    for (const instance of both()) expect(await msUntilRefused(instance, key, "invalid_api_key", since)).toBeLessThan(1_000);
+    for (const instance of both())
+      expect(await msUntilRefused(instance, key, "invalid_api_key", since)).toBeLessThan(1_000);
   });
 
   it("a cached key's expiry is honoured from the cached row at each request, without any further change", async () => {
     const { id, key } = await newKey("expiring");
-    await db.db.updateTable("api_keys").set({ expires_at: sql<Date>`now() + interval '1.5 seconds'` }).where("id", "=", id).execute();
+    await db.db
+      .updateTable("api_keys")
+      .set({ expires_at: sql<Date>`now() + interval '1.5 seconds'` })
+      .where("id", "=", id)
+      .execute();
     // Give the notification of that UPDATE time to arrive, then cache the row with its expires_at.
     await new Promise((r) => setTimeout(r, 300));
     await warm(key);
@@ -141,7 +147,9 @@ describe.runIf(databaseKinds().includes("postgres"))("API keys cached by two ins
       // OFFSET 0 keeps the filter below the terminate call (else the planner may call it for every backend).
       const killed = await sql<{ pid: number; terminated: boolean }>`
         SELECT pid, pg_terminate_backend(pid) AS terminated
-        FROM (SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = ${LISTEN_APPLICATION_NAME} OFFSET 0) listeners`.execute(trx);
+        FROM (SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = ${LISTEN_APPLICATION_NAME} OFFSET 0) listeners`.execute(
+        trx,
+      );
       return killed.rows.filter((r) => r.terminated).map((r) => r.pid);
     });
     expect(pids).toHaveLength(2);
@@ -151,7 +159,19 @@ describe.runIf(databaseKinds().includes("postgres"))("API keys cached by two ins
       expect(res.body.error.code).toBe("invalid_api_key");
     }
     // Each instance listens again (a new connection), and the cache works again: a CLI revocation is heard.
-    await expect.poll(async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = ${LISTEN_APPLICATION_NAME}`.execute(db.db)).rows[0]?.n, { timeout: 5_000 }).toBe(2);
+    await expect
+      .poll(
+        async () =>
+          (
+            await sql<{
+              n: number;
+            }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = ${LISTEN_APPLICATION_NAME}`.execute(
+              db.db,
+            )
+          ).rows[0]?.n,
+        { timeout: 5_000 },
+      )
+      .toBe(2);
     const again = await newKey("after-reconnect");
     await warm(again.key);
     expect((await kirim(["keys", "revoke", again.id])).code).toBe(0);

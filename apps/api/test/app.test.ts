@@ -11,7 +11,10 @@ import { call, expectError, listen } from "./support/http.js";
 import type { Listening } from "./support/http.js";
 
 const GOOD_KEY = "kdv_live_goodgoodgoodgoodgoodgood";
-const PRINCIPAL: Principal = { organisationId: "org_01HXYZABCDEFGHJKMNPQRSTVWX", apiKeyId: "key_01HXYZABCDEFGHJKMNPQRSTVWX" };
+const PRINCIPAL: Principal = {
+  organisationId: "org_01HXYZABCDEFGHJKMNPQRSTVWX",
+  apiKeyId: "key_01HXYZABCDEFGHJKMNPQRSTVWX",
+};
 const PID = "106540352242922";
 
 const TEMPLATE = {
@@ -24,7 +27,11 @@ const TEMPLATE = {
   content: "Hi {{1}}, welcome to our shop.",
   variables: ["1"],
   components: [{ type: "BODY", text: "Hi {{1}}, welcome to our shop.", example: { body_text: [["Budi"]] } }],
-  whatsapp_account: { phone_number: "+628111222333", phone_number_id: PID, customer: { id: "cus_01HXYZABCDEFGHJKMNPQRSTVWX", name: "Demo" } },
+  whatsapp_account: {
+    phone_number: "+628111222333",
+    phone_number_id: PID,
+    customer: { id: "cus_01HXYZABCDEFGHJKMNPQRSTVWX", name: "Demo" },
+  },
   provider_template_id: null,
   created_at: "2026-11-23T10:00:00.000Z",
   updated_at: "2026-11-23T10:00:00.000Z",
@@ -52,20 +59,27 @@ const seen: { phoneNumberId?: string; body?: unknown } = {};
 const fakeCore = {
   auth: {
     authenticate: (raw: string | null | undefined) =>
-      raw === GOOD_KEY ? Promise.resolve(PRINCIPAL) : Promise.reject(new DomainError("invalid_api_key", "Invalid API key.")),
+      raw === GOOD_KEY
+        ? Promise.resolve(PRINCIPAL)
+        : Promise.reject(new DomainError("invalid_api_key", "Invalid API key.")),
   },
   accounts: { list: () => Promise.resolve([]) },
   templates: {
     create: (_p: Principal, phoneNumberId: string, input: unknown): Promise<object> => {
       seen.phoneNumberId = phoneNumberId;
       seen.body = input;
-      if (mode === "conflict") return Promise.reject(new DomainError("template_already_exists", "exists", { param: "name" }));
-      if (mode === "upstream") return Promise.reject(new DomainError("whatsapp_upstream_error", "Meta said no", { headers: { "Retry-After": "7" } }));
-      if (mode === "crash") return Promise.reject(new Error("relation \"template\" does not exist at /srv/db.ts:12:3"));
+      if (mode === "conflict")
+        return Promise.reject(new DomainError("template_already_exists", "exists", { param: "name" }));
+      if (mode === "upstream")
+        return Promise.reject(
+          new DomainError("whatsapp_upstream_error", "Meta said no", { headers: { "Retry-After": "7" } }),
+        );
+      if (mode === "crash") return Promise.reject(new Error('relation "template" does not exist at /srv/db.ts:12:3'));
       if (mode === "leak") return Promise.resolve({ ...TEMPLATE, access_token: "EAAG-secret" });
       return Promise.resolve(TEMPLATE);
     },
-    sync: () => Promise.resolve({ object: "template_sync_result", synced: 0, created: 0, updated: 0, unchanged: 0, removed: 0 }),
+    sync: () =>
+      Promise.resolve({ object: "template_sync_result", synced: 0, created: 0, updated: 0, unchanged: 0, removed: 0 }),
     list: () => Promise.resolve({ data: [TEMPLATE], has_more: false, next_cursor: null }),
     getByName: () => Promise.resolve({ ...TEMPLATE, languages: ["en"] }),
   },
@@ -132,7 +146,9 @@ describe("routing", () => {
 
   it("needs no key for health, and a key for everything else under /v1", async () => {
     expect((await call(server.baseUrl, "GET", "/v1/health")).status).toBe(200);
-    expectError(await call(server.baseUrl, "GET", "/v1/accounts"), 401, "missing_api_key", { type: "authentication_error" });
+    expectError(await call(server.baseUrl, "GET", "/v1/accounts"), 401, "missing_api_key", {
+      type: "authentication_error",
+    });
   });
 });
 
@@ -146,13 +162,20 @@ describe("auth", () => {
     ["bare key", GOOD_KEY, "invalid_api_key"],
     ["unknown key", "Bearer kdv_live_unknownunknownunknownun", "invalid_api_key"],
   ])("%s → 401 %s", async (_label, header, code) => {
-    const res = await call(server.baseUrl, "GET", "/v1/accounts", header === undefined ? {} : { headers: { authorization: header } });
+    const res = await call(
+      server.baseUrl,
+      "GET",
+      "/v1/accounts",
+      header === undefined ? {} : { headers: { authorization: header } },
+    );
     expectError(res, 401, code, { type: "authentication_error" });
     expect(res.text).not.toContain(GOOD_KEY);
   });
 
   it("accepts the scheme case-insensitively", async () => {
-    expect((await call(server.baseUrl, "GET", "/v1/accounts", { headers: { authorization: `bearer ${GOOD_KEY}` } })).status).toBe(200);
+    expect(
+      (await call(server.baseUrl, "GET", "/v1/accounts", { headers: { authorization: `bearer ${GOOD_KEY}` } })).status,
+    ).toBe(200);
   });
 });
 
@@ -177,12 +200,20 @@ describe("body parsing", () => {
   });
 
   it("rejects a create without a body with 400", async () => {
-    expectError(await call(server.baseUrl, "POST", `/v1/${PID}/templates`, { token: GOOD_KEY }), 400, "invalid_request");
+    expectError(
+      await call(server.baseUrl, "POST", `/v1/${PID}/templates`, { token: GOOD_KEY }),
+      400,
+      "invalid_request",
+    );
   });
 
   it("rejects a body over the size limit with 413", async () => {
     const big = { ...VALID_BODY, components: [{ type: "BODY", text: "x".repeat(400_000) }] };
-    expectError(await call(server.baseUrl, "POST", `/v1/${PID}/templates`, { token: GOOD_KEY, body: big }), 413, "request_too_large");
+    expectError(
+      await call(server.baseUrl, "POST", `/v1/${PID}/templates`, { token: GOOD_KEY, body: big }),
+      413,
+      "request_too_large",
+    );
   });
 
   it("lets a sync through with no body and no content type", async () => {
@@ -208,9 +239,18 @@ describe("validation", () => {
   });
 
   it("names the offending field path", async () => {
-    const body = { ...VALID_BODY, components: [...VALID_BODY.components, { type: "BUTTONS", buttons: [{ type: "QUICK_REPLY", text: "x".repeat(26) }] }] };
+    const body = {
+      ...VALID_BODY,
+      components: [
+        ...VALID_BODY.components,
+        { type: "BUTTONS", buttons: [{ type: "QUICK_REPLY", text: "x".repeat(26) }] },
+      ],
+    };
     const res = await call(server.baseUrl, "POST", `/v1/${PID}/templates`, { token: GOOD_KEY, body });
-    expectError(res, 400, "invalid_field_value", { type: "invalid_request_error", param: "components[1].buttons[0].text" });
+    expectError(res, 400, "invalid_field_value", {
+      type: "invalid_request_error",
+      param: "components[1].buttons[0].text",
+    });
   });
 
   it("reports a missing required field", async () => {
@@ -244,7 +284,12 @@ describe("envelopes and error translation", () => {
     const res = await call(server.baseUrl, "GET", `/v1/${PID}/templates`, { token: GOOD_KEY });
     expect(Object.keys(res.body).sort()).toEqual(["data", "has_more", "next_cursor", "request_id"]);
     const accounts = await call(server.baseUrl, "GET", "/v1/accounts?status=all", { token: GOOD_KEY });
-    expect(accounts.body).toEqual({ data: [], has_more: false, next_cursor: null, request_id: accounts.body.request_id });
+    expect(accounts.body).toEqual({
+      data: [],
+      has_more: false,
+      next_cursor: null,
+      request_id: accounts.body.request_id,
+    });
   });
 
   it("maps a DomainError to its catalogue status, type and param", async () => {

@@ -55,7 +55,10 @@ describe.each(databaseKinds())("kirim CLI on %s", (kind) => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function kirim(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  async function kirim(
+    args: string[],
+    options: { stdin?: string; env?: Record<string, string> } = {},
+  ): Promise<CliResult> {
     let stdout = "";
     let stderr = "";
     const code = await runCli(args, {
@@ -71,7 +74,9 @@ describe.each(databaseKinds())("kirim CLI on %s", (kind) => {
   }
 
   function openDatabase(): DatabaseHandle {
-    return kind === "postgres" ? createDatabase({ databaseUrl: pg?.url ?? "" }) : createDatabase({ dataDir: path.join(dataDir, "pglite") });
+    return kind === "postgres"
+      ? createDatabase({ databaseUrl: pg?.url ?? "" })
+      : createDatabase({ dataDir: path.join(dataDir, "pglite") });
   }
 
   /** The API over the CLI's database (PGlite allows one process per data dir, so it is opened after the CLI). */
@@ -106,7 +111,11 @@ describe.each(databaseKinds())("kirim CLI on %s", (kind) => {
     expect(orgs.stdout).toContain(`${orgId}  Acme Platform`);
 
     const customer = await kirim(["customers", "create", "--org", orgId, "--name", "Toko Budi", "--json"]);
-    expect(customer.json).toMatchObject({ id: expect.stringMatching(/^cus_/), organisation_id: orgId, name: "Toko Budi" });
+    expect(customer.json).toMatchObject({
+      id: expect.stringMatching(/^cus_/),
+      organisation_id: orgId,
+      name: "Toko Budi",
+    });
     expect((await kirim(["customers", "list", "--org", orgId, "--json"])).json).toEqual([
       expect.objectContaining({ id: customer.json.id, name: "Toko Budi" }),
     ]);
@@ -122,7 +131,9 @@ describe.each(databaseKinds())("kirim CLI on %s", (kind) => {
     const keys = await kirim(["keys", "list", "--org", orgId]);
     expect(keys.stdout).toContain(`${apiKey.slice(0, 12)}…${apiKey.slice(-4)}  ci`);
     expect(keys.stdout).not.toContain(apiKey);
-    expect((await kirim(["keys", "list", "--org", orgId, "--json"])).json.map((k: any) => [k.label, k.status, k.key])).toEqual([
+    expect(
+      (await kirim(["keys", "list", "--org", orgId, "--json"])).json.map((k: any) => [k.label, k.status, k.key]),
+    ).toEqual([
       ["ci", "active", undefined],
       ["default", "active", undefined],
     ]);
@@ -130,19 +141,65 @@ describe.each(databaseKinds())("kirim CLI on %s", (kind) => {
     const tokenFile = path.join(dataDir, "meta-token.txt");
     await writeFile(tokenFile, `${META_TOKEN}\n`, { mode: 0o600 });
     const connected = await kirim([
-      "accounts", "connect", "--org", orgId, "--phone-number-id", "106540300000001", "--waba-id", "2000001",
-      "--display-phone-number", "+628111000001", "--access-token-file", tokenFile, "--customer", customer.json.id, "--name", "Support", "--json",
+      "accounts",
+      "connect",
+      "--org",
+      orgId,
+      "--phone-number-id",
+      "106540300000001",
+      "--waba-id",
+      "2000001",
+      "--display-phone-number",
+      "+628111000001",
+      "--access-token-file",
+      tokenFile,
+      "--customer",
+      customer.json.id,
+      "--name",
+      "Support",
+      "--json",
     ]);
     expect(connected.code, connected.stderr).toBe(EXIT_OK);
-    expect(connected.json).toMatchObject({ phone_number_id: "106540300000001", status: "connected", waba_id: "2000001", customer: { id: customer.json.id } });
+    expect(connected.json).toMatchObject({
+      phone_number_id: "106540300000001",
+      status: "connected",
+      waba_id: "2000001",
+      customer: { id: customer.json.id },
+    });
     // Token from stdin (`-`), and no customer.
     const second = await kirim(
-      ["accounts", "connect", "--org", orgId, "--phone-number-id", "106540300000002", "--waba-id", "2000002", "--display-phone-number", "+628111000002", "--access-token-file", "-"],
+      [
+        "accounts",
+        "connect",
+        "--org",
+        orgId,
+        "--phone-number-id",
+        "106540300000002",
+        "--waba-id",
+        "2000002",
+        "--display-phone-number",
+        "+628111000002",
+        "--access-token-file",
+        "-",
+      ],
       { stdin: `${META_TOKEN}-2\n` },
     );
     expect(second.code, second.stderr).toBe(EXIT_OK);
     for (const r of [connected, second]) expect(r.stdout + r.stderr).not.toContain(META_TOKEN);
-    const again = await kirim(["accounts", "connect", "--org", orgId, "--phone-number-id", "106540300000002", "--waba-id", "2", "--display-phone-number", "+62811", "--access-token", "x"]);
+    const again = await kirim([
+      "accounts",
+      "connect",
+      "--org",
+      orgId,
+      "--phone-number-id",
+      "106540300000002",
+      "--waba-id",
+      "2",
+      "--display-phone-number",
+      "+62811",
+      "--access-token",
+      "x",
+    ]);
     expect(again).toMatchObject({ code: EXIT_USAGE });
     expect(again.stderr).toContain("account_already_connected");
 
@@ -150,7 +207,12 @@ describe.each(databaseKinds())("kirim CLI on %s", (kind) => {
     const listed = await kirim(["accounts", "list", "--org", orgId]);
     expect(listed.stdout).toContain("106540300000001");
     expect(listed.stdout).not.toContain("106540300000002");
-    expect((await kirim(["accounts", "list", "--org", orgId, "--status", "all", "--json"])).json.map((a: any) => [a.phone_number_id, a.status])).toEqual([
+    expect(
+      (await kirim(["accounts", "list", "--org", orgId, "--status", "all", "--json"])).json.map((a: any) => [
+        a.phone_number_id,
+        a.status,
+      ]),
+    ).toEqual([
       ["106540300000001", "connected"],
       ["106540300000002", "disconnected"],
     ]);
@@ -171,7 +233,14 @@ describe.each(databaseKinds())("kirim CLI on %s", (kind) => {
       const accounts = await call(baseUrl, "GET", "/v1/accounts", { token: apiKey });
       expect(accounts.status, accounts.text).toBe(200);
       expect(accounts.body.data).toEqual([
-        { object: "account", phone_number_id: "106540300000001", phone_number: "+628111000001", name: "Support", status: "connected", customer: { id: customer.json.id, name: "Toko Budi" } },
+        {
+          object: "account",
+          phone_number_id: "106540300000001",
+          phone_number: "+628111000001",
+          name: "Support",
+          status: "connected",
+          customer: { id: customer.json.id, name: "Toko Budi" },
+        },
       ]);
       const all = await call(baseUrl, "GET", "/v1/accounts?status=all", { token: apiKey });
       expect(all.body.data.map((a: any) => a.status)).toEqual(["connected", "disconnected"]);
@@ -185,13 +254,22 @@ describe.each(databaseKinds())("kirim CLI on %s", (kind) => {
     });
     if (kind === "pglite") {
       expect((await kirim(["keys", "revoke", key.json.id])).code).toBe(EXIT_OK);
-      await withApi(async (baseUrl) => expectError(await call(baseUrl, "GET", "/v1/accounts", { token: apiKey }), 401, "invalid_api_key"));
+      await withApi(async (baseUrl) =>
+        expectError(await call(baseUrl, "GET", "/v1/accounts", { token: apiKey }), 401, "invalid_api_key"),
+      );
     }
-    expect((await kirim(["keys", "list", "--org", orgId, "--json"])).json[0]).toMatchObject({ id: key.json.id, status: "revoked", revoked_at: expect.any(String) });
+    expect((await kirim(["keys", "list", "--org", orgId, "--json"])).json[0]).toMatchObject({
+      id: key.json.id,
+      status: "revoked",
+      revoked_at: expect.any(String),
+    });
   }, 240_000);
 
   it("rotates the token key: new key first, old kept until `secrets rotate`, then the old one can go", async () => {
-    const oldSpec = kind === "postgres" ? (extraEnv["TOKEN_ENCRYPTION_KEYS"] ?? "") : (await readFile(path.join(dataDir, TOKEN_KEY_FILE), "utf8")).trim();
+    const oldSpec =
+      kind === "postgres"
+        ? (extraEnv["TOKEN_ENCRYPTION_KEYS"] ?? "")
+        : (await readFile(path.join(dataDir, TOKEN_KEY_FILE), "utf8")).trim();
     const generated = await kirim(["secrets", "generate-key", "--id", "k2026", "--json"]);
     expect(generated.code).toBe(EXIT_OK);
     const newSpec: string = generated.json.key;
@@ -204,7 +282,9 @@ describe.each(databaseKinds())("kirim CLI on %s", (kind) => {
     expect(missing.code).toBe(EXIT_USAGE);
     expect(missing.stderr).toContain(`key id(s) "${oldId}", which the keyring does not contain`);
 
-    const rotated = await kirim(["secrets", "rotate", "--json"], { env: { TOKEN_ENCRYPTION_KEYS: `${newSpec},${oldSpec}` } });
+    const rotated = await kirim(["secrets", "rotate", "--json"], {
+      env: { TOKEN_ENCRYPTION_KEYS: `${newSpec},${oldSpec}` },
+    });
     expect(rotated.json).toEqual({ current_key_id: "k2026", reencrypted: 2, unchanged: 0 });
     const after = await kirim(["secrets", "status", "--json"], { env: { TOKEN_ENCRYPTION_KEYS: newSpec } });
     expect(after.json).toEqual({ tokens_by_key: { k2026: 2 } });
@@ -218,15 +298,68 @@ describe.each(databaseKinds())("kirim CLI on %s", (kind) => {
       [["orgs", "create"], EXIT_USAGE, /--name is required/],
       [["orgs", "create", "--name", "x", "--colour", "red"], EXIT_USAGE, /Unknown option '--colour'/],
       [["keys", "revoke"], EXIT_USAGE, /expected <key_id>, got none/],
-      [["keys", "create", "--org", "org_x", "--expires-at", "next tuesday"], EXIT_USAGE, /--expires-at must be an ISO 8601/],
+      [
+        ["keys", "create", "--org", "org_x", "--expires-at", "next tuesday"],
+        EXIT_USAGE,
+        /--expires-at must be an ISO 8601/,
+      ],
       [["keys", "create", "--org", "org_x", "--expires-at", "2001-01-01"], EXIT_USAGE, /must be in the future/],
-      [["accounts", "connect", "--org", "org_x", "--phone-number-id", "12", "--waba-id", "1", "--display-phone-number", "+62811", "--access-token", "t"], EXIT_USAGE, /--phone-number-id must be 6 to 20 digits/],
-      [["accounts", "connect", "--org", "org_x", "--phone-number-id", "1234567", "--waba-id", "1", "--display-phone-number", "+62811"], EXIT_USAGE, /access token is required/],
+      [
+        [
+          "accounts",
+          "connect",
+          "--org",
+          "org_x",
+          "--phone-number-id",
+          "12",
+          "--waba-id",
+          "1",
+          "--display-phone-number",
+          "+62811",
+          "--access-token",
+          "t",
+        ],
+        EXIT_USAGE,
+        /--phone-number-id must be 6 to 20 digits/,
+      ],
+      [
+        [
+          "accounts",
+          "connect",
+          "--org",
+          "org_x",
+          "--phone-number-id",
+          "1234567",
+          "--waba-id",
+          "1",
+          "--display-phone-number",
+          "+62811",
+        ],
+        EXIT_USAGE,
+        /access token is required/,
+      ],
       [["accounts", "list", "--org", "org_x", "--status", "some"], EXIT_USAGE, /--status must be connected or all/],
       [["customers", "list", "--org", "org_missing"], EXIT_NOT_FOUND, /No organisation with id org_missing/],
       [["keys", "revoke", "key_missing"], EXIT_NOT_FOUND, /No API key with id key_missing/],
       [["accounts", "disconnect", "999999999"], EXIT_NOT_FOUND, /No WhatsApp account/],
-      [["accounts", "connect", "--org", "org_missing", "--phone-number-id", "1234567", "--waba-id", "1", "--display-phone-number", "+62811", "--access-token", "t"], EXIT_NOT_FOUND, /No organisation/],
+      [
+        [
+          "accounts",
+          "connect",
+          "--org",
+          "org_missing",
+          "--phone-number-id",
+          "1234567",
+          "--waba-id",
+          "1",
+          "--display-phone-number",
+          "+62811",
+          "--access-token",
+          "t",
+        ],
+        EXIT_NOT_FOUND,
+        /No organisation/,
+      ],
     ];
     for (const [args, code, message] of cases) {
       const result = await kirim(args);

@@ -25,7 +25,12 @@ function rawExchange(baseUrl: string, request: string): Promise<string> {
 function parse(answer: string): { statusLine: string; headers: Map<string, string>; body: unknown } {
   const [head = "", body = ""] = answer.split("\r\n\r\n");
   const [statusLine = "", ...headerLines] = head.split("\r\n");
-  const headers = new Map(headerLines.map((line) => [line.slice(0, line.indexOf(":")).toLowerCase(), line.slice(line.indexOf(":") + 1).trim()]));
+  const headers = new Map(
+    headerLines.map((line) => [
+      line.slice(0, line.indexOf(":")).toLowerCase(),
+      line.slice(line.indexOf(":") + 1).trim(),
+    ]),
+  );
   return { statusLine, headers, body: JSON.parse(body) as unknown };
 }
 
@@ -41,16 +46,31 @@ describe("requests Node refuses before Express", () => {
   });
 
   it.each([
-    ["headers over Node's 16 kB limit", `GET /ok HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Filler: ${"a".repeat(20_000)}\r\n\r\n`, /too large/],
+    [
+      "headers over Node's 16 kB limit",
+      `GET /ok HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Filler: ${"a".repeat(20_000)}\r\n\r\n`,
+      /too large/,
+    ],
     ["a malformed request line", "GARBAGE\r\n\r\n", /could not be parsed/],
-    ["broken chunked framing", "POST /ok HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", /could not be parsed/],
+    [
+      "broken chunked framing",
+      "POST /ok HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+      /could not be parsed/,
+    ],
   ])("%s → 400 invalid_request in the envelope with a request id", async (_label, request, message) => {
     const answer = parse(await rawExchange(server.baseUrl, request));
     expect(answer.statusLine).toBe("HTTP/1.1 400 Bad Request");
     expect(answer.headers.get("content-type")).toContain("application/json");
     const requestId = answer.headers.get("x-request-id");
     expect(requestId).toMatch(/^req_[0-9A-HJKMNP-TV-Z]{26}$/);
-    expect(answer.body).toEqual({ error: { type: "invalid_request_error", code: "invalid_request", message: expect.stringMatching(message), request_id: requestId } });
+    expect(answer.body).toEqual({
+      error: {
+        type: "invalid_request_error",
+        code: "invalid_request",
+        message: expect.stringMatching(message),
+        request_id: requestId,
+      },
+    });
     expect((await fetch(`${server.baseUrl}/ok`)).status).toBe(200);
   });
 

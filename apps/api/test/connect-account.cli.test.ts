@@ -51,7 +51,12 @@ describe.each(databaseKinds())("kirim accounts connect (a process) asks Meta, on
     sandbox.control.addWaba({ id: SQUATTER_WABA, name: "Squatter WABA", accessToken: SQUATTER_TOKEN });
     sandbox.control.addPhoneNumber(SQUATTER_WABA, { id: SQUATTER_PHONE });
     dataDir = await mkdtemp(path.join(tmpdir(), "kirim-connect-"));
-    env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATA_DIR: dataDir, META_GRAPH_URL: sandbox.url };
+    env = {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      DATA_DIR: dataDir,
+      META_GRAPH_URL: sandbox.url,
+    };
     if (kind === "postgres") {
       pg = await createTestDatabase("postgres");
       env = { ...env, DATABASE_URL: pg.url ?? "", TOKEN_ENCRYPTION_KEYS: generateTokenKeySpec("pg1") };
@@ -75,18 +80,39 @@ describe.each(databaseKinds())("kirim accounts connect (a process) asks Meta, on
     });
   }
 
-  const connectArgs = (org: string, waba: string, phone: string, token: string, more: string[]) =>
-    ["accounts", "connect", "--org", org, "--waba-id", waba, "--phone-number-id", phone, "--display-phone-number", "+62811000000", "--access-token", token, ...more];
+  const connectArgs = (org: string, waba: string, phone: string, token: string, more: string[]) => [
+    "accounts",
+    "connect",
+    "--org",
+    org,
+    "--waba-id",
+    waba,
+    "--phone-number-id",
+    phone,
+    "--display-phone-number",
+    "+62811000000",
+    "--access-token",
+    token,
+    ...more,
+  ];
   /** As a process. */
-  const connect = (org: string, waba: string, phone: string, token: string, ...more: string[]) => kirim(connectArgs(org, waba, phone, token, more));
+  const connect = (org: string, waba: string, phone: string, token: string, ...more: string[]) =>
+    kirim(connectArgs(org, waba, phone, token, more));
   /** In this process. */
   const connectInProcess = (org: string, waba: string, phone: string, token: string, ...more: string[]) =>
     kirimInProcess(connectArgs(org, waba, phone, token, more));
 
   /** GET /v1/accounts?status=all with `apiKey`, through the real app over the CLI's database. */
   async function accountsSeenBy(apiKey: string): Promise<any[]> {
-    const database = kind === "postgres" ? createDatabase({ databaseUrl: pg?.url ?? "" }) : createDatabase({ dataDir: path.join(dataDir, "pglite") });
-    const keyring = parseTokenKeyring(kind === "postgres" ? (env["TOKEN_ENCRYPTION_KEYS"] ?? "") : await readFile(path.join(dataDir, TOKEN_KEY_FILE), "utf8"));
+    const database =
+      kind === "postgres"
+        ? createDatabase({ databaseUrl: pg?.url ?? "" })
+        : createDatabase({ dataDir: path.join(dataDir, "pglite") });
+    const keyring = parseTokenKeyring(
+      kind === "postgres"
+        ? (env["TOKEN_ENCRYPTION_KEYS"] ?? "")
+        : await readFile(path.join(dataDir, TOKEN_KEY_FILE), "utf8"),
+    );
     const core = createCore({
       db: database.db,
       gateway: createMetaGateway({ graphUrl: sandbox.url, apiVersion: "v23.0" }),
@@ -122,13 +148,33 @@ describe.each(databaseKinds())("kirim accounts connect (a process) asks Meta, on
   }
 
   it("stores an account only when Meta confirms token, WABA and number; a shared WABA needs the operator's say-so", async () => {
-    const owner = JSON.parse((await kirimInProcess(["orgs", "create", "--name", "Owner", "--json"])).stdout).id as string;
-    const squatter = JSON.parse((await kirimInProcess(["orgs", "create", "--name", "Squatter", "--json"])).stdout).id as string;
-    const ownerKey = JSON.parse((await kirimInProcess(["keys", "create", "--org", owner, "--json"])).stdout).key as string;
-    const squatterKey = JSON.parse((await kirimInProcess(["keys", "create", "--org", squatter, "--json"])).stdout).key as string;
+    const owner = JSON.parse((await kirimInProcess(["orgs", "create", "--name", "Owner", "--json"])).stdout)
+      .id as string;
+    const squatter = JSON.parse((await kirimInProcess(["orgs", "create", "--name", "Squatter", "--json"])).stdout)
+      .id as string;
+    const ownerKey = JSON.parse((await kirimInProcess(["keys", "create", "--org", owner, "--json"])).stdout)
+      .key as string;
+    const squatterKey = JSON.parse((await kirimInProcess(["keys", "create", "--org", squatter, "--json"])).stdout)
+      .key as string;
 
     // Without META_GRAPH_URL there is no Meta to ask: refused before anything is opened.
-    const noMeta = await kirim(["accounts", "connect", "--org", owner, "--waba-id", OWNER_WABA, "--phone-number-id", OWNER_PHONE, "--display-phone-number", "+62811", "--access-token", OWNER_TOKEN], { META_GRAPH_URL: "" });
+    const noMeta = await kirim(
+      [
+        "accounts",
+        "connect",
+        "--org",
+        owner,
+        "--waba-id",
+        OWNER_WABA,
+        "--phone-number-id",
+        OWNER_PHONE,
+        "--display-phone-number",
+        "+62811",
+        "--access-token",
+        OWNER_TOKEN,
+      ],
+      { META_GRAPH_URL: "" },
+    );
     expect(noMeta.code).toBe(1);
     expect(noMeta.stderr).toContain("set META_GRAPH_URL");
 
@@ -142,19 +188,31 @@ describe.each(databaseKinds())("kirim accounts connect (a process) asks Meta, on
     const before = sandbox.control.requests().length;
     const taken = await connect(squatter, OWNER_WABA, "106540399999999", "EAAbogus");
     expect(taken.code).toBe(1);
-    expect(taken.stderr).toContain(`WhatsApp Business Account ${OWNER_WABA} is already connected by another organisation`);
+    expect(taken.stderr).toContain(
+      `WhatsApp Business Account ${OWNER_WABA} is already connected by another organisation`,
+    );
     expect(taken.stderr).toContain("(waba_connected_elsewhere)");
     expect(sandbox.control.requests().length).toBe(before);
 
     // Allowed to share, but the token is bogus: Meta's 190.
     const bogus = await connect(squatter, OWNER_WABA, "106540399999999", "EAAbogus", "--allow-shared-waba");
     expect(bogus.code).toBe(1);
-    expect(bogus.stderr).toMatch(/Meta refused the access token \(Meta answered code 190: .*\); nothing was stored\. \(account_verification_failed\)/);
+    expect(bogus.stderr).toMatch(
+      /Meta refused the access token \(Meta answered code 190: .*\); nothing was stored\. \(account_verification_failed\)/,
+    );
 
     // A real token, but of another WABA: Meta's permission error (code 200).
-    const otherToken = await connectInProcess(squatter, OWNER_WABA, "106540399999999", SQUATTER_TOKEN, "--allow-shared-waba");
+    const otherToken = await connectInProcess(
+      squatter,
+      OWNER_WABA,
+      "106540399999999",
+      SQUATTER_TOKEN,
+      "--allow-shared-waba",
+    );
     expect(otherToken.code).toBe(1);
-    expect(otherToken.stderr).toContain(`The access token cannot see WhatsApp Business Account ${OWNER_WABA} (Meta answered code 200`);
+    expect(otherToken.stderr).toContain(
+      `The access token cannot see WhatsApp Business Account ${OWNER_WABA} (Meta answered code 200`,
+    );
 
     // A WABA that does not exist: Meta's 100/33.
     const missing = await connectInProcess(squatter, "3000099", "106540399999999", SQUATTER_TOKEN);
@@ -164,7 +222,9 @@ describe.each(databaseKinds())("kirim accounts connect (a process) asks Meta, on
     // Its own WABA and token, but a number that is not the WABA's.
     const wrongNumber = await connectInProcess(squatter, SQUATTER_WABA, "106540399999999", SQUATTER_TOKEN);
     expect(wrongNumber.code).toBe(1);
-    expect(wrongNumber.stderr).toContain(`Meta does not list phone_number_id 106540399999999 among the phone numbers of WhatsApp Business Account ${SQUATTER_WABA}`);
+    expect(wrongNumber.stderr).toContain(
+      `Meta does not list phone_number_id 106540399999999 among the phone numbers of WhatsApp Business Account ${SQUATTER_WABA}`,
+    );
 
     expect(await accountsSeenBy(squatterKey)).toEqual([]);
     const own = await connectInProcess(squatter, SQUATTER_WABA, SQUATTER_PHONE, SQUATTER_TOKEN);
@@ -174,9 +234,16 @@ describe.each(databaseKinds())("kirim accounts connect (a process) asks Meta, on
     sandbox.control.addPhoneNumber(OWNER_WABA, { id: "106540333333333" });
     const shared = await connect(squatter, OWNER_WABA, "106540333333333", OWNER_TOKEN, "--allow-shared-waba", "--json");
     expect(shared.code, shared.stderr).toBe(0);
-    expect(JSON.parse(shared.stdout)).toMatchObject({ organisation_id: squatter, waba_id: OWNER_WABA, status: "connected" });
+    expect(JSON.parse(shared.stdout)).toMatchObject({
+      organisation_id: squatter,
+      waba_id: OWNER_WABA,
+      status: "connected",
+    });
 
-    expect((await accountsSeenBy(squatterKey)).map((a) => a.phone_number_id).sort()).toEqual(["106540322222222", "106540333333333"]);
+    expect((await accountsSeenBy(squatterKey)).map((a) => a.phone_number_id).sort()).toEqual([
+      "106540322222222",
+      "106540333333333",
+    ]);
     expect((await accountsSeenBy(ownerKey)).map((a) => a.phone_number_id)).toEqual([OWNER_PHONE]);
   }, 600_000);
 });

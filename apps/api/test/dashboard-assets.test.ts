@@ -28,12 +28,18 @@ interface Raw {
 /** node:http, not fetch: fetch adds its own Accept-Encoding and decodes the body. */
 function get(baseUrl: string, pathname: string, acceptEncoding?: string): Promise<Raw> {
   return new Promise((resolve, reject) => {
-    const req = request(`${baseUrl}${pathname}`, { headers: acceptEncoding === undefined ? {} : { "accept-encoding": acceptEncoding } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on("error", reject);
-    });
+    const req = request(
+      `${baseUrl}${pathname}`,
+      { headers: acceptEncoding === undefined ? {} : { "accept-encoding": acceptEncoding } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+        res.on("error", reject);
+      },
+    );
     req.on("error", reject);
     req.end();
   });
@@ -107,7 +113,7 @@ describe("dashboard assets", () => {
     expect(index.headers["cache-control"]).toBe("no-cache");
     expect(index.headers["content-type"]).toMatch(/text\/html/);
     expect(index.headers["content-encoding"]).toBe("gzip");
-    expect(gunzipSync(index.body).toString("utf8")).toContain("<div id=\"root\">");
+    expect(gunzipSync(index.body).toString("utf8")).toContain('<div id="root">');
   });
 
   it("no source map is reachable by default; the compressed copies are not addressable by name", async () => {

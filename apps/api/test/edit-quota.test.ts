@@ -13,7 +13,13 @@ import type { Stack } from "./support/stack.js";
 const PID = DEMO_PHONE_NUMBER_ID;
 const HOUR_MS = 3600_000;
 const DAY_MS = 24 * HOUR_MS;
-const body = (n: number) => [{ type: "BODY", text: `Hello {{1}}, your order {{2}} is confirmed (edit ${n}).`, example: { body_text: [["Budi", "A123"]] } }];
+const body = (n: number) => [
+  {
+    type: "BODY",
+    text: `Hello {{1}}, your order {{2}} is confirmed (edit ${n}).`,
+    example: { body_text: [["Budi", "A123"]] },
+  },
+];
 
 describe.each(databaseKinds())("10 approved edits per 30 days on %s", (kind) => {
   let stack: Stack;
@@ -37,7 +43,8 @@ describe.each(databaseKinds())("10 approved edits per 30 days on %s", (kind) => 
       const synced = await api("POST", `/v1/${PID}/templates/sync`);
       expect(synced.status, synced.text).toBe(200);
     };
-    const edit = (n: number) => api("PATCH", `/v1/${PID}/templates/quota_thirty_days`, { language: "en", components: body(n) });
+    const edit = (n: number) =>
+      api("PATCH", `/v1/${PID}/templates/quota_thirty_days`, { language: "en", components: body(n) });
 
     const firstEditAt = clock;
     for (let n = 1; n <= 10; n++) {

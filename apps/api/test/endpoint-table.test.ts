@@ -46,9 +46,16 @@ function concrete(path: string): string {
 }
 
 async function send(baseUrl: string, method: string, url: string, token: string, body?: unknown) {
-  const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: "application/json, text/event-stream" };
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${token}`,
+    accept: "application/json, text/event-stream",
+  };
   if (body !== undefined) headers["content-type"] = "application/json";
-  const response = await fetch(`${baseUrl}${url}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const response = await fetch(`${baseUrl}${url}`, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   const text = await response.text();
   let code: string | undefined;
   try {
@@ -62,7 +69,8 @@ async function send(baseUrl: string, method: string, url: string, token: string,
 
 /** Every `METHOD path` an Express router registers (OpenAPI form, under `mount`), and the paths its 405s answer. */
 function registered(router: Router, mount: string): { routes: Set<string>; methodNotAllowed: Set<string> } {
-  const stack = (router as unknown as { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> }).stack;
+  const stack = (router as unknown as { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> })
+    .stack;
   const routes = new Set<string>();
   const methodNotAllowed = new Set<string>();
   for (const layer of stack) {
@@ -96,7 +104,9 @@ describe("the endpoint table", () => {
 
   it("declares each method + path once, and every tRPC procedure name once", () => {
     expect(tableOps.size).toBe(ENDPOINTS.length);
-    const names = ENDPOINTS.flatMap((entry) => (entry.kind === "api" && entry.trpc !== undefined ? [entry.trpc.name] : []));
+    const names = ENDPOINTS.flatMap((entry) =>
+      entry.kind === "api" && entry.trpc !== undefined ? [entry.trpc.name] : [],
+    );
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -145,7 +155,10 @@ describe("the endpoint table", () => {
     const routers = [
       registered(createV1Router({ core }), "/v1"),
       registered(openApiRouter(), ""),
-      registered(createMetaWebhookRouter({ core, logger, config: undefined, dispatch: () => Promise.resolve() }), META_WEBHOOK_PATH),
+      registered(
+        createMetaWebhookRouter({ core, logger, config: undefined, dispatch: () => Promise.resolve() }),
+        META_WEBHOOK_PATH,
+      ),
       registered(createMcpRouter({ core, logger }), MCP_PATH),
       registered(dashboardRoutes as Router, ""),
     ];
@@ -156,8 +169,11 @@ describe("the endpoint table", () => {
   });
 
   it("tRPC: the router has exactly the table's procedures, each of its kind, and each answers over HTTP", async () => {
-    const procedures = (appRouter._def as unknown as { procedures: Record<string, { _def: { type: string } }> }).procedures;
-    const declared = ENDPOINTS.flatMap((entry) => (entry.kind === "api" && entry.trpc !== undefined ? [entry.trpc] : []));
+    const procedures = (appRouter._def as unknown as { procedures: Record<string, { _def: { type: string } }> })
+      .procedures;
+    const declared = ENDPOINTS.flatMap((entry) =>
+      entry.kind === "api" && entry.trpc !== undefined ? [entry.trpc] : [],
+    );
     expect(Object.keys(procedures).sort()).toEqual(declared.map((trpc) => trpc.name).sort());
     for (const trpc of declared) {
       expect(procedures[trpc.name]?._def.type, trpc.name).toBe(trpc.kind);
@@ -176,9 +192,13 @@ describe("the endpoint table", () => {
 
   it("OpenAPI: the document has exactly the table's documented entries, in the table's order", () => {
     const document = getOpenApiDocument();
-    const documented = Object.entries(document.paths ?? {}).flatMap(([path, item]) => Object.keys(item ?? {}).map((method) => op(method, path)));
+    const documented = Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
+      Object.keys(item ?? {}).map((method) => op(method, path)),
+    );
     const expected = ENDPOINTS.filter((entry) => entry.docs !== undefined).map((entry) => op(entry.method, entry.path));
     expect(documented.sort()).toEqual([...expected].sort());
-    expect(Object.keys(document.paths ?? {})).toEqual([...new Set(ENDPOINTS.filter((entry) => entry.docs !== undefined).map((entry) => entry.path))]);
+    expect(Object.keys(document.paths ?? {})).toEqual([
+      ...new Set(ENDPOINTS.filter((entry) => entry.docs !== undefined).map((entry) => entry.path)),
+    ]);
   });
 });

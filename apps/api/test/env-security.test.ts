@@ -27,8 +27,13 @@ describe("env: token encryption keys and CORS origins", () => {
     const message = problems({ TOKEN_ENCRYPTION_KEYS: `k1:${short}` });
     expect(message).toContain('TOKEN_ENCRYPTION_KEYS: key "k1": decodes to 16 bytes');
     expect(message).not.toContain(short);
-    expect(problems({ NODE_ENV: "production" })).toContain("TOKEN_ENCRYPTION_KEYS is required when NODE_ENV=production");
-    expect(loadEnv({ NODE_ENV: "production", TOKEN_ENCRYPTION_KEYS: `p:${randomBytes(32).toString("base64")}` }, "/x").tokenKeyring?.current.id).toBe("p");
+    expect(problems({ NODE_ENV: "production" })).toContain(
+      "TOKEN_ENCRYPTION_KEYS is required when NODE_ENV=production",
+    );
+    expect(
+      loadEnv({ NODE_ENV: "production", TOKEN_ENCRYPTION_KEYS: `p:${randomBytes(32).toString("base64")}` }, "/x")
+        .tokenKeyring?.current.id,
+    ).toBe("p");
   });
 
   it("CORS_ORIGINS: a comma list of bare http(s) origins; unset → none", () => {

@@ -13,10 +13,22 @@ describe("loadEnv: platform limits", () => {
 
   it("reads the variables", () => {
     const env = loadEnv(
-      { RATE_LIMIT_WRITE_PER_MINUTE: "5", RATE_LIMIT_READ_PER_MINUTE: "50", RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: "7", META_TEMPLATE_CREATES_PER_HOUR: "3", IDEMPOTENCY_WAIT_MS: "250" },
+      {
+        RATE_LIMIT_WRITE_PER_MINUTE: "5",
+        RATE_LIMIT_READ_PER_MINUTE: "50",
+        RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: "7",
+        META_TEMPLATE_CREATES_PER_HOUR: "3",
+        IDEMPOTENCY_WAIT_MS: "250",
+      },
       "/x",
     );
-    expect(env).toMatchObject({ rateLimitWritePerMinute: 5, rateLimitReadPerMinute: 50, rateLimitAuthFailuresPerMinute: 7, metaTemplateCreatesPerHour: 3, idempotencyWaitMs: 250 });
+    expect(env).toMatchObject({
+      rateLimitWritePerMinute: 5,
+      rateLimitReadPerMinute: 50,
+      rateLimitAuthFailuresPerMinute: 7,
+      metaTemplateCreatesPerHour: 3,
+      idempotencyWaitMs: 250,
+    });
   });
 
   it("refuses a zero or non-integer limit, naming the variable", () => {

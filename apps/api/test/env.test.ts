@@ -36,7 +36,13 @@ describe("loadEnv", () => {
       idempotencyWaitMs: 30_000,
       tokenKeyring: undefined,
       corsOrigins: undefined,
-      media: { appId: undefined, allowedPorts: [443], connectTimeoutMs: 5_000, totalTimeoutMs: 60_000, testLoopbackOrigins: undefined },
+      media: {
+        appId: undefined,
+        allowedPorts: [443],
+        connectTimeoutMs: 5_000,
+        totalTimeoutMs: 60_000,
+        testLoopbackOrigins: undefined,
+      },
     });
   });
 
@@ -95,13 +101,20 @@ describe("loadEnv", () => {
   it("reports every invalid variable at once", () => {
     let caught: unknown;
     try {
-      loadEnv({ PORT: "http", DATABASE_URL: "mysql://x", META_GRAPH_URL: "https://graph.facebook.com/v23.0", LOG_LEVEL: "loud", DEV_API_KEY: "short" });
+      loadEnv({
+        PORT: "http",
+        DATABASE_URL: "mysql://x",
+        META_GRAPH_URL: "https://graph.facebook.com/v23.0",
+        LOG_LEVEL: "loud",
+        DEV_API_KEY: "short",
+      });
     } catch (error) {
       caught = error;
     }
     expect(caught).toBeInstanceOf(EnvError);
     const problems = (caught as EnvError).problems.join("\n");
-    for (const name of ["PORT", "DATABASE_URL", "META_GRAPH_URL", "LOG_LEVEL", "DEV_API_KEY"]) expect(problems).toContain(name);
+    for (const name of ["PORT", "DATABASE_URL", "META_GRAPH_URL", "LOG_LEVEL", "DEV_API_KEY"])
+      expect(problems).toContain(name);
     // Values (possibly secrets) are never echoed.
     expect(problems).not.toContain("short");
   });

@@ -16,7 +16,10 @@ describe("toErrorResponse", () => {
   });
 
   it("keeps param and headers", () => {
-    const res = toErrorResponse(new DomainError("rate_limit_exceeded", "slow down", { param: "x", headers: { "Retry-After": "3" } }), RID);
+    const res = toErrorResponse(
+      new DomainError("rate_limit_exceeded", "slow down", { param: "x", headers: { "Retry-After": "3" } }),
+      RID,
+    );
     expect(res.status).toBe(429);
     expect(res.headers).toEqual({ "Retry-After": "3" });
     expect(res.body.error.param).toBe("x");
@@ -33,7 +36,10 @@ describe("toErrorResponse", () => {
   });
 
   it("maps body-parser errors", () => {
-    const parseFailed = Object.assign(new SyntaxError("Unexpected token"), { type: "entity.parse.failed", status: 400 });
+    const parseFailed = Object.assign(new SyntaxError("Unexpected token"), {
+      type: "entity.parse.failed",
+      status: 400,
+    });
     expect(toErrorResponse(parseFailed, RID).body.error.code).toBe("invalid_json");
     const tooLarge = Object.assign(new Error("too large"), { type: "entity.too.large", status: 413 });
     expect(toErrorResponse(tooLarge, RID).status).toBe(413);

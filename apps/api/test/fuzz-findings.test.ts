@@ -32,7 +32,11 @@ describe.each(databaseKinds())("fuzz drill findings on %s", (kind) => {
 
   /** Raw request (a body `call` cannot send: bytes, a lying Content-Encoding); the envelope is still checked. */
   async function raw(method: string, path: string, body: Buffer, headers: Record<string, string>) {
-    const response = await fetch(`${stack.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${stack.demoKey}`, ...headers }, body });
+    const response = await fetch(`${stack.baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${stack.demoKey}`, ...headers },
+      body,
+    });
     const text = await response.text();
     const parsed = JSON.parse(text);
     checkInvariants({ headers: response.headers, text }, parsed);
@@ -41,11 +45,15 @@ describe.each(databaseKinds())("fuzz drill findings on %s", (kind) => {
 
   it("a path segment that is not valid percent-encoding is the parameter's own error, not a 500", async () => {
     for (const segment of ["%", "%zz", "%ED%A0%80", "%C0%AE", "%FF%FE"]) {
-      expectError(await api("GET", `/v1/${segment}/templates`), 400, "invalid_phone_number_id", { param: "phone_number_id" });
+      expectError(await api("GET", `/v1/${segment}/templates`), 400, "invalid_phone_number_id", {
+        param: "phone_number_id",
+      });
       expectError(await api("POST", `/v1/${segment}/templates/sync`), 400, "invalid_phone_number_id");
       // Every phone-scoped collection, not only templates (the fuzz drill found template_library answering 404).
       for (const collection of ["template_sync_runs", "template_counts", "template_library"]) {
-        expectError(await api("GET", `/v1/${segment}/${collection}`), 400, "invalid_phone_number_id", { param: "phone_number_id" });
+        expectError(await api("GET", `/v1/${segment}/${collection}`), 400, "invalid_phone_number_id", {
+          param: "phone_number_id",
+        });
       }
       expectError(await api("GET", `/v1/${PID}/templates/${segment}`), 404, "resource_not_found", { param: "name" });
       expectError(await api("GET", `/v1/${PID}/templates/${segment}/events`), 404, "resource_not_found");
@@ -63,7 +71,14 @@ describe.each(databaseKinds())("fuzz drill findings on %s", (kind) => {
     }
     const polluted = JSON.parse('{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}');
     expectError(await api("POST", `/v1/${PID}/templates/sync`, { body: polluted }), 400, "unknown_parameter");
-    expectError(await api("POST", "/v1/webhook_subscriptions", { body: { url: "https://127.0.0.1/x", events: ["template.created"], constructor: 1 } }), 400, "unknown_parameter", { param: "constructor" });
+    expectError(
+      await api("POST", "/v1/webhook_subscriptions", {
+        body: { url: "https://127.0.0.1/x", events: ["template.created"], constructor: 1 },
+      }),
+      400,
+      "unknown_parameter",
+      { param: "constructor" },
+    );
   });
 
   it("a webhook subscription id that cannot be ours is 404, whatever it contains", async () => {
@@ -80,18 +95,30 @@ describe.each(databaseKinds())("fuzz drill findings on %s", (kind) => {
   it("a body whose Content-Encoding does not match it is 400 invalid_request, on /v1 and on the webhook", async () => {
     const json = Buffer.from(JSON.stringify(orderConfirmation()));
     for (const encoding of ["gzip", "deflate", "br"]) {
-      const res = await raw("POST", `/v1/${PID}/templates`, json, { "content-type": "application/json", "content-encoding": encoding });
+      const res = await raw("POST", `/v1/${PID}/templates`, json, {
+        "content-type": "application/json",
+        "content-encoding": encoding,
+      });
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe("invalid_request");
-      const truncated = await raw("POST", `/v1/${PID}/templates/sync`, gzipSync(json).subarray(0, 20), { "content-type": "application/json", "content-encoding": "gzip" });
+      const truncated = await raw("POST", `/v1/${PID}/templates/sync`, gzipSync(json).subarray(0, 20), {
+        "content-type": "application/json",
+        "content-encoding": "gzip",
+      });
       expect(truncated.body.error.code).toBe("invalid_request");
     }
-    const webhook = await raw("POST", "/webhooks/meta", json, { "content-type": "application/json", "content-encoding": "gzip" });
+    const webhook = await raw("POST", "/webhooks/meta", json, {
+      "content-type": "application/json",
+      "content-encoding": "gzip",
+    });
     expect({ status: webhook.status, code: webhook.body.error.code }).toEqual({ status: 400, code: "invalid_request" });
   });
 
   it("a delete Meta refuses (disabled there since the last sync) is the documented 400 meta_validation_failed", async () => {
-    expect((await api("POST", `/v1/${PID}/templates`, { body: { ...orderConfirmation(), name: "disabled_on_meta" } })).status).toBe(201);
+    expect(
+      (await api("POST", `/v1/${PID}/templates`, { body: { ...orderConfirmation(), name: "disabled_on_meta" } }))
+        .status,
+    ).toBe(201);
     const onMeta = stack.sandbox.control.findTemplate(stack.sandbox.demo.wabaId, "disabled_on_meta", "en");
     stack.sandbox.control.setStatus(onMeta?.id ?? "", { status: "DISABLED" });
     expectError(await api("DELETE", `/v1/${PID}/templates/disabled_on_meta`), 400, "meta_validation_failed");
@@ -99,15 +126,28 @@ describe.each(databaseKinds())("fuzz drill findings on %s", (kind) => {
 
   it("a DELETE with a broken JSON body gets the documented body errors", async () => {
     expectError(await api("DELETE", `/v1/${PID}/templates/order_confirmation`, { body: "{" }), 400, "invalid_json");
-    expectError(await api("DELETE", `/v1/${PID}/templates/order_confirmation`, { body: "x", headers: { "content-type": "text/plain" } }), 400, "unsupported_content_type");
+    expectError(
+      await api("DELETE", `/v1/${PID}/templates/order_confirmation`, {
+        body: "x",
+        headers: { "content-type": "text/plain" },
+      }),
+      400,
+      "unsupported_content_type",
+    );
   });
 
   it("an Idempotency-Key on a body nested 100 000 deep is fingerprinted, and the body refused by the schema", async () => {
     const depth = 100_000;
-    const res = await api("POST", `/v1/${PID}/templates`, { body: `{"components":${"[".repeat(depth)}${"]".repeat(depth)}}`, headers: { "idempotency-key": "deep-nesting-1" } });
+    const res = await api("POST", `/v1/${PID}/templates`, {
+      body: `{"components":${"[".repeat(depth)}${"]".repeat(depth)}}`,
+      headers: { "idempotency-key": "deep-nesting-1" },
+    });
     expect(res.status).toBe(400);
     // 40 000 levels of `{"a":` stay inside the 256 kB body limit (the recursive fingerprint overflowed at ~10 000).
-    const object = await api("POST", `/v1/${PID}/templates/sync`, { body: `${'{"a":'.repeat(40_000)}1${"}".repeat(40_000)}`, headers: { "idempotency-key": "deep-nesting-2" } });
+    const object = await api("POST", `/v1/${PID}/templates/sync`, {
+      body: `${'{"a":'.repeat(40_000)}1${"}".repeat(40_000)}`,
+      headers: { "idempotency-key": "deep-nesting-2" },
+    });
     // Sync takes no body fields (issue 12): the deep object is parsed and refused by name, not dropped.
     expectError(object, 400, "unknown_parameter", { param: "a" });
   });
@@ -116,7 +156,13 @@ describe.each(databaseKinds())("fuzz drill findings on %s", (kind) => {
     expectError(await api("GET", `/v1/${PID}/templates/a%00b`), 404, "resource_not_found", { param: "name" });
     expectError(await api("GET", `/v1/${PID}/templates/a%00b/events`), 404, "resource_not_found");
     expectError(await api("DELETE", `/v1/${PID}/templates/a%00b`), 404, "resource_not_found");
-    expectError(await api("PATCH", `/v1/${PID}/templates/a%00b`, { body: { language: "en", components: [{ type: "BODY", text: "Hi" }] } }), 404, "resource_not_found");
+    expectError(
+      await api("PATCH", `/v1/${PID}/templates/a%00b`, {
+        body: { language: "en", components: [{ type: "BODY", text: "Hi" }] },
+      }),
+      404,
+      "resource_not_found",
+    );
     const trpc = async (procedure: string, input: unknown, mutation: boolean) => {
       const encoded = encodeURIComponent(JSON.stringify(input));
       const response = await fetch(`${stack.baseUrl}/trpc/${procedure}${mutation ? "" : `?input=${encoded}`}`, {
@@ -131,10 +177,18 @@ describe.each(databaseKinds())("fuzz drill findings on %s", (kind) => {
       ["templates.get", { phone_number_id: PID, name }, false],
       ["templates.events", { phone_number_id: PID, name }, false],
       ["templates.delete", { phone_number_id: PID, name }, true],
-      ["templates.edit", { phone_number_id: PID, name, edit: { language: "en", components: [{ type: "BODY", text: "Hi" }] } }, true],
+      [
+        "templates.edit",
+        { phone_number_id: PID, name, edit: { language: "en", components: [{ type: "BODY", text: "Hi" }] } },
+        true,
+      ],
     ] as const) {
       const res = await trpc(procedure, input, mutation);
-      expect({ procedure, status: res.status, code: res.body.error?.data?.code }).toEqual({ procedure, status: 404, code: "resource_not_found" });
+      expect({ procedure, status: res.status, code: res.body.error?.data?.code }).toEqual({
+        procedure,
+        status: 404,
+        code: "resource_not_found",
+      });
     }
   });
 
@@ -143,18 +197,31 @@ describe.each(databaseKinds())("fuzz drill findings on %s", (kind) => {
     for (const bad of ["a\u0000b", "a\ud800b", "\udfff"]) {
       const body: any = { ...orderConfirmation(), name: "unstorable_text" };
       body.components[2] = { type: "FOOTER", text: bad };
-      expectError(await api("POST", `/v1/${PID}/templates`, { body }), 400, "invalid_field_value", { param: "components[2].text" });
-      expectError(await api("POST", `/v1/${PID}/templates`, { body: { ...orderConfirmation(), name: "unstorable_text", variables: ["x", bad] } }), 400, "invalid_field_value", { param: "variables[1]" });
+      expectError(await api("POST", `/v1/${PID}/templates`, { body }), 400, "invalid_field_value", {
+        param: "components[2].text",
+      });
+      expectError(
+        await api("POST", `/v1/${PID}/templates`, {
+          body: { ...orderConfirmation(), name: "unstorable_text", variables: ["x", bad] },
+        }),
+        400,
+        "invalid_field_value",
+        { param: "variables[1]" },
+      );
     }
     expect(createCalls(stack.sandbox, seq)).toBe(0);
 
     // An editable template, then an edit with such text: refused, Meta not called, the row unchanged.
-    expect((await api("POST", `/v1/${PID}/templates`, { body: { ...orderConfirmation(), name: "editable_one" } })).status).toBe(201);
+    expect(
+      (await api("POST", `/v1/${PID}/templates`, { body: { ...orderConfirmation(), name: "editable_one" } })).status,
+    ).toBe(201);
     const onMeta = stack.sandbox.control.findTemplate(stack.sandbox.demo.wabaId, "editable_one", "en");
     stack.sandbox.control.setStatus(onMeta?.id ?? "", { status: "REJECTED" });
     expect((await api("POST", `/v1/${PID}/templates/sync`)).status).toBe(200);
     const editSeq = lastSeq(stack.sandbox);
-    const edit = await api("PATCH", `/v1/${PID}/templates/editable_one`, { body: { language: "en", components: [{ type: "BODY", text: "Hello", ["key\u0000"]: 1 }] } });
+    const edit = await api("PATCH", `/v1/${PID}/templates/editable_one`, {
+      body: { language: "en", components: [{ type: "BODY", text: "Hello", ["key\u0000"]: 1 }] },
+    });
     // An unknown key (NUL or not) is refused by name (issue 12), before anything reaches Meta.
     expectError(edit, 400, "unknown_parameter");
     expect(edit.body.error.param).toMatch(/^components\[0\]/);
@@ -185,15 +252,28 @@ describe.each(databaseKinds())("fuzz drill findings on %s", (kind) => {
   it("signed webhooks whose changes could not be stored are acknowledged and skipped, not a 500", async () => {
     const send = async (payload: string) => {
       const signature = `sha256=${createHmac("sha256", stack.sandbox.demo.appSecret).update(payload).digest("hex")}`;
-      const response = await fetch(`${stack.baseUrl}/webhooks/meta`, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": signature }, body: payload });
+      const response = await fetch(`${stack.baseUrl}/webhooks/meta`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-hub-signature-256": signature },
+        body: payload,
+      });
       const text = await response.text();
       const parsed = JSON.parse(text);
       checkInvariants({ headers: response.headers, text }, parsed);
       return { status: response.status, body: parsed };
     };
     const envelope = (time: unknown, value: unknown) =>
-      JSON.stringify({ object: "whatsapp_business_account", entry: [{ id: stack.sandbox.demo.wabaId, time, changes: [{ field: "message_template_status_update", value }] }] });
-    const value = { event: "APPROVED", message_template_id: "1", message_template_name: "order_confirmation", message_template_language: "en", reason: "NONE" };
+      JSON.stringify({
+        object: "whatsapp_business_account",
+        entry: [{ id: stack.sandbox.demo.wabaId, time, changes: [{ field: "message_template_status_update", value }] }],
+      });
+    const value = {
+      event: "APPROVED",
+      message_template_id: "1",
+      message_template_name: "order_confirmation",
+      message_template_language: "en",
+      reason: "NONE",
+    };
     const before = await stack.db.db.selectFrom("webhook_events").select("id").execute();
     for (const payload of [
       envelope(1_700_000_000, { ...value, reason: "a\u0000b" }),

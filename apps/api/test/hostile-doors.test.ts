@@ -47,10 +47,19 @@ function toHeaders(res: http.IncomingMessage): Headers {
 }
 
 /** One request with headers given as [name, value] pairs, so a header can be sent twice (fetch would join them). */
-function rawRequest(baseUrl: string, method: string, path: string, headers: Array<[string, string]>, body?: string): Promise<RawResponse> {
+function rawRequest(
+  baseUrl: string,
+  method: string,
+  path: string,
+  headers: Array<[string, string]>,
+  body?: string,
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     // Given as an array, the headers are sent as they are: Host included.
-    const req = http.request(`${baseUrl}${path}`, { method, headers: [["host", new URL(baseUrl).host], ...headers].flat() });
+    const req = http.request(`${baseUrl}${path}`, {
+      method,
+      headers: [["host", new URL(baseUrl).host], ...headers].flat(),
+    });
     req.on("response", (res) => {
       let text = "";
       res.setEncoding("utf8");
@@ -150,8 +159,14 @@ describe.each(databaseKinds())("tRPC batches on %s", (kind) => {
     const res = await rawRequest(s.baseUrl, "GET", path, [bearer(BAD_KEY)]);
     expect(res.status).toBe(400);
     expect(res.text.length).toBeLessThan(1_000);
-    expect(res.body.error.data).toMatchObject({ code: "invalid_request", type: "invalid_request_error", httpStatus: 400 });
-    expect(res.body.error.message).toBe("A batch may hold at most 10 calls; this one has 1100. Split it into several requests.");
+    expect(res.body.error.data).toMatchObject({
+      code: "invalid_request",
+      type: "invalid_request_error",
+      httpStatus: 400,
+    });
+    expect(res.body.error.message).toBe(
+      "A batch may hold at most 10 calls; this one has 1100. Split it into several requests.",
+    );
     expect(counter.snapshot()).toEqual(before);
   });
 
@@ -178,14 +193,24 @@ describe.each(databaseKinds())("tRPC batches on %s", (kind) => {
 
   it("a batch of 11 is refused; the 256 kB body limit and its 413 apply to a declared Content-Length without reading it", async () => {
     const eleven = `/trpc/${Array.from({ length: 11 }, () => "templates.sync").join(",")}?batch=1`;
-    const refused = await rawRequest(s.baseUrl, "POST", eleven, [bearer(s.demoKey), ["content-type", "application/json"]], "{}");
+    const refused = await rawRequest(
+      s.baseUrl,
+      "POST",
+      eleven,
+      [bearer(s.demoKey), ["content-type", "application/json"]],
+      "{}",
+    );
     expect(refused.status).toBe(400);
     expect(refused.body.error.data.code).toBe("invalid_request");
 
     const declared = await new Promise<RawResponse>((resolve, reject) => {
       const req = http.request(`${s.baseUrl}/trpc/templates.create`, {
         method: "POST",
-        headers: { authorization: `Bearer ${s.demoKey}`, "content-type": "application/json", "content-length": String(300 * 1024) },
+        headers: {
+          authorization: `Bearer ${s.demoKey}`,
+          "content-type": "application/json",
+          "content-length": String(300 * 1024),
+        },
       });
       req.on("response", (res) => {
         let text = "";
@@ -199,7 +224,11 @@ describe.each(databaseKinds())("tRPC batches on %s", (kind) => {
       req.write("{"); // one byte of the announced 300 kB: the answer must not wait for the rest
     });
     expect(declared.status).toBe(413);
-    expect(declared.body.error.data).toMatchObject({ code: "request_too_large", httpStatus: 413, type: "invalid_request_error" });
+    expect(declared.body.error.data).toMatchObject({
+      code: "request_too_large",
+      httpStatus: 413,
+      type: "invalid_request_error",
+    });
     expect(declared.body.error.message).toBe("The request body is too large.");
   });
 });
@@ -214,21 +243,43 @@ describe("request bodies far past the limit", () => {
   });
 
   it("/trpc cuts a streamed 128 MB body off at 256 kB with 413 request_too_large, RSS bounded; REST answers the same", async () => {
-    const trpc = await streamBody(`${s.baseUrl}/trpc/templates.create`, { authorization: `Bearer ${s.demoKey}` }, 128 * 1024 * 1024);
+    const trpc = await streamBody(
+      `${s.baseUrl}/trpc/templates.create`,
+      { authorization: `Bearer ${s.demoKey}` },
+      128 * 1024 * 1024,
+    );
     expect(trpc.status).toBe(413);
-    expect(trpc.body.error.data).toMatchObject({ code: "request_too_large", type: "invalid_request_error", httpStatus: 413 });
+    expect(trpc.body.error.data).toMatchObject({
+      code: "request_too_large",
+      type: "invalid_request_error",
+      httpStatus: 413,
+    });
     expect(trpc.body.error.message).toBe("The request body is too large.");
     expect(trpc.rssGrowth).toBeLessThan(48 * 1024 * 1024);
     expect(trpc.sent).toBeLessThan(64 * 1024 * 1024);
 
-    const rest = await streamBody(`${s.baseUrl}/v1/${PID}/templates`, { authorization: `Bearer ${s.demoKey}` }, 32 * 1024 * 1024);
+    const rest = await streamBody(
+      `${s.baseUrl}/v1/${PID}/templates`,
+      { authorization: `Bearer ${s.demoKey}` },
+      32 * 1024 * 1024,
+    );
     expect(rest.status).toBe(413);
-    expect(rest.body.error).toMatchObject({ code: "request_too_large", type: "invalid_request_error", message: trpc.body.error.message });
+    expect(rest.body.error).toMatchObject({
+      code: "request_too_large",
+      type: "invalid_request_error",
+      message: trpc.body.error.message,
+    });
     expect(rest.rssGrowth).toBeLessThan(48 * 1024 * 1024);
   }, 60_000);
 
   it("an unparsable tRPC body gets our message, never the parser's", async () => {
-    const res = await rawRequest(s.baseUrl, "POST", "/trpc/templates.sync", [bearer(s.demoKey), ["content-type", "application/json"]], '{"phone_number_id": 1');
+    const res = await rawRequest(
+      s.baseUrl,
+      "POST",
+      "/trpc/templates.sync",
+      [bearer(s.demoKey), ["content-type", "application/json"]],
+      '{"phone_number_id": 1',
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.data.code).toBe("invalid_json");
     expect(res.body.error.message).toBe("The request body (or the `input` query parameter) is not valid JSON.");
@@ -245,7 +296,12 @@ describe.each(databaseKinds())("failed authentication costs the caller on %s", (
       dbPlugins: [counter],
       core: {
         now: () => new Date(clockMs),
-        rateLimits: { writePerMinute: 1_000_000, readPerMinute: 1_000_000, metaCreatesPerHour: 1_000_000, authFailuresPerMinute: 3 },
+        rateLimits: {
+          writePerMinute: 1_000_000,
+          readPerMinute: 1_000_000,
+          metaCreatesPerHour: 1_000_000,
+          authFailuresPerMinute: 3,
+        },
       },
     });
   }, 120_000);
@@ -317,16 +373,33 @@ describe.each(databaseKinds())("headers sent twice on %s", (kind) => {
   it("two Idempotency-Key headers are 400 on REST and tRPC, and nothing reaches Meta", async () => {
     const seq = lastSeq(s.sandbox);
     const body = JSON.stringify(orderConfirmation("en"));
-    const headers: Array<[string, string]> = [bearer(s.demoKey), ["content-type", "application/json"], ["idempotency-key", "a"], ["idempotency-key", "b"]];
+    const headers: Array<[string, string]> = [
+      bearer(s.demoKey),
+      ["content-type", "application/json"],
+      ["idempotency-key", "a"],
+      ["idempotency-key", "b"],
+    ];
     const rest = await rawRequest(s.baseUrl, "POST", `/v1/${PID}/templates`, headers, body);
     expect(rest.status).toBe(400);
     expect(rest.body.error).toMatchObject({ code: "invalid_request", param: "Idempotency-Key" });
-    const trpc = await rawRequest(s.baseUrl, "POST", "/trpc/templates.create", headers, JSON.stringify({ phone_number_id: PID, template: orderConfirmation("en") }));
+    const trpc = await rawRequest(
+      s.baseUrl,
+      "POST",
+      "/trpc/templates.create",
+      headers,
+      JSON.stringify({ phone_number_id: PID, template: orderConfirmation("en") }),
+    );
     expect(trpc.status).toBe(400);
     expect(trpc.body.error.data).toMatchObject({ code: "invalid_request", param: "Idempotency-Key" });
     expect(createCalls(s.sandbox, seq)).toBe(0);
     // One header whose value holds a comma is one key, not two.
-    const single = await rawRequest(s.baseUrl, "POST", `/v1/${PID}/templates`, [bearer(s.demoKey), ["content-type", "application/json"], ["idempotency-key", "a, b"]], body);
+    const single = await rawRequest(
+      s.baseUrl,
+      "POST",
+      `/v1/${PID}/templates`,
+      [bearer(s.demoKey), ["content-type", "application/json"], ["idempotency-key", "a, b"]],
+      body,
+    );
     expect(single.status, single.text).toBe(201);
   });
 
@@ -341,7 +414,11 @@ describe.each(databaseKinds())("headers sent twice on %s", (kind) => {
     expect(rest.status).toBe(400);
     expect(rest.body.error).toMatchObject({ code: "invalid_request", param: "Content-Type" });
 
-    const ids = await rawRequest(s.baseUrl, "GET", "/v1/accounts", [bearer(s.demoKey), ["x-request-id", "req_mine"], ["x-request-id", "req_other"]]);
+    const ids = await rawRequest(s.baseUrl, "GET", "/v1/accounts", [
+      bearer(s.demoKey),
+      ["x-request-id", "req_mine"],
+      ["x-request-id", "req_other"],
+    ]);
     expect(ids.status).toBe(200);
     expect(ids.headers.get("x-request-id")).not.toMatch(/mine|other/);
   });

@@ -6,7 +6,14 @@ import { databaseKinds } from "@kirim/core/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { call, expectError } from "./support/http.js";
 import type { CallResult } from "./support/http.js";
-import { createCalls, DEMO_PHONE_NUMBER_ID, lastSeq, orderConfirmation, SEED_CREATE_SAMPLE_BODY, startStack } from "./support/stack.js";
+import {
+  createCalls,
+  DEMO_PHONE_NUMBER_ID,
+  lastSeq,
+  orderConfirmation,
+  SEED_CREATE_SAMPLE_BODY,
+  startStack,
+} from "./support/stack.js";
 import type { Stack } from "./support/stack.js";
 
 const TEMPLATES = `/v1/${DEMO_PHONE_NUMBER_ID}/templates`;
@@ -14,8 +21,18 @@ const TEMPLATES = `/v1/${DEMO_PHONE_NUMBER_ID}/templates`;
 const WAIT_MS = 4_000;
 
 /** Everything a replay must reproduce: status, the headers that matter, and the body bytes. */
-function answerOf(res: CallResult): { status: number; contentType: string | null; requestId: string | null; text: string } {
-  return { status: res.status, contentType: res.headers.get("content-type"), requestId: res.headers.get("x-request-id"), text: res.text };
+function answerOf(res: CallResult): {
+  status: number;
+  contentType: string | null;
+  requestId: string | null;
+  text: string;
+} {
+  return {
+    status: res.status,
+    contentType: res.headers.get("content-type"),
+    requestId: res.headers.get("x-request-id"),
+    text: res.text,
+  };
 }
 
 describe.each(databaseKinds())("Idempotency-Key on %s", (kind) => {
@@ -29,7 +46,8 @@ describe.each(databaseKinds())("Idempotency-Key on %s", (kind) => {
       ...(body === undefined ? {} : { body }),
       headers: key === undefined ? {} : { "idempotency-key": key },
     });
-  const templateRows = (name: string) => s.db.db.selectFrom("templates").select("id").where("name", "=", name).execute();
+  const templateRows = (name: string) =>
+    s.db.db.selectFrom("templates").select("id").where("name", "=", name).execute();
 
   beforeAll(async () => {
     s = await startStack(kind, { core: { idempotency: { waitMs: WAIT_MS, pollMs: 25 } } });
@@ -69,10 +87,15 @@ describe.each(databaseKinds())("Idempotency-Key on %s", (kind) => {
     const body = uniqueBody();
     expect((await post(TEMPLATES, "key-reuse-1", body)).status).toBe(201);
     const since = lastSeq(s.sandbox);
-    expectError(await post(TEMPLATES, "key-reuse-1", { ...body, category: "MARKETING" }), 422, "idempotency_key_reuse", {
-      type: "invalid_request_error",
-      param: "Idempotency-Key",
-    });
+    expectError(
+      await post(TEMPLATES, "key-reuse-1", { ...body, category: "MARKETING" }),
+      422,
+      "idempotency_key_reuse",
+      {
+        type: "invalid_request_error",
+        param: "Idempotency-Key",
+      },
+    );
     expectError(await post(`${TEMPLATES}/sync`, "key-reuse-1"), 422, "idempotency_key_reuse");
     expect(createCalls(s.sandbox, since)).toBe(0);
   });
@@ -108,7 +131,9 @@ describe.each(databaseKinds())("Idempotency-Key on %s", (kind) => {
 
   it("releases the key after a 502 so a retry with the same key runs", async () => {
     const body = uniqueBody();
-    s.sandbox.control.faults.configure({ rules: [{ kind: "server_error", method: "POST", path: "/message_templates" }] });
+    s.sandbox.control.faults.configure({
+      rules: [{ kind: "server_error", method: "POST", path: "/message_templates" }],
+    });
     let failed: CallResult;
     try {
       failed = await post(TEMPLATES, "key-after-502", body);
@@ -127,7 +152,9 @@ describe.each(databaseKinds())("Idempotency-Key on %s", (kind) => {
     const body = uniqueBody();
     // Meta's first answer never comes: the gateway gives up after its 5 s timeout, finds nothing landed and sends
     // again (answered). The duplicate's wait bound (4 s) runs out first.
-    s.sandbox.control.faults.configure({ rules: [{ kind: "hang", method: "POST", path: "/message_templates", times: 1 }] });
+    s.sandbox.control.faults.configure({
+      rules: [{ kind: "hang", method: "POST", path: "/message_templates", times: 1 }],
+    });
     try {
       const since = lastSeq(s.sandbox);
       const first = post(TEMPLATES, "key-in-progress", body);
@@ -142,7 +169,6 @@ describe.each(databaseKinds())("Idempotency-Key on %s", (kind) => {
     const again = await post(TEMPLATES, "key-in-progress", body);
     expect(again.headers.get("idempotent-replayed")).toBe("true");
   });
-
 });
 
 // Its own stack with the production wait bound (30 s): under load the 100 requests queue for the test database's
@@ -151,7 +177,8 @@ describe.each(databaseKinds())("Idempotency-Key race on %s", (kind) => {
   let s: Stack;
   const post = (path: string, key: string, body: unknown) =>
     call(s.baseUrl, "POST", path, { token: s.demoKey, body, headers: { "idempotency-key": key } });
-  const templateRows = (name: string) => s.db.db.selectFrom("templates").select("id").where("name", "=", name).execute();
+  const templateRows = (name: string) =>
+    s.db.db.selectFrom("templates").select("id").where("name", "=", name).execute();
 
   beforeAll(async () => {
     s = await startStack(kind);
@@ -172,7 +199,11 @@ describe.each(databaseKinds())("Idempotency-Key race on %s", (kind) => {
     expect(distinct.size).toBe(1);
     expect(answers[0]?.status).toBe(201);
     expect(answers.filter((a) => a.headers.get("idempotent-replayed") === "false")).toHaveLength(1);
-    const rows = await s.db.db.selectFrom("idempotency_keys").selectAll().where("key", "=", `key-race-${kind}`).execute();
+    const rows = await s.db.db
+      .selectFrom("idempotency_keys")
+      .selectAll()
+      .where("key", "=", `key-race-${kind}`)
+      .execute();
     expect(rows).toHaveLength(1);
   }, 60_000);
 });
@@ -187,16 +218,35 @@ describe.each(databaseKinds())("expired Idempotency-Keys purged on %s", (kind) =
   afterAll(async () => {
     await s?.close();
   });
-  const keyRows = (key: string) => s.db.db.selectFrom("idempotency_keys").select("key").where("key", "=", key).execute();
+  const keyRows = (key: string) =>
+    s.db.db.selectFrom("idempotency_keys").select("key").where("key", "=", key).execute();
 
   it("deletes every expired key after the configured number of new claims, and keeps live ones", async () => {
     const org = await s.db.db.selectFrom("organisations").select("id").executeTakeFirstOrThrow();
     const long = new Date(Date.now() - 48 * 3600_000);
-    const expired = { organisation_id: org.id, fingerprint: "x", claim_id: "c", state: "completed" as const, created_at: long, locked_until: long, expires_at: long };
-    await s.db.db.insertInto("idempotency_keys").values([{ ...expired, key: "expired-a" }, { ...expired, key: "expired-b" }]).execute();
+    const expired = {
+      organisation_id: org.id,
+      fingerprint: "x",
+      claim_id: "c",
+      state: "completed" as const,
+      created_at: long,
+      locked_until: long,
+      expires_at: long,
+    };
+    await s.db.db
+      .insertInto("idempotency_keys")
+      .values([
+        { ...expired, key: "expired-a" },
+        { ...expired, key: "expired-b" },
+      ])
+      .execute();
 
     const post = (key: string, name: string) =>
-      call(s.baseUrl, "POST", TEMPLATES, { token: s.demoKey, body: { ...orderConfirmation(), name }, headers: { "idempotency-key": key } });
+      call(s.baseUrl, "POST", TEMPLATES, {
+        token: s.demoKey,
+        body: { ...orderConfirmation(), name },
+        headers: { "idempotency-key": key },
+      });
     for (let i = 1; i < PURGE_EVERY; i++) {
       expect((await post(`live-${i}`, `purge_${kind}_${i}`)).status).toBe(201);
       expect(await keyRows("expired-a"), `still there after ${i} claims`).toHaveLength(1);

@@ -21,7 +21,13 @@ import { trpcError } from "./support/trpc.js";
 
 const PID = DEMO_PHONE_NUMBER_ID;
 const TEMPLATES = `/v1/${PID}/templates`;
-const NEW_BODY = [{ type: "BODY", text: "Hello {{1}}, your order {{2}} has been confirmed and is on its way.", example: { body_text: [["Budi", "A123"]] } }];
+const NEW_BODY = [
+  {
+    type: "BODY",
+    text: "Hello {{1}}, your order {{2}} has been confirmed and is on its way.",
+    example: { body_text: [["Budi", "A123"]] },
+  },
+];
 
 describe.each(databaseKinds())("Kirimdev's clients and every template name on %s", (kind) => {
   let s: Stack;
@@ -34,7 +40,9 @@ describe.each(databaseKinds())("Kirimdev's clients and every template name on %s
   const api = (method: string, path: string, body?: unknown, token: string = s.demoKey) =>
     call(s.baseUrl, method, path, { token, ...(body === undefined ? {} : { body }) });
   const trpc = (token: string = s.demoKey) =>
-    createTRPCClient<AppRouter>({ links: [httpLink({ url: `${s.baseUrl}/trpc`, headers: { authorization: `Bearer ${token}` } })] });
+    createTRPCClient<AppRouter>({
+      links: [httpLink({ url: `${s.baseUrl}/trpc`, headers: { authorization: `Bearer ${token}` } })],
+    });
 
   describe("get by name", () => {
     it("answers one object that Kirimdev's client can read like a dict", async () => {
@@ -43,34 +51,54 @@ describe.each(databaseKinds())("Kirimdev's clients and every template name on %s
       expect(res.status).toBe(200);
       // kirimdev-hermes: `data = body.get("data"); data.get("name")` — a list has no `.get`.
       expect(Array.isArray(res.body.data)).toBe(false);
-      expect(res.body.data).toMatchObject({ object: "template", name: "single_language", language: "en", languages: ["en"] });
+      expect(res.body.data).toMatchObject({
+        object: "template",
+        name: "single_language",
+        language: "en",
+        languages: ["en"],
+      });
     });
 
     it("without ?language= picks the earliest created language (not the first alphabetically); ?language= picks", async () => {
       // id first, then en and fil: the default is id, and `languages` follows creation order.
       for (const language of ["id", "en", "fil"]) {
-        expect((await api("POST", TEMPLATES, { ...orderConfirmation(language), name: "multi_language" })).status).toBe(201);
+        expect((await api("POST", TEMPLATES, { ...orderConfirmation(language), name: "multi_language" })).status).toBe(
+          201,
+        );
       }
       const byDefault = await api("GET", `${TEMPLATES}/multi_language`);
       expect(byDefault.body.data).toMatchObject({ language: "id", languages: ["id", "en", "fil"] });
       const english = await api("GET", `${TEMPLATES}/multi_language?language=en`);
       expect(english.body.data).toMatchObject({ language: "en", languages: ["id", "en", "fil"] });
-      expectError(await api("GET", `${TEMPLATES}/multi_language?language=pt_BR`), 404, "resource_not_found", { param: "name" });
-      expectError(await api("GET", `${TEMPLATES}/multi_language?include_deleted=maybe`), 400, "invalid_field_value", { param: "include_deleted" });
+      expectError(await api("GET", `${TEMPLATES}/multi_language?language=pt_BR`), 404, "resource_not_found", {
+        param: "name",
+      });
+      expectError(await api("GET", `${TEMPLATES}/multi_language?include_deleted=maybe`), 400, "invalid_field_value", {
+        param: "include_deleted",
+      });
 
       // tRPC answers the same object.
       const viaTrpc = await trpc().templates.get.query({ phone_number_id: PID, name: "multi_language" });
       expect(viaTrpc).toEqual(byDefault.body.data);
-      expect((await trpc().templates.get.query({ phone_number_id: PID, name: "multi_language", language: "fil" })).language).toBe("fil");
+      expect(
+        (await trpc().templates.get.query({ phone_number_id: PID, name: "multi_language", language: "fil" })).language,
+      ).toBe("fil");
     });
 
     it("after DELETE of the default language, the next earliest is the default; all deleted → 404 unless include_deleted", async () => {
       const deleted = await api("DELETE", `${TEMPLATES}/multi_language?language=id`);
       expect(deleted.status, deleted.text).toBe(200);
-      expect((await api("GET", `${TEMPLATES}/multi_language`)).body.data).toMatchObject({ language: "en", languages: ["en", "fil"] });
+      expect((await api("GET", `${TEMPLATES}/multi_language`)).body.data).toMatchObject({
+        language: "en",
+        languages: ["en", "fil"],
+      });
       expectError(await api("GET", `${TEMPLATES}/multi_language?language=id`), 404, "resource_not_found");
       const withDeleted = await api("GET", `${TEMPLATES}/multi_language?include_deleted=true`);
-      expect(withDeleted.body.data).toMatchObject({ language: "id", languages: ["id", "en", "fil"], deleted_at: expect.any(String) });
+      expect(withDeleted.body.data).toMatchObject({
+        language: "id",
+        languages: ["id", "en", "fil"],
+        deleted_at: expect.any(String),
+      });
 
       expect((await api("DELETE", `${TEMPLATES}/multi_language`)).status).toBe(200);
       expectError(await api("GET", `${TEMPLATES}/multi_language`), 404, "resource_not_found");
@@ -80,7 +108,10 @@ describe.each(databaseKinds())("Kirimdev's clients and every template name on %s
       expect((await api("GET", `${TEMPLATES}?search=multi_language&include_deleted=true`)).body.data).toHaveLength(3);
       const error = await trpcError(trpc().templates.get.query({ phone_number_id: PID, name: "multi_language" }));
       expect(error.data).toMatchObject({ code: "resource_not_found" });
-      expect((await trpc().templates.get.query({ phone_number_id: PID, name: "multi_language", include_deleted: true })).deleted_at).toEqual(expect.any(String));
+      expect(
+        (await trpc().templates.get.query({ phone_number_id: PID, name: "multi_language", include_deleted: true }))
+          .deleted_at,
+      ).toEqual(expect.any(String));
     });
   });
 
@@ -93,14 +124,23 @@ describe.each(databaseKinds())("Kirimdev's clients and every template name on %s
         header_content: "Order {{1}}",
         footer_content: "Thank you for shopping with us",
         has_variables: true,
-        buttons: [{ type: "URL", text: "Track order", url: "https://example.com/track/{{1}}", example: ["https://example.com/track/A123"] }],
+        buttons: [
+          {
+            type: "URL",
+            text: "Track order",
+            url: "https://example.com/track/{{1}}",
+            example: ["https://example.com/track/A123"],
+          },
+        ],
       };
       expect(created.body.data).toMatchObject(expected);
       expect((await api("GET", `${TEMPLATES}/derived_fields`)).body.data).toMatchObject(expected);
       const listed = (await api("GET", `${TEMPLATES}?search=derived_fields`)).body.data;
       expect(listed).toHaveLength(1);
       expect(listed[0]).toMatchObject(expected);
-      expect(await trpc().templates.get.query({ phone_number_id: PID, name: "derived_fields" })).toMatchObject(expected);
+      expect(await trpc().templates.get.query({ phone_number_id: PID, name: "derived_fields" })).toMatchObject(
+        expected,
+      );
 
       // Edited to a body without variables, header, footer or buttons: every derived field follows.
       const onMeta = s.sandbox.control.findTemplate(s.sandbox.demo.wabaId, "derived_fields", "en");
@@ -109,7 +149,13 @@ describe.each(databaseKinds())("Kirimdev's clients and every template name on %s
       const plain = [{ type: "BODY", text: "Your order has shipped. Thank you for shopping with us today." }];
       const edited = await api("PATCH", `${TEMPLATES}/derived_fields`, { language: "en", components: plain });
       expect(edited.status, edited.text).toBe(200);
-      const after = { header_type: null, header_content: null, footer_content: null, has_variables: false, buttons: [] };
+      const after = {
+        header_type: null,
+        header_content: null,
+        footer_content: null,
+        has_variables: false,
+        buttons: [],
+      };
       expect(edited.body.data).toMatchObject(after);
       expect((await api("GET", `${TEMPLATES}/derived_fields`)).body.data).toMatchObject(after);
     });
@@ -148,10 +194,26 @@ describe.each(databaseKinds())("Kirimdev's clients and every template name on %s
       const auth = await api("POST", TEMPLATES, otp);
       expect(auth.status, auth.text).toBe(201);
       // The code is a parameter of every message of an AUTHENTICATION template, though Meta writes the body.
-      expect(auth.body.data).toMatchObject({ header_type: null, footer_content: null, has_variables: true, buttons: [{ type: "OTP", otp_type: "COPY_CODE" }] });
+      expect(auth.body.data).toMatchObject({
+        header_type: null,
+        footer_content: null,
+        has_variables: true,
+        buttons: [{ type: "OTP", otp_type: "COPY_CODE" }],
+      });
 
-      const row = await s.db.db.selectFrom("templates").selectAll().where("name", "=", "derived_media").executeTakeFirstOrThrow();
-      for (const column of ["header_type", "header_content", "footer_content", "has_variables", "buttons", "languages"]) {
+      const row = await s.db.db
+        .selectFrom("templates")
+        .selectAll()
+        .where("name", "=", "derived_media")
+        .executeTakeFirstOrThrow();
+      for (const column of [
+        "header_type",
+        "header_content",
+        "footer_content",
+        "has_variables",
+        "buttons",
+        "languages",
+      ]) {
         expect(Object.keys(row), column).not.toContain(column);
       }
     });
@@ -179,12 +241,20 @@ describe.each(databaseKinds())("Kirimdev's clients and every template name on %s
       const me = res.body.data;
       expect(me).toEqual({
         organization: { id: expect.stringMatching(/^org_/), object: "organization", name: expect.any(String) },
-        api_key: { id: expect.stringMatching(/^key_/), object: "api_key", label: expect.any(String), last4: s.demoKey.slice(-4) },
+        api_key: {
+          id: expect.stringMatching(/^key_/),
+          object: "api_key",
+          label: expect.any(String),
+          last4: s.demoKey.slice(-4),
+        },
         // The stack's server-wide limits (startStack), not a per-organisation override.
         rate_limits: { tier: "default", write_per_minute: 1_000_000, read_per_minute: 1_000_000 },
       });
       const keys = await s.core.admin.listApiKeys(me.organization.id);
-      expect(keys.find((k) => k.id === me.api_key.id)).toMatchObject({ label: me.api_key.label, last4: me.api_key.last4 });
+      expect(keys.find((k) => k.id === me.api_key.id)).toMatchObject({
+        label: me.api_key.label,
+        last4: me.api_key.last4,
+      });
       expect(res.text).not.toContain(s.demoKey);
       expect(await trpc().me.get.query()).toEqual(me);
     });
@@ -232,11 +302,17 @@ describe.each(databaseKinds())("Kirimdev's clients and every template name on %s
       expect(edited.body.data).toMatchObject({ name, content: NEW_BODY[0]?.text, last_synced_via: "edit" });
       // The edit reached Meta as an edit of this template, not as a sync or anything else.
       const metaCalls = s.sandbox.control.requests({ sinceSeq: since });
-      expect(metaCalls.map((r) => `${r.method} ${r.path}`)).toEqual([expect.stringMatching(new RegExp(`^POST .*/${onMeta?.id}$`))]);
+      expect(metaCalls.map((r) => `${r.method} ${r.path}`)).toEqual([
+        expect.stringMatching(new RegExp(`^POST .*/${onMeta?.id}$`)),
+      ]);
 
       const deleted = await api("DELETE", `${TEMPLATES}/${name}`);
       expect(deleted.status, deleted.text).toBe(200);
-      expect(deleted.body.data).toMatchObject({ object: "template_delete_result", name, deleted: [{ language: "en" }] });
+      expect(deleted.body.data).toMatchObject({
+        object: "template_delete_result",
+        name,
+        deleted: [{ language: "en" }],
+      });
       expectError(await api("GET", `${TEMPLATES}/${name}`), 404, "resource_not_found");
       expect(s.sandbox.control.findTemplate(s.sandbox.demo.wabaId, name, "en")).toBeUndefined();
     });
@@ -245,15 +321,31 @@ describe.each(databaseKinds())("Kirimdev's clients and every template name on %s
       const trpcName = `${name}`;
       const client = trpc();
       // The REST test above deleted it; Meta locks only APPROVED names, so the name is free again (another language).
-      const created = await client.templates.create.mutate({ phone_number_id: PID, template: { ...(orderConfirmation("id") as any), name: trpcName } });
+      const created = await client.templates.create.mutate({
+        phone_number_id: PID,
+        template: { ...(orderConfirmation("id") as any), name: trpcName },
+      });
       expect(created).toMatchObject({ name: trpcName, language: "id" });
-      expect(await client.templates.get.query({ phone_number_id: PID, name: trpcName })).toMatchObject({ id: created.id, languages: ["id"] });
-      expect((await client.templates.events.query({ phone_number_id: PID, name: trpcName, language: "id" })).data.length).toBeGreaterThan(0);
+      expect(await client.templates.get.query({ phone_number_id: PID, name: trpcName })).toMatchObject({
+        id: created.id,
+        languages: ["id"],
+      });
+      expect(
+        (await client.templates.events.query({ phone_number_id: PID, name: trpcName, language: "id" })).data.length,
+      ).toBeGreaterThan(0);
       const onMeta = s.sandbox.control.findTemplate(s.sandbox.demo.wabaId, trpcName, "id");
       s.sandbox.control.setStatus(onMeta?.id ?? "", { status: "REJECTED", reason: "INVALID_FORMAT" });
       await client.templates.sync.mutate({ phone_number_id: PID });
-      expect(await client.templates.edit.mutate({ phone_number_id: PID, name: trpcName, edit: { language: "id", components: NEW_BODY as any } })).toMatchObject({ name: trpcName });
-      expect((await client.templates.delete.mutate({ phone_number_id: PID, name: trpcName })).deleted).toEqual([{ language: "id", template_id: created.id }]);
+      expect(
+        await client.templates.edit.mutate({
+          phone_number_id: PID,
+          name: trpcName,
+          edit: { language: "id", components: NEW_BODY as any },
+        }),
+      ).toMatchObject({ name: trpcName });
+      expect((await client.templates.delete.mutate({ phone_number_id: PID, name: trpcName })).deleted).toEqual([
+        { language: "id", template_id: created.id },
+      ]);
     });
   });
 
@@ -262,9 +354,15 @@ describe.each(databaseKinds())("Kirimdev's clients and every template name on %s
     expect(sync.body.data).toMatchObject({ object: "template_sync_result" });
     const runs = await api("GET", `/v1/${PID}/template_sync_runs?limit=1`);
     expect(runs.status, runs.text).toBe(200);
-    expect(runs.body.data[0]).toMatchObject({ object: "template_sync_run", status: "succeeded", synced: sync.body.data.synced });
+    expect(runs.body.data[0]).toMatchObject({
+      object: "template_sync_run",
+      status: "succeeded",
+      synced: sync.body.data.synced,
+    });
     expectError(await api("POST", `/v1/${PID}/template_sync_runs`, {}), 405, "method_not_allowed");
     // A phone_number_id segment that is not even percent-decodable is the usual 400 here too (fuzz drill finding).
-    expectError(await api("GET", "/v1/%4/template_sync_runs"), 400, "invalid_phone_number_id", { param: "phone_number_id" });
+    expectError(await api("GET", "/v1/%4/template_sync_runs"), 400, "invalid_phone_number_id", {
+      param: "phone_number_id",
+    });
   });
 });

@@ -45,7 +45,9 @@ describe.runIf(databaseKinds().includes("postgres"))("scheduled sync with two AP
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function start(env: Record<string, string>): Promise<{ child: ChildProcessWithoutNullStreams; out: () => string }> {
+  async function start(
+    env: Record<string, string>,
+  ): Promise<{ child: ChildProcessWithoutNullStreams; out: () => string }> {
     const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
       cwd: APP_DIR,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
@@ -92,7 +94,12 @@ describe.runIf(databaseKinds().includes("postgres"))("scheduled sync with two AP
 
     // Wait (bounded) until at least four slots of the demo account have been synced.
     const finished = () =>
-      database.db.selectFrom("template_sync_runs").select(["account_id", "trigger", "status"]).where("trigger", "like", "schedule:%").where("status", "!=", "running").execute();
+      database.db
+        .selectFrom("template_sync_runs")
+        .select(["account_id", "trigger", "status"])
+        .where("trigger", "like", "schedule:%")
+        .where("status", "!=", "running")
+        .execute();
     for (let i = 0; i < 600 && (await finished()).length < 4; i++) await new Promise((r) => setTimeout(r, 100));
 
     expect(await stop(a.child)).toBe(0);

@@ -25,13 +25,18 @@ describe.each(databaseKinds())("complete sync, runs and history on %s", (kind) =
 
   const api = (method: string, path: string) => call(stack.baseUrl, method, path, { token: stack.demoKey });
   const trpc = () =>
-    createTRPCClient<AppRouter>({ links: [httpLink({ url: `${stack.baseUrl}/trpc`, headers: { authorization: `Bearer ${stack.demoKey}` } })] });
+    createTRPCClient<AppRouter>({
+      links: [httpLink({ url: `${stack.baseUrl}/trpc`, headers: { authorization: `Bearer ${stack.demoKey}` } })],
+    });
 
   async function listAll(query = ""): Promise<any[]> {
     const out: any[] = [];
     let cursor: string | null = null;
     do {
-      const res = await api("GET", `/v1/${PID}/templates?limit=100${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      const res = await api(
+        "GET",
+        `/v1/${PID}/templates?limit=100${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+      );
       expect(res.status).toBe(200);
       out.push(...res.body.data);
       cursor = res.body.next_cursor;
@@ -49,7 +54,14 @@ describe.each(databaseKinds())("complete sync, runs and history on %s", (kind) =
     if (!victim) throw new Error("no pending template");
     stack.sandbox.control.deleteTemplate(victim.id);
     const second = await api("POST", `/v1/${PID}/templates/sync`);
-    expect(second.body.data).toEqual({ object: "template_sync_result", synced: upstream.length - 1, created: 0, updated: 0, unchanged: upstream.length - 1, removed: 1 });
+    expect(second.body.data).toEqual({
+      object: "template_sync_result",
+      synced: upstream.length - 1,
+      created: 0,
+      updated: 0,
+      unchanged: upstream.length - 1,
+      removed: 1,
+    });
 
     const visible = await listAll();
     expect(visible).toHaveLength(upstream.length - 1);
@@ -66,7 +78,14 @@ describe.each(databaseKinds())("complete sync, runs and history on %s", (kind) =
 
     // A cursor issued without include_deleted does not work with it.
     const page = await api("GET", `/v1/${PID}/templates?limit=1`);
-    expectError(await api("GET", `/v1/${PID}/templates?limit=1&include_deleted=true&cursor=${encodeURIComponent(page.body.next_cursor)}`), 400, "invalid_cursor");
+    expectError(
+      await api(
+        "GET",
+        `/v1/${PID}/templates?limit=1&include_deleted=true&cursor=${encodeURIComponent(page.body.next_cursor)}`,
+      ),
+      400,
+      "invalid_cursor",
+    );
   });
 
   it("a template that comes back is restored, not created", async () => {
@@ -88,8 +107,18 @@ describe.each(databaseKinds())("complete sync, runs and history on %s", (kind) =
     expect(back.body.data).toMatchObject({ deleted_at: null, meta_status: "PENDING" });
     const events = await api("GET", `/v1/${PID}/templates/${tomb.name}/events?language=${tomb.language}`);
     // The restore and the new components are two rows of the same sync run.
-    expect(events.body.data.slice(0, 2).map((e: any) => e.kind).sort()).toEqual(["components", "status"]);
-    expect(events.body.data.find((e: any) => e.kind === "status")).toMatchObject({ from: "DELETED", to: "PENDING", source: "sync", reason: expect.stringContaining("restored") });
+    expect(
+      events.body.data
+        .slice(0, 2)
+        .map((e: any) => e.kind)
+        .sort(),
+    ).toEqual(["components", "status"]);
+    expect(events.body.data.find((e: any) => e.kind === "status")).toMatchObject({
+      from: "DELETED",
+      to: "PENDING",
+      source: "sync",
+      reason: expect.stringContaining("restored"),
+    });
   });
 
   it("a partial failure keeps the pages that arrived, removes nothing, says what happened and is recorded", async () => {
@@ -107,7 +136,14 @@ describe.each(databaseKinds())("complete sync, runs and history on %s", (kind) =
 
     const runs = await api("GET", `/v1/${PID}/template_sync_runs?limit=2`);
     expect(runs.status).toBe(200);
-    expect(runs.body.data[0]).toMatchObject({ object: "template_sync_run", status: "failed", pages: 1, removed: 0, trigger: "api", phone_number_id: PID });
+    expect(runs.body.data[0]).toMatchObject({
+      object: "template_sync_run",
+      status: "failed",
+      pages: 1,
+      removed: 0,
+      trigger: "api",
+      phone_number_id: PID,
+    });
     expect(runs.body.data[0].error.code).toBe(res.body.error.code);
     expect(runs.body.data[0].finished_at).toEqual(expect.any(String));
 
@@ -119,7 +155,10 @@ describe.each(databaseKinds())("complete sync, runs and history on %s", (kind) =
   it("every run is listed newest first (REST and tRPC), paged with a signed cursor", async () => {
     const r1 = await api("GET", `/v1/${PID}/template_sync_runs?limit=2`);
     expect(r1.body.has_more).toBe(true);
-    const r2 = await api("GET", `/v1/${PID}/template_sync_runs?limit=2&cursor=${encodeURIComponent(r1.body.next_cursor)}`);
+    const r2 = await api(
+      "GET",
+      `/v1/${PID}/template_sync_runs?limit=2&cursor=${encodeURIComponent(r1.body.next_cursor)}`,
+    );
     const ids = [...r1.body.data, ...r2.body.data].map((r: any) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual([...ids].sort().reverse());
@@ -128,7 +167,11 @@ describe.each(databaseKinds())("complete sync, runs and history on %s", (kind) =
     const synced = await trpc().templates.sync.mutate({ phone_number_id: PID });
     expect(synced.removed).toBe(0);
     expect((await trpc().templates.syncRuns.query({ phone_number_id: PID, limit: 1 })).data[0]?.trigger).toBe("trpc");
-    expectError(await api("GET", `/v1/${PID}/template_sync_runs?cursor=${encodeURIComponent(r1.body.next_cursor)}x`), 400, "invalid_cursor");
+    expectError(
+      await api("GET", `/v1/${PID}/template_sync_runs?cursor=${encodeURIComponent(r1.body.next_cursor)}x`),
+      400,
+      "invalid_cursor",
+    );
   });
 
   it("history pages newest first; tRPC templates.events gives the same rows; an unknown name is 404", async () => {

@@ -20,7 +20,12 @@ const SHARED_PHONE_NUMBER_ID = "107777777777777";
 type QueueKind = "in-process" | "pg-boss";
 /** Every database, and on PostgreSQL also pg-boss: the queue production runs there. */
 const cases: [DatabaseKind, QueueKind][] = databaseKinds().flatMap((kind): [DatabaseKind, QueueKind][] =>
-  kind === "postgres" ? [[kind, "in-process"], [kind, "pg-boss"]] : [[kind, "in-process"]],
+  kind === "postgres"
+    ? [
+        [kind, "in-process"],
+        [kind, "pg-boss"],
+      ]
+    : [[kind, "in-process"]],
 );
 
 function queueOf(queueKind: QueueKind, db: TestDatabase & { url?: string }): JobQueue {
@@ -54,7 +59,12 @@ describe.each(cases)("template lifecycle by webhook on %s (%s queue)", (kind, qu
     await worker.start();
     appSecret = stack.sandbox.demo.appSecret;
     webhookUrl = `${stack.baseUrl}/webhooks/meta`;
-    stack.sandbox.control.webhooks.configure({ url: webhookUrl, verifyToken: VERIFY_TOKEN, appSecret, retryDelaysMs: [0] });
+    stack.sandbox.control.webhooks.configure({
+      url: webhookUrl,
+      verifyToken: VERIFY_TOKEN,
+      appSecret,
+      retryDelaysMs: [0],
+    });
     // A second organisation's account on the SAME WABA: template events must reach it too.
     const org = await stack.core.admin.createOrganisation({ name: "Shared WABA Org" });
     sharedKey = (await stack.core.admin.createApiKey({ organisationId: org.id })).key;
@@ -78,7 +88,11 @@ describe.each(cases)("template lifecycle by webhook on %s (%s queue)", (kind, qu
   async function settle(): Promise<void> {
     await stack.sandbox.control.webhooks.idle();
     for (let i = 0; i < 400; i++) {
-      const pending = await stack.db.db.selectFrom("webhook_events").select("id").where("state", "=", "pending").execute();
+      const pending = await stack.db.db
+        .selectFrom("webhook_events")
+        .select("id")
+        .where("state", "=", "pending")
+        .execute();
       if (pending.length === 0) return;
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -98,14 +112,22 @@ describe.each(cases)("template lifecycle by webhook on %s (%s queue)", (kind, qu
   }
 
   function listCalls(sinceSeq: number): number {
-    return stack.sandbox.control.requests({ method: "GET", sinceSeq }).filter((r) => r.path.endsWith("/message_templates")).length;
+    return stack.sandbox.control
+      .requests({ method: "GET", sinceSeq })
+      .filter((r) => r.path.endsWith("/message_templates")).length;
   }
 
   it("the GET handshake echoes hub.challenge only for the right token", async () => {
-    const ok = await fetch(`${webhookUrl}?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1158201444`);
+    const ok = await fetch(
+      `${webhookUrl}?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1158201444`,
+    );
     expect(ok.status).toBe(200);
     expect(await ok.text()).toBe("1158201444");
-    const wrong = await call(stack.baseUrl, "GET", `/webhooks/meta?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1`);
+    const wrong = await call(
+      stack.baseUrl,
+      "GET",
+      `/webhooks/meta?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1`,
+    );
     expectError(wrong, 403, "webhook_verification_failed");
     expect((await stack.sandbox.control.webhooks.verify()).ok).toBe(true);
   });
@@ -116,7 +138,14 @@ describe.each(cases)("template lifecycle by webhook on %s (%s queue)", (kind, qu
     templateId = res.body.data.provider_template_id;
     const events = await history();
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ object: "template_event", kind: "status", from: null, to: "PENDING", source: "create", source_id: res.body.request_id });
+    expect(events[0]).toMatchObject({
+      object: "template_event",
+      kind: "status",
+      from: null,
+      to: "PENDING",
+      source: "create",
+      source_id: res.body.request_id,
+    });
   });
 
   it("approve, pause, unpause, quality, category notice + completion, components, reject, disable: each by webhook alone", async () => {
@@ -125,15 +154,36 @@ describe.each(cases)("template lifecycle by webhook on %s (%s queue)", (kind, qu
 
     control.review(templateId);
     await settle();
-    expect(await template()).toMatchObject({ status: "approved", meta_status: "APPROVED", last_synced_via: "webhook", rejected_reason: null });
+    expect(await template()).toMatchObject({
+      status: "approved",
+      meta_status: "APPROVED",
+      last_synced_via: "webhook",
+      rejected_reason: null,
+    });
 
-    control.setStatus(templateId, { status: "PAUSED", reason: "NONE", otherInfo: { title: "FIRST_PAUSE", description: "Paused for 3 hours." } });
+    control.setStatus(templateId, {
+      status: "PAUSED",
+      reason: "NONE",
+      otherInfo: { title: "FIRST_PAUSE", description: "Paused for 3 hours." },
+    });
     await settle();
-    expect(await template()).toMatchObject({ status: "pending", meta_status: "PAUSED", status_info: { other_info: { title: "FIRST_PAUSE" } } });
+    expect(await template()).toMatchObject({
+      status: "pending",
+      meta_status: "PAUSED",
+      status_info: { other_info: { title: "FIRST_PAUSE" } },
+    });
 
-    control.setStatus(templateId, { status: "APPROVED", reason: "NONE", otherInfo: { title: "UNPAUSE", description: "Your WhatsApp message template has been unpaused." } });
+    control.setStatus(templateId, {
+      status: "APPROVED",
+      reason: "NONE",
+      otherInfo: { title: "UNPAUSE", description: "Your WhatsApp message template has been unpaused." },
+    });
     await settle();
-    expect(await template()).toMatchObject({ status: "approved", meta_status: "APPROVED", status_info: { other_info: { title: "UNPAUSE" } } });
+    expect(await template()).toMatchObject({
+      status: "approved",
+      meta_status: "APPROVED",
+      status_info: { other_info: { title: "UNPAUSE" } },
+    });
 
     control.setQuality(templateId, "YELLOW");
     await settle();
@@ -150,7 +200,11 @@ describe.each(cases)("template lifecycle by webhook on %s (%s queue)", (kind, qu
 
     control.changeCategory(templateId, "MARKETING", "completed");
     await settle();
-    expect(await template()).toMatchObject({ category: "MARKETING", previous_category: "UTILITY", pending_category_change: null });
+    expect(await template()).toMatchObject({
+      category: "MARKETING",
+      previous_category: "UTILITY",
+      pending_category_change: null,
+    });
 
     control.webhooks.forge({
       wabaId: stack.sandbox.demo.wabaId,
@@ -161,19 +215,35 @@ describe.each(cases)("template lifecycle by webhook on %s (%s queue)", (kind, qu
         message_template_language: "en",
         message_template_element: "Hi {{1}}, order {{2}} is confirmed and leaves the warehouse today.",
         message_template_footer: "Thanks for shopping",
-        message_template_buttons: [{ message_template_button_type: "URL", message_template_button_text: "Track it", message_template_button_url: "https://example.com/t/{{1}}" }],
+        message_template_buttons: [
+          {
+            message_template_button_type: "URL",
+            message_template_button_text: "Track it",
+            message_template_button_url: "https://example.com/t/{{1}}",
+          },
+        ],
       },
     });
     await settle();
     const edited = await template();
     expect(edited.content).toBe("Hi {{1}}, order {{2}} is confirmed and leaves the warehouse today.");
     expect(edited.components.find((c: any) => c.type === "FOOTER").text).toBe("Thanks for shopping");
-    expect(edited.components.find((c: any) => c.type === "BUTTONS").buttons[0]).toMatchObject({ type: "URL", text: "Track it" });
+    expect(edited.components.find((c: any) => c.type === "BUTTONS").buttons[0]).toMatchObject({
+      type: "URL",
+      text: "Track it",
+    });
     // What the components event does not carry is kept (the header and its example).
-    expect(edited.components.find((c: any) => c.type === "HEADER")).toMatchObject({ format: "TEXT", text: "Order {{1}}" });
+    expect(edited.components.find((c: any) => c.type === "HEADER")).toMatchObject({
+      format: "TEXT",
+      text: "Order {{1}}",
+    });
 
     const recommendation = "Separate parameters with descriptive text.";
-    control.setStatus(templateId, { status: "REJECTED", reason: "INVALID_FORMAT", rejectionInfo: { reason: "Adjacent parameters.", recommendation } });
+    control.setStatus(templateId, {
+      status: "REJECTED",
+      reason: "INVALID_FORMAT",
+      rejectionInfo: { reason: "Adjacent parameters.", recommendation },
+    });
     await settle();
     expect(await template()).toMatchObject({
       status: "rejected",
@@ -184,7 +254,12 @@ describe.each(cases)("template lifecycle by webhook on %s (%s queue)", (kind, qu
 
     control.setStatus(templateId, { status: "DISABLED", reason: "NONE" });
     await settle();
-    expect(await template()).toMatchObject({ status: "rejected", meta_status: "DISABLED", rejected_reason: null, rejection_info: null });
+    expect(await template()).toMatchObject({
+      status: "rejected",
+      meta_status: "DISABLED",
+      rejected_reason: null,
+      rejection_info: null,
+    });
 
     // No sync: nothing read the template list from Meta.
     expect(listCalls(since)).toBe(0);
@@ -198,7 +273,12 @@ describe.each(cases)("template lifecycle by webhook on %s (%s queue)", (kind, qu
       ["quality", null, "YELLOW", "webhook"],
       ["category_notice", "UTILITY", "MARKETING", "webhook"],
       ["category", "UTILITY", "MARKETING", "webhook"],
-      ["components", "Hi {{1}}, your order {{2}} is confirmed and ships today.", "Hi {{1}}, order {{2}} is confirmed and leaves the warehouse today.", "webhook"],
+      [
+        "components",
+        "Hi {{1}}, your order {{2}} is confirmed and ships today.",
+        "Hi {{1}}, order {{2}} is confirmed and leaves the warehouse today.",
+        "webhook",
+      ],
       ["status", "APPROVED", "REJECTED", "webhook"],
       ["status", "REJECTED", "DISABLED", "webhook"],
     ]);
@@ -209,12 +289,19 @@ describe.each(cases)("template lifecycle by webhook on %s (%s queue)", (kind, qu
 
   it("routes by WABA: the other organisation's account on the same WABA got the same changes", async () => {
     // That account never synced, so it has no row for this template: the event is recorded as not applicable to it.
-    const outcome = await stack.db.db.selectFrom("webhook_events").select("outcome").orderBy("id", "desc").executeTakeFirstOrThrow();
+    const outcome = await stack.db.db
+      .selectFrom("webhook_events")
+      .select("outcome")
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
     expect(outcome.outcome).toContain(`${SHARED_PHONE_NUMBER_ID}: no such template`);
     expect((await api("POST", `/v1/${SHARED_PHONE_NUMBER_ID}/templates/sync`, undefined, sharedKey)).status).toBe(200);
     stack.sandbox.control.setQuality(templateId, "RED");
     await settle();
-    expect(await template(SHARED_PHONE_NUMBER_ID, sharedKey)).toMatchObject({ quality_score: "RED", last_synced_via: "webhook" });
+    expect(await template(SHARED_PHONE_NUMBER_ID, sharedKey)).toMatchObject({
+      quality_score: "RED",
+      last_synced_via: "webhook",
+    });
     expect(await template()).toMatchObject({ quality_score: "RED" });
   });
 
@@ -222,21 +309,41 @@ describe.each(cases)("template lifecycle by webhook on %s (%s queue)", (kind, qu
     const before = await template();
     const eventsBefore = await stack.db.db.selectFrom("webhook_events").select("id").execute();
     const forged = stack.sandbox.control.webhooks.forge(
-      { wabaId: stack.sandbox.demo.wabaId, field: "message_template_status_update", value: { event: "APPROVED", message_template_id: Number(templateId), message_template_name: "order_confirmation", message_template_language: "en", reason: "NONE" } },
+      {
+        wabaId: stack.sandbox.demo.wabaId,
+        field: "message_template_status_update",
+        value: {
+          event: "APPROVED",
+          message_template_id: Number(templateId),
+          message_template_name: "order_confirmation",
+          message_template_language: "en",
+          reason: "NONE",
+        },
+      },
       { signature: "sha256=" + "0".repeat(64) },
     );
     await stack.sandbox.control.webhooks.idle();
     expect(forged?.attempts.at(-1)?.status).toBe(401);
 
     // A real delivery, replayed with a changed body but the original signature.
-    const original = stack.sandbox.control.webhooks.deliveries().find((d) => d.state === "delivered" && d.field === "message_template_status_update");
+    const original = stack.sandbox.control.webhooks
+      .deliveries()
+      .find((d) => d.state === "delivered" && d.field === "message_template_status_update");
     if (!original) throw new Error("no delivered status webhook");
     const altered = original.body.replace(/"event":"[A-Z_]+"/, '"event":"DELETED"');
     expect(altered).not.toBe(original.body);
-    const res = await fetch(webhookUrl, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": original.signature }, body: altered });
+    const res = await fetch(webhookUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-hub-signature-256": original.signature },
+      body: altered,
+    });
     expect(res.status).toBe(401);
     expect(((await res.json()) as any).error.code).toBe("webhook_signature_invalid");
-    const unsigned = await fetch(webhookUrl, { method: "POST", headers: { "content-type": "application/json" }, body: original.body });
+    const unsigned = await fetch(webhookUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: original.body,
+    });
     expect(unsigned.status).toBe(401);
 
     expect(await template()).toEqual(before);
@@ -245,7 +352,10 @@ describe.each(cases)("template lifecycle by webhook on %s (%s queue)", (kind, qu
 
   it("a byte-identical redelivery is acknowledged and deduplicated", async () => {
     const before = await history();
-    const delivered = stack.sandbox.control.webhooks.deliveries().filter((d) => d.state === "delivered").at(-1);
+    const delivered = stack.sandbox.control.webhooks
+      .deliveries()
+      .filter((d) => d.state === "delivered")
+      .at(-1);
     if (!delivered) throw new Error("no delivery");
     const replayed = stack.sandbox.control.webhooks.replay(delivered.seq);
     await settle();
@@ -257,23 +367,46 @@ describe.each(cases)("template lifecycle by webhook on %s (%s queue)", (kind, qu
     const before = await template();
     const body = JSON.stringify({
       object: "whatsapp_business_account",
-      entry: [{
-        id: stack.sandbox.demo.wabaId,
-        time: Math.floor(Date.now() / 1000) - 3600,
-        changes: [{ field: "message_template_status_update", value: { event: "APPROVED", message_template_id: Number(templateId), message_template_name: "order_confirmation", message_template_language: "en", reason: "NONE" } }],
-      }],
+      entry: [
+        {
+          id: stack.sandbox.demo.wabaId,
+          time: Math.floor(Date.now() / 1000) - 3600,
+          changes: [
+            {
+              field: "message_template_status_update",
+              value: {
+                event: "APPROVED",
+                message_template_id: Number(templateId),
+                message_template_name: "order_confirmation",
+                message_template_language: "en",
+                reason: "NONE",
+              },
+            },
+          ],
+        },
+      ],
     });
-    const res = await fetch(webhookUrl, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": signWebhookBody(body, appSecret) }, body });
+    const res = await fetch(webhookUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-hub-signature-256": signWebhookBody(body, appSecret) },
+      body,
+    });
     expect(res.status).toBe(200);
     await settle();
     expect(await template()).toMatchObject({ meta_status: before.meta_status, status: before.status });
-    const row = await stack.db.db.selectFrom("webhook_events").select(["state", "outcome"]).orderBy("id", "desc").executeTakeFirstOrThrow();
+    const row = await stack.db.db
+      .selectFrom("webhook_events")
+      .select(["state", "outcome"])
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
     expect(row.state).toBe("ignored");
     expect(row.outcome).toContain("older than the template's status");
   });
 
   it("language en-US in an event finds the en_US template", async () => {
-    const seeded = stack.sandbox.control.templates(stack.sandbox.demo.wabaId).find((t) => t.language === "en_US" && t.status === "APPROVED");
+    const seeded = stack.sandbox.control
+      .templates(stack.sandbox.demo.wabaId)
+      .find((t) => t.language === "en_US" && t.status === "APPROVED");
     if (!seeded) throw new Error("no en_US template in the demo data");
     expect((await api("POST", `/v1/${DEMO_PHONE_NUMBER_ID}/templates/sync`)).status).toBe(200);
     stack.sandbox.control.setQuality(seeded.id, "YELLOW");
@@ -293,7 +426,11 @@ describe.each(cases)("template lifecycle by webhook on %s (%s queue)", (kind, qu
     expect(reserialised).not.toBe(raw);
     expect(raw).toContain("order\\u005fconfirmation");
     const send = (signature: string) =>
-      fetch(webhookUrl, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": signature }, body: Buffer.from(raw, "utf8") });
+      fetch(webhookUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-hub-signature-256": signature },
+        body: Buffer.from(raw, "utf8"),
+      });
     const eventsBefore = await stack.db.db.selectFrom("webhook_events").select("id").execute();
 
     const refused = await send(signWebhookBody(reserialised, appSecret));
@@ -314,7 +451,11 @@ describe.each(cases)("template lifecycle by webhook on %s (%s queue)", (kind, qu
     stack.sandbox.control.setQuality(templateId, before.quality_score === "YELLOW" ? "RED" : "YELLOW");
     await stack.sandbox.control.webhooks.idle();
     expect(stack.sandbox.control.webhooks.deliveries().at(-1)?.attempts.at(-1)?.status).toBe(200);
-    const pending = await stack.db.db.selectFrom("webhook_events").select("id").where("state", "=", "pending").execute();
+    const pending = await stack.db.db
+      .selectFrom("webhook_events")
+      .select("id")
+      .where("state", "=", "pending")
+      .execute();
     expect(pending).toHaveLength(1);
     expect(await template()).toMatchObject({ quality_score: before.quality_score });
 
@@ -323,6 +464,9 @@ describe.each(cases)("template lifecycle by webhook on %s (%s queue)", (kind, qu
     dispatching = true;
     await worker.start();
     await settle();
-    expect(await template()).toMatchObject({ quality_score: before.quality_score === "YELLOW" ? "RED" : "YELLOW", last_synced_via: "webhook" });
+    expect(await template()).toMatchObject({
+      quality_score: before.quality_score === "YELLOW" ? "RED" : "YELLOW",
+      last_synced_via: "webhook",
+    });
   });
 });

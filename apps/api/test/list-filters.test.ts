@@ -27,7 +27,9 @@ describe.each(databaseKinds())("template list filters (REST, tRPC) on %s", (kind
     const seen: Template[] = [];
     let cursor: string | null = null;
     for (let page = 0; page < 200; page += 1) {
-      const res = await get(`${TEMPLATES}?${query}&limit=${limit}${cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`}`);
+      const res = await get(
+        `${TEMPLATES}?${query}&limit=${limit}${cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`}`,
+      );
       expect(res.status, res.text).toBe(200);
       const body = zListEnvelope(ZTemplate).parse(res.body);
       seen.push(...body.data);
@@ -50,7 +52,10 @@ describe.each(databaseKinds())("template list filters (REST, tRPC) on %s", (kind
     s = await startStack(kind);
     // Two names that only differ where a LIKE `_` would match any character.
     for (const name of ["zz_filter_a1", "zz_filterxa1"]) {
-      const res = await call(s.baseUrl, "POST", TEMPLATES, { token: s.demoKey, body: { ...orderConfirmation("en"), name } });
+      const res = await call(s.baseUrl, "POST", TEMPLATES, {
+        token: s.demoKey,
+        body: { ...orderConfirmation("en"), name },
+      });
       expect(res.status, res.text).toBe(201);
     }
     const sync = await call(s.baseUrl, "POST", `${TEMPLATES}/sync`, { token: s.demoKey });
@@ -60,11 +65,14 @@ describe.each(databaseKinds())("template list filters (REST, tRPC) on %s", (kind
     await s?.close();
   });
 
-  it.each(["MARKETING", "UTILITY", "AUTHENTICATION"])("category=%s returns exactly Meta's templates of that category", async (category) => {
-    const rows = await all(`category=${category}`, 50);
-    expect(rows.length).toBeGreaterThan(0);
-    expect(keys(rows)).toEqual(onMeta((t) => t.category === category));
-  });
+  it.each(["MARKETING", "UTILITY", "AUTHENTICATION"])(
+    "category=%s returns exactly Meta's templates of that category",
+    async (category) => {
+      const rows = await all(`category=${category}`, 50);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(keys(rows)).toEqual(onMeta((t) => t.category === category));
+    },
+  );
 
   it("search matches a substring of the name, ignoring case, across pages", async () => {
     const rows = await all("search=UPDATE", 3);
@@ -92,8 +100,16 @@ describe.each(databaseKinds())("template list filters (REST, tRPC) on %s", (kind
     const first = await get(`${TEMPLATES}?category=MARKETING&search=a&limit=2`);
     expect(first.status, first.text).toBe(200);
     const cursor = encodeURIComponent(first.body.next_cursor as string);
-    for (const changed of ["category=UTILITY&search=a", "category=MARKETING&search=b", "category=MARKETING", "search=a", "category=MARKETING&search=A"]) {
-      expectError(await get(`${TEMPLATES}?${changed}&limit=2&cursor=${cursor}`), 400, "invalid_cursor", { param: "cursor" });
+    for (const changed of [
+      "category=UTILITY&search=a",
+      "category=MARKETING&search=b",
+      "category=MARKETING",
+      "search=a",
+      "category=MARKETING&search=A",
+    ]) {
+      expectError(await get(`${TEMPLATES}?${changed}&limit=2&cursor=${cursor}`), 400, "invalid_cursor", {
+        param: "cursor",
+      });
     }
     const next = await get(`${TEMPLATES}?category=MARKETING&search=a&limit=2&cursor=${cursor}`);
     expect(next.status, next.text).toBe(200);
@@ -101,13 +117,43 @@ describe.each(databaseKinds())("template list filters (REST, tRPC) on %s", (kind
   });
 
   it.each([
-    { what: "lower-case category", query: "category=marketing", param: "category", message: 'category must be upper-case: use "MARKETING", not "marketing".' },
-    { what: "unknown category", query: "category=SERVICE", param: "category", message: "category must be one of MARKETING, UTILITY, AUTHENTICATION (upper-case)." },
-    { what: "repeated category", query: "category=UTILITY&category=MARKETING", param: "category", message: "category must be one of MARKETING, UTILITY, AUTHENTICATION (upper-case)." },
+    {
+      what: "lower-case category",
+      query: "category=marketing",
+      param: "category",
+      message: 'category must be upper-case: use "MARKETING", not "marketing".',
+    },
+    {
+      what: "unknown category",
+      query: "category=SERVICE",
+      param: "category",
+      message: "category must be one of MARKETING, UTILITY, AUTHENTICATION (upper-case).",
+    },
+    {
+      what: "repeated category",
+      query: "category=UTILITY&category=MARKETING",
+      param: "category",
+      message: "category must be one of MARKETING, UTILITY, AUTHENTICATION (upper-case).",
+    },
     { what: "empty search", query: "search=", param: "search", message: "search must be text of 1 to 512 characters." },
-    { what: "513-character search", query: `search=${"s".repeat(513)}`, param: "search", message: "search must be text of 1 to 512 characters." },
-    { what: "repeated search", query: "search=a&search=b", param: "search", message: "search must be text of 1 to 512 characters." },
-    { what: "search with NUL", query: "search=a%00b", param: "search", message: "search must not contain the NUL character (U+0000)." },
+    {
+      what: "513-character search",
+      query: `search=${"s".repeat(513)}`,
+      param: "search",
+      message: "search must be text of 1 to 512 characters.",
+    },
+    {
+      what: "repeated search",
+      query: "search=a&search=b",
+      param: "search",
+      message: "search must be text of 1 to 512 characters.",
+    },
+    {
+      what: "search with NUL",
+      query: "search=a%00b",
+      param: "search",
+      message: "search must not contain the NUL character (U+0000).",
+    },
   ])("400 invalid_field_value for a $what", async ({ query, param, message }) => {
     const res = await get(`${TEMPLATES}?${query}`);
     expectError(res, 400, "invalid_field_value", { type: "invalid_request_error", param });
@@ -125,6 +171,10 @@ describe.each(databaseKinds())("template list filters (REST, tRPC) on %s", (kind
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(TRPCClientError);
-    expect((error as TRPCClientError<AppRouter>).data).toMatchObject({ trpcCode: "BAD_REQUEST", code: "invalid_field_value", param: "category" });
+    expect((error as TRPCClientError<AppRouter>).data).toMatchObject({
+      trpcCode: "BAD_REQUEST",
+      code: "invalid_field_value",
+      param: "category",
+    });
   });
 });

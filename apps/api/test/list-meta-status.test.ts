@@ -24,7 +24,9 @@ describe.each(databaseKinds())("template list meta_status filter (REST, tRPC) on
     const seen: Template[] = [];
     let cursor: string | null = null;
     for (let page = 0; page < 200; page += 1) {
-      const res = await get(`${TEMPLATES}?${query}&limit=${limit}${cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`}`);
+      const res = await get(
+        `${TEMPLATES}?${query}&limit=${limit}${cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`}`,
+      );
       expect(res.status, res.text).toBe(200);
       const body = zListEnvelope(ZTemplate).parse(res.body);
       seen.push(...body.data);
@@ -46,7 +48,11 @@ describe.each(databaseKinds())("template list meta_status filter (REST, tRPC) on
     const approved = s.sandbox.control.templates(s.sandbox.demo.wabaId).filter((t) => t.status === "APPROVED");
     expect(approved.length).toBeGreaterThan(6);
     // Meta pauses for low quality and disables after repeated pauses (docs/reference/meta-templates.md, template pausing).
-    for (const t of approved.slice(0, 4)) s.sandbox.control.setStatus(t.id, { status: "PAUSED", otherInfo: { title: "FIRST_PAUSE", description: "Paused for 3 hours." } });
+    for (const t of approved.slice(0, 4))
+      s.sandbox.control.setStatus(t.id, {
+        status: "PAUSED",
+        otherInfo: { title: "FIRST_PAUSE", description: "Paused for 3 hours." },
+      });
     for (const t of approved.slice(4, 6)) s.sandbox.control.setStatus(t.id, { status: "DISABLED" });
     const sync = await call(s.baseUrl, "POST", `${TEMPLATES}/sync`, { token: s.demoKey });
     expect(sync.status, sync.text).toBe(200);
@@ -80,20 +86,40 @@ describe.each(databaseKinds())("template list meta_status filter (REST, tRPC) on
     expect(first.status, first.text).toBe(200);
     const cursor = encodeURIComponent(first.body.next_cursor as string);
     for (const changed of ["meta_status=DISABLED", "", "status=pending"]) {
-      expectError(await get(`${TEMPLATES}?${changed}&limit=2&cursor=${cursor}`), 400, "invalid_cursor", { param: "cursor" });
+      expectError(await get(`${TEMPLATES}?${changed}&limit=2&cursor=${cursor}`), 400, "invalid_cursor", {
+        param: "cursor",
+      });
     }
     const plain = await get(`${TEMPLATES}?limit=2`);
-    expectError(await get(`${TEMPLATES}?meta_status=PAUSED&limit=2&cursor=${encodeURIComponent(plain.body.next_cursor as string)}`), 400, "invalid_cursor");
+    expectError(
+      await get(
+        `${TEMPLATES}?meta_status=PAUSED&limit=2&cursor=${encodeURIComponent(plain.body.next_cursor as string)}`,
+      ),
+      400,
+      "invalid_cursor",
+    );
     const next = await get(`${TEMPLATES}?meta_status=PAUSED&limit=2&cursor=${cursor}`);
     expect(next.status, next.text).toBe(200);
     expect(next.body.data.map((t: Template) => t.meta_status)).toEqual(["PAUSED", "PAUSED"]);
   });
 
   it.each([
-    { what: "lower-case value", query: "meta_status=paused", message: 'meta_status must be upper-case: use "PAUSED", not "paused".' },
-    { what: "unknown value", query: "meta_status=FROZEN", message: expect.stringContaining("meta_status must be one of APPROVED") },
+    {
+      what: "lower-case value",
+      query: "meta_status=paused",
+      message: 'meta_status must be upper-case: use "PAUSED", not "paused".',
+    },
+    {
+      what: "unknown value",
+      query: "meta_status=FROZEN",
+      message: expect.stringContaining("meta_status must be one of APPROVED"),
+    },
     { what: "empty value", query: "meta_status=", message: expect.stringContaining("meta_status must be one of") },
-    { what: "repeated value", query: "meta_status=PAUSED&meta_status=DISABLED", message: expect.stringContaining("meta_status must be one of") },
+    {
+      what: "repeated value",
+      query: "meta_status=PAUSED&meta_status=DISABLED",
+      message: expect.stringContaining("meta_status must be one of"),
+    },
   ])("400 invalid_field_value for a $what", async ({ query, message }) => {
     const res = await get(`${TEMPLATES}?${query}`);
     expectError(res, 400, "invalid_field_value", { type: "invalid_request_error", param: "meta_status" });
@@ -111,7 +137,11 @@ describe.each(databaseKinds())("template list meta_status filter (REST, tRPC) on
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(TRPCClientError);
-    expect((error as TRPCClientError<AppRouter>).data).toMatchObject({ trpcCode: "BAD_REQUEST", code: "invalid_field_value", param: "meta_status" });
+    expect((error as TRPCClientError<AppRouter>).data).toMatchObject({
+      trpcCode: "BAD_REQUEST",
+      code: "invalid_field_value",
+      param: "meta_status",
+    });
   });
 
   it("template_counts: totals per Meta status and per folded status, the same over REST and tRPC", async () => {
@@ -129,10 +159,16 @@ describe.each(databaseKinds())("template list meta_status filter (REST, tRPC) on
       pending: every.filter((t) => t.status === "pending").length,
       rejected: every.filter((t) => t.status === "rejected").length,
     });
-    const client = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${s.baseUrl}/trpc`, headers: { authorization: `Bearer ${s.demoKey}` } })] });
+    const client = createTRPCClient<AppRouter>({
+      links: [httpLink({ url: `${s.baseUrl}/trpc`, headers: { authorization: `Bearer ${s.demoKey}` } })],
+    });
     expect(await client.templates.counts.query({ phone_number_id: PID })).toEqual(counts);
     expectError(await get(`/v1/${PID}/template_counts?status=approved`), 400, "unknown_parameter");
-    expectError(await call(s.baseUrl, "GET", `/v1/${PID}/template_counts`, { token: s.otherKey }), 404, "resource_not_found");
+    expectError(
+      await call(s.baseUrl, "GET", `/v1/${PID}/template_counts`, { token: s.otherKey }),
+      404,
+      "resource_not_found",
+    );
   });
 
   it("sort=name_asc / name_desc pages through every template by name (languages of a name side by side)", async () => {
@@ -162,6 +198,8 @@ describe.each(databaseKinds())("template list meta_status filter (REST, tRPC) on
     expectError(await get(`${TEMPLATES}?sort=name_desc&limit=2&cursor=${cursor}`), 400, "invalid_cursor");
     const res = await get(`${TEMPLATES}?sort=name`);
     expectError(res, 400, "invalid_field_value", { param: "sort" });
-    expect(res.body.error.message).toBe("sort must be one of created_desc, name_asc, name_desc, updated_desc, updated_asc.");
+    expect(res.body.error.message).toBe(
+      "sort must be one of created_desc, name_asc, name_desc, updated_desc, updated_asc.",
+    );
   });
 });

@@ -48,20 +48,30 @@ describe("log output never contains secrets", () => {
     const org = await s.core.admin.createOrganisation({ name: "Logged" });
     const revoked = await s.core.admin.createApiKey({ organisationId: org.id, label: "to revoke" });
     await s.core.admin.revokeApiKey(revoked.id);
-    const expired = await s.core.admin.createApiKey({ organisationId: org.id, expiresAt: new Date(Date.now() - 1_000) });
+    const expired = await s.core.admin.createApiKey({
+      organisationId: org.id,
+      expiresAt: new Date(Date.now() - 1_000),
+    });
     const unknownKey = "kdv_live_UNKNOWNunknownUNKNOWNunkn";
 
     // Auth failures.
     expectError(await call(base, "GET", "/v1/accounts", { token: unknownKey }), 401, "invalid_api_key");
     expectError(await call(base, "GET", "/v1/accounts", { token: revoked.key }), 401, "invalid_api_key");
     expectError(await call(base, "GET", "/v1/accounts", { token: expired.key }), 401, "expired_api_key");
-    expectError(await call(base, "GET", "/v1/accounts", { headers: { authorization: `Basic ${s.demoKey}` } }), 401, "invalid_api_key");
+    expectError(
+      await call(base, "GET", "/v1/accounts", { headers: { authorization: `Basic ${s.demoKey}` } }),
+      401,
+      "invalid_api_key",
+    );
     expectError(await call(base, "GET", `/v1/accounts?api_key=${s.demoKey}`), 401, "missing_api_key");
     const trpc = await fetch(`${base}/trpc/accounts.list`, { headers: { authorization: `Bearer ${unknownKey}` } });
     expect(trpc.status).toBe(401);
 
     // Creates (the body goes to Meta with the account's token).
-    const created = await call(base, "POST", `/v1/${DEMO_PHONE_NUMBER_ID}/templates`, { token: s.demoKey, body: orderConfirmation() });
+    const created = await call(base, "POST", `/v1/${DEMO_PHONE_NUMBER_ID}/templates`, {
+      token: s.demoKey,
+      body: orderConfirmation(),
+    });
     expect(created.status, created.text).toBe(201);
 
     // An upstream error: Meta answers 503 on every call until the gateway gives up.
@@ -85,8 +95,15 @@ describe("log output never contains secrets", () => {
     expect(made).toBe(0);
     const cliOrg = (JSON.parse(cliOutput) as { id: string }).id;
     const connect = ["accounts", "connect", "--org", cliOrg, "--waba-id", "1", "--display-phone-number", "+62811"];
-    expect(await runCli([...connect, "--phone-number-id", "5550000001", "--access-token", CLI_META_TOKEN], io())).toBe(0);
-    expect(await runCli([...connect, "--phone-number-id", "5550000002", "--access-token-file", "-", "--json"], io(CLI_META_TOKEN))).toBe(0);
+    expect(await runCli([...connect, "--phone-number-id", "5550000001", "--access-token", CLI_META_TOKEN], io())).toBe(
+      0,
+    );
+    expect(
+      await runCli(
+        [...connect, "--phone-number-id", "5550000002", "--access-token-file", "-", "--json"],
+        io(CLI_META_TOKEN),
+      ),
+    ).toBe(0);
     const keyRun = await runCli(["keys", "create", "--org", cliOrg], io());
     expect(keyRun).toBe(0);
     const cliKey = /kdv_live_[A-Za-z0-9_-]{24}/.exec(cliOutput)?.[0];
@@ -101,7 +118,16 @@ describe("log output never contains secrets", () => {
     expect(lines.length).toBeGreaterThan(8);
     for (const line of lines) JSON.parse(line); // structured: one JSON object per line
 
-    const secrets = [s.demoKey, s.otherKey, revoked.key, expired.key, unknownKey, s.sandbox.demo.accessToken, OTHER_ACCESS_TOKEN, CLI_META_TOKEN];
+    const secrets = [
+      s.demoKey,
+      s.otherKey,
+      revoked.key,
+      expired.key,
+      unknownKey,
+      s.sandbox.demo.accessToken,
+      OTHER_ACCESS_TOKEN,
+      CLI_META_TOKEN,
+    ];
     for (const secret of secrets) expect(logs, `server log contains ${secret.slice(0, 12)}…`).not.toContain(secret);
     expect(logs).not.toContain("Bearer ");
     expect(logs).not.toMatch(/kdv_live_[A-Za-z0-9_-]{24}/);
@@ -110,7 +136,9 @@ describe("log output never contains secrets", () => {
     expect(cliOutput.slice(afterKey)).not.toContain(cliKey);
 
     // The request lines carry what an operator needs.
-    const requestLines = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((l) => l["msg"] === "request");
+    const requestLines = lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((l) => l["msg"] === "request");
     expect(requestLines.find((l) => l["status"] === 201)).toMatchObject({
       request_id: expect.stringMatching(/^req_/),
       method: "POST",
@@ -136,7 +164,16 @@ describe("log output never contains secrets", () => {
       "GET https://graph.example/upload?access_token=EAAG-query-token failed for kdv_live_ABCDEFGHIJKLMNOPQRSTUVWX with Bearer EAAG-header-token",
     );
     const line = out.text();
-    for (const secret of ["abc.def", "ghi", "EAAG-field-token", "v1:k:x:y:z", "EAAG-top-token", "EAAG-query-token", "ABCDEFGHIJKLMNOPQRSTUVWX", "EAAG-header-token"]) {
+    for (const secret of [
+      "abc.def",
+      "ghi",
+      "EAAG-field-token",
+      "v1:k:x:y:z",
+      "EAAG-top-token",
+      "EAAG-query-token",
+      "ABCDEFGHIJKLMNOPQRSTUVWX",
+      "EAAG-header-token",
+    ]) {
       expect(line).not.toContain(secret);
     }
     expect(JSON.parse(line)).toMatchObject({ headers: { authorization: "[REDACTED]" }, token: "[REDACTED]" });

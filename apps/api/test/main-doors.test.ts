@@ -37,7 +37,13 @@ function statusChangeBody(): string {
         changes: [
           {
             field: "message_template_status_update",
-            value: { event: "APPROVED", message_template_id: 1, message_template_name: "forged_status", message_template_language: "en", reason: "NONE" },
+            value: {
+              event: "APPROVED",
+              message_template_id: 1,
+              message_template_name: "forged_status",
+              message_template_language: "en",
+              reason: "NONE",
+            },
           },
         ],
       },
@@ -98,7 +104,10 @@ describe("the default start, twice on one DATA_DIR", () => {
   it("the sandbox's own review webhooks still arrive and apply", async () => {
     const baseUrl = first?.baseUrl ?? "";
     const pid = /phone_number_id (\d+)/.exec(first?.output() ?? "")?.[1] ?? "";
-    const created = await call(baseUrl, "POST", `/v1/${pid}/templates`, { token: apiKey, body: { ...orderConfirmation("en"), name: "review_by_webhook" } });
+    const created = await call(baseUrl, "POST", `/v1/${pid}/templates`, {
+      token: apiKey,
+      body: { ...orderConfirmation("en"), name: "review_by_webhook" },
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body.data.status).toBe("pending");
     // The sandbox reviews after 100 ms and tells us by webhook only (no sync runs: TEMPLATE_SYNC_INTERVAL_MS=0).

@@ -18,7 +18,14 @@ const children: ChildProcessWithoutNullStreams[] = [];
 function spawnServer(dataDir: string, extraEnv: Record<string, string> = {}) {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: APP_DIR,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "info", ...extraEnv },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      PORT: "0",
+      DATA_DIR: dataDir,
+      LOG_LEVEL: "info",
+      ...extraEnv,
+    },
   });
   children.push(child);
   let output = "";
@@ -31,7 +38,8 @@ function spawnServer(dataDir: string, extraEnv: Record<string, string> = {}) {
 async function waitFor(server: ReturnType<typeof spawnServer>, pattern: RegExp): Promise<void> {
   const deadline = Date.now() + 120_000;
   while (!pattern.test(server.output())) {
-    if (server.child.exitCode !== null) throw new Error(`server exited with ${server.child.exitCode}\n${server.output()}`);
+    if (server.child.exitCode !== null)
+      throw new Error(`server exited with ${server.child.exitCode}\n${server.output()}`);
     if (Date.now() > deadline) throw new Error(`no ${pattern} within 120 s\n${server.output()}`);
     await new Promise((r) => setTimeout(r, 50));
   }

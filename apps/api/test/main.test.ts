@@ -75,17 +75,24 @@ describe("main (one-command start)", () => {
       expect(first.apiKey).toMatch(/^kdv_live_[A-Za-z0-9_-]{24}$/);
       const apiKey = first.apiKey as string;
       const out = first.stdout();
-      expect(out).toContain(`curl --request POST --url ${first.baseUrl}/v1/106540352242922/templates/sync --header "Authorization: Bearer $KIRIM_API_KEY"`);
+      expect(out).toContain(
+        `curl --request POST --url ${first.baseUrl}/v1/106540352242922/templates/sync --header "Authorization: Bearer $KIRIM_API_KEY"`,
+      );
       // Logs never contain the key (the banner is the one place it is printed, on purpose).
       const logLines = out.split("\n").filter((line) => line.startsWith("{"));
       expect(logLines.length).toBeGreaterThan(0);
       for (const line of logLines) expect(line).not.toContain(apiKey);
 
       // The printed create curl, replayed.
-      const createLine = out.split("\n").find((line) => line.startsWith("curl --request POST") && line.includes("/templates --header"));
+      const createLine = out
+        .split("\n")
+        .find((line) => line.startsWith("curl --request POST") && line.includes("/templates --header"));
       const body = createLine === undefined ? undefined : /--data '(.*)'$/.exec(createLine)?.[1];
       expect(body).toBeDefined();
-      const created = await call(first.baseUrl, "POST", `/v1/${first.phoneNumberId}/templates`, { token: apiKey, body: body as string });
+      const created = await call(first.baseUrl, "POST", `/v1/${first.phoneNumberId}/templates`, {
+        token: apiKey,
+        body: body as string,
+      });
       expect(created.status, created.text).toBe(201);
       expect(created.body.data.status).toBe("pending");
       const synced = await call(first.baseUrl, "POST", `/v1/${first.phoneNumberId}/templates/sync`, { token: apiKey });
@@ -101,7 +108,9 @@ describe("main (one-command start)", () => {
       // Restart: same database, the same key (not printed this time), data still there.
       const second = await start(dataDir);
       expect(second.apiKey).toBeUndefined();
-      const got = await call(second.baseUrl, "GET", `/v1/${second.phoneNumberId}/templates/order_confirmation`, { token: apiKey });
+      const got = await call(second.baseUrl, "GET", `/v1/${second.phoneNumberId}/templates/order_confirmation`, {
+        token: apiKey,
+      });
       expect(got.status, got.text).toBe(200);
 
       // Graceful shutdown (an in-flight request finishing after the signal, new connections refused, the forced
@@ -123,7 +132,9 @@ describe("main (one-command start)", () => {
       expect(started.stdout()).not.toContain(devKey);
       const accounts = await call(started.baseUrl, "GET", "/v1/accounts", { token: devKey });
       expect(accounts.status).toBe(200);
-      expect(accounts.body.data.map((a: { phone_number_id: string }) => a.phone_number_id)).toContain("106540352242922");
+      expect(accounts.body.data.map((a: { phone_number_id: string }) => a.phone_number_id)).toContain(
+        "106540352242922",
+      );
       expect(await stop(started.child)).toBe(0);
     } finally {
       await rm(dataDir, { recursive: true, force: true });

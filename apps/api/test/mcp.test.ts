@@ -17,13 +17,18 @@ const clients: Client[] = [];
 
 async function connect(baseUrl: string, apiKey: string): Promise<Client> {
   const client = new Client({ name: "kirim-test-agent", version: "1.0.0" });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${baseUrl}/mcp`), { requestInit: { headers: { authorization: `Bearer ${apiKey}` } } }));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${baseUrl}/mcp`), {
+      requestInit: { headers: { authorization: `Bearer ${apiKey}` } },
+    }),
+  );
   clients.push(client);
   return client;
 }
 
 const textOf = (result: unknown) => ((result as CallToolResult).content[0] as { text: string }).text;
-const jsonOf = (result: unknown) => JSON.parse(textOf(result)) as Record<string, unknown> & { data: Array<Record<string, unknown>> };
+const jsonOf = (result: unknown) =>
+  JSON.parse(textOf(result)) as Record<string, unknown> & { data: Array<Record<string, unknown>> };
 
 afterEach(async () => {
   for (const client of clients.splice(0)) await client.close();
@@ -42,7 +47,15 @@ describe.each(databaseKinds())("MCP server on %s", (kind) => {
     const client = await connect(s.baseUrl, s.demoKey);
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(
-      ["create_template", "get_template", "list_accounts", "list_templates", "render_template", "sync_templates", "template_history"].sort(),
+      [
+        "create_template",
+        "get_template",
+        "list_accounts",
+        "list_templates",
+        "render_template",
+        "sync_templates",
+        "template_history",
+      ].sort(),
     );
     const byName = new Map(tools.map((t) => [t.name, t]));
     expect(byName.get("list_accounts")?.description).toMatch(/call this first/i);
@@ -54,22 +67,41 @@ describe.each(databaseKinds())("MCP server on %s", (kind) => {
 
   it("an agent's session: accounts → sync → list → create → get → render → history", async () => {
     const client = await connect(s.baseUrl, s.demoKey);
-    const accounts = JSON.parse(textOf(await client.callTool({ name: "list_accounts", arguments: {} }))) as Array<{ phone_number_id: string }>;
+    const accounts = JSON.parse(textOf(await client.callTool({ name: "list_accounts", arguments: {} }))) as Array<{
+      phone_number_id: string;
+    }>;
     expect(accounts.map((a) => a.phone_number_id)).toEqual([PID]);
 
-    const sync = JSON.parse(textOf(await client.callTool({ name: "sync_templates", arguments: { phone_number_id: PID } })));
+    const sync = JSON.parse(
+      textOf(await client.callTool({ name: "sync_templates", arguments: { phone_number_id: PID } })),
+    );
     expect(sync.synced).toBeGreaterThanOrEqual(150);
 
-    const page = jsonOf(await client.callTool({ name: "list_templates", arguments: { phone_number_id: PID, status: "approved", limit: 5 } }));
+    const page = jsonOf(
+      await client.callTool({
+        name: "list_templates",
+        arguments: { phone_number_id: PID, status: "approved", limit: 5 },
+      }),
+    );
     expect(page.data).toHaveLength(5);
     expect(page.data.every((t) => t.status === "approved")).toBe(true);
     expect(typeof page.next_cursor).toBe("string");
 
-    const created = await client.callTool({ name: "create_template", arguments: { phone_number_id: PID, template: orderConfirmation("en") } });
+    const created = await client.callTool({
+      name: "create_template",
+      arguments: { phone_number_id: PID, template: orderConfirmation("en") },
+    });
     expect(created.isError ?? false).toBe(false);
     expect(JSON.parse(textOf(created))).toMatchObject({ name: "order_confirmation", status: "pending" });
 
-    const got = JSON.parse(textOf(await client.callTool({ name: "get_template", arguments: { phone_number_id: PID, name: "order_confirmation", language: "en" } })));
+    const got = JSON.parse(
+      textOf(
+        await client.callTool({
+          name: "get_template",
+          arguments: { phone_number_id: PID, name: "order_confirmation", language: "en" },
+        }),
+      ),
+    );
     expect(JSON.stringify(got)).toContain("order_confirmation");
 
     const rendered = JSON.parse(
@@ -83,7 +115,13 @@ describe.each(databaseKinds())("MCP server on %s", (kind) => {
               language: "en",
               components: [
                 { type: "header", parameters: [{ type: "text", text: "A9" }] },
-                { type: "body", parameters: [{ type: "text", text: "Ana" }, { type: "text", text: "A9" }] },
+                {
+                  type: "body",
+                  parameters: [
+                    { type: "text", text: "Ana" },
+                    { type: "text", text: "A9" },
+                  ],
+                },
                 { type: "button", sub_type: "url", index: "0", parameters: [{ type: "text", text: "A9" }] },
               ],
             },
@@ -93,7 +131,12 @@ describe.each(databaseKinds())("MCP server on %s", (kind) => {
     );
     expect(rendered.body).toBe("Hi Ana, your order A9 is confirmed and ships today.");
 
-    const history = jsonOf(await client.callTool({ name: "template_history", arguments: { phone_number_id: PID, name: "order_confirmation" } }));
+    const history = jsonOf(
+      await client.callTool({
+        name: "template_history",
+        arguments: { phone_number_id: PID, name: "order_confirmation" },
+      }),
+    );
     expect(history.data.length).toBeGreaterThan(0);
   });
 
@@ -109,7 +152,10 @@ describe.each(databaseKinds())("MCP server on %s", (kind) => {
         { type: "FOOTER", text: "x".repeat(61) },
       ],
     };
-    const result = (await client.callTool({ name: "create_template", arguments: { phone_number_id: PID, template } })) as CallToolResult;
+    const result = (await client.callTool({
+      name: "create_template",
+      arguments: { phone_number_id: PID, template },
+    })) as CallToolResult;
     expect(result.isError).toBe(true);
     const text = textOf(result);
     expect(text).toMatch(/^Not submitted: Meta would refuse this template\. Fix these \d+ problems/);
@@ -121,7 +167,10 @@ describe.each(databaseKinds())("MCP server on %s", (kind) => {
 
   it("a domain error is a tool result naming code, parameter and Meta's error (not a protocol failure)", async () => {
     const client = await connect(s.baseUrl, s.demoKey);
-    const missing = (await client.callTool({ name: "get_template", arguments: { phone_number_id: PID, name: "no_such_template" } })) as CallToolResult;
+    const missing = (await client.callTool({
+      name: "get_template",
+      arguments: { phone_number_id: PID, name: "no_such_template" },
+    })) as CallToolResult;
     expect(missing.isError).toBe(true);
     expect(textOf(missing)).toMatch(/^Error resource_not_found \(not_found, HTTP 404\)/);
     expect(textOf(missing)).toMatch(/Request id: req_/);
@@ -135,10 +184,19 @@ describe.each(databaseKinds())("MCP server on %s", (kind) => {
   });
 
   it("Bearer key required: no key or a wrong key is 401 in the error envelope; GET is 405", async () => {
-    const initialize = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "x", version: "1" } } };
+    const initialize = {
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "x", version: "1" } },
+    };
     const headers = { accept: "application/json, text/event-stream" };
     expectError(await call(s.baseUrl, "POST", "/mcp", { body: initialize, headers }), 401, "missing_api_key");
-    expectError(await call(s.baseUrl, "POST", "/mcp", { body: initialize, headers, token: "kirim_live_wrong" }), 401, "invalid_api_key");
+    expectError(
+      await call(s.baseUrl, "POST", "/mcp", { body: initialize, headers, token: "kirim_live_wrong" }),
+      401,
+      "invalid_api_key",
+    );
     expectError(await call(s.baseUrl, "GET", "/mcp", { token: s.demoKey, headers }), 405, "method_not_allowed");
     const ok = await fetch(`${s.baseUrl}/mcp`, {
       method: "POST",
@@ -154,7 +212,9 @@ describe.each(databaseKinds())("MCP server on %s", (kind) => {
 describe("MCP takes from the organisation's buckets", () => {
   let s: Stack;
   beforeAll(async () => {
-    s = await startStack("pglite", { core: { rateLimits: { readPerMinute: 1_000_000, writePerMinute: 1, metaCreatesPerHour: 1_000_000 } } });
+    s = await startStack("pglite", {
+      core: { rateLimits: { readPerMinute: 1_000_000, writePerMinute: 1, metaCreatesPerHour: 1_000_000 } },
+    });
   }, 120_000);
   afterAll(async () => {
     await s?.close();
@@ -163,13 +223,26 @@ describe("MCP takes from the organisation's buckets", () => {
   it("a write tool takes a write token: with the bucket empty, 429 rate_limit_exceeded with Retry-After; read tools still work", async () => {
     const client = await connect(s.baseUrl, s.demoKey);
     // The one write token of the minute goes to a REST POST.
-    expect((await call(s.baseUrl, "POST", `/v1/${PID}/templates/sync`, { token: s.demoKey, body: {} })).status).toBe(200);
-    const refused = await client.callTool({ name: "sync_templates", arguments: { phone_number_id: PID } }).catch((error: unknown) => error);
+    expect((await call(s.baseUrl, "POST", `/v1/${PID}/templates/sync`, { token: s.demoKey, body: {} })).status).toBe(
+      200,
+    );
+    const refused = await client
+      .callTool({ name: "sync_templates", arguments: { phone_number_id: PID } })
+      .catch((error: unknown) => error);
     expect(String(refused)).toMatch(/429|rate_limit_exceeded/);
     const raw = await fetch(`${s.baseUrl}/mcp`, {
       method: "POST",
-      headers: { accept: "application/json, text/event-stream", "content-type": "application/json", authorization: `Bearer ${s.demoKey}` },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "sync_templates", arguments: { phone_number_id: PID } } }),
+      headers: {
+        accept: "application/json, text/event-stream",
+        "content-type": "application/json",
+        authorization: `Bearer ${s.demoKey}`,
+      },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 7,
+        method: "tools/call",
+        params: { name: "sync_templates", arguments: { phone_number_id: PID } },
+      }),
     });
     expect(raw.status).toBe(429);
     expect(raw.headers.get("retry-after")).not.toBeNull();

@@ -23,7 +23,13 @@ function uploadCalls(sandbox: MetaSandbox, since: number) {
 }
 
 /** A raw-body POST (the shared `call` sends JSON or strings only), with the same invariants and OpenAPI check. */
-async function upload(s: Stack, body: Uint8Array | undefined, headers: Record<string, string>, path = UPLOADS, token: string | null = s.demoKey): Promise<CallResult> {
+async function upload(
+  s: Stack,
+  body: Uint8Array | undefined,
+  headers: Record<string, string>,
+  path = UPLOADS,
+  token: string | null = s.demoKey,
+): Promise<CallResult> {
   const response = await fetch(`${s.baseUrl}${path}`, {
     method: "POST",
     headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...headers },
@@ -40,7 +46,12 @@ describe.each(databaseKinds())("POST /v1/{pid}/uploads on %s", (kind) => {
   let s: Stack;
   beforeAll(async () => {
     s = await startStack(kind, {
-      media: (sandbox) => ({ graphUrl: sandbox.url, apiVersion: "v23.0", appId: sandbox.demo.appId, policy: createMediaFetchPolicy() }),
+      media: (sandbox) => ({
+        graphUrl: sandbox.url,
+        apiVersion: "v23.0",
+        appId: sandbox.demo.appId,
+        policy: createMediaFetchPolicy(),
+      }),
     });
   }, 120_000);
   afterAll(async () => {
@@ -52,17 +63,34 @@ describe.each(databaseKinds())("POST /v1/{pid}/uploads on %s", (kind) => {
     ["image/jpeg", tinyJpeg(), "IMAGE", "photo.jpg"],
     ["video/mp4", tinyMp4(), "VIDEO", "clip.mp4"],
     ["application/pdf", tinyPdf(), "DOCUMENT", "invoice.pdf"],
-  ])("%s: uploaded to Meta through the Resumable Upload API; the handle is Meta's", async (type, bytes, format, fileName) => {
-    const since = lastSeq(s.sandbox);
-    const res = await upload(s, bytes, { "content-type": type }, `${UPLOADS}?file_name=${encodeURIComponent(`../dir/${fileName}`)}`);
-    expect(res.status, res.text).toBe(201);
-    expect(res.body.data).toMatchObject({ object: "media_upload", format, mime_type: type, bytes: bytes.length, file_name: fileName });
-    const calls = uploadCalls(s.sandbox, since);
-    // Session opened on the app, bytes sent to the session; the handle we return is the one Meta issued.
-    expect(calls.map((c) => `${c.method} ${c.path.includes("upload:") ? "upload:" : "uploads"}`)).toEqual(["POST uploads", "POST upload:"]);
-    expect(typeof res.body.data.handle).toBe("string");
-    expect(res.body.data.handle.length).toBeGreaterThan(0);
-  });
+  ])(
+    "%s: uploaded to Meta through the Resumable Upload API; the handle is Meta's",
+    async (type, bytes, format, fileName) => {
+      const since = lastSeq(s.sandbox);
+      const res = await upload(
+        s,
+        bytes,
+        { "content-type": type },
+        `${UPLOADS}?file_name=${encodeURIComponent(`../dir/${fileName}`)}`,
+      );
+      expect(res.status, res.text).toBe(201);
+      expect(res.body.data).toMatchObject({
+        object: "media_upload",
+        format,
+        mime_type: type,
+        bytes: bytes.length,
+        file_name: fileName,
+      });
+      const calls = uploadCalls(s.sandbox, since);
+      // Session opened on the app, bytes sent to the session; the handle we return is the one Meta issued.
+      expect(calls.map((c) => `${c.method} ${c.path.includes("upload:") ? "upload:" : "uploads"}`)).toEqual([
+        "POST uploads",
+        "POST upload:",
+      ]);
+      expect(typeof res.body.data.handle).toBe("string");
+      expect(res.body.data.handle.length).toBeGreaterThan(0);
+    },
+  );
 
   it("the handle completes an IMAGE template: the create carries it to Meta and Meta accepts it", async () => {
     const up = await upload(s, tinyPng(), { "content-type": "image/png" });
@@ -128,7 +156,9 @@ describe.each(databaseKinds())("POST /v1/{pid}/uploads on %s", (kind) => {
 
   it("415 when the bytes are not what the Content-Type says (an HTML page as image/png)", async () => {
     const since = lastSeq(s.sandbox);
-    const res = await upload(s, Buffer.from("<!doctype html><html><body>not an image</body></html>"), { "content-type": "image/png" });
+    const res = await upload(s, Buffer.from("<!doctype html><html><body>not an image</body></html>"), {
+      "content-type": "image/png",
+    });
     expectError(res, 415, "unsupported_media_type", { param: "body" });
     expect(uploadCalls(s.sandbox, since)).toEqual([]);
   });
@@ -139,19 +169,41 @@ describe.each(databaseKinds())("POST /v1/{pid}/uploads on %s", (kind) => {
   });
 
   it("400 for an empty body and for an unknown query parameter", async () => {
-    expectError(await upload(s, new Uint8Array(), { "content-type": "image/png" }), 400, "invalid_request", { param: "body" });
-    expectError(await upload(s, tinyPng(), { "content-type": "image/png" }, `${UPLOADS}?format=IMAGE`), 400, "unknown_parameter");
-    expectError(await upload(s, tinyPng(), { "content-type": "image/png" }, "/v1/12/uploads"), 400, "invalid_phone_number_id");
+    expectError(await upload(s, new Uint8Array(), { "content-type": "image/png" }), 400, "invalid_request", {
+      param: "body",
+    });
+    expectError(
+      await upload(s, tinyPng(), { "content-type": "image/png" }, `${UPLOADS}?format=IMAGE`),
+      400,
+      "unknown_parameter",
+    );
+    expectError(
+      await upload(s, tinyPng(), { "content-type": "image/png" }, "/v1/12/uploads"),
+      400,
+      "invalid_phone_number_id",
+    );
     // A segment that is not valid percent-encoding is the same 400, not a missing route.
-    expectError(await upload(s, tinyPng(), { "content-type": "image/png" }, "/v1/%zz/uploads"), 400, "invalid_phone_number_id");
+    expectError(
+      await upload(s, tinyPng(), { "content-type": "image/png" }, "/v1/%zz/uploads"),
+      400,
+      "invalid_phone_number_id",
+    );
   });
 
   it("authenticated, and scoped to the caller's accounts", async () => {
     expectError(await upload(s, tinyPng(), { "content-type": "image/png" }, UPLOADS, null), 401, "missing_api_key");
     const since = lastSeq(s.sandbox);
-    expectError(await upload(s, tinyPng(), { "content-type": "image/png" }, `/v1/${OTHER_PHONE_NUMBER_ID}/uploads`), 404, "resource_not_found");
+    expectError(
+      await upload(s, tinyPng(), { "content-type": "image/png" }, `/v1/${OTHER_PHONE_NUMBER_ID}/uploads`),
+      404,
+      "resource_not_found",
+    );
     // The account is judged first: another organisation's number is 404 whatever the body.
-    expectError(await upload(s, Buffer.from("x"), { "content-type": "text/plain" }, `/v1/${OTHER_PHONE_NUMBER_ID}/uploads`), 404, "resource_not_found");
+    expectError(
+      await upload(s, Buffer.from("x"), { "content-type": "text/plain" }, `/v1/${OTHER_PHONE_NUMBER_ID}/uploads`),
+      404,
+      "resource_not_found",
+    );
     expect(uploadCalls(s.sandbox, since)).toEqual([]);
   });
 

@@ -9,7 +9,17 @@
  * download connector refuses any non-loopback address.
  */
 import { createMediaFetchPolicy } from "@kirim/core";
-import { databaseKinds, fakeResolver, loopbackOnlyConnector, send, startFileServer, tinyJpeg, tinyMp4, tinyPdf, tinyPng } from "@kirim/core/testing";
+import {
+  databaseKinds,
+  fakeResolver,
+  loopbackOnlyConnector,
+  send,
+  startFileServer,
+  tinyJpeg,
+  tinyMp4,
+  tinyPdf,
+  tinyPng,
+} from "@kirim/core/testing";
 import type { LoopbackServer } from "@kirim/core/testing";
 import type { MetaSandbox } from "@kirim/meta-sandbox";
 import { ZTemplate, zDataEnvelope } from "@kirim/schema";
@@ -120,10 +130,16 @@ describe.each(databaseKinds())("media header samples over REST on %s", (kind) =>
   /** The handle the sandbox issued on the last finished upload, and the header the last create sent to Meta. */
   function lastHandleAndCreate(sinceCall: number) {
     const calls = graphCalls.slice(sinceCall);
-    const issued = calls.filter((c) => /\/upload:/.test(c.url) && c.method === "POST").map((c) => (c.answer as { h?: string } | undefined)?.h);
+    const issued = calls
+      .filter((c) => /\/upload:/.test(c.url) && c.method === "POST")
+      .map((c) => (c.answer as { h?: string } | undefined)?.h);
     const create = calls.filter((c) => c.method === "POST" && c.url.includes("/message_templates")).at(-1);
     const header = (create?.body as { components?: Array<Record<string, unknown>> } | undefined)?.components?.[0];
-    return { handle: issued.filter((h) => h !== undefined).at(-1), header, creates: calls.filter((c) => c.url.includes("/message_templates")).length };
+    return {
+      handle: issued.filter((h) => h !== undefined).at(-1),
+      header,
+      creates: calls.filter((c) => c.url.includes("/message_templates")).length,
+    };
   }
 
   describe("happy paths", () => {
@@ -132,38 +148,41 @@ describe.each(databaseKinds())("media header samples over REST on %s", (kind) =>
       ["IMAGE", "/a.png", "image/png", tinyPng().length],
       ["VIDEO", "/a.mp4", "video/mp4", tinyMp4().length],
       ["DOCUMENT", "/a.pdf", "application/pdf", tinyPdf().length],
-    ])("%s %s: downloaded, uploaded to the sandbox, created pending with the issued handle; the stored template keeps the URL", async (format, path, mimeType, size) => {
-      const url = `${files.origin}${path}`;
-      const name = uniqueName(`media_${format.toLowerCase()}`);
-      const since = lastSeq(s.sandbox);
-      const sinceCall = graphCalls.length;
-      const res = await post(mediaTemplate(name, format, { header_url: [url] }));
-      expect(res.status, res.text).toBe(201);
-      const { data } = zDataEnvelope(ZTemplate).parse(res.body);
-      expect(data).toMatchObject({ name, status: "pending" });
+    ])(
+      "%s %s: downloaded, uploaded to the sandbox, created pending with the issued handle; the stored template keeps the URL",
+      async (format, path, mimeType, size) => {
+        const url = `${files.origin}${path}`;
+        const name = uniqueName(`media_${format.toLowerCase()}`);
+        const since = lastSeq(s.sandbox);
+        const sinceCall = graphCalls.length;
+        const res = await post(mediaTemplate(name, format, { header_url: [url] }));
+        expect(res.status, res.text).toBe(201);
+        const { data } = zDataEnvelope(ZTemplate).parse(res.body);
+        expect(data).toMatchObject({ name, status: "pending" });
 
-      // The sandbox saw an upload session for this file and its bytes, then one create.
-      const uploads = uploadRequests(s.sandbox, since);
-      expect(uploads.map((r) => [r.method, r.path.endsWith("/uploads") ? "start" : "transfer", r.status])).toEqual([
-        ["POST", "start", 200],
-        ["POST", "transfer", 200],
-      ]);
-      expect(uploads[0]?.path).toBe(`/v23.0/${s.sandbox.demo.appId}/uploads`);
-      expect(uploads[0]?.query).toMatchObject({ file_type: mimeType, file_length: String(size) });
-      expect(createCalls(s.sandbox, since)).toBe(1);
+        // The sandbox saw an upload session for this file and its bytes, then one create.
+        const uploads = uploadRequests(s.sandbox, since);
+        expect(uploads.map((r) => [r.method, r.path.endsWith("/uploads") ? "start" : "transfer", r.status])).toEqual([
+          ["POST", "start", 200],
+          ["POST", "transfer", 200],
+        ]);
+        expect(uploads[0]?.path).toBe(`/v23.0/${s.sandbox.demo.appId}/uploads`);
+        expect(uploads[0]?.query).toMatchObject({ file_type: mimeType, file_length: String(size) });
+        expect(createCalls(s.sandbox, since)).toBe(1);
 
-      // Meta got the handle it issued, and no header_url.
-      const { handle, header } = lastHandleAndCreate(sinceCall);
-      expect(handle).toMatch(/^4::/);
-      expect(header).toEqual({ type: "HEADER", format, example: { header_handle: [handle] } });
-      expect(s.sandbox.control.findTemplate(s.sandbox.demo.wabaId, name, "en")?.status).toBe("PENDING");
+        // Meta got the handle it issued, and no header_url.
+        const { handle, header } = lastHandleAndCreate(sinceCall);
+        expect(handle).toMatch(/^4::/);
+        expect(header).toEqual({ type: "HEADER", format, example: { header_handle: [handle] } });
+        expect(s.sandbox.control.findTemplate(s.sandbox.demo.wabaId, name, "en")?.status).toBe("PENDING");
 
-      // Our stored template keeps the caller's URL.
-      expect(data.components[0]).toEqual({ type: "HEADER", format, example: { header_url: [url] } });
-      const read = await call(s.baseUrl, "GET", `${TEMPLATES}/${name}`, { token: s.demoKey });
-      expect(read.status, read.text).toBe(200);
-      expect(read.body.data.components[0]).toEqual({ type: "HEADER", format, example: { header_url: [url] } });
-    });
+        // Our stored template keeps the caller's URL.
+        expect(data.components[0]).toEqual({ type: "HEADER", format, example: { header_url: [url] } });
+        const read = await call(s.baseUrl, "GET", `${TEMPLATES}/${name}`, { token: s.demoKey });
+        expect(read.status, read.text).toBe(200);
+        expect(read.body.data.components[0]).toEqual({ type: "HEADER", format, example: { header_url: [url] } });
+      },
+    );
 
     it("an https-style URL in header_handle (the alias) is downloaded and uploaded the same way, and stored as given", async () => {
       const url = `${files.origin}/a.png`;
@@ -176,7 +195,11 @@ describe.each(databaseKinds())("media header samples over REST on %s", (kind) =>
       const { handle, header } = lastHandleAndCreate(sinceCall);
       expect(handle).toMatch(/^4::/);
       expect(header).toEqual({ type: "HEADER", format: "IMAGE", example: { header_handle: [handle] } });
-      expect(res.body.data.components[0]).toEqual({ type: "HEADER", format: "IMAGE", example: { header_handle: [url] } });
+      expect(res.body.data.components[0]).toEqual({
+        type: "HEADER",
+        format: "IMAGE",
+        example: { header_handle: [url] },
+      });
     });
 
     it("a real Meta handle passes through unchanged: no download, no upload", async () => {
@@ -190,7 +213,11 @@ describe.each(databaseKinds())("media header samples over REST on %s", (kind) =>
       expect(res.body.data.status).toBe("pending");
       expect(files.requests.length).toBe(fileRequests);
       expect(uploadRequests(s.sandbox, since)).toEqual([]);
-      expect(lastHandleAndCreate(sinceCall).header).toEqual({ type: "HEADER", format: "VIDEO", example: { header_handle: [handle] } });
+      expect(lastHandleAndCreate(sinceCall).header).toEqual({
+        type: "HEADER",
+        format: "VIDEO",
+        example: { header_handle: [handle] },
+      });
     });
 
     it("a duplicate name + language is refused (409) before anything is downloaded", async () => {
@@ -198,7 +225,12 @@ describe.each(databaseKinds())("media header samples over REST on %s", (kind) =>
       expect((await post(mediaTemplate(name, "IMAGE", { header_url: [`${files.origin}/a.png`] }))).status).toBe(201);
       const since = lastSeq(s.sandbox);
       const fileRequests = files.requests.length;
-      expectError(await post(mediaTemplate(name, "IMAGE", { header_url: [`${files.origin}/a.png`] })), 409, "template_already_exists", { param: "name" });
+      expectError(
+        await post(mediaTemplate(name, "IMAGE", { header_url: [`${files.origin}/a.png`] })),
+        409,
+        "template_already_exists",
+        { param: "name" },
+      );
       expect(files.requests.length).toBe(fileRequests);
       expect(uploadRequests(s.sandbox, since)).toEqual([]);
     });
@@ -207,18 +239,54 @@ describe.each(databaseKinds())("media header samples over REST on %s", (kind) =>
   describe("refused samples: the envelope's code, status and param; nothing reaches Meta", () => {
     const HEADER_URL = "components[0].example.header_url[0]";
     it.each([
-      ["a name that resolves to a private address (injected resolver)", () => "https://internal.example.test/a.png", "IMAGE", 400, "media_url_forbidden"],
-      ["a name that resolves to the metadata service", () => "https://metadata.example.test/latest/meta-data/", "IMAGE", 400, "media_url_forbidden"],
-      ["https://127.0.0.1 (loopback, not allow-listed)", () => "https://127.0.0.1/a.png", "IMAGE", 400, "media_url_forbidden"],
-      ["an allow-listed host on another port", () => `http://127.0.0.1:${files.port === 65_535 ? 65_534 : files.port + 1}/a.png`, "IMAGE", 400, "media_url_forbidden"],
+      [
+        "a name that resolves to a private address (injected resolver)",
+        () => "https://internal.example.test/a.png",
+        "IMAGE",
+        400,
+        "media_url_forbidden",
+      ],
+      [
+        "a name that resolves to the metadata service",
+        () => "https://metadata.example.test/latest/meta-data/",
+        "IMAGE",
+        400,
+        "media_url_forbidden",
+      ],
+      [
+        "https://127.0.0.1 (loopback, not allow-listed)",
+        () => "https://127.0.0.1/a.png",
+        "IMAGE",
+        400,
+        "media_url_forbidden",
+      ],
+      [
+        "an allow-listed host on another port",
+        () => `http://127.0.0.1:${files.port === 65_535 ? 65_534 : files.port + 1}/a.png`,
+        "IMAGE",
+        400,
+        "media_url_forbidden",
+      ],
       ["plain http://", () => "http://cdn.example.test/a.png", "IMAGE", 400, "media_url_forbidden"],
       ["IPv4-mapped IPv6 loopback", () => "https://[::ffff:127.0.0.1]/a.png", "IMAGE", 400, "media_url_forbidden"],
       ["credentials in the URL", () => "https://user:pass@cdn.example.test/a.png", "IMAGE", 400, "media_url_forbidden"],
       ["a 404 from the file server", () => `${files.origin}/missing.png`, "IMAGE", 422, "media_download_failed"],
       ["an image over 5 MB", () => `${files.origin}/huge.png`, "IMAGE", 422, "media_too_large"],
-      ["HTML served as image/png (wrong magic bytes)", () => `${files.origin}/page.png`, "IMAGE", 422, "media_type_unsupported"],
+      [
+        "HTML served as image/png (wrong magic bytes)",
+        () => `${files.origin}/page.png`,
+        "IMAGE",
+        422,
+        "media_type_unsupported",
+      ],
       ["a PNG for a VIDEO header", () => `${files.origin}/a.png`, "VIDEO", 422, "media_type_unsupported"],
-      ["3GPP video (Meta's upload API takes only mp4)", () => `${files.origin}/a.3gp`, "VIDEO", 422, "media_type_unsupported"],
+      [
+        "3GPP video (Meta's upload API takes only mp4)",
+        () => `${files.origin}/a.3gp`,
+        "VIDEO",
+        422,
+        "media_type_unsupported",
+      ],
       ["a JPEG for a DOCUMENT header", () => `${files.origin}/a.jpg`, "DOCUMENT", 422, "media_type_unsupported"],
     ])("%s", async (_label, url, format, status, code) => {
       const since = lastSeq(s.sandbox);
@@ -234,7 +302,10 @@ describe.each(databaseKinds())("media header samples over REST on %s", (kind) =>
       const since = lastSeq(s.sandbox);
       const body = mediaTemplate(uniqueName("media_refused"), "IMAGE", {});
       const [header, bodyComponent] = body.components as Array<Record<string, unknown>>;
-      body.components = [bodyComponent, { ...header, example: { header_handle: ["https://internal.example.test/a.png"] } }];
+      body.components = [
+        bodyComponent,
+        { ...header, example: { header_handle: ["https://internal.example.test/a.png"] } },
+      ];
       expectError(await post(body), 400, "media_url_forbidden", { param: "components[1].example.header_handle[0]" });
       expect(uploadRequests(s.sandbox, since)).toEqual([]);
       expect(createCalls(s.sandbox, since)).toBe(0);
@@ -250,8 +321,13 @@ describe.each(databaseKinds())("media header samples over REST on %s", (kind) =>
     it("a refused upload session → 502 whatsapp_upstream_error with Meta's error; no create", async () => {
       s.sandbox.control.faults.configure({ rules: [{ kind: "server_error", method: "POST", path: "/uploads" }] });
       const since = lastSeq(s.sandbox);
-      const res = await post(mediaTemplate(uniqueName("media_upfail"), "IMAGE", { header_url: [`${files.origin}/a.png`] }));
-      expectError(res, 502, "whatsapp_upstream_error", { type: "api_error", param: "components[0].example.header_url[0]" });
+      const res = await post(
+        mediaTemplate(uniqueName("media_upfail"), "IMAGE", { header_url: [`${files.origin}/a.png`] }),
+      );
+      expectError(res, 502, "whatsapp_upstream_error", {
+        type: "api_error",
+        param: "components[0].example.header_url[0]",
+      });
       expect(res.body.error.meta).toMatchObject({ code: 2 });
       expect(uploadRequests(s.sandbox, since).map((r) => [r.method, r.status])).toEqual([["POST", 503]]);
       expect(createCalls(s.sandbox, since)).toBe(0);
@@ -260,10 +336,16 @@ describe.each(databaseKinds())("media header samples over REST on %s", (kind) =>
     it("a transfer that keeps failing → 502 after the bounded resumes; no create", async () => {
       s.sandbox.control.faults.configure({ rules: [{ kind: "server_error", method: "POST", path: "/upload:" }] });
       const since = lastSeq(s.sandbox);
-      const res = await post(mediaTemplate(uniqueName("media_upfail"), "DOCUMENT", { header_url: [`${files.origin}/a.pdf`] }));
+      const res = await post(
+        mediaTemplate(uniqueName("media_upfail"), "DOCUMENT", { header_url: [`${files.origin}/a.pdf`] }),
+      );
       expectError(res, 502, "whatsapp_upstream_error", { param: "components[0].example.header_url[0]" });
       // start, then (transfer, offset check) × maxResumeAttempts, then the last transfer.
-      expect(uploadRequests(s.sandbox, since).map((r) => `${r.method} ${r.path.endsWith("/uploads") ? "start" : "session"} ${r.status}`)).toEqual([
+      expect(
+        uploadRequests(s.sandbox, since).map(
+          (r) => `${r.method} ${r.path.endsWith("/uploads") ? "start" : "session"} ${r.status}`,
+        ),
+      ).toEqual([
         "POST start 200",
         "POST session 503",
         "GET session 200",
@@ -277,7 +359,9 @@ describe.each(databaseKinds())("media header samples over REST on %s", (kind) =>
     it("a transfer whose connection breaks resumes from the offset the sandbox reports, and the create succeeds", async () => {
       // The sandbox takes the bytes, then drops the socket: the client must ask where it stands (GET) and continue
       // from the reported offset. Restarting from 0 would be refused ("file_offset 0 doesn't match").
-      s.sandbox.control.faults.configure({ rules: [{ kind: "accept_then_drop", method: "POST", path: "/upload:", times: 1 }] });
+      s.sandbox.control.faults.configure({
+        rules: [{ kind: "accept_then_drop", method: "POST", path: "/upload:", times: 1 }],
+      });
       const name = uniqueName("media_resume");
       const since = lastSeq(s.sandbox);
       const sinceCall = graphCalls.length;
@@ -288,12 +372,9 @@ describe.each(databaseKinds())("media header samples over REST on %s", (kind) =>
         ["GET", { id: expect.stringMatching(/^upload:/), file_offset: String(tinyMp4().length) }],
         ["POST", { h: expect.stringMatching(/^4::/) }],
       ]);
-      expect(uploadRequests(s.sandbox, since).map((r) => `${r.method} ${r.path.endsWith("/uploads") ? "start" : "session"}`)).toEqual([
-        "POST start",
-        "POST session",
-        "GET session",
-        "POST session",
-      ]);
+      expect(
+        uploadRequests(s.sandbox, since).map((r) => `${r.method} ${r.path.endsWith("/uploads") ? "start" : "session"}`),
+      ).toEqual(["POST start", "POST session", "GET session", "POST session"]);
       const { handle, header } = lastHandleAndCreate(sinceCall);
       expect(header).toEqual({ type: "HEADER", format: "VIDEO", example: { header_handle: [handle] } });
       expect(s.sandbox.control.findTemplate(s.sandbox.demo.wabaId, name, "en")?.status).toBe("PENDING");
@@ -323,7 +404,10 @@ describe("media uploads not configured (no META_APP_ID with a real Graph URL)", 
 
   it("a URL sample gets a clear 500 internal_error naming the field, before anything is downloaded; a handle still works", async () => {
     const since = lastSeq(s.sandbox);
-    const res = await call(s.baseUrl, "POST", TEMPLATES, { token: s.demoKey, body: mediaTemplate("media_unconfigured", "IMAGE", { header_url: [`${files.origin}/a.png`] }) });
+    const res = await call(s.baseUrl, "POST", TEMPLATES, {
+      token: s.demoKey,
+      body: mediaTemplate("media_unconfigured", "IMAGE", { header_url: [`${files.origin}/a.png`] }),
+    });
     expectError(res, 500, "internal_error", { type: "api_error", param: "components[0].example.header_url[0]" });
     expect(res.body.error.message).toMatch(/not configured/);
     expect(files.requests).toEqual([]);
@@ -331,7 +415,10 @@ describe("media uploads not configured (no META_APP_ID with a real Graph URL)", 
     expect(createCalls(s.sandbox, since)).toBe(0);
 
     const handle = s.sandbox.control.createMediaHandle("image/png");
-    const ok = await call(s.baseUrl, "POST", TEMPLATES, { token: s.demoKey, body: mediaTemplate("media_unconfigured_handle", "IMAGE", { header_handle: [handle] }) });
+    const ok = await call(s.baseUrl, "POST", TEMPLATES, {
+      token: s.demoKey,
+      body: mediaTemplate("media_unconfigured_handle", "IMAGE", { header_handle: [handle] }),
+    });
     expect(ok.status, ok.text).toBe(201);
   });
 });
@@ -339,7 +426,13 @@ describe("media uploads not configured (no META_APP_ID with a real Graph URL)", 
 describe("media configuration (env → policy)", () => {
   it("defaults: port 443, 5 s connect, 60 s total, no app id, no loopback allowance", () => {
     const env = loadEnv({});
-    expect(env.media).toEqual({ appId: undefined, allowedPorts: [443], connectTimeoutMs: 5_000, totalTimeoutMs: 60_000, testLoopbackOrigins: undefined });
+    expect(env.media).toEqual({
+      appId: undefined,
+      allowedPorts: [443],
+      connectTimeoutMs: 5_000,
+      totalTimeoutMs: 60_000,
+      testLoopbackOrigins: undefined,
+    });
     const policy = createMediaPolicy(env.media);
     expect(policy).toMatchObject({ allowedPorts: [443], connectTimeoutMs: 5_000, totalTimeoutMs: 60_000 });
     expect(policy.allowInsecureLoopbackForTests).toBeUndefined();
@@ -360,11 +453,17 @@ describe("media configuration (env → policy)", () => {
       totalTimeoutMs: 30_000,
       testLoopbackOrigins: ["http://127.0.0.1:40123", "http://[::1]:40124"],
     });
-    expect(createMediaPolicy(env.media).allowInsecureLoopbackForTests?.origins).toEqual(["http://127.0.0.1:40123", "http://[::1]:40124"]);
+    expect(createMediaPolicy(env.media).allowInsecureLoopbackForTests?.origins).toEqual([
+      "http://127.0.0.1:40123",
+      "http://[::1]:40124",
+    ]);
   });
 
   it.each([
-    [{ MEDIA_FETCH_TEST_LOOPBACK_ORIGINS: "http://127.0.0.1:40123", NODE_ENV: "production" }, /refused when NODE_ENV=production/],
+    [
+      { MEDIA_FETCH_TEST_LOOPBACK_ORIGINS: "http://127.0.0.1:40123", NODE_ENV: "production" },
+      /refused when NODE_ENV=production/,
+    ],
     [{ MEDIA_FETCH_ALLOWED_PORTS: "443,0" }, /MEDIA_FETCH_ALLOWED_PORTS/],
     [{ MEDIA_FETCH_ALLOWED_PORTS: "https" }, /MEDIA_FETCH_ALLOWED_PORTS/],
     [{ MEDIA_FETCH_TIMEOUT_MS: "0" }, /MEDIA_FETCH_TIMEOUT_MS/],

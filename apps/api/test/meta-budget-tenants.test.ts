@@ -16,7 +16,12 @@ const BUDGET = 3;
 const SQUATTER_PHONE_NUMBER_ID = "108888777766665";
 
 function body(name: string): Record<string, unknown> {
-  return { name, category: "UTILITY", language: "en", components: [{ type: "BODY", text: `Your order ${name} ships today.` }] };
+  return {
+    name,
+    category: "UTILITY",
+    language: "en",
+    components: [{ type: "BODY", text: `Your order ${name} ships today.` }],
+  };
 }
 
 /** A loopback port nothing listens on: a connection to it is refused before anything is sent. */
@@ -42,7 +47,10 @@ describe.each(databaseKinds())("Meta's per-WABA create budget across organisatio
         // While `refuseConnections` is set, the gateway's requests go to a port nothing listens on.
         fetch: (input, init) => {
           const url = String(input instanceof Request ? input.url : input);
-          return fetch(refuseConnections ? url.replace(/^http:\/\/127\.0\.0\.1:\d+/, `http://127.0.0.1:${deadPort}`) : url, init);
+          return fetch(
+            refuseConnections ? url.replace(/^http:\/\/127\.0\.0\.1:\d+/, `http://127.0.0.1:${deadPort}`) : url,
+            init,
+          );
         },
       },
     });
@@ -65,7 +73,10 @@ describe.each(databaseKinds())("Meta's per-WABA create budget across organisatio
   it("bogus-token creates (Meta's 190) and refused connections do not count; the owner still gets the whole budget", async () => {
     const since = lastSeq(stack.sandbox);
     for (let i = 0; i < BUDGET + 3; i++) {
-      const res = await call(stack.baseUrl, "POST", `/v1/${SQUATTER_PHONE_NUMBER_ID}/templates`, { token: squatterKey, body: body(`squat_${i}`) });
+      const res = await call(stack.baseUrl, "POST", `/v1/${SQUATTER_PHONE_NUMBER_ID}/templates`, {
+        token: squatterKey,
+        body: body(`squat_${i}`),
+      });
       // Meta refused the token: the account needs reconnecting — never our 429.
       expectError(res, 502, "whatsapp_account_reauthorization_required");
     }
@@ -74,7 +85,10 @@ describe.each(databaseKinds())("Meta's per-WABA create budget across organisatio
     refuseConnections = true;
     try {
       for (let i = 0; i < BUDGET + 1; i++) {
-        const res = await call(stack.baseUrl, "POST", `/v1/${DEMO_PHONE_NUMBER_ID}/templates`, { token: stack.demoKey, body: body(`unsent_${i}`) });
+        const res = await call(stack.baseUrl, "POST", `/v1/${DEMO_PHONE_NUMBER_ID}/templates`, {
+          token: stack.demoKey,
+          body: body(`unsent_${i}`),
+        });
         expectError(res, 502, "whatsapp_upstream_error");
       }
     } finally {
@@ -83,10 +97,16 @@ describe.each(databaseKinds())("Meta's per-WABA create budget across organisatio
 
     // The real owner: the whole budget is there, and the budget still holds for creates that reached Meta.
     for (let i = 0; i < BUDGET; i++) {
-      const res = await call(stack.baseUrl, "POST", `/v1/${DEMO_PHONE_NUMBER_ID}/templates`, { token: stack.demoKey, body: body(`owner_${i}`) });
+      const res = await call(stack.baseUrl, "POST", `/v1/${DEMO_PHONE_NUMBER_ID}/templates`, {
+        token: stack.demoKey,
+        body: body(`owner_${i}`),
+      });
       expect(res.status, res.text).toBe(201);
     }
-    const over = await call(stack.baseUrl, "POST", `/v1/${DEMO_PHONE_NUMBER_ID}/templates`, { token: stack.demoKey, body: body("owner_over") });
+    const over = await call(stack.baseUrl, "POST", `/v1/${DEMO_PHONE_NUMBER_ID}/templates`, {
+      token: stack.demoKey,
+      body: body("owner_over"),
+    });
     expectError(over, 429, "meta_rate_limited");
     expect(Number(over.headers.get("retry-after"))).toBeGreaterThan(0);
   });

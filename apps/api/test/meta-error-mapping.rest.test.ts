@@ -20,7 +20,11 @@ const body = (name: string, category = "UTILITY", language = "en") => ({
   category,
   language,
   components: [
-    { type: "BODY", text: "Hello {{1}}, your order has been packed and will be shipped to you today.", example: { body_text: [["Budi"]] } },
+    {
+      type: "BODY",
+      text: "Hello {{1}}, your order has been packed and will be shipped to you today.",
+      example: { body_text: [["Budi"]] },
+    },
   ],
 });
 
@@ -85,14 +89,17 @@ describe.each(databaseKinds())("Meta answers → REST envelope on %s", (kind) =>
       expect(error.meta.fbtrace_id).toMatch(FBTRACE);
       // Only the documented fields of ZMetaErrorDetail are relayed.
       for (const field of Object.keys(error.meta)) {
-        expect(["code", "message", "error_subcode", "error_user_title", "error_user_msg", "fbtrace_id"]).toContain(field);
+        expect(["code", "message", "error_subcode", "error_user_title", "error_user_msg", "fbtrace_id"]).toContain(
+          field,
+        );
       }
     }
     if (expected.retryAfter !== undefined) expect(res.headers.get("retry-after")).toBe(expected.retryAfter);
     else if (expected.status !== 429) expect(res.headers.get("retry-after")).toBeNull();
   }
 
-  const post = (path: string, payload: unknown, token = s.demoKey) => call(s.baseUrl, "POST", path, { token, body: payload });
+  const post = (path: string, payload: unknown, token = s.demoKey) =>
+    call(s.baseUrl, "POST", path, { token, body: payload });
   const sync = (phoneNumberId = DEMO_PHONE_NUMBER_ID, token = s.demoKey) =>
     call(s.baseUrl, "POST", `/v1/${phoneNumberId}/templates/sync`, { token });
 
@@ -119,7 +126,11 @@ describe.each(databaseKinds())("Meta answers → REST envelope on %s", (kind) =>
     [
       "rule refusal: category differs from the same name's other language → 400, param category",
       async () => {
-        await createUpstream(s.sandbox.demo.wabaId, s.sandbox.demo.accessToken, body("sibling_category", "UTILITY", "en"));
+        await createUpstream(
+          s.sandbox.demo.wabaId,
+          s.sandbox.demo.accessToken,
+          body("sibling_category", "UTILITY", "en"),
+        );
         return post(TEMPLATES, body("sibling_category", "MARKETING", "id"));
       },
       {
@@ -127,7 +138,11 @@ describe.each(databaseKinds())("Meta answers → REST envelope on %s", (kind) =>
         type: "invalid_request_error",
         code: "meta_validation_failed",
         param: "category",
-        meta: { code: 100, error_user_title: "Category doesn't match", error_user_msg: expect.stringContaining("MARKETING") },
+        meta: {
+          code: 100,
+          error_user_title: "Category doesn't match",
+          error_user_msg: expect.stringContaining("MARKETING"),
+        },
       },
     ],
     [
@@ -167,22 +182,37 @@ describe.each(databaseKinds())("Meta answers → REST envelope on %s", (kind) =>
     [
       "app rate limit (HTTP 429, code 4) → 429 rate_limit_error with Retry-After",
       async () => {
-        s.sandbox.control.faults.configure({ rules: [{ kind: "app_rate_limit", method: "POST", path: "/message_templates" }] });
+        s.sandbox.control.faults.configure({
+          rules: [{ kind: "app_rate_limit", method: "POST", path: "/message_templates" }],
+        });
         return post(TEMPLATES, body("throttled_app"));
       },
-      { status: 429, type: "rate_limit_error", code: "meta_rate_limited", meta: { code: 4, error_subcode: 2446079, message: "(#4) Application request limit reached" }, retryAfter: "60" },
+      {
+        status: 429,
+        type: "rate_limit_error",
+        code: "meta_rate_limited",
+        meta: { code: 4, error_subcode: 2446079, message: "(#4) Application request limit reached" },
+        retryAfter: "60",
+      },
     ],
     [
       "WABA rate limit (code 80008) on a sync → 429 rate_limit_error with Retry-After",
       async () => {
-        s.sandbox.control.faults.configure({ rules: [{ kind: "waba_rate_limit", method: "GET", path: "/message_templates" }] });
+        s.sandbox.control.faults.configure({
+          rules: [{ kind: "waba_rate_limit", method: "GET", path: "/message_templates" }],
+        });
         return sync();
       },
       { status: 429, type: "rate_limit_error", code: "meta_rate_limited", meta: { code: 80008 }, retryAfter: "60" },
     ],
     [
       "invalid token (190) → 502 whatsapp_account_reauthorization_required",
-      async () => post(`/v1/111222333444/templates`, body("bad_token"), await accountWithToken("111222333444", "EAAG-wrong-token-for-this-test")),
+      async () =>
+        post(
+          `/v1/111222333444/templates`,
+          body("bad_token"),
+          await accountWithToken("111222333444", "EAAG-wrong-token-for-this-test"),
+        ),
       {
         status: 502,
         type: "api_error",
@@ -204,7 +234,9 @@ describe.each(databaseKinds())("Meta answers → REST envelope on %s", (kind) =>
     [
       "Meta down (503, code 2, transient) after retries → 502 whatsapp_upstream_error with Meta's code",
       async () => {
-        s.sandbox.control.faults.configure({ rules: [{ kind: "server_error", method: "POST", path: "/message_templates" }] });
+        s.sandbox.control.faults.configure({
+          rules: [{ kind: "server_error", method: "POST", path: "/message_templates" }],
+        });
         return post(TEMPLATES, body("meta_down"));
       },
       { status: 502, type: "api_error", code: "whatsapp_upstream_error", meta: { code: 2 } },
@@ -212,15 +244,24 @@ describe.each(databaseKinds())("Meta answers → REST envelope on %s", (kind) =>
     [
       "unknown Meta error (500, code 1) on a sync → 502 whatsapp_upstream_error",
       async () => {
-        s.sandbox.control.faults.configure({ rules: [{ kind: "unknown_error", method: "GET", path: "/message_templates" }] });
+        s.sandbox.control.faults.configure({
+          rules: [{ kind: "unknown_error", method: "GET", path: "/message_templates" }],
+        });
         return sync();
       },
-      { status: 502, type: "api_error", code: "whatsapp_upstream_error", meta: { code: 1, message: "An unknown error occurred" } },
+      {
+        status: 502,
+        type: "api_error",
+        code: "whatsapp_upstream_error",
+        meta: { code: 1, message: "An unknown error occurred" },
+      },
     ],
     [
       "an unreadable (truncated JSON) list answer → 502 whatsapp_upstream_error, no meta",
       async () => {
-        s.sandbox.control.faults.configure({ rules: [{ kind: "malformed_json", method: "GET", path: "/message_templates" }] });
+        s.sandbox.control.faults.configure({
+          rules: [{ kind: "malformed_json", method: "GET", path: "/message_templates" }],
+        });
         return sync();
       },
       { status: 502, type: "api_error", code: "whatsapp_upstream_error", meta: null },
@@ -249,7 +290,9 @@ describe.each(databaseKinds())("Meta answers → REST envelope on %s", (kind) =>
     expectError(await post(TEMPLATES, body("count_me", "MARKETING", "es")), 400, "meta_validation_failed");
     expect(s.sandbox.control.requests({ method: "POST" }).length - before).toBe(1);
 
-    s.sandbox.control.faults.configure({ rules: [{ kind: "server_error", method: "POST", path: "/message_templates", times: 1 }] });
+    s.sandbox.control.faults.configure({
+      rules: [{ kind: "server_error", method: "POST", path: "/message_templates", times: 1 }],
+    });
     try {
       const res = await post(TEMPLATES, body("transient_once"));
       expect(res.status, res.text).toBe(201);

@@ -67,7 +67,8 @@ describe.each(databaseKinds())("creates under 30 percent transient Meta faults o
     await s?.close();
   });
 
-  const post = (i: number): Promise<CallResult> => call(s.baseUrl, "POST", TEMPLATES, { token: s.demoKey, body: bodyOf(i) });
+  const post = (i: number): Promise<CallResult> =>
+    call(s.baseUrl, "POST", TEMPLATES, { token: s.demoKey, body: bodyOf(i) });
 
   /** Every answer is a 201 or a clean envelope failure a client can act on; never a 500. */
   function expectCleanOutcome(res: CallResult): void {
@@ -96,7 +97,8 @@ describe.each(databaseKinds())("creates under 30 percent transient Meta faults o
         continue;
       }
       posts++;
-      if (mayHaveLanded) expect(checked, `POST for ${name} resent without a landed check (log ${JSON.stringify(log)})`).toBe(true);
+      if (mayHaveLanded)
+        expect(checked, `POST for ${name} resent without a landed check (log ${JSON.stringify(log)})`).toBe(true);
       // 0 = hung/dropped, 5xx, or a 2xx whose body may have been truncated: Meta may hold the template.
       mayHaveLanded = r.status === 0 || r.status >= 500 || (r.status >= 200 && r.status < 300);
       checked = false;
@@ -139,7 +141,8 @@ describe.each(databaseKinds())("creates under 30 percent transient Meta faults o
 
     // After phase 1: no name is on the sandbox twice, every 201 is the one template Meta holds for its name,
     // and a name whose create failed is not on Meta (every ambiguous failure was resolved by the landed check).
-    const upstreamOf = (name: string) => s.sandbox.control.templates(s.sandbox.demo.wabaId).filter((t) => t.name === name);
+    const upstreamOf = (name: string) =>
+      s.sandbox.control.templates(s.sandbox.demo.wabaId).filter((t) => t.name === name);
     for (const [name, results] of outcomes) {
       const last = results.at(-1);
       const onMeta = upstreamOf(name);
@@ -167,7 +170,10 @@ describe.each(databaseKinds())("creates under 30 percent transient Meta faults o
     for (let i = 1; i <= CREATES; i++) {
       const name = nameOf(i);
       const results = outcomes.get(name) ?? [];
-      expect(results.filter((r) => r.status === 201), `${name}: ${results.map((r) => r.status).join(",")}`).toHaveLength(1);
+      expect(
+        results.filter((r) => r.status === 201),
+        `${name}: ${results.map((r) => r.status).join(",")}`,
+      ).toHaveLength(1);
       const onMeta = upstreamOf(name);
       expect(onMeta, name).toHaveLength(1);
       // …and the local copy is that template, exactly once.

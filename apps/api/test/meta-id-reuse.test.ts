@@ -17,7 +17,12 @@ import type { Stack } from "./support/stack.js";
 const PID = DEMO_PHONE_NUMBER_ID;
 
 function utilityBody(name: string): Record<string, unknown> {
-  return { name, category: "UTILITY", language: "en", components: [{ type: "BODY", text: `Your parcel for ${name} ships today.` }] };
+  return {
+    name,
+    category: "UTILITY",
+    language: "en",
+    components: [{ type: "BODY", text: `Your parcel for ${name} ships today.` }],
+  };
 }
 
 describe.each(databaseKinds())("a Meta template id that comes back for another name, on %s", (kind) => {
@@ -56,12 +61,20 @@ describe.each(databaseKinds())("a Meta template id that comes back for another n
         {
           method: "POST",
           agent: false,
-          headers: { authorization: `Bearer ${meta.demo.accessToken}`, "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+          headers: {
+            authorization: `Bearer ${meta.demo.accessToken}`,
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(payload),
+          },
         },
         (res) => {
           let text = "";
           res.on("data", (chunk: Buffer) => (text += chunk.toString()));
-          res.on("end", () => (res.statusCode === 200 ? resolve((JSON.parse(text) as { id: string }).id) : reject(new Error(`${res.statusCode} ${text}`))));
+          res.on("end", () =>
+            res.statusCode === 200
+              ? resolve((JSON.parse(text) as { id: string }).id)
+              : reject(new Error(`${res.statusCode} ${text}`)),
+          );
         },
       );
       req.on("error", reject);
@@ -151,6 +164,10 @@ describe.each(databaseKinds())("a Meta template id that comes back for another n
     const sync = await api("POST", `/v1/${PID}/templates/sync`);
     expect(sync.status, sync.text).toBe(200);
     expect((await rowsNamed("reuse_gamma"))[0]).toMatchObject({ provider_template_id: heldId, deleted_at: null });
-    expect((await api("POST", `/v1/${PID}/templates/sync`)).body.data).toMatchObject({ created: 0, updated: 0, removed: 0 });
+    expect((await api("POST", `/v1/${PID}/templates/sync`)).body.data).toMatchObject({
+      created: 0,
+      updated: 0,
+      removed: 0,
+    });
   });
 });

@@ -54,41 +54,148 @@ const TEMPLATES: Record<string, { waba: "demo" | "pywa"; read: Record<string, un
       category: "UTILITY",
       components: [
         { type: "HEADER", format: "TEXT", text: "Your order is ready" },
-        { type: "BODY", text: "Thank you for your order, {{1}}! Your order number is {{2}}.", example: { body_text: [["Pablo", "860198"]] } },
+        {
+          type: "BODY",
+          text: "Thank you for your order, {{1}}! Your order number is {{2}}.",
+          example: { body_text: [["Pablo", "860198"]] },
+        },
         { type: "FOOTER", text: "Lucky Shrub" },
-        { type: "BUTTONS", buttons: [{ type: "PHONE_NUMBER", text: "Call us", phone_number: "+15550783881" }, { type: "URL", text: "Support", url: "https://www.luckyshrub.com/help" }] },
+        {
+          type: "BUTTONS",
+          buttons: [
+            { type: "PHONE_NUMBER", text: "Call us", phone_number: "+15550783881" },
+            { type: "URL", text: "Support", url: "https://www.luckyshrub.com/help" },
+          ],
+        },
       ],
     },
   },
-  abandoned_cart: { waba: "demo", read: { id: "1689556908129835", name: "abandoned_cart", language: "en", status: "PENDING", category: "MARKETING", components: [{ type: "BODY", text: "You left {{1}} in your cart, come back soon.", example: { body_text: [["a plant"]] } }] } },
-  welcome_template: { waba: "demo", read: { id: "278077987957091", name: "welcome_template", language: "en_US", status: "APPROVED", category: "UTILITY", quality_score: { score: "GREEN", date: 1674864000 }, components: [{ type: "BODY", text: "Welcome to Lucky Shrub, we are glad you are here." }] } },
-  my_message_template_pt: { waba: "pywa", read: { id: "12345670", name: "my_message_template", language: "pt_BR", status: "PENDING", category: "UTILITY", components: [{ type: "BODY", text: "Olá, bem-vindo ao nosso serviço." }] } },
-  my_message_template_he: { waba: "pywa", read: { id: "12345678", name: "my_message_template", language: "he", status: "APPROVED", category: "UTILITY", components: [{ type: "BODY", text: "Hi there, welcome to our service." }] } },
+  abandoned_cart: {
+    waba: "demo",
+    read: {
+      id: "1689556908129835",
+      name: "abandoned_cart",
+      language: "en",
+      status: "PENDING",
+      category: "MARKETING",
+      components: [
+        { type: "BODY", text: "You left {{1}} in your cart, come back soon.", example: { body_text: [["a plant"]] } },
+      ],
+    },
+  },
+  welcome_template: {
+    waba: "demo",
+    read: {
+      id: "278077987957091",
+      name: "welcome_template",
+      language: "en_US",
+      status: "APPROVED",
+      category: "UTILITY",
+      quality_score: { score: "GREEN", date: 1674864000 },
+      components: [{ type: "BODY", text: "Welcome to Lucky Shrub, we are glad you are here." }],
+    },
+  },
+  my_message_template_pt: {
+    waba: "pywa",
+    read: {
+      id: "12345670",
+      name: "my_message_template",
+      language: "pt_BR",
+      status: "PENDING",
+      category: "UTILITY",
+      components: [{ type: "BODY", text: "Olá, bem-vindo ao nosso serviço." }],
+    },
+  },
+  my_message_template_he: {
+    waba: "pywa",
+    read: {
+      id: "12345678",
+      name: "my_message_template",
+      language: "he",
+      status: "APPROVED",
+      category: "UTILITY",
+      components: [{ type: "BODY", text: "Hi there, welcome to our service." }],
+    },
+  },
 };
 
-type Expectation = { template: keyof typeof TEMPLATES; kind: string; to: string | null; check?: (row: any, fixture: Fixture) => void };
+type Expectation = {
+  template: keyof typeof TEMPLATES;
+  kind: string;
+  to: string | null;
+  check?: (row: any, fixture: Fixture) => void;
+};
 const WEBHOOK_EXPECTATIONS: Record<string, Expectation> = {
-  "status_approved.json": { template: "order_confirmation", kind: "status", to: "APPROVED", check: (row) => expect(row.meta_status).toBe("APPROVED") },
+  "status_approved.json": {
+    template: "order_confirmation",
+    kind: "status",
+    to: "APPROVED",
+    check: (row) => expect(row.meta_status).toBe("APPROVED"),
+  },
   "status_rejected_invalid_format.json": {
     template: "abandoned_cart",
     kind: "status",
     to: "REJECTED",
-    check: (row, fixture) => expect(row.rejection_info).toEqual(fixture.payload.entry[0].changes[0].value.rejection_info),
+    check: (row, fixture) =>
+      expect(row.rejection_info).toEqual(fixture.payload.entry[0].changes[0].value.rejection_info),
   },
-  "status_paused_other_info.json": { template: "order_confirmation", kind: "status", to: "PAUSED", check: (row) => expect(row.meta_status).toBe("PAUSED") },
-  "status_disabled_disable_info.json": { template: "order_confirmation", kind: "status", to: "DISABLED", check: (row) => expect(row.meta_status).toBe("DISABLED") },
-  "status_approved_pywa_null_reason.json": { template: "my_message_template_pt", kind: "status", to: "APPROVED", check: (row) => expect(row.meta_status).toBe("APPROVED") },
+  "status_paused_other_info.json": {
+    template: "order_confirmation",
+    kind: "status",
+    to: "PAUSED",
+    check: (row) => expect(row.meta_status).toBe("PAUSED"),
+  },
+  "status_disabled_disable_info.json": {
+    template: "order_confirmation",
+    kind: "status",
+    to: "DISABLED",
+    check: (row) => expect(row.meta_status).toBe("DISABLED"),
+  },
+  "status_approved_pywa_null_reason.json": {
+    template: "my_message_template_pt",
+    kind: "status",
+    to: "APPROVED",
+    check: (row) => expect(row.meta_status).toBe("APPROVED"),
+  },
   "quality_documented_under_status_field.json": {
     template: "welcome_template",
     kind: "quality",
     to: "YELLOW",
     // Meta's documented example sits under the status field: the status must stay, the quality must change.
-    check: (row) => expect({ quality: row.quality_score, status: row.meta_status }).toEqual({ quality: "YELLOW", status: "APPROVED" }),
+    check: (row) =>
+      expect({ quality: row.quality_score, status: row.meta_status }).toEqual({
+        quality: "YELLOW",
+        status: "APPROVED",
+      }),
   },
-  "quality_update_pywa.json": { template: "welcome_template", kind: "quality", to: "YELLOW", check: (row) => expect(row.quality_score).toBe("YELLOW") },
-  "category_impending.json": { template: "welcome_template", kind: "category_notice", to: "MARKETING", check: (row) => expect({ category: row.category, pending: row.pending_category_change?.category }).toEqual({ category: "UTILITY", pending: "MARKETING" }) },
-  "category_completed.json": { template: "welcome_template", kind: "category", to: "MARKETING", check: (row) => expect(row.category).toBe("MARKETING") },
-  "category_new_only_pywa.json": { template: "my_message_template_he", kind: "category", to: "MARKETING", check: (row) => expect(row.category).toBe("MARKETING") },
+  "quality_update_pywa.json": {
+    template: "welcome_template",
+    kind: "quality",
+    to: "YELLOW",
+    check: (row) => expect(row.quality_score).toBe("YELLOW"),
+  },
+  "category_impending.json": {
+    template: "welcome_template",
+    kind: "category_notice",
+    to: "MARKETING",
+    check: (row) =>
+      expect({ category: row.category, pending: row.pending_category_change?.category }).toEqual({
+        category: "UTILITY",
+        pending: "MARKETING",
+      }),
+  },
+  "category_completed.json": {
+    template: "welcome_template",
+    kind: "category",
+    to: "MARKETING",
+    check: (row) => expect(row.category).toBe("MARKETING"),
+  },
+  "category_new_only_pywa.json": {
+    template: "my_message_template_he",
+    kind: "category",
+    to: "MARKETING",
+    check: (row) => expect(row.category).toBe("MARKETING"),
+  },
   "components_update.json": {
     template: "order_confirmation",
     kind: "components",
@@ -96,14 +203,21 @@ const WEBHOOK_EXPECTATIONS: Record<string, Expectation> = {
     check: (row, fixture) => {
       const value = fixture.payload.entry[0].changes[0].value;
       const text = (type: string) => row.components.find((c: any) => c.type === type)?.text;
-      expect([text("HEADER"), text("BODY"), text("FOOTER")]).toEqual([value.message_template_title, value.message_template_element, value.message_template_footer]);
+      expect([text("HEADER"), text("BODY"), text("FOOTER")]).toEqual([
+        value.message_template_title,
+        value.message_template_element,
+        value.message_template_footer,
+      ]);
     },
   },
   "components_update_element_only_pywa.json": {
     template: "my_message_template_he",
     kind: "components",
     to: null,
-    check: (row, fixture) => expect(row.components.find((c: any) => c.type === "BODY")?.text).toBe(fixture.payload.entry[0].changes[0].value.message_template_element),
+    check: (row, fixture) =>
+      expect(row.components.find((c: any) => c.type === "BODY")?.text).toBe(
+        fixture.payload.entry[0].changes[0].value.message_template_element,
+      ),
   },
 };
 
@@ -117,7 +231,10 @@ describe.each(databaseKinds())("real Meta payloads over HTTP on %s", (kind) => {
       sandbox: { demoTemplateCount: 0 },
       metaWebhooks: (core, sandbox) => {
         worker = createLifecycleWorker({ lifecycle: core.lifecycle, queue: createInProcessQueue({ retryUnitMs: 10 }) });
-        return { config: { appSecret: sandbox.demo.appSecret, verifyToken: VERIFY_TOKEN }, dispatch: (ids) => worker.enqueueWebhookEvents(ids) };
+        return {
+          config: { appSecret: sandbox.demo.appSecret, verifyToken: VERIFY_TOKEN },
+          dispatch: (ids) => worker.enqueueWebhookEvents(ids),
+        };
       },
     });
     await worker.start();
@@ -131,11 +248,20 @@ describe.each(databaseKinds())("real Meta payloads over HTTP on %s", (kind) => {
   async function connect(wabaId?: string): Promise<{ pid: string; key: string; wabaId: string }> {
     accounts += 1;
     const token = `corpus-token-${accounts}`;
-    const waba = stack.sandbox.control.addWaba({ ...(wabaId === undefined ? {} : { id: wabaId }), accessToken: token, templateLimit: 6000 });
+    const waba = stack.sandbox.control.addWaba({
+      ...(wabaId === undefined ? {} : { id: wabaId }),
+      accessToken: token,
+      templateLimit: 6000,
+    });
     const org = await stack.core.admin.createOrganisation({ name: `Corpus ${accounts}` });
     const key = (await stack.core.admin.createApiKey({ organisationId: org.id })).key;
     const pid = String(120_000_000_000_000 + accounts);
-    await stack.core.admin.connectAccount({ organisationId: org.id, phoneNumberId: pid, wabaId: waba.id, accessToken: token });
+    await stack.core.admin.connectAccount({
+      organisationId: org.id,
+      phoneNumberId: pid,
+      wabaId: waba.id,
+      accessToken: token,
+    });
     return { pid, key, wabaId: waba.id };
   }
 
@@ -156,7 +282,9 @@ describe.each(databaseKinds())("real Meta payloads over HTTP on %s", (kind) => {
 
   /** The template as the list endpoint shows it, found with a name search (independent of the GET-by-name shape). */
   async function listed(pid: string, key: string, name: string, language: string): Promise<any> {
-    const res = await call(stack.baseUrl, "GET", `/v1/${pid}/templates?search=${encodeURIComponent(name)}&limit=100`, { token: key });
+    const res = await call(stack.baseUrl, "GET", `/v1/${pid}/templates?search=${encodeURIComponent(name)}&limit=100`, {
+      token: key,
+    });
     expect(res.status, res.text).toBe(200);
     const row = res.body.data.find((t: any) => t.name === name && t.language === language);
     expect(row, `${name} (${language}) not listed`).toBeDefined();
@@ -164,7 +292,10 @@ describe.each(databaseKinds())("real Meta payloads over HTTP on %s", (kind) => {
   }
 
   describe("list and get answers survive a sync round trip", () => {
-    const answers = [...corpus("list").map((f) => ({ ...f, kind: "list" })), ...corpus("get").map((f) => ({ ...f, kind: "get" }))];
+    const answers = [
+      ...corpus("list").map((f) => ({ ...f, kind: "list" })),
+      ...corpus("get").map((f) => ({ ...f, kind: "get" })),
+    ];
     it.each(answers)("$kind/$file", async (fixture) => {
       const templates: any[] = fixture.kind === "list" ? fixture.payload.data : [fixture.payload];
       const account = await connect();
@@ -191,7 +322,11 @@ describe.each(databaseKinds())("real Meta payloads over HTTP on %s", (kind) => {
     /** Puts the template back in its starting state on the sandbox and in our database (one sync). */
     async function reset(template: (typeof TEMPLATES)[string]): Promise<void> {
       const account = accountsByWaba[template.waba];
-      const existing = stack.sandbox.control.findTemplate(account.wabaId, String(template.read.name), String(template.read.language));
+      const existing = stack.sandbox.control.findTemplate(
+        account.wabaId,
+        String(template.read.name),
+        String(template.read.language),
+      );
       if (existing) stack.sandbox.control.deleteTemplate(existing.id);
       await importIntoSandbox(account.wabaId, [template.read]);
       await sync(account.pid, account.key);
@@ -199,7 +334,11 @@ describe.each(databaseKinds())("real Meta payloads over HTTP on %s", (kind) => {
 
     async function applied(): Promise<void> {
       for (let i = 0; i < 400; i++) {
-        const pending = await stack.db.db.selectFrom("webhook_events").select("id").where("state", "=", "pending").execute();
+        const pending = await stack.db.db
+          .selectFrom("webhook_events")
+          .select("id")
+          .where("state", "=", "pending")
+          .execute();
         if (pending.length === 0) return;
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
@@ -229,7 +368,10 @@ describe.each(databaseKinds())("real Meta payloads over HTTP on %s", (kind) => {
       const raw = JSON.stringify(delivery);
       const response = await fetch(`${stack.baseUrl}/webhooks/meta`, {
         method: "POST",
-        headers: { "content-type": "application/json", "x-hub-signature-256": signWebhookBody(raw, stack.sandbox.demo.appSecret) },
+        headers: {
+          "content-type": "application/json",
+          "x-hub-signature-256": signWebhookBody(raw, stack.sandbox.demo.appSecret),
+        },
         body: raw,
       });
       expect(response.status).toBe(200);
@@ -238,9 +380,14 @@ describe.each(databaseKinds())("real Meta payloads over HTTP on %s", (kind) => {
       const events = await call(stack.baseUrl, "GET", eventsPath, { token: account.key });
       expect(events.status, events.text).toBe(200);
       // Only a history row this delivery wrote counts (earlier fixtures left theirs on the same template).
-      const latest = events.body.data.find((event: any) => !seen.has(event.id) && event.language === language && event.source === "webhook");
+      const latest = events.body.data.find(
+        (event: any) => !seen.has(event.id) && event.language === language && event.source === "webhook",
+      );
       expect(latest, JSON.stringify(events.body.data.slice(0, 3))).toBeDefined();
-      expect({ kind: latest.kind, ...(expectation.to === null ? {} : { to: latest.to }) }).toEqual({ kind: expectation.kind, ...(expectation.to === null ? {} : { to: expectation.to }) });
+      expect({ kind: latest.kind, ...(expectation.to === null ? {} : { to: latest.to }) }).toEqual({
+        kind: expectation.kind,
+        ...(expectation.to === null ? {} : { to: expectation.to }),
+      });
       expectation.check?.(await listed(account.pid, account.key, name, language), fixture);
     });
   });
@@ -249,10 +396,15 @@ describe.each(databaseKinds())("real Meta payloads over HTTP on %s", (kind) => {
     it.each(corpus("errors"))("$file", async (fixture) => {
       const { http_status: status, body } = fixture.payload;
       const account = await connect();
-      stack.sandbox.control.faults.configure({ rules: [{ kind: "respond", respondStatus: status, respondBody: body }] });
+      stack.sandbox.control.faults.configure({
+        rules: [{ kind: "respond", respondStatus: status, respondBody: body }],
+      });
       try {
         const attempts = [
-          await call(stack.baseUrl, "POST", `/v1/${account.pid}/templates`, { token: account.key, body: orderConfirmation() }),
+          await call(stack.baseUrl, "POST", `/v1/${account.pid}/templates`, {
+            token: account.key,
+            body: orderConfirmation(),
+          }),
           await call(stack.baseUrl, "POST", `/v1/${account.pid}/templates/sync`, { token: account.key }),
         ];
         for (const res of attempts) {

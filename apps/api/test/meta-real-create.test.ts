@@ -29,7 +29,10 @@ interface CorpusEntry {
 const corpus: CorpusEntry[] = readdirSync(CORPUS_DIR)
   .filter((file) => file.endsWith(".json"))
   .sort()
-  .map((file) => ({ file, ...(JSON.parse(readFileSync(`${CORPUS_DIR}${file}`, "utf8")) as Omit<CorpusEntry, "file">) }));
+  .map((file) => ({
+    file,
+    ...(JSON.parse(readFileSync(`${CORPUS_DIR}${file}`, "utf8")) as Omit<CorpusEntry, "file">),
+  }));
 
 const MEDIA_TYPES: Record<string, string> = { IMAGE: "image/jpeg", VIDEO: "video/mp4", DOCUMENT: "application/pdf" };
 const upper = (value: unknown) => (typeof value === "string" ? value.toUpperCase() : value);
@@ -56,9 +59,13 @@ function canonicalComponent(component: Record<string, any>): Record<string, any>
   if (component.format !== undefined) out.format = upper(component.format);
   if (Array.isArray(component.buttons)) out.buttons = component.buttons.map(canonicalButton);
   // Meta's carousel pages: one body variable's sample may be written as a bare string.
-  if (typeof component.example?.body_text === "string") out.example = { ...component.example, body_text: [[component.example.body_text]] };
+  if (typeof component.example?.body_text === "string")
+    out.example = { ...component.example, body_text: [[component.example.body_text]] };
   if (Array.isArray(component.cards)) {
-    out.cards = component.cards.map((card: Record<string, any>) => ({ ...card, components: (card.components as any[]).map(canonicalComponent) }));
+    out.cards = component.cards.map((card: Record<string, any>) => ({
+      ...card,
+      components: (card.components as any[]).map(canonicalComponent),
+    }));
   }
   return out;
 }
@@ -67,11 +74,15 @@ function canonicalButton(button: Record<string, any>): Record<string, any> {
   const { package_name, signature_hash, ...rest } = button;
   const out: Record<string, any> = { ...rest, type: upper(button.type) };
   if (button.otp_type !== undefined) out.otp_type = upper(button.otp_type);
-  if (typeof button.phone_number === "string" && !button.phone_number.startsWith("+")) out.phone_number = `+${button.phone_number}`;
+  if (typeof button.phone_number === "string" && !button.phone_number.startsWith("+"))
+    out.phone_number = `+${button.phone_number}`;
   if (out.type === "COPY_CODE" && Array.isArray(button.example)) out.example = button.example[0];
   const apps = package_name === undefined ? button.supported_apps : [{ package_name, signature_hash }];
   if (apps !== undefined) {
-    out.supported_apps = (apps as any[]).map((app) => ({ ...app, signature_hash: decodeURIComponent(app.signature_hash) }));
+    out.supported_apps = (apps as any[]).map((app) => ({
+      ...app,
+      signature_hash: decodeURIComponent(app.signature_hash),
+    }));
   }
   return out;
 }
@@ -106,27 +117,33 @@ describe.each(databaseKinds())("real Meta create bodies over REST on %s", (kind)
     for (const entry of corpus) expect(entry.source.length, entry.file).toBeGreaterThan(10);
   });
 
-  it.each(corpus.map((entry) => [entry.file, entry] as const))("%s is accepted and reaches Meta unchanged in meaning", async (_file, entry) => {
-    const body = structuredClone(entry.body);
-    // Account-specific values: this app's own upload handles, and a name not used by an earlier corpus body.
-    for (const component of body.components as any[]) {
-      const mediaType = MEDIA_TYPES[String(upper(component.format))];
-      if (mediaType !== undefined && Array.isArray(component.example?.header_handle)) {
-        component.example.header_handle = component.example.header_handle.map(() => stack.sandbox.control.createMediaHandle(mediaType));
+  it.each(corpus.map((entry) => [entry.file, entry] as const))(
+    "%s is accepted and reaches Meta unchanged in meaning",
+    async (_file, entry) => {
+      const body = structuredClone(entry.body);
+      // Account-specific values: this app's own upload handles, and a name not used by an earlier corpus body.
+      for (const component of body.components as any[]) {
+        const mediaType = MEDIA_TYPES[String(upper(component.format))];
+        if (mediaType !== undefined && Array.isArray(component.example?.header_handle)) {
+          component.example.header_handle = component.example.header_handle.map(() =>
+            stack.sandbox.control.createMediaHandle(mediaType),
+          );
+        }
       }
-    }
-    // Meta's OpenAPI examples leave the name as the placeholder `<TEMPLATE_NAME>`: fill it from the file name.
-    if (!/^[a-z0-9_]+$/.test(String(body.name))) body.name = entry.file.replace(/\.json$/, "").replace(/[^a-z0-9]+/g, "_");
-    let name = String(body.name);
-    for (let n = 2; usedNames.has(`${name}/${body.language}`); n++) name = `${body.name}_${n}`;
-    usedNames.add(`${name}/${body.language}`);
-    body.name = name;
+      // Meta's OpenAPI examples leave the name as the placeholder `<TEMPLATE_NAME>`: fill it from the file name.
+      if (!/^[a-z0-9_]+$/.test(String(body.name)))
+        body.name = entry.file.replace(/\.json$/, "").replace(/[^a-z0-9]+/g, "_");
+      let name = String(body.name);
+      for (let n = 2; usedNames.has(`${name}/${body.language}`); n++) name = `${body.name}_${n}`;
+      usedNames.add(`${name}/${body.language}`);
+      body.name = name;
 
-    const before = sentToMeta.length;
-    const res = await call(stack.baseUrl, "POST", TEMPLATES, { token: stack.demoKey, body });
-    expect(res.status, res.text).toBe(201);
-    expect(res.body.data).toMatchObject({ name, status: "pending", category: String(upper(body.category)) });
-    expect(sentToMeta.length).toBe(before + 1);
-    expect(canonical(sentToMeta[before] ?? {})).toEqual(canonical(body));
-  });
+      const before = sentToMeta.length;
+      const res = await call(stack.baseUrl, "POST", TEMPLATES, { token: stack.demoKey, body });
+      expect(res.status, res.text).toBe(201);
+      expect(res.body.data).toMatchObject({ name, status: "pending", category: String(upper(body.category)) });
+      expect(sentToMeta.length).toBe(before + 1);
+      expect(canonical(sentToMeta[before] ?? {})).toEqual(canonical(body));
+    },
+  );
 });

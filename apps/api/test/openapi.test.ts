@@ -13,7 +13,13 @@ import { createConfig, lintFromString } from "@redocly/openapi-core";
 import { createMediaFetchPolicy } from "@kirim/core";
 import type { Core } from "@kirim/core";
 import { tinyPng } from "@kirim/core/testing";
-import { ERROR_CODES, ZCreateTemplateRequest, ZCreateTemplateRequestChecked, ZErrorEnvelope, isErrorCode } from "@kirim/schema";
+import {
+  ERROR_CODES,
+  ZCreateTemplateRequest,
+  ZCreateTemplateRequestChecked,
+  ZErrorEnvelope,
+  isErrorCode,
+} from "@kirim/schema";
 import express from "express";
 import type { Router } from "express";
 import { chromium } from "playwright-core";
@@ -21,7 +27,12 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requestId } from "../src/http/request-id.js";
 import { securityHeaders } from "../src/http/security.js";
-import { buildOpenApiDocument, ERROR_CODES_EXTENSION, getOpenApiDocument, getOpenApiJson } from "../src/openapi/document.js";
+import {
+  buildOpenApiDocument,
+  ERROR_CODES_EXTENSION,
+  getOpenApiDocument,
+  getOpenApiJson,
+} from "../src/openapi/document.js";
 import { CREATE_TEMPLATE_EXAMPLE } from "../src/openapi/examples.js";
 import { openApiRouter } from "../src/openapi/router.js";
 import { ROUTES } from "../src/openapi/routes.js";
@@ -38,7 +49,11 @@ const SCREENSHOT = join(here, "..", "test-results", "screenshots", "docs.png");
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
 
 type Json = Record<string, unknown>;
-const doc = getOpenApiDocument() as unknown as { openapi: string; paths: Record<string, Record<string, Json>>; components: Json };
+const doc = getOpenApiDocument() as unknown as {
+  openapi: string;
+  paths: Record<string, Record<string, Json>>;
+  components: Json;
+};
 
 function operations(): Array<{ method: string; path: string; op: Json }> {
   return Object.entries(doc.paths).flatMap(([path, item]) =>
@@ -68,12 +83,15 @@ describe("OpenAPI document", () => {
   it("passes Redocly's recommended ruleset with zero errors", async () => {
     const config = await createConfig({ extends: ["recommended"] });
     const problems = await lintFromString({ source: getOpenApiJson(), absoluteRef: "/openapi.json", config });
-    const describe = (p: (typeof problems)[number]) => `${p.severity} ${p.ruleId} ${p.location[0]?.pointer ?? ""}: ${p.message}`;
+    const describe = (p: (typeof problems)[number]) =>
+      `${p.severity} ${p.ruleId} ${p.location[0]?.pointer ?? ""}: ${p.message}`;
     expect(problems.filter((p) => p.severity === "error").map(describe)).toEqual([]);
     // The public probes (liveness, readiness, this document) list their 4xx too. The one warning allowed:
     // `no-ambiguous-paths` for /v1/webhook_subscriptions/{id} next to /v1/{phone_number_id}/templates — a
     // phone_number_id is 6–20 digits, so the literal segment can never be one (issue 17).
-    expect(problems.filter((p) => p.severity === "warn").map((p) => `${p.ruleId} ${p.location[0]?.pointer ?? ""}`)).toEqual([
+    expect(
+      problems.filter((p) => p.severity === "warn").map((p) => `${p.ruleId} ${p.location[0]?.pointer ?? ""}`),
+    ).toEqual([
       "no-ambiguous-paths #/paths/~1v1~1webhook_subscriptions~1{id}",
       // The same pair for /v1/{phone_number_id}/template_library (issue 16): digits never spell webhook_subscriptions.
       "no-ambiguous-paths #/paths/~1v1~1{phone_number_id}~1template_library",
@@ -100,7 +118,10 @@ describe("OpenAPI document", () => {
     let responses = 0;
     for (const { method, path, op } of operations()) {
       for (const [status, response] of Object.entries(op.responses as Record<string, Json>)) {
-        walk(((response.content as Record<string, Json>)["application/json"] as Json).schema, `${method} ${path} ${status}`);
+        walk(
+          ((response.content as Record<string, Json>)["application/json"] as Json).schema,
+          `${method} ${path} ${status}`,
+        );
         responses += 1;
       }
     }
@@ -110,7 +131,10 @@ describe("OpenAPI document", () => {
     const validator = createResponseValidator();
     const created = ROUTES.find((r) => r.operationId === "createTemplate")?.success.examples.created?.value as Json;
     const future = { ...created, data: { ...(created.data as Json), added_later: { any: "shape" } } };
-    expect(validator.validate({ method: "POST", path: `/v1/${DEMO_PHONE_NUMBER_ID}/templates`, status: 201, body: future }).errors).toEqual([]);
+    expect(
+      validator.validate({ method: "POST", path: `/v1/${DEMO_PHONE_NUMBER_ID}/templates`, status: 201, body: future })
+        .errors,
+    ).toEqual([]);
   });
 
   it("promises in the error envelope exactly the detail fields the server sends", () => {
@@ -130,13 +154,25 @@ describe("OpenAPI document", () => {
   it("types edit's components with the component schema, names a contact and constrains {name}", () => {
     const edit = doc.paths["/v1/{phone_number_id}/templates/{name}"]?.patch as Json;
     const body = ((edit.requestBody as Json).content as Record<string, Json>)["application/json"]?.schema as Json;
-    const editSchema = (doc.components.schemas as Record<string, Json>)[String(body.$ref).replace("#/components/schemas/", "")] as Json;
+    const editSchema = (doc.components.schemas as Record<string, Json>)[
+      String(body.$ref).replace("#/components/schemas/", "")
+    ] as Json;
     const components = (editSchema.properties as Record<string, Json>).components as Json;
     expect(components.items).toEqual({ $ref: "#/components/schemas/TemplateComponentInput" });
     expect((doc as unknown as { info: Json }).info.contact).toMatchObject({ name: expect.any(String) });
     for (const method of ["get", "patch", "delete"]) {
-      const name = ((doc.paths["/v1/{phone_number_id}/templates/{name}"]?.[method] as Json).parameters as Array<{ name: string; schema: Json }>).find((p) => p.name === "name");
-      expect(name?.schema, method).toMatchObject({ type: "string", pattern: "^[a-z0-9_]+$", minLength: 1, maxLength: 512 });
+      const name = (
+        (doc.paths["/v1/{phone_number_id}/templates/{name}"]?.[method] as Json).parameters as Array<{
+          name: string;
+          schema: Json;
+        }>
+      ).find((p) => p.name === "name");
+      expect(name?.schema, method).toMatchObject({
+        type: "string",
+        pattern: "^[a-z0-9_]+$",
+        minLength: 1,
+        maxLength: 512,
+      });
     }
     for (const path of ["/v1/health", "/v1/health/ready", "/v1/openapi.json"]) {
       const codes = Object.entries((doc.paths[path]?.get as Json).responses as Record<string, Json>)
@@ -155,7 +191,8 @@ describe("OpenAPI document", () => {
     for (const layer of router.stack) {
       if (layer.route === undefined || layer.route.methods._all === true) continue; // `router.all` = the 405 answers
       const path = `/v1${layer.route.path.replace(/:([a-z_]+)/g, "{$1}")}`;
-      for (const [method, on] of Object.entries(layer.route.methods)) if (on) registered.add(`${method.toUpperCase()} ${path}`);
+      for (const [method, on] of Object.entries(layer.route.methods))
+        if (on) registered.add(`${method.toUpperCase()} ${path}`);
     }
     const documented = new Set(operations().map(({ method, path }) => `${method.toUpperCase()} ${path}`));
     expect(registered.size).toBeGreaterThanOrEqual(7);
@@ -191,7 +228,11 @@ describe("OpenAPI document", () => {
       expect(op.security, `${method} ${path}`).toEqual(isPublic ? [] : [{ bearerAuth: [] }]);
       const responses = op.responses as Record<string, Json>;
       if (isPublic) continue;
-      expect(responses["401"]?.[ERROR_CODES_EXTENSION], `${method} ${path}`).toEqual(["missing_api_key", "invalid_api_key", "expired_api_key"]);
+      expect(responses["401"]?.[ERROR_CODES_EXTENSION], `${method} ${path}`).toEqual([
+        "missing_api_key",
+        "invalid_api_key",
+        "expired_api_key",
+      ]);
       expect(responses["400"], `${method} ${path} documents 400`).toBeDefined();
       expect(responses["500"], `${method} ${path} documents 500`).toBeDefined();
     }
@@ -199,12 +240,23 @@ describe("OpenAPI document", () => {
 
   it("documents path and query parameters from the zod schemas", () => {
     const params = (path: string, method: string) =>
-      ((doc.paths[path]?.[method] as Json).parameters as Array<{ in: string; name: string; required?: boolean; schema: Json }>).map(
-        (p) => `${p.in}:${p.name}${p.required === true ? "!" : ""}`,
-      );
+      (
+        (doc.paths[path]?.[method] as Json).parameters as Array<{
+          in: string;
+          name: string;
+          required?: boolean;
+          schema: Json;
+        }>
+      ).map((p) => `${p.in}:${p.name}${p.required === true ? "!" : ""}`);
     expect(params("/v1/accounts", "get")).toEqual(["query:status"]);
-    expect(params("/v1/{phone_number_id}/templates", "post")).toEqual(["path:phone_number_id!", "header:Idempotency-Key"]);
-    expect(params("/v1/{phone_number_id}/templates/sync", "post")).toEqual(["path:phone_number_id!", "header:Idempotency-Key"]);
+    expect(params("/v1/{phone_number_id}/templates", "post")).toEqual([
+      "path:phone_number_id!",
+      "header:Idempotency-Key",
+    ]);
+    expect(params("/v1/{phone_number_id}/templates/sync", "post")).toEqual([
+      "path:phone_number_id!",
+      "header:Idempotency-Key",
+    ]);
     expect(params("/v1/{phone_number_id}/templates", "get")).toEqual([
       "path:phone_number_id!",
       "query:status",
@@ -217,15 +269,27 @@ describe("OpenAPI document", () => {
       "query:cursor",
       "query:include_deleted",
     ]);
-    expect(params("/v1/{phone_number_id}/templates/{name}", "get")).toEqual(["path:phone_number_id!", "path:name!", "query:language", "query:include_deleted"]);
+    expect(params("/v1/{phone_number_id}/templates/{name}", "get")).toEqual([
+      "path:phone_number_id!",
+      "path:name!",
+      "query:language",
+      "query:include_deleted",
+    ]);
     expect(params("/v1/{phone_number_id}/templates/{name}", "patch")).toEqual(["path:phone_number_id!", "path:name!"]);
-    expect(params("/v1/{phone_number_id}/template_sync_runs", "get")).toEqual(["path:phone_number_id!", "query:limit", "query:cursor"]);
-    const limit = ((doc.paths["/v1/{phone_number_id}/templates"]?.get as Json).parameters as Array<{ name: string; schema: Json }>).find(
-      (p) => p.name === "limit",
-    );
+    expect(params("/v1/{phone_number_id}/template_sync_runs", "get")).toEqual([
+      "path:phone_number_id!",
+      "query:limit",
+      "query:cursor",
+    ]);
+    const limit = (
+      (doc.paths["/v1/{phone_number_id}/templates"]?.get as Json).parameters as Array<{ name: string; schema: Json }>
+    ).find((p) => p.name === "limit");
     expect(limit?.schema).toMatchObject({ type: "integer", minimum: 1, maximum: 100, default: 25 });
     expect(limit?.schema.anyOf).toBeUndefined();
-    expect((doc.components.schemas as Record<string, Json>).PhoneNumberId).toMatchObject({ type: "string", pattern: "^\\d{6,20}$" });
+    expect((doc.components.schemas as Record<string, Json>).PhoneNumberId).toMatchObject({
+      type: "string",
+      pattern: "^\\d{6,20}$",
+    });
   });
 
   it("lists real catalogue codes per error status, each with a matching example envelope", () => {
@@ -252,7 +316,10 @@ describe("OpenAPI document", () => {
     // Spot checks of the per-route lists.
     const create = doc.paths["/v1/{phone_number_id}/templates"]?.post as Json;
     const createResponses = create.responses as Record<string, Json>;
-    expect(createResponses["409"]?.[ERROR_CODES_EXTENSION]).toEqual(["idempotency_in_progress", "template_already_exists"]);
+    expect(createResponses["409"]?.[ERROR_CODES_EXTENSION]).toEqual([
+      "idempotency_in_progress",
+      "template_already_exists",
+    ]);
     expect(createResponses["422"]?.[ERROR_CODES_EXTENSION]).toEqual([
       "idempotency_key_reuse",
       "account_not_connected",
@@ -261,12 +328,34 @@ describe("OpenAPI document", () => {
       "media_type_unsupported",
     ]);
     expect(createResponses["429"]?.[ERROR_CODES_EXTENSION]).toEqual(["rate_limit_exceeded", "meta_rate_limited"]);
-    expect(createResponses["502"]?.[ERROR_CODES_EXTENSION]).toEqual(["whatsapp_upstream_error", "whatsapp_account_reauthorization_required"]);
-    expect(Object.keys(createResponses).sort()).toEqual(["201", "400", "401", "404", "409", "413", "422", "429", "500", "502"]);
-    const createParams = (create.parameters as Array<{ in: string; name: string; required?: boolean }>).map((p) => `${p.in}:${p.name}`);
+    expect(createResponses["502"]?.[ERROR_CODES_EXTENSION]).toEqual([
+      "whatsapp_upstream_error",
+      "whatsapp_account_reauthorization_required",
+    ]);
+    expect(Object.keys(createResponses).sort()).toEqual([
+      "201",
+      "400",
+      "401",
+      "404",
+      "409",
+      "413",
+      "422",
+      "429",
+      "500",
+      "502",
+    ]);
+    const createParams = (create.parameters as Array<{ in: string; name: string; required?: boolean }>).map(
+      (p) => `${p.in}:${p.name}`,
+    );
     expect(createParams).toEqual(["path:phone_number_id", "header:Idempotency-Key"]);
     const createdHeaders = (createResponses["201"]?.headers ?? {}) as Record<string, { required?: boolean }>;
-    expect(Object.keys(createdHeaders).sort()).toEqual(["Idempotent-Replayed", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "X-Request-Id"]);
+    expect(Object.keys(createdHeaders).sort()).toEqual([
+      "Idempotent-Replayed",
+      "X-RateLimit-Limit",
+      "X-RateLimit-Remaining",
+      "X-RateLimit-Reset",
+      "X-Request-Id",
+    ]);
     expect(createdHeaders["X-RateLimit-Limit"]?.required).toBe(true);
     expect(createdHeaders["Idempotent-Replayed"]?.required).not.toBe(true);
     const list = doc.paths["/v1/{phone_number_id}/templates"]?.get as Json;
@@ -291,12 +380,16 @@ describe("OpenAPI document", () => {
         const result = route.success.schema.safeParse(example.value);
         expect(result.success, `${route.operationId} example ${name}: ${result.error?.message ?? ""}`).toBe(true);
       }
-      for (const example of Object.values(route.body?.examples ?? {})) expect(route.body?.schema.safeParse(example.value).success).toBe(true);
+      for (const example of Object.values(route.body?.examples ?? {}))
+        expect(route.body?.schema.safeParse(example.value).success).toBe(true);
     }
     const validator = createResponseValidator();
     for (const { method, path, op } of operations()) {
       for (const [status, response] of Object.entries(op.responses as Record<string, Json>)) {
-        const examples = ((response.content as Record<string, Json>)["application/json"] as Json).examples as Record<string, { value: unknown }>;
+        const examples = ((response.content as Record<string, Json>)["application/json"] as Json).examples as Record<
+          string,
+          { value: unknown }
+        >;
         for (const [name, example] of Object.entries(examples)) {
           const result = validator.validate({ method, path, status: Number(status), body: example.value });
           expect(result.errors, `${method} ${path} ${status} example ${name}`).toEqual([]);
@@ -308,16 +401,26 @@ describe("OpenAPI document", () => {
 
 describe("response validator", () => {
   const validator = createResponseValidator();
-  const template = (ROUTES.find((r) => r.operationId === "createTemplate")?.success.examples.created?.value ?? {}) as Json;
+  const template = (ROUTES.find((r) => r.operationId === "createTemplate")?.success.examples.created?.value ??
+    {}) as Json;
 
   it("accepts a documented response and reports drift precisely", () => {
-    const ok: ResponseToCheck = { method: "POST", path: `/v1/${DEMO_PHONE_NUMBER_ID}/templates`, status: 201, body: template };
+    const ok: ResponseToCheck = {
+      method: "POST",
+      path: `/v1/${DEMO_PHONE_NUMBER_ID}/templates`,
+      status: 201,
+      body: template,
+    };
     expect(validator.validate(ok)).toEqual({ ok: true, operation: "POST /v1/{phone_number_id}/templates", errors: [] });
 
     const data = template.data as Json;
     const drifts: Array<[string, unknown, RegExp]> = [
       ["missing request_id", { data }, /request_id/],
-      ["missing field", { ...template, data: { ...data, has_variables: undefined } }, /required property 'has_variables'/],
+      [
+        "missing field",
+        { ...template, data: { ...data, has_variables: undefined } },
+        /required property 'has_variables'/,
+      ],
       ["wrong status value", { ...template, data: { ...data, status: "APPROVED" } }, /enum|allowed values/],
       ["bad timestamp", { ...template, data: { ...data, created_at: "yesterday" } }, /date-time|pattern/],
     ];
@@ -329,24 +432,59 @@ describe("response validator", () => {
   });
 
   it("checks statuses, error codes per route, required headers and unknown routes", () => {
-    const envelope = (code: string, type = "invalid_request_error") => ({ error: { type, code, message: "m", request_id: "req_01JD4Z8Q6M3T5W7Y9B1C3E5G7H" } });
+    const envelope = (code: string, type = "invalid_request_error") => ({
+      error: { type, code, message: "m", request_id: "req_01JD4Z8Q6M3T5W7Y9B1C3E5G7H" },
+    });
     const path = `/v1/${DEMO_PHONE_NUMBER_ID}/templates?limit=5&cursor=abc`;
     expect(validator.validate({ method: "GET", path, status: 400, body: envelope("invalid_limit") }).ok).toBe(true);
     // invalid_json is a real code, but the list route does not document it under 400.
-    expect(validator.validate({ method: "GET", path, status: 400, body: envelope("invalid_json") }).errors.join()).toMatch(/not among the documented/);
-    expect(validator.validate({ method: "GET", path, status: 409, body: envelope("template_already_exists", "conflict") }).errors.join()).toMatch(
-      /status 409 is not documented/,
-    );
-    const rateLimited = { method: "POST", path: `/v1/${DEMO_PHONE_NUMBER_ID}/templates`, status: 429, body: envelope("meta_rate_limited", "rate_limit_error") };
-    expect(validator.validate({ ...rateLimited, headers: { "x-request-id": "req_01JD4Z8Q6M3T5W7Y9B1C3E5G7H" } }).errors.join()).toMatch(/Retry-After is missing/);
-    expect(validator.validate({ ...rateLimited, headers: { "x-request-id": "req_01JD4Z8Q6M3T5W7Y9B1C3E5G7H", "retry-after": "30" } }).ok).toBe(true);
+    expect(
+      validator.validate({ method: "GET", path, status: 400, body: envelope("invalid_json") }).errors.join(),
+    ).toMatch(/not among the documented/);
+    expect(
+      validator
+        .validate({ method: "GET", path, status: 409, body: envelope("template_already_exists", "conflict") })
+        .errors.join(),
+    ).toMatch(/status 409 is not documented/);
+    const rateLimited = {
+      method: "POST",
+      path: `/v1/${DEMO_PHONE_NUMBER_ID}/templates`,
+      status: 429,
+      body: envelope("meta_rate_limited", "rate_limit_error"),
+    };
+    expect(
+      validator
+        .validate({ ...rateLimited, headers: { "x-request-id": "req_01JD4Z8Q6M3T5W7Y9B1C3E5G7H" } })
+        .errors.join(),
+    ).toMatch(/Retry-After is missing/);
+    expect(
+      validator.validate({
+        ...rateLimited,
+        headers: { "x-request-id": "req_01JD4Z8Q6M3T5W7Y9B1C3E5G7H", "retry-after": "30" },
+      }).ok,
+    ).toBe(true);
     // `/templates/sync` is literal: a GET there is the {name} route; an unknown path may only be route_not_found.
-    expect(validator.validate({ method: "GET", path: `/v1/${DEMO_PHONE_NUMBER_ID}/templates/sync`, status: 404, body: envelope("resource_not_found", "not_found") }).operation).toBe(
-      "GET /v1/{phone_number_id}/templates/{name}",
-    );
-    expect(validator.validate({ method: "GET", path: "/v1/nope", status: 404, body: envelope("route_not_found", "not_found") }).ok).toBe(true);
+    expect(
+      validator.validate({
+        method: "GET",
+        path: `/v1/${DEMO_PHONE_NUMBER_ID}/templates/sync`,
+        status: 404,
+        body: envelope("resource_not_found", "not_found"),
+      }).operation,
+    ).toBe("GET /v1/{phone_number_id}/templates/{name}");
+    expect(
+      validator.validate({
+        method: "GET",
+        path: "/v1/nope",
+        status: 404,
+        body: envelope("route_not_found", "not_found"),
+      }).ok,
+    ).toBe(true);
     expect(validator.validate({ method: "GET", path: "/v1/nope", status: 200, body: {} }).ok).toBe(false);
-    expect(validator.validate({ method: "DELETE", path: "/v1/accounts", status: 405, body: envelope("method_not_allowed") }).ok).toBe(true);
+    expect(
+      validator.validate({ method: "DELETE", path: "/v1/accounts", status: 405, body: envelope("method_not_allowed") })
+        .ok,
+    ).toBe(true);
   });
 });
 
@@ -363,13 +501,25 @@ describe("GET /v1/openapi.json and /docs (router on a minimal app)", () => {
   it("serves the document as JSON without an API key, and it validates against itself", async () => {
     // Plain fetch: support/http.ts `call` expects a request_id in every body, and this document has none.
     const response = await fetch(`${server.baseUrl}/v1/openapi.json`);
-    const res = { status: response.status, headers: response.headers, body: (await response.json()) };
+    const res = { status: response.status, headers: response.headers, body: await response.json() };
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
     expect(res.body).toEqual(getOpenApiDocument());
-    validator.assert({ method: "GET", path: "/v1/openapi.json", status: res.status, body: res.body, headers: res.headers });
+    validator.assert({
+      method: "GET",
+      path: "/v1/openapi.json",
+      status: res.status,
+      body: res.body,
+      headers: res.headers,
+    });
     const head = await fetch(`${server.baseUrl}/v1/openapi.json`, { method: "HEAD" });
-    validator.assert({ method: "HEAD", path: "/v1/openapi.json", status: head.status, body: undefined, headers: head.headers });
+    validator.assert({
+      method: "HEAD",
+      path: "/v1/openapi.json",
+      status: head.status,
+      body: undefined,
+      headers: head.headers,
+    });
     const post = await fetch(`${server.baseUrl}/v1/openapi.json`, { method: "POST" });
     expect({ status: post.status }).toEqual({ status: 405 }); // the app's error handler adds the envelope and Allow
   });
@@ -417,10 +567,21 @@ describe("every response of a real stack validates against the document", () => 
     // Webhook subscriptions to a loopback URL are accepted; no delivery worker runs here, so nothing is sent.
     s = await startStack("pglite", {
       core: { webhooks: { allowPrivateTargets: true } },
-      media: (sandbox) => ({ graphUrl: sandbox.url, apiVersion: "v23.0", appId: sandbox.demo.appId, policy: createMediaFetchPolicy() }),
+      media: (sandbox) => ({
+        graphUrl: sandbox.url,
+        apiVersion: "v23.0",
+        appId: sandbox.demo.appId,
+        policy: createMediaFetchPolicy(),
+      }),
     });
     const org = await s.core.admin.createOrganisation({ name: "Expired Org" });
-    expiredKey = (await s.core.admin.createApiKey({ organisationId: org.id, label: "expired", expiresAt: new Date(Date.now() - 60_000) })).key;
+    expiredKey = (
+      await s.core.admin.createApiKey({
+        organisationId: org.id,
+        label: "expired",
+        expiresAt: new Date(Date.now() - 60_000),
+      })
+    ).key;
   }, 120_000);
   afterAll(async () => {
     await s?.close();
@@ -444,19 +605,34 @@ describe("every response of a real stack validates against the document", () => 
   it("create: 201, then every documented failure the stack can produce", async () => {
     const created = await post(TEMPLATES, { ...CREATE_TEMPLATE_EXAMPLE, name: "openapi_order_confirmation" });
     expect(created.status, created.text).toBe(201);
-    expect((await post(TEMPLATES, { ...CREATE_TEMPLATE_EXAMPLE, name: "openapi_order_confirmation" })).status).toBe(409);
+    expect((await post(TEMPLATES, { ...CREATE_TEMPLATE_EXAMPLE, name: "openapi_order_confirmation" })).status).toBe(
+      409,
+    );
     expect((await post(TEMPLATES, orderConfirmation("id"))).status).toBe(201);
 
     const { category: _category, ...noCategory } = orderConfirmation("en_GB");
     expect((await post(TEMPLATES, noCategory)).body.error.code).toBe("missing_required_field");
-    expect((await post(TEMPLATES, { ...orderConfirmation("en_GB"), category: "Utility" })).body.error.code).toBe("invalid_field_value");
-    expect((await checked("POST", TEMPLATES, { token: s.demoKey, body: '{"name": ' })).body.error.code).toBe("invalid_json");
-    expect((await checked("POST", TEMPLATES, { token: s.demoKey, body: "[1]" })).body.error.code).toBe("invalid_request");
+    expect((await post(TEMPLATES, { ...orderConfirmation("en_GB"), category: "Utility" })).body.error.code).toBe(
+      "invalid_field_value",
+    );
+    expect((await checked("POST", TEMPLATES, { token: s.demoKey, body: '{"name": ' })).body.error.code).toBe(
+      "invalid_json",
+    );
+    expect((await checked("POST", TEMPLATES, { token: s.demoKey, body: "[1]" })).body.error.code).toBe(
+      "invalid_request",
+    );
     expect(
-      (await checked("POST", TEMPLATES, { token: s.demoKey, body: "name=x", headers: { "content-type": "application/x-www-form-urlencoded" } })).body
-        .error.code,
+      (
+        await checked("POST", TEMPLATES, {
+          token: s.demoKey,
+          body: "name=x",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+        })
+      ).body.error.code,
     ).toBe("unsupported_content_type");
-    expect((await checked("POST", TEMPLATES, { token: s.demoKey, body: `{"name":"${"a".repeat(300_000)}"}` })).status).toBe(413);
+    expect(
+      (await checked("POST", TEMPLATES, { token: s.demoKey, body: `{"name":"${"a".repeat(300_000)}"}` })).status,
+    ).toBe(413);
     expect((await post("/v1/12345/templates", orderConfirmation())).body.error.code).toBe("invalid_phone_number_id");
     expect((await post(`/v1/${OTHER_PHONE_NUMBER_ID}/templates`, orderConfirmation())).status).toBe(404);
 
@@ -481,10 +657,20 @@ describe("every response of a real stack validates against the document", () => 
     expect(first.status, first.text).toBe(201);
     expect(first.headers.get("idempotent-replayed")).toBe("false");
     const again = await checked("POST", TEMPLATES, { token: s.demoKey, body, headers: key });
-    expect({ status: again.status, replayed: again.headers.get("idempotent-replayed") }).toEqual({ status: 201, replayed: "true" });
-    const reuse = await checked("POST", TEMPLATES, { token: s.demoKey, body: { ...body, name: "openapi_other" }, headers: key });
+    expect({ status: again.status, replayed: again.headers.get("idempotent-replayed") }).toEqual({
+      status: 201,
+      replayed: "true",
+    });
+    const reuse = await checked("POST", TEMPLATES, {
+      token: s.demoKey,
+      body: { ...body, name: "openapi_other" },
+      headers: key,
+    });
     expect(reuse.body.error.code).toBe("idempotency_key_reuse");
-    const bad = await checked("POST", `${TEMPLATES}/sync`, { token: s.demoKey, headers: { "Idempotency-Key": "x".repeat(256) } });
+    const bad = await checked("POST", `${TEMPLATES}/sync`, {
+      token: s.demoKey,
+      headers: { "Idempotency-Key": "x".repeat(256) },
+    });
     expect(bad.body.error).toMatchObject({ code: "invalid_field_value", param: "Idempotency-Key" });
   });
 
@@ -501,8 +687,12 @@ describe("every response of a real stack validates against the document", () => 
       accessToken: "throttled-token",
       status: "disconnected",
     });
-    expect((await post("/v1/104444444444444/templates/sync", undefined, key)).body.error.code).toBe("account_not_connected");
-    expect((await post("/v1/104444444444444/templates", orderConfirmation(), key)).body.error.code).toBe("account_not_connected");
+    expect((await post("/v1/104444444444444/templates/sync", undefined, key)).body.error.code).toBe(
+      "account_not_connected",
+    );
+    expect((await post("/v1/104444444444444/templates", orderConfirmation(), key)).body.error.code).toBe(
+      "account_not_connected",
+    );
     await s.core.rateLimits.setOrganisationLimits(org.id, { readPerMinute: 1 });
     expect((await get("/v1/accounts?status=all", key)).status).toBe(200);
     const limited = await get("/v1/accounts", key);
@@ -511,7 +701,9 @@ describe("every response of a real stack validates against the document", () => 
   });
 
   it("sync: 200 with and without an empty body, 404, 502", async () => {
-    expect((await checked("POST", `${TEMPLATES}/sync`, { headers: { Authorization: `Bearer ${s.demoKey}` } })).status).toBe(200);
+    expect(
+      (await checked("POST", `${TEMPLATES}/sync`, { headers: { Authorization: `Bearer ${s.demoKey}` } })).status,
+    ).toBe(200);
     expect((await post(`${TEMPLATES}/sync`, {})).status).toBe(200);
     expect((await post(`/v1/${OTHER_PHONE_NUMBER_ID}/templates/sync`)).status).toBe(404);
     s.sandbox.control.faults.configure({ failListPage: 2 });
@@ -527,7 +719,9 @@ describe("every response of a real stack validates against the document", () => 
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res: CallResult = await get(`${TEMPLATES}?status=all&limit=20${cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`}`);
+      const res: CallResult = await get(
+        `${TEMPLATES}?status=all&limit=20${cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`}`,
+      );
       expect(res.status).toBe(200);
       cursor = res.body.next_cursor;
       pages += 1;
@@ -563,7 +757,9 @@ describe("every response of a real stack validates against the document", () => 
     const events = await get(`${TEMPLATES}/openapi_order_confirmation/events`);
     expect(events.status, events.text).toBe(200);
     expect(events.body.data.length).toBeGreaterThan(0);
-    expect((await get(`${TEMPLATES}/order_confirmation/events?language=EN`)).body.error.code).toBe("invalid_field_value");
+    expect((await get(`${TEMPLATES}/order_confirmation/events?language=EN`)).body.error.code).toBe(
+      "invalid_field_value",
+    );
     await get(`${TEMPLATES}/no_such_template/events`); // 200 empty or 404: either must match the document
     const text = (value: string) => ({ type: "text", text: value });
     const rendered = await post(`${TEMPLATES}/openapi_order_confirmation/render`, {
@@ -574,11 +770,15 @@ describe("every response of a real stack validates against the document", () => 
       ],
     });
     expect(rendered.status, rendered.text).toBe(200);
-    expect((await post(`${TEMPLATES}/openapi_order_confirmation/render`, { language: "en" })).body.error.code).toBe("template_parameter_invalid");
+    expect((await post(`${TEMPLATES}/openapi_order_confirmation/render`, { language: "en" })).body.error.code).toBe(
+      "template_parameter_invalid",
+    );
     // Meta's Template Library (issue 16).
     const library = await get(`/v1/${DEMO_PHONE_NUMBER_ID}/template_library?topic=PAYMENTS`);
     expect(library.status, library.text).toBe(200);
-    expect((await get(`/v1/${DEMO_PHONE_NUMBER_ID}/template_library?nope=1`)).body.error.code).toBe("unknown_parameter");
+    expect((await get(`/v1/${DEMO_PHONE_NUMBER_ID}/template_library?nope=1`)).body.error.code).toBe(
+      "unknown_parameter",
+    );
   });
 
   it("me, edit and delete (a template named `me`)", async () => {
@@ -589,10 +789,19 @@ describe("every response of a real stack validates against the document", () => 
     const onMeta = s.sandbox.control.findTemplate(s.sandbox.demo.wabaId, "me", "en");
     s.sandbox.control.setStatus(onMeta?.id ?? "", { status: "REJECTED", reason: "INVALID_FORMAT" });
     expect((await post(`${TEMPLATES}/sync`)).status).toBe(200);
-    const edited = await checked("PATCH", `${TEMPLATES}/me`, { token: s.demoKey, body: { language: "en", components: CREATE_TEMPLATE_EXAMPLE.components } });
+    const edited = await checked("PATCH", `${TEMPLATES}/me`, {
+      token: s.demoKey,
+      body: { language: "en", components: CREATE_TEMPLATE_EXAMPLE.components },
+    });
     expect(edited.status, edited.text).toBe(200);
-    const notEditable = await checked("PATCH", `${TEMPLATES}/me`, { token: s.demoKey, body: { language: "en", components: CREATE_TEMPLATE_EXAMPLE.components } });
-    expect(notEditable.body.error).toMatchObject({ code: "template_not_editable", details: { meta_status: "PENDING" } });
+    const notEditable = await checked("PATCH", `${TEMPLATES}/me`, {
+      token: s.demoKey,
+      body: { language: "en", components: CREATE_TEMPLATE_EXAMPLE.components },
+    });
+    expect(notEditable.body.error).toMatchObject({
+      code: "template_not_editable",
+      details: { meta_status: "PENDING" },
+    });
     expect((await checked("DELETE", `${TEMPLATES}/me`, { token: s.demoKey })).status).toBe(200);
     expect((await get(`${TEMPLATES}/me`)).status).toBe(404);
     expect((await get(`${TEMPLATES}/me?include_deleted=true`)).status).toBe(200);
@@ -601,8 +810,12 @@ describe("every response of a real stack validates against the document", () => 
   it("media upload: 201 with a handle, 415 and 413 (raw bodies, so fetch directly)", async () => {
     const upload = async (body: Uint8Array, type: string) => {
       const path = `/v1/${DEMO_PHONE_NUMBER_ID}/uploads`;
-      const response = await fetch(`${s.baseUrl}${path}`, { method: "POST", headers: { authorization: `Bearer ${s.demoKey}`, "content-type": type }, body });
-      const res = { status: response.status, headers: response.headers, body: (await response.json()) };
+      const response = await fetch(`${s.baseUrl}${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${s.demoKey}`, "content-type": type },
+        body,
+      });
+      const res = { status: response.status, headers: response.headers, body: await response.json() };
       validator.assert({ method: "POST", path, status: res.status, body: res.body, headers: res.headers });
       return res.status;
     };
@@ -612,7 +825,10 @@ describe("every response of a real stack validates against the document", () => 
   });
 
   it("webhook subscriptions: every operation and its errors (issue 17)", async () => {
-    const created = await post("/v1/webhook_subscriptions", { url: "http://127.0.0.1:9/hooks", events: ["template.created"] });
+    const created = await post("/v1/webhook_subscriptions", {
+      url: "http://127.0.0.1:9/hooks",
+      events: ["template.created"],
+    });
     expect(created.status).toBe(201);
     const base = `/v1/webhook_subscriptions/${created.body.data.id}`;
     expect((await get("/v1/webhook_subscriptions?limit=5")).status).toBe(200);
@@ -624,7 +840,10 @@ describe("every response of a real stack validates against the document", () => 
     expect((await get(`${base}/deliveries`)).status).toBe(200);
     expect((await post(`${base}/redeliver`, { since: "2026-01-01T00:00:00Z" })).status).toBe(202);
     expect((await post(`${base}/redeliver`, {})).body.error.code).toBe("invalid_field_value");
-    expect((await post("/v1/webhook_subscriptions", { url: "ftp://example.com", events: ["template.created"] })).body.error.code).toBe("webhook_target_forbidden");
+    expect(
+      (await post("/v1/webhook_subscriptions", { url: "ftp://example.com", events: ["template.created"] })).body.error
+        .code,
+    ).toBe("webhook_target_forbidden");
     expect((await get("/v1/webhook_subscriptions/whs_nope")).status).toBe(404);
     expect((await checked("PUT", base, { token: s.demoKey })).status).toBe(405);
     expect((await checked("DELETE", base, { token: s.demoKey })).status).toBe(200);
@@ -632,7 +851,9 @@ describe("every response of a real stack validates against the document", () => 
 
   it("covered every documented /v1 operation with a validated 2xx", () => {
     const { operations: all, validated } = validator.coverage();
-    const withSuccess = [...validated.entries()].filter(([, statuses]) => [...statuses].some((st) => st < 300)).map(([op]) => op);
+    const withSuccess = [...validated.entries()]
+      .filter(([, statuses]) => [...statuses].some((st) => st < 300))
+      .map(([op]) => op);
     // GET /v1/openapi.json is validated against the router above (and below, once the app mounts it).
     const notYetExercised = ["GET /v1/openapi.json"];
     expect(all.filter((op) => !notYetExercised.includes(op) && !withSuccess.includes(op))).toEqual([]);
@@ -640,9 +861,15 @@ describe("every response of a real stack validates against the document", () => 
 
   it("the app serves /v1/openapi.json without an API key", async () => {
     const response = await fetch(`${s.baseUrl}/v1/openapi.json`);
-    const res = { status: response.status, headers: response.headers, body: (await response.json()) };
+    const res = { status: response.status, headers: response.headers, body: await response.json() };
     expect(res.status).toBe(200);
-    validator.assert({ method: "GET", path: "/v1/openapi.json", status: res.status, body: res.body, headers: res.headers });
+    validator.assert({
+      method: "GET",
+      path: "/v1/openapi.json",
+      status: res.status,
+      body: res.body,
+      headers: res.headers,
+    });
   });
 });
 
@@ -651,14 +878,16 @@ const hasChromium = existsSync(CHROMIUM);
 
 describe("/docs in headless Chromium with no network", () => {
   if (!hasChromium && !process.env.CI) {
-    it.skip(`needs Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH); required in CI`, () => undefined);
+    it.skip(`needs Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH); required in CI`, () =>
+      undefined);
     return;
   }
 
   let server: Listening;
   let browser: Browser | undefined;
   beforeAll(async () => {
-    if (!hasChromium) throw new Error(`CI requires Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH).`);
+    if (!hasChromium)
+      throw new Error(`CI requires Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH).`);
     server = await listen(openApiOnlyApp());
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -707,12 +936,20 @@ describe("/docs in headless Chromium with no network", () => {
     const response = await page.goto(`${server.baseUrl}/docs`, { waitUntil: "load" });
     expect(response?.headers()["content-security-policy"]).toContain("script-src 'self'");
     // Rendered: the API title and the summaries of operations from the document are on screen.
-    await page.getByRole("heading", { name: "Kirim WhatsApp Template API" }).first().waitFor({ state: "visible", timeout: 30_000 });
+    await page
+      .getByRole("heading", { name: "Kirim WhatsApp Template API" })
+      .first()
+      .waitFor({ state: "visible", timeout: 30_000 });
     for (const summary of ["Create a template", "List templates"]) {
-      await page.getByText(summary, { exact: true }).filter({ visible: true }).first().waitFor({ state: "visible", timeout: 10_000 });
+      await page
+        .getByText(summary, { exact: true })
+        .filter({ visible: true })
+        .first()
+        .waitFor({ state: "visible", timeout: 10_000 });
     }
     const text = await page.locator("body").innerText();
-    for (const summary of ["Sync templates from Meta", "Get a template by name", "List WhatsApp accounts"]) expect(text).toContain(summary);
+    for (const summary of ["Sync templates from Meta", "Get a template by name", "List WhatsApp accounts"])
+      expect(text).toContain(summary);
 
     mkdirSync(dirname(SCREENSHOT), { recursive: true });
     const png = await page.screenshot({ fullPage: false });
@@ -722,7 +959,14 @@ describe("/docs in headless Chromium with no network", () => {
     expect(png.readUInt32BE(20)).toBe(900); // IHDR height
     expect(png.length).toBeGreaterThan(30_000); // a blank or near-blank page compresses to a few KB
 
-    expect(loopback).toEqual(expect.arrayContaining(["/docs", "/docs/assets/scalar-standalone.js", "/docs/assets/init.js", "/v1/openapi.json"]));
+    expect(loopback).toEqual(
+      expect.arrayContaining([
+        "/docs",
+        "/docs/assets/scalar-standalone.js",
+        "/docs/assets/init.js",
+        "/v1/openapi.json",
+      ]),
+    );
     expect(blocked, "the page tried to reach the network").toEqual([]);
     expect(pageErrors).toEqual([]);
     await context.close();

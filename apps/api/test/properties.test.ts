@@ -11,17 +11,24 @@ const RID = "req_01HXYZABCDEFGHJKMNPQRSTVWX";
 describe("parseBearer", () => {
   it("returns the token or throws a 401 DomainError, for any header value", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string().map((s) => `Bearer ${s}`), fc.constant(undefined)), (header) => {
-        try {
-          const token = parseBearer(header);
-          expect(token.length).toBeGreaterThan(0);
-          expect(header).toContain(token);
-          expect(token).not.toMatch(/\s/);
-        } catch (error) {
-          expect(error).toBeInstanceOf(DomainError);
-          expect(["missing_api_key", "invalid_api_key"]).toContain((error as DomainError).code);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string().map((s) => `Bearer ${s}`),
+          fc.constant(undefined),
+        ),
+        (header) => {
+          try {
+            const token = parseBearer(header);
+            expect(token.length).toBeGreaterThan(0);
+            expect(header).toContain(token);
+            expect(token).not.toMatch(/\s/);
+          } catch (error) {
+            expect(error).toBeInstanceOf(DomainError);
+            expect(["missing_api_key", "invalid_api_key"]).toContain((error as DomainError).code);
+          }
+        },
+      ),
     );
   });
 

@@ -70,7 +70,11 @@ describe.runIf(databaseKinds().includes("postgres"))("rate-limit leases shared b
     const refusedBy = new Set<number>();
     // 3 × the capacity, 20 at a time, alternating between the instances.
     for (let batch = 0; batch < (3 * READ_PER_MINUTE) / 20; batch++) {
-      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => call((i % 2 === 0 ? a : b).baseUrl, "GET", "/v1/accounts", { token: DEV_API_KEY })));
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          call((i % 2 === 0 ? a : b).baseUrl, "GET", "/v1/accounts", { token: DEV_API_KEY }),
+        ),
+      );
       answers.forEach((r, i) => {
         statuses.push(r.status);
         if (r.status === 429) refusedBy.add(i % 2);
@@ -80,7 +84,9 @@ describe.runIf(databaseKinds().includes("postgres"))("rate-limit leases shared b
     const refilled = Math.floor(((performance.now() - startedAt) / 60_000) * READ_PER_MINUTE);
     const passed = statuses.filter((st) => st === 200).length;
     const held = INSTANCES * (LEASE - 1);
-    expect(refilled, "the burst outlasted half a bucket: it proves little about sharing").toBeLessThan(READ_PER_MINUTE / 2);
+    expect(refilled, "the burst outlasted half a bucket: it proves little about sharing").toBeLessThan(
+      READ_PER_MINUTE / 2,
+    );
     expect(passed, `refilled during the burst: ${refilled}`).toBeLessThanOrEqual(READ_PER_MINUTE + refilled + held);
     expect(passed).toBeGreaterThanOrEqual(READ_PER_MINUTE - held);
     expect(statuses.filter((st) => st !== 200 && st !== 429)).toEqual([]);

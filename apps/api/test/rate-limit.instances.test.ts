@@ -27,7 +27,9 @@ describe.runIf(databaseKinds().includes("postgres"))("rate limits shared by two 
 
   beforeAll(async () => {
     db = await createTestDatabase("postgres");
-    const { name } = await db.db.selectNoFrom((eb) => eb.fn<string>("current_database", []).as("name")).executeTakeFirstOrThrow();
+    const { name } = await db.db
+      .selectNoFrom((eb) => eb.fn<string>("current_database", []).as("name"))
+      .executeTakeFirstOrThrow();
     const databaseUrl = new URL(process.env["TEST_DATABASE_URL"] ?? "");
     databaseUrl.pathname = `/${name}`;
     sandbox = await startMetaSandbox({ port: 0, reviewDelayMs: null });
@@ -78,7 +80,9 @@ describe.runIf(databaseKinds().includes("postgres"))("rate limits shared by two 
     const passed = statuses.filter((st) => st === 200).length;
     expect(passed).toBeGreaterThanOrEqual(WRITE_PER_MINUTE);
     expect(passed, `refilled during the burst: ${refilled}`).toBeLessThanOrEqual(WRITE_PER_MINUTE + refilled);
-    expect(refilled, "the burst outlasted a whole bucket: it proves nothing about sharing").toBeLessThan(WRITE_PER_MINUTE);
+    expect(refilled, "the burst outlasted a whole bucket: it proves nothing about sharing").toBeLessThan(
+      WRITE_PER_MINUTE,
+    );
     expect(statuses.filter((st) => st === 429)).toHaveLength(3 * WRITE_PER_MINUTE - passed);
     // Both instances answered some of the 429s: neither kept a bucket of its own.
     const refusedBy = new Set(answers.flatMap((r, i) => (r.status === 429 ? [i % 2] : [])));

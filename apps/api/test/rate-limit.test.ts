@@ -7,7 +7,14 @@ import { databaseKinds } from "@kirim/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, expectError } from "./support/http.js";
 import type { CallResult } from "./support/http.js";
-import { createCalls, DEMO_PHONE_NUMBER_ID, lastSeq, OTHER_PHONE_NUMBER_ID, orderConfirmation, startStack } from "./support/stack.js";
+import {
+  createCalls,
+  DEMO_PHONE_NUMBER_ID,
+  lastSeq,
+  OTHER_PHONE_NUMBER_ID,
+  orderConfirmation,
+  startStack,
+} from "./support/stack.js";
 import type { Stack } from "./support/stack.js";
 
 const TEMPLATES = `/v1/${DEMO_PHONE_NUMBER_ID}/templates`;
@@ -29,7 +36,10 @@ describe.each(databaseKinds())("rate limits on %s", (kind) => {
   const clock = Date.UTC(2026, 0, 5, 9, 0, 0);
 
   beforeAll(async () => {
-    s = await startStack(kind, { now: () => clock, core: { rateLimits: { writePerMinute: 3, readPerMinute: 5, metaCreatesPerHour: 2 } } });
+    s = await startStack(kind, {
+      now: () => clock,
+      core: { rateLimits: { writePerMinute: 3, readPerMinute: 5, metaCreatesPerHour: 2 } },
+    });
     demoOrg = (await s.core.auth.authenticate(s.demoKey)).organisationId;
   });
   afterAll(async () => {
@@ -69,7 +79,10 @@ describe.each(databaseKinds())("rate limits on %s", (kind) => {
     // Three tokens, plus at most what refilled while the syncs ran (3 per minute: one per 20 s).
     const refilled = Math.floor((performance.now() - startedAt) / 20_000);
     const passed = statuses.length - 1;
-    expect(statuses.slice(0, passed).every((st) => st === 200), statuses.join(", ")).toBe(true);
+    expect(
+      statuses.slice(0, passed).every((st) => st === 200),
+      statuses.join(", "),
+    ).toBe(true);
     expect(passed).toBeGreaterThanOrEqual(3);
     expect(passed).toBeLessThanOrEqual(3 + refilled);
     expectError(refused, 429, "rate_limit_exceeded", { type: "rate_limit_error" });
@@ -95,11 +108,17 @@ describe.each(databaseKinds())("rate limits on %s", (kind) => {
     await s.core.rateLimits.setOrganisationLimits(demoOrg, { writePerMinute: 100 });
     const since = lastSeq(s.sandbox);
     for (const name of [`budget_${kind}_1`, `budget_${kind}_2`]) {
-      const created = await call(s.baseUrl, "POST", TEMPLATES, { token: s.demoKey, body: { ...orderConfirmation(), name } });
+      const created = await call(s.baseUrl, "POST", TEMPLATES, {
+        token: s.demoKey,
+        body: { ...orderConfirmation(), name },
+      });
       expect(created.status, created.text).toBe(201);
     }
     expect(createCalls(s.sandbox, since)).toBe(2);
-    const refused = await call(s.baseUrl, "POST", TEMPLATES, { token: s.demoKey, body: { ...orderConfirmation(), name: `budget_${kind}_3` } });
+    const refused = await call(s.baseUrl, "POST", TEMPLATES, {
+      token: s.demoKey,
+      body: { ...orderConfirmation(), name: `budget_${kind}_3` },
+    });
     expectError(refused, 429, "meta_rate_limited", { type: "rate_limit_error" });
     expect(refused.headers.get("retry-after")).toBe("3600"); // the clock stood still since the first create
     expect(createCalls(s.sandbox, since)).toBe(2);

@@ -40,7 +40,12 @@ describe.each(databaseKinds())("render-and-check on %s", (kind) => {
           {
             type: "BODY",
             text: "Hello {{first_name}}, your {{plan}} plan renews soon.",
-            example: { body_text_named_params: [{ param_name: "first_name", example: "Budi" }, { param_name: "plan", example: "Gold" }] },
+            example: {
+              body_text_named_params: [
+                { param_name: "first_name", example: "Budi" },
+                { param_name: "plan", example: "Gold" },
+              ],
+            },
           },
           { type: "BUTTONS", buttons: [{ type: "QUICK_REPLY", text: "Stop" }] },
         ],
@@ -50,7 +55,11 @@ describe.each(databaseKinds())("render-and-check on %s", (kind) => {
         category: "UTILITY",
         language: "en",
         components: [
-          { type: "HEADER", format: "DOCUMENT", example: { header_handle: [s.sandbox.control.createMediaHandle("application/pdf")] } },
+          {
+            type: "HEADER",
+            format: "DOCUMENT",
+            example: { header_handle: [s.sandbox.control.createMediaHandle("application/pdf")] },
+          },
           { type: "BODY", text: "Your invoice of {{1}} is due on {{2}}.", example: { body_text: [["$10", "1 May"]] } },
         ],
       }),
@@ -66,7 +75,10 @@ describe.each(databaseKinds())("render-and-check on %s", (kind) => {
   });
 
   it("answers the message as the recipient will see it: header, body, footer, button URL", async () => {
-    const res = await render("order_confirmation", { language: { code: "en", policy: "deterministic" }, components: orderParameters() });
+    const res = await render("order_confirmation", {
+      language: { code: "en", policy: "deterministic" },
+      components: orderParameters(),
+    });
     expect(res.status, res.text).toBe(200);
     expect(res.body.data).toEqual({
       object: "rendered_template",
@@ -87,7 +99,12 @@ describe.each(databaseKinds())("render-and-check on %s", (kind) => {
       name: "invoice_ready",
       language: "en",
       components: [
-        { type: "header", parameters: [{ type: "document", document: { link: "https://files.example.com/inv.pdf", filename: "inv.pdf" } }] },
+        {
+          type: "header",
+          parameters: [
+            { type: "document", document: { link: "https://files.example.com/inv.pdf", filename: "inv.pdf" } },
+          ],
+        },
         {
           type: "body",
           parameters: [
@@ -98,7 +115,11 @@ describe.each(databaseKinds())("render-and-check on %s", (kind) => {
       ],
     });
     expect(res.status, res.text).toBe(200);
-    expect(res.body.data.header).toEqual({ format: "DOCUMENT", link: "https://files.example.com/inv.pdf", filename: "inv.pdf" });
+    expect(res.body.data.header).toEqual({
+      format: "DOCUMENT",
+      link: "https://files.example.com/inv.pdf",
+      filename: "inv.pdf",
+    });
     expect(res.body.data.body).toBe("Your invoice of $10.50 is due on May 1, 2026.");
     // Still pending on Meta: Meta would answer 132001 to any send.
     expect(res.body.data).toMatchObject({ status: "pending", sendable: false, not_sendable_reason: { code: 132001 } });
@@ -108,8 +129,19 @@ describe.each(databaseKinds())("render-and-check on %s", (kind) => {
     const res = await render("named_greeting", {
       language: "en",
       components: [
-        { type: "body", parameters: [{ type: "text", parameter_name: "plan", text: "Gold" }, { type: "text", parameter_name: "first_name", text: "Sari" }] },
-        { type: "button", sub_type: "quick_reply", index: 0, parameters: [{ type: "payload", payload: "STOP_PROMOS" }] },
+        {
+          type: "body",
+          parameters: [
+            { type: "text", parameter_name: "plan", text: "Gold" },
+            { type: "text", parameter_name: "first_name", text: "Sari" },
+          ],
+        },
+        {
+          type: "button",
+          sub_type: "quick_reply",
+          index: 0,
+          parameters: [{ type: "payload", payload: "STOP_PROMOS" }],
+        },
       ],
     });
     expect(res.status, res.text).toBe(200);
@@ -118,9 +150,27 @@ describe.each(databaseKinds())("render-and-check on %s", (kind) => {
   });
 
   const refusals: Array<[string, string, unknown, string, number]> = [
-    ["too few body parameters", "order_confirmation", { language: "en", components: orderParameters({ body: [text("Budi")] }) }, "components[1].parameters", 132000],
-    ["a missing header component", "order_confirmation", { language: "en", components: orderParameters().slice(1) }, "components", 132000],
-    ["the URL suffix missing", "order_confirmation", { language: "en", components: orderParameters().slice(0, 2) }, "components", 132000],
+    [
+      "too few body parameters",
+      "order_confirmation",
+      { language: "en", components: orderParameters({ body: [text("Budi")] }) },
+      "components[1].parameters",
+      132000,
+    ],
+    [
+      "a missing header component",
+      "order_confirmation",
+      { language: "en", components: orderParameters().slice(1) },
+      "components",
+      132000,
+    ],
+    [
+      "the URL suffix missing",
+      "order_confirmation",
+      { language: "en", components: orderParameters().slice(0, 2) },
+      "components",
+      132000,
+    ],
     [
       "a URL suffix too long",
       "order_confirmation",
@@ -138,7 +188,10 @@ describe.each(databaseKinds())("render-and-check on %s", (kind) => {
     [
       "a header parameter of the wrong type",
       "order_confirmation",
-      { language: "en", components: orderParameters({ header: [{ type: "image", image: { link: "https://x.example/a.png" } }] }) },
+      {
+        language: "en",
+        components: orderParameters({ header: [{ type: "image", image: { link: "https://x.example/a.png" } }] }),
+      },
       "components[0].parameters[0].type",
       132012,
     ],
@@ -152,7 +205,10 @@ describe.each(databaseKinds())("render-and-check on %s", (kind) => {
     [
       "a named parameter missing",
       "named_greeting",
-      { language: "en", components: [{ type: "body", parameters: [{ type: "text", parameter_name: "first_name", text: "Sari" }] }] },
+      {
+        language: "en",
+        components: [{ type: "body", parameters: [{ type: "text", parameter_name: "first_name", text: "Sari" }] }],
+      },
       "components[0].parameters",
       132000,
     ],
@@ -169,7 +225,10 @@ describe.each(databaseKinds())("render-and-check on %s", (kind) => {
       {
         language: "en",
         components: [
-          { type: "header", parameters: [{ type: "document", document: { link: "http://files.example.com/inv.pdf" } }] },
+          {
+            type: "header",
+            parameters: [{ type: "document", document: { link: "http://files.example.com/inv.pdf" } }],
+          },
           { type: "body", parameters: [text("$10"), text("1 May")] },
         ],
       },
@@ -183,7 +242,10 @@ describe.each(databaseKinds())("render-and-check on %s", (kind) => {
         language: "en",
         components: [
           { type: "header", parameters: [{ type: "document", document: { id: "123456" } }] },
-          { type: "body", parameters: [{ type: "currency", currency: { fallback_value: "$1", code: "USD" } }, text("1 May")] },
+          {
+            type: "body",
+            parameters: [{ type: "currency", currency: { fallback_value: "$1", code: "USD" } }, text("1 May")],
+          },
         ],
       },
       "components[1].parameters[0].currency.amount_1000",
@@ -192,26 +254,42 @@ describe.each(databaseKinds())("render-and-check on %s", (kind) => {
     [
       "a button index the template does not have",
       "order_confirmation",
-      { language: "en", components: [...orderParameters(), { type: "button", sub_type: "url", index: "3", parameters: [text("x")] }] },
+      {
+        language: "en",
+        components: [...orderParameters(), { type: "button", sub_type: "url", index: "3", parameters: [text("x")] }],
+      },
       "components[3].index",
       131009,
     ],
   ];
-  it.each(refusals)("%s → 400 template_parameter_invalid naming the parameter, with Meta's send error", async (_what, name, body, param, metaCode) => {
-    const res = await render(name, body);
-    expectError(res, 400, "template_parameter_invalid", { type: "invalid_request_error", param });
-    expect(res.body.error.meta.code).toBe(metaCode);
-    expect(res.body.error.message).toContain(String(metaCode));
-  });
+  it.each(refusals)(
+    "%s → 400 template_parameter_invalid naming the parameter, with Meta's send error",
+    async (_what, name, body, param, metaCode) => {
+      const res = await render(name, body);
+      expectError(res, 400, "template_parameter_invalid", { type: "invalid_request_error", param });
+      expect(res.body.error.meta.code).toBe(metaCode);
+      expect(res.body.error.message).toContain(String(metaCode));
+    },
+  );
 
   it("a template not in that language is 404 with Meta's 132001; a body that is not Meta's shape is 400", async () => {
     const missing = await render("order_confirmation", { language: "fr", components: [] });
     expectError(missing, 404, "resource_not_found", { param: "language" });
     expect(missing.body.error.meta.code).toBe(132001);
-    expectError(await render("order_confirmation", { components: [] }), 400, "missing_required_field", { param: "language" });
-    expectError(await render("order_confirmation", { language: "en", components: {} }), 400, "invalid_field_value", { param: "components" });
-    expectError(await render("order_confirmation", { name: "other", language: "en" }), 400, "invalid_field_value", { param: "name" });
-    expectError(await call(s.baseUrl, "GET", `${TEMPLATES}/order_confirmation/render`, { token: s.demoKey }), 405, "method_not_allowed");
+    expectError(await render("order_confirmation", { components: [] }), 400, "missing_required_field", {
+      param: "language",
+    });
+    expectError(await render("order_confirmation", { language: "en", components: {} }), 400, "invalid_field_value", {
+      param: "components",
+    });
+    expectError(await render("order_confirmation", { name: "other", language: "en" }), 400, "invalid_field_value", {
+      param: "name",
+    });
+    expectError(
+      await call(s.baseUrl, "GET", `${TEMPLATES}/order_confirmation/render`, { token: s.demoKey }),
+      405,
+      "method_not_allowed",
+    );
   });
 
   it("over tRPC: the same rendering and the same error with Meta's code in data.meta", async () => {
@@ -231,6 +309,10 @@ describe.each(databaseKinds())("render-and-check on %s", (kind) => {
         template: { language: "en", components: orderParameters({ body: [] }) as never },
       }),
     );
-    expect(error.data).toMatchObject({ code: "template_parameter_invalid", param: "components[1].parameters", meta: { code: 132000 } });
+    expect(error.data).toMatchObject({
+      code: "template_parameter_invalid",
+      param: "components[1].parameters",
+      meta: { code: 132000 },
+    });
   });
 });

@@ -54,18 +54,18 @@ describe.each(databaseKinds())("REST /v1 on %s", (kind) => {
       expectError(await get("/v1/accounts", null), 401, "missing_api_key", { type: "authentication_error" });
     });
 
-    it.each([
-      ["Basic dXNlcjpwYXNz"],
-      ["Bearer"],
-      ["Token abc"],
-      ["Bearer kdv_live_with space"],
-    ])("401 invalid_api_key for a malformed header (%s)", async (header) => {
-      const res = await call(s.baseUrl, "GET", "/v1/accounts", { headers: { authorization: header } });
-      expectError(res, 401, "invalid_api_key", { type: "authentication_error" });
-    });
+    it.each([["Basic dXNlcjpwYXNz"], ["Bearer"], ["Token abc"], ["Bearer kdv_live_with space"]])(
+      "401 invalid_api_key for a malformed header (%s)",
+      async (header) => {
+        const res = await call(s.baseUrl, "GET", "/v1/accounts", { headers: { authorization: header } });
+        expectError(res, 401, "invalid_api_key", { type: "authentication_error" });
+      },
+    );
 
     it("401 invalid_api_key for an unknown key", async () => {
-      expectError(await get("/v1/accounts", "kdv_live_AAAAAAAAAAAAAAAAAAAAAAAA"), 401, "invalid_api_key", { type: "authentication_error" });
+      expectError(await get("/v1/accounts", "kdv_live_AAAAAAAAAAAAAAAAAAAAAAAA"), 401, "invalid_api_key", {
+        type: "authentication_error",
+      });
     });
 
     it("accepts no key in the query string", async () => {
@@ -107,7 +107,11 @@ describe.each(databaseKinds())("REST /v1 on %s", (kind) => {
         name: "order_confirmation",
         language: "en",
         status: "pending",
-        whatsapp_account: { phone_number_id: PID, phone_number: expect.any(String), customer: { id: expect.stringMatching(/^cus_/), name: expect.any(String) } },
+        whatsapp_account: {
+          phone_number_id: PID,
+          phone_number: expect.any(String),
+          customer: { id: expect.stringMatching(/^cus_/), name: expect.any(String) },
+        },
       });
       expect(data.content).toContain("Hi {{1}}");
       expect(createCalls(s.sandbox, since)).toBe(1);
@@ -171,17 +175,30 @@ describe.each(databaseKinds())("REST /v1 on %s", (kind) => {
     });
 
     it("400 for a JSON body that is not an object", async () => {
-      expectError(await call(s.baseUrl, "POST", TEMPLATES, { token: s.demoKey, body: "[1,2]" }), 400, "invalid_request");
+      expectError(
+        await call(s.baseUrl, "POST", TEMPLATES, { token: s.demoKey, body: "[1,2]" }),
+        400,
+        "invalid_request",
+      );
     });
 
     it("400 invalid_phone_number_id for a malformed path segment", async () => {
-      expectError(await post("/v1/12345/templates", orderConfirmation()), 400, "invalid_phone_number_id", { param: "phone_number_id" });
-      expectError(await post("/v1/abc123456/templates", orderConfirmation()), 400, "invalid_phone_number_id", { param: "phone_number_id" });
+      expectError(await post("/v1/12345/templates", orderConfirmation()), 400, "invalid_phone_number_id", {
+        param: "phone_number_id",
+      });
+      expectError(await post("/v1/abc123456/templates", orderConfirmation()), 400, "invalid_phone_number_id", {
+        param: "phone_number_id",
+      });
     });
 
     it("404 resource_not_found for another organisation's account, without calling Meta", async () => {
       const since = lastSeq(s.sandbox);
-      expectError(await post(`/v1/${OTHER_PHONE_NUMBER_ID}/templates`, orderConfirmation()), 404, "resource_not_found", { type: "not_found" });
+      expectError(
+        await post(`/v1/${OTHER_PHONE_NUMBER_ID}/templates`, orderConfirmation()),
+        404,
+        "resource_not_found",
+        { type: "not_found" },
+      );
       expectError(await post(TEMPLATES, orderConfirmation("ms"), s.otherKey), 404, "resource_not_found");
       expectError(await post("/v1/999999999999/templates", orderConfirmation()), 404, "resource_not_found");
       expect(createCalls(s.sandbox, since)).toBe(0);
@@ -227,7 +244,9 @@ describe.each(databaseKinds())("REST /v1 on %s", (kind) => {
       const since = lastSeq(s.sandbox);
       const onMeta = s.sandbox.control.templates(s.sandbox.demo.wabaId).length;
       // The seed's sample: POST with only the Authorization header (no body, no content type).
-      const res = await call(s.baseUrl, "POST", `${TEMPLATES}/sync`, { headers: { Authorization: `Bearer ${s.demoKey}` } });
+      const res = await call(s.baseUrl, "POST", `${TEMPLATES}/sync`, {
+        headers: { Authorization: `Bearer ${s.demoKey}` },
+      });
       expect(res.status, res.text).toBe(200);
       const { data } = zDataEnvelope(ZTemplateSyncResult).parse(res.body);
       expect(data.object).toBe("template_sync_result");
@@ -235,7 +254,9 @@ describe.each(databaseKinds())("REST /v1 on %s", (kind) => {
       expect(data.synced).toBe(data.created + data.updated + data.unchanged);
       // Created locally through the API (order_confirmation en + id) → not "created" by the sync.
       expect(data.created).toBe(onMeta - 2);
-      const listCalls = s.sandbox.control.requests({ method: "GET", sinceSeq: since }).filter((r) => r.path.endsWith("/message_templates"));
+      const listCalls = s.sandbox.control
+        .requests({ method: "GET", sinceSeq: since })
+        .filter((r) => r.path.endsWith("/message_templates"));
       expect(listCalls.length).toBeGreaterThan(1);
     });
 
@@ -336,8 +357,14 @@ describe.each(databaseKinds())("REST /v1 on %s", (kind) => {
       const first = await get(`${TEMPLATES}?limit=5`);
       const cursor: string = first.body.next_cursor;
       const tampered = `${cursor.slice(0, -2)}${cursor.endsWith("A") ? "BB" : "AA"}`;
-      expectError(await get(`${TEMPLATES}?limit=5&cursor=${encodeURIComponent(tampered)}`), 400, "invalid_cursor", { param: "cursor" });
-      expectError(await get(`${TEMPLATES}?limit=5&status=approved&cursor=${encodeURIComponent(cursor)}`), 400, "invalid_cursor");
+      expectError(await get(`${TEMPLATES}?limit=5&cursor=${encodeURIComponent(tampered)}`), 400, "invalid_cursor", {
+        param: "cursor",
+      });
+      expectError(
+        await get(`${TEMPLATES}?limit=5&status=approved&cursor=${encodeURIComponent(cursor)}`),
+        400,
+        "invalid_cursor",
+      );
       expectError(await get(`${TEMPLATES}?cursor=not-a-cursor`), 400, "invalid_cursor");
     });
 

@@ -13,7 +13,8 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Agreement<Server, Public> = {
   [Router in keyof Server | keyof Public]: Router extends keyof Server & keyof Public
     ? {
-        [Procedure in keyof Server[Router] | keyof Public[Router]]: Procedure extends keyof Server[Router] & keyof Public[Router]
+        [Procedure in keyof Server[Router] | keyof Public[Router]]: Procedure extends keyof Server[Router] &
+          keyof Public[Router]
           ? Same<Server[Router][Procedure], Public[Router][Procedure]>
           : "procedure on one side only";
       }
@@ -23,9 +24,34 @@ type Agreement<Server, Public> = {
 const everyProcedure = {
   accounts: { list: true },
   me: { get: true },
-  webhooks: { create: true, list: true, get: true, update: true, delete: true, rotateSecret: true, sendTest: true, deliveries: true, redeliver: true },
-  templates: { create: true, sync: true, syncRuns: true, edit: true, delete: true, events: true, list: true, counts: true, get: true, render: true, library: true },
+  webhooks: {
+    create: true,
+    list: true,
+    get: true,
+    update: true,
+    delete: true,
+    rotateSecret: true,
+    sendTest: true,
+    deliveries: true,
+    redeliver: true,
+  },
+  templates: {
+    create: true,
+    sync: true,
+    syncRuns: true,
+    edit: true,
+    delete: true,
+    events: true,
+    list: true,
+    counts: true,
+    get: true,
+    render: true,
+    library: true,
+  },
 } as const;
 
 export const inputsAgree: Agreement<inferRouterInputs<AppRouter>, inferRouterInputs<PublicAppRouter>> = everyProcedure;
-export const outputsAgree: Agreement<inferRouterOutputs<AppRouter>, inferRouterOutputs<PublicAppRouter>> = everyProcedure;
+export const outputsAgree: Agreement<
+  inferRouterOutputs<AppRouter>,
+  inferRouterOutputs<PublicAppRouter>
+> = everyProcedure;

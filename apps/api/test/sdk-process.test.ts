@@ -51,11 +51,19 @@ let workDir = "";
 
 /** The script every runtime runs: `import` of the SDK's entry, then `run()` returns what it saw. */
 function script(sdkSpecifier: string, runtime: string): string {
-  const payload = JSON.stringify({ type: "template.status_updated", timestamp: new Date().toISOString(), data: { runtime } });
+  const payload = JSON.stringify({
+    type: "template.status_updated",
+    timestamp: new Date().toISOString(),
+    data: { runtime },
+  });
   const msgId = `msg_${runtime}`;
   const at = new Date();
   const signature = new Webhook(WEBHOOK_SECRET).sign(msgId, at, payload);
-  const signed = { "webhook-id": msgId, "webhook-timestamp": String(Math.floor(at.getTime() / 1000)), "webhook-signature": signature };
+  const signed = {
+    "webhook-id": msgId,
+    "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
+    "webhook-signature": signature,
+  };
   const body = { ...orderConfirmation("en"), name: `sdk_runtime_${runtime}` };
   return `import { Kirim, KirimError, verifyWebhook } from ${JSON.stringify(sdkSpecifier)};
 export async function run() {
@@ -85,10 +93,22 @@ export async function run() {
 }
 
 /** Runs `command` until it exits 0 and answers its stdout. */
-async function runToEnd(command: string, args: string[], cwd: string, extraEnv: Record<string, string> = {}): Promise<string> {
+async function runToEnd(
+  command: string,
+  args: string[],
+  cwd: string,
+  extraEnv: Record<string, string> = {},
+): Promise<string> {
   const child = spawn(command, args, {
     cwd,
-    env: { PATH: process.env.PATH ?? "", HOME: workDir, DENO_DIR: path.join(workDir, "deno-cache"), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1", ...extraEnv },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: workDir,
+      DENO_DIR: path.join(workDir, "deno-cache"),
+      DENO_NO_UPDATE_CHECK: "1",
+      NO_COLOR: "1",
+      ...extraEnv,
+    },
   });
   let out = "";
   let err = "";
@@ -142,8 +162,10 @@ beforeAll(async () => {
         : url.pathname === "/run.mjs"
           ? path.join(workDir, "browser", "run.mjs")
           : undefined;
-      if (url.pathname === "/") return res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>sdk</title>");
-      if (file === undefined || (!file.startsWith(SDK_DIST) && !file.startsWith(workDir))) return res.writeHead(404).end();
+      if (url.pathname === "/")
+        return res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>sdk</title>");
+      if (file === undefined || (!file.startsWith(SDK_DIST) && !file.startsWith(workDir)))
+        return res.writeHead(404).end();
       try {
         res.writeHead(200, { "content-type": "text/javascript" }).end(await readFile(file));
       } catch {
@@ -180,7 +202,10 @@ beforeAll(async () => {
   phoneNumberId = /phone_number_id (\d+)/.exec(apiOut)?.[1] ?? "";
   expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   expect(apiKey).not.toBe("");
-  const sync = await fetch(`${baseUrl}/v1/${phoneNumberId}/templates/sync`, { method: "POST", headers: { authorization: `Bearer ${apiKey}` } });
+  const sync = await fetch(`${baseUrl}/v1/${phoneNumberId}/templates/sync`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
   expect(sync.status).toBe(200);
 }, START_TIMEOUT_MS + 60_000);
 
@@ -195,54 +220,87 @@ afterAll(async () => {
 }, 60_000);
 
 describe("@kirim/sdk (built) against the built API process", () => {
-  it("Node (a child process, the running Node ≥ 20)", async () => {
-    const main = await runtimeScript("node");
-    expectWorked(await runProcess(process.execPath, [main], path.dirname(main)), "node");
-  }, RUN_TIMEOUT_MS);
+  it(
+    "Node (a child process, the running Node ≥ 20)",
+    async () => {
+      const main = await runtimeScript("node");
+      expectWorked(await runProcess(process.execPath, [main], path.dirname(main)), "node");
+    },
+    RUN_TIMEOUT_MS,
+  );
 
-  it("Deno (npm package deno), network only to 127.0.0.1", async () => {
-    const main = await runtimeScript("deno");
-    const host = new URL(baseUrl).host;
-    const args = ["run", "--no-config", "--no-prompt", `--allow-net=${host}`, `--allow-read=${SDK_DIST},${path.dirname(main)}`, main];
-    expectWorked(await runProcess(BIN("deno"), args, path.dirname(main)), "deno");
-  }, RUN_TIMEOUT_MS);
+  it(
+    "Deno (npm package deno), network only to 127.0.0.1",
+    async () => {
+      const main = await runtimeScript("deno");
+      const host = new URL(baseUrl).host;
+      const args = [
+        "run",
+        "--no-config",
+        "--no-prompt",
+        `--allow-net=${host}`,
+        `--allow-read=${SDK_DIST},${path.dirname(main)}`,
+        main,
+      ];
+      expectWorked(await runProcess(BIN("deno"), args, path.dirname(main)), "deno");
+    },
+    RUN_TIMEOUT_MS,
+  );
 
-  it("Bun (npm package bun)", async () => {
-    const main = await runtimeScript("bun");
-    expectWorked(await runProcess(BIN("bun"), ["run", main], path.dirname(main)), "bun");
-  }, RUN_TIMEOUT_MS);
+  it(
+    "Bun (npm package bun)",
+    async () => {
+      const main = await runtimeScript("bun");
+      expectWorked(await runProcess(BIN("bun"), ["run", main], path.dirname(main)), "bun");
+    },
+    RUN_TIMEOUT_MS,
+  );
 
-  it("the README's example runs as written (its first ts block, with @kirim/sdk pointing at the build)", async () => {
-    const readme = await readFile(path.join(SDK_DIST, "..", "README.md"), "utf8");
-    const block = /## Example\n\n```ts\n([\s\S]*?)\n```/.exec(readme)?.[1];
-    expect(block).toContain('from "@kirim/sdk"');
-    const dir = path.join(workDir, "readme");
-    await mkdir(dir, { recursive: true });
-    const file = path.join(dir, "example.mts");
-    await writeFile(file, (block ?? "").replace('"@kirim/sdk"', JSON.stringify(pathToFileURL(path.join(SDK_DIST, "index.js")).href)));
-    // cwd is the app, where tsx (what the README runs it with) is installed.
-    const out = await runToEnd(process.execPath, ["--import", "tsx", file], APP_DIR, { KIRIM_API_KEY: apiKey, KIRIM_BASE_URL: baseUrl });
-    const counts = /synced (\d+): (\d+) approved, (\d+) utility/.exec(out);
-    expect(Number(counts?.[1])).toBeGreaterThanOrEqual(150);
-    expect(Number(counts?.[2])).toBeGreaterThan(0);
-    expect(out).toContain("created order_confirmation: pending");
-    expect(out).toContain("Hi Budi, your order A123 is confirmed and ships today.");
-  }, RUN_TIMEOUT_MS);
+  it(
+    "the README's example runs as written (its first ts block, with @kirim/sdk pointing at the build)",
+    async () => {
+      const readme = await readFile(path.join(SDK_DIST, "..", "README.md"), "utf8");
+      const block = /## Example\n\n```ts\n([\s\S]*?)\n```/.exec(readme)?.[1];
+      expect(block).toContain('from "@kirim/sdk"');
+      const dir = path.join(workDir, "readme");
+      await mkdir(dir, { recursive: true });
+      const file = path.join(dir, "example.mts");
+      await writeFile(
+        file,
+        (block ?? "").replace('"@kirim/sdk"', JSON.stringify(pathToFileURL(path.join(SDK_DIST, "index.js")).href)),
+      );
+      // cwd is the app, where tsx (what the README runs it with) is installed.
+      const out = await runToEnd(process.execPath, ["--import", "tsx", file], APP_DIR, {
+        KIRIM_API_KEY: apiKey,
+        KIRIM_BASE_URL: baseUrl,
+      });
+      const counts = /synced (\d+): (\d+) approved, (\d+) utility/.exec(out);
+      expect(Number(counts?.[1])).toBeGreaterThanOrEqual(150);
+      expect(Number(counts?.[2])).toBeGreaterThan(0);
+      expect(out).toContain("created order_confirmation: pending");
+      expect(out).toContain("Hi Budi, your order A123 is confirmed and ships today.");
+    },
+    RUN_TIMEOUT_MS,
+  );
 
-  it("a browser: headless Chromium, the SDK as ES modules on another loopback origin (CORS)", async () => {
-    const dir = path.join(workDir, "browser");
-    await mkdir(dir, { recursive: true });
-    await writeFile(path.join(dir, "run.mjs"), script("/sdk/index.js", "browser"));
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
-    try {
-      const page = await browser.newPage();
-      await page.goto(`${pageOrigin}/`);
-      expect(await page.evaluate("window.isSecureContext")).toBe(true);
-      // A string, so vitest's transform does not rewrite the page's own import().
-      const result = await page.evaluate(`import("/run.mjs").then((m) => m.run())`);
-      expectWorked(result as RunResult, "browser");
-    } finally {
-      await browser.close();
-    }
-  }, RUN_TIMEOUT_MS);
+  it(
+    "a browser: headless Chromium, the SDK as ES modules on another loopback origin (CORS)",
+    async () => {
+      const dir = path.join(workDir, "browser");
+      await mkdir(dir, { recursive: true });
+      await writeFile(path.join(dir, "run.mjs"), script("/sdk/index.js", "browser"));
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+      try {
+        const page = await browser.newPage();
+        await page.goto(`${pageOrigin}/`);
+        expect(await page.evaluate("window.isSecureContext")).toBe(true);
+        // A string, so vitest's transform does not rewrite the page's own import().
+        const result = await page.evaluate(`import("/run.mjs").then((m) => m.run())`);
+        expectWorked(result as RunResult, "browser");
+      } finally {
+        await browser.close();
+      }
+    },
+    RUN_TIMEOUT_MS,
+  );
 });

@@ -21,7 +21,10 @@ const PID = DEMO_PHONE_NUMBER_ID;
 
 /** A TCP proxy that forwards everything, except that it swallows the answer to the first POST matching `path`
  * and closes that connection: the server did the work, the client never hears about it. */
-async function startDroppingProxy(target: string, path: string): Promise<{ url: string; dropped: () => number; close: () => Promise<void> }> {
+async function startDroppingProxy(
+  target: string,
+  path: string,
+): Promise<{ url: string; dropped: () => number; close: () => Promise<void> }> {
   const { port: targetPort } = new URL(target);
   let dropped = 0;
   let armed = true;
@@ -65,7 +68,6 @@ async function startDroppingProxy(target: string, path: string): Promise<{ url: 
       }),
   };
 }
-
 
 describe.each(databaseKinds())("@kirim/sdk over HTTP on %s", (kind) => {
   let s: Stack;
@@ -121,7 +123,13 @@ describe.each(databaseKinds())("@kirim/sdk over HTTP on %s", (kind) => {
       language: "en",
       components: [
         { type: "header", parameters: [{ type: "text", text: "A1" }] },
-        { type: "body", parameters: [{ type: "text", text: "Budi" }, { type: "text", text: "A1" }] },
+        {
+          type: "body",
+          parameters: [
+            { type: "text", text: "Budi" },
+            { type: "text", text: "A1" },
+          ],
+        },
         { type: "button", sub_type: "url", index: "0", parameters: [{ type: "text", text: "A1" }] },
       ],
     });
@@ -131,7 +139,12 @@ describe.each(databaseKinds())("@kirim/sdk over HTTP on %s", (kind) => {
       .render("order_confirmation", { language: "en", components: [{ type: "body", parameters: [] }] })
       .catch((error: unknown) => error);
     expect(badRender).toBeInstanceOf(KirimError);
-    expect(badRender).toMatchObject({ status: 400, type: "invalid_request_error", code: "template_parameter_invalid", metaCode: 132000 });
+    expect(badRender).toMatchObject({
+      status: 400,
+      type: "invalid_request_error",
+      code: "template_parameter_invalid",
+      metaCode: 132000,
+    });
     expect((badRender as KirimError).requestId).toMatch(/^req_/);
 
     const duplicate = await templates()
@@ -154,7 +167,12 @@ describe.each(databaseKinds())("@kirim/sdk over HTTP on %s", (kind) => {
       .create({ ...orderConfirmation("en"), name: "made_in_meta_ui" } as never)
       .catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(KirimError);
-    expect(refused).toMatchObject({ status: 409, code: "template_already_exists", metaCode: 100, metaSubcode: 2388024 });
+    expect(refused).toMatchObject({
+      status: 409,
+      code: "template_already_exists",
+      metaCode: 100,
+      metaSubcode: 2388024,
+    });
     expect((refused as KirimError).meta?.fbtrace_id).toEqual(expect.any(String));
   });
 
@@ -186,7 +204,9 @@ describe.each(databaseKinds())("@kirim/sdk over HTTP on %s", (kind) => {
         },
       });
       const callsBefore = createCalls(s.sandbox);
-      const template = await client.phoneNumbers(PID).templates.create({ ...orderConfirmation("en"), name: "dropped_answer" } as never);
+      const template = await client
+        .phoneNumbers(PID)
+        .templates.create({ ...orderConfirmation("en"), name: "dropped_answer" } as never);
       expect(proxy.dropped()).toBe(1);
       expect(keys).toHaveLength(2);
       expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
@@ -204,7 +224,12 @@ describe.each(databaseKinds())("@kirim/sdk over HTTP on %s", (kind) => {
     receiver = r;
     const subs = kirim.webhookSubscriptions;
     const created = await subs.create({ url: r.url, events: ["template.created"], description: "sdk" });
-    expect(created).toMatchObject({ object: "webhook_subscription", url: r.url, events: ["template.created"], enabled: true });
+    expect(created).toMatchObject({
+      object: "webhook_subscription",
+      url: r.url,
+      events: ["template.created"],
+      enabled: true,
+    });
     const secret = present(created.secret);
     expect(secret).toMatch(/^whsec_/);
 
@@ -213,20 +238,37 @@ describe.each(databaseKinds())("@kirim/sdk over HTTP on %s", (kind) => {
     expect(got.secret).toBeUndefined();
     expect((await subs.list({ limit: 1 }).all()).map((x) => x.id)).toContain(created.id);
 
-    const updated = await subs.update(created.id, { events: ["template.created", "template.deleted"], description: "renamed" });
-    expect(updated).toMatchObject({ id: created.id, events: ["template.created", "template.deleted"], description: "renamed" });
+    const updated = await subs.update(created.id, {
+      events: ["template.created", "template.deleted"],
+      description: "renamed",
+    });
+    expect(updated).toMatchObject({
+      id: created.id,
+      events: ["template.created", "template.deleted"],
+      description: "renamed",
+    });
 
     const test = await subs.sendTest(created.id);
     expect(test).toMatchObject({ object: "webhook_test", event_id: expect.stringMatching(/^evt_/) as unknown });
     await r.waitFor((got) => got.some((h) => h.headers["webhook-id"] === test.event_id), 60_000);
     const hook = present(r.received.find((h) => h.headers["webhook-id"] === test.event_id));
-    expect(await verifyWebhook(secret, hook.headers, hook.body)).toMatchObject({ id: test.event_id, type: "webhook.test" });
-    await expect(verifyWebhook(secret, hook.headers, `${hook.body} `)).rejects.toMatchObject({ code: "webhook_signature_invalid" });
+    expect(await verifyWebhook(secret, hook.headers, hook.body)).toMatchObject({
+      id: test.event_id,
+      type: "webhook.test",
+    });
+    await expect(verifyWebhook(secret, hook.headers, `${hook.body} `)).rejects.toMatchObject({
+      code: "webhook_signature_invalid",
+    });
 
     // The attempt is logged once the worker records the receiver's answer.
     let attempts = await subs.deliveries(created.id).all();
-    while (!attempts.some((a) => a.event_id === test.event_id && a.outcome === "delivered")) attempts = await subs.deliveries(created.id).all();
-    expect(attempts.find((a) => a.event_id === test.event_id)).toMatchObject({ object: "webhook_delivery_attempt", status_code: 200, attempt: 1 });
+    while (!attempts.some((a) => a.event_id === test.event_id && a.outcome === "delivered"))
+      attempts = await subs.deliveries(created.id).all();
+    expect(attempts.find((a) => a.event_id === test.event_id)).toMatchObject({
+      object: "webhook_delivery_attempt",
+      status_code: 200,
+      attempt: 1,
+    });
 
     const redelivered = await subs.redeliver(created.id, { event_id: test.event_id });
     expect(redelivered).toMatchObject({ object: "webhook_redelivery", queued: 1, event_ids: [test.event_id] });
@@ -275,7 +317,9 @@ describe("@kirim/sdk rate limits", () => {
   let s: Stack;
   beforeAll(async () => {
     // 60 reads a minute: one token a second, so Retry-After is 1 s once the bucket is empty.
-    s = await startStack("pglite", { core: { rateLimits: { readPerMinute: 60, writePerMinute: 1_000_000, metaCreatesPerHour: 1_000_000 } } });
+    s = await startStack("pglite", {
+      core: { rateLimits: { readPerMinute: 60, writePerMinute: 1_000_000, metaCreatesPerHour: 1_000_000 } },
+    });
   }, 120_000);
   afterAll(async () => {
     await s?.close();
@@ -327,7 +371,12 @@ describe("@kirim/sdk rate limits", () => {
         return emptyReadBucket(input, init);
       },
     });
-    await expect(kirim.accounts.list()).rejects.toMatchObject({ status: 429, code: "rate_limit_exceeded", type: "rate_limit_error", retryAfterSeconds: 1 });
+    await expect(kirim.accounts.list()).rejects.toMatchObject({
+      status: 429,
+      code: "rate_limit_exceeded",
+      type: "rate_limit_error",
+      retryAfterSeconds: 1,
+    });
     expect(calls).toBe(1);
   });
 });

@@ -57,7 +57,11 @@ describe.each(databaseKinds())("no secrets in logs or responses on %s", (kind) =
   });
 
   const keyFor = (phoneNumberId: string): string =>
-    phoneNumberId === BAD_PHONE ? (keys[2] ?? "") : phoneNumberId === PERMISSIONLESS_PHONE ? (keys[3] ?? "") : s.demoKey;
+    phoneNumberId === BAD_PHONE
+      ? (keys[2] ?? "")
+      : phoneNumberId === PERMISSIONLESS_PHONE
+        ? (keys[3] ?? "")
+        : s.demoKey;
 
   async function rest(method: string, path: string, token: string, body?: unknown): Promise<CallResult> {
     const res = await call(s.baseUrl, method, path, { token, ...(body === undefined ? {} : { body }) });
@@ -67,7 +71,10 @@ describe.each(databaseKinds())("no secrets in logs or responses on %s", (kind) =
   async function trpcSync(phoneNumberId: string): Promise<CallResult> {
     return rest("POST", "/trpc/templates.sync", keyFor(phoneNumberId), { phone_number_id: phoneNumberId });
   }
-  async function withFault<T>(kindOfFault: "server_error" | "hang" | "malformed_json" | "app_rate_limit", fn: () => Promise<T>): Promise<T> {
+  async function withFault<T>(
+    kindOfFault: "server_error" | "hang" | "malformed_json" | "app_rate_limit",
+    fn: () => Promise<T>,
+  ): Promise<T> {
     s.sandbox.control.faults.configure({ rules: [{ kind: kindOfFault, path: "/message_templates" }] });
     try {
       return await fn();
@@ -112,7 +119,8 @@ describe.each(databaseKinds())("no secrets in logs or responses on %s", (kind) =
       expect(log.includes(secret), `${label} appears in the log`).toBe(false);
       for (const res of responses) {
         expect(res.text.includes(secret), `${label} appears in a response body`).toBe(false);
-        for (const [header, value] of res.headers) expect(value.includes(secret), `${label} appears in header ${header}`).toBe(false);
+        for (const [header, value] of res.headers)
+          expect(value.includes(secret), `${label} appears in header ${header}`).toBe(false);
       }
     }
   }, 60_000);

@@ -45,7 +45,10 @@ describe("HTTP hardening", () => {
   });
 
   it("sets security headers (helmet) on API responses and errors", async () => {
-    for (const res of [await call(plain.baseUrl, "GET", "/v1/health"), await call(plain.baseUrl, "GET", "/v1/accounts")]) {
+    for (const res of [
+      await call(plain.baseUrl, "GET", "/v1/health"),
+      await call(plain.baseUrl, "GET", "/v1/accounts"),
+    ]) {
       const csp = res.headers.get("content-security-policy") ?? "";
       expect(csp).toContain("default-src 'self'");
       expect(csp).toContain("script-src 'self'");
@@ -61,7 +64,11 @@ describe("HTTP hardening", () => {
   it("CORS is off for /v1 by default: no Access-Control headers, preflights are not answered", async () => {
     const preflight = await fetch(`${plain.baseUrl}/v1/accounts`, {
       method: "OPTIONS",
-      headers: { origin: ALLOWED, "access-control-request-method": "GET", "access-control-request-headers": "authorization" },
+      headers: {
+        origin: ALLOWED,
+        "access-control-request-method": "GET",
+        "access-control-request-headers": "authorization",
+      },
     });
     expect(preflight.headers.get("access-control-allow-origin")).toBeNull();
     expect(preflight.status).toBe(401);
@@ -73,7 +80,11 @@ describe("HTTP hardening", () => {
   it("with CORS_ORIGINS: only those origins, preflight answered before auth, useful headers exposed", async () => {
     const preflight = await fetch(`${withCors.baseUrl}/v1/accounts`, {
       method: "OPTIONS",
-      headers: { origin: ALLOWED, "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" },
+      headers: {
+        origin: ALLOWED,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization,content-type",
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-origin")).toBe(ALLOWED);
@@ -110,7 +121,12 @@ describe("HTTP hardening", () => {
     async () => {
       const browser = await chromium.launch({
         executablePath: chromiumPath,
-        args: ["--headless", "--no-sandbox", "--disable-gpu", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"],
+        args: [
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+        ],
       });
       try {
         const page = await browser.newPage();

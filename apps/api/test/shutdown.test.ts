@@ -51,7 +51,13 @@ async function startHttpGate(upstream: string, holds: (req: http.IncomingMessage
         await released;
       }
       const forward = http.request(
-        { hostname: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host } },
+        {
+          hostname: target.hostname,
+          port: target.port,
+          path: req.url,
+          method: req.method,
+          headers: { ...req.headers, host: target.host },
+        },
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
@@ -116,15 +122,24 @@ async function startTcpGate(upstream: URL): Promise<Gate & { port: number }> {
 async function printed(api: ApiProcess, text: string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!api.output().includes(text)) {
-    if (api.child.exitCode !== null || api.child.signalCode !== null) throw new Error(`exited before printing ${text}:\n${api.output()}`);
+    if (api.child.exitCode !== null || api.child.signalCode !== null)
+      throw new Error(`exited before printing ${text}:\n${api.output()}`);
     if (Date.now() > deadline) throw new Error(`did not print ${text} within ${timeoutMs} ms:\n${api.output()}`);
-    await Promise.race([once(api.child.stdout, "data"), once(api.child, "exit"), new Promise((r) => setTimeout(r, 1_000).unref())]);
+    await Promise.race([
+      once(api.child.stdout, "data"),
+      once(api.child, "exit"),
+      new Promise((r) => setTimeout(r, 1_000).unref()),
+    ]);
   }
 }
 
 /** How the process ended within `ms`, or "still running". */
-function exitWithin(api: ApiProcess, ms: number): Promise<{ code: number | null; signal: NodeJS.Signals | null } | "still running"> {
-  if (api.child.exitCode !== null || api.child.signalCode !== null) return Promise.resolve({ code: api.child.exitCode, signal: api.child.signalCode });
+function exitWithin(
+  api: ApiProcess,
+  ms: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null } | "still running"> {
+  if (api.child.exitCode !== null || api.child.signalCode !== null)
+    return Promise.resolve({ code: api.child.exitCode, signal: api.child.signalCode });
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve("still running"), ms);
     api.child.once("exit", (code, signal) => {
@@ -145,7 +160,8 @@ function spawnApi(env: Record<string, string>): ApiProcess {
 }
 
 /** Meta's template list: what a sync asks first. */
-const isTemplateList = (req: http.IncomingMessage): boolean => req.method === "GET" && (req.url ?? "").includes("/message_templates");
+const isTemplateList = (req: http.IncomingMessage): boolean =>
+  req.method === "GET" && (req.url ?? "").includes("/message_templates");
 
 describe("shutdown of dist/main.js", () => {
   let sandbox: MetaSandbox;
@@ -192,7 +208,9 @@ describe("shutdown of dist/main.js", () => {
 
   /** A sync whose first Meta call is now held at the gate (wrapped: an async function would await the answer). */
   async function syncInFlight(running: ApiProcess, held: Gate): Promise<{ answer: Promise<CallResult | Error> }> {
-    const answer = call(running.baseUrl, "POST", `/v1/${PID}/templates/sync`, { token: DEV_KEY }).catch((error: unknown) => error as Error);
+    const answer = call(running.baseUrl, "POST", `/v1/${PID}/templates/sync`, { token: DEV_KEY }).catch(
+      (error: unknown) => error as Error,
+    );
     await held.arrived;
     return { answer };
   }
@@ -206,7 +224,7 @@ describe("shutdown of dist/main.js", () => {
     // Draining: the listening socket is closed, so a new connection is refused (the in-flight one stays open).
     const refused = await fetch(`${running.baseUrl}/v1/health`).then(
       () => "answered",
-      (error: unknown) => ((error as { cause?: { code?: string } }).cause?.code ?? String(error)),
+      (error: unknown) => (error as { cause?: { code?: string } }).cause?.code ?? String(error),
     );
     expect(refused, running.output()).toBe("ECONNREFUSED");
 
@@ -268,7 +286,9 @@ describe.runIf(databaseKinds().includes("postgres"))("a signal during start-up (
     viaGate.host = dbGate.url;
     dataDir = await mkdtemp(path.join(tmpdir(), "kirim-startup-signal-"));
 
-    api = spawnApi(baseApiEnv({ LOG_LEVEL: "info", DATA_DIR: dataDir, DATABASE_URL: viaGate.toString(), DEV_API_KEY: DEV_KEY }));
+    api = spawnApi(
+      baseApiEnv({ LOG_LEVEL: "info", DATA_DIR: dataDir, DATABASE_URL: viaGate.toString(), DEV_API_KEY: DEV_KEY }),
+    );
     const { child } = api;
 
     // Start-up is now blocked on its first database connection: the signal lands in the start-up phase.

@@ -94,7 +94,9 @@ describe("start-up against a database that accepts and never answers", () => {
     const afterSignalMs = Date.now() - signalledAt;
     expect(result.code, run.output()).toBe(1);
     expect(afterSignalMs).toBeLessThan(8_000);
-    expect(run.output()).toContain(`Stopped by SIGTERM while connecting to the database at 127.0.0.1:${silentPort}/kirim`);
+    expect(run.output()).toContain(
+      `Stopped by SIGTERM while connecting to the database at 127.0.0.1:${silentPort}/kirim`,
+    );
   }, 30_000);
 
   it("a second SIGINT during that start-up exits at once", async () => {

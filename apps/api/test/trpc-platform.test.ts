@@ -20,7 +20,6 @@ interface Recorded {
   headers: Headers;
 }
 
-
 function clientFor(baseUrl: string, token: string, extraHeaders: Record<string, string> = {}) {
   const responses: Recorded[] = [];
   const client = createTRPCClient<AppRouter>({
@@ -47,7 +46,9 @@ describe.each(databaseKinds())("tRPC rate limits on %s", (kind) => {
   let s: Stack;
 
   beforeAll(async () => {
-    s = await startStack(kind, { core: { rateLimits: { writePerMinute: 2, readPerMinute: 4, metaCreatesPerHour: 1_000 } } });
+    s = await startStack(kind, {
+      core: { rateLimits: { writePerMinute: 2, readPerMinute: 4, metaCreatesPerHour: 1_000 } },
+    });
   }, 120_000);
   afterAll(async () => {
     await s?.close();
@@ -87,7 +88,9 @@ describe.each(databaseKinds())("tRPC rate limits on %s", (kind) => {
     const refused = await trpcError(client.templates.sync.mutate({ phone_number_id: PID }));
     expect(refused.data?.code).toBe("rate_limit_exceeded");
     // The refused sync never reached Meta: exactly two list passes happened.
-    const listCalls = s.sandbox.control.requests({ method: "GET", sinceSeq: since }).filter((r) => r.path.endsWith("/message_templates"));
+    const listCalls = s.sandbox.control
+      .requests({ method: "GET", sinceSeq: since })
+      .filter((r) => r.path.endsWith("/message_templates"));
     expect(listCalls.length).toBeGreaterThan(0);
     expect(listCalls.length % 2).toBe(0);
 
@@ -129,11 +132,15 @@ describe.each(databaseKinds())("tRPC Idempotency-Key on %s", (kind) => {
     const plain = clientFor(s.baseUrl, s.demoKey);
     await plain.client.templates.create.mutate({ phone_number_id: PID, template: template("idem_trpc_dup") });
     const keyed = clientFor(s.baseUrl, s.demoKey, { "Idempotency-Key": `trpc-dup-${kind}` });
-    const first = await trpcError(keyed.client.templates.create.mutate({ phone_number_id: PID, template: template("idem_trpc_dup") }));
+    const first = await trpcError(
+      keyed.client.templates.create.mutate({ phone_number_id: PID, template: template("idem_trpc_dup") }),
+    );
     expect(keyed.last().headers.get("idempotent-replayed")).toBe("false");
     // Deleting the template locally would let a real second run succeed; the replay must still answer the 409.
     const since = lastSeq(s.sandbox);
-    const replayed = await trpcError(keyed.client.templates.create.mutate({ phone_number_id: PID, template: template("idem_trpc_dup") }));
+    const replayed = await trpcError(
+      keyed.client.templates.create.mutate({ phone_number_id: PID, template: template("idem_trpc_dup") }),
+    );
     expect(keyed.last().headers.get("idempotent-replayed")).toBe("true");
     expect({ message: replayed.message, code: replayed.data?.code, param: replayed.data?.param }).toEqual({
       message: first.message,
@@ -147,7 +154,9 @@ describe.each(databaseKinds())("tRPC Idempotency-Key on %s", (kind) => {
     const key = `trpc-reuse-${kind}`;
     const { client } = clientFor(s.baseUrl, s.demoKey, { "Idempotency-Key": key });
     await client.templates.create.mutate({ phone_number_id: PID, template: template("idem_trpc_reuse_a") });
-    const reuse = await trpcError(client.templates.create.mutate({ phone_number_id: PID, template: template("idem_trpc_reuse_b") }));
+    const reuse = await trpcError(
+      client.templates.create.mutate({ phone_number_id: PID, template: template("idem_trpc_reuse_b") }),
+    );
     expect(reuse.data).toMatchObject({ code: "idempotency_key_reuse", httpStatus: 422, param: "Idempotency-Key" });
 
     const rest = await call(s.baseUrl, "POST", `/v1/${PID}/templates`, {
@@ -162,10 +171,16 @@ describe.each(databaseKinds())("tRPC Idempotency-Key on %s", (kind) => {
   it("does not keep a 400: the corrected input may reuse the key", async () => {
     const key = `trpc-invalid-${kind}`;
     const { client } = clientFor(s.baseUrl, s.demoKey, { "Idempotency-Key": key });
-    const withoutBody = { ...template("idem_trpc_after_400"), components: [{ type: "FOOTER", text: "No body" }] } as CreateInput;
+    const withoutBody = {
+      ...template("idem_trpc_after_400"),
+      components: [{ type: "FOOTER", text: "No body" }],
+    } as CreateInput;
     const invalid = await trpcError(client.templates.create.mutate({ phone_number_id: PID, template: withoutBody }));
     expect(invalid.data?.httpStatus).toBe(400);
-    const ok = await client.templates.create.mutate({ phone_number_id: PID, template: template("idem_trpc_after_400") });
+    const ok = await client.templates.create.mutate({
+      phone_number_id: PID,
+      template: template("idem_trpc_after_400"),
+    });
     expect(ok.name).toBe("idem_trpc_after_400");
   });
 

@@ -16,7 +16,8 @@ let failWith: Error | null = null;
 
 const fakeCore = {
   auth: {
-    authenticate: (raw: string) => (raw === KEY ? Promise.resolve(PRINCIPAL) : Promise.reject(new DomainError("invalid_api_key", "Invalid API key."))),
+    authenticate: (raw: string) =>
+      raw === KEY ? Promise.resolve(PRINCIPAL) : Promise.reject(new DomainError("invalid_api_key", "Invalid API key.")),
   },
   accounts: {
     list: () => (failWith ? Promise.reject(failWith) : Promise.resolve([])),
@@ -25,7 +26,14 @@ const fakeCore = {
   admin: {},
   // An always-full bucket: limits themselves are tested over real databases (trpc-platform.test.ts).
   rateLimits: {
-    consume: () => Promise.resolve({ allowed: true, limit: 600, remaining: 599, resetAt: Math.ceil(Date.now() / 1000), retryAfterSeconds: 0 }),
+    consume: () =>
+      Promise.resolve({
+        allowed: true,
+        limit: 600,
+        remaining: 599,
+        resetAt: Math.ceil(Date.now() / 1000),
+        retryAfterSeconds: 0,
+      }),
     authFailures: createAuthFailureGuard({ perMinute: 1_000_000, now: () => new Date() }),
   },
 } as unknown as Core;
@@ -49,7 +57,6 @@ function client(token: string | null) {
     ],
   });
 }
-
 
 beforeAll(async () => {
   server = await listen(createApp({ core: fakeCore, logger: pino({ level: "silent" }) }));
@@ -135,7 +142,12 @@ describe("tRPC shell", () => {
 
   it.each([
     ["a mutation without a JSON Content-Type", "POST", "/trpc/templates.sync", undefined],
-    ["a batch mixing queries and mutations", "GET", "/trpc/accounts.list,templates.sync?batch=1&input=%7B%7D", undefined],
+    [
+      "a batch mixing queries and mutations",
+      "GET",
+      "/trpc/accounts.list,templates.sync?batch=1&input=%7B%7D",
+      undefined,
+    ],
     ["an undecodable procedure path", "GET", "/trpc/%ED%BF%BF", undefined],
   ])("an error raised before tRPC has a context (%s) is JSON with the request id", async (_label, method, path) => {
     const res = await fetch(`${server.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${KEY}` } });

@@ -8,13 +8,19 @@ import { createTRPCClient, httpBatchLink, httpLink } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppRouter, RouterInputs, RouterOutputs } from "../src/index.js";
 import { checkInvariants } from "./support/http.js";
-import { createCalls, DEMO_PHONE_NUMBER_ID, lastSeq, orderConfirmation, OTHER_PHONE_NUMBER_ID, startStack } from "./support/stack.js";
+import {
+  createCalls,
+  DEMO_PHONE_NUMBER_ID,
+  lastSeq,
+  orderConfirmation,
+  OTHER_PHONE_NUMBER_ID,
+  startStack,
+} from "./support/stack.js";
 import type { Stack } from "./support/stack.js";
 import { trpcError } from "./support/trpc.js";
 
 const PID = DEMO_PHONE_NUMBER_ID;
 type RouterInputsCreate = RouterInputs["templates"]["create"];
-
 
 describe.each(databaseKinds())("tRPC on %s", (kind) => {
   let s: Stack;
@@ -59,7 +65,12 @@ describe.each(databaseKinds())("tRPC on %s", (kind) => {
       phone_number_id: PID,
       template: orderConfirmation("en") as RouterInputsCreate["template"],
     });
-    expect(template).toMatchObject({ object: "template", name: "order_confirmation", language: "en", status: "pending" });
+    expect(template).toMatchObject({
+      object: "template",
+      name: "order_confirmation",
+      language: "en",
+      status: "pending",
+    });
     expect(template.id).toMatch(/^tmpl_[0-9A-HJKMNP-TV-Z]{26}$/);
     expect(template.whatsapp_account.phone_number_id).toBe(PID);
   });
@@ -67,11 +78,19 @@ describe.each(databaseKinds())("tRPC on %s", (kind) => {
   it("a duplicate is CONFLICT with data.code template_already_exists, and Meta is not called", async () => {
     const since = lastSeq(s.sandbox);
     const error = await trpcError(
-      client(s.demoKey).templates.create.mutate({ phone_number_id: PID, template: orderConfirmation("en") as RouterInputsCreate["template"] }),
+      client(s.demoKey).templates.create.mutate({
+        phone_number_id: PID,
+        template: orderConfirmation("en") as RouterInputsCreate["template"],
+      }),
     );
     expect(error.data?.trpcCode).toBe("CONFLICT");
     expect(error.shape?.code).toBe(-32009);
-    expect(error.data).toMatchObject({ code: "template_already_exists", type: "conflict", param: "name", httpStatus: 409 });
+    expect(error.data).toMatchObject({
+      code: "template_already_exists",
+      type: "conflict",
+      param: "name",
+      httpStatus: 409,
+    });
     expect(error.data?.request_id).toMatch(/^req_/);
     expect(createCalls(s.sandbox, since)).toBe(0);
   });
@@ -80,9 +99,16 @@ describe.each(databaseKinds())("tRPC on %s", (kind) => {
     const body = orderConfirmation("en_US");
     delete (body as { name?: string }).name;
     const error = await trpcError(
-      client(s.demoKey).templates.create.mutate({ phone_number_id: PID, template: body as RouterInputsCreate["template"] }),
+      client(s.demoKey).templates.create.mutate({
+        phone_number_id: PID,
+        template: body as RouterInputsCreate["template"],
+      }),
     );
-    expect(error.data).toMatchObject({ trpcCode: "BAD_REQUEST", code: "missing_required_field", param: "template.name" });
+    expect(error.data).toMatchObject({
+      trpcCode: "BAD_REQUEST",
+      code: "missing_required_field",
+      param: "template.name",
+    });
   });
 
   it("templates.sync", async () => {
@@ -114,8 +140,15 @@ describe.each(databaseKinds())("tRPC on %s", (kind) => {
   it("templates.get returns one template with the name's languages; NOT_FOUND when none", async () => {
     const found = await client(s.demoKey).templates.get.query({ phone_number_id: PID, name: "order_confirmation" });
     expect(found).toMatchObject({ object: "template", name: "order_confirmation", language: "en", languages: ["en"] });
-    const error = await trpcError(client(s.demoKey).templates.get.query({ phone_number_id: PID, name: "nope_not_here" }));
-    expect(error.data).toMatchObject({ trpcCode: "NOT_FOUND", code: "resource_not_found", type: "not_found", httpStatus: 404 });
+    const error = await trpcError(
+      client(s.demoKey).templates.get.query({ phone_number_id: PID, name: "nope_not_here" }),
+    );
+    expect(error.data).toMatchObject({
+      trpcCode: "NOT_FOUND",
+      code: "resource_not_found",
+      type: "not_found",
+      httpStatus: 404,
+    });
   });
 
   it("another organisation's account is NOT_FOUND", async () => {
@@ -124,7 +157,10 @@ describe.each(databaseKinds())("tRPC on %s", (kind) => {
   });
 
   it("auth failures are UNAUTHORIZED with the REST codes", async () => {
-    expect((await trpcError(client(null).accounts.list.query())).data).toMatchObject({ trpcCode: "UNAUTHORIZED", code: "missing_api_key" });
+    expect((await trpcError(client(null).accounts.list.query())).data).toMatchObject({
+      trpcCode: "UNAUTHORIZED",
+      code: "missing_api_key",
+    });
     expect((await trpcError(client("kdv_live_AAAAAAAAAAAAAAAAAAAAAAAA").accounts.list.query())).data).toMatchObject({
       trpcCode: "UNAUTHORIZED",
       code: "invalid_api_key",
@@ -134,7 +170,11 @@ describe.each(databaseKinds())("tRPC on %s", (kind) => {
 
   it("bad input: invalid_phone_number_id and invalid_limit", async () => {
     const pid = await trpcError(client(s.demoKey).templates.sync.mutate({ phone_number_id: "12" }));
-    expect(pid.data).toMatchObject({ trpcCode: "BAD_REQUEST", code: "invalid_phone_number_id", param: "phone_number_id" });
+    expect(pid.data).toMatchObject({
+      trpcCode: "BAD_REQUEST",
+      code: "invalid_phone_number_id",
+      param: "phone_number_id",
+    });
     const limit = await trpcError(client(s.demoKey).templates.list.query({ phone_number_id: PID, limit: 0 }));
     expect(limit.data).toMatchObject({ code: "invalid_limit", param: "limit" });
   });
@@ -143,7 +183,12 @@ describe.each(databaseKinds())("tRPC on %s", (kind) => {
     s.sandbox.control.faults.add({ kind: "server_error", method: "GET", path: "/message_templates" });
     try {
       const error = await trpcError(client(s.demoKey).templates.sync.mutate({ phone_number_id: PID }));
-      expect(error.data).toMatchObject({ trpcCode: "BAD_GATEWAY", code: "whatsapp_upstream_error", type: "api_error", httpStatus: 502 });
+      expect(error.data).toMatchObject({
+        trpcCode: "BAD_GATEWAY",
+        code: "whatsapp_upstream_error",
+        type: "api_error",
+        httpStatus: 502,
+      });
       expect(error.data?.meta).toMatchObject({ code: 2 });
       expect(error.message).not.toContain(s.sandbox.demo.accessToken);
     } finally {

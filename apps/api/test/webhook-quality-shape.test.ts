@@ -52,7 +52,10 @@ describe.each(databaseKinds())("Meta's documented quality example on %s", (kind)
       sandbox: { demoTemplateCount: 0 },
       metaWebhooks: (core, sandbox) => {
         worker = createLifecycleWorker({ lifecycle: core.lifecycle, queue: createInProcessQueue({ retryUnitMs: 10 }) });
-        return { config: { appSecret: sandbox.demo.appSecret, verifyToken: VERIFY_TOKEN }, dispatch: (ids) => worker.enqueueWebhookEvents(ids) };
+        return {
+          config: { appSecret: sandbox.demo.appSecret, verifyToken: VERIFY_TOKEN },
+          dispatch: (ids) => worker.enqueueWebhookEvents(ids),
+        };
       },
     });
     await worker.start();
@@ -64,7 +67,11 @@ describe.each(databaseKinds())("Meta's documented quality example on %s", (kind)
 
   async function settle(): Promise<void> {
     for (let i = 0; i < 400; i++) {
-      const pending = await stack.db.db.selectFrom("webhook_events").select("id").where("state", "=", "pending").execute();
+      const pending = await stack.db.db
+        .selectFrom("webhook_events")
+        .select("id")
+        .where("state", "=", "pending")
+        .execute();
       if (pending.length === 0) return;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
@@ -72,7 +79,9 @@ describe.each(databaseKinds())("Meta's documented quality example on %s", (kind)
   }
 
   async function welcomeTemplate(): Promise<any> {
-    const res = await call(stack.baseUrl, "GET", `/v1/${DEMO_PHONE_NUMBER_ID}/templates?search=welcome_template`, { token: stack.demoKey });
+    const res = await call(stack.baseUrl, "GET", `/v1/${DEMO_PHONE_NUMBER_ID}/templates?search=welcome_template`, {
+      token: stack.demoKey,
+    });
     expect(res.status).toBe(200);
     return res.body.data.find((t: any) => t.name === "welcome_template" && t.language === "en_US");
   }
@@ -93,11 +102,17 @@ describe.each(databaseKinds())("Meta's documented quality example on %s", (kind)
 
     // The one account-specific value: the event must be newer than the template, so it gets the current time.
     const [entry] = META_DOCUMENTED_QUALITY_EXAMPLE.entry;
-    const payload = { ...META_DOCUMENTED_QUALITY_EXAMPLE, entry: [{ ...entry, time: Math.floor(Date.now() / 1000) + 1 }] };
+    const payload = {
+      ...META_DOCUMENTED_QUALITY_EXAMPLE,
+      entry: [{ ...entry, time: Math.floor(Date.now() / 1000) + 1 }],
+    };
     const raw = JSON.stringify(payload);
     const res = await fetch(`${stack.baseUrl}/webhooks/meta`, {
       method: "POST",
-      headers: { "content-type": "application/json", "x-hub-signature-256": signWebhookBody(raw, stack.sandbox.demo.appSecret) },
+      headers: {
+        "content-type": "application/json",
+        "x-hub-signature-256": signWebhookBody(raw, stack.sandbox.demo.appSecret),
+      },
       body: raw,
     });
     expect(res.status).toBe(200);
@@ -105,7 +120,12 @@ describe.each(databaseKinds())("Meta's documented quality example on %s", (kind)
 
     const after = await welcomeTemplate();
     expect(after).toMatchObject({ meta_status: "PENDING", status: "pending", quality_score: "YELLOW" });
-    const events = await call(stack.baseUrl, "GET", `/v1/${DEMO_PHONE_NUMBER_ID}/templates/welcome_template/events?language=en_US`, { token: stack.demoKey });
+    const events = await call(
+      stack.baseUrl,
+      "GET",
+      `/v1/${DEMO_PHONE_NUMBER_ID}/templates/welcome_template/events?language=en_US`,
+      { token: stack.demoKey },
+    );
     expect(events.status).toBe(200);
     const fromWebhook = events.body.data.filter((e: any) => e.source === "webhook");
     expect(fromWebhook).toEqual([expect.objectContaining({ kind: "quality", from: null, to: "YELLOW" })]);
@@ -120,17 +140,29 @@ describe.each(databaseKinds())("Meta's documented quality example on %s", (kind)
         {
           id: "102290129340398",
           time: Math.floor(Date.now() / 1000) + 2,
-          changes: [{ field: "message_template_status_update", value: { message_template_name: "welcome_template", message_template_language: "en_US" } }],
+          changes: [
+            {
+              field: "message_template_status_update",
+              value: { message_template_name: "welcome_template", message_template_language: "en_US" },
+            },
+          ],
         },
       ],
     });
     const res = await fetch(`${stack.baseUrl}/webhooks/meta`, {
       method: "POST",
-      headers: { "content-type": "application/json", "x-hub-signature-256": signWebhookBody(raw, stack.sandbox.demo.appSecret) },
+      headers: {
+        "content-type": "application/json",
+        "x-hub-signature-256": signWebhookBody(raw, stack.sandbox.demo.appSecret),
+      },
       body: raw,
     });
     expect(res.status).toBe(200);
     await settle();
-    expect(await welcomeTemplate()).toMatchObject({ meta_status: "PENDING", status: "pending", quality_score: "YELLOW" });
+    expect(await welcomeTemplate()).toMatchObject({
+      meta_status: "PENDING",
+      status: "pending",
+      quality_score: "YELLOW",
+    });
   });
 });

@@ -31,12 +31,23 @@ describe.each(databaseKinds())("outbound webhooks on %s", (kind) => {
     stack = await startStack(kind, {
       core: { webhooks: { allowPrivateTargets: true, timeoutMs: 2_000 }, now: () => new Date(clock) },
       metaWebhooks: (core, sandbox) => {
-        lifecycle = createLifecycleWorker({ lifecycle: core.lifecycle, queue: createInProcessQueue({ retryUnitMs: 10 }) });
-        return { config: { appSecret: sandbox.demo.appSecret, verifyToken: VERIFY_TOKEN }, dispatch: (ids) => lifecycle.enqueueWebhookEvents(ids) };
+        lifecycle = createLifecycleWorker({
+          lifecycle: core.lifecycle,
+          queue: createInProcessQueue({ retryUnitMs: 10 }),
+        });
+        return {
+          config: { appSecret: sandbox.demo.appSecret, verifyToken: VERIFY_TOKEN },
+          dispatch: (ids) => lifecycle.enqueueWebhookEvents(ids),
+        };
       },
     });
     await lifecycle.start();
-    stack.sandbox.control.webhooks.configure({ url: `${stack.baseUrl}/webhooks/meta`, verifyToken: VERIFY_TOKEN, appSecret: stack.sandbox.demo.appSecret, retryDelaysMs: [0] });
+    stack.sandbox.control.webhooks.configure({
+      url: `${stack.baseUrl}/webhooks/meta`,
+      verifyToken: VERIFY_TOKEN,
+      appSecret: stack.sandbox.demo.appSecret,
+      retryDelaysMs: [0],
+    });
     expect((await stack.sandbox.control.webhooks.verify()).ok).toBe(true);
     const queue = createInProcessQueue();
     await queue.start();
@@ -92,7 +103,12 @@ describe.each(databaseKinds())("outbound webhooks on %s", (kind) => {
     expect((await api("GET", "/v1/webhook_subscriptions", undefined, stack.otherKey)).body.data).toEqual([]);
     // Still there and enabled for its owner.
     expect((await api("GET", `/v1/webhook_subscriptions/${id}`)).body.data.enabled).toBe(true);
-    expectError(await api("POST", "/v1/webhook_subscriptions", { url: r.url, events: ["template.nope"] }), 400, "invalid_field_value", { param: "events[0]" });
+    expectError(
+      await api("POST", "/v1/webhook_subscriptions", { url: r.url, events: ["template.nope"] }),
+      400,
+      "invalid_field_value",
+      { param: "events[0]" },
+    );
     expect((await api("DELETE", `/v1/webhook_subscriptions/${id}`)).status).toBe(200);
     expectError(await api("GET", `/v1/webhook_subscriptions/${id}`), 404, "resource_not_found");
   });
@@ -100,7 +116,10 @@ describe.each(databaseKinds())("outbound webhooks on %s", (kind) => {
   it("create → template.created; sandbox review → Meta webhook → template.status_updated; signed (standardwebhooks verifies)", async () => {
     const r = await receiver();
     const sub = await subscribe(r.url, ["template.created", "template.status_updated"]);
-    const created = await api("POST", `/v1/${DEMO_PHONE_NUMBER_ID}/templates`, { ...orderConfirmation(), name: "outbound_review" });
+    const created = await api("POST", `/v1/${DEMO_PHONE_NUMBER_ID}/templates`, {
+      ...orderConfirmation(),
+      name: "outbound_review",
+    });
     expect(created.status).toBe(201);
     await r.waitFor((got) => got.some((h) => h.json.type === "template.created"));
     stack.sandbox.control.review(created.body.data.provider_template_id);
@@ -111,12 +130,16 @@ describe.each(databaseKinds())("outbound webhooks on %s", (kind) => {
       expect(r.verify(hook, sub.secret)).toEqual(hook.json);
       expect(hook.headers["webhook-id"]).toBe(hook.json.id);
     }
-    expect(() => r.verify(present(statusEvent), "whsec_" + Buffer.from("wrong-secret-wrong-secret").toString("base64"))).toThrow();
+    expect(() =>
+      r.verify(present(statusEvent), "whsec_" + Buffer.from("wrong-secret-wrong-secret").toString("base64")),
+    ).toThrow();
     expect(present(createdEvent).json.data.template.name).toBe("outbound_review");
     expect(present(createdEvent).json.data.source).toBe("create");
     expect(present(statusEvent).json.data.source).toBe("webhook");
     expect(present(statusEvent).json.data.previous.meta_status).toBe("PENDING");
-    expect(present(statusEvent).json.data.current.meta_status).toBe(present(statusEvent).json.data.template.meta_status);
+    expect(present(statusEvent).json.data.current.meta_status).toBe(
+      present(statusEvent).json.data.template.meta_status,
+    );
     expect(["APPROVED", "REJECTED"]).toContain(present(statusEvent).json.data.template.meta_status);
     // Exactly once per change: two changes, two events.
     expect(r.received.map((h) => h.json.type)).toEqual(["template.created", "template.status_updated"]);
@@ -125,13 +148,23 @@ describe.each(databaseKinds())("outbound webhooks on %s", (kind) => {
   it("phone_number_ids filters: a subscription for another number gets none of this number's events", async () => {
     const mine = await receiver();
     const others = await receiver();
-    const forMine = await api("POST", "/v1/webhook_subscriptions", { url: mine.url, events: ["template.created"], phone_number_ids: [DEMO_PHONE_NUMBER_ID] });
+    const forMine = await api("POST", "/v1/webhook_subscriptions", {
+      url: mine.url,
+      events: ["template.created"],
+      phone_number_ids: [DEMO_PHONE_NUMBER_ID],
+    });
     expect(forMine.status, forMine.text).toBe(201);
     expect(forMine.body.data.phone_number_ids).toEqual([DEMO_PHONE_NUMBER_ID]);
-    const forOthers = await api("POST", "/v1/webhook_subscriptions", { url: others.url, events: ["template.created"], phone_number_ids: ["999999999"] });
+    const forOthers = await api("POST", "/v1/webhook_subscriptions", {
+      url: others.url,
+      events: ["template.created"],
+      phone_number_ids: ["999999999"],
+    });
     expect(forOthers.status, forOthers.text).toBe(201);
     for (const name of ["filtered_first", "filtered_second"]) {
-      expect((await api("POST", `/v1/${DEMO_PHONE_NUMBER_ID}/templates`, { ...orderConfirmation(), name })).status).toBe(201);
+      expect(
+        (await api("POST", `/v1/${DEMO_PHONE_NUMBER_ID}/templates`, { ...orderConfirmation(), name })).status,
+      ).toBe(201);
       await mine.waitFor((got) => got.some((h) => h.json.data.template?.name === name));
     }
     expect(mine.received.map((h) => h.json.data.template.name)).toEqual(["filtered_first", "filtered_second"]);
@@ -166,11 +199,23 @@ describe.each(databaseKinds())("outbound webhooks on %s", (kind) => {
     // Signed cursors page the log.
     const page1 = await api("GET", `/v1/webhook_subscriptions/${sub.id}/deliveries?limit=3`);
     expect(page1.body.has_more).toBe(true);
-    const page2 = await api("GET", `/v1/webhook_subscriptions/${sub.id}/deliveries?limit=3&cursor=${encodeURIComponent(page1.body.next_cursor)}`);
+    const page2 = await api(
+      "GET",
+      `/v1/webhook_subscriptions/${sub.id}/deliveries?limit=3&cursor=${encodeURIComponent(page1.body.next_cursor)}`,
+    );
     expect(page2.body.data.map((a: any) => a.attempt)).toEqual([1]);
-    expectError(await api("GET", `/v1/webhook_subscriptions/${sub.id}/deliveries?cursor=${encodeURIComponent(page1.body.next_cursor)}x`), 400, "invalid_cursor");
+    expectError(
+      await api(
+        "GET",
+        `/v1/webhook_subscriptions/${sub.id}/deliveries?cursor=${encodeURIComponent(page1.body.next_cursor)}x`,
+      ),
+      400,
+      "invalid_cursor",
+    );
     // Redeliver the same event: same id again.
-    const again = await api("POST", `/v1/webhook_subscriptions/${sub.id}/redeliver`, { event_id: test.body.data.event_id });
+    const again = await api("POST", `/v1/webhook_subscriptions/${sub.id}/redeliver`, {
+      event_id: test.body.data.event_id,
+    });
     expect(again.body.data.queued).toBe(1);
     await r.waitFor((got) => got.length === 5);
     expect(present(r.received[4]).headers["webhook-id"]).toBe(test.body.data.event_id);
@@ -193,7 +238,10 @@ describe.each(databaseKinds())("outbound webhooks on %s", (kind) => {
     await watcher.waitFor((got) => got.length === 1);
     const state = (await api("GET", `/v1/webhook_subscriptions/${sub.id}`)).body.data;
     expect(state).toMatchObject({ enabled: false, disabled_reason: "consecutive_failures", consecutive_failures: 24 });
-    expect(present(watcher.received[0]).json).toMatchObject({ type: "webhook_subscription.disabled", data: { subscription_id: sub.id, reason: "consecutive_failures" } });
+    expect(present(watcher.received[0]).json).toMatchObject({
+      type: "webhook_subscription.disabled",
+      data: { subscription_id: sub.id, reason: "consecutive_failures" },
+    });
     watcher.verify(present(watcher.received[0]), notice.secret);
     // Nothing more is sent to a disabled subscription.
     clock += 8 * HOUR;
@@ -212,7 +260,10 @@ describe.each(databaseKinds())("outbound webhooks on %s", (kind) => {
     await api("POST", `/v1/webhook_subscriptions/${sub.id}/test`);
     await gone.waitFor((got) => got.length === 1);
     await waitForLog(sub.id, 1);
-    expect((await api("GET", `/v1/webhook_subscriptions/${sub.id}`)).body.data).toMatchObject({ enabled: false, disabled_reason: "endpoint_gone" });
+    expect((await api("GET", `/v1/webhook_subscriptions/${sub.id}`)).body.data).toMatchObject({
+      enabled: false,
+      disabled_reason: "endpoint_gone",
+    });
   });
 
   it("a first sync sends counts, not one event per template; a rolled-back sync page emits nothing; the next sync emits template.created once", async () => {
@@ -222,7 +273,11 @@ describe.each(databaseKinds())("outbound webhooks on %s", (kind) => {
     expect(first.status).toBe(200);
     await r.waitFor((got) => got.some((h) => h.json.type === "template_sync.completed"));
     const completed = present(r.received.find((h) => h.json.type === "template_sync.completed"));
-    expect(completed.json.data).toMatchObject({ first_sync: true, created: first.body.data.created, synced: first.body.data.synced });
+    expect(completed.json.data).toMatchObject({
+      first_sync: true,
+      created: first.body.data.created,
+      synced: first.body.data.synced,
+    });
     expect(first.body.data.created).toBeGreaterThan(100);
     expect(r.received.filter((h) => h.json.type === "template.created")).toHaveLength(0);
 
@@ -233,16 +288,32 @@ describe.each(databaseKinds())("outbound webhooks on %s", (kind) => {
       body: JSON.stringify({ ...orderConfirmation(), name: "made_in_manager" }),
     });
     expect(graph.status).toBe(200);
-    const createdBefore = await stack.db.db.selectFrom("webhook_out_events").select("id").where("type", "=", "template.created").execute();
-    await sql`CREATE FUNCTION fail_page() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected page failure'; END $$`.execute(stack.db.db);
-    await sql`CREATE TRIGGER fail_page BEFORE UPDATE ON template_sync_runs FOR EACH ROW WHEN (NEW.status = 'running' AND NEW.pages > 0) EXECUTE FUNCTION fail_page()`.execute(stack.db.db);
+    const createdBefore = await stack.db.db
+      .selectFrom("webhook_out_events")
+      .select("id")
+      .where("type", "=", "template.created")
+      .execute();
+    await sql`CREATE FUNCTION fail_page() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected page failure'; END $$`.execute(
+      stack.db.db,
+    );
+    await sql`CREATE TRIGGER fail_page BEFORE UPDATE ON template_sync_runs FOR EACH ROW WHEN (NEW.status = 'running' AND NEW.pages > 0) EXECUTE FUNCTION fail_page()`.execute(
+      stack.db.db,
+    );
     const failed = await api("POST", `/v1/${DEMO_PHONE_NUMBER_ID}/templates/sync`);
     expect(failed.status).toBeGreaterThanOrEqual(500);
     await sql`DROP TRIGGER fail_page ON template_sync_runs`.execute(stack.db.db);
     await r.waitFor((got) => got.some((h) => h.json.type === "template_sync.failed"));
-    const outbox = await stack.db.db.selectFrom("webhook_out_events").select("type").where("type", "=", "template.created").execute();
+    const outbox = await stack.db.db
+      .selectFrom("webhook_out_events")
+      .select("type")
+      .where("type", "=", "template.created")
+      .execute();
     expect(outbox).toHaveLength(createdBefore.length);
-    const stored = await stack.db.db.selectFrom("templates").select("id").where("name", "=", "made_in_manager").execute();
+    const stored = await stack.db.db
+      .selectFrom("templates")
+      .select("id")
+      .where("name", "=", "made_in_manager")
+      .execute();
     expect(stored).toHaveLength(0);
 
     const next = await api("POST", `/v1/${DEMO_PHONE_NUMBER_ID}/templates/sync`);
@@ -255,7 +326,10 @@ describe.each(databaseKinds())("outbound webhooks on %s", (kind) => {
   });
 
   it("tRPC: create, rotate (both secrets sign for 24 h), test, deliveries; another organisation's id is NOT_FOUND", async () => {
-    const trpc = (token: string) => createTRPCClient<AppRouter>({ links: [httpLink({ url: `${stack.baseUrl}/trpc`, headers: { authorization: `Bearer ${token}` } })] });
+    const trpc = (token: string) =>
+      createTRPCClient<AppRouter>({
+        links: [httpLink({ url: `${stack.baseUrl}/trpc`, headers: { authorization: `Bearer ${token}` } })],
+      });
     const r = await receiver();
     const created = await trpc(stack.demoKey).webhooks.create.mutate({ url: r.url, events: ["template.created"] });
     expect(created.secret).toMatch(/^whsec_/);
@@ -288,7 +362,8 @@ describe.each(databaseKinds())("outbound webhooks on %s", (kind) => {
     for (;;) {
       const res = await api("GET", `/v1/webhook_subscriptions/${subscriptionId}/deliveries?limit=100`);
       if (res.body.data.length >= count) return res.body.data;
-      if (Date.now() > deadline) throw new Error(`delivery log of ${subscriptionId}: ${res.body.data.length} < ${count}`);
+      if (Date.now() > deadline)
+        throw new Error(`delivery log of ${subscriptionId}: ${res.body.data.length} < ${count}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -302,8 +377,17 @@ describe("outbound webhook targets with WEBHOOK_ALLOW_PRIVATE_TARGETS off", () =
   afterAll(async () => stack?.close());
 
   it("refuses loopback, private and plain-http targets before saving anything", async () => {
-    for (const url of ["https://127.0.0.1/hooks", "https://10.0.0.8/hooks", "https://[::1]/hooks", "http://127.0.0.1:8080/hooks", "https://user:pw@203.0.113.9/"]) {
-      const res = await call(stack.baseUrl, "POST", "/v1/webhook_subscriptions", { token: stack.demoKey, body: { url, events: ["template.created"] } });
+    for (const url of [
+      "https://127.0.0.1/hooks",
+      "https://10.0.0.8/hooks",
+      "https://[::1]/hooks",
+      "http://127.0.0.1:8080/hooks",
+      "https://user:pw@203.0.113.9/",
+    ]) {
+      const res = await call(stack.baseUrl, "POST", "/v1/webhook_subscriptions", {
+        token: stack.demoKey,
+        body: { url, events: ["template.created"] },
+      });
       expectError(res, 400, "webhook_target_forbidden", { param: "url" });
     }
     const listed = await call(stack.baseUrl, "GET", "/v1/webhook_subscriptions", { token: stack.demoKey });

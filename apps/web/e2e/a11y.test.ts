@@ -15,7 +15,12 @@ const PNID = "106540352242922";
 const TEMPLATE = "a11y_probe";
 
 interface AxeResult {
-  violations: { id: string; impact: string | null; help: string; nodes: { target: string[]; failureSummary?: string }[] }[];
+  violations: {
+    id: string;
+    impact: string | null;
+    help: string;
+    nodes: { target: string[]; failureSummary?: string }[];
+  }[];
 }
 
 requireChromiumInCi("the accessibility scan");
@@ -37,9 +42,19 @@ describe.runIf(haveChromium)("accessibility scan (axe-core in Chromium)", () => 
         category: "MARKETING",
         components: [
           { type: "HEADER", format: "TEXT", text: "New arrivals" },
-          { type: "BODY", text: "Hi {{1}}, *new arrivals* are in. Come and see them this week.", example: { body_text: [["Ana"]] } },
+          {
+            type: "BODY",
+            text: "Hi {{1}}, *new arrivals* are in. Come and see them this week.",
+            example: { body_text: [["Ana"]] },
+          },
           { type: "FOOTER", text: "Reply STOP to opt out" },
-          { type: "BUTTONS", buttons: [{ type: "QUICK_REPLY", text: "Show me" }, { type: "QUICK_REPLY", text: "Not now" }] },
+          {
+            type: "BUTTONS",
+            buttons: [
+              { type: "QUICK_REPLY", text: "Show me" },
+              { type: "QUICK_REPLY", text: "Not now" },
+            ],
+          },
         ],
       }),
     });
@@ -52,16 +67,28 @@ describe.runIf(haveChromium)("accessibility scan (axe-core in Chromium)", () => 
 
   async function scan(): Promise<string[]> {
     if ((await page.evaluate(() => "axe" in window)) === false) await page.addScriptTag({ content: axeSource });
-    const result = (await page.evaluate(() => (window as unknown as { axe: { run: (ctx: Document) => Promise<unknown> } }).axe.run(document))) as AxeResult;
-    return result.violations
-      // and heading-order (moderate), one of the two findings issue 15 names
-      .filter((v) => v.impact === "serious" || v.impact === "critical" || v.id === "heading-order")
-      .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+    const result = (await page.evaluate(() =>
+      (window as unknown as { axe: { run: (ctx: Document) => Promise<unknown> } }).axe.run(document),
+    )) as AxeResult;
+    return (
+      result.violations
+        // and heading-order (moderate), one of the two findings issue 15 names
+        .filter((v) => v.impact === "serious" || v.impact === "critical" || v.id === "heading-order")
+        .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)
+    );
   }
 
   const targets = [
-    { name: "list", hash: `#/accounts/${PNID}/templates`, ready: () => page.getByRole("link", { name: TEMPLATE }).first().waitFor() },
-    { name: "detail", hash: `#/accounts/${PNID}/templates/${TEMPLATE}?language=en`, ready: () => page.getByTestId("preview-body").first().waitFor() },
+    {
+      name: "list",
+      hash: `#/accounts/${PNID}/templates`,
+      ready: () => page.getByRole("link", { name: TEMPLATE }).first().waitFor(),
+    },
+    {
+      name: "detail",
+      hash: `#/accounts/${PNID}/templates/${TEMPLATE}?language=en`,
+      ready: () => page.getByTestId("preview-body").first().waitFor(),
+    },
     { name: "create", hash: `#/accounts/${PNID}/templates/new`, ready: () => page.getByLabel("Name").waitFor() },
   ];
 

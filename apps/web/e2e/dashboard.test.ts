@@ -84,7 +84,10 @@ describe.runIf(haveChromium)("dashboard end to end (real API, Debian chromium)",
     const accounts = page.getByRole("list", { name: "Accounts" }).getByRole("listitem");
     expect(await accounts.count()).toBeGreaterThan(0);
     await shot("accounts");
-    await accounts.first().getByRole("link", { name: /^Templates/ }).click();
+    await accounts
+      .first()
+      .getByRole("link", { name: /^Templates/ })
+      .click();
     await page.getByRole("heading", { name: "Templates", exact: true }).waitFor();
 
     expect(await page.getByTestId("last-sync").textContent()).toBe("Never synced from Meta.");
@@ -93,12 +96,16 @@ describe.runIf(haveChromium)("dashboard end to end (real API, Debian chromium)",
     await metaLatency(2_000);
     await page.getByRole("button", { name: "Sync from Meta" }).click();
     const progress = page.getByTestId("sync-progress");
-    await expect.poll(() => progress.textContent(), { timeout: 30_000 }).toMatch(/1 page read, 100 templates so far \(\d+ created, \d+ updated, \d+ unchanged\)/);
+    await expect
+      .poll(() => progress.textContent(), { timeout: 30_000 })
+      .toMatch(/1 page read, 100 templates so far \(\d+ created, \d+ updated, \d+ unchanged\)/);
     await shot("sync-progress");
     const summary = page.getByTestId("sync-summary");
     await summary.waitFor({ timeout: 60_000 });
     await metaLatency(0);
-    const match = /Synced (\d+): (\d+) created, (\d+) updated, (\d+) unchanged, (\d+) removed\./.exec((await summary.textContent()) ?? "");
+    const match = /Synced (\d+): (\d+) created, (\d+) updated, (\d+) unchanged, (\d+) removed\./.exec(
+      (await summary.textContent()) ?? "",
+    );
     expect(match).not.toBeNull();
     const synced = Number(match?.[1]);
     expect(synced).toBeGreaterThan(100);
@@ -108,9 +115,14 @@ describe.runIf(haveChromium)("dashboard end to end (real API, Debian chromium)",
     // The account picker tells how the last sync went.
     await page.getByRole("link", { name: "Kirim templates" }).click();
     await page.getByRole("heading", { name: "WhatsApp accounts" }).waitFor();
-    await expect.poll(() => page.getByTestId("last-sync").first().textContent()).toContain(`${synced} templates (${match?.[2]} created`);
+    await expect
+      .poll(() => page.getByTestId("last-sync").first().textContent())
+      .toContain(`${synced} templates (${match?.[2]} created`);
     await shot("accounts-last-sync");
-    await accounts.first().getByRole("link", { name: /^Templates/ }).click();
+    await accounts
+      .first()
+      .getByRole("link", { name: /^Templates/ })
+      .click();
     await page.getByRole("heading", { name: "Templates", exact: true }).waitFor();
 
     await expect.poll(() => page.getByTestId("template-row").count()).toBe(25);
@@ -142,14 +154,19 @@ describe.runIf(haveChromium)("dashboard end to end (real API, Debian chromium)",
     const shown = Math.min(authentication.data.length, 25);
     await page.getByLabel("Category").selectOption("AUTHENTICATION");
     await expect.poll(() => pageStatus().textContent()).toContain(`Page 1 · templates 1–${shown}`);
-    expect(await page.locator('[data-testid="template-row"] td[data-label="Category"]').allTextContents()).toEqual(Array(shown).fill("Authentication"));
+    expect(await page.locator('[data-testid="template-row"] td[data-label="Category"]').allTextContents()).toEqual(
+      Array(shown).fill("Authentication"),
+    );
     await page.getByLabel("Category").selectOption("");
 
     // Name search, sent as typed (trimmed) once typing pauses; the server ignores case.
     const matching = await rest<Listed>(`/v1/${phoneNumberId}/templates?search=update&limit=100`);
     expect(matching.has_more).toBe(false);
     expect(matching.data.length).toBeGreaterThan(1);
-    const searched = page.waitForRequest((request) => request.url().includes("templates.list") && decodeURIComponent(request.url()).includes('"search":"UPDATE"'));
+    const searched = page.waitForRequest(
+      (request) =>
+        request.url().includes("templates.list") && decodeURIComponent(request.url()).includes('"search":"UPDATE"'),
+    );
     await page.getByLabel("Search by name").fill(" UPDATE");
     await searched;
     await expect.poll(() => page.getByTestId("template-row").count()).toBe(Math.min(matching.data.length, 25));
@@ -186,7 +203,9 @@ describe.runIf(haveChromium)("dashboard end to end (real API, Debian chromium)",
     await page.getByTestId("created-notice").waitFor({ timeout: 30_000 });
     expect(await page.getByTestId("detail-status").textContent()).toBe("Pending");
     await page.getByRole("heading", { name: "e2e_order_update", exact: true }).waitFor();
-    expect(await page.getByRole("figure", { name: /^Preview of / }).textContent()).toContain("Hello Maria, your order A-1042 has been confirmed");
+    expect(await page.getByRole("figure", { name: /^Preview of / }).textContent()).toContain(
+      "Hello Maria, your order A-1042 has been confirmed",
+    );
     // Its history: the submission, recorded by the create.
     const history = page.getByTestId("history-event");
     await expect.poll(() => history.count()).toBe(1);
@@ -239,17 +258,25 @@ async function fillOrderTemplate(page: Page): Promise<void> {
   await page.getByLabel("Category").selectOption("MARKETING");
   await page.getByLabel("Add a header").check();
   await page.getByLabel("Header text").fill("Your order update");
-  await page.getByLabel("Body text").fill("Hello {{1}}, your order {{2}} has been confirmed and will ship within two days.");
+  await page
+    .getByLabel("Body text")
+    .fill("Hello {{1}}, your order {{2}} has been confirmed and will ship within two days.");
   await page.getByLabel("Example for {{1}}").fill("Maria");
   await page.getByLabel("Example for {{2}}").fill("A-1042");
   await page.getByLabel("Add a footer").check();
   await page.getByLabel("Footer text").fill("Reply STOP to unsubscribe");
   await page.getByLabel("Button type to add").selectOption("QUICK_REPLY");
   await page.getByRole("button", { name: "Add button" }).click();
-  await page.getByRole("group", { name: /^Button 1:/ }).getByLabel("Button text").fill("Thanks");
+  await page
+    .getByRole("group", { name: /^Button 1:/ })
+    .getByLabel("Button text")
+    .fill("Thanks");
   await page.getByLabel("Button type to add").selectOption("URL");
   await page.getByRole("button", { name: "Add button" }).click();
-  await page.getByRole("group", { name: /^Button 2:/ }).getByLabel("Button text").fill("Track order");
+  await page
+    .getByRole("group", { name: /^Button 2:/ })
+    .getByLabel("Button text")
+    .fill("Track order");
   await page.getByLabel("Website URL").fill("https://example.com/track");
   // The preview follows the form.
   await page.getByText("Hello Maria, your order A-1042 has been confirmed", { exact: false }).first().waitFor();

@@ -37,9 +37,16 @@ describe.runIf(haveChromium)("create form and phone layout (real API, Debian chr
         category: "UTILITY",
         components: [
           { type: "HEADER", format: "TEXT", text: "Order update" },
-          { type: "BODY", text: "Hello {{1}}, your order *shipped* today and arrives soon.", example: { body_text: [["Ana"]] } },
+          {
+            type: "BODY",
+            text: "Hello {{1}}, your order *shipped* today and arrives soon.",
+            example: { body_text: [["Ana"]] },
+          },
           { type: "FOOTER", text: "Reply STOP to stop receiving these messages at all" },
-          { type: "BUTTONS", buttons: [{ type: "URL", text: "Track", url: LONG_URL, example: [LONG_URL.replace("{{1}}", "abc")] }] },
+          {
+            type: "BUTTONS",
+            buttons: [{ type: "URL", text: "Track", url: LONG_URL, example: [LONG_URL.replace("{{1}}", "abc")] }],
+          },
         ],
       }),
     });
@@ -53,8 +60,14 @@ describe.runIf(haveChromium)("create form and phone layout (real API, Debian chr
 
   const url = (hash: string) => dashboard?.url(hash) ?? "";
   const pages = {
-    list: { hash: `#/accounts/${PNID}/templates`, ready: () => page.getByRole("link", { name: TEMPLATE }).first().waitFor() },
-    detail: { hash: `#/accounts/${PNID}/templates/${TEMPLATE}?language=en`, ready: () => page.getByRole("heading", { name: "Preview" }).waitFor() },
+    list: {
+      hash: `#/accounts/${PNID}/templates`,
+      ready: () => page.getByRole("link", { name: TEMPLATE }).first().waitFor(),
+    },
+    detail: {
+      hash: `#/accounts/${PNID}/templates/${TEMPLATE}?language=en`,
+      ready: () => page.getByRole("heading", { name: "Preview" }).waitFor(),
+    },
     create: { hash: `#/accounts/${PNID}/templates/new`, ready: () => page.getByLabel("Name").waitFor() },
   };
 
@@ -77,10 +90,22 @@ describe.runIf(haveChromium)("create form and phone layout (real API, Debian chr
 
     const summary = page.getByTestId("error-summary");
     await summary.waitFor();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("error-summary");
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute("data-testid")))
+      .toBe("error-summary");
     const items = await summary.getByRole("listitem").allTextContents();
-    const expected = [/name may contain only lower-case/, /An image header needs a sample/, /cannot start or end with a variable/, /Footer text must be at most 60/, /same text/];
-    for (const pattern of expected) expect(items.some((item) => pattern.test(item)), `${pattern} in ${JSON.stringify(items)}`).toBe(true);
+    const expected = [
+      /name may contain only lower-case/,
+      /An image header needs a sample/,
+      /cannot start or end with a variable/,
+      /Footer text must be at most 60/,
+      /same text/,
+    ];
+    for (const pattern of expected)
+      expect(
+        items.some((item) => pattern.test(item)),
+        `${pattern} in ${JSON.stringify(items)}`,
+      ).toBe(true);
     // each beside its field too
     for (const key of ["name", "header.media", "body.text", "footer.text"]) {
       expect(await page.locator(`[data-error-for="${key}"]`).count(), key).toBe(1);
@@ -95,7 +120,13 @@ describe.runIf(haveChromium)("create form and phone layout (real API, Debian chr
   it("keeps the draft across a reload", async () => {
     await page.getByLabel("Name").fill("draft_survives");
     // saved after the typing pause
-    await expect.poll(() => page.evaluate(() => Object.keys(localStorage).some((k) => (localStorage.getItem(k) ?? "").includes("draft_survives")))).toBe(true);
+    await expect
+      .poll(() =>
+        page.evaluate(() =>
+          Object.keys(localStorage).some((k) => (localStorage.getItem(k) ?? "").includes("draft_survives")),
+        ),
+      )
+      .toBe(true);
     await page.reload();
     await pages.create.ready();
     expect(await page.getByLabel("Name").inputValue()).toBe("draft_survives");
@@ -128,17 +159,26 @@ describe.runIf(haveChromium)("create form and phone layout (real API, Debian chr
     await page.setViewportSize({ width: 390, height: 800 });
     await page.goto(url(pages.detail.hash));
     await pages.detail.ready();
-    const previewTop = (await page.getByRole("complementary", { name: "Preview" }).boundingBox())?.y ?? Number.POSITIVE_INFINITY;
-    const statusTop = (await page.getByRole("heading", { name: "Status", exact: true }).boundingBox())?.y ?? Number.NEGATIVE_INFINITY;
+    const previewTop =
+      (await page.getByRole("complementary", { name: "Preview" }).boundingBox())?.y ?? Number.POSITIVE_INFINITY;
+    const statusTop =
+      (await page.getByRole("heading", { name: "Status", exact: true }).boundingBox())?.y ?? Number.NEGATIVE_INFINITY;
     expect(previewTop).toBeLessThan(statusTop);
     const json = page.getByLabel("Components as JSON");
     expect(await json.isVisible()).toBe(false);
     await page.locator("summary", { hasText: "Components (JSON)" }).click();
     await json.waitFor();
-    const box = await json.evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth, overflowX: getComputedStyle(el).overflowX }));
+    const box = await json.evaluate((el) => ({
+      scrollWidth: el.scrollWidth,
+      clientWidth: el.clientWidth,
+      overflowX: getComputedStyle(el).overflowX,
+    }));
     expect(box.scrollWidth).toBeGreaterThan(box.clientWidth);
     expect(box.overflowX).toBe("auto");
-    const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.scrollingElement?.scrollWidth ?? 0, innerWidth: window.innerWidth }));
+    const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+      scrollWidth: document.scrollingElement?.scrollWidth ?? 0,
+      innerWidth: window.innerWidth,
+    }));
     expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
   });
 
@@ -148,7 +188,10 @@ describe.runIf(haveChromium)("create form and phone layout (real API, Debian chr
     await pages.create.ready();
     await page.evaluate(() => window.scrollTo(0, 0));
     const preview = page.getByRole("complementary", { name: "Preview" });
-    const inView = () => preview.evaluate((el) => el.getBoundingClientRect().top < window.innerHeight && el.getBoundingClientRect().bottom > 0);
+    const inView = () =>
+      preview.evaluate(
+        (el) => el.getBoundingClientRect().top < window.innerHeight && el.getBoundingClientRect().bottom > 0,
+      );
     expect(await inView()).toBe(false);
     await page.getByRole("button", { name: "Show preview" }).click();
     await expect.poll(inView).toBe(true);

@@ -32,12 +32,21 @@ export interface RunningApi {
  * `extraEnv` adds operator settings a test needs (e.g. WEBHOOK_ALLOW_PRIVATE_TARGETS for a loopback receiver).
  */
 export async function startApi(apiMain: string, extraEnv: Record<string, string> = {}): Promise<RunningApi> {
-  if (!existsSync(apiMain)) throw new Error(`${apiMain} is missing: build the API first (pnpm --filter @kirim/api build).`);
+  if (!existsSync(apiMain))
+    throw new Error(`${apiMain} is missing: build the API first (pnpm --filter @kirim/api build).`);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "kirim-web-e2e-"));
   const apiKey = "kirim_e2e_dev_key_0123456789abcdef";
   const env: NodeJS.ProcessEnv = { ...process.env };
   // The embedded default: no external database, no real Meta.
-  for (const name of ["DATABASE_URL", "META_GRAPH_URL", "META_API_VERSION", "DEMO_WABA_ID", "DEMO_ACCESS_TOKEN", "CURSOR_SECRET"]) delete env[name];
+  for (const name of [
+    "DATABASE_URL",
+    "META_GRAPH_URL",
+    "META_API_VERSION",
+    "DEMO_WABA_ID",
+    "DEMO_ACCESS_TOKEN",
+    "CURSOR_SECRET",
+  ])
+    delete env[name];
   Object.assign(env, {
     PORT: "0",
     HOST: "127.0.0.1",
@@ -53,7 +62,10 @@ export async function startApi(apiMain: string, extraEnv: Record<string, string>
   // Debugging knob: run the API from another entry (e.g. its TypeScript source through tsx) with extra node flags.
   const nodeArgs = (process.env.KIRIM_E2E_API_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
   let log = "";
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, apiMain], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, apiMain], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
@@ -62,17 +74,29 @@ export async function startApi(apiMain: string, extraEnv: Record<string, string>
   const deadline = Date.now() + 90_000;
   let url = "";
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`The API exited with code ${child.exitCode} before it was ready:\n${log}`);
+    if (child.exitCode !== null)
+      throw new Error(`The API exited with code ${child.exitCode} before it was ready:\n${log}`);
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
       throw new Error(`The API did not start within 90 s:\n${log}`);
     }
     if (url === "") url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(log)?.[1] ?? "";
-    if (url !== "" && (await fetch(`${url}/v1/health`).then((r) => r.ok, () => false))) break;
+    if (
+      url !== "" &&
+      (await fetch(`${url}/v1/health`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    )
+      break;
     // Look again when it prints more or exits, or after 100 ms (the printed address may not answer yet).
     // (The abandoned `once` listener is removed, or every lap leaves one behind on stdout.)
     const lap = new AbortController();
-    await Promise.race([once(child.stdout ?? child, "data", { signal: lap.signal }).catch(() => undefined), exited, new Promise((r) => setTimeout(r, 100).unref())]);
+    await Promise.race([
+      once(child.stdout ?? child, "data", { signal: lap.signal }).catch(() => undefined),
+      exited,
+      new Promise((r) => setTimeout(r, 100).unref()),
+    ]);
     lap.abort();
   }
 
@@ -118,13 +142,25 @@ export interface RunningWeb {
 
 /** Serves `distDir` (any unknown path → index.html, the SPA fallback) and proxies /trpc and /v1 to `apiUrl`. */
 export async function serveWeb(distDir: string, apiUrl: string): Promise<RunningWeb> {
-  if (!existsSync(path.join(distDir, "index.html"))) throw new Error(`${distDir}/index.html is missing: build the web app first (pnpm --filter @kirim/web build).`);
+  if (!existsSync(path.join(distDir, "index.html")))
+    throw new Error(`${distDir}/index.html is missing: build the web app first (pnpm --filter @kirim/web build).`);
   const api = new URL(apiUrl);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
-    if (url.pathname === "/trpc" || url.pathname.startsWith("/trpc/") || url.pathname === "/v1" || url.pathname.startsWith("/v1/")) {
+    if (
+      url.pathname === "/trpc" ||
+      url.pathname.startsWith("/trpc/") ||
+      url.pathname === "/v1" ||
+      url.pathname.startsWith("/v1/")
+    ) {
       const upstream = http.request(
-        { hostname: api.hostname, port: api.port, path: req.url, method: req.method, headers: { ...req.headers, host: api.host } },
+        {
+          hostname: api.hostname,
+          port: api.port,
+          path: req.url,
+          method: req.method,
+          headers: { ...req.headers, host: api.host },
+        },
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
@@ -140,12 +176,19 @@ export async function serveWeb(distDir: string, apiUrl: string): Promise<Running
     void (async () => {
       const wanted = path.normalize(path.join(distDir, decodeURIComponent(url.pathname)));
       const inside = wanted.startsWith(distDir + path.sep);
-      const isFile = inside && (await stat(wanted).then((s) => s.isFile(), () => false));
+      const isFile =
+        inside &&
+        (await stat(wanted).then(
+          (s) => s.isFile(),
+          () => false,
+        ));
       const file = isFile ? wanted : path.join(distDir, "index.html");
       const body = await readFile(file);
       res.writeHead(200, {
         "content-type": TYPES[path.extname(file)] ?? "application/octet-stream",
-        "cache-control": file.includes(`${path.sep}assets${path.sep}`) ? "public, max-age=31536000, immutable" : "no-cache",
+        "cache-control": file.includes(`${path.sep}assets${path.sep}`)
+          ? "public, max-age=31536000, immutable"
+          : "no-cache",
       });
       res.end(body);
     })().catch((error: unknown) => {
@@ -182,7 +225,9 @@ export const haveChromium = existsSync(chromiumPath);
 export function requireChromiumInCi(subject: string): void {
   if (haveChromium) return;
   if (!process.env.CI) {
-    console.warn(`\n[e2e] SKIPPED ${subject}: no chromium at ${chromiumPath}. Install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH.\n`);
+    console.warn(
+      `\n[e2e] SKIPPED ${subject}: no chromium at ${chromiumPath}. Install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH.\n`,
+    );
     return;
   }
   describe(`browser for ${subject}`, () => {
@@ -224,14 +269,30 @@ export interface Dashboard {
 }
 
 // Headless, no sandbox (root in CI), nothing that reaches the network by itself.
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 /**
  * The real API and the built dashboard, and Debian's chromium on them at 1280×900: only loopback traffic (anything
  * else is refused and reported in `problems`), optionally already signed in with the API's development key.
  */
 export async function openDashboard(options: DashboardOptions = {}): Promise<Dashboard> {
-  const { apiEnv = {}, signIn = "none", timeoutMs = 30_000, consoleErrors, acceptDialogs = false, permissions = [] } = options;
+  const {
+    apiEnv = {},
+    signIn = "none",
+    timeoutMs = 30_000,
+    consoleErrors,
+    acceptDialogs = false,
+    permissions = [],
+  } = options;
   const problems: string[] = [];
   const api = await startApi(apiMain, apiEnv);
   let web: RunningWeb | undefined;
@@ -247,13 +308,15 @@ export async function openDashboard(options: DashboardOptions = {}): Promise<Das
       return route.abort();
     });
     // The dashboard keeps the key in sessionStorage.
-    if (signIn === "session") await context.addInitScript((key) => sessionStorage.setItem("kirim.apiKey", key), api.apiKey);
+    if (signIn === "session")
+      await context.addInitScript((key) => sessionStorage.setItem("kirim.apiKey", key), api.apiKey);
     const page = await context.newPage();
     page.setDefaultTimeout(timeoutMs);
     page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
     if (consoleErrors !== undefined) {
       page.on("console", (message) => {
-        if (message.type() === "error" && !(consoleErrors.except?.test(message.text()) ?? false)) problems.push(`console: ${message.text()}`);
+        if (message.type() === "error" && !(consoleErrors.except?.test(message.text()) ?? false))
+          problems.push(`console: ${message.text()}`);
       });
     }
     if (acceptDialogs) page.on("dialog", (dialog) => void dialog.accept());

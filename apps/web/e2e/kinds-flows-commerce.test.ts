@@ -28,7 +28,9 @@ describe.runIf(haveChromium)("dashboard: flows, commerce and call permission tem
 
   async function restTemplate(name: string): Promise<{ components: Array<Record<string, unknown>> }> {
     if (api === undefined) throw new Error("not started");
-    const res = await fetch(`${api.url}/v1/106540352242922/templates/${name}`, { headers: { authorization: `Bearer ${api.apiKey}` } });
+    const res = await fetch(`${api.url}/v1/106540352242922/templates/${name}`, {
+      headers: { authorization: `Bearer ${api.apiKey}` },
+    });
     expect(res.status, await res.clone().text()).toBe(200);
     return ((await res.json()) as { data: { components: Array<Record<string, unknown>> } }).data;
   }
@@ -45,7 +47,10 @@ describe.runIf(haveChromium)("dashboard: flows, commerce and call permission tem
   async function addButton(type: string, text: string, index: number): Promise<void> {
     await page.getByLabel("Button type to add").selectOption(type);
     await page.getByRole("button", { name: "Add button" }).click();
-    await page.getByRole("group", { name: new RegExp(`^Button ${index}:`) }).getByLabel("Button text").fill(text);
+    await page
+      .getByRole("group", { name: new RegExp(`^Button ${index}:`) })
+      .getByLabel("Button text")
+      .fill(text);
   }
   const preview = () => page.getByRole("figure", { name: "Preview of the template being created" });
   async function submit(name: string): Promise<void> {
@@ -64,15 +69,31 @@ describe.runIf(haveChromium)("dashboard: flows, commerce and call permission tem
     await page.getByLabel("Ask permission to call (call permission request)").check();
     await preview().locator('[data-button-type="FLOW"]', { hasText: "Sign up" }).waitFor();
     await preview().getByTestId("preview-call-permission").waitFor();
-    expect(await preview().locator('[data-button-type="FLOW"]').getAttribute("title")).toBe("Opens the Flow signup_flow");
+    expect(await preview().locator('[data-button-type="FLOW"]').getAttribute("title")).toBe(
+      "Opens the Flow signup_flow",
+    );
     await submit("e2e_flow_signup");
     expect((await restTemplate("e2e_flow_signup")).components).toEqual([
       { type: "BODY", text: "Finish your sign-up in a few taps, it only takes a minute." },
-      { type: "BUTTONS", buttons: [{ type: "FLOW", text: "Sign up", flow_name: "signup_flow", flow_action: "navigate", navigate_screen: "WELCOME_SCREEN" }] },
+      {
+        type: "BUTTONS",
+        buttons: [
+          {
+            type: "FLOW",
+            text: "Sign up",
+            flow_name: "signup_flow",
+            flow_action: "navigate",
+            navigate_screen: "WELCOME_SCREEN",
+          },
+        ],
+      },
       { type: "CALL_PERMISSION_REQUEST" },
     ]);
     // The detail page previews the stored template the same way.
-    await page.getByRole("figure", { name: /^Preview of e2e_flow_signup/ }).getByTestId("preview-call-permission").waitFor();
+    await page
+      .getByRole("figure", { name: /^Preview of e2e_flow_signup/ })
+      .getByTestId("preview-call-permission")
+      .waitFor();
   });
 
   it("shows the catalog button, refuses MPM without a TEXT header beside the field, and creates the MPM template", async () => {
@@ -83,11 +104,16 @@ describe.runIf(haveChromium)("dashboard: flows, commerce and call permission tem
     await addButton("MPM", "View items", 1);
     await preview().locator('[data-button-type="MPM"]', { hasText: "View items" }).waitFor();
     await page.getByRole("button", { name: "Submit to Meta for review" }).click();
-    await expect.poll(() => page.getByRole("alert").allTextContents()).toContainEqual(expect.stringContaining("needs a TEXT header"));
+    await expect
+      .poll(() => page.getByRole("alert").allTextContents())
+      .toContainEqual(expect.stringContaining("needs a TEXT header"));
     await page.getByLabel("Add a header").check();
     await page.getByLabel("Header text").fill("Forget something?");
     await submit("e2e_mpm_cart");
-    expect((await restTemplate("e2e_mpm_cart")).components.at(-1)).toEqual({ type: "BUTTONS", buttons: [{ type: "MPM", text: "View items" }] });
+    expect((await restTemplate("e2e_mpm_cart")).components.at(-1)).toEqual({
+      type: "BUTTONS",
+      buttons: [{ type: "MPM", text: "View items" }],
+    });
   });
 
   it("creates an SPM template with a PRODUCT header", async () => {

@@ -9,7 +9,13 @@ import path from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Dashboard, RunningApi } from "./harness.js";
-import { haveChromium, openDashboard, requireChromiumInCi, screenshotsDir as screenshots, signInThroughForm } from "./harness.js";
+import {
+  haveChromium,
+  openDashboard,
+  requireChromiumInCi,
+  screenshotsDir as screenshots,
+  signInThroughForm,
+} from "./harness.js";
 
 requireChromiumInCi("the kinds end-to-end tests");
 
@@ -124,7 +130,9 @@ describe.runIf(haveChromium)("carousel and limited-time offer in the dashboard (
     expect(await card1.getByLabel("Card 1 button text").inputValue()).toBe("View");
     const preview = page.getByRole("figure", { name: /preview/i }).first();
     await expect.poll(() => preview.getByTestId("preview-card").count()).toBe(2);
-    await expect.poll(() => preview.getByTestId("preview-card").first().getByRole("img", { name: "Product header" }).count()).toBe(1);
+    await expect
+      .poll(() => preview.getByTestId("preview-card").first().getByRole("img", { name: "Product header" }).count())
+      .toBe(1);
     expect(await preview.getByTestId("preview-card").nth(1).textContent()).toContain("View");
     await shot("kinds-product-carousel-form");
 
@@ -135,13 +143,27 @@ describe.runIf(haveChromium)("carousel and limited-time offer in the dashboard (
     await expect.poll(() => detail.getByRole("img", { name: "Product header" }).count()).toBe(2);
 
     if (api === undefined) throw new Error("not started");
-    const res = await fetch(`${api.url}/v1/106540352242922/templates/e2e_succulent_products`, { headers: { authorization: `Bearer ${api.apiKey}` } });
+    const res = await fetch(`${api.url}/v1/106540352242922/templates/e2e_succulent_products`, {
+      headers: { authorization: `Bearer ${api.apiKey}` },
+    });
     expect(res.status, await res.clone().text()).toBe(200);
-    const { data } = (await res.json()) as { data: { components: Array<{ type: string; cards?: Array<{ components: Array<Record<string, unknown>> }> }> } };
+    const { data } = (await res.json()) as {
+      data: { components: Array<{ type: string; cards?: Array<{ components: Array<Record<string, unknown>> }> }> };
+    };
     const carousel = data.components.find((component) => component.type === "CAROUSEL");
     expect(carousel?.cards).toEqual([
-      { components: [{ type: "HEADER", format: "PRODUCT" }, { type: "BUTTONS", buttons: [{ type: "SPM", text: "View" }] }] },
-      { components: [{ type: "HEADER", format: "PRODUCT" }, { type: "BUTTONS", buttons: [{ type: "SPM", text: "View" }] }] },
+      {
+        components: [
+          { type: "HEADER", format: "PRODUCT" },
+          { type: "BUTTONS", buttons: [{ type: "SPM", text: "View" }] },
+        ],
+      },
+      {
+        components: [
+          { type: "HEADER", format: "PRODUCT" },
+          { type: "BUTTONS", buttons: [{ type: "SPM", text: "View" }] },
+        ],
+      },
     ]);
   });
 
@@ -151,14 +173,22 @@ describe.runIf(haveChromium)("carousel and limited-time offer in the dashboard (
     await page.getByLabel("Category").selectOption("MARKETING");
     await page.getByLabel(/^Make this a limited-time offer/).check();
     await page.getByLabel("Offer text").fill("Expiring offer!");
-    await page.getByLabel("Body text").fill("Good news, {{1}}! Use the code below to get 25% off all Caribbean packages.");
+    await page
+      .getByLabel("Body text")
+      .fill("Good news, {{1}}! Use the code below to get 25% off all Caribbean packages.");
     await page.getByLabel("Example for {{1}}").fill("Pablo");
     await page.getByLabel("Button type to add").selectOption("COPY_CODE");
     await page.getByRole("button", { name: "Add button" }).click();
-    await page.getByRole("group", { name: /^Button 1:/ }).getByLabel("Example offer code").fill("CARIBE25");
+    await page
+      .getByRole("group", { name: /^Button 1:/ })
+      .getByLabel("Example offer code")
+      .fill("CARIBE25");
     await page.getByLabel("Button type to add").selectOption("URL");
     await page.getByRole("button", { name: "Add button" }).click();
-    await page.getByRole("group", { name: /^Button 2:/ }).getByLabel("Button text").fill("Book now!");
+    await page
+      .getByRole("group", { name: /^Button 2:/ })
+      .getByLabel("Button text")
+      .fill("Book now!");
     await page.getByLabel("Website URL").fill("https://example.com/offers");
     const preview = page.getByRole("figure", { name: /preview/i }).first();
     await expect.poll(() => preview.getByTestId("preview-offer").textContent()).toContain("Expiring offer!");
@@ -175,7 +205,9 @@ describe.runIf(haveChromium)("carousel and limited-time offer in the dashboard (
     await shot("kinds-offer-detail");
     // Try parameters comes prefilled with the offer's expiry and the coupon code.
     await page.getByTestId("try-parameters").getByRole("button", { name: "Render" }).click();
-    await expect.poll(() => page.getByTestId("rendered-offer").textContent()).toMatch(/Expiring offer! · expires \d{4}-/);
+    await expect
+      .poll(() => page.getByTestId("rendered-offer").textContent())
+      .toMatch(/Expiring offer! · expires \d{4}-/);
     expect(await page.getByTestId("rendered-message").textContent()).toContain("(code CARIBE25)");
     expect(problems, problems.join("\n")).toEqual([]);
   });

@@ -33,7 +33,9 @@ describe.runIf(haveChromium)("dashboard: Meta's Template Library (real API, chro
     await page.getByRole("heading", { name: "Templates", exact: true }).waitFor();
     await page.getByRole("link", { name: "Template library" }).click();
     await page.getByRole("heading", { name: "Template library" }).waitFor();
-    await expect.poll(names).toEqual(expect.arrayContaining(["low_balance_warning_1", "delivery_update_1", "feedback_survey_1"]));
+    await expect
+      .poll(names)
+      .toEqual(expect.arrayContaining(["low_balance_warning_1", "delivery_update_1", "feedback_survey_1"]));
 
     await page.getByLabel("Topic").selectOption("PAYMENTS");
     await expect.poll(async () => (await names()).sort()).toEqual(["low_balance_warning_1", "payment_confirmation_1"]);
@@ -55,7 +57,9 @@ describe.runIf(haveChromium)("dashboard: Meta's Template Library (real API, chro
   it("creates a template from a library entry and lands on its detail page", async () => {
     await page.getByLabel("Search the library").fill("");
     await page.getByLabel("Search the library").fill("delivery");
-    const entry = page.getByTestId("library-entry").filter({ has: page.getByRole("heading", { name: "delivery_update_1", exact: true }) });
+    const entry = page
+      .getByTestId("library-entry")
+      .filter({ has: page.getByRole("heading", { name: "delivery_update_1", exact: true }) });
     await entry.getByRole("button", { name: "Use this template" }).click();
     const form = page.getByRole("form", { name: "Create from delivery_update_1" });
     await form.getByLabel("Template name").fill("from_library_e2e");

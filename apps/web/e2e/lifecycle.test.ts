@@ -57,11 +57,18 @@ describe.runIf(haveChromium)("template lifecycle from the dashboard (real API, D
   let problems: string[] = [];
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the REST answers are read loosely; the API tests check their shapes
-  async function rest<T = any>(method: string, pathAndQuery: string, body?: unknown): Promise<{ status: number; body: T }> {
+  async function rest<T = any>(
+    method: string,
+    pathAndQuery: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
     if (api === undefined) throw new Error("not started");
     const res = await fetch(`${api.url}${pathAndQuery}`, {
       method,
-      headers: { authorization: `Bearer ${api.apiKey}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: {
+        authorization: `Bearer ${api.apiKey}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return { status: res.status, body: (await res.json()) as T };
@@ -86,7 +93,9 @@ describe.runIf(haveChromium)("template lifecycle from the dashboard (real API, D
     });
     expect(approved.ok, await approved.text()).toBe(true);
     expect((await rest("POST", `/v1/${pid}/templates/sync`)).status).toBe(200);
-    await expect.poll(async () => (await rest("GET", `/v1/${pid}/templates/${name}`)).body.data?.meta_status, { timeout: 30_000 }).toBe("APPROVED");
+    await expect
+      .poll(async () => (await rest("GET", `/v1/${pid}/templates/${name}`)).body.data?.meta_status, { timeout: 30_000 })
+      .toBe("APPROVED");
   }
 
   beforeAll(async () => {
@@ -150,7 +159,9 @@ describe.runIf(haveChromium)("template lifecycle from the dashboard (real API, D
     const copy = await rest("GET", `/v1/${pid}/templates/e2e_life_edit_copy`);
     expect(copy.status).toBe(200);
     expect(copy.body.data.components[0].text).toContain("summer collection");
-    expect(copy.body.data.provider_template_id).not.toBe((await rest("GET", `/v1/${pid}/templates/e2e_life_edit`)).body.data.provider_template_id);
+    expect(copy.body.data.provider_template_id).not.toBe(
+      (await rest("GET", `/v1/${pid}/templates/e2e_life_edit`)).body.data.provider_template_id,
+    );
   });
 
   it("add language: same name, category fixed to the name's, a new language", async () => {
@@ -196,9 +207,13 @@ describe.runIf(haveChromium)("template lifecycle from the dashboard (real API, D
     await page.getByLabel("Add a header").check();
     await page.getByLabel("Header type").selectOption("IMAGE");
     // A wrong type is refused before any upload.
-    await page.getByLabel("Or upload a file from this device").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello") });
+    await page
+      .getByLabel("Or upload a file from this device")
+      .setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello") });
     expect(await page.getByTestId("media-upload-error").textContent()).toContain("JPEG or PNG");
-    await page.getByLabel("Or upload a file from this device").setInputFiles({ name: "banner.png", mimeType: "image/png", buffer: redPng() });
+    await page
+      .getByLabel("Or upload a file from this device")
+      .setInputFiles({ name: "banner.png", mimeType: "image/png", buffer: redPng() });
     await expect.poll(() => page.getByTestId("media-upload-status").textContent()).toContain("Uploaded banner.png");
     const thumbnail = page.getByTestId("preview-media-thumbnail");
     await thumbnail.waitFor();
@@ -212,7 +227,11 @@ describe.runIf(haveChromium)("template lifecycle from the dashboard (real API, D
     await page.getByTestId("created-notice").waitFor();
     const created = await rest("GET", `/v1/${pid}/templates/e2e_life_image`);
     expect(created.status).toBe(200);
-    expect(created.body.data.components[0]).toMatchObject({ type: "HEADER", format: "IMAGE", example: { header_handle: [handle] } });
+    expect(created.body.data.components[0]).toMatchObject({
+      type: "HEADER",
+      format: "IMAGE",
+      example: { header_handle: [handle] },
+    });
   });
 
   it("video and document samples: a first frame where the browser decodes the video, else its icon; a document's icon and name", async () => {
@@ -221,13 +240,22 @@ describe.runIf(haveChromium)("template lifecycle from the dashboard (real API, D
     await page.getByLabel("Add a header").check();
     await page.getByLabel("Header type").selectOption("VIDEO");
     // An MP4 that is only its ftyp box: Meta's checks pass (magic bytes), no browser can decode a frame from it.
-    const ftyp = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from("ftypisom", "ascii"), Buffer.from([0, 0, 2, 0]), Buffer.from("isomiso2", "ascii")]);
-    await page.getByLabel("Or upload a file from this device").setInputFiles({ name: "clip.mp4", mimeType: "video/mp4", buffer: ftyp });
+    const ftyp = Buffer.concat([
+      Buffer.from([0, 0, 0, 0x18]),
+      Buffer.from("ftypisom", "ascii"),
+      Buffer.from([0, 0, 2, 0]),
+      Buffer.from("isomiso2", "ascii"),
+    ]);
+    await page
+      .getByLabel("Or upload a file from this device")
+      .setInputFiles({ name: "clip.mp4", mimeType: "video/mp4", buffer: ftyp });
     await expect.poll(() => page.getByTestId("media-upload-status").textContent()).toContain("Uploaded clip.mp4");
     await page.getByRole("img", { name: "Video header: clip.mp4" }).waitFor();
     await page.getByLabel("Header type").selectOption("DOCUMENT");
     const pdf = Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "latin1");
-    await page.getByLabel("Or upload a file from this device").setInputFiles({ name: "invoice.pdf", mimeType: "application/pdf", buffer: pdf });
+    await page
+      .getByLabel("Or upload a file from this device")
+      .setInputFiles({ name: "invoice.pdf", mimeType: "application/pdf", buffer: pdf });
     await expect.poll(() => page.getByTestId("media-upload-status").textContent()).toContain("Uploaded invoice.pdf");
     await page.getByRole("img", { name: "Document header: invoice.pdf" }).waitFor();
     expect(problems, problems.join("\n")).toEqual([]);

@@ -41,7 +41,9 @@ describe.runIf(haveChromium)("a list people can trust (real API, Debian chromium
       name,
       category: "UTILITY",
       language,
-      components: [{ type: "BODY", text: "Hi {{1}}, your order {{2}} ships today.", example: { body_text: [["Budi", "A123"]] } }],
+      components: [
+        { type: "BODY", text: "Hi {{1}}, your order {{2}} ships today.", example: { body_text: [["Budi", "A123"]] } },
+      ],
     });
 
   beforeAll(async () => {
@@ -68,25 +70,43 @@ describe.runIf(haveChromium)("a list people can trust (real API, Debian chromium
   it("a name whose languages fall on two pages shows the full language count", async () => {
     // The premise, from the API: the name is cut by the page boundary (two languages here, one on the next page).
     const first = await rest<ListPage>("GET", `/v1/${pnid}/templates?limit=${PAGE_SIZE}`);
-    expect(first.data.filter((t) => t.name === SPLIT_NAME).map((t) => t.language).sort()).toEqual(["id", "pt_BR"]);
+    expect(
+      first.data
+        .filter((t) => t.name === SPLIT_NAME)
+        .map((t) => t.language)
+        .sort(),
+    ).toEqual(["id", "pt_BR"]);
     expect(first.has_more).toBe(true);
-    const second = await rest<ListPage>("GET", `/v1/${pnid}/templates?limit=${PAGE_SIZE}&cursor=${encodeURIComponent(first.next_cursor ?? "")}`);
+    const second = await rest<ListPage>(
+      "GET",
+      `/v1/${pnid}/templates?limit=${PAGE_SIZE}&cursor=${encodeURIComponent(first.next_cursor ?? "")}`,
+    );
     expect(second.data.filter((t) => t.name === SPLIT_NAME).map((t) => t.language)).toEqual(["en"]);
 
-    await expect.poll(() => page.getByTestId("page-status").textContent()).toContain(`Page 1 · templates 1–${PAGE_SIZE}`);
-    const group = page.getByTestId("template-group").filter({ has: page.getByRole("link", { name: SPLIT_NAME, exact: true }) });
+    await expect
+      .poll(() => page.getByTestId("page-status").textContent())
+      .toContain(`Page 1 · templates 1–${PAGE_SIZE}`);
+    const group = page
+      .getByTestId("template-group")
+      .filter({ has: page.getByRole("link", { name: SPLIT_NAME, exact: true }) });
     expect(await group.getByTestId("template-row").count()).toBe(2);
-    await expect.poll(() => group.getByTestId("language-count").textContent()).toContain("3 languages (2 on this page)");
+    await expect
+      .poll(() => group.getByTestId("language-count").textContent())
+      .toContain("3 languages (2 on this page)");
     expect(problems).toEqual([]);
   });
 
   it("stale rows stay, dimmed, while the next page loads, and give way to the next page's rows", async () => {
     await page.reload();
     await page.locator('[data-testid="template-table"][data-stale="false"]').waitFor();
-    await expect.poll(() => page.getByTestId("page-status").textContent()).toContain(`Page 1 · templates 1–${PAGE_SIZE}`);
+    await expect
+      .poll(() => page.getByTestId("page-status").textContent())
+      .toContain(`Page 1 · templates 1–${PAGE_SIZE}`);
     // The split name's count completes after the list (templates.get); the dimmed rows show the on-page count meanwhile,
     // so the rows are compared without it. Reading them at once raced that answer: a late read saw the full count.
-    await expect.poll(() => page.getByTestId("language-count").allTextContents()).toContain(" · 3 languages (2 on this page)");
+    await expect
+      .poll(() => page.getByTestId("language-count").allTextContents())
+      .toContain(" · 3 languages (2 on this page)");
     const firstRows = await templateRowTexts(page);
     const second = await rest<ListPage>(
       "GET",
@@ -119,7 +139,9 @@ describe.runIf(haveChromium)("a list people can trust (real API, Debian chromium
     }
     await page.locator('[data-testid="template-table"][data-stale="false"]').waitFor();
     await page.unroute(/\/trpc\//, hold);
-    await expect.poll(() => page.getByTestId("page-status").textContent()).toContain(`Page 2 · templates ${PAGE_SIZE + 1}–`);
+    await expect
+      .poll(() => page.getByTestId("page-status").textContent())
+      .toContain(`Page 2 · templates ${PAGE_SIZE + 1}–`);
     // The second page's rows, as the API pages them.
     const shown = await page.getByTestId("template-row").locator('td[data-label="Language"]').allTextContents();
     expect(shown).toEqual(second.data.map((t) => `${t.name} in ${t.language}`));

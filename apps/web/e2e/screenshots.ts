@@ -27,8 +27,15 @@ try {
   if (!sync.ok) throw new Error(`sync: ${sync.status} ${await sync.text()}`);
   let name = "";
   for (let attempt = 0; attempt < 120 && name === ""; attempt++) {
-    const list = (await (await fetch(`${api.url}/v1/${PNID}/templates?limit=100`, { headers })).json()) as { data: { name: string; components: { type: string }[] }[] };
-    name = list.data.find((t) => t.components.some((c) => c.type === "BUTTONS") && t.components.some((c) => c.type === "FOOTER"))?.name ?? list.data[0]?.name ?? "";
+    const list = (await (await fetch(`${api.url}/v1/${PNID}/templates?limit=100`, { headers })).json()) as {
+      data: { name: string; components: { type: string }[] }[];
+    };
+    name =
+      list.data.find(
+        (t) => t.components.some((c) => c.type === "BUTTONS") && t.components.some((c) => c.type === "FOOTER"),
+      )?.name ??
+      list.data[0]?.name ??
+      "";
     if (name === "") await new Promise((resolve) => setTimeout(resolve, 500));
   }
   if (name === "") throw new Error("the sync brought no templates");
@@ -53,7 +60,9 @@ try {
 
     await page.goto(`${web.url}/#/accounts/${PNID}/templates/new`);
     await page.getByLabel("Name", { exact: true }).fill("order_shipped");
-    await page.getByLabel("Body text").fill("Hi {{1}}, your order *{{2}}* has _shipped_ and arrives ~Friday~ Thursday. Code: ```AB12```");
+    await page
+      .getByLabel("Body text")
+      .fill("Hi {{1}}, your order *{{2}}* has _shipped_ and arrives ~Friday~ Thursday. Code: ```AB12```");
     await page.getByLabel("Example for {{1}}").fill("Maria");
     await page.getByLabel("Example for {{2}}").fill("A-1042");
     await page.getByLabel("Add a footer").check();

@@ -20,7 +20,10 @@ describe.runIf(haveChromium)("Meta's status in the list and detail (real API, De
   let problems: string[] = [];
 
   async function rest<T>(method: string, pathAndQuery: string): Promise<T> {
-    const res = await fetch(`${api.url}${pathAndQuery}`, { method, headers: { authorization: `Bearer ${api.apiKey}` } });
+    const res = await fetch(`${api.url}${pathAndQuery}`, {
+      method,
+      headers: { authorization: `Bearer ${api.apiKey}` },
+    });
     if (!res.ok) throw new Error(`${method} ${pathAndQuery}: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   }
@@ -51,7 +54,9 @@ describe.runIf(haveChromium)("Meta's status in the list and detail (real API, De
         name: pausedName,
         category: "UTILITY",
         language: "en",
-        components: [{ type: "BODY", text: "Hi {{1}}, your order {{2}} ships today.", example: { body_text: [["Budi", "A123"]] } }],
+        components: [
+          { type: "BODY", text: "Hi {{1}}, your order {{2}} ships today.", example: { body_text: [["Budi", "A123"]] } },
+        ],
       }),
     });
     const providerId = ((await created.json()) as { data: { provider_template_id: string } }).data.provider_template_id;
@@ -68,7 +73,11 @@ describe.runIf(haveChromium)("Meta's status in the list and detail (real API, De
   /** Meta's webhook reaches the API (the in-process sandbox delivers it): wait until it is applied. */
   async function metaStatusBecomes(status: string): Promise<void> {
     for (let tries = 0; ; tries += 1) {
-      if ((await rest<{ data: { meta_status: string } }>("GET", `/v1/${pnid}/templates/${pausedName}`)).data.meta_status === status) return;
+      if (
+        (await rest<{ data: { meta_status: string } }>("GET", `/v1/${pnid}/templates/${pausedName}`)).data
+          .meta_status === status
+      )
+        return;
       if (tries > 240) throw new Error(`Meta's ${status} webhook was not applied:\n${api.output()}`);
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -83,16 +92,23 @@ describe.runIf(haveChromium)("Meta's status in the list and detail (real API, De
     await page.getByRole("heading", { name: "Templates", exact: true }).waitFor();
 
     // The totals count the paused template among Meta's paused ones.
-    const paused = await rest<{ data: { by_meta_status: Record<string, number> } }>("GET", `/v1/${pnid}/template_counts`);
+    const paused = await rest<{ data: { by_meta_status: Record<string, number> } }>(
+      "GET",
+      `/v1/${pnid}/template_counts`,
+    );
     expect(paused.data.by_meta_status.PAUSED).toBeGreaterThan(0);
-    await expect.poll(() => page.getByTestId("status-totals").textContent()).toContain(`${paused.data.by_meta_status.PAUSED} paused`);
+    await expect
+      .poll(() => page.getByTestId("status-totals").textContent())
+      .toContain(`${paused.data.by_meta_status.PAUSED} paused`);
     await page.getByLabel("Status").selectOption({ label: `Paused (${paused.data.by_meta_status.PAUSED})` });
     await page.getByLabel("Search by name").fill(pausedName);
     const row = page.getByTestId("template-row").filter({ hasText: pausedName });
     await row.waitFor();
     expect(await row.getByText("Paused", { exact: true }).count()).toBe(1);
     // Every row the filter shows is paused on Meta.
-    await expect.poll(async () => (await page.getByTestId("template-row").allTextContents()).every((t) => t.includes("Paused"))).toBe(true);
+    await expect
+      .poll(async () => (await page.getByTestId("template-row").allTextContents()).every((t) => t.includes("Paused")))
+      .toBe(true);
     expect(page.url()).toContain("meta_status=PAUSED");
 
     await page.reload();

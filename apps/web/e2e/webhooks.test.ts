@@ -14,7 +14,13 @@ import type { Page } from "playwright-core";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Dashboard, RunningApi } from "./harness.js";
-import { haveChromium, openDashboard, requireChromiumInCi, screenshotsDir as screenshots, signInThroughForm } from "./harness.js";
+import {
+  haveChromium,
+  openDashboard,
+  requireChromiumInCi,
+  screenshotsDir as screenshots,
+  signInThroughForm,
+} from "./harness.js";
 
 requireChromiumInCi("the webhooks end-to-end test");
 
@@ -92,17 +98,27 @@ describe.runIf(haveChromium)("webhooks page end to end (real API, loopback recei
     expect(await row.textContent()).toContain("webhook.test");
     expect(receiver.received).toHaveLength(1);
     const delivered = receiver.received[0];
-    const verified = new Webhook(secret).verify(delivered?.body ?? "", delivered?.headers as Record<string, string>) as { type: string };
+    const verified = new Webhook(secret).verify(
+      delivered?.body ?? "",
+      delivered?.headers as Record<string, string>,
+    ) as { type: string };
     expect(verified.type).toBe("webhook.test");
     const firstEventId = delivered?.headers["webhook-id"];
     expect(await row.textContent()).toContain(String(firstEventId));
-    expect(() => new Webhook(`whsec_${Buffer.from("not the secret at all 0123").toString("base64")}`).verify(delivered?.body ?? "", delivered?.headers as Record<string, string>)).toThrow();
+    expect(() =>
+      new Webhook(`whsec_${Buffer.from("not the secret at all 0123").toString("base64")}`).verify(
+        delivered?.body ?? "",
+        delivered?.headers as Record<string, string>,
+      ),
+    ).toThrow();
     await shot("webhooks-test-delivered");
 
     // The receiver answers 410 Gone: the subscription is disabled, saying why, and the failed event can be sent again.
     receiver.answer = 410;
     await card.getByRole("button", { name: /^Send test/ }).click();
-    await expect.poll(() => card.getByTestId("webhook-state").textContent()).toBe("Disabled: the endpoint answered 410 Gone");
+    await expect
+      .poll(() => card.getByTestId("webhook-state").textContent())
+      .toBe("Disabled: the endpoint answered 410 Gone");
     await expect.poll(() => row.count()).toBe(2);
     expect(await row.first().getByTestId("delivery-status").textContent()).toBe("410");
     const delivered410 = () => receiver.received.at(-1)?.headers["webhook-id"];
@@ -118,11 +134,19 @@ describe.runIf(haveChromium)("webhooks page end to end (real API, loopback recei
     await expect.poll(() => row.count()).toBe(3);
     expect(await row.first().getByTestId("delivery-status").textContent()).toBe("200");
     expect(receiver.received.map((r) => r.headers["webhook-id"])).toEqual([firstEventId, heldEventId, heldEventId]);
-    await row.first().getByRole("button", { name: `Redeliver event ${String(heldEventId)}` }).click();
+    await row
+      .first()
+      .getByRole("button", { name: `Redeliver event ${String(heldEventId)}` })
+      .click();
     await expect.poll(() => card.getByRole("status").allTextContents()).toContain("1 event queued for redelivery.");
     await expect.poll(() => row.count()).toBe(4);
     expect(await row.first().getByTestId("delivery-status").textContent()).toBe("200");
-    expect(receiver.received.map((r) => r.headers["webhook-id"])).toEqual([firstEventId, heldEventId, heldEventId, heldEventId]);
+    expect(receiver.received.map((r) => r.headers["webhook-id"])).toEqual([
+      firstEventId,
+      heldEventId,
+      heldEventId,
+      heldEventId,
+    ]);
     // Nothing has run out of retries, so "all failed since" finds nothing to send.
     await card.getByLabel("Redeliver all failed since").fill("2020-01-01T00:00");
     await card.getByRole("button", { name: "Redeliver all failed" }).click();
@@ -141,12 +165,14 @@ describe.runIf(haveChromium)("webhooks page end to end (real API, loopback recei
     page.once("dialog", (dialog) => void dialog.accept());
     await card.getByRole("button", { name: /^Delete/ }).click();
     await page.getByText("No webhook subscription yet").waitFor();
-      expect(problems, problems.join("\n")).toEqual([]);
+    expect(problems, problems.join("\n")).toEqual([]);
   });
   it("renders a template with parameters in Try parameters and names a wrong parameter", async () => {
     if (dashboard === undefined || api === undefined) throw new Error("not started");
     const headers = { authorization: `Bearer ${api.apiKey}`, "content-type": "application/json" };
-    const accounts = (await (await fetch(`${api.url}/v1/accounts`, { headers })).json()) as { data: Array<{ phone_number_id: string | null }> };
+    const accounts = (await (await fetch(`${api.url}/v1/accounts`, { headers })).json()) as {
+      data: Array<{ phone_number_id: string | null }>;
+    };
     const phoneNumberId = accounts.data.find((a) => a.phone_number_id !== null)?.phone_number_id ?? "";
     const created = await fetch(`${api.url}/v1/${phoneNumberId}/templates`, {
       method: "POST",
@@ -155,7 +181,13 @@ describe.runIf(haveChromium)("webhooks page end to end (real API, loopback recei
         name: "e2e_try_parameters",
         category: "UTILITY",
         language: "en",
-        components: [{ type: "BODY", text: "Hi {{1}}, your order {{2}} is confirmed and ships today.", example: { body_text: [["Budi", "A123"]] } }],
+        components: [
+          {
+            type: "BODY",
+            text: "Hi {{1}}, your order {{2}} is confirmed and ships today.",
+            example: { body_text: [["Budi", "A123"]] },
+          },
+        ],
       }),
     });
     expect(created.status, await created.clone().text()).toBe(201);
@@ -163,13 +195,27 @@ describe.runIf(haveChromium)("webhooks page end to end (real API, loopback recei
     await page.goto(dashboard.url(`#/accounts/${phoneNumberId}/templates/e2e_try_parameters?language=en`));
     const panel = page.getByTestId("try-parameters");
     await panel.getByRole("heading", { name: "Try parameters" }).waitFor();
-    await panel.getByLabel("Send components (JSON)").fill(JSON.stringify([{ type: "body", parameters: [{ type: "text", text: "Maria" }, { type: "text", text: "B-77" }] }]));
+    await panel.getByLabel("Send components (JSON)").fill(
+      JSON.stringify([
+        {
+          type: "body",
+          parameters: [
+            { type: "text", text: "Maria" },
+            { type: "text", text: "B-77" },
+          ],
+        },
+      ]),
+    );
     await panel.getByRole("button", { name: "Render" }).click();
-    await expect.poll(() => panel.getByTestId("rendered-message").textContent()).toContain("Hi Maria, your order B-77 is confirmed and ships today.");
+    await expect
+      .poll(() => panel.getByTestId("rendered-message").textContent())
+      .toContain("Hi Maria, your order B-77 is confirmed and ships today.");
     await shot("try-parameters-rendered");
 
     // One parameter short: Meta would refuse the send; the panel says so and names the parameter.
-    await panel.getByLabel("Send components (JSON)").fill(JSON.stringify([{ type: "body", parameters: [{ type: "text", text: "Maria" }] }]));
+    await panel
+      .getByLabel("Send components (JSON)")
+      .fill(JSON.stringify([{ type: "body", parameters: [{ type: "text", text: "Maria" }] }]));
     await panel.getByRole("button", { name: "Render" }).click();
     await expect.poll(() => panel.getByRole("alert").textContent()).toContain("Meta would refuse this send");
     expect(await panel.getByRole("alert").textContent()).toContain("template_parameter_invalid");
@@ -203,6 +249,10 @@ function startReceiver() {
       state.answer = code;
     },
     url: () => `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

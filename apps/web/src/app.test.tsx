@@ -16,8 +16,18 @@ afterEach(() => {
 
 describe("a key that stops working while signed in", () => {
   it.each([
-    { what: "expired", code: "expired_api_key", message: "This API key has expired.", words: "Your API key has expired." },
-    { what: "revoked", code: "invalid_api_key", message: "The API key is malformed, unknown or revoked.", words: "it was revoked or deleted" },
+    {
+      what: "expired",
+      code: "expired_api_key",
+      message: "This API key has expired.",
+      words: "Your API key has expired.",
+    },
+    {
+      what: "revoked",
+      code: "invalid_api_key",
+      message: "The API key is malformed, unknown or revoked.",
+      words: "it was revoked or deleted",
+    },
   ])("$what: back to sign-in with the reason, not an error inside the page", async ({ code, message, words }) => {
     stubTrpc(() => ({ error: { message, code, httpStatus: 401 } }));
     setApiKey("kirim_live_key_that_worked_before_0000");
@@ -43,26 +53,32 @@ describe("a key that stops working while signed in", () => {
     expect(screen.queryByTestId("signed-out-reason")).toBeNull();
   });
 
-describe("signing in", () => {
-  const account = (pnid: string | null) => ({ phone_number_id: pnid });
-  it("an organisation with one account lands on its templates; with two, on the account picker", async () => {
-    stubTrpc((path) => (path === "accounts.list" ? { data: [account("106540352242922")] } : { data: { data: [], has_more: false, next_cursor: null } }));
-    render(withQueryClient(<App />));
-    fireEvent.change(screen.getByLabelText("API key"), { target: { value: "kirim_key_one_account_000000000000" } });
-    fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
-    await screen.findByRole("heading", { name: "Templates" });
-    expect(window.location.hash).toBe("#/accounts/106540352242922/templates");
-    cleanup();
-    queryClient.clear();
-    setApiKey(null);
-    window.history.replaceState(null, "", "#/");
+  describe("signing in", () => {
+    const account = (pnid: string | null) => ({ phone_number_id: pnid });
+    it("an organisation with one account lands on its templates; with two, on the account picker", async () => {
+      stubTrpc((path) =>
+        path === "accounts.list"
+          ? { data: [account("106540352242922")] }
+          : { data: { data: [], has_more: false, next_cursor: null } },
+      );
+      render(withQueryClient(<App />));
+      fireEvent.change(screen.getByLabelText("API key"), { target: { value: "kirim_key_one_account_000000000000" } });
+      fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
+      await screen.findByRole("heading", { name: "Templates" });
+      expect(window.location.hash).toBe("#/accounts/106540352242922/templates");
+      cleanup();
+      queryClient.clear();
+      setApiKey(null);
+      window.history.replaceState(null, "", "#/");
 
-    stubTrpc((path) => (path === "accounts.list" ? { data: [account("106540352242922"), account("109876543210987")] } : { data: [] }));
-    render(withQueryClient(<App />));
-    fireEvent.change(screen.getByLabelText("API key"), { target: { value: "kirim_key_two_accounts_00000000000" } });
-    fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
-    await screen.findByRole("heading", { name: "WhatsApp accounts" });
-    expect(window.location.hash).toBe("#/");
+      stubTrpc((path) =>
+        path === "accounts.list" ? { data: [account("106540352242922"), account("109876543210987")] } : { data: [] },
+      );
+      render(withQueryClient(<App />));
+      fireEvent.change(screen.getByLabelText("API key"), { target: { value: "kirim_key_two_accounts_00000000000" } });
+      fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
+      await screen.findByRole("heading", { name: "WhatsApp accounts" });
+      expect(window.location.hash).toBe("#/");
+    });
   });
-});
 });

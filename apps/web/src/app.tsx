@@ -25,7 +25,14 @@ export function App() {
 }
 
 function Shell({ route }: { route: Route }) {
-  const phoneNumberId = route.page === "list" || route.page === "create" || route.page === "detail" || route.page === "edit" || route.page === "library" ? route.phoneNumberId : undefined;
+  const phoneNumberId =
+    route.page === "list" ||
+    route.page === "create" ||
+    route.page === "detail" ||
+    route.page === "edit" ||
+    route.page === "library"
+      ? route.phoneNumberId
+      : undefined;
   const mainRef = useRef<HTMLElement>(null);
   const routeKey = hrefFor(route);
 
@@ -41,7 +48,14 @@ function Shell({ route }: { route: Route }) {
 
   return (
     <>
-      <a className="skip-link" href="#main" onClick={(e) => { e.preventDefault(); mainRef.current?.focus(); }}>
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          mainRef.current?.focus();
+        }}
+      >
         Skip to content
       </a>
       <header className="topbar">
@@ -79,9 +93,24 @@ function Page({ route }: { route: Route }) {
     case "create":
       return <CreateTemplatePage key={hrefFor(route)} phoneNumberId={route.phoneNumberId} from={route.from} />;
     case "edit":
-      return <EditTemplatePage key={hrefFor(route)} phoneNumberId={route.phoneNumberId} name={route.name} language={route.language} />;
+      return (
+        <EditTemplatePage
+          key={hrefFor(route)}
+          phoneNumberId={route.phoneNumberId}
+          name={route.name}
+          language={route.language}
+        />
+      );
     case "detail":
-      return <TemplateDetailPage key={`${route.phoneNumberId}/${route.name}`} phoneNumberId={route.phoneNumberId} name={route.name} language={route.language} created={route.created} />;
+      return (
+        <TemplateDetailPage
+          key={`${route.phoneNumberId}/${route.name}`}
+          phoneNumberId={route.phoneNumberId}
+          name={route.name}
+          language={route.language}
+          created={route.created}
+        />
+      );
     case "webhooks":
       return <WebhooksPage />;
     case "library":
@@ -102,7 +131,9 @@ function CurrentAccount({ phoneNumberId }: { phoneNumberId: string }) {
   const account = accounts.data?.find((a) => a.phone_number_id === phoneNumberId);
   return (
     <span className="account">
-      {account === undefined ? phoneNumberId : `${account.name ?? "Account"} · ${account.phone_number ?? phoneNumberId}`}{" "}
+      {account === undefined
+        ? phoneNumberId
+        : `${account.name ?? "Account"} · ${account.phone_number ?? phoneNumberId}`}{" "}
       <a href={hrefFor({ page: "accounts" })}>(switch)</a>
     </span>
   );

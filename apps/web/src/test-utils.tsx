@@ -5,7 +5,8 @@ import { vi } from "vitest";
 import { queryClient } from "./lib/trpc.js";
 
 /** A tRPC procedure answer: output data, or an error the way the API's errorFormatter shapes it. */
-export type Answer = { data: unknown } | { error: { message: string; code: string; httpStatus: number; param?: string } };
+export type Answer =
+  { data: unknown } | { error: { message: string; code: string; httpStatus: number; param?: string } };
 /** May answer later (a promise), e.g. to keep a mutation pending while the test looks at the page. */
 type Handler = (path: string, input: Record<string, unknown> | undefined) => Answer | Promise<Answer>;
 
@@ -29,10 +30,19 @@ export function stubTrpc(handler: Handler): { path: string; input: Record<string
         if ("data" in answer) return { result: { data: answer.data } };
         const { message, code, httpStatus, param } = answer.error;
         status = Math.max(status, httpStatus);
-        return { error: { message, code: -32600, data: { code, httpStatus, param: param ?? null, request_id: "req_01HXYZABCDEFGHJKMNPQRSTVWX", path } } };
+        return {
+          error: {
+            message,
+            code: -32600,
+            data: { code, httpStatus, param: param ?? null, request_id: "req_01HXYZABCDEFGHJKMNPQRSTVWX", path },
+          },
+        };
       }),
     );
-    return new Response(JSON.stringify(results), { status: paths.length > 1 ? 207 : status, headers: { "content-type": "application/json" } });
+    return new Response(JSON.stringify(results), {
+      status: paths.length > 1 ? 207 : status,
+      headers: { "content-type": "application/json" },
+    });
   });
   return calls;
 }

@@ -18,9 +18,15 @@ export interface CreateBenchmark {
   directMs: number[];
 }
 
-export async function measureCreates(stack: Stack, count: number, log: (line: string) => void): Promise<CreateBenchmark> {
+export async function measureCreates(
+  stack: Stack,
+  count: number,
+  log: (line: string) => void,
+): Promise<CreateBenchmark> {
   if (2 * (count + CREATE_WARM_UP) > META_CREATES_PER_HOUR) {
-    throw new Error(`BENCH_CREATES=${count}: REST and tRPC creates together must stay within Meta's ${META_CREATES_PER_HOUR} per WABA per hour`);
+    throw new Error(
+      `BENCH_CREATES=${count}: REST and tRPC creates together must stay within Meta's ${META_CREATES_PER_HOUR} per WABA per hour`,
+    );
   }
   const control = sandboxControl(stack.sandbox.url);
   await control.setLatency(0);
@@ -28,14 +34,20 @@ export async function measureCreates(stack: Stack, count: number, log: (line: st
   const direct = await control.addWaba(directToken);
   const tag = Date.now().toString(36);
   const rest = (suffix: string) =>
-    expectStatus(201, "POST", `${stack.api.baseUrl}/v1/${stack.phoneNumberId}/templates`, { token: BENCH_API_KEY, body: createBody(`bench_rest_${tag}_${suffix}`) });
+    expectStatus(201, "POST", `${stack.api.baseUrl}/v1/${stack.phoneNumberId}/templates`, {
+      token: BENCH_API_KEY,
+      body: createBody(`bench_rest_${tag}_${suffix}`),
+    });
   const trpc = (suffix: string) =>
     expectStatus(200, "POST", `${stack.api.baseUrl}/trpc/templates.create`, {
       token: BENCH_API_KEY,
       body: { phone_number_id: stack.phoneNumberId, template: createBody(`bench_trpc_${tag}_${suffix}`) },
     });
   const meta = (suffix: string) =>
-    expectStatus(200, "POST", `${stack.sandbox.url}/v23.0/${direct.id}/message_templates`, { token: directToken, body: createBody(`bench_direct_${tag}_${suffix}`) });
+    expectStatus(200, "POST", `${stack.sandbox.url}/v23.0/${direct.id}/message_templates`, {
+      token: directToken,
+      body: createBody(`bench_direct_${tag}_${suffix}`),
+    });
 
   for (let i = 0; i < CREATE_WARM_UP; i++) {
     await rest(`warm${i}`);

@@ -47,17 +47,26 @@ async function rowCount(db: pg.Client): Promise<number> {
 }
 
 /** `settle`: a warm-up, whose re-sync may still write (templates the create benchmark made are confirmed by it). */
-async function measureSide(stack: Stack, names: string[], reads: number, resyncs: number, settle = false): Promise<GrowthSide> {
+async function measureSide(
+  stack: Stack,
+  names: string[],
+  reads: number,
+  resyncs: number,
+  settle = false,
+): Promise<GrowthSide> {
   const base = `${stack.api.baseUrl}/v1/${stack.phoneNumberId}/templates`;
   const side: GrowthSide = { rows: await rowCount(stack.db), listMs: [], getMs: [], resyncMs: [] };
   for (let i = 0; i < reads; i++) {
     side.listMs.push((await expectStatus(200, "GET", `${base}?limit=25`, { token: BENCH_API_KEY })).ms);
     const name = names[(i * 7919) % names.length] ?? "";
-    side.getMs.push((await expectStatus(200, "GET", `${base}/${encodeURIComponent(name)}`, { token: BENCH_API_KEY })).ms);
+    side.getMs.push(
+      (await expectStatus(200, "GET", `${base}/${encodeURIComponent(name)}`, { token: BENCH_API_KEY })).ms,
+    );
   }
   for (let i = 0; i < resyncs; i++) {
     const { ms, result } = await syncOnce(stack.api.baseUrl, BENCH_API_KEY, stack.phoneNumberId);
-    if (!settle && result.created + result.updated + result.removed !== 0) throw new Error(`a no-change re-sync changed rows: ${JSON.stringify(result)}`);
+    if (!settle && result.created + result.updated + result.removed !== 0)
+      throw new Error(`a no-change re-sync changed rows: ${JSON.stringify(result)}`);
     side.resyncMs.push(ms);
   }
   return side;
@@ -67,7 +76,14 @@ async function measureSide(stack: Stack, names: string[], reads: number, resyncs
  * INSERT … SELECT of the rows of `table` where `where` = `value`, `extra` times: every column copied as it is, except
  * `suffixed` (ids and unique keys), which get `_g<n>`. Columns are read from the catalogue, so a new column is copied too.
  */
-async function copyRows(db: pg.Client, table: string, where: string, value: string, extra: number, suffixed: string[]): Promise<void> {
+async function copyRows(
+  db: pg.Client,
+  table: string,
+  where: string,
+  value: string,
+  extra: number,
+  suffixed: string[],
+): Promise<void> {
   const { rows } = await db.query<{ column_name: string }>(
     "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position",
     [table],
@@ -103,30 +119,59 @@ export async function seedOtherAccounts(db: pg.Client, accountId: string, extra:
  * The account-scoped statements of a list page, a get-by-name and a no-change re-sync's reads, as the repositories
  * send them (packages/core/src/templates/template.repository.ts), with EXPLAIN (ANALYZE, BUFFERS).
  */
-export function growthStatements(accountId: string, names: string[], languages: string[]): { label: string; sql: string; params: unknown[] }[] {
+export function growthStatements(
+  accountId: string,
+  names: string[],
+  languages: string[],
+): { label: string; sql: string; params: unknown[] }[] {
   return [
-    { label: "list page (keyset, newest first, limit 25)", sql: "SELECT * FROM templates WHERE account_id = $1 AND deleted_at IS NULL ORDER BY created_at DESC, id DESC LIMIT $2", params: [accountId, 26] },
-    { label: "get by name (every language of a name)", sql: 'SELECT * FROM templates WHERE account_id = $1 AND name = $2 AND deleted_at IS NULL ORDER BY created_at, id', params: [accountId, names[0]] },
+    {
+      label: "list page (keyset, newest first, limit 25)",
+      sql: "SELECT * FROM templates WHERE account_id = $1 AND deleted_at IS NULL ORDER BY created_at DESC, id DESC LIMIT $2",
+      params: [accountId, 26],
+    },
+    {
+      label: "get by name (every language of a name)",
+      sql: "SELECT * FROM templates WHERE account_id = $1 AND name = $2 AND deleted_at IS NULL ORDER BY created_at, id",
+      params: [accountId, names[0]],
+    },
     {
       label: "sync: stored state of one page (100 names and languages)",
       sql: "SELECT id, name, language, meta_status, category, quality_score, components, rejected_reason, deleted_at FROM templates WHERE account_id = $1 AND (name, language) IN (SELECT * FROM unnest($2::text[], $3::text[]))",
       params: [accountId, names.slice(0, 100), languages.slice(0, 100)],
     },
-    { label: "sync: live rows before the run (tombstone candidates)", sql: "SELECT id, name, language, meta_status FROM templates WHERE account_id = $1 AND deleted_at IS NULL AND created_at < now()", params: [accountId] },
+    {
+      label: "sync: live rows before the run (tombstone candidates)",
+      sql: "SELECT id, name, language, meta_status FROM templates WHERE account_id = $1 AND deleted_at IS NULL AND created_at < now()",
+      params: [accountId],
+    },
   ];
 }
 
-export async function explainStatements(db: pg.Client, statements: { label: string; sql: string; params: unknown[] }[]): Promise<{ label: string; plan: string }[]> {
+export async function explainStatements(
+  db: pg.Client,
+  statements: { label: string; sql: string; params: unknown[] }[],
+): Promise<{ label: string; plan: string }[]> {
   const plans: { label: string; plan: string }[] = [];
   for (const s of statements) {
-    const { rows } = await db.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${s.sql}`, s.params);
+    const { rows } = await db.query<{ "QUERY PLAN": string }>(
+      `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${s.sql}`,
+      s.params,
+    );
     plans.push({ label: s.label, plan: rows.map((r) => r["QUERY PLAN"]).join("\n") });
   }
   return plans;
 }
 
-export async function measureGrowth(stack: Stack, accounts: number, log: (line: string) => void): Promise<GrowthBenchmark> {
-  const { rows: account } = await stack.db.query<{ id: string }>("SELECT id FROM whatsapp_accounts WHERE phone_number_id = $1", [stack.phoneNumberId]);
+export async function measureGrowth(
+  stack: Stack,
+  accounts: number,
+  log: (line: string) => void,
+): Promise<GrowthBenchmark> {
+  const { rows: account } = await stack.db.query<{ id: string }>(
+    "SELECT id FROM whatsapp_accounts WHERE phone_number_id = $1",
+    [stack.phoneNumberId],
+  );
   const accountId = account[0]?.id;
   if (accountId === undefined) throw new Error("the bench account is missing");
   const { rows: keys } = await stack.db.query<{ name: string; language: string }>(
@@ -138,12 +183,23 @@ export async function measureGrowth(stack: Stack, accounts: number, log: (line: 
   // Warm-up (JIT, caches), then the account alone.
   await measureSide(stack, names, 20, 1, true);
   const oneAccount = await measureSide(stack, names, GROWTH_READS, GROWTH_RESYNCS);
-  log(`  1 account (${oneAccount.rows} rows): list p50 ${percentile(oneAccount.listMs, 50).toFixed(1)} ms, get p50 ${percentile(oneAccount.getMs, 50).toFixed(1)} ms, re-sync ${median(oneAccount.resyncMs).toFixed(0)} ms`);
+  log(
+    `  1 account (${oneAccount.rows} rows): list p50 ${percentile(oneAccount.listMs, 50).toFixed(1)} ms, get p50 ${percentile(oneAccount.getMs, 50).toFixed(1)} ms, re-sync ${median(oneAccount.resyncMs).toFixed(0)} ms`,
+  );
   const seedMs = await seedOtherAccounts(stack.db, accountId, accounts - 1);
   log(`  seeded ${accounts - 1} more accounts in ${(seedMs / 1000).toFixed(1)} s`);
   await measureSide(stack, names, 20, 1, true);
   const manyAccounts = await measureSide(stack, names, GROWTH_READS, GROWTH_RESYNCS);
-  log(`  ${accounts} accounts (${manyAccounts.rows} rows): list p50 ${percentile(manyAccounts.listMs, 50).toFixed(1)} ms, get p50 ${percentile(manyAccounts.getMs, 50).toFixed(1)} ms, re-sync ${median(manyAccounts.resyncMs).toFixed(0)} ms`);
-  const plans = await explainStatements(stack.db, growthStatements(accountId, names, keys.map((k) => k.language)));
+  log(
+    `  ${accounts} accounts (${manyAccounts.rows} rows): list p50 ${percentile(manyAccounts.listMs, 50).toFixed(1)} ms, get p50 ${percentile(manyAccounts.getMs, 50).toFixed(1)} ms, re-sync ${median(manyAccounts.resyncMs).toFixed(0)} ms`,
+  );
+  const plans = await explainStatements(
+    stack.db,
+    growthStatements(
+      accountId,
+      names,
+      keys.map((k) => k.language),
+    ),
+  );
   return { accounts, oneAccount, manyAccounts, seedMs, plans };
 }

@@ -56,7 +56,12 @@ export async function measureEmbedded(env: BenchEnv, templates: number): Promise
       },
     });
     try {
-      const accounts = await expectStatus<{ data: { phone_number_id: string }[] }>(200, "GET", `${api.baseUrl}/v1/accounts`, { token: BENCH_API_KEY });
+      const accounts = await expectStatus<{ data: { phone_number_id: string }[] }>(
+        200,
+        "GET",
+        `${api.baseUrl}/v1/accounts`,
+        { token: BENCH_API_KEY },
+      );
       const phoneNumberId = accounts.body.data[0]?.phone_number_id;
       if (phoneNumberId === undefined) throw new Error("the embedded API seeded no demo account");
       const rssStarted = await idleRss(api.pid, api.baseUrl);
@@ -65,7 +70,8 @@ export async function measureEmbedded(env: BenchEnv, templates: number): Promise
       const { ms, result } = await syncOnce(api.baseUrl, BENCH_API_KEY, phoneNumberId);
       const sampled = sampler.stop();
       const peakDuringSync = exact ? Math.max(readMemory(api.pid).peak, sampled) : sampled;
-      if (result.created !== templates) throw new Error(`the embedded sync created ${result.created} templates, expected ${templates}`);
+      if (result.created !== templates)
+        throw new Error(`the embedded sync created ${result.created} templates, expected ${templates}`);
       await sleep(IDLE_SETTLE_MS);
       return { templates, rssStarted, peakDuringSync, rssAfterSync: readMemory(api.pid).rss, syncMs: ms };
     } finally {

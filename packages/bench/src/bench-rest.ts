@@ -44,7 +44,12 @@ export interface RestBenchmark {
 /** The open-loop latency run sends at this share of our peak (closed-loop) rate. */
 export const OPEN_LOOP_SHARE = 0.5;
 
-async function load(url: string, seconds: number, headers: Record<string, string>, serverPid: number): Promise<LoadRun> {
+async function load(
+  url: string,
+  seconds: number,
+  headers: Record<string, string>,
+  serverPid: number,
+): Promise<LoadRun> {
   const cpuBefore = readCpuMs(serverPid);
   const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers });
   const cpuMs = readCpuMs(serverPid) - cpuBefore;
@@ -59,14 +64,21 @@ async function load(url: string, seconds: number, headers: Record<string, string
   };
 }
 
-export async function measureRest(stack: Stack, seconds: number, runs: number, workDir: string, log: (line: string) => void): Promise<RestBenchmark> {
+export async function measureRest(
+  stack: Stack,
+  seconds: number,
+  runs: number,
+  workDir: string,
+  log: (line: string) => void,
+): Promise<RestBenchmark> {
   // Steady state: autovacuum analyzes a table within a minute of a bulk insert; until then the planner has no
   // statistics for the freshly synced rows and sorts all of them for every page (see docs/benchmarks.md).
   await analyzeTemplates(stack.db);
   const listPath = `/v1/${stack.phoneNumberId}/templates?limit=${LIST_LIMIT}`;
   const ours = `${stack.api.baseUrl}${listPath}`;
   const sample = await expectStatus<{ data: unknown[] }>(200, "GET", ours, { token: BENCH_API_KEY });
-  if (sample.body.data.length !== LIST_LIMIT) throw new Error(`the list answered ${sample.body.data.length} templates, expected ${LIST_LIMIT}`);
+  if (sample.body.data.length !== LIST_LIMIT)
+    throw new Error(`the list answered ${sample.body.data.length} templates, expected ${LIST_LIMIT}`);
   const bodyFile = path.join(workDir, "list-body.json");
   await writeFile(bodyFile, sample.text);
   const bare = await startBareExpress(bodyFile, {});
@@ -76,7 +88,8 @@ export async function measureRest(stack: Stack, seconds: number, runs: number, w
     const floorUrl = `${floor.url}${listPath}`;
     for (const url of [bareUrl, floorUrl]) {
       const answer = await expectStatus(200, "GET", url);
-      if (Buffer.byteLength(answer.text) !== Buffer.byteLength(sample.text)) throw new Error(`${url} answers a body of another size than ours`);
+      if (Buffer.byteLength(answer.text) !== Buffer.byteLength(sample.text))
+        throw new Error(`${url} answers a body of another size than ours`);
     }
     const auth = { authorization: `Bearer ${BENCH_API_KEY}` };
     const servers = {
@@ -101,16 +114,30 @@ export async function measureRest(stack: Stack, seconds: number, runs: number, w
       }
       const { ours: o, bare: b, floor: f } = results;
       if (!o || !b || !f) throw new Error("a load run is missing");
-      if (o.non2xx > 0 || o.errors > 0) throw new Error(`our list answered ${o.non2xx} non-2xx and ${o.errors} errors under load (rate limits not raised?)`);
+      if (o.non2xx > 0 || o.errors > 0)
+        throw new Error(
+          `our list answered ${o.non2xx} non-2xx and ${o.errors} errors under load (rate limits not raised?)`,
+        );
       rounds.push({ ours: o, bare: b, floor: f });
-      log(`  round ${round}: ours ${o.requestsPerSecond.toFixed(0)} req/s p99 ${o.p99} ms; one-query floor ${f.requestsPerSecond.toFixed(0)} req/s p99 ${f.p99} ms; bare ${b.requestsPerSecond.toFixed(0)} req/s p99 ${b.p99} ms`);
+      log(
+        `  round ${round}: ours ${o.requestsPerSecond.toFixed(0)} req/s p99 ${o.p99} ms; one-query floor ${f.requestsPerSecond.toFixed(0)} req/s p99 ${f.p99} ms; bare ${b.requestsPerSecond.toFixed(0)} req/s p99 ${b.p99} ms`,
+      );
     }
     const memory = readMemory(stack.api.pid);
     const rate = Math.max(1, Math.round(OPEN_LOOP_SHARE * median(rounds.map((x) => x.ours.requestsPerSecond))));
     const open = await openLoop(ours, rate, seconds, auth);
     if (open.failed > 0) throw new Error(`our list answered ${open.failed} non-2xx or errors under the open-loop load`);
-    log(`  open loop at ${rate} req/s for ${seconds} s: p50 ${open.p50.toFixed(1)} ms, p99 ${open.p99.toFixed(1)} ms, max ${open.max.toFixed(1)} ms`);
-    return { connections: CONNECTIONS, seconds, bodyBytes: Buffer.byteLength(sample.text), rounds, apiPeakRss: exact ? memory.peak : memory.rss, openLoop: open };
+    log(
+      `  open loop at ${rate} req/s for ${seconds} s: p50 ${open.p50.toFixed(1)} ms, p99 ${open.p99.toFixed(1)} ms, max ${open.max.toFixed(1)} ms`,
+    );
+    return {
+      connections: CONNECTIONS,
+      seconds,
+      bodyBytes: Buffer.byteLength(sample.text),
+      rounds,
+      apiPeakRss: exact ? memory.peak : memory.rss,
+      openLoop: open,
+    };
   } finally {
     await bare.stop();
     await floor.stop();

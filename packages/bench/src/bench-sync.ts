@@ -50,7 +50,8 @@ export async function firstSync(stack: Stack): Promise<SyncRun> {
   const cpuMs = readCpuMs(stack.api.pid) - cpuBefore;
   const sampled = sampler.stop();
   const peakRss = exact ? Math.max(readMemory(stack.api.pid).peak, sampled) : sampled;
-  if (result.created !== stack.templates) throw new Error(`a first sync created ${result.created} templates, expected ${stack.templates}`);
+  if (result.created !== stack.templates)
+    throw new Error(`a first sync created ${result.created} templates, expected ${stack.templates}`);
   return { ms, peakRss, rssBefore, cpuMs, result };
 }
 
@@ -58,19 +59,32 @@ export async function firstSync(stack: Stack): Promise<SyncRun> {
  * Benchmark 4: every stack (one per size) warmed up (JIT, pools, PostgreSQL caches), then `runs` rounds of one
  * first sync per size, interleaved, then one more untimed sync each with the live heap measured.
  */
-export async function measureScaling(stacks: Stack[], runs: number, log: (line: string) => void): Promise<ScalingRow[]> {
+export async function measureScaling(
+  stacks: Stack[],
+  runs: number,
+  log: (line: string) => void,
+): Promise<ScalingRow[]> {
   for (const stack of stacks) await firstSync(stack);
   const rows = stacks.map((stack) => ({ stack, runs: [] as SyncRun[] }));
   for (let round = 1; round <= runs; round++) {
     for (const row of rows) row.runs.push(await firstSync(row.stack));
-    log(`  round ${round}: ${rows.map((row) => `${row.stack.templates} → ${(row.runs[row.runs.length - 1]?.ms ?? 0).toFixed(0)} ms`).join(", ")}`);
+    log(
+      `  round ${round}: ${rows.map((row) => `${row.stack.templates} → ${(row.runs[row.runs.length - 1]?.ms ?? 0).toFixed(0)} ms`).join(", ")}`,
+    );
   }
   const result: ScalingRow[] = [];
   for (const row of rows) {
     const liveHeap = await liveHeapDuringSync(row.stack);
-    result.push({ templates: row.stack.templates, pages: Math.ceil(row.stack.templates / PAGE_SIZE), runs: row.runs, liveHeap });
+    result.push({
+      templates: row.stack.templates,
+      pages: Math.ceil(row.stack.templates / PAGE_SIZE),
+      runs: row.runs,
+      liveHeap,
+    });
   }
-  log(`  live heap during a sync: ${result.map((r) => `${r.templates} → ${(r.liveHeap.max / 2 ** 20).toFixed(1)} MiB`).join(", ")}`);
+  log(
+    `  live heap during a sync: ${result.map((r) => `${r.templates} → ${(r.liveHeap.max / 2 ** 20).toFixed(1)} MiB`).join(", ")}`,
+  );
   return result;
 }
 
@@ -108,7 +122,9 @@ export async function measureSync(stack: Stack, runs: number, log: (line: string
   // Warm-up sync: also yields the exact rows our sync stores (input of (b) and (c)) and the query it sent Meta.
   await firstSync(stack);
   const stored: StoredRows = await readTemplateRows(stack.db);
-  const firstPage = (await control.listRequests("GET")).find((r) => r.path.endsWith("/message_templates") && r.query["after"] === undefined);
+  const firstPage = (await control.listRequests("GET")).find(
+    (r) => r.path.endsWith("/message_templates") && r.query["after"] === undefined,
+  );
   if (!firstPage) throw new Error("the sandbox saw no list request from the API");
   const query = { ...firstPage.query };
   await control.clearRequests();
@@ -117,24 +133,40 @@ export async function measureSync(stack: Stack, runs: number, log: (line: string
   await createLikeTemplates(stack.db, "bench_naive_templates");
   const fetcher = await startPageFetcher({});
   try {
-    const fetchRequest = { url: `${stack.sandbox.url}/v23.0/${stack.sandbox.wabaId}/message_templates`, query, accessToken: stack.sandbox.accessToken };
+    const fetchRequest = {
+      url: `${stack.sandbox.url}/v23.0/${stack.sandbox.wabaId}/message_templates`,
+      query,
+      accessToken: stack.sandbox.accessToken,
+    };
     // Warm-ups of the baselines, as ours had one.
     const warm = await fetcher.run(fetchRequest);
     await rawMultiRowInsert(stack.db, "bench_raw_templates", stored, PAGE_SIZE);
 
-    const result: SyncBenchmark = { templates: stack.templates, pages: warm.pages, bytes: warm.bytes, ours: [], fetchAlone: [], rawInsertMs: [], naiveUpsertMs: [], query };
+    const result: SyncBenchmark = {
+      templates: stack.templates,
+      pages: warm.pages,
+      bytes: warm.bytes,
+      ours: [],
+      fetchAlone: [],
+      rawInsertMs: [],
+      naiveUpsertMs: [],
+      query,
+    };
     // Interleaved rounds: a noisy neighbour slows a round, not one side of the ratio.
     for (let round = 1; round <= runs; round++) {
       const ours = await firstSync(stack);
       const fetched = await fetcher.run(fetchRequest);
-      if (fetched.templates !== stack.templates) throw new Error(`baseline fetch saw ${fetched.templates} templates, expected ${stack.templates}`);
+      if (fetched.templates !== stack.templates)
+        throw new Error(`baseline fetch saw ${fetched.templates} templates, expected ${stack.templates}`);
       const raw = await rawMultiRowInsert(stack.db, "bench_raw_templates", stored, PAGE_SIZE);
       const naive = await naiveRowByRowUpsert(stack.db, "bench_naive_templates", stored);
       result.ours.push(ours);
       result.fetchAlone.push(fetched);
       result.rawInsertMs.push(raw);
       result.naiveUpsertMs.push(naive);
-      log(`  round ${round}: ours ${ours.ms.toFixed(0)} ms, fetch ${fetched.ms.toFixed(0)} ms, raw insert ${raw.toFixed(0)} ms, naive ${naive.toFixed(0)} ms`);
+      log(
+        `  round ${round}: ours ${ours.ms.toFixed(0)} ms, fetch ${fetched.ms.toFixed(0)} ms, raw insert ${raw.toFixed(0)} ms, naive ${naive.toFixed(0)} ms`,
+      );
     }
     return result;
   } finally {
@@ -144,11 +176,17 @@ export async function measureSync(stack: Stack, runs: number, log: (line: string
 }
 
 /** A re-sync measured by what it wrote: counters are read after they are flushed, before and after. */
-export async function measureResync(stack: Stack, before: { templates: TableWrites; events: TableWrites }): Promise<ResyncMeasurement & { after: { templates: TableWrites; events: TableWrites } }> {
+export async function measureResync(
+  stack: Stack,
+  before: { templates: TableWrites; events: TableWrites },
+): Promise<ResyncMeasurement & { after: { templates: TableWrites; events: TableWrites } }> {
   const xid = await currentXid(stack.db);
   const { ms, result } = await syncOnce(stack.api.baseUrl, BENCH_API_KEY, stack.phoneNumberId);
   await sleep(STATS_FLUSH_WAIT_MS);
-  const after = { templates: await tableWrites(stack.db, "templates"), events: await tableWrites(stack.db, "template_events") };
+  const after = {
+    templates: await tableWrites(stack.db, "templates"),
+    events: await tableWrites(stack.db, "template_events"),
+  };
   return {
     ms,
     result,
@@ -159,9 +197,15 @@ export async function measureResync(stack: Stack, before: { templates: TableWrit
   };
 }
 
-export async function flushedCounters(stack: Stack, alreadyIdleMs: number): Promise<{ templates: TableWrites; events: TableWrites }> {
+export async function flushedCounters(
+  stack: Stack,
+  alreadyIdleMs: number,
+): Promise<{ templates: TableWrites; events: TableWrites }> {
   if (alreadyIdleMs < STATS_FLUSH_WAIT_MS) await sleep(STATS_FLUSH_WAIT_MS - alreadyIdleMs);
-  return { templates: await tableWrites(stack.db, "templates"), events: await tableWrites(stack.db, "template_events") };
+  return {
+    templates: await tableWrites(stack.db, "templates"),
+    events: await tableWrites(stack.db, "template_events"),
+  };
 }
 
 /** Changes 1 % of the templates at Meta (APPROVED → PAUSED, as a quality pause would) and returns how many. */

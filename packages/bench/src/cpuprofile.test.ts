@@ -5,7 +5,9 @@ import type { CpuProfile } from "./cpuprofile.js";
 describe("packageOf", () => {
   it("names the npm package, scoped ones included, from a pnpm path", () => {
     expect(packageOf("file:///w/node_modules/.pnpm/pg@8.23.1/node_modules/pg/lib/result.js", "parseRow")).toBe("pg");
-    expect(packageOf("file:///w/node_modules/.pnpm/@pinojs+redact@1/node_modules/@pinojs/redact/index.js", "x")).toBe("@pinojs/redact");
+    expect(packageOf("file:///w/node_modules/.pnpm/@pinojs+redact@1/node_modules/@pinojs/redact/index.js", "x")).toBe(
+      "@pinojs/redact",
+    );
   });
 
   it("names our workspace packages, Node's built-ins and V8's pseudo-frames", () => {
@@ -22,8 +24,15 @@ describe("summariseProfile", () => {
   const profile: CpuProfile = {
     nodes: [
       { id: 1, callFrame: { functionName: "(root)", url: "", lineNumber: -1 }, children: [2, 5] },
-      { id: 2, callFrame: { functionName: "main", url: "file:///work/main/apps/api/dist/main.js", lineNumber: 9 }, children: [3, 4] },
-      { id: 3, callFrame: { functionName: "parseRow", url: "file:///x/node_modules/pg/lib/result.js", lineNumber: 62 } },
+      {
+        id: 2,
+        callFrame: { functionName: "main", url: "file:///work/main/apps/api/dist/main.js", lineNumber: 9 },
+        children: [3, 4],
+      },
+      {
+        id: 3,
+        callFrame: { functionName: "parseRow", url: "file:///x/node_modules/pg/lib/result.js", lineNumber: 62 },
+      },
       { id: 4, callFrame: { functionName: "(garbage collector)", url: "", lineNumber: -1 } },
       { id: 5, callFrame: { functionName: "(idle)", url: "", lineNumber: -1 } },
     ],
@@ -37,7 +46,11 @@ describe("summariseProfile", () => {
     const s = summariseProfile(profile);
     expect(s.totalMs).toBe(10);
     expect(s.functions[0]).toEqual({ name: "(idle)", selfMs: 4, percent: 40 });
-    expect(s.functions.find((f) => f.name.startsWith("parseRow"))).toEqual({ name: "parseRow lib/result.js:63", selfMs: 3, percent: 30 });
+    expect(s.functions.find((f) => f.name.startsWith("parseRow"))).toEqual({
+      name: "parseRow lib/result.js:63",
+      selfMs: 3,
+      percent: 30,
+    });
     expect(s.functions.find((f) => f.name.startsWith("main"))?.selfMs).toBe(2);
   });
 

@@ -50,7 +50,10 @@ function top(totals: Map<string, number>, all: number, limit: number): SelfTime[
     .slice(0, limit);
 }
 
-export function summariseProfile(profile: CpuProfile, limit = 20): { functions: SelfTime[]; packages: SelfTime[]; totalMs: number } {
+export function summariseProfile(
+  profile: CpuProfile,
+  limit = 20,
+): { functions: SelfTime[]; packages: SelfTime[]; totalMs: number } {
   const self = selfTimes(profile);
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const functions = new Map<string, number>();
@@ -61,7 +64,11 @@ export function summariseProfile(profile: CpuProfile, limit = 20): { functions: 
     if (!node) continue;
     all += us;
     const { functionName, url, lineNumber } = node.callFrame;
-    const file = url.replace(/^file:\/\//, "").split("/").slice(-2).join("/");
+    const file = url
+      .replace(/^file:\/\//, "")
+      .split("/")
+      .slice(-2)
+      .join("/");
     const fn = `${functionName || "(anonymous)"}${file ? ` ${file}:${lineNumber + 1}` : ""}`;
     functions.set(fn, (functions.get(fn) ?? 0) + us);
     const pkg = packageOf(url, functionName);

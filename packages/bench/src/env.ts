@@ -13,8 +13,14 @@ const optional = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
-const postgresUrl = optional.pipe(z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional());
-const positiveInt = (fallback: number) => optional.pipe(z.coerce.number<string | undefined>().int().positive().default(fallback));
+const postgresUrl = optional.pipe(
+  z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional(),
+);
+const positiveInt = (fallback: number) =>
+  optional.pipe(z.coerce.number<string | undefined>().int().positive().default(fallback));
 
 const ZBenchEnv = z.object({
   /** Admin connection: the bench creates (and drops) its own `bench_<random>` databases through it. */
@@ -41,7 +47,9 @@ const ZBenchEnv = z.object({
   /** Where `BENCH_CPU_PROFILE=1` leaves the .cpuprofile files (resolved against the repository root). */
   BENCH_PROFILE_DIR: optional.pipe(z.string().default("packages/bench/profiles")),
   /** LOG_LEVEL of the API processes (their logs go to a file, as a supervisor would keep them). */
-  BENCH_API_LOG_LEVEL: optional.pipe(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
+  BENCH_API_LOG_LEVEL: optional.pipe(
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ),
   /** Set by the root `pnpm bench` script before the build, so the printed total includes it. */
   BENCH_STARTED_AT: optional.pipe(z.coerce.number<string | undefined>().int().positive().optional()),
   PATH: optional,
@@ -75,10 +83,16 @@ export const DEFAULT_ADMIN_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/po
 export function loadBenchEnv(source: Record<string, string | undefined> = process.env): BenchEnv {
   const parsed = ZBenchEnv.safeParse(source);
   if (!parsed.success) {
-    throw new BenchConfigError(`Invalid bench configuration:\n${parsed.error.issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`).join("\n")}`);
+    throw new BenchConfigError(
+      `Invalid bench configuration:\n${parsed.error.issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`).join("\n")}`,
+    );
   }
   const e = parsed.data;
-  const adminDatabaseUrlSource = e.BENCH_DATABASE_URL ? "BENCH_DATABASE_URL" : e.TEST_DATABASE_URL ? "TEST_DATABASE_URL" : "default";
+  const adminDatabaseUrlSource = e.BENCH_DATABASE_URL
+    ? "BENCH_DATABASE_URL"
+    : e.TEST_DATABASE_URL
+      ? "TEST_DATABASE_URL"
+      : "default";
   return {
     adminDatabaseUrl: e.BENCH_DATABASE_URL ?? e.TEST_DATABASE_URL ?? DEFAULT_ADMIN_DATABASE_URL,
     adminDatabaseUrlSource,

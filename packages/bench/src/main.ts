@@ -44,11 +44,17 @@ async function profiles(env: BenchEnv, labels: string[]): Promise<BenchResults["
     const files = existsSync(dir) ? (await readdir(dir)).filter((f) => f.endsWith(".cpuprofile")) : [];
     for (const file of files) {
       const summary = summariseProfile(JSON.parse(await readFile(path.join(dir, file), "utf8")) as CpuProfile, 25);
-      out.push({ label: `${label} (${path.relative(process.cwd(), path.join(dir, file))})`, functions: summary.functions, packages: summary.packages });
+      out.push({
+        label: `${label} (${path.relative(process.cwd(), path.join(dir, file))})`,
+        functions: summary.functions,
+        packages: summary.packages,
+      });
       log(`\nCPU profile ${path.join(dir, file)}: self time by package`);
-      for (const p of summary.packages.slice(0, 12)) log(`  ${p.percent.toFixed(1).padStart(5)} %  ${p.selfMs.toFixed(0).padStart(7)} ms  ${p.name}`);
+      for (const p of summary.packages.slice(0, 12))
+        log(`  ${p.percent.toFixed(1).padStart(5)} %  ${p.selfMs.toFixed(0).padStart(7)} ms  ${p.name}`);
       log("  hottest functions:");
-      for (const f of summary.functions.slice(0, 20)) log(`  ${f.percent.toFixed(1).padStart(5)} %  ${f.selfMs.toFixed(0).padStart(7)} ms  ${f.name}`);
+      for (const f of summary.functions.slice(0, 20))
+        log(`  ${f.percent.toFixed(1).padStart(5)} %  ${f.selfMs.toFixed(0).padStart(7)} ms  ${f.name}`);
     }
   }
   return out;
@@ -74,7 +80,9 @@ async function main(): Promise<number> {
     return 2;
   }
   if (!existsSync(apiMainJs())) {
-    process.stderr.write(`${apiMainJs()} is missing: run \`pnpm bench\` from the repository root (it builds the API first).\n`);
+    process.stderr.write(
+      `${apiMainJs()} is missing: run \`pnpm bench\` from the repository root (it builds the API first).\n`,
+    );
     return 2;
   }
   const sizes = [...SCALING_SIZES, MAIN_SIZE];
@@ -87,7 +95,9 @@ async function main(): Promise<number> {
     }
   }
   const machine = describeMachine(postgres);
-  log(`pnpm bench on ${machine.cpu} × ${machine.cores}, Node ${machine.node}, PostgreSQL ${postgres} (${redactUrl(env.adminDatabaseUrl)})`);
+  log(
+    `pnpm bench on ${machine.cpu} × ${machine.cores}, Node ${machine.node}, PostgreSQL ${postgres} (${redactUrl(env.adminDatabaseUrl)})`,
+  );
   const workDir = await mkdtemp(path.join(tmpdir(), "kirim-bench-"));
 
   const stacks = new Map<number, Stack>();
@@ -110,26 +120,36 @@ async function main(): Promise<number> {
     const idle = await idleRss(mainStack.api.pid, mainStack.api.baseUrl);
     log(`\nmemory: the API process on PostgreSQL idles at ${(idle / 2 ** 20).toFixed(1)} MiB RSS`);
     // All sizes side by side, rounds interleaved: a change in the machine's load between phases cannot bend the line.
-    log(`\n4. scaling: ${sizes.join(", ")} templates, one API process and database each, ${env.runs} interleaved rounds`);
+    log(
+      `\n4. scaling: ${sizes.join(", ")} templates, one API process and database each, ${env.runs} interleaved rounds`,
+    );
     const scaling = await measureScaling([...stacks.values()], env.runs, log);
     for (const size of SCALING_SIZES) await close(size);
 
     const stack = stacks.get(MAIN_SIZE);
     if (!stack) throw new Error("the main stack is missing");
-    log(`\n1. sync of ${MAIN_SIZE} templates: warm-up, then ${env.runs} interleaved rounds of ours, (a) fetch, (b) raw insert, (c) naive upsert`);
+    log(
+      `\n1. sync of ${MAIN_SIZE} templates: warm-up, then ${env.runs} interleaved rounds of ours, (a) fetch, (b) raw insert, (c) naive upsert`,
+    );
     const sync = await measureSync(stack, env.runs, log);
     const lastSyncAt = Date.now();
 
-    log(`\n2. REST list at 50 connections, ${env.runs} rounds of ${env.restSeconds} s per server (ours, database floor, bare express)`);
+    log(
+      `\n2. REST list at 50 connections, ${env.runs} rounds of ${env.restSeconds} s per server (ours, database floor, bare express)`,
+    );
     const rest = await measureRest(stack, env.restSeconds, env.runs, workDir, log);
 
     log("\n1. re-syncs: nothing changed, then 1 % changed at Meta (waiting for PostgreSQL's counters to flush)");
     const before = await flushedCounters(stack, Date.now() - lastSyncAt);
     const resyncUnchanged = await measureResync(stack, before);
-    log(`  nothing changed: ${resyncUnchanged.templates.inserted} inserted, ${resyncUnchanged.templates.updated} updated`);
+    log(
+      `  nothing changed: ${resyncUnchanged.templates.inserted} inserted, ${resyncUnchanged.templates.updated} updated`,
+    );
     const changedAtMeta = await changeOnePercent(stack);
     const resyncChanged = { ...(await measureResync(stack, resyncUnchanged.after)), changedAtMeta };
-    log(`  ${changedAtMeta} changed: ${resyncChanged.templates.inserted} inserted, ${resyncChanged.templates.updated} updated`);
+    log(
+      `  ${changedAtMeta} changed: ${resyncChanged.templates.inserted} inserted, ${resyncChanged.templates.updated} updated`,
+    );
 
     log(`\n3. create: ${env.creates} each through REST, tRPC and straight to the sandbox`);
     const create = await measureCreates(stack, env.creates, log);
@@ -149,17 +169,40 @@ async function main(): Promise<number> {
       log(`  the embedded measurement failed: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
     });
-    if (embedded) log(`  RSS after the sync: ${(embedded.rssAfterSync / 2 ** 20).toFixed(1)} MiB (peak ${(embedded.peakDuringSync / 2 ** 20).toFixed(1)} MiB)`);
-    const memory = { idleRss: idle, syncPeakRss: Math.max(...sync.ours.map((x) => x.peakRss)), ...(embedded ? { embedded } : {}) };
+    if (embedded)
+      log(
+        `  RSS after the sync: ${(embedded.rssAfterSync / 2 ** 20).toFixed(1)} MiB (peak ${(embedded.peakDuringSync / 2 ** 20).toFixed(1)} MiB)`,
+      );
+    const memory = {
+      idleRss: idle,
+      syncPeakRss: Math.max(...sync.ours.map((x) => x.peakRss)),
+      ...(embedded ? { embedded } : {}),
+    };
 
     let fanout;
     if (env.fanoutEvents > 0) {
-      log(`\n5. webhook fan-out: ${env.fanoutEvents} events to a loopback receiver, then a bare loop POSTing the same bodies`);
+      log(
+        `\n5. webhook fan-out: ${env.fanoutEvents} events to a loopback receiver, then a bare loop POSTing the same bodies`,
+      );
       fanout = await measureFanout(env, env.fanoutEvents, workDir, log);
     }
-    const main = { sync, rest, resyncUnchanged, resyncChanged, create, ...(fanout ? { fanout } : {}), ...(growth ? { growth } : {}), memory };
+    const main = {
+      sync,
+      rest,
+      resyncUnchanged,
+      resyncChanged,
+      create,
+      ...(fanout ? { fanout } : {}),
+      ...(growth ? { growth } : {}),
+      memory,
+    };
 
-    const profile = env.cpuProfile ? await profiles(env, sizes.map((size) => `sync-${size}`)) : undefined;
+    const profile = env.cpuProfile
+      ? await profiles(
+          env,
+          sizes.map((size) => `sync-${size}`),
+        )
+      : undefined;
     const totalMs = Date.now() - (env.startedAt ?? started);
     const results: BenchResults = {
       machine,
@@ -180,7 +223,9 @@ async function main(): Promise<number> {
     const summary = summarise(results);
     log("\nTargets:");
     for (const v of summary.verdicts) log(`  ${v.verdict.met ? "MET    " : "NOT MET"}  ${v.target}: ${v.verdict.text}`);
-    log(`\nWrote ${path.relative(process.cwd(), env.outputPath)}. Total ${(totalMs / 1000).toFixed(1)} s${results.totalIncludesBuild ? " (build included)" : ""}.`);
+    log(
+      `\nWrote ${path.relative(process.cwd(), env.outputPath)}. Total ${(totalMs / 1000).toFixed(1)} s${results.totalIncludesBuild ? " (build included)" : ""}.`,
+    );
     // Missed targets are reported, not failed: the figures are for reading, the exit code for broken runs.
     return 0;
   } finally {
@@ -204,7 +249,12 @@ main().then(
   (code) => process.exit(code),
   async (error: unknown) => {
     // A configuration mistake needs its message, not a stack trace.
-    const text = error instanceof BenchConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const text =
+      error instanceof BenchConfigError
+        ? error.message
+        : error instanceof Error
+          ? (error.stack ?? error.message)
+          : String(error);
     process.stderr.write(`\npnpm bench failed: ${text}\n`);
     await closeOpen();
     process.exit(1);

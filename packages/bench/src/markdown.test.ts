@@ -3,9 +3,16 @@ import { composeDocument, escapeCell, GENERATED_MARKER, renderTable } from "./ma
 
 describe("renderTable", () => {
   it("renders a header, an alignment rule and the rows", () => {
-    expect(renderTable(["what", "ms"], [["ours", "967"], ["bare", "124"]], ["left", "right"])).toBe(
-      ["| what | ms |", "|---|---:|", "| ours | 967 |", "| bare | 124 |"].join("\n"),
-    );
+    expect(
+      renderTable(
+        ["what", "ms"],
+        [
+          ["ours", "967"],
+          ["bare", "124"],
+        ],
+        ["left", "right"],
+      ),
+    ).toBe(["| what | ms |", "|---|---:|", "| ours | 967 |", "| bare | 124 |"].join("\n"));
   });
 
   it("escapes pipes and flattens newlines so a cell cannot break the table", () => {
@@ -29,7 +36,9 @@ describe("composeDocument", () => {
   });
 
   it("uses the default intro for a missing or empty file", () => {
-    expect(composeDocument(undefined, intro, "tables")).toBe(`# Benchmarks\n\nHand-written.\n\n${GENERATED_MARKER}\n\ntables\n`);
+    expect(composeDocument(undefined, intro, "tables")).toBe(
+      `# Benchmarks\n\nHand-written.\n\n${GENERATED_MARKER}\n\ntables\n`,
+    );
     expect(composeDocument("  \n", intro, "tables")).toContain("Hand-written.");
   });
 

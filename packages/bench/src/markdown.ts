@@ -13,9 +13,14 @@ export function escapeCell(value: string): string {
   return value.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 
-export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[], align: readonly Align[] = []): string {
+export function renderTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  align: readonly Align[] = [],
+): string {
   for (const [i, row] of rows.entries()) {
-    if (row.length !== headers.length) throw new Error(`row ${i} has ${row.length} cells, the table has ${headers.length} columns`);
+    if (row.length !== headers.length)
+      throw new Error(`row ${i} has ${row.length} cells, the table has ${headers.length} columns`);
   }
   const line = (cells: readonly string[]) => `| ${cells.map(escapeCell).join(" | ")} |`;
   const rule = `|${headers.map((_, i) => (align[i] === "right" ? "---:" : "---")).join("|")}|`;

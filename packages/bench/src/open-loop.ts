@@ -21,18 +21,28 @@ export interface OpenLoopResult {
 
 /** Due times (ms from the start) of `rate` requests per second for `seconds`, evenly spaced. */
 export function openLoopSchedule(rate: number, seconds: number): number[] {
-  if (!(rate > 0) || !(seconds > 0)) throw new RangeError(`open loop needs a positive rate and duration (got ${rate}/s for ${seconds} s)`);
+  if (!(rate > 0) || !(seconds > 0))
+    throw new RangeError(`open loop needs a positive rate and duration (got ${rate}/s for ${seconds} s)`);
   const count = Math.floor(rate * seconds);
   return Array.from({ length: count }, (_, i) => (i * 1000) / rate);
 }
 
 /** Latency figures from each request's due time and answer time (ms, same clock). */
-export function openLoopFigures(samples: readonly { dueAt: number; answeredAt: number }[]): { p50: number; p99: number; max: number } {
+export function openLoopFigures(samples: readonly { dueAt: number; answeredAt: number }[]): {
+  p50: number;
+  p99: number;
+  max: number;
+} {
   const latencies = samples.map((s) => s.answeredAt - s.dueAt);
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies) };
 }
 
-export async function openLoop(url: string, rate: number, seconds: number, headers: Record<string, string>): Promise<OpenLoopResult> {
+export async function openLoop(
+  url: string,
+  rate: number,
+  seconds: number,
+  headers: Record<string, string>,
+): Promise<OpenLoopResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const schedule = openLoopSchedule(rate, seconds);
   const samples: { dueAt: number; answeredAt: number }[] = [];

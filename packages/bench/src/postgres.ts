@@ -35,7 +35,9 @@ export async function checkPostgres(adminUrl: string): Promise<string> {
   try {
     client = await connect(adminUrl);
   } catch (error) {
-    throw new PostgresUnreachableError(`PostgreSQL is not reachable at ${redactUrl(adminUrl)}: ${(error as Error).message}`);
+    throw new PostgresUnreachableError(
+      `PostgreSQL is not reachable at ${redactUrl(adminUrl)}: ${(error as Error).message}`,
+    );
   }
   try {
     const { rows } = await client.query<{ server_version: string }>("SHOW server_version");
@@ -100,7 +102,11 @@ export async function tableWrites(client: pg.Client, table: string): Promise<Tab
 }
 
 export function writesBetween(before: TableWrites, after: TableWrites): TableWrites {
-  return { inserted: after.inserted - before.inserted, updated: after.updated - before.updated, deleted: after.deleted - before.deleted };
+  return {
+    inserted: after.inserted - before.inserted,
+    updated: after.updated - before.updated,
+    deleted: after.deleted - before.deleted,
+  };
 }
 
 /** The transaction id now: rows whose xmin is newer were written after this point (an exact cross-check). */
@@ -153,8 +159,12 @@ export async function readTemplateRows(client: pg.Client): Promise<StoredRows> {
  */
 export async function createLikeTemplates(client: pg.Client, table: string): Promise<void> {
   await client.query(`DROP TABLE IF EXISTS ${table}`);
-  await client.query(`CREATE TABLE ${table} (LIKE templates INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`);
-  await client.query(`ALTER TABLE ${table} ADD FOREIGN KEY (account_id) REFERENCES whatsapp_accounts (id) ON DELETE CASCADE`);
+  await client.query(
+    `CREATE TABLE ${table} (LIKE templates INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`,
+  );
+  await client.query(
+    `ALTER TABLE ${table} ADD FOREIGN KEY (account_id) REFERENCES whatsapp_accounts (id) ON DELETE CASCADE`,
+  );
 }
 
 function parameters(stored: StoredRows, row: Record<string, unknown>): unknown[] {
@@ -162,7 +172,12 @@ function parameters(stored: StoredRows, row: Record<string, unknown>): unknown[]
 }
 
 /** Baseline (b): one multi-row INSERT per page of `pageSize` rows into the empty table. Returns ms. */
-export async function rawMultiRowInsert(client: pg.Client, table: string, stored: StoredRows, pageSize: number): Promise<number> {
+export async function rawMultiRowInsert(
+  client: pg.Client,
+  table: string,
+  stored: StoredRows,
+  pageSize: number,
+): Promise<number> {
   await client.query(`TRUNCATE ${table}`);
   const columnList = stored.columns.join(", ");
   const started = performance.now();
@@ -191,10 +206,19 @@ export async function naiveRowByRowUpsert(client: pg.Client, table: string, stor
   const assignments = stored.columns.map((c, i) => `${c} = $${i + 1}`).join(", ");
   const started = performance.now();
   for (const row of stored.rows) {
-    const found = await client.query(`SELECT id FROM ${table} WHERE account_id = $1 AND name = $2 AND language = $3`, [row["account_id"], row["name"], row["language"]]);
+    const found = await client.query(`SELECT id FROM ${table} WHERE account_id = $1 AND name = $2 AND language = $3`, [
+      row["account_id"],
+      row["name"],
+      row["language"],
+    ]);
     const params = parameters(stored, row);
-    if (found.rowCount === 0) await client.query(`INSERT INTO ${table} (${columnList}) VALUES (${placeholders})`, params);
-    else await client.query(`UPDATE ${table} SET ${assignments} WHERE id = $${stored.columns.length + 1}`, [...params, (found.rows[0] as { id: string }).id]);
+    if (found.rowCount === 0)
+      await client.query(`INSERT INTO ${table} (${columnList}) VALUES (${placeholders})`, params);
+    else
+      await client.query(`UPDATE ${table} SET ${assignments} WHERE id = $${stored.columns.length + 1}`, [
+        ...params,
+        (found.rows[0] as { id: string }).id,
+      ]);
   }
   return performance.now() - started;
 }

@@ -76,7 +76,10 @@ export interface SandboxChild extends Child {
 }
 
 export async function startSandbox(templates: number, env: Record<string, string>): Promise<SandboxChild> {
-  const child = spawn(process.execPath, [path.join(CHILDREN, "sandbox.js"), "--templates", String(templates)], { env, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [path.join(CHILDREN, "sandbox.js"), "--templates", String(templates)], {
+    env,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const info = await firstJsonLine<{ url: string; wabaId: string; accessToken: string }>(child, "the Meta sandbox");
   return { ...handle(child), ...info };
 }
@@ -86,21 +89,36 @@ export interface BareExpressChild extends Child {
 }
 
 export async function startBareExpress(bodyFile: string, env: Record<string, string>): Promise<BareExpressChild> {
-  const child = spawn(process.execPath, [path.join(CHILDREN, "bare-express.js"), bodyFile], { env, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [path.join(CHILDREN, "bare-express.js"), bodyFile], {
+    env,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const info = await firstJsonLine<{ url: string }>(child, "the bare express baseline");
   return { ...handle(child), ...info };
 }
 
 /** The fan-out benchmark's loopback webhook receiver (children/webhook-receiver.ts). */
 export async function startWebhookReceiver(env: Record<string, string>): Promise<BareExpressChild> {
-  const child = spawn(process.execPath, [path.join(CHILDREN, "webhook-receiver.js")], { env, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [path.join(CHILDREN, "webhook-receiver.js")], {
+    env,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const info = await firstJsonLine<{ url: string }>(child, "the webhook receiver");
   return { ...handle(child), ...info };
 }
 
 /** The fan-out baseline (children/bare-webhook-loop.ts): resolves when it has POSTed every body. */
-export async function runBareWebhookLoop(eventsFile: string, url: string, secret: string, env: Record<string, string>, timeoutMs: number): Promise<{ startedAt: number }> {
-  const child = spawn(process.execPath, [path.join(CHILDREN, "bare-webhook-loop.js"), eventsFile, url, secret], { env, stdio: ["ignore", "pipe", "inherit"] });
+export async function runBareWebhookLoop(
+  eventsFile: string,
+  url: string,
+  secret: string,
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<{ startedAt: number }> {
+  const child = spawn(process.execPath, [path.join(CHILDREN, "bare-webhook-loop.js"), eventsFile, url, secret], {
+    env,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const running = handle(child);
   try {
     return await firstJsonLine<{ startedAt: number }>(child, "the bare webhook loop", timeoutMs);
@@ -110,8 +128,16 @@ export async function runBareWebhookLoop(eventsFile: string, url: string, secret
 }
 
 /** Bare express plus our list request's four statements (children/db-floor.ts). */
-export async function startDatabaseFloor(bodyFile: string, databaseUrl: string, phoneNumberId: string, env: Record<string, string>): Promise<BareExpressChild> {
-  const child = spawn(process.execPath, [path.join(CHILDREN, "db-floor.js"), bodyFile, databaseUrl, phoneNumberId], { env, stdio: ["ignore", "pipe", "inherit"] });
+export async function startDatabaseFloor(
+  bodyFile: string,
+  databaseUrl: string,
+  phoneNumberId: string,
+  env: Record<string, string>,
+): Promise<BareExpressChild> {
+  const child = spawn(process.execPath, [path.join(CHILDREN, "db-floor.js"), bodyFile, databaseUrl, phoneNumberId], {
+    env,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const info = await firstJsonLine<{ url: string }>(child, "the one-query floor baseline");
   return { ...handle(child), ...info };
 }
@@ -128,7 +154,10 @@ export interface PageFetcher extends Child {
 }
 
 export async function startPageFetcher(env: Record<string, string>): Promise<PageFetcher> {
-  const child = fork(path.join(CHILDREN, "fetch-pages.js"), [], { env, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(path.join(CHILDREN, "fetch-pages.js"), [], {
+    env,
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   await new Promise<void>((resolve, reject) => {
     child.once("message", () => resolve());
     child.once("exit", (code) => reject(new Error(`the page fetcher exited with ${code}`)));
@@ -138,7 +167,8 @@ export async function startPageFetcher(env: Record<string, string>): Promise<Pag
     run: (request) =>
       new Promise((resolve, reject) => {
         child.once("message", (answer: { ok: boolean; error?: string } & FetchResult) => {
-          if (answer.ok) resolve({ ms: answer.ms, pages: answer.pages, templates: answer.templates, bytes: answer.bytes });
+          if (answer.ok)
+            resolve({ ms: answer.ms, pages: answer.pages, templates: answer.templates, bytes: answer.bytes });
           else reject(new Error(`baseline fetch failed: ${answer.error ?? "unknown"}`));
         });
         child.send(request);
@@ -169,7 +199,11 @@ export async function startApi(options: ApiChildOptions): Promise<ApiChild> {
   const probe = ["--expose-gc", "--import", pathToFileURL(path.join(CHILDREN, "heap-probe.js")).href];
   const profile = options.cpuProfileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`];
   const args = [...probe, ...profile, main];
-  const child = spawn(process.execPath, args, { cwd: path.dirname(path.dirname(main)), env: options.env, stdio: ["ignore", fd, fd] });
+  const child = spawn(process.execPath, args, {
+    cwd: path.dirname(path.dirname(main)),
+    env: options.env,
+    stdio: ["ignore", fd, fd],
+  });
   closeSync(fd);
   const api = handle(child);
   const deadline = Date.now() + 90_000;
@@ -178,7 +212,8 @@ export async function startApi(options: ApiChildOptions): Promise<ApiChild> {
     const baseUrl = /listening on (http:\/\/\S+)/.exec(log)?.[1];
     // The banner comes after migrations, seeding and the job queue; readiness (database reachable) confirms it.
     if (baseUrl !== undefined && (await ready(baseUrl))) return { ...api, baseUrl, logFile: options.logFile };
-    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode} during start-up:\n${log.slice(-4000)}`);
+    if (child.exitCode !== null)
+      throw new Error(`the API exited with ${child.exitCode} during start-up:\n${log.slice(-4000)}`);
     if (Date.now() > deadline) {
       await api.stop();
       throw new Error(`the API did not start within 90 s:\n${log.slice(-4000)}`);
@@ -206,7 +241,8 @@ export interface Memory {
 
 export function readMemory(pid: number): Memory {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN) * 1024;
+  const kib = (field: string): number =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN) * 1024;
   return { rss: kib("VmRSS"), peak: kib("VmHWM") };
 }
 

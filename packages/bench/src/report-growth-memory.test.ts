@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { GrowthBenchmark } from "./bench-growth.js";
 import { growthStatements } from "./bench-growth.js";
-import { GROWTH_MEMORY_TARGETS, growthMemoryVerdicts, growthRatios, renderGrowthMemory } from "./report-growth-memory.js";
+import {
+  GROWTH_MEMORY_TARGETS,
+  growthMemoryVerdicts,
+  growthRatios,
+  renderGrowthMemory,
+} from "./report-growth-memory.js";
 import type { MemoryBenchmark } from "./report-growth-memory.js";
 
 const MiB = 2 ** 20;
@@ -10,12 +15,23 @@ const growth: GrowthBenchmark = {
   oneAccount: { rows: 6_000, listMs: [2, 2, 3, 4], getMs: [1, 1, 1, 2], resyncMs: [1000, 900, 1100] },
   manyAccounts: { rows: 600_000, listMs: [2, 2.2, 3, 5], getMs: [1.5, 1.5, 1.5, 2], resyncMs: [1300, 1200, 1250] },
   seedMs: 30_000,
-  plans: [{ label: "list page", plan: "Limit (actual time=0.02..0.05 rows=26 loops=1)\n  ->  Index Scan Backward using templates_account_keyset on templates" }],
+  plans: [
+    {
+      label: "list page",
+      plan: "Limit (actual time=0.02..0.05 rows=26 loops=1)\n  ->  Index Scan Backward using templates_account_keyset on templates",
+    },
+  ],
 };
 const memory: MemoryBenchmark = {
   idleRss: 118 * MiB,
   syncPeakRss: 170 * MiB,
-  embedded: { templates: 6_000, rssStarted: 400 * MiB, peakDuringSync: 420 * MiB, rssAfterSync: 280 * MiB, syncMs: 9_000 },
+  embedded: {
+    templates: 6_000,
+    rssStarted: 400 * MiB,
+    peakDuringSync: 420 * MiB,
+    rssAfterSync: 280 * MiB,
+    syncMs: 9_000,
+  },
 };
 
 describe("growth and memory (issue 19)", () => {
@@ -49,13 +65,19 @@ describe("growth and memory (issue 19)", () => {
     const text = renderGrowthMemory(growth, memory).join("\n");
     expect(text).toContain("| the account alone | 6,000 | 2.50 ms | 1.00 ms | 1,000 ms | 1,000 / 900 / 1,100 |");
     expect(text).toContain("| ratio |  | **1.04** | **1.50** | **1.25** |  |");
-    expect(text).toContain("list page:\n\n```\nLimit (actual time=0.02..0.05 rows=26 loops=1)\n  ->  Index Scan Backward using templates_account_keyset on templates\n```");
+    expect(text).toContain(
+      "list page:\n\n```\nLimit (actual time=0.02..0.05 rows=26 loops=1)\n  ->  Index Scan Backward using templates_account_keyset on templates\n```",
+    );
     expect(text).toContain("| embedded, after that sync | **280.0 MiB** |");
   });
 
   it("explains the account-scoped statements with the account's own parameters", () => {
     const names = Array.from({ length: 150 }, (_, i) => `t${i}`);
-    const statements = growthStatements("acc_1", names, names.map(() => "en"));
+    const statements = growthStatements(
+      "acc_1",
+      names,
+      names.map(() => "en"),
+    );
     expect(statements.map((s) => s.label)).toHaveLength(4);
     for (const s of statements) expect(s.params[0]).toBe("acc_1");
     // One sync page: 100 names and languages, as the gateway's page size.

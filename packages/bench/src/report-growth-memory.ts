@@ -44,24 +44,47 @@ export function growthRatios(g: GrowthBenchmark): GrowthRatios {
   };
 }
 
-export function growthMemoryVerdicts(growth: GrowthBenchmark | undefined, memory: MemoryBenchmark | undefined): { target: string; measured: string; verdict: Verdict }[] {
+export function growthMemoryVerdicts(
+  growth: GrowthBenchmark | undefined,
+  memory: MemoryBenchmark | undefined,
+): { target: string; measured: string; verdict: Verdict }[] {
   const out: { target: string; measured: string; verdict: Verdict }[] = [];
   const T = GROWTH_MEMORY_TARGETS;
   if (growth) {
     const r = growthRatios(growth);
     const many = `${formatInteger(growth.accounts)} accounts (${formatInteger(growth.manyAccounts.rows)} rows) ÷ 1`;
     out.push(
-      { target: `growth: list p50 with ${many} ≤ ${T.growthRatio}`, measured: formatRatio(r.list), verdict: verdict(r.list, "<=", T.growthRatio) },
-      { target: `growth: get-by-name p50 with ${many} ≤ ${T.growthRatio}`, measured: formatRatio(r.get), verdict: verdict(r.get, "<=", T.growthRatio) },
-      { target: `growth: no-change re-sync of one account with ${many} ≤ ${T.growthRatio}`, measured: formatRatio(r.resync), verdict: verdict(r.resync, "<=", T.growthRatio) },
+      {
+        target: `growth: list p50 with ${many} ≤ ${T.growthRatio}`,
+        measured: formatRatio(r.list),
+        verdict: verdict(r.list, "<=", T.growthRatio),
+      },
+      {
+        target: `growth: get-by-name p50 with ${many} ≤ ${T.growthRatio}`,
+        measured: formatRatio(r.get),
+        verdict: verdict(r.get, "<=", T.growthRatio),
+      },
+      {
+        target: `growth: no-change re-sync of one account with ${many} ≤ ${T.growthRatio}`,
+        measured: formatRatio(r.resync),
+        verdict: verdict(r.resync, "<=", T.growthRatio),
+      },
     );
   }
   if (memory) {
     const idle = memory.idleRss / MiB;
     const peak = memory.syncPeakRss / MiB;
     out.push(
-      { target: `memory: idle API process on PostgreSQL ≤ ${T.idleRssMiB} MiB RSS`, measured: formatMiB(memory.idleRss), verdict: verdict(idle, "<=", T.idleRssMiB, { digits: 1, unit: " MiB" }) },
-      { target: `memory: peak RSS during a sync of 6,000 on PostgreSQL ≤ ${T.syncPeakRssMiB} MiB`, measured: formatMiB(memory.syncPeakRss), verdict: verdict(peak, "<=", T.syncPeakRssMiB, { digits: 1, unit: " MiB" }) },
+      {
+        target: `memory: idle API process on PostgreSQL ≤ ${T.idleRssMiB} MiB RSS`,
+        measured: formatMiB(memory.idleRss),
+        verdict: verdict(idle, "<=", T.idleRssMiB, { digits: 1, unit: " MiB" }),
+      },
+      {
+        target: `memory: peak RSS during a sync of 6,000 on PostgreSQL ≤ ${T.syncPeakRssMiB} MiB`,
+        measured: formatMiB(memory.syncPeakRss),
+        verdict: verdict(peak, "<=", T.syncPeakRssMiB, { digits: 1, unit: " MiB" }),
+      },
     );
     if (memory.embedded) {
       const after = memory.embedded.rssAfterSync / MiB;
@@ -87,10 +110,20 @@ export function renderGrowthMemory(growth: GrowthBenchmark | undefined, memory: 
       formatMs(median(s.resyncMs)),
       s.resyncMs.map((x) => formatInteger(x)).join(" / "),
     ];
-    out.push(`### Growth: one account of 6,000 templates, alone and beside ${formatInteger(growth.accounts - 1)} more`, "");
+    out.push(
+      `### Growth: one account of 6,000 templates, alone and beside ${formatInteger(growth.accounts - 1)} more`,
+      "",
+    );
     out.push(
       renderTable(
-        ["database", "`templates` rows", "list p50 (`limit=25`)", "get-by-name p50", "no-change re-sync (median)", "re-syncs (ms)"],
+        [
+          "database",
+          "`templates` rows",
+          "list p50 (`limit=25`)",
+          "get-by-name p50",
+          "no-change re-sync (median)",
+          "re-syncs (ms)",
+        ],
         [
           side("the account alone", growth.oneAccount),
           side(`${formatInteger(growth.accounts)} accounts`, growth.manyAccounts),
@@ -113,8 +146,14 @@ export function renderGrowthMemory(growth: GrowthBenchmark | undefined, memory: 
     if (memory.embedded) {
       const e = memory.embedded;
       rows.push(
-        ["embedded (PGlite in a fresh DATA_DIR), after start-up (initdb included) and one request", formatMiB(e.rssStarted)],
-        [`embedded, peak during its first sync of ${formatInteger(e.templates)} (${formatMs(e.syncMs)})`, formatMiB(e.peakDuringSync)],
+        [
+          "embedded (PGlite in a fresh DATA_DIR), after start-up (initdb included) and one request",
+          formatMiB(e.rssStarted),
+        ],
+        [
+          `embedded, peak during its first sync of ${formatInteger(e.templates)} (${formatMs(e.syncMs)})`,
+          formatMiB(e.peakDuringSync),
+        ],
         [`embedded, after that sync`, `**${formatMiB(e.rssAfterSync)}**`],
       );
     }

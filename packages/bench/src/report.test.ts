@@ -11,13 +11,34 @@ const run = (ms: number, peakMiB = 170): SyncRun => ({
   cpuMs: ms / 2,
   result: { synced: 6000, created: 6000, updated: 0, unchanged: 0, removed: 0 },
 });
-const load = (requestsPerSecond: number, p99: number) => ({ requestsPerSecond, p50: p99 / 3, p99, requests: requestsPerSecond * 10, non2xx: 0, errors: 0, cpuMsPerRequest: 1000 / requestsPerSecond });
-const heap = (beforeMiB: number, maxMiB: number) => ({ before: beforeMiB * MiB, max: maxMiB * MiB, after: beforeMiB * MiB });
+const load = (requestsPerSecond: number, p99: number) => ({
+  requestsPerSecond,
+  p50: p99 / 3,
+  p99,
+  requests: requestsPerSecond * 10,
+  non2xx: 0,
+  errors: 0,
+  cpuMsPerRequest: 1000 / requestsPerSecond,
+});
+const heap = (beforeMiB: number, maxMiB: number) => ({
+  before: beforeMiB * MiB,
+  max: maxMiB * MiB,
+  after: beforeMiB * MiB,
+});
 const writes = (inserted: number, updated: number) => ({ inserted, updated, deleted: 0 });
 
 function fixture(): BenchResults {
   return {
-    machine: { cpu: "Test CPU", cores: 2, memoryBytes: 24 * 1024 * MiB, node: "v20.20.2", postgres: "15.20", os: "Linux", loadAverage: 0.5, date: "2026-11-23T12:00:00.000Z" },
+    machine: {
+      cpu: "Test CPU",
+      cores: 2,
+      memoryBytes: 24 * 1024 * MiB,
+      node: "v20.20.2",
+      postgres: "15.20",
+      os: "Linux",
+      loadAverage: 0.5,
+      date: "2026-11-23T12:00:00.000Z",
+    },
     database: "postgres://postgres@127.0.0.1:5432/postgres",
     runs: 3,
     sync: {
@@ -30,7 +51,13 @@ function fixture(): BenchResults {
       naiveUpsertMs: [1500, 1400, 1600],
       query: { limit: "100", fields: "id,name" },
     },
-    resyncUnchanged: { ms: 900, result: { synced: 6000, created: 0, updated: 0, unchanged: 6000, removed: 0 }, templates: writes(0, 0), events: writes(0, 0), rowsWithNewVersion: 0 },
+    resyncUnchanged: {
+      ms: 900,
+      result: { synced: 6000, created: 0, updated: 0, unchanged: 6000, removed: 0 },
+      templates: writes(0, 0),
+      events: writes(0, 0),
+      rowsWithNewVersion: 0,
+    },
     resyncChanged: {
       ms: 950,
       result: { synced: 6000, created: 0, updated: 60, unchanged: 5940, removed: 0 },
@@ -39,7 +66,12 @@ function fixture(): BenchResults {
       rowsWithNewVersion: 60,
       changedAtMeta: 60,
     },
-    rest: { connections: 50, seconds: 10, bodyBytes: 31_221, apiPeakRss: 190 * MiB, rounds: [
+    rest: {
+      connections: 50,
+      seconds: 10,
+      bodyBytes: 31_221,
+      apiPeakRss: 190 * MiB,
+      rounds: [
         { ours: load(700, 30), bare: load(1000, 10), floor: load(800, 12) },
         { ours: load(600, 20), bare: load(1000, 12), floor: load(800, 14) },
         { ours: load(650, 24), bare: load(1000, 11), floor: load(800, 13) },
@@ -110,15 +142,23 @@ describe("renderReport", () => {
   it("has a table per benchmark with the measured ratios", () => {
     expect(doc).toContain("### Targets");
     expect(doc).toContain("| (a) + (b) | 400 ms |  | **1.25** |");
-    expect(doc).toMatch(/\| nothing changed at Meta \| 900 ms \| 6,000 \/ 0 \/ 0 \/ 6,000 \/ 0 \| 0 \/ 0 \/ 0 \| 0 \| 0 \|/);
-    expect(doc).toMatch(/\| \*\*ours\*\*: `node apps\/api\/dist\/main.js` \| 650 \| 8 ms \| 24 ms \| 1.5 ms \| 700 \/ 600 \/ 650 \| \*\*0.81\*\* \| \*\*0.65\*\* \|/);
+    expect(doc).toMatch(
+      /\| nothing changed at Meta \| 900 ms \| 6,000 \/ 0 \/ 0 \/ 6,000 \/ 0 \| 0 \/ 0 \/ 0 \| 0 \| 0 \|/,
+    );
+    expect(doc).toMatch(
+      /\| \*\*ours\*\*: `node apps\/api\/dist\/main.js` \| 650 \| 8 ms \| 24 ms \| 1.5 ms \| 700 \/ 600 \/ 650 \| \*\*0.81\*\* \| \*\*0.65\*\* \|/,
+    );
     expect(doc).toContain("| 800 / 800 / 800 | 1.00 | 0.80 |");
     expect(doc).toContain("| 1,000 / 1,000 / 1,000 | 1.25 | 1.00 |");
     expect(doc).toContain("ours ÷ one-query floor: 0.88 / 0.75 / 0.81");
-    expect(doc).toContain("ours at 325 req/s (half its median peak) for 10 s, 3,250 requests: p50 3.0 ms, **p99 8.5 ms**, max 12 ms.");
+    expect(doc).toContain(
+      "ours at 325 req/s (half its median peak) for 10 s, 3,250 requests: p50 3.0 ms, **p99 8.5 ms**, max 12 ms.",
+    );
     expect(doc).toContain("### 3. Create, one at a time, sandbox latency 0");
     expect(doc).toContain("Target (issue 19): our own time (REST − sandbox) p50 ≤ 3 ms.");
-    expect(doc).toMatch(/\| 600 \| 6 \| 51 ms \| 52 \/ 50 \/ 51 \| 85 ms \| 26 ms \| 20\.0 MiB → 21\.0 MiB \| 150\.0 MiB \|/);
+    expect(doc).toMatch(
+      /\| 600 \| 6 \| 51 ms \| 52 \/ 50 \/ 51 \| 85 ms \| 26 ms \| 20\.0 MiB → 21\.0 MiB \| 150\.0 MiB \|/,
+    );
   });
 
   it("orders the scaling table by size whatever order the sizes were measured in", () => {
@@ -128,7 +168,13 @@ describe("renderReport", () => {
 });
 
 describe("webhook fan-out (issue 17)", () => {
-  const figures = (eventsPerSecond: number, p50: number, p99: number) => ({ count: 10_000, eventsPerSecond, p50, p99, max: p99 * 1.1 });
+  const figures = (eventsPerSecond: number, p50: number, p99: number) => ({
+    count: 10_000,
+    eventsPerSecond,
+    p50,
+    p99,
+    max: p99 * 1.1,
+  });
   const withFanout = (ours: ReturnType<typeof figures>, bare: ReturnType<typeof figures>): BenchResults => ({
     ...fixture(),
     fanout: { events: 10_000, bodyBytes: { min: 1_400, max: 2_500 }, syncMs: 3_000, ours, bare },
@@ -149,7 +195,9 @@ describe("webhook fan-out (issue 17)", () => {
   it("renders its table with both figures and the ratio, and leaves it out when skipped", () => {
     const doc = renderReport(withFanout(figures(600, 20, 80), figures(1_000, 5, 50)));
     expect(doc).toContain("### 5. Webhook fan-out: 10,000 `template.status_updated` events to a loopback receiver");
-    expect(doc).toMatch(/\| \*\*ours\*\*: re-sync → outbox → job queue → signed POST \| 600 \| 20 ms \| 80 ms \| 88 ms \| 10,000 \|/);
+    expect(doc).toMatch(
+      /\| \*\*ours\*\*: re-sync → outbox → job queue → signed POST \| 600 \| 20 ms \| 80 ms \| 88 ms \| 10,000 \|/,
+    );
     expect(doc).toMatch(/\| bare loop: .* \| 1,000 \| 5\.0 ms \| 50 ms \| 55 ms \| 10,000 \|/);
     expect(doc).toContain("| ours ÷ bare | **0.60** | 4.00 | **1.60** |  |  |");
     expect(renderReport(fixture())).not.toContain("### 5.");

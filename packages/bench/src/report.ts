@@ -13,7 +13,19 @@ import type { GrowthBenchmark } from "./bench-growth.js";
 import { growthMemoryVerdicts, renderGrowthMemory } from "./report-growth-memory.js";
 import type { MemoryBenchmark } from "./report-growth-memory.js";
 import { renderTable } from "./markdown.js";
-import { formatInteger, formatMiB, formatMs, formatRatio, formatSeconds, linearFit, median, percentile, ratio, sum, verdict } from "./stats.js";
+import {
+  formatInteger,
+  formatMiB,
+  formatMs,
+  formatRatio,
+  formatSeconds,
+  linearFit,
+  median,
+  percentile,
+  ratio,
+  sum,
+  verdict,
+} from "./stats.js";
 import type { Verdict } from "./stats.js";
 
 export const TARGETS = {
@@ -36,7 +48,6 @@ export const TARGETS = {
   /** ours / bare loop, p99 from the change's commit to the receiver */
   fanoutP99Ratio: 2,
 } as const;
-
 
 export interface BenchResults {
   machine: Machine;
@@ -100,11 +111,16 @@ export function summarise(r: BenchResults): Summary {
   const scalingExponent = Math.log(t(largest) / t(smallest)) / Math.log(largest.templates / smallest.templates);
   const memoryGrowth = ratio(largest.liveHeap.max, smallest.liveHeap.max);
 
-  const unchangedWrites = r.resyncUnchanged.templates.inserted + r.resyncUnchanged.templates.updated + r.resyncUnchanged.templates.deleted;
-  const changedWrites = r.resyncChanged.templates.inserted + r.resyncChanged.templates.updated + r.resyncChanged.templates.deleted;
+  const unchangedWrites =
+    r.resyncUnchanged.templates.inserted + r.resyncUnchanged.templates.updated + r.resyncUnchanged.templates.deleted;
+  const changedWrites =
+    r.resyncChanged.templates.inserted + r.resyncChanged.templates.updated + r.resyncChanged.templates.deleted;
   const exactly = (measured: number, expected: number): Verdict => ({
     met: measured === expected,
-    text: measured === expected ? `met (${formatInteger(measured)} = ${formatInteger(expected)})` : `not met (${formatInteger(measured)} ≠ ${formatInteger(expected)})`,
+    text:
+      measured === expected
+        ? `met (${formatInteger(measured)} = ${formatInteger(expected)})`
+        : `not met (${formatInteger(measured)} ≠ ${formatInteger(expected)})`,
   });
   const fanout = r.fanout ? fanoutVerdicts(r.fanout) : undefined;
   return {
@@ -120,8 +136,16 @@ export function summarise(r: BenchResults): Summary {
     memoryGrowth,
     ...(fanout ? { fanoutRatio: fanout.ratio, fanoutP99Ratio: fanout.p99Ratio } : {}),
     verdicts: [
-      { target: `1. sync of ${formatInteger(r.sync.templates)}: ours / (fetch alone + raw INSERT) ≤ ${TARGETS.syncRatio}`, measured: formatRatio(syncRatio), verdict: verdict(syncRatio, "<=", TARGETS.syncRatio) },
-      { target: "1. re-sync, nothing changed: template rows written = 0", measured: formatInteger(unchangedWrites), verdict: exactly(unchangedWrites, 0) },
+      {
+        target: `1. sync of ${formatInteger(r.sync.templates)}: ours / (fetch alone + raw INSERT) ≤ ${TARGETS.syncRatio}`,
+        measured: formatRatio(syncRatio),
+        verdict: verdict(syncRatio, "<=", TARGETS.syncRatio),
+      },
+      {
+        target: "1. re-sync, nothing changed: template rows written = 0",
+        measured: formatInteger(unchangedWrites),
+        verdict: exactly(unchangedWrites, 0),
+      },
       {
         target: `1. re-sync, 1 % changed at Meta: template rows written = the ${formatInteger(r.resyncChanged.changedAtMeta)} changed`,
         measured: formatInteger(changedWrites),
@@ -132,7 +156,11 @@ export function summarise(r: BenchResults): Summary {
         measured: formatRatio(restFloorRatio),
         verdict: verdict(restFloorRatio, ">=", TARGETS.restFloorRatio),
       },
-      { target: `2. REST list at ${r.rest.connections} connections: req/s ≥ ${TARGETS.restBareRatio} × bare express`, measured: formatRatio(restRatio), verdict: verdict(restRatio, ">=", TARGETS.restBareRatio) },
+      {
+        target: `2. REST list at ${r.rest.connections} connections: req/s ≥ ${TARGETS.restBareRatio} × bare express`,
+        measured: formatRatio(restRatio),
+        verdict: verdict(restRatio, ">=", TARGETS.restBareRatio),
+      },
       {
         target: `2. REST list open-loop at half our peak (${formatInteger(r.rest.openLoop.rate)} req/s): p99 ≤ ${TARGETS.restOpenLoopP99Ms} ms`,
         measured: `${openLoopP99.toFixed(1)} ms`,
@@ -183,11 +211,25 @@ export function fanoutVerdicts(f: FanoutBenchmark): { ratio: number; p99Ratio: n
 
 /** Table rows of the fan-out section: ours, the bare loop, and ours ÷ bare. */
 export function fanoutRows(f: FanoutBenchmark): string[][] {
-  const row = (label: string, x: FanoutBenchmark["ours"]) => [label, formatInteger(x.eventsPerSecond), formatMs(x.p50), formatMs(x.p99), formatMs(x.max), formatInteger(x.count)];
+  const row = (label: string, x: FanoutBenchmark["ours"]) => [
+    label,
+    formatInteger(x.eventsPerSecond),
+    formatMs(x.p50),
+    formatMs(x.p99),
+    formatMs(x.max),
+    formatInteger(x.count),
+  ];
   return [
     row("**ours**: re-sync → outbox → job queue → signed POST", f.ours),
     row("bare loop: the same bodies and headers, one at a time, same release schedule", f.bare),
-    ["ours ÷ bare", `**${formatRatio(ratio(f.ours.eventsPerSecond, f.bare.eventsPerSecond))}**`, formatRatio(ratio(f.ours.p50, f.bare.p50)), `**${formatRatio(ratio(f.ours.p99, f.bare.p99))}**`, "", ""],
+    [
+      "ours ÷ bare",
+      `**${formatRatio(ratio(f.ours.eventsPerSecond, f.bare.eventsPerSecond))}**`,
+      formatRatio(ratio(f.ours.p50, f.bare.p50)),
+      `**${formatRatio(ratio(f.ours.p99, f.bare.p99))}**`,
+      "",
+      "",
+    ],
   ];
 }
 
@@ -220,32 +262,69 @@ export function renderReport(r: BenchResults): string {
         ["OS", m.os],
         ["Node.js", m.node],
         ["database", `PostgreSQL ${m.postgres} (${r.database})`],
-        ["API process", `\`node apps/api/dist/main.js\`, LOG_LEVEL=${r.apiLogLevel} to a file, ${Object.entries(r.limits).map(([k, v]) => `${k}=${v}`).join(", ")}`],
+        [
+          "API process",
+          `\`node apps/api/dist/main.js\`, LOG_LEVEL=${r.apiLogLevel} to a file, ${Object.entries(r.limits)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(", ")}`,
+        ],
         ["repetitions", `median of ${r.runs} timed runs after a warm-up, baselines interleaved with ours`],
-        [r.totalIncludesBuild ? "`pnpm bench` wall time (build included)" : "bench wall time (build not included)", formatSeconds(r.totalMs)],
+        [
+          r.totalIncludesBuild ? "`pnpm bench` wall time (build included)" : "bench wall time (build not included)",
+          formatSeconds(r.totalMs),
+        ],
       ],
     ),
     "",
   );
 
   out.push("### Targets", "");
-  out.push(renderTable(["target", "measured", "verdict"], s.verdicts.map((v) => [v.target, v.measured, `**${v.verdict.text}**`])), "");
+  out.push(
+    renderTable(
+      ["target", "measured", "verdict"],
+      s.verdicts.map((v) => [v.target, v.measured, `**${v.verdict.text}**`]),
+    ),
+    "",
+  );
 
   // 1. sync
   const sync = r.sync;
   const oursMs = sync.ours.map((x) => x.ms);
   const fetchMs = sync.fetchAlone.map((x) => x.ms);
   const aPlusB = median(fetchMs) + median(sync.rawInsertMs);
-  out.push(`### 1. Sync of ${formatInteger(sync.templates)} templates (${sync.pages} pages of ${sync.query["limit"] ?? "?"}, ${formatMiB(sync.bytes)} of JSON) into PostgreSQL`, "");
+  out.push(
+    `### 1. Sync of ${formatInteger(sync.templates)} templates (${sync.pages} pages of ${sync.query["limit"] ?? "?"}, ${formatMiB(sync.bytes)} of JSON) into PostgreSQL`,
+    "",
+  );
   out.push(
     renderTable(
       ["what", "median", "runs (ms)", "ours ÷ this"],
       [
-        ["**ours**: `POST /v1/{id}/templates/sync` into an empty table (HTTP pages → zod → upsert per page → history rows → run row)", formatMs(median(oursMs)), runsCell(oursMs), "1.00"],
-        ["(a) the same pages fetched alone (plain fetch loop in its own process, JSON.parse only)", formatMs(median(fetchMs)), runsCell(fetchMs), formatRatio(median(oursMs) / median(fetchMs))],
-        ["(b) raw multi-row INSERT of the same rows, 100 per statement, into an empty table like ours (same indexes, checks, foreign key)", formatMs(median(sync.rawInsertMs)), runsCell(sync.rawInsertMs), formatRatio(median(oursMs) / median(sync.rawInsertMs))],
+        [
+          "**ours**: `POST /v1/{id}/templates/sync` into an empty table (HTTP pages → zod → upsert per page → history rows → run row)",
+          formatMs(median(oursMs)),
+          runsCell(oursMs),
+          "1.00",
+        ],
+        [
+          "(a) the same pages fetched alone (plain fetch loop in its own process, JSON.parse only)",
+          formatMs(median(fetchMs)),
+          runsCell(fetchMs),
+          formatRatio(median(oursMs) / median(fetchMs)),
+        ],
+        [
+          "(b) raw multi-row INSERT of the same rows, 100 per statement, into an empty table like ours (same indexes, checks, foreign key)",
+          formatMs(median(sync.rawInsertMs)),
+          runsCell(sync.rawInsertMs),
+          formatRatio(median(oursMs) / median(sync.rawInsertMs)),
+        ],
         ["(a) + (b)", formatMs(aPlusB), "", `**${formatRatio(s.syncRatio)}**`],
-        ["(c) naive upsert: SELECT, then INSERT or UPDATE, one row and one transaction at a time", formatMs(median(sync.naiveUpsertMs)), runsCell(sync.naiveUpsertMs), formatRatio(s.naiveRatio)],
+        [
+          "(c) naive upsert: SELECT, then INSERT or UPDATE, one row and one transaction at a time",
+          formatMs(median(sync.naiveUpsertMs)),
+          runsCell(sync.naiveUpsertMs),
+          formatRatio(s.naiveRatio),
+        ],
       ],
       ["left", "right", "right", "right"],
     ),
@@ -260,11 +339,24 @@ export function renderReport(r: BenchResults): string {
     `Peak RSS of the API process during a sync of ${formatInteger(sync.templates)}: **${formatMiB(peak)}** (RSS before the sync: ${formatMiB(before)}; VmHWM reset before each sync). Under the REST load below: ${formatMiB(r.rest.apiPeakRss)}.`,
     "",
   );
-  out.push(`Re-syncs against the stored ${formatInteger(sync.templates)} (row writes counted by PostgreSQL in \`pg_stat_user_tables\`, read after the counters were flushed):`, "");
+  out.push(
+    `Re-syncs against the stored ${formatInteger(sync.templates)} (row writes counted by PostgreSQL in \`pg_stat_user_tables\`, read after the counters were flushed):`,
+    "",
+  );
   out.push(
     renderTable(
-      ["re-sync", "time", "synced / created / updated / unchanged / removed", "`templates` rows inserted / updated / deleted", "`template_events` rows inserted", "rows with a new version (xmin check)"],
-      [resyncRow("nothing changed at Meta", r.resyncUnchanged), resyncRow(`${formatInteger(r.resyncChanged.changedAtMeta)} templates (1 %) paused at Meta`, r.resyncChanged)],
+      [
+        "re-sync",
+        "time",
+        "synced / created / updated / unchanged / removed",
+        "`templates` rows inserted / updated / deleted",
+        "`template_events` rows inserted",
+        "rows with a new version (xmin check)",
+      ],
+      [
+        resyncRow("nothing changed at Meta", r.resyncUnchanged),
+        resyncRow(`${formatInteger(r.resyncChanged.changedAtMeta)} templates (1 %) paused at Meta`, r.resyncChanged),
+      ],
       ["left", "right", "right", "right", "right", "right"],
     ),
     "",
@@ -272,10 +364,18 @@ export function renderReport(r: BenchResults): string {
 
   // 2. REST
   const rest = r.rest;
-  out.push(`### 2. \`GET /v1/{phone_number_id}/templates?limit=25\`, ${rest.connections} connections, ${rest.seconds} s per run (autocannon)`, "");
+  out.push(
+    `### 2. \`GET /v1/{phone_number_id}/templates?limit=25\`, ${rest.connections} connections, ${rest.seconds} s per run (autocannon)`,
+    "",
+  );
   const bareRps = median(rest.rounds.map((x) => x.bare.requestsPerSecond));
   const floorRps = median(rest.rounds.map((x) => x.floor.requestsPerSecond));
-  const restRow = (label: string, pick: (x: RestBenchmark["rounds"][number]) => RestBenchmark["rounds"][number]["ours"], floorCell: string, ratioCell: string) => {
+  const restRow = (
+    label: string,
+    pick: (x: RestBenchmark["rounds"][number]) => RestBenchmark["rounds"][number]["ours"],
+    floorCell: string,
+    ratioCell: string,
+  ) => {
     const runs = rest.rounds.map(pick);
     return [
       label,
@@ -290,11 +390,35 @@ export function renderReport(r: BenchResults): string {
   };
   out.push(
     renderTable(
-      ["server (median of the rounds)", "req/s", "p50", "p99", "server CPU per request", "req/s per round", "÷ one-query floor", "÷ bare express"],
       [
-        restRow("**ours**: `node apps/api/dist/main.js`", (x) => x.ours, `**${formatRatio(s.restFloorRatio)}**`, `**${formatRatio(s.restRatio)}**`),
-        restRow("one-query floor: bare express + the keyset page statement alone, over pg", (x) => x.floor, "1.00", formatRatio(ratio(floorRps, bareRps))),
-        restRow("bare express: the same body from memory", (x) => x.bare, formatRatio(ratio(bareRps, floorRps)), "1.00"),
+        "server (median of the rounds)",
+        "req/s",
+        "p50",
+        "p99",
+        "server CPU per request",
+        "req/s per round",
+        "÷ one-query floor",
+        "÷ bare express",
+      ],
+      [
+        restRow(
+          "**ours**: `node apps/api/dist/main.js`",
+          (x) => x.ours,
+          `**${formatRatio(s.restFloorRatio)}**`,
+          `**${formatRatio(s.restRatio)}**`,
+        ),
+        restRow(
+          "one-query floor: bare express + the keyset page statement alone, over pg",
+          (x) => x.floor,
+          "1.00",
+          formatRatio(ratio(floorRps, bareRps)),
+        ),
+        restRow(
+          "bare express: the same body from memory",
+          (x) => x.bare,
+          formatRatio(ratio(bareRps, floorRps)),
+          "1.00",
+        ),
       ],
       ["left", "right", "right", "right", "right", "right", "right", "right"],
     ),
@@ -311,7 +435,13 @@ export function renderReport(r: BenchResults): string {
 
   // 3. create
   const c = r.create;
-  const row = (label: string, values: number[]) => [label, formatMs(percentile(values, 50)), formatMs(percentile(values, 99)), formatMs(Math.max(...values)), String(values.length)];
+  const row = (label: string, values: number[]) => [
+    label,
+    formatMs(percentile(values, 50)),
+    formatMs(percentile(values, 99)),
+    formatMs(Math.max(...values)),
+    String(values.length),
+  ];
   out.push("### 3. Create, one at a time, sandbox latency 0", "");
   out.push(
     renderTable(
@@ -327,13 +457,22 @@ export function renderReport(r: BenchResults): string {
           "",
           "",
         ],
-        ["**our own time** (tRPC − sandbox)", formatMs(percentile(c.trpcMs, 50) - percentile(c.directMs, 50)), formatMs(percentile(c.trpcMs, 99) - percentile(c.directMs, 99)), "", ""],
+        [
+          "**our own time** (tRPC − sandbox)",
+          formatMs(percentile(c.trpcMs, 50) - percentile(c.directMs, 50)),
+          formatMs(percentile(c.trpcMs, 99) - percentile(c.directMs, 99)),
+          "",
+          "",
+        ],
       ],
       ["left", "right", "right", "right", "right"],
     ),
     "",
   );
-  out.push(`Target (issue 19): our own time (REST − sandbox) p50 ≤ ${TARGETS.createOwnP50Ms} ms. Meta allows 100 creates per WABA per hour, so ${c.count} timed creates per transport (p99 of ${c.count} is close to the maximum).`, "");
+  out.push(
+    `Target (issue 19): our own time (REST − sandbox) p50 ≤ ${TARGETS.createOwnP50Ms} ms. Meta allows 100 creates per WABA per hour, so ${c.count} timed creates per transport (p99 of ${c.count} is close to the maximum).`,
+    "",
+  );
 
   // 4. scaling
   const rows = [...r.scaling].sort((a, b) => a.templates - b.templates);
@@ -341,7 +480,17 @@ export function renderReport(r: BenchResults): string {
   out.push("### 4. Scaling: first sync into an empty table, by size", "");
   out.push(
     renderTable(
-      ["templates", "pages", "sync time (median)", "runs (ms)", "per 1,000 templates", "API CPU (median)", "live heap before → max during sync", "peak RSS during sync", "RSS before sync"],
+      [
+        "templates",
+        "pages",
+        "sync time (median)",
+        "runs (ms)",
+        "per 1,000 templates",
+        "API CPU (median)",
+        "live heap before → max during sync",
+        "peak RSS during sync",
+        "RSS before sync",
+      ],
       rows.map((x) => {
         const t = median(x.runs.map((y) => y.ms));
         return [
@@ -371,9 +520,19 @@ export function renderReport(r: BenchResults): string {
 
   if (r.fanout) {
     const f = r.fanout;
-    out.push(`### 5. Webhook fan-out: ${formatInteger(f.events)} \`template.status_updated\` events to a loopback receiver`, "");
     out.push(
-      renderTable(["sender", "events/s", "p50", "p99", "max", "delivered"], fanoutRows(f), ["left", "right", "right", "right", "right", "right"]),
+      `### 5. Webhook fan-out: ${formatInteger(f.events)} \`template.status_updated\` events to a loopback receiver`,
+      "",
+    );
+    out.push(
+      renderTable(["sender", "events/s", "p50", "p99", "max", "delivered"], fanoutRows(f), [
+        "left",
+        "right",
+        "right",
+        "right",
+        "right",
+        "right",
+      ]),
       "",
     );
     out.push(
@@ -383,12 +542,31 @@ export function renderReport(r: BenchResults): string {
   }
 
   if (r.profile && r.profile.length > 0) {
-    out.push("### CPU profile of the API process (BENCH_CPU_PROFILE=1)", "", "Whole process lives: start-up, every benchmark, and the full GCs the live-heap measurement forces (they inflate the garbage collector's share).", "");
+    out.push(
+      "### CPU profile of the API process (BENCH_CPU_PROFILE=1)",
+      "",
+      "Whole process lives: start-up, every benchmark, and the full GCs the live-heap measurement forces (they inflate the garbage collector's share).",
+      "",
+    );
     for (const p of r.profile) {
       out.push(`${p.label}, self time by package:`, "");
-      out.push(renderTable(["package", "self ms", "%"], p.packages.slice(0, 12).map((x) => [x.name, formatInteger(x.selfMs), x.percent.toFixed(1)]), ["left", "right", "right"]), "");
+      out.push(
+        renderTable(
+          ["package", "self ms", "%"],
+          p.packages.slice(0, 12).map((x) => [x.name, formatInteger(x.selfMs), x.percent.toFixed(1)]),
+          ["left", "right", "right"],
+        ),
+        "",
+      );
       out.push(`${p.label}, hottest functions:`, "");
-      out.push(renderTable(["function", "self ms", "%"], p.functions.slice(0, 15).map((x) => [`\`${x.name}\``, formatInteger(x.selfMs), x.percent.toFixed(1)]), ["left", "right", "right"]), "");
+      out.push(
+        renderTable(
+          ["function", "self ms", "%"],
+          p.functions.slice(0, 15).map((x) => [`\`${x.name}\``, formatInteger(x.selfMs), x.percent.toFixed(1)]),
+          ["left", "right", "right"],
+        ),
+        "",
+      );
     }
   }
   return out.join("\n");

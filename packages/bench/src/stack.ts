@@ -36,7 +36,12 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(env: BenchEnv, templates: number, label: string, extraApiEnv: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(
+  env: BenchEnv,
+  templates: number,
+  label: string,
+  extraApiEnv: Record<string, string> = {},
+): Promise<Stack> {
   const workDir = await mkdtemp(path.join(tmpdir(), `kirim-bench-${label}-`));
   const sandbox = await startSandbox(templates, env.childBaseEnv);
   let database: BenchDatabase | undefined;
@@ -66,7 +71,12 @@ export async function startStack(env: BenchEnv, templates: number, label: string
       },
     });
     db = await connect(database.url);
-    const accounts = await expectStatus<{ data: { phone_number_id: string }[] }>(200, "GET", `${api.baseUrl}/v1/accounts`, { token: BENCH_API_KEY });
+    const accounts = await expectStatus<{ data: { phone_number_id: string }[] }>(
+      200,
+      "GET",
+      `${api.baseUrl}/v1/accounts`,
+      { token: BENCH_API_KEY },
+    );
     const phoneNumberId = accounts.body.data[0]?.phone_number_id;
     if (phoneNumberId === undefined) throw new Error("the API seeded no demo account");
     const [openDb, openApi, openDatabase] = [db, api, database];

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { deliveryFigures, formatMiB, formatMs, formatRatio, linearFit, median, percentile, ratio, verdict } from "./stats.js";
+import {
+  deliveryFigures,
+  formatMiB,
+  formatMs,
+  formatRatio,
+  linearFit,
+  median,
+  percentile,
+  ratio,
+  verdict,
+} from "./stats.js";
 
 describe("percentile", () => {
   it("interpolates between closest ranks (type 7)", () => {
@@ -96,13 +106,21 @@ describe("linearFit", () => {
 
   it("needs two distinct x values", () => {
     expect(() => linearFit([{ x: 1, y: 1 }])).toThrow(RangeError);
-    expect(() => linearFit([{ x: 1, y: 1 }, { x: 1, y: 2 }])).toThrow(RangeError);
+    expect(() =>
+      linearFit([
+        { x: 1, y: 1 },
+        { x: 1, y: 2 },
+      ]),
+    ).toThrow(RangeError);
   });
 });
 
 describe("deliveryFigures", () => {
   it("measures events per second from the first availability to the last arrival, latency per event", () => {
-    const events = Array.from({ length: 100 }, (_, i) => ({ availableAt: 1_000 + i, arrivedAt: 1_000 + i + (i === 99 ? 500 : 10) }));
+    const events = Array.from({ length: 100 }, (_, i) => ({
+      availableAt: 1_000 + i,
+      arrivedAt: 1_000 + i + (i === 99 ? 500 : 10),
+    }));
     const figures = deliveryFigures(events);
     expect(figures.count).toBe(100);
     // 100 events between 1,000 and 1,599 ms.
@@ -113,7 +131,12 @@ describe("deliveryFigures", () => {
   });
 
   it("refuses a run in which an event never arrived, or no events", () => {
-    expect(() => deliveryFigures([{ availableAt: 1, arrivedAt: 2 }, { availableAt: 1, arrivedAt: undefined }])).toThrow("1 of 2 events never arrived");
+    expect(() =>
+      deliveryFigures([
+        { availableAt: 1, arrivedAt: 2 },
+        { availableAt: 1, arrivedAt: undefined },
+      ]),
+    ).toThrow("1 of 2 events never arrived");
     expect(() => deliveryFigures([])).toThrow(RangeError);
   });
 });

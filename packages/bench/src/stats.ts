@@ -29,7 +29,8 @@ export function sum(values: readonly number[]): number {
 
 /** `numerator / denominator`; a zero denominator is a measurement bug, not Infinity in a table. */
 export function ratio(numerator: number, denominator: number): number {
-  if (denominator === 0 || !Number.isFinite(denominator)) throw new RangeError("ratio with a zero or non-finite denominator");
+  if (denominator === 0 || !Number.isFinite(denominator))
+    throw new RangeError("ratio with a zero or non-finite denominator");
   return numerator / denominator;
 }
 
@@ -50,7 +51,12 @@ export function formatRatio(value: number): string {
  * Compares a measured value with its target. The value is rounded as it is printed (`digits`) before comparing,
  * so the doc never says "1.30 > 1.3: not met".
  */
-export function verdict(measured: number, comparison: Comparison, target: number, options: { digits?: number; unit?: string } = {}): Verdict {
+export function verdict(
+  measured: number,
+  comparison: Comparison,
+  target: number,
+  options: { digits?: number; unit?: string } = {},
+): Verdict {
   const digits = options.digits ?? 2;
   const unit = options.unit ?? "";
   const rounded = Number(measured.toFixed(digits));
@@ -82,7 +88,11 @@ export function formatInteger(value: number): string {
 }
 
 /** Least-squares line through (x, y): slope, intercept and R² — how linear the scaling table is. */
-export function linearFit(points: readonly { x: number; y: number }[]): { slope: number; intercept: number; r2: number } {
+export function linearFit(points: readonly { x: number; y: number }[]): {
+  slope: number;
+  intercept: number;
+  r2: number;
+} {
   if (points.length < 2) throw new RangeError("a line needs at least two points");
   const n = points.length;
   const mx = sum(points.map((p) => p.x)) / n;
@@ -110,13 +120,18 @@ export interface DeliveryFigures {
  * Fan-out figures of one run: each event's latency is its arrival minus the moment it became available (committed
  * for ours, its scheduled release for the bare loop). An event that never arrived is a broken run, not a figure.
  */
-export function deliveryFigures(events: readonly { availableAt: number; arrivedAt: number | undefined }[]): DeliveryFigures {
+export function deliveryFigures(
+  events: readonly { availableAt: number; arrivedAt: number | undefined }[],
+): DeliveryFigures {
   if (events.length === 0) throw new RangeError("no events to measure");
   const latencies: number[] = [];
   let first = Infinity;
   let last = -Infinity;
   for (const event of events) {
-    if (event.arrivedAt === undefined) throw new Error(`${events.filter((e) => e.arrivedAt === undefined).length} of ${events.length} events never arrived`);
+    if (event.arrivedAt === undefined)
+      throw new Error(
+        `${events.filter((e) => e.arrivedAt === undefined).length} of ${events.length} events never arrived`,
+      );
     latencies.push(event.arrivedAt - event.availableAt);
     first = Math.min(first, event.availableAt);
     last = Math.max(last, event.arrivedAt);

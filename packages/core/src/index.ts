@@ -13,7 +13,13 @@ export type { AuthService, MeService, Page, PageQuery, Principal, RequestContext
 export { createCore, createOperator } from "./core.js";
 export type { Core, CoreOptions } from "./core.js";
 export { createDatabase } from "./db/database.js";
-export type { DatabaseConfig, DatabaseHandle, DatabaseKind, NotificationHandlers, NotificationListener } from "./db/database.js";
+export type {
+  DatabaseConfig,
+  DatabaseHandle,
+  DatabaseKind,
+  NotificationHandlers,
+  NotificationListener,
+} from "./db/database.js";
 export { API_KEY_CHANGED_CHANNEL, createApiKeyCache } from "./platform/api-keys/api-key.cache.js";
 export type { ApiKeyCache, ApiKeyCacheOptions, CachedApiKey } from "./platform/api-keys/api-key.cache.js";
 export { migrateToLatest } from "./db/migrate.js";
@@ -28,12 +34,23 @@ export type { CoreMediaOptions, MediaFetchPolicy } from "./media/index.js";
 // ── the services `Core` holds ──
 export type { AccountsService, ListAccountsOptions } from "./accounts/account.service.js";
 export type { AdminAccount, AdminApiKey, AdminService } from "./admin/admin.service.js";
-export type { IdempotencyClaim, IdempotencyOptions, IdempotencyService, StoredResponse } from "./platform/idempotency/index.js";
+export type {
+  IdempotencyClaim,
+  IdempotencyOptions,
+  IdempotencyService,
+  StoredResponse,
+} from "./platform/idempotency/index.js";
 export type { LifecycleService } from "./lifecycle/lifecycle.service.js";
 export type { MediaService } from "./media/index.js";
 export type { BucketClass, BucketDecision, RateLimitOptions, RateLimitService } from "./platform/rate-limits/index.js";
 export type { SecretsService } from "./platform/secrets/secrets.service.js";
-export type { GetTemplateOptions, ListTemplatesOptions, SyncOptions, TemplatePage, TemplatesService } from "./templates/template.service.js";
+export type {
+  GetTemplateOptions,
+  ListTemplatesOptions,
+  SyncOptions,
+  TemplatePage,
+  TemplatesService,
+} from "./templates/template.service.js";
 export type { WebhooksOutOptions, WebhooksOutService } from "./webhooks-out/index.js";
 
 // ── what the HTTP layer uses beside the services ──

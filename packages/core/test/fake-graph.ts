@@ -67,11 +67,14 @@ export async function startFakeGraph(options: { token?: string } = {}): Promise<
     if (req.authorization !== `Bearer ${token}`) {
       return {
         status: 401,
-        body: { error: { message: "Invalid OAuth access token.", type: "OAuthException", code: 190, fbtrace_id: "TRACE190" } },
+        body: {
+          error: { message: "Invalid OAuth access token.", type: "OAuthException", code: 190, fbtrace_id: "TRACE190" },
+        },
       };
     }
     const m = /^\/v\d+\.\d+\/([^/]+)\/message_templates$/.exec(req.path);
-    if (!m || !m[1]) return { status: 404, body: { error: { message: "Unknown path", type: "GraphMethodException", code: 803 } } };
+    if (!m || !m[1])
+      return { status: 404, body: { error: { message: "Unknown path", type: "GraphMethodException", code: 803 } } };
     const waba = m[1];
     const list = templates.get(waba) ?? [];
     templates.set(waba, list);
@@ -111,7 +114,9 @@ export async function startFakeGraph(options: { token?: string } = {}): Promise<
     if (name) rows = rows.filter((t) => t.name === name);
     if (language) rows = rows.filter((t) => t.language === language);
     const limit = Number(req.query.get("limit") ?? "25");
-    const start = Number(req.query.get("after") ? Buffer.from(req.query.get("after") ?? "", "base64url").toString() : "0");
+    const start = Number(
+      req.query.get("after") ? Buffer.from(req.query.get("after") ?? "", "base64url").toString() : "0",
+    );
     const page = rows.slice(start, start + limit);
     const more = start + limit < rows.length;
     const after = Buffer.from(String(start + limit)).toString("base64url");
@@ -191,7 +196,9 @@ export function seedFakeTemplates(fake: FakeGraph, waba: string, count: number, 
       language: "en",
       status,
       category: "UTILITY",
-      components: [{ type: "BODY", text: `Hello {{1}}, this is template number ${i}.`, example: { body_text: [["Budi"]] } }],
+      components: [
+        { type: "BODY", text: `Hello {{1}}, this is template number ${i}.`, example: { body_text: [["Budi"]] } },
+      ],
       parameter_format: "POSITIONAL",
       extra_unknown_field: { nested: true },
     });

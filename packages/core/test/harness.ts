@@ -99,9 +99,19 @@ export async function createHarness(kind: DatabaseKind): Promise<Harness> {
   const database = await createTestDatabase(kind);
   const graph = await startGraphDouble();
   const gateway = countingGateway(
-    createMetaGateway({ graphUrl: graph.graphUrl, apiVersion: graph.apiVersion, timeoutMs: 5_000, retry: { baseMs: 1, maxMs: 5 } }),
+    createMetaGateway({
+      graphUrl: graph.graphUrl,
+      apiVersion: graph.apiVersion,
+      timeoutMs: 5_000,
+      retry: { baseMs: 1, maxMs: 5 },
+    }),
   );
-  const core = createCore({ db: database.db, gateway, cursorSecret: "test-cursor-secret", tokenKeyring: testTokenKeyring() });
+  const core = createCore({
+    db: database.db,
+    gateway,
+    cursorSecret: "test-cursor-secret",
+    tokenKeyring: testTokenKeyring(),
+  });
   return {
     database,
     db: database.db,

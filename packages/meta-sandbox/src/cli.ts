@@ -43,7 +43,13 @@ const sandbox = await startMetaSandbox({
   demoTemplateCount: integer("templates", values.templates),
   reviewDelayMs: reviewDelay,
   ...(values["webhook-url"]
-    ? { webhook: { url: values["webhook-url"], verifyToken: values["verify-token"], ...(values["app-secret"] ? { appSecret: values["app-secret"] } : {}) } }
+    ? {
+        webhook: {
+          url: values["webhook-url"],
+          verifyToken: values["verify-token"],
+          ...(values["app-secret"] ? { appSecret: values["app-secret"] } : {}),
+        },
+      }
     : {}),
 });
 

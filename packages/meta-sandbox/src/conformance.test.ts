@@ -39,13 +39,39 @@ const ZGraphError = z.strictObject({
 
 const ZNumericId = z.string().regex(/^\d+$/);
 const ZCategory = z.enum(["AUTHENTICATION", "MARKETING", "UTILITY"]);
-const ZStatus = z.enum(["APPROVED", "ARCHIVED", "DELETED", "DISABLED", "IN_APPEAL", "LIMIT_EXCEEDED", "PAUSED", "PENDING", "PENDING_DELETION", "REJECTED"]);
+const ZStatus = z.enum([
+  "APPROVED",
+  "ARCHIVED",
+  "DELETED",
+  "DISABLED",
+  "IN_APPEAL",
+  "LIMIT_EXCEEDED",
+  "PAUSED",
+  "PENDING",
+  "PENDING_DELETION",
+  "REJECTED",
+]);
 
 /** M-API `CreateTemplateResponse`: {id: numeric string, status, category}. */
 const ZCreateResponse = z.strictObject({ id: ZNumericId, status: ZStatus, category: ZCategory });
 
 const ZButton = z.looseObject({
-  type: z.enum(["QUICK_REPLY", "URL", "PHONE_NUMBER", "COPY_CODE", "FLOW", "MPM", "CATALOG", "SPM", "VOICE_CALL", "EXTENSION", "ORDER_DETAILS", "POSTBACK", "REMINDER", "SEND_LOCATION"]),
+  type: z.enum([
+    "QUICK_REPLY",
+    "URL",
+    "PHONE_NUMBER",
+    "COPY_CODE",
+    "FLOW",
+    "MPM",
+    "CATALOG",
+    "SPM",
+    "VOICE_CALL",
+    "EXTENSION",
+    "ORDER_DETAILS",
+    "POSTBACK",
+    "REMINDER",
+    "SEND_LOCATION",
+  ]),
   text: z.string().optional(),
   url: z.string().optional(),
   phone_number: z.string().optional(),
@@ -61,7 +87,9 @@ const ZComponent = z.discriminatedUnion("type", [
     example: z
       .union([
         z.strictObject({ header_text: z.array(z.string()) }),
-        z.strictObject({ header_text_named_params: z.array(z.object({ param_name: z.string(), example: z.string() })) }),
+        z.strictObject({
+          header_text_named_params: z.array(z.object({ param_name: z.string(), example: z.string() })),
+        }),
         z.strictObject({ header_handle: z.array(z.string().url()) }),
       ])
       .optional(),
@@ -93,7 +121,9 @@ const ZTemplate = z.strictObject({
   parameter_format: z.enum(["POSITIONAL", "NAMED"]).optional(),
   components: z.array(ZComponent).optional(),
   rejected_reason: z.string().optional(),
-  quality_score: z.object({ score: z.enum(["GREEN", "YELLOW", "RED", "UNKNOWN"]), date: z.number().int().optional() }).optional(),
+  quality_score: z
+    .object({ score: z.enum(["GREEN", "YELLOW", "RED", "UNKNOWN"]), date: z.number().int().optional() })
+    .optional(),
   message_send_ttl_seconds: z.number().int().optional(),
   cta_url_link_tracking_opted_out: z.boolean().optional(),
   last_updated_time: z.string().optional(),
@@ -109,24 +139,70 @@ const ZPaging = z.strictObject({
 const ZListResponse = z.strictObject({
   data: z.array(ZTemplate),
   paging: ZPaging.optional(),
-  summary: z.strictObject({ total_count: z.number().int().optional(), message_template_count: z.number().int().optional(), message_template_limit: z.number().int().optional() }).optional(),
+  summary: z
+    .strictObject({
+      total_count: z.number().int().optional(),
+      message_template_count: z.number().int().optional(),
+      message_template_limit: z.number().int().optional(),
+    })
+    .optional(),
 });
 
 // Webhooks (M-WH-STATUS, -QUAL, -CAT, -COMP)
-const templateRef = { message_template_id: z.number().int(), message_template_name: z.string(), message_template_language: z.string() };
+const templateRef = {
+  message_template_id: z.number().int(),
+  message_template_name: z.string(),
+  message_template_language: z.string(),
+};
 const ZStatusValue = z.strictObject({
-  event: z.enum(["APPROVED", "ARCHIVED", "UNARCHIVED", "DELETED", "DISABLED", "FLAGGED", "IN_APPEAL", "LIMIT_EXCEEDED", "LOCKED", "PAUSED", "PENDING", "REINSTATED", "PENDING_DELETION", "REJECTED"]),
+  event: z.enum([
+    "APPROVED",
+    "ARCHIVED",
+    "UNARCHIVED",
+    "DELETED",
+    "DISABLED",
+    "FLAGGED",
+    "IN_APPEAL",
+    "LIMIT_EXCEEDED",
+    "LOCKED",
+    "PAUSED",
+    "PENDING",
+    "REINSTATED",
+    "PENDING_DELETION",
+    "REJECTED",
+  ]),
   ...templateRef,
-  reason: z.enum(["ABUSIVE_CONTENT", "CATEGORY_NOT_AVAILABLE", "INCORRECT_CATEGORY", "INVALID_FORMAT", "NONE", "PROMOTIONAL", "SCAM", "TAG_CONTENT_MISMATCH"]).nullable(),
+  reason: z
+    .enum([
+      "ABUSIVE_CONTENT",
+      "CATEGORY_NOT_AVAILABLE",
+      "INCORRECT_CATEGORY",
+      "INVALID_FORMAT",
+      "NONE",
+      "PROMOTIONAL",
+      "SCAM",
+      "TAG_CONTENT_MISMATCH",
+    ])
+    .nullable(),
   message_template_category: ZCategory.optional(),
   disable_info: z.strictObject({ disable_date: z.number().int() }).optional(),
-  other_info: z.strictObject({ title: z.enum(["FIRST_PAUSE", "SECOND_PAUSE", "RATE_LIMITING_PAUSE", "UNPAUSE", "DISABLED"]), description: z.string() }).optional(),
+  other_info: z
+    .strictObject({
+      title: z.enum(["FIRST_PAUSE", "SECOND_PAUSE", "RATE_LIMITING_PAUSE", "UNPAUSE", "DISABLED"]),
+      description: z.string(),
+    })
+    .optional(),
   rejection_info: z.strictObject({ reason: z.string(), recommendation: z.string() }).optional(),
 });
 const ZQuality = z.enum(["GREEN", "YELLOW", "RED", "UNKNOWN"]);
 const ZQualityValue = z.strictObject({ previous_quality_score: ZQuality, new_quality_score: ZQuality, ...templateRef });
 const ZCategoryValue = z.union([
-  z.strictObject({ ...templateRef, new_category: ZCategory, correct_category: ZCategory, category_update_timestamp: z.number().int() }),
+  z.strictObject({
+    ...templateRef,
+    new_category: ZCategory,
+    correct_category: ZCategory,
+    category_update_timestamp: z.number().int(),
+  }),
   z.strictObject({ ...templateRef, previous_category: ZCategory, new_category: ZCategory }),
 ]);
 const ZComponentsValue = z.strictObject({
@@ -192,18 +268,29 @@ describe("the schemas accept Meta's own examples", () => {
 
 describe("the sandbox's live answers have Meta's shapes", () => {
   it("create response", async () => {
-    const response = await call(templatesUrl(sandbox), { token: DEMO_ACCESS_TOKEN, json: utilityTemplate("order_confirmation") });
+    const response = await call(templatesUrl(sandbox), {
+      token: DEMO_ACCESS_TOKEN,
+      json: utilityTemplate("order_confirmation"),
+    });
     expect(ZCreateResponse.safeParse(response.body).error).toBeUndefined();
   });
 
   it("list pages: first, middle and last, default and all fields, with summary", async () => {
-    const first = await call(templatesUrl(sandbox, "?limit=40&summary=total_count,message_template_count,message_template_limit"), { token: DEMO_ACCESS_TOKEN });
+    const first = await call(
+      templatesUrl(sandbox, "?limit=40&summary=total_count,message_template_count,message_template_limit"),
+      { token: DEMO_ACCESS_TOKEN },
+    );
     const parsedFirst = ZListResponse.parse(first.body);
     expect(parsedFirst.paging?.next).toBeDefined();
-    const middle = ZListResponse.parse((await call(String(parsedFirst.paging?.next), { token: DEMO_ACCESS_TOKEN })).body);
+    const middle = ZListResponse.parse(
+      (await call(String(parsedFirst.paging?.next), { token: DEMO_ACCESS_TOKEN })).body,
+    );
     expect(middle.paging?.previous).toBeDefined();
-    const fields = "id,name,language,status,category,previous_category,correct_category,sub_category,parameter_format,components,rejected_reason,quality_score,message_send_ttl_seconds,cta_url_link_tracking_opted_out,last_updated_time";
-    const last = ZListResponse.parse((await call(templatesUrl(sandbox, `?limit=1000&fields=${fields}`), { token: DEMO_ACCESS_TOKEN })).body);
+    const fields =
+      "id,name,language,status,category,previous_category,correct_category,sub_category,parameter_format,components,rejected_reason,quality_score,message_send_ttl_seconds,cta_url_link_tracking_opted_out,last_updated_time";
+    const last = ZListResponse.parse(
+      (await call(templatesUrl(sandbox, `?limit=1000&fields=${fields}`), { token: DEMO_ACCESS_TOKEN })).body,
+    );
     expect(last.paging?.next).toBeUndefined();
     expect(last.data).toHaveLength(sandbox.control.templates(DEMO_WABA_ID).length);
   });
@@ -223,7 +310,10 @@ describe("the sandbox's live answers have Meta's shapes", () => {
       await call(templatesUrl(sandbox), { token: "wrong" }),
       await call(templatesUrl(sandbox), { token: "elsewhere" }),
       await call(`${sandbox.graphUrl}/123456789012345`, { token: DEMO_ACCESS_TOKEN }),
-      await call(templatesUrl(sandbox), { token: DEMO_ACCESS_TOKEN, json: utilityTemplate("order_confirmation", "es") }),
+      await call(templatesUrl(sandbox), {
+        token: DEMO_ACCESS_TOKEN,
+        json: utilityTemplate("order_confirmation", "es"),
+      }),
     ];
     for (const kind of ["server_error", "app_rate_limit", "waba_rate_limit"] as const) {
       sandbox.control.faults.add({ kind, times: 1 });
@@ -240,15 +330,31 @@ describe("the sandbox's live answers have Meta's shapes", () => {
     const receiver = await startWebhookReceiver(DEMO_APP_SECRET);
     try {
       sandbox.control.webhooks.configure({ url: receiver.url, verifyToken: receiver.verifyToken });
-      const created = await call<{ id: string }>(templatesUrl(sandbox), { token: DEMO_ACCESS_TOKEN, json: utilityTemplate("conformance_check") });
+      const created = await call<{ id: string }>(templatesUrl(sandbox), {
+        token: DEMO_ACCESS_TOKEN,
+        json: utilityTemplate("conformance_check"),
+      });
       const id = created.body.id;
       sandbox.control.review(id);
       await receiver.waitFor(1);
       await call(`${sandbox.graphUrl}/${id}`, {
         token: DEMO_ACCESS_TOKEN,
-        json: { components: [{ type: "BODY", text: "Hello {{1}}, your order {{2}} is confirmed and on its way.", example: { body_text: [["a", "b"]] } }, { type: "BUTTONS", buttons: [{ type: "URL", text: "Track", url: "https://demo.kirim.dev/t" }] }] },
+        json: {
+          components: [
+            {
+              type: "BODY",
+              text: "Hello {{1}}, your order {{2}} is confirmed and on its way.",
+              example: { body_text: [["a", "b"]] },
+            },
+            { type: "BUTTONS", buttons: [{ type: "URL", text: "Track", url: "https://demo.kirim.dev/t" }] },
+          ],
+        },
       });
-      sandbox.control.setStatus(id, { status: "REJECTED", reason: "INVALID_FORMAT", rejectionInfo: { reason: "r", recommendation: "s" } });
+      sandbox.control.setStatus(id, {
+        status: "REJECTED",
+        reason: "INVALID_FORMAT",
+        rejectionInfo: { reason: "r", recommendation: "s" },
+      });
       sandbox.control.setStatus(id, { status: "DISABLED" });
       sandbox.control.setStatus(id, { status: "PAUSED" });
       sandbox.control.setQuality(id, "RED");
@@ -261,7 +367,12 @@ describe("the sandbox's live answers have Meta's shapes", () => {
         const parsed = ZWebhook.parse(webhook.json);
         for (const change of parsed.entry[0]?.changes ?? []) fields.add(change.field);
       }
-      expect([...fields].sort()).toEqual(["message_template_components_update", "message_template_quality_update", "message_template_status_update", "template_category_update"]);
+      expect([...fields].sort()).toEqual([
+        "message_template_components_update",
+        "message_template_quality_update",
+        "message_template_status_update",
+        "template_category_update",
+      ]);
     } finally {
       sandbox.control.webhooks.configure(undefined);
       await receiver.close();

@@ -29,7 +29,14 @@ const ALL_FIELDS = [
 ];
 
 /** A template as the control API shows it: every Graph field plus the WABA and rejection details. */
-export type ControlTemplate = Record<string, unknown> & { id: string; waba_id: string; name: string; language: string; status: string; category: string };
+export type ControlTemplate = Record<string, unknown> & {
+  id: string;
+  waba_id: string;
+  name: string;
+  language: string;
+  status: string;
+  category: string;
+};
 
 export interface ControlWaba {
   id: string;
@@ -52,7 +59,10 @@ export interface SandboxControl {
   wabas(): ControlWaba[];
   addWaba(input: { id?: string; name?: string; accessToken?: string; templateLimit?: number }): ControlWaba;
   /** Registers a business phone number to a WABA (a number belongs to one WABA; a second owner is refused). */
-  addPhoneNumber(wabaId: string, input: { id: string; displayPhoneNumber?: string; verifiedName?: string }): ControlWaba;
+  addPhoneNumber(
+    wabaId: string,
+    input: { id: string; displayPhoneNumber?: string; verifiedName?: string },
+  ): ControlWaba;
   templates(wabaId: string): ControlTemplate[];
   template(id: string): ControlTemplate | undefined;
   findTemplate(wabaId: string, name: string, language: string): ControlTemplate | undefined;
@@ -65,7 +75,12 @@ export interface SandboxControl {
   reviewPending(wabaId?: string): number;
   setReviewDelay(ms: number | null): void;
   setQuality(id: string, score: QualityScore): ControlTemplate;
-  changeCategory(id: string, category: TemplateCategory, phase: "impending" | "completed", effectiveAt?: number): ControlTemplate;
+  changeCategory(
+    id: string,
+    category: TemplateCategory,
+    phase: "impending" | "completed",
+    effectiveAt?: number,
+  ): ControlTemplate;
   deleteTemplate(id: string): ControlTemplate;
   /** Registers a finished upload of this type and returns its handle (skips the Resumable Upload dance). */
   createMediaHandle(fileType: string): string;
@@ -86,7 +101,10 @@ export interface SandboxControl {
     /** Resolves once every queued delivery has finished (delivered or given up). */
     idle(): Promise<void>;
     /** Sends a change as Meta would (envelope + signature); `signature` overrides it to test rejection. */
-    forge(change: TemplateWebhookChange, options?: { signature?: string; rawBody?: string }): WebhookDelivery | undefined;
+    forge(
+      change: TemplateWebhookChange,
+      options?: { signature?: string; rawBody?: string },
+    ): WebhookDelivery | undefined;
     /** Sends an earlier delivery's exact body and signature again (Meta's redelivery). */
     replay(seq: number): WebhookDelivery | undefined;
   };
@@ -114,7 +132,11 @@ function toControlWaba(state: SandboxState, waba: Waba): ControlWaba {
     access_tokens: [...waba.accessTokens],
     template_limit: waba.templateLimit,
     template_count: state.templateCount(waba.id),
-    phone_numbers: [...waba.phoneNumbers.values()].map((p) => ({ id: p.id, display_phone_number: p.displayPhoneNumber, verified_name: p.verifiedName })),
+    phone_numbers: [...waba.phoneNumbers.values()].map((p) => ({
+      id: p.id,
+      display_phone_number: p.displayPhoneNumber,
+      verified_name: p.verifiedName,
+    })),
   };
 }
 
@@ -153,7 +175,8 @@ export function createControl(deps: ControlDeps): SandboxControl {
       state().reviewDelayMs = ms;
     },
     setQuality: (id, score) => toControlTemplate(state().setQuality(id, score)),
-    changeCategory: (id, category, phase, effectiveAt) => toControlTemplate(state().changeCategory(id, category, phase, effectiveAt)),
+    changeCategory: (id, category, phase, effectiveAt) =>
+      toControlTemplate(state().changeCategory(id, category, phase, effectiveAt)),
     deleteTemplate: (id) => toControlTemplate(state().deleteTemplate(id, "control")),
     createMediaHandle: (fileType) => {
       const current = state();
@@ -196,11 +219,28 @@ export function createControl(deps: ControlDeps): SandboxControl {
       idle: () => deps.webhooks.idle(),
       forge: (change, options = {}) =>
         options.rawBody !== undefined || options.signature !== undefined
-          ? deps.webhooks.sendRaw(change.field, change.wabaId, options.rawBody ?? JSON.stringify({ object: "whatsapp_business_account", entry: [{ id: change.wabaId, time: Math.floor(state().now() / 1000), changes: [{ value: change.value, field: change.field }] }] }), options.signature)
+          ? deps.webhooks.sendRaw(
+              change.field,
+              change.wabaId,
+              options.rawBody ??
+                JSON.stringify({
+                  object: "whatsapp_business_account",
+                  entry: [
+                    {
+                      id: change.wabaId,
+                      time: Math.floor(state().now() / 1000),
+                      changes: [{ value: change.value, field: change.field }],
+                    },
+                  ],
+                }),
+              options.signature,
+            )
           : deps.webhooks.send(change),
       replay: (seq) => {
         const original = deps.webhooks.deliveries.find((delivery) => delivery.seq === seq);
-        return original ? deps.webhooks.sendRaw(original.field, original.wabaId, original.body, original.signature) : undefined;
+        return original
+          ? deps.webhooks.sendRaw(original.field, original.wabaId, original.body, original.signature)
+          : undefined;
       },
     },
   };
@@ -214,7 +254,12 @@ const ZAddPhoneNumber = z.object({
   display_phone_number: z.string().optional(),
   verified_name: z.string().optional(),
 });
-const ZAddWaba = z.object({ id: z.string().regex(/^\d+$/).optional(), name: z.string().optional(), access_token: z.string().min(1).optional(), template_limit: z.number().int().positive().optional() });
+const ZAddWaba = z.object({
+  id: z.string().regex(/^\d+$/).optional(),
+  name: z.string().optional(),
+  access_token: z.string().min(1).optional(),
+  template_limit: z.number().int().positive().optional(),
+});
 const ZStatusChange = z.object({
   status: z.enum(TEMPLATE_STATUSES),
   reason: z.enum(REJECTION_REASONS).optional(),
@@ -223,7 +268,11 @@ const ZStatusChange = z.object({
   event: z.string().optional(),
 });
 const ZQuality = z.object({ score: z.enum(QUALITY_SCORES) });
-const ZCategory = z.object({ category: z.enum(TEMPLATE_CATEGORIES), phase: z.enum(["impending", "completed"]).default("completed"), effective_at: z.number().int().optional() });
+const ZCategory = z.object({
+  category: z.enum(TEMPLATE_CATEGORIES),
+  phase: z.enum(["impending", "completed"]).default("completed"),
+  effective_at: z.number().int().optional(),
+});
 const ZFaultRule = z.object({
   kind: z.enum(FAULT_KINDS),
   method: z.string().optional(),
@@ -235,7 +284,9 @@ const ZFaultRule = z.object({
 });
 const ZFaults = z.object({
   seed: z.number().int().optional(),
-  latency_ms: z.union([z.number().int().min(0), z.tuple([z.number().int().min(0), z.number().int().min(0)])]).optional(),
+  latency_ms: z
+    .union([z.number().int().min(0), z.tuple([z.number().int().min(0), z.number().int().min(0)])])
+    .optional(),
   fail_list_page: z.number().int().positive().optional(),
   app_rate_limit_status: z.number().int().min(400).max(599).optional(),
   rules: z.array(ZFaultRule).optional(),
@@ -249,7 +300,12 @@ const ZWebhook = z.object({
 });
 const ZForge = z.object({
   waba_id: z.string().optional(),
-  field: z.enum(["message_template_status_update", "message_template_quality_update", "template_category_update", "message_template_components_update"]),
+  field: z.enum([
+    "message_template_status_update",
+    "message_template_quality_update",
+    "template_category_update",
+    "message_template_components_update",
+  ]),
   value: z.record(z.string(), z.unknown()),
   signature: z.string().optional(),
   raw_body: z.string().optional(),
@@ -270,9 +326,17 @@ export function createControlHttp(
   control: SandboxControl,
   info: () => Record<string, unknown>,
   demoWabaId: string,
-): (method: string, path: string, query: URLSearchParams, body: unknown) => Promise<{ status: number; body: unknown } | undefined> {
+): (
+  method: string,
+  path: string,
+  query: URLSearchParams,
+  body: unknown,
+) => Promise<{ status: number; body: unknown } | undefined> {
   const ok = (body: unknown, status = 200): { status: number; body: unknown } => ({ status, body });
-  const notFound = (what: string): { status: number; body: unknown } => ({ status: 404, body: { error: { message: `${what} not found` } } });
+  const notFound = (what: string): { status: number; body: unknown } => ({
+    status: 404,
+    body: { error: { message: `${what} not found` } },
+  });
   return async (method, path, query, body) => {
     const segments = path.split("/").filter((segment) => segment !== "");
     const [a, b, c] = segments;
@@ -310,7 +374,9 @@ export function createControlHttp(
         return ok({ data: control.templates(b ?? demoWabaId) });
       case "POST /wabas/:id/templates": {
         // One template object, or a Meta list answer ({data: [...]}): each stored as Meta showed it.
-        const input = z.union([z.object({ data: z.array(z.record(z.string(), z.unknown())) }), z.record(z.string(), z.unknown())]).parse(body ?? {});
+        const input = z
+          .union([z.object({ data: z.array(z.record(z.string(), z.unknown())) }), z.record(z.string(), z.unknown())])
+          .parse(body ?? {});
         const reads = Array.isArray(input.data) ? (input.data as Array<Record<string, unknown>>) : [input];
         return ok({ data: reads.map((read) => control.importTemplate(b ?? demoWabaId, read)) }, 201);
       }
@@ -357,7 +423,9 @@ export function createControlHttp(
         return ok({ success: true });
       }
       case "POST /uploads": {
-        const input = z.object({ file_type: z.enum(["application/pdf", "image/jpeg", "image/jpg", "image/png", "video/mp4"]) }).parse(body ?? {});
+        const input = z
+          .object({ file_type: z.enum(["application/pdf", "image/jpeg", "image/jpg", "image/png", "video/mp4"]) })
+          .parse(body ?? {});
         return ok({ h: control.createMediaHandle(input.file_type) }, 201);
       }
       case "GET /requests": {
@@ -417,7 +485,10 @@ export function createControlHttp(
         const input = ZForge.parse(body ?? {});
         const delivery = control.webhooks.forge(
           { wabaId: input.waba_id ?? demoWabaId, field: input.field, value: input.value },
-          { ...(input.signature ? { signature: input.signature } : {}), ...(input.raw_body ? { rawBody: input.raw_body } : {}) },
+          {
+            ...(input.signature ? { signature: input.signature } : {}),
+            ...(input.raw_body ? { rawBody: input.raw_body } : {}),
+          },
         );
         return delivery ? ok(delivery, 202) : { status: 409, body: { error: { message: "no webhook configured" } } };
       }

@@ -116,7 +116,8 @@ const HAND_WRITTEN: DemoTemplate[] = [
     status: "REJECTED",
     rejectedReason: "INVALID_FORMAT",
     rejectionInfo: {
-      reason: "Your template has parameters placed next to each other (like {{1}}{{2}}) without text or punctuation between them.",
+      reason:
+        "Your template has parameters placed next to each other (like {{1}}{{2}}) without text or punctuation between them.",
       recommendation: "Separate parameters with descriptive text and ensure each parameter is clearly contextualized.",
     },
     quality: "UNKNOWN",
@@ -189,7 +190,12 @@ const HAND_WRITTEN: DemoTemplate[] = [
           text: "Olá {{1}}, seu pedido {{2}} saiu para entrega e deve chegar hoje até as 18h.",
           example: { body_text: [["João", "#48213"]] },
         },
-        { type: "BUTTONS", buttons: [{ type: "URL", text: "Rastrear pedido", url: "https://demo.kirim.dev/track/{{1}}", example: ["48213"] }] },
+        {
+          type: "BUTTONS",
+          buttons: [
+            { type: "URL", text: "Rastrear pedido", url: "https://demo.kirim.dev/track/{{1}}", example: ["48213"] },
+          ],
+        },
       ],
     },
     status: "APPROVED",
@@ -208,7 +214,10 @@ const HAND_WRITTEN: DemoTemplate[] = [
           example: { body_text: [["Lucía", "F-2291", "$45.00", "15 de marzo"]] },
         },
         { type: "FOOTER", text: "Kirim Demo Store" },
-        { type: "BUTTONS", buttons: [{ type: "PHONE_NUMBER", text: "Llamar a soporte", phone_number: "+5215512345678" }] },
+        {
+          type: "BUTTONS",
+          buttons: [{ type: "PHONE_NUMBER", text: "Llamar a soporte", phone_number: "+5215512345678" }],
+        },
       ],
     },
     status: "APPROVED",
@@ -298,8 +307,15 @@ const HAND_WRITTEN: DemoTemplate[] = [
       language: "en",
       category: "UTILITY",
       components: [
-        { type: "BODY", text: "Thanks for chatting with us today. How did we do? Tap below to rate the conversation.", example: undefined },
-        { type: "BUTTONS", buttons: [{ type: "URL", text: "Rate us", url: "https://demo.kirim.dev/survey/{{1}}", example: ["12345"] }] },
+        {
+          type: "BODY",
+          text: "Thanks for chatting with us today. How did we do? Tap below to rate the conversation.",
+          example: undefined,
+        },
+        {
+          type: "BUTTONS",
+          buttons: [{ type: "URL", text: "Rate us", url: "https://demo.kirim.dev/survey/{{1}}", example: ["12345"] }],
+        },
       ],
     },
     status: "APPROVED",
@@ -312,7 +328,12 @@ const HAND_WRITTEN: DemoTemplate[] = [
       category: "MARKETING",
       parameter_format: "NAMED",
       components: [
-        { type: "HEADER", format: "TEXT", text: "Welcome, {{first_name}}!", example: { header_text_named_params: [{ param_name: "first_name", example: "Pablo" }] } },
+        {
+          type: "HEADER",
+          format: "TEXT",
+          text: "Welcome, {{first_name}}!",
+          example: { header_text_named_params: [{ param_name: "first_name", example: "Pablo" }] },
+        },
         {
           type: "BODY",
           text: "Thanks for joining, {{first_name}}. Your member number is {{member_id}} and your first reward is already waiting in the app.",
@@ -334,7 +355,11 @@ const HAND_WRITTEN: DemoTemplate[] = [
       language: "en",
       category: "UTILITY",
       components: [
-        { type: "BODY", text: "Hi {{1}}, we noticed unusual activity and paused your account. Reply here to talk to our support team.", example: { body_text: [["Tom"]] } },
+        {
+          type: "BODY",
+          text: "Hi {{1}}, we noticed unusual activity and paused your account. Reply here to talk to our support team.",
+          example: { body_text: [["Tom"]] },
+        },
       ],
     },
     status: "DISABLED",
@@ -492,7 +517,22 @@ const LANGUAGES: Array<{ code: string; key: LanguageKey }> = [
   { code: "es", key: "es" },
 ];
 
-const NAME_SUFFIXES = ["", "_v2", "_v3", "_2025", "_2026", "_alt", "_short", "_app", "_store", "_web", "_q1", "_q2", "_q3", "_q4"];
+const NAME_SUFFIXES = [
+  "",
+  "_v2",
+  "_v3",
+  "_2025",
+  "_2026",
+  "_alt",
+  "_short",
+  "_app",
+  "_store",
+  "_web",
+  "_q1",
+  "_q2",
+  "_q3",
+  "_q4",
+];
 
 const FOOTERS: Record<LanguageKey, string> = {
   en: "Kirim Demo Store",
@@ -510,21 +550,38 @@ const BUTTON_LABELS: Record<LanguageKey, { view: string; call: string; yes: stri
 
 function pickStatus(prng: Prng): { status: TemplateStatus; rejectedReason?: RejectionReason; quality: QualityScore } {
   const roll = prng.next();
-  if (roll < 0.68) return { status: "APPROVED", quality: prng.pick(["GREEN", "GREEN", "GREEN", "YELLOW", "UNKNOWN"] as const) };
+  if (roll < 0.68)
+    return { status: "APPROVED", quality: prng.pick(["GREEN", "GREEN", "GREEN", "YELLOW", "UNKNOWN"] as const) };
   if (roll < 0.8) return { status: "PENDING", quality: "UNKNOWN" };
   if (roll < 0.92) {
-    return { status: "REJECTED", rejectedReason: prng.pick(["INVALID_FORMAT", "PROMOTIONAL", "TAG_CONTENT_MISMATCH", "INCORRECT_CATEGORY", "SCAM"] as const), quality: "UNKNOWN" };
+    return {
+      status: "REJECTED",
+      rejectedReason: prng.pick([
+        "INVALID_FORMAT",
+        "PROMOTIONAL",
+        "TAG_CONTENT_MISMATCH",
+        "INCORRECT_CATEGORY",
+        "SCAM",
+      ] as const),
+      quality: "UNKNOWN",
+    };
   }
   if (roll < 0.96) return { status: "PAUSED", quality: "RED" };
   if (roll < 0.98) return { status: "DISABLED", quality: "RED" };
   return { status: "IN_APPEAL", quality: "UNKNOWN" };
 }
 
-function generatedBody(topic: Topic, name: string, language: { code: string; key: LanguageKey }, prng: Prng): Record<string, unknown> {
+function generatedBody(
+  topic: Topic,
+  name: string,
+  language: { code: string; key: LanguageKey },
+  prng: Prng,
+): Record<string, unknown> {
   if (topic.category === "AUTHENTICATION") {
     const otpType = prng.pick(["COPY_CODE", "COPY_CODE", "ONE_TAP"] as const);
     const button: Record<string, unknown> = { type: "OTP", otp_type: otpType };
-    if (otpType === "ONE_TAP") button.supported_apps = [{ package_name: "dev.kirim.demo", signature_hash: "K8a/AINcGX7" }];
+    if (otpType === "ONE_TAP")
+      button.supported_apps = [{ package_name: "dev.kirim.demo", signature_hash: "K8a/AINcGX7" }];
     return {
       name,
       language: language.code,
@@ -539,18 +596,42 @@ function generatedBody(topic: Topic, name: string, language: { code: string; key
   const text = topic.texts[language.key] ?? "";
   const labels = BUTTON_LABELS[language.key];
   const components: Array<Record<string, unknown>> = [];
-  const headerKind = prng.pick(["none", "none", "text", "IMAGE", "VIDEO", "DOCUMENT", ...(topic.category === "UTILITY" ? ["LOCATION"] : [])]);
+  const headerKind = prng.pick([
+    "none",
+    "none",
+    "text",
+    "IMAGE",
+    "VIDEO",
+    "DOCUMENT",
+    ...(topic.category === "UTILITY" ? ["LOCATION"] : []),
+  ]);
   if (headerKind === "text") {
     components.push({ type: "HEADER", format: "TEXT", text: FOOTERS[language.key] });
   } else if (headerKind === "LOCATION") {
     components.push({ type: "HEADER", format: "LOCATION" });
   } else if (headerKind !== "none") {
-    components.push({ type: "HEADER", format: headerKind, example: { header_handle: [DEMO_MEDIA_HANDLES[headerKind as keyof typeof DEMO_MEDIA_HANDLES]] } });
+    components.push({
+      type: "HEADER",
+      format: headerKind,
+      example: { header_handle: [DEMO_MEDIA_HANDLES[headerKind as keyof typeof DEMO_MEDIA_HANDLES]] },
+    });
   }
   const variables = (text.match(/\{\{\d+\}\}/g) ?? []).length;
   components.push({ type: "BODY", text, example: { body_text: [topic.examples.slice(0, variables)] } });
-  if (prng.chance(0.5)) components.push({ type: "FOOTER", text: topic.category === "MARKETING" ? "Reply STOP to opt out" : FOOTERS[language.key] });
-  const buttonKind = prng.pick(["none", "quick_replies", "url_static", "url_dynamic", "phone", "mixed", ...(topic.category === "MARKETING" ? ["copy_code", "stop"] : [])]);
+  if (prng.chance(0.5))
+    components.push({
+      type: "FOOTER",
+      text: topic.category === "MARKETING" ? "Reply STOP to opt out" : FOOTERS[language.key],
+    });
+  const buttonKind = prng.pick([
+    "none",
+    "quick_replies",
+    "url_static",
+    "url_dynamic",
+    "phone",
+    "mixed",
+    ...(topic.category === "MARKETING" ? ["copy_code", "stop"] : []),
+  ]);
   const buttons: Array<Record<string, unknown>> = [];
   switch (buttonKind) {
     case "quick_replies":
@@ -574,7 +655,10 @@ function generatedBody(topic: Topic, name: string, language: { code: string; key
       );
       break;
     case "copy_code":
-      buttons.push({ type: "COPY_CODE", example: "SAVE15" }, { type: "URL", text: labels.view, url: "https://demo.kirim.dev/shop" });
+      buttons.push(
+        { type: "COPY_CODE", example: "SAVE15" },
+        { type: "URL", text: labels.view, url: "https://demo.kirim.dev/shop" },
+      );
       break;
     case "stop":
       buttons.push({ type: "QUICK_REPLY", text: labels.stop });

@@ -18,7 +18,10 @@ afterEach(() => {
   sandbox.control.reset();
 });
 
-const list = (query = "?limit=5"): Promise<{ status: number; body: GraphErrorShape & { paging?: { next?: string } } }> => call(templatesUrl(sandbox, query), { token: DEMO_ACCESS_TOKEN });
+const list = (
+  query = "?limit=5",
+): Promise<{ status: number; body: GraphErrorShape & { paging?: { next?: string } } }> =>
+  call(templatesUrl(sandbox, query), { token: DEMO_ACCESS_TOKEN });
 
 describe("error faults", () => {
   it("server_error: HTTP 503, code 2, is_transient", async () => {
@@ -48,7 +51,10 @@ describe("error faults", () => {
   it("waba_rate_limit: code 80008, only on matching method and path", async () => {
     sandbox.control.faults.add({ kind: "waba_rate_limit", method: "POST", path: "/message_templates" });
     expect((await list()).status).toBe(200);
-    const create = await call<GraphErrorShape>(templatesUrl(sandbox), { token: DEMO_ACCESS_TOKEN, json: utilityTemplate("order_confirmation") });
+    const create = await call<GraphErrorShape>(templatesUrl(sandbox), {
+      token: DEMO_ACCESS_TOKEN,
+      json: utilityTemplate("order_confirmation"),
+    });
     expect(create.status).toBe(400);
     expect(create.body.error.code).toBe(80008);
     expect(sandbox.control.findTemplate(DEMO_WABA_ID, "order_confirmation", "en")).toBeUndefined();
@@ -57,7 +63,10 @@ describe("error faults", () => {
   it("template_rate_limit: code 80012 on edits", async () => {
     const hello = String(sandbox.control.findTemplate(DEMO_WABA_ID, "hello_world", "en_US")?.id);
     sandbox.control.faults.add({ kind: "template_rate_limit", method: "POST", path: `/${hello}`, times: 1 });
-    const response = await call<GraphErrorShape>(`${sandbox.graphUrl}/${hello}`, { token: DEMO_ACCESS_TOKEN, json: { message_send_ttl_seconds: 43_200 } });
+    const response = await call<GraphErrorShape>(`${sandbox.graphUrl}/${hello}`, {
+      token: DEMO_ACCESS_TOKEN,
+      json: { message_send_ttl_seconds: 43_200 },
+    });
     expect(response.status).toBe(400);
     expect(response.body.error).toMatchObject({ code: 80012, is_transient: true });
     expect(sandbox.control.template(hello)?.status).toBe("APPROVED");
@@ -67,7 +76,9 @@ describe("error faults", () => {
 describe("shape faults", () => {
   it("malformed_json: a 200 whose body does not parse", async () => {
     sandbox.control.faults.add({ kind: "malformed_json", times: 1 });
-    const response = await fetch(templatesUrl(sandbox, "?limit=2"), { headers: { authorization: `Bearer ${DEMO_ACCESS_TOKEN}` } });
+    const response = await fetch(templatesUrl(sandbox, "?limit=2"), {
+      headers: { authorization: `Bearer ${DEMO_ACCESS_TOKEN}` },
+    });
     expect(response.status).toBe(200);
     const text = await response.text();
     expect(() => JSON.parse(text) as unknown).toThrow();
@@ -76,7 +87,12 @@ describe("shape faults", () => {
   it("hang: no answer before the client's timeout; logged with status 0", async () => {
     sandbox.control.faults.add({ kind: "hang", times: 1 });
     const started = Date.now();
-    await expect(fetch(templatesUrl(sandbox), { headers: { authorization: `Bearer ${DEMO_ACCESS_TOKEN}` }, signal: AbortSignal.timeout(200) })).rejects.toThrow();
+    await expect(
+      fetch(templatesUrl(sandbox), {
+        headers: { authorization: `Bearer ${DEMO_ACCESS_TOKEN}` },
+        signal: AbortSignal.timeout(200),
+      }),
+    ).rejects.toThrow();
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
     expect(sandbox.control.requests().at(-1)).toMatchObject({ status: 0, wabaId: DEMO_WABA_ID });
   });
@@ -101,20 +117,30 @@ describe("shape faults", () => {
 describe("accepted but failed", () => {
   it("accept_then_fail: the create lands although the answer is a 503", async () => {
     sandbox.control.faults.add({ kind: "accept_then_fail", method: "POST", path: "/message_templates", times: 1 });
-    const response = await call<GraphErrorShape>(templatesUrl(sandbox), { token: DEMO_ACCESS_TOKEN, json: utilityTemplate("order_confirmation") });
+    const response = await call<GraphErrorShape>(templatesUrl(sandbox), {
+      token: DEMO_ACCESS_TOKEN,
+      json: utilityTemplate("order_confirmation"),
+    });
     expect(response.status).toBe(503);
     expect(response.body.error.is_transient).toBe(true);
     expect(sandbox.control.findTemplate(DEMO_WABA_ID, "order_confirmation", "en")).toMatchObject({ status: "PENDING" });
     // A blind retry now meets the duplicate rule; a careful client reads by name first.
-    const retry = await call<GraphErrorShape>(templatesUrl(sandbox), { token: DEMO_ACCESS_TOKEN, json: utilityTemplate("order_confirmation") });
+    const retry = await call<GraphErrorShape>(templatesUrl(sandbox), {
+      token: DEMO_ACCESS_TOKEN,
+      json: utilityTemplate("order_confirmation"),
+    });
     expect(retry.body.error.error_subcode).toBe(2388024);
-    const lookup = await call<{ data: Array<{ name: string }> }>(templatesUrl(sandbox, "?name=order_confirmation"), { token: DEMO_ACCESS_TOKEN });
+    const lookup = await call<{ data: Array<{ name: string }> }>(templatesUrl(sandbox, "?name=order_confirmation"), {
+      token: DEMO_ACCESS_TOKEN,
+    });
     expect(lookup.body.data).toHaveLength(1);
   });
 
   it("accept_then_drop: the create lands and the connection dies", async () => {
     sandbox.control.faults.add({ kind: "accept_then_drop", method: "POST", times: 1 });
-    await expect(call(templatesUrl(sandbox), { token: DEMO_ACCESS_TOKEN, json: utilityTemplate("order_confirmation") })).rejects.toThrow();
+    await expect(
+      call(templatesUrl(sandbox), { token: DEMO_ACCESS_TOKEN, json: utilityTemplate("order_confirmation") }),
+    ).rejects.toThrow();
     expect(sandbox.control.findTemplate(DEMO_WABA_ID, "order_confirmation", "en")).toBeDefined();
   });
 
@@ -129,20 +155,34 @@ describe("accepted but failed", () => {
     await expect(pending).rejects.toThrow();
     const landed = sandbox.control.findTemplate(DEMO_WABA_ID, "order_confirmation", "en");
     expect(landed).toMatchObject({ status: "PENDING" });
-    expect(sandbox.control.requests({ method: "POST" }).at(-1)).toMatchObject({ status: 0, templateId: landed?.id, wabaId: DEMO_WABA_ID });
+    expect(sandbox.control.requests({ method: "POST" }).at(-1)).toMatchObject({
+      status: 0,
+      templateId: landed?.id,
+      wabaId: DEMO_WABA_ID,
+    });
     // The rule is spent: the next create answers normally (here: Meta's duplicate rule).
-    const retry = await call<GraphErrorShape>(templatesUrl(sandbox), { token: DEMO_ACCESS_TOKEN, json: utilityTemplate("order_confirmation") });
+    const retry = await call<GraphErrorShape>(templatesUrl(sandbox), {
+      token: DEMO_ACCESS_TOKEN,
+      json: utilityTemplate("order_confirmation"),
+    });
     expect(retry.body.error.error_subcode).toBe(2388024);
   });
 });
 
 describe("determinism", () => {
   async function statuses(seed: number): Promise<number[]> {
-    const instance = await startMetaSandbox({ reviewDelayMs: null, demoTemplateCount: 5, faults: { seed, rules: [{ kind: "server_error", rate: 0.5 }] } });
+    const instance = await startMetaSandbox({
+      reviewDelayMs: null,
+      demoTemplateCount: 5,
+      faults: { seed, rules: [{ kind: "server_error", rate: 0.5 }] },
+    });
     try {
       const result: number[] = [];
       for (let index = 0; index < 24; index += 1) {
-        result.push((await call(`${instance.graphUrl}/${DEMO_WABA_ID}/message_templates?limit=1`, { token: DEMO_ACCESS_TOKEN })).status);
+        result.push(
+          (await call(`${instance.graphUrl}/${DEMO_WABA_ID}/message_templates?limit=1`, { token: DEMO_ACCESS_TOKEN }))
+            .status,
+        );
       }
       return result;
     } finally {
@@ -159,7 +199,10 @@ describe("determinism", () => {
   });
 
   it("is configurable over HTTP", async () => {
-    const put = await call(`${sandbox.url}/_sandbox/faults`, { method: "PUT", json: { rules: [{ kind: "server_error", times: 1 }] } });
+    const put = await call(`${sandbox.url}/_sandbox/faults`, {
+      method: "PUT",
+      json: { rules: [{ kind: "server_error", times: 1 }] },
+    });
     expect(put.status).toBe(200);
     expect((await list()).status).toBe(503);
     expect((await list()).status).toBe(200);

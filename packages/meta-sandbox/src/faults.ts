@@ -138,6 +138,7 @@ export class FaultInjector {
 }
 
 function matchesPath(pattern: string, path: string): boolean {
-  if (pattern.length > 2 && pattern.startsWith("/") && pattern.endsWith("/")) return new RegExp(pattern.slice(1, -1)).test(path);
+  if (pattern.length > 2 && pattern.startsWith("/") && pattern.endsWith("/"))
+    return new RegExp(pattern.slice(1, -1)).test(path);
   return path.includes(pattern);
 }

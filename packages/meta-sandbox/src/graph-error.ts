@@ -155,7 +155,13 @@ export const wabaRateLimited = (): GraphError =>
 
 export const appRateLimited = (status: number): GraphError =>
   // FB-OAS example for code 4 (HTTP 429 there, 400 in M-ERR: configurable).
-  new GraphError({ status, code: 4, subcode: 2446079, message: "(#4) Application request limit reached", isTransient: true });
+  new GraphError({
+    status,
+    code: 4,
+    subcode: 2446079,
+    message: "(#4) Application request limit reached",
+    isTransient: true,
+  });
 
 export const templateRateLimited = (): GraphError =>
   new GraphError({
@@ -166,7 +172,19 @@ export const templateRateLimited = (): GraphError =>
   });
 
 export const temporarilyUnavailable = (): GraphError =>
-  new GraphError({ status: 503, code: 2, type: "OAuthException", message: "An unexpected error has occurred. Please retry your request later.", isTransient: true });
+  new GraphError({
+    status: 503,
+    code: 2,
+    type: "OAuthException",
+    message: "An unexpected error has occurred. Please retry your request later.",
+    isTransient: true,
+  });
 
 export const unknownServerError = (): GraphError =>
-  new GraphError({ status: 500, code: 1, type: "OAuthException", message: "An unknown error occurred", isTransient: true });
+  new GraphError({
+    status: 500,
+    code: 1,
+    type: "OAuthException",
+    message: "An unknown error occurred",
+    isTransient: true,
+  });

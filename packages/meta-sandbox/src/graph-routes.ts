@@ -2,7 +2,16 @@
 import type { IncomingMessage } from "node:http";
 
 import { browseLibrary } from "./template-library.js";
-import { GraphError, badParam, invalidJsonBody, invalidToken, missingToken, permissionDenied, unknownPath, unsupportedRequest } from "./graph-error.js";
+import {
+  GraphError,
+  badParam,
+  invalidJsonBody,
+  invalidToken,
+  missingToken,
+  permissionDenied,
+  unknownPath,
+  unsupportedRequest,
+} from "./graph-error.js";
 import { QUALITY_SCORES, TEMPLATE_CATEGORIES, TEMPLATE_STATUSES } from "./model.js";
 import type { PhoneNumber, StoredTemplate, Waba } from "./model.js";
 import type { SandboxState } from "./state.js";
@@ -69,7 +78,12 @@ function requireWabaAccess(context: GraphContext, token: string, wabaId: string,
   return waba;
 }
 
-function requireTemplateAccess(context: GraphContext, token: string, templateId: string, method: string): StoredTemplate {
+function requireTemplateAccess(
+  context: GraphContext,
+  token: string,
+  templateId: string,
+  method: string,
+): StoredTemplate {
   const template = context.state.templates.get(templateId);
   if (!template) throw unsupportedRequest(method, templateId);
   const waba = context.state.wabas.get(template.wabaId);
@@ -95,7 +109,8 @@ export function parseParams(request: GraphRequest): Params {
     } catch {
       throw invalidJsonBody();
     }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw badParam("The request body must be a JSON object");
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+      throw badParam("The request body must be a JSON object");
     return { ...params, ...(parsed as Params) };
   }
   for (const [key, value] of new URLSearchParams(text)) params[key] = value;
@@ -124,7 +139,17 @@ const FIELD_READERS: Record<string, (template: StoredTemplate) => unknown> = {
   library_template_name: () => undefined,
 };
 
-const DEFAULT_FIELDS = ["name", "parameter_format", "components", "language", "status", "category", "previous_category", "sub_category", "id"];
+const DEFAULT_FIELDS = [
+  "name",
+  "parameter_format",
+  "components",
+  "language",
+  "status",
+  "category",
+  "previous_category",
+  "sub_category",
+  "id",
+];
 
 function parseFields(raw: string | null): string[] {
   if (raw === null || raw.trim() === "") return DEFAULT_FIELDS;
@@ -133,12 +158,16 @@ function parseFields(raw: string | null): string[] {
     .map((field) => field.trim())
     .filter((field) => field !== "");
   for (const field of fields) {
-    if (!(field in FIELD_READERS)) throw badParam(`Tried accessing nonexisting field (${field}) on node type (WhatsAppBusinessHSM)`);
+    if (!(field in FIELD_READERS))
+      throw badParam(`Tried accessing nonexisting field (${field}) on node type (WhatsAppBusinessHSM)`);
   }
   return fields.includes("id") ? fields : [...fields, "id"];
 }
 
-export function serializeTemplate(template: StoredTemplate, fields: readonly string[] = DEFAULT_FIELDS): Record<string, unknown> {
+export function serializeTemplate(
+  template: StoredTemplate,
+  fields: readonly string[] = DEFAULT_FIELDS,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const field of fields) {
     const reader = FIELD_READERS[field];
@@ -193,7 +222,8 @@ function enumFilter(query: URLSearchParams, key: string, allowed: readonly strin
   if (!values) return undefined;
   const upper = values.map((value) => value.toUpperCase());
   for (const value of upper) {
-    if (!allowed.includes(value)) throw badParam(`Param ${key}[0] must be one of {${allowed.join(", ")}} - got "${value}".`);
+    if (!allowed.includes(value))
+      throw badParam(`Param ${key}[0] must be one of {${allowed.join(", ")}} - got "${value}".`);
   }
   return new Set(upper);
 }
@@ -226,7 +256,12 @@ function listTemplates(context: GraphContext, request: GraphRequest, waba: Waba)
       if (categories && !categories.has(template.category)) return false;
       if (qualities && !qualities.has(template.qualityScore.score)) return false;
       if (content && !JSON.stringify(template.components).toLowerCase().includes(content)) return false;
-      if (nameOrContent && !template.name.includes(nameOrContent) && !JSON.stringify(template.components).toLowerCase().includes(nameOrContent)) return false;
+      if (
+        nameOrContent &&
+        !template.name.includes(nameOrContent) &&
+        !JSON.stringify(template.components).toLowerCase().includes(nameOrContent)
+      )
+        return false;
       return true;
     })
     // templatesOf is oldest first; Meta-like lists are newest first.
@@ -255,7 +290,9 @@ function listTemplates(context: GraphContext, request: GraphRequest, waba: Waba)
   const first = page[0];
   const last = page[page.length - 1];
   if (first && last) {
-    const paging: Record<string, unknown> = { cursors: { before: encodeCursor(first.id), after: encodeCursor(last.id) } };
+    const paging: Record<string, unknown> = {
+      cursors: { before: encodeCursor(first.id), after: encodeCursor(last.id) },
+    };
     const pageUrl = (cursorKey: "after" | "before", cursor: string): string => {
       const params = new URLSearchParams(query);
       params.delete("after");
@@ -275,7 +312,8 @@ function listTemplates(context: GraphContext, request: GraphRequest, waba: Waba)
     const summary: Record<string, unknown> = {};
     for (const field of summaryFields) {
       if (field === "true" || field === "total_count") summary.total_count = matching.length;
-      else if (field === "message_template_count") summary.message_template_count = context.state.templateCount(waba.id);
+      else if (field === "message_template_count")
+        summary.message_template_count = context.state.templateCount(waba.id);
       else if (field === "message_template_limit") summary.message_template_limit = waba.templateLimit;
       else if (field === "are_translations_complete") summary.are_translations_complete = true;
       else throw badParam(`Tried accessing nonexisting summary field (${field})`);
@@ -303,7 +341,8 @@ function startUpload(context: GraphContext, appId: string, params: Params): Grap
   const fileLength = Number(params.file_length);
   if (!fileType) throw badParam("The parameter file_type is required");
   const maxBytes = UPLOAD_TYPES[fileType];
-  if (maxBytes === undefined) throw badParam(`Param file_type must be one of {${Object.keys(UPLOAD_TYPES).join(", ")}} - got "${fileType}".`);
+  if (maxBytes === undefined)
+    throw badParam(`Param file_type must be one of {${Object.keys(UPLOAD_TYPES).join(", ")}} - got "${fileType}".`);
   if (params.file_length === undefined) throw badParam("The parameter file_length is required");
   if (!Number.isInteger(fileLength) || fileLength < 1) throw badParam("Param file_length must be a positive integer");
   if (fileLength > maxBytes) throw badParam(`Param file_length must be at most ${maxBytes} bytes for ${fileType}`);
@@ -318,12 +357,14 @@ function continueUpload(context: GraphContext, request: GraphRequest, sessionId:
   const offsetHeader = request.headers.file_offset;
   const offset = Number(Array.isArray(offsetHeader) ? offsetHeader[0] : offsetHeader);
   if (offsetHeader === undefined || !Number.isInteger(offset)) throw badParam("The file_offset header is required");
-  if (offset !== session.offset) throw badParam(`file_offset ${offset} doesn't match the upload session's offset ${session.offset}`);
+  if (offset !== session.offset)
+    throw badParam(`file_offset ${offset} doesn't match the upload session's offset ${session.offset}`);
   if (session.handle) return { status: 200, body: { h: session.handle } };
   session.received.push(request.rawBody);
   session.offset += request.rawBody.length;
   if (session.offset > session.fileLength) throw badParam("More bytes were sent than file_length declared");
-  if (session.offset < session.fileLength) return { status: 200, body: { id: session.id, file_offset: String(session.offset) } };
+  if (session.offset < session.fileLength)
+    return { status: 200, body: { id: session.id, file_offset: String(session.offset) } };
   return { status: 200, body: { h: context.state.finishUpload(session) } };
 }
 
@@ -354,8 +395,20 @@ const PHONE_FIELDS: Record<string, (phone: PhoneNumber) => unknown> = {
 /** M-API: "If not specified, only default fields (id, display_phone_number, verified_name, quality_rating) are returned." */
 const PHONE_DEFAULT_FIELDS = ["id", "display_phone_number", "verified_name", "quality_rating"];
 
-function pickFields<T>(node: T, raw: string | null, readers: Record<string, (node: T) => unknown>, defaults: string[], nodeType: string): Record<string, unknown> {
-  const fields = raw === null || raw.trim() === "" ? defaults : raw.split(",").map((f) => f.trim()).filter((f) => f !== "");
+function pickFields<T>(
+  node: T,
+  raw: string | null,
+  readers: Record<string, (node: T) => unknown>,
+  defaults: string[],
+  nodeType: string,
+): Record<string, unknown> {
+  const fields =
+    raw === null || raw.trim() === ""
+      ? defaults
+      : raw
+          .split(",")
+          .map((f) => f.trim())
+          .filter((f) => f !== "");
   for (const field of fields) {
     if (!(field in readers)) throw badParam(`Tried accessing nonexisting field (${field}) on node type (${nodeType})`);
   }
@@ -374,7 +427,13 @@ function readPhoneNumber(request: GraphRequest, token: string, owner: Waba, phon
   if (!phone || !owner.accessTokens.has(token)) throw unsupportedRequest(request.method, phoneNumberId);
   return {
     status: 200,
-    body: pickFields(phone, request.query.get("fields"), PHONE_FIELDS, PHONE_DEFAULT_FIELDS, "WhatsAppBusinessPhoneNumber"),
+    body: pickFields(
+      phone,
+      request.query.get("fields"),
+      PHONE_FIELDS,
+      PHONE_DEFAULT_FIELDS,
+      "WhatsAppBusinessPhoneNumber",
+    ),
     wabaId: owner.id,
   };
 }
@@ -395,12 +454,16 @@ function listPhoneNumbers(request: GraphRequest, waba: Waba): GraphResult {
   const page = all.slice(start, start + pageSize);
   const fields = request.query.get("fields");
   const body: Record<string, unknown> = {
-    data: page.map((phone) => pickFields(phone, fields, PHONE_FIELDS, PHONE_DEFAULT_FIELDS, "WhatsAppBusinessPhoneNumber")),
+    data: page.map((phone) =>
+      pickFields(phone, fields, PHONE_FIELDS, PHONE_DEFAULT_FIELDS, "WhatsAppBusinessPhoneNumber"),
+    ),
   };
   const first = page[0];
   const last = page[page.length - 1];
   if (first && last) {
-    const paging: Record<string, unknown> = { cursors: { before: encodeCursor(first.id), after: encodeCursor(last.id) } };
+    const paging: Record<string, unknown> = {
+      cursors: { before: encodeCursor(first.id), after: encodeCursor(last.id) },
+    };
     if (start + pageSize < all.length) {
       const params = new URLSearchParams(request.query);
       params.set("limit", String(pageSize));
@@ -448,7 +511,12 @@ export function handleGraphRequest(context: GraphContext, request: GraphRequest)
     if (method === "GET") {
       if (template) {
         requireTemplateAccess(context, token, first, method);
-        return { status: 200, body: serializeTemplate(template, parseFields(request.query.get("fields"))), templateId: template.id, wabaId: template.wabaId };
+        return {
+          status: 200,
+          body: serializeTemplate(template, parseFields(request.query.get("fields"))),
+          templateId: template.id,
+          wabaId: template.wabaId,
+        };
       }
       const phoneOwner = context.state.phoneNumberOwner(first);
       if (phoneOwner) return readPhoneNumber(request, token, phoneOwner, first);

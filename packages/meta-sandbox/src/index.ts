@@ -16,7 +16,16 @@ import type { TemplateWebhookChange } from "./state.js";
 import { WebhookDispatcher } from "./webhooks.js";
 import type { WebhookConfig } from "./webhooks.js";
 
-export { DEMO_ACCESS_TOKEN, DEMO_APP_ID, DEMO_APP_SECRET, DEMO_DISPLAY_PHONE_NUMBER, DEMO_PHONE_NUMBER_ID, DEMO_WABA_ID, DEMO_WABA_NAME, RESERVED_DEMO_NAMES } from "./demo-data.js";
+export {
+  DEMO_ACCESS_TOKEN,
+  DEMO_APP_ID,
+  DEMO_APP_SECRET,
+  DEMO_DISPLAY_PHONE_NUMBER,
+  DEMO_PHONE_NUMBER_ID,
+  DEMO_WABA_ID,
+  DEMO_WABA_NAME,
+  RESERVED_DEMO_NAMES,
+} from "./demo-data.js";
 export { DEFAULT_API_VERSION, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from "./graph-routes.js";
 export { CREATES_PER_HOUR, DEFAULT_TEMPLATE_LIMIT, NAME_LOCK_MS, VERIFIED_TEMPLATE_LIMIT } from "./state.js";
 export type { RequestLogEntry, StatusChange, TemplateWebhookChange } from "./state.js";
@@ -101,8 +110,18 @@ export async function startMetaSandbox(options: MetaSandboxOptions = {}): Promis
     faults,
     webhooks,
   });
-  const demo = { wabaId: DEMO_WABA_ID, phoneNumberId: DEMO_PHONE_NUMBER_ID, accessToken: DEMO_ACCESS_TOKEN, appId: DEMO_APP_ID, appSecret: DEMO_APP_SECRET };
-  context.control = createControlHttp(control, () => ({ url: origin, graphUrl: `${origin}/${DEFAULT_API_VERSION}`, demo }), DEMO_WABA_ID);
+  const demo = {
+    wabaId: DEMO_WABA_ID,
+    phoneNumberId: DEMO_PHONE_NUMBER_ID,
+    accessToken: DEMO_ACCESS_TOKEN,
+    appId: DEMO_APP_ID,
+    appSecret: DEMO_APP_SECRET,
+  };
+  context.control = createControlHttp(
+    control,
+    () => ({ url: origin, graphUrl: `${origin}/${DEFAULT_API_VERSION}`, demo }),
+    DEMO_WABA_ID,
+  );
 
   const server = createServer(createRequestListener(context));
   server.keepAliveTimeout = 5_000;

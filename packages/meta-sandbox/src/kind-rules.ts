@@ -5,7 +5,8 @@ import { SUBCODE, badParam, invalidTemplate } from "./graph-error.js";
 import type { TemplateCategory } from "./model.js";
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 const upper = (value: unknown): string | undefined => (typeof value === "string" ? value.toUpperCase() : undefined);
 
 // https://developers.facebook.com/docs/whatsapp/flows/guides/sendingaflow#create-a-message-template-with-a-flow —
@@ -33,7 +34,9 @@ export function checkKindRules(components: unknown[], category: TemplateCategory
   const list = components.filter(isObject);
   const find = (type: string) => list.findIndex((component) => upper(component.type) === type);
   const buttonsAt = find("BUTTONS");
-  const buttons = (buttonsAt >= 0 && Array.isArray(list[buttonsAt]?.buttons) ? (list[buttonsAt]?.buttons as unknown[]) : []).filter(isObject);
+  const buttons = (
+    buttonsAt >= 0 && Array.isArray(list[buttonsAt]?.buttons) ? (list[buttonsAt]?.buttons as unknown[]) : []
+  ).filter(isObject);
   const header = list[find("HEADER")];
   const body = list[find("BODY")];
 
@@ -42,9 +45,12 @@ export function checkKindRules(components: unknown[], category: TemplateCategory
     const path = `components[${buttonsAt}][buttons][${index}]`;
     if (type === "FLOW") {
       const given = FLOW_REFERENCES.filter((field) => button[field] !== undefined);
-      if (given.length > 1) throw badParam(`Only one of ${path}[flow_id], ${path}[flow_name] or ${path}[flow_json] can be provided`);
+      if (given.length > 1)
+        throw badParam(`Only one of ${path}[flow_id], ${path}[flow_name] or ${path}[flow_json] can be provided`);
       if (button.flow_action !== undefined && !FLOW_ACTIONS.includes(upper(button.flow_action) ?? "")) {
-        throw badParam(`Param ${path}[flow_action] must be one of {navigate, data_exchange} - got "${typeof button.flow_action === "string" ? button.flow_action : JSON.stringify(button.flow_action)}".`);
+        throw badParam(
+          `Param ${path}[flow_action] must be one of {navigate, data_exchange} - got "${typeof button.flow_action === "string" ? button.flow_action : JSON.stringify(button.flow_action)}".`,
+        );
       }
       if (button.flow_json !== undefined && !isJsonObjectString(button.flow_json)) {
         throw badParam(`Param ${path}[flow_json] must be a valid Flow JSON string`);
@@ -54,7 +60,11 @@ export function checkKindRules(components: unknown[], category: TemplateCategory
       throw invalidTemplate("Invalid buttons", `${type} buttons are only supported in MARKETING templates.`);
     }
     if (type === "VOICE_CALL" && typeof button.text === "string" && [...button.text].length > VOICE_CALL_TEXT_MAX) {
-      throw invalidTemplate("Character limit exceeded", `The call button text can have at most ${VOICE_CALL_TEXT_MAX} characters.`, SUBCODE.characterLimit);
+      throw invalidTemplate(
+        "Character limit exceeded",
+        `The call button text can have at most ${VOICE_CALL_TEXT_MAX} characters.`,
+        SUBCODE.characterLimit,
+      );
     }
   });
   const commerce = buttons.map((button) => upper(button.type)).find((type) => type !== undefined && COMMERCE.has(type));
@@ -66,13 +76,22 @@ export function checkKindRules(components: unknown[], category: TemplateCategory
     throw invalidTemplate("Invalid components", "A multi-product (MPM) template must have a text header.");
   }
   if (commerce === "SPM") {
-    if (headerFormat !== "PRODUCT") throw invalidTemplate("Invalid components", "A single-product (SPM) template must have a PRODUCT header.");
+    if (headerFormat !== "PRODUCT")
+      throw invalidTemplate("Invalid components", "A single-product (SPM) template must have a PRODUCT header.");
     if (typeof body?.text === "string" && [...body.text].length > SPM_BODY_MAX) {
-      throw invalidTemplate("Character limit exceeded", `The body of a single-product template can have at most ${SPM_BODY_MAX} characters.`, SUBCODE.characterLimit);
+      throw invalidTemplate(
+        "Character limit exceeded",
+        `The body of a single-product template can have at most ${SPM_BODY_MAX} characters.`,
+        SUBCODE.characterLimit,
+      );
     }
   } else if (headerFormat === "PRODUCT") {
     // The PRODUCT header is the SPM template's (the SPM page); a product header shows the SPM button's product.
-    throw invalidTemplate("Message header format is incorrect", "A PRODUCT header is only supported with an SPM button.", SUBCODE.headerFormat);
+    throw invalidTemplate(
+      "Message header format is incorrect",
+      "A PRODUCT header is only supported with an SPM button.",
+      SUBCODE.headerFormat,
+    );
   }
   if (find("CALL_PERMISSION_REQUEST") >= 0 && category !== "MARKETING" && category !== "UTILITY") {
     throw invalidTemplate("Invalid components", "Call permission request templates must be MARKETING or UTILITY.");

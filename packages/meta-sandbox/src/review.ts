@@ -84,8 +84,10 @@ export function reviewTemplate(
       status: "REJECTED",
       reason: "INVALID_FORMAT",
       rejectionInfo: {
-        reason: "Your template has parameters placed next to each other (like {{1}}{{2}}) without text or punctuation between them.",
-        recommendation: "Separate parameters with descriptive text and ensure each parameter is clearly contextualized.",
+        reason:
+          "Your template has parameters placed next to each other (like {{1}}{{2}}) without text or punctuation between them.",
+        recommendation:
+          "Separate parameters with descriptive text and ensure each parameter is clearly contextualized.",
       },
     };
   }
@@ -94,7 +96,10 @@ export function reviewTemplate(
   if (template.category !== "AUTHENTICATION") {
     const footer = textOf(template.components, "FOOTER");
     const duplicate = others.some(
-      (other) => other.name !== template.name && textOf(other.components, "BODY") === body && textOf(other.components, "FOOTER") === footer,
+      (other) =>
+        other.name !== template.name &&
+        textOf(other.components, "BODY") === body &&
+        textOf(other.components, "FOOTER") === footer,
     );
     if (duplicate) return { status: "REJECTED", reason: "INVALID_FORMAT" };
   }

@@ -34,7 +34,11 @@ describe("startup", () => {
     expect([...categories].sort()).toEqual(["AUTHENTICATION", "MARKETING", "UTILITY"]);
     const languages = new Set(templates.map((template) => template.language));
     for (const language of ["en", "en_US", "id", "pt_BR", "es"]) expect(languages).toContain(language);
-    expect(templates.filter((template) => template.status === "REJECTED").every((template) => template.rejected_reason !== "NONE")).toBe(true);
+    expect(
+      templates
+        .filter((template) => template.status === "REJECTED")
+        .every((template) => template.rejected_reason !== "NONE"),
+    ).toBe(true);
 
     const again = await startMetaSandbox({ reviewDelayMs: null });
     try {
@@ -46,7 +50,9 @@ describe("startup", () => {
 
   it("reads authentication OTP buttons back as URL buttons", () => {
     const auth = sandbox.control.findTemplate(DEMO_WABA_ID, "authentication_code_copy_code_button", "en_US");
-    const buttons = (auth?.components as Array<{ type: string; buttons?: Array<{ type: string; url?: string }> }>).find((c) => c.type === "BUTTONS");
+    const buttons = (auth?.components as Array<{ type: string; buttons?: Array<{ type: string; url?: string }> }>).find(
+      (c) => c.type === "BUTTONS",
+    );
     expect(buttons?.buttons?.[0]?.type).toBe("URL");
     expect(buttons?.buttons?.[0]?.url).toContain("otp_type=COPY_CODE");
   });
@@ -87,7 +93,9 @@ describe("auth", () => {
   });
 
   it("serves any version prefix and echoes it", async () => {
-    const response = await call(`${sandbox.url}/v25.0/${DEMO_WABA_ID}/message_templates?limit=1`, { token: DEMO_ACCESS_TOKEN });
+    const response = await call(`${sandbox.url}/v25.0/${DEMO_WABA_ID}/message_templates?limit=1`, {
+      token: DEMO_ACCESS_TOKEN,
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get("facebook-api-version")).toBe("v25.0");
   });
@@ -95,7 +103,10 @@ describe("auth", () => {
 
 describe("create", () => {
   it("returns {id, status: PENDING, category} for a valid JSON body", async () => {
-    const response = await call(templatesUrl(sandbox), { token: DEMO_ACCESS_TOKEN, json: utilityTemplate("order_confirmation") });
+    const response = await call(templatesUrl(sandbox), {
+      token: DEMO_ACCESS_TOKEN,
+      json: utilityTemplate("order_confirmation"),
+    });
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ id: expect.stringMatching(/^\d+$/), status: "PENDING", category: "UTILITY" });
     const stored = sandbox.control.template(String(response.body.id));
@@ -106,7 +117,12 @@ describe("create", () => {
     const template = utilityTemplate("form_encoded_template", "id");
     const response = await call(templatesUrl(sandbox), {
       token: DEMO_ACCESS_TOKEN,
-      form: { name: String(template.name), language: "id", category: "utility", components: JSON.stringify(template.components) },
+      form: {
+        name: String(template.name),
+        language: "id",
+        category: "utility",
+        components: JSON.stringify(template.components),
+      },
     });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ status: "PENDING", category: "UTILITY" });
@@ -114,7 +130,10 @@ describe("create", () => {
 
   it("refuses a duplicate name + language with 2388024 and Meta's wording", async () => {
     await call(templatesUrl(sandbox), { token: DEMO_ACCESS_TOKEN, json: utilityTemplate("order_confirmation") });
-    const response = await call<GraphErrorShape>(templatesUrl(sandbox), { token: DEMO_ACCESS_TOKEN, json: utilityTemplate("order_confirmation") });
+    const response = await call<GraphErrorShape>(templatesUrl(sandbox), {
+      token: DEMO_ACCESS_TOKEN,
+      json: utilityTemplate("order_confirmation"),
+    });
     expect(response.status).toBe(400);
     expect(response.body.error).toMatchObject({
       message: "Invalid parameter",
@@ -123,13 +142,17 @@ describe("create", () => {
       error_subcode: 2388024,
       is_transient: false,
       error_user_title: "Content in This Language Already Exists",
-      error_user_msg: "There is already English content for this template. You can create a new template and try again.",
+      error_user_msg:
+        "There is already English content for this template. You can create a new template and try again.",
     });
   });
 
   it("allows the same name in another language", async () => {
     await call(templatesUrl(sandbox), { token: DEMO_ACCESS_TOKEN, json: utilityTemplate("order_confirmation") });
-    const response = await call(templatesUrl(sandbox), { token: DEMO_ACCESS_TOKEN, json: utilityTemplate("order_confirmation", "pt_BR") });
+    const response = await call(templatesUrl(sandbox), {
+      token: DEMO_ACCESS_TOKEN,
+      json: utilityTemplate("order_confirmation", "pt_BR"),
+    });
     expect(response.status).toBe(200);
   });
 });
@@ -142,7 +165,10 @@ describe("list paging", () => {
     let pages = 0;
     let lastPaging: Record<string, unknown> | undefined;
     while (url) {
-      const response: { status: number; body: { data: Array<{ id: string; name: string }>; paging?: Record<string, unknown> } } = await call(url, {
+      const response: {
+        status: number;
+        body: { data: Array<{ id: string; name: string }>; paging?: Record<string, unknown> };
+      } = await call(url, {
         token: DEMO_ACCESS_TOKEN,
       });
       expect(response.status).toBe(200);
@@ -163,9 +189,17 @@ describe("list paging", () => {
   });
 
   it("pages backwards with `before` to the same items", async () => {
-    const first = await call<{ data: Array<{ id: string }>; paging: { next: string } }>(templatesUrl(sandbox, "?limit=5"), { token: DEMO_ACCESS_TOKEN });
-    const second = await call<{ data: Array<{ id: string }>; paging: { previous: string } }>(first.body.paging.next, { token: DEMO_ACCESS_TOKEN });
-    const back = await call<{ data: Array<{ id: string }>; paging: Record<string, unknown> }>(second.body.paging.previous, { token: DEMO_ACCESS_TOKEN });
+    const first = await call<{ data: Array<{ id: string }>; paging: { next: string } }>(
+      templatesUrl(sandbox, "?limit=5"),
+      { token: DEMO_ACCESS_TOKEN },
+    );
+    const second = await call<{ data: Array<{ id: string }>; paging: { previous: string } }>(first.body.paging.next, {
+      token: DEMO_ACCESS_TOKEN,
+    });
+    const back = await call<{ data: Array<{ id: string }>; paging: Record<string, unknown> }>(
+      second.body.paging.previous,
+      { token: DEMO_ACCESS_TOKEN },
+    );
     expect(back.body.data.map((item) => item.id)).toEqual(first.body.data.map((item) => item.id));
     expect(back.body.paging).not.toHaveProperty("previous");
   });
@@ -173,28 +207,44 @@ describe("list paging", () => {
   it("defaults to 25 per page and filters by exact name, language, status and category", async () => {
     const page = await call<{ data: unknown[] }>(templatesUrl(sandbox), { token: DEMO_ACCESS_TOKEN });
     expect(page.body.data.length).toBe(25);
-    const byName = await call<{ data: Array<{ name: string; language: string }> }>(templatesUrl(sandbox, "?name=hello_world"), { token: DEMO_ACCESS_TOKEN });
+    const byName = await call<{ data: Array<{ name: string; language: string }> }>(
+      templatesUrl(sandbox, "?name=hello_world"),
+      { token: DEMO_ACCESS_TOKEN },
+    );
     expect(byName.body.data).toEqual([expect.objectContaining({ name: "hello_world", language: "en_US" })]);
     const filtered = await call<{ data: Array<{ status: string; category: string; language: string }> }>(
       templatesUrl(sandbox, "?status=approved&category=MARKETING&language=en_US&limit=1000"),
       { token: DEMO_ACCESS_TOKEN },
     );
     expect(filtered.body.data.length).toBeGreaterThan(0);
-    for (const item of filtered.body.data) expect(item).toMatchObject({ status: "APPROVED", category: "MARKETING", language: "en_US" });
+    for (const item of filtered.body.data)
+      expect(item).toMatchObject({ status: "APPROVED", category: "MARKETING", language: "en_US" });
   });
 
   it("returns the summary only when asked", async () => {
     const plain = await call(templatesUrl(sandbox, "?limit=1"), { token: DEMO_ACCESS_TOKEN });
     expect(plain.body).not.toHaveProperty("summary");
-    const withSummary = await call(templatesUrl(sandbox, "?limit=1&summary=total_count,message_template_count,message_template_limit&status=PENDING"), {
-      token: DEMO_ACCESS_TOKEN,
-    });
+    const withSummary = await call(
+      templatesUrl(
+        sandbox,
+        "?limit=1&summary=total_count,message_template_count,message_template_limit&status=PENDING",
+      ),
+      {
+        token: DEMO_ACCESS_TOKEN,
+      },
+    );
     const pending = sandbox.control.templates(DEMO_WABA_ID).filter((template) => template.status === "PENDING").length;
-    expect(withSummary.body.summary).toEqual({ total_count: pending, message_template_count: 150, message_template_limit: 250 });
+    expect(withSummary.body.summary).toEqual({
+      total_count: pending,
+      message_template_count: 150,
+      message_template_limit: 250,
+    });
   });
 
   it("refuses unknown fields with code 100 naming the field", async () => {
-    const response = await call<GraphErrorShape>(templatesUrl(sandbox, "?fields=name,colour"), { token: DEMO_ACCESS_TOKEN });
+    const response = await call<GraphErrorShape>(templatesUrl(sandbox, "?fields=name,colour"), {
+      token: DEMO_ACCESS_TOKEN,
+    });
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe(100);
     expect(response.body.error.message).toContain("colour");
@@ -205,7 +255,10 @@ describe("review", () => {
   it("approves a submitted template after reviewDelayMs", async () => {
     const quick = await startMetaSandbox({ reviewDelayMs: 500 });
     try {
-      const created = await call(templatesUrl(quick), { token: DEMO_ACCESS_TOKEN, json: utilityTemplate("order_confirmation") });
+      const created = await call(templatesUrl(quick), {
+        token: DEMO_ACCESS_TOKEN,
+        json: utilityTemplate("order_confirmation"),
+      });
       const id = String(created.body.id);
       expect(quick.control.template(id)?.status).toBe("PENDING");
       await waitUntil(() => quick.control.template(id)?.status !== "PENDING");
@@ -221,20 +274,41 @@ describe("review", () => {
       token: DEMO_ACCESS_TOKEN,
       json: {
         ...utilityTemplate("adjacent_params"),
-        components: [{ type: "BODY", text: "Hello {{1}}, your balance is {{2}}{{3}} as of today, thank you for banking with us.", example: { body_text: [["Ana", "10", "USD"]] } }],
+        components: [
+          {
+            type: "BODY",
+            text: "Hello {{1}}, your balance is {{2}}{{3}} as of today, thank you for banking with us.",
+            example: { body_text: [["Ana", "10", "USD"]] },
+          },
+        ],
       },
     });
     const id = String(created.body.id);
     const reviewed = sandbox.control.review(id);
-    expect(reviewed).toMatchObject({ status: "REJECTED", rejected_reason: "INVALID_FORMAT", rejection_info: { reason: expect.stringContaining("next to each other") } });
+    expect(reviewed).toMatchObject({
+      status: "REJECTED",
+      rejected_reason: "INVALID_FORMAT",
+      rejection_info: { reason: expect.stringContaining("next to each other") },
+    });
   });
 
   it("rejects scam phrases as SCAM", async () => {
     const created = await call(templatesUrl(sandbox), {
       token: DEMO_ACCESS_TOKEN,
-      json: { ...utilityTemplate("prize_notice"), components: [{ type: "BODY", text: "Congratulations, you have won a car! Reply with your bank details to claim your prize today." }] },
+      json: {
+        ...utilityTemplate("prize_notice"),
+        components: [
+          {
+            type: "BODY",
+            text: "Congratulations, you have won a car! Reply with your bank details to claim your prize today.",
+          },
+        ],
+      },
     });
-    expect(sandbox.control.review(String(created.body.id))).toMatchObject({ status: "REJECTED", rejected_reason: "SCAM" });
+    expect(sandbox.control.review(String(created.body.id))).toMatchObject({
+      status: "REJECTED",
+      rejected_reason: "SCAM",
+    });
   });
 });
 
@@ -247,7 +321,13 @@ describe("request log", () => {
     await call(templatesUrl(sandbox, "?limit=2"), { token: DEMO_ACCESS_TOKEN });
     const log = sandbox.control.requests();
     expect(log).toEqual([
-      expect.objectContaining({ method: "GET", path: `/v23.0/${DEMO_WABA_ID}/message_templates`, wabaId: DEMO_WABA_ID, status: 200, query: { limit: "2" } }),
+      expect.objectContaining({
+        method: "GET",
+        path: `/v23.0/${DEMO_WABA_ID}/message_templates`,
+        wabaId: DEMO_WABA_ID,
+        status: 200,
+        query: { limit: "2" },
+      }),
     ]);
     expect(Date.parse(log[0]?.at ?? "")).not.toBeNaN();
   });
@@ -255,9 +335,13 @@ describe("request log", () => {
   it("is readable over HTTP and filterable by WABA", async () => {
     sandbox.control.addWaba({ id: "777000111222333", accessToken: "t-777" });
     await call(`${sandbox.graphUrl}/777000111222333/message_templates`, { token: "t-777" });
-    const response = await call<{ data: Array<{ wabaId: string }> }>(`${sandbox.url}/_sandbox/requests?waba_id=${DEMO_WABA_ID}`);
+    const response = await call<{ data: Array<{ wabaId: string }> }>(
+      `${sandbox.url}/_sandbox/requests?waba_id=${DEMO_WABA_ID}`,
+    );
     expect(response.body.data).toEqual([]);
-    const other = await call<{ data: Array<{ wabaId: string }> }>(`${sandbox.url}/_sandbox/requests?waba_id=777000111222333`);
+    const other = await call<{ data: Array<{ wabaId: string }> }>(
+      `${sandbox.url}/_sandbox/requests?waba_id=777000111222333`,
+    );
     expect(other.body.data).toHaveLength(1);
   });
 });

@@ -4,7 +4,15 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 import type { FaultInjector, FaultKind } from "./faults.js";
-import { GraphError, appRateLimited, newFbTraceId, templateRateLimited, temporarilyUnavailable, unknownServerError, wabaRateLimited } from "./graph-error.js";
+import {
+  GraphError,
+  appRateLimited,
+  newFbTraceId,
+  templateRateLimited,
+  temporarilyUnavailable,
+  unknownServerError,
+  wabaRateLimited,
+} from "./graph-error.js";
 import { DEFAULT_API_VERSION, handleGraphRequest } from "./graph-routes.js";
 import type { GraphContext, GraphRequest, GraphResult } from "./graph-routes.js";
 
@@ -15,7 +23,12 @@ const MAX_BODY_BYTES = 110 * 1024 * 1024;
 export interface ServerContext extends GraphContext {
   faults: FaultInjector;
   /** Handles `/_sandbox/*`; returns undefined when the route is unknown. */
-  control: (method: string, path: string, query: URLSearchParams, body: unknown) => Promise<{ status: number; body: unknown } | undefined>;
+  control: (
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    body: unknown,
+  ) => Promise<{ status: number; body: unknown } | undefined>;
   origin: () => string;
   /** Sockets the sandbox is holding open for "hang" faults; closed on shutdown. */
   hanging: Set<ServerResponse>;
@@ -54,7 +67,15 @@ function graphHeaders(version: string, wabaId: string | undefined): Record<strin
   };
   if (wabaId) {
     headers["x-business-use-case-usage"] = JSON.stringify({
-      [wabaId]: [{ type: "whatsapp_business_management", call_count: 1, total_cputime: 1, total_time: 1, estimated_time_to_regain_access: 0 }],
+      [wabaId]: [
+        {
+          type: "whatsapp_business_management",
+          call_count: 1,
+          total_cputime: 1,
+          total_time: 1,
+          estimated_time_to_regain_access: 0,
+        },
+      ],
     });
   }
   return headers;
@@ -86,12 +107,23 @@ function wabaIdFromPath(context: ServerContext, path: string): { wabaId?: string
   return {};
 }
 
-export function createRequestListener(context: ServerContext): (request: IncomingMessage, response: ServerResponse) => void {
+export function createRequestListener(
+  context: ServerContext,
+): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     handle(context, request, response).catch((error: unknown) => {
       if (!response.headersSent) {
         response.writeHead(500, { "content-type": "application/json" });
-        response.end(JSON.stringify({ error: { message: error instanceof Error ? error.message : "internal error", type: "SandboxError", code: 1, fbtrace_id: newFbTraceId() } }));
+        response.end(
+          JSON.stringify({
+            error: {
+              message: error instanceof Error ? error.message : "internal error",
+              type: "SandboxError",
+              code: 1,
+              fbtrace_id: newFbTraceId(),
+            },
+          }),
+        );
       } else {
         response.destroy();
       }
@@ -115,7 +147,12 @@ async function handle(context: ServerContext, request: IncomingMessage, response
       }
     }
     try {
-      const result = await context.control(method, url.pathname.slice("/_sandbox".length) || "/", url.searchParams, body);
+      const result = await context.control(
+        method,
+        url.pathname.slice("/_sandbox".length) || "/",
+        url.searchParams,
+        body,
+      );
       if (!result) sendJson(response, 404, { error: { message: `unknown control route ${method} ${url.pathname}` } });
       else sendJson(response, result.status, result.body);
     } catch (error) {
@@ -128,7 +165,15 @@ async function handle(context: ServerContext, request: IncomingMessage, response
   const match = VERSION_PREFIX.exec(url.pathname);
   const version = match?.[1] ?? DEFAULT_API_VERSION;
   const path = match ? (match[2] ?? "/") : url.pathname;
-  const graphRequest: GraphRequest = { method, path, version, query: url.searchParams, headers: request.headers, rawBody, origin: context.origin() };
+  const graphRequest: GraphRequest = {
+    method,
+    path,
+    version,
+    query: url.searchParams,
+    headers: request.headers,
+    rawBody,
+    origin: context.origin(),
+  };
   const known = wabaIdFromPath(context, path);
   const log = (status: number, result?: GraphResult): void => {
     context.state.logRequest({
@@ -159,7 +204,13 @@ async function handle(context: ServerContext, request: IncomingMessage, response
     sendJson(response, status, faultRule?.respondBody ?? {}, graphHeaders(version, known.wabaId));
     return;
   }
-  if (fault && fault !== "accept_then_fail" && fault !== "accept_then_drop" && fault !== "accept_then_hang" && fault !== "malformed_json") {
+  if (
+    fault &&
+    fault !== "accept_then_fail" &&
+    fault !== "accept_then_drop" &&
+    fault !== "accept_then_hang" &&
+    fault !== "malformed_json"
+  ) {
     const error = errorFor(fault, context);
     log(error.status);
     sendError(response, error, graphHeaders(version, known.wabaId));
@@ -215,7 +266,12 @@ function sendError(response: ServerResponse, error: GraphError, headers: Record<
   sendJson(response, error.status, error.toBody(headers["x-fb-trace-id"]), headers);
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = { "content-type": "application/json; charset=UTF-8" }): void {
+function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = { "content-type": "application/json; charset=UTF-8" },
+): void {
   const text = JSON.stringify(body);
   response.writeHead(status, { ...headers, "content-length": String(Buffer.byteLength(text)) });
   response.end(text);

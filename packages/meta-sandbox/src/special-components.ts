@@ -5,7 +5,8 @@ import type { TemplateCategory } from "./model.js";
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 const upper = (value: unknown): string | undefined => (typeof value === "string" ? value.toUpperCase() : undefined);
 const length = (text: string) => [...text].length;
 
@@ -27,7 +28,10 @@ function cardSignature(card: Json): string {
     .map((component) => {
       const type = upper(component.type) ?? "";
       if (type !== "BUTTONS" || !Array.isArray(component.buttons)) return type;
-      return `${type}(${component.buttons.filter(isObject).map((button) => upper(button.type)).join(",")})`;
+      return `${type}(${component.buttons
+        .filter(isObject)
+        .map((button) => upper(button.type))
+        .join(",")})`;
     })
     .join("|");
 }
@@ -39,10 +43,16 @@ export function checkCarouselComponent(component: Json, index: number, category:
   }
   const cards = component.cards;
   if (!Array.isArray(cards) || cards.some((card) => !isObject(card) || !Array.isArray(card.components))) {
-    throw invalidTemplate("Invalid components", `The parameter components[${index}][cards] is required and each card needs components.`);
+    throw invalidTemplate(
+      "Invalid components",
+      `The parameter components[${index}][cards] is required and each card needs components.`,
+    );
   }
   if (cards.length < MEDIA_CAROUSEL.minCards || cards.length > MEDIA_CAROUSEL.maxCards) {
-    throw invalidTemplate("Invalid components", `A carousel template must have between ${MEDIA_CAROUSEL.minCards} and ${MEDIA_CAROUSEL.maxCards} cards.`);
+    throw invalidTemplate(
+      "Invalid components",
+      `A carousel template must have between ${MEDIA_CAROUSEL.minCards} and ${MEDIA_CAROUSEL.maxCards} cards.`,
+    );
   }
   (cards as Json[]).forEach((card, cardIndex) => {
     const components = (card.components as unknown[]).filter(isObject);
@@ -50,15 +60,26 @@ export function checkCarouselComponent(component: Json, index: number, category:
     const format = upper(header?.format);
     // Media-card page: "Each card in the template has an image or video header asset"; product-card page: "format": "product".
     if (!format || !["IMAGE", "VIDEO", "PRODUCT"].includes(format)) {
-      throw invalidTemplate("Message header format is incorrect", `Card ${cardIndex} needs an IMAGE, VIDEO or PRODUCT header.`, SUBCODE.headerFormat);
+      throw invalidTemplate(
+        "Message header format is incorrect",
+        `Card ${cardIndex} needs an IMAGE, VIDEO or PRODUCT header.`,
+        SUBCODE.headerFormat,
+      );
     }
     const body = components.find((c) => upper(c.type) === "BODY");
     if (typeof body?.text === "string" && length(body.text) > MEDIA_CAROUSEL.cardBodyText) {
-      throw invalidTemplate("Character limit exceeded", `Card ${cardIndex} body text exceeds the limit of ${MEDIA_CAROUSEL.cardBodyText} characters.`, SUBCODE.characterLimit);
+      throw invalidTemplate(
+        "Character limit exceeded",
+        `Card ${cardIndex} body text exceeds the limit of ${MEDIA_CAROUSEL.cardBodyText} characters.`,
+        SUBCODE.characterLimit,
+      );
     }
     const buttons = components.find((c) => upper(c.type) === "BUTTONS")?.buttons;
     if (Array.isArray(buttons) && buttons.length > MEDIA_CAROUSEL.cardButtons) {
-      throw invalidTemplate("Invalid components", `Card ${cardIndex} has ${buttons.length} buttons; a card can have up to ${MEDIA_CAROUSEL.cardButtons}.`);
+      throw invalidTemplate(
+        "Invalid components",
+        `Card ${cardIndex} has ${buttons.length} buttons; a card can have up to ${MEDIA_CAROUSEL.cardButtons}.`,
+      );
     }
   });
   // "All cards defined on a template must have the same components." and "If any card in the carousel includes a card
@@ -66,7 +87,10 @@ export function checkCarouselComponent(component: Json, index: number, category:
   const first = cardSignature(cards[0] as Json);
   const differing = (cards as Json[]).findIndex((card) => cardSignature(card) !== first);
   if (differing > 0) {
-    throw invalidTemplate("Invalid components", `All cards of a carousel must have the same components; card ${differing} differs from card 0.`);
+    throw invalidTemplate(
+      "Invalid components",
+      `All cards of a carousel must have the same components; card ${differing} differs from card 0.`,
+    );
   }
 }
 
@@ -81,10 +105,17 @@ const LIMITED_TIME_OFFER = {
 export function checkLimitedTimeOfferTemplate(components: readonly Json[], offerIndex: number): void {
   const offer = components[offerIndex]?.limited_time_offer;
   if (!isObject(offer) || typeof offer.text !== "string" || offer.text === "") {
-    throw invalidTemplate("Invalid components", `The parameter components[${offerIndex}][limited_time_offer][text] is required`);
+    throw invalidTemplate(
+      "Invalid components",
+      `The parameter components[${offerIndex}][limited_time_offer][text] is required`,
+    );
   }
   if (length(offer.text) > LIMITED_TIME_OFFER.text) {
-    throw invalidTemplate("Character limit exceeded", `The limited-time offer text exceeds the limit of ${LIMITED_TIME_OFFER.text} characters.`, SUBCODE.characterLimit);
+    throw invalidTemplate(
+      "Character limit exceeded",
+      `The limited-time offer text exceeds the limit of ${LIMITED_TIME_OFFER.text} characters.`,
+      SUBCODE.characterLimit,
+    );
   }
   // "Footer components are not supported."
   if (components.some((component) => upper(component.type) === "FOOTER")) {
@@ -101,6 +132,10 @@ export function checkLimitedTimeOfferTemplate(components: readonly Json[], offer
   const copyCode = list.find((button) => upper(button.type) === "COPY_CODE");
   const code: unknown = Array.isArray(copyCode?.example) ? copyCode.example[0] : copyCode?.example;
   if (typeof code === "string" && length(code) > LIMITED_TIME_OFFER.offerCode) {
-    throw invalidTemplate("Character limit exceeded", `The offer code example exceeds the limit of ${LIMITED_TIME_OFFER.offerCode} characters.`, SUBCODE.characterLimit);
+    throw invalidTemplate(
+      "Character limit exceeded",
+      `The offer code example exceeds the limit of ${LIMITED_TIME_OFFER.offerCode} characters.`,
+      SUBCODE.characterLimit,
+    );
   }
 }

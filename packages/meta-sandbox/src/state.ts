@@ -2,18 +2,45 @@
 // a WABA's state (duplicates, cooldowns, limits, rates, edits, deletes, review) live here.
 import { createHash, randomBytes } from "node:crypto";
 
-import { buildDemoTemplates, DEMO_ACCESS_TOKEN, DEMO_APP_ID, DEMO_APP_SECRET, DEMO_DISPLAY_PHONE_NUMBER, DEMO_MEDIA_HANDLES, DEMO_PHONE_NUMBER_ID, DEMO_WABA_ID, DEMO_WABA_NAME } from "./demo-data.js";
+import {
+  buildDemoTemplates,
+  DEMO_ACCESS_TOKEN,
+  DEMO_APP_ID,
+  DEMO_APP_SECRET,
+  DEMO_DISPLAY_PHONE_NUMBER,
+  DEMO_MEDIA_HANDLES,
+  DEMO_PHONE_NUMBER_ID,
+  DEMO_WABA_ID,
+  DEMO_WABA_NAME,
+} from "./demo-data.js";
 import { SUBCODE, badParam, invalidTemplate, unsupportedRequest, wabaRateLimited } from "./graph-error.js";
 import type { GraphError } from "./graph-error.js";
-import { QUALITY_SCORES, REJECTION_REASONS, TEMPLATE_CATEGORIES, TEMPLATE_STATUSES, languageDisplayName, nameLanguageKey } from "./model.js";
-import type { QualityScore, ReadComponent, RejectionReason, StoredTemplate, TemplateCategory, TemplateStatus, PhoneNumber, Waba } from "./model.js";
+import {
+  QUALITY_SCORES,
+  REJECTION_REASONS,
+  TEMPLATE_CATEGORIES,
+  TEMPLATE_STATUSES,
+  languageDisplayName,
+  nameLanguageKey,
+} from "./model.js";
+import type {
+  QualityScore,
+  ReadComponent,
+  RejectionReason,
+  StoredTemplate,
+  TemplateCategory,
+  TemplateStatus,
+  PhoneNumber,
+  Waba,
+} from "./model.js";
 import { createPrng } from "./prng.js";
 import type { Prng } from "./prng.js";
 import { judgeCategory, reviewTemplate, textOf } from "./review.js";
 import { checkTemplateSubmission, sampleCdnUrl } from "./template-rules.js";
 import { expandLibraryCreate } from "./template-library.js";
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -25,7 +52,11 @@ export const NAME_LOCK_MS = 30 * DAY_MS;
 /** A template webhook change (`entry[].changes[]` item), before it is wrapped in the envelope. */
 export interface TemplateWebhookChange {
   wabaId: string;
-  field: "message_template_status_update" | "message_template_quality_update" | "template_category_update" | "message_template_components_update";
+  field:
+    | "message_template_status_update"
+    | "message_template_quality_update"
+    | "template_category_update"
+    | "message_template_components_update";
   value: Record<string, unknown>;
 }
 
@@ -108,16 +139,29 @@ export class SandboxState {
 
   private seed(): void {
     this.apps.set(DEMO_APP_ID, { secret: DEMO_APP_SECRET });
-    for (const [format, handle] of Object.entries(DEMO_MEDIA_HANDLES)) this.mediaHandles.set(handle, sampleCdnUrl(handle, format));
+    for (const [format, handle] of Object.entries(DEMO_MEDIA_HANDLES))
+      this.mediaHandles.set(handle, sampleCdnUrl(handle, format));
     const demoTemplates = buildDemoTemplates(this.options.demoTemplateCount, this.options.seed);
-    const limit = this.options.demoTemplateLimit ?? (demoTemplates.length > 200 ? VERIFIED_TEMPLATE_LIMIT : DEFAULT_TEMPLATE_LIMIT);
-    const waba = this.addWaba({ id: DEMO_WABA_ID, name: DEMO_WABA_NAME, accessToken: DEMO_ACCESS_TOKEN, templateLimit: limit });
-    this.addPhoneNumber(waba.id, { id: DEMO_PHONE_NUMBER_ID, displayPhoneNumber: DEMO_DISPLAY_PHONE_NUMBER, verifiedName: DEMO_WABA_NAME });
+    const limit =
+      this.options.demoTemplateLimit ?? (demoTemplates.length > 200 ? VERIFIED_TEMPLATE_LIMIT : DEFAULT_TEMPLATE_LIMIT);
+    const waba = this.addWaba({
+      id: DEMO_WABA_ID,
+      name: DEMO_WABA_NAME,
+      accessToken: DEMO_ACCESS_TOKEN,
+      templateLimit: limit,
+    });
+    this.addPhoneNumber(waba.id, {
+      id: DEMO_PHONE_NUMBER_ID,
+      displayPhoneNumber: DEMO_DISPLAY_PHONE_NUMBER,
+      verifiedName: DEMO_WABA_NAME,
+    });
     const prng = createPrng(this.options.seed ^ 0x7e3a);
     // Spread seeded templates over the past year so last_updated_time looks real but stays deterministic.
     const base = Date.UTC(2026, 0, 1) / 1000;
     for (const demo of demoTemplates) {
-      const submission = checkTemplateSubmission(demo.body, { resolveHeaderHandle: (handle) => this.mediaHandles.get(handle) });
+      const submission = checkTemplateSubmission(demo.body, {
+        resolveHeaderHandle: (handle) => this.mediaHandles.get(handle),
+      });
       const created = base - prng.int(0, 365 * 86_400);
       this.insertTemplate(waba, {
         name: submission.name,
@@ -169,16 +213,21 @@ export class SandboxState {
    * Registers a business phone number to a WABA. A number belongs to exactly one WABA, so registering it to a second
    * one is refused (a setup mistake in a test, not a Graph answer).
    */
-  addPhoneNumber(wabaId: string, input: { id: string; displayPhoneNumber?: string; verifiedName?: string }): PhoneNumber {
+  addPhoneNumber(
+    wabaId: string,
+    input: { id: string; displayPhoneNumber?: string; verifiedName?: string },
+  ): PhoneNumber {
     const waba = this.wabas.get(wabaId);
     if (!waba) throw new Error(`no WABA ${wabaId}`);
     if (!/^\d+$/.test(input.id)) throw new Error(`phone number ids are numeric strings, got "${input.id}"`);
     const holder = this.phoneNumberOwner(input.id);
-    if (holder && holder.id !== wabaId) throw new Error(`phone number ${input.id} already belongs to WABA ${holder.id}`);
+    if (holder && holder.id !== wabaId)
+      throw new Error(`phone number ${input.id} already belongs to WABA ${holder.id}`);
     const phone: PhoneNumber = {
       id: input.id,
       wabaId,
-      displayPhoneNumber: input.displayPhoneNumber ?? `+1 555-${input.id.slice(-3)}-${input.id.slice(-7, -3).padStart(4, "0")}`,
+      displayPhoneNumber:
+        input.displayPhoneNumber ?? `+1 555-${input.id.slice(-3)}-${input.id.slice(-7, -3).padStart(4, "0")}`,
       verifiedName: input.verifiedName ?? waba.name,
       qualityRating: "GREEN",
     };
@@ -228,12 +277,18 @@ export class SandboxState {
   // -------------------------------------------------------------------------------------------
   // Create (§1, §10.3 steps 11–15)
 
-  createTemplate(waba: Waba, body: Record<string, unknown>): { id: string; status: "PENDING" | "APPROVED"; category: TemplateCategory } {
+  createTemplate(
+    waba: Waba,
+    body: Record<string, unknown>,
+  ): { id: string; status: "PENDING" | "APPROVED"; category: TemplateCategory } {
     // Template Library create (M-LIB): Meta builds the components from its library entry; the name, language and
     // category are checked as for any create, the entry's own wording is Meta's, and Meta answers "status":"APPROVED".
     const fromLibrary = body.library_template_name !== undefined;
     const submitted = fromLibrary ? expandLibraryCreate(body) : body;
-    const submission = checkTemplateSubmission(submitted, { resolveHeaderHandle: (handle) => this.mediaHandles.get(handle), libraryContent: fromLibrary });
+    const submission = checkTemplateSubmission(submitted, {
+      resolveHeaderHandle: (handle) => this.mediaHandles.get(handle),
+      libraryContent: fromLibrary,
+    });
     const now = this.now();
     const siblings = this.templatesOf(waba.id).filter((template) => template.name === submission.name);
 
@@ -317,13 +372,22 @@ export class SandboxState {
     if (!name || !language) throw new Error("an imported template needs name and language");
     if (!Array.isArray(read.components)) throw new Error("an imported template needs a components array");
     const category = (text("category") ?? "UTILITY").toUpperCase();
-    if (!(TEMPLATE_CATEGORIES as readonly string[]).includes(category)) throw new Error(`category must be one of ${TEMPLATE_CATEGORIES.join(", ")}`);
+    if (!(TEMPLATE_CATEGORIES as readonly string[]).includes(category))
+      throw new Error(`category must be one of ${TEMPLATE_CATEGORIES.join(", ")}`);
     const status = (text("status") ?? "APPROVED").toUpperCase();
-    if (!(TEMPLATE_STATUSES as readonly string[]).includes(status)) throw new Error(`status must be one of ${TEMPLATE_STATUSES.join(", ")}`);
-    if (this.templatesOf(waba.id).some((template) => template.name === name && template.language === language)) throw new Error(`${name} (${language}) already exists in WABA ${waba.id}`);
-    const id = typeof read.id === "string" && /^[1-9][0-9]{0,15}$/.test(read.id) && !this.templates.has(read.id) ? read.id : undefined;
+    if (!(TEMPLATE_STATUSES as readonly string[]).includes(status))
+      throw new Error(`status must be one of ${TEMPLATE_STATUSES.join(", ")}`);
+    if (this.templatesOf(waba.id).some((template) => template.name === name && template.language === language))
+      throw new Error(`${name} (${language}) already exists in WABA ${waba.id}`);
+    const id =
+      typeof read.id === "string" && /^[1-9][0-9]{0,15}$/.test(read.id) && !this.templates.has(read.id)
+        ? read.id
+        : undefined;
     const quality = isRecord(read.quality_score) ? read.quality_score : undefined;
-    const score = typeof quality?.score === "string" && (QUALITY_SCORES as readonly string[]).includes(quality.score) ? (quality.score as QualityScore) : "UNKNOWN";
+    const score =
+      typeof quality?.score === "string" && (QUALITY_SCORES as readonly string[]).includes(quality.score)
+        ? (quality.score as QualityScore)
+        : "UNKNOWN";
     const reason = text("rejected_reason");
     const now = Math.floor(this.now() / 1000);
     const ttl = read.message_send_ttl_seconds;
@@ -337,12 +401,16 @@ export class SandboxState {
         correctCategory: text("correct_category"),
         subCategory: text("sub_category"),
         status: status as TemplateStatus,
-        rejectedReason: reason !== undefined && (REJECTION_REASONS as readonly string[]).includes(reason) ? (reason as RejectionReason) : "NONE",
+        rejectedReason:
+          reason !== undefined && (REJECTION_REASONS as readonly string[]).includes(reason)
+            ? (reason as RejectionReason)
+            : "NONE",
         rejectionInfo: undefined,
         parameterFormat: text("parameter_format")?.toUpperCase() === "NAMED" ? "NAMED" : "POSITIONAL",
         components: read.components as ReadComponent[],
         messageSendTtlSeconds: typeof ttl === "number" ? ttl : undefined,
-        ctaUrlLinkTrackingOptedOut: typeof read.cta_url_link_tracking_opted_out === "boolean" ? read.cta_url_link_tracking_opted_out : undefined,
+        ctaUrlLinkTrackingOptedOut:
+          typeof read.cta_url_link_tracking_opted_out === "boolean" ? read.cta_url_link_tracking_opted_out : undefined,
         qualityScore: { score, date: typeof quality?.date === "number" ? quality.date : now },
         createdTime: now,
         lastUpdatedTime: now,
@@ -354,7 +422,11 @@ export class SandboxState {
     );
   }
 
-  private insertTemplate(waba: Waba, fields: Omit<StoredTemplate, "id" | "wabaId">, id = this.freshId()): StoredTemplate {
+  private insertTemplate(
+    waba: Waba,
+    fields: Omit<StoredTemplate, "id" | "wabaId">,
+    id = this.freshId(),
+  ): StoredTemplate {
     const template: StoredTemplate = { id, wabaId: waba.id, ...fields };
     this.templates.set(template.id, template);
     let index = this.templatesByWaba.get(waba.id);
@@ -394,7 +466,11 @@ export class SandboxState {
     if (!template || template.status !== "PENDING") return template;
     const others = this.templatesOf(template.wabaId).filter((other) => other.id !== id && other.status === "APPROVED");
     const verdict = reviewTemplate(template, others);
-    this.setStatus(id, { status: verdict.status, reason: verdict.reason, ...(verdict.rejectionInfo ? { rejectionInfo: verdict.rejectionInfo } : {}) });
+    this.setStatus(id, {
+      status: verdict.status,
+      reason: verdict.reason,
+      ...(verdict.rejectionInfo ? { rejectionInfo: verdict.rejectionInfo } : {}),
+    });
     return template;
   }
 
@@ -436,7 +512,10 @@ export class SandboxState {
     if (change.status === "DISABLED") value.disable_info = { disable_date: Math.floor(this.now() / 1000) };
     if (change.otherInfo) value.other_info = change.otherInfo;
     else if (change.status === "PAUSED") {
-      value.other_info = { title: "FIRST_PAUSE", description: "Your WhatsApp message template has been paused for 3 hours because of low quality." };
+      value.other_info = {
+        title: "FIRST_PAUSE",
+        description: "Your WhatsApp message template has been paused for 3 hours because of low quality.",
+      };
     }
     this.options.emit({ wabaId: template.wabaId, field: "message_template_status_update", value });
     return template;
@@ -465,7 +544,12 @@ export class SandboxState {
    * (new_category = CURRENT category, correct_category = future); `completed` applies it and sends
    * previous_category + new_category.
    */
-  changeCategory(id: string, category: TemplateCategory, phase: "impending" | "completed", effectiveAt?: number): StoredTemplate {
+  changeCategory(
+    id: string,
+    category: TemplateCategory,
+    phase: "impending" | "completed",
+    effectiveAt?: number,
+  ): StoredTemplate {
     const template = this.requireTemplate(id);
     const base = {
       message_template_id: Number(template.id),
@@ -490,7 +574,11 @@ export class SandboxState {
       template.category = category;
       template.correctCategory = undefined;
       template.lastUpdatedTime = Math.floor(this.now() / 1000);
-      this.options.emit({ wabaId: template.wabaId, field: "template_category_update", value: { ...base, previous_category: previous, new_category: category } });
+      this.options.emit({
+        wabaId: template.wabaId,
+        field: "template_category_update",
+        value: { ...base, previous_category: previous, new_category: category },
+      });
     }
     return template;
   }
@@ -503,7 +591,9 @@ export class SandboxState {
     const statusCannotChange = (message: string): GraphError =>
       invalidTemplate("Message template status can't be changed", message, SUBCODE.statusCannotChange);
     if (template.status !== "APPROVED" && template.status !== "REJECTED" && template.status !== "PAUSED") {
-      throw statusCannotChange(`Message templates can only be edited when their status is APPROVED, REJECTED or PAUSED. This template is ${template.status}.`);
+      throw statusCannotChange(
+        `Message templates can only be edited when their status is APPROVED, REJECTED or PAUSED. This template is ${template.status}.`,
+      );
     }
     const now = this.now();
     if (template.status === "APPROVED") {
@@ -512,31 +602,44 @@ export class SandboxState {
       if (recent.some((time) => time > now - DAY_MS)) {
         throw statusCannotChange("Approved message templates can only be edited once every 24 hours. Try again later.");
       }
-      if (recent.length >= 10) throw statusCannotChange("Approved message templates can only be edited 10 times in 30 days. Try again later.");
+      if (recent.length >= 10)
+        throw statusCannotChange("Approved message templates can only be edited 10 times in 30 days. Try again later.");
       const requested = typeof body.category === "string" ? body.category.toUpperCase() : undefined;
       if (requested !== undefined && requested !== template.category) {
-        throw invalidTemplate("Category can't be changed", "You can't change the category of an approved message template.");
+        throw invalidTemplate(
+          "Category can't be changed",
+          "You can't change the category of an approved message template.",
+        );
       }
     }
     const hasContent = body.components !== undefined;
     const ttlOnly = !hasContent && body.category === undefined;
-    if (ttlOnly && body.message_send_ttl_seconds === undefined) throw badParam("You must provide components, category or message_send_ttl_seconds to edit a template");
+    if (ttlOnly && body.message_send_ttl_seconds === undefined)
+      throw badParam("You must provide components, category or message_send_ttl_seconds to edit a template");
     const submission = checkTemplateSubmission(
       { ...body, components: body.components ?? template.components.map(toSubmittable(template)) },
       { resolveHeaderHandle: (handle) => this.mediaHandles.get(handle) ?? (isCdnUrl(handle) ? handle : undefined) },
       { name: template.name, language: template.language, category: template.category },
     );
-    if (template.status === "APPROVED") template.approvedEditTimes = [...template.approvedEditTimes.filter((time) => time > now - 30 * DAY_MS), now];
+    if (template.status === "APPROVED")
+      template.approvedEditTimes = [...template.approvedEditTimes.filter((time) => time > now - 30 * DAY_MS), now];
     if (submission.category !== template.category) {
       template.previousCategory = template.category;
       template.category = submission.category;
     }
     template.components = submission.components;
     template.parameterFormat = submission.parameterFormat;
-    if (submission.messageSendTtlSeconds !== undefined) template.messageSendTtlSeconds = submission.messageSendTtlSeconds;
-    if (submission.ctaUrlLinkTrackingOptedOut !== undefined) template.ctaUrlLinkTrackingOptedOut = submission.ctaUrlLinkTrackingOptedOut;
+    if (submission.messageSendTtlSeconds !== undefined)
+      template.messageSendTtlSeconds = submission.messageSendTtlSeconds;
+    if (submission.ctaUrlLinkTrackingOptedOut !== undefined)
+      template.ctaUrlLinkTrackingOptedOut = submission.ctaUrlLinkTrackingOptedOut;
     template.lastUpdatedTime = Math.floor(now / 1000);
-    if (hasContent) this.options.emit({ wabaId: template.wabaId, field: "message_template_components_update", value: componentsUpdateValue(template) });
+    if (hasContent)
+      this.options.emit({
+        wabaId: template.wabaId,
+        field: "message_template_components_update",
+        value: componentsUpdateValue(template),
+      });
     // Edited templates re-enter review ("automatically approved unless it fails template review").
     template.status = "PENDING";
     template.rejectedReason = "NONE";
@@ -551,7 +654,8 @@ export class SandboxState {
     let targets: StoredTemplate[];
     const inWaba = this.templatesOf(waba.id);
     if (query.hsmIds !== undefined) {
-      if (query.hsmIds.length === 0 || query.hsmIds.length > 100) throw badParam("Param hsm_ids must be an array of 1 to 100 ids");
+      if (query.hsmIds.length === 0 || query.hsmIds.length > 100)
+        throw badParam("Param hsm_ids must be an array of 1 to 100 ids");
       targets = query.hsmIds.map((id) => {
         const template = inWaba.find((candidate) => candidate.id === id);
         if (!template) throw templateNotFound(id);
@@ -559,13 +663,18 @@ export class SandboxState {
       });
     } else {
       if (!query.name) throw badParam("The parameter name is required");
-      targets = inWaba.filter((template) => template.name === query.name && (query.hsmId === undefined || template.id === query.hsmId));
+      targets = inWaba.filter(
+        (template) => template.name === query.name && (query.hsmId === undefined || template.id === query.hsmId),
+      );
       if (targets.length === 0) throw templateNotFound(query.name);
     }
     // All-or-nothing [I]: a DISABLED template anywhere in the request refuses the whole delete.
     const disabled = targets.find((template) => template.status === "DISABLED");
     if (disabled) {
-      throw invalidTemplate("Message template can't be deleted", `Disabled message templates can't be deleted. The ${languageDisplayName(disabled.language)} content of ${disabled.name} is disabled.`);
+      throw invalidTemplate(
+        "Message template can't be deleted",
+        `Disabled message templates can't be deleted. The ${languageDisplayName(disabled.language)} content of ${disabled.name} is disabled.`,
+      );
     }
     for (const template of targets) this.deleteTemplate(template.id, "api");
   }
@@ -577,7 +686,8 @@ export class SandboxState {
     this.cancelReview(id);
     this.templates.delete(id);
     this.templatesByWaba.get(template.wabaId)?.delete(id);
-    if (waba && template.status === "APPROVED") waba.deletedNameLocks.set(nameLanguageKey(template.name, template.language), this.now() + NAME_LOCK_MS);
+    if (waba && template.status === "APPROVED")
+      waba.deletedNameLocks.set(nameLanguageKey(template.name, template.language), this.now() + NAME_LOCK_MS);
     if (source === "api") {
       this.options.emit({
         wabaId: template.wabaId,
@@ -599,13 +709,25 @@ export class SandboxState {
   // Resumable uploads (§6)
 
   startUpload(appId: string, fileName: string, fileLength: number, fileType: string): UploadSession {
-    const session: UploadSession = { id: `upload:${this.freshUploadId()}`, appId, fileName, fileLength, fileType, received: [], offset: 0, handle: undefined };
+    const session: UploadSession = {
+      id: `upload:${this.freshUploadId()}`,
+      appId,
+      fileName,
+      fileLength,
+      fileType,
+      received: [],
+      offset: 0,
+      handle: undefined,
+    };
     this.uploads.set(session.id, session);
     return session;
   }
 
   private freshUploadId(): string {
-    return createHash("sha256").update(`${this.freshId()}:${randomBytes(8).toString("hex")}`).digest("base64url").slice(0, 40);
+    return createHash("sha256")
+      .update(`${this.freshId()}:${randomBytes(8).toString("hex")}`)
+      .digest("base64url")
+      .slice(0, 40);
   }
 
   /** Registers a finished upload and returns its handle, shaped like Meta's `4::<b64 mime>:…`. */
@@ -613,7 +735,8 @@ export class SandboxState {
     const mime = Buffer.from(session.fileType).toString("base64");
     const digest = createHash("sha256").update(Buffer.concat(session.received)).update(session.id).digest("base64url");
     const handle = `4::${mime}:ARZ${digest.slice(0, 40)}:e:${Math.floor(this.now() / 1000) + 30 * 86_400}:${session.appId}:${digest.slice(40, 43)}`;
-    const format = session.fileType === "application/pdf" ? "DOCUMENT" : session.fileType === "video/mp4" ? "VIDEO" : "IMAGE";
+    const format =
+      session.fileType === "application/pdf" ? "DOCUMENT" : session.fileType === "video/mp4" ? "VIDEO" : "IMAGE";
     this.mediaHandles.set(handle, sampleCdnUrl(handle, format));
     session.handle = handle;
     return handle;
@@ -659,8 +782,13 @@ function isCdnUrl(value: string): boolean {
 function toSubmittable(template: StoredTemplate): (component: ReadComponent) => ReadComponent {
   return (component) => {
     if (template.category !== "AUTHENTICATION") return component;
-    if (component.type === "BODY") return { type: "BODY", ...(component.add_security_recommendation === true ? { add_security_recommendation: true } : {}) };
-    if (component.type === "FOOTER") return { type: "FOOTER", code_expiration_minutes: component.code_expiration_minutes };
+    if (component.type === "BODY")
+      return {
+        type: "BODY",
+        ...(component.add_security_recommendation === true ? { add_security_recommendation: true } : {}),
+      };
+    if (component.type === "FOOTER")
+      return { type: "FOOTER", code_expiration_minutes: component.code_expiration_minutes };
     if (component.type === "BUTTONS" && Array.isArray(component.buttons)) {
       const button = (component.buttons[0] ?? {}) as Record<string, unknown>;
       const url = typeof button.url === "string" ? button.url : "";
@@ -695,7 +823,9 @@ export function componentsUpdateValue(template: StoredTemplate): Record<string, 
       .map((button) => ({
         message_template_button_type: button.type,
         message_template_button_text: button.text,
-        ...(button.type === "URL" ? { message_template_button_url: button.url } : { message_template_button_phone_number: button.phone_number }),
+        ...(button.type === "URL"
+          ? { message_template_button_url: button.url }
+          : { message_template_button_phone_number: button.phone_number }),
       }));
     if (flattened.length > 0) value.message_template_buttons = flattened;
   }

@@ -14,7 +14,8 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-const create = (payload: Record<string, unknown>) => call(templatesUrl(sandbox), { token: DEMO_ACCESS_TOKEN, json: payload });
+const create = (payload: Record<string, unknown>) =>
+  call(templatesUrl(sandbox), { token: DEMO_ACCESS_TOKEN, json: payload });
 
 describe("create from the Template Library", () => {
   it("Meta's own example (button inputs as a single-quoted JSON string) builds the entry's components", async () => {
@@ -23,14 +24,21 @@ describe("create from the Template Library", () => {
       language: "en_US",
       category: "UTILITY",
       library_template_name: "delivery_update_1",
-      library_template_button_inputs: "[{'type':'URL','url':{'base_url':'https://www.example.com/{{1}}','url_suffix_example':'https://www.example.com/order_update'}}]",
+      library_template_button_inputs:
+        "[{'type':'URL','url':{'base_url':'https://www.example.com/{{1}}','url_suffix_example':'https://www.example.com/order_update'}}]",
     });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: expect.any(String), category: "UTILITY" });
     const got = await call(`${sandbox.graphUrl}/${String(res.body.id)}`, { token: DEMO_ACCESS_TOKEN });
     expect(got.body.components).toEqual([
-      expect.objectContaining({ type: "BODY", text: "Good news! Your order {{1}} is on its way and should arrive by {{2}}." }),
-      expect.objectContaining({ type: "BUTTONS", buttons: [expect.objectContaining({ type: "URL", text: "Track order", url: "https://www.example.com/{{1}}" })] }),
+      expect.objectContaining({
+        type: "BODY",
+        text: "Good news! Your order {{1}} is on its way and should arrive by {{2}}.",
+      }),
+      expect.objectContaining({
+        type: "BUTTONS",
+        buttons: [expect.objectContaining({ type: "URL", text: "Track order", url: "https://www.example.com/{{1}}" })],
+      }),
     ]);
   });
 
@@ -40,7 +48,12 @@ describe("create from the Template Library", () => {
       language: "en_US",
       category: "UTILITY",
       library_template_name: "order_confirmation_1",
-      library_template_button_inputs: [{ type: "URL", url: { base_url: "https://shop.example.com/o/{{1}}", url_suffix_example: "https://shop.example.com/o/1" } }],
+      library_template_button_inputs: [
+        {
+          type: "URL",
+          url: { base_url: "https://shop.example.com/o/{{1}}", url_suffix_example: "https://shop.example.com/o/1" },
+        },
+      ],
     });
     expect(res.status).toBe(200);
     const got = await call(`${sandbox.graphUrl}/${String(res.body.id)}`, { token: DEMO_ACCESS_TOKEN });
@@ -66,16 +79,34 @@ describe("create from the Template Library", () => {
     expect(JSON.stringify(got.body.components)).toContain("{{8}}");
     expect(JSON.stringify(got.body.components)).toContain("+15550001111");
     // The same body written by hand is refused: the relaxation is the library's only.
-    const authored = await create({ name: "authored_low_balance", language: "en_US", category: "UTILITY", components: [{ type: "BODY", text: "Your balance is below {{1}}", example: { body_text: [["$75.00"]] } }] });
+    const authored = await create({
+      name: "authored_low_balance",
+      language: "en_US",
+      category: "UTILITY",
+      components: [{ type: "BODY", text: "Your balance is below {{1}}", example: { body_text: [["$75.00"]] } }],
+    });
     expect(authored.status).toBe(400);
   });
 
   it("an unknown library name or a missing URL input is a code 100 invalid parameter", async () => {
-    const unknown = await create({ name: "lib_unknown", language: "en_US", category: "UTILITY", library_template_name: "no_such_entry" });
+    const unknown = await create({
+      name: "lib_unknown",
+      language: "en_US",
+      category: "UTILITY",
+      library_template_name: "no_such_entry",
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error).toMatchObject({ code: 100, message: expect.stringContaining("library_template_name") });
-    const noInput = await create({ name: "lib_no_input", language: "en_US", category: "UTILITY", library_template_name: "delivery_update_1" });
+    const noInput = await create({
+      name: "lib_no_input",
+      language: "en_US",
+      category: "UTILITY",
+      library_template_name: "delivery_update_1",
+    });
     expect(noInput.status).toBe(400);
-    expect(noInput.body.error).toMatchObject({ code: 100, message: expect.stringContaining("library_template_button_inputs") });
+    expect(noInput.body.error).toMatchObject({
+      code: 100,
+      message: expect.stringContaining("library_template_button_inputs"),
+    });
   });
 });

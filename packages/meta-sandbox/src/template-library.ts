@@ -100,7 +100,10 @@ export const LIBRARY: readonly LibraryTemplate[] = [
     body: "Hi {{1}}, thanks for shopping with {{2}}. How did we do?",
     body_params: ["Jim", "Jasper's Market"],
     body_param_types: ["TEXT", "TEXT"],
-    buttons: [{ type: "QUICK_REPLY", text: "Great" }, { type: "QUICK_REPLY", text: "Could be better" }],
+    buttons: [
+      { type: "QUICK_REPLY", text: "Great" },
+      { type: "QUICK_REPLY", text: "Could be better" },
+    ],
     id: "7147013345418931",
   },
 ];
@@ -112,19 +115,30 @@ export function browseLibrary(query: URLSearchParams): { data: LibraryTemplate[]
   const search = query.get("search")?.replace(/^"|"$/g, "").toLowerCase();
   let list = [...LIBRARY];
   if (search) {
-    list = list.filter((entry) => [entry.name, entry.header ?? "", entry.body, ...(entry.buttons ?? []).map((b) => (typeof b.text === "string" ? b.text : ""))].some((text) => text.toLowerCase().includes(search)));
+    list = list.filter((entry) =>
+      [
+        entry.name,
+        entry.header ?? "",
+        entry.body,
+        ...(entry.buttons ?? []).map((b) => (typeof b.text === "string" ? b.text : "")),
+      ].some((text) => text.toLowerCase().includes(search)),
+    );
   }
   for (const filter of FILTERS) {
     const value = query.get(filter);
     if (value === null || value === "") continue;
-    if (filter !== "name" && filter !== "language" && !/^[A-Z_]+$/.test(value)) throw badParam(`Param ${filter} must be one of Meta's ${filter} values (upper case), got "${value}"`);
+    if (filter !== "name" && filter !== "language" && !/^[A-Z_]+$/.test(value))
+      throw badParam(`Param ${filter} must be one of Meta's ${filter} values (upper case), got "${value}"`);
     list = list.filter((entry) => (filter === "industry" ? entry.industry.includes(value) : entry[filter] === value));
   }
   return { data: list };
 }
 
 export function findLibraryTemplate(name: string, language: string): LibraryTemplate | undefined {
-  return LIBRARY.find((entry) => entry.name === name && entry.language === language) ?? LIBRARY.find((entry) => entry.name === name);
+  return (
+    LIBRARY.find((entry) => entry.name === name && entry.language === language) ??
+    LIBRARY.find((entry) => entry.name === name)
+  );
 }
 
 /**
@@ -136,18 +150,33 @@ export function findLibraryTemplate(name: string, language: string): LibraryTemp
  * API answers a bad parameter (no specific error is documented). Returns the body the ordinary create rules check.
  */
 export function expandLibraryCreate(body: Record<string, unknown>): Record<string, unknown> {
-  const { library_template_name: libraryName, library_template_button_inputs: rawInputs, library_template_body_inputs: _bodyInputs, ...rest } = body;
-  if (typeof libraryName !== "string" || libraryName === "") throw badParam("Param library_template_name must be a non-empty string");
+  const {
+    library_template_name: libraryName,
+    library_template_button_inputs: rawInputs,
+    library_template_body_inputs: _bodyInputs,
+    ...rest
+  } = body;
+  if (typeof libraryName !== "string" || libraryName === "")
+    throw badParam("Param library_template_name must be a non-empty string");
   if (rest.components !== undefined) throw badParam("Param components cannot be used with library_template_name");
   const entry = findLibraryTemplate(libraryName, typeof rest.language === "string" ? rest.language : "en_US");
-  if (entry === undefined) throw badParam(`Param library_template_name must be the name of a template in the template library - got "${libraryName}".`);
+  if (entry === undefined)
+    throw badParam(
+      `Param library_template_name must be the name of a template in the template library - got "${libraryName}".`,
+    );
   if (typeof rest.category === "string" && rest.category.toUpperCase() !== entry.category) {
-    throw badParam(`Param category must be ${entry.category} for library template ${entry.name} - got "${rest.category}".`);
+    throw badParam(
+      `Param category must be ${entry.category} for library template ${entry.name} - got "${rest.category}".`,
+    );
   }
   const inputs = parseButtonInputs(rawInputs);
   const components: Array<Record<string, unknown>> = [];
   if (entry.header !== undefined) components.push({ type: "HEADER", format: "TEXT", text: entry.header });
-  components.push({ type: "BODY", text: entry.body, ...(entry.body_params ? { example: { body_text: [entry.body_params] } } : {}) });
+  components.push({
+    type: "BODY",
+    text: entry.body,
+    ...(entry.body_params ? { example: { body_text: [entry.body_params] } } : {}),
+  });
   if (entry.buttons !== undefined && entry.buttons.length > 0) {
     const unused = [...inputs];
     const buttons = entry.buttons.map((button) => {
@@ -155,12 +184,25 @@ export function expandLibraryCreate(body: Record<string, unknown>): Record<strin
       if (type !== "URL" && type !== "PHONE_NUMBER") return { ...button };
       const index = unused.findIndex((input) => String(input.type).toUpperCase() === type);
       const input = index === -1 ? undefined : unused.splice(index, 1)[0];
-      if (input === undefined) throw badParam(`Param library_template_button_inputs must give the ${type} button of library template ${entry.name}`);
-      if (type === "PHONE_NUMBER") return { type, text: button.text, phone_number: typeof input.phone_number === "string" ? input.phone_number : button.phone_number };
+      if (input === undefined)
+        throw badParam(
+          `Param library_template_button_inputs must give the ${type} button of library template ${entry.name}`,
+        );
+      if (type === "PHONE_NUMBER")
+        return {
+          type,
+          text: button.text,
+          phone_number: typeof input.phone_number === "string" ? input.phone_number : button.phone_number,
+        };
       const url = (input.url ?? {}) as Record<string, unknown>;
       const baseUrl = typeof url.base_url === "string" ? url.base_url : String(button.url);
       const suffix = typeof url.url_suffix_example === "string" ? url.url_suffix_example : undefined;
-      return { type, text: button.text, url: baseUrl, ...(baseUrl.includes("{{1}}") && suffix !== undefined ? { example: [suffix] } : {}) };
+      return {
+        type,
+        text: button.text,
+        url: baseUrl,
+        ...(baseUrl.includes("{{1}}") && suffix !== undefined ? { example: [suffix] } : {}),
+      };
     });
     components.push({ type: "BUTTONS", buttons });
   }
@@ -181,6 +223,7 @@ function parseButtonInputs(raw: unknown): Array<Record<string, unknown>> {
       }
     }
   }
-  if (!Array.isArray(value) || value.some((item) => item === null || typeof item !== "object")) throw badParam("Param library_template_button_inputs must be an array of objects");
+  if (!Array.isArray(value) || value.some((item) => item === null || typeof item !== "object"))
+    throw badParam("Param library_template_button_inputs must be an array of objects");
   return value as Array<Record<string, unknown>>;
 }

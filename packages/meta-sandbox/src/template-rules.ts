@@ -66,9 +66,29 @@ const MEDIA_HEADER_FORMATS = new Set(["IMAGE", "VIDEO", "GIF", "DOCUMENT"]);
 // M-API "Components" enum (§1.2 [V]) plus the component types Meta's own pages create with:
 // "call_permission_request" (https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/call-permission-request-message-template) and
 // "tap_target_configuration" (https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/tap-target-url-title-override).
-const COMPONENT_TYPES = ["HEADER", "BODY", "FOOTER", "BUTTONS", "CAROUSEL", "LIMITED_TIME_OFFER", "CALL_PERMISSION_REQUEST", "TAP_TARGET_CONFIGURATION"] as const;
+const COMPONENT_TYPES = [
+  "HEADER",
+  "BODY",
+  "FOOTER",
+  "BUTTONS",
+  "CAROUSEL",
+  "LIMITED_TIME_OFFER",
+  "CALL_PERMISSION_REQUEST",
+  "TAP_TARGET_CONFIGURATION",
+] as const;
 // M-API button enum and M-CMP's special buttons (§1.2 [V]); VOICE_CALL from the older reference (M-REF-OLD).
-const BUTTON_TYPES = ["QUICK_REPLY", "URL", "PHONE_NUMBER", "COPY_CODE", "OTP", "FLOW", "MPM", "CATALOG", "SPM", "VOICE_CALL"] as const;
+const BUTTON_TYPES = [
+  "QUICK_REPLY",
+  "URL",
+  "PHONE_NUMBER",
+  "COPY_CODE",
+  "OTP",
+  "FLOW",
+  "MPM",
+  "CATALOG",
+  "SPM",
+  "VOICE_CALL",
+] as const;
 // M-AUTH: "otp_type": COPY_CODE | ONE_TAP | ZERO_TAP (§2.5 [V]).
 const OTP_TYPES = ["COPY_CODE", "ONE_TAP", "ZERO_TAP"] as const;
 const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
@@ -78,7 +98,8 @@ const POSITIONAL_NAME = /^[1-9][0-9]*$/;
 const NAMED_PARAM = /^[a-z_]+$/;
 const HAS_EMOJI = /\p{Extended_Pictographic}/u;
 
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 const upper = (value: unknown): string | undefined => (typeof value === "string" ? value.toUpperCase() : undefined);
 
 // ---------------------------------------------------------------------------------------------
@@ -88,7 +109,11 @@ const upper = (value: unknown): string | undefined => (typeof value === "string"
  * Validates a create (or edit, with `existing`) request body and returns it in read form.
  * Throws the GraphError Meta would answer with for the first rule broken (§10.3 order).
  */
-export function checkTemplateSubmission(body: Json, ctx: RuleContext, existing?: { name: string; language: string; category: TemplateCategory }): TemplateSubmission {
+export function checkTemplateSubmission(
+  body: Json,
+  ctx: RuleContext,
+  existing?: { name: string; language: string; category: TemplateCategory },
+): TemplateSubmission {
   // 1. Presence and types of top-level params → code 100 (Graph's parameter errors, §7.1 [V]).
   const name = existing?.name ?? requireString(body, "name");
   const language = existing?.language ?? requireString(body, "language");
@@ -101,11 +126,16 @@ export function checkTemplateSubmission(body: Json, ctx: RuleContext, existing?:
       throw invalidTemplate("Invalid name", `Message template names can have at most ${NAME_MAX} characters.`);
     }
     if (!NAME_PATTERN.test(name)) {
-      throw invalidTemplate("Invalid name", "Message template names can only contain lowercase alphanumeric characters and underscores ( _ ).");
+      throw invalidTemplate(
+        "Invalid name",
+        "Message template names can only contain lowercase alphanumeric characters and underscores ( _ ).",
+      );
     }
     // Supported languages: https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/supported-languages (§1.1 [V]).
     if (SUPPORTED_LANGUAGES[language] === undefined) {
-      throw badParam(`Param language must be one of {${Object.keys(SUPPORTED_LANGUAGES).join(", ")}} - got "${language}".`);
+      throw badParam(
+        `Param language must be one of {${Object.keys(SUPPORTED_LANGUAGES).join(", ")}} - got "${language}".`,
+      );
     }
   }
 
@@ -114,7 +144,9 @@ export function checkTemplateSubmission(body: Json, ctx: RuleContext, existing?:
   if (categoryRaw !== undefined) {
     const candidate = upper(categoryRaw);
     if (!candidate || !(TEMPLATE_CATEGORIES as readonly string[]).includes(candidate)) {
-      throw badParam(`Param category must be one of {${TEMPLATE_CATEGORIES.join(", ")}} - got "${typeof categoryRaw === "string" ? categoryRaw : JSON.stringify(categoryRaw)}".`);
+      throw badParam(
+        `Param category must be one of {${TEMPLATE_CATEGORIES.join(", ")}} - got "${typeof categoryRaw === "string" ? categoryRaw : JSON.stringify(categoryRaw)}".`,
+      );
     }
     category = candidate as TemplateCategory;
   }
@@ -125,7 +157,9 @@ export function checkTemplateSubmission(body: Json, ctx: RuleContext, existing?:
   if (body.parameter_format !== undefined) {
     const format = upper(body.parameter_format);
     if (format !== "POSITIONAL" && format !== "NAMED") {
-      throw badParam(`Param parameter_format must be one of {POSITIONAL, NAMED} - got "${typeof body.parameter_format === "string" ? body.parameter_format : JSON.stringify(body.parameter_format)}".`);
+      throw badParam(
+        `Param parameter_format must be one of {POSITIONAL, NAMED} - got "${typeof body.parameter_format === "string" ? body.parameter_format : JSON.stringify(body.parameter_format)}".`,
+      );
     }
     parameterFormat = format;
   }
@@ -135,7 +169,8 @@ export function checkTemplateSubmission(body: Json, ctx: RuleContext, existing?:
   const linkTracking = optionalBoolean(body, "cta_url_link_tracking_opted_out");
 
   const parsed = parseComponentStructure(components, effectiveCategory);
-  if (ctx.libraryContent !== true) checkAuthoredContent(parsed, components, ctx, effectiveCategory, parameterFormat, ttl);
+  if (ctx.libraryContent !== true)
+    checkAuthoredContent(parsed, components, ctx, effectiveCategory, parameterFormat, ttl);
 
   return {
     name,
@@ -173,7 +208,9 @@ function checkAuthoredContent(
 /** Category the edit asked for, if any (edits may omit it). */
 export function requestedCategory(body: Json): TemplateCategory | undefined {
   const candidate = upper(body.category);
-  return candidate && (TEMPLATE_CATEGORIES as readonly string[]).includes(candidate) ? (candidate as TemplateCategory) : undefined;
+  return candidate && (TEMPLATE_CATEGORIES as readonly string[]).includes(candidate)
+    ? (candidate as TemplateCategory)
+    : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -205,7 +242,9 @@ function optionalBoolean(body: Json, key: string): boolean | undefined {
 /** Form-encoded requests carry `components` as a JSON string (§1.1 [V M-REF-OLD]). */
 function parseComponentsParam(value: unknown, isEdit: boolean): unknown[] {
   if (value === undefined || value === null) {
-    throw badParam(isEdit ? "The parameter components is required when editing content" : "The parameter components is required");
+    throw badParam(
+      isEdit ? "The parameter components is required when editing content" : "The parameter components is required",
+    );
   }
   let decoded: unknown = value;
   if (typeof value === "string") {
@@ -243,12 +282,15 @@ function parseComponentStructure(components: unknown[], category: TemplateCatego
     const type = upper(component.type);
     if (!type) throw badParam(`The parameter components[${index}][type] is required`);
     if (!(COMPONENT_TYPES as readonly string[]).includes(type)) {
-      throw badParam(`Param components[${index}][type] must be one of {${COMPONENT_TYPES.join(", ")}} - got "${String(component.type)}".`);
+      throw badParam(
+        `Param components[${index}][type] must be one of {${COMPONENT_TYPES.join(", ")}} - got "${String(component.type)}".`,
+      );
     }
     // M-CMP: "Each template may include only one text header", "Templates are limited to one body component",
     // "Templates are limited to one footer component" (§1.2 [V]).
     const duplicate = (present: unknown): void => {
-      if (present) throw invalidTemplate("Invalid components", `A message template can only have one ${type} component.`);
+      if (present)
+        throw invalidTemplate("Invalid components", `A message template can only have one ${type} component.`);
     };
     switch (type) {
       case "HEADER": {
@@ -263,24 +305,27 @@ function parseComponentStructure(components: unknown[], category: TemplateCatego
           );
         }
         parsed.header = { index, format: format as (typeof HEADER_FORMATS)[number], raw: component };
-        if (component.text !== undefined && typeof component.text !== "string") throw badParam(`Param components[${index}][text] must be a string`);
+        if (component.text !== undefined && typeof component.text !== "string")
+          throw badParam(`Param components[${index}][text] must be a string`);
         break;
       }
       case "BODY": {
         duplicate(parsed.body);
-        if (component.text !== undefined && typeof component.text !== "string") throw badParam(`Param components[${index}][text] must be a string`);
+        if (component.text !== undefined && typeof component.text !== "string")
+          throw badParam(`Param components[${index}][text] must be a string`);
         // M-AUTH https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/authentication-templates/authentication-templates: authentication templates
         // consist of "Fixed, non-customizable preset text" — Meta publishes no refusal of a sent text, so it is
         // ignored (the read form shows Meta's preset).
-        const text = category === "AUTHENTICATION" ? undefined : (component.text);
+        const text = category === "AUTHENTICATION" ? undefined : component.text;
         parsed.body = { index, text, raw: component };
         break;
       }
       case "FOOTER": {
         duplicate(parsed.footer);
-        if (component.text !== undefined && typeof component.text !== "string") throw badParam(`Param components[${index}][text] must be a string`);
+        if (component.text !== undefined && typeof component.text !== "string")
+          throw badParam(`Param components[${index}][text] must be a string`);
         // M-AUTH: the footer is the preset "expiration warning" — a sent text is ignored likewise.
-        const text = category === "AUTHENTICATION" ? undefined : (component.text);
+        const text = category === "AUTHENTICATION" ? undefined : component.text;
         parsed.footer = { index, text, raw: component };
         break;
       }
@@ -290,7 +335,8 @@ function parseComponentStructure(components: unknown[], category: TemplateCatego
           throw badParam(`The parameter components[${index}][buttons] is required`);
         }
         const list = component.buttons.map((button: unknown, buttonIndex: number): ParsedButton => {
-          if (!isObject(button)) throw badParam(`Param components[${index}][buttons][${buttonIndex}] must be an object`);
+          if (!isObject(button))
+            throw badParam(`Param components[${index}][buttons][${buttonIndex}] must be an object`);
           const buttonType = upper(button.type);
           if (!buttonType || !(BUTTON_TYPES as readonly string[]).includes(buttonType)) {
             throw badParam(
@@ -307,7 +353,10 @@ function parseComponentStructure(components: unknown[], category: TemplateCatego
         // https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/marketing-templates/limited-time-offer-templates: "Only templates categorized as
         // MARKETING are supported."
         if (category !== "MARKETING") {
-          throw invalidTemplate("Invalid components", "LIMITED_TIME_OFFER components are only supported in MARKETING templates.");
+          throw invalidTemplate(
+            "Invalid components",
+            "LIMITED_TIME_OFFER components are only supported in MARKETING templates.",
+          );
         }
         checkLimitedTimeOfferTemplate(components.filter(isObject), components.filter(isObject).indexOf(component));
         parsed.extras.push({ index, raw: component });
@@ -328,7 +377,11 @@ function parseComponentStructure(components: unknown[], category: TemplateCatego
   if (category !== "AUTHENTICATION" && (parsed.body.text === undefined || parsed.body.text.trim() === "")) {
     throw badParam(`The parameter components[${parsed.body.index}][text] is required`);
   }
-  if (category !== "AUTHENTICATION" && parsed.footer && (parsed.footer.text === undefined || parsed.footer.text.trim() === "")) {
+  if (
+    category !== "AUTHENTICATION" &&
+    parsed.footer &&
+    (parsed.footer.text === undefined || parsed.footer.text.trim() === "")
+  ) {
     throw badParam(`The parameter components[${parsed.footer.index}][text] is required`);
   }
   return parsed;
@@ -435,7 +488,8 @@ function variableNames(text: string | undefined): string[] {
 function placeholderProblem(text: string, format: ParameterFormat): string | undefined {
   // Replaced by a space, not removed: `{{{1}}{` must not glue two single braces into a stray `{{`.
   const stripped = text.replace(PLACEHOLDER, " ");
-  if (stripped.includes("{{") || stripped.includes("}}")) return "has a variable with missing or mismatched curly braces";
+  if (stripped.includes("{{") || stripped.includes("}}"))
+    return "has a variable with missing or mismatched curly braces";
   const expected = format === "POSITIONAL" ? POSITIONAL_NAME : NAMED_PARAM;
   for (const placeholder of findPlaceholders(text)) {
     if (!expected.test(placeholder.name)) {
@@ -461,15 +515,19 @@ function checkHeaderFormat(parsed: ParsedComponents, category: TemplateCategory,
   };
   // M-AUTH https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/authentication-templates/autofill-button-authentication-templates:
   // "URLs, media, and emojis are not supported."
-  if (category === "AUTHENTICATION" && header.format !== "TEXT") fail("Authentication templates can't have a media header.");
+  if (category === "AUTHENTICATION" && header.format !== "TEXT")
+    fail("Authentication templates can't have a media header.");
   // M-CMP: "Location headers can only be used in templates categorized as UTILITY or MARKETING."
-  if (header.format === "LOCATION" && category !== "UTILITY" && category !== "MARKETING") fail("Location headers are only available in utility and marketing templates.");
+  if (header.format === "LOCATION" && category !== "UTILITY" && category !== "MARKETING")
+    fail("Location headers are only available in utility and marketing templates.");
   // M-CMP: "Gifs are currently only available for Marketing Messages API for WhatsApp".
-  if (header.format === "GIF" && category !== "MARKETING") fail("GIF headers are only available in marketing templates.");
+  if (header.format === "GIF" && category !== "MARKETING")
+    fail("GIF headers are only available in marketing templates.");
   if (header.format !== "TEXT") return;
   const text = header.raw.text;
   // M-CMP: header text is "Required." → Graph's missing-parameter answer.
-  if (typeof text !== "string" || text.trim() === "") throw badParam(`The parameter components[${header.index}][text] is required`);
+  if (typeof text !== "string" || text.trim() === "")
+    throw badParam(`The parameter components[${header.index}][text] is required`);
   const problem = placeholderProblem(text, format);
   if (problem) fail(`The header ${problem}.`);
   // M-CMP: header text "Supports 1 parameter." A repeated {{1}} is still one parameter.
@@ -483,7 +541,11 @@ function checkFooterFormat(parsed: ParsedComponents): void {
   // parameters" — and none for the footer, whose syntax has no `example` to fill one; the refusal is M-ERR's
   // 2388073 "Message footer format is incorrect" (§2.2, §7.3 [V]).
   if (text.includes("{{") || text.includes("}}")) {
-    throw invalidTemplate("Message footer format is incorrect", "The footer can't contain variables.", SUBCODE.footerFormat);
+    throw invalidTemplate(
+      "Message footer format is incorrect",
+      "The footer can't contain variables.",
+      SUBCODE.footerFormat,
+    );
   }
 }
 
@@ -523,7 +585,11 @@ function checkDanglingParameters(parsed: ParsedComponents): void {
   // the answer is Meta's observed body (§2.4 [O OBS-J], subcode 2388299 [V M-ERR]). A variable followed by
   // punctuation does not end the template.
   if (/^\{\{[^{}]*\}\}/.test(text) || /\{\{[^{}]*\}\}$/.test(text)) {
-    throw invalidTemplate("Leading or trailing parameters not allowed", "Variables can't be at the start or end of the template.", SUBCODE.danglingParameter);
+    throw invalidTemplate(
+      "Leading or trailing parameters not allowed",
+      "Variables can't be at the start or end of the template.",
+      SUBCODE.danglingParameter,
+    );
   }
 }
 
@@ -554,16 +620,29 @@ function namedExampleNames(value: unknown): string[] {
  * with no sample is the observed 2388043 (§2.4 [O]). Meta publishes nothing against extra samples or extra rows,
  * so those are accepted.
  */
-function checkComponentSamples(componentType: "HEADER" | "BODY", variables: string[], example: Json | undefined, format: ParameterFormat): void {
+function checkComponentSamples(
+  componentType: "HEADER" | "BODY",
+  variables: string[],
+  example: Json | undefined,
+  format: ParameterFormat,
+): void {
   if (variables.length === 0) return;
   if (format === "NAMED") {
-    const named = namedExampleNames(example?.[componentType === "HEADER" ? "header_text_named_params" : "body_text_named_params"]);
+    const named = namedExampleNames(
+      example?.[componentType === "HEADER" ? "header_text_named_params" : "body_text_named_params"],
+    );
     if (variables.some((variable) => !named.includes(variable))) throw missingExample(componentType);
     return;
   }
   const positional = example?.[componentType === "HEADER" ? "header_text" : "body_text"];
   // Meta's pages show body_text both as [[…]] (M-CMP, M-API) and, on the product-carousel page, as a bare string.
-  const values = Array.isArray(positional) ? (Array.isArray(positional[0]) ? (positional[0] as unknown[]) : positional) : typeof positional === "string" ? [positional] : [];
+  const values = Array.isArray(positional)
+    ? Array.isArray(positional[0])
+      ? (positional[0] as unknown[])
+      : positional
+    : typeof positional === "string"
+      ? [positional]
+      : [];
   if (values.length < variables.length) throw missingExample(componentType);
 }
 
@@ -580,14 +659,21 @@ function checkExamples(parsed: ParsedComponents, ctx: RuleContext, format: Param
       for (const handle of handles) {
         if (typeof handle !== "string" || ctx.resolveHeaderHandle(handle) === undefined) {
           // §6 [S]: an expired or invalid handle is a code 100 error mentioning header_handle.
-          throw badParam(`Invalid parameter: example.header_handle "${String(handle)}" is not a valid uploaded file handle. Upload the sample with the Resumable Upload API and use the returned handle.`);
+          throw badParam(
+            `Invalid parameter: example.header_handle "${String(handle)}" is not a valid uploaded file handle. Upload the sample with the Resumable Upload API and use the returned handle.`,
+          );
         }
       }
     }
   }
   const body = parsed.body;
   if (body?.text !== undefined) {
-    checkComponentSamples("BODY", variableNames(body.text), isObject(body.raw.example) ? body.raw.example : undefined, format);
+    checkComponentSamples(
+      "BODY",
+      variableNames(body.text),
+      isObject(body.raw.example) ? body.raw.example : undefined,
+      format,
+    );
   }
   for (const button of parsed.buttons?.list ?? []) {
     if (button.type !== "URL") continue;
@@ -618,14 +704,16 @@ function checkButtons(parsed: ParsedComponents, category: TemplateCategory): voi
   if (count("COPY_CODE") > 1) fail("A message template can have at most 1 copy code button.");
   // M-AUTH: authentication templates consist of preset texts and "Either a one-tap autofill button, a copy code
   // button, or no button at all if using zero-tap" — the OTP button; "URLs … are not supported".
-  if (category === "AUTHENTICATION" && list.some((button) => button.type !== "OTP")) fail("Authentication templates only support OTP buttons.");
+  if (category === "AUTHENTICATION" && list.some((button) => button.type !== "OTP"))
+    fail("Authentication templates only support OTP buttons.");
 
   // M-CMP: "If using quick reply buttons with other buttons, buttons must be organized into two groups: quick reply
   // buttons and non-quick reply buttons. If grouped incorrectly, the API will return an error indicating an invalid
   // combination."
   const groups = list.map((button) => (button.type === "QUICK_REPLY" ? "QR" : "OTHER"));
   const switches = groups.filter((group, index) => index > 0 && group !== groups[index - 1]).length;
-  if (switches > 1) fail("Invalid combination of buttons: quick reply buttons and other buttons must be grouped together.");
+  if (switches > 1)
+    fail("Invalid combination of buttons: quick reply buttons and other buttons must be grouped together.");
 
   for (const button of list) {
     if (button.type === "URL") {
@@ -633,7 +721,8 @@ function checkButtons(parsed: ParsedComponents, category: TemplateCategory): voi
       const url = button.raw.url as string;
       const variables = findPlaceholders(url);
       const rest = url.replace(PLACEHOLDER, " ");
-      if (rest.includes("{{") || rest.includes("}}") || variables.length > 1) fail("A URL button supports one variable, appended to the end of the URL.");
+      if (rest.includes("{{") || rest.includes("}}") || variables.length > 1)
+        fail("A URL button supports one variable, appended to the end of the URL.");
       const last = variables[0];
       if (last && last.end !== url.length) fail("A URL button supports one variable, appended to the end of the URL.");
     }
@@ -641,7 +730,14 @@ function checkButtons(parsed: ParsedComponents, category: TemplateCategory): voi
       // Code 192 "Invalid phone number" for a PHONE_NUMBER button (M-REF-OLD create errors, §7.2 [V]). M-CMP calls
       // the number an "Alphanumeric string" and publishes no format, so only a value with no digit is invalid here.
       if (!/[0-9]/.test(button.raw.phone_number as string)) {
-        throw new GraphError({ status: 400, code: 192, message: "(#192) Invalid phone number", isTransient: false, userTitle: "Invalid phone number", userMessage: `The phone number ${String(button.raw.phone_number)} is not valid.` });
+        throw new GraphError({
+          status: 400,
+          code: 192,
+          message: "(#192) Invalid phone number",
+          isTransient: false,
+          userTitle: "Invalid phone number",
+          userMessage: `The phone number ${String(button.raw.phone_number)} is not valid.`,
+        });
       }
     }
   }
@@ -660,7 +756,10 @@ function checkAuthentication(parsed: ParsedComponents, category: TemplateCategor
   if (parsed.footer) {
     // the autofill page, code expiration: "Minimum 1, maximum 90."
     const minutes = parsed.footer.raw.code_expiration_minutes;
-    if (minutes !== undefined && (typeof minutes !== "number" || !Number.isInteger(minutes) || minutes < 1 || minutes > 90)) {
+    if (
+      minutes !== undefined &&
+      (typeof minutes !== "number" || !Number.isInteger(minutes) || minutes < 1 || minutes > 90)
+    ) {
       fail("code_expiration_minutes must be an integer between 1 and 90.");
     }
   }
@@ -676,13 +775,17 @@ function checkAuthentication(parsed: ParsedComponents, category: TemplateCategor
   // the autofill page and the zero-tap page: "URLs, media, and emojis are not supported." The button labels are the only
   // free text an authentication template has.
   for (const key of ["text", "autofill_text"]) {
-    if (typeof otp[key] === "string" && HAS_EMOJI.test(otp[key])) fail(`Authentication templates can't contain emojis (${key}).`);
+    if (typeof otp[key] === "string" && HAS_EMOJI.test(otp[key]))
+      fail(`Authentication templates can't contain emojis (${key}).`);
   }
   if (otpType === "COPY_CODE") return;
   // the autofill page: package name and signature hash are "Required." inside `supported_apps` ("for up to 5 apps");
   // "If using Graph API version 20.0 or older, you can define your app's package name outside of the supported_apps
   // array" — and Meta's OpenAPI one-tap example does so, so a button-level pair counts as one app.
-  const buttonLevel = otp.package_name !== undefined || otp.signature_hash !== undefined ? [{ package_name: otp.package_name, signature_hash: otp.signature_hash }] : [];
+  const buttonLevel =
+    otp.package_name !== undefined || otp.signature_hash !== undefined
+      ? [{ package_name: otp.package_name, signature_hash: otp.signature_hash }]
+      : [];
   const apps = Array.isArray(otp.supported_apps) ? otp.supported_apps : buttonLevel;
   if (apps.length === 0) fail(`${otpType} buttons require supported_apps.`);
   if (apps.length > 5) fail("supported_apps can have at most 5 entries.");
@@ -691,15 +794,21 @@ function checkAuthentication(parsed: ParsedComponents, category: TemplateCategor
     const signatureHash = isObject(app) ? app.signature_hash : undefined;
     // the autofill page: "The string must have at least two segments (one or more dots), and each segment must start with
     // a letter. All characters must be alphanumeric or an underscore [a-zA-Z0-9_]. … Maximum 224 characters."
-    if (typeof packageName !== "string" || packageName.length > 224 || !/^[a-zA-Z][a-zA-Z0-9_]*(\.[a-zA-Z][a-zA-Z0-9_]*)+$/.test(packageName)) {
+    if (
+      typeof packageName !== "string" ||
+      packageName.length > 224 ||
+      !/^[a-zA-Z][a-zA-Z0-9_]*(\.[a-zA-Z][a-zA-Z0-9_]*)+$/.test(packageName)
+    ) {
       fail(`"${String(packageName)}" is not a valid Android package name.`);
     }
     // the autofill page: "All characters must be either alphanumeric, +, /, or = (a-zA-Z0-9+/=)", 11 characters (§2.5 [V]).
-    if (typeof signatureHash !== "string" || !/^[a-zA-Z0-9+/=]{11}$/.test(signatureHash)) fail(`"${String(signatureHash)}" is not a valid app signature hash (11 characters).`);
+    if (typeof signatureHash !== "string" || !/^[a-zA-Z0-9+/=]{11}$/.test(signatureHash))
+      fail(`"${String(signatureHash)}" is not a valid app signature hash (11 characters).`);
   }
   // https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/authentication-templates/zero-tap-authentication-templates: zero_tap_terms_accepted is required
   // and must be true (§2.5 [V]).
-  if (otpType === "ZERO_TAP" && otp.zero_tap_terms_accepted !== true) fail("Zero-tap buttons require zero_tap_terms_accepted: true.");
+  if (otpType === "ZERO_TAP" && otp.zero_tap_terms_accepted !== true)
+    fail("Zero-tap buttons require zero_tap_terms_accepted: true.");
 }
 
 /** M-TTL https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/time-to-live: authentication 30–900 s, utility 30–43200 s, marketing 43200–2592000 s. */
@@ -713,14 +822,20 @@ function checkTtl(ttl: number | undefined, category: TemplateCategory): void {
   };
   const [min, max] = ranges[category];
   if (ttl < min || ttl > max) {
-    throw invalidTemplate("Invalid time-to-live", `message_send_ttl_seconds for ${category} templates must be between ${min} and ${max} seconds.`);
+    throw invalidTemplate(
+      "Invalid time-to-live",
+      `message_send_ttl_seconds for ${category} templates must be between ${min} and ${max} seconds.`,
+    );
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Read form (§2.5 OTP → URL, §6 header_handle → CDN URL)
 
-const AUTH_TEXT: Record<string, { code: string; security: string; expiry: (minutes: number) => string; copy: string; autofill: string }> = {
+const AUTH_TEXT: Record<
+  string,
+  { code: string; security: string; expiry: (minutes: number) => string; copy: string; autofill: string }
+> = {
   en: {
     code: "*{{1}}* is your verification code.",
     security: "For your security, do not share this code.",
@@ -764,16 +879,28 @@ export function sampleCdnUrl(seed: string, format: string): string {
   return `https://scontent.whatsapp.net/v/t61.29466-34/${fileId}_n.${extension}?ccb=1-7&_nc_sid=8b1bef&_nc_ohc=${digest.slice(14, 25)}&_nc_ht=scontent.whatsapp.net&oh=01_${digest.slice(25, 57)}&oe=${digest.slice(57, 65).toUpperCase()}`;
 }
 
-function toReadComponents(parsed: ParsedComponents, category: TemplateCategory, language: string, ctx: RuleContext): ReadComponent[] {
+function toReadComponents(
+  parsed: ParsedComponents,
+  category: TemplateCategory,
+  language: string,
+  ctx: RuleContext,
+): ReadComponent[] {
   if (category === "AUTHENTICATION") return authenticationReadComponents(parsed, language);
   const read: ReadComponent[] = [];
   const ordered: Array<{ index: number; component: ReadComponent }> = [];
   if (parsed.header) {
     const { type: _type, format: _format, ...rest } = parsed.header.raw;
     const component: ReadComponent = { type: "HEADER", format: parsed.header.format, ...rest };
-    if (MEDIA_HEADER_FORMATS.has(parsed.header.format) && isObject(rest.example) && Array.isArray(rest.example.header_handle)) {
+    if (
+      MEDIA_HEADER_FORMATS.has(parsed.header.format) &&
+      isObject(rest.example) &&
+      Array.isArray(rest.example.header_handle)
+    ) {
       const handles = rest.example.header_handle as string[];
-      component.example = { ...rest.example, header_handle: handles.map((handle) => ctx.resolveHeaderHandle(handle) ?? handle) };
+      component.example = {
+        ...rest.example,
+        header_handle: handles.map((handle) => ctx.resolveHeaderHandle(handle) ?? handle),
+      };
     }
     ordered.push({ index: parsed.header.index, component });
   }
@@ -796,7 +923,8 @@ function toReadComponents(parsed: ParsedComponents, category: TemplateCategory, 
     ordered.push({ index: parsed.buttons.index, component: { type: "BUTTONS", buttons } });
   }
   // Special components (carousel, limited-time offer, …) read back as sent, in their place (§3.3 [V]).
-  for (const extra of parsed.extras) ordered.push({ index: extra.index, component: { ...extra.raw, type: String(upper(extra.raw.type)) } });
+  for (const extra of parsed.extras)
+    ordered.push({ index: extra.index, component: { ...extra.raw, type: String(upper(extra.raw.type)) } });
   ordered.sort((a, b) => a.index - b.index);
   for (const { component } of ordered) read.push(component);
   return read;
@@ -818,7 +946,8 @@ export function authenticationReadComponents(
     },
   ];
   const minutes = parsed.footer?.raw.code_expiration_minutes;
-  if (typeof minutes === "number") components.push({ type: "FOOTER", text: text.expiry(minutes), code_expiration_minutes: minutes });
+  if (typeof minutes === "number")
+    components.push({ type: "FOOTER", text: text.expiry(minutes), code_expiration_minutes: minutes });
   const otp = parsed.buttons?.list.find((button) => button.type === "OTP")?.raw ?? { otp_type: "COPY_CODE" };
   const otpType = upper(otp.otp_type) ?? "COPY_CODE";
   const expiry = typeof minutes === "number" ? minutes : 10;

@@ -18,7 +18,11 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   receiver = await startWebhookReceiver(DEMO_APP_SECRET);
-  sandbox.control.webhooks.configure({ url: receiver.url, verifyToken: receiver.verifyToken, retryDelaysMs: [0, 20, 40] });
+  sandbox.control.webhooks.configure({
+    url: receiver.url,
+    verifyToken: receiver.verifyToken,
+    retryDelaysMs: [0, 20, 40],
+  });
 });
 afterEach(async () => {
   await sandbox.control.webhooks.idle();
@@ -28,7 +32,10 @@ afterEach(async () => {
 });
 
 async function createPending(name = "order_confirmation"): Promise<string> {
-  const created = await call<{ id: string }>(templatesUrl(sandbox), { token: DEMO_ACCESS_TOKEN, json: utilityTemplate(name) });
+  const created = await call<{ id: string }>(templatesUrl(sandbox), {
+    token: DEMO_ACCESS_TOKEN,
+    json: utilityTemplate(name),
+  });
   return created.body.id;
 }
 
@@ -59,7 +66,10 @@ describe("delivery", () => {
 
   it("retries a non-2xx answer and records the attempts", async () => {
     receiver.failNext(2);
-    sandbox.control.setQuality(String(sandbox.control.findTemplate(DEMO_WABA_ID, "hello_world", "en_US")?.id), "YELLOW");
+    sandbox.control.setQuality(
+      String(sandbox.control.findTemplate(DEMO_WABA_ID, "hello_world", "en_US")?.id),
+      "YELLOW",
+    );
     await sandbox.control.webhooks.idle();
     expect(receiver.received).toHaveLength(1);
     const delivery = sandbox.control.webhooks.deliveries().at(-1);
@@ -87,7 +97,9 @@ describe("delivery", () => {
   });
 
   it("refuses callback URLs that are not loopback", () => {
-    expect(() => sandbox.control.webhooks.configure({ url: "https://example.com/hook", verifyToken: "x" })).toThrow(/loopback/);
+    expect(() => sandbox.control.webhooks.configure({ url: "https://example.com/hook", verifyToken: "x" })).toThrow(
+      /loopback/,
+    );
   });
 });
 
@@ -98,14 +110,31 @@ describe("events", () => {
     await receiver.waitFor(1);
     expect(onlyChange()).toEqual({
       field: "message_template_status_update",
-      value: { event: "APPROVED", message_template_id: Number(id), message_template_name: "order_confirmation", message_template_language: "en", reason: "NONE", message_template_category: "UTILITY" },
+      value: {
+        event: "APPROVED",
+        message_template_id: Number(id),
+        message_template_name: "order_confirmation",
+        message_template_language: "en",
+        reason: "NONE",
+        message_template_category: "UTILITY",
+      },
     });
   });
 
   it("REJECTED with rejection_info for adjacent parameters", async () => {
     const created = await call<{ id: string }>(templatesUrl(sandbox), {
       token: DEMO_ACCESS_TOKEN,
-      json: { ...utilityTemplate("abandoned_cart_two"), category: "MARKETING", components: [{ type: "BODY", text: "Hello {{1}}, you left {{2}}{{3}} in your cart, come back and finish your order.", example: { body_text: [["a", "b", "c"]] } }] },
+      json: {
+        ...utilityTemplate("abandoned_cart_two"),
+        category: "MARKETING",
+        components: [
+          {
+            type: "BODY",
+            text: "Hello {{1}}, you left {{2}}{{3}} in your cart, come back and finish your order.",
+            example: { body_text: [["a", "b", "c"]] },
+          },
+        ],
+      },
     });
     sandbox.control.review(created.body.id);
     await receiver.waitFor(1);
@@ -114,8 +143,10 @@ describe("events", () => {
       reason: "INVALID_FORMAT",
       message_template_category: "MARKETING",
       rejection_info: {
-        reason: "Your template has parameters placed next to each other (like {{1}}{{2}}) without text or punctuation between them.",
-        recommendation: "Separate parameters with descriptive text and ensure each parameter is clearly contextualized.",
+        reason:
+          "Your template has parameters placed next to each other (like {{1}}{{2}}) without text or punctuation between them.",
+        recommendation:
+          "Separate parameters with descriptive text and ensure each parameter is clearly contextualized.",
       },
     });
   });
@@ -127,7 +158,11 @@ describe("events", () => {
     sandbox.control.setStatus(hello, { status: "DISABLED" });
     await receiver.waitFor(2);
     const paused = onlyChange(0).value;
-    expect(paused).toMatchObject({ event: "PAUSED", message_template_language: "en-US", other_info: { title: "FIRST_PAUSE", description: expect.any(String) } });
+    expect(paused).toMatchObject({
+      event: "PAUSED",
+      message_template_language: "en-US",
+      other_info: { title: "FIRST_PAUSE", description: expect.any(String) },
+    });
     const disabled = onlyChange(1).value;
     expect(disabled).toMatchObject({ event: "DISABLED", disable_info: { disable_date: expect.any(Number) } });
     expect(disabled).not.toHaveProperty("rejection_info");
@@ -139,7 +174,13 @@ describe("events", () => {
     await receiver.waitFor(1);
     expect(onlyChange()).toEqual({
       field: "message_template_quality_update",
-      value: { previous_quality_score: "GREEN", new_quality_score: "YELLOW", message_template_id: Number(hello), message_template_name: "hello_world", message_template_language: "en-US" },
+      value: {
+        previous_quality_score: "GREEN",
+        new_quality_score: "YELLOW",
+        message_template_id: Number(hello),
+        message_template_name: "hello_world",
+        message_template_language: "en-US",
+      },
     });
   });
 
@@ -177,9 +218,19 @@ describe("events", () => {
       json: {
         components: [
           { type: "HEADER", format: "TEXT", text: "Order update" },
-          { type: "BODY", text: "Hi {{1}}, your order {{2}} is confirmed and will ship soon.", example: { body_text: [["a", "b"]] } },
+          {
+            type: "BODY",
+            text: "Hi {{1}}, your order {{2}} is confirmed and will ship soon.",
+            example: { body_text: [["a", "b"]] },
+          },
           { type: "FOOTER", text: "Kirim Demo Store" },
-          { type: "BUTTONS", buttons: [{ type: "URL", text: "Track", url: "https://demo.kirim.dev/t/{{1}}", example: ["1"] }, { type: "PHONE_NUMBER", text: "Call", phone_number: "+15551234567" }] },
+          {
+            type: "BUTTONS",
+            buttons: [
+              { type: "URL", text: "Track", url: "https://demo.kirim.dev/t/{{1}}", example: ["1"] },
+              { type: "PHONE_NUMBER", text: "Call", phone_number: "+15551234567" },
+            ],
+          },
         ],
       },
     });
@@ -194,8 +245,16 @@ describe("events", () => {
         message_template_title: "Order update",
         message_template_footer: "Kirim Demo Store",
         message_template_buttons: [
-          { message_template_button_type: "URL", message_template_button_text: "Track", message_template_button_url: "https://demo.kirim.dev/t/{{1}}" },
-          { message_template_button_type: "PHONE_NUMBER", message_template_button_text: "Call", message_template_button_phone_number: "+15551234567" },
+          {
+            message_template_button_type: "URL",
+            message_template_button_text: "Track",
+            message_template_button_url: "https://demo.kirim.dev/t/{{1}}",
+          },
+          {
+            message_template_button_type: "PHONE_NUMBER",
+            message_template_button_text: "Call",
+            message_template_button_phone_number: "+15551234567",
+          },
         ],
       },
     });
@@ -204,11 +263,18 @@ describe("events", () => {
 
 describe("forge and replay", () => {
   it("forges a payload with a bad signature and replays a delivery byte for byte", async () => {
-    sandbox.control.webhooks.forge({ wabaId: DEMO_WABA_ID, field: "message_template_status_update", value: { event: "FLAGGED" } }, { signature: "sha256=deadbeef" });
+    sandbox.control.webhooks.forge(
+      { wabaId: DEMO_WABA_ID, field: "message_template_status_update", value: { event: "FLAGGED" } },
+      { signature: "sha256=deadbeef" },
+    );
     await receiver.waitFor(1);
     expect(receiver.received[0]?.signatureValid).toBe(false);
 
-    const forged = sandbox.control.webhooks.forge({ wabaId: DEMO_WABA_ID, field: "message_template_status_update", value: { event: "REINSTATED" } });
+    const forged = sandbox.control.webhooks.forge({
+      wabaId: DEMO_WABA_ID,
+      field: "message_template_status_update",
+      value: { event: "REINSTATED" },
+    });
     await receiver.waitFor(2);
     expect(receiver.received[1]?.signatureValid).toBe(true);
     sandbox.control.webhooks.replay(forged?.seq ?? -1);
@@ -218,7 +284,9 @@ describe("forge and replay", () => {
   });
 
   it("is reachable over the HTTP control API", async () => {
-    const response = await call(`${sandbox.url}/_sandbox/webhook/forge`, { json: { field: "message_template_quality_update", value: { new_quality_score: "RED" } } });
+    const response = await call(`${sandbox.url}/_sandbox/webhook/forge`, {
+      json: { field: "message_template_quality_update", value: { new_quality_score: "RED" } },
+    });
     expect(response.status).toBe(202);
     await receiver.waitFor(1);
     expect(onlyChange().value).toEqual({ new_quality_score: "RED" });

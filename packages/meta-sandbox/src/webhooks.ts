@@ -58,7 +58,8 @@ export function assertLoopbackUrl(raw: string): URL {
 export class WebhookDispatcher {
   private config: (WebhookConfig & { appSecret: string }) | undefined;
   private verified = false;
-  private handshake: Promise<{ ok: boolean; status: number | null; challenge: string; body?: string; error?: string }> | undefined;
+  private handshake:
+    Promise<{ ok: boolean; status: number | null; challenge: string; body?: string; error?: string }> | undefined;
   private seq = 0;
   readonly deliveries: WebhookDelivery[] = [];
   private readonly inFlight = new Set<Promise<void>>();
@@ -157,7 +158,11 @@ export class WebhookDispatcher {
       });
       const handshake = await this.handshake;
       if (!handshake.ok) {
-        delivery.attempts.push({ at: new Date(this.now()).toISOString(), status: handshake.status, error: `verification failed${handshake.error ? `: ${handshake.error}` : ""}` });
+        delivery.attempts.push({
+          at: new Date(this.now()).toISOString(),
+          status: handshake.status,
+          error: `verification failed${handshake.error ? `: ${handshake.error}` : ""}`,
+        });
         delivery.state = "failed";
         return;
       }
@@ -172,7 +177,11 @@ export class WebhookDispatcher {
       try {
         const response = await fetch(config.url, {
           method: "POST",
-          headers: { "content-type": "application/json", "x-hub-signature-256": delivery.signature, "user-agent": "facebookexternalua" },
+          headers: {
+            "content-type": "application/json",
+            "x-hub-signature-256": delivery.signature,
+            "user-agent": "facebookexternalua",
+          },
           body: delivery.body,
           signal: AbortSignal.timeout(config.timeoutMs ?? 5_000),
         });

@@ -8,7 +8,9 @@ export const ZAccount = z
     phone_number_id: z
       .string()
       .nullable()
-      .describe("Meta business_phone_number_id, the {phone_number_id} path segment. Null while onboarding is in flight."),
+      .describe(
+        "Meta business_phone_number_id, the {phone_number_id} path segment. Null while onboarding is in flight.",
+      ),
     phone_number: z.string().nullable().describe("Display phone number (E.164); null while onboarding."),
     name: z.string().nullable().describe("Verified display name; null while onboarding."),
     status: z.string().describe("Account state, e.g. connected, disconnected, degraded, onboarding."),

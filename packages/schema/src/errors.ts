@@ -27,12 +27,20 @@ export interface ErrorCodeDefinition {
 
 /** Every Meta pre-flight rule is a 400 `invalid_request_error`: the request is wrong and Meta would refuse it. */
 type TemplateRuleErrorCodes = {
-  readonly [Code in TemplateRuleCode]: { readonly type: "invalid_request_error"; readonly status: 400; readonly description: string };
+  readonly [Code in TemplateRuleCode]: {
+    readonly type: "invalid_request_error";
+    readonly status: 400;
+    readonly description: string;
+  };
 };
 const TEMPLATE_RULE_ERROR_CODES = Object.fromEntries(
   TEMPLATE_RULE_CODES.map((code) => [
     code,
-    { type: "invalid_request_error", status: 400, description: `Meta pre-flight rule: ${TEMPLATE_RULES[code].description}` },
+    {
+      type: "invalid_request_error",
+      status: 400,
+      description: `Meta pre-flight rule: ${TEMPLATE_RULES[code].description}`,
+    },
   ]),
 ) as TemplateRuleErrorCodes;
 
@@ -66,7 +74,8 @@ export const ERROR_CODES = {
   invalid_field_value: {
     type: "invalid_request_error",
     status: 400,
-    description: "A field has the wrong type, is out of range, does not match its pattern or is not an allowed value; `param` names it.",
+    description:
+      "A field has the wrong type, is out of range, does not match its pattern or is not an allowed value; `param` names it.",
   },
   unknown_parameter: {
     type: "invalid_request_error",
@@ -87,7 +96,8 @@ export const ERROR_CODES = {
   invalid_cursor: {
     type: "invalid_request_error",
     status: 400,
-    description: "The `cursor` is malformed, longer than 2048 characters, tampered with, or was issued for different filters.",
+    description:
+      "The `cursor` is malformed, longer than 2048 characters, tampered with, or was issued for different filters.",
   },
   request_too_large: {
     type: "invalid_request_error",
@@ -119,7 +129,8 @@ export const ERROR_CODES = {
   permission_denied: {
     type: "permission_error",
     status: 403,
-    description: "The key is valid but not allowed to perform this operation (resources of other organisations answer 404, not 403).",
+    description:
+      "The key is valid but not allowed to perform this operation (resources of other organisations answer 404, not 403).",
   },
   // ── 404 / 405 ────────────────────────────────────────────────────────────────────────────────────
   resource_not_found: {
@@ -141,27 +152,32 @@ export const ERROR_CODES = {
   account_already_connected: {
     type: "conflict",
     status: 409,
-    description: "Operator CLI: the phone_number_id is already connected (to this or another organisation); disconnect it first. `param` is `phone_number_id`.",
+    description:
+      "Operator CLI: the phone_number_id is already connected (to this or another organisation); disconnect it first. `param` is `phone_number_id`.",
   },
   waba_connected_elsewhere: {
     type: "conflict",
     status: 409,
-    description: "Operator CLI: another organisation already connected this WhatsApp Business Account (Meta's budgets are per WABA, so sharing it lets one organisation spend the other's); the operator must allow it explicitly (`--allow-shared-waba`). `param` is `waba_id`.",
+    description:
+      "Operator CLI: another organisation already connected this WhatsApp Business Account (Meta's budgets are per WABA, so sharing it lets one organisation spend the other's); the operator must allow it explicitly (`--allow-shared-waba`). `param` is `waba_id`.",
   },
   account_verification_failed: {
     type: "invalid_request_error",
     status: 422,
-    description: "Operator CLI: Meta did not confirm the account being connected — the access token is refused (190), cannot see the WABA (200, or 100/33), or the phone number is not one of the WABA's. Meta's own error (code, subcode, message) is shown when there was one; nothing is stored.",
+    description:
+      "Operator CLI: Meta did not confirm the account being connected — the access token is refused (190), cannot see the WABA (200, or 100/33), or the phone number is not one of the WABA's. Meta's own error (code, subcode, message) is shown when there was one; nothing is stored.",
   },
   template_already_exists: {
     type: "conflict",
     status: 409,
-    description: "A template with this name and language already exists on the account; checked before any Meta call. `param` is `name`.",
+    description:
+      "A template with this name and language already exists on the account; checked before any Meta call. `param` is `name`.",
   },
   idempotency_in_progress: {
     type: "conflict",
     status: 409,
-    description: "An earlier request with the same Idempotency-Key is still being processed; retry later with the same key.",
+    description:
+      "An earlier request with the same Idempotency-Key is still being processed; retry later with the same key.",
   },
   idempotency_key_reuse: {
     type: "invalid_request_error",
@@ -171,23 +187,27 @@ export const ERROR_CODES = {
   account_not_connected: {
     type: "invalid_request_error",
     status: 422,
-    description: "The WhatsApp account exists but is not connected (onboarding, disconnected or degraded), so it cannot reach Meta.",
+    description:
+      "The WhatsApp account exists but is not connected (onboarding, disconnected or degraded), so it cannot reach Meta.",
   },
   template_not_editable: {
     type: "conflict",
     status: 409,
-    description: "Edit refused before calling Meta: the template is not APPROVED, REJECTED or PAUSED (Meta's rule), or it is deleted; `details.meta_status` says which.",
+    description:
+      "Edit refused before calling Meta: the template is not APPROVED, REJECTED or PAUSED (Meta's rule), or it is deleted; `details.meta_status` says which.",
   },
   template_not_deletable: {
     type: "conflict",
     status: 409,
-    description: "Delete refused before calling Meta: a language version of the name is DISABLED (Meta refuses to delete disabled templates).",
+    description:
+      "Delete refused before calling Meta: a language version of the name is DISABLED (Meta refuses to delete disabled templates).",
   },
   // ── template lifecycle: webhooks ─────────────────────────────────────────────────────────────────
   webhook_signature_invalid: {
     type: "authentication_error",
     status: 401,
-    description: "A POST to /webhooks/meta without a valid X-Hub-Signature-256 (HMAC-SHA256 of the raw body with the app secret); nothing was applied.",
+    description:
+      "A POST to /webhooks/meta without a valid X-Hub-Signature-256 (HMAC-SHA256 of the raw body with the app secret); nothing was applied.",
   },
   webhook_verification_failed: {
     type: "permission_error",
@@ -215,7 +235,8 @@ export const ERROR_CODES = {
   template_edit_quota_exceeded: {
     type: "rate_limit_error",
     status: 429,
-    description: "An APPROVED template was already edited in the last 24 hours, or 10 times in 30 days (Meta's quota, enforced locally from the history before calling Meta); `Retry-After` and `details.retry_at` say when it becomes possible.",
+    description:
+      "An APPROVED template was already edited in the last 24 hours, or 10 times in 30 days (Meta's quota, enforced locally from the history before calling Meta); `Retry-After` and `details.retry_at` say when it becomes possible.",
   },
   meta_rate_limited: {
     type: "rate_limit_error",
@@ -232,23 +253,27 @@ export const ERROR_CODES = {
   whatsapp_upstream_error: {
     type: "api_error",
     status: 502,
-    description: "Meta's Graph API failed, timed out or answered with something we could not interpret; `meta` carries Meta's error when there was one.",
+    description:
+      "Meta's Graph API failed, timed out or answered with something we could not interpret; `meta` carries Meta's error when there was one.",
   },
   whatsapp_account_reauthorization_required: {
     type: "api_error",
     status: 502,
-    description: "Meta refused the account's access token (invalid, expired, or missing whatsapp_business_management permission); the account must be reconnected.",
+    description:
+      "Meta refused the account's access token (invalid, expired, or missing whatsapp_business_management permission); the account must be reconnected.",
   },
   // ── Meta refused the template ────────────────────────────────────────────────────────────────────
   meta_validation_failed: {
     type: "invalid_request_error",
     status: 400,
-    description: "Meta refused the template for a rule we could not check locally; `meta` carries Meta's code, error_subcode, error_user_title and error_user_msg.",
+    description:
+      "Meta refused the template for a rule we could not check locally; `meta` carries Meta's code, error_subcode, error_user_title and error_user_msg.",
   },
   template_parameter_invalid: {
     type: "invalid_request_error",
     status: 400,
-    description: "Render-and-check: a send parameter does not fit the template (count, missing named parameter, wrong type, media link not https, text too long …); `param` names it in the request and `meta` carries the error Meta's send would answer (131008, 131009, 132000, 132005, 132012).",
+    description:
+      "Render-and-check: a send parameter does not fit the template (count, missing named parameter, wrong type, media link not https, text too long …); `param` names it in the request and `meta` carries the error Meta's send would answer (131008, 131009, 132000, 132005, 132012).",
   },
   // ── header media samples (example.header_url) ────────────────────────────────────────────────────
   // 400 when the URL itself is unacceptable (known from the request alone); 422 when fetching it showed the
@@ -256,22 +281,26 @@ export const ERROR_CODES = {
   media_url_forbidden: {
     type: "invalid_request_error",
     status: 400,
-    description: "A header sample URL is not https://, carries credentials, uses a port that is not allowed (default 443), resolves to a non-public address (loopback, private, link-local, CGNAT, multicast, reserved, unspecified, incl. IPv4-mapped IPv6), or redirects to such a URL.",
+    description:
+      "A header sample URL is not https://, carries credentials, uses a port that is not allowed (default 443), resolves to a non-public address (loopback, private, link-local, CGNAT, multicast, reserved, unspecified, incl. IPv4-mapped IPv6), or redirects to such a URL.",
   },
   media_download_failed: {
     type: "invalid_request_error",
     status: 422,
-    description: "A header sample URL could not be downloaded (DNS or network error, timeout, an answer other than 200, more than 3 redirects, a truncated or empty body).",
+    description:
+      "A header sample URL could not be downloaded (DNS or network error, timeout, an answer other than 200, more than 3 redirects, a truncated or empty body).",
   },
   media_too_large: {
     type: "invalid_request_error",
     status: 422,
-    description: "A downloaded header sample exceeds Meta's size limit for its format (IMAGE 5 MB, VIDEO 16 MB, DOCUMENT 100 MB).",
+    description:
+      "A downloaded header sample exceeds Meta's size limit for its format (IMAGE 5 MB, VIDEO 16 MB, DOCUMENT 100 MB).",
   },
   media_type_unsupported: {
     type: "invalid_request_error",
     status: 422,
-    description: "A downloaded header sample's bytes (magic bytes) or declared type do not fit the header format (IMAGE: JPEG/PNG, VIDEO: MP4 only, as Meta's upload API accepts no 3GPP; DOCUMENT: PDF), or the body is content-encoded.",
+    description:
+      "A downloaded header sample's bytes (magic bytes) or declared type do not fit the header format (IMAGE: JPEG/PNG, VIDEO: MP4 only, as Meta's upload API accepts no 3GPP; DOCUMENT: PDF), or the body is content-encoded.",
   },
   // ── Meta pre-flight rules (meta-rules/catalogue.ts, one code per rule) ───────────────────────────
   ...TEMPLATE_RULE_ERROR_CODES,
@@ -298,8 +327,14 @@ export const ZMetaErrorDetail = z
     message: z
       .string()
       .optional()
-      .describe("Meta's own message, e.g. \"Error validating access token: Session has expired…\" (190) or \"(#4) Application request limit reached\"."),
-    error_subcode: z.number().int().optional().describe("Meta's error_subcode (e.g. 2388040 character limit exceeded)."),
+      .describe(
+        'Meta\'s own message, e.g. "Error validating access token: Session has expired…" (190) or "(#4) Application request limit reached".',
+      ),
+    error_subcode: z
+      .number()
+      .int()
+      .optional()
+      .describe("Meta's error_subcode (e.g. 2388040 character limit exceeded)."),
     error_user_title: z.string().optional().describe("Meta's short user-facing title."),
     error_user_msg: z.string().optional().describe("Meta's user-facing explanation."),
     fbtrace_id: z.string().optional().describe("Meta's trace id; quote it to Meta support."),
@@ -314,11 +349,16 @@ export type TMetaErrorDetail = z.infer<typeof ZMetaErrorDetail>;
  */
 export const ZErrorDetails = z
   .object({
-    meta_status: z.string().optional().describe("template_not_editable: Meta's current status of the template (e.g. PENDING)."),
+    meta_status: z
+      .string()
+      .optional()
+      .describe("template_not_editable: Meta's current status of the template (e.g. PENDING)."),
     retry_at: z.iso
       .datetime({ offset: true })
       .optional()
-      .describe("template_edit_quota_exceeded: when the template can be edited again (ISO 8601, UTC); `Retry-After` gives the seconds."),
+      .describe(
+        "template_edit_quota_exceeded: when the template can be edited again (ISO 8601, UTC); `Retry-After` gives the seconds.",
+      ),
     disabled_languages: z
       .array(z.string())
       .optional()
@@ -344,7 +384,9 @@ export const ZErrorEnvelope = z
         .describe("Path of the offending field when one is to blame, e.g. `name` or `components[1].buttons[0].text`."),
       request_id: z.string().describe("Id of the failed request (`req_…`), also in the X-Request-Id header."),
       meta: ZMetaErrorDetail.optional().describe("Present only when Meta's own error explains the failure."),
-      details: ZErrorDetails.optional().describe("Present only on the codes whose description names a `details.…` field."),
+      details: ZErrorDetails.optional().describe(
+        "Present only on the codes whose description names a `details.…` field.",
+      ),
     }),
   })
   .describe("Error response of every /v1 endpoint.")

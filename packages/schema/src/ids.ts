@@ -25,7 +25,9 @@ export type TPhoneNumberIdParams = z.infer<typeof ZPhoneNumberIdParams>;
 /** Template id: `tmpl_` + 26 Crockford base32 characters (32 characters in total). */
 export const ZTemplateId = z
   .string()
-  .regex(new RegExp(`^tmpl_${CROCKFORD_BASE32_26}$`), { error: "Template ids are `tmpl_` followed by 26 Crockford base32 characters." })
+  .regex(new RegExp(`^tmpl_${CROCKFORD_BASE32_26}$`), {
+    error: "Template ids are `tmpl_` followed by 26 Crockford base32 characters.",
+  })
   .describe("Kirim template id: `tmpl_` followed by 26 Crockford base32 characters.")
   .meta({ id: "TemplateId", example: "tmpl_01HXYZABCDEFGHJKMNPQRSTVWX" });
 export type TTemplateId = z.infer<typeof ZTemplateId>;
@@ -33,8 +35,12 @@ export type TTemplateId = z.infer<typeof ZTemplateId>;
 /** Request id: `req_` + 26 Crockford base32 characters; echoed in every response body and the `X-Request-Id` header. */
 export const ZRequestId = z
   .string()
-  .regex(new RegExp(`^req_${CROCKFORD_BASE32_26}$`), { error: "Request ids are `req_` followed by 26 Crockford base32 characters." })
-  .describe("Id of the HTTP request that produced this response; also sent as the X-Request-Id header. Quote it in support requests.")
+  .regex(new RegExp(`^req_${CROCKFORD_BASE32_26}$`), {
+    error: "Request ids are `req_` followed by 26 Crockford base32 characters.",
+  })
+  .describe(
+    "Id of the HTTP request that produced this response; also sent as the X-Request-Id header. Quote it in support requests.",
+  )
   .meta({ id: "RequestId", example: "req_01HXYZABCDEFGHJKMNPQRSTVWX" });
 export type TRequestId = z.infer<typeof ZRequestId>;
 

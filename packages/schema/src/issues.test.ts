@@ -42,7 +42,11 @@ describe("firstIssue / issueCode", () => {
   });
 
   it("maps a wrong value to invalid_field_value and keeps our message", () => {
-    expect(first({ name: "abcd" })).toEqual({ param: "name", message: "name must be at most 3 characters.", code: "invalid_field_value" });
+    expect(first({ name: "abcd" })).toEqual({
+      param: "name",
+      message: "name must be at most 3 characters.",
+      code: "invalid_field_value",
+    });
   });
 
   it("prefixes zod's default messages with the param", () => {
@@ -66,7 +70,11 @@ describe("firstIssue / issueCode", () => {
 
   it("takes a refinement's own catalogue code and subcode from params", () => {
     const refined = z.string().superRefine((_value, ctx) => {
-      ctx.addIssue({ code: "custom", message: "too long", params: { code: "request_too_large", meta_subcode: 2388040 } });
+      ctx.addIssue({
+        code: "custom",
+        message: "too long",
+        params: { code: "request_too_large", meta_subcode: 2388040 },
+      });
     });
     const result = refined.safeParse("x");
     if (result.success) throw new Error("expected a failure");

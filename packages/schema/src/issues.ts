@@ -74,7 +74,8 @@ function readParams(issue: z.core.$ZodIssue): Partial<IssueCodeParams> {
 export const REFUSED_META_FIELDS: Readonly<Record<string, string>> = {
   send_type: "Marketing Messages API templates (send_type) are not supported.",
   display_format: "Meta's display_format (carousel/order layouts) is not supported yet (issue 16).",
-  is_primary_device_delivery_only: "is_primary_device_delivery_only is not supported: it concerns sending, not templates.",
+  is_primary_device_delivery_only:
+    "is_primary_device_delivery_only is not supported: it concerns sending, not templates.",
   degrees_of_freedom_spec: "degrees_of_freedom_spec (Meta's creative enhancements) is not supported.",
   app_deep_link: "App deep links on URL buttons are not supported yet: send the URL button without it.",
 };
@@ -138,7 +139,10 @@ export function firstIssue(error: z.ZodError): FirstIssue {
     // Own keys only: a client's `constructor` or `toString` must not find Object.prototype's.
     const reason = Object.hasOwn(REFUSED_META_FIELDS, key) ? REFUSED_META_FIELDS[key] : undefined;
     const others = issue.keys.length > 1 ? ` (also unknown here: ${issue.keys.slice(1).join(", ")})` : "";
-    message = reason === undefined ? `Unknown parameter: ${param}${others}. Remove it or check its spelling.` : `Unknown parameter: ${param}. ${reason}${others}`;
+    message =
+      reason === undefined
+        ? `Unknown parameter: ${param}${others}. Remove it or check its spelling.`
+        : `Unknown parameter: ${param}. ${reason}${others}`;
   } else if (code === "missing_required_field") {
     message = param ? `${param} is required.` : "A value is required.";
   } else if (issue.path.length === 0 && issue.code === "invalid_type") {
@@ -149,7 +153,12 @@ export function firstIssue(error: z.ZodError): FirstIssue {
   } else {
     message = issue.message;
   }
-  return { ...(param === undefined ? {} : { param }), message, code, ...(meta_subcode === undefined ? {} : { meta_subcode }) };
+  return {
+    ...(param === undefined ? {} : { param }),
+    message,
+    code,
+    ...(meta_subcode === undefined ? {} : { meta_subcode }),
+  };
 }
 
 /** True when a message already names its field (our own messages do; zod's defaults do not). */

@@ -25,9 +25,19 @@ export const ZMe = z
       .object({
         tier: z
           .enum(["default", "custom"])
-          .describe("`default`: the server's limits (Kirimdev's default tier, 60 writes / 600 reads per minute unless the operator changed them); `custom`: limits set for this organisation."),
-        write_per_minute: z.number().int().positive().describe("Capacity of the write bucket (POST, PUT, PATCH, DELETE), requests per minute."),
-        read_per_minute: z.number().int().positive().describe("Capacity of the read bucket (GET, HEAD), requests per minute."),
+          .describe(
+            "`default`: the server's limits (Kirimdev's default tier, 60 writes / 600 reads per minute unless the operator changed them); `custom`: limits set for this organisation.",
+          ),
+        write_per_minute: z
+          .number()
+          .int()
+          .positive()
+          .describe("Capacity of the write bucket (POST, PUT, PATCH, DELETE), requests per minute."),
+        read_per_minute: z
+          .number()
+          .int()
+          .positive()
+          .describe("Capacity of the read bucket (GET, HEAD), requests per minute."),
       })
       .describe("The organisation's request buckets (see the X-RateLimit-* headers)."),
   })

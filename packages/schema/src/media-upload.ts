@@ -8,7 +8,9 @@ export const ZMediaUploadQuery = z
       .min(1)
       .max(255)
       .optional()
-      .describe("The file's name as the uploader knows it; sent to Meta as `file_name` (path and odd characters removed, extension from the type)."),
+      .describe(
+        "The file's name as the uploader knows it; sent to Meta as `file_name` (path and odd characters removed, extension from the type).",
+      ),
   })
   .strict();
 export type TMediaUploadQuery = z.infer<typeof ZMediaUploadQuery>;
@@ -17,7 +19,10 @@ export type TMediaUploadQuery = z.infer<typeof ZMediaUploadQuery>;
 export const ZMediaUpload = z
   .object({
     object: z.literal("media_upload"),
-    handle: z.string().min(1).describe("Meta's asset handle (Resumable Upload API `h`); put it in the header's `example.header_handle[0]`."),
+    handle: z
+      .string()
+      .min(1)
+      .describe("Meta's asset handle (Resumable Upload API `h`); put it in the header's `example.header_handle[0]`."),
     format: z.enum(["IMAGE", "VIDEO", "DOCUMENT"]).describe("The header format this file can be the sample of."),
     mime_type: z.enum(["image/jpeg", "image/png", "video/mp4", "application/pdf"]),
     bytes: z.number().int().positive(),

@@ -36,13 +36,23 @@ describe("ZListTemplatesQuery", () => {
     expect(ZListTemplatesQuery.parse({ limit }).limit).toBe(expected);
   });
 
-  it.each(["0", "101", "-1", "1.5", "abc", "", " 5", "1e2", 0, 101, 2.5, true])("refuses limit %j as invalid_limit", (limit) => {
-    expect(refusal({ limit })).toEqual({ param: "limit", message: "limit must be an integer from 1 to 100.", code: "invalid_limit" });
-  });
+  it.each(["0", "101", "-1", "1.5", "abc", "", " 5", "1e2", 0, 101, 2.5, true])(
+    "refuses limit %j as invalid_limit",
+    (limit) => {
+      expect(refusal({ limit })).toEqual({
+        param: "limit",
+        message: "limit must be an integer from 1 to 100.",
+        code: "invalid_limit",
+      });
+    },
+  );
 
   it("accepts a cursor of the maximum length and refuses one longer, as invalid_cursor", () => {
     expect(ZListTemplatesQuery.parse({ cursor: "c".repeat(MAX_CURSOR_LENGTH) }).cursor).toHaveLength(MAX_CURSOR_LENGTH);
-    expect(refusal({ cursor: "c".repeat(MAX_CURSOR_LENGTH + 1) })).toMatchObject({ param: "cursor", code: "invalid_cursor" });
+    expect(refusal({ cursor: "c".repeat(MAX_CURSOR_LENGTH + 1) })).toMatchObject({
+      param: "cursor",
+      code: "invalid_cursor",
+    });
     expect(refusal({ cursor: "" })).toMatchObject({ param: "cursor", code: "invalid_cursor" });
   });
 
@@ -71,19 +81,42 @@ describe("ZListTemplatesQuery", () => {
   it("takes search verbatim (no trimming, wildcards kept as text) up to the maximum length", () => {
     expect(ZListTemplatesQuery.parse({ search: "Order_%\\" }).search).toBe("Order_%\\");
     expect(ZListTemplatesQuery.parse({ search: " a " }).search).toBe(" a ");
-    expect(ZListTemplatesQuery.parse({ search: "s".repeat(MAX_TEMPLATE_SEARCH_LENGTH) }).search).toHaveLength(MAX_TEMPLATE_SEARCH_LENGTH);
+    expect(ZListTemplatesQuery.parse({ search: "s".repeat(MAX_TEMPLATE_SEARCH_LENGTH) }).search).toHaveLength(
+      MAX_TEMPLATE_SEARCH_LENGTH,
+    );
   });
 
-  it.each([{ search: "" }, { search: "s".repeat(MAX_TEMPLATE_SEARCH_LENGTH + 1) }, { search: ["a", "b"] }, { search: 5 }])("refuses search $search", ({ search }) => {
-    expect(refusal({ search })).toEqual({ param: "search", message: "search must be text of 1 to 512 characters.", code: "invalid_field_value" });
+  it.each([
+    { search: "" },
+    { search: "s".repeat(MAX_TEMPLATE_SEARCH_LENGTH + 1) },
+    { search: ["a", "b"] },
+    { search: 5 },
+  ])("refuses search $search", ({ search }) => {
+    expect(refusal({ search })).toEqual({
+      param: "search",
+      message: "search must be text of 1 to 512 characters.",
+      code: "invalid_field_value",
+    });
   });
 
   it("refuses a search containing NUL, which no name holds and PostgreSQL cannot take", () => {
-    expect(refusal({ search: "a\u0000b" })).toEqual({ param: "search", message: "search must not contain the NUL character (U+0000).", code: "invalid_field_value" });
+    expect(refusal({ search: "a\u0000b" })).toEqual({
+      param: "search",
+      message: "search must not contain the NUL character (U+0000).",
+      code: "invalid_field_value",
+    });
   });
 
   it("applies every filter together", () => {
-    expect(ZListTemplatesQuery.parse({ status: "approved", language: "id", category: "UTILITY", search: "order", limit: "10" })).toEqual({
+    expect(
+      ZListTemplatesQuery.parse({
+        status: "approved",
+        language: "id",
+        category: "UTILITY",
+        search: "order",
+        limit: "10",
+      }),
+    ).toEqual({
       status: "approved",
       language: "id",
       category: "UTILITY",

@@ -9,10 +9,14 @@ import { z } from "zod";
 export const FLOW_ACTIONS = ["navigate", "data_exchange"] as const;
 
 export const ZFlowAction = z
-  .enum([...FLOW_ACTIONS, "NAVIGATE", "DATA_EXCHANGE"], { error: "flow_action must be navigate or data_exchange (upper- or lower-case)." })
+  .enum([...FLOW_ACTIONS, "NAVIGATE", "DATA_EXCHANGE"], {
+    error: "flow_action must be navigate or data_exchange (upper- or lower-case).",
+  })
   // Meta's docs and OpenAPI examples write it in lower case: kept so (sent to Meta as written there).
   .transform((value) => value.toLowerCase() as (typeof FLOW_ACTIONS)[number])
-  .describe("FLOW button: `navigate` (default) opens navigate_screen; `data_exchange` asks the Flow's endpoint for the first screen.");
+  .describe(
+    "FLOW button: `navigate` (default) opens navigate_screen; `data_exchange` asks the Flow's endpoint for the first screen.",
+  );
 
 export const flowButtonFields = {
   flow_id: z

@@ -15,9 +15,15 @@ export const ZTemplateLibraryQuery = z
   .strictObject({
     search: z.string().min(1).max(200).optional().describe("Substring of the name, header, body or footer."),
     topic: upperEnum("topic").optional().describe("ACCOUNT_UPDATE, CUSTOMER_FEEDBACK, ORDER_MANAGEMENT, PAYMENTS."),
-    usecase: upperEnum("usecase").optional().describe("e.g. DELIVERY_UPDATE, PAYMENT_CONFIRMATION, LOW_BALANCE_WARNING."),
+    usecase: upperEnum("usecase")
+      .optional()
+      .describe("e.g. DELIVERY_UPDATE, PAYMENT_CONFIRMATION, LOW_BALANCE_WARNING."),
     industry: upperEnum("industry").optional().describe("E_COMMERCE or FINANCIAL_SERVICES."),
-    language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, { error: "language must look like en_US." }).optional().describe("Language code, e.g. en_US."),
+    language: z
+      .string()
+      .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, { error: "language must look like en_US." })
+      .optional()
+      .describe("Language code, e.g. en_US."),
   })
   .describe("Meta's Template Library filters.")
   .meta({ id: "TemplateLibraryQuery" });
@@ -36,7 +42,16 @@ export const ZLibraryTemplate = z
     body: z.string(),
     body_params: z.array(z.string()).optional(),
     body_param_types: z.array(z.string()).optional(),
-    buttons: z.array(z.looseObject({ type: z.string(), text: z.string().optional(), url: z.string().optional(), phone_number: z.string().optional() })).optional(),
+    buttons: z
+      .array(
+        z.looseObject({
+          type: z.string(),
+          text: z.string().optional(),
+          url: z.string().optional(),
+          phone_number: z.string().optional(),
+        }),
+      )
+      .optional(),
   })
   .describe("One template of Meta's Template Library, as Meta answers it.")
   .meta({ id: "LibraryTemplate" });

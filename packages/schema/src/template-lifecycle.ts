@@ -2,7 +2,12 @@
  * Wire shapes of the template lifecycle: history events, sync runs, edit and delete.
  */
 import { z } from "zod";
-import { ZCreateTemplateRequest, ZTemplateComponents, ZTemplateCategory, ZTemplateLanguage } from "./template-request.js";
+import {
+  ZCreateTemplateRequest,
+  ZTemplateComponents,
+  ZTemplateCategory,
+  ZTemplateLanguage,
+} from "./template-request.js";
 import { ZListCursor, ZListLimit } from "./template.js";
 
 const isoTimestamp = (what: string) => z.iso.datetime({ offset: true }).describe(`${what} (ISO 8601, UTC).`);
@@ -23,12 +28,24 @@ export const ZTemplateEvent = z
       .describe(
         "What changed: status (Meta's status), category, category_notice (Meta announced a category change 24 h ahead), quality, components.",
       ),
-    from: z.string().nullable().describe("Value before (Meta's status, category, quality score; null for a new template)."),
+    from: z
+      .string()
+      .nullable()
+      .describe("Value before (Meta's status, category, quality score; null for a new template)."),
     to: z.string().nullable().describe("Value after."),
-    reason: z.string().nullable().describe("Meta's reason (e.g. INVALID_FORMAT, a pause title) or ours (e.g. not returned by Meta)."),
-    detail: z.record(z.string(), z.unknown()).nullable().describe("Meta's structured detail (rejection_info, other_info, disable_info, …)."),
+    reason: z
+      .string()
+      .nullable()
+      .describe("Meta's reason (e.g. INVALID_FORMAT, a pause title) or ours (e.g. not returned by Meta)."),
+    detail: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .describe("Meta's structured detail (rejection_info, other_info, disable_info, …)."),
     source: z.enum(TEMPLATE_EVENT_SOURCES).describe("The road the change came by."),
-    source_id: z.string().nullable().describe("Request id (create/edit/delete), sync run id (sync) or webhook event id (webhook)."),
+    source_id: z
+      .string()
+      .nullable()
+      .describe("Request id (create/edit/delete), sync run id (sync) or webhook event id (webhook)."),
     occurred_at: isoTimestamp("When it happened (Meta's event time for webhooks)"),
     recorded_at: isoTimestamp("When it was recorded here"),
   })
@@ -74,7 +91,10 @@ export const ZTemplateSyncRun = z
 export type TTemplateSyncRun = z.infer<typeof ZTemplateSyncRun>;
 
 /** `POST /v1/{phone_number_id}/templates/sync` takes no body fields and no query parameters. */
-export const ZSyncTemplatesRequest = z.strictObject({}).describe("Sync takes no parameters.").meta({ id: "SyncTemplatesRequest" });
+export const ZSyncTemplatesRequest = z
+  .strictObject({})
+  .describe("Sync takes no parameters.")
+  .meta({ id: "SyncTemplatesRequest" });
 
 export const ZListSyncRunsQuery = z
   .strictObject({ limit: ZListLimit, cursor: ZListCursor.optional() })
@@ -110,7 +130,9 @@ export const ZEditTemplateRequest = z
 export type TEditTemplateRequest = z.infer<typeof ZEditTemplateRequest>;
 
 export const ZDeleteTemplateQuery = z
-  .strictObject({ language: ZTemplateLanguage.optional().describe("Delete only this language (default: every language of the name).") })
+  .strictObject({
+    language: ZTemplateLanguage.optional().describe("Delete only this language (default: every language of the name)."),
+  })
   .describe("Query parameters of delete.")
   .meta({ id: "DeleteTemplateQuery" });
 export type TDeleteTemplateQuery = z.infer<typeof ZDeleteTemplateQuery>;
@@ -119,7 +141,9 @@ export const ZTemplateDeleteResult = z
   .object({
     object: z.literal("template_delete_result"),
     name: z.string(),
-    deleted: z.array(z.object({ language: z.string(), template_id: z.string() })).describe("The language versions deleted."),
+    deleted: z
+      .array(z.object({ language: z.string(), template_id: z.string() }))
+      .describe("The language versions deleted."),
     warnings: z
       .array(z.string())
       .describe("E.g. an APPROVED template's name + language cannot be reused for 30 days (Meta's rule)."),

@@ -27,12 +27,13 @@ export type TKnownMetaTemplateStatus = (typeof META_TEMPLATE_STATUSES)[number];
 
 export const ZMetaTemplateStatus = z
   .string()
-  .describe(`Meta's own template status, verbatim. Known values: ${META_TEMPLATE_STATUSES.join(", ")}; others may appear.`)
+  .describe(
+    `Meta's own template status, verbatim. Known values: ${META_TEMPLATE_STATUSES.join(", ")}; others may appear.`,
+  )
   .meta({ id: "MetaTemplateStatus", examples: [...META_TEMPLATE_STATUSES] });
 export type TMetaTemplateStatus = z.infer<typeof ZMetaTemplateStatus>;
 
-const isoTimestamp = (what: string) =>
-  z.iso.datetime({ offset: true }).describe(`${what} (ISO 8601, UTC).`);
+const isoTimestamp = (what: string) => z.iso.datetime({ offset: true }).describe(`${what} (ISO 8601, UTC).`);
 
 /**
  * Tolerant READ schema of a stored/Meta-returned component: every field optional except `type`, unknown fields kept,
@@ -73,7 +74,9 @@ export const ZTemplateDerivedFields = z.object({
   header_type: z
     .string()
     .nullable()
-    .describe("Read-only, from components: the HEADER's format (TEXT, IMAGE, VIDEO, DOCUMENT, LOCATION); null without a header."),
+    .describe(
+      "Read-only, from components: the HEADER's format (TEXT, IMAGE, VIDEO, DOCUMENT, LOCATION); null without a header.",
+    ),
   header_content: z
     .string()
     .nullable()
@@ -105,7 +108,10 @@ const PLACEHOLDER_PATTERN = /\{\{\s*[A-Za-z0-9_]+\s*\}\}/;
 function componentOf(components: readonly unknown[], type: string): ComponentShape | undefined {
   return components.find(
     (c): c is ComponentShape =>
-      c !== null && typeof c === "object" && typeof (c as ComponentShape).type === "string" && ((c as ComponentShape).type as string).toUpperCase() === type,
+      c !== null &&
+      typeof c === "object" &&
+      typeof (c as ComponentShape).type === "string" &&
+      ((c as ComponentShape).type as string).toUpperCase() === type,
   );
 }
 
@@ -120,10 +126,13 @@ export function deriveTemplateFields(components: readonly unknown[]): TTemplateD
   const footer = componentOf(components, "FOOTER");
   const buttonList = componentOf(components, "BUTTONS")?.buttons;
   const buttons = (Array.isArray(buttonList) ? buttonList : []).filter(
-    (b): b is TTemplateButtonRead => b !== null && typeof b === "object" && typeof (b as { type?: unknown }).type === "string",
+    (b): b is TTemplateButtonRead =>
+      b !== null && typeof b === "object" && typeof (b as { type?: unknown }).type === "string",
   );
-  const headerType = typeof header?.format === "string" ? header.format.toUpperCase() : header !== undefined ? "TEXT" : null;
-  const example = header?.example !== null && typeof header?.example === "object" ? (header.example as Record<string, unknown>) : {};
+  const headerType =
+    typeof header?.format === "string" ? header.format.toUpperCase() : header !== undefined ? "TEXT" : null;
+  const example =
+    header?.example !== null && typeof header?.example === "object" ? (header.example as Record<string, unknown>) : {};
   const headerContent =
     header === undefined
       ? null
@@ -165,7 +174,9 @@ export const ZWhatsappAccountEmbedded = z
     phone_number_id: z
       .string()
       .nullable()
-      .describe("Meta business_phone_number_id — use as the {phone_number_id} path segment in /v1/{phone_number_id}/... endpoints."),
+      .describe(
+        "Meta business_phone_number_id — use as the {phone_number_id} path segment in /v1/{phone_number_id}/... endpoints.",
+      ),
     customer: ZCustomerEmbedded.nullable(),
   })
   .describe("The WhatsApp account that owns the resource.")
@@ -180,21 +191,37 @@ export const ZTemplate = z
     name: z.string().describe("Template name."),
     language: z.string().describe("Template language code."),
     status: ZTemplateStatus,
-    content: z.string().describe("Text of the BODY component (empty for AUTHENTICATION templates, whose body Meta generates)."),
+    content: z
+      .string()
+      .describe("Text of the BODY component (empty for AUTHENTICATION templates, whose body Meta generates)."),
     variables: z.array(z.string()).describe("Variables of the body, in order: `1`, `2`… or named parameters."),
     components: z.array(ZTemplateComponentRead).describe("Components as last submitted to or synced from Meta."),
     whatsapp_account: ZWhatsappAccountEmbedded,
-    provider_template_id: z.string().nullable().describe("Meta's template id; null until Meta accepted the submission."),
+    provider_template_id: z
+      .string()
+      .nullable()
+      .describe("Meta's template id; null until Meta accepted the submission."),
     created_at: isoTimestamp("Creation time"),
     updated_at: isoTimestamp("Last change"),
     // ── additions beyond Kirimdev's documented object (always present) ──
     category: z
       .string()
-      .describe("Current category as Meta reports it (MARKETING, UTILITY, AUTHENTICATION); string so new Meta values parse."),
+      .describe(
+        "Current category as Meta reports it (MARKETING, UTILITY, AUTHENTICATION); string so new Meta values parse.",
+      ),
     meta_status: ZMetaTemplateStatus,
-    rejected_reason: z.string().nullable().describe("Meta's rejection reason (e.g. INVALID_FORMAT); null unless rejected."),
-    quality_score: z.string().nullable().describe("Meta's quality rating (GREEN, YELLOW, RED, UNKNOWN); null when unknown."),
-    previous_category: z.string().nullable().describe("Category before Meta recategorised the template; null if never."),
+    rejected_reason: z
+      .string()
+      .nullable()
+      .describe("Meta's rejection reason (e.g. INVALID_FORMAT); null unless rejected."),
+    quality_score: z
+      .string()
+      .nullable()
+      .describe("Meta's quality rating (GREEN, YELLOW, RED, UNKNOWN); null when unknown."),
+    previous_category: z
+      .string()
+      .nullable()
+      .describe("Category before Meta recategorised the template; null if never."),
     last_synced_at: isoTimestamp("Last time Meta confirmed this row (see last_synced_via)").nullable(),
     // ── template lifecycle (webhooks, complete sync, history) ──
     last_synced_via: z
@@ -208,16 +235,22 @@ export const ZTemplate = z
     status_info: z
       .record(z.string(), z.unknown())
       .nullable()
-      .describe("Meta's extra detail of the last status event: `other_info` {title, description} (pause/unpause), `disable_info` {disable_date}."),
+      .describe(
+        "Meta's extra detail of the last status event: `other_info` {title, description} (pause/unpause), `disable_info` {disable_date}.",
+      ),
     pending_category_change: z
       .object({ category: z.string(), effective_at: isoTimestamp("When Meta will apply it").nullable() })
       .nullable()
       .describe("A category change Meta announced (24-hour notice) but has not applied yet."),
-    deleted_at: isoTimestamp("When the template was found deleted on Meta (or deleted through this API); null while it exists").nullable(),
+    deleted_at: isoTimestamp(
+      "When the template was found deleted on Meta (or deleted through this API); null while it exists",
+    ).nullable(),
     library_template_name: z
       .string()
       .nullable()
-      .describe("The Template Library template it was created from (library_template_name of the create); null otherwise."),
+      .describe(
+        "The Template Library template it was created from (library_template_name of the create); null otherwise.",
+      ),
     // ── read-only fields derived from `components` on every read (never stored; Kirimdev's row fields) ──
     ...ZTemplateDerivedFields.shape,
   })
@@ -252,7 +285,9 @@ export const ZTemplateSyncResult = z
       .number()
       .int()
       .nonnegative()
-      .describe("Local templates Meta no longer returns, now marked deleted (kept, hidden from lists). Not part of `synced`."),
+      .describe(
+        "Local templates Meta no longer returns, now marked deleted (kept, hidden from lists). Not part of `synced`.",
+      ),
   })
   .describe("Counts of a template sync from Meta.")
   .meta({ id: "TemplateSyncResult" });
@@ -268,7 +303,8 @@ export const MAX_CURSOR_LENGTH = 2048;
 const statusFilter = z
   .enum(TEMPLATE_STATUS_FILTERS, {
     error: (issue) =>
-      typeof issue.input === "string" && (TEMPLATE_STATUS_FILTERS as readonly string[]).includes(issue.input.toLowerCase())
+      typeof issue.input === "string" &&
+      (TEMPLATE_STATUS_FILTERS as readonly string[]).includes(issue.input.toLowerCase())
         ? `status must be lower-case: use "${issue.input.toLowerCase()}", not "${issue.input}".`
         : "status must be one of approved, pending, rejected, all (lower-case).",
   })
@@ -287,7 +323,8 @@ const categoryFilter = z
 const metaStatusFilter = z
   .enum(META_TEMPLATE_STATUSES, {
     error: (issue) =>
-      typeof issue.input === "string" && (META_TEMPLATE_STATUSES as readonly string[]).includes(issue.input.toUpperCase())
+      typeof issue.input === "string" &&
+      (META_TEMPLATE_STATUSES as readonly string[]).includes(issue.input.toUpperCase())
         ? `meta_status must be upper-case: use "${issue.input.toUpperCase()}", not "${issue.input}".`
         : `meta_status must be one of ${META_TEMPLATE_STATUSES.join(", ")} (upper-case, as Meta writes it).`,
   })
@@ -318,9 +355,12 @@ const nameSearch = z
  * reported at path `limit`, which `firstIssue` maps to the `invalid_limit` code.
  */
 export const ZListLimit = z
-  .union([z.number(), z.string().regex(/^\d+$/, { error: "limit must be an integer from 1 to 100." }).transform(Number)], {
-    error: "limit must be an integer from 1 to 100.",
-  })
+  .union(
+    [z.number(), z.string().regex(/^\d+$/, { error: "limit must be an integer from 1 to 100." }).transform(Number)],
+    {
+      error: "limit must be an integer from 1 to 100.",
+    },
+  )
   .pipe(
     z
       .number()
@@ -339,7 +379,9 @@ export const ZListCursor = z
 
 /** `true` / `false` in a query string, or a boolean (tRPC). */
 const queryBoolean = (name: string) =>
-  z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")], { error: `${name} must be true or false.` });
+  z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")], {
+    error: `${name} must be true or false.`,
+  });
 
 /** Query of `GET /v1/{phone_number_id}/templates`. An unknown query parameter is refused (`unknown_parameter`). */
 export const ZListTemplatesQuery = z
@@ -393,7 +435,11 @@ export const ZTemplateCounts = z
       .record(z.string(), z.number().int().nonnegative())
       .describe("Per Meta status (APPROVED, PAUSED, …); statuses with no template are left out."),
     by_status: z
-      .object({ approved: z.number().int().nonnegative(), pending: z.number().int().nonnegative(), rejected: z.number().int().nonnegative() })
+      .object({
+        approved: z.number().int().nonnegative(),
+        pending: z.number().int().nonnegative(),
+        rejected: z.number().int().nonnegative(),
+      })
       .describe("Per folded Kirim status."),
   })
   .describe("Totals of an account's templates per status.")
@@ -401,4 +447,7 @@ export const ZTemplateCounts = z
 export type TTemplateCounts = z.infer<typeof ZTemplateCounts>;
 
 /** `GET /v1/{phone_number_id}/template_counts` takes no query parameters. */
-export const ZTemplateCountsQuery = z.strictObject({}).describe("Template counts take no parameters.").meta({ id: "TemplateCountsQuery" });
+export const ZTemplateCountsQuery = z
+  .strictObject({})
+  .describe("Template counts take no parameters.")
+  .meta({ id: "TemplateCountsQuery" });

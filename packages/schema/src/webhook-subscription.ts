@@ -20,7 +20,11 @@ export const WEBHOOK_EVENT_TYPES = [
 ] as const;
 export type TWebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
-const ZWebhookUrl = z.string().min(1).max(2048).describe("Where events are POSTed: https to a public address (see WEBHOOK_ALLOW_PRIVATE_TARGETS).");
+const ZWebhookUrl = z
+  .string()
+  .min(1)
+  .max(2048)
+  .describe("Where events are POSTed: https to a public address (see WEBHOOK_ALLOW_PRIVATE_TARGETS).");
 const ZEventTypes = z
   .array(z.enum(WEBHOOK_EVENT_TYPES))
   .min(1)
@@ -47,7 +51,10 @@ export const ZUpdateWebhookSubscriptionRequest = z
   .strictObject({
     url: ZWebhookUrl.optional(),
     events: ZEventTypes.optional(),
-    enabled: z.boolean().optional().describe("true re-enables a disabled subscription (its consecutive-failure count starts again)."),
+    enabled: z
+      .boolean()
+      .optional()
+      .describe("true re-enables a disabled subscription (its consecutive-failure count starts again)."),
     phone_number_ids: ZCreateWebhookSubscriptionRequest.shape.phone_number_ids,
     description: z.string().max(500).nullable().optional(),
   })
@@ -63,11 +70,16 @@ export const ZWebhookSubscription = z
     phone_number_ids: z.array(z.string()).nullable(),
     description: z.string().nullable(),
     enabled: z.boolean(),
-    disabled_reason: z.string().nullable().describe("Why delivery stopped: `endpoint_gone` (410) or `consecutive_failures`."),
+    disabled_reason: z
+      .string()
+      .nullable()
+      .describe("Why delivery stopped: `endpoint_gone` (410) or `consecutive_failures`."),
     disabled_at: isoTimestamp("When it was disabled").nullable(),
     consecutive_failures: z.number().int(),
     secret: z.string().optional().describe("`whsec_…`: shown only in the answers of create and rotate_secret."),
-    previous_secret_expires_at: isoTimestamp("Until when the previous secret also signs (24 h after a rotation)").nullable(),
+    previous_secret_expires_at: isoTimestamp(
+      "Until when the previous secret also signs (24 h after a rotation)",
+    ).nullable(),
     created_at: isoTimestamp("Created"),
     updated_at: isoTimestamp("Last changed"),
   })
@@ -111,12 +123,17 @@ export const ZRedeliverRequest = z
   .strictObject({
     event_id: z
       .string()
-      .regex(/^evt_[0-9A-Z]{26}$/, { error: "event_id must be an event id (evt_ followed by 26 characters), as in the webhook-id header." })
+      .regex(/^evt_[0-9A-Z]{26}$/, {
+        error: "event_id must be an event id (evt_ followed by 26 characters), as in the webhook-id header.",
+      })
       .optional()
       .describe("Send this event again."),
     since: isoTimestamp("Send again every event whose delivery failed since").optional(),
   })
-  .refine((v) => (v.event_id === undefined) !== (v.since === undefined), { message: "give exactly one of event_id and since", path: ["event_id"] })
+  .refine((v) => (v.event_id === undefined) !== (v.since === undefined), {
+    message: "give exactly one of event_id and since",
+    path: ["event_id"],
+  })
   .meta({ id: "RedeliverRequest" });
 export type TRedeliverRequest = z.infer<typeof ZRedeliverRequest>;
 

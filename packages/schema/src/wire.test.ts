@@ -5,7 +5,14 @@ import { zDataEnvelope, zListEnvelope } from "./envelopes.js";
 import { ERROR_CODE_LIST, ERROR_CODES, ERROR_TYPES, isErrorCode, ZErrorEnvelope } from "./errors.js";
 import { ZPhoneNumberId, ZPhoneNumberIdParams, ZRequestId, ZTemplateId } from "./ids.js";
 import { firstIssue } from "./issues.js";
-import { deriveTemplateFields, META_TEMPLATE_STATUSES, ZMetaTemplateStatus, ZTemplate, ZTemplateStatus, ZTemplateSyncResult } from "./template.js";
+import {
+  deriveTemplateFields,
+  META_TEMPLATE_STATUSES,
+  ZMetaTemplateStatus,
+  ZTemplate,
+  ZTemplateStatus,
+  ZTemplateSyncResult,
+} from "./template.js";
 
 describe("ids", () => {
   it.each([
@@ -29,7 +36,9 @@ describe("ids", () => {
 
 describe("ZPhoneNumberIdParams", () => {
   it("maps a bad phone_number_id to invalid_phone_number_id", () => {
-    expect(ZPhoneNumberIdParams.parse({ phone_number_id: "106540352242922" })).toEqual({ phone_number_id: "106540352242922" });
+    expect(ZPhoneNumberIdParams.parse({ phone_number_id: "106540352242922" })).toEqual({
+      phone_number_id: "106540352242922",
+    });
     const result = ZPhoneNumberIdParams.safeParse({ phone_number_id: "abc" });
     if (result.success) throw new Error("expected a failure");
     expect(firstIssue(result.error)).toMatchObject({ param: "phone_number_id", code: "invalid_phone_number_id" });
@@ -47,10 +56,17 @@ function sampleTemplate(): Record<string, unknown> {
     variables: ["1"],
     components: [
       { type: "BODY", text: "Hi {{1}}", example: { body_text: [["Ann"]] } },
-      { type: "BUTTONS", buttons: [{ type: "URL", text: "Copy code", url: "https://www.whatsapp.com/otp/code/?otp_type=COPY_CODE" }] },
+      {
+        type: "BUTTONS",
+        buttons: [{ type: "URL", text: "Copy code", url: "https://www.whatsapp.com/otp/code/?otp_type=COPY_CODE" }],
+      },
       { type: "CAROUSEL", cards: [] },
     ],
-    whatsapp_account: { phone_number: "+628111222333", phone_number_id: "106540352242922", customer: { id: "cus_01HXYZABCDEFGHJKMNPQRSTVWX", name: "Acme" } },
+    whatsapp_account: {
+      phone_number: "+628111222333",
+      phone_number_id: "106540352242922",
+      customer: { id: "cus_01HXYZABCDEFGHJKMNPQRSTVWX", name: "Acme" },
+    },
     provider_template_id: null,
     created_at: "2026-06-04T10:00:00.000Z",
     updated_at: "2026-06-04T10:00:00Z",
@@ -76,17 +92,33 @@ describe("ZTemplate", () => {
     expect(parsed.components[2]).toEqual({ type: "CAROUSEL", cards: [] });
   });
 
-  it.each(["header_type", "header_content", "footer_content", "has_variables", "buttons", "category", "meta_status", "rejected_reason", "quality_score", "previous_category", "last_synced_at", "provider_template_id", "whatsapp_account"])(
-    "requires the key %s",
-    (key) => {
-      const template = sampleTemplate();
-      delete template[key];
-      expect(ZTemplate.safeParse(template).success).toBe(false);
-    },
-  );
+  it.each([
+    "header_type",
+    "header_content",
+    "footer_content",
+    "has_variables",
+    "buttons",
+    "category",
+    "meta_status",
+    "rejected_reason",
+    "quality_score",
+    "previous_category",
+    "last_synced_at",
+    "provider_template_id",
+    "whatsapp_account",
+  ])("requires the key %s", (key) => {
+    const template = sampleTemplate();
+    delete template[key];
+    expect(ZTemplate.safeParse(template).success).toBe(false);
+  });
 
   it("accepts customer null and refuses an unknown status or a non-ISO timestamp", () => {
-    expect(ZTemplate.safeParse({ ...sampleTemplate(), whatsapp_account: { phone_number: null, phone_number_id: null, customer: null } }).success).toBe(true);
+    expect(
+      ZTemplate.safeParse({
+        ...sampleTemplate(),
+        whatsapp_account: { phone_number: null, phone_number_id: null, customer: null },
+      }).success,
+    ).toBe(true);
     expect(ZTemplate.safeParse({ ...sampleTemplate(), status: "paused" }).success).toBe(false);
     expect(ZTemplate.safeParse({ ...sampleTemplate(), created_at: "yesterday" }).success).toBe(false);
   });
@@ -108,9 +140,19 @@ describe("ZTemplateSyncResult and ZAccount", () => {
   });
 
   it("parses the documented account row and an onboarding one", () => {
-    const row = { object: "account", phone_number_id: "106540352242922", phone_number: "+628111222333", name: "Customer Support", status: "connected", customer: null };
+    const row = {
+      object: "account",
+      phone_number_id: "106540352242922",
+      phone_number: "+628111222333",
+      name: "Customer Support",
+      status: "connected",
+      customer: null,
+    };
     expect(ZAccount.parse(row)).toEqual(row);
-    expect(ZAccount.safeParse({ ...row, phone_number_id: null, phone_number: null, name: null, status: "onboarding" }).success).toBe(true);
+    expect(
+      ZAccount.safeParse({ ...row, phone_number_id: null, phone_number: null, name: null, status: "onboarding" })
+        .success,
+    ).toBe(true);
     expect(ZAccount.safeParse({ ...row, object: "template" }).success).toBe(false);
   });
 });
@@ -124,14 +166,20 @@ describe("envelopes", () => {
 
   it("wraps a page in data[] + has_more + next_cursor + request_id", () => {
     const envelope = zListEnvelope(z.number());
-    expect(envelope.safeParse({ data: [1], has_more: false, next_cursor: null, request_id: "req_x" }).success).toBe(true);
+    expect(envelope.safeParse({ data: [1], has_more: false, next_cursor: null, request_id: "req_x" }).success).toBe(
+      true,
+    );
     expect(envelope.safeParse({ data: [1], has_more: true, request_id: "req_x" }).success).toBe(false);
   });
 
   it("parses the error envelope with and without Meta's detail", () => {
     const base = { type: "invalid_request_error", code: "invalid_field_value", message: "m", request_id: "req_x" };
     expect(ZErrorEnvelope.safeParse({ error: base }).success).toBe(true);
-    expect(ZErrorEnvelope.safeParse({ error: { ...base, param: "name", meta: { code: 100, error_subcode: 2388040, fbtrace_id: "A" } } }).success).toBe(true);
+    expect(
+      ZErrorEnvelope.safeParse({
+        error: { ...base, param: "name", meta: { code: 100, error_subcode: 2388040, fbtrace_id: "A" } },
+      }).success,
+    ).toBe(true);
     expect(ZErrorEnvelope.safeParse({ error: { ...base, type: "not_found_error" } }).success).toBe(false);
     expect(ZErrorEnvelope.safeParse({ error: { ...base, request_id: undefined } }).success).toBe(false);
   });

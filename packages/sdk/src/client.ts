@@ -102,11 +102,13 @@ abstract class Resource {
 
   protected pages<T>(path: string, params: object | undefined, options?: RequestOptions): PageIterator<T> {
     return new PageIterator<T>((cursor) =>
-      this.transport.request<Page<T>>({ method: "GET", path, query: { ...query(params), cursor } }, options).then(({ data, has_more, next_cursor }) => ({
-        data,
-        has_more,
-        next_cursor,
-      })),
+      this.transport
+        .request<Page<T>>({ method: "GET", path, query: { ...query(params), cursor } }, options)
+        .then(({ data, has_more, next_cursor }) => ({
+          data,
+          has_more,
+          next_cursor,
+        })),
     );
   }
 }
@@ -125,7 +127,11 @@ class TemplatesResource extends Resource {
   }
 
   /** `GET /templates/{name}`: the template (the given language, or the name's only/first language). */
-  get(name: string, params: { language?: string; include_deleted?: boolean } = {}, options?: RequestOptions): Promise<TemplateByName> {
+  get(
+    name: string,
+    params: { language?: string; include_deleted?: boolean } = {},
+    options?: RequestOptions,
+  ): Promise<TemplateByName> {
     return this.data({ method: "GET", path: `${this.base}/templates/${encode(name)}`, query: params }, options);
   }
 
@@ -161,7 +167,10 @@ class TemplatesResource extends Resource {
 
   /** `POST /templates/{name}/render`: the message as the recipient will see it, or a KirimError naming the bad parameter. */
   render(name: string, template: RenderTemplateParams, options?: RequestOptions): Promise<RenderedTemplate> {
-    return this.data({ method: "POST", path: `${this.base}/templates/${encode(name)}/render`, body: template }, options);
+    return this.data(
+      { method: "POST", path: `${this.base}/templates/${encode(name)}/render`, body: template },
+      options,
+    );
   }
 }
 
@@ -205,7 +214,11 @@ export class WebhookSubscriptionsResource extends Resource {
   }
 
   /** `GET /{id}/deliveries`: the delivery log, one entry per attempt, newest first. */
-  deliveries(id: string, params: ListWebhookDeliveriesParams = {}, options?: RequestOptions): PageIterator<WebhookDeliveryAttempt> {
+  deliveries(
+    id: string,
+    params: ListWebhookDeliveriesParams = {},
+    options?: RequestOptions,
+  ): PageIterator<WebhookDeliveryAttempt> {
     return this.pages<WebhookDeliveryAttempt>(`${this.base}/${encode(id)}/deliveries`, params, options);
   }
 
@@ -217,7 +230,10 @@ export class WebhookSubscriptionsResource extends Resource {
 
 export class PhoneNumberResource {
   readonly templates: TemplatesResource;
-  constructor(transport: Transport, readonly phoneNumberId: string) {
+  constructor(
+    transport: Transport,
+    readonly phoneNumberId: string,
+  ) {
     this.templates = new TemplatesResource(transport, `/v1/${encode(phoneNumberId)}`);
   }
 }
@@ -229,7 +245,8 @@ export class Kirim {
   readonly webhookSubscriptions: WebhookSubscriptionsResource;
 
   constructor(options: KirimOptions) {
-    if (typeof options.apiKey !== "string" || options.apiKey === "") throw new TypeError("new Kirim({ apiKey }): apiKey is required.");
+    if (typeof options.apiKey !== "string" || options.apiKey === "")
+      throw new TypeError("new Kirim({ apiKey }): apiKey is required.");
     this.transport = new Transport({
       apiKey: options.apiKey,
       baseUrl: options.baseUrl ?? "http://localhost:3000",
@@ -243,7 +260,12 @@ export class Kirim {
     this.webhookSubscriptions = new WebhookSubscriptionsResource(this.transport);
     this.accounts = {
       list: async (params, requestOptions) =>
-        (await this.transport.request<DataEnvelope<Account[]>>({ method: "GET", path: "/v1/accounts", query: query(params) }, requestOptions)).data,
+        (
+          await this.transport.request<DataEnvelope<Account[]>>(
+            { method: "GET", path: "/v1/accounts", query: query(params) },
+            requestOptions,
+          )
+        ).data,
     };
   }
 

@@ -40,7 +40,14 @@ const MAX_DELAY_MS = 8_000;
 const MAX_RETRY_AFTER_MS = 60_000;
 
 interface ErrorEnvelope {
-  error?: { type?: string; code?: string; message?: string; param?: string; request_id?: string; meta?: TMetaErrorDetail };
+  error?: {
+    type?: string;
+    code?: string;
+    message?: string;
+    param?: string;
+    request_id?: string;
+    meta?: TMetaErrorDetail;
+  };
   request_id?: string;
 }
 
@@ -61,7 +68,12 @@ function retryAfterSeconds(headers: Headers, now: number): number | undefined {
  * How long to wait before attempt `attempt + 1`: the server's Retry-After when given, else (a 429 with an empty
  * bucket) until X-RateLimit-Reset, else exponential backoff from 0.5 s with full jitter, at most 8 s.
  */
-export function retryDelayMs(attempt: number, headers: Headers | undefined, random: () => number, now = Date.now()): number {
+export function retryDelayMs(
+  attempt: number,
+  headers: Headers | undefined,
+  random: () => number,
+  now = Date.now(),
+): number {
   if (headers !== undefined) {
     const after = retryAfterSeconds(headers, now);
     if (after !== undefined) return after * 1000;
@@ -79,7 +91,10 @@ function retryableStatus(status: number, code: string | undefined): boolean {
   return status === 408 || status === 429 || status >= 500 || code === "idempotency_in_progress";
 }
 
-function timeoutSignal(timeoutMs: number, outer: AbortSignal | undefined): { signal: AbortSignal; done: () => void; timedOut: () => boolean } {
+function timeoutSignal(
+  timeoutMs: number,
+  outer: AbortSignal | undefined,
+): { signal: AbortSignal; done: () => void; timedOut: () => boolean } {
   const controller = new AbortController();
   let expired = false;
   const timer = setTimeout(() => {
@@ -104,7 +119,8 @@ export class Transport {
 
   url(path: string, query: ApiRequest["query"]): string {
     const url = new URL(`${this.options.baseUrl.replace(/\/+$/, "")}${path}`);
-    for (const [name, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
+    for (const [name, value] of Object.entries(query ?? {}))
+      if (value !== undefined) url.searchParams.set(name, String(value));
     return url.toString();
   }
 
@@ -129,7 +145,12 @@ export class Transport {
       let response: Response;
       let text: string;
       try {
-        response = await this.options.fetch(url, { method: request.method, headers, ...(body === undefined ? {} : { body }), signal: timer.signal });
+        response = await this.options.fetch(url, {
+          method: request.method,
+          headers,
+          ...(body === undefined ? {} : { body }),
+          signal: timer.signal,
+        });
         text = await response.text();
       } catch (error) {
         timer.done();
@@ -140,8 +161,18 @@ export class Transport {
           continue;
         }
         throw new KirimError(
-          kind === "timeout_error" ? `${request.method} ${request.path} timed out.` : `${request.method} ${request.path} got no answer: ${String((error as Error).message ?? error)}.`,
-          { status: null, type: kind, code: kind, param: undefined, requestId: undefined, meta: undefined, retryAfterSeconds: undefined },
+          kind === "timeout_error"
+            ? `${request.method} ${request.path} timed out.`
+            : `${request.method} ${request.path} got no answer: ${String((error as Error).message ?? error)}.`,
+          {
+            status: null,
+            type: kind,
+            code: kind,
+            param: undefined,
+            requestId: undefined,
+            meta: undefined,
+            retryAfterSeconds: undefined,
+          },
           { cause: error },
         );
       }
@@ -157,15 +188,18 @@ export class Transport {
         await this.options.sleep(wait);
         continue;
       }
-      throw new KirimError(envelope.error?.message ?? `HTTP ${response.status} from ${request.method} ${request.path}.`, {
-        status: response.status,
-        type: envelope.error?.type ?? "api_error",
-        code: code ?? "unexpected_response",
-        param: envelope.error?.param,
-        requestId: envelope.error?.request_id ?? response.headers.get("x-request-id") ?? undefined,
-        meta: envelope.error?.meta,
-        retryAfterSeconds: retryAfterSeconds(response.headers, Date.now()),
-      });
+      throw new KirimError(
+        envelope.error?.message ?? `HTTP ${response.status} from ${request.method} ${request.path}.`,
+        {
+          status: response.status,
+          type: envelope.error?.type ?? "api_error",
+          code: code ?? "unexpected_response",
+          param: envelope.error?.param,
+          requestId: envelope.error?.request_id ?? response.headers.get("x-request-id") ?? undefined,
+          meta: envelope.error?.meta,
+          retryAfterSeconds: retryAfterSeconds(response.headers, Date.now()),
+        },
+      );
     }
   }
 }

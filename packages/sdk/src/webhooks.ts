@@ -89,12 +89,16 @@ export async function verifyWebhook(
     false,
     ["sign"],
   );
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${id}.${timestamp}.${body}`)));
+  const mac = new Uint8Array(
+    await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${id}.${timestamp}.${body}`)),
+  );
   const expected = toBase64(mac);
   const matches = signatures
     .split(" ")
     .map((entry) => entry.split(","))
-    .some(([version, signature]) => version === "v1" && signature !== undefined && constantTimeEqual(signature, expected));
+    .some(
+      ([version, signature]) => version === "v1" && signature !== undefined && constantTimeEqual(signature, expected),
+    );
   if (!matches) throw refused("No webhook-signature matches the body: wrong secret, or the body was changed.");
   return JSON.parse(body) as unknown;
 }

@@ -20,19 +20,31 @@ const TSC = require.resolve("typescript/bin/tsc");
 const SDK_DIR = resolve(import.meta.dirname, "..");
 const PACKAGES = resolve(SDK_DIR, "..");
 const FIXTURES = join(SDK_DIR, "test", "fixtures");
-const ZOD_VERSION = (JSON.parse(readFileSync(require.resolve("zod/package.json"), "utf8")) as { version: string }).version;
-const TRPC_VERSION = (JSON.parse(readFileSync(join(PACKAGES, "trpc-types", "node_modules", "@trpc", "client", "package.json"), "utf8")) as { version: string }).version;
+const ZOD_VERSION = (JSON.parse(readFileSync(require.resolve("zod/package.json"), "utf8")) as { version: string })
+  .version;
+const TRPC_VERSION = (
+  JSON.parse(readFileSync(join(PACKAGES, "trpc-types", "node_modules", "@trpc", "client", "package.json"), "utf8")) as {
+    version: string;
+  }
+).version;
 
 const work = mkdtempSync(join(tmpdir(), "kirim-packaging-"));
 const tarballs: Record<string, string> = {};
 
 async function sh(command: string, args: string[], cwd: string): Promise<string> {
   try {
-    const { stdout, stderr } = await run(command, args, { cwd, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: "false" } });
+    const { stdout, stderr } = await run(command, args, {
+      cwd,
+      maxBuffer: 16 * 1024 * 1024,
+      env: { ...process.env, npm_config_update_notifier: "false" },
+    });
     return stdout + stderr;
   } catch (error) {
     const failed = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${command} ${args.join(" ")} failed in ${cwd}:\n${failed.stdout ?? ""}${failed.stderr ?? failed.message}`, { cause: error });
+    throw new Error(
+      `${command} ${args.join(" ")} failed in ${cwd}:\n${failed.stdout ?? ""}${failed.stderr ?? failed.message}`,
+      { cause: error },
+    );
   }
 }
 
@@ -66,25 +78,45 @@ afterAll(() => {
 describe("packed @kirim/schema and @kirim/sdk in a fresh npm project", () => {
   it("the tarballs ship built JavaScript, declarations, and the sources their maps point to; zod is a peer", async () => {
     const listing = await sh("tar", ["tzf", tarballs.sdk ?? ""], work);
-    for (const file of ["package/dist/index.js", "package/dist/index.d.ts", "package/dist/index.d.ts.map", "package/src/index.ts"]) expect(listing).toContain(file);
+    for (const file of [
+      "package/dist/index.js",
+      "package/dist/index.d.ts",
+      "package/dist/index.d.ts.map",
+      "package/src/index.ts",
+    ])
+      expect(listing).toContain(file);
     expect(listing).not.toContain(".test.ts");
     const schemaListing = await sh("tar", ["tzf", tarballs.schema ?? ""], work);
     expect(schemaListing).toContain("package/dist/index.d.ts");
     expect(schemaListing).toContain("package/src/template.ts");
-    const manifest = JSON.parse(await sh("tar", ["xzf", tarballs.schema ?? "", "-O", "package/package.json"], work)) as Record<string, Record<string, string>>;
+    const manifest = JSON.parse(
+      await sh("tar", ["xzf", tarballs.schema ?? "", "-O", "package/package.json"], work),
+    ) as Record<string, Record<string, string>>;
     expect(manifest.peerDependencies).toEqual({ zod: "^4.0.0" });
     expect(manifest.dependencies).toBeUndefined();
-    const sdkManifest = JSON.parse(await sh("tar", ["xzf", tarballs.sdk ?? "", "-O", "package/package.json"], work)) as Record<string, Record<string, string>>;
+    const sdkManifest = JSON.parse(
+      await sh("tar", ["xzf", tarballs.sdk ?? "", "-O", "package/package.json"], work),
+    ) as Record<string, Record<string, string>>;
     expect(sdkManifest.dependencies).toEqual({ "@kirim/schema": "^0.1.0" });
   });
 
   for (const zod of ["4.0.0", ZOD_VERSION]) {
     it(`zod ${zod}: strict tsc (skipLibCheck false) under NodeNext and bundler, then the example runs`, async () => {
-      const dir = await project(`consumer-zod-${zod}`, "consumer", [tarballs.schema ?? "", tarballs.sdk ?? "", `zod@${zod}`]);
+      const dir = await project(`consumer-zod-${zod}`, "consumer", [
+        tarballs.schema ?? "",
+        tarballs.sdk ?? "",
+        `zod@${zod}`,
+      ]);
       await sh("node", [TSC, "-p", "tsconfig.nodenext.json"], dir);
       await sh("node", [TSC, "-p", "tsconfig.bundler.json"], dir);
       const output = await sh("node", ["out/example.js"], dir);
-      expect(JSON.parse(output)).toEqual({ accounts: 0, code: "404 resource_not_found name", schemaRefused: true, status: 404, names: [] });
+      expect(JSON.parse(output)).toEqual({
+        accounts: 0,
+        code: "404 resource_not_found name",
+        schemaRefused: true,
+        status: 404,
+        names: [],
+      });
       // One zod: the consumer's.
       expect(existsSync(join(dir, "node_modules", "@kirim", "schema", "node_modules", "zod"))).toBe(false);
     }, 600_000);
@@ -93,7 +125,12 @@ describe("packed @kirim/schema and @kirim/sdk in a fresh npm project", () => {
 
 describe("@kirim/trpc-types with only @trpc/client and @kirim/schema", () => {
   it("type-checks a typed client with skipLibCheck false, adding no diagnostic to @trpc/client's own, and pulls no server package", async () => {
-    const dir = await project("trpc-consumer", "trpc-consumer", [tarballs.schema ?? "", tarballs.trpcTypes ?? "", `@trpc/client@${TRPC_VERSION}`, `zod@${ZOD_VERSION}`]);
+    const dir = await project("trpc-consumer", "trpc-consumer", [
+      tarballs.schema ?? "",
+      tarballs.trpcTypes ?? "",
+      `@trpc/client@${TRPC_VERSION}`,
+      `zod@${ZOD_VERSION}`,
+    ]);
     const diagnostics = async (tsconfig: string) =>
       (await sh("node", [TSC, "-p", tsconfig], dir).catch((error: Error) => error.message))
         .split("\n")
@@ -108,7 +145,13 @@ describe("@kirim/trpc-types with only @trpc/client and @kirim/schema", () => {
     expect(installed).not.toContain("kysely");
     expect(readdirSync(join(dir, "node_modules", "@kirim")).sort()).toEqual(["schema", "trpc-types"]);
     // The types are real, not `any`: a wrong input is an error in client.ts.
-    writeFileSync(join(dir, "client.ts"), readFileSync(join(dir, "client.ts"), "utf8").replace("// @ts-expect-error status filters are lower-case in the wire contract\n", ""));
+    writeFileSync(
+      join(dir, "client.ts"),
+      readFileSync(join(dir, "client.ts"), "utf8").replace(
+        "// @ts-expect-error status filters are lower-case in the wire contract\n",
+        "",
+      ),
+    );
     const withWrongInput = await diagnostics("tsconfig.json");
     expect(withWrongInput.filter((line) => line.startsWith("client.ts")).join("\n")).toMatch(/"APPROVED"/);
   }, 600_000);

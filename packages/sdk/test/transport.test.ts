@@ -25,7 +25,8 @@ async function serve(handler: (req: IncomingMessage, res: ServerResponse) => voi
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-const envelope = (code: string, type: string) => JSON.stringify({ error: { type, code, message: code, request_id: "req_X" } });
+const envelope = (code: string, type: string) =>
+  JSON.stringify({ error: { type, code, message: code, request_id: "req_X" } });
 
 describe("transport", () => {
   it("an attempt that gets no answer within timeoutMs is retried, then a timeout_error KirimError", async () => {
@@ -55,7 +56,9 @@ describe("transport", () => {
       res.writeHead(502, { "content-type": "application/json" }).end(envelope("whatsapp_upstream_error", "api_error"));
     });
     const kirim = new Kirim({ apiKey: "k", baseUrl, maxRetries: 2, sleep: () => Promise.resolve() });
-    await expect(kirim.phoneNumbers("123456").templates.edit("x", { language: "en", components: [{ type: "BODY", text: "Hi" }] })).rejects.toMatchObject({ status: 502 });
+    await expect(
+      kirim.phoneNumbers("123456").templates.edit("x", { language: "en", components: [{ type: "BODY", text: "Hi" }] }),
+    ).rejects.toMatchObject({ status: 502 });
     expect(seen).toEqual(["PATCH"]);
     seen.length = 0;
     await expect(kirim.accounts.list()).rejects.toMatchObject({ status: 502, code: "whatsapp_upstream_error" });
@@ -66,7 +69,14 @@ describe("transport", () => {
     const now = Date.parse("2026-01-01T00:00:00Z");
     expect(retryDelayMs(0, new Headers({ "retry-after": "3" }), () => 0.5, now)).toBe(3000);
     expect(retryDelayMs(0, new Headers({ "retry-after": "Thu, 01 Jan 2026 00:00:05 GMT" }), () => 0.5, now)).toBe(5000);
-    expect(retryDelayMs(0, new Headers({ "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(now / 1000 + 7) }), () => 0.5, now)).toBe(7000);
+    expect(
+      retryDelayMs(
+        0,
+        new Headers({ "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(now / 1000 + 7) }),
+        () => 0.5,
+        now,
+      ),
+    ).toBe(7000);
     expect(retryDelayMs(2, new Headers(), () => 0, now)).toBe(1000);
     expect(retryDelayMs(2, new Headers(), () => 0.999, now)).toBeCloseTo(1999, 0);
     expect(retryDelayMs(10, undefined, () => 1, now)).toBe(8000);

@@ -66,12 +66,24 @@ describe("SDK types = @kirim/schema wire types", () => {
     expectTypeOf<Parameters<Templates["create"]>[0]>().toEqualTypeOf<z.input<typeof ZCreateTemplateRequest>>();
     expectTypeOf<Parameters<Templates["edit"]>[1]>().toEqualTypeOf<z.input<typeof ZEditTemplateRequest>>();
     expectTypeOf<Parameters<Templates["render"]>[1]>().toEqualTypeOf<z.input<typeof ZRenderTemplateRequest>>();
-    expectTypeOf<NonNullable<Parameters<Templates["list"]>[0]>>().toEqualTypeOf<Omit<z.input<typeof ZListTemplatesQuery>, "cursor">>();
-    expectTypeOf<NonNullable<Parameters<Kirim["accounts"]["list"]>[0]>>().toEqualTypeOf<z.input<typeof ZListAccountsQuery>>();
-    expectTypeOf<Parameters<Subscriptions["create"]>[0]>().toEqualTypeOf<z.input<typeof ZCreateWebhookSubscriptionRequest>>();
-    expectTypeOf<Parameters<Subscriptions["update"]>[1]>().toEqualTypeOf<z.input<typeof ZUpdateWebhookSubscriptionRequest>>();
+    expectTypeOf<NonNullable<Parameters<Templates["list"]>[0]>>().toEqualTypeOf<
+      Omit<z.input<typeof ZListTemplatesQuery>, "cursor">
+    >();
+    expectTypeOf<NonNullable<Parameters<Kirim["accounts"]["list"]>[0]>>().toEqualTypeOf<
+      z.input<typeof ZListAccountsQuery>
+    >();
+    expectTypeOf<Parameters<Subscriptions["create"]>[0]>().toEqualTypeOf<
+      z.input<typeof ZCreateWebhookSubscriptionRequest>
+    >();
+    expectTypeOf<Parameters<Subscriptions["update"]>[1]>().toEqualTypeOf<
+      z.input<typeof ZUpdateWebhookSubscriptionRequest>
+    >();
     expectTypeOf<Parameters<Subscriptions["redeliver"]>[1]>().toEqualTypeOf<z.input<typeof ZRedeliverRequest>>();
-    expectTypeOf<NonNullable<Parameters<Subscriptions["list"]>[0]>>().toEqualTypeOf<Omit<z.input<typeof ZListWebhookSubscriptionsQuery>, "cursor">>();
-    expectTypeOf<NonNullable<Parameters<Subscriptions["deliveries"]>[1]>>().toEqualTypeOf<Omit<z.input<typeof ZListWebhookDeliveriesQuery>, "cursor">>();
+    expectTypeOf<NonNullable<Parameters<Subscriptions["list"]>[0]>>().toEqualTypeOf<
+      Omit<z.input<typeof ZListWebhookSubscriptionsQuery>, "cursor">
+    >();
+    expectTypeOf<NonNullable<Parameters<Subscriptions["deliveries"]>[1]>>().toEqualTypeOf<
+      Omit<z.input<typeof ZListWebhookDeliveriesQuery>, "cursor">
+    >();
   });
 });

@@ -13,7 +13,14 @@ export function table(headers: string[], rows: Cell[][]): string {
   if (rows.length === 0) return "(none)\n";
   const cells = [headers, ...rows.map((row) => row.map(text))];
   const widths = headers.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? "").length)));
-  return `${cells.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ").trimEnd()).join("\n")}\n`;
+  return `${cells
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n")}\n`;
 }
 
 /** `key: value` lines for one record. */

@@ -9,7 +9,15 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { parseArgs } from "node:util";
-import { createDatabase, createMetaGateway, createOperator, generateTokenKeySpec, isDomainError, migrateToLatest, TokenKeyringError } from "@kirim/core";
+import {
+  createDatabase,
+  createMetaGateway,
+  createOperator,
+  generateTokenKeySpec,
+  isDomainError,
+  migrateToLatest,
+  TokenKeyringError,
+} from "@kirim/core";
 import type { AdminAccount, AdminApiKey, DatabaseHandle, MetaGateway } from "@kirim/core";
 import { ZPhoneNumberId } from "@kirim/schema";
 import { ensureDataDir, resolveTokenKeyring } from "../data-dir.js";
@@ -147,18 +155,23 @@ async function readAll(stream: Readable): Promise<string> {
 async function accessTokenOf(values: Values, io: CliIo): Promise<string> {
   const file = optional(values, "access-token-file");
   const inline = optional(values, "access-token");
-  if (file !== undefined && inline !== undefined) throw new UsageError("give either --access-token or --access-token-file, not both");
+  if (file !== undefined && inline !== undefined)
+    throw new UsageError("give either --access-token or --access-token-file, not both");
   let token: string;
   if (file !== undefined) {
     try {
       token = file === "-" ? await readAll(io.stdin) : await readFile(path.resolve(io.cwd, file), "utf8");
     } catch (error) {
-      throw new UsageError(`cannot read --access-token-file ${file}: ${(error as NodeJS.ErrnoException).code ?? "unreadable"}`);
+      throw new UsageError(
+        `cannot read --access-token-file ${file}: ${(error as NodeJS.ErrnoException).code ?? "unreadable"}`,
+      );
     }
   } else if (inline !== undefined) {
     token = inline;
   } else {
-    throw new UsageError("the Meta access token is required: --access-token-file <path> (or - for stdin), or --access-token <token>");
+    throw new UsageError(
+      "the Meta access token is required: --access-token-file <path> (or - for stdin), or --access-token <token>",
+    );
   }
   token = token.trim();
   if (token === "" || /\s/.test(token)) throw new UsageError("the Meta access token must be one non-empty word");
@@ -174,7 +187,14 @@ const COMMANDS: Record<string, Command> = {
     async run(ctx, values) {
       const name = required(values, "name");
       const { id } = await ctx.operator.admin.createOrganisation({ name });
-      out(ctx, { id, name }, record([["id", id], ["name", name]]));
+      out(
+        ctx,
+        { id, name },
+        record([
+          ["id", id],
+          ["name", name],
+        ]),
+      );
     },
   },
   "orgs list": {
@@ -186,7 +206,10 @@ const COMMANDS: Record<string, Command> = {
       out(
         ctx,
         orgs.map((o) => ({ id: o.id, name: o.name, demo: o.isDemo, created_at: o.createdAt })),
-        table(["ID", "NAME", "DEMO", "CREATED"], orgs.map((o) => [o.id, o.name, o.isDemo ? "yes" : "", o.createdAt])),
+        table(
+          ["ID", "NAME", "DEMO", "CREATED"],
+          orgs.map((o) => [o.id, o.name, o.isDemo ? "yes" : "", o.createdAt]),
+        ),
       );
     },
   },
@@ -199,7 +222,15 @@ const COMMANDS: Record<string, Command> = {
       const organisationId = required(values, "org");
       const name = required(values, "name");
       const { id } = await ctx.operator.admin.createCustomer({ organisationId, name });
-      out(ctx, { id, organisation_id: organisationId, name }, record([["id", id], ["organisation", organisationId], ["name", name]]));
+      out(
+        ctx,
+        { id, organisation_id: organisationId, name },
+        record([
+          ["id", id],
+          ["organisation", organisationId],
+          ["name", name],
+        ]),
+      );
     },
   },
   "customers list": {
@@ -212,7 +243,10 @@ const COMMANDS: Record<string, Command> = {
       out(
         ctx,
         customers.map((c) => ({ id: c.id, organisation_id: c.organisationId, name: c.name, created_at: c.createdAt })),
-        table(["ID", "NAME", "CREATED"], customers.map((c) => [c.id, c.name, c.createdAt])),
+        table(
+          ["ID", "NAME", "CREATED"],
+          customers.map((c) => [c.id, c.name, c.createdAt]),
+        ),
       );
     },
   },
@@ -227,16 +261,31 @@ const COMMANDS: Record<string, Command> = {
       const expiresText = optional(values, "expires-at");
       let expiresAt: Date | null = null;
       if (expiresText !== undefined) {
-        if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(expiresText) || Number.isNaN(Date.parse(expiresText))) {
-          throw new UsageError(`--expires-at must be an ISO 8601 date or date-time (e.g. 2027-01-31T00:00:00Z), got "${expiresText}"`);
+        if (
+          !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(expiresText) ||
+          Number.isNaN(Date.parse(expiresText))
+        ) {
+          throw new UsageError(
+            `--expires-at must be an ISO 8601 date or date-time (e.g. 2027-01-31T00:00:00Z), got "${expiresText}"`,
+          );
         }
         expiresAt = new Date(expiresText);
         if (expiresAt.getTime() <= Date.now()) throw new UsageError("--expires-at must be in the future");
       }
-      const created = await ctx.operator.admin.createApiKey({ organisationId, expiresAt, ...(label === undefined ? {} : { label }) });
+      const created = await ctx.operator.admin.createApiKey({
+        organisationId,
+        expiresAt,
+        ...(label === undefined ? {} : { label }),
+      });
       out(
         ctx,
-        { id: created.id, organisation_id: organisationId, key: created.key, key_hint: `${created.prefix}…${created.last4}`, expires_at: expiresAt },
+        {
+          id: created.id,
+          organisation_id: organisationId,
+          key: created.key,
+          key_hint: `${created.prefix}…${created.last4}`,
+          expires_at: expiresAt,
+        },
         record([
           ["id", created.id],
           ["organisation", organisationId],
@@ -270,11 +319,24 @@ const COMMANDS: Record<string, Command> = {
     database: true,
     async run(ctx, _values, [keyId]) {
       const key = await ctx.operator.admin.revokeApiKey(keyId ?? "");
-      out(ctx, keyView(key), `Revoked ${key.id} (${key.prefix}…${key.last4}); requests with it now get 401 invalid_api_key.\n`);
+      out(
+        ctx,
+        keyView(key),
+        `Revoked ${key.id} (${key.prefix}…${key.last4}); requests with it now get 401 invalid_api_key.\n`,
+      );
     },
   },
   "accounts connect": {
-    options: ["org", "phone-number-id", "waba-id", "display-phone-number", "access-token", "access-token-file", "customer", "name"],
+    options: [
+      "org",
+      "phone-number-id",
+      "waba-id",
+      "display-phone-number",
+      "access-token",
+      "access-token-file",
+      "customer",
+      "name",
+    ],
     flags: ["allow-shared-waba"],
     required: ["org", "phone-number-id", "waba-id", "display-phone-number"],
     positionals: [],
@@ -283,9 +345,11 @@ const COMMANDS: Record<string, Command> = {
     async run(ctx, values) {
       const organisationId = required(values, "org");
       const phoneNumberId = required(values, "phone-number-id");
-      if (!ZPhoneNumberId.safeParse(phoneNumberId).success) throw new UsageError("--phone-number-id must be 6 to 20 digits (Meta's phone_number_id)");
+      if (!ZPhoneNumberId.safeParse(phoneNumberId).success)
+        throw new UsageError("--phone-number-id must be 6 to 20 digits (Meta's phone_number_id)");
       const wabaId = required(values, "waba-id");
-      if (!/^\d{1,30}$/.test(wabaId)) throw new UsageError("--waba-id must be digits (the WhatsApp Business Account id)");
+      if (!/^\d{1,30}$/.test(wabaId))
+        throw new UsageError("--waba-id must be digits (the WhatsApp Business Account id)");
       const displayPhoneNumber = required(values, "display-phone-number");
       if (!/^\+?[0-9][0-9 ()-]{4,24}$/.test(displayPhoneNumber)) {
         throw new UsageError("--display-phone-number must be a phone number like +628111222333");
@@ -303,7 +367,9 @@ const COMMANDS: Record<string, Command> = {
         name: name ?? null,
         allowSharedWaba: values["allow-shared-waba"] === true,
       });
-      const account = (await ctx.operator.admin.listAccounts(organisationId)).find((a) => a.phoneNumberId === phoneNumberId);
+      const account = (await ctx.operator.admin.listAccounts(organisationId)).find(
+        (a) => a.phoneNumberId === phoneNumberId,
+      );
       out(
         ctx,
         account === undefined ? { phone_number_id: phoneNumberId } : accountView(account),
@@ -317,7 +383,11 @@ const COMMANDS: Record<string, Command> = {
     database: true,
     async run(ctx, _values, [phoneNumberId]) {
       await ctx.operator.admin.disconnectAccount(phoneNumberId ?? "");
-      out(ctx, { phone_number_id: phoneNumberId, status: "disconnected" }, `Disconnected ${phoneNumberId}; calls to Meta for it now get 422 account_not_connected.\n`);
+      out(
+        ctx,
+        { phone_number_id: phoneNumberId, status: "disconnected" },
+        `Disconnected ${phoneNumberId}; calls to Meta for it now get 422 account_not_connected.\n`,
+      );
     },
   },
   "accounts list": {
@@ -327,7 +397,8 @@ const COMMANDS: Record<string, Command> = {
     database: true,
     async run(ctx, values) {
       const status = optional(values, "status") ?? "connected";
-      if (status !== "connected" && status !== "all") throw new UsageError(`--status must be connected or all, got "${status}"`);
+      if (status !== "connected" && status !== "all")
+        throw new UsageError(`--status must be connected or all, got "${status}"`);
       const accounts = await ctx.operator.admin.listAccounts(required(values, "org"), { status });
       out(
         ctx,
@@ -352,7 +423,9 @@ const COMMANDS: Record<string, Command> = {
         throw new UsageError("--id must be 1–32 letters, digits, _ or -");
       }
       out(ctx, { key: spec }, `${spec}\n`);
-      ctx.io.stderr("Put it FIRST in TOKEN_ENCRYPTION_KEYS (keep the old entries after it), restart, then run `kirim secrets rotate`.\n");
+      ctx.io.stderr(
+        "Put it FIRST in TOKEN_ENCRYPTION_KEYS (keep the old entries after it), restart, then run `kirim secrets rotate`.\n",
+      );
       return Promise.resolve();
     },
   },
@@ -362,7 +435,14 @@ const COMMANDS: Record<string, Command> = {
     database: true,
     async run(ctx) {
       const counts = await ctx.operator.secrets.status();
-      out(ctx, { tokens_by_key: counts }, table(["KEY_ID", "TOKENS"], Object.entries(counts).map(([id, n]) => [id, n])));
+      out(
+        ctx,
+        { tokens_by_key: counts },
+        table(
+          ["KEY_ID", "TOKENS"],
+          Object.entries(counts).map(([id, n]) => [id, n]),
+        ),
+      );
     },
   },
   "secrets rotate": {
@@ -412,7 +492,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return EXIT_OK;
   }
   if (command === undefined) {
-    io.stderr(`kirim: unknown command "${argv.filter((arg) => !arg.startsWith("-")).slice(0, 2).join(" ")}"\n\n${USAGE}`);
+    io.stderr(
+      `kirim: unknown command "${argv
+        .filter((arg) => !arg.startsWith("-"))
+        .slice(0, 2)
+        .join(" ")}"\n\n${USAGE}`,
+    );
     return EXIT_USAGE;
   }
 
@@ -442,11 +527,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   if (positionals.length !== command.positionals.length) {
     const expected = command.positionals.map((p) => `<${p}>`).join(" ");
-    io.stderr(`kirim ${name}: expected ${expected === "" ? "no arguments" : expected}, got ${positionals.length === 0 ? "none" : positionals.join(" ")}\nRun \`kirim --help\` for usage.\n`);
+    io.stderr(
+      `kirim ${name}: expected ${expected === "" ? "no arguments" : expected}, got ${positionals.length === 0 ? "none" : positionals.join(" ")}\nRun \`kirim --help\` for usage.\n`,
+    );
     return EXIT_USAGE;
   }
 
-  const missing = (command.required ?? []).find((option) => typeof values[option] !== "string" || String(values[option]).trim() === "");
+  const missing = (command.required ?? []).find(
+    (option) => typeof values[option] !== "string" || String(values[option]).trim() === "",
+  );
   if (missing !== undefined) {
     io.stderr(`kirim ${name}: --${missing} is required\nRun \`kirim --help\` for usage.\n`);
     return EXIT_USAGE;
@@ -466,8 +555,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       await migrateToLatest(database.db);
       // Generating a key is only safe next to the embedded database it protects; with PostgreSQL the server's
       // key must be configured (or read from the server's DATA_DIR), or tokens would be written under a stray key.
-      const { keyring } = await resolveTokenKeyring(env.dataDir, env.tokenKeyring, { generate: env.databaseUrl === undefined });
-      operator = createOperator({ db: database.db, tokenKeyring: keyring, ...(command.meta === true ? { gateway: metaGateway(env) } : {}) });
+      const { keyring } = await resolveTokenKeyring(env.dataDir, env.tokenKeyring, {
+        generate: env.databaseUrl === undefined,
+      });
+      operator = createOperator({
+        db: database.db,
+        tokenKeyring: keyring,
+        ...(command.meta === true ? { gateway: metaGateway(env) } : {}),
+      });
       if (!SKIP_PREPARE.has(name)) await operator.secrets.prepare();
     }
     await command.run(

@@ -37,9 +37,7 @@ export interface BodyInput<B extends z.ZodType> {
 
 /** What the handler returns and how REST wraps it: one object (`{ data }`), a page, or a whole list. */
 export type Result =
-  | { kind: "data"; schema: z.ZodType }
-  | { kind: "page"; item: z.ZodType }
-  | { kind: "all"; item: z.ZodType };
+  { kind: "data"; schema: z.ZodType } | { kind: "page"; item: z.ZodType } | { kind: "all"; item: z.ZodType };
 
 /** The page every paged list answers (the REST list envelope without `request_id`; tRPC's output). */
 export function pageOf<I extends z.ZodType>(item: I) {
@@ -172,7 +170,9 @@ export function endpoint<
   B extends z.ZodType | undefined = undefined,
   TI extends z.ZodType | undefined = undefined,
   N extends ProcedureName = ProcedureName,
->(spec: ApiEndpoint<P, Q, B, R, TI, K, N>): ApiEndpoint<P, Q, B, R, TI, K, N> & { kind: "api"; procedure: ProcedureOf<TI, R, K> } {
+>(
+  spec: ApiEndpoint<P, Q, B, R, TI, K, N>,
+): ApiEndpoint<P, Q, B, R, TI, K, N> & { kind: "api"; procedure: ProcedureOf<TI, R, K> } {
   const trpc = spec.trpc;
   let procedure: unknown = undefined;
   if (trpc !== undefined) {
@@ -187,7 +187,9 @@ export function endpoint<
         : run(ctx, input, false);
     const output = outputSchemaOf(spec.result) as z.ZodType;
     if (trpc.input === undefined) procedure = buildInputlessQuery(output, resolve);
-    else procedure = trpc.kind === "query" ? buildQuery(trpc.input, output, resolve) : buildMutation(trpc.input, output, resolve);
+    else
+      procedure =
+        trpc.kind === "query" ? buildQuery(trpc.input, output, resolve) : buildMutation(trpc.input, output, resolve);
   }
   return { ...spec, kind: "api", procedure: procedure as ProcedureOf<TI, R, K> };
 }
@@ -212,7 +214,10 @@ export function allowedMethodsOf(endpoints: readonly AnyEndpoint[], path: string
   const segments = path.split("/");
   const matches = (candidate: string) => {
     const other = candidate.split("/");
-    return other.length === segments.length && other.every((segment, index) => segment === segments[index] || segment.startsWith("{"));
+    return (
+      other.length === segments.length &&
+      other.every((segment, index) => segment === segments[index] || segment.startsWith("{"))
+    );
   };
   const methods = new Set(endpoints.filter((entry) => matches(entry.path)).map((entry) => entry.method));
   return METHOD_ORDER.filter((method) => methods.has(method)).map((method) => method.toUpperCase());

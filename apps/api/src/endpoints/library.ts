@@ -3,7 +3,13 @@
  * Meta's filters, through the gateway with the account's token. Beside the templates, not under them, so
  * `template_library` stays free as a template name. Part of the table (./table.ts).
  */
-import { ZPhoneNumberId, ZPhoneNumberIdParams, ZTemplateLibraryList, ZTemplateLibraryQuery, zDataEnvelope } from "@kirim/schema";
+import {
+  ZPhoneNumberId,
+  ZPhoneNumberIdParams,
+  ZTemplateLibraryList,
+  ZTemplateLibraryQuery,
+  zDataEnvelope,
+} from "@kirim/schema";
 import type { TErrorCode } from "@kirim/schema";
 import { z } from "zod";
 import { EXAMPLE_REQUEST_ID } from "../openapi/examples.js";

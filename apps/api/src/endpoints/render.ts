@@ -2,7 +2,13 @@
  * `POST /v1/{phone_number_id}/templates/{name}/render` and tRPC `templates.render` (issue 18): render-and-check a
  * send (core `templates.render`). Part of the table (./table.ts).
  */
-import { ZPhoneNumberId, ZPhoneNumberIdParams, ZRenderTemplateRequest, ZRenderedTemplate, zDataEnvelope } from "@kirim/schema";
+import {
+  ZPhoneNumberId,
+  ZPhoneNumberIdParams,
+  ZRenderTemplateRequest,
+  ZRenderedTemplate,
+  zDataEnvelope,
+} from "@kirim/schema";
 import type { TErrorCode } from "@kirim/schema";
 import { z } from "zod";
 import { EXAMPLE_REQUEST_ID } from "../openapi/examples.js";
@@ -36,12 +42,17 @@ export const RENDER_ENDPOINT = endpoint({
   idempotent: false,
   input: { path: ZTemplatePath, body: { schema: ZRenderTemplateRequest, read: "object" } },
   result: { kind: "data", schema: ZRenderedTemplate },
-  handler: ({ core, principal }, { path, body }) => core.templates.render(principal, path.phone_number_id, path.name, body),
+  handler: ({ core, principal }, { path, body }) =>
+    core.templates.render(principal, path.phone_number_id, path.name, body),
   // tRPC input `{ phone_number_id, name, template }` where `template` is Meta's send `template` object.
   trpc: {
     name: "templates.render",
     kind: "mutation",
-    input: z.object({ phone_number_id: ZPhoneNumberId, name: z.string().min(1).max(512), template: ZRenderTemplateRequest }),
+    input: z.object({
+      phone_number_id: ZPhoneNumberId,
+      name: z.string().min(1).max(512),
+      template: ZRenderTemplateRequest,
+    }),
     args: ({ phone_number_id, name, template }) => ({ path: { phone_number_id, name }, body: template }),
   },
   docs: {
@@ -52,7 +63,9 @@ export const RENDER_ENDPOINT = endpoint({
     tag: "Templates",
     auth: true,
     params: {
-      path: ZPhoneNumberIdParams.extend({ name: z.string().min(1).describe("Template name.").meta({ example: "order_confirmation" }) }),
+      path: ZPhoneNumberIdParams.extend({
+        name: z.string().min(1).describe("Template name.").meta({ example: "order_confirmation" }),
+      }),
     },
     body: {
       schema: ZRenderTemplateRequest,
@@ -64,7 +77,13 @@ export const RENDER_ENDPOINT = endpoint({
             language: { code: "en" },
             components: [
               { type: "header", parameters: [{ type: "text", text: "A123" }] },
-              { type: "body", parameters: [{ type: "text", text: "Budi" }, { type: "text", text: "A123" }] },
+              {
+                type: "body",
+                parameters: [
+                  { type: "text", text: "Budi" },
+                  { type: "text", text: "A123" },
+                ],
+              },
               { type: "button", sub_type: "url", index: "0", parameters: [{ type: "text", text: "A123" }] },
             ],
           },

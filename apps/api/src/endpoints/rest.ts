@@ -28,7 +28,9 @@ function stageOf(entry: AnyEndpoint): RestStage {
 
 /** The collections under `/v1/{phone_number_id}/…` (templates, uploads, template_counts, …). */
 export const PHONE_SCOPED_COLLECTIONS: ReadonlySet<string> = new Set(
-  ENDPOINTS.filter((entry) => entry.path.startsWith(`${V1_MOUNT}/{phone_number_id}/`)).map((entry) => entry.path.split("/")[3] ?? ""),
+  ENDPOINTS.filter((entry) => entry.path.startsWith(`${V1_MOUNT}/{phone_number_id}/`)).map(
+    (entry) => entry.path.split("/")[3] ?? "",
+  ),
 );
 
 /**
@@ -39,7 +41,10 @@ export const PHONE_SCOPED_COLLECTIONS: ReadonlySet<string> = new Set(
 function blocksOf(stage: RestStage): AnyEndpoint[][] {
   const entries = ENDPOINTS.filter((entry) => stageOf(entry) === stage && entry.path.startsWith(`${V1_MOUNT}/`));
   const tagOf = (entry: AnyEndpoint) => entry.docs?.tag ?? "";
-  const ordered = [...entries.filter((entry) => tagOf(entry) === "Webhooks"), ...entries.filter((entry) => tagOf(entry) !== "Webhooks")];
+  const ordered = [
+    ...entries.filter((entry) => tagOf(entry) === "Webhooks"),
+    ...entries.filter((entry) => tagOf(entry) !== "Webhooks"),
+  ];
   const blocks: AnyEndpoint[][] = [];
   for (const entry of ordered) {
     const last = blocks.at(-1);
@@ -91,7 +96,8 @@ export function registerStage(router: Router, stage: Exclude<RestStage, "outside
   for (const block of blocksOf(stage)) {
     for (const entry of block) {
       const handler = entry.kind === "api" ? apiHandler(entry, deps.core) : entry.raw?.(deps);
-      if (handler === undefined) throw new Error(`${entry.method.toUpperCase()} ${entry.path}: no handler in the endpoint table`);
+      if (handler === undefined)
+        throw new Error(`${entry.method.toUpperCase()} ${entry.path}: no handler in the endpoint table`);
       router[entry.method](expressPath(entry.path, V1_MOUNT), handler);
     }
     for (const path of new Set(block.map((entry) => entry.path))) {

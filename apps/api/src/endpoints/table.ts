@@ -69,7 +69,14 @@ import { infiniteQueryInput, withoutDirection } from "../trpc/paging.js";
 import { endpoint, rawEndpoint } from "./define.js";
 import type { AnyEndpoint } from "./define.js";
 import { LIBRARY_ENDPOINT } from "./library.js";
-import { MCP_PATH, META_WEBHOOK_PATH, ZAccountPath, ZAccountScope, ZTemplateNameInput, ZTemplatePath } from "./paths.js";
+import {
+  MCP_PATH,
+  META_WEBHOOK_PATH,
+  ZAccountPath,
+  ZAccountScope,
+  ZTemplateNameInput,
+  ZTemplatePath,
+} from "./paths.js";
 import { RENDER_ENDPOINT } from "./render.js";
 import { WEBHOOK_SUBSCRIPTION_ENDPOINTS } from "./webhook-subscriptions.js";
 
@@ -79,20 +86,43 @@ import { WEBHOOK_SUBSCRIPTION_ENDPOINTS } from "./webhook-subscriptions.js";
  * both mounted before any handler in `rest/v1.ts`. A repeated Authorization / Idempotency-Key / Content-Type header
  * is 400 `invalid_request` (`http/headers.ts`, listed with BODY_ERRORS).
  */
-const AUTHENTICATED_ERRORS = ["missing_api_key", "invalid_api_key", "expired_api_key", "rate_limit_exceeded"] as const satisfies readonly TErrorCode[];
+const AUTHENTICATED_ERRORS = [
+  "missing_api_key",
+  "invalid_api_key",
+  "expired_api_key",
+  "rate_limit_exceeded",
+] as const satisfies readonly TErrorCode[];
 /** Answered by the JSON body parser that runs on every authenticated route (`http/body.ts`). */
-const BODY_ERRORS = ["invalid_json", "unsupported_content_type", "invalid_request", "request_too_large"] as const satisfies readonly TErrorCode[];
+const BODY_ERRORS = [
+  "invalid_json",
+  "unsupported_content_type",
+  "invalid_request",
+  "request_too_large",
+] as const satisfies readonly TErrorCode[];
 /**
  * `Idempotency-Key` on every POST (`http/idempotency.ts`): a malformed key is 400 `invalid_field_value`
  * (param `Idempotency-Key`), a key reused for another request 422, one still running 409.
  */
-const IDEMPOTENCY_ERRORS = ["invalid_field_value", "idempotency_in_progress", "idempotency_key_reuse"] as const satisfies readonly TErrorCode[];
+const IDEMPOTENCY_ERRORS = [
+  "invalid_field_value",
+  "idempotency_in_progress",
+  "idempotency_key_reuse",
+] as const satisfies readonly TErrorCode[];
 /** The `{phone_number_id}` account of a route that calls Meta: it must exist (for the caller) and be connected. */
 const META_ACCOUNT_ERRORS = ["resource_not_found", "account_not_connected"] as const satisfies readonly TErrorCode[];
 /** Answered by `withMetaErrors` (core) on every route that calls Meta's Graph API, and core's local create budget. */
-const META_ERRORS = ["meta_rate_limited", "whatsapp_upstream_error", "whatsapp_account_reauthorization_required"] as const satisfies readonly TErrorCode[];
+const META_ERRORS = [
+  "meta_rate_limited",
+  "whatsapp_upstream_error",
+  "whatsapp_account_reauthorization_required",
+] as const satisfies readonly TErrorCode[];
 /** Header media samples given as `example.header_url` are downloaded and uploaded to Meta on create (core/media). */
-const MEDIA_ERRORS = ["media_url_forbidden", "media_download_failed", "media_too_large", "media_type_unsupported"] as const satisfies readonly TErrorCode[];
+const MEDIA_ERRORS = [
+  "media_url_forbidden",
+  "media_download_failed",
+  "media_too_large",
+  "media_type_unsupported",
+] as const satisfies readonly TErrorCode[];
 
 /** The optional `Idempotency-Key` request header of every POST. */
 const idempotencyHeader = z.object({
@@ -154,7 +184,10 @@ const listTemplatesQuery = ZListTemplatesQuery.extend({
   meta_status: ZListTemplatesQuery.shape.meta_status.meta({ example: "PAUSED" }),
   limit: documentedLimit,
   // Likewise `true` / `false` in the query string (a boolean over tRPC).
-  include_deleted: documentedBoolean(ZListTemplatesQuery.shape.include_deleted, "Also list templates deleted on Meta (deleted_at set). Default false."),
+  include_deleted: documentedBoolean(
+    ZListTemplatesQuery.shape.include_deleted,
+    "Also list templates deleted on Meta (deleted_at set). Default false.",
+  ),
 });
 const getTemplateQuery = ZGetTemplateQuery.extend({
   include_deleted: documentedBoolean(
@@ -206,7 +239,8 @@ export const ENDPOINT_LIST = [
     docs: {
       operationId: "getReadiness",
       summary: "Readiness probe",
-      description: "Answers 200 when the database answers a trivial query, 500 `internal_error` otherwise. Needs no API key.",
+      description:
+        "Answers 200 when the database answers a trivial query, 500 `internal_error` otherwise. Needs no API key.",
       tag: "Health",
       auth: false,
       success: {
@@ -216,7 +250,11 @@ export const ENDPOINT_LIST = [
         examples: { ok: { summary: "Ready", value: data({ status: "ok", database: "ok" }) } },
       },
       errors: [...PARSER_ERRORS, "internal_error"],
-      errorExamples: { internal_error: { message: "An internal error occurred. Quote request id req_01JD4Z8Q6M3T5W7Y9B1C3E5G7H when reporting it." } },
+      errorExamples: {
+        internal_error: {
+          message: "An internal error occurred. Quote request id req_01JD4Z8Q6M3T5W7Y9B1C3E5G7H when reporting it.",
+        },
+      },
     },
   }),
   rawEndpoint({
@@ -280,7 +318,12 @@ export const ENDPOINT_LIST = [
     input: { query: ZListAccountsQuery },
     result: { kind: "all", item: ZAccount },
     handler: ({ core, principal }, { query }) => core.accounts.list(principal, query),
-    trpc: { name: "accounts.list", kind: "query", input: ZListAccountsQuery.optional(), args: (input) => ({ query: input ?? ZListAccountsQuery.parse({}) }) },
+    trpc: {
+      name: "accounts.list",
+      kind: "query",
+      input: ZListAccountsQuery.optional(),
+      args: (input) => ({ query: input ?? ZListAccountsQuery.parse({}) }),
+    },
     docs: {
       operationId: "listAccounts",
       summary: "List WhatsApp accounts",
@@ -301,7 +344,9 @@ export const ENDPOINT_LIST = [
         },
       },
       errors: ["invalid_field_value", "unknown_parameter", ...AUTHENTICATED_ERRORS, "internal_error"],
-      errorExamples: { invalid_field_value: { message: "status must be connected or all (lower-case).", param: "status" } },
+      errorExamples: {
+        invalid_field_value: { message: "status must be connected or all (lower-case).", param: "status" },
+      },
     },
   }),
   endpoint({
@@ -325,7 +370,7 @@ export const ENDPOINT_LIST = [
       summary: "Create a template",
       description: [
         "Creates a message template and submits it to Meta for review. The body mirrors Meta's `message_templates` create body.",
-        "The template is stored with `status: \"pending\"`; Meta reviews it asynchronously, so poll `GET /v1/{phone_number_id}/templates/{name}` or run `POST /v1/{phone_number_id}/templates/sync` for the `approved` / `rejected` outcome.",
+        'The template is stored with `status: "pending"`; Meta reviews it asynchronously, so poll `GET /v1/{phone_number_id}/templates/{name}` or run `POST /v1/{phone_number_id}/templates/sync` for the `approved` / `rejected` outcome.',
         "A duplicate name + language on the account answers 409 `template_already_exists` before Meta is called. An unknown field anywhere is refused as 400 `unknown_parameter` naming it, never dropped. Meta's own spellings are accepted and normalised: lower-case enum values, PHONE_NUMBER buttons without `+`, a COPY_CODE `example` as one string, `message_send_ttl_seconds` (number or numeric string). Every Meta pre-flight rule is checked before Meta is called: a violation is 400 with its own `template_*` code and `param` (e.g. `components[1].text`), and nothing reaches Meta.",
       ].join("\n\n"),
       tag: "Templates",
@@ -339,12 +384,24 @@ export const ENDPOINT_LIST = [
             summary: "UTILITY order confirmation: body with two variables, footer, URL button",
             value: CREATE_TEMPLATE_EXAMPLE,
           },
-          media_card_carousel: { summary: "MARKETING media-card carousel: 2–10 cards, each an image/video, a text and the same buttons", value: CREATE_CAROUSEL_EXAMPLE },
-          product_card_carousel: { summary: "MARKETING product-card carousel: products chosen when sending", value: CREATE_PRODUCT_CAROUSEL_EXAMPLE },
-          limited_time_offer: { summary: "MARKETING limited-time offer: countdown, coupon code and URL button", value: CREATE_LIMITED_TIME_OFFER_EXAMPLE },
+          media_card_carousel: {
+            summary: "MARKETING media-card carousel: 2–10 cards, each an image/video, a text and the same buttons",
+            value: CREATE_CAROUSEL_EXAMPLE,
+          },
+          product_card_carousel: {
+            summary: "MARKETING product-card carousel: products chosen when sending",
+            value: CREATE_PRODUCT_CAROUSEL_EXAMPLE,
+          },
+          limited_time_offer: {
+            summary: "MARKETING limited-time offer: countdown, coupon code and URL button",
+            value: CREATE_LIMITED_TIME_OFFER_EXAMPLE,
+          },
           coupon_code: { summary: "MARKETING coupon code (COPY_CODE button)", value: CREATE_COUPON_EXAMPLE },
           ...KIND_CREATE_EXAMPLES,
-          from_library: { summary: "From Meta's Template Library: library_template_name and its button inputs, no components", value: CREATE_FROM_LIBRARY_EXAMPLE },
+          from_library: {
+            summary: "From Meta's Template Library: library_template_name and its button inputs, no components",
+            value: CREATE_FROM_LIBRARY_EXAMPLE,
+          },
         },
       },
       success: {
@@ -378,10 +435,20 @@ export const ENDPOINT_LIST = [
     rateLimit: "write",
     idempotent: true,
     // Needs no body; a query or body may only be empty (Kirimdev's clients send `{}`).
-    input: { path: ZAccountPath, query: ZSyncTemplatesRequest, body: { schema: ZSyncTemplatesRequest, read: "if-present" } },
+    input: {
+      path: ZAccountPath,
+      query: ZSyncTemplatesRequest,
+      body: { schema: ZSyncTemplatesRequest, read: "if-present" },
+    },
     result: { kind: "data", schema: ZTemplateSyncResult },
-    handler: ({ core, principal, via }, { path }) => core.templates.sync(principal, path.phone_number_id, { trigger: via === "rest" ? "api" : "trpc" }),
-    trpc: { name: "templates.sync", kind: "mutation", input: ZAccountScope, args: (input) => ({ path: input, query: {}, body: {} }) },
+    handler: ({ core, principal, via }, { path }) =>
+      core.templates.sync(principal, path.phone_number_id, { trigger: via === "rest" ? "api" : "trpc" }),
+    trpc: {
+      name: "templates.sync",
+      kind: "mutation",
+      input: ZAccountScope,
+      args: (input) => ({ path: input, query: {}, body: {} }),
+    },
     docs: {
       operationId: "syncTemplates",
       summary: "Sync templates from Meta",
@@ -407,7 +474,10 @@ export const ENDPOINT_LIST = [
         "internal_error",
       ],
       errorExamples: {
-        invalid_field_value: { message: "Invalid Idempotency-Key header: it is longer than 255 characters.", param: "Idempotency-Key" },
+        invalid_field_value: {
+          message: "Invalid Idempotency-Key header: it is longer than 255 characters.",
+          param: "Idempotency-Key",
+        },
       },
     },
   }),
@@ -444,11 +514,21 @@ export const ENDPOINT_LIST = [
         examples: {
           page: {
             summary: "A page with more to come",
-            value: { data: [TEMPLATE_APPROVED_EXAMPLE, TEMPLATE_REJECTED_EXAMPLE], has_more: true, next_cursor: EXAMPLE_CURSOR, request_id: EXAMPLE_REQUEST_ID },
+            value: {
+              data: [TEMPLATE_APPROVED_EXAMPLE, TEMPLATE_REJECTED_EXAMPLE],
+              has_more: true,
+              next_cursor: EXAMPLE_CURSOR,
+              request_id: EXAMPLE_REQUEST_ID,
+            },
           },
           last_page: {
             summary: "The last page",
-            value: { data: [TEMPLATE_REJECTED_EXAMPLE], has_more: false, next_cursor: null, request_id: EXAMPLE_REQUEST_ID },
+            value: {
+              data: [TEMPLATE_REJECTED_EXAMPLE],
+              has_more: false,
+              next_cursor: null,
+              request_id: EXAMPLE_REQUEST_ID,
+            },
           },
         },
       },
@@ -497,10 +577,21 @@ export const ENDPOINT_LIST = [
         description: "One page of sync runs, in the list envelope.",
         schema: zListEnvelope(ZTemplateSyncRun),
         examples: {
-          page: { summary: "The latest run", value: { data: [SYNC_RUN_EXAMPLE], has_more: false, next_cursor: null, request_id: EXAMPLE_REQUEST_ID } },
+          page: {
+            summary: "The latest run",
+            value: { data: [SYNC_RUN_EXAMPLE], has_more: false, next_cursor: null, request_id: EXAMPLE_REQUEST_ID },
+          },
         },
       },
-      errors: ["invalid_phone_number_id", "invalid_limit", "invalid_cursor", "unknown_parameter", ...AUTHENTICATED_ERRORS, "resource_not_found", "internal_error"],
+      errors: [
+        "invalid_phone_number_id",
+        "invalid_limit",
+        "invalid_cursor",
+        "unknown_parameter",
+        ...AUTHENTICATED_ERRORS,
+        "resource_not_found",
+        "internal_error",
+      ],
     },
   }),
   endpoint({
@@ -511,7 +602,12 @@ export const ENDPOINT_LIST = [
     input: { path: ZAccountPath, query: ZTemplateCountsQuery },
     result: { kind: "data", schema: ZTemplateCounts },
     handler: ({ core, principal }, { path }) => core.templates.counts(principal, path.phone_number_id),
-    trpc: { name: "templates.counts", kind: "query", input: z.strictObject({ ...ZAccountScope.shape }), args: (input) => ({ path: input, query: {} }) },
+    trpc: {
+      name: "templates.counts",
+      kind: "query",
+      input: z.strictObject({ ...ZAccountScope.shape }),
+      args: (input) => ({ path: input, query: {} }),
+    },
     docs: {
       operationId: "countTemplates",
       summary: "Count templates per status",
@@ -528,13 +624,24 @@ export const ENDPOINT_LIST = [
           counts: {
             summary: "An account with a paused template",
             value: {
-              data: { object: "template_counts", total: 12, by_meta_status: { APPROVED: 9, PAUSED: 1, PENDING: 1, REJECTED: 1 }, by_status: { approved: 9, pending: 2, rejected: 1 } },
+              data: {
+                object: "template_counts",
+                total: 12,
+                by_meta_status: { APPROVED: 9, PAUSED: 1, PENDING: 1, REJECTED: 1 },
+                by_status: { approved: 9, pending: 2, rejected: 1 },
+              },
               request_id: EXAMPLE_REQUEST_ID,
             },
           },
         },
       },
-      errors: ["invalid_phone_number_id", "unknown_parameter", ...AUTHENTICATED_ERRORS, "resource_not_found", "internal_error"],
+      errors: [
+        "invalid_phone_number_id",
+        "unknown_parameter",
+        ...AUTHENTICATED_ERRORS,
+        "resource_not_found",
+        "internal_error",
+      ],
     },
   }),
   endpoint({
@@ -544,11 +651,16 @@ export const ENDPOINT_LIST = [
     idempotent: false,
     input: { path: ZTemplatePath, query: ZListTemplateEventsQuery },
     result: { kind: "page", item: ZTemplateEvent },
-    handler: ({ core, principal }, { path, query }) => core.templates.events(principal, path.phone_number_id, path.name, query),
+    handler: ({ core, principal }, { path, query }) =>
+      core.templates.events(principal, path.phone_number_id, path.name, query),
     trpc: {
       name: "templates.events",
       kind: "query",
-      input: ZListTemplateEventsQuery.extend({ ...ZAccountScope.shape, name: ZTemplateNameInput, ...infiniteQueryInput }),
+      input: ZListTemplateEventsQuery.extend({
+        ...ZAccountScope.shape,
+        name: ZTemplateNameInput,
+        ...infiniteQueryInput,
+      }),
       args: (input) => {
         const { phone_number_id, name, ...query } = withoutDirection(input);
         return { path: { phone_number_id, name }, query };
@@ -569,7 +681,12 @@ export const ENDPOINT_LIST = [
         examples: {
           page: {
             summary: "Created, then approved by Meta",
-            value: { data: TEMPLATE_EVENT_EXAMPLES, has_more: false, next_cursor: null, request_id: EXAMPLE_REQUEST_ID },
+            value: {
+              data: TEMPLATE_EVENT_EXAMPLES,
+              has_more: false,
+              next_cursor: null,
+              request_id: EXAMPLE_REQUEST_ID,
+            },
           },
         },
       },
@@ -585,7 +702,8 @@ export const ENDPOINT_LIST = [
       ],
       errorExamples: {
         invalid_field_value: {
-          message: "language must look like `en`, `id` or `en_US` (lower-case language, optional `_` + upper-case region).",
+          message:
+            "language must look like `en`, `id` or `en_US` (lower-case language, optional `_` + upper-case region).",
           param: "language",
         },
       },
@@ -598,7 +716,8 @@ export const ENDPOINT_LIST = [
     idempotent: false,
     input: { path: ZTemplatePath, query: ZGetTemplateQuery },
     result: { kind: "data", schema: ZTemplateByName },
-    handler: ({ core, principal }, { path, query }) => core.templates.getByName(principal, path.phone_number_id, path.name, query),
+    handler: ({ core, principal }, { path, query }) =>
+      core.templates.getByName(principal, path.phone_number_id, path.name, query),
     trpc: {
       name: "templates.get",
       kind: "query",
@@ -627,13 +746,24 @@ export const ENDPOINT_LIST = [
           },
         },
       },
-      errors: ["invalid_phone_number_id", "invalid_field_value", "unknown_parameter", ...AUTHENTICATED_ERRORS, "resource_not_found", "internal_error"],
+      errors: [
+        "invalid_phone_number_id",
+        "invalid_field_value",
+        "unknown_parameter",
+        ...AUTHENTICATED_ERRORS,
+        "resource_not_found",
+        "internal_error",
+      ],
       errorExamples: {
         invalid_field_value: {
-          message: "language must look like `en`, `id` or `en_US` (lower-case language, optional `_` + upper-case region).",
+          message:
+            "language must look like `en`, `id` or `en_US` (lower-case language, optional `_` + upper-case region).",
           param: "language",
         },
-        resource_not_found: { message: 'No template "order_confirmation" in language "fr" on this account.', param: "name" },
+        resource_not_found: {
+          message: 'No template "order_confirmation" in language "fr" on this account.',
+          param: "name",
+        },
       },
     },
   }),
@@ -644,7 +774,8 @@ export const ENDPOINT_LIST = [
     idempotent: true,
     input: { path: ZTemplatePath, body: { schema: ZEditTemplateRequest, read: "object" } },
     result: { kind: "data", schema: ZTemplate },
-    handler: ({ core, principal, requestId }, { path, body }) => core.templates.edit(principal, path.phone_number_id, path.name, body, { requestId }),
+    handler: ({ core, principal, requestId }, { path, body }) =>
+      core.templates.edit(principal, path.phone_number_id, path.name, body, { requestId }),
     // tRPC input `{ phone_number_id, name, edit: <the REST body> }`.
     trpc: {
       name: "templates.edit",
@@ -705,7 +836,8 @@ export const ENDPOINT_LIST = [
     idempotent: true,
     input: { path: ZTemplatePath, query: ZDeleteTemplateQuery },
     result: { kind: "data", schema: ZTemplateDeleteResult },
-    handler: ({ core, principal, requestId }, { path, query }) => core.templates.delete(principal, path.phone_number_id, path.name, query, { requestId }),
+    handler: ({ core, principal, requestId }, { path, query }) =>
+      core.templates.delete(principal, path.phone_number_id, path.name, query, { requestId }),
     trpc: {
       name: "templates.delete",
       kind: "mutation",
@@ -731,7 +863,9 @@ export const ENDPOINT_LIST = [
               object: "template_delete_result",
               name: "order_confirmation",
               deleted: [{ language: "en", template_id: TEMPLATE_PENDING_EXAMPLE.id }],
-              warnings: ["order_confirmation (en) was APPROVED: Meta does not allow this name and language again for 30 days."],
+              warnings: [
+                "order_confirmation (en) was APPROVED: Meta does not allow this name and language again for 30 days.",
+              ],
             }),
           },
         },
@@ -752,7 +886,8 @@ export const ENDPOINT_LIST = [
       ],
       errorExamples: {
         invalid_field_value: {
-          message: "language must look like `en`, `id` or `en_US` (lower-case language, optional `_` + upper-case region).",
+          message:
+            "language must look like `en`, `id` or `en_US` (lower-case language, optional `_` + upper-case region).",
           param: "language",
         },
       },
@@ -778,7 +913,10 @@ export const ENDPOINT_LIST = [
       tag: "Templates",
       auth: true,
       params: { path: phonePath, query: ZMediaUploadQuery },
-      rawBody: { description: "The file's bytes, uncompressed.", mediaTypes: ["image/jpeg", "image/png", "video/mp4", "application/pdf"] },
+      rawBody: {
+        description: "The file's bytes, uncompressed.",
+        mediaTypes: ["image/jpeg", "image/png", "video/mp4", "application/pdf"],
+      },
       success: {
         status: 201,
         description: "Uploaded to Meta; the handle is ready for `example.header_handle[0]`.",
@@ -786,7 +924,14 @@ export const ENDPOINT_LIST = [
         examples: {
           uploaded: {
             summary: "A PNG for an IMAGE header",
-            value: data({ object: "media_upload", handle: "4::aW1hZ2UvcG5n:ARb1example", format: "IMAGE", mime_type: "image/png", bytes: 48213, file_name: "banner.png" }),
+            value: data({
+              object: "media_upload",
+              handle: "4::aW1hZ2UvcG5n:ARb1example",
+              format: "IMAGE",
+              mime_type: "image/png",
+              bytes: 48213,
+              file_name: "banner.png",
+            }),
           },
         },
       },
@@ -803,7 +948,10 @@ export const ENDPOINT_LIST = [
         "internal_error",
       ],
       errorExamples: {
-        request_too_large: { message: "An image sample may be at most 5 MB (Meta's limit); this one is 6291456 bytes.", param: "body" },
+        request_too_large: {
+          message: "An image sample may be at most 5 MB (Meta's limit); this one is 6291456 bytes.",
+          param: "body",
+        },
         invalid_request: { message: "The upload is empty: send the file's bytes as the request body.", param: "body" },
       },
     },
@@ -815,15 +963,71 @@ export const ENDPOINT_LIST = [
   // Meta's Template Library (issue 16).
   LIBRARY_ENDPOINT,
   // Served by their own routers, outside /v1 and outside the OpenAPI document; declared for the 405 lists.
-  rawEndpoint({ method: "get", path: DOCS_PATH, rateLimit: "none", idempotent: false, stage: "outside", mountedBy: "openapi/router.ts" }),
-  rawEndpoint({ method: "get", path: SCALAR_BUNDLE_PATH, rateLimit: "none", idempotent: false, stage: "outside", mountedBy: "openapi/router.ts (/docs' bundle)" }),
-  rawEndpoint({ method: "get", path: DOCS_INIT_PATH, rateLimit: "none", idempotent: false, stage: "outside", mountedBy: "openapi/router.ts (/docs' configuration)" }),
-  rawEndpoint({ method: "get", path: META_WEBHOOK_PATH, rateLimit: "none", idempotent: false, stage: "outside", mountedBy: "webhooks/meta-webhooks.ts (Meta's verification handshake)" }),
-  rawEndpoint({ method: "post", path: META_WEBHOOK_PATH, rateLimit: "none", idempotent: false, stage: "outside", mountedBy: "webhooks/meta-webhooks.ts (raw body, signature checked)" }),
+  rawEndpoint({
+    method: "get",
+    path: DOCS_PATH,
+    rateLimit: "none",
+    idempotent: false,
+    stage: "outside",
+    mountedBy: "openapi/router.ts",
+  }),
+  rawEndpoint({
+    method: "get",
+    path: SCALAR_BUNDLE_PATH,
+    rateLimit: "none",
+    idempotent: false,
+    stage: "outside",
+    mountedBy: "openapi/router.ts (/docs' bundle)",
+  }),
+  rawEndpoint({
+    method: "get",
+    path: DOCS_INIT_PATH,
+    rateLimit: "none",
+    idempotent: false,
+    stage: "outside",
+    mountedBy: "openapi/router.ts (/docs' configuration)",
+  }),
+  rawEndpoint({
+    method: "get",
+    path: META_WEBHOOK_PATH,
+    rateLimit: "none",
+    idempotent: false,
+    stage: "outside",
+    mountedBy: "webhooks/meta-webhooks.ts (Meta's verification handshake)",
+  }),
+  rawEndpoint({
+    method: "post",
+    path: META_WEBHOOK_PATH,
+    rateLimit: "none",
+    idempotent: false,
+    stage: "outside",
+    mountedBy: "webhooks/meta-webhooks.ts (raw body, signature checked)",
+  }),
   // One bucket per JSON-RPC request: write when it calls a writing tool, read otherwise (mcp/mcp-server.ts).
-  rawEndpoint({ method: "post", path: MCP_PATH, rateLimit: "by-call", idempotent: false, stage: "outside", mountedBy: "mcp/mcp-server.ts" }),
-  rawEndpoint({ method: "get", path: "/", rateLimit: "none", idempotent: false, stage: "outside", mountedBy: "http/dashboard.ts (the dashboard, when built)" }),
-  rawEndpoint({ method: "get", path: "/assets/{name}", rateLimit: "none", idempotent: false, stage: "outside", mountedBy: "http/dashboard.ts" }),
+  rawEndpoint({
+    method: "post",
+    path: MCP_PATH,
+    rateLimit: "by-call",
+    idempotent: false,
+    stage: "outside",
+    mountedBy: "mcp/mcp-server.ts",
+  }),
+  rawEndpoint({
+    method: "get",
+    path: "/",
+    rateLimit: "none",
+    idempotent: false,
+    stage: "outside",
+    mountedBy: "http/dashboard.ts (the dashboard, when built)",
+  }),
+  rawEndpoint({
+    method: "get",
+    path: "/assets/{name}",
+    rateLimit: "none",
+    idempotent: false,
+    stage: "outside",
+    mountedBy: "http/dashboard.ts",
+  }),
 ] as const;
 
 /** Every endpoint, in the OpenAPI document's order. */

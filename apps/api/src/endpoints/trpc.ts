@@ -7,7 +7,11 @@ import { ENDPOINT_LIST } from "./table.js";
 
 type ApiEntry = Extract<(typeof ENDPOINT_LIST)[number], { kind: "api" }>;
 /** The procedure name of an entry; never for an entry without one (its name type is not a literal). */
-type NameOf<E extends ApiEntry> = NonNullable<E["trpc"]>["name"] extends infer N extends string ? (string extends N ? never : N) : never;
+type NameOf<E extends ApiEntry> = NonNullable<E["trpc"]>["name"] extends infer N extends string
+  ? string extends N
+    ? never
+    : N
+  : never;
 type NamespaceOf<E extends ApiEntry> = NameOf<E> extends `${infer Namespace}.${string}` ? Namespace : never;
 
 /** `{ templates: { create: <procedure>, … }, webhooks: { … }, … }` from the entries' `trpc.name`. */

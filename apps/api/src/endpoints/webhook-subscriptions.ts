@@ -23,10 +23,25 @@ import { EXAMPLE_REQUEST_ID } from "../openapi/examples.js";
 import { infiniteQueryInput, withoutDirection } from "../trpc/paging.js";
 import { endpoint } from "./define.js";
 
-const AUTH = ["missing_api_key", "invalid_api_key", "expired_api_key", "rate_limit_exceeded"] as const satisfies readonly TErrorCode[];
+const AUTH = [
+  "missing_api_key",
+  "invalid_api_key",
+  "expired_api_key",
+  "rate_limit_exceeded",
+] as const satisfies readonly TErrorCode[];
 /** Every request body and query is strict: an unknown key is `unknown_parameter`. */
-const BODY = ["invalid_json", "unsupported_content_type", "invalid_request", "request_too_large", "unknown_parameter"] as const satisfies readonly TErrorCode[];
-const IDEMPOTENCY = ["invalid_field_value", "idempotency_in_progress", "idempotency_key_reuse"] as const satisfies readonly TErrorCode[];
+const BODY = [
+  "invalid_json",
+  "unsupported_content_type",
+  "invalid_request",
+  "request_too_large",
+  "unknown_parameter",
+] as const satisfies readonly TErrorCode[];
+const IDEMPOTENCY = [
+  "invalid_field_value",
+  "idempotency_in_progress",
+  "idempotency_key_reuse",
+] as const satisfies readonly TErrorCode[];
 
 const idempotencyHeader = z.object({
   "Idempotency-Key": z
@@ -35,10 +50,14 @@ const idempotencyHeader = z.object({
     .max(255)
     .regex(/^[\x20-\x7E]+$/)
     .optional()
-    .describe("Makes the POST safe to retry (stored 24 h, replayed with `Idempotent-Replayed: true`); see the template create.")
+    .describe(
+      "Makes the POST safe to retry (stored 24 h, replayed with `Idempotent-Replayed: true`); see the template create.",
+    )
     .meta({ example: "5f0c7a52-4c1e-4b8e-9a57-2f3d1c0b9e61" }),
 });
-const idPath = z.object({ id: z.string().min(1).describe("The subscription id (`whs_…`).").meta({ example: "whs_01JD4Z9A1B2C3D4E5F6G7H8J9K" }) });
+const idPath = z.object({
+  id: z.string().min(1).describe("The subscription id (`whs_…`).").meta({ example: "whs_01JD4Z9A1B2C3D4E5F6G7H8J9K" }),
+});
 const documentedLimit = ZListLimit.meta({
   description: "Page size, 1–100. Default 25.",
   override: ({ jsonSchema }) => {
@@ -93,7 +112,12 @@ export const WEBHOOK_SUBSCRIPTION_ENDPOINTS = [
     result: { kind: "data", schema: ZWebhookSubscription },
     handler: ({ core, principal }, { body }) => core.webhooks.create(principal, body),
     rest: { headers: (created) => ({ Location: `/v1/webhook_subscriptions/${(created as { id: string }).id}` }) },
-    trpc: { name: "webhooks.create", kind: "mutation", input: ZCreateWebhookSubscriptionRequest, args: (input) => ({ body: input }) },
+    trpc: {
+      name: "webhooks.create",
+      kind: "mutation",
+      input: ZCreateWebhookSubscriptionRequest,
+      args: (input) => ({ body: input }),
+    },
     docs: {
       operationId: "createWebhookSubscription",
       summary: "Create a webhook subscription",
@@ -105,10 +129,28 @@ export const WEBHOOK_SUBSCRIPTION_ENDPOINTS = [
       body: {
         schema: ZCreateWebhookSubscriptionRequest,
         description: "Where to send which events.",
-        examples: { status: { summary: "Status, category and quality changes", value: { url: SUBSCRIPTION.url, events: SUBSCRIPTION.events, description: SUBSCRIPTION.description } } },
+        examples: {
+          status: {
+            summary: "Status, category and quality changes",
+            value: { url: SUBSCRIPTION.url, events: SUBSCRIPTION.events, description: SUBSCRIPTION.description },
+          },
+        },
       },
-      success: { status: 201, description: "The subscription, with its secret (shown once).", schema: zDataEnvelope(ZWebhookSubscription), examples: { created: { summary: "Created", value: data(WITH_SECRET) } } },
-      errors: ["missing_required_field", "invalid_field_value", "webhook_target_forbidden", ...BODY, ...IDEMPOTENCY, ...AUTH, "internal_error"],
+      success: {
+        status: 201,
+        description: "The subscription, with its secret (shown once).",
+        schema: zDataEnvelope(ZWebhookSubscription),
+        examples: { created: { summary: "Created", value: data(WITH_SECRET) } },
+      },
+      errors: [
+        "missing_required_field",
+        "invalid_field_value",
+        "webhook_target_forbidden",
+        ...BODY,
+        ...IDEMPOTENCY,
+        ...AUTH,
+        "internal_error",
+      ],
     },
   }),
   endpoint({
@@ -136,7 +178,12 @@ export const WEBHOOK_SUBSCRIPTION_ENDPOINTS = [
         status: 200,
         description: "One page of subscriptions.",
         schema: zListEnvelope(ZWebhookSubscription),
-        examples: { page: { summary: "One subscription", value: { data: [SUBSCRIPTION], has_more: false, next_cursor: null, request_id: EXAMPLE_REQUEST_ID } } },
+        examples: {
+          page: {
+            summary: "One subscription",
+            value: { data: [SUBSCRIPTION], has_more: false, next_cursor: null, request_id: EXAMPLE_REQUEST_ID },
+          },
+        },
       },
       errors: ["invalid_limit", "invalid_cursor", "unknown_parameter", ...AUTH, "internal_error"],
     },
@@ -157,7 +204,12 @@ export const WEBHOOK_SUBSCRIPTION_ENDPOINTS = [
       tag,
       auth: true,
       params: { path: idPath },
-      success: { status: 200, description: "The subscription.", schema: zDataEnvelope(ZWebhookSubscription), examples: { one: { summary: "Enabled", value: data(SUBSCRIPTION) } } },
+      success: {
+        status: 200,
+        description: "The subscription.",
+        schema: zDataEnvelope(ZWebhookSubscription),
+        examples: { one: { summary: "Enabled", value: data(SUBSCRIPTION) } },
+      },
       errors: [...BODY, ...AUTH, "resource_not_found", "internal_error"],
     },
   }),
@@ -178,13 +230,31 @@ export const WEBHOOK_SUBSCRIPTION_ENDPOINTS = [
     docs: {
       operationId: "updateWebhookSubscription",
       summary: "Update a webhook subscription",
-      description: "Change the URL, events, phone number filter or description; `enabled: true` re-enables a disabled subscription (its pending events are sent again).",
+      description:
+        "Change the URL, events, phone number filter or description; `enabled: true` re-enables a disabled subscription (its pending events are sent again).",
       tag,
       auth: true,
       params: { path: idPath },
-      body: { schema: ZUpdateWebhookSubscriptionRequest, description: "The fields to change.", examples: { reenable: { summary: "Enable again", value: { enabled: true } } } },
-      success: { status: 200, description: "The subscription after the change.", schema: zDataEnvelope(ZWebhookSubscription), examples: { updated: { summary: "Enabled", value: data(SUBSCRIPTION) } } },
-      errors: ["missing_required_field", "invalid_field_value", "webhook_target_forbidden", ...BODY, ...AUTH, "resource_not_found", "internal_error"],
+      body: {
+        schema: ZUpdateWebhookSubscriptionRequest,
+        description: "The fields to change.",
+        examples: { reenable: { summary: "Enable again", value: { enabled: true } } },
+      },
+      success: {
+        status: 200,
+        description: "The subscription after the change.",
+        schema: zDataEnvelope(ZWebhookSubscription),
+        examples: { updated: { summary: "Enabled", value: data(SUBSCRIPTION) } },
+      },
+      errors: [
+        "missing_required_field",
+        "invalid_field_value",
+        "webhook_target_forbidden",
+        ...BODY,
+        ...AUTH,
+        "resource_not_found",
+        "internal_error",
+      ],
     },
   }),
   endpoint({
@@ -207,7 +277,12 @@ export const WEBHOOK_SUBSCRIPTION_ENDPOINTS = [
         status: 200,
         description: "Deleted.",
         schema: zDataEnvelope(ZWebhookSubscriptionDeleteResult),
-        examples: { deleted: { summary: "Deleted", value: data({ id: SUBSCRIPTION.id, object: "webhook_subscription", deleted: true }) } },
+        examples: {
+          deleted: {
+            summary: "Deleted",
+            value: data({ id: SUBSCRIPTION.id, object: "webhook_subscription", deleted: true }),
+          },
+        },
       },
       errors: [...BODY, ...AUTH, "resource_not_found", "internal_error"],
     },
@@ -224,7 +299,8 @@ export const WEBHOOK_SUBSCRIPTION_ENDPOINTS = [
     docs: {
       operationId: "rotateWebhookSecret",
       summary: "Rotate the signing secret",
-      description: "A new secret (shown once in this answer); for 24 hours every event is signed with both the new and the previous secret, so receivers can switch without losing events.",
+      description:
+        "A new secret (shown once in this answer); for 24 hours every event is signed with both the new and the previous secret, so receivers can switch without losing events.",
       tag,
       auth: true,
       params: { path: idPath, header: idempotencyHeader },
@@ -232,7 +308,12 @@ export const WEBHOOK_SUBSCRIPTION_ENDPOINTS = [
         status: 200,
         description: "The subscription with its new secret.",
         schema: zDataEnvelope(ZWebhookSubscription),
-        examples: { rotated: { summary: "Rotated", value: data({ ...WITH_SECRET, previous_secret_expires_at: "2026-11-21T03:12:40.000Z" }) } },
+        examples: {
+          rotated: {
+            summary: "Rotated",
+            value: data({ ...WITH_SECRET, previous_secret_expires_at: "2026-11-21T03:12:40.000Z" }),
+          },
+        },
       },
       errors: [...BODY, ...IDEMPOTENCY, ...AUTH, "resource_not_found", "internal_error"],
     },
@@ -257,7 +338,12 @@ export const WEBHOOK_SUBSCRIPTION_ENDPOINTS = [
         status: 202,
         description: "Queued.",
         schema: zDataEnvelope(ZWebhookTestResult),
-        examples: { queued: { summary: "Queued", value: data({ object: "webhook_test", event_id: ATTEMPT.event_id, delivery_id: ATTEMPT.delivery_id }) } },
+        examples: {
+          queued: {
+            summary: "Queued",
+            value: data({ object: "webhook_test", event_id: ATTEMPT.event_id, delivery_id: ATTEMPT.delivery_id }),
+          },
+        },
       },
       errors: [...BODY, ...IDEMPOTENCY, ...AUTH, "resource_not_found", "internal_error"],
     },
@@ -282,7 +368,8 @@ export const WEBHOOK_SUBSCRIPTION_ENDPOINTS = [
     docs: {
       operationId: "listWebhookDeliveries",
       summary: "List delivery attempts",
-      description: "The delivery log, newest first: attempt, time, status code, latency, error and next retry. Cursor-paginated.",
+      description:
+        "The delivery log, newest first: attempt, time, status code, latency, error and next retry. Cursor-paginated.",
       tag,
       auth: true,
       params: { path: idPath, query: ZListWebhookDeliveriesQuery.extend({ limit: documentedLimit }) },
@@ -290,7 +377,12 @@ export const WEBHOOK_SUBSCRIPTION_ENDPOINTS = [
         status: 200,
         description: "One page of attempts.",
         schema: zListEnvelope(ZWebhookDeliveryAttempt),
-        examples: { page: { summary: "Delivered", value: { data: [ATTEMPT], has_more: false, next_cursor: null, request_id: EXAMPLE_REQUEST_ID } } },
+        examples: {
+          page: {
+            summary: "Delivered",
+            value: { data: [ATTEMPT], has_more: false, next_cursor: null, request_id: EXAMPLE_REQUEST_ID },
+          },
+        },
       },
       errors: ["invalid_limit", "invalid_cursor", "unknown_parameter", ...AUTH, "resource_not_found", "internal_error"],
     },
@@ -312,18 +404,36 @@ export const WEBHOOK_SUBSCRIPTION_ENDPOINTS = [
     docs: {
       operationId: "redeliverWebhookEvents",
       summary: "Redeliver events",
-      description: "Sends one event again (`event_id`), or every event whose delivery failed since a time (`since`), with the same event id.",
+      description:
+        "Sends one event again (`event_id`), or every event whose delivery failed since a time (`since`), with the same event id.",
       tag,
       auth: true,
       params: { path: idPath, header: idempotencyHeader },
-      body: { schema: ZRedeliverRequest, description: "One event, or failed events since.", examples: { since: { summary: "Failed since yesterday", value: { since: "2026-11-19T00:00:00Z" } } } },
+      body: {
+        schema: ZRedeliverRequest,
+        description: "One event, or failed events since.",
+        examples: { since: { summary: "Failed since yesterday", value: { since: "2026-11-19T00:00:00Z" } } },
+      },
       success: {
         status: 202,
         description: "Queued again.",
         schema: zDataEnvelope(ZRedeliverResult),
-        examples: { queued: { summary: "One event", value: data({ object: "webhook_redelivery", queued: 1, event_ids: [ATTEMPT.event_id] }) } },
+        examples: {
+          queued: {
+            summary: "One event",
+            value: data({ object: "webhook_redelivery", queued: 1, event_ids: [ATTEMPT.event_id] }),
+          },
+        },
       },
-      errors: ["missing_required_field", "invalid_field_value", ...BODY, ...IDEMPOTENCY, ...AUTH, "resource_not_found", "internal_error"],
+      errors: [
+        "missing_required_field",
+        "invalid_field_value",
+        ...BODY,
+        ...IDEMPOTENCY,
+        ...AUTH,
+        "resource_not_found",
+        "internal_error",
+      ],
     },
   }),
 ] as const;

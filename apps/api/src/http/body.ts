@@ -53,7 +53,10 @@ export function jsonBody(limit: number = DEFAULT_BODY_LIMIT): RequestHandler[] {
 export function objectBody(req: Request): Record<string, unknown> {
   const body: unknown = req.body;
   if (body === undefined || body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new DomainError("invalid_request", "This endpoint needs a JSON object body with `Content-Type: application/json`.");
+    throw new DomainError(
+      "invalid_request",
+      "This endpoint needs a JSON object body with `Content-Type: application/json`.",
+    );
   }
   return body as Record<string, unknown>;
 }

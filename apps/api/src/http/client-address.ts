@@ -4,11 +4,14 @@ import type { Request } from "express";
 /** Expands an IPv6 address to its eight groups (`::` filled in; an embedded IPv4 tail counts as two groups). */
 function ipv6Groups(address: string): string[] {
   const [head = "", tail] = address.split("::") as [string, string | undefined];
-  const parts = (text: string): string[] => (text === "" ? [] : text.split(":")).flatMap((part) => (part.includes(".") ? ["0", "0"] : [part]));
+  const parts = (text: string): string[] =>
+    (text === "" ? [] : text.split(":")).flatMap((part) => (part.includes(".") ? ["0", "0"] : [part]));
   const left = parts(head);
   const right = tail === undefined ? [] : parts(tail);
   const missing = tail === undefined ? 0 : 8 - left.length - right.length;
-  return [...left, ...Array<string>(Math.max(0, missing)).fill("0"), ...right].map((group) => group.toLowerCase().replace(/^0+(?=.)/, ""));
+  return [...left, ...Array<string>(Math.max(0, missing)).fill("0"), ...right].map((group) =>
+    group.toLowerCase().replace(/^0+(?=.)/, ""),
+  );
 }
 
 /**

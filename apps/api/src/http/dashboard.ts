@@ -42,7 +42,14 @@ export function dashboardRouter(distDir: string, options: DashboardOptions = {})
   const files = new Set(existsSync(assetsDir) ? readdirSync(assetsDir) : []);
   const has = (name: string) => files.has(name);
 
-  const send = (req: Request, res: Response, dir: string, name: string, available: (name: string) => boolean, cacheControl: string) => {
+  const send = (
+    req: Request,
+    res: Response,
+    dir: string,
+    name: string,
+    available: (name: string) => boolean,
+    cacheControl: string,
+  ) => {
     res.type(path.extname(name));
     res.setHeader("Cache-Control", cacheControl);
     const variants = ENCODINGS.filter((encoding) => available(name + encoding.suffix));

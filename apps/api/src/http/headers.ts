@@ -13,7 +13,9 @@ export function refuseRepeatedHeaders(req: Request): void {
   for (const name of SINGLE_VALUED_HEADERS) {
     const copies = req.headersDistinct[name.toLowerCase()]?.length ?? 0;
     if (copies > 1) {
-      throw new DomainError("invalid_request", `The ${name} header appears ${copies} times; send it once.`, { param: name });
+      throw new DomainError("invalid_request", `The ${name} header appears ${copies} times; send it once.`, {
+        param: name,
+      });
     }
   }
 }

@@ -38,7 +38,8 @@ export function parseIdempotencyKey(header: string | string[] | undefined): stri
     new DomainError("invalid_field_value", `Invalid Idempotency-Key header: ${why}`, { param: IDEMPOTENCY_KEY_HEADER });
   if (Array.isArray(header)) throw invalid("send it once.");
   if (header.length === 0) throw invalid("it is empty.");
-  if (header.length > IDEMPOTENCY_KEY_MAX_LENGTH) throw invalid(`it is longer than ${IDEMPOTENCY_KEY_MAX_LENGTH} characters.`);
+  if (header.length > IDEMPOTENCY_KEY_MAX_LENGTH)
+    throw invalid(`it is longer than ${IDEMPOTENCY_KEY_MAX_LENGTH} characters.`);
   if (!PRINTABLE_ASCII.test(header)) throw invalid("use printable ASCII characters only (a UUID v4 is recommended).");
   return header;
 }
@@ -71,7 +72,10 @@ function toBuffer(chunk: unknown, encoding: unknown): Buffer | undefined {
   if (chunk === undefined || chunk === null || typeof chunk === "function") return undefined;
   if (Buffer.isBuffer(chunk)) return chunk;
   if (chunk instanceof Uint8Array) return Buffer.from(chunk);
-  return Buffer.from(typeof chunk === "string" ? chunk : JSON.stringify(chunk), typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8");
+  return Buffer.from(
+    typeof chunk === "string" ? chunk : JSON.stringify(chunk),
+    typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8",
+  );
 }
 
 /**
@@ -96,7 +100,11 @@ function captureResponse(res: Response, settle: (response: StoredResponse) => Pr
     res.write = originalWrite as Response["write"];
     res.end = originalEnd as Response["end"];
     const body = Buffer.concat(chunks);
-    const response: StoredResponse = { status: res.statusCode, headers: storedHeaders(res), body: body.toString("utf8") };
+    const response: StoredResponse = {
+      status: res.statusCode,
+      headers: storedHeaders(res),
+      body: body.toString("utf8"),
+    };
     void settle(response).finally(() => {
       if (done === undefined) originalEnd(body);
       else originalEnd(body, done);

@@ -48,7 +48,9 @@ describe("lazyHandler", () => {
         return Promise.resolve(handler);
       }),
     );
-    app.use(((error: Error, _req, res, _next) => void res.status(503).send(error.message)) as express.ErrorRequestHandler);
+    app.use(
+      ((error: Error, _req, res, _next) => void res.status(503).send(error.message)) as express.ErrorRequestHandler,
+    );
     const failed = await get(app, "/lazy");
     expect([failed.status, failed.text]).toEqual([503, "module missing"]);
     const retried = await get(app, "/lazy");

@@ -44,4 +44,3 @@ export function requestLog(logger: Logger): RequestHandler {
     next();
   };
 }
-

@@ -35,8 +35,14 @@ export { MCP_PATH };
 /** Tools that change something take a `write` token, like a REST POST; everything else a `read` token. */
 const WRITE_TOOLS = new Set(["create_template", "sync_templates"]);
 
-const phoneNumberId = ZPhoneNumberId.describe("The account's phone_number_id, as list_accounts returns it (6–20 digits).");
-const templateName = z.string().min(1).max(512).describe("The template name (lower-case letters, digits, underscores).");
+const phoneNumberId = ZPhoneNumberId.describe(
+  "The account's phone_number_id, as list_accounts returns it (6–20 digits).",
+);
+const templateName = z
+  .string()
+  .min(1)
+  .max(512)
+  .describe("The template name (lower-case letters, digits, underscores).");
 const limit = z.number().int().min(1).max(100).optional().describe("Page size 1–100 (default 25).");
 const cursor = z.string().min(1).optional().describe("next_cursor of the previous page, to read the next one.");
 
@@ -51,17 +57,27 @@ function toolError(error: unknown, requestId: string): CallToolResult {
     const lines = [
       `Error ${error.code} (${error.type}, HTTP ${error.status}): ${error.message}`,
       ...(error.param === undefined ? [] : [`Parameter: ${error.param}`]),
-      ...(meta === undefined ? [] : [`Meta error: ${meta.code}${meta.error_subcode === undefined ? "" : `/${meta.error_subcode}`} ${meta.error_user_title ?? ""}`.trimEnd()]),
+      ...(meta === undefined
+        ? []
+        : [
+            `Meta error: ${meta.code}${meta.error_subcode === undefined ? "" : `/${meta.error_subcode}`} ${meta.error_user_title ?? ""}`.trimEnd(),
+          ]),
       ...(error.headers?.["Retry-After"] === undefined ? [] : [`Retry after ${error.headers["Retry-After"]} seconds.`]),
       `Request id: ${requestId}`,
     ];
     return { isError: true, content: [{ type: "text", text: lines.join("\n") }] };
   }
-  return { isError: true, content: [{ type: "text", text: `Error internal_error: an internal error occurred. Request id: ${requestId}` }] };
+  return {
+    isError: true,
+    content: [{ type: "text", text: `Error internal_error: an internal error occurred. Request id: ${requestId}` }],
+  };
 }
 
 function buildServer(core: Core, principal: Principal, requestId: string, logger: Logger): McpServer {
-  const server = new McpServer({ name: "kirim-templates", version: "0.1.0" }, { capabilities: { tools: {}, resources: {} } });
+  const server = new McpServer(
+    { name: "kirim-templates", version: "0.1.0" },
+    { capabilities: { tools: {}, resources: {} } },
+  );
   const run = async (operation: () => Promise<CallToolResult>): Promise<CallToolResult> => {
     try {
       return await operation();
@@ -91,7 +107,10 @@ function buildServer(core: Core, principal: Principal, requestId: string, logger
         "Lists the message templates of one account, newest first, one page at a time (data, has_more, next_cursor). Filter by status (approved = sendable now), language, category or a name search.",
       inputSchema: {
         phone_number_id: phoneNumberId,
-        status: z.enum(["approved", "pending", "rejected", "all"]).optional().describe("Kirim status, lower-case (default all)."),
+        status: z
+          .enum(["approved", "pending", "rejected", "all"])
+          .optional()
+          .describe("Kirim status, lower-case (default all)."),
         language: ZTemplateLanguage.optional(),
         category: z.enum(["MARKETING", "UTILITY", "AUTHENTICATION"]).optional(),
         search: z.string().min(1).max(512).optional().describe("Only names containing this text."),
@@ -101,19 +120,32 @@ function buildServer(core: Core, principal: Principal, requestId: string, logger
       annotations: { readOnlyHint: true },
     },
     ({ phone_number_id, ...query }) =>
-      run(async () => json(await core.templates.list(principal, phone_number_id, { ...query, status: query.status ?? "all", limit: query.limit ?? 25 }))),
+      run(async () =>
+        json(
+          await core.templates.list(principal, phone_number_id, {
+            ...query,
+            status: query.status ?? "all",
+            limit: query.limit ?? 25,
+          }),
+        ),
+      ),
   );
 
   server.registerTool(
     "get_template",
     {
       title: "Get a template",
-      description: "Reads one template by name (every language, or only `language`): status, Meta status, components, rejection reason, quality.",
+      description:
+        "Reads one template by name (every language, or only `language`): status, Meta status, components, rejection reason, quality.",
       inputSchema: { phone_number_id: phoneNumberId, name: templateName, language: ZTemplateLanguage.optional() },
       annotations: { readOnlyHint: true },
     },
     ({ phone_number_id, name, language }) =>
-      run(async () => json(await core.templates.getByName(principal, phone_number_id, name, language === undefined ? {} : { language }))),
+      run(async () =>
+        json(
+          await core.templates.getByName(principal, phone_number_id, name, language === undefined ? {} : { language }),
+        ),
+      ),
   );
 
   server.registerTool(
@@ -129,7 +161,11 @@ function buildServer(core: Core, principal: Principal, requestId: string, logger
         const parsed = ZCreateTemplateRequest.safeParse(template);
         const problems = parsed.success
           ? validateTemplateForMeta(parsed.data).map((v) => ({ param: v.param, code: v.code, message: v.message }))
-          : parsed.error.issues.map((issue) => ({ param: formatIssuePath(issue.path), code: "invalid_field_value", message: issue.message }));
+          : parsed.error.issues.map((issue) => ({
+              param: formatIssuePath(issue.path),
+              code: "invalid_field_value",
+              message: issue.message,
+            }));
         if (problems.length > 0 || !parsed.success) {
           const text = [
             `Not submitted: Meta would refuse this template. Fix ${problems.length === 1 ? "this problem" : `these ${problems.length} problems`} and call create_template again:`,
@@ -146,11 +182,13 @@ function buildServer(core: Core, principal: Principal, requestId: string, logger
     "sync_templates",
     {
       title: "Sync templates from Meta",
-      description: "Reads every template of the account from Meta and updates the local copies (statuses, categories, removals). Answers the counts: synced, created, updated, unchanged, removed.",
+      description:
+        "Reads every template of the account from Meta and updates the local copies (statuses, categories, removals). Answers the counts: synced, created, updated, unchanged, removed.",
       inputSchema: { phone_number_id: phoneNumberId },
       annotations: { idempotentHint: true },
     },
-    ({ phone_number_id }) => run(async () => json(await core.templates.sync(principal, phone_number_id, { trigger: "api" }))),
+    ({ phone_number_id }) =>
+      run(async () => json(await core.templates.sync(principal, phone_number_id, { trigger: "api" }))),
   );
 
   server.registerTool(
@@ -162,18 +200,29 @@ function buildServer(core: Core, principal: Principal, requestId: string, logger
       inputSchema: { phone_number_id: phoneNumberId, name: templateName, template: ZRenderTemplateRequest },
       annotations: { readOnlyHint: true },
     },
-    ({ phone_number_id, name, template }) => run(async () => json(await core.templates.render(principal, phone_number_id, name, template))),
+    ({ phone_number_id, name, template }) =>
+      run(async () => json(await core.templates.render(principal, phone_number_id, name, template))),
   );
 
   server.registerTool(
     "template_history",
     {
       title: "Template history",
-      description: "Every recorded change of a template (status, category, quality, components), newest first, with where it came from (create, sync, webhook, edit, delete). Paged.",
-      inputSchema: { phone_number_id: phoneNumberId, name: templateName, language: ZTemplateLanguage.optional(), limit, cursor },
+      description:
+        "Every recorded change of a template (status, category, quality, components), newest first, with where it came from (create, sync, webhook, edit, delete). Paged.",
+      inputSchema: {
+        phone_number_id: phoneNumberId,
+        name: templateName,
+        language: ZTemplateLanguage.optional(),
+        limit,
+        cursor,
+      },
       annotations: { readOnlyHint: true },
     },
-    ({ phone_number_id, name, ...query }) => run(async () => json(await core.templates.events(principal, phone_number_id, name, { ...query, limit: query.limit ?? 25 }))),
+    ({ phone_number_id, name, ...query }) =>
+      run(async () =>
+        json(await core.templates.events(principal, phone_number_id, name, { ...query, limit: query.limit ?? 25 })),
+      ),
   );
 
   server.registerResource(
@@ -181,10 +230,14 @@ function buildServer(core: Core, principal: Principal, requestId: string, logger
     "kirim://rules/templates",
     {
       title: "Meta's template rules",
-      description: "Every rule a template is checked against before it is sent to Meta: code, Meta error_subcode, and when it applies.",
+      description:
+        "Every rule a template is checked against before it is sent to Meta: code, Meta error_subcode, and when it applies.",
       mimeType: "application/json",
     },
-    (uri) => Promise.resolve({ contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify(TEMPLATE_RULES, null, 2) }] }),
+    (uri) =>
+      Promise.resolve({
+        contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify(TEMPLATE_RULES, null, 2) }],
+      }),
   );
 
   return server;
@@ -198,7 +251,11 @@ interface JsonRpcMessage {
 /** The bucket a JSON-RPC body takes from: `write` when any message calls a tool that changes something. */
 function bucketOf(body: unknown): BucketClass {
   const messages = (Array.isArray(body) ? body : [body]) as JsonRpcMessage[];
-  return messages.some((m) => m?.method === "tools/call" && typeof m.params?.name === "string" && WRITE_TOOLS.has(m.params.name)) ? "write" : "read";
+  return messages.some(
+    (m) => m?.method === "tools/call" && typeof m.params?.name === "string" && WRITE_TOOLS.has(m.params.name),
+  )
+    ? "write"
+    : "read";
 }
 
 function mcpRateLimit(core: Core): RequestHandler {
@@ -219,18 +276,26 @@ export function createMcpRouter(deps: { core: Core; logger: Logger }): Router {
   const router = Router();
   const methodNotAllowed: RequestHandler = () => {
     // Stateless: no server-initiated stream (GET) and no session to end (DELETE) — every other method is this 405.
-    throw new DomainError("method_not_allowed", "POST is the only method of this stateless MCP endpoint.", { headers: { Allow: MCP_ALLOW } });
-  };
-  router.post("/", requireApiKey(deps.core), jsonBody(), mcpRateLimit(deps.core), async (req: Request, res: Response) => {
-    const server = buildServer(deps.core, principalOf(res.locals), res.locals.requestId, deps.logger);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    res.on("close", () => {
-      void transport.close();
-      void server.close();
+    throw new DomainError("method_not_allowed", "POST is the only method of this stateless MCP endpoint.", {
+      headers: { Allow: MCP_ALLOW },
     });
-    await server.connect(transport);
-    await transport.handleRequest(req, res, req.body);
-  });
+  };
+  router.post(
+    "/",
+    requireApiKey(deps.core),
+    jsonBody(),
+    mcpRateLimit(deps.core),
+    async (req: Request, res: Response) => {
+      const server = buildServer(deps.core, principalOf(res.locals), res.locals.requestId, deps.logger);
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      res.on("close", () => {
+        void transport.close();
+        void server.close();
+      });
+      await server.connect(transport);
+      await transport.handleRequest(req, res, req.body);
+    },
+  );
   router.all("/", methodNotAllowed);
   return router;
 }

@@ -51,7 +51,11 @@ const STATUS_TEXT: Record<number, string> = {
  */
 function responseHeaders(route: RouteSpec, status: number): z.ZodObject {
   const success = status < 300;
-  const rateLimit = { "X-RateLimit-Limit": ZRateLimitLimitHeader, "X-RateLimit-Remaining": ZRateLimitRemainingHeader, "X-RateLimit-Reset": ZRateLimitResetHeader };
+  const rateLimit = {
+    "X-RateLimit-Limit": ZRateLimitLimitHeader,
+    "X-RateLimit-Remaining": ZRateLimitRemainingHeader,
+    "X-RateLimit-Reset": ZRateLimitResetHeader,
+  };
   return z.object({
     "X-Request-Id": ZRequestIdHeader,
     ...(status === 429 ? { "Retry-After": ZRetryAfterHeader } : {}),
@@ -166,7 +170,12 @@ function operation(route: RouteSpec): ZodOpenApiOperationObject {
           requestBody: {
             required: true,
             description: route.rawBody.description,
-            content: Object.fromEntries(route.rawBody.mediaTypes.map((type) => [type, { schema: { type: "string" as const, contentMediaType: type } }])),
+            content: Object.fromEntries(
+              route.rawBody.mediaTypes.map((type) => [
+                type,
+                { schema: { type: "string" as const, contentMediaType: type } },
+              ]),
+            ),
           },
         }),
     responses: {
@@ -193,45 +202,52 @@ export function buildOpenApiDocument(): OpenApiDocument {
   for (const route of ROUTES) {
     paths[route.path] = { ...paths[route.path], [route.method]: operation(route) };
   }
-  return createDocument({
-    openapi: "3.1.0",
-    info: {
-      title: API_TITLE,
-      version: API_VERSION,
-      summary: "Create, submit, sync and list WhatsApp message templates (Kirimdev-compatible).",
-      description: OVERVIEW,
-      license: { name: "MIT", identifier: "MIT" },
-      // No public home is configured for a self-hosted server; operators who publish the document add theirs.
-      contact: { name: "Kirim maintainers (open-source project; report problems to your server's operator)" },
-    },
-    servers: [{ url: "/", description: "This server" }],
-    tags: [
-      { name: "Templates", description: "WhatsApp message templates of one account (`{phone_number_id}`)." },
-      { name: "Accounts", description: "The organisation's WhatsApp accounts." },
-      { name: "Webhooks", description: "Outbound webhooks: template and sync events POSTed to your endpoints, signed (Standard Webhooks)." },
-      { name: "Health", description: "Probes for load balancers and orchestrators; no API key." },
-      { name: "Reference", description: "This document; the interactive reference is at `/docs`." },
-    ],
-    components: {
-      securitySchemes: {
-        [SECURITY_SCHEME]: {
-          type: "http",
-          scheme: "bearer",
-          bearerFormat: "kdv_live_<24 url-safe base64 characters>",
+  return createDocument(
+    {
+      openapi: "3.1.0",
+      info: {
+        title: API_TITLE,
+        version: API_VERSION,
+        summary: "Create, submit, sync and list WhatsApp message templates (Kirimdev-compatible).",
+        description: OVERVIEW,
+        license: { name: "MIT", identifier: "MIT" },
+        // No public home is configured for a self-hosted server; operators who publish the document add theirs.
+        contact: { name: "Kirim maintainers (open-source project; report problems to your server's operator)" },
+      },
+      servers: [{ url: "/", description: "This server" }],
+      tags: [
+        { name: "Templates", description: "WhatsApp message templates of one account (`{phone_number_id}`)." },
+        { name: "Accounts", description: "The organisation's WhatsApp accounts." },
+        {
+          name: "Webhooks",
           description:
-            "An organisation API key sent as `Authorization: Bearer kdv_live_…` (33 characters: `kdv_live_` + 24 url-safe base64 characters). One key has full access to its organisation; a missing header is 401 `missing_api_key`, an unknown, malformed or revoked key 401 `invalid_api_key`, an expired one 401 `expired_api_key`. Two Authorization headers are 400 `invalid_request`. Every 401 costs the client address a token (20 a minute by default): once they are used up the address gets 429 `rate_limit_exceeded` with `Retry-After` and its keys are not checked, except keys this server accepted recently.",
+            "Outbound webhooks: template and sync events POSTed to your endpoints, signed (Standard Webhooks).",
+        },
+        { name: "Health", description: "Probes for load balancers and orchestrators; no API key." },
+        { name: "Reference", description: "This document; the interactive reference is at `/docs`." },
+      ],
+      components: {
+        securitySchemes: {
+          [SECURITY_SCHEME]: {
+            type: "http",
+            scheme: "bearer",
+            bearerFormat: "kdv_live_<24 url-safe base64 characters>",
+            description:
+              "An organisation API key sent as `Authorization: Bearer kdv_live_…` (33 characters: `kdv_live_` + 24 url-safe base64 characters). One key has full access to its organisation; a missing header is 401 `missing_api_key`, an unknown, malformed or revoked key 401 `invalid_api_key`, an expired one 401 `expired_api_key`. Two Authorization headers are 400 `invalid_request`. Every 401 costs the client address a token (20 a minute by default): once they are used up the address gets 429 `rate_limit_exceeded` with `Retry-After` and its keys are not checked, except keys this server accepted recently.",
+          },
         },
       },
+      paths,
     },
-    paths,
-  }, {
-    override: ({ zodSchema, jsonSchema, io }) => {
-      if (zodSchema === BUTTON_URL) delete jsonSchema.format;
-      // Response objects stay open to fields added later (as Stripe's and GitHub's specs are), so a strict client
-      // generated from this document keeps working; request schemas keep what the server enforces.
-      if (io === "output" && jsonSchema.additionalProperties === false) delete jsonSchema.additionalProperties;
+    {
+      override: ({ zodSchema, jsonSchema, io }) => {
+        if (zodSchema === BUTTON_URL) delete jsonSchema.format;
+        // Response objects stay open to fields added later (as Stripe's and GitHub's specs are), so a strict client
+        // generated from this document keeps working; request schemas keep what the server enforces.
+        if (io === "output" && jsonSchema.additionalProperties === false) delete jsonSchema.additionalProperties;
+      },
     },
-  });
+  );
 }
 
 let cached: { document: OpenApiDocument; json: string } | undefined;

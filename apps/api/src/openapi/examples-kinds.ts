@@ -13,7 +13,21 @@ export const KIND_CREATE_EXAMPLES: Record<string, RouteExample> = {
       name: "flow_offer",
       language: "en_US",
       category: "MARKETING",
-      components: [OFFER_BODY, { type: "BUTTONS", buttons: [{ type: "FLOW", text: "Check out this offer!", flow_id: "1234567890", flow_action: "navigate", navigate_screen: "WELCOME_SCREEN" }] }],
+      components: [
+        OFFER_BODY,
+        {
+          type: "BUTTONS",
+          buttons: [
+            {
+              type: "FLOW",
+              text: "Check out this offer!",
+              flow_id: "1234567890",
+              flow_action: "navigate",
+              navigate_screen: "WELCOME_SCREEN",
+            },
+          ],
+        },
+      ],
     },
   },
   flow_by_json: {
@@ -63,7 +77,11 @@ export const KIND_CREATE_EXAMPLES: Record<string, RouteExample> = {
       category: "MARKETING",
       components: [
         { type: "HEADER", format: "TEXT", text: "Forget something, {{1}}?", example: { header_text: ["Pablo"] } },
-        { type: "BODY", text: "Looks like you left these items in your cart, still interested? Use code {{1}} to get 10% off!", example: { body_text: [["10OFF"]] } },
+        {
+          type: "BODY",
+          text: "Looks like you left these items in your cart, still interested? Use code {{1}} to get 10% off!",
+          example: { body_text: [["10OFF"]] },
+        },
         { type: "BUTTONS", buttons: [{ type: "MPM", text: "View items" }] },
       ],
     },
@@ -80,7 +98,12 @@ export const KIND_CREATE_EXAMPLES: Record<string, RouteExample> = {
         {
           type: "body",
           text: "Use code {{code}} to get {{percent}} off our newest succulent!",
-          example: { body_text_named_params: [{ param_name: "code", example: "15OFF" }, { param_name: "percent", example: "15%" }] },
+          example: {
+            body_text_named_params: [
+              { param_name: "code", example: "15OFF" },
+              { param_name: "percent", example: "15%" },
+            ],
+          },
         },
         { type: "footer", text: "Offer ends September 22, 2024" },
         { type: "buttons", buttons: [{ type: "spm", text: "View" }] },
@@ -93,7 +116,10 @@ export const KIND_CREATE_EXAMPLES: Record<string, RouteExample> = {
       name: "sample_cpr_template",
       language: "en",
       category: "UTILITY",
-      components: [{ type: "BODY", text: "We would like to call you to help support your order." }, { type: "call_permission_request" }],
+      components: [
+        { type: "BODY", text: "We would like to call you to help support your order." },
+        { type: "call_permission_request" },
+      ],
     },
   },
   voice_call: {
@@ -104,7 +130,13 @@ export const KIND_CREATE_EXAMPLES: Record<string, RouteExample> = {
       category: "MARKETING",
       components: [
         { type: "BODY", text: "You can call us on WhatsApp now for faster service!" },
-        { type: "BUTTONS", buttons: [{ type: "voice_call", text: "Call Now" }, { type: "URL", text: "Contact Support", url: "https://www.luckyshrub.com/support" }] },
+        {
+          type: "BUTTONS",
+          buttons: [
+            { type: "voice_call", text: "Call Now" },
+            { type: "URL", text: "Contact Support", url: "https://www.luckyshrub.com/support" },
+          ],
+        },
       ],
     },
   },

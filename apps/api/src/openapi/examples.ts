@@ -50,11 +50,20 @@ const cardButtons = () => ({
   type: "BUTTONS" as const,
   buttons: [
     { type: "QUICK_REPLY" as const, text: "Send me more like this!" },
-    { type: "URL" as const, text: "Shop", url: "https://www.luckyshrub.com/rare-succulents/{{1}}", example: ["BLUE_ELF"] },
+    {
+      type: "URL" as const,
+      text: "Shop",
+      url: "https://www.luckyshrub.com/rare-succulents/{{1}}",
+      example: ["BLUE_ELF"],
+    },
   ],
 });
 const mediaCard = (handle: string, text: string) => ({
-  components: [{ type: "HEADER" as const, format: "IMAGE" as const, example: { header_handle: [handle] } }, { type: "BODY" as const, text }, cardButtons()],
+  components: [
+    { type: "HEADER" as const, format: "IMAGE" as const, example: { header_handle: [handle] } },
+    { type: "BODY" as const, text },
+    cardButtons(),
+  ],
 });
 
 /** Media-card carousel (Meta's "Media card carousel templates" page). */
@@ -84,10 +93,19 @@ export const CREATE_PRODUCT_CAROUSEL_EXAMPLE = {
   category: "MARKETING",
   language: "en_US",
   components: [
-    { type: "BODY", text: "Rare succulents for sale! {{1}}, add these unique plants to your collection.", example: { body_text: "Pablo" } },
+    {
+      type: "BODY",
+      text: "Rare succulents for sale! {{1}}, add these unique plants to your collection.",
+      example: { body_text: "Pablo" },
+    },
     {
       type: "CAROUSEL",
-      cards: [0, 1].map(() => ({ components: [{ type: "HEADER" as const, format: "PRODUCT" as const }, { type: "BUTTONS" as const, buttons: [{ type: "SPM" as const, text: "View" }] }] })),
+      cards: [0, 1].map(() => ({
+        components: [
+          { type: "HEADER" as const, format: "PRODUCT" as const },
+          { type: "BUTTONS" as const, buttons: [{ type: "SPM" as const, text: "View" }] },
+        ],
+      })),
     },
   ],
 } satisfies TCreateTemplateRequestInput;
@@ -109,7 +127,12 @@ export const CREATE_LIMITED_TIME_OFFER_EXAMPLE = {
       type: "BUTTONS",
       buttons: [
         { type: "COPY_CODE", example: "CARIBE25" },
-        { type: "URL", text: "Book now!", url: "https://awesomedestinations.com/offers?code={{1}}", example: ["https://awesomedestinations.com/offers?ref=n3mtql"] },
+        {
+          type: "URL",
+          text: "Book now!",
+          url: "https://awesomedestinations.com/offers?code={{1}}",
+          example: ["https://awesomedestinations.com/offers?ref=n3mtql"],
+        },
       ],
     },
   ],
@@ -122,8 +145,18 @@ export const CREATE_COUPON_EXAMPLE = {
   language: "en_US",
   components: [
     { type: "HEADER", format: "TEXT", text: "Our Fall Sale is on!" },
-    { type: "BODY", text: "Shop now through November and use code {{1}} to get {{2}} off of all merchandise!", example: { body_text: [["25OFF", "25%"]] } },
-    { type: "BUTTONS", buttons: [{ type: "QUICK_REPLY", text: "Unsubscribe" }, { type: "COPY_CODE", example: "25OFF" }] },
+    {
+      type: "BODY",
+      text: "Shop now through November and use code {{1}} to get {{2}} off of all merchandise!",
+      example: { body_text: [["25OFF", "25%"]] },
+    },
+    {
+      type: "BUTTONS",
+      buttons: [
+        { type: "QUICK_REPLY", text: "Unsubscribe" },
+        { type: "COPY_CODE", example: "25OFF" },
+      ],
+    },
   ],
 } satisfies TCreateTemplateRequestInput;
 
@@ -133,7 +166,12 @@ export const CREATE_FROM_LIBRARY_EXAMPLE = {
   language: "en_US",
   category: "UTILITY",
   library_template_name: "delivery_update_1",
-  library_template_button_inputs: [{ type: "URL", url: { base_url: "https://www.example.com/{{1}}", url_suffix_example: "https://www.example.com/order_update" } }],
+  library_template_button_inputs: [
+    {
+      type: "URL",
+      url: { base_url: "https://www.example.com/{{1}}", url_suffix_example: "https://www.example.com/order_update" },
+    },
+  ],
 } satisfies TCreateTemplateRequestInput;
 
 const WHATSAPP_ACCOUNT = {
@@ -311,41 +349,65 @@ export const ACCOUNT_EXAMPLES = [
 ] satisfies TAccount[];
 
 /** A cursor as the list endpoint issues it (opaque; clients only echo it back). */
-export const EXAMPLE_CURSOR = "eyJrIjpbIjIwMjYtMTEtMjBUMDM6MTI6NDAuMDAwWiIsInRtcGxfMDFKRDRaQzJSOFMwVjJYNFo2QThDMEUyRzQiXX0.Xw2kq8w3Tz0bXh1sJ4nVrM8cLq5yPd6fGa9eKu2iWo";
+export const EXAMPLE_CURSOR =
+  "eyJrIjpbIjIwMjYtMTEtMjBUMDM6MTI6NDAuMDAwWiIsInRtcGxfMDFKRDRaQzJSOFMwVjJYNFo2QThDMEUyRzQiXX0.Xw2kq8w3Tz0bXh1sJ4nVrM8cLq5yPd6fGa9eKu2iWo";
 
 /** One plausible error of each code a route documents: message and `param` as the server words them. */
 const ERROR_DETAILS: Partial<
-  Record<TErrorCode, { message: string; param?: string; meta?: TErrorEnvelope["error"]["meta"]; details?: TErrorEnvelope["error"]["details"] }>
+  Record<
+    TErrorCode,
+    {
+      message: string;
+      param?: string;
+      meta?: TErrorEnvelope["error"]["meta"];
+      details?: TErrorEnvelope["error"]["details"];
+    }
+  >
 > = {
   template_not_editable: {
     message: "Meta only edits APPROVED, REJECTED or PAUSED templates; this one is PENDING.",
     details: { meta_status: "PENDING" },
   },
   template_edit_quota_exceeded: {
-    message: "An APPROVED template can be edited once per 24 hours. It can be edited again at 2026-11-24T09:30:12.481Z.",
+    message:
+      "An APPROVED template can be edited once per 24 hours. It can be edited again at 2026-11-24T09:30:12.481Z.",
     details: { retry_at: "2026-11-24T09:30:12.481Z" },
   },
   template_not_deletable: {
-    message: 'Meta does not delete DISABLED templates: order_confirmation (en).',
+    message: "Meta does not delete DISABLED templates: order_confirmation (en).",
     details: { disabled_languages: ["en"] },
   },
   invalid_request: { message: "The JSON request body must be an object." },
   invalid_json: { message: "The request body is not valid JSON." },
-  unsupported_content_type: { message: "Unsupported Content-Type `text/plain`. Send `Content-Type: application/json`." },
+  unsupported_content_type: {
+    message: "Unsupported Content-Type `text/plain`. Send `Content-Type: application/json`.",
+  },
   missing_required_field: { message: "category is required.", param: "category" },
   invalid_field_value: {
     message: "components must contain exactly one BODY component (found 0).",
     param: "components",
   },
-  invalid_phone_number_id: { message: "phone_number_id must be 6 to 20 digits (Meta's business phone_number_id).", param: "phone_number_id" },
+  invalid_phone_number_id: {
+    message: "phone_number_id must be 6 to 20 digits (Meta's business phone_number_id).",
+    param: "phone_number_id",
+  },
   invalid_limit: { message: "limit must be an integer from 1 to 100.", param: "limit" },
-  invalid_cursor: { message: "The cursor was issued for different filters; start again without a cursor.", param: "cursor" },
+  invalid_cursor: {
+    message: "The cursor was issued for different filters; start again without a cursor.",
+    param: "cursor",
+  },
   request_too_large: { message: "The request body is too large." },
-  unsupported_media_type: { message: "A header sample must be sent as image/jpeg, image/png, video/mp4, application/pdf (got `image/gif`).", param: "Content-Type" },
+  unsupported_media_type: {
+    message: "A header sample must be sent as image/jpeg, image/png, video/mp4, application/pdf (got `image/gif`).",
+    param: "Content-Type",
+  },
   missing_api_key: { message: "No API key provided. Send it as `Authorization: Bearer <key>`." },
   invalid_api_key: { message: "Invalid API key." },
   expired_api_key: { message: "This API key has expired." },
-  resource_not_found: { message: `No WhatsApp account with phone_number_id ${EXAMPLE_PHONE_NUMBER_ID}.`, param: "phone_number_id" },
+  resource_not_found: {
+    message: `No WhatsApp account with phone_number_id ${EXAMPLE_PHONE_NUMBER_ID}.`,
+    param: "phone_number_id",
+  },
   template_already_exists: {
     message: 'A template named "order_confirmation" already exists in language "en" on this account.',
     param: "name",

@@ -1,5 +1,11 @@
 /** OpenAPI 3.1 document of the public REST API, and the router serving it and the `/docs` reference. */
-export { buildOpenApiDocument, errorCodesByStatus, getOpenApiDocument, getOpenApiJson, ERROR_CODES_EXTENSION } from "./document.js";
+export {
+  buildOpenApiDocument,
+  errorCodesByStatus,
+  getOpenApiDocument,
+  getOpenApiJson,
+  ERROR_CODES_EXTENSION,
+} from "./document.js";
 export type { OpenApiDocument } from "./document.js";
 export { openApiRouter } from "./router.js";
 export type { OpenApiRouterOptions } from "./router.js";

@@ -39,7 +39,11 @@ export function openApiRouter(options: OpenApiRouterOptions = {}): Router {
     router.all(DOCS_PATH, methodNotAllowed(allowedMethods(DOCS_PATH)));
     router.get(SCALAR_BUNDLE_PATH, (_req, res, next) => {
       // dotfiles: "allow" because pnpm's store path contains `.pnpm`; the path is ours, never the client's.
-      const sendOptions = { maxAge: "1d", dotfiles: "allow" as const, headers: { "Content-Type": "text/javascript; charset=utf-8" } };
+      const sendOptions = {
+        maxAge: "1d",
+        dotfiles: "allow" as const,
+        headers: { "Content-Type": "text/javascript; charset=utf-8" },
+      };
       res.sendFile(bundle, sendOptions, (error) => {
         if (error !== undefined) next(error);
       });

@@ -60,4 +60,6 @@ export const ZRateLimitResetHeader = z
 /** `Idempotent-Replayed` on a POST sent with an `Idempotency-Key`. */
 export const ZIdempotentReplayedHeader = z
   .enum(["true", "false"])
-  .describe("Present when the request carried an Idempotency-Key: `true` when this is the stored answer of an earlier request.");
+  .describe(
+    "Present when the request carried an Idempotency-Key: `true` when this is the stored answer of an earlier request.",
+  );

@@ -55,7 +55,13 @@ function isHttpParserError(value: unknown): value is Error & HttpParserError {
  */
 function isExposedClientError(value: unknown): value is Error & { status: number } {
   const status = (value as { status?: unknown } | null)?.status;
-  return value instanceof Error && (value as { expose?: unknown }).expose === true && typeof status === "number" && status >= 400 && status < 500;
+  return (
+    value instanceof Error &&
+    (value as { expose?: unknown }).expose === true &&
+    typeof status === "number" &&
+    status >= 400 &&
+    status < 500
+  );
 }
 
 function fromCatalogue(code: TErrorCode, message: string, requestId: string, param?: string): ErrorResponse {
@@ -63,7 +69,9 @@ function fromCatalogue(code: TErrorCode, message: string, requestId: string, par
   return {
     status: entry.status,
     headers: {},
-    body: { error: { type: entry.type, code, message, ...(param === undefined ? {} : { param }), request_id: requestId } },
+    body: {
+      error: { type: entry.type, code, message, ...(param === undefined ? {} : { param }), request_id: requestId },
+    },
     unexpected: false,
   };
 }
@@ -125,7 +133,11 @@ export function toErrorResponse(err: unknown, requestId: string): ErrorResponse 
   if (isExposedClientError(err)) {
     return err.status === 413
       ? fromCatalogue("request_too_large", "The request body is too large.", requestId)
-      : fromCatalogue("invalid_request", "The request body could not be read (is its Content-Encoding right?).", requestId);
+      : fromCatalogue(
+          "invalid_request",
+          "The request body could not be read (is its Content-Encoding right?).",
+          requestId,
+        );
   }
   const internal = fromCatalogue(
     "internal_error",

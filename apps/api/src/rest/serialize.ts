@@ -14,7 +14,9 @@ export class SerializationError extends Error {
 export function serialize<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new SerializationError(`response does not match its wire schema: ${result.error.message}`, { cause: result.error });
+    throw new SerializationError(`response does not match its wire schema: ${result.error.message}`, {
+      cause: result.error,
+    });
   }
   return result.data;
 }

@@ -14,7 +14,11 @@ import { sendData, serialize } from "./serialize.js";
 
 export function uploadSample(core: Core): RequestHandler {
   return async (req, res) => {
-    const { phone_number_id: phoneNumberId } = parseOrThrow(ZAccountPath, { phone_number_id: req.params.phone_number_id }, "path");
+    const { phone_number_id: phoneNumberId } = parseOrThrow(
+      ZAccountPath,
+      { phone_number_id: req.params.phone_number_id },
+      "path",
+    );
     const query = parseOrThrow(ZMediaUploadQuery, req.query, "query");
     const contentType = req.headers["content-type"];
     const mimeType = acceptedUploadType(contentType);
@@ -31,22 +35,37 @@ export function uploadSample(core: Core): RequestHandler {
       // inflate: false — a compressed body is refused (the byte cap and the magic bytes judge what Meta gets).
       await new Promise<void>((resolve, reject) => {
         // body-parser hands `next` an http-errors Error (with a `type`) or nothing.
-        express.raw({ type: () => true, limit: maxBytes, inflate: false })(req, res, (error?: Error) => (error === undefined ? resolve() : reject(error)));
+        express.raw({ type: () => true, limit: maxBytes, inflate: false })(req, res, (error?: Error) =>
+          error === undefined ? resolve() : reject(error),
+        );
       }).catch((error: unknown) => {
         const type = (error as { type?: unknown } | null)?.type;
         if (type === "entity.too.large") throw tooLarge(`more than ${maxBytes} bytes`);
         if (type === "encoding.unsupported") {
-          throw new DomainError("unsupported_media_type", "Send the file uncompressed (no Content-Encoding).", { param: "Content-Encoding" });
+          throw new DomainError("unsupported_media_type", "Send the file uncompressed (no Content-Encoding).", {
+            param: "Content-Encoding",
+          });
         }
         throw error;
       });
     }
     const bytes = Buffer.isBuffer(req.body) ? new Uint8Array(req.body) : new Uint8Array();
-    const uploaded = await core.media.uploadSample(principalOf(res.locals), phoneNumberId, { bytes, contentType, fileName: query.file_name });
+    const uploaded = await core.media.uploadSample(principalOf(res.locals), phoneNumberId, {
+      bytes,
+      contentType,
+      fileName: query.file_name,
+    });
     sendData(
       res,
       201,
-      serialize(ZMediaUpload, { object: "media_upload", handle: uploaded.handle, format: uploaded.format, mime_type: uploaded.mimeType, bytes: uploaded.bytes, file_name: uploaded.fileName }),
+      serialize(ZMediaUpload, {
+        object: "media_upload",
+        handle: uploaded.handle,
+        format: uploaded.format,
+        mime_type: uploaded.mimeType,
+        bytes: uploaded.bytes,
+        file_name: uploaded.fileName,
+      }),
     );
   };
 }

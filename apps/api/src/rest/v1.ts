@@ -37,7 +37,9 @@ function requireDecodablePath(): RequestHandler {
           throw new DomainError("resource_not_found", "No template with this name on this account.", { param: "name" });
         }
         if (segments[0] === "webhook_subscriptions" && index === 1) {
-          throw new DomainError("resource_not_found", "No webhook subscription with this id in your organisation.", { param: "id" });
+          throw new DomainError("resource_not_found", "No webhook subscription with this id in your organisation.", {
+            param: "id",
+          });
         }
         throw new DomainError("route_not_found", `No route for ${req.method} ${req.path}.`);
       }

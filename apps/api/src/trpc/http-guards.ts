@@ -52,8 +52,13 @@ export function trpcGuardErrors(logger: Logger): ErrorRequestHandler {
       next(err);
       return;
     }
-    if (!isDomainError(err)) logger.error({ request_id: res.locals.requestId, method: req.method, err }, "unhandled error before tRPC");
-    const shape = kirimErrorShape(new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: err }), res.locals.requestId, null);
+    if (!isDomainError(err))
+      logger.error({ request_id: res.locals.requestId, method: req.method, err }, "unhandled error before tRPC");
+    const shape = kirimErrorShape(
+      new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: err }),
+      res.locals.requestId,
+      null,
+    );
     if (isDomainError(err)) for (const [name, value] of Object.entries(err.headers ?? {})) res.setHeader(name, value);
     res.status(shape.data.httpStatus).json({ error: shape });
   };

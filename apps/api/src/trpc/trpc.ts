@@ -75,9 +75,14 @@ export interface KirimErrorData {
 }
 
 /** What a TRPCError means in Kirimdev terms. Exported for unit tests. */
-export function describeTrpcError(
-  error: TRPCError,
-): { domain: DomainError | null; message: string; status: number; code: string; type: string; param: string | null } {
+export function describeTrpcError(error: TRPCError): {
+  domain: DomainError | null;
+  message: string;
+  status: number;
+  code: string;
+  type: string;
+  param: string | null;
+} {
   const cause = error.cause;
   let domain: DomainError | null = null;
   if (cause instanceof DomainError) {
@@ -88,7 +93,14 @@ export function describeTrpcError(
   }
   if (domain !== null) {
     const entry = ERROR_CODES[domain.code];
-    return { domain, message: domain.message, status: entry.status, code: domain.code, type: entry.type, param: domain.param ?? null };
+    return {
+      domain,
+      message: domain.message,
+      status: entry.status,
+      code: domain.code,
+      type: entry.type,
+      param: domain.param ?? null,
+    };
   }
   // tRPC's own errors (unknown procedure, malformed batch/JSON, wrong method) and anything unexpected.
   const code: TErrorCode =
@@ -96,7 +108,14 @@ export function describeTrpcError(
       ? "invalid_json" // tRPC reports an unparsable body/`input` as BAD_REQUEST caused by JSON.parse
       : (TRPC_OWN_ERROR_CODES[error.code] ?? "internal_error");
   const entry = ERROR_CODES[code];
-  return { domain: null, message: ownErrorMessage(code, error), status: entry.status, code, type: entry.type, param: null };
+  return {
+    domain: null,
+    message: ownErrorMessage(code, error),
+    status: entry.status,
+    code,
+    type: entry.type,
+    param: null,
+  };
 }
 
 /**
@@ -162,7 +181,10 @@ const reportErrors = t.middleware(async ({ ctx, next, path }) => {
     const d = describeTrpcError(result.error);
     if (d.status >= 500) {
       const level = d.code === "internal_error" ? "error" : "warn";
-      ctx.logger[level]({ request_id: ctx.requestId, path, code: d.code, err: result.error.cause ?? result.error }, "trpc error");
+      ctx.logger[level](
+        { request_id: ctx.requestId, path, code: d.code, err: result.error.cause ?? result.error },
+        "trpc error",
+      );
     }
   }
   return result;

@@ -39,7 +39,10 @@ export function createMetaWebhookRouter(deps: MetaWebhookDeps): Router {
 
   const requireConfig = (): MetaWebhookConfig => {
     if (deps.config === undefined) {
-      throw new DomainError("webhooks_not_configured", "Set META_APP_SECRET and META_WEBHOOK_VERIFY_TOKEN to receive Meta webhooks.");
+      throw new DomainError(
+        "webhooks_not_configured",
+        "Set META_APP_SECRET and META_WEBHOOK_VERIFY_TOKEN to receive Meta webhooks.",
+      );
     }
     return deps.config;
   };
@@ -49,7 +52,10 @@ export function createMetaWebhookRouter(deps: MetaWebhookDeps): Router {
     const q = req.query as Record<string, unknown>;
     const challenge = typeof q["hub.challenge"] === "string" ? q["hub.challenge"] : "";
     if (q["hub.mode"] !== "subscribe" || q["hub.verify_token"] !== config.verifyToken || challenge === "") {
-      throw new DomainError("webhook_verification_failed", "hub.mode must be subscribe and hub.verify_token must match the configured token.");
+      throw new DomainError(
+        "webhook_verification_failed",
+        "hub.mode must be subscribe and hub.verify_token must match the configured token.",
+      );
     }
     res.status(200).type("text/plain").send(challenge);
   });
@@ -60,7 +66,10 @@ export function createMetaWebhookRouter(deps: MetaWebhookDeps): Router {
     const body = Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
     const signature = req.headers["x-hub-signature-256"];
     if (!verifyWebhookSignature(config.appSecret, body, typeof signature === "string" ? signature : undefined)) {
-      deps.logger.warn({ request_id: res.locals.requestId, bytes: body.length }, "webhook with a missing or wrong signature refused");
+      deps.logger.warn(
+        { request_id: res.locals.requestId, bytes: body.length },
+        "webhook with a missing or wrong signature refused",
+      );
       throw new DomainError("webhook_signature_invalid", "X-Hub-Signature-256 is missing or does not match the body.");
     }
     let payload: unknown;
@@ -71,12 +80,24 @@ export function createMetaWebhookRouter(deps: MetaWebhookDeps): Router {
     }
     const stored = await deps.core.webhooksIn.receive(payload);
     deps.logger.info(
-      { request_id: res.locals.requestId, stored: stored.stored.length, duplicates: stored.duplicates, skipped: stored.skipped },
+      {
+        request_id: res.locals.requestId,
+        stored: stored.stored.length,
+        duplicates: stored.duplicates,
+        skipped: stored.skipped,
+      },
       "meta webhook received",
     );
     // Acknowledge first: a slow or failing apply must not make Meta retry a change we already hold.
-    res.status(200).json({ received: true, stored: stored.stored.length, duplicates: stored.duplicates, request_id: res.locals.requestId });
-    await deps.dispatch(stored.stored).catch((err: unknown) => deps.logger.error({ err }, "webhook dispatch failed; events stay pending"));
+    res.status(200).json({
+      received: true,
+      stored: stored.stored.length,
+      duplicates: stored.duplicates,
+      request_id: res.locals.requestId,
+    });
+    await deps
+      .dispatch(stored.stored)
+      .catch((err: unknown) => deps.logger.error({ err }, "webhook dispatch failed; events stay pending"));
   });
 
   router.all("/", methodNotAllowed(allowedMethods(META_WEBHOOK_PATH), { head: false }));

@@ -40,7 +40,11 @@ export interface StoredTemplate {
 }
 
 export async function accountIdOf(db: Db, phoneNumberId: string): Promise<string> {
-  const row = await db.selectFrom("whatsapp_accounts").select("id").where("phone_number_id", "=", phoneNumberId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("whatsapp_accounts")
+    .select("id")
+    .where("phone_number_id", "=", phoneNumberId)
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
@@ -78,7 +82,10 @@ function expectedStatus(metaStatus: string): string {
 }
 
 /** The fields compared with Meta, from our row and from the sandbox's template. */
-function comparable(row: StoredTemplate, t: ControlTemplate): { got: Record<string, unknown>; want: Record<string, unknown> } {
+function comparable(
+  row: StoredTemplate,
+  t: ControlTemplate,
+): { got: Record<string, unknown>; want: Record<string, unknown> } {
   return {
     want: {
       provider_template_id: t.id,
@@ -111,7 +118,10 @@ export function rowMatchesMeta(row: StoredTemplate, t: ControlTemplate): boolean
  * derived from it), category, quality and components. No duplicates: one live row per inventory template, and no
  * Meta id on two rows. Returns the tombstoned rows (which the caller checks against what was deleted on Meta).
  */
-export function expectTableEqualsInventory(rows: readonly StoredTemplate[], inventory: readonly ControlTemplate[]): StoredTemplate[] {
+export function expectTableEqualsInventory(
+  rows: readonly StoredTemplate[],
+  inventory: readonly ControlTemplate[],
+): StoredTemplate[] {
   const live = rows.filter((r) => r.deleted_at === null);
   const liveKeys = live.map(keyOf);
   expect(new Set(liveKeys).size, "duplicate (name, language) among live rows").toBe(liveKeys.length);
@@ -129,7 +139,9 @@ export function expectTableEqualsInventory(rows: readonly StoredTemplate[], inve
     }
     const { got, want } = comparable(row, t);
     if (!isDeepStrictEqual(got, want)) {
-      mismatches.push(`${t.name}/${t.language}: stored ${JSON.stringify(got).slice(0, 600)} ≠ Meta ${JSON.stringify(want).slice(0, 600)}`);
+      mismatches.push(
+        `${t.name}/${t.language}: stored ${JSON.stringify(got).slice(0, 600)} ≠ Meta ${JSON.stringify(want).slice(0, 600)}`,
+      );
     }
   }
   expect(mismatches.slice(0, 10), `${mismatches.length} row(s) differ from the sandbox`).toEqual([]);
@@ -156,7 +168,8 @@ export async function startApiProcess(env: Record<string, string>): Promise<ApiP
   for (;;) {
     const baseUrl = /listening on (http:\/\/\S+)/.exec(out)?.[1];
     if (baseUrl !== undefined) return { child, baseUrl, output: () => out };
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`API process exited (${child.exitCode ?? child.signalCode})\n${out}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`API process exited (${child.exitCode ?? child.signalCode})\n${out}`);
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
       throw new Error(`API process did not start within 60 s\n${out}`);

@@ -44,7 +44,12 @@ const CREATED_ON_META = 20;
  */
 function listFaultRules(): FaultRule[] {
   const each = FAULT_SHARE / FAULTED_KINDS.length;
-  return FAULTED_KINDS.map((kind, i) => ({ kind, method: "GET", path: "/message_templates", rate: each / (1 - i * each) }));
+  return FAULTED_KINDS.map((kind, i) => ({
+    kind,
+    method: "GET",
+    path: "/message_templates",
+    rate: each / (1 - i * each),
+  }));
 }
 
 /** n items spread evenly over the list, so Meta's changes fall on pages a failed run saw and on pages it never saw. */
@@ -59,141 +64,158 @@ function syncedFields(r: StoredTemplate): string {
   return JSON.stringify(fields);
 }
 
-describe.each(databaseKinds())("fault drill on %s: a fifth of Meta's list answers faulted during a 6,000-template sync", (kind) => {
-  let stack: Stack;
-  let accountId = "";
-  const deletedOnMeta = new Set<string>();
-  /** Deleted on Meta and already tombstoned by a sync that completed. */
-  let tombstoned = 0;
+describe.each(databaseKinds())(
+  "fault drill on %s: a fifth of Meta's list answers faulted during a 6,000-template sync",
+  (kind) => {
+    let stack: Stack;
+    let accountId = "";
+    const deletedOnMeta = new Set<string>();
+    /** Deleted on Meta and already tombstoned by a sync that completed. */
+    let tombstoned = 0;
 
-  beforeAll(async () => {
-    stack = await startStack(kind, {
-      // Room above the inventory for the templates "created on Meta" below.
-      sandbox: { demoTemplateCount: INVENTORY_SIZE, demoTemplateLimit: INVENTORY_SIZE + 100 },
-      // The production attempt budget (3) with short backoffs; a code-4 429 states no wait, so it is retried too.
-      gateway: { timeoutMs: GATEWAY_TIMEOUT_MS, retry: { maxAttempts: 3, baseMs: 5, maxMs: 20, maxRetryAfterMs: 1_000 } },
-    });
-    accountId = await accountIdOf(stack.db.db, PID);
-  }, 120_000);
-
-  afterAll(async () => {
-    await stack?.close();
-  });
-
-  const api = (method: string, path: string) => call(stack.baseUrl, method, path, { token: stack.demoKey });
-  const wabaId = () => stack.sandbox.demo.wabaId;
-  const inventory = () => stack.sandbox.control.templates(wabaId());
-  const rows = () => storedTemplates(stack.db.db, accountId);
-
-  /** Runs one sync with the fault mix on, and checks the invariants of whichever outcome it had. */
-  async function faultedSync(seed: number): Promise<"completed" | "failed cleanly"> {
-    const before = new Map((await rows()).map((r) => [keyOf(r), syncedFields(r)]));
-    const firstSeq = stack.sandbox.control.requests().at(-1)?.seq ?? 0;
-    stack.sandbox.control.faults.configure({ seed, rules: listFaultRules() });
-    const res = await api("POST", `/v1/${PID}/templates/sync`);
-    const fired = stack.sandbox.control.faults.get().rules.filter((rule) => rule.applied > 0);
-    stack.sandbox.control.faults.clear();
-
-    // The drill really drilled: faults hit this run's list calls (and nothing but list calls was sent).
-    const calls = stack.sandbox.control.requests({ sinceSeq: firstSeq });
-    expect(fired.length, JSON.stringify(fired)).toBeGreaterThan(0);
-    expect(calls.every((r) => r.method === "GET" && r.path.endsWith("/message_templates"))).toBe(true);
-
-    const after = await rows();
-    const run = (await api("GET", `/v1/${PID}/template_sync_runs?limit=1`)).body.data[0];
-
-    if (res.status === 200) {
-      // Completed through retries: equal to Meta, every deletion tombstoned.
-      const removed = deletedOnMeta.size - tombstoned;
-      expect(res.body.data).toMatchObject({ synced: inventory().length, removed });
-      expect(run).toMatchObject({ status: "succeeded", removed });
-      const tombstones = expectTableEqualsInventory(after, inventory());
-      expect(new Set(tombstones.map(keyOf))).toEqual(deletedOnMeta);
-      tombstoned = deletedOnMeta.size;
-      return "completed";
-    }
-
-    // Failed cleanly: Kirimdev's envelope with a catalogue code; the run recorded failed with the same code.
-    expect([429, 502], res.text).toContain(res.status);
-    expect(["meta_rate_limited", "whatsapp_upstream_error"]).toContain(res.body.error.code);
-    expect(res.body.error.message).toContain("nothing was marked deleted");
-    expect(run).toMatchObject({ status: "failed", removed: 0, error: { code: res.body.error.code } });
-    expect(res.body.error.message).toContain(`after ${run.pages} page(s)`);
-
-    // Nothing newly tombstoned — above all not the templates on the pages the run never saw — and no row twice.
-    expect(after.filter((r) => r.deleted_at !== null)).toHaveLength(tombstoned);
-    const keys = after.map(keyOf);
-    expect(new Set(keys).size).toBe(keys.length);
-    // Every row is either as it was before this run or exactly as Meta has it now (its page arrived): no third state.
-    const now = new Map(inventory().map((t) => [keyOf(t), t]));
-    let written = 0;
-    for (const row of after) {
-      const meta = now.get(keyOf(row));
-      const untouched = before.get(keyOf(row)) === syncedFields(row);
-      expect(untouched || (meta !== undefined && rowMatchesMeta(row, meta)), `${row.name}/${row.language} is neither as before nor as Meta has it`).toBe(true);
-      if (!untouched) written++;
-    }
-    // What the run says it wrote is what the table shows.
-    expect(written).toBe(run.created + run.updated);
-    return "failed cleanly";
-  }
-
-  it("a first sync without faults stores the whole inventory", async () => {
-    const res = await api("POST", `/v1/${PID}/templates/sync`);
-    expect(res.status, res.text).toBe(200);
-    expect(res.body.data).toMatchObject({ synced: INVENTORY_SIZE, created: INVENTORY_SIZE, removed: 0 });
-    expect(expectTableEqualsInventory(await rows(), inventory())).toEqual([]);
-  }, 120_000);
-
-  it("Meta changes; a faulted sync completes through retries or fails cleanly, tombstoning nothing it did not see", async () => {
-    // Meta changes behind our back: deletions, status changes both ways, new templates.
-    for (const t of spread(inventory().filter((t) => t.status === "APPROVED"), DELETED_ON_META)) {
-      stack.sandbox.control.deleteTemplate(t.id);
-      deletedOnMeta.add(keyOf(t));
-    }
-    const approved = inventory().filter((t) => t.status === "APPROVED");
-    const pending = inventory().filter((t) => t.status === "PENDING");
-    for (const t of spread(approved, PAUSED_ON_META)) stack.sandbox.control.setStatus(t.id, { status: "PAUSED" });
-    for (const t of spread(pending, APPROVED_ON_META)) stack.sandbox.control.setStatus(t.id, { status: "APPROVED" });
-    for (let i = 0; i < CREATED_ON_META; i++) {
-      const created = await fetch(`${stack.sandbox.graphUrl}/${wabaId()}/message_templates`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${stack.sandbox.demo.accessToken}`, "content-type": "application/json" },
-        body: JSON.stringify({
-          name: `drill_created_on_meta_${i}`,
-          language: "en",
-          category: "UTILITY",
-          components: [{ type: "BODY", text: `Your parcel number ${i} is on its way and will arrive within two working days.` }],
-        }),
+    beforeAll(async () => {
+      stack = await startStack(kind, {
+        // Room above the inventory for the templates "created on Meta" below.
+        sandbox: { demoTemplateCount: INVENTORY_SIZE, demoTemplateLimit: INVENTORY_SIZE + 100 },
+        // The production attempt budget (3) with short backoffs; a code-4 429 states no wait, so it is retried too.
+        gateway: {
+          timeoutMs: GATEWAY_TIMEOUT_MS,
+          retry: { maxAttempts: 3, baseMs: 5, maxMs: 20, maxRetryAfterMs: 1_000 },
+        },
       });
-      expect(created.status, await created.clone().text()).toBe(200);
+      accountId = await accountIdOf(stack.db.db, PID);
+    }, 120_000);
+
+    afterAll(async () => {
+      await stack?.close();
+    });
+
+    const api = (method: string, path: string) => call(stack.baseUrl, method, path, { token: stack.demoKey });
+    const wabaId = () => stack.sandbox.demo.wabaId;
+    const inventory = () => stack.sandbox.control.templates(wabaId());
+    const rows = () => storedTemplates(stack.db.db, accountId);
+
+    /** Runs one sync with the fault mix on, and checks the invariants of whichever outcome it had. */
+    async function faultedSync(seed: number): Promise<"completed" | "failed cleanly"> {
+      const before = new Map((await rows()).map((r) => [keyOf(r), syncedFields(r)]));
+      const firstSeq = stack.sandbox.control.requests().at(-1)?.seq ?? 0;
+      stack.sandbox.control.faults.configure({ seed, rules: listFaultRules() });
+      const res = await api("POST", `/v1/${PID}/templates/sync`);
+      const fired = stack.sandbox.control.faults.get().rules.filter((rule) => rule.applied > 0);
+      stack.sandbox.control.faults.clear();
+
+      // The drill really drilled: faults hit this run's list calls (and nothing but list calls was sent).
+      const calls = stack.sandbox.control.requests({ sinceSeq: firstSeq });
+      expect(fired.length, JSON.stringify(fired)).toBeGreaterThan(0);
+      expect(calls.every((r) => r.method === "GET" && r.path.endsWith("/message_templates"))).toBe(true);
+
+      const after = await rows();
+      const run = (await api("GET", `/v1/${PID}/template_sync_runs?limit=1`)).body.data[0];
+
+      if (res.status === 200) {
+        // Completed through retries: equal to Meta, every deletion tombstoned.
+        const removed = deletedOnMeta.size - tombstoned;
+        expect(res.body.data).toMatchObject({ synced: inventory().length, removed });
+        expect(run).toMatchObject({ status: "succeeded", removed });
+        const tombstones = expectTableEqualsInventory(after, inventory());
+        expect(new Set(tombstones.map(keyOf))).toEqual(deletedOnMeta);
+        tombstoned = deletedOnMeta.size;
+        return "completed";
+      }
+
+      // Failed cleanly: Kirimdev's envelope with a catalogue code; the run recorded failed with the same code.
+      expect([429, 502], res.text).toContain(res.status);
+      expect(["meta_rate_limited", "whatsapp_upstream_error"]).toContain(res.body.error.code);
+      expect(res.body.error.message).toContain("nothing was marked deleted");
+      expect(run).toMatchObject({ status: "failed", removed: 0, error: { code: res.body.error.code } });
+      expect(res.body.error.message).toContain(`after ${run.pages} page(s)`);
+
+      // Nothing newly tombstoned — above all not the templates on the pages the run never saw — and no row twice.
+      expect(after.filter((r) => r.deleted_at !== null)).toHaveLength(tombstoned);
+      const keys = after.map(keyOf);
+      expect(new Set(keys).size).toBe(keys.length);
+      // Every row is either as it was before this run or exactly as Meta has it now (its page arrived): no third state.
+      const now = new Map(inventory().map((t) => [keyOf(t), t]));
+      let written = 0;
+      for (const row of after) {
+        const meta = now.get(keyOf(row));
+        const untouched = before.get(keyOf(row)) === syncedFields(row);
+        expect(
+          untouched || (meta !== undefined && rowMatchesMeta(row, meta)),
+          `${row.name}/${row.language} is neither as before nor as Meta has it`,
+        ).toBe(true);
+        if (!untouched) written++;
+      }
+      // What the run says it wrote is what the table shows.
+      expect(written).toBe(run.created + run.updated);
+      return "failed cleanly";
     }
-    expect(inventory()).toHaveLength(INVENTORY_SIZE - DELETED_ON_META + CREATED_ON_META);
 
-    expect(["completed", "failed cleanly"]).toContain(await faultedSync(FAILING_SEED));
-  }, 120_000);
+    it("a first sync without faults stores the whole inventory", async () => {
+      const res = await api("POST", `/v1/${PID}/templates/sync`);
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.data).toMatchObject({ synced: INVENTORY_SIZE, created: INVENTORY_SIZE, removed: 0 });
+      expect(expectTableEqualsInventory(await rows(), inventory())).toEqual([]);
+    }, 120_000);
 
-  it("another faulted sync (other draws) also completes through retries or fails cleanly", async () => {
-    expect(["completed", "failed cleanly"]).toContain(await faultedSync(RECOVERING_SEED));
-  }, 120_000);
+    it("Meta changes; a faulted sync completes through retries or fails cleanly, tombstoning nothing it did not see", async () => {
+      // Meta changes behind our back: deletions, status changes both ways, new templates.
+      for (const t of spread(
+        inventory().filter((t) => t.status === "APPROVED"),
+        DELETED_ON_META,
+      )) {
+        stack.sandbox.control.deleteTemplate(t.id);
+        deletedOnMeta.add(keyOf(t));
+      }
+      const approved = inventory().filter((t) => t.status === "APPROVED");
+      const pending = inventory().filter((t) => t.status === "PENDING");
+      for (const t of spread(approved, PAUSED_ON_META)) stack.sandbox.control.setStatus(t.id, { status: "PAUSED" });
+      for (const t of spread(pending, APPROVED_ON_META)) stack.sandbox.control.setStatus(t.id, { status: "APPROVED" });
+      for (let i = 0; i < CREATED_ON_META; i++) {
+        const created = await fetch(`${stack.sandbox.graphUrl}/${wabaId()}/message_templates`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${stack.sandbox.demo.accessToken}`, "content-type": "application/json" },
+          body: JSON.stringify({
+            name: `drill_created_on_meta_${i}`,
+            language: "en",
+            category: "UTILITY",
+            components: [
+              { type: "BODY", text: `Your parcel number ${i} is on its way and will arrive within two working days.` },
+            ],
+          }),
+        });
+        expect(created.status, await created.clone().text()).toBe(200);
+      }
+      expect(inventory()).toHaveLength(INVENTORY_SIZE - DELETED_ON_META + CREATED_ON_META);
 
-  it("with faults off, the next sync converges: the table equals the inventory row by row, no duplicates", async () => {
-    const res = await api("POST", `/v1/${PID}/templates/sync`);
-    expect(res.status, res.text).toBe(200);
-    const expected = inventory();
-    expect(res.body.data).toMatchObject({ synced: expected.length, removed: deletedOnMeta.size - tombstoned });
-    const tombstones = expectTableEqualsInventory(await rows(), expected);
-    expect(new Set(tombstones.map(keyOf))).toEqual(deletedOnMeta);
-    for (const t of tombstones) expect(t).toMatchObject({ meta_status: "DELETED", status: "rejected" });
-    // A list through the API agrees on the count (tombstones hidden).
-    let listed = 0;
-    let cursor: string | null = null;
-    do {
-      const page: any = await api("GET", `/v1/${PID}/templates?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
-      expect(page.status).toBe(200);
-      listed += page.body.data.length;
-      cursor = page.body.next_cursor;
-    } while (cursor);
-    expect(listed).toBe(expected.length);
-  }, 120_000);
-});
+      expect(["completed", "failed cleanly"]).toContain(await faultedSync(FAILING_SEED));
+    }, 120_000);
+
+    it("another faulted sync (other draws) also completes through retries or fails cleanly", async () => {
+      expect(["completed", "failed cleanly"]).toContain(await faultedSync(RECOVERING_SEED));
+    }, 120_000);
+
+    it("with faults off, the next sync converges: the table equals the inventory row by row, no duplicates", async () => {
+      const res = await api("POST", `/v1/${PID}/templates/sync`);
+      expect(res.status, res.text).toBe(200);
+      const expected = inventory();
+      expect(res.body.data).toMatchObject({ synced: expected.length, removed: deletedOnMeta.size - tombstoned });
+      const tombstones = expectTableEqualsInventory(await rows(), expected);
+      expect(new Set(tombstones.map(keyOf))).toEqual(deletedOnMeta);
+      for (const t of tombstones) expect(t).toMatchObject({ meta_status: "DELETED", status: "rejected" });
+      // A list through the API agrees on the count (tombstones hidden).
+      let listed = 0;
+      let cursor: string | null = null;
+      do {
+        const page: any = await api(
+          "GET",
+          `/v1/${PID}/templates?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+        );
+        expect(page.status).toBe(200);
+        listed += page.body.data.length;
+        cursor = page.body.next_cursor;
+      } while (cursor);
+      expect(listed).toBe(expected.length);
+    }, 120_000);
+  },
+);

@@ -49,7 +49,14 @@ const REST_BODY_LIMIT = 256 * 1024;
 /** Node's HTTP parser answers 431 without our envelope above 16 kB of headers, so URLs stay well below that. */
 const MAX_URL_LENGTH = 8_000;
 const REQUEST_ID = /^req_[0-9A-HJKMNP-TV-Z]{26}$/;
-const STACK_PATTERNS = [/"stack"/i, /\n\s+at\s/, /\bat\s+\S+\s+\(.*:\d+:\d+\)/, /node_modules/, /\.ts:\d+/, /\.js:\d+:\d+/];
+const STACK_PATTERNS = [
+  /"stack"/i,
+  /\n\s+at\s/,
+  /\bat\s+\S+\s+\(.*:\d+:\d+\)/,
+  /node_modules/,
+  /\.ts:\d+/,
+  /\.js:\d+:\d+/,
+];
 const ENVELOPE_ERROR_KEYS = new Set(["type", "code", "message", "param", "request_id", "meta", "details"]);
 /** Names the fixtures create on the demo account, so path and input names often hit real rows. */
 const KNOWN_NAMES = ["order_confirmation", "fuzz_approved", "fuzz_rejected", "fuzz_disabled", "sync_runs"];
@@ -64,7 +71,8 @@ function chunkSeed(seed: number, chunk: number): number {
 function parseIntegerKnob(value: string | undefined, fallback: number): number {
   if (value === undefined || value.trim() === "") return fallback;
   const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed < 0) throw new Error(`expected a non-negative integer, got ${JSON.stringify(value)}`);
+  if (!Number.isSafeInteger(parsed) || parsed < 0)
+    throw new Error(`expected a non-negative integer, got ${JSON.stringify(value)}`);
   return parsed;
 }
 
@@ -109,7 +117,8 @@ function encodeLoose(value: string): string {
       out += encodeURIComponent(value.slice(i, i + 2));
       i++;
     } else if (isHigh || isLow) {
-      out += `%${(0xe0 | (unit >> 12)).toString(16)}%${(0x80 | ((unit >> 6) & 0x3f)).toString(16)}%${(0x80 | (unit & 0x3f)).toString(16)}`.toUpperCase();
+      out +=
+        `%${(0xe0 | (unit >> 12)).toString(16)}%${(0x80 | ((unit >> 6) & 0x3f)).toString(16)}%${(0x80 | (unit & 0x3f)).toString(16)}`.toUpperCase();
     } else {
       out += encodeURIComponent(value[i] ?? "");
     }
@@ -175,7 +184,14 @@ const hostileText = fc.oneof(
 function segmentArbitrary(schema: JsonSchema, root: JsonSchema, name: string): Arbitrary<string> {
   const favourites =
     name === "phone_number_id"
-      ? fc.constantFrom(DEMO_PHONE_NUMBER_ID, DEMO_PHONE_NUMBER_ID, DEMO_PHONE_NUMBER_ID, OTHER_PHONE_NUMBER_ID, "000000", "99999999999999999999")
+      ? fc.constantFrom(
+          DEMO_PHONE_NUMBER_ID,
+          DEMO_PHONE_NUMBER_ID,
+          DEMO_PHONE_NUMBER_ID,
+          OTHER_PHONE_NUMBER_ID,
+          "000000",
+          "99999999999999999999",
+        )
       : fc.constantFrom(...KNOWN_NAMES);
   return fc.oneof(
     { weight: 8, arbitrary: favourites },
@@ -191,14 +207,45 @@ function segmentArbitrary(schema: JsonSchema, root: JsonSchema, name: string): A
  * notation, prototype keys, unknown keys and broken percent-encoding.
  */
 function queryArbitrary(params: Array<{ name: string; schema: JsonSchema }>, root: JsonSchema): Arbitrary<string> {
-  const known = params.length > 0 ? fc.constantFrom(...params) : fc.constant({ name: "status", schema: { type: "string" } });
+  const known =
+    params.length > 0 ? fc.constantFrom(...params) : fc.constant({ name: "status", schema: { type: "string" } });
   const part = fc.oneof(
-    { weight: 6, arbitrary: known.chain((p) => arbitraryFromSchema(p.schema, root).map((v) => `${p.name}=${encodeLoose(String(v))}`)) },
+    {
+      weight: 6,
+      arbitrary: known.chain((p) =>
+        arbitraryFromSchema(p.schema, root).map((v) => `${p.name}=${encodeLoose(String(v))}`),
+      ),
+    },
     { weight: 3, arbitrary: fc.tuple(known, hostileText).map(([p, v]) => `${p.name}=${encodeLoose(v)}`) },
-    { weight: 1, arbitrary: fc.tuple(known, fc.array(fc.string({ maxLength: 6 }), { minLength: 2, maxLength: 4 })).map(([p, vs]) => vs.map((v) => `${p.name}=${encodeLoose(v)}`).join("&")) },
-    { weight: 1, arbitrary: known.chain((p) => fc.constantFrom(`${p.name}[]=1`, `${p.name}[a]=b`, `${p.name}`, `${p.name}=`, `${p.name}[__proto__]=x`)) },
-    { weight: 1, arbitrary: fc.constantFrom("__proto__=1", "__proto__[polluted]=yes", "constructor[prototype][polluted]=yes", "constructor=x", "hasOwnProperty=1", "toString=1") },
-    { weight: 1, arbitrary: fc.tuple(fc.string({ maxLength: 8 }), hostileText).map(([k, v]) => `${encodeLoose(k)}=${encodeLoose(v)}`) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(known, fc.array(fc.string({ maxLength: 6 }), { minLength: 2, maxLength: 4 }))
+        .map(([p, vs]) => vs.map((v) => `${p.name}=${encodeLoose(v)}`).join("&")),
+    },
+    {
+      weight: 1,
+      arbitrary: known.chain((p) =>
+        fc.constantFrom(`${p.name}[]=1`, `${p.name}[a]=b`, `${p.name}`, `${p.name}=`, `${p.name}[__proto__]=x`),
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        "__proto__=1",
+        "__proto__[polluted]=yes",
+        "constructor[prototype][polluted]=yes",
+        "constructor=x",
+        "hasOwnProperty=1",
+        "toString=1",
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.string({ maxLength: 8 }), hostileText)
+        .map(([k, v]) => `${encodeLoose(k)}=${encodeLoose(v)}`),
+    },
     { weight: 1, arbitrary: fc.tuple(percentGarbage, percentGarbage).map(([k, v]) => `${k}=${v}`) },
     { weight: 1, arbitrary: fc.constantFrom("&", "&&", "=", "==", "?", "#") },
   );
@@ -213,7 +260,7 @@ interface RawJson {
 }
 type Hostile = { value: unknown } | RawJson;
 
-const HUGE_UNITS = ["a", "é", "😀", "\\u0000", "\\ud800", "\\u202e", "\\n", "\\\"", "ß\u0301"];
+const HUGE_UNITS = ["a", "é", "😀", "\\u0000", "\\ud800", "\\u202e", "\\n", '\\"', "ß\u0301"];
 
 function hugeString(bytes: number, unit: string): string {
   return `"${unit.repeat(Math.max(1, Math.floor(bytes / Buffer.byteLength(unit))))}"`;
@@ -223,23 +270,49 @@ function deepNesting(depth: number, kind: "array" | "object"): string {
   return kind === "array" ? "[".repeat(depth) + "]".repeat(depth) : '{"a":'.repeat(depth) + "null" + "}".repeat(depth);
 }
 
-const PROTO_JSON = '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"prototype":{"polluted":"yes"}}';
+const PROTO_JSON =
+  '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"prototype":{"polluted":"yes"}}';
 
 /** Values that replace a field of an otherwise sensible body. Sizes stay small unless `big` (bodies, not URLs). */
 function hostileValue(big: boolean): Arbitrary<Hostile> {
   const small: Array<fc.WeightedArbitrary<Hostile>> = [
-    { weight: 3, arbitrary: fc.constantFrom<unknown>(null, true, false, 0, -1, 1.5, -0, 1e308, "", [], {}, [null], { a: null }).map((value) => ({ value })) },
+    {
+      weight: 3,
+      arbitrary: fc
+        .constantFrom<unknown>(null, true, false, 0, -1, 1.5, -0, 1e308, "", [], {}, [null], { a: null })
+        .map((value) => ({ value })),
+    },
     { weight: 3, arbitrary: hostileText.map((value) => ({ value })) },
-    { weight: 1, arbitrary: fc.constantFrom("1e999", "-1e999", "9007199254740993", "1E2", "0.0000001", "-0.0").map((raw) => ({ raw })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom("1e999", "-1e999", "9007199254740993", "1E2", "0.0000001", "-0.0")
+        .map((raw) => ({ raw })),
+    },
     { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((value) => ({ value })) },
     { weight: 1, arbitrary: fc.constant({ raw: PROTO_JSON }) },
-    { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 20, max: 500 }), fc.constantFrom<"array" | "object">("array", "object")).map(([d, k]) => ({ raw: deepNesting(d, k) })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.integer({ min: 20, max: 500 }), fc.constantFrom<"array" | "object">("array", "object"))
+        .map(([d, k]) => ({ raw: deepNesting(d, k) })),
+    },
   ];
   if (!big) return fc.oneof(...small);
   return fc.oneof(
     ...small,
-    { weight: 2, arbitrary: fc.tuple(fc.integer({ min: 1_000, max: 200_000 }), fc.constantFrom(...HUGE_UNITS)).map(([n, u]) => ({ raw: hugeString(n, u) })) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(1_000, 10_000, 50_000), fc.constantFrom<"array" | "object">("array", "object")).map(([d, k]) => ({ raw: deepNesting(d, k) })) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(fc.integer({ min: 1_000, max: 200_000 }), fc.constantFrom(...HUGE_UNITS))
+        .map(([n, u]) => ({ raw: hugeString(n, u) })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom(1_000, 10_000, 50_000), fc.constantFrom<"array" | "object">("array", "object"))
+        .map(([d, k]) => ({ raw: deepNesting(d, k) })),
+    },
   );
 }
 
@@ -248,7 +321,8 @@ type JsonPath = Array<string | number>;
 function pathsOf(value: unknown, path: JsonPath = [], out: JsonPath[] = []): JsonPath[] {
   out.push(path);
   if (Array.isArray(value)) value.forEach((item, i) => pathsOf(item, [...path, i], out));
-  else if (value !== null && typeof value === "object") for (const [k, v] of Object.entries(value)) pathsOf(v, [...path, k], out);
+  else if (value !== null && typeof value === "object")
+    for (const [k, v] of Object.entries(value)) pathsOf(v, [...path, k], out);
   return out;
 }
 
@@ -271,7 +345,8 @@ function mutate(base: unknown, pathIndex: number, mutation: Mutation, key: strin
   const replacement = "raw" in hostile ? placeholder : hostile.value;
   let root: unknown = value;
   if (path.length === 0) {
-    if (mutation === "add-key" && root !== null && typeof root === "object" && !Array.isArray(root)) setOwn(root, key, replacement);
+    if (mutation === "add-key" && root !== null && typeof root === "object" && !Array.isArray(root))
+      setOwn(root, key, replacement);
     else if (mutation === "wrap-in-array") root = [root];
     else root = replacement;
   } else {
@@ -282,7 +357,12 @@ function mutate(base: unknown, pathIndex: number, mutation: Mutation, key: strin
       else delete parent[last];
     } else if (mutation === "wrap-in-array") {
       setOwn(parent, last, [parent[last]]);
-    } else if (mutation === "add-key" && parent[last] !== null && typeof parent[last] === "object" && !Array.isArray(parent[last])) {
+    } else if (
+      mutation === "add-key" &&
+      parent[last] !== null &&
+      typeof parent[last] === "object" &&
+      !Array.isArray(parent[last])
+    ) {
       setOwn(parent[last], key, replacement);
     } else {
       setOwn(parent, last, replacement);
@@ -297,13 +377,30 @@ function mutatedJson(bases: Arbitrary<unknown>, big: boolean): Arbitrary<string>
     .record({
       base: bases,
       pathIndex: fc.nat(),
-      mutation: fc.constantFrom<Mutation>("replace", "replace", "replace", "delete", "add-key", "wrap-in-array", "text", "text", "text"),
-      key: fc.oneof(fc.constantFrom("__proto__", "constructor", "prototype", "toString", "valueOf", "hasOwnProperty", "then"), fc.string({ maxLength: 10 })),
+      mutation: fc.constantFrom<Mutation>(
+        "replace",
+        "replace",
+        "replace",
+        "delete",
+        "add-key",
+        "wrap-in-array",
+        "text",
+        "text",
+        "text",
+      ),
+      key: fc.oneof(
+        fc.constantFrom("__proto__", "constructor", "prototype", "toString", "valueOf", "hasOwnProperty", "then"),
+        fc.string({ maxLength: 10 }),
+      ),
       hostile: hostileValue(big),
       // Text that keeps a field plausible: a few ordinary characters around the hostile ones.
-      text: fc.tuple(fc.string({ maxLength: 8 }), hostileText, fc.string({ maxLength: 8 })).map((parts) => parts.join("")),
+      text: fc
+        .tuple(fc.string({ maxLength: 8 }), hostileText, fc.string({ maxLength: 8 }))
+        .map((parts) => parts.join("")),
     })
-    .map(({ base, pathIndex, mutation, key, hostile, text }) => mutate(base, pathIndex, mutation, key, mutation === "text" ? { value: text } : hostile));
+    .map(({ base, pathIndex, mutation, key, hostile, text }) =>
+      mutate(base, pathIndex, mutation, key, mutation === "text" ? { value: text } : hostile),
+    );
 }
 
 const invalidJsonText = fc.oneof(
@@ -344,7 +441,16 @@ function jsonBodyArbitrary(valid: Arbitrary<unknown>): Arbitrary<Buffer | undefi
     { weight: 1, arbitrary: text(fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v) ?? "null")) },
     { weight: 1, arbitrary: text(fc.constantFrom("null", "[]", "1", '"x"', "true", "[{}]", "{}")) },
     { weight: 2, arbitrary: text(invalidJsonText) },
-    { weight: 1, arbitrary: text(fc.constantFrom(PROTO_JSON, '{"name":"x","__proto__":{"polluted":"yes"}}', '{"constructor":{"prototype":{"polluted":"yes"}}}')) },
+    {
+      weight: 1,
+      arbitrary: text(
+        fc.constantFrom(
+          PROTO_JSON,
+          '{"name":"x","__proto__":{"polluted":"yes"}}',
+          '{"constructor":{"prototype":{"polluted":"yes"}}}',
+        ),
+      ),
+    },
     // Just inside and well past the body limit.
     {
       weight: 1,
@@ -354,17 +460,28 @@ function jsonBodyArbitrary(valid: Arbitrary<unknown>): Arbitrary<Buffer | undefi
     },
     {
       weight: 1,
-      arbitrary: fc.tuple(fc.integer({ min: REST_BODY_LIMIT + 1, max: 1_200_000 }), fc.constantFrom("a", "😀")).map(([n, u]) => Buffer.from(`{"name":${hugeString(n, u)}}`)),
+      arbitrary: fc
+        .tuple(fc.integer({ min: REST_BODY_LIMIT + 1, max: 1_200_000 }), fc.constantFrom("a", "😀"))
+        .map(([n, u]) => Buffer.from(`{"name":${hugeString(n, u)}}`)),
     },
     {
       weight: 1,
-      arbitrary: fc.tuple(fc.constantFrom(1_000, 10_000, 100_000), fc.constantFrom<"array" | "object">("array", "object")).map(([d, k]) =>
-        Buffer.from(k === "array" ? `{"components":${deepNesting(d, k)}}` : deepNesting(Math.min(d, 40_000), k)),
-      ),
+      arbitrary: fc
+        .tuple(fc.constantFrom(1_000, 10_000, 100_000), fc.constantFrom<"array" | "object">("array", "object"))
+        .map(([d, k]) =>
+          Buffer.from(k === "array" ? `{"components":${deepNesting(d, k)}}` : deepNesting(Math.min(d, 40_000), k)),
+        ),
     },
     // Invalid UTF-8, a UTF-16 body, raw bytes.
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes)) },
-    { weight: 1, arbitrary: fc.constantFrom(Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]), Buffer.from('{"name":"x"}', "utf16le"), Buffer.from([0xed, 0xa0, 0x80])) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]),
+        Buffer.from('{"name":"x"}', "utf16le"),
+        Buffer.from([0xed, 0xa0, 0x80]),
+      ),
+    },
     { weight: 1, arbitrary: fc.constant(undefined) },
     { weight: 1, arbitrary: fc.constant(Buffer.alloc(0)) },
   );
@@ -394,7 +511,8 @@ const contentTypeArbitrary: Arbitrary<string | undefined> = fc.oneof(
 );
 
 /** Printable ASCII (header values must be ByteStrings without control characters). */
-const headerText = (maxLength: number) => fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength });
+const headerText = (maxLength: number) =>
+  fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength });
 
 function authorizationArbitrary(ctx: FuzzContext): Arbitrary<string | undefined> {
   return fc.oneof(
@@ -406,7 +524,15 @@ function authorizationArbitrary(ctx: FuzzContext): Arbitrary<string | undefined>
       arbitrary: fc.oneof(
         headerText(80),
         headerText(40).map((s) => `Bearer ${s}`),
-        fc.constantFrom("Bearer", "Bearer ", "Basic YWxhZGRpbjpvcGVuc2VzYW1l", `bearer ${ctx.demoKey}`, `Bearer  ${ctx.demoKey}  `, `Bearer ${ctx.demoKey.toUpperCase()}`, `Token ${ctx.demoKey}`),
+        fc.constantFrom(
+          "Bearer",
+          "Bearer ",
+          "Basic YWxhZGRpbjpvcGVuc2VzYW1l",
+          `bearer ${ctx.demoKey}`,
+          `Bearer  ${ctx.demoKey}  `,
+          `Bearer ${ctx.demoKey.toUpperCase()}`,
+          `Token ${ctx.demoKey}`,
+        ),
         fc.integer({ min: 513, max: 4_000 }).map((n) => `Bearer ${"k".repeat(n)}`),
       ),
     },
@@ -419,7 +545,13 @@ function extraHeaders(method: string): Arbitrary<Record<string, string>> {
     fc.oneof({ weight: oneIn - 1, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb });
   return fc
     .record({
-      idempotencyKey: sometimes(fc.oneof(headerText(60).filter((s) => s.trim().length > 0), fc.constantFrom("", " ", "k".repeat(256), "caf\u00e9", "a\tb")), 6),
+      idempotencyKey: sometimes(
+        fc.oneof(
+          headerText(60).filter((s) => s.trim().length > 0),
+          fc.constantFrom("", " ", "k".repeat(256), "caf\u00e9", "a\tb"),
+        ),
+        6,
+      ),
       contentEncoding: sometimes(fc.constantFrom("gzip", "deflate", "br", "identity", "x-nope", "gzip, gzip"), 12),
     })
     .map((h) => ({
@@ -429,7 +561,11 @@ function extraHeaders(method: string): Arbitrary<Record<string, string>> {
 }
 
 /** Applies a Content-Encoding header: sometimes the body really is gzip, mostly it is a lie. */
-function encodeBody(body: Buffer | undefined, headers: Record<string, string>, reallyCompress: boolean): Buffer | undefined {
+function encodeBody(
+  body: Buffer | undefined,
+  headers: Record<string, string>,
+  reallyCompress: boolean,
+): Buffer | undefined {
   if (body !== undefined && reallyCompress && headers["content-encoding"] === "gzip") return gzipSync(body);
   return body;
 }
@@ -453,20 +589,35 @@ function restTargets(doc: JsonSchema, ctx: FuzzContext): Target[] {
       const pathParams = parameters.filter((p) => p.in === "path");
       const queryParams = parameters.filter((p) => p.in === "query");
       const bodySchema = op.requestBody?.content?.["application/json"]?.schema as JsonSchema | undefined;
-      const examples = Object.values((op.requestBody?.content?.["application/json"]?.examples ?? {}) as Record<string, { value: unknown }>).map((e) => e.value);
+      const examples = Object.values(
+        (op.requestBody?.content?.["application/json"]?.examples ?? {}) as Record<string, { value: unknown }>,
+      ).map((e) => e.value);
       const upper = method.toUpperCase();
       const segments = Object.fromEntries(pathParams.map((p) => [p.name, segmentArbitrary(p.schema, doc, p.name)]));
-      const validBody = bodySchema === undefined ? fc.jsonValue({ maxDepth: 2 }) : validBodyArbitrary(bodySchema, doc, examples);
+      const validBody =
+        bodySchema === undefined ? fc.jsonValue({ maxDepth: 2 }) : validBodyArbitrary(bodySchema, doc, examples);
       const arbitrary = fc
         .record({
-          method: fc.oneof({ weight: 12, arbitrary: fc.constant(upper) }, { weight: 1, arbitrary: fc.constantFrom(...METHODS) }),
+          method: fc.oneof(
+            { weight: 12, arbitrary: fc.constant(upper) },
+            { weight: 1, arbitrary: fc.constantFrom(...METHODS) },
+          ),
           segments: fc.record(segments),
-          query: fc.oneof({ weight: 1, arbitrary: fc.constant("") }, { weight: 1, arbitrary: queryArbitrary(queryParams, doc) }),
+          query: fc.oneof(
+            { weight: 1, arbitrary: fc.constant("") },
+            { weight: 1, arbitrary: queryArbitrary(queryParams, doc) },
+          ),
           authorization: authorizationArbitrary(ctx),
           contentType: contentTypeArbitrary,
           extra: extraHeaders(upper),
           // Bodies on every method: a GET with a body must be refused cleanly too.
-          body: bodySchema === undefined ? fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: jsonBodyArbitrary(validBody) }) : jsonBodyArbitrary(validBody),
+          body:
+            bodySchema === undefined
+              ? fc.oneof(
+                  { weight: 4, arbitrary: fc.constant(undefined) },
+                  { weight: 1, arbitrary: jsonBodyArbitrary(validBody) },
+                )
+              : jsonBodyArbitrary(validBody),
           reallyCompress: fc.boolean(),
         })
         .map((r): FuzzRequest => {
@@ -474,8 +625,15 @@ function restTargets(doc: JsonSchema, ctx: FuzzContext): Target[] {
           const headers: Record<string, string> = { ...r.extra };
           if (r.authorization !== undefined) headers.authorization = r.authorization;
           if (r.body !== undefined && r.contentType !== undefined) headers["content-type"] = r.contentType;
-          const body = r.method === "GET" || r.method === "OPTIONS" ? undefined : encodeBody(r.body, headers, r.reallyCompress);
-          return { target: `${upper} ${template}`, method: r.method, url: r.query === "" ? path : `${path}?${r.query}`, headers, ...(body === undefined ? {} : { body }) };
+          const body =
+            r.method === "GET" || r.method === "OPTIONS" ? undefined : encodeBody(r.body, headers, r.reallyCompress);
+          return {
+            target: `${upper} ${template}`,
+            method: r.method,
+            url: r.query === "" ? path : `${path}?${r.query}`,
+            headers,
+            ...(body === undefined ? {} : { body }),
+          };
         });
       targets.push({ id: `${upper} ${template}`, arbitrary });
     }
@@ -495,13 +653,21 @@ function validBodyArbitrary(schema: JsonSchema, doc: JsonSchema, examples: unkno
   const options: Array<fc.WeightedArbitrary<unknown>> = [{ weight: 2, arbitrary: fromSchema }];
   if (examples.length > 0) options.push({ weight: 1, arbitrary: fc.constantFrom(...examples) });
   if ("name" in properties && "category" in properties) {
-    options.push({ weight: 3, arbitrary: fc.tuple(freshName, fc.constantFrom("en", "id", "en_US")).map(([name, language]) => ({ ...orderConfirmation(language), name })) });
+    options.push({
+      weight: 3,
+      arbitrary: fc
+        .tuple(freshName, fc.constantFrom("en", "id", "en_US"))
+        .map(([name, language]) => ({ ...orderConfirmation(language), name })),
+    });
   }
   return fc.oneof(...options);
 }
 
 /** Steers the fields that decide how deep a tRPC call gets: mostly our own account, often a real template name. */
-function steerTrpcInput(value: unknown, steer: { phone: string; name: string; template: unknown; edit: unknown }): unknown {
+function steerTrpcInput(
+  value: unknown,
+  steer: { phone: string; name: string; template: unknown; edit: unknown },
+): unknown {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
   const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
   if ("phone_number_id" in out) out.phone_number_id = steer.phone;
@@ -513,16 +679,32 @@ function steerTrpcInput(value: unknown, steer: { phone: string; name: string; te
 
 /** One target per tRPC procedure, from the router itself (so a new procedure is fuzzed too). */
 function trpcTargets(doc: JsonSchema, ctx: FuzzContext): Target[] {
-  const procedures = (appRouter as any)._def.procedures as Record<string, { _def: { type: "query" | "mutation"; inputs: z.ZodType[] } }>;
-  const createBody = doc.paths && (doc.paths as any)["/v1/{phone_number_id}/templates"].post.requestBody.content["application/json"];
-  const editBody = doc.paths && (doc.paths as any)["/v1/{phone_number_id}/templates/{name}"].patch.requestBody.content["application/json"];
-  const templateArb = validBodyArbitrary(createBody.schema, doc, Object.values(createBody.examples ?? {}).map((e: any) => e.value));
-  const editArb = validBodyArbitrary(editBody.schema, doc, Object.values(editBody.examples ?? {}).map((e: any) => e.value));
+  const procedures = (appRouter as any)._def.procedures as Record<
+    string,
+    { _def: { type: "query" | "mutation"; inputs: z.ZodType[] } }
+  >;
+  const createBody =
+    doc.paths && (doc.paths as any)["/v1/{phone_number_id}/templates"].post.requestBody.content["application/json"];
+  const editBody =
+    doc.paths &&
+    (doc.paths as any)["/v1/{phone_number_id}/templates/{name}"].patch.requestBody.content["application/json"];
+  const templateArb = validBodyArbitrary(
+    createBody.schema,
+    doc,
+    Object.values(createBody.examples ?? {}).map((e: any) => e.value),
+  );
+  const editArb = validBodyArbitrary(
+    editBody.schema,
+    doc,
+    Object.values(editBody.examples ?? {}).map((e: any) => e.value),
+  );
   const names = Object.keys(procedures);
   const targets: Target[] = [];
   for (const [name, procedure] of Object.entries(procedures)) {
     const type = procedure._def.type;
-    const inputSchemas = procedure._def.inputs.map((input) => z.toJSONSchema(input, { io: "input", unrepresentable: "any" }) as JsonSchema);
+    const inputSchemas = procedure._def.inputs.map(
+      (input) => z.toJSONSchema(input, { io: "input", unrepresentable: "any" }) as JsonSchema,
+    );
     const inputSchema = inputSchemas[0] ?? {};
     const required = Array.isArray(inputSchema.required) ? (inputSchema.required as string[]) : [];
     // Schema values, and the smallest input the schema allows (its required keys only, steered below), so that
@@ -530,12 +712,22 @@ function trpcTargets(doc: JsonSchema, ctx: FuzzContext): Target[] {
     const fromSchema =
       inputSchemas.length === 0
         ? fc.constant(undefined)
-        : fc.oneof({ weight: 3, arbitrary: arbitraryFromSchema(inputSchema, inputSchema) }, { weight: 2, arbitrary: fc.constant(Object.fromEntries(required.map((key) => [key, null]))) });
+        : fc.oneof(
+            { weight: 3, arbitrary: arbitraryFromSchema(inputSchema, inputSchema) },
+            { weight: 2, arbitrary: fc.constant(Object.fromEntries(required.map((key) => [key, null]))) },
+          );
     const steered = fc
       .record({
         value: fromSchema,
-        phone: fc.oneof({ weight: 6, arbitrary: fc.constant(DEMO_PHONE_NUMBER_ID) }, { weight: 1, arbitrary: fc.constant(OTHER_PHONE_NUMBER_ID) }, { weight: 1, arbitrary: hostileText }),
-        name: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...KNOWN_NAMES) }, { weight: 1, arbitrary: hostileText }),
+        phone: fc.oneof(
+          { weight: 6, arbitrary: fc.constant(DEMO_PHONE_NUMBER_ID) },
+          { weight: 1, arbitrary: fc.constant(OTHER_PHONE_NUMBER_ID) },
+          { weight: 1, arbitrary: hostileText },
+        ),
+        name: fc.oneof(
+          { weight: 4, arbitrary: fc.constantFrom(...KNOWN_NAMES) },
+          { weight: 1, arbitrary: hostileText },
+        ),
         template: templateArb,
         edit: editArb,
       })
@@ -550,12 +742,33 @@ function trpcTargets(doc: JsonSchema, ctx: FuzzContext): Target[] {
       .record({
         input,
         noInput: fc.oneof({ weight: 8, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
-        batch: fc.oneof({ weight: 5, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom(...names) }),
-        wrongMethod: fc.oneof({ weight: 12, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+        batch: fc.oneof(
+          { weight: 5, arbitrary: fc.constant(null) },
+          { weight: 1, arbitrary: fc.constantFrom(...names) },
+        ),
+        wrongMethod: fc.oneof(
+          { weight: 12, arbitrary: fc.constant(false) },
+          { weight: 1, arbitrary: fc.constant(true) },
+        ),
         authorization: authorizationArbitrary(ctx),
         contentType: contentTypeArbitrary,
-        extraQuery: fc.oneof({ weight: 4, arbitrary: fc.constant("") }, { weight: 1, arbitrary: queryArbitrary([{ name: "input", schema: { type: "string" } }, { name: "batch", schema: { type: "string" } }], doc) }),
-        rawBody: fc.oneof({ weight: 6, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: jsonBodyArbitrary(steered) }),
+        extraQuery: fc.oneof(
+          { weight: 4, arbitrary: fc.constant("") },
+          {
+            weight: 1,
+            arbitrary: queryArbitrary(
+              [
+                { name: "input", schema: { type: "string" } },
+                { name: "batch", schema: { type: "string" } },
+              ],
+              doc,
+            ),
+          },
+        ),
+        rawBody: fc.oneof(
+          { weight: 6, arbitrary: fc.constant(null) },
+          { weight: 1, arbitrary: jsonBodyArbitrary(steered) },
+        ),
       })
       .map((r): FuzzRequest => {
         const useGet = (type === "query") !== r.wrongMethod;
@@ -566,14 +779,22 @@ function trpcTargets(doc: JsonSchema, ctx: FuzzContext): Target[] {
         const batchQuery = r.batch === null ? "" : "batch=1";
         const extra = r.extraQuery === "" ? "" : `&${r.extraQuery}`;
         if (useGet) {
-          let query = r.noInput ? batchQuery : [batchQuery, `input=${encodeLoose(inputText)}`].filter((s) => s !== "").join("&");
+          let query = r.noInput
+            ? batchQuery
+            : [batchQuery, `input=${encodeLoose(inputText)}`].filter((s) => s !== "").join("&");
           // Keep the URL inside Node's header limit (an input that would not fit goes without).
           if (query.length + paths.length + 20 > MAX_URL_LENGTH) query = batchQuery;
           return { target: `trpc ${name}`, method: "GET", url: `/trpc/${paths}?${query}${extra}`, headers };
         }
         const body = r.rawBody ?? (r.noInput ? undefined : Buffer.from(inputText, "utf8"));
         if (body !== undefined && r.contentType !== undefined) headers["content-type"] = r.contentType;
-        return { target: `trpc ${name}`, method: "POST", url: `/trpc/${paths}${batchQuery === "" ? (extra === "" ? "" : `?${extra.slice(1)}`) : `?${batchQuery}${extra}`}`, headers, ...(body === undefined ? {} : { body }) };
+        return {
+          target: `trpc ${name}`,
+          method: "POST",
+          url: `/trpc/${paths}${batchQuery === "" ? (extra === "" ? "" : `?${extra.slice(1)}`) : `?${batchQuery}${extra}`}`,
+          headers,
+          ...(body === undefined ? {} : { body }),
+        };
       });
     targets.push({ id: `trpc ${name}`, arbitrary });
   }
@@ -583,7 +804,21 @@ function trpcTargets(doc: JsonSchema, ctx: FuzzContext): Target[] {
     arbitrary: fc
       .record({
         name: fc.oneof(
-          fc.constantFrom("nope", "__proto__", "constructor", "toString", "templates.__proto__", "templates.constructor", "templates", "templates.list.extra", "accounts.list.__proto__", "", ".", "..", "templates..list"),
+          fc.constantFrom(
+            "nope",
+            "__proto__",
+            "constructor",
+            "toString",
+            "templates.__proto__",
+            "templates.constructor",
+            "templates",
+            "templates.list.extra",
+            "accounts.list.__proto__",
+            "",
+            ".",
+            "..",
+            "templates..list",
+          ),
           hostileText.map(encodeLoose),
           percentGarbage,
         ),
@@ -594,25 +829,71 @@ function trpcTargets(doc: JsonSchema, ctx: FuzzContext): Target[] {
         target: "trpc (unknown procedure)",
         method,
         url: `/trpc/${name}${method === "GET" ? "?input=%7B%7D" : ""}`,
-        headers: { ...(authorization === undefined ? {} : { authorization }), ...(method === "POST" ? { "content-type": "application/json" } : {}) },
+        headers: {
+          ...(authorization === undefined ? {} : { authorization }),
+          ...(method === "POST" ? { "content-type": "application/json" } : {}),
+        },
         ...(method === "POST" ? { body: Buffer.from("{}") } : {}),
       })),
   });
   return targets;
 }
 
-const WEBHOOK_FIELDS = ["message_template_status_update", "message_template_quality_update", "template_category_update", "message_template_components_update"];
-const WEBHOOK_EVENTS = ["APPROVED", "REJECTED", "PENDING", "PAUSED", "DISABLED", "FLAGGED", "REINSTATED", "UNARCHIVED", "LOCKED", "PENDING_DELETION", "DELETED", "IN_APPEAL", "ARCHIVED"];
+const WEBHOOK_FIELDS = [
+  "message_template_status_update",
+  "message_template_quality_update",
+  "template_category_update",
+  "message_template_components_update",
+];
+const WEBHOOK_EVENTS = [
+  "APPROVED",
+  "REJECTED",
+  "PENDING",
+  "PAUSED",
+  "DISABLED",
+  "FLAGGED",
+  "REINSTATED",
+  "UNARCHIVED",
+  "LOCKED",
+  "PENDING_DELETION",
+  "DELETED",
+  "IN_APPEAL",
+  "ARCHIVED",
+];
 
 /** Meta-shaped webhook payloads with every field fuzzed (times far outside any calendar included). */
 function webhookPayloadArbitrary(ctx: FuzzContext): Arbitrary<unknown> {
   const anyValue = fc.oneof(hostileText, fc.jsonValue({ maxDepth: 2 }));
   const time = fc.oneof(
     { weight: 4, arbitrary: fc.integer({ min: 1_600_000_000, max: 2_000_000_000 }) },
-    { weight: 1, arbitrary: fc.constantFrom<unknown>(0, -1, 1.5, 1e15, -1e15, 1e20, 8.64e12, -8.64e12, 9007199254740991, "1700000000", "abc", "", null, true, [], {}) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom<unknown>(
+        0,
+        -1,
+        1.5,
+        1e15,
+        -1e15,
+        1e20,
+        8.64e12,
+        -8.64e12,
+        9007199254740991,
+        "1700000000",
+        "abc",
+        "",
+        null,
+        true,
+        [],
+        {},
+      ),
+    },
     { weight: 1, arbitrary: fc.double() },
   );
-  const templateId = fc.oneof(ctx.providerTemplateIds.length > 0 ? fc.constantFrom(...ctx.providerTemplateIds) : fc.constant("1"), fc.stringMatching(/^\d{1,20}$/), anyValue);
+  const templateId = fc.oneof(
+    ctx.providerTemplateIds.length > 0 ? fc.constantFrom(...ctx.providerTemplateIds) : fc.constant("1"),
+    fc.stringMatching(/^\d{1,20}$/),
+    anyValue,
+  );
   const value = fc.record(
     {
       event: fc.oneof(fc.constantFrom(...WEBHOOK_EVENTS), anyValue),
@@ -628,22 +909,38 @@ function webhookPayloadArbitrary(ctx: FuzzContext): Arbitrary<unknown> {
       message_template_element: anyValue,
       message_template_title: anyValue,
       message_template_footer: anyValue,
-      message_template_buttons: fc.oneof(fc.array(fc.record({ message_template_button_type: anyValue, message_template_button_text: anyValue })), anyValue),
+      message_template_buttons: fc.oneof(
+        fc.array(fc.record({ message_template_button_type: anyValue, message_template_button_text: anyValue })),
+        anyValue,
+      ),
       other_info: fc.oneof(fc.record({ title: anyValue, description: anyValue }), anyValue),
       rejection_info: fc.oneof(fc.record({ reason: anyValue, recommendation: anyValue }), anyValue),
       disable_info: fc.oneof(fc.record({ disable_date: anyValue }), anyValue),
     },
     { requiredKeys: [] },
   );
-  const change = fc.record({ field: fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...WEBHOOK_FIELDS) }, { weight: 1, arbitrary: anyValue }), value: fc.oneof({ weight: 6, arbitrary: value }, { weight: 1, arbitrary: anyValue }) });
+  const change = fc.record({
+    field: fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...WEBHOOK_FIELDS) }, { weight: 1, arbitrary: anyValue }),
+    value: fc.oneof({ weight: 6, arbitrary: value }, { weight: 1, arbitrary: anyValue }),
+  });
   const entry = fc.record({
-    id: fc.oneof({ weight: 5, arbitrary: fc.constant<unknown>(ctx.demoWabaId) }, { weight: 1, arbitrary: fc.stringMatching(/^\d{1,20}$/) }, { weight: 1, arbitrary: anyValue }),
+    id: fc.oneof(
+      { weight: 5, arbitrary: fc.constant<unknown>(ctx.demoWabaId) },
+      { weight: 1, arbitrary: fc.stringMatching(/^\d{1,20}$/) },
+      { weight: 1, arbitrary: anyValue },
+    ),
     time,
     changes: fc.oneof({ weight: 6, arbitrary: fc.array(change, { maxLength: 3 }) }, { weight: 1, arbitrary: anyValue }),
   });
   return fc.record({
-    object: fc.oneof({ weight: 8, arbitrary: fc.constant<unknown>("whatsapp_business_account") }, { weight: 1, arbitrary: anyValue }),
-    entry: fc.oneof({ weight: 8, arbitrary: fc.array(entry, { minLength: 1, maxLength: 3 }) }, { weight: 1, arbitrary: anyValue }),
+    object: fc.oneof(
+      { weight: 8, arbitrary: fc.constant<unknown>("whatsapp_business_account") },
+      { weight: 1, arbitrary: anyValue },
+    ),
+    entry: fc.oneof(
+      { weight: 8, arbitrary: fc.array(entry, { minLength: 1, maxLength: 3 }) },
+      { weight: 1, arbitrary: anyValue },
+    ),
   });
 }
 
@@ -658,11 +955,26 @@ function webhookTargets(ctx: FuzzContext, doc: JsonSchema): Target[] {
       ),
       signature: fc.oneof(
         { weight: 8, arbitrary: fc.constant<string>("valid") },
-        { weight: 1, arbitrary: fc.constantFrom("upper", "missing", "sha256=", "sha256=zz", `sha256=${"0".repeat(64)}`, "sha1=abc", "SHA256=00", `sha256=${"a".repeat(10_000)}`) },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom(
+            "upper",
+            "missing",
+            "sha256=",
+            "sha256=zz",
+            `sha256=${"0".repeat(64)}`,
+            "sha1=abc",
+            "SHA256=00",
+            `sha256=${"a".repeat(10_000)}`,
+          ),
+        },
         { weight: 1, arbitrary: headerText(80) },
       ),
       contentType: contentTypeArbitrary,
-      method: fc.oneof({ weight: 12, arbitrary: fc.constant("POST") }, { weight: 1, arbitrary: fc.constantFrom("PUT", "PATCH", "DELETE") }),
+      method: fc.oneof(
+        { weight: 12, arbitrary: fc.constant("POST") },
+        { weight: 1, arbitrary: fc.constantFrom("PUT", "PATCH", "DELETE") },
+      ),
     })
     .map(({ body, signature, contentType, method }): FuzzRequest => {
       const headers: Record<string, string> = {};
@@ -684,9 +996,16 @@ function webhookTargets(ctx: FuzzContext, doc: JsonSchema): Target[] {
       query: queryArbitrary(handshakeParams, doc),
     })
     .map(({ valid, challenge, query }): FuzzRequest => {
-      const handshake = valid ? `hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=${encodeLoose(challenge)}` : "";
+      const handshake = valid
+        ? `hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=${encodeLoose(challenge)}`
+        : "";
       const q = [handshake, query].filter((s) => s !== "").join("&");
-      return { target: "GET /webhooks/meta", method: "GET", url: `/webhooks/meta${q === "" ? "" : `?${q}`}`, headers: {} };
+      return {
+        target: "GET /webhooks/meta",
+        method: "GET",
+        url: `/webhooks/meta${q === "" ? "" : `?${q}`}`,
+        headers: {},
+      };
     });
   return [
     { id: "POST /webhooks/meta", arbitrary: post },
@@ -700,17 +1019,25 @@ const validator = createResponseValidator();
 
 function checkErrorEnvelope(body: any, status: number, requestId: string | null, problems: string[]): void {
   const error = body?.error;
-  if (body === null || typeof body !== "object" || Object.keys(body).join() !== "error" || error === null || typeof error !== "object") {
+  if (
+    body === null ||
+    typeof body !== "object" ||
+    Object.keys(body).join() !== "error" ||
+    error === null ||
+    typeof error !== "object"
+  ) {
     problems.push("error body is not { error: {…} }");
     return;
   }
   for (const key of Object.keys(error)) if (!ENVELOPE_ERROR_KEYS.has(key)) problems.push(`unexpected error.${key}`);
-  for (const key of ["type", "code", "message", "request_id"]) if (typeof error[key] !== "string" || error[key] === "") problems.push(`error.${key} missing`);
+  for (const key of ["type", "code", "message", "request_id"])
+    if (typeof error[key] !== "string" || error[key] === "") problems.push(`error.${key} missing`);
   if (error.param !== undefined && typeof error.param !== "string") problems.push("error.param is not a string");
   const entry = (ERROR_CODES as Record<string, { status: number; type: string }>)[error.code];
   if (entry === undefined) problems.push(`error.code ${JSON.stringify(error.code)} is not in the catalogue`);
   else {
-    if (entry.status !== status) problems.push(`error.code ${error.code} is ${entry.status} in the catalogue, answered ${status}`);
+    if (entry.status !== status)
+      problems.push(`error.code ${error.code} is ${entry.status} in the catalogue, answered ${status}`);
     if (entry.type !== error.type) problems.push(`error.type ${error.type} ≠ catalogue ${entry.type}`);
   }
   if (error.request_id !== requestId) problems.push("error.request_id ≠ X-Request-Id");
@@ -718,17 +1045,24 @@ function checkErrorEnvelope(body: any, status: number, requestId: string | null,
 
 function checkTrpcError(error: any, status: number | null, requestId: string | null, problems: string[]): void {
   const data = error?.data;
-  if (typeof error?.message !== "string" || typeof error?.code !== "number" || data === null || typeof data !== "object") {
+  if (
+    typeof error?.message !== "string" ||
+    typeof error?.code !== "number" ||
+    data === null ||
+    typeof data !== "object"
+  ) {
     problems.push("tRPC error lacks message/code/data");
     return;
   }
   const entry = (ERROR_CODES as Record<string, { status: number; type: string }>)[data.code];
   if (entry === undefined) problems.push(`tRPC data.code ${JSON.stringify(data.code)} is not in the catalogue`);
   else {
-    if (entry.status !== data.httpStatus) problems.push(`tRPC data.code ${data.code} is ${entry.status} in the catalogue, httpStatus ${data.httpStatus}`);
+    if (entry.status !== data.httpStatus)
+      problems.push(`tRPC data.code ${data.code} is ${entry.status} in the catalogue, httpStatus ${data.httpStatus}`);
     if (entry.type !== data.type) problems.push(`tRPC data.type ${data.type} ≠ catalogue ${entry.type}`);
   }
-  if (status !== null && data.httpStatus !== status) problems.push(`tRPC data.httpStatus ${data.httpStatus} ≠ HTTP ${status}`);
+  if (status !== null && data.httpStatus !== status)
+    problems.push(`tRPC data.httpStatus ${data.httpStatus} ≠ HTTP ${status}`);
   if (data.httpStatus >= 500) problems.push(`tRPC error ${data.code} (${data.httpStatus})`);
   if (data.request_id !== requestId) problems.push("tRPC data.request_id ≠ X-Request-Id");
 }
@@ -767,16 +1101,25 @@ function checkResponse(request: FuzzRequest, status: number, headers: Headers, t
     const items: any[] = Array.isArray(body) ? body : [body];
     if (Array.isArray(body) && !/[?&]batch=1/.test(request.url)) problems.push("array answer to a non-batch call");
     for (const item of items) {
-      if (item?.error !== undefined) checkTrpcError(item.error, Array.isArray(body) ? null : status, requestId, problems);
-      else if (item === null || typeof item !== "object" || !("result" in item)) problems.push("tRPC answer is neither result nor error");
+      if (item?.error !== undefined)
+        checkTrpcError(item.error, Array.isArray(body) ? null : status, requestId, problems);
+      else if (item === null || typeof item !== "object" || !("result" in item))
+        problems.push("tRPC answer is neither result nor error");
       else if (status >= 400) problems.push(`tRPC result with status ${status}`);
     }
     return { problems };
   }
   if (status >= 400) checkErrorEnvelope(body, status, requestId, problems);
-  else if (sent.pathname.startsWith("/webhooks") && body?.request_id !== requestId) problems.push("webhook answer without request_id");
+  else if (sent.pathname.startsWith("/webhooks") && body?.request_id !== requestId)
+    problems.push("webhook answer without request_id");
   if (sent.pathname.startsWith("/v1/")) {
-    const result = validator.validate({ method: request.method, path: `${sent.pathname}${sent.search}`, status, body, headers });
+    const result = validator.validate({
+      method: request.method,
+      path: `${sent.pathname}${sent.search}`,
+      status,
+      body,
+      headers,
+    });
     // A method or path the document does not describe (PUT on a route, `/v1//templates`) is answered by the
     // middleware that runs first — 401 before 405, 400 for a bad body — which the document cannot list per path;
     // the envelope check above covers those answers.
@@ -795,7 +1138,8 @@ interface Failure {
 }
 
 function describeRequest(r: FuzzRequest): string {
-  const body = r.body === undefined ? "" : ` body(${r.body.length} B)=${JSON.stringify(r.body.subarray(0, 300).toString("utf8"))}`;
+  const body =
+    r.body === undefined ? "" : ` body(${r.body.length} B)=${JSON.stringify(r.body.subarray(0, 300).toString("utf8"))}`;
   return `${r.method} ${r.url.slice(0, 300)} headers=${JSON.stringify({ ...r.headers, authorization: r.headers.authorization?.slice(0, 20) })}${body}`;
 }
 
@@ -842,13 +1186,18 @@ describe(`fuzz drill on ${kind}`, () => {
       metaWebhooks: (_core, sandbox) => ({ config: { appSecret: sandbox.demo.appSecret, verifyToken: VERIFY_TOKEN } }),
     });
     // Fixtures: templates in the states edit/delete treat differently, so fuzzed names meet real rows.
-    const api = (method: string, path: string, body?: unknown) => call(stack.baseUrl, method, path, { token: stack.demoKey, ...(body === undefined ? {} : { body }) });
+    const api = (method: string, path: string, body?: unknown) =>
+      call(stack.baseUrl, method, path, { token: stack.demoKey, ...(body === undefined ? {} : { body }) });
     for (const name of KNOWN_NAMES) {
       const res = await api("POST", `/v1/${DEMO_PHONE_NUMBER_ID}/templates`, { ...orderConfirmation(), name });
       expect(res.status, res.text).toBe(201);
     }
     const find = (name: string) => stack.sandbox.control.findTemplate(stack.sandbox.demo.wabaId, name, "en");
-    const statusOf: Record<string, "APPROVED" | "REJECTED" | "DISABLED"> = { fuzz_approved: "APPROVED", fuzz_rejected: "REJECTED", fuzz_disabled: "DISABLED" };
+    const statusOf: Record<string, "APPROVED" | "REJECTED" | "DISABLED"> = {
+      fuzz_approved: "APPROVED",
+      fuzz_rejected: "REJECTED",
+      fuzz_disabled: "DISABLED",
+    };
     for (const [name, status] of Object.entries(statusOf)) {
       const template = find(name);
       if (template === undefined) throw new Error(`fixture ${name} missing in the sandbox`);
@@ -868,119 +1217,162 @@ describe(`fuzz drill on ${kind}`, () => {
     await stack?.close();
   });
 
-  it(`answers ${TOTAL_REQUESTS} fuzzed requests (seed ${SEED}) with no 5xx, always in the envelope, and stays healthy`, { timeout: 300_000 }, async () => {
-    const doc = getOpenApiDocument() as unknown as JsonSchema;
-    const targets = [...restTargets(doc, ctx), ...trpcTargets(doc, ctx), ...webhookTargets(ctx, doc)];
-    // Every operation of the document is a target: a route added to routes.ts is fuzzed automatically.
-    expect(targets.filter((t) => !t.id.startsWith("trpc") && !t.id.includes("webhooks"))).toHaveLength(
-      Object.values(doc.paths as Record<string, object>).reduce((n, item) => n + Object.keys(item).filter((m) => ["get", "post", "put", "patch", "delete"].includes(m)).length, 0),
-    );
-    const requestArbitrary = fc.constantFrom(...targets).chain((t) => t.arbitrary);
-    console.log(`fuzz[${kind}]: seed ${SEED} (override with FUZZ_SEED), ${TOTAL_REQUESTS} requests over ${targets.length} targets, ${CONCURRENCY} in flight`);
+  it(
+    `answers ${TOTAL_REQUESTS} fuzzed requests (seed ${SEED}) with no 5xx, always in the envelope, and stays healthy`,
+    { timeout: 300_000 },
+    async () => {
+      const doc = getOpenApiDocument() as unknown as JsonSchema;
+      const targets = [...restTargets(doc, ctx), ...trpcTargets(doc, ctx), ...webhookTargets(ctx, doc)];
+      // Every operation of the document is a target: a route added to routes.ts is fuzzed automatically.
+      expect(targets.filter((t) => !t.id.startsWith("trpc") && !t.id.includes("webhooks"))).toHaveLength(
+        Object.values(doc.paths as Record<string, object>).reduce(
+          (n, item) =>
+            n + Object.keys(item).filter((m) => ["get", "post", "put", "patch", "delete"].includes(m)).length,
+          0,
+        ),
+      );
+      const requestArbitrary = fc.constantFrom(...targets).chain((t) => t.arbitrary);
+      console.log(
+        `fuzz[${kind}]: seed ${SEED} (override with FUZZ_SEED), ${TOTAL_REQUESTS} requests over ${targets.length} targets, ${CONCURRENCY} in flight`,
+      );
 
-    const counts = new Map<string, Map<number, number>>();
-    const statuses = new Map<number, number>();
-    const failures: Failure[] = [];
-    const codes = new Map<string, Map<string, number>>();
-    let sent = 0;
-    for (let chunk = 0; sent < TOTAL_REQUESTS; chunk++) {
-      const size = Math.min(CHUNK_SIZE, TOTAL_REQUESTS - sent);
-      const requests = fc.sample(requestArbitrary, { seed: chunkSeed(SEED, chunk), numRuns: size });
-      sent += size;
-      await runPool(requests, CONCURRENCY, async (request) => {
-        let status: number | null = null;
-        let problems: string[];
-        let excerpt = "";
-        try {
-          const response = await fetch(`${stack.baseUrl}${request.url}`, {
-            method: request.method,
-            headers: request.headers,
-            ...(request.body === undefined ? {} : { body: request.body }),
-            redirect: "manual",
-          });
-          status = response.status;
-          const text = await response.text();
-          excerpt = text.slice(0, 400);
-          const verdict = checkResponse(request, status, response.headers, text);
-          problems = verdict.problems;
-          const code = /"code":"([a-z_]+)"/.exec(excerpt)?.[1];
-          if (code !== undefined) {
-            const perCode = codes.get(request.target) ?? new Map<string, number>();
-            perCode.set(code, (perCode.get(code) ?? 0) + 1);
-            codes.set(request.target, perCode);
+      const counts = new Map<string, Map<number, number>>();
+      const statuses = new Map<number, number>();
+      const failures: Failure[] = [];
+      const codes = new Map<string, Map<string, number>>();
+      let sent = 0;
+      for (let chunk = 0; sent < TOTAL_REQUESTS; chunk++) {
+        const size = Math.min(CHUNK_SIZE, TOTAL_REQUESTS - sent);
+        const requests = fc.sample(requestArbitrary, { seed: chunkSeed(SEED, chunk), numRuns: size });
+        sent += size;
+        await runPool(requests, CONCURRENCY, async (request) => {
+          let status: number | null = null;
+          let problems: string[];
+          let excerpt = "";
+          try {
+            const response = await fetch(`${stack.baseUrl}${request.url}`, {
+              method: request.method,
+              headers: request.headers,
+              ...(request.body === undefined ? {} : { body: request.body }),
+              redirect: "manual",
+            });
+            status = response.status;
+            const text = await response.text();
+            excerpt = text.slice(0, 400);
+            const verdict = checkResponse(request, status, response.headers, text);
+            problems = verdict.problems;
+            const code = /"code":"([a-z_]+)"/.exec(excerpt)?.[1];
+            if (code !== undefined) {
+              const perCode = codes.get(request.target) ?? new Map<string, number>();
+              perCode.set(code, (perCode.get(code) ?? 0) + 1);
+              codes.set(request.target, perCode);
+            }
+          } catch (error) {
+            const cause = (error as { cause?: unknown }).cause ?? "";
+            const causeText =
+              typeof cause === "string" ? cause : cause instanceof Error ? cause.toString() : JSON.stringify(cause);
+            problems = [`request failed: ${(error as Error).message} (${causeText})`];
           }
-        } catch (error) {
-          const cause = (error as { cause?: unknown }).cause ?? "";
-          const causeText = typeof cause === "string" ? cause : cause instanceof Error ? cause.toString() : JSON.stringify(cause);
-          problems = [`request failed: ${(error as Error).message} (${causeText})`];
-        }
-        const perTarget = counts.get(request.target) ?? new Map<number, number>();
-        perTarget.set(status ?? 0, (perTarget.get(status ?? 0) ?? 0) + 1);
-        counts.set(request.target, perTarget);
-        statuses.set(status ?? 0, (statuses.get(status ?? 0) ?? 0) + 1);
-        if (problems.length > 0) failures.push({ request, status, problems, excerpt });
+          const perTarget = counts.get(request.target) ?? new Map<number, number>();
+          perTarget.set(status ?? 0, (perTarget.get(status ?? 0) ?? 0) + 1);
+          counts.set(request.target, perTarget);
+          statuses.set(status ?? 0, (statuses.get(status ?? 0) ?? 0) + 1);
+          if (problems.length > 0) failures.push({ request, status, problems, excerpt });
+        });
+      }
+
+      const table = [...counts.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([target, byStatus]) => {
+          const total = [...byStatus.values()].reduce((a, b) => a + b, 0);
+          const detail = [...byStatus.entries()]
+            .sort(([a], [b]) => a - b)
+            .map(([s, n]) => `${s}×${n}`)
+            .join(" ");
+          const topCodes = [...(codes.get(target) ?? new Map<string, number>()).entries()]
+            .sort(([, a], [, b]) => b - a)
+            .slice(0, 4)
+            .map(([c, n]) => `${c} ${n}`)
+            .join(", ");
+          return `  ${target.padEnd(52)} ${String(total).padStart(5)}  ${detail}  (${topCodes})`;
+        });
+      const statusLine = [...statuses.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([s, n]) => `${s}×${n}`)
+        .join(" ");
+      console.log(`fuzz[${kind}] per route:\n${table.join("\n")}`);
+      console.log(
+        `fuzz[${kind}]: ${sent} requests, seed ${SEED}, statuses ${statusLine}, ${failures.length} failures, ${errorLogs.length} error logs`,
+      );
+      // One example per distinct problem, so a run with many failures still shows each kind.
+      const byProblem = new Map<string, { count: number; example: Failure }>();
+      for (const failure of failures) {
+        const key = `${failure.request.target} ${failure.status}: ${failure.problems.join("; ").slice(0, 160)}`;
+        const seen = byProblem.get(key);
+        byProblem.set(key, { count: (seen?.count ?? 0) + 1, example: seen?.example ?? failure });
+      }
+      for (const [key, { count, example }] of byProblem) {
+        console.log(`FAIL ×${count} ${key}\n  ${describeRequest(example.request)}\n  → ${example.excerpt}`);
+      }
+      // Error-level log lines grouped by what failed (the request lines only repeat the 5xx already counted).
+      type LogEntry = {
+        msg?: string;
+        request_id?: string;
+        method?: string;
+        path?: string;
+        route?: string;
+        err?: { type?: string; message?: string; stack?: string };
+      };
+      const entries = errorLogs.map((line) => JSON.parse(line) as LogEntry);
+      const routeOf = new Map(
+        entries.filter((e) => e.msg === "request").map((e) => [e.request_id, `${e.method} ${e.route}`]),
+      );
+      const byCause = new Map<string, number>();
+      for (const entry of entries) {
+        if (entry.msg === "request") continue;
+        const where = entry.path ?? routeOf.get(entry.request_id) ?? "";
+        const frame = /\n\s+at .*?(\w[\w.-]*\.ts:\d+)/.exec(entry.err?.stack ?? "")?.[1] ?? "";
+        const key = `${entry.msg ?? ""} ${where}: ${entry.err?.type ?? ""} ${entry.err?.message ?? ""} @${frame}`.slice(
+          0,
+          300,
+        );
+        byCause.set(key, (byCause.get(key) ?? 0) + 1);
+      }
+      for (const [cause, count] of byCause) console.log(`ERROR LOG ×${count} ${cause}`);
+
+      // Every target was exercised, with every request answered.
+      expect(sent).toBe(TOTAL_REQUESTS);
+      if (TOTAL_REQUESTS >= 1_000) expect([...counts.keys()].sort()).toEqual(targets.map((t) => t.id).sort());
+      expect(
+        failures
+          .map((f) => `${f.status} ${f.problems.join("; ")} ← ${describeRequest(f.request).slice(0, 200)}`)
+          .slice(0, 20),
+      ).toEqual([]);
+      expect(statuses.get(0) ?? 0).toBe(0);
+      expect([...statuses.keys()].filter((s) => s >= 500)).toEqual([]);
+
+      // Still healthy and serving.
+      expect((await call(stack.baseUrl, "GET", "/v1/health")).status).toBe(200);
+      expect((await call(stack.baseUrl, "GET", "/v1/health/ready")).status).toBe(200);
+      const list = await call(stack.baseUrl, "GET", `/v1/${DEMO_PHONE_NUMBER_ID}/templates?limit=100`, {
+        token: stack.demoKey,
       });
-    }
-
-    const table = [...counts.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([target, byStatus]) => {
-        const total = [...byStatus.values()].reduce((a, b) => a + b, 0);
-        const detail = [...byStatus.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(" ");
-        const topCodes = [...(codes.get(target) ?? new Map<string, number>()).entries()]
-          .sort(([, a], [, b]) => b - a)
-          .slice(0, 4)
-          .map(([c, n]) => `${c} ${n}`)
-          .join(", ");
-        return `  ${target.padEnd(52)} ${String(total).padStart(5)}  ${detail}  (${topCodes})`;
+      expect(list.status).toBe(200);
+      expect(list.body.data.length).toBeGreaterThan(0);
+      expect(
+        (await call(stack.baseUrl, "GET", "/v1/accounts", { token: stack.demoKey })).body.data.map(
+          (a: any) => a.phone_number_id,
+        ),
+      ).toEqual([DEMO_PHONE_NUMBER_ID]);
+      const sync = await call(stack.baseUrl, "POST", `/v1/${DEMO_PHONE_NUMBER_ID}/templates/sync`, {
+        token: stack.demoKey,
       });
-    const statusLine = [...statuses.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(" ");
-    console.log(`fuzz[${kind}] per route:\n${table.join("\n")}`);
-    console.log(`fuzz[${kind}]: ${sent} requests, seed ${SEED}, statuses ${statusLine}, ${failures.length} failures, ${errorLogs.length} error logs`);
-    // One example per distinct problem, so a run with many failures still shows each kind.
-    const byProblem = new Map<string, { count: number; example: Failure }>();
-    for (const failure of failures) {
-      const key = `${failure.request.target} ${failure.status}: ${failure.problems.join("; ").slice(0, 160)}`;
-      const seen = byProblem.get(key);
-      byProblem.set(key, { count: (seen?.count ?? 0) + 1, example: seen?.example ?? failure });
-    }
-    for (const [key, { count, example }] of byProblem) {
-      console.log(`FAIL ×${count} ${key}\n  ${describeRequest(example.request)}\n  → ${example.excerpt}`);
-    }
-    // Error-level log lines grouped by what failed (the request lines only repeat the 5xx already counted).
-    type LogEntry = { msg?: string; request_id?: string; method?: string; path?: string; route?: string; err?: { type?: string; message?: string; stack?: string } };
-    const entries = errorLogs.map((line) => JSON.parse(line) as LogEntry);
-    const routeOf = new Map(entries.filter((e) => e.msg === "request").map((e) => [e.request_id, `${e.method} ${e.route}`]));
-    const byCause = new Map<string, number>();
-    for (const entry of entries) {
-      if (entry.msg === "request") continue;
-      const where = entry.path ?? routeOf.get(entry.request_id) ?? "";
-      const frame = /\n\s+at .*?(\w[\w.-]*\.ts:\d+)/.exec(entry.err?.stack ?? "")?.[1] ?? "";
-      const key = `${entry.msg ?? ""} ${where}: ${entry.err?.type ?? ""} ${entry.err?.message ?? ""} @${frame}`.slice(0, 300);
-      byCause.set(key, (byCause.get(key) ?? 0) + 1);
-    }
-    for (const [cause, count] of byCause) console.log(`ERROR LOG ×${count} ${cause}`);
+      expect(sync.status, sync.text).toBe(200);
 
-    // Every target was exercised, with every request answered.
-    expect(sent).toBe(TOTAL_REQUESTS);
-    if (TOTAL_REQUESTS >= 1_000) expect([...counts.keys()].sort()).toEqual(targets.map((t) => t.id).sort());
-    expect(failures.map((f) => `${f.status} ${f.problems.join("; ")} ← ${describeRequest(f.request).slice(0, 200)}`).slice(0, 20)).toEqual([]);
-    expect(statuses.get(0) ?? 0).toBe(0);
-    expect([...statuses.keys()].filter((s) => s >= 500)).toEqual([]);
-
-    // Still healthy and serving.
-    expect((await call(stack.baseUrl, "GET", "/v1/health")).status).toBe(200);
-    expect((await call(stack.baseUrl, "GET", "/v1/health/ready")).status).toBe(200);
-    const list = await call(stack.baseUrl, "GET", `/v1/${DEMO_PHONE_NUMBER_ID}/templates?limit=100`, { token: stack.demoKey });
-    expect(list.status).toBe(200);
-    expect(list.body.data.length).toBeGreaterThan(0);
-    expect((await call(stack.baseUrl, "GET", "/v1/accounts", { token: stack.demoKey })).body.data.map((a: any) => a.phone_number_id)).toEqual([DEMO_PHONE_NUMBER_ID]);
-    const sync = await call(stack.baseUrl, "POST", `/v1/${DEMO_PHONE_NUMBER_ID}/templates/sync`, { token: stack.demoKey });
-    expect(sync.status, sync.text).toBe(200);
-
-    // Nothing logged at error level, and no prototype gained a member (the server shares this process).
-    expect(errorLogs.slice(0, 5)).toEqual([]);
-    expect(prototypes()).toEqual(prototypeBefore);
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-  });
+      // Nothing logged at error level, and no prototype gained a member (the server shares this process).
+      expect(errorLogs.slice(0, 5)).toEqual([]);
+      expect(prototypes()).toEqual(prototypeBefore);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    },
+  );
 });

@@ -24,7 +24,8 @@ import { ERROR_CODES_EXTENSION, getOpenApiDocument } from "../../src/openapi/doc
 import type { OpenApiDocument } from "../../src/openapi/document.js";
 
 // ajv-formats is CommonJS (`module.exports = plugin; exports.default = plugin`); take whichever is callable.
-const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? addFormatsModule) as FormatsPlugin;
+const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ??
+  addFormatsModule) as FormatsPlugin;
 
 const DOCUMENT_ID = "https://kirim.invalid/openapi.json";
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
@@ -95,7 +96,9 @@ function headerValue(headers: ResponseToCheck["headers"], name: string): string 
 }
 
 function formatAjvErrors(errors: ErrorObject[] | null | undefined): string[] {
-  return (errors ?? []).map((e) => `${e.instancePath || "(body)"} ${e.message ?? e.keyword}${e.params ? ` ${JSON.stringify(e.params)}` : ""}`);
+  return (errors ?? []).map(
+    (e) => `${e.instancePath || "(body)"} ${e.message ?? e.keyword}${e.params ? ` ${JSON.stringify(e.params)}` : ""}`,
+  );
 }
 
 export function createResponseValidator(document: OpenApiDocument = getOpenApiDocument()): ResponseValidator {
@@ -116,7 +119,9 @@ export function createResponseValidator(document: OpenApiDocument = getOpenApiDo
     }))
     .sort((a, b) => b.literalSegments - a.literalSegments);
 
-  const operations = entries.flatMap((e) => METHODS.filter((m) => isObject(e.item[m])).map((m) => `${m.toUpperCase()} ${e.template}`));
+  const operations = entries.flatMap((e) =>
+    METHODS.filter((m) => isObject(e.item[m])).map((m) => `${m.toUpperCase()} ${e.template}`),
+  );
   const compiled = new Map<string, ValidateFunction>();
   const validated = new Map<string, Set<number>>();
 
@@ -151,16 +156,23 @@ export function createResponseValidator(document: OpenApiDocument = getOpenApiDo
     const entry = matching.find((e) => isObject(e.item[method]));
     if (entry === undefined) {
       if (response.status === 405) validateErrorEnvelope(response.body, "method_not_allowed", errors);
-      else errors.push(`${method.toUpperCase()} is not documented for ${matching[0]?.template} (status ${response.status})`);
+      else
+        errors.push(
+          `${method.toUpperCase()} is not documented for ${matching[0]?.template} (status ${response.status})`,
+        );
       return { ok: errors.length === 0, operation: undefined, errors };
     }
 
     const operation = `${method.toUpperCase()} ${entry.template}`;
     const op = entry.item[method] as JsonObject;
     const responses = (op.responses ?? {}) as Record<string, unknown>;
-    const statusKey = [String(response.status), `${String(response.status)[0]}XX`, "default"].find((k) => k in responses);
+    const statusKey = [String(response.status), `${String(response.status)[0]}XX`, "default"].find(
+      (k) => k in responses,
+    );
     if (statusKey === undefined) {
-      errors.push(`${operation}: status ${response.status} is not documented (documented: ${Object.keys(responses).join(", ")})`);
+      errors.push(
+        `${operation}: status ${response.status} is not documented (documented: ${Object.keys(responses).join(", ")})`,
+      );
       return { ok: false, operation, errors };
     }
     const responseObject = responses[statusKey] as JsonObject;
@@ -171,17 +183,21 @@ export function createResponseValidator(document: OpenApiDocument = getOpenApiDo
     if (isHead) {
       // no body to check
     } else if (media === undefined) {
-      if (response.body !== undefined) errors.push(`${operation} ${response.status}: a body was returned but none is documented`);
+      if (response.body !== undefined)
+        errors.push(`${operation} ${response.status}: a body was returned but none is documented`);
     } else if (response.body === undefined) {
       errors.push(`${operation} ${response.status}: no JSON body, the document promises one`);
     } else {
       const fn = validatorFor(`${pointerBase}/content/application~1json/schema`);
-      if (!fn(response.body)) errors.push(...formatAjvErrors(fn.errors).map((e) => `${operation} ${response.status}: ${e}`));
+      if (!fn(response.body))
+        errors.push(...formatAjvErrors(fn.errors).map((e) => `${operation} ${response.status}: ${e}`));
       const codes = responseObject[ERROR_CODES_EXTENSION];
       if (Array.isArray(codes)) {
         const code = isObject(response.body) && isObject(response.body.error) ? response.body.error.code : undefined;
         if (!codes.includes(code)) {
-          errors.push(`${operation} ${response.status}: error code ${JSON.stringify(code)} is not among the documented ${codes.join(", ")}`);
+          errors.push(
+            `${operation} ${response.status}: error code ${JSON.stringify(code)} is not among the documented ${codes.join(", ")}`,
+          );
         }
       }
     }
@@ -195,7 +211,8 @@ export function createResponseValidator(document: OpenApiDocument = getOpenApiDo
           continue;
         }
         const fn = validatorFor(`${pointerBase}/headers/${escapePointer(name)}/schema`);
-        if (!fn(value)) errors.push(...formatAjvErrors(fn.errors).map((e) => `${operation} ${response.status}: header ${name}${e}`));
+        if (!fn(value))
+          errors.push(...formatAjvErrors(fn.errors).map((e) => `${operation} ${response.status}: header ${name}${e}`));
       }
     }
 

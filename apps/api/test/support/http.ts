@@ -42,7 +42,14 @@ export interface CallOptions {
 }
 
 /** Stack-frame shapes that must never appear in a response body. */
-const STACK_PATTERNS = [/"stack"/i, /\n\s+at\s/, /\bat\s+\S+\s+\(.*:\d+:\d+\)/, /node_modules/, /\.ts:\d+/, /\.js:\d+:\d+/];
+const STACK_PATTERNS = [
+  /"stack"/i,
+  /\n\s+at\s/,
+  /\bat\s+\S+\s+\(.*:\d+:\d+\)/,
+  /node_modules/,
+  /\.ts:\d+/,
+  /\.js:\d+:\d+/,
+];
 
 /**
  * Every response is checked for the invariants of the whole API: an `X-Request-Id` header of the right
@@ -62,26 +69,42 @@ export function checkInvariants(res: { headers: Headers; text: string }, body: a
 
 const openApi = createResponseValidator();
 
-export async function call<T = any>(baseUrl: string, method: string, path: string, options: CallOptions = {}): Promise<CallResult<T>> {
+export async function call<T = any>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<CallResult<T>> {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   if (options.token !== undefined && options.token !== null) headers.authorization = `Bearer ${options.token}`;
   let payload: string | undefined;
   if (options.body !== undefined) {
     payload = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
-    if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) headers["content-type"] = "application/json";
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type"))
+      headers["content-type"] = "application/json";
   }
-  const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers,
+    ...(payload === undefined ? {} : { body: payload }),
+  });
   const text = await response.text();
   let body: any = undefined;
   if ((response.headers.get("content-type") ?? "").includes("json")) body = JSON.parse(text);
   checkInvariants({ headers: response.headers, text }, body);
   // Every REST response any test produces must match the published OpenAPI document.
-  if (path.startsWith("/v1/")) openApi.assert({ method, path, status: response.status, body, headers: response.headers });
+  if (path.startsWith("/v1/"))
+    openApi.assert({ method, path, status: response.status, body, headers: response.headers });
   return { status: response.status, headers: response.headers, text, body };
 }
 
 /** Asserts Kirimdev's error envelope. */
-export function expectError(res: CallResult, status: number, code: string, extra: { type?: string; param?: string } = {}): void {
+export function expectError(
+  res: CallResult,
+  status: number,
+  code: string,
+  extra: { type?: string; param?: string } = {},
+): void {
   expect({ status: res.status, code: res.body?.error?.code }, res.text).toEqual({ status, code });
   expect(typeof res.body.error.message).toBe("string");
   expect(res.body.error.message.length).toBeGreaterThan(0);

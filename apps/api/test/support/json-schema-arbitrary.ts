@@ -47,8 +47,18 @@ function stringArbitrary(schema: JsonSchema): Arbitrary<string> {
 }
 
 function numberBounds(schema: JsonSchema): { min: number; max: number } {
-  const min = typeof schema.minimum === "number" ? schema.minimum : typeof schema.exclusiveMinimum === "number" ? schema.exclusiveMinimum + 1 : -1_000_000;
-  const max = typeof schema.maximum === "number" ? schema.maximum : typeof schema.exclusiveMaximum === "number" ? schema.exclusiveMaximum - 1 : 1_000_000;
+  const min =
+    typeof schema.minimum === "number"
+      ? schema.minimum
+      : typeof schema.exclusiveMinimum === "number"
+        ? schema.exclusiveMinimum + 1
+        : -1_000_000;
+  const max =
+    typeof schema.maximum === "number"
+      ? schema.maximum
+      : typeof schema.exclusiveMaximum === "number"
+        ? schema.exclusiveMaximum - 1
+        : 1_000_000;
   return { min: Math.max(min, Number.MIN_SAFE_INTEGER), max: Math.min(max, Number.MAX_SAFE_INTEGER) };
 }
 
@@ -91,9 +101,14 @@ export function arbitraryFromSchema(schema: JsonSchema, root: JsonSchema, depth 
     case "null":
       return fc.constant(null);
     case "array": {
-      const items = isObject(schema.items) ? arbitraryFromSchema(schema.items, root, depth + 1) : fc.jsonValue({ maxDepth: 2 });
+      const items = isObject(schema.items)
+        ? arbitraryFromSchema(schema.items, root, depth + 1)
+        : fc.jsonValue({ maxDepth: 2 });
       const minLength = typeof schema.minItems === "number" ? schema.minItems : 0;
-      const maxLength = Math.max(minLength, Math.min(typeof schema.maxItems === "number" ? schema.maxItems : MAX_ARRAY_ITEMS, MAX_ARRAY_ITEMS));
+      const maxLength = Math.max(
+        minLength,
+        Math.min(typeof schema.maxItems === "number" ? schema.maxItems : MAX_ARRAY_ITEMS, MAX_ARRAY_ITEMS),
+      );
       return fc.array(items, { minLength, maxLength });
     }
     case "object": {

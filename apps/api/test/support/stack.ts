@@ -61,7 +61,12 @@ export async function startStack(kind: DatabaseKind, options: StackOptions = {})
   const db = await createTestDatabase(kind);
   // Review only when a test says so, so statuses are deterministic.
   const clock = options.now;
-  const sandbox = await startMetaSandbox({ port: 0, reviewDelayMs: null, ...options.sandbox, ...(clock === undefined ? {} : { now: clock }) });
+  const sandbox = await startMetaSandbox({
+    port: 0,
+    reviewDelayMs: null,
+    ...options.sandbox,
+    ...(clock === undefined ? {} : { now: clock }),
+  });
   try {
     const gateway = createMetaGateway({
       graphUrl: sandbox.url,
@@ -76,11 +81,18 @@ export async function startStack(kind: DatabaseKind, options: StackOptions = {})
       cursorSecret: "integration-test-cursor-secret",
       tokenKeyring: testTokenKeyring(),
       ...(options.media === undefined ? {} : { media: options.media(sandbox) }),
-      rateLimits: { writePerMinute: 1_000_000, readPerMinute: 1_000_000, metaCreatesPerHour: 1_000_000, authFailuresPerMinute: 1_000_000 },
+      rateLimits: {
+        writePerMinute: 1_000_000,
+        readPerMinute: 1_000_000,
+        metaCreatesPerHour: 1_000_000,
+        authFailuresPerMinute: 1_000_000,
+      },
       ...(clock === undefined ? {} : { now: () => new Date(clock()) }),
       ...options.core,
     });
-    const demo = await core.admin.seedDemo({ graph: { wabaId: sandbox.demo.wabaId, accessToken: sandbox.demo.accessToken } });
+    const demo = await core.admin.seedDemo({
+      graph: { wabaId: sandbox.demo.wabaId, accessToken: sandbox.demo.accessToken },
+    });
     if (demo.apiKey === null) throw new Error("seedDemo returned no key on a fresh database");
 
     const other = await core.admin.createOrganisation({ name: "Other Org" });
@@ -128,7 +140,8 @@ export async function startStack(kind: DatabaseKind, options: StackOptions = {})
 
 /** Graph calls the sandbox received that create templates (POST …/message_templates). */
 export function createCalls(sandbox: MetaSandbox, sinceSeq = 0): number {
-  return sandbox.control.requests({ method: "POST", sinceSeq }).filter((r) => r.path.endsWith("/message_templates")).length;
+  return sandbox.control.requests({ method: "POST", sinceSeq }).filter((r) => r.path.endsWith("/message_templates"))
+    .length;
 }
 
 export function lastSeq(sandbox: MetaSandbox): number {
@@ -143,11 +156,22 @@ export function orderConfirmation(language = "en"): Record<string, unknown> {
     language,
     components: [
       { type: "HEADER", format: "TEXT", text: "Order {{1}}", example: { header_text: ["A123"] } },
-      { type: "BODY", text: "Hi {{1}}, your order {{2}} is confirmed and ships today.", example: { body_text: [["Budi", "A123"]] } },
+      {
+        type: "BODY",
+        text: "Hi {{1}}, your order {{2}} is confirmed and ships today.",
+        example: { body_text: [["Budi", "A123"]] },
+      },
       { type: "FOOTER", text: "Thank you for shopping with us" },
       {
         type: "BUTTONS",
-        buttons: [{ type: "URL", text: "Track order", url: "https://example.com/track/{{1}}", example: ["https://example.com/track/A123"] }],
+        buttons: [
+          {
+            type: "URL",
+            text: "Track order",
+            url: "https://example.com/track/{{1}}",
+            example: ["https://example.com/track/A123"],
+          },
+        ],
       },
     ],
   };

@@ -34,7 +34,10 @@ export async function startReceiver(path = "/hooks"): Promise<Receiver> {
     async waitFor(predicate, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(receiver.received)) {
-        if (Date.now() > deadline) throw new Error(`receiver: condition not met in ${timeoutMs} ms; got ${receiver.received.map((r) => r.json.type).join(", ")}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `receiver: condition not met in ${timeoutMs} ms; got ${receiver.received.map((r) => r.json.type).join(", ")}`,
+          );
         await new Promise((r) => setTimeout(r, 20));
       }
     },
@@ -48,7 +51,9 @@ export async function startReceiver(path = "/hooks"): Promise<Receiver> {
     let body = "";
     req.on("data", (chunk: Buffer) => (body += chunk.toString()));
     req.on("end", () => {
-      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]));
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]),
+      );
       const hook: ReceivedWebhook = { headers, body, json: JSON.parse(body) as ReceivedWebhook["json"] };
       const index = receiver.received.length;
       receiver.received.push(hook);

@@ -3,8 +3,8 @@ export function FormCannotExpressNotice({ parts, action }: { parts: readonly str
   if (parts.length === 0) return null;
   return (
     <p className="alert alert-error" role="alert" data-testid="form-cannot-express">
-      This template has {parts.join(", ")}, which the form cannot show yet, so it cannot be {action} here without losing them. Use the API
-      (<a href="/docs">reference</a>) for this one.
+      This template has {parts.join(", ")}, which the form cannot show yet, so it cannot be {action} here without losing
+      them. Use the API (<a href="/docs">reference</a>) for this one.
     </p>
   );
 }

@@ -16,7 +16,10 @@ export function EditRulesNotice({ rules }: { rules: EditRules }) {
       {rules.quota !== undefined && (
         <p data-testid="edits-left">
           Edits left: <strong>{rules.quota.left}</strong> now, {rules.quota.leftIn30Days} of 10 in the last 30 days
-          {rules.quota.nextAt !== undefined && <> — the next edit is possible from {formatDateTime(rules.quota.nextAt.toISOString())}</>}.
+          {rules.quota.nextAt !== undefined && (
+            <> — the next edit is possible from {formatDateTime(rules.quota.nextAt.toISOString())}</>
+          )}
+          .
         </p>
       )}
     </div>
@@ -47,8 +50,17 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
 const shellQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 
 /** The create request of this template as a ready curl (the key from the environment, never the session's). */
-export function createCurl(origin: string, phoneNumberId: string, template: Pick<TTemplateByName, "name" | "language" | "category" | "components">): string {
-  const body = { name: template.name, language: template.language, category: template.category, components: template.components };
+export function createCurl(
+  origin: string,
+  phoneNumberId: string,
+  template: Pick<TTemplateByName, "name" | "language" | "category" | "components">,
+): string {
+  const body = {
+    name: template.name,
+    language: template.language,
+    category: template.category,
+    components: template.components,
+  };
   return [
     `curl -X POST ${shellQuote(`${origin}/v1/${phoneNumberId}/templates`)} \\`,
     `  -H "Authorization: Bearer $KIRIM_API_KEY" \\`,
@@ -62,7 +74,14 @@ export function LifecycleActions({ phoneNumberId, template }: { phoneNumberId: s
   const queryClient = useQueryClient();
   const dialog = useRef<HTMLDialogElement>(null);
   const [scope, setScope] = useState<"language" | "all">(template.languages.length > 1 ? "language" : "all");
-  const events = useQuery(trpc.templates.events.queryOptions({ phone_number_id: phoneNumberId, name: template.name, language: template.language, limit: 100 }));
+  const events = useQuery(
+    trpc.templates.events.queryOptions({
+      phone_number_id: phoneNumberId,
+      name: template.name,
+      language: template.language,
+      limit: 100,
+    }),
+  );
   const rules = events.data === undefined ? undefined : editRulesFor(template.meta_status, events.data.data);
   const remove = useMutation(
     trpc.templates.delete.mutationOptions({
@@ -70,7 +89,11 @@ export function LifecycleActions({ phoneNumberId, template }: { phoneNumberId: s
         dialog.current?.close();
         await queryClient.invalidateQueries(trpc.templates.pathFilter());
         const left = scope === "language" ? template.languages.filter((l) => l !== template.language) : [];
-        navigate(left[0] === undefined ? { page: "list", phoneNumberId } : { page: "detail", phoneNumberId, name: template.name, language: left[0] });
+        navigate(
+          left[0] === undefined
+            ? { page: "list", phoneNumberId }
+            : { page: "detail", phoneNumberId, name: template.name, language: left[0] },
+        );
       },
     }),
   );
@@ -86,14 +109,31 @@ export function LifecycleActions({ phoneNumberId, template }: { phoneNumberId: s
             Edit
           </button>
         ) : (
-          <a className="button" href={hrefFor({ page: "edit", phoneNumberId, name: template.name, language: template.language })}>
+          <a
+            className="button"
+            href={hrefFor({ page: "edit", phoneNumberId, name: template.name, language: template.language })}
+          >
             Edit
           </a>
         )}
-        <a className="button" href={hrefFor({ page: "create", phoneNumberId, from: { name: template.name, language: template.language, as: "duplicate" } })}>
+        <a
+          className="button"
+          href={hrefFor({
+            page: "create",
+            phoneNumberId,
+            from: { name: template.name, language: template.language, as: "duplicate" },
+          })}
+        >
           Duplicate
         </a>
-        <a className="button" href={hrefFor({ page: "create", phoneNumberId, from: { name: template.name, language: template.language, as: "language" } })}>
+        <a
+          className="button"
+          href={hrefFor({
+            page: "create",
+            phoneNumberId,
+            from: { name: template.name, language: template.language, as: "language" },
+          })}
+        >
           Add language
         </a>
         <button
@@ -114,7 +154,12 @@ export function LifecycleActions({ phoneNumberId, template }: { phoneNumberId: s
           <fieldset>
             <legend>What to delete</legend>
             <label className="check">
-              <input type="radio" name="delete-scope" checked={scope === "language"} onChange={() => setScope("language")} />
+              <input
+                type="radio"
+                name="delete-scope"
+                checked={scope === "language"}
+                onChange={() => setScope("language")}
+              />
               Only the {template.language} version
             </label>
             <label className="check">
@@ -126,7 +171,8 @@ export function LifecycleActions({ phoneNumberId, template }: { phoneNumberId: s
         <p>Meta deletes it for good; messages using it can no longer be sent.</p>
         {approved && (
           <p className="alert alert-error" data-testid="name-lock-warning">
-            This template is approved: Meta will not let you create <strong>{template.name}</strong> in {template.language} again for 30 days.
+            This template is approved: Meta will not let you create <strong>{template.name}</strong> in{" "}
+            {template.language} again for 30 days.
           </p>
         )}
         {failure !== undefined && (
@@ -142,7 +188,13 @@ export function LifecycleActions({ phoneNumberId, template }: { phoneNumberId: s
             type="button"
             className="danger"
             disabled={remove.isPending}
-            onClick={() => remove.mutate({ phone_number_id: phoneNumberId, name: template.name, ...(scope === "language" ? { language: template.language } : {}) })}
+            onClick={() =>
+              remove.mutate({
+                phone_number_id: phoneNumberId,
+                name: template.name,
+                ...(scope === "language" ? { language: template.language } : {}),
+              })
+            }
           >
             {remove.isPending ? "Deleting…" : "Delete"}
           </button>

@@ -16,12 +16,18 @@ export interface MediaPickerProps {
   onUploaded: (media: LocalMedia) => void;
 }
 
-const kB = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} kB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
+const kB = (bytes: number) =>
+  bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} kB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /** File picker and drop zone for a media header's sample: checked against Meta's type and size, then uploaded. */
 export function MediaPicker({ format, upload, onUploaded }: MediaPickerProps) {
   const id = useId();
-  const [state, setState] = useState<{ kind: "idle" } | { kind: "busy"; name: string } | { kind: "done"; name: string; size: number } | { kind: "error"; message: string }>({ kind: "idle" });
+  const [state, setState] = useState<
+    | { kind: "idle" }
+    | { kind: "busy"; name: string }
+    | { kind: "done"; name: string; size: number }
+    | { kind: "error"; message: string }
+  >({ kind: "idle" });
   const [over, setOver] = useState(false);
   const rules = SAMPLE_TYPES[format];
 
@@ -62,7 +68,13 @@ export function MediaPicker({ format, upload, onUploaded }: MediaPickerProps) {
       onDrop={onDrop}
     >
       <label htmlFor={id}>Or upload a file from this device</label>
-      <input id={id} type="file" accept={rules.types.join(",")} aria-describedby={`${id}-hint`} onChange={(e) => void take(e.target.files?.[0])} />
+      <input
+        id={id}
+        type="file"
+        accept={rules.types.join(",")}
+        aria-describedby={`${id}-hint`}
+        onChange={(e) => void take(e.target.files?.[0])}
+      />
       <p className="hint" id={`${id}-hint`}>
         Choose or drop {rules.words}. It is uploaded to Meta now and its handle goes into the template.
       </p>

@@ -17,11 +17,25 @@ export function Empty({ children }: { children: ReactNode }) {
 }
 
 /** A failed call in plain words, with a retry when one makes sense and a way back to sign-in on auth errors. */
-export function ErrorBox({ error, onRetry, heading, onSignInPage = false }: { error: unknown; onRetry?: () => void; heading?: string; onSignInPage?: boolean }) {
+export function ErrorBox({
+  error,
+  onRetry,
+  heading,
+  onSignInPage = false,
+}: {
+  error: unknown;
+  onRetry?: () => void;
+  heading?: string;
+  onSignInPage?: boolean;
+}) {
   const explained = explainError(error);
   return (
     <div className="alert alert-error" role="alert">
-      {heading !== undefined && <p><strong>{heading}</strong></p>}
+      {heading !== undefined && (
+        <p>
+          <strong>{heading}</strong>
+        </p>
+      )}
       <p>{explained.title}</p>
       {explained.detail !== undefined && <p className="hint">{explained.detail}</p>}
       {explained.meta !== undefined && (explained.meta.title !== undefined || explained.meta.message !== undefined) && (
@@ -39,8 +53,17 @@ export function ErrorBox({ error, onRetry, heading, onSignInPage = false }: { er
       )}
       {(explained.code !== undefined || explained.requestId !== undefined) && (
         <p className="hint">
-          {explained.code !== undefined && <>Code <code>{explained.code}</code></>}
-          {explained.requestId !== undefined && <> · request <code>{explained.requestId}</code></>}
+          {explained.code !== undefined && (
+            <>
+              Code <code>{explained.code}</code>
+            </>
+          )}
+          {explained.requestId !== undefined && (
+            <>
+              {" "}
+              · request <code>{explained.requestId}</code>
+            </>
+          )}
         </p>
       )}
       <div className="actions">

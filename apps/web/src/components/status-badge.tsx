@@ -36,7 +36,10 @@ export const metaStatusLabel = (metaStatus: string): string => META_STATUS_LABEL
 /** Meta's status as the badge (a paused template says Paused, not the folded Pending). */
 export function MetaStatusBadge({ metaStatus, status }: { metaStatus: string; status?: TTemplateStatus }) {
   return (
-    <span className={`badge badge-${META_TONES[metaStatus] ?? "neutral"}`} title={status === undefined ? undefined : `Meta status ${metaStatus}; API status ${status}`}>
+    <span
+      className={`badge badge-${META_TONES[metaStatus] ?? "neutral"}`}
+      title={status === undefined ? undefined : `Meta status ${metaStatus}; API status ${status}`}
+    >
       {metaStatusLabel(metaStatus)}
     </span>
   );
@@ -44,8 +47,10 @@ export function MetaStatusBadge({ metaStatus, status }: { metaStatus: string; st
 
 /** Meta's quality rating, in words and colour. */
 export function QualityBadge({ score }: { score: string | null }) {
-  if (score === null || score === "" || score === "UNKNOWN") return <span className="badge badge-neutral">Unknown</span>;
-  const tone = score === "GREEN" ? "approved" : score === "YELLOW" ? "pending" : score === "RED" ? "rejected" : "neutral";
+  if (score === null || score === "" || score === "UNKNOWN")
+    return <span className="badge badge-neutral">Unknown</span>;
+  const tone =
+    score === "GREEN" ? "approved" : score === "YELLOW" ? "pending" : score === "RED" ? "rejected" : "neutral";
   const words: Record<string, string> = { GREEN: "High", YELLOW: "Medium", RED: "Low" };
   return (
     <span className={`badge badge-${tone}`} title={`Meta quality rating ${score}`}>

@@ -30,7 +30,8 @@ export function SyncButton({ phoneNumberId, label }: { phoneNumberId: string; la
   const runs = useQuery({
     ...trpc.templates.syncRuns.queryOptions({ phone_number_id: phoneNumberId, limit: 1 }),
     // Also while a run started elsewhere (the scheduler, another tab) is still going.
-    refetchInterval: (query) => (sync.isPending || query.state.data?.data[0]?.status === "running" ? SYNC_PROGRESS_POLL_MS : false),
+    refetchInterval: (query) =>
+      sync.isPending || query.state.data?.data[0]?.status === "running" ? SYNC_PROGRESS_POLL_MS : false,
   });
   const latest = runs.data?.data[0];
   const running = latest?.status === "running" ? latest : undefined;
@@ -65,8 +66,8 @@ function SyncProgress({ run }: { run: TTemplateSyncRun }) {
   if (run.pages === 0) return <>Reading the first page of templates from Meta…</>;
   return (
     <>
-      Reading templates from Meta: {plural(run.pages, "page")} read, {plural(run.synced, "template")} so far ({run.created} created,{" "}
-      {run.updated} updated, {run.unchanged} unchanged).
+      Reading templates from Meta: {plural(run.pages, "page")} read, {plural(run.synced, "template")} so far (
+      {run.created} created, {run.updated} updated, {run.unchanged} unchanged).
     </>
   );
 }
@@ -74,13 +75,23 @@ function SyncProgress({ run }: { run: TTemplateSyncRun }) {
 function LastSync({ run, loading, failed }: { run: TTemplateSyncRun | undefined; loading: boolean; failed: boolean }) {
   if (loading) return null;
   if (failed) return <p className="hint">The last sync could not be loaded.</p>;
-  if (run === undefined) return <p className="hint" data-testid="last-sync">Never synced from Meta.</p>;
+  if (run === undefined)
+    return (
+      <p className="hint" data-testid="last-sync">
+        Never synced from Meta.
+      </p>
+    );
   const when = run.finished_at ?? run.started_at;
   return (
     <p className="hint" data-testid="last-sync">
-      Last sync <time dateTime={when} title={when}>{formatDateTime(when)}</time>
+      Last sync{" "}
+      <time dateTime={when} title={when}>
+        {formatDateTime(when)}
+      </time>
       {run.status === "succeeded" ? (
-        <>: {plural(run.synced, "template")} ({syncCounts(run)}).</>
+        <>
+          : {plural(run.synced, "template")} ({syncCounts(run)}).
+        </>
       ) : (
         <>
           {" "}

@@ -25,7 +25,8 @@ export function describeEvent(event: TTemplateEvent): string {
   const change = `${words(event.from)} → ${words(event.to)}`;
   switch (event.kind) {
     case "status":
-      if (event.from === null) return event.source === "create" ? `Submitted to Meta: ${words(event.to)}` : `Status: ${words(event.to)}`;
+      if (event.from === null)
+        return event.source === "create" ? `Submitted to Meta: ${words(event.to)}` : `Status: ${words(event.to)}`;
       return `Status: ${change}`;
     case "category":
       return `Category: ${change}`;
@@ -41,15 +42,23 @@ export function describeEvent(event: TTemplateEvent): string {
 function EventDetail({ event }: { event: TTemplateEvent }) {
   const detail = event.detail ?? {};
   const recommendation = (detail.rejection_info as { recommendation?: unknown } | undefined)?.recommendation;
-  const effectiveAt = event.kind === "category_notice" && typeof detail.effective_at === "string" ? detail.effective_at : undefined;
+  const effectiveAt =
+    event.kind === "category_notice" && typeof detail.effective_at === "string" ? detail.effective_at : undefined;
   // A components event carries every component; its new body text (in `to`) says enough here.
-  const rest = event.kind === "components" ? {} : Object.fromEntries(Object.entries(detail).filter(([key]) => key !== "effective_at"));
+  const rest =
+    event.kind === "components"
+      ? {}
+      : Object.fromEntries(Object.entries(detail).filter(([key]) => key !== "effective_at"));
   return (
     <>
-      {event.kind === "components" && event.to !== null && event.to !== "" && <blockquote className="history-body">{event.to}</blockquote>}
+      {event.kind === "components" && event.to !== null && event.to !== "" && (
+        <blockquote className="history-body">{event.to}</blockquote>
+      )}
       {event.reason !== null && event.reason !== "" && <p className="hint">Reason: {words(event.reason)}</p>}
       {effectiveAt !== undefined && <p className="hint">Takes effect {formatDateTime(effectiveAt)}</p>}
-      {typeof recommendation === "string" && recommendation !== "" && <p className="hint">Meta recommends: {recommendation}</p>}
+      {typeof recommendation === "string" && recommendation !== "" && (
+        <p className="hint">Meta recommends: {recommendation}</p>
+      )}
       {Object.keys(rest).length > 0 && (
         <details>
           <summary>Meta’s details</summary>
@@ -61,7 +70,15 @@ function EventDetail({ event }: { event: TTemplateEvent }) {
 }
 
 /** Every recorded change of one language of a template, newest first, a page at a time. */
-export function TemplateHistory({ phoneNumberId, name, language }: { phoneNumberId: string; name: string; language: string }) {
+export function TemplateHistory({
+  phoneNumberId,
+  name,
+  language,
+}: {
+  phoneNumberId: string;
+  name: string;
+  language: string;
+}) {
   const history = useInfiniteQuery(
     trpc.templates.events.infiniteQueryOptions(
       { phone_number_id: phoneNumberId, name, language, limit: HISTORY_PAGE_SIZE },
@@ -74,7 +91,13 @@ export function TemplateHistory({ phoneNumberId, name, language }: { phoneNumber
     <section className="card" aria-labelledby="history-heading">
       <h2 id="history-heading">History</h2>
       {history.isPending && <Loading>Loading history…</Loading>}
-      {history.isError && !history.isFetchNextPageError && <ErrorBox error={history.error} heading="The history could not be loaded" onRetry={() => void history.refetch()} />}
+      {history.isError && !history.isFetchNextPageError && (
+        <ErrorBox
+          error={history.error}
+          heading="The history could not be loaded"
+          onRetry={() => void history.refetch()}
+        />
+      )}
       {history.isSuccess && events.length === 0 && <Empty>No changes recorded yet.</Empty>}
       {events.length > 0 && (
         <ol className="history" aria-label={`Changes of ${name} (${language}), newest first`}>
@@ -93,7 +116,11 @@ export function TemplateHistory({ phoneNumberId, name, language }: { phoneNumber
         </ol>
       )}
       {history.isFetchNextPageError && (
-        <ErrorBox error={history.error} heading="Older changes could not be loaded" onRetry={() => void history.fetchNextPage()} />
+        <ErrorBox
+          error={history.error}
+          heading="Older changes could not be loaded"
+          onRetry={() => void history.fetchNextPage()}
+        />
       )}
       {history.hasNextPage && !history.isFetchNextPageError && (
         <div className="actions spaced-above">

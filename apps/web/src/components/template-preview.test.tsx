@@ -5,7 +5,8 @@ import { TemplatePreview } from "./template-preview.js";
 afterEach(cleanup);
 
 const preview = () => screen.getByRole("figure");
-const buttonsOfType = (type: string) => Array.from(preview().querySelectorAll<HTMLElement>(`[data-button-type="${type}"]`));
+const buttonsOfType = (type: string) =>
+  Array.from(preview().querySelectorAll<HTMLElement>(`[data-button-type="${type}"]`));
 
 describe("TemplatePreview", () => {
   it("fills positional examples into {{n}} in header and body", () => {
@@ -23,7 +24,9 @@ describe("TemplatePreview", () => {
       />,
     );
     expect(screen.getByTestId("preview-header").textContent).toBe("Our Summer Sale is on!");
-    expect(screen.getByTestId("preview-body").textContent).toBe("Shop now through the end of August and use code 25OFF to get 25% off.");
+    expect(screen.getByTestId("preview-body").textContent).toBe(
+      "Shop now through the end of August and use code 25OFF to get 25% off.",
+    );
     expect(screen.getByTestId("preview-footer").textContent).toBe("Reply STOP to opt out");
     // Substituted values are marked as examples.
     expect(within(screen.getByTestId("preview-body")).getByText("25OFF").tagName).toBe("MARK");
@@ -36,7 +39,12 @@ describe("TemplatePreview", () => {
           {
             type: "BODY",
             text: "Hi {{first_name}}, order {{order_id}} ships {{when}}.",
-            example: { body_text_named_params: [{ param_name: "first_name", example: "Pablo" }, { param_name: "order_id", example: "A-17" }] },
+            example: {
+              body_text_named_params: [
+                { param_name: "first_name", example: "Pablo" },
+                { param_name: "order_id", example: "A-17" },
+              ],
+            },
           },
         ]}
       />,
@@ -52,7 +60,14 @@ describe("TemplatePreview", () => {
     ["DOCUMENT", "Document header"],
     ["LOCATION", "Location header"],
   ])("draws a %s header as a media placeholder", (format, label) => {
-    render(<TemplatePreview components={[{ type: "HEADER", format, example: { header_handle: ["4::aW1hZ2U="] } }, { type: "BODY", text: "Hello" }]} />);
+    render(
+      <TemplatePreview
+        components={[
+          { type: "HEADER", format, example: { header_handle: ["4::aW1hZ2U="] } },
+          { type: "BODY", text: "Hello" },
+        ]}
+      />,
+    );
     expect(screen.getByRole("img", { name: label })).toBeTruthy();
     expect(screen.queryByTestId("preview-header")).toBeNull();
   });
@@ -91,7 +106,13 @@ describe("TemplatePreview", () => {
       <TemplatePreview
         components={[
           { type: "BODY", text: "Use the code at checkout." },
-          { type: "BUTTONS", buttons: [{ type: "COPY_CODE", example: ["SAVE25"] }, { type: "VOICE_CALL", text: "Call now" }] },
+          {
+            type: "BUTTONS",
+            buttons: [
+              { type: "COPY_CODE", example: ["SAVE25"] },
+              { type: "VOICE_CALL", text: "Call now" },
+            ],
+          },
         ]}
       />,
     );
@@ -105,17 +126,39 @@ describe("TemplatePreview", () => {
         components={[
           { type: "BODY", add_security_recommendation: true },
           { type: "FOOTER", code_expiration_minutes: 10 },
-          { type: "BUTTONS", buttons: [{ type: "OTP", otp_type: "ONE_TAP", autofill_text: "Autofill code", supported_apps: [] }] },
+          {
+            type: "BUTTONS",
+            buttons: [{ type: "OTP", otp_type: "ONE_TAP", autofill_text: "Autofill code", supported_apps: [] }],
+          },
         ]}
       />,
     );
-    expect(screen.getByTestId("preview-body").textContent).toBe("123456 is your verification code. For your security, do not share this code.");
+    expect(screen.getByTestId("preview-body").textContent).toBe(
+      "123456 is your verification code. For your security, do not share this code.",
+    );
     expect(screen.getByTestId("preview-footer").textContent).toBe("This code expires in 10 minutes.");
     expect(buttonsOfType("OTP")[0]?.textContent).toBe("Autofill code");
   });
 
   it("reads an OTP button back from Meta as what it is (Meta returns it as type URL)", () => {
-    render(<TemplatePreview components={[{ type: "BODY", add_security_recommendation: false }, { type: "BUTTONS", buttons: [{ type: "URL", otp_type: "COPY_CODE", text: "Copy code", url: "https://www.whatsapp.com/otp/code/?otp_type=COPY_CODE" }] }]} />);
+    render(
+      <TemplatePreview
+        components={[
+          { type: "BODY", add_security_recommendation: false },
+          {
+            type: "BUTTONS",
+            buttons: [
+              {
+                type: "URL",
+                otp_type: "COPY_CODE",
+                text: "Copy code",
+                url: "https://www.whatsapp.com/otp/code/?otp_type=COPY_CODE",
+              },
+            ],
+          },
+        ]}
+      />,
+    );
     expect(buttonsOfType("OTP")[0]?.textContent).toBe("Copy code");
     expect(screen.getByTestId("preview-body").textContent).toBe("123456 is your verification code.");
   });
@@ -145,7 +188,11 @@ describe("TemplatePreview: WhatsApp formatting and OTP buttons", () => {
     render(
       <TemplatePreview
         components={[
-          { type: "BODY", text: "Hi *{{1}}*, _today_ only ~was 10~ now ```CODE1``` for 2*3*4 in my_file_name.", example: { body_text: [["Ana"]] } },
+          {
+            type: "BODY",
+            text: "Hi *{{1}}*, _today_ only ~was 10~ now ```CODE1``` for 2*3*4 in my_file_name.",
+            example: { body_text: [["Ana"]] },
+          },
         ]}
       />,
     );
@@ -163,7 +210,16 @@ describe("TemplatePreview: WhatsApp formatting and OTP buttons", () => {
       <TemplatePreview
         components={[
           { type: "BODY", add_security_recommendation: true },
-          { type: "BUTTONS", buttons: [{ type: "URL", text: "Copy code", url: "https://www.whatsapp.com/otp/code/?otp_type=COPY_CODE&cta_display_name=Copy%20code" }] },
+          {
+            type: "BUTTONS",
+            buttons: [
+              {
+                type: "URL",
+                text: "Copy code",
+                url: "https://www.whatsapp.com/otp/code/?otp_type=COPY_CODE&cta_display_name=Copy%20code",
+              },
+            ],
+          },
         ]}
       />,
     );

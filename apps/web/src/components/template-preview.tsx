@@ -19,7 +19,15 @@ export interface PreviewMedia {
   fileName: string;
 }
 
-export function TemplatePreview({ components, label = "WhatsApp preview", media }: { components: unknown; label?: string; media?: PreviewMedia | undefined }) {
+export function TemplatePreview({
+  components,
+  label = "WhatsApp preview",
+  media,
+}: {
+  components: unknown;
+  label?: string;
+  media?: PreviewMedia | undefined;
+}) {
   const model = toPreviewModel(components);
   return <PreviewBubble model={model} label={label} media={media} />;
 }
@@ -28,7 +36,14 @@ export function TemplatePreview({ components, label = "WhatsApp preview", media 
 function MediaThumbnail({ format, media }: { format: string; media: PreviewMedia }) {
   const [failed, setFailed] = useState(false);
   if (format === "IMAGE" && media.mimeType.startsWith("image/")) {
-    return <img className="wa-media wa-media-thumb" src={media.url} alt={`Image header: ${media.fileName}`} data-testid="preview-media-thumbnail" />;
+    return (
+      <img
+        className="wa-media wa-media-thumb"
+        src={media.url}
+        alt={`Image header: ${media.fileName}`}
+        data-testid="preview-media-thumbnail"
+      />
+    );
   }
   if (format === "VIDEO" && media.mimeType.startsWith("video/") && !failed) {
     return (
@@ -45,20 +60,38 @@ function MediaThumbnail({ format, media }: { format: string; media: PreviewMedia
     );
   }
   return (
-    <div className={`wa-media wa-media-${format.toLowerCase()}`} data-testid="preview-media" role="img" aria-label={`${mediaLabel(format)} header: ${media.fileName}`}>
+    <div
+      className={`wa-media wa-media-${format.toLowerCase()}`}
+      data-testid="preview-media"
+      role="img"
+      aria-label={`${mediaLabel(format)} header: ${media.fileName}`}
+    >
       <Icon name={mediaIcon(format)} size={40} />
       <span>{media.fileName}</span>
     </div>
   );
 }
 
-export function PreviewBubble({ model, label, media }: { model: PreviewModel; label: string; media?: PreviewMedia | undefined }) {
+export function PreviewBubble({
+  model,
+  label,
+  media,
+}: {
+  model: PreviewModel;
+  label: string;
+  media?: PreviewMedia | undefined;
+}) {
   const [expanded, setExpanded] = useState(false);
   const collapsed = model.buttons.length > 3 && !expanded;
   const visible = collapsed ? model.buttons.slice(0, 2) : model.buttons;
   const inBubble = visible.filter((b) => b.type !== "QUICK_REPLY");
   const pills = visible.filter((b) => b.type === "QUICK_REPLY");
-  const empty = model.header === undefined && model.body.length === 0 && model.footer === undefined && model.buttons.length === 0 && !model.callPermission;
+  const empty =
+    model.header === undefined &&
+    model.body.length === 0 &&
+    model.footer === undefined &&
+    model.buttons.length === 0 &&
+    !model.callPermission;
 
   return (
     <figure className="wa-chat" aria-label={label}>
@@ -68,15 +101,27 @@ export function PreviewBubble({ model, label, media }: { model: PreviewModel; la
             <Segments segments={model.header.segments} />
           </p>
         )}
-        {model.header?.kind === "media" && media !== undefined && <MediaThumbnail format={model.header.format} media={media} />}
+        {model.header?.kind === "media" && media !== undefined && (
+          <MediaThumbnail format={model.header.format} media={media} />
+        )}
         {model.header?.kind === "media" && media === undefined && (
-          <div className={`wa-media wa-media-${model.header.format.toLowerCase()}`} data-testid="preview-media" role="img" aria-label={`${mediaLabel(model.header.format)} header`}>
+          <div
+            className={`wa-media wa-media-${model.header.format.toLowerCase()}`}
+            data-testid="preview-media"
+            role="img"
+            aria-label={`${mediaLabel(model.header.format)} header`}
+          >
             <Icon name={mediaIcon(model.header.format)} size={40} />
             <span>{mediaLabel(model.header.format)}</span>
           </div>
         )}
         {model.header?.kind === "product" && (
-          <div className="wa-media wa-media-product" data-testid="preview-product" role="img" aria-label="Product header">
+          <div
+            className="wa-media wa-media-product"
+            data-testid="preview-product"
+            role="img"
+            aria-label="Product header"
+          >
             <Icon name="image" size={40} />
             <span>Product from your catalog</span>
           </div>
@@ -114,7 +159,11 @@ export function PreviewBubble({ model, label, media }: { model: PreviewModel; la
           </ul>
         )}
         {model.callPermission && (
-          <div className="wa-call-permission" data-testid="preview-call-permission" aria-label="Call permission request">
+          <div
+            className="wa-call-permission"
+            data-testid="preview-call-permission"
+            aria-label="Call permission request"
+          >
             <p>
               <Icon name="phone" /> <span>Allow this business to call you on WhatsApp?</span>
             </p>
@@ -188,7 +237,11 @@ function CarouselCard({ card, index }: { card: PreviewCard; index: number }) {
           <span>Product</span>
         </div>
       ) : (
-        <div className={`wa-media wa-media-${card.header.format.toLowerCase()}`} role="img" aria-label={`${mediaLabel(card.header.format)} header`}>
+        <div
+          className={`wa-media wa-media-${card.header.format.toLowerCase()}`}
+          role="img"
+          aria-label={`${mediaLabel(card.header.format)} header`}
+        >
           <Icon name={mediaIcon(card.header.format)} size={32} />
           <span>{mediaLabel(card.header.format)}</span>
         </div>
@@ -225,7 +278,11 @@ function FormattedNodes({ nodes }: { nodes: Formatted[] }) {
             return <span key={i}>{node.text}</span>;
           case "var":
             return (
-              <mark key={i} className={node.segment.kind === "value" ? "wa-var" : "wa-var wa-var-missing"} title={node.segment.kind === "missing" ? "No example value yet" : "Example value"}>
+              <mark
+                key={i}
+                className={node.segment.kind === "value" ? "wa-var" : "wa-var wa-var-missing"}
+                title={node.segment.kind === "missing" ? "No example value yet" : "Example value"}
+              >
                 {node.segment.text}
               </mark>
             );

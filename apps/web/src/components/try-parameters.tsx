@@ -19,7 +19,8 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
 /** A stored field as text for a keyword comparison: strings as they are, absent ones as `fallback`. */
 const textOf = (value: unknown, fallback: string): string =>
   value === undefined || value === null ? fallback : typeof value === "string" ? value : JSON.stringify(value);
-const names = (text: unknown) => (typeof text === "string" ? [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1] ?? ""))] : []);
+const names = (text: unknown) =>
+  typeof text === "string" ? [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1] ?? ""))] : [];
 
 /**
  * A starting point for the send's `components`: one text parameter per variable, filled with the template's examples,
@@ -33,13 +34,24 @@ export function sendComponentsFor(components: unknown, now: number = Date.now())
     // Issue 16: the offer's expiry (a week from now) and every carousel card by its card_index.
     if (kind === "LIMITED_TIME_OFFER") {
       if (component.limited_time_offer?.has_expiration === true) {
-        out.push({ type: "limited_time_offer", parameters: [{ type: "limited_time_offer", limited_time_offer: { expiration_time_ms: now + 7 * 24 * 3600 * 1000 } }] });
+        out.push({
+          type: "limited_time_offer",
+          parameters: [
+            { type: "limited_time_offer", limited_time_offer: { expiration_time_ms: now + 7 * 24 * 3600 * 1000 } },
+          ],
+        });
       }
       continue;
     }
     if (kind === "CAROUSEL") {
       const cards = Array.isArray(component.cards) ? (component.cards as Array<{ components?: unknown }>) : [];
-      out.push({ type: "carousel", cards: cards.map((card, cardIndex) => ({ card_index: cardIndex, components: cardComponentsFor(card.components, cardIndex) })) });
+      out.push({
+        type: "carousel",
+        cards: cards.map((card, cardIndex) => ({
+          card_index: cardIndex,
+          components: cardComponentsFor(card.components, cardIndex),
+        })),
+      });
       continue;
     }
     const type = textOf(component.type, "").toUpperCase();
@@ -49,23 +61,47 @@ export function sendComponentsFor(components: unknown, now: number = Date.now())
       out.push({ type: "header", parameters: vars.map((name, i) => ({ type: "text", text: examples[i] ?? name })) });
     } else if (type === "HEADER" && ["IMAGE", "VIDEO", "DOCUMENT"].includes(String(component.format).toUpperCase())) {
       const kind = String(component.format).toLowerCase();
-      out.push({ type: "header", parameters: [{ type: kind, [kind]: { link: `https://example.com/sample.${kind === "image" ? "jpg" : kind === "video" ? "mp4" : "pdf"}` } }] });
+      out.push({
+        type: "header",
+        parameters: [
+          {
+            type: kind,
+            [kind]: {
+              link: `https://example.com/sample.${kind === "image" ? "jpg" : kind === "video" ? "mp4" : "pdf"}`,
+            },
+          },
+        ],
+      });
     } else if (type === "BODY" && vars.length > 0) {
       const positional = vars.every((v) => /^\d+$/.test(v));
       const rows = component.example?.body_text;
       const examples = Array.isArray(rows) && Array.isArray(rows[0]) ? (rows[0] as string[]) : [];
       out.push({
         type: "body",
-        parameters: vars.map((name, i) => (positional ? { type: "text", text: examples[i] ?? `value ${name}` } : { type: "text", parameter_name: name, text: name })),
+        parameters: vars.map((name, i) =>
+          positional
+            ? { type: "text", text: examples[i] ?? `value ${name}` }
+            : { type: "text", parameter_name: name, text: name },
+        ),
       });
     } else if (type === "BUTTONS") {
       (component.buttons ?? []).forEach((button, index) => {
         if (String(button.type).toUpperCase() === "URL" && names(button.url).length > 0) {
-          out.push({ type: "button", sub_type: "url", index: String(index), parameters: [{ type: "text", text: "suffix" }] });
+          out.push({
+            type: "button",
+            sub_type: "url",
+            index: String(index),
+            parameters: [{ type: "text", text: "suffix" }],
+          });
         }
         if (String(button.type).toUpperCase() === "COPY_CODE") {
           const code: unknown = Array.isArray(button.example) ? button.example[0] : button.example;
-          out.push({ type: "button", sub_type: "copy_code", index, parameters: [{ type: "coupon_code", coupon_code: typeof code === "string" ? code : "CODE" }] });
+          out.push({
+            type: "button",
+            sub_type: "copy_code",
+            index,
+            parameters: [{ type: "coupon_code", coupon_code: typeof code === "string" ? code : "CODE" }],
+          });
         }
       });
     }
@@ -81,16 +117,37 @@ function cardComponentsFor(components: unknown, cardIndex: number): unknown[] {
     const type = textOf(component.type, "").toUpperCase();
     const format = textOf(component.format, "").toUpperCase();
     if (type === "HEADER" && format === "PRODUCT") {
-      out.push({ type: "header", parameters: [{ type: "product", product: { product_retailer_id: `sku-${cardIndex + 1}`, catalog_id: "catalog-id" } }] });
+      out.push({
+        type: "header",
+        parameters: [
+          { type: "product", product: { product_retailer_id: `sku-${cardIndex + 1}`, catalog_id: "catalog-id" } },
+        ],
+      });
     } else if (type === "HEADER") {
       const kind = format === "VIDEO" ? "video" : "image";
-      out.push({ type: "header", parameters: [{ type: kind, [kind]: { link: `https://example.com/card-${cardIndex + 1}.${kind === "video" ? "mp4" : "jpg"}` } }] });
+      out.push({
+        type: "header",
+        parameters: [
+          {
+            type: kind,
+            [kind]: { link: `https://example.com/card-${cardIndex + 1}.${kind === "video" ? "mp4" : "jpg"}` },
+          },
+        ],
+      });
     } else if (type === "BODY" && names(component.text).length > 0) {
-      out.push({ type: "body", parameters: names(component.text).map((name) => ({ type: "text", text: `value ${name}` })) });
+      out.push({
+        type: "body",
+        parameters: names(component.text).map((name) => ({ type: "text", text: `value ${name}` })),
+      });
     } else if (type === "BUTTONS") {
       (component.buttons ?? []).forEach((button, index) => {
         if (String(button.type).toUpperCase() === "URL" && names(button.url).length > 0) {
-          out.push({ type: "button", sub_type: "url", index, parameters: [{ type: "text", text: `card${cardIndex + 1}` }] });
+          out.push({
+            type: "button",
+            sub_type: "url",
+            index,
+            parameters: [{ type: "text", text: `card${cardIndex + 1}` }],
+          });
         }
       });
     }
@@ -102,7 +159,17 @@ function cardComponentsFor(components: unknown, cardIndex: number): unknown[] {
  * "Try parameters": edit the `components` of Meta's send request and see the message as the recipient would — or
  * which parameter Meta would refuse and with which error (tRPC `templates.render`, the REST render-and-check).
  */
-export function TryParameters({ phoneNumberId, name, language, components }: { phoneNumberId: string; name: string; language: string; components: unknown }) {
+export function TryParameters({
+  phoneNumberId,
+  name,
+  language,
+  components,
+}: {
+  phoneNumberId: string;
+  name: string;
+  language: string;
+  components: unknown;
+}) {
   const [text, setText] = useState(() => JSON.stringify(sendComponentsFor(components), null, 2));
   const [parseError, setParseError] = useState<string | undefined>();
   const render = useMutation(trpc.templates.render.mutationOptions());
@@ -125,9 +192,17 @@ export function TryParameters({ phoneNumberId, name, language, components }: { p
   return (
     <section className="card" aria-labelledby="try-parameters-heading" data-testid="try-parameters">
       <h2 id="try-parameters-heading">Try parameters</h2>
-      <p className="hint">The <code>components</code> of Meta's send request; nothing is sent.</p>
+      <p className="hint">
+        The <code>components</code> of Meta's send request; nothing is sent.
+      </p>
       <label htmlFor="try-parameters-json">Send components (JSON)</label>
-      <textarea id="try-parameters-json" rows={10} value={text} onChange={(event) => setText(event.target.value)} spellCheck={false} />
+      <textarea
+        id="try-parameters-json"
+        rows={10}
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+        spellCheck={false}
+      />
       <button type="button" onClick={submit} disabled={render.isPending} aria-busy={render.isPending}>
         {render.isPending ? "Rendering…" : "Render"}
       </button>
@@ -156,10 +231,15 @@ function RenderedMessage({ message }: { message: TRenderedTemplate }) {
     <div className="rendered" role="status" data-testid="rendered-message">
       {!message.sendable && message.not_sendable_reason !== null && (
         <p className="alert">
-          Meta would refuse any send of this template now: {message.not_sendable_reason.code} ({message.not_sendable_reason.title}).
+          Meta would refuse any send of this template now: {message.not_sendable_reason.code} (
+          {message.not_sendable_reason.title}).
         </p>
       )}
-      {message.header !== null && <p className="rendered-header">{message.header.text ?? `[${message.header.format}] ${message.header.link ?? message.header.media_id ?? ""}`}</p>}
+      {message.header !== null && (
+        <p className="rendered-header">
+          {message.header.text ?? `[${message.header.format}] ${message.header.link ?? message.header.media_id ?? ""}`}
+        </p>
+      )}
       <p className="rendered-body">{message.body}</p>
       {message.footer !== null && <p className="rendered-footer">{message.footer}</p>}
       {message.buttons.length > 0 && (
@@ -177,7 +257,8 @@ function RenderedMessage({ message }: { message: TRenderedTemplate }) {
       {message.limited_time_offer !== undefined && (
         <p className="rendered-offer" data-testid="rendered-offer">
           {message.limited_time_offer.text}
-          {message.limited_time_offer.expiration_time_ms !== undefined && ` · expires ${new Date(message.limited_time_offer.expiration_time_ms).toISOString()}`}
+          {message.limited_time_offer.expiration_time_ms !== undefined &&
+            ` · expires ${new Date(message.limited_time_offer.expiration_time_ms).toISOString()}`}
         </p>
       )}
       {message.cards !== undefined && (
@@ -186,7 +267,9 @@ function RenderedMessage({ message }: { message: TRenderedTemplate }) {
             <li key={card.card_index}>
               [{card.header.format}] {card.header.link ?? card.header.media_id ?? card.header.product_retailer_id ?? ""}
               {card.body !== null && ` · ${card.body}`}
-              {card.buttons.map((button) => ` · ${button.text}${button.url !== undefined ? ` → ${button.url}` : ""}`).join("")}
+              {card.buttons
+                .map((button) => ` · ${button.text}${button.url !== undefined ? ` → ${button.url}` : ""}`)
+                .join("")}
             </li>
           ))}
         </ol>

@@ -1,4 +1,12 @@
-import type { ButtonType, CardDraft, Category, FlowRef, HeaderFormat, OtpType, TemplateDraft } from "./template-draft.js";
+import type {
+  ButtonType,
+  CardDraft,
+  Category,
+  FlowRef,
+  HeaderFormat,
+  OtpType,
+  TemplateDraft,
+} from "./template-draft.js";
 import { emptyDraft, newButton, newCard, newId, variablesOf } from "./template-draft.js";
 
 type Json = Record<string, unknown>;
@@ -40,7 +48,8 @@ export function draftFromTemplate(template: TemplateSource): TemplateDraft {
       }
     } else if (type === "BODY") {
       draft.body.text = str(c.text);
-      if (c.add_security_recommendation !== undefined) draft.body.addSecurityRecommendation = c.add_security_recommendation === true;
+      if (c.add_security_recommendation !== undefined)
+        draft.body.addSecurityRecommendation = c.add_security_recommendation === true;
       const keys = variablesOf(draft.body.text).keys;
       const positional = arr(arr(example.body_text)[0]).map(str);
       const named = arr(example.body_text_named_params).map(obj);
@@ -120,7 +129,15 @@ function cardDraft(card: Json): CardDraft {
   return draft;
 }
 
-const FORM_COMPONENTS = new Set(["HEADER", "BODY", "FOOTER", "BUTTONS", "LIMITED_TIME_OFFER", "CAROUSEL", "CALL_PERMISSION_REQUEST"]);
+const FORM_COMPONENTS = new Set([
+  "HEADER",
+  "BODY",
+  "FOOTER",
+  "BUTTONS",
+  "LIMITED_TIME_OFFER",
+  "CAROUSEL",
+  "CALL_PERMISSION_REQUEST",
+]);
 
 /**
  * The parts of a stored template the form has no input for, in words; empty when the form can carry it whole.
@@ -135,17 +152,31 @@ export function formCannotExpress(components: unknown): string[] {
     if (type !== "CAROUSEL") continue;
     for (const rawCard of arr(c.cards)) {
       const cardComponents = arr(obj(rawCard).components).map(obj);
-      const product = cardComponents.some((cc) => str(cc.type).toUpperCase() === "HEADER" && str(cc.format).toUpperCase() === "PRODUCT");
+      const product = cardComponents.some(
+        (cc) => str(cc.type).toUpperCase() === "HEADER" && str(cc.format).toUpperCase() === "PRODUCT",
+      );
       for (const cc of cardComponents) {
         const ccType = str(cc.type).toUpperCase();
         const format = str(cc.format).toUpperCase();
         const buttons = arr(cc.buttons).map((b) => str(obj(b).type).toUpperCase());
-        if (ccType === "HEADER" && format !== "IMAGE" && format !== "VIDEO" && format !== "PRODUCT") parts.push(`${format || "formatless"} card headers`);
-        else if (product && ccType === "BUTTONS" && (buttons.length > 1 || buttons.some((t) => t !== "SPM" && t !== "URL"))) {
+        if (ccType === "HEADER" && format !== "IMAGE" && format !== "VIDEO" && format !== "PRODUCT")
+          parts.push(`${format || "formatless"} card headers`);
+        else if (
+          product &&
+          ccType === "BUTTONS" &&
+          (buttons.length > 1 || buttons.some((t) => t !== "SPM" && t !== "URL"))
+        ) {
           parts.push("product card buttons other than one SPM or one URL");
-        } else if (!product && ccType === "BUTTONS" && (buttons.filter((t) => t === "QUICK_REPLY").length > 1 || buttons.filter((t) => t === "URL").length > 1 || buttons.some((t) => t !== "QUICK_REPLY" && t !== "URL"))) {
+        } else if (
+          !product &&
+          ccType === "BUTTONS" &&
+          (buttons.filter((t) => t === "QUICK_REPLY").length > 1 ||
+            buttons.filter((t) => t === "URL").length > 1 ||
+            buttons.some((t) => t !== "QUICK_REPLY" && t !== "URL"))
+        ) {
           parts.push("card buttons other than one quick reply and one URL");
-        } else if (ccType !== "HEADER" && ccType !== "BODY" && ccType !== "BUTTONS") parts.push(`a card ${ccType || "typeless"} component`);
+        } else if (ccType !== "HEADER" && ccType !== "BODY" && ccType !== "BUTTONS")
+          parts.push(`a card ${ccType || "typeless"} component`);
       }
     }
   }

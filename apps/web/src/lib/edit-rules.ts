@@ -49,7 +49,8 @@ export function editRulesFor(metaStatus: string, events: readonly TTemplateEvent
   let nextAt: Date | undefined;
   if (left === 0) {
     const dayFree = lastDay.length > 0 ? new Date((lastDay[lastDay.length - 1] as Date).getTime() + DAY_MS) : now;
-    const monthFree = leftIn30Days === 0 ? new Date((edits[APPROVED_EDITS_PER_30_DAYS - 1] as Date).getTime() + 30 * DAY_MS) : now;
+    const monthFree =
+      leftIn30Days === 0 ? new Date((edits[APPROVED_EDITS_PER_30_DAYS - 1] as Date).getTime() + 30 * DAY_MS) : now;
     nextAt = dayFree > monthFree ? dayFree : monthFree;
   }
   return {

@@ -11,7 +11,9 @@ export interface ExplainedError {
   /** The key is missing, wrong or expired: the user has to sign in again. */
   auth: boolean;
   /** Meta's own words when Meta refused or failed (error_user_title / error_user_msg). */
-  meta: { title: string | undefined; message: string | undefined; code: number | undefined; subcode: number | undefined } | undefined;
+  meta:
+    | { title: string | undefined; message: string | undefined; code: number | undefined; subcode: number | undefined }
+    | undefined;
 }
 
 type Loose = Record<string, unknown>;
@@ -40,7 +42,8 @@ const WORDS: Record<string, string> = {
   template_already_exists:
     "A template with this name already exists in this language on this account. Choose another name, or create it in a different language.",
   meta_validation_failed: "Meta refused this template. Change what Meta points at below and submit again.",
-  whatsapp_upstream_error: "WhatsApp (Meta) did not answer properly, so nothing was created or changed. Try again in a minute.",
+  whatsapp_upstream_error:
+    "WhatsApp (Meta) did not answer properly, so nothing was created or changed. Try again in a minute.",
   missing_api_key: "Sign in with an API key first.",
   invalid_api_key: "That API key was not accepted. Check it and sign in again.",
   expired_api_key: "That API key has expired. Create a new one and sign in again.",
@@ -73,7 +76,10 @@ export function explainError(error: unknown): ExplainedError {
   const data = dataOf(error);
   const code = errorCodeOf(error);
   const message = error instanceof Error ? error.message : undefined;
-  let title = code !== undefined ? (WORDS[code] ?? (message !== undefined && message !== "" ? message : TRPC_WORDS[code])) : undefined;
+  let title =
+    code !== undefined
+      ? (WORDS[code] ?? (message !== undefined && message !== "" ? message : TRPC_WORDS[code]))
+      : undefined;
   if (title === undefined) {
     title =
       error instanceof TRPCClientError && data === undefined

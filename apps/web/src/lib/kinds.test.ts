@@ -13,16 +13,38 @@ describe("carousel and limited-time offer drafts", () => {
     draft.body.examples = { "1": "Pablo" };
     draft.carousel = {
       enabled: true,
-      cards: [0, 1].map((i) => ({ ...newCard(), handle: `4::h${i}`, body: `Plant ${i}`, quickReply: "More", urlText: "Shop", url: `https://shop.example.com/${i}` })),
+      cards: [0, 1].map((i) => ({
+        ...newCard(),
+        handle: `4::h${i}`,
+        body: `Plant ${i}`,
+        quickReply: "More",
+        urlText: "Shop",
+        url: `https://shop.example.com/${i}`,
+      })),
     };
     return draft;
   };
 
   it("builds a CAROUSEL the shared rules accept, and the preview shows both cards", () => {
     const { request } = buildRequest(carouselDraft());
-    expect(request.components[1]).toMatchObject({ type: "CAROUSEL", cards: [{ components: [{ type: "HEADER", format: "IMAGE", example: { header_handle: ["4::h0"] } }, { type: "BODY", text: "Plant 0" }, { type: "BUTTONS" }] }, {}] });
+    expect(request.components[1]).toMatchObject({
+      type: "CAROUSEL",
+      cards: [
+        {
+          components: [
+            { type: "HEADER", format: "IMAGE", example: { header_handle: ["4::h0"] } },
+            { type: "BODY", text: "Plant 0" },
+            { type: "BUTTONS" },
+          ],
+        },
+        {},
+      ],
+    });
     expect(validateDraft(carouselDraft()).errors.size).toBe(0);
-    expect(toPreviewModel(request.components).cards?.map((card) => card.body.map((s) => s.text).join(""))).toEqual(["Plant 0", "Plant 1"]);
+    expect(toPreviewModel(request.components).cards?.map((card) => card.body.map((s) => s.text).join(""))).toEqual([
+      "Plant 0",
+      "Plant 1",
+    ]);
   });
 
   it("puts a one-card carousel's error beside the carousel", () => {
@@ -44,7 +66,10 @@ describe("carousel and limited-time offer drafts", () => {
     draft.body.text = "Good news! Use the code below for 25% off.";
     draft.offer = { enabled: true, text: "Expiring offer!", hasExpiration: true };
     const { request } = buildRequest(draft);
-    expect(request.components[0]).toEqual({ type: "LIMITED_TIME_OFFER", limited_time_offer: { text: "Expiring offer!", has_expiration: true } });
+    expect(request.components[0]).toEqual({
+      type: "LIMITED_TIME_OFFER",
+      limited_time_offer: { text: "Expiring offer!", has_expiration: true },
+    });
     expect(toPreviewModel(request.components).offer).toEqual({ text: "Expiring offer!", hasExpiration: true });
   });
 });

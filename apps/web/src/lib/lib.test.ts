@@ -14,7 +14,13 @@ describe("hash router", () => {
       parseHash("#/webhooks"),
     ];
     expect(routes.map((r) => r.page)).toEqual(["accounts", "list", "create", "detail", "webhooks"]);
-    expect(routes[3]).toEqual({ page: "detail", phoneNumberId: "106540352242922", name: "order_update", language: "en_US", created: true });
+    expect(routes[3]).toEqual({
+      page: "detail",
+      phoneNumberId: "106540352242922",
+      name: "order_update",
+      language: "en_US",
+      created: true,
+    });
     for (const route of routes) expect(parseHash(hrefFor(route))).toEqual(route);
     expect(parseHash("#/nope").page).toBe("not-found");
   });
@@ -36,7 +42,11 @@ describe("form → request", () => {
 
   it("sends named variables as body_text_named_params with parameter_format NAMED", () => {
     const draft = emptyDraft();
-    draft.body = { ...draft.body, text: "Hi {{first_name}}, see you {{day}} at the store.", examples: { first_name: "Ana", day: "Monday" } };
+    draft.body = {
+      ...draft.body,
+      text: "Hi {{first_name}}, see you {{day}} at the store.",
+      examples: { first_name: "Ana", day: "Monday" },
+    };
     const { request } = buildRequest(draft);
     expect(request.parameter_format).toBe("NAMED");
     expect(request.components[0]?.example).toEqual({
@@ -60,7 +70,11 @@ describe("form → request", () => {
       { path: "names", message: "not a prefix match" },
       { path: "", message: "root" },
     ]);
-    expect(Object.fromEntries(errors)).toEqual({ "button.b1.text": ["too long"], buttons: ["grouping"], form: ["not a prefix match", "root"] });
+    expect(Object.fromEntries(errors)).toEqual({
+      "button.b1.text": ["too long"],
+      buttons: ["grouping"],
+      form: ["not a prefix match", "root"],
+    });
   });
 
   it("a complete draft passes the shared schema", () => {
@@ -80,7 +94,12 @@ describe("explainError", () => {
         param: null,
         request_id: "req_01HXYZABCDEFGHJKMNPQRSTVWX",
         httpStatus: 400,
-        meta: { code: 100, error_subcode: 2388299, error_user_title: "Leading or trailing parameters not allowed", error_user_msg: "Variables can't be at the start or end of the template." },
+        meta: {
+          code: 100,
+          error_subcode: 2388299,
+          error_user_title: "Leading or trailing parameters not allowed",
+          error_user_msg: "Variables can't be at the start or end of the template.",
+        },
       },
     });
     const explained = explainError(error);
@@ -88,8 +107,15 @@ describe("explainError", () => {
     expect(explained.code).toBe("meta_validation_failed");
     expect(explained.param).toBeUndefined();
     expect(explained.requestId).toBe("req_01HXYZABCDEFGHJKMNPQRSTVWX");
-    expect(explained.meta).toEqual({ title: "Leading or trailing parameters not allowed", message: "Variables can't be at the start or end of the template.", code: 100, subcode: 2388299 });
-    expect(explainError(Object.assign(new Error("x"), { data: { code: "whatsapp_upstream_error" } })).title).toMatch(/did not answer properly/);
+    expect(explained.meta).toEqual({
+      title: "Leading or trailing parameters not allowed",
+      message: "Variables can't be at the start or end of the template.",
+      code: 100,
+      subcode: 2388299,
+    });
+    expect(explainError(Object.assign(new Error("x"), { data: { code: "whatsapp_upstream_error" } })).title).toMatch(
+      /did not answer properly/,
+    );
     expect(explainError(Object.assign(new Error("bad"), { data: { code: "invalid_api_key" } })).auth).toBe(true);
   });
 });

@@ -38,7 +38,13 @@ describe("a stored template back into the form", () => {
           { type: "HEADER", format: "TEXT", text: "Order {{1}}", example: { header_text: ["A-1"] } },
           { type: "BODY", text: "Hi {{1}}, order {{2}} ships today.", example: { body_text: [["Maria", "A-1042"]] } },
           { type: "FOOTER", text: "Reply STOP to unsubscribe" },
-          { type: "BUTTONS", buttons: [{ type: "QUICK_REPLY", text: "Thanks" }, { type: "URL", text: "Track", url: "https://example.com/t/{{1}}", example: ["https://example.com/t/A1"] }] },
+          {
+            type: "BUTTONS",
+            buttons: [
+              { type: "QUICK_REPLY", text: "Thanks" },
+              { type: "URL", text: "Track", url: "https://example.com/t/{{1}}", example: ["https://example.com/t/A1"] },
+            ],
+          },
         ],
       },
     ],
@@ -51,8 +57,18 @@ describe("a stored template back into the form", () => {
         parameter_format: "NAMED",
         components: [
           { type: "HEADER", format: "IMAGE", example: { header_handle: ["4::aGFuZGxl"] } },
-          { type: "BODY", text: "Hi {{first_name}}!", example: { body_text_named_params: [{ param_name: "first_name", example: "Maria" }] } },
-          { type: "BUTTONS", buttons: [{ type: "COPY_CODE", example: ["SAVE10"] }, { type: "PHONE_NUMBER", text: "Call", phone_number: "6281234567890" }] },
+          {
+            type: "BODY",
+            text: "Hi {{first_name}}!",
+            example: { body_text_named_params: [{ param_name: "first_name", example: "Maria" }] },
+          },
+          {
+            type: "BUTTONS",
+            buttons: [
+              { type: "COPY_CODE", example: ["SAVE10"] },
+              { type: "PHONE_NUMBER", text: "Call", phone_number: "6281234567890" },
+            ],
+          },
         ],
       },
     ],
@@ -75,15 +91,25 @@ describe("Meta's edit rules, said before editing", () => {
     expect(today).toMatchObject({ editable: false, categoryLocked: true, quota: { left: 0, leftIn30Days: 9 } });
     expect(today.quota?.nextAt?.toISOString()).toBe(new Date(NOW.getTime() + 22 * 3_600_000).toISOString());
     // Edits while rejected and edits older than 30 days do not count.
-    expect(editRulesFor("APPROVED", [edit(30), edit(40, "REJECTED"), edit(31 * 24)], NOW).quota).toMatchObject({ left: 1, leftIn30Days: 9 });
+    expect(editRulesFor("APPROVED", [edit(30), edit(40, "REJECTED"), edit(31 * 24)], NOW).quota).toMatchObject({
+      left: 1,
+      leftIn30Days: 9,
+    });
     const ten = Array.from({ length: 10 }, (_, i) => edit(48 + i * 24));
     expect(editRulesFor("APPROVED", ten, NOW)).toMatchObject({ editable: false, quota: { left: 0, leftIn30Days: 0 } });
   });
 
   it("rejected and paused templates: unlimited, category editable; pending and disabled: not editable", () => {
-    expect(editRulesFor("REJECTED", [edit(1)], NOW)).toMatchObject({ editable: true, categoryLocked: false, quota: undefined });
+    expect(editRulesFor("REJECTED", [edit(1)], NOW)).toMatchObject({
+      editable: true,
+      categoryLocked: false,
+      quota: undefined,
+    });
     expect(editRulesFor("PAUSED", [], NOW).editable).toBe(true);
-    expect(editRulesFor("PENDING", [], NOW)).toMatchObject({ editable: false, summary: expect.stringContaining("reviewing") });
+    expect(editRulesFor("PENDING", [], NOW)).toMatchObject({
+      editable: false,
+      summary: expect.stringContaining("reviewing"),
+    });
     expect(editRulesFor("DISABLED", [], NOW).editable).toBe(false);
   });
 });
@@ -96,7 +122,11 @@ describe("lifecycle routes", () => {
       parseHash("#/accounts/106540352242922/templates/new?from=promo&as=language"),
     ];
     expect(routes[0]).toEqual({ page: "edit", phoneNumberId: "106540352242922", name: "promo", language: "id" });
-    expect(routes[2]).toEqual({ page: "create", phoneNumberId: "106540352242922", from: { name: "promo", language: undefined, as: "language" } });
+    expect(routes[2]).toEqual({
+      page: "create",
+      phoneNumberId: "106540352242922",
+      from: { name: "promo", language: undefined, as: "language" },
+    });
     for (const route of routes) expect(parseHash(hrefFor(route))).toEqual(route);
   });
 });
@@ -134,25 +164,52 @@ describe("issue 16 kinds back into the form (Meta's own bodies)", () => {
       components: [
         { type: "HEADER", format: "PRODUCT" },
         { type: "BODY", text: `Plant ${i}` },
-        { type: "BUTTONS", buttons: [{ type: "URL", text: "Buy", url: "https://www.luckyshrub.com/p/{{1}}", example: [`p${i}`] }] },
+        {
+          type: "BUTTONS",
+          buttons: [{ type: "URL", text: "Buy", url: "https://www.luckyshrub.com/p/{{1}}", example: [`p${i}`] }],
+        },
       ],
     });
-    const components = ZCreateTemplateRequest.parse({ ...template, components: [template.components[0], { type: "CAROUSEL", cards: [card(1), card(2)] }] }).components;
+    const components = ZCreateTemplateRequest.parse({
+      ...template,
+      components: [template.components[0], { type: "CAROUSEL", cards: [card(1), card(2)] }],
+    }).components;
     expect(formCannotExpress(components)).toEqual([]);
-    expect(ZCreateTemplateRequest.parse(buildRequest(draftFromTemplate({ ...template, components })).request).components).toEqual(components);
+    expect(
+      ZCreateTemplateRequest.parse(buildRequest(draftFromTemplate({ ...template, components })).request).components,
+    ).toEqual(components);
   });
 
   it("keeps a product card's SPM button label", () => {
     const template = stored("meta-carousel-product-cards.json");
-    const card = { components: [{ type: "HEADER", format: "PRODUCT" }, { type: "BUTTONS", buttons: [{ type: "SPM", text: "See plant" }] }] };
-    const components = ZCreateTemplateRequest.parse({ ...template, components: [template.components[0], { type: "CAROUSEL", cards: [card, card] }] }).components;
-    expect(ZCreateTemplateRequest.parse(buildRequest(draftFromTemplate({ ...template, components })).request).components).toEqual(components);
+    const card = {
+      components: [
+        { type: "HEADER", format: "PRODUCT" },
+        { type: "BUTTONS", buttons: [{ type: "SPM", text: "See plant" }] },
+      ],
+    };
+    const components = ZCreateTemplateRequest.parse({
+      ...template,
+      components: [template.components[0], { type: "CAROUSEL", cards: [card, card] }],
+    }).components;
+    expect(
+      ZCreateTemplateRequest.parse(buildRequest(draftFromTemplate({ ...template, components })).request).components,
+    ).toEqual(components);
   });
 
   it("says what the form cannot carry instead of dropping it (two buttons on a product card)", () => {
     const template = stored("meta-carousel-product-cards.json");
-    const twoButtons = { type: "BUTTONS", buttons: [{ type: "SPM", text: "View" }, { type: "URL", text: "Buy", url: "https://a.example/x" }] };
-    const components = [template.components[0], { type: "CAROUSEL", cards: [{ components: [{ type: "HEADER", format: "PRODUCT" }, twoButtons] }] }];
+    const twoButtons = {
+      type: "BUTTONS",
+      buttons: [
+        { type: "SPM", text: "View" },
+        { type: "URL", text: "Buy", url: "https://a.example/x" },
+      ],
+    };
+    const components = [
+      template.components[0],
+      { type: "CAROUSEL", cards: [{ components: [{ type: "HEADER", format: "PRODUCT" }, twoButtons] }] },
+    ];
     expect(formCannotExpress(components)).toContain("product card buttons other than one SPM or one URL");
   });
 });

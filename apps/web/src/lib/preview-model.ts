@@ -52,11 +52,16 @@ export interface PreviewModel {
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
 const upper = (value: unknown): string => (typeof value === "string" ? value.toUpperCase() : "");
 const strings = (value: unknown): string[] =>
-  Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : typeof value === "string" ? [value] : [];
+  Array.isArray(value)
+    ? value.filter((v): v is string => typeof v === "string")
+    : typeof value === "string"
+      ? [value]
+      : [];
 
 /** `{{1}}` or `{{first_name}}` (spaces inside the braces tolerated, as Meta does in practice). */
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
@@ -80,7 +85,9 @@ export function substitute(text: string, values: ReadonlyMap<string, string>): S
     if (start > last) segments.push({ text: text.slice(last, start), kind: "text" });
     const key = match[1] ?? "";
     const value = values.get(key);
-    segments.push(value !== undefined && value !== "" ? { text: value, kind: "value" } : { text: `{{${key}}}`, kind: "missing" });
+    segments.push(
+      value !== undefined && value !== "" ? { text: value, kind: "value" } : { text: `{{${key}}}`, kind: "missing" },
+    );
     last = start + match[0].length;
   }
   if (last < text.length) segments.push({ text: text.slice(last), kind: "text" });
@@ -112,7 +119,10 @@ function previewHeader(component: Json): PreviewHeader | undefined {
   if (format === "TEXT") {
     const text = str(component.text);
     if (text === undefined || text === "") return undefined;
-    return { kind: "text", segments: substitute(text, exampleValues(component.example, "header_text", "header_text_named_params")) };
+    return {
+      kind: "text",
+      segments: substitute(text, exampleValues(component.example, "header_text", "header_text_named_params")),
+    };
   }
   const example = isObject(component.example) ? component.example : {};
   const sample = [...strings(example.header_url), ...strings(example.header_handle)].find((v) => /^https:\/\//.test(v));
@@ -190,7 +200,11 @@ function previewOtp(button: Json, text: string): PreviewButton {
   const otp = upper(button.otp_type);
   const otpType = otp === "ONE_TAP" || otp === "ZERO_TAP" ? otp : "COPY_CODE";
   const fallback = otpType === "COPY_CODE" ? "Copy code" : (str(button.autofill_text) ?? "Autofill");
-  return { type: "OTP", otpType, text: otpType === "COPY_CODE" ? text || fallback : str(button.autofill_text) || fallback };
+  return {
+    type: "OTP",
+    otpType,
+    text: otpType === "COPY_CODE" ? text || fallback : str(button.autofill_text) || fallback,
+  };
 }
 
 function previewCard(card: unknown): PreviewCard {
@@ -204,7 +218,13 @@ function previewCard(card: unknown): PreviewCard {
     header:
       format === "PRODUCT"
         ? { kind: "product" }
-        : { kind: "media", format: format === "VIDEO" ? "VIDEO" : "IMAGE", sampleUrl: [...strings(example.header_url), ...strings(example.header_handle)].find((v) => /^https:\/\//.test(v)) },
+        : {
+            kind: "media",
+            format: format === "VIDEO" ? "VIDEO" : "IMAGE",
+            sampleUrl: [...strings(example.header_url), ...strings(example.header_handle)].find((v) =>
+              /^https:\/\//.test(v),
+            ),
+          },
     body: body === undefined ? [] : previewBody(body),
     buttons: Array.isArray(buttons) ? buttons.filter(isObject).map(previewButton) : [],
   };

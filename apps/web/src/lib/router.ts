@@ -15,7 +15,11 @@ import { useEffect, useState } from "react";
 export type Route =
   | { page: "accounts" }
   | { page: "list"; phoneNumberId: string }
-  | { page: "create"; phoneNumberId: string; from?: { name: string; language: string | undefined; as: "duplicate" | "language" } | undefined }
+  | {
+      page: "create";
+      phoneNumberId: string;
+      from?: { name: string; language: string | undefined; as: "duplicate" | "language" } | undefined;
+    }
   | { page: "edit"; phoneNumberId: string; name: string; language: string | undefined }
   | { page: "library"; phoneNumberId: string }
   | { page: "detail"; phoneNumberId: string; name: string; language: string | undefined; created?: boolean }
@@ -25,22 +29,45 @@ export type Route =
 export function parseHash(hash: string): Route {
   const raw = hash.replace(/^#/, "");
   const [pathPart = "", queryPart = ""] = raw.split("?", 2);
-  const segments = pathPart.split("/").filter((s) => s !== "").map((s) => safeDecode(s));
+  const segments = pathPart
+    .split("/")
+    .filter((s) => s !== "")
+    .map((s) => safeDecode(s));
   const query = new URLSearchParams(queryPart);
   if (segments.length === 0) return { page: "accounts" };
   if (segments.length === 1 && segments[0] === "webhooks") return { page: "webhooks" };
   const [first, pnid, third, fourth, ...rest] = segments;
-  if (first === "accounts" && pnid !== undefined && third === "template_library" && fourth === undefined) return { page: "library", phoneNumberId: pnid };
+  if (first === "accounts" && pnid !== undefined && third === "template_library" && fourth === undefined)
+    return { page: "library", phoneNumberId: pnid };
   if (first === "accounts" && pnid !== undefined && third === "templates" && rest.length === 0) {
     if (fourth === undefined) return { page: "list", phoneNumberId: pnid };
     if (fourth === "new") {
       const from = query.get("from");
       const as = query.get("as") === "language" ? "language" : "duplicate";
-      return from === null ? { page: "create", phoneNumberId: pnid } : { page: "create", phoneNumberId: pnid, from: { name: from, language: query.get("language") ?? undefined, as } };
+      return from === null
+        ? { page: "create", phoneNumberId: pnid }
+        : {
+            page: "create",
+            phoneNumberId: pnid,
+            from: { name: from, language: query.get("language") ?? undefined, as },
+          };
     }
-    return { page: "detail", phoneNumberId: pnid, name: fourth, language: query.get("language") ?? undefined, created: query.get("created") === "1" };
+    return {
+      page: "detail",
+      phoneNumberId: pnid,
+      name: fourth,
+      language: query.get("language") ?? undefined,
+      created: query.get("created") === "1",
+    };
   }
-  if (first === "accounts" && pnid !== undefined && third === "templates" && fourth !== undefined && rest.length === 1 && rest[0] === "edit") {
+  if (
+    first === "accounts" &&
+    pnid !== undefined &&
+    third === "templates" &&
+    fourth !== undefined &&
+    rest.length === 1 &&
+    rest[0] === "edit"
+  ) {
     return { page: "edit", phoneNumberId: pnid, name: fourth, language: query.get("language") ?? undefined };
   }
   return { page: "not-found", path: `/${segments.join("/")}` };

@@ -35,7 +35,10 @@ export function loadSavedDraft(key: string): TemplateDraft | undefined {
       buttons: (Array.isArray(saved.buttons) ? saved.buttons : []).map((b) => ({
         ...b,
         id: newId("b"),
-        supportedApps: (Array.isArray(b.supportedApps) ? b.supportedApps : []).map((app) => ({ ...app, id: newId("app") })),
+        supportedApps: (Array.isArray(b.supportedApps) ? b.supportedApps : []).map((app) => ({
+          ...app,
+          id: newId("app"),
+        })),
       })),
     };
   } catch {

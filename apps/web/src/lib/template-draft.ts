@@ -1,4 +1,10 @@
-import type { BUTTON_TYPES, HEADER_FORMATS, OTP_TYPES, TCreateTemplateRequestInput, TEMPLATE_CATEGORIES } from "@kirim/schema";
+import type {
+  BUTTON_TYPES,
+  HEADER_FORMATS,
+  OTP_TYPES,
+  TCreateTemplateRequestInput,
+  TEMPLATE_CATEGORIES,
+} from "@kirim/schema";
 import { placeholdersOf } from "./preview-model.js";
 
 /**
@@ -58,7 +64,18 @@ export interface CardDraft {
 }
 
 export function newCard(): CardDraft {
-  return { id: newId("c"), format: "IMAGE", productButton: "SPM", spmText: "View", handle: "", body: "", quickReply: "", urlText: "", url: "", urlExample: "" };
+  return {
+    id: newId("c"),
+    format: "IMAGE",
+    productButton: "SPM",
+    spmText: "View",
+    handle: "",
+    body: "",
+    quickReply: "",
+    urlText: "",
+    url: "",
+    urlExample: "",
+  };
 }
 export type FlowRef = "flow_id" | "flow_name" | "flow_json";
 
@@ -160,7 +177,10 @@ export function footerVisible(draft: TemplateDraft): boolean {
  * `keepEmptyExamples` is for the preview (it shows `{{n}}` where a sample is still empty). For validation an
  * example with an empty sample is left out, so the shared Meta rules report "give a sample value".
  */
-export function buildRequest(draft: TemplateDraft, { keepEmptyExamples = false }: { keepEmptyExamples?: boolean } = {}): BuiltRequest {
+export function buildRequest(
+  draft: TemplateDraft,
+  { keepEmptyExamples = false }: { keepEmptyExamples?: boolean } = {},
+): BuiltRequest {
   const filled = (values: readonly string[]) => keepEmptyExamples || values.every((v) => v.trim() !== "");
   const fields: FieldRef[] = [
     { key: "name", path: "name" },
@@ -209,7 +229,10 @@ export function buildRequest(draft: TemplateDraft, { keepEmptyExamples = false }
   if (marketing && draft.offer?.enabled === true) {
     const at = `components[${components.length}]`;
     fields.push({ key: "offer", path: at }, { key: "offer.text", path: `${at}.limited_time_offer.text` });
-    components.push({ type: "LIMITED_TIME_OFFER", limited_time_offer: { text: draft.offer.text, has_expiration: draft.offer.hasExpiration } });
+    components.push({
+      type: "LIMITED_TIME_OFFER",
+      limited_time_offer: { text: draft.offer.text, has_expiration: draft.offer.hasExpiration },
+    });
   }
 
   {
@@ -229,14 +252,19 @@ export function buildRequest(draft: TemplateDraft, { keepEmptyExamples = false }
           // left out: the rules report the missing samples
         } else if (named) {
           body.example = {
-            body_text_named_params: bodyVars.keys.map((key) => ({ param_name: key, example: draft.body.examples[key] ?? "" })),
+            body_text_named_params: bodyVars.keys.map((key) => ({
+              param_name: key,
+              example: draft.body.examples[key] ?? "",
+            })),
           };
           bodyVars.keys.forEach((key, i) =>
             fields.push({ key: `body.example.${key}`, path: `${at}.example.body_text_named_params[${i}]` }),
           );
         } else {
           body.example = { body_text: [bodyVars.keys.map((key) => draft.body.examples[key] ?? "")] };
-          bodyVars.keys.forEach((key, i) => fields.push({ key: `body.example.${key}`, path: `${at}.example.body_text[0][${i}]` }));
+          bodyVars.keys.forEach((key, i) =>
+            fields.push({ key: `body.example.${key}`, path: `${at}.example.body_text[0][${i}]` }),
+          );
         }
       }
     }
@@ -256,7 +284,11 @@ export function buildRequest(draft: TemplateDraft, { keepEmptyExamples = false }
       cardComponents.push(
         product
           ? { type: "HEADER", format: "PRODUCT" }
-          : { type: "HEADER", format: card.format, ...(filled([card.handle]) ? { example: { header_handle: [card.handle.trim()] } } : {}) },
+          : {
+              type: "HEADER",
+              format: card.format,
+              ...(filled([card.handle]) ? { example: { header_handle: [card.handle.trim()] } } : {}),
+            },
       );
       if (card.body.trim() !== "") {
         fields.push({ key: `${k}.body`, path: `${cp}[${cardComponents.length}]` });
@@ -335,7 +367,8 @@ export function buildRequest(draft: TemplateDraft, { keepEmptyExamples = false }
           break;
         case "FLOW":
           withText();
-          if (trimToUndefined(b.flowValue) !== undefined) out[b.flowRef] = b.flowRef === "flow_json" ? b.flowValue : b.flowValue.trim();
+          if (trimToUndefined(b.flowValue) !== undefined)
+            out[b.flowRef] = b.flowRef === "flow_json" ? b.flowValue : b.flowValue.trim();
           fields.push({ key: `${k}.flow`, path: `${bp}.${b.flowRef}` });
           out.flow_action = b.flowAction;
           fields.push({ key: `${k}.flowAction`, path: `${bp}.flow_action` });
@@ -350,7 +383,10 @@ export function buildRequest(draft: TemplateDraft, { keepEmptyExamples = false }
           if (b.otpType !== "COPY_CODE") {
             if (trimToUndefined(b.autofillText) !== undefined) out.autofill_text = b.autofillText;
             fields.push({ key: `${k}.autofillText`, path: `${bp}.autofill_text` });
-            out.supported_apps = b.supportedApps.map((app) => ({ package_name: app.packageName.trim(), signature_hash: app.signatureHash.trim() }));
+            out.supported_apps = b.supportedApps.map((app) => ({
+              package_name: app.packageName.trim(),
+              signature_hash: app.signatureHash.trim(),
+            }));
             fields.push({ key: `${k}.apps`, path: `${bp}.supported_apps` });
             b.supportedApps.forEach((app, n) => {
               fields.push(
@@ -392,12 +428,16 @@ export function buildRequest(draft: TemplateDraft, { keepEmptyExamples = false }
  * belongs to the header text input; `components[0].example.header_text[0]` to its example input). Issues no
  * input owns land under the key "form".
  */
-export function assignIssues(fields: readonly FieldRef[], issues: readonly { path: string; message: string }[]): Map<string, string[]> {
+export function assignIssues(
+  fields: readonly FieldRef[],
+  issues: readonly { path: string; message: string }[],
+): Map<string, string[]> {
   const byKey = new Map<string, string[]>();
   for (const issue of issues) {
     let best: FieldRef | undefined;
     for (const field of fields) {
-      const owns = issue.path === field.path || issue.path.startsWith(`${field.path}.`) || issue.path.startsWith(`${field.path}[`);
+      const owns =
+        issue.path === field.path || issue.path.startsWith(`${field.path}.`) || issue.path.startsWith(`${field.path}[`);
       if (owns && (best === undefined || field.path.length > best.path.length)) best = field;
     }
     const key = best?.key ?? "form";

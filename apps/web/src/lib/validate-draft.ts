@@ -1,5 +1,10 @@
 import type { TCreateTemplateRequest } from "@kirim/schema";
-import { ZCreateTemplateRequest, ZCreateTemplateRequestChecked, formatIssuePath, locateTemplateRuleViolations } from "@kirim/schema";
+import {
+  ZCreateTemplateRequest,
+  ZCreateTemplateRequestChecked,
+  formatIssuePath,
+  locateTemplateRuleViolations,
+} from "@kirim/schema";
 import type { FieldRef, TemplateDraft } from "./template-draft.js";
 import { assignIssues, buildRequest } from "./template-draft.js";
 import { uiMessage } from "./ui-messages.js";
@@ -21,8 +26,11 @@ export interface DraftValidation {
 export function validateDraft(draft: TemplateDraft): DraftValidation {
   const { request, fields } = buildRequest(draft);
   const checked = ZCreateTemplateRequestChecked.safeParse(request);
-  if (checked.success && duplicateQuickReplies(draft).length === 0) return { request: checked.data, fields, errors: new Map() };
-  const issues = checked.success ? [] : checked.error.issues.map((issue) => ({ path: formatIssuePath(issue.path), message: issue.message }));
+  if (checked.success && duplicateQuickReplies(draft).length === 0)
+    return { request: checked.data, fields, errors: new Map() };
+  const issues = checked.success
+    ? []
+    : checked.error.issues.map((issue) => ({ path: formatIssuePath(issue.path), message: issue.message }));
   if (!ZCreateTemplateRequest.safeParse(request).success) {
     try {
       // The draft builder always produces the request's shape; only values (a name, a text's length) are off.

@@ -14,12 +14,16 @@ export type Formatted =
 type Atom = { char: string } | { segment: Segment };
 
 const MARKERS: Record<string, "bold" | "italic" | "strike"> = { "*": "bold", _: "italic", "~": "strike" };
-const charOf = (atom: Atom | undefined): string | undefined => (atom !== undefined && "char" in atom ? atom.char : undefined);
+const charOf = (atom: Atom | undefined): string | undefined =>
+  atom !== undefined && "char" in atom ? atom.char : undefined;
 const isSpace = (atom: Atom | undefined) => atom === undefined || /\s/.test(charOf(atom) ?? "x");
-const isWordChar = (atom: Atom | undefined) => atom !== undefined && ("segment" in atom || /[\p{L}\p{N}]/u.test(atom.char));
+const isWordChar = (atom: Atom | undefined) =>
+  atom !== undefined && ("segment" in atom || /[\p{L}\p{N}]/u.test(atom.char));
 
 export function formatSegments(segments: readonly Segment[]): Formatted[] {
-  const atoms: Atom[] = segments.flatMap((segment): Atom[] => (segment.kind === "text" ? [...segment.text].map((char) => ({ char })) : [{ segment }]));
+  const atoms: Atom[] = segments.flatMap((segment): Atom[] =>
+    segment.kind === "text" ? [...segment.text].map((char) => ({ char })) : [{ segment }],
+  );
   return parse(atoms, 0, atoms.length);
 }
 
@@ -44,19 +48,32 @@ function parse(atoms: Atom[], start: number, end: number): Formatted[] {
     }
     if (isMono(atoms, i)) {
       let close = -1;
-      for (let j = i + 3; j + 2 < end; j++) if (isMono(atoms, j)) {
-        close = j;
-        break;
-      }
+      for (let j = i + 3; j + 2 < end; j++)
+        if (isMono(atoms, j)) {
+          close = j;
+          break;
+        }
       if (close > i + 3) {
         // No formatting inside monospace.
-        out.push({ kind: "mono", children: atoms.slice(i + 3, close).map((a): Formatted => ("char" in a ? { kind: "text", text: a.char } : { kind: "var", segment: a.segment })) });
+        out.push({
+          kind: "mono",
+          children: atoms
+            .slice(i + 3, close)
+            .map((a): Formatted =>
+              "char" in a ? { kind: "text", text: a.char } : { kind: "var", segment: a.segment },
+            ),
+        });
         i = close + 3;
         continue;
       }
     }
     const kind = MARKERS[atom.char];
-    if (kind !== undefined && !isSpace(atoms[i + 1]) && charOf(atoms[i + 1]) !== atom.char && !isWordChar(i > start ? atoms[i - 1] : undefined)) {
+    if (
+      kind !== undefined &&
+      !isSpace(atoms[i + 1]) &&
+      charOf(atoms[i + 1]) !== atom.char &&
+      !isWordChar(i > start ? atoms[i - 1] : undefined)
+    ) {
       let close = -1;
       for (let j = i + 2; j < end; j++) {
         const c = charOf(atoms[j]);

@@ -14,7 +14,9 @@ export function AccountsPage() {
       </div>
       {accounts.isPending && <Loading>Loading accounts…</Loading>}
       {accounts.isError && <ErrorBox error={accounts.error} onRetry={() => void accounts.refetch()} />}
-      {accounts.isSuccess && accounts.data.length === 0 && <Empty>No WhatsApp account is connected to this organisation yet.</Empty>}
+      {accounts.isSuccess && accounts.data.length === 0 && (
+        <Empty>No WhatsApp account is connected to this organisation yet.</Empty>
+      )}
       {accounts.isSuccess && accounts.data.length > 0 && (
         <ul className="account-list" aria-label="Accounts">
           {accounts.data.map((account, i) => {

@@ -20,7 +20,11 @@ export default function CreateTemplatePage({ phoneNumberId, from }: CreateTempla
   // Only a blank create keeps its draft across reloads; a duplicate or a new language starts from its source.
   const draftKey = from === undefined ? `kirim.create-draft.${phoneNumberId}` : undefined;
   const source = useQuery({
-    ...trpc.templates.get.queryOptions({ phone_number_id: phoneNumberId, name: from?.name ?? "", ...(from?.language === undefined ? {} : { language: from.language }) }),
+    ...trpc.templates.get.queryOptions({
+      phone_number_id: phoneNumberId,
+      name: from?.name ?? "",
+      ...(from?.language === undefined ? {} : { language: from.language }),
+    }),
     enabled: from !== undefined,
   });
   const create = useMutation(
@@ -33,7 +37,8 @@ export default function CreateTemplatePage({ phoneNumberId, from }: CreateTempla
     }),
   );
   const addLanguage = from?.as === "language";
-  const title = from === undefined ? "New template" : addLanguage ? `Add a language to ${from.name}` : `Duplicate ${from.name}`;
+  const title =
+    from === undefined ? "New template" : addLanguage ? `Add a language to ${from.name}` : `Duplicate ${from.name}`;
   const template = source.data;
   const cannotExpress = template === undefined ? [] : formCannotExpress(template.components);
   const initialDraft =
@@ -47,8 +52,13 @@ export default function CreateTemplatePage({ phoneNumberId, from }: CreateTempla
   return (
     <>
       <p className="breadcrumb">
-        <a href={hrefFor({ page: "accounts" })}>Accounts</a> / <a href={hrefFor({ page: "list", phoneNumberId })}>Templates</a> /{" "}
-        {from === undefined ? "New" : <a href={hrefFor({ page: "detail", phoneNumberId, name: from.name, language: from.language })}>{from.name}</a>}
+        <a href={hrefFor({ page: "accounts" })}>Accounts</a> /{" "}
+        <a href={hrefFor({ page: "list", phoneNumberId })}>Templates</a> /{" "}
+        {from === undefined ? (
+          "New"
+        ) : (
+          <a href={hrefFor({ page: "detail", phoneNumberId, name: from.name, language: from.language })}>{from.name}</a>
+        )}
       </p>
       <div className="page-head">
         <h1>{title}</h1>
@@ -57,13 +67,15 @@ export default function CreateTemplatePage({ phoneNumberId, from }: CreateTempla
       {from !== undefined && source.isError && <ErrorBox error={source.error} onRetry={() => void source.refetch()} />}
       {addLanguage && template !== undefined && (
         <p className="alert" data-testid="mode-notice">
-          A new language of <strong>{template.name}</strong>: the name and its category (<strong>{titleCase(template.category)}</strong>) stay as they are —
-          Meta keeps one category per name. It already has {template.languages.join(", ")}; translate the texts below and submit it for its own review.
+          A new language of <strong>{template.name}</strong>: the name and its category (
+          <strong>{titleCase(template.category)}</strong>) stay as they are — Meta keeps one category per name. It
+          already has {template.languages.join(", ")}; translate the texts below and submit it for its own review.
         </p>
       )}
       {!addLanguage && from !== undefined && template !== undefined && (
         <p className="alert" data-testid="mode-notice">
-          A copy of <strong>{template.name}</strong> ({template.language}) under a new name. It is a new template and goes through Meta’s review on its own.
+          A copy of <strong>{template.name}</strong> ({template.language}) under a new name. It is a new template and
+          goes through Meta’s review on its own.
         </p>
       )}
       <FormCannotExpressNotice parts={cannotExpress} action={addLanguage ? "translated" : "copied"} />

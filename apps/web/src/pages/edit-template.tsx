@@ -17,10 +17,21 @@ export interface EditTemplateProps {
 
 export default function EditTemplatePage({ phoneNumberId, name, language }: EditTemplateProps) {
   const queryClient = useQueryClient();
-  const query = useQuery(trpc.templates.get.queryOptions({ phone_number_id: phoneNumberId, name, ...(language === undefined ? {} : { language }) }));
+  const query = useQuery(
+    trpc.templates.get.queryOptions({
+      phone_number_id: phoneNumberId,
+      name,
+      ...(language === undefined ? {} : { language }),
+    }),
+  );
   const template = query.data;
   const events = useQuery({
-    ...trpc.templates.events.queryOptions({ phone_number_id: phoneNumberId, name, language: template?.language ?? "en", limit: 100 }),
+    ...trpc.templates.events.queryOptions({
+      phone_number_id: phoneNumberId,
+      name,
+      language: template?.language ?? "en",
+      limit: 100,
+    }),
     enabled: template !== undefined,
   });
   const edit = useMutation(
@@ -31,12 +42,16 @@ export default function EditTemplatePage({ phoneNumberId, name, language }: Edit
       },
     }),
   );
-  const rules = template !== undefined && events.data !== undefined ? editRulesFor(template.meta_status, events.data.data) : undefined;
+  const rules =
+    template !== undefined && events.data !== undefined
+      ? editRulesFor(template.meta_status, events.data.data)
+      : undefined;
 
   return (
     <>
       <p className="breadcrumb">
-        <a href={hrefFor({ page: "accounts" })}>Accounts</a> / <a href={hrefFor({ page: "list", phoneNumberId })}>Templates</a> /{" "}
+        <a href={hrefFor({ page: "accounts" })}>Accounts</a> /{" "}
+        <a href={hrefFor({ page: "list", phoneNumberId })}>Templates</a> /{" "}
         <a href={hrefFor({ page: "detail", phoneNumberId, name, language })}>{name}</a> / Edit
       </p>
       <div className="page-head">
@@ -71,8 +86,12 @@ export default function EditTemplatePage({ phoneNumberId, name, language }: Edit
                   edit: {
                     language: template.language,
                     components: request.components ?? [],
-                    ...(rules.categoryLocked || request.category === template.category ? {} : { category: request.category }),
-                    ...(request.messageSendTtlSeconds === undefined ? {} : { messageSendTtlSeconds: request.messageSendTtlSeconds }),
+                    ...(rules.categoryLocked || request.category === template.category
+                      ? {}
+                      : { category: request.category }),
+                    ...(request.messageSendTtlSeconds === undefined
+                      ? {}
+                      : { messageSendTtlSeconds: request.messageSendTtlSeconds }),
                   },
                 })
               }

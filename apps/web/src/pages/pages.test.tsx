@@ -13,24 +13,41 @@ afterEach(() => {
 });
 
 const NO_RUNS = { data: { data: [], has_more: false, next_cursor: null } };
-const COUNTS = { data: { object: "template_counts", total: 9, by_meta_status: { APPROVED: 6, PAUSED: 2, DISABLED: 1 }, by_status: { approved: 6, pending: 2, rejected: 1 } } };
+const COUNTS = {
+  data: {
+    object: "template_counts",
+    total: 9,
+    by_meta_status: { APPROVED: 6, PAUSED: 2, DISABLED: 1 },
+    by_status: { approved: 6, pending: 2, rejected: 1 },
+  },
+};
 /** The list page also asks for the totals per status. */
 const listStub = (handler: Parameters<typeof stubTrpc>[0], get?: Parameters<typeof stubTrpc>[0]) =>
   stubTrpc((path, input) => {
     if (path === "templates.counts") return COUNTS;
-    if (path === "templates.get") return get !== undefined ? get(path, input) : { error: { message: "No template.", code: "resource_not_found", httpStatus: 404 } };
+    if (path === "templates.get")
+      return get !== undefined
+        ? get(path, input)
+        : { error: { message: "No template.", code: "resource_not_found", httpStatus: 404 } };
     return handler(path, input);
   });
 
-
 describe("template list page", () => {
   it("groups languages under their name and pages with the cursor", async () => {
-    const page1 = [template("order_update", "en"), template("order_update", "id"), template("promo_summer", "en", { category: "MARKETING", status: "pending" })];
-    const page2 = [template("zz_last", "pt_BR", { status: "rejected", meta_status: "REJECTED", rejected_reason: "INVALID_FORMAT" })];
+    const page1 = [
+      template("order_update", "en"),
+      template("order_update", "id"),
+      template("promo_summer", "en", { category: "MARKETING", status: "pending" }),
+    ];
+    const page2 = [
+      template("zz_last", "pt_BR", { status: "rejected", meta_status: "REJECTED", rejected_reason: "INVALID_FORMAT" }),
+    ];
     const calls = listStub((path, input) => {
       if (path === "templates.syncRuns") return NO_RUNS;
       if (path !== "templates.list") throw new Error(path);
-      return input?.cursor === "c2" ? { data: { data: page2, has_more: false, next_cursor: null } } : { data: { data: page1, has_more: true, next_cursor: "c2" } };
+      return input?.cursor === "c2"
+        ? { data: { data: page2, has_more: false, next_cursor: null } }
+        : { data: { data: page1, has_more: true, next_cursor: "c2" } };
     });
     const listCalls = () => calls.filter((c) => c.path === "templates.list");
     render(withQueryClient(<TemplateListPage phoneNumberId={PNID} />));
@@ -52,16 +69,26 @@ describe("template list page", () => {
 
     // A filter starts again from page 1, without a cursor.
     fireEvent.change(screen.getByLabelText("Status"), { target: { value: "PAUSED" } });
-    await waitFor(() => expect(listCalls().at(-1)?.input).toEqual({ phone_number_id: PNID, meta_status: "PAUSED", limit: 25 }));
+    await waitFor(() =>
+      expect(listCalls().at(-1)?.input).toEqual({ phone_number_id: PNID, meta_status: "PAUSED", limit: 25 }),
+    );
   });
 
   it("filters by category and searches names on the server, from page 1, one request per pause in typing", async () => {
-    const everything = [template("order_update", "en"), template("order_update", "id"), template("promo_summer", "en", { category: "MARKETING" })];
-    const promos = [template("promo_autumn", "en", { category: "MARKETING" }), template("promo_autumn", "id", { category: "MARKETING" })];
+    const everything = [
+      template("order_update", "en"),
+      template("order_update", "id"),
+      template("promo_summer", "en", { category: "MARKETING" }),
+    ];
+    const promos = [
+      template("promo_autumn", "en", { category: "MARKETING" }),
+      template("promo_autumn", "id", { category: "MARKETING" }),
+    ];
     const calls = listStub((path, input) => {
       if (path === "templates.syncRuns") return NO_RUNS;
       if (input?.search === "promo") return { data: { data: promos, has_more: false, next_cursor: null } };
-      if (input?.cursor === "c2") return { data: { data: [template("older", "en")], has_more: false, next_cursor: null } };
+      if (input?.cursor === "c2")
+        return { data: { data: [template("older", "en")], has_more: false, next_cursor: null } };
       return { data: { data: everything, has_more: true, next_cursor: "c2" } };
     });
     const listCalls = () => calls.filter((c) => c.path === "templates.list");
@@ -71,29 +98,53 @@ describe("template list page", () => {
     await waitFor(() => expect(screen.getByTestId("page-status").textContent).toContain("Page 2"));
 
     fireEvent.change(screen.getByLabelText("Category"), { target: { value: "MARKETING" } });
-    await waitFor(() => expect(listCalls().at(-1)?.input).toEqual({ phone_number_id: "444444444444", limit: 25, category: "MARKETING" }));
+    await waitFor(() =>
+      expect(listCalls().at(-1)?.input).toEqual({ phone_number_id: "444444444444", limit: 25, category: "MARKETING" }),
+    );
 
     // Three changes in one go: the server hears the last one only, trimmed.
     const box = screen.getByLabelText("Search by name");
     for (const text of ["p", "pro", "  promo "]) fireEvent.change(box, { target: { value: text } });
     await waitFor(() =>
-      expect(listCalls().at(-1)?.input).toEqual({ phone_number_id: "444444444444", limit: 25, category: "MARKETING", search: "promo" }),
+      expect(listCalls().at(-1)?.input).toEqual({
+        phone_number_id: "444444444444",
+        limit: 25,
+        category: "MARKETING",
+        search: "promo",
+      }),
     );
-    expect(listCalls().filter((c) => c.input?.search !== undefined).map((c) => c.input?.search)).toEqual(["promo"]);
+    expect(
+      listCalls()
+        .filter((c) => c.input?.search !== undefined)
+        .map((c) => c.input?.search),
+    ).toEqual(["promo"]);
     // The server's answer is what is shown, languages still grouped under their name.
-    await waitFor(() => expect(screen.getAllByTestId("template-row").map((r) => r.textContent)).toEqual([expect.stringContaining("promo_autumn"), expect.stringContaining("id")]));
+    await waitFor(() =>
+      expect(screen.getAllByTestId("template-row").map((r) => r.textContent)).toEqual([
+        expect.stringContaining("promo_autumn"),
+        expect.stringContaining("id"),
+      ]),
+    );
     expect(screen.getAllByTestId("template-group")).toHaveLength(1);
     expect(screen.getByTestId("page-status").textContent).toContain("Page 1 · templates 1–2");
 
     // Cleared: the unfiltered first page again (from the cache: it was asked for before).
     fireEvent.change(box, { target: { value: "" } });
     fireEvent.change(screen.getByLabelText("Category"), { target: { value: "" } });
-    await waitFor(() => expect(screen.getAllByTestId("template-group").map((g) => g.textContent)).toEqual([expect.stringContaining("order_update"), expect.stringContaining("promo_summer")]));
+    await waitFor(() =>
+      expect(screen.getAllByTestId("template-group").map((g) => g.textContent)).toEqual([
+        expect.stringContaining("order_update"),
+        expect.stringContaining("promo_summer"),
+      ]),
+    );
     expect(screen.getByTestId("page-status").textContent).toContain("Page 1 · templates 1–3");
   });
 
   it("shows Meta's status as the badge, keeps filters and page in the URL, clears filters, dims stale rows", async () => {
-    const paused = [template("promo_paused", "en", { status: "pending", meta_status: "PAUSED" }), template("old_disabled", "en", { status: "rejected", meta_status: "DISABLED" })];
+    const paused = [
+      template("promo_paused", "en", { status: "pending", meta_status: "PAUSED" }),
+      template("old_disabled", "en", { status: "rejected", meta_status: "DISABLED" }),
+    ];
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const calls = listStub(async (path, input) => {
@@ -108,17 +159,28 @@ describe("template list page", () => {
     window.history.replaceState(null, "", `#/accounts/${PNID}/templates`);
     render(withQueryClient(<TemplateListPage phoneNumberId={PNID} />));
     const rows = await screen.findAllByTestId("template-row");
-    expect(rows.map((r) => within(r).getByText(/Paused|Disabled|Pending|Rejected/).textContent)).toEqual(["Paused", "Disabled"]);
+    expect(rows.map((r) => within(r).getByText(/Paused|Disabled|Pending|Rejected/).textContent)).toEqual([
+      "Paused",
+      "Disabled",
+    ]);
     // Totals per status, in the filter and above the list.
-    await waitFor(() => expect(screen.getByTestId("status-totals").textContent).toBe("9 templates: 6 approved, 2 paused, 1 disabled"));
+    await waitFor(() =>
+      expect(screen.getByTestId("status-totals").textContent).toBe("9 templates: 6 approved, 2 paused, 1 disabled"),
+    );
     expect(within(screen.getByLabelText("Status")).getByRole("option", { name: "Paused (2)" })).toBeTruthy();
     expect(within(screen.getByLabelText("Status")).getByRole("option", { name: "In appeal (0)" })).toBeTruthy();
     fireEvent.change(screen.getByLabelText("Sort by"), { target: { value: "name_asc" } });
-    await waitFor(() => expect(listCalls().at(-1)?.input).toEqual({ phone_number_id: PNID, limit: 25, sort: "name_asc" }));
+    await waitFor(() =>
+      expect(listCalls().at(-1)?.input).toEqual({ phone_number_id: PNID, limit: 25, sort: "name_asc" }),
+    );
 
     fireEvent.change(screen.getByLabelText("Status"), { target: { value: "PAUSED" } });
     fireEvent.change(screen.getByLabelText("Category"), { target: { value: "MARKETING" } });
-    await waitFor(() => expect(window.location.hash).toBe(`#/accounts/${PNID}/templates?sort=name_asc&meta_status=PAUSED&category=MARKETING`));
+    await waitFor(() =>
+      expect(window.location.hash).toBe(
+        `#/accounts/${PNID}/templates?sort=name_asc&meta_status=PAUSED&category=MARKETING`,
+      ),
+    );
     await waitFor(() => expect(screen.getByRole("button", { name: "Next page" })).toHaveProperty("disabled", false));
 
     // The next page is slow: the rows shown meanwhile are the previous page's, marked stale (dimmed).
@@ -128,7 +190,9 @@ describe("template list page", () => {
     release();
     await screen.findByText("page_two");
     expect(screen.getByTestId("template-table").getAttribute("data-stale")).toBe("false");
-    expect(window.location.hash).toBe(`#/accounts/${PNID}/templates?sort=name_asc&meta_status=PAUSED&category=MARKETING&c=c2`);
+    expect(window.location.hash).toBe(
+      `#/accounts/${PNID}/templates?sort=name_asc&meta_status=PAUSED&category=MARKETING&c=c2`,
+    );
 
     // A reload (a new page from the same URL) comes back to the same filters and page.
     cleanup();
@@ -137,7 +201,14 @@ describe("template list page", () => {
     expect(screen.getByLabelText<HTMLSelectElement>("Status").value).toBe("PAUSED");
     expect(screen.getByLabelText<HTMLSelectElement>("Category").value).toBe("MARKETING");
     expect(screen.getByLabelText<HTMLSelectElement>("Sort by").value).toBe("name_asc");
-    expect(listCalls().at(-1)?.input).toEqual({ phone_number_id: PNID, limit: 25, sort: "name_asc", meta_status: "PAUSED", category: "MARKETING", cursor: "c2" });
+    expect(listCalls().at(-1)?.input).toEqual({
+      phone_number_id: PNID,
+      limit: 25,
+      sort: "name_asc",
+      meta_status: "PAUSED",
+      category: "MARKETING",
+      cursor: "c2",
+    });
 
     fireEvent.click(screen.getByRole("button", { name: "Clear filters" }));
     // Filters go; the order chosen stays.
@@ -149,11 +220,19 @@ describe("template list page", () => {
 
   it("counts every language of a name whose languages straddle the page boundary", async () => {
     // By name: page 1 ends with promo_x/en; its id and pt_BR rows are on page 2.
-    const page1 = [template("alpha", "en"), template("order_update", "en"), template("order_update", "id"), template("promo_x", "en")];
+    const page1 = [
+      template("alpha", "en"),
+      template("order_update", "en"),
+      template("order_update", "id"),
+      template("promo_x", "en"),
+    ];
     const languages: Record<string, string[]> = { alpha: ["en"], promo_x: ["en", "id", "pt_BR"] };
     const calls = listStub(
-      (path) => (path === "templates.syncRuns" ? NO_RUNS : { data: { data: page1, has_more: true, next_cursor: "c2" } }),
-      (_path, input) => ({ data: { ...template(String(input?.name), "en"), languages: languages[String(input?.name)] } }),
+      (path) =>
+        path === "templates.syncRuns" ? NO_RUNS : { data: { data: page1, has_more: true, next_cursor: "c2" } },
+      (_path, input) => ({
+        data: { ...template(String(input?.name), "en"), languages: languages[String(input?.name)] },
+      }),
     );
     window.history.replaceState(null, "", `#/accounts/${PNID}/templates?sort=name_asc`);
     render(withQueryClient(<TemplateListPage phoneNumberId={PNID} />));
@@ -162,7 +241,12 @@ describe("template list page", () => {
     expect(groups[1]?.textContent).toContain("2 languages");
     expect(within(groups[0] as HTMLElement).queryByTestId("language-count")).toBeNull();
     // By name, only the first and last names can be cut: those two are asked, not the middle one.
-    expect(calls.filter((c) => c.path === "templates.get").map((c) => c.input?.name).sort()).toEqual(["alpha", "promo_x"]);
+    expect(
+      calls
+        .filter((c) => c.path === "templates.get")
+        .map((c) => c.input?.name)
+        .sort(),
+    ).toEqual(["alpha", "promo_x"]);
   });
 
   it("says when no template matches the filters", async () => {
@@ -180,7 +264,9 @@ describe("template list page", () => {
     cleanup();
     queryClient.clear();
 
-    listStub(() => ({ error: { message: "The API key is malformed, unknown or revoked.", code: "invalid_api_key", httpStatus: 401 } }));
+    listStub(() => ({
+      error: { message: "The API key is malformed, unknown or revoked.", code: "invalid_api_key", httpStatus: 401 },
+    }));
     render(withQueryClient(<TemplateListPage phoneNumberId="333333333333" />));
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toContain("That API key was not accepted");
@@ -197,7 +283,14 @@ describe("template detail page", () => {
       components: [{ type: "BODY", text: "Halo {{1}}, pesanan Anda siap.", example: { body_text: [["Budi"]] } }],
     });
     const calls = stubTrpc((path, input) => {
-      if (path === "templates.events") return { data: { data: [event({ template_id: rejected.id, language: "id", from: null, to: "PENDING" })], has_more: false, next_cursor: null } };
+      if (path === "templates.events")
+        return {
+          data: {
+            data: [event({ template_id: rejected.id, language: "id", from: null, to: "PENDING" })],
+            has_more: false,
+            next_cursor: null,
+          },
+        };
       expect(path).toBe("templates.get");
       // The API answers one language: the page asks for the one in its URL.
       expect(input).toEqual({ phone_number_id: PNID, name: "order_update", language: "id" });
@@ -209,17 +302,24 @@ describe("template detail page", () => {
     expect(screen.getByText("REJECTED")).toBeTruthy();
     expect(screen.getByText("Invalid format")).toBeTruthy();
     expect(screen.getByLabelText("Components as JSON").textContent).toContain("Halo {{1}}");
-    expect(within(screen.getByRole("navigation", { name: "Languages" })).getByRole("link", { name: "id" }).getAttribute("aria-current")).toBe("page");
+    expect(
+      within(screen.getByRole("navigation", { name: "Languages" }))
+        .getByRole("link", { name: "id" })
+        .getAttribute("aria-current"),
+    ).toBe("page");
     expect((await screen.findByTestId("history-event")).textContent).toContain("Submitted to Meta: Pending");
     // The history pages by 20 (the actions card reads up to 100 events to count the edits left).
-    expect(calls.find((c) => c.path === "templates.events" && (c.input as { limit?: number }).limit === 20)?.input).toMatchObject({ phone_number_id: PNID, name: "order_update", language: "id" });
+    expect(
+      calls.find((c) => c.path === "templates.events" && (c.input as { limit?: number }).limit === 20)?.input,
+    ).toMatchObject({ phone_number_id: PNID, name: "order_update", language: "id" });
   });
 
   it("without a language shows the API's default one; a language the name lacks falls back to it and says so", async () => {
     const english = template("order_update", "en");
     const calls = stubTrpc((path, input) => {
       if (path === "templates.events") return { data: { data: [], has_more: false, next_cursor: null } };
-      if ((input as { language?: string }).language === "fr") return { error: { message: "No template.", code: "resource_not_found", httpStatus: 404 } };
+      if ((input as { language?: string }).language === "fr")
+        return { error: { message: "No template.", code: "resource_not_found", httpStatus: 404 } };
       return { data: { ...english, languages: ["en", "id"] } };
     });
     render(withQueryClient(<TemplateDetailPage phoneNumberId={PNID} name="order_update" language={undefined} />));

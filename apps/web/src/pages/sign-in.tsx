@@ -53,7 +53,9 @@ export function SignIn() {
     <main id="main" className="signin">
       <div className="card">
         <h1>Sign in</h1>
-        <p className="hint">Use an API key of your organisation. It is kept in this browser tab only and forgotten when the tab closes.</p>
+        <p className="hint">
+          Use an API key of your organisation. It is kept in this browser tab only and forgotten when the tab closes.
+        </p>
         {reason !== null && error === undefined && (
           <p className="alert alert-error" role="alert" data-testid="signed-out-reason">
             You were signed out. {reason}

@@ -15,8 +15,12 @@ const NO_EVENTS = { data: { data: [], has_more: false, next_cursor: null } };
 
 /** The detail page of one template, answering `get` with `answer()` (asked again on every call). */
 function open(answer: () => TTemplate, props: { created?: boolean } = {}) {
-  const calls = stubTrpc((path) => (path === "templates.events" ? NO_EVENTS : { data: { ...answer(), languages: ["en"] } }));
-  render(withQueryClient(<TemplateDetailPage phoneNumberId={PNID} name="order_update" language={undefined} {...props} />));
+  const calls = stubTrpc((path) =>
+    path === "templates.events" ? NO_EVENTS : { data: { ...answer(), languages: ["en"] } },
+  );
+  render(
+    withQueryClient(<TemplateDetailPage phoneNumberId={PNID} name="order_update" language={undefined} {...props} />),
+  );
   return calls;
 }
 
@@ -45,7 +49,10 @@ describe("detail page status banner", () => {
         status: "rejected",
         meta_status: "REJECTED",
         rejected_reason: "INVALID_FORMAT",
-        rejection_info: { reason: "Parameters are next to each other.", recommendation: "Put text between {{1}} and {{2}}." },
+        rejection_info: {
+          reason: "Parameters are next to each other.",
+          recommendation: "Put text between {{1}} and {{2}}.",
+        },
       }),
     );
     const banner = await screen.findByTestId("status-banner");
@@ -56,7 +63,13 @@ describe("detail page status banner", () => {
   });
 
   it("a disabled template: when, why, and that a new template is needed", async () => {
-    open(() => template("order_update", "en", { status: "rejected", meta_status: "DISABLED", status_info: { disable_info: { disable_date: 1_767_225_600 } } }));
+    open(() =>
+      template("order_update", "en", {
+        status: "rejected",
+        meta_status: "DISABLED",
+        status_info: { disable_info: { disable_date: 1_767_225_600 } },
+      }),
+    );
     const banner = await screen.findByTestId("status-banner");
     expect(banner.textContent).toContain("Meta disabled this template.");
     expect(banner.textContent).toContain("Disabled on ");
@@ -65,7 +78,12 @@ describe("detail page status banner", () => {
   });
 
   it("an upcoming category change is announced, also on an approved template; none without one", async () => {
-    open(() => template("order_update", "en", { category: "UTILITY", pending_category_change: { category: "MARKETING", effective_at: "2026-12-01T00:00:00.000Z" } }));
+    open(() =>
+      template("order_update", "en", {
+        category: "UTILITY",
+        pending_category_change: { category: "MARKETING", effective_at: "2026-12-01T00:00:00.000Z" },
+      }),
+    );
     const notice = await screen.findByTestId("category-change");
     expect(notice.textContent).toContain("Meta will change the category to Marketing on ");
     expect(screen.getByTestId("status-banner").textContent).not.toContain("Meta paused");
@@ -79,16 +97,24 @@ describe("detail page status banner", () => {
 
   it("a pending template refreshes by itself; once Meta decides, the pending notice goes and refreshing stops", async () => {
     let decided = false;
-    const calls = open(() => (decided ? template("order_update", "en", { status: "approved", meta_status: "APPROVED" }) : template("order_update", "en", { status: "pending", meta_status: "PENDING" })), {
-      created: true,
-    });
+    const calls = open(
+      () =>
+        decided
+          ? template("order_update", "en", { status: "approved", meta_status: "APPROVED" })
+          : template("order_update", "en", { status: "pending", meta_status: "PENDING" }),
+      {
+        created: true,
+      },
+    );
     const gets = () => calls.filter((c) => c.path === "templates.get").length;
     await screen.findByTestId("created-notice");
     expect(screen.getByTestId("detail-status").textContent).toBe("Pending");
     const before = gets();
     decided = true;
     // No click: the page asks again on its own.
-    await waitFor(() => expect(screen.getByTestId("detail-status").textContent).toBe("Approved"), { timeout: PENDING_REFRESH_MS * 4 });
+    await waitFor(() => expect(screen.getByTestId("detail-status").textContent).toBe("Approved"), {
+      timeout: PENDING_REFRESH_MS * 4,
+    });
     expect(gets()).toBeGreaterThan(before);
     expect(screen.queryByTestId("created-notice")).toBeNull();
   });

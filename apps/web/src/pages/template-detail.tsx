@@ -14,7 +14,9 @@ import { trpc } from "../lib/trpc.js";
 
 /** While Meta is still deciding (in review or appeal) the page asks again every few seconds; then it stops. */
 export const PENDING_REFRESH_MS = 5_000;
-export const refreshWhilePending = (query: { state: { data?: { meta_status: string } | undefined } }): number | false => {
+export const refreshWhilePending = (query: {
+  state: { data?: { meta_status: string } | undefined };
+}): number | false => {
   const status = query.state.data?.meta_status;
   return status === "PENDING" || status === "IN_APPEAL" ? PENDING_REFRESH_MS : false;
 };
@@ -31,12 +33,20 @@ export default function TemplateDetailPage({ phoneNumberId, name, language, crea
   const queryClient = useQueryClient();
   // The API answers one language: the one asked for, else the name's default (its only or earliest created).
   const asked = useQuery({
-    ...trpc.templates.get.queryOptions({ phone_number_id: phoneNumberId, name, ...(language === undefined ? {} : { language }) }),
+    ...trpc.templates.get.queryOptions({
+      phone_number_id: phoneNumberId,
+      name,
+      ...(language === undefined ? {} : { language }),
+    }),
     refetchInterval: refreshWhilePending,
   });
   // A link to a language the name does not have (any more): show the default one and say so.
   const missingLanguage = language !== undefined && asked.isError && errorCodeOf(asked.error) === "resource_not_found";
-  const fallback = useQuery({ ...trpc.templates.get.queryOptions({ phone_number_id: phoneNumberId, name }), enabled: missingLanguage, refetchInterval: refreshWhilePending });
+  const fallback = useQuery({
+    ...trpc.templates.get.queryOptions({ phone_number_id: phoneNumberId, name }),
+    enabled: missingLanguage,
+    refetchInterval: refreshWhilePending,
+  });
   const query = missingLanguage ? fallback : asked;
   const refresh = () => {
     void query.refetch();
@@ -47,7 +57,8 @@ export default function TemplateDetailPage({ phoneNumberId, name, language, crea
   const seenStatus = useRef<string | undefined>(undefined);
   useEffect(() => {
     if (template === undefined) return;
-    if (seenStatus.current !== undefined && seenStatus.current !== template.meta_status) void queryClient.invalidateQueries(trpc.templates.events.pathFilter());
+    if (seenStatus.current !== undefined && seenStatus.current !== template.meta_status)
+      void queryClient.invalidateQueries(trpc.templates.events.pathFilter());
     seenStatus.current = template.meta_status;
   }, [template, queryClient]);
   const notFound = query.isError && errorCodeOf(query.error) === "resource_not_found";
@@ -55,7 +66,8 @@ export default function TemplateDetailPage({ phoneNumberId, name, language, crea
   return (
     <>
       <p className="breadcrumb">
-        <a href={hrefFor({ page: "accounts" })}>Accounts</a> / <a href={hrefFor({ page: "list", phoneNumberId })}>Templates</a> / {name}
+        <a href={hrefFor({ page: "accounts" })}>Accounts</a> /{" "}
+        <a href={hrefFor({ page: "list", phoneNumberId })}>Templates</a> / {name}
       </p>
       <div className="page-head">
         <h1>{name}</h1>
@@ -71,7 +83,8 @@ export default function TemplateDetailPage({ phoneNumberId, name, language, crea
       {query.isError && !notFound && <ErrorBox error={query.error} onRetry={() => void query.refetch()} />}
       {created && template !== undefined && template.meta_status === "PENDING" && (
         <div className="alert alert-ok" role="status" data-testid="created-notice">
-          Submitted to Meta. The template stays <strong>pending</strong> until Meta’s review ends; this page refreshes by itself until then.
+          Submitted to Meta. The template stays <strong>pending</strong> until Meta’s review ends; this page refreshes
+          by itself until then.
         </div>
       )}
       {template !== undefined && (
@@ -118,11 +131,18 @@ export default function TemplateDetailPage({ phoneNumberId, name, language, crea
                     <code>{template.meta_status}</code>
                   </dd>
                   <dt>API status</dt>
-                  <dd data-testid="detail-api-status" title="The folded `status` Kirimdev integrations read: pending, approved or rejected">
+                  <dd
+                    data-testid="detail-api-status"
+                    title="The folded `status` Kirimdev integrations read: pending, approved or rejected"
+                  >
                     <StatusBadge status={template.status} />
                   </dd>
                   <dt>Meta’s reason</dt>
-                  <dd>{template.rejected_reason === null || template.rejected_reason === "NONE" ? "—" : titleCase(template.rejected_reason)}</dd>
+                  <dd>
+                    {template.rejected_reason === null || template.rejected_reason === "NONE"
+                      ? "—"
+                      : titleCase(template.rejected_reason)}
+                  </dd>
                   <dt>Quality</dt>
                   <dd>
                     <QualityBadge score={template.quality_score} />
@@ -132,10 +152,14 @@ export default function TemplateDetailPage({ phoneNumberId, name, language, crea
                   <dt>Category</dt>
                   <dd>
                     {titleCase(template.category)}
-                    {template.previous_category !== null && <span className="hint"> (was {titleCase(template.previous_category)})</span>}
+                    {template.previous_category !== null && (
+                      <span className="hint"> (was {titleCase(template.previous_category)})</span>
+                    )}
                   </dd>
                   <dt>Last confirmed by Meta</dt>
-                  <dd>{template.last_synced_at === null ? "Not yet synced" : formatDateTime(template.last_synced_at)}</dd>
+                  <dd>
+                    {template.last_synced_at === null ? "Not yet synced" : formatDateTime(template.last_synced_at)}
+                  </dd>
                   <dt>Created</dt>
                   <dd>{formatDateTime(template.created_at)}</dd>
                   <dt>Updated</dt>
@@ -143,7 +167,9 @@ export default function TemplateDetailPage({ phoneNumberId, name, language, crea
                   <dt>Meta template ID</dt>
                   <dd className="copy-row">
                     <code>{template.provider_template_id ?? "—"}</code>
-                    {template.provider_template_id !== null && <CopyButton text={template.provider_template_id} label="Copy Meta’s template ID" />}
+                    {template.provider_template_id !== null && (
+                      <CopyButton text={template.provider_template_id} label="Copy Meta’s template ID" />
+                    )}
                   </dd>
                   <dt>ID</dt>
                   <dd className="copy-row">
@@ -152,15 +178,22 @@ export default function TemplateDetailPage({ phoneNumberId, name, language, crea
                   </dd>
                 </dl>
               </section>
-              <LifecycleActions key={`${template.id}/${template.meta_status}`} phoneNumberId={phoneNumberId} template={template} />
+              <LifecycleActions
+                key={`${template.id}/${template.meta_status}`}
+                phoneNumberId={phoneNumberId}
+                template={template}
+              />
               <section className="card" aria-labelledby="api-heading">
                 <h2 id="api-heading">Use it from the API</h2>
                 <p>
-                  The create request for this template, ready for a terminal (set <code>KIRIM_API_KEY</code> first). Every route is in the{" "}
-                  <a href="/docs">API reference</a>.
+                  The create request for this template, ready for a terminal (set <code>KIRIM_API_KEY</code> first).
+                  Every route is in the <a href="/docs">API reference</a>.
                 </p>
                 <div className="copy-row">
-                  <CopyButton text={createCurl(window.location.origin, phoneNumberId, template)} label="Copy the create request as curl" />
+                  <CopyButton
+                    text={createCurl(window.location.origin, phoneNumberId, template)}
+                    label="Copy the create request as curl"
+                  />
                 </div>
                 <pre className="curl" data-testid="create-curl" tabIndex={0} aria-label="Create request as curl">
                   {createCurl(window.location.origin, phoneNumberId, template)}
@@ -174,13 +207,27 @@ export default function TemplateDetailPage({ phoneNumberId, name, language, crea
                   {JSON.stringify(template.components, null, 2)}
                 </pre>
               </details>
-              <TemplateHistory key={template.id} phoneNumberId={phoneNumberId} name={name} language={template.language} />
+              <TemplateHistory
+                key={template.id}
+                phoneNumberId={phoneNumberId}
+                name={name}
+                language={template.language}
+              />
             </div>
             <aside className="sticky" aria-label="Preview">
               <h2>Preview</h2>
-              <TemplatePreview components={template.components} label={`Preview of ${template.name} (${template.language})`} />
+              <TemplatePreview
+                components={template.components}
+                label={`Preview of ${template.name} (${template.language})`}
+              />
               <p className="hint">Variables show the examples submitted to Meta.</p>
-              <TryParameters key={template.id} phoneNumberId={phoneNumberId} name={name} language={template.language} components={template.components} />
+              <TryParameters
+                key={template.id}
+                phoneNumberId={phoneNumberId}
+                name={name}
+                language={template.language}
+                components={template.components}
+              />
             </aside>
           </div>
         </>

@@ -20,11 +20,15 @@ export default function TemplateLibraryPage({ phoneNumberId }: { phoneNumberId: 
     ...(industry === "" ? {} : { industry }),
     ...(usecase.trim() === "" ? {} : { usecase: usecase.trim() }),
   };
-  const library = useQuery({ ...trpc.templates.library.queryOptions({ phone_number_id: phoneNumberId, query }), placeholderData: keepPreviousData });
+  const library = useQuery({
+    ...trpc.templates.library.queryOptions({ phone_number_id: phoneNumberId, query }),
+    placeholderData: keepPreviousData,
+  });
   return (
     <>
       <p className="breadcrumb">
-        <a href={hrefFor({ page: "accounts" })}>Accounts</a> / <a href={hrefFor({ page: "list", phoneNumberId })}>Templates</a> / Library
+        <a href={hrefFor({ page: "accounts" })}>Accounts</a> /{" "}
+        <a href={hrefFor({ page: "list", phoneNumberId })}>Templates</a> / Library
       </p>
       <h1>Template library</h1>
       <div className="row">
@@ -61,14 +65,20 @@ export default function TemplateLibraryPage({ phoneNumberId }: { phoneNumberId: 
       </div>
       {library.isPending && <Loading>Loading the library…</Loading>}
       {library.isError && <ErrorBox error={library.error} onRetry={() => void library.refetch()} />}
-      {library.data !== undefined && library.data.length === 0 && <Empty>No library template matches these filters.</Empty>}
+      {library.data !== undefined && library.data.length === 0 && (
+        <Empty>No library template matches these filters.</Empty>
+      )}
       {library.data !== undefined && library.data.length > 0 && (
         <ul className="library" aria-label="Library templates">
           {library.data.map((entry) => (
             <li key={`${entry.name}/${entry.language}`} data-testid="library-entry">
               <h3>{entry.name}</h3>
               <p className="hint">
-                {[entry.category, entry.topic, entry.usecase, entry.language].map((part) => (part === undefined || part === null ? "" : typeof part === "string" ? part : JSON.stringify(part))).join(" · ")}
+                {[entry.category, entry.topic, entry.usecase, entry.language]
+                  .map((part) =>
+                    part === undefined || part === null ? "" : typeof part === "string" ? part : JSON.stringify(part),
+                  )
+                  .join(" · ")}
               </p>
               {typeof entry.header === "string" && (
                 <p>
@@ -91,8 +101,12 @@ function UseLibraryTemplate({ phoneNumberId, entry }: { phoneNumberId: string; e
   const [open, setOpen] = useState(false);
   const [name, setName] = useState(entry.name.replace(/[^a-z0-9_]/g, "_"));
   const [language, setLanguage] = useState(entry.language);
-  const inputButtons = (entry.buttons ?? []).filter((button) => button.type === "URL" || button.type === "PHONE_NUMBER");
-  const [values, setValues] = useState<string[]>(inputButtons.map((button) => (button.type === "URL" ? (button.url ?? "") : (button.phone_number ?? ""))));
+  const inputButtons = (entry.buttons ?? []).filter(
+    (button) => button.type === "URL" || button.type === "PHONE_NUMBER",
+  );
+  const [values, setValues] = useState<string[]>(
+    inputButtons.map((button) => (button.type === "URL" ? (button.url ?? "") : (button.phone_number ?? ""))),
+  );
   const create = useMutation(
     trpc.templates.create.mutationOptions({
       onSuccess: async (template) => {
@@ -111,7 +125,15 @@ function UseLibraryTemplate({ phoneNumberId, entry }: { phoneNumberId: string; e
   const submit = () => {
     const buttonInputs = inputButtons.map((button, index) =>
       button.type === "URL"
-        ? { type: "URL", url: { base_url: values[index] ?? "", ...(String(values[index] ?? "").includes("{{1}}") ? { url_suffix_example: String(values[index]).replace("{{1}}", "example") } : {}) } }
+        ? {
+            type: "URL",
+            url: {
+              base_url: values[index] ?? "",
+              ...(String(values[index] ?? "").includes("{{1}}")
+                ? { url_suffix_example: String(values[index]).replace("{{1}}", "example") }
+                : {}),
+            },
+          }
         : { type: "PHONE_NUMBER", phone_number: values[index] ?? "" },
     );
     create.mutate({
@@ -143,8 +165,13 @@ function UseLibraryTemplate({ phoneNumberId, entry }: { phoneNumberId: string; e
       </label>
       {inputButtons.map((button, index) => (
         <label key={index}>
-          {button.type === "URL" ? `URL of "${button.text ?? "button"}"` : `Phone number of "${button.text ?? "button"}"`}
-          <input value={values[index] ?? ""} onChange={(e) => setValues(values.map((v, i) => (i === index ? e.target.value : v)))} />
+          {button.type === "URL"
+            ? `URL of "${button.text ?? "button"}"`
+            : `Phone number of "${button.text ?? "button"}"`}
+          <input
+            value={values[index] ?? ""}
+            onChange={(e) => setValues(values.map((v, i) => (i === index ? e.target.value : v)))}
+          />
         </label>
       ))}
       {create.isError && <ErrorBox error={create.error} />}

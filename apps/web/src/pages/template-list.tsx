@@ -1,5 +1,10 @@
 import type { TTemplate, TTemplateCategory } from "@kirim/schema";
-import { MAX_TEMPLATE_SEARCH_LENGTH, META_TEMPLATE_STATUSES, TEMPLATE_CATEGORIES, TEMPLATE_LANGUAGE_PATTERN } from "@kirim/schema";
+import {
+  MAX_TEMPLATE_SEARCH_LENGTH,
+  META_TEMPLATE_STATUSES,
+  TEMPLATE_CATEGORIES,
+  TEMPLATE_LANGUAGE_PATTERN,
+} from "@kirim/schema";
 import { keepPreviousData, useQueries, useQuery } from "@tanstack/react-query";
 import { MetaStatusBadge, QualityBadge, metaStatusLabel } from "../components/status-badge.js";
 import { SyncButton } from "../components/sync-button.js";
@@ -92,7 +97,11 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
   // A name's languages can fall on two pages: by name, only the first and last group can be cut; in other orders any
   // can. Those names are asked for their full language list (templates.get's `languages`), so the count is right.
   const byName = state.sort === "name_asc" || state.sort === "name_desc";
-  const maybeCut = list.isPlaceholderData ? [] : byName ? [...new Set([groups[0]?.name, groups.at(-1)?.name])].filter((n) => n !== undefined) : groups.map((g) => g.name);
+  const maybeCut = list.isPlaceholderData
+    ? []
+    : byName
+      ? [...new Set([groups[0]?.name, groups.at(-1)?.name])].filter((n) => n !== undefined)
+      : groups.map((g) => g.name);
   const languageLists = useQueries({
     queries: maybeCut.map((name) => trpc.templates.get.queryOptions({ phone_number_id: phoneNumberId, name })),
   });
@@ -100,7 +109,8 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
   const page = cursors.length + 1;
   const first = cursors.length * state.limit + 1;
   const loaded = rows.length;
-  const filtered = state.metaStatus !== "" || state.category !== "" || state.language !== "" || state.search.trim() !== "";
+  const filtered =
+    state.metaStatus !== "" || state.category !== "" || state.language !== "" || state.search.trim() !== "";
   // Rows of the previous page or filters, shown while the next answer loads.
   const stale = list.isPlaceholderData;
 
@@ -159,7 +169,11 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
           </div>
           <div>
             <label htmlFor="filter-status">Status</label>
-            <select id="filter-status" value={state.metaStatus} onChange={(e) => setFilter("meta_status", e.target.value)}>
+            <select
+              id="filter-status"
+              value={state.metaStatus}
+              onChange={(e) => setFilter("meta_status", e.target.value)}
+            >
               <option value="">All statuses{counts.data !== undefined ? ` (${counts.data.total})` : ""}</option>
               {STATUS_OPTIONS.map((s) => (
                 <option key={s} value={s}>
@@ -209,7 +223,11 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
           </div>
           <div>
             <label htmlFor="filter-limit">Per page</label>
-            <select id="filter-limit" value={state.limit} onChange={(e) => setFilter("limit", e.target.value === "25" ? "" : e.target.value)}>
+            <select
+              id="filter-limit"
+              value={state.limit}
+              onChange={(e) => setFilter("limit", e.target.value === "25" ? "" : e.target.value)}
+            >
               {PAGE_SIZES.map((n) => (
                 <option key={n} value={n}>
                   {n}
@@ -267,7 +285,9 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
                     <td className="name-cell" data-label="Name" data-continued={i > 0}>
                       {i === 0 ? (
                         <>
-                          <a href={hrefFor({ page: "detail", phoneNumberId, name: t.name, language: undefined })}>{t.name}</a>
+                          <a href={hrefFor({ page: "detail", phoneNumberId, name: t.name, language: undefined })}>
+                            {t.name}
+                          </a>
                           <LanguageCount onPage={group.rows.length} total={languagesOf.get(group.name)} />
                         </>
                       ) : (
@@ -305,7 +325,11 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
             Page {page} · templates {loaded === 0 ? 0 : first}–{first + loaded - 1}
           </p>
           <div className="actions">
-            <button type="button" onClick={() => setCursors(cursors.slice(0, -1))} disabled={cursors.length === 0 || list.isFetching}>
+            <button
+              type="button"
+              onClick={() => setCursors(cursors.slice(0, -1))}
+              disabled={cursors.length === 0 || list.isFetching}
+            >
               Previous page
             </button>
             <button

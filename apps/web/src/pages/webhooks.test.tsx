@@ -51,7 +51,9 @@ function attempt(extra: Partial<TWebhookDeliveryAttempt> = {}): TWebhookDelivery
   };
 }
 
-const page = (data: unknown[], next: string | null = null) => ({ data: { data, has_more: next !== null, next_cursor: next } });
+const page = (data: unknown[], next: string | null = null) => ({
+  data: { data, has_more: next !== null, next_cursor: next },
+});
 
 describe("webhooks page", () => {
   it("creates a subscription with the picked events and shows its secret once, with a store-it-now notice", async () => {
@@ -76,7 +78,9 @@ describe("webhooks page", () => {
     expect(calls.some((c) => c.path === "webhooks.create")).toBe(false);
 
     fireEvent.click(screen.getByLabelText("template.status_updated"));
-    fireEvent.change(screen.getByLabelText(/Only these phone number IDs/), { target: { value: "106540352242922, 106540352242923" } });
+    fireEvent.change(screen.getByLabelText(/Only these phone number IDs/), {
+      target: { value: "106540352242922, 106540352242923" },
+    });
     fireEvent.change(screen.getByLabelText("Description (optional)"), { target: { value: "CRM" } });
     fireEvent.click(screen.getByRole("button", { name: "Create subscription" }));
 
@@ -103,11 +107,21 @@ describe("webhooks page", () => {
 
   it("shows why a subscription is disabled, enables it, and explains an API error in plain words", async () => {
     const calls = stubTrpc((path) => {
-      if (path === "webhooks.list") return page([subscription({ enabled: false, disabled_reason: "endpoint_gone", disabled_at: "2026-11-02T10:00:00.000Z" })]);
+      if (path === "webhooks.list")
+        return page([
+          subscription({ enabled: false, disabled_reason: "endpoint_gone", disabled_at: "2026-11-02T10:00:00.000Z" }),
+        ]);
       if (path === "webhooks.deliveries") return page([]);
       if (path === "webhooks.update") return { data: subscription() };
       if (path === "webhooks.sendTest")
-        return { error: { message: "The subscription is disabled; enable it (PATCH enabled: true) before sending a test.", code: "invalid_field_value", httpStatus: 400, param: "enabled" } };
+        return {
+          error: {
+            message: "The subscription is disabled; enable it (PATCH enabled: true) before sending a test.",
+            code: "invalid_field_value",
+            httpStatus: 400,
+            param: "enabled",
+          },
+        };
       throw new Error(path);
     });
     render(withQueryClient(<WebhooksPage />));
@@ -115,15 +129,27 @@ describe("webhooks page", () => {
     fireEvent.click(screen.getByRole("button", { name: /^Send test\s*to CRM$/ }));
     expect((await screen.findByRole("alert")).textContent).toContain("enable it");
     fireEvent.click(screen.getByRole("button", { name: /^Enable\s*CRM$/ }));
-    await waitFor(() => expect(calls.find((c) => c.path === "webhooks.update")?.input).toEqual({ id: "whs_01HXYZABCDEFGHJKMNPQRST001", update: { enabled: true } }));
+    await waitFor(() =>
+      expect(calls.find((c) => c.path === "webhooks.update")?.input).toEqual({
+        id: "whs_01HXYZABCDEFGHJKMNPQRST001",
+        update: { enabled: true },
+      }),
+    );
   });
 
   it("rotates the secret (new one once; the old stays valid 24 h) and deletes only after confirming", async () => {
     const calls = stubTrpc((path) => {
       if (path === "webhooks.list") return page([subscription()]);
       if (path === "webhooks.deliveries") return page([]);
-      if (path === "webhooks.rotateSecret") return { data: subscription({ secret: "whsec_bmV3LXNlY3JldC0wMTIzNDU2Nzg5MDEyMzQ1", previous_secret_expires_at: "2026-11-03T10:00:00.000Z" }) };
-      if (path === "webhooks.delete") return { data: { id: "whs_01HXYZABCDEFGHJKMNPQRST001", object: "webhook_subscription", deleted: true } };
+      if (path === "webhooks.rotateSecret")
+        return {
+          data: subscription({
+            secret: "whsec_bmV3LXNlY3JldC0wMTIzNDU2Nzg5MDEyMzQ1",
+            previous_secret_expires_at: "2026-11-03T10:00:00.000Z",
+          }),
+        };
+      if (path === "webhooks.delete")
+        return { data: { id: "whs_01HXYZABCDEFGHJKMNPQRST001", object: "webhook_subscription", deleted: true } };
       throw new Error(path);
     });
     render(withQueryClient(<WebhooksPage />));
@@ -136,20 +162,35 @@ describe("webhooks page", () => {
     fireEvent.click(screen.getByRole("button", { name: /^Delete\s*CRM$/ }));
     expect(calls.some((c) => c.path === "webhooks.delete")).toBe(false);
     fireEvent.click(screen.getByRole("button", { name: /^Delete\s*CRM$/ }));
-    await waitFor(() => expect(calls.find((c) => c.path === "webhooks.delete")?.input).toEqual({ id: "whs_01HXYZABCDEFGHJKMNPQRST001" }));
+    await waitFor(() =>
+      expect(calls.find((c) => c.path === "webhooks.delete")?.input).toEqual({ id: "whs_01HXYZABCDEFGHJKMNPQRST001" }),
+    );
     expect(confirm).toHaveBeenCalledTimes(2);
   });
 
   it("pages the delivery log with the cursor and redelivers one failed event or all failed since a time", async () => {
     const failed = attempt({ outcome: "failed", status_code: 500, error: "HTTP 500", attempt: 14 });
-    const retrying = attempt({ outcome: "retrying", status_code: null, error: "connect ECONNREFUSED", next_retry_at: "2026-11-01T10:05:00.000Z", attempt: 2 });
+    const retrying = attempt({
+      outcome: "retrying",
+      status_code: null,
+      error: "connect ECONNREFUSED",
+      next_retry_at: "2026-11-01T10:05:00.000Z",
+      attempt: 2,
+    });
     const older = attempt({ event_type: "template.created" });
     const calls = stubTrpc((path, input) => {
       if (path === "webhooks.list") return page([subscription()]);
-      if (path === "webhooks.deliveries") return input?.cursor === "c2" ? page([older]) : page([failed, retrying], "c2");
+      if (path === "webhooks.deliveries")
+        return input?.cursor === "c2" ? page([older]) : page([failed, retrying], "c2");
       if (path === "webhooks.redeliver") {
         const body = input?.redeliver as { event_id?: string; since?: string };
-        return { data: { object: "webhook_redelivery", queued: body.event_id !== undefined ? 1 : 3, event_ids: body.event_id !== undefined ? [body.event_id] : ["a", "b", "c"] } };
+        return {
+          data: {
+            object: "webhook_redelivery",
+            queued: body.event_id !== undefined ? 1 : 3,
+            event_ids: body.event_id !== undefined ? [body.event_id] : ["a", "b", "c"],
+          },
+        };
       }
       throw new Error(path);
     });
@@ -161,9 +202,16 @@ describe("webhooks page", () => {
     expect(within(rows[1] as HTMLElement).getByTestId("delivery-status").textContent).toBe("no answer");
     expect(within(rows[1] as HTMLElement).queryByRole("button")).toBeNull();
 
-    fireEvent.click(within(rows[0] as HTMLElement).getByRole("button", { name: new RegExp(`^Redeliver\\s*event ${failed.event_id}$`) }));
+    fireEvent.click(
+      within(rows[0] as HTMLElement).getByRole("button", {
+        name: new RegExp(`^Redeliver\\s*event ${failed.event_id}$`),
+      }),
+    );
     await screen.findByText("1 event queued for redelivery.");
-    expect(calls.find((c) => c.path === "webhooks.redeliver")?.input).toEqual({ id: "whs_01HXYZABCDEFGHJKMNPQRST001", redeliver: { event_id: failed.event_id } });
+    expect(calls.find((c) => c.path === "webhooks.redeliver")?.input).toEqual({
+      id: "whs_01HXYZABCDEFGHJKMNPQRST001",
+      redeliver: { event_id: failed.event_id },
+    });
 
     fireEvent.change(screen.getByLabelText("Redeliver all failed since"), { target: { value: "2026-11-01T09:00" } });
     fireEvent.click(screen.getByRole("button", { name: "Redeliver all failed" }));

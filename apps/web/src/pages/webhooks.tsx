@@ -26,17 +26,29 @@ export default function WebhooksPage() {
       <div className="page-head">
         <h1>Webhooks</h1>
       </div>
-      <p className="hint">We POST template events to these URLs, signed the Standard Webhooks way with each subscription’s secret.</p>
+      <p className="hint">
+        We POST template events to these URLs, signed the Standard Webhooks way with each subscription’s secret.
+      </p>
       {secret !== null && <SecretOnce {...secret} onDone={() => setSecret(null)} />}
-      <CreateSubscription onCreated={(s) => s.secret !== undefined && setSecret({ subscriptionId: s.id, secret: s.secret, rotated: false })} />
+      <CreateSubscription
+        onCreated={(s) =>
+          s.secret !== undefined && setSecret({ subscriptionId: s.id, secret: s.secret, rotated: false })
+        }
+      />
       <h2>Subscriptions</h2>
       {subscriptions.isPending && <Loading>Loading subscriptions…</Loading>}
       {subscriptions.isError && <ErrorBox error={subscriptions.error} onRetry={() => void subscriptions.refetch()} />}
-      {subscriptions.isSuccess && subscriptions.data.data.length === 0 && <Empty>No webhook subscription yet. Create one above.</Empty>}
+      {subscriptions.isSuccess && subscriptions.data.data.length === 0 && (
+        <Empty>No webhook subscription yet. Create one above.</Empty>
+      )}
       {subscriptions.isSuccess && subscriptions.data.data.length > 0 && (
         <ul className="account-list" aria-label="Webhook subscriptions">
           {subscriptions.data.data.map((s) => (
-            <SubscriptionCard key={s.id} subscription={s} onRotated={(secretValue) => setSecret({ subscriptionId: s.id, secret: secretValue, rotated: true })} />
+            <SubscriptionCard
+              key={s.id}
+              subscription={s}
+              onRotated={(secretValue) => setSecret({ subscriptionId: s.id, secret: secretValue, rotated: true })}
+            />
           ))}
         </ul>
       )}
@@ -45,19 +57,34 @@ export default function WebhooksPage() {
 }
 
 /** The signing secret, once: there is no way to read it again, so the notice says to store it now. */
-function SecretOnce({ subscriptionId, secret, rotated, onDone }: { subscriptionId: string; secret: string; rotated: boolean; onDone: () => void }) {
+function SecretOnce({
+  subscriptionId,
+  secret,
+  rotated,
+  onDone,
+}: {
+  subscriptionId: string;
+  secret: string;
+  rotated: boolean;
+  onDone: () => void;
+}) {
   const [copied, setCopied] = useState<"yes" | "no" | null>(null);
   const copy = () => {
-    navigator.clipboard.writeText(secret).then(() => setCopied("yes"), () => setCopied("no"));
+    navigator.clipboard.writeText(secret).then(
+      () => setCopied("yes"),
+      () => setCopied("no"),
+    );
   };
   return (
     <section className="alert alert-success" aria-labelledby="secret-heading" data-testid="secret-once">
       <h2 id="secret-heading">{rotated ? "New signing secret" : "Signing secret"}</h2>
       <p>
-        <strong>Store it now: it is shown only this once.</strong> Use it to verify the <code>webhook-signature</code> header of subscription{" "}
-        <code>{subscriptionId}</code>.
+        <strong>Store it now: it is shown only this once.</strong> Use it to verify the <code>webhook-signature</code>{" "}
+        header of subscription <code>{subscriptionId}</code>.
       </p>
-      {rotated && <p>The old secret stays valid for 24 hours, so receivers can switch over without missing an event.</p>}
+      {rotated && (
+        <p>The old secret stays valid for 24 hours, so receivers can switch over without missing an event.</p>
+      )}
       <p>
         <code data-testid="secret-value">{secret}</code>
       </p>
@@ -68,7 +95,13 @@ function SecretOnce({ subscriptionId, secret, rotated, onDone }: { subscriptionI
         <button type="button" onClick={onDone}>
           I have stored it
         </button>
-        <span role="status">{copied === "yes" ? "Copied." : copied === "no" ? "Could not copy: select the secret and copy it by hand." : ""}</span>
+        <span role="status">
+          {copied === "yes"
+            ? "Copied."
+            : copied === "no"
+              ? "Could not copy: select the secret and copy it by hand."
+              : ""}
+        </span>
       </div>
     </section>
   );
@@ -99,14 +132,26 @@ function CreateSubscription({ onCreated }: { onCreated: (subscription: TWebhookS
     if (events.length === 0) return setProblem("Pick at least one event.");
     setProblem(null);
     const ids = phoneNumberIds.split(/[\s,]+/).filter((id) => id !== "");
-    create.mutate({ url: url.trim(), events, phone_number_ids: ids.length > 0 ? ids : null, description: description.trim() === "" ? null : description.trim() });
+    create.mutate({
+      url: url.trim(),
+      events,
+      phone_number_ids: ids.length > 0 ? ids : null,
+      description: description.trim() === "" ? null : description.trim(),
+    });
   };
   return (
     <section className="card" aria-labelledby={`${formId}-h`}>
       <h2 id={`${formId}-h`}>New subscription</h2>
       <form onSubmit={submit} noValidate>
         <label htmlFor={`${formId}-url`}>Endpoint URL</label>
-        <input id={`${formId}-url`} type="url" required value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://example.com/hooks/kirim" />
+        <input
+          id={`${formId}-url`}
+          type="url"
+          required
+          value={url}
+          onChange={(e) => setUrl(e.target.value)}
+          placeholder="https://example.com/hooks/kirim"
+        />
         <fieldset>
           <legend>Events</legend>
           {WEBHOOK_EVENT_TYPES.map((type) => (
@@ -114,16 +159,28 @@ function CreateSubscription({ onCreated }: { onCreated: (subscription: TWebhookS
               <input
                 type="checkbox"
                 checked={events.includes(type)}
-                onChange={(e) => setEvents((now) => (e.target.checked ? [...now, type] : now.filter((t) => t !== type)))}
+                onChange={(e) =>
+                  setEvents((now) => (e.target.checked ? [...now, type] : now.filter((t) => t !== type)))
+                }
               />{" "}
               {type}
             </label>
           ))}
         </fieldset>
         <label htmlFor={`${formId}-pnids`}>Only these phone number IDs (optional, comma separated)</label>
-        <input id={`${formId}-pnids`} value={phoneNumberIds} onChange={(e) => setPhoneNumberIds(e.target.value)} inputMode="numeric" />
+        <input
+          id={`${formId}-pnids`}
+          value={phoneNumberIds}
+          onChange={(e) => setPhoneNumberIds(e.target.value)}
+          inputMode="numeric"
+        />
         <label htmlFor={`${formId}-desc`}>Description (optional)</label>
-        <input id={`${formId}-desc`} value={description} onChange={(e) => setDescription(e.target.value)} maxLength={500} />
+        <input
+          id={`${formId}-desc`}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          maxLength={500}
+        />
         {problem !== null && (
           <p className="alert alert-error" role="alert">
             {problem}
@@ -140,7 +197,13 @@ function CreateSubscription({ onCreated }: { onCreated: (subscription: TWebhookS
   );
 }
 
-function SubscriptionCard({ subscription: s, onRotated }: { subscription: TWebhookSubscription; onRotated: (secret: string) => void }) {
+function SubscriptionCard({
+  subscription: s,
+  onRotated,
+}: {
+  subscription: TWebhookSubscription;
+  onRotated: (secret: string) => void;
+}) {
   const queryClient = useQueryClient();
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: trpc.webhooks.list.queryKey() });
@@ -170,7 +233,8 @@ function SubscriptionCard({ subscription: s, onRotated }: { subscription: TWebho
   const failed = [update, remove, rotate, sendTest].find((m) => m.isError);
   const label = s.description ?? s.url;
   const onDelete = () => {
-    if (window.confirm(`Delete the subscription to ${s.url}? Events stop at once and its delivery log is gone.`)) remove.mutate({ id: s.id });
+    if (window.confirm(`Delete the subscription to ${s.url}? Events stop at once and its delivery log is gone.`))
+      remove.mutate({ id: s.id });
   };
   return (
     <li className="card" data-testid="webhook-subscription">
@@ -184,7 +248,9 @@ function SubscriptionCard({ subscription: s, onRotated }: { subscription: TWebho
         <dd>{s.events.join(", ")}</dd>
         <dt>State</dt>
         <dd data-testid="webhook-state">
-          {s.enabled ? "Enabled" : `Disabled${s.disabled_reason !== null ? `: ${DISABLED_WORDS[s.disabled_reason] ?? s.disabled_reason}` : ""}`}
+          {s.enabled
+            ? "Enabled"
+            : `Disabled${s.disabled_reason !== null ? `: ${DISABLED_WORDS[s.disabled_reason] ?? s.disabled_reason}` : ""}`}
         </dd>
         {s.phone_number_ids !== null && (
           <>
@@ -200,10 +266,19 @@ function SubscriptionCard({ subscription: s, onRotated }: { subscription: TWebho
         </dd>
       </dl>
       <div className="actions">
-        <button type="button" className="primary" onClick={() => sendTest.mutate({ id: s.id })} disabled={sendTest.isPending}>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => sendTest.mutate({ id: s.id })}
+          disabled={sendTest.isPending}
+        >
           Send test<span className="visually-hidden"> to {label}</span>
         </button>
-        <button type="button" onClick={() => update.mutate({ id: s.id, update: { enabled: !s.enabled } })} disabled={update.isPending}>
+        <button
+          type="button"
+          onClick={() => update.mutate({ id: s.id, update: { enabled: !s.enabled } })}
+          disabled={update.isPending}
+        >
           {s.enabled ? "Disable" : "Enable"}
           <span className="visually-hidden"> {label}</span>
         </button>
@@ -223,7 +298,15 @@ function SubscriptionCard({ subscription: s, onRotated }: { subscription: TWebho
 
 const fmtTime = (iso: string) => new Date(iso).toLocaleString();
 
-function DeliveryLog({ subscriptionId, enabled, awaitedEventId }: { subscriptionId: string; enabled: boolean; awaitedEventId: string | null }) {
+function DeliveryLog({
+  subscriptionId,
+  enabled,
+  awaitedEventId,
+}: {
+  subscriptionId: string;
+  enabled: boolean;
+  awaitedEventId: string | null;
+}) {
   const queryClient = useQueryClient();
   // Cursors of the pages seen so far: index 0 is the first page (no cursor).
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
@@ -231,7 +314,10 @@ function DeliveryLog({ subscriptionId, enabled, awaitedEventId }: { subscription
   const input = { id: subscriptionId, limit: LOG_PAGE, ...(cursor !== undefined ? { cursor } : {}) };
   // A redelivered event already has attempts: only an attempt not on the page when it was requeued counts. (Not a
   // time cut-off: the browser's clock is not the server's, and the previous attempt may be a moment old.)
-  const [redelivered, setRedelivered] = useState<{ eventIds: string[]; seenAttemptIds: ReadonlySet<string> }>({ eventIds: [], seenAttemptIds: new Set() });
+  const [redelivered, setRedelivered] = useState<{ eventIds: string[]; seenAttemptIds: ReadonlySet<string> }>({
+    eventIds: [],
+    seenAttemptIds: new Set(),
+  });
   const awaited = [...(awaitedEventId !== null ? [awaitedEventId] : []), ...redelivered.eventIds];
   const log = useQuery({
     ...trpc.webhooks.deliveries.queryOptions(input),
@@ -240,7 +326,9 @@ function DeliveryLog({ subscriptionId, enabled, awaitedEventId }: { subscription
     refetchInterval: (query) => {
       const rows = query.state.data?.data ?? [];
       if (cursor !== undefined) return false;
-      const waiting = awaited.some((eventId) => !rows.some((a) => a.event_id === eventId && !redelivered.seenAttemptIds.has(a.id)));
+      const waiting = awaited.some(
+        (eventId) => !rows.some((a) => a.event_id === eventId && !redelivered.seenAttemptIds.has(a.id)),
+      );
       // Enabled again, the event held by the disabling attempt goes out by itself.
       const held = enabled && rows[0]?.outcome === "subscription_disabled";
       return waiting || held || rows.some((a) => a.outcome === "retrying") ? 1_000 : false;
@@ -251,8 +339,15 @@ function DeliveryLog({ subscriptionId, enabled, awaitedEventId }: { subscription
   const redeliver = useMutation(
     trpc.webhooks.redeliver.mutationOptions({
       onSuccess: (answer) => {
-        setRedelivered({ eventIds: answer.event_ids, seenAttemptIds: new Set((log.data?.data ?? []).map((a) => a.id)) });
-        setResult(answer.queued === 0 ? "No failed event to send again." : `${answer.queued} event${answer.queued === 1 ? "" : "s"} queued for redelivery.`);
+        setRedelivered({
+          eventIds: answer.event_ids,
+          seenAttemptIds: new Set((log.data?.data ?? []).map((a) => a.id)),
+        });
+        setResult(
+          answer.queued === 0
+            ? "No failed event to send again."
+            : `${answer.queued} event${answer.queued === 1 ? "" : "s"} queued for redelivery.`,
+        );
         void queryClient.invalidateQueries({ queryKey: trpc.webhooks.deliveries.queryKey() });
       },
     }),
@@ -270,7 +365,9 @@ function DeliveryLog({ subscriptionId, enabled, awaitedEventId }: { subscription
       <h4 id={headingId}>Delivery log</h4>
       {log.isPending && <Loading>Loading deliveries…</Loading>}
       {log.isError && <ErrorBox error={log.error} onRetry={() => void log.refetch()} />}
-      {log.isSuccess && rows.length === 0 && <Empty>Nothing delivered yet. Press “Send test” to try the endpoint.</Empty>}
+      {log.isSuccess && rows.length === 0 && (
+        <Empty>Nothing delivered yet. Press “Send test” to try the endpoint.</Empty>
+      )}
       {rows.length > 0 && (
         <div className="table-wrap">
           <table data-testid="delivery-log">
@@ -291,7 +388,12 @@ function DeliveryLog({ subscriptionId, enabled, awaitedEventId }: { subscription
             </thead>
             <tbody>
               {rows.map((a) => (
-                <AttemptRow key={a.id} attempt={a} onRedeliver={() => redeliver.mutate({ id: subscriptionId, redeliver: { event_id: a.event_id } })} busy={redeliver.isPending} />
+                <AttemptRow
+                  key={a.id}
+                  attempt={a}
+                  onRedeliver={() => redeliver.mutate({ id: subscriptionId, redeliver: { event_id: a.event_id } })}
+                  busy={redeliver.isPending}
+                />
               ))}
             </tbody>
           </table>
@@ -336,7 +438,15 @@ function DeliveryLog({ subscriptionId, enabled, awaitedEventId }: { subscription
  * Failed (out of retries) and delivered events may be sent again; a retrying one is still queued, and the attempt
  * that disabled the subscription is held and goes out again by itself once the subscription is enabled.
  */
-function AttemptRow({ attempt: a, onRedeliver, busy }: { attempt: TWebhookDeliveryAttempt; onRedeliver: () => void; busy: boolean }) {
+function AttemptRow({
+  attempt: a,
+  onRedeliver,
+  busy,
+}: {
+  attempt: TWebhookDeliveryAttempt;
+  onRedeliver: () => void;
+  busy: boolean;
+}) {
   const redeliverable = a.outcome === "failed" || a.outcome === "delivered";
   return (
     <tr data-testid="delivery-row" data-outcome={a.outcome}>
@@ -359,7 +469,9 @@ function AttemptRow({ attempt: a, onRedeliver, busy }: { attempt: TWebhookDelive
             Redeliver<span className="visually-hidden"> event {a.event_id}</span>
           </button>
         )}
-        {a.outcome === "subscription_disabled" && <span className="hint">Held: sent again when the subscription is enabled.</span>}
+        {a.outcome === "subscription_disabled" && (
+          <span className="hint">Held: sent again when the subscription is enabled.</span>
+        )}
         {a.outcome === "retrying" && <span className="hint">Retrying</span>}
       </td>
     </tr>

@@ -10,7 +10,8 @@ import { readFile } from "node:fs/promises";
 import { setTimeout as delay } from "node:timers/promises";
 
 const [file, url, secret] = process.argv.slice(2);
-if (file === undefined || url === undefined || secret === undefined) throw new Error("usage: bare-webhook-loop.js <events.json> <url> <secret>");
+if (file === undefined || url === undefined || secret === undefined)
+  throw new Error("usage: bare-webhook-loop.js <events.json> <url> <secret>");
 const events = JSON.parse(await readFile(file, "utf8")) as { id: string; body: string; offsetMs: number }[];
 const key = Buffer.from(secret.replace(/^whsec_/, ""), "base64");
 const clock = (): number => performance.timeOrigin + performance.now();
@@ -24,7 +25,12 @@ for (const event of events) {
   const signature = `v1,${createHmac("sha256", key).update(`${event.id}.${timestamp}.${event.body}`).digest("base64")}`;
   const response = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json", "webhook-id": event.id, "webhook-timestamp": timestamp, "webhook-signature": signature },
+    headers: {
+      "content-type": "application/json",
+      "webhook-id": event.id,
+      "webhook-timestamp": timestamp,
+      "webhook-signature": signature,
+    },
     body: event.body,
   });
   await response.arrayBuffer();

@@ -10,10 +10,13 @@ import express from "express";
 import pg from "pg";
 
 const [bodyFile, databaseUrl, phoneNumberId] = process.argv.slice(2);
-if (bodyFile === undefined || databaseUrl === undefined || phoneNumberId === undefined) throw new Error("usage: db-floor.js <body.json> <database url> <phone number id>");
+if (bodyFile === undefined || databaseUrl === undefined || phoneNumberId === undefined)
+  throw new Error("usage: db-floor.js <body.json> <database url> <phone number id>");
 const body: unknown = JSON.parse(readFileSync(bodyFile, "utf8"));
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
-const account = (await pool.query<{ id: string }>("SELECT id FROM whatsapp_accounts WHERE phone_number_id = $1", [phoneNumberId])).rows[0];
+const account = (
+  await pool.query<{ id: string }>("SELECT id FROM whatsapp_accounts WHERE phone_number_id = $1", [phoneNumberId])
+).rows[0];
 if (account === undefined) throw new Error(`no account with phone number id ${phoneNumberId}`);
 const accountId = account.id;
 
@@ -22,7 +25,10 @@ app.disable("x-powered-by");
 app.set("etag", false);
 app.set("query parser", "simple");
 app.get("/v1/:phone_number_id/templates", async (_req, res) => {
-  await pool.query("SELECT * FROM templates WHERE account_id = $1 AND deleted_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 26", [accountId]);
+  await pool.query(
+    "SELECT * FROM templates WHERE account_id = $1 AND deleted_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 26",
+    [accountId],
+  );
   res.json(body);
 });
 const server = app.listen(0, "127.0.0.1", () => {

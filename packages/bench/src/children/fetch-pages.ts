@@ -16,7 +16,9 @@ interface Page {
   paging?: { next?: string; cursors?: { after?: string } };
 }
 
-async function fetchAll(request: FetchRequest): Promise<{ ms: number; pages: number; templates: number; bytes: number }> {
+async function fetchAll(
+  request: FetchRequest,
+): Promise<{ ms: number; pages: number; templates: number; bytes: number }> {
   const started = performance.now();
   let after: string | undefined;
   let pages = 0;
@@ -26,7 +28,9 @@ async function fetchAll(request: FetchRequest): Promise<{ ms: number; pages: num
     const url = new URL(request.url);
     for (const [k, v] of Object.entries(request.query)) url.searchParams.set(k, v);
     if (after !== undefined) url.searchParams.set("after", after);
-    const response = await fetch(url, { headers: { Authorization: `Bearer ${request.accessToken}`, Accept: "application/json" } });
+    const response = await fetch(url, {
+      headers: { Authorization: `Bearer ${request.accessToken}`, Accept: "application/json" },
+    });
     const text = await response.text();
     if (!response.ok) throw new Error(`page ${pages + 1}: HTTP ${response.status} ${text.slice(0, 200)}`);
     bytes += Buffer.byteLength(text);

@@ -11,7 +11,8 @@ import { startMetaSandbox } from "@kirim/meta-sandbox";
 
 const { values } = parseArgs({ options: { templates: { type: "string", default: "6000" } } });
 const templates = Number(values.templates);
-if (!Number.isInteger(templates) || templates < 1) throw new Error(`--templates must be a positive integer, got ${values.templates}`);
+if (!Number.isInteger(templates) || templates < 1)
+  throw new Error(`--templates must be a positive integer, got ${values.templates}`);
 
 const sandbox = await startMetaSandbox({
   port: 0,
@@ -20,7 +21,9 @@ const sandbox = await startMetaSandbox({
   demoTemplateLimit: templates + 1_000,
   reviewDelayMs: null,
 });
-process.stdout.write(`${JSON.stringify({ url: sandbox.url, wabaId: sandbox.demo.wabaId, accessToken: sandbox.demo.accessToken })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ url: sandbox.url, wabaId: sandbox.demo.wabaId, accessToken: sandbox.demo.accessToken })}\n`,
+);
 
 const stop = (): void => {
   void sandbox.close().then(() => process.exit(0));

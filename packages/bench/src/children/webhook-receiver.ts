@@ -13,7 +13,9 @@ const server = http.createServer((req, res) => {
   const url = new URL(req.url ?? "/", "http://127.0.0.1");
   if (req.method === "GET" && url.pathname === "/_arrivals") {
     const list = arrivals.get(url.searchParams.get("path") ?? "") ?? [];
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ count: list.length, data: url.searchParams.get("count_only") === "1" ? [] : list }));
+    res
+      .writeHead(200, { "content-type": "application/json" })
+      .end(JSON.stringify({ count: list.length, data: url.searchParams.get("count_only") === "1" ? [] : list }));
     return;
   }
   let bytes = 0;
@@ -23,7 +25,8 @@ const server = http.createServer((req, res) => {
   req.on("end", () => {
     const at = clock();
     const id = req.headers["webhook-id"];
-    const signed = typeof req.headers["webhook-signature"] === "string" && typeof req.headers["webhook-timestamp"] === "string";
+    const signed =
+      typeof req.headers["webhook-signature"] === "string" && typeof req.headers["webhook-timestamp"] === "string";
     if (req.method !== "POST" || typeof id !== "string" || !signed) {
       res.writeHead(400).end();
       return;

@@ -20,7 +20,10 @@ export async function insertAccount(db: Db, row: NewAccountRow): Promise<Account
   return db.insertInto("whatsapp_accounts").values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function findAccountByPhoneNumberId(db: Db, phoneNumberId: string): Promise<AccountWithCustomer | undefined> {
+export async function findAccountByPhoneNumberId(
+  db: Db,
+  phoneNumberId: string,
+): Promise<AccountWithCustomer | undefined> {
   return selectWithCustomer(db).where("a.phone_number_id", "=", phoneNumberId).executeTakeFirst();
 }
 
@@ -47,7 +50,11 @@ export async function findOrganisationAccount(
 }
 
 /** A connected account of ANOTHER organisation on this WABA (Meta's budgets are per WABA: sharing one shares them). */
-export async function findConnectedAccountOnWabaElsewhere(db: Db, wabaId: string, organisationId: string): Promise<AccountRow | undefined> {
+export async function findConnectedAccountOnWabaElsewhere(
+  db: Db,
+  wabaId: string,
+  organisationId: string,
+): Promise<AccountRow | undefined> {
   return db
     .selectFrom("whatsapp_accounts")
     .selectAll()
@@ -73,7 +80,12 @@ export async function updateAccount(db: Db, id: string, update: AccountUpdate): 
 }
 
 /** Sets an account's status; returns whether a row with this phone_number_id exists. */
-export async function setAccountStatus(db: Db, phoneNumberId: string, status: AccountRow["status"], now: Date): Promise<boolean> {
+export async function setAccountStatus(
+  db: Db,
+  phoneNumberId: string,
+  status: AccountRow["status"],
+  now: Date,
+): Promise<boolean> {
   const result = await db
     .updateTable("whatsapp_accounts")
     .set({ status, updated_at: now })

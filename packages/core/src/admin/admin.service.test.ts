@@ -36,15 +36,28 @@ describe.each(databaseKinds())("auth, accounts and admin on %s", (kind) => {
 
     it("unknown, empty and revoked keys are invalid_api_key; expired is expired_api_key", async () => {
       for (const bad of [undefined, "", "kdv_live_AAAAAAAAAAAAAAAAAAAAAAAA", "x".repeat(10_000)]) {
-        expect(await domainError(h.core.auth.authenticate(bad))).toMatchObject({ code: "invalid_api_key", status: 401, type: "authentication_error" });
+        expect(await domainError(h.core.auth.authenticate(bad))).toMatchObject({
+          code: "invalid_api_key",
+          status: 401,
+          type: "authentication_error",
+        });
       }
       const org = await h.core.admin.createOrganisation({ name: "B" });
       const revoked = await h.core.admin.createApiKey({ organisationId: org.id });
       await h.db.updateTable("api_keys").set({ revoked_at: new Date() }).where("id", "=", revoked.id).execute();
       expect((await domainError(h.core.auth.authenticate(revoked.key))).code).toBe("invalid_api_key");
-      const expired = await h.core.admin.createApiKey({ organisationId: org.id, expiresAt: new Date(Date.now() - 1000) });
-      expect(await domainError(h.core.auth.authenticate(expired.key))).toMatchObject({ code: "expired_api_key", status: 401 });
-      const future = await h.core.admin.createApiKey({ organisationId: org.id, expiresAt: new Date(Date.now() + 60_000) });
+      const expired = await h.core.admin.createApiKey({
+        organisationId: org.id,
+        expiresAt: new Date(Date.now() - 1000),
+      });
+      expect(await domainError(h.core.auth.authenticate(expired.key))).toMatchObject({
+        code: "expired_api_key",
+        status: 401,
+      });
+      const future = await h.core.admin.createApiKey({
+        organisationId: org.id,
+        expiresAt: new Date(Date.now() + 60_000),
+      });
       expect((await h.core.auth.authenticate(future.key)).organisationId).toBe(org.id);
     });
   });
@@ -56,14 +69,38 @@ describe.each(databaseKinds())("auth, accounts and admin on %s", (kind) => {
       const key = await h.core.admin.createApiKey({ organisationId: org.id });
       const customer = await h.core.admin.createCustomer({ organisationId: org.id, name: "Toko Budi" });
       const base = { wabaId: "1", accessToken: "t" };
-      await h.core.admin.connectAccount({ ...base, organisationId: org.id, customerId: customer.id, phoneNumberId: `31${kind.length}001`, displayPhoneNumber: "+62811", name: "Support" });
-      await h.core.admin.connectAccount({ ...base, organisationId: org.id, phoneNumberId: `31${kind.length}002`, status: "disconnected" });
-      await h.core.admin.connectAccount({ ...base, wabaId: "2", organisationId: other.id, phoneNumberId: `31${kind.length}003` });
+      await h.core.admin.connectAccount({
+        ...base,
+        organisationId: org.id,
+        customerId: customer.id,
+        phoneNumberId: `31${kind.length}001`,
+        displayPhoneNumber: "+62811",
+        name: "Support",
+      });
+      await h.core.admin.connectAccount({
+        ...base,
+        organisationId: org.id,
+        phoneNumberId: `31${kind.length}002`,
+        status: "disconnected",
+      });
+      await h.core.admin.connectAccount({
+        ...base,
+        wabaId: "2",
+        organisationId: other.id,
+        phoneNumberId: `31${kind.length}003`,
+      });
       const principal = await h.core.auth.authenticate(key.key);
 
       const connected = await h.core.accounts.list(principal);
       expect(connected).toEqual([
-        { object: "account", phone_number_id: `31${kind.length}001`, phone_number: "+62811", name: "Support", status: "connected", customer: { id: customer.id, name: "Toko Budi" } },
+        {
+          object: "account",
+          phone_number_id: `31${kind.length}001`,
+          phone_number: "+62811",
+          name: "Support",
+          status: "connected",
+          customer: { id: customer.id, name: "Toko Budi" },
+        },
       ]);
       for (const a of connected) ZAccount.parse(a);
       const all = await h.core.accounts.list(principal, { status: "all" });
@@ -84,21 +121,37 @@ describe.each(databaseKinds())("auth, accounts and admin on %s", (kind) => {
       const principal = await h.core.auth.authenticate(first.apiKey ?? "");
       expect(principal.organisationId).toBe(first.organisationId);
       const [account] = await h.core.accounts.list(principal);
-      expect(account).toMatchObject({ phone_number_id: "106540352242922", phone_number: "+628111222333", name: "Customer Support", customer: { id: first.customerId } });
+      expect(account).toMatchObject({
+        phone_number_id: "106540352242922",
+        phone_number: "+628111222333",
+        name: "Customer Support",
+        customer: { id: first.customerId },
+      });
 
       const again = await h.core.admin.seedDemo({ graph });
       expect(again).toEqual({ ...first, apiKey: null, created: false });
 
       const withKey = await h.core.admin.seedDemo({ graph, apiKey: "kdv_live_DEMODEMODEMODEMODEMODEMO" });
-      expect(withKey).toMatchObject({ organisationId: first.organisationId, apiKey: "kdv_live_DEMODEMODEMODEMODEMODEMO", created: false });
-      expect((await h.core.auth.authenticate("kdv_live_DEMODEMODEMODEMODEMODEMO")).organisationId).toBe(first.organisationId);
+      expect(withKey).toMatchObject({
+        organisationId: first.organisationId,
+        apiKey: "kdv_live_DEMODEMODEMODEMODEMODEMO",
+        created: false,
+      });
+      expect((await h.core.auth.authenticate("kdv_live_DEMODEMODEMODEMODEMODEMO")).organisationId).toBe(
+        first.organisationId,
+      );
       await h.db.updateTable("api_keys").set({ revoked_at: new Date() }).where("prefix", "=", "kdv_live_DEM").execute();
       await h.core.admin.seedDemo({ graph, apiKey: "kdv_live_DEMODEMODEMODEMODEMODEMO" });
-      expect((await h.core.auth.authenticate("kdv_live_DEMODEMODEMODEMODEMODEMO")).organisationId).toBe(first.organisationId);
+      expect((await h.core.auth.authenticate("kdv_live_DEMODEMODEMODEMODEMODEMO")).organisationId).toBe(
+        first.organisationId,
+      );
 
       const counts = await Promise.all(
         (["organisations", "whatsapp_accounts"] as const).map((t) =>
-          h.db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+          h.db
+            .selectFrom(t)
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .executeTakeFirstOrThrow(),
         ),
       );
       const demoOrgs = await h.db.selectFrom("organisations").select("id").where("is_demo", "=", true).execute();

@@ -168,13 +168,19 @@ export const DEMO = Object.freeze({
 
 async function requireOrganisation(db: Db, organisationId: string): Promise<void> {
   if (!(await findOrganisationById(db, organisationId))) {
-    throw new DomainError("resource_not_found", `No organisation with id ${organisationId}.`, { param: "organisation_id" });
+    throw new DomainError("resource_not_found", `No organisation with id ${organisationId}.`, {
+      param: "organisation_id",
+    });
   }
 }
 
 function apiKeyView(row: ApiKeyRow, now: Date): AdminApiKey {
   const status =
-    row.revoked_at !== null ? "revoked" : row.expires_at !== null && row.expires_at.getTime() <= now.getTime() ? "expired" : "active";
+    row.revoked_at !== null
+      ? "revoked"
+      : row.expires_at !== null && row.expires_at.getTime() <= now.getTime()
+        ? "expired"
+        : "active";
   return {
     id: row.id,
     organisationId: row.organisation_id,
@@ -238,11 +244,15 @@ function verificationRefusal(error: MetaApiError, input: ConnectAccountInput): D
   const meta = mapMetaError(error, "read");
   const said = `Meta answered code ${error.code ?? "?"}${error.subcode !== undefined ? `/${error.subcode}` : ""}: ${error.message}`;
   if (error.code === 190 || error.code === 102) {
-    return new DomainError("account_verification_failed", `Meta refused the access token (${said}); nothing was stored.`, {
-      param: "access_token",
-      details: meta.details,
-      cause: error,
-    });
+    return new DomainError(
+      "account_verification_failed",
+      `Meta refused the access token (${said}); nothing was stored.`,
+      {
+        param: "access_token",
+        details: meta.details,
+        cause: error,
+      },
+    );
   }
   return new DomainError(
     "account_verification_failed",
@@ -265,7 +275,10 @@ async function verifyWithMeta(gateway: Pick<MetaGateway, "lookUpAccount">, input
     // Anything else (unreachable, timeout, 5xx, Meta's rate limit) means we could not ask: Meta's own error.
     const code = error.kind === "graph" ? error.code : undefined;
     // 190/102 token, 10 and 200–299 permission, 100 (/33) an object the token cannot see: Meta's word on the token.
-    if (code !== undefined && (code === 190 || code === 102 || code === 10 || code === 100 || (code >= 200 && code <= 299))) {
+    if (
+      code !== undefined &&
+      (code === 190 || code === 102 || code === 10 || code === 100 || (code >= 200 && code <= 299))
+    ) {
       throw verificationRefusal(error, input);
     }
     throw mapMetaError(error, "read");
@@ -295,7 +308,12 @@ export function createAdminService(deps: {
     },
 
     async listOrganisations(): Promise<AdminOrganisation[]> {
-      return (await listOrganisations(db)).map((row) => ({ id: row.id, name: row.name, isDemo: row.is_demo, createdAt: row.created_at }));
+      return (await listOrganisations(db)).map((row) => ({
+        id: row.id,
+        name: row.name,
+        isDemo: row.is_demo,
+        createdAt: row.created_at,
+      }));
     },
 
     async createCustomer(input: CreateCustomerInput) {
@@ -341,7 +359,10 @@ export function createAdminService(deps: {
       return apiKeyView(row, deps.now());
     },
 
-    async listAccounts(organisationId: string, options: { status?: "connected" | "all" } = {}): Promise<AdminAccount[]> {
+    async listAccounts(
+      organisationId: string,
+      options: { status?: "connected" | "all" } = {},
+    ): Promise<AdminAccount[]> {
       await requireOrganisation(db, organisationId);
       return (await listOrganisationAccounts(db, organisationId, options.status ?? "connected")).map(accountView);
     },
@@ -351,9 +372,13 @@ export function createAdminService(deps: {
       await requireOrganisation(db, input.organisationId);
       if (input.customerId !== undefined && input.customerId !== null) {
         if (!(await findOrganisationCustomer(db, input.organisationId, input.customerId))) {
-          throw new DomainError("resource_not_found", `No customer ${input.customerId} in organisation ${input.organisationId}.`, {
-            param: "customer_id",
-          });
+          throw new DomainError(
+            "resource_not_found",
+            `No customer ${input.customerId} in organisation ${input.organisationId}.`,
+            {
+              param: "customer_id",
+            },
+          );
         }
       }
       const existing = await findAccountByPhoneNumberId(db, input.phoneNumberId);
@@ -432,7 +457,10 @@ export function createAdminService(deps: {
           const customer = await findFirstCustomer(trx, existing.id);
           const account = await findAccountByPhoneNumberId(trx, DEMO.phoneNumberId);
           if (account && account.organisation_id === existing.id) {
-            if (account.waba_id !== input.graph.wabaId || tokens.decrypt(account.access_token_encrypted) !== input.graph.accessToken) {
+            if (
+              account.waba_id !== input.graph.wabaId ||
+              tokens.decrypt(account.access_token_encrypted) !== input.graph.accessToken
+            ) {
               await updateAccount(trx, account.id, {
                 waba_id: input.graph.wabaId,
                 access_token_encrypted: tokens.encrypt(input.graph.accessToken),
@@ -452,12 +480,24 @@ export function createAdminService(deps: {
         }
         const organisationId =
           existing?.id ??
-          (await insertOrganisation(trx, { id: newId("org", now.getTime()), name: DEMO.organisationName, is_demo: true, created_at: now }))
-            .id;
+          (
+            await insertOrganisation(trx, {
+              id: newId("org", now.getTime()),
+              name: DEMO.organisationName,
+              is_demo: true,
+              created_at: now,
+            })
+          ).id;
         const customerId =
           (await findFirstCustomer(trx, organisationId))?.id ??
-          (await insertCustomer(trx, { id: newId("cus", now.getTime()), organisation_id: organisationId, name: DEMO.customerName, created_at: now }))
-            .id;
+          (
+            await insertCustomer(trx, {
+              id: newId("cus", now.getTime()),
+              organisation_id: organisationId,
+              name: DEMO.customerName,
+              created_at: now,
+            })
+          ).id;
         await insertAccount(trx, {
           id: newId("wa", now.getTime()),
           organisation_id: organisationId,

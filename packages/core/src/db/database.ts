@@ -87,7 +87,9 @@ export function parseInt8(value: string): number | string {
 const pgTypes: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: "text" | "binary") => {
     if (oid === INT8_OID && format !== "binary") return parseInt8;
-    return (format === undefined ? pg.types.getTypeParser(oid) : pg.types.getTypeParser(oid, format)) as (value: unknown) => unknown;
+    return (format === undefined ? pg.types.getTypeParser(oid) : pg.types.getTypeParser(oid, format)) as (
+      value: unknown,
+    ) => unknown;
   }) as pg.CustomTypesConfig["getTypeParser"],
 };
 
@@ -123,7 +125,11 @@ export function createDatabase(config: DatabaseConfig = {}): DatabaseHandle {
       location: describePostgresUrl(config.databaseUrl),
       listen: (channel, handlers) => {
         const listener = listenOnPostgres(
-          { connectionString: databaseUrl, application_name: `${config.applicationName ?? "kirim"}-listen`, connectionTimeoutMillis: config.connectTimeoutMs ?? DEFAULT_DB_CONNECT_TIMEOUT_MS },
+          {
+            connectionString: databaseUrl,
+            application_name: `${config.applicationName ?? "kirim"}-listen`,
+            connectionTimeoutMillis: config.connectTimeoutMs ?? DEFAULT_DB_CONNECT_TIMEOUT_MS,
+          },
           channel,
           handlers,
         );
@@ -136,7 +142,10 @@ export function createDatabase(config: DatabaseConfig = {}): DatabaseHandle {
       },
     };
   }
-  return pgliteHandle(new PGlite({ ...(config.dataDir ? { dataDir: config.dataDir } : {}), ...PGLITE_MEMORY_OPTIONS }), config.dataDir ?? "memory");
+  return pgliteHandle(
+    new PGlite({ ...(config.dataDir ? { dataDir: config.dataDir } : {}), ...PGLITE_MEMORY_OPTIONS }),
+    config.dataDir ?? "memory",
+  );
 }
 
 /**
@@ -146,13 +155,19 @@ export function createDatabase(config: DatabaseConfig = {}): DatabaseHandle {
  * measured 310 → 158 MiB RSS with it (docs/benchmarks.md, "Memory").
  */
 export const PGLITE_SHARED_BUFFERS = "16MB";
-const PGLITE_MEMORY_OPTIONS = { startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${PGLITE_SHARED_BUFFERS}`] };
+const PGLITE_MEMORY_OPTIONS = {
+  startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
+};
 
 /**
  * One dedicated client (never a pooled one: LISTEN belongs to its session). Any error, end or missed heartbeat
  * reports `onListening(false)` at once and reconnects after `LISTEN_RETRY_MS`.
  */
-function listenOnPostgres(clientConfig: pg.ClientConfig, channel: string, handlers: NotificationHandlers): NotificationListener {
+function listenOnPostgres(
+  clientConfig: pg.ClientConfig,
+  channel: string,
+  handlers: NotificationHandlers,
+): NotificationListener {
   let closed = false;
   let client: pg.Client | undefined;
   let heartbeat: NodeJS.Timeout | undefined;

@@ -19,7 +19,9 @@ async function main(): Promise<void> {
   const databaseUrl = values["database-url"] ?? env.databaseUrl;
   const dataDir = values["data-dir"] ?? env.dataDir;
   if (!databaseUrl && !dataDir) {
-    console.error("migrate: set --database-url / DATABASE_URL or --data-dir / DATA_DIR (refusing to migrate an in-memory database)");
+    console.error(
+      "migrate: set --database-url / DATABASE_URL or --data-dir / DATA_DIR (refusing to migrate an in-memory database)",
+    );
     process.exitCode = 2;
     return;
   }

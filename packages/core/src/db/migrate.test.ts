@@ -56,7 +56,9 @@ describe.each(databaseKinds())("migrations on %s", (kind) => {
     expect(tables.rows.map((r) => r.table_name)).toEqual(TABLES);
     expect(await migrateToLatest(handle.db)).toEqual([]);
     const applied = await createMigrator(handle.db).getMigrations();
-    expect(applied.map((m) => [m.name, m.executedAt !== undefined])).toEqual(Object.keys(MIGRATIONS).map((n) => [n, true]));
+    expect(applied.map((m) => [m.name, m.executedAt !== undefined])).toEqual(
+      Object.keys(MIGRATIONS).map((n) => [n, true]),
+    );
   });
 
   it("migrates down to empty and back up", async () => {
@@ -65,7 +67,9 @@ describe.each(databaseKinds())("migrations on %s", (kind) => {
     const down = await migrator.migrateTo(NO_MIGRATIONS);
     expect(down.error).toBeUndefined();
     const none = await sql<{ n: number }>`
-      SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name = ANY(${TABLES})`.execute(handle.db);
+      SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name = ANY(${TABLES})`.execute(
+      handle.db,
+    );
     expect(none.rows[0]?.n).toBe(0);
     const up = await migrateToLatest(handle.db);
     expect(up.map((r) => r.status)).toEqual(Object.keys(MIGRATIONS).map(() => "Success"));
@@ -82,17 +86,22 @@ describe("createDatabase", () => {
   it("is in-memory PGlite when neither databaseUrl nor dataDir is given", async () => {
     handle = createDatabase({});
     expect(handle.kind).toBe("pglite");
-    const r = await sql<{ big: number; at: Date }>`SELECT 9007199254740991::int8 AS big, now() AS at`.execute(handle.db);
+    const r = await sql<{ big: number; at: Date }>`SELECT 9007199254740991::int8 AS big, now() AS at`.execute(
+      handle.db,
+    );
     expect(r.rows[0]?.big).toBe(9007199254740991);
     expect(r.rows[0]?.at).toBeInstanceOf(Date);
   });
 
-  it.runIf(databaseKinds().includes("postgres"))("parses int8 as number where safe and keeps timestamptz as Date on PostgreSQL", async () => {
-    handle = createDatabase({ databaseUrl: process.env["TEST_DATABASE_URL"] });
-    expect(handle.kind).toBe("postgres");
-    const r = await sql<{ big: number; huge: string; at: Date }>`
+  it.runIf(databaseKinds().includes("postgres"))(
+    "parses int8 as number where safe and keeps timestamptz as Date on PostgreSQL",
+    async () => {
+      handle = createDatabase({ databaseUrl: process.env["TEST_DATABASE_URL"] });
+      expect(handle.kind).toBe("postgres");
+      const r = await sql<{ big: number; huge: string; at: Date }>`
       SELECT 9007199254740991::int8 AS big, 9007199254740993::int8 AS huge, now() AS at`.execute(handle.db);
-    expect(r.rows[0]).toMatchObject({ big: 9007199254740991, huge: "9007199254740993" });
-    expect(r.rows[0]?.at).toBeInstanceOf(Date);
-  });
+      expect(r.rows[0]).toMatchObject({ big: 9007199254740991, huge: "9007199254740993" });
+      expect(r.rows[0]?.at).toBeInstanceOf(Date);
+    },
+  );
 });

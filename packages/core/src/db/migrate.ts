@@ -40,9 +40,12 @@ export async function migrateToLatest(db: AnyDb): Promise<NonNullable<MigrationR
   const { error, results } = await createMigrator(db).migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName;
-    throw new Error(`Migration ${failed ?? "(unknown)"} failed: ${error instanceof Error ? error.message : typeof error === "string" ? error : JSON.stringify(error)}`, {
-      cause: error,
-    });
+    throw new Error(
+      `Migration ${failed ?? "(unknown)"} failed: ${error instanceof Error ? error.message : typeof error === "string" ? error : JSON.stringify(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   return results ?? [];
 }

@@ -7,7 +7,8 @@
  * fingerprinted like any other instead of overflowing the call stack.
  */
 export function canonicalJson(value: unknown): string {
-  type Frame = { items: unknown[]; index: number; close: "]" } | { entries: Array<[string, unknown]>; index: number; close: "}" };
+  type Frame =
+    { items: unknown[]; index: number; close: "]" } | { entries: Array<[string, unknown]>; index: number; close: "}" };
   const out: string[] = [];
   const stack: Frame[] = [];
   const open = (v: unknown): void => {

@@ -12,15 +12,26 @@ export const MAX_PAGE_LIMIT = 100;
 export function checkPageLimit(limit: number | undefined): number {
   const l = limit ?? DEFAULT_PAGE_LIMIT;
   if (!Number.isInteger(l) || l < 1 || l > MAX_PAGE_LIMIT) {
-    throw new DomainError("invalid_limit", `limit must be an integer between 1 and ${MAX_PAGE_LIMIT}.`, { param: "limit" });
+    throw new DomainError("invalid_limit", `limit must be an integer between 1 and ${MAX_PAGE_LIMIT}.`, {
+      param: "limit",
+    });
   }
   return l;
 }
 
 /** `rows` as read with `limit + 1`: the first `limit` of them, and the cursor of the last one when more follow. */
-export function toPage<Row, T>(rows: readonly Row[], limit: number, toWire: (row: Row) => T, cursorOf: (last: Row) => string): Page<T> {
+export function toPage<Row, T>(
+  rows: readonly Row[],
+  limit: number,
+  toWire: (row: Row) => T,
+  cursorOf: (last: Row) => string,
+): Page<T> {
   const hasMore = rows.length > limit;
   const pageRows = hasMore ? rows.slice(0, limit) : rows;
   const last = pageRows.at(-1);
-  return { data: pageRows.map(toWire), has_more: hasMore, next_cursor: hasMore && last !== undefined ? cursorOf(last) : null };
+  return {
+    data: pageRows.map(toWire),
+    has_more: hasMore,
+    next_cursor: hasMore && last !== undefined ? cursorOf(last) : null,
+  };
 }

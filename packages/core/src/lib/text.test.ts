@@ -9,21 +9,31 @@ describe("storable text (what PostgreSQL text and jsonb accept)", () => {
   });
 
   it("names the shallowest offending field the way error params are written, keys included", () => {
-    expect(firstUnstorableText({ name: "ok", components: [{ type: "BODY" }, { text: "a\u0000" }] })).toBe("components[1].text");
+    expect(firstUnstorableText({ name: "ok", components: [{ type: "BODY" }, { text: "a\u0000" }] })).toBe(
+      "components[1].text",
+    );
     expect(firstUnstorableText({ variables: ["x", "\ud800"], deep: [[["\u0000"]]] })).toBe("variables[1]");
     expect(firstUnstorableText({ components: [{ ["k\u0000"]: 1 }] })).toBe('components[0]["k\\u0000"]');
     expect(firstUnstorableText({ fine: ["😀", 1, null, true] })).toBeUndefined();
-    expect(() => assertStorableText({ a: "\u0000" })).toThrow(expect.objectContaining({ code: "invalid_field_value", param: "a" }));
+    expect(() => assertStorableText({ a: "\u0000" })).toThrow(
+      expect.objectContaining({ code: "invalid_field_value", param: "a" }),
+    );
   });
 
   it("walks a value nested 100 000 deep without recursion", () => {
     const depth = 100_000;
-    expect(firstUnstorableText(JSON.parse(`${"[".repeat(depth)}"\\u0000"${"]".repeat(depth)}`))).toBe("[0]".repeat(depth));
+    expect(firstUnstorableText(JSON.parse(`${"[".repeat(depth)}"\\u0000"${"]".repeat(depth)}`))).toBe(
+      "[0]".repeat(depth),
+    );
     expect(firstUnstorableText(JSON.parse(`${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`))).toBeUndefined();
   });
 
   it("replaces exactly the unstorable characters with U+FFFD", () => {
-    expect(toStorableText({ t: "a\u0000b\ud800c😀", list: ["\udfff", 1], ["k\u0000"]: null })).toEqual({ t: "a\ufffdb\ufffdc😀", list: ["\ufffd", 1], ["k\ufffd"]: null });
+    expect(toStorableText({ t: "a\u0000b\ud800c😀", list: ["\udfff", 1], ["k\u0000"]: null })).toEqual({
+      t: "a\ufffdb\ufffdc😀",
+      list: ["\ufffd", 1],
+      ["k\ufffd"]: null,
+    });
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
         const stored = toStorableText(value);

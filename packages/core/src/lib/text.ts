@@ -20,7 +20,9 @@ export function isStorableText(text: string): boolean {
  * parent links rather than recursion or per-node path copies, so a value nested 100 000 deep costs linear time.
  */
 export function firstUnstorableText(value: unknown): string | undefined {
-  const queue: Array<{ node: unknown; parent: number; key: PropertyKey | undefined }> = [{ node: value, parent: -1, key: undefined }];
+  const queue: Array<{ node: unknown; parent: number; key: PropertyKey | undefined }> = [
+    { node: value, parent: -1, key: undefined },
+  ];
   const pathTo = (index: number, last?: PropertyKey): string => {
     const reversed: PropertyKey[] = last === undefined ? [] : [last];
     for (let i = index; i > 0; i = queue[i]?.parent ?? 0) {
@@ -50,7 +52,9 @@ export function toStorableText<T>(value: T): T {
   if (typeof value === "string") return (isStorableText(value) ? value : value.replace(UNSTORABLE_ALL, "\ufffd")) as T;
   if (Array.isArray(value)) return value.map((member: unknown) => toStorableText(member)) as T;
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, member]) => [toStorableText(key), toStorableText(member)])) as T;
+    return Object.fromEntries(
+      Object.entries(value).map(([key, member]) => [toStorableText(key), toStorableText(member)]),
+    ) as T;
   }
   return value;
 }
@@ -59,8 +63,12 @@ export function toStorableText<T>(value: T): T {
 export function assertStorableText(value: unknown): void {
   const param = firstUnstorableText(value);
   if (param !== undefined) {
-    throw new DomainError("invalid_field_value", `${param || "The input"} must be valid Unicode text: no NUL character (U+0000) and no unpaired surrogate.`, {
-      ...(param === "" ? {} : { param }),
-    });
+    throw new DomainError(
+      "invalid_field_value",
+      `${param || "The input"} must be valid Unicode text: no NUL character (U+0000) and no unpaired surrogate.`,
+      {
+        ...(param === "" ? {} : { param }),
+      },
+    );
   }
 }

@@ -41,7 +41,12 @@ describe.each(databaseKinds())("sync runs on %s", (kind) => {
     const core = createCore({ db: database.db, gateway: stalled, cursorSecret: "s", tokenKeyring: testTokenKeyring() });
     const org = await core.admin.createOrganisation({ name: "heartbeat" });
     const key = await core.admin.createApiKey({ organisationId: org.id });
-    await core.admin.connectAccount({ organisationId: org.id, phoneNumberId: "5550199", ...graph.demo, allowSharedWaba: true });
+    await core.admin.connectAccount({
+      organisationId: org.id,
+      phoneNumberId: "5550199",
+      ...graph.demo,
+      allowSharedWaba: true,
+    });
     const principal = await core.auth.authenticate(key.key);
     const runOf = () =>
       database.db
@@ -91,16 +96,35 @@ describe.each(databaseKinds())("sync runs on %s", (kind) => {
       },
     };
     const counted = countingGateway(gated);
-    const coreA = createCore({ db: database.db, gateway: counted, cursorSecret: "s", tokenKeyring: testTokenKeyring() });
-    const coreB = createCore({ db: database.db, gateway: counted, cursorSecret: "s", tokenKeyring: testTokenKeyring() });
+    const coreA = createCore({
+      db: database.db,
+      gateway: counted,
+      cursorSecret: "s",
+      tokenKeyring: testTokenKeyring(),
+    });
+    const coreB = createCore({
+      db: database.db,
+      gateway: counted,
+      cursorSecret: "s",
+      tokenKeyring: testTokenKeyring(),
+    });
     const org = await coreA.admin.createOrganisation({ name: "join" });
     const key = await coreA.admin.createApiKey({ organisationId: org.id });
-    await coreA.admin.connectAccount({ organisationId: org.id, phoneNumberId: "5550101", ...graph.demo, allowSharedWaba: true });
+    await coreA.admin.connectAccount({
+      organisationId: org.id,
+      phoneNumberId: "5550101",
+      ...graph.demo,
+      allowSharedWaba: true,
+    });
     const principal = await coreA.auth.authenticate(key.key);
 
     const first = coreA.templates.sync(principal, "5550101");
     for (let i = 0; i < 200; i++) {
-      if ((await database.db.selectFrom("template_sync_runs").select("id").where("status", "=", "running").execute()).length > 0) break;
+      if (
+        (await database.db.selectFrom("template_sync_runs").select("id").where("status", "=", "running").execute())
+          .length > 0
+      )
+        break;
       await new Promise((r) => setTimeout(r, 10));
     }
     const second = coreB.templates.sync(principal, "5550101", { trigger: "trpc" });
@@ -127,12 +151,26 @@ describe.each(databaseKinds())("sync runs on %s", (kind) => {
     const key = await setup.admin.createApiKey({ organisationId: org.id });
     await setup.admin.connectAccount({ organisationId: org.id, phoneNumberId: "5550202", ...graph.addWaba() });
     const principal = await setup.auth.authenticate(key.key);
-    const account = await database.db.selectFrom("whatsapp_accounts").select("id").where("phone_number_id", "=", "5550202").executeTakeFirstOrThrow();
+    const account = await database.db
+      .selectFrom("whatsapp_accounts")
+      .select("id")
+      .where("phone_number_id", "=", "5550202")
+      .executeTakeFirstOrThrow();
     // Another process's run of this account, in progress.
     const startedAt = new Date();
     await database.db
       .insertInto("template_sync_runs")
-      .values({ id: "tsr_other_process", account_id: account.id, trigger: "schedule", status: "running", started_at: startedAt, heartbeat_at: startedAt, finished_at: null, error_code: null, error_message: null })
+      .values({
+        id: "tsr_other_process",
+        account_id: account.id,
+        trigger: "schedule",
+        status: "running",
+        started_at: startedAt,
+        heartbeat_at: startedAt,
+        finished_at: null,
+        error_code: null,
+        error_message: null,
+      })
       .execute();
     // It finishes between the joiner's second and third read: the finishing update starts as soon as the joiner has
     // first seen the run (it runs while the joiner sleeps between polls: on PGlite it is queued on the one connection
@@ -160,23 +198,44 @@ describe.each(databaseKinds())("sync runs on %s", (kind) => {
         return result;
       },
     };
-    const joiner = createCore({ db: database.db.withPlugin(finishBetweenPolls), gateway, cursorSecret: "s", tokenKeyring: testTokenKeyring() });
+    const joiner = createCore({
+      db: database.db.withPlugin(finishBetweenPolls),
+      gateway,
+      cursorSecret: "s",
+      tokenKeyring: testTokenKeyring(),
+    });
 
     const result = await joiner.templates.sync(principal, "5550202");
-    expect(result).toEqual({ object: "template_sync_result", synced: 7, created: 7, updated: 0, unchanged: 0, removed: 0 });
+    expect(result).toEqual({
+      object: "template_sync_result",
+      synced: 7,
+      created: 7,
+      updated: 0,
+      unchanged: 0,
+      removed: 0,
+    });
     expect(gateway.calls.listTemplates).toBe(0);
-    const runs = await database.db.selectFrom("template_sync_runs").select(["id", "status"]).where("account_id", "=", account.id).execute();
+    const runs = await database.db
+      .selectFrom("template_sync_runs")
+      .select(["id", "status"])
+      .where("account_id", "=", account.id)
+      .execute();
     expect(runs).toEqual([{ id: "tsr_other_process", status: "succeeded" }]);
   });
 
   it("scheduled-sync slots: claimed once per interval whoever asks, again in the next interval", async () => {
     let now = new Date("2026-11-23T10:00:00Z");
     const gateway = createMetaGateway({ graphUrl: graph.graphUrl, apiVersion: graph.apiVersion });
-    const make = () => createCore({ db: database.db, gateway, cursorSecret: "s", tokenKeyring: testTokenKeyring(), now: () => now });
+    const make = () =>
+      createCore({ db: database.db, gateway, cursorSecret: "s", tokenKeyring: testTokenKeyring(), now: () => now });
     const [one, two] = [make(), make()];
     const interval = 60_000;
     const firstClaims = await one.lifecycle.claimScheduledSyncs(interval);
-    const accounts = await database.db.selectFrom("whatsapp_accounts").select("id").where("status", "=", "connected").execute();
+    const accounts = await database.db
+      .selectFrom("whatsapp_accounts")
+      .select("id")
+      .where("status", "=", "connected")
+      .execute();
     expect(firstClaims.map((c) => c.accountId).sort()).toEqual(accounts.map((a) => a.id).sort());
     expect(await two.lifecycle.claimScheduledSyncs(interval)).toEqual([]);
     expect(await one.lifecycle.claimScheduledSyncs(interval)).toEqual([]);

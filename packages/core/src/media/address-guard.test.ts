@@ -49,9 +49,12 @@ describe("classifyAddress", () => {
     expect(classifyAddress("::a00:1").isPublic).toBe(false);
   });
 
-  it.each(["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111", "2a03:2880:f12f:83:face:b00c:0:25de", "::ffff:8.8.8.8"])("%s is public", (address) => {
-    expect(classifyAddress(address).isPublic).toBe(true);
-  });
+  it.each(["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111", "2a03:2880:f12f:83:face:b00c:0:25de", "::ffff:8.8.8.8"])(
+    "%s is public",
+    (address) => {
+      expect(classifyAddress(address).isPublic).toBe(true);
+    },
+  );
 
   it("marks loopback forms", () => {
     expect(classifyAddress("127.0.0.1").isLoopback).toBe(true);
@@ -76,10 +79,19 @@ describe("checkUrl (injected resolver, no connection)", () => {
   }
 
   it("accepts a public name and pins the checked address", async () => {
-    const { resolver, calls } = fakeResolver({ "cdn.example.test": ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"] });
+    const { resolver, calls } = fakeResolver({
+      "cdn.example.test": ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"],
+    });
     const target = await checkUrl("https://cdn.example.test/a/b.png?x=1", { policy, resolver, param });
     expect(calls).toEqual(["cdn.example.test"]);
-    expect(target).toMatchObject({ address: "93.184.216.34", family: 4, port: 443, hostname: "cdn.example.test", hostIsIp: false, protocol: "https:" });
+    expect(target).toMatchObject({
+      address: "93.184.216.34",
+      family: 4,
+      port: 443,
+      hostname: "cdn.example.test",
+      hostIsIp: false,
+      protocol: "https:",
+    });
   });
 
   it("unwraps an IPv4-mapped public answer to the IPv4 address it connects to", async () => {
@@ -128,27 +140,43 @@ describe("checkUrl (injected resolver, no connection)", () => {
   it("allows a non-443 port only when listed", async () => {
     const { resolver } = fakeResolver({ "cdn.example.test": ["93.184.216.34"] });
     const wide = createMediaFetchPolicy({ allowedPorts: [443, 8443] });
-    await expect(checkUrl("https://cdn.example.test:8443/x.png", { policy: wide, resolver, param })).resolves.toMatchObject({ port: 8443 });
+    await expect(
+      checkUrl("https://cdn.example.test:8443/x.png", { policy: wide, resolver, param }),
+    ).resolves.toMatchObject({ port: 8443 });
   });
 
   it("the test allowance is exact-origin and loopback-only", async () => {
     const { resolver } = fakeResolver({ "files.example.test": ["10.0.0.9"] });
-    const testPolicy = createMediaFetchPolicy({ allowInsecureLoopbackForTests: { origins: ["http://127.0.0.1:4100", "https://files.example.test:4443"] } });
-    await expect(checkUrl("http://127.0.0.1:4100/x.png", { policy: testPolicy, resolver, param })).resolves.toMatchObject({ protocol: "http:", address: "127.0.0.1" });
+    const testPolicy = createMediaFetchPolicy({
+      allowInsecureLoopbackForTests: { origins: ["http://127.0.0.1:4100", "https://files.example.test:4443"] },
+    });
+    await expect(
+      checkUrl("http://127.0.0.1:4100/x.png", { policy: testPolicy, resolver, param }),
+    ).resolves.toMatchObject({ protocol: "http:", address: "127.0.0.1" });
     // Another port on loopback is not listed.
-    await expect(checkUrl("http://127.0.0.1:4101/x.png", { policy: testPolicy, resolver, param })).rejects.toMatchObject({ code: "media_url_forbidden" });
+    await expect(
+      checkUrl("http://127.0.0.1:4101/x.png", { policy: testPolicy, resolver, param }),
+    ).rejects.toMatchObject({ code: "media_url_forbidden" });
     // A listed name that resolves to a private (non-loopback) address is still refused.
-    await expect(checkUrl("https://files.example.test:4443/x.png", { policy: testPolicy, resolver, param })).rejects.toMatchObject({ code: "media_url_forbidden" });
+    await expect(
+      checkUrl("https://files.example.test:4443/x.png", { policy: testPolicy, resolver, param }),
+    ).rejects.toMatchObject({ code: "media_url_forbidden" });
     // The default policy has no allowance at all.
     expect(DEFAULT_MEDIA_FETCH_POLICY.allowInsecureLoopbackForTests).toBeUndefined();
-    await expect(checkUrl("http://127.0.0.1:4100/x.png", { policy, resolver, param })).rejects.toMatchObject({ code: "media_url_forbidden" });
+    await expect(checkUrl("http://127.0.0.1:4100/x.png", { policy, resolver, param })).rejects.toMatchObject({
+      code: "media_url_forbidden",
+    });
   });
 });
 
 describe("createMediaFetchPolicy", () => {
   it("refuses a non-loopback IP as a test origin", () => {
-    expect(() => createMediaFetchPolicy({ allowInsecureLoopbackForTests: { origins: ["http://10.0.0.1:80"] } })).toThrow(TypeError);
-    expect(() => createMediaFetchPolicy({ allowInsecureLoopbackForTests: { origins: ["http://127.0.0.1:80/path"] } })).toThrow(TypeError);
+    expect(() =>
+      createMediaFetchPolicy({ allowInsecureLoopbackForTests: { origins: ["http://10.0.0.1:80"] } }),
+    ).toThrow(TypeError);
+    expect(() =>
+      createMediaFetchPolicy({ allowInsecureLoopbackForTests: { origins: ["http://127.0.0.1:80/path"] } }),
+    ).toThrow(TypeError);
   });
   it("refuses more than 3 redirects and caps above Meta's", () => {
     expect(() => createMediaFetchPolicy({ maxRedirects: 4 })).toThrow(TypeError);

@@ -85,7 +85,11 @@ export interface CheckUrlOptions {
 }
 
 /** Syntax checks that need no DNS: scheme, credentials, port. Throws `media_url_forbidden`. */
-export function checkUrlSyntax(input: string | URL, policy: MediaFetchPolicy, param: string): { url: URL; testAllowed: boolean } {
+export function checkUrlSyntax(
+  input: string | URL,
+  policy: MediaFetchPolicy,
+  param: string,
+): { url: URL; testAllowed: boolean } {
   let url: URL;
   try {
     url = typeof input === "string" ? new URL(input) : input;
@@ -97,11 +101,17 @@ export function checkUrlSyntax(input: string | URL, policy: MediaFetchPolicy, pa
   }
   const testAllowed = policy.allowInsecureLoopbackForTests?.origins.includes(originKey(url)) ?? false;
   if (url.protocol !== "https:" && !(testAllowed && url.protocol === "http:")) {
-    throw new MediaError("media_url_forbidden", param, `The media URL must use https:// (got ${url.protocol.replace(/:$/, "")}).`);
+    throw new MediaError(
+      "media_url_forbidden",
+      param,
+      `The media URL must use https:// (got ${url.protocol.replace(/:$/, "")}).`,
+    );
   }
   const port = url.port === "" ? 443 : Number(url.port);
   if (!testAllowed && !policy.allowedPorts.includes(port)) {
-    throw new MediaError("media_url_forbidden", param, `The media URL port ${port} is not allowed.`, { details: { port } });
+    throw new MediaError("media_url_forbidden", param, `The media URL port ${port} is not allowed.`, {
+      details: { port },
+    });
   }
   if (url.hostname === "") throw new MediaError("media_url_forbidden", param, "The media URL has no host.");
   return { url, testAllowed };
@@ -126,19 +136,29 @@ export async function checkUrl(input: string | URL, options: CheckUrlOptions): P
     } catch (error) {
       if (error instanceof MediaError) throw error;
       if (signal?.aborted === true) throw timeoutError(param, error);
-      throw new MediaError("media_download_failed", param, `Could not resolve the media host ${hostname}.`, { cause: error, details: { reason: "dns" } });
+      throw new MediaError("media_download_failed", param, `Could not resolve the media host ${hostname}.`, {
+        cause: error,
+        details: { reason: "dns" },
+      });
     }
     if (resolved.length === 0) {
-      throw new MediaError("media_download_failed", param, `The media host ${hostname} has no addresses.`, { details: { reason: "dns" } });
+      throw new MediaError("media_download_failed", param, `The media host ${hostname} has no addresses.`, {
+        details: { reason: "dns" },
+      });
     }
   }
   for (const entry of resolved) {
     const verdict = classifyAddress(entry.address);
     const allowedLoopback = testAllowed && verdict.isLoopback;
     if (!verdict.isPublic && !allowedLoopback) {
-      throw new MediaError("media_url_forbidden", param, `The media URL points at a non-public address (${verdict.range}).`, {
-        details: { range: verdict.range },
-      });
+      throw new MediaError(
+        "media_url_forbidden",
+        param,
+        `The media URL points at a non-public address (${verdict.range}).`,
+        {
+          details: { range: verdict.range },
+        },
+      );
     }
     // A test-allowed origin is loopback-only: a public address there is a misconfiguration we refuse.
     if (testAllowed && !verdict.isLoopback) {
@@ -146,7 +166,8 @@ export async function checkUrl(input: string | URL, options: CheckUrlOptions): P
     }
   }
   const first = resolved[0];
-  if (first === undefined) throw new MediaError("media_download_failed", param, "No address to connect to.", { details: { reason: "dns" } });
+  if (first === undefined)
+    throw new MediaError("media_download_failed", param, "No address to connect to.", { details: { reason: "dns" } });
   const unwrapped = unwrapMapped(first.address);
   return {
     url,
@@ -172,7 +193,10 @@ function unwrapMapped(raw: string): ResolvedAddress {
 }
 
 export function timeoutError(param: string, cause?: unknown): MediaError {
-  return new MediaError("media_download_failed", param, "Downloading the media timed out.", { cause, details: { reason: "timeout" } });
+  return new MediaError("media_download_failed", param, "Downloading the media timed out.", {
+    cause,
+    details: { reason: "timeout" },
+  });
 }
 
 /** Races a promise against an abort signal. */

@@ -4,7 +4,14 @@ import { toMetaComponentsWithMedia, uploadTarget } from "./core-media.js";
 import type { CoreMediaOptions } from "./core-media.js";
 import type { MediaConnector } from "./fetch-media.js";
 import { createMediaFetchPolicy } from "./policy.js";
-import { fakeResolver, loopbackOnlyConnector, send, startFakeMetaUpload, startFileServer, tinyPng } from "./testing/fixtures.js";
+import {
+  fakeResolver,
+  loopbackOnlyConnector,
+  send,
+  startFakeMetaUpload,
+  startFileServer,
+  tinyPng,
+} from "./testing/fixtures.js";
 import type { FakeMetaUpload, LoopbackServer } from "./testing/fixtures.js";
 
 let meta: FakeMetaUpload;
@@ -59,10 +66,21 @@ describe("toMetaComponentsWithMedia", () => {
     const components = [{ type: "HEADER", format: "IMAGE", example: { header_url: [url] } }, body];
     const sessionsBefore = meta.sessions.length;
     // A graphUrl ending in the version, as the gateway accepts it.
-    const out = await toMetaComponentsWithMedia(components, media({ graphUrl: `${meta.graphUrl}/${meta.apiVersion}` }), meta.accessToken);
+    const out = await toMetaComponentsWithMedia(
+      components,
+      media({ graphUrl: `${meta.graphUrl}/${meta.apiVersion}` }),
+      meta.accessToken,
+    );
     const session = meta.sessions[sessionsBefore];
     expect(session).toMatchObject({ fileType: "image/png", fileLength: tinyPng().length });
-    expect(out).toEqual([{ type: "HEADER", format: "IMAGE", example: { header_handle: [meta.handleFor(session?.id.split("?")[0] ?? "")] } }, body]);
+    expect(out).toEqual([
+      {
+        type: "HEADER",
+        format: "IMAGE",
+        example: { header_handle: [meta.handleFor(session?.id.split("?")[0] ?? "")] },
+      },
+      body,
+    ]);
     expect(components[0]).toEqual({ type: "HEADER", format: "IMAGE", example: { header_url: [url] } });
   });
 
@@ -84,9 +102,16 @@ describe("toMetaComponentsWithMedia", () => {
   });
 
   it("refuses a URL sample before any download when no app id is configured (or no media options at all)", async () => {
-    const components = [body, { type: "HEADER", format: "DOCUMENT", example: { header_url: ["https://cdn.example.test/a.pdf"] } }];
+    const components = [
+      body,
+      { type: "HEADER", format: "DOCUMENT", example: { header_url: ["https://cdn.example.test/a.pdf"] } },
+    ];
     const dns = fakeResolver({ "cdn.example.test": ["93.184.216.34"] });
-    for (const options of [media({ appId: undefined, connector: neverConnect, resolver: dns.resolver }), media({ appId: "  ", connector: neverConnect, resolver: dns.resolver }), undefined]) {
+    for (const options of [
+      media({ appId: undefined, connector: neverConnect, resolver: dns.resolver }),
+      media({ appId: "  ", connector: neverConnect, resolver: dns.resolver }),
+      undefined,
+    ]) {
       const error = await domainErrorOf(toMetaComponentsWithMedia(components, options, meta.accessToken));
       expect(error).toMatchObject({ code: "internal_error", param: "components[1].example.header_url[0]" });
       expect(error.message).toMatch(/not configured/);
@@ -102,12 +127,19 @@ describe("toMetaComponentsWithMedia", () => {
     const dns = fakeResolver({ "internal.example.test": ["10.0.0.8"] });
     const error = await domainErrorOf(
       toMetaComponentsWithMedia(
-        [body, { type: "HEADER", format: "IMAGE", example: { header_handle: ["https://internal.example.test/a.png"] } }],
+        [
+          body,
+          { type: "HEADER", format: "IMAGE", example: { header_handle: ["https://internal.example.test/a.png"] } },
+        ],
         media({ connector: neverConnect, resolver: dns.resolver }),
         meta.accessToken,
       ),
     );
-    expect(error).toMatchObject({ code: "media_url_forbidden", status: 400, param: "components[1].example.header_handle[0]" });
+    expect(error).toMatchObject({
+      code: "media_url_forbidden",
+      status: 400,
+      param: "components[1].example.header_handle[0]",
+    });
     expect(meta.sessions.length).toBe(sessionsBefore);
   });
 });

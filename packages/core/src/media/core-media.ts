@@ -40,7 +40,8 @@ export interface CoreMediaOptions {
 export function uploadTarget(graphUrl: string, apiVersion: string): { graphUrl: string; apiVersion: string } {
   const trimmed = graphUrl.replace(/\/+$/, "");
   const versioned = /^(.*)\/(v\d+\.\d+)$/.exec(trimmed);
-  if (versioned?.[1] !== undefined && versioned[2] !== undefined) return { graphUrl: versioned[1], apiVersion: versioned[2] };
+  if (versioned?.[1] !== undefined && versioned[2] !== undefined)
+    return { graphUrl: versioned[1], apiVersion: versioned[2] };
   return { graphUrl: trimmed, apiVersion: apiVersion.replace(/^\/+|\/+$/g, "") };
 }
 
@@ -67,7 +68,8 @@ export async function toMetaComponentsWithMedia(
       out.push(withButtonsInMetaSyntax(withoutHeaderUrl(component)));
       continue;
     }
-    const target = media === undefined ? { graphUrl: "", apiVersion: "" } : uploadTarget(media.graphUrl, media.apiVersion);
+    const target =
+      media === undefined ? { graphUrl: "", apiVersion: "" } : uploadTarget(media.graphUrl, media.apiVersion);
     try {
       const prepared = await prepareMediaHeader({
         component,
@@ -90,7 +92,8 @@ export async function toMetaComponentsWithMedia(
 
 function withoutHeaderUrl(component: MediaHeaderComponentInput): Record<string, unknown> & { type: string } {
   const example = component.example;
-  if (example === undefined || example === null || typeof example !== "object" || !("header_url" in example)) return { ...component };
+  if (example === undefined || example === null || typeof example !== "object" || !("header_url" in example))
+    return { ...component };
   const { header_url: _notForMeta, ...rest } = example;
   return { ...component, example: rest };
 }
@@ -111,7 +114,9 @@ function withAppsInSupportedApps(button: Record<string, unknown>): Record<string
  * code is its first item), but Meta's create syntax is a bare string (`"example": "250FF"`, docs/reference/meta-templates.md
  * §1.2): sent as an array, Meta refuses the template for a missing example.
  */
-function withButtonsInMetaSyntax(component: Record<string, unknown> & { type: string }): Record<string, unknown> & { type: string } {
+function withButtonsInMetaSyntax(
+  component: Record<string, unknown> & { type: string },
+): Record<string, unknown> & { type: string } {
   if (!Array.isArray(component.buttons)) return component;
   const buttons = (component.buttons as unknown[]).map((button) => {
     if (button === null || typeof button !== "object") return button;

@@ -22,7 +22,9 @@ export type MediaErrorCode = (typeof MEDIA_ERROR_CODES)[number];
  * 422 when fetching showed the content is unusable, 502 when Meta's upload failed (the catalogue
  * code for that is `whatsapp_upstream_error`; see `toDomainError` in ./domain.ts).
  */
-export const MEDIA_ERROR_HTTP: Readonly<Record<MediaErrorCode, { status: number; type: "invalid_request_error" | "api_error" }>> = {
+export const MEDIA_ERROR_HTTP: Readonly<
+  Record<MediaErrorCode, { status: number; type: "invalid_request_error" | "api_error" }>
+> = {
   media_url_forbidden: { status: 400, type: "invalid_request_error" },
   media_download_failed: { status: 422, type: "invalid_request_error" },
   media_too_large: { status: 422, type: "invalid_request_error" },

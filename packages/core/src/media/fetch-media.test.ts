@@ -4,7 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fetchMedia, fileNameFor } from "./fetch-media.js";
 import { createMediaFetchPolicy } from "./policy.js";
 import { declaredMediaType, sniffMediaType } from "./sniff.js";
-import { fakeResolver, loopbackOnlyConnector, send, startFileServer, tinyJpeg, tinyMp4, tinyPdf, tinyPng } from "./testing/fixtures.js";
+import {
+  fakeResolver,
+  loopbackOnlyConnector,
+  send,
+  startFileServer,
+  tinyJpeg,
+  tinyMp4,
+  tinyPdf,
+  tinyPng,
+} from "./testing/fixtures.js";
 import type { LoopbackServer } from "./testing/fixtures.js";
 
 describe("sniffMediaType / declaredMediaType", () => {
@@ -22,7 +31,10 @@ describe("sniffMediaType / declaredMediaType", () => {
     ["WebP", Buffer.from("RIFF\x24\x00\x00\x00WEBPVP8 ", "latin1")],
     ["HEIC in ftyp", tinyMp4("heic")],
     ["QuickTime", tinyMp4("qt  ")],
-    ["PNG signature without IHDR", Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(16)])],
+    [
+      "PNG signature without IHDR",
+      Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(16)]),
+    ],
     ["PDF after junk", Buffer.from("junk%PDF-1.4\n")],
     ["empty", Buffer.alloc(0)],
   ])("refuses %s", (_label, bytes) => {
@@ -35,10 +47,14 @@ describe("sniffMediaType / declaredMediaType", () => {
     expect(declaredMediaType("text/html; charset=utf-8")).toBe("text/html");
   });
   it("derives a safe file name with the detected extension", () => {
-    expect(fileNameFor(new URL("https://cdn.example.test/a/Summer%20Sale!.JPG?x=1"), "image/jpeg")).toBe("Summer_Sale.jpg");
+    expect(fileNameFor(new URL("https://cdn.example.test/a/Summer%20Sale!.JPG?x=1"), "image/jpeg")).toBe(
+      "Summer_Sale.jpg",
+    );
     expect(fileNameFor(new URL("https://cdn.example.test/a/b.png"), "image/jpeg")).toBe("b.jpg");
     expect(fileNameFor(new URL("https://cdn.example.test/"), "application/pdf")).toBe("header.pdf");
-    expect(fileNameFor(new URL("https://cdn.example.test/..%2F..%2Fetc%2Fpasswd"), "application/pdf")).toBe("passwd.pdf");
+    expect(fileNameFor(new URL("https://cdn.example.test/..%2F..%2Fetc%2Fpasswd"), "application/pdf")).toBe(
+      "passwd.pdf",
+    );
   });
 });
 
@@ -87,7 +103,14 @@ describe("https to a pinned address with SNI (self-signed certificate made at te
     const { resolver, calls } = fakeResolver({ [name]: ["127.0.0.1"] });
     const counting = loopbackOnlyConnector();
     const policy = createMediaFetchPolicy({ allowInsecureLoopbackForTests: { origins: [server.origin], ca: cert } });
-    const result = await fetchMedia({ url: `${server.origin}/ok.png`, format: "IMAGE", policy, param: "p", resolver, connector: counting.connector });
+    const result = await fetchMedia({
+      url: `${server.origin}/ok.png`,
+      format: "IMAGE",
+      policy,
+      param: "p",
+      resolver,
+      connector: counting.connector,
+    });
     expect(result.mimeType).toBe("image/png");
     expect(calls).toEqual([name]);
     expect(counting.targets).toHaveLength(1);
@@ -99,7 +122,9 @@ describe("https to a pinned address with SNI (self-signed certificate made at te
   it("refuses a certificate it does not trust (no CA given)", async () => {
     const { resolver } = fakeResolver({ [name]: ["127.0.0.1"] });
     const policy = createMediaFetchPolicy({ allowInsecureLoopbackForTests: { origins: [server.origin] } });
-    await expect(fetchMedia({ url: `${server.origin}/ok.png`, format: "IMAGE", policy, param: "p", resolver })).rejects.toMatchObject({
+    await expect(
+      fetchMedia({ url: `${server.origin}/ok.png`, format: "IMAGE", policy, param: "p", resolver }),
+    ).rejects.toMatchObject({
       code: "media_download_failed",
     });
   });
@@ -107,8 +132,12 @@ describe("https to a pinned address with SNI (self-signed certificate made at te
   it("verifies the certificate against the name, not the address (wrong name fails)", async () => {
     const other = `other.example.test:${server.port}`;
     const { resolver } = fakeResolver({ "other.example.test": ["127.0.0.1"] });
-    const policy = createMediaFetchPolicy({ allowInsecureLoopbackForTests: { origins: [`https://${other}`], ca: cert } });
-    await expect(fetchMedia({ url: `https://${other}/ok.png`, format: "IMAGE", policy, param: "p", resolver })).rejects.toMatchObject({
+    const policy = createMediaFetchPolicy({
+      allowInsecureLoopbackForTests: { origins: [`https://${other}`], ca: cert },
+    });
+    await expect(
+      fetchMedia({ url: `https://${other}/ok.png`, format: "IMAGE", policy, param: "p", resolver }),
+    ).rejects.toMatchObject({
       code: "media_download_failed",
     });
   });

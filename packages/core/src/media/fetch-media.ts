@@ -110,23 +110,34 @@ export async function fetchMedia(options: FetchMediaOptions): Promise<FetchedMed
         response.destroy();
         const location = response.headers.location;
         if (location === undefined || location === "") {
-          throw new MediaError("media_download_failed", param, `The media URL answered ${status} without a Location.`, { details: { status } });
+          throw new MediaError("media_download_failed", param, `The media URL answered ${status} without a Location.`, {
+            details: { status },
+          });
         }
         if (redirects >= policy.maxRedirects) {
-          throw new MediaError("media_download_failed", param, `Too many redirects (more than ${policy.maxRedirects}).`, {
-            details: { reason: "too_many_redirects" },
-          });
+          throw new MediaError(
+            "media_download_failed",
+            param,
+            `Too many redirects (more than ${policy.maxRedirects}).`,
+            {
+              details: { reason: "too_many_redirects" },
+            },
+          );
         }
         try {
           current = new URL(location, target.url);
         } catch (error) {
-          throw new MediaError("media_url_forbidden", param, "The media URL redirected to an invalid URL.", { cause: error });
+          throw new MediaError("media_url_forbidden", param, "The media URL redirected to an invalid URL.", {
+            cause: error,
+          });
         }
         continue;
       }
       if (status !== 200) {
         response.destroy();
-        throw new MediaError("media_download_failed", param, `Downloading the media failed with HTTP ${status}.`, { details: { status } });
+        throw new MediaError("media_download_failed", param, `Downloading the media failed with HTTP ${status}.`, {
+          details: { status },
+        });
       }
       const body = await readBody(response, { format, cap, param, signal: controller.signal });
       return { ...body, fileName: fileNameFor(target.url, body.mimeType), finalUrl: target.url.toString(), redirects };
@@ -134,13 +145,22 @@ export async function fetchMedia(options: FetchMediaOptions): Promise<FetchedMed
   } catch (error) {
     if (error instanceof MediaError) throw error;
     if (controller.signal.aborted) throw timeoutError(param, error);
-    throw new MediaError("media_download_failed", param, "Downloading the media failed.", { cause: error, details: { reason: "network" } });
+    throw new MediaError("media_download_failed", param, "Downloading the media failed.", {
+      cause: error,
+      details: { reason: "network" },
+    });
   } finally {
     clearTimeout(timer);
   }
 }
 
-function open(target: CheckedTarget, connector: MediaConnector, policy: MediaFetchPolicy, signal: AbortSignal, param: string): Promise<IncomingMessage> {
+function open(
+  target: CheckedTarget,
+  connector: MediaConnector,
+  policy: MediaFetchPolicy,
+  signal: AbortSignal,
+  param: string,
+): Promise<IncomingMessage> {
   return new Promise<IncomingMessage>((resolve, reject) => {
     if (signal.aborted) {
       reject(timeoutError(param));
@@ -173,7 +193,11 @@ function open(target: CheckedTarget, connector: MediaConnector, policy: MediaFet
       socket.on("error", () => undefined);
       const connectedEvent = target.protocol === "https:" ? "secureConnect" : "connect";
       connectTimer = setTimeout(() => {
-        fail(new MediaError("media_download_failed", param, "Connecting to the media host timed out.", { details: { reason: "connect_timeout" } }));
+        fail(
+          new MediaError("media_download_failed", param, "Connecting to the media host timed out.", {
+            details: { reason: "connect_timeout" },
+          }),
+        );
       }, policy.connectTimeoutMs);
       socket.once(connectedEvent, () => clearTimeout(connectTimer));
     });
@@ -189,7 +213,13 @@ function open(target: CheckedTarget, connector: MediaConnector, policy: MediaFet
     });
     request.once("error", (error) => {
       if (signal.aborted) fail(timeoutError(param, error));
-      else fail(new MediaError("media_download_failed", param, `Connecting to the media host failed.`, { cause: error, details: { reason: "network" } }));
+      else
+        fail(
+          new MediaError("media_download_failed", param, `Connecting to the media host failed.`, {
+            cause: error,
+            details: { reason: "network" },
+          }),
+        );
     });
     request.end();
   });
@@ -219,15 +249,22 @@ async function readBody(
   const declared = declaredMediaType(response.headers["content-type"]);
   if (declared !== null && !(allowed as readonly string[]).includes(declared)) {
     response.destroy();
-    throw unsupported(`${format} headers accept ${allowed.join(" or ")}; the server declared ${declared}.`, { declared });
+    throw unsupported(`${format} headers accept ${allowed.join(" or ")}; the server declared ${declared}.`, {
+      declared,
+    });
   }
   const lengthHeader = response.headers["content-length"];
   const declaredLength = lengthHeader === undefined ? undefined : Number(lengthHeader);
   if (declaredLength !== undefined && Number.isFinite(declaredLength) && declaredLength > cap) {
     response.destroy();
-    throw new MediaError("media_too_large", param, `The media is ${declaredLength} bytes; ${format} samples may be at most ${cap} bytes.`, {
-      details: { maxBytes: cap, declaredBytes: declaredLength },
-    });
+    throw new MediaError(
+      "media_too_large",
+      param,
+      `The media is ${declaredLength} bytes; ${format} samples may be at most ${cap} bytes.`,
+      {
+        details: { maxBytes: cap, declaredBytes: declaredLength },
+      },
+    );
   }
 
   // The response may already have failed between the "response" event and here (a broken
@@ -245,8 +282,10 @@ async function readBody(
   const judge = (head: Uint8Array, final: boolean): MediaError | undefined => {
     if (sniffed !== undefined || (!final && head.length < SNIFF_BYTES)) return undefined;
     const type = sniffMediaType(head);
-    if (type === null) return unsupported(`The file is not a ${allowed.join(" or ")} file (judged by its content).`, { declared });
-    if (type === "video/3gpp") return unsupported("3GPP video is not accepted by Meta's upload API; send an MP4.", { detected: type });
+    if (type === null)
+      return unsupported(`The file is not a ${allowed.join(" or ")} file (judged by its content).`, { declared });
+    if (type === "video/3gpp")
+      return unsupported("3GPP video is not accepted by Meta's upload API; send an MP4.", { detected: type });
     if (!(allowed as readonly string[]).includes(type)) {
       return unsupported(`${format} headers accept ${allowed.join(" or ")}; the file is ${type}.`, { detected: type });
     }
@@ -270,7 +309,14 @@ async function readBody(
         if (settled) return;
         received += chunk.length;
         if (received > cap) {
-          settle(new MediaError("media_too_large", param, `The media is larger than ${cap} bytes, the cap for ${format} samples.`, { details: { maxBytes: cap } }));
+          settle(
+            new MediaError(
+              "media_too_large",
+              param,
+              `The media is larger than ${cap} bytes, the cap for ${format} samples.`,
+              { details: { maxBytes: cap } },
+            ),
+          );
           response.destroy();
           return;
         }
@@ -285,14 +331,27 @@ async function readBody(
       });
       response.once("end", () => settle());
       response.once("close", () =>
-        settle(new MediaError("media_download_failed", param, "The media download was cut off.", { details: { reason: "closed" } })),
+        settle(
+          new MediaError("media_download_failed", param, "The media download was cut off.", {
+            details: { reason: "closed" },
+          }),
+        ),
       );
-      response.once("aborted", () => settle(new MediaError("media_download_failed", param, "The media download was cut off.", { details: { reason: "aborted" } })));
+      response.once("aborted", () =>
+        settle(
+          new MediaError("media_download_failed", param, "The media download was cut off.", {
+            details: { reason: "aborted" },
+          }),
+        ),
+      );
       response.once("error", (error) => {
         settle(
           context.signal.aborted
             ? timeoutError(param, error)
-            : new MediaError("media_download_failed", param, "The media download failed.", { cause: error, details: { reason: "network" } }),
+            : new MediaError("media_download_failed", param, "The media download failed.", {
+                cause: error,
+                details: { reason: "network" },
+              }),
         );
       });
     }),
@@ -312,12 +371,20 @@ async function readBody(
     });
   }
   if (declaredLength !== undefined && received !== declaredLength) {
-    throw new MediaError("media_download_failed", param, `The media download was truncated (${received} of ${declaredLength} bytes).`, {
-      details: { reason: "truncated" },
-    });
+    throw new MediaError(
+      "media_download_failed",
+      param,
+      `The media download was truncated (${received} of ${declaredLength} bytes).`,
+      {
+        details: { reason: "truncated" },
+      },
+    );
   }
   const bytes = Buffer.concat(chunks);
-  if (bytes.length === 0) throw new MediaError("media_download_failed", param, "The media URL returned an empty body.", { details: { reason: "empty" } });
+  if (bytes.length === 0)
+    throw new MediaError("media_download_failed", param, "The media URL returned an empty body.", {
+      details: { reason: "empty" },
+    });
   const problem = judge(bytes, true);
   if (problem !== undefined) throw problem;
   if (sniffed === undefined) throw unsupported("The file type could not be determined.");

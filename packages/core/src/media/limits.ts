@@ -18,7 +18,9 @@ export type MediaMimeType = "image/jpeg" | "image/png" | "video/mp4" | "applicat
 
 const MB = 1024 * 1024;
 
-export const MEDIA_LIMITS: Readonly<Record<MediaHeaderFormat, { maxBytes: number; mimeTypes: readonly MediaMimeType[] }>> = {
+export const MEDIA_LIMITS: Readonly<
+  Record<MediaHeaderFormat, { maxBytes: number; mimeTypes: readonly MediaMimeType[] }>
+> = {
   IMAGE: { maxBytes: 5 * MB, mimeTypes: ["image/jpeg", "image/png"] },
   VIDEO: { maxBytes: 16 * MB, mimeTypes: ["video/mp4"] },
   DOCUMENT: { maxBytes: 100 * MB, mimeTypes: ["application/pdf"] },

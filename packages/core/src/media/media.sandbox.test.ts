@@ -8,7 +8,15 @@ import type { MetaSandbox } from "@kirim/meta-sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMediaFetchPolicy } from "./policy.js";
 import { prepareMediaHeader, withMetaHeaderHandle } from "./prepare.js";
-import { loopbackOnlyConnector, send, startFileServer, tinyJpeg, tinyMp4, tinyPdf, tinyPng } from "./testing/fixtures.js";
+import {
+  loopbackOnlyConnector,
+  send,
+  startFileServer,
+  tinyJpeg,
+  tinyMp4,
+  tinyPdf,
+  tinyPng,
+} from "./testing/fixtures.js";
 import type { LoopbackServer } from "./testing/fixtures.js";
 
 let sandbox: MetaSandbox;
@@ -56,18 +64,30 @@ describe("media pipeline against the Meta sandbox", () => {
       componentIndex: 0,
       policy: createMediaFetchPolicy({ allowInsecureLoopbackForTests: { origins: [files.origin] } }),
       connector: counting.connector,
-      upload: { graphUrl: sandbox.url, apiVersion: "v23.0", appId: sandbox.demo.appId, accessToken: sandbox.demo.accessToken },
+      upload: {
+        graphUrl: sandbox.url,
+        apiVersion: "v23.0",
+        appId: sandbox.demo.appId,
+        accessToken: sandbox.demo.accessToken,
+      },
     });
     expect(prepared.sourceUrl).toBe(url);
     expect(prepared.uploaded?.mimeType).toBe(mimeType);
     expect(prepared.handle).not.toBe(url);
-    const created = await createOnSandbox(`media_${format.toLowerCase()}_${path.slice(-3)}`, withMetaHeaderHandle(component, prepared.handle));
+    const created = await createOnSandbox(
+      `media_${format.toLowerCase()}_${path.slice(-3)}`,
+      withMetaHeaderHandle(component, prepared.handle),
+    );
     expect(created.status).toBe(200);
     expect(created.body).toHaveProperty("id");
   });
 
   it("the sandbox refuses a header_url forwarded as if it were a handle (why the upload is needed)", async () => {
-    const created = await createOnSandbox("media_raw_url", { type: "HEADER", format: "IMAGE", example: { header_handle: [`${files.origin}/a.png`] } });
+    const created = await createOnSandbox("media_raw_url", {
+      type: "HEADER",
+      format: "IMAGE",
+      example: { header_handle: [`${files.origin}/a.png`] },
+    });
     expect(created.status).toBe(400);
   });
 });

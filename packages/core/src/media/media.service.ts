@@ -31,11 +31,19 @@ export function acceptedUploadType(contentType: string | undefined): MediaMimeTy
 }
 
 /** Meta's size cap for a sample of this type (IMAGE 5 MB, VIDEO 16 MB, DOCUMENT 100 MB). */
-export function uploadLimitFor(mimeType: MediaMimeType): { format: MediaHeaderFormat; maxBytes: number; tooLarge: (size: string) => string } {
+export function uploadLimitFor(mimeType: MediaMimeType): {
+  format: MediaHeaderFormat;
+  maxBytes: number;
+  tooLarge: (size: string) => string;
+} {
   const format = FORMAT_OF[mimeType];
   const maxBytes = MEDIA_LIMITS[format].maxBytes;
   const what = format === "IMAGE" ? "An image" : format === "VIDEO" ? "A video" : "A document";
-  return { format, maxBytes, tooLarge: (size) => `${what} sample may be at most ${maxBytes / MB} MB (Meta's limit); this one is ${size}.` };
+  return {
+    format,
+    maxBytes,
+    tooLarge: (size) => `${what} sample may be at most ${maxBytes / MB} MB (Meta's limit); this one is ${size}.`,
+  };
 }
 
 export interface UploadSampleInput {
@@ -84,21 +92,33 @@ export function createMediaService(deps: Deps): MediaService {
         );
       }
       const { format, maxBytes, tooLarge } = uploadLimitFor(mimeType);
-      if (input.bytes.length === 0) throw new DomainError("invalid_request", "The upload is empty: send the file's bytes as the request body.", { param: "body" });
+      if (input.bytes.length === 0)
+        throw new DomainError("invalid_request", "The upload is empty: send the file's bytes as the request body.", {
+          param: "body",
+        });
       if (input.bytes.length > maxBytes) {
         throw new DomainError("request_too_large", tooLarge(`${input.bytes.length} bytes`), { param: "body" });
       }
       // The bytes must be what the Content-Type says (an HTML page sent as image/png never reaches Meta).
       const sniffed = sniffMediaType(input.bytes.subarray(0, 64));
       if (sniffed !== mimeType) {
-        throw new DomainError("unsupported_media_type", `The file's content is not ${mimeType}${sniffed === null ? "" : ` (it looks like ${sniffed})`}.`, { param: "body" });
+        throw new DomainError(
+          "unsupported_media_type",
+          `The file's content is not ${mimeType}${sniffed === null ? "" : ` (it looks like ${sniffed})`}.`,
+          { param: "body" },
+        );
       }
       const fileName = safeFileName(input.fileName, mimeType);
       const media = deps.media;
-      const target = media === undefined ? { graphUrl: "", apiVersion: "" } : uploadTarget(media.graphUrl, media.apiVersion);
+      const target =
+        media === undefined ? { graphUrl: "", apiVersion: "" } : uploadTarget(media.graphUrl, media.apiVersion);
       const appId = media?.appId?.trim() ?? "";
       if (media === undefined || appId === "") {
-        throw new DomainError("internal_error", "Uploading header samples is not configured on this server (no Meta app id).", { details: { reason: "not_configured" } });
+        throw new DomainError(
+          "internal_error",
+          "Uploading header samples is not configured on this server (no Meta app id).",
+          { details: { reason: "not_configured" } },
+        );
       }
       const credentials = accountCredentials(account, deps.tokens);
       try {

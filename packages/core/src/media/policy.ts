@@ -52,20 +52,27 @@ export function createMediaFetchPolicy(overrides: Partial<MediaFetchPolicy> = {}
   const policy: MediaFetchPolicy = { ...DEFAULT_MEDIA_FETCH_POLICY, ...stripUndefined(overrides) };
   if (policy.allowedPorts.length === 0) throw new TypeError("media policy: allowedPorts must not be empty");
   for (const port of policy.allowedPorts) {
-    if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new TypeError(`media policy: invalid port ${String(port)}`);
+    if (!Number.isInteger(port) || port < 1 || port > 65_535)
+      throw new TypeError(`media policy: invalid port ${String(port)}`);
   }
   for (const key of ["connectTimeoutMs", "totalTimeoutMs"] as const) {
     const value = policy[key];
     if (!Number.isFinite(value) || value <= 0) throw new TypeError(`media policy: ${key} must be a positive number`);
   }
-  if (!Number.isInteger(policy.maxRedirects) || policy.maxRedirects < 0 || policy.maxRedirects > MAX_REDIRECTS_CEILING) {
+  if (
+    !Number.isInteger(policy.maxRedirects) ||
+    policy.maxRedirects < 0 ||
+    policy.maxRedirects > MAX_REDIRECTS_CEILING
+  ) {
     throw new TypeError(`media policy: maxRedirects must be an integer in 0..${MAX_REDIRECTS_CEILING}`);
   }
   for (const [format, cap] of Object.entries(policy.maxBytes ?? {})) {
     const limit = MEDIA_LIMITS[format as MediaHeaderFormat] as (typeof MEDIA_LIMITS)[MediaHeaderFormat] | undefined;
     if (limit === undefined) throw new TypeError(`media policy: unknown format ${format} in maxBytes`);
     if (cap !== undefined && (!Number.isInteger(cap) || cap <= 0 || cap > limit.maxBytes)) {
-      throw new TypeError(`media policy: maxBytes.${format} must be a positive integer ≤ ${limit.maxBytes} (Meta's cap)`);
+      throw new TypeError(
+        `media policy: maxBytes.${format} must be a positive integer ≤ ${limit.maxBytes} (Meta's cap)`,
+      );
     }
   }
   if (policy.allowInsecureLoopbackForTests !== undefined) {
@@ -93,8 +100,15 @@ function normaliseTestOrigin(origin: string): string {
   } catch {
     throw new TypeError(`media policy: test origin ${JSON.stringify(origin)} is not a URL`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new TypeError("media policy: test origins must be http: or https:");
-  if (url.username !== "" || url.password !== "" || (url.pathname !== "/" && url.pathname !== "") || url.search !== "" || url.hash !== "") {
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new TypeError("media policy: test origins must be http: or https:");
+  if (
+    url.username !== "" ||
+    url.password !== "" ||
+    (url.pathname !== "/" && url.pathname !== "") ||
+    url.search !== "" ||
+    url.hash !== ""
+  ) {
     throw new TypeError(`media policy: test origin ${JSON.stringify(origin)} must be scheme://host:port only`);
   }
   const host = url.hostname.replace(/^\[|\]$/g, "");

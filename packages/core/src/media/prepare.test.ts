@@ -123,12 +123,21 @@ afterAll(async () => {
   await Promise.all([meta.close(), files.close(), ...raw.map((server) => server.close())]);
 });
 
-function header(format: string, url: string, field: "header_url" | "header_handle" = "header_url"): MediaHeaderComponentInput {
+function header(
+  format: string,
+  url: string,
+  field: "header_url" | "header_handle" = "header_url",
+): MediaHeaderComponentInput {
   return { type: "HEADER", format, example: { [field]: [url] } };
 }
 
 function testPolicy(extra: Partial<MediaFetchPolicy> = {}, origins: string[] = [files.origin]): MediaFetchPolicy {
-  return createMediaFetchPolicy({ allowInsecureLoopbackForTests: { origins }, connectTimeoutMs: 2_000, totalTimeoutMs: 5_000, ...extra });
+  return createMediaFetchPolicy({
+    allowInsecureLoopbackForTests: { origins },
+    connectTimeoutMs: 2_000,
+    totalTimeoutMs: 5_000,
+    ...extra,
+  });
 }
 
 function upload() {
@@ -142,7 +151,11 @@ interface Attempt {
   uploads: number;
 }
 
-async function attempt(component: MediaHeaderComponentInput, policy: MediaFetchPolicy, connectorOverride?: MediaConnector): Promise<Attempt> {
+async function attempt(
+  component: MediaHeaderComponentInput,
+  policy: MediaFetchPolicy,
+  connectorOverride?: MediaConnector,
+): Promise<Attempt> {
   const { resolver, calls } = fakeResolver(dns);
   const counting = loopbackOnlyConnector();
   const before = meta.requests.length;
@@ -207,7 +220,12 @@ describe("hostile URLs refused before any connection (production policy, injecte
     ["broadcast", "https://255.255.255.255/x.png", "media_url_forbidden", false],
     ["name resolving to a private address", "https://internal.example.test/x.png", "media_url_forbidden", true],
     ["name resolving to the metadata address", "https://metadata.example.test/x.png", "media_url_forbidden", true],
-    ["name resolving to one public and one private address", "https://rebind.example.test/x.png", "media_url_forbidden", true],
+    [
+      "name resolving to one public and one private address",
+      "https://rebind.example.test/x.png",
+      "media_url_forbidden",
+      true,
+    ],
     ["name resolving to a ULA", "https://ula.example.test/x.png", "media_url_forbidden", true],
     ["name resolving to a mapped loopback", "https://mapped.example.test/x.png", "media_url_forbidden", true],
     ["name that does not resolve", "https://nxdomain.example.test/x.png", "media_download_failed", true],
@@ -221,7 +239,11 @@ describe("hostile URLs refused before any connection (production policy, injecte
   });
 
   it("an http:// value in header_handle is treated as a URL and refused", async () => {
-    const result = await attempt(header("IMAGE", "http://cdn.example.test/x.png", "header_handle"), production, noSocket);
+    const result = await attempt(
+      header("IMAGE", "http://cdn.example.test/x.png", "header_handle"),
+      production,
+      noSocket,
+    );
     expect(result.error.code).toBe("media_url_forbidden");
     expect(result.error.param).toBe("components[0].example.header_handle[0]");
     expect(result.uploads).toBe(0);
@@ -269,7 +291,14 @@ describe("hostile responses and redirects (loopback server under the test allowa
     const { resolver, calls } = fakeResolver(dns);
     const counting = loopbackOnlyConnector();
     await expect(
-      prepareMediaHeader({ component: header("IMAGE", `${files.origin}/to-private`), componentIndex: 0, policy: testPolicy(), resolver, connector: counting.connector, upload: upload() }),
+      prepareMediaHeader({
+        component: header("IMAGE", `${files.origin}/to-private`),
+        componentIndex: 0,
+        policy: testPolicy(),
+        resolver,
+        connector: counting.connector,
+        upload: upload(),
+      }),
     ).rejects.toMatchObject({ code: "media_url_forbidden" });
     expect(calls).toEqual(["internal.example.test"]);
     expect(counting.targets.map((t) => t.address)).toEqual(["127.0.0.1"]);
@@ -288,7 +317,10 @@ describe("hostile responses and redirects (loopback server under the test allowa
   });
 
   it("a PDF over a lowered per-format cap", async () => {
-    const result = await attempt(header("DOCUMENT", `${files.origin}/big.pdf`), testPolicy({ maxBytes: { DOCUMENT: 1024 } }));
+    const result = await attempt(
+      header("DOCUMENT", `${files.origin}/big.pdf`),
+      testPolicy({ maxBytes: { DOCUMENT: 1024 } }),
+    );
     expect(result.error.code).toBe("media_too_large");
     expect(result.error.details).toMatchObject({ maxBytes: 1024 });
     expect(result.uploads).toBe(0);
@@ -326,7 +358,14 @@ describe("hostile responses and redirects (loopback server under the test allowa
 
   it("a server that declares more than it sends (truncated body) is refused", async () => {
     const short = await startRawServer((socket: net.Socket) => {
-      socket.end(Buffer.concat([Buffer.from("HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: 5000\r\nConnection: close\r\n\r\n"), pngBytes]));
+      socket.end(
+        Buffer.concat([
+          Buffer.from(
+            "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: 5000\r\nConnection: close\r\n\r\n",
+          ),
+          pngBytes,
+        ]),
+      );
     });
     raw.push(short);
     const result = await attempt(header("IMAGE", `${short.origin}/x.png`), testPolicy({}, [short.origin]));
@@ -368,7 +407,12 @@ describe("happy path: loopback file server → resumable upload to a loopback fa
     expect(session).toBeDefined();
     expect(session).toMatchObject({ fileType: mimeType, fileName });
     const sessionPath = (session?.id ?? "").split("?")[0] ?? "";
-    expect(result).toMatchObject({ handle: meta.handleFor(sessionPath), sourceUrl: url, format: format.toUpperCase(), uploaded: { mimeType, fileName } });
+    expect(result).toMatchObject({
+      handle: meta.handleFor(sessionPath),
+      sourceUrl: url,
+      format: format.toUpperCase(),
+      uploaded: { mimeType, fileName },
+    });
     const key = sessionPath.replace(/^upload:/, "");
     expect(meta.received.get(key)?.length).toBe(result.uploaded?.bytes);
     // The request reached the checked loopback address with the right Host header.
@@ -395,24 +439,47 @@ describe("happy path: loopback file server → resumable upload to a loopback fa
   it("an https:// value in header_handle is fetched (the backward-compatible alias)", async () => {
     // Under the allowance the loopback origin is http; the alias also accepts it there.
     const url = `${files.origin}/ok.png`;
-    const result = await prepareMediaHeader({ component: header("IMAGE", url, "header_handle"), componentIndex: 0, policy: testPolicy(), upload: upload() });
+    const result = await prepareMediaHeader({
+      component: header("IMAGE", url, "header_handle"),
+      componentIndex: 0,
+      policy: testPolicy(),
+      upload: upload(),
+    });
     expect(result.sourceUrl).toBe(url);
     expect(result.handle.startsWith("4::")).toBe(true);
   });
 
   it("param names the example field of the right component", async () => {
     await expect(
-      prepareMediaHeader({ component: header("IMAGE", "https://10.0.0.1/x.png"), componentIndex: 3, policy: createMediaFetchPolicy(), connector: noSocket, upload: upload() }),
+      prepareMediaHeader({
+        component: header("IMAGE", "https://10.0.0.1/x.png"),
+        componentIndex: 3,
+        policy: createMediaFetchPolicy(),
+        connector: noSocket,
+        upload: upload(),
+      }),
     ).rejects.toMatchObject({ code: "media_url_forbidden", param: "components[3].example.header_url[0]" });
     await expect(
-      prepareMediaHeader({ component: { type: "HEADER", format: "IMAGE", example: {} }, componentIndex: 1, policy: createMediaFetchPolicy(), connector: noSocket, upload: upload() }),
+      prepareMediaHeader({
+        component: { type: "HEADER", format: "IMAGE", example: {} },
+        componentIndex: 1,
+        policy: createMediaFetchPolicy(),
+        connector: noSocket,
+        upload: upload(),
+      }),
     ).rejects.toMatchObject({ param: "components[1].example.header_url" });
   });
 
   it("without a Meta app id a URL sample is refused before anything is fetched", async () => {
     const before = files.requests.length;
     await expect(
-      prepareMediaHeader({ component: header("IMAGE", `${files.origin}/ok.png`), componentIndex: 0, policy: testPolicy(), connector: noSocket, upload: { ...upload(), appId: "" } }),
+      prepareMediaHeader({
+        component: header("IMAGE", `${files.origin}/ok.png`),
+        componentIndex: 0,
+        policy: testPolicy(),
+        connector: noSocket,
+        upload: { ...upload(), appId: "" },
+      }),
     ).rejects.toMatchObject({ code: "media_upload_failed", details: { reason: "not_configured" } });
     expect(files.requests.length).toBe(before);
   });
@@ -421,6 +488,10 @@ describe("happy path: loopback file server → resumable upload to a loopback fa
     const component = { type: "HEADER", format: "IMAGE", example: { header_url: ["https://cdn.example.test/x.png"] } };
     expect(isMediaHeaderComponent(component)).toBe(true);
     expect(isMediaHeaderComponent({ type: "HEADER", format: "TEXT" })).toBe(false);
-    expect(withMetaHeaderHandle(component, "4::h")).toEqual({ type: "HEADER", format: "IMAGE", example: { header_handle: ["4::h"] } });
+    expect(withMetaHeaderHandle(component, "4::h")).toEqual({
+      type: "HEADER",
+      format: "IMAGE",
+      example: { header_handle: ["4::h"] },
+    });
   });
 });

@@ -59,7 +59,11 @@ export async function prepareMediaHeader(options: PrepareMediaHeaderOptions): Pr
   const base = `components[${componentIndex}]`;
   const format = normaliseMediaFormat(component.format);
   if (format === null) {
-    throw new MediaError("media_type_unsupported", `${base}.format`, "Only IMAGE, VIDEO and DOCUMENT headers carry a media sample.");
+    throw new MediaError(
+      "media_type_unsupported",
+      `${base}.format`,
+      "Only IMAGE, VIDEO and DOCUMENT headers carry a media sample.",
+    );
   }
   const urls = component.example?.header_url;
   const handles = component.example?.header_handle;
@@ -72,7 +76,11 @@ export async function prepareMediaHeader(options: PrepareMediaHeaderOptions): Pr
     value = handles[0];
     param = `${base}.example.header_handle[0]`;
   } else {
-    throw new MediaError("media_url_forbidden", `${base}.example.header_url`, `A ${format} header needs example.header_url (or example.header_handle).`);
+    throw new MediaError(
+      "media_url_forbidden",
+      `${base}.example.header_url`,
+      `A ${format} header needs example.header_url (or example.header_handle).`,
+    );
   }
   if (typeof value !== "string" || value.trim() === "") {
     throw new MediaError("media_url_forbidden", param, "The media sample must be a non-empty string.");
@@ -84,9 +92,14 @@ export async function prepareMediaHeader(options: PrepareMediaHeaderOptions): Pr
   }
   // Refuse before downloading anything when uploads are not configured (no META_APP_ID).
   if (options.upload.appId.trim() === "" || options.upload.accessToken === "") {
-    throw new MediaError("media_upload_failed", param, "Uploading header samples is not configured on this server (no Meta app id).", {
-      details: { reason: "not_configured" },
-    });
+    throw new MediaError(
+      "media_upload_failed",
+      param,
+      "Uploading header samples is not configured on this server (no Meta app id).",
+      {
+        details: { reason: "not_configured" },
+      },
+    );
   }
   // header_url values, and URL-like header_handle values, must be https URLs that pass the policy.
   const fetched = await fetchMedia({
@@ -121,7 +134,11 @@ export function normaliseMediaFormat(value: unknown): MediaHeaderFormat | null {
 
 /** True when this component is a HEADER whose sample must go through `prepareMediaHeader`. */
 export function isMediaHeaderComponent(component: { type?: unknown; format?: unknown }): boolean {
-  return typeof component.type === "string" && component.type.toUpperCase() === "HEADER" && normaliseMediaFormat(component.format) !== null;
+  return (
+    typeof component.type === "string" &&
+    component.type.toUpperCase() === "HEADER" &&
+    normaliseMediaFormat(component.format) !== null
+  );
 }
 
 /**

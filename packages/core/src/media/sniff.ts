@@ -9,7 +9,23 @@ export type SniffedType = MediaMimeType | "video/3gpp";
 // ISO base media file format (ftyp box) major brands we treat as MP4. Anything else in an ftyp box
 // (QuickTime `qt  `, audio `M4A `, HEIF/AVIF images …) is refused.
 const MP4_BRANDS = new Set([
-  "isom", "iso2", "iso3", "iso4", "iso5", "iso6", "mp41", "mp42", "avc1", "M4V ", "M4VH", "M4VP", "mmp4", "dash", "msnv", "MSNV", "f4v ",
+  "isom",
+  "iso2",
+  "iso3",
+  "iso4",
+  "iso5",
+  "iso6",
+  "mp41",
+  "mp42",
+  "avc1",
+  "M4V ",
+  "M4VH",
+  "M4VP",
+  "mmp4",
+  "dash",
+  "msnv",
+  "MSNV",
+  "f4v ",
 ]);
 
 function startsWith(bytes: Uint8Array, prefix: readonly number[], offset = 0): boolean {
@@ -29,7 +45,8 @@ export function sniffMediaType(bytes: Uint8Array): SniffedType | null {
   // JPEG: SOI marker FF D8 followed by another marker FF xx.
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) return "image/jpeg";
   // PNG: the full 8-byte signature, then the IHDR chunk.
-  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) && ascii(bytes, 12, 16) === "IHDR") return "image/png";
+  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) && ascii(bytes, 12, 16) === "IHDR")
+    return "image/png";
   // PDF: "%PDF-" at offset 0 (we do not accept the leading junk some readers tolerate).
   if (startsWith(bytes, [0x25, 0x50, 0x44, 0x46, 0x2d])) return "application/pdf";
   // ISO BMFF: box size (4 bytes) then "ftyp", then the major brand.
@@ -43,7 +60,13 @@ export function sniffMediaType(bytes: Uint8Array): SniffedType | null {
   return null;
 }
 
-const GENERIC_TYPES = new Set(["", "application/octet-stream", "binary/octet-stream", "application/binary", "application/unknown"]);
+const GENERIC_TYPES = new Set([
+  "",
+  "application/octet-stream",
+  "binary/octet-stream",
+  "application/binary",
+  "application/unknown",
+]);
 
 const ALIASES: Readonly<Record<string, string>> = {
   "image/jpg": "image/jpeg",

@@ -23,7 +23,14 @@ function bytes(n: number): Uint8Array {
 }
 
 function base(meta: FakeMetaUpload) {
-  return { graphUrl: meta.graphUrl, apiVersion: meta.apiVersion, appId: meta.appId, accessToken: meta.accessToken, fileName: "sample.png", mimeType: "image/png" };
+  return {
+    graphUrl: meta.graphUrl,
+    apiVersion: meta.apiVersion,
+    appId: meta.appId,
+    accessToken: meta.accessToken,
+    fileName: "sample.png",
+    mimeType: "image/png",
+  };
 }
 
 /** Everything a caller could log about an error, to prove the token is absent. */
@@ -64,9 +71,18 @@ describe("uploadMediaToMeta (Resumable Upload API against a loopback fake)", () 
 
   it("gives up after the bounded number of resume attempts with a 502 media_upload_failed", async () => {
     const meta = await fake({ breakAfterBytes: 10, breakTimes: 100 });
-    const error = await uploadMediaToMeta({ ...base(meta), bytes: bytes(100_000), maxResumeAttempts: 2, param: "components[0].example.header_url[0]" }).catch((e: unknown) => e);
+    const error = await uploadMediaToMeta({
+      ...base(meta),
+      bytes: bytes(100_000),
+      maxResumeAttempts: 2,
+      param: "components[0].example.header_url[0]",
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MediaError);
-    expect(error).toMatchObject({ code: "media_upload_failed", status: 502, param: "components[0].example.header_url[0]" });
+    expect(error).toMatchObject({
+      code: "media_upload_failed",
+      status: 502,
+      param: "components[0].example.header_url[0]",
+    });
     // 1 start + 3 transfers + 2 status checks.
     expect(meta.requests.filter((r) => r.method === "POST").length).toBe(4);
     expect(meta.requests.filter((r) => r.method === "GET").length).toBe(2);
@@ -74,21 +90,50 @@ describe("uploadMediaToMeta (Resumable Upload API against a loopback fake)", () 
   });
 
   it("a Graph error on the transfer fails at once, with Meta's code and without the token", async () => {
-    const meta = await fake({ failTransferWith: { status: 400, body: { error: { message: "Invalid file", type: "OAuthException", code: 100, fbtrace_id: "Xyz" } } } });
+    const meta = await fake({
+      failTransferWith: {
+        status: 400,
+        body: { error: { message: "Invalid file", type: "OAuthException", code: 100, fbtrace_id: "Xyz" } },
+      },
+    });
     const error = await uploadMediaToMeta({ ...base(meta), bytes: bytes(100) }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: "media_upload_failed", status: 502, details: { step: "transfer", status: 400, code: 100, fbtrace_id: "Xyz" } });
+    expect(error).toMatchObject({
+      code: "media_upload_failed",
+      status: 502,
+      details: { step: "transfer", status: 400, code: 100, fbtrace_id: "Xyz" },
+    });
     expect(meta.requests.length).toBe(2);
     expect(everything(error)).not.toContain(meta.accessToken);
   });
 
   it("goes through the gateway's transport: the cause is its MetaApiError with Meta's status, code and trace id", async () => {
-    const refused = await fake({ failTransferWith: { status: 400, body: { error: { message: "Invalid file", type: "OAuthException", code: 100, fbtrace_id: "Xyz" } } } });
-    const error = (await uploadMediaToMeta({ ...base(refused), bytes: bytes(100) }).catch((e: unknown) => e)) as MediaError;
+    const refused = await fake({
+      failTransferWith: {
+        status: 400,
+        body: { error: { message: "Invalid file", type: "OAuthException", code: 100, fbtrace_id: "Xyz" } },
+      },
+    });
+    const error = (await uploadMediaToMeta({ ...base(refused), bytes: bytes(100) }).catch(
+      (e: unknown) => e,
+    )) as MediaError;
     expect(error.cause).toBeInstanceOf(MetaApiError);
-    expect(error.cause).toMatchObject({ kind: "graph", status: 400, code: 100, fbtraceId: "Xyz", metaMessage: "Invalid file" });
+    expect(error.cause).toMatchObject({
+      kind: "graph",
+      status: 400,
+      code: 100,
+      fbtraceId: "Xyz",
+      metaMessage: "Invalid file",
+    });
     // A 5xx on the transfer is resumed like a broken connection, then given up with the last failure as the cause.
-    const failing = await fake({ failTransferWith: { status: 503, body: { error: { message: "Service unavailable", code: 2, is_transient: true, fbtrace_id: "T503" } } } });
-    const exhausted = (await uploadMediaToMeta({ ...base(failing), bytes: bytes(100), maxResumeAttempts: 1 }).catch((e: unknown) => e)) as MediaError;
+    const failing = await fake({
+      failTransferWith: {
+        status: 503,
+        body: { error: { message: "Service unavailable", code: 2, is_transient: true, fbtrace_id: "T503" } },
+      },
+    });
+    const exhausted = (await uploadMediaToMeta({ ...base(failing), bytes: bytes(100), maxResumeAttempts: 1 }).catch(
+      (e: unknown) => e,
+    )) as MediaError;
     expect(exhausted).toMatchObject({ code: "media_upload_failed", details: { step: "transfer", attempts: 2 } });
     expect(exhausted.cause).toMatchObject({ kind: "graph", status: 503, code: 2, fbtraceId: "T503" });
     expect(everything(exhausted)).not.toContain(failing.accessToken);
@@ -96,7 +141,11 @@ describe("uploadMediaToMeta (Resumable Upload API against a loopback fake)", () 
 
   it("a rejected token at session start fails without the token in the error", async () => {
     const meta = await fake();
-    const error = await uploadMediaToMeta({ ...base(meta), accessToken: "EAAG-wrong-token-ALSO-SECRET", bytes: bytes(100) }).catch((e: unknown) => e);
+    const error = await uploadMediaToMeta({
+      ...base(meta),
+      accessToken: "EAAG-wrong-token-ALSO-SECRET",
+      bytes: bytes(100),
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "media_upload_failed", details: { step: "start", status: 401, code: 190 } });
     expect(everything(error)).not.toContain("EAAG-wrong-token-ALSO-SECRET");
   });
@@ -133,7 +182,9 @@ describe("uploadMediaToMeta (Resumable Upload API against a loopback fake)", () 
       if (transfers === 2) {
         // Stall until the per-transfer timeout aborts us.
         return new Promise<Response>((_resolve, reject) => {
-          init?.signal?.addEventListener("abort", () => reject(init.signal?.reason instanceof Error ? init.signal.reason : new Error("aborted")));
+          init?.signal?.addEventListener("abort", () =>
+            reject(init.signal?.reason instanceof Error ? init.signal.reason : new Error("aborted")),
+          );
         });
       }
       return Response.json({ h: "4::done" });
@@ -150,6 +201,12 @@ describe("uploadMediaToMeta (Resumable Upload API against a loopback fake)", () 
       transferTimeoutMs: 50,
     });
     expect(handle).toBe("4::done");
-    expect(log).toEqual(["POST /v23.0/42/uploads -", "POST /v23.0/upload:abc 0", "POST /v23.0/upload:abc 40", "GET /v23.0/upload:abc -", "POST /v23.0/upload:abc 60"]);
+    expect(log).toEqual([
+      "POST /v23.0/42/uploads -",
+      "POST /v23.0/upload:abc 0",
+      "POST /v23.0/upload:abc 40",
+      "GET /v23.0/upload:abc -",
+      "POST /v23.0/upload:abc 60",
+    ]);
   });
 });

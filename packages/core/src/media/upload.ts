@@ -49,7 +49,10 @@ type UploadStep = "start" | "transfer" | "resume";
  * transport's MetaApiError.
  */
 export async function uploadMediaToMeta(options: UploadMediaOptions): Promise<string> {
-  const transport = createTransport({ fetch: options.fetch ?? globalThis.fetch, timeoutMs: options.timeoutMs ?? 10_000 });
+  const transport = createTransport({
+    fetch: options.fetch ?? globalThis.fetch,
+    timeoutMs: options.timeoutMs ?? 10_000,
+  });
   const transferTimeoutMs = options.transferTimeoutMs ?? 120_000;
   const maxResumeAttempts = options.maxResumeAttempts ?? 3;
   const param = options.param ?? "example.header_handle";
@@ -59,21 +62,32 @@ export async function uploadMediaToMeta(options: UploadMediaOptions): Promise<st
 
   const fail = (message: string, extra: { cause?: unknown; details?: Record<string, unknown> } = {}) =>
     new MediaError("media_upload_failed", param, redact(message, accessToken), {
-      cause: extra.cause instanceof MetaApiError || extra.cause instanceof TransientUploadError ? extra.cause : undefined,
+      cause:
+        extra.cause instanceof MetaApiError || extra.cause instanceof TransientUploadError ? extra.cause : undefined,
       details: extra.details,
     });
   /** Meta answered with an error status: its status, code, subcode and trace id go into the details. */
   const refused = (step: UploadStep, error: MetaApiError) =>
-    fail(`Meta refused the media upload (${step}: HTTP ${error.status ?? "?"}${error.metaMessage === undefined ? "" : `, ${error.metaMessage}`}).`, {
-      cause: error,
-      details: { step, status: error.status, code: error.code, error_subcode: error.subcode, fbtrace_id: error.fbtraceId },
-    });
+    fail(
+      `Meta refused the media upload (${step}: HTTP ${error.status ?? "?"}${error.metaMessage === undefined ? "" : `, ${error.metaMessage}`}).`,
+      {
+        cause: error,
+        details: {
+          step,
+          status: error.status,
+          code: error.code,
+          error_subcode: error.subcode,
+          fbtrace_id: error.fbtraceId,
+        },
+      },
+    );
   /** An answer Meta gave with a 2xx status that is not what the step expects (or not JSON at all). */
   const answered = async (step: UploadStep, request: TransportRequest, notUnderstood: string): Promise<unknown> => {
     try {
       return await transport(request);
     } catch (error) {
-      if (error instanceof MetaApiError && error.kind === "malformed_response") throw fail(notUnderstood, { details: { step } });
+      if (error instanceof MetaApiError && error.kind === "malformed_response")
+        throw fail(notUnderstood, { details: { step } });
       throw error;
     }
   };
@@ -87,7 +101,11 @@ export async function uploadMediaToMeta(options: UploadMediaOptions): Promise<st
   let session: string;
   try {
     const notUnderstood = "Meta's upload session answer was not understood.";
-    const json = await answered("start", { method: "POST", url: start.toString(), accessToken, tokenIn: "query" }, notUnderstood);
+    const json = await answered(
+      "start",
+      { method: "POST", url: start.toString(), accessToken, tokenIn: "query" },
+      notUnderstood,
+    );
     const parsed = ZSession.safeParse(json);
     if (!parsed.success) throw fail(notUnderstood, { details: { step: "start" } });
     session = parsed.data.id;
@@ -99,7 +117,8 @@ export async function uploadMediaToMeta(options: UploadMediaOptions): Promise<st
   // The session id goes into the path verbatim (Meta's ids carry `?sig=…`); make sure it cannot
   // steer the request (and the token) to another origin.
   const sessionUrl = new URL(`${base}/${session}`);
-  if (sessionUrl.origin !== graphOrigin) throw fail("Meta's upload session id was not understood.", { details: { step: "start" } });
+  if (sessionUrl.origin !== graphOrigin)
+    throw fail("Meta's upload session id was not understood.", { details: { step: "start" } });
 
   let offset = 0;
   for (let attempt = 0; ; attempt += 1) {
@@ -108,7 +127,15 @@ export async function uploadMediaToMeta(options: UploadMediaOptions): Promise<st
       const notUnderstood = "Meta's upload answer carried no handle.";
       const json = await answered(
         "transfer",
-        { method: "POST", url: sessionUrl.toString(), accessToken, tokenIn: "oauth", headers: { file_offset: String(offset) }, bytes: bytes.subarray(offset), timeoutMs: transferTimeoutMs },
+        {
+          method: "POST",
+          url: sessionUrl.toString(),
+          accessToken,
+          tokenIn: "oauth",
+          headers: { file_offset: String(offset) },
+          bytes: bytes.subarray(offset),
+          timeoutMs: transferTimeoutMs,
+        },
         notUnderstood,
       );
       const parsed = ZHandle.safeParse(json);
@@ -117,7 +144,8 @@ export async function uploadMediaToMeta(options: UploadMediaOptions): Promise<st
       const partial = ZOffset.safeParse(json);
       if (!partial.success) throw fail(notUnderstood, { details: { step: "transfer" } });
       const reported = checkedOffset(partial.data.file_offset, bytes.length);
-      if (reported === undefined) throw fail("Meta reported an impossible upload offset.", { details: { step: "transfer" } });
+      if (reported === undefined)
+        throw fail("Meta reported an impossible upload offset.", { details: { step: "transfer" } });
       if (reported > offset) {
         offset = reported;
         attempt -= 1; // progress made: not a failed attempt
@@ -127,7 +155,8 @@ export async function uploadMediaToMeta(options: UploadMediaOptions): Promise<st
     } catch (error) {
       if (error instanceof MediaError) throw error;
       // A 4xx is final; a 5xx, a timeout or a broken connection is resumed from where Meta got to.
-      if (error instanceof MetaApiError && error.kind === "graph" && (error.status ?? 0) < 500) throw refused("transfer", error);
+      if (error instanceof MetaApiError && error.kind === "graph" && (error.status ?? 0) < 500)
+        throw refused("transfer", error);
       if (attempt >= maxResumeAttempts) {
         throw fail(`The media upload to Meta broke off and could not be resumed after ${maxResumeAttempts} attempts.`, {
           cause: error,
@@ -138,11 +167,16 @@ export async function uploadMediaToMeta(options: UploadMediaOptions): Promise<st
     // 3. Ask Meta how far it got, and resume from there.
     try {
       const notUnderstood = "Meta's upload status answer was not understood.";
-      const json = await answered("resume", { method: "GET", url: sessionUrl.toString(), accessToken, tokenIn: "oauth" }, notUnderstood);
+      const json = await answered(
+        "resume",
+        { method: "GET", url: sessionUrl.toString(), accessToken, tokenIn: "oauth" },
+        notUnderstood,
+      );
       const parsed = ZOffset.safeParse(json);
       if (!parsed.success) throw fail(notUnderstood, { details: { step: "resume" } });
       const reported = checkedOffset(parsed.data.file_offset, bytes.length);
-      if (reported === undefined) throw fail("Meta reported an impossible upload offset.", { details: { step: "resume" } });
+      if (reported === undefined)
+        throw fail("Meta reported an impossible upload offset.", { details: { step: "resume" } });
       offset = reported;
     } catch (error) {
       if (error instanceof MediaError) throw error;

@@ -23,7 +23,9 @@ const body = (name: string) => ({
   name,
   language: "en",
   category: "UTILITY",
-  components: [{ type: "BODY", text: "Your order {{1}} has shipped today, thank you.", example: { body_text: [["A-1"]] } }],
+  components: [
+    { type: "BODY", text: "Your order {{1}} has shipped today, thank you.", example: { body_text: [["A-1"]] } },
+  ],
 });
 
 async function all(wabaId: string, accessToken: string, pageSize?: number) {
@@ -55,7 +57,9 @@ describe("gateway ⇄ meta-sandbox", () => {
   });
 
   it("a transient list failure (503 code 2) is retried", async () => {
-    sandbox.control.faults.configure({ rules: [{ kind: "server_error", method: "GET", path: "/message_templates", times: 1 }] });
+    sandbox.control.faults.configure({
+      rules: [{ kind: "server_error", method: "GET", path: "/message_templates", times: 1 }],
+    });
     const { wabaId, accessToken } = sandbox.demo;
     const pages = await all(wabaId, accessToken, 100);
     expect(pages.flat()).toHaveLength(sandbox.control.templates(wabaId).length);
@@ -78,7 +82,9 @@ describe("gateway ⇄ meta-sandbox", () => {
   });
 
   it("a truncated JSON answer is malformed_response → whatsapp_upstream_error", async () => {
-    sandbox.control.faults.configure({ rules: [{ kind: "malformed_json", method: "GET", path: "/message_templates" }] });
+    sandbox.control.faults.configure({
+      rules: [{ kind: "malformed_json", method: "GET", path: "/message_templates" }],
+    });
     const e = await caught(all(sandbox.demo.wabaId, sandbox.demo.accessToken));
     expect(e.kind).toBe("malformed_response");
     expect(mapMetaError(e)).toMatchObject({ code: "whatsapp_upstream_error", status: 502 });
@@ -86,7 +92,12 @@ describe("gateway ⇄ meta-sandbox", () => {
 
   it("create: a Meta rule refusal is parsed with subcode and never retried", async () => {
     // A leading variable: Meta's dangling-parameter refusal (2388299).
-    const bad = { ...body("dangling_bad"), components: [{ type: "BODY", text: "{{1}}, your order is ready for pickup today.", example: { body_text: [["Ana"]] } }] };
+    const bad = {
+      ...body("dangling_bad"),
+      components: [
+        { type: "BODY", text: "{{1}}, your order is ready for pickup today.", example: { body_text: [["Ana"]] } },
+      ],
+    };
     const e = await caught(gw().createTemplate(sandbox.demo, bad));
     expect(e).toMatchObject({ status: 400, code: 100, subcode: 2388299 });
     expect(mapMetaError(e)).toMatchObject({ code: "meta_validation_failed", status: 400 });
@@ -94,7 +105,9 @@ describe("gateway ⇄ meta-sandbox", () => {
   });
 
   it("create landed but answered 503: checked by name+language, not sent twice", async () => {
-    sandbox.control.faults.configure({ rules: [{ kind: "accept_then_fail", method: "POST", path: "/message_templates", times: 1 }] });
+    sandbox.control.faults.configure({
+      rules: [{ kind: "accept_then_fail", method: "POST", path: "/message_templates", times: 1 }],
+    });
     const created = await gw().createTemplate(sandbox.demo, body("landed_then_503"));
     const upstream = sandbox.control.findTemplate(sandbox.demo.wabaId, "landed_then_503", "en");
     expect(created).toEqual({ id: upstream?.id, status: "PENDING", category: "UTILITY" });
@@ -102,14 +115,18 @@ describe("gateway ⇄ meta-sandbox", () => {
   });
 
   it("create landed but the connection dropped: checked, not sent twice", async () => {
-    sandbox.control.faults.configure({ rules: [{ kind: "accept_then_drop", method: "POST", path: "/message_templates", times: 1 }] });
+    sandbox.control.faults.configure({
+      rules: [{ kind: "accept_then_drop", method: "POST", path: "/message_templates", times: 1 }],
+    });
     const created = await gw().createTemplate(sandbox.demo, body("landed_then_drop"));
     expect(created.id).toBe(sandbox.control.findTemplate(sandbox.demo.wabaId, "landed_then_drop", "en")?.id);
     expect(sandbox.control.requests({ method: "POST" })).toHaveLength(1);
   });
 
   it("create hung (timeout, did not land): checked, then sent again once", async () => {
-    sandbox.control.faults.configure({ rules: [{ kind: "hang", method: "POST", path: "/message_templates", times: 1 }] });
+    sandbox.control.faults.configure({
+      rules: [{ kind: "hang", method: "POST", path: "/message_templates", times: 1 }],
+    });
     const created = await gw(300).createTemplate(sandbox.demo, body("hung_once"));
     expect(created.id).toBe(sandbox.control.findTemplate(sandbox.demo.wabaId, "hung_once", "en")?.id);
     expect(sandbox.control.requests({ method: "POST" })).toHaveLength(2);
@@ -117,10 +134,16 @@ describe("gateway ⇄ meta-sandbox", () => {
   });
 
   it("WABA rate limit 80008 is retried, and mapped to 429 when it persists", async () => {
-    sandbox.control.faults.configure({ rules: [{ kind: "waba_rate_limit", method: "POST", path: "/message_templates" }] });
+    sandbox.control.faults.configure({
+      rules: [{ kind: "waba_rate_limit", method: "POST", path: "/message_templates" }],
+    });
     const e = await caught(gw().createTemplate(sandbox.demo, body("limited")));
     expect(e.code).toBe(80008);
     expect(sandbox.control.requests({ method: "POST" })).toHaveLength(3);
-    expect(mapMetaError(e)).toMatchObject({ code: "meta_rate_limited", status: 429, headers: { "Retry-After": expect.any(String) } });
+    expect(mapMetaError(e)).toMatchObject({
+      code: "meta_rate_limited",
+      status: 429,
+      headers: { "Retry-After": expect.any(String) },
+    });
   });
 });

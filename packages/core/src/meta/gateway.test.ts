@@ -81,9 +81,13 @@ describe("listTemplates", () => {
   });
 
   it("tolerates unknown fields and defaults missing components", async () => {
-    fake.intercept(() => ({ body: { data: [{ id: "1", name: "a", language: "en", status: "APPROVED", category: "UTILITY", brand_new: 1 }] } }));
+    fake.intercept(() => ({
+      body: { data: [{ id: "1", name: "a", language: "en", status: "APPROVED", category: "UTILITY", brand_new: 1 }] },
+    }));
     const pages = await collect(gateway().listTemplates(account));
-    expect(pages).toEqual([[{ id: "1", name: "a", language: "en", status: "APPROVED", category: "UTILITY", components: [] }]]);
+    expect(pages).toEqual([
+      [{ id: "1", name: "a", language: "en", status: "APPROVED", category: "UTILITY", components: [] }],
+    ]);
   });
 
   it("a missing required field is a malformed_response MetaApiError, not a crash", async () => {
@@ -106,7 +110,10 @@ describe("listTemplates", () => {
 
   it("retries a 500 on GET and then succeeds", async () => {
     seedFakeTemplates(fake, account.wabaId, 3);
-    fake.intercept(() => ({ status: 500, body: { error: { message: "Unknown error", type: "OAuthException", code: 1, is_transient: true } } }));
+    fake.intercept(() => ({
+      status: 500,
+      body: { error: { message: "Unknown error", type: "OAuthException", code: 1, is_transient: true } },
+    }));
     const pages = await collect(gateway().listTemplates(account));
     expect(pages.flat()).toHaveLength(3);
     expect(fake.requests).toHaveLength(2);
@@ -117,7 +124,14 @@ describe("listTemplates", () => {
 describe("error parsing", () => {
   it("parses Meta's envelope into MetaApiError without the token", async () => {
     const e = await caught(gateway().createTemplate({ ...account, accessToken: "wrong-secret-token" }, body));
-    expect(e).toMatchObject({ kind: "graph", status: 401, code: 190, type: "OAuthException", fbtraceId: "TRACE190", isTransient: false });
+    expect(e).toMatchObject({
+      kind: "graph",
+      status: 401,
+      code: 190,
+      type: "OAuthException",
+      fbtraceId: "TRACE190",
+      isTransient: false,
+    });
     expect(JSON.stringify({ ...e, message: e.message })).not.toContain("wrong-secret-token");
     expect(fake.requests).toHaveLength(1); // 190 is never retried
   });
@@ -167,7 +181,14 @@ describe("error parsing", () => {
     fake.intercept(() => ({
       status: 400,
       headers: { "retry-after": "3600" },
-      body: { error: { message: "(#4) Application request limit reached", type: "OAuthException", code: 4, is_transient: true } },
+      body: {
+        error: {
+          message: "(#4) Application request limit reached",
+          type: "OAuthException",
+          code: 4,
+          is_transient: true,
+        },
+      },
     }));
     const e = await caught(gateway().createTemplate(account, body));
     expect(e).toMatchObject({ code: 4, retryAfterMs: 3_600_000 });
@@ -177,7 +198,11 @@ describe("error parsing", () => {
   it("reads Meta's x-business-use-case-usage wait (minutes)", async () => {
     fake.intercept(() => ({
       status: 400,
-      headers: { "x-business-use-case-usage": JSON.stringify({ "555000111": [{ type: "whatsapp_business_management", estimated_time_to_regain_access: 2 }] }) },
+      headers: {
+        "x-business-use-case-usage": JSON.stringify({
+          "555000111": [{ type: "whatsapp_business_management", estimated_time_to_regain_access: 2 }],
+        }),
+      },
       body: { error: { message: "(#80007) Rate limit", type: "OAuthException", code: 80007 } },
     }));
     const e = await caught(gateway().createTemplate(account, body));
@@ -219,7 +244,13 @@ describe("createTemplate: never sent twice without checking", () => {
 
   it("after a 500 that actually landed, the check finds it", async () => {
     fake.intercept((r) =>
-      r.method === "POST" ? { passThrough: true, status: 500, body: { error: { message: "boom", type: "OAuthException", code: 2, is_transient: true } } } : undefined,
+      r.method === "POST"
+        ? {
+            passThrough: true,
+            status: 500,
+            body: { error: { message: "boom", type: "OAuthException", code: 2, is_transient: true } },
+          }
+        : undefined,
     );
     const created = await gateway().createTemplate(account, body);
     expect(fake.templates.get(account.wabaId)?.[0]?.id).toBe(created.id);
@@ -250,7 +281,9 @@ describe("createTemplate: never sent twice without checking", () => {
     fake.intercept(() => ({
       status: 503,
       headers: { "retry-after": "3600" },
-      body: { error: { message: "Service temporarily unavailable", type: "OAuthException", code: 2, is_transient: true } },
+      body: {
+        error: { message: "Service temporarily unavailable", type: "OAuthException", code: 2, is_transient: true },
+      },
     }));
     const e = await caught(gateway().createTemplate(account, body));
     expect(e).toMatchObject({ status: 503, retryAfterMs: 3_600_000 });
@@ -260,7 +293,11 @@ describe("createTemplate: never sent twice without checking", () => {
 
   it("surfaces the original failure when the landed-check itself fails", async () => {
     fake.intercept((r) => (r.method === "POST" ? { status: 503, raw: "busy" } : undefined));
-    fake.intercept((r) => (r.method === "GET" ? { status: 400, body: { error: { message: "bad", type: "OAuthException", code: 100 } } } : undefined));
+    fake.intercept((r) =>
+      r.method === "GET"
+        ? { status: 400, body: { error: { message: "bad", type: "OAuthException", code: 100 } } }
+        : undefined,
+    );
     const e = await caught(gateway().createTemplate(account, body));
     expect(e.status).toBe(503);
     expect(fake.requests.filter((r) => r.method === "POST")).toHaveLength(1);

@@ -43,7 +43,11 @@ function parseOrMalformed<S extends z.ZodType>(schema: S, value: unknown, what: 
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const where = issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : "invalid";
-  throw new MetaApiError({ kind: "malformed_response", message: `Malformed ${what} from Meta (${where})`, cause: result.error });
+  throw new MetaApiError({
+    kind: "malformed_response",
+    message: `Malformed ${what} from Meta (${where})`,
+    cause: result.error,
+  });
 }
 
 /**
@@ -129,7 +133,10 @@ export function createMetaGateway(options: MetaGatewayOptions): MetaGateway {
         }
       }
       if (cursor === undefined || cursor === "") {
-        throw new MetaApiError({ kind: "malformed_response", message: "Meta returned paging.next without an after cursor" });
+        throw new MetaApiError({
+          kind: "malformed_response",
+          message: "Meta returned paging.next without an after cursor",
+        });
       }
       if (seen.has(cursor)) {
         throw new MetaApiError({ kind: "malformed_response", message: "Meta returned the same paging cursor twice" });
@@ -141,7 +148,11 @@ export function createMetaGateway(options: MetaGatewayOptions): MetaGateway {
   }
 
   /** Looks for a template with exactly this name + language (used to see whether an earlier create landed). */
-  async function findExisting(account: MetaAccountRef, name: string, language: string): Promise<MetaTemplate | undefined> {
+  async function findExisting(
+    account: MetaAccountRef,
+    name: string,
+    language: string,
+  ): Promise<MetaTemplate | undefined> {
     for await (const page of listTemplates(account, { name, language })) {
       const found = page.find((t) => t.name === name && t.language === language);
       if (found) return found;
@@ -149,21 +160,27 @@ export function createMetaGateway(options: MetaGatewayOptions): MetaGateway {
     return undefined;
   }
 
-  async function createTemplate(account: MetaAccountRef, body: MetaCreateTemplateBody): Promise<MetaCreateTemplateResult> {
+  async function createTemplate(
+    account: MetaAccountRef,
+    body: MetaCreateTemplateBody,
+  ): Promise<MetaCreateTemplateResult> {
     let ambiguous: MetaApiError | undefined;
     let reached = false;
     for (let attempt = 1; ; attempt++) {
       try {
-        const json = await transport({ method: "POST", url: templatesUrl(account.wabaId), accessToken: account.accessToken, body }).catch(
-          (error: unknown) => {
-            // The budget counts a create that reached Meta on ANY attempt, even if the last one never left.
-            if (error instanceof MetaApiError) {
-              reached ||= error.reachedMeta;
-              error.reachedMeta = reached;
-            }
-            throw error;
-          },
-        );
+        const json = await transport({
+          method: "POST",
+          url: templatesUrl(account.wabaId),
+          accessToken: account.accessToken,
+          body,
+        }).catch((error: unknown) => {
+          // The budget counts a create that reached Meta on ANY attempt, even if the last one never left.
+          if (error instanceof MetaApiError) {
+            reached ||= error.reachedMeta;
+            error.reachedMeta = reached;
+          }
+          throw error;
+        });
         const parsed = parseOrMalformed(ZMetaCreateTemplateResponse, json, "create-template answer");
         return { id: parsed.id, status: parsed.status, category: parsed.category ?? body.category.toUpperCase() };
       } catch (error) {
@@ -194,10 +211,18 @@ export function createMetaGateway(options: MetaGatewayOptions): MetaGateway {
   }
 
   async function editTemplate(account: MetaAccountRef, templateId: string, body: MetaEditTemplateBody): Promise<void> {
-    await transport({ method: "POST", url: `${base}/${encodeURIComponent(templateId)}`, accessToken: account.accessToken, body });
+    await transport({
+      method: "POST",
+      url: `${base}/${encodeURIComponent(templateId)}`,
+      accessToken: account.accessToken,
+      body,
+    });
   }
 
-  async function deleteTemplate(account: MetaAccountRef, target: { name: string; templateId?: string | undefined }): Promise<void> {
+  async function deleteTemplate(
+    account: MetaAccountRef,
+    target: { name: string; templateId?: string | undefined },
+  ): Promise<void> {
     const url = new URL(templatesUrl(account.wabaId));
     url.searchParams.set("name", target.name);
     if (target.templateId !== undefined) url.searchParams.set("hsm_id", target.templateId);
@@ -228,10 +253,15 @@ export function createMetaGateway(options: MetaGatewayOptions): MetaGateway {
       if (found) {
         return {
           waba: { id: waba.id, name: waba.name },
-          phoneNumber: { id: found.id, displayPhoneNumber: found.display_phone_number, verifiedName: found.verified_name },
+          phoneNumber: {
+            id: found.id,
+            displayPhoneNumber: found.display_phone_number,
+            verifiedName: found.verified_name,
+          },
         };
       }
-      const cursor = parsed.paging?.next !== undefined && parsed.paging.next !== "" ? parsed.paging.cursors?.after : undefined;
+      const cursor =
+        parsed.paging?.next !== undefined && parsed.paging.next !== "" ? parsed.paging.cursors?.after : undefined;
       if (cursor === undefined || cursor === "" || seen.has(cursor)) break;
       seen.add(cursor);
       after = cursor;
@@ -241,10 +271,15 @@ export function createMetaGateway(options: MetaGatewayOptions): MetaGateway {
 
   async function listLibraryTemplates(account: MetaAccountRef, filters: LibraryFilters): Promise<unknown[]> {
     const url = new URL(`${base}/message_template_library`);
-    for (const [key, value] of Object.entries(filters)) if (typeof value === "string" && value !== "") url.searchParams.set(key, value);
+    for (const [key, value] of Object.entries(filters))
+      if (typeof value === "string" && value !== "") url.searchParams.set(key, value);
     const json = await sendWithRetry({ method: "GET", url: url.toString(), accessToken: account.accessToken });
     const data = (json as { data?: unknown } | null)?.data;
-    if (!Array.isArray(data)) throw new MetaApiError({ kind: "malformed_response", message: "Meta's template library answer has no data array" });
+    if (!Array.isArray(data))
+      throw new MetaApiError({
+        kind: "malformed_response",
+        message: "Meta's template library answer has no data array",
+      });
     return data as unknown[];
   }
 

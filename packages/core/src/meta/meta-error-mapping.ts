@@ -73,20 +73,30 @@ export function mapMetaError(error: MetaApiError, operation: MetaOperation = "wr
     // "Content in this language already exists" is about a template we sent; on a read it is Meta's fault, not a
     // conflict of the caller's (a sync must not answer 409 template_already_exists).
     if (error.subcode === META_DUPLICATE_SUBCODE && operation === "write") {
-      return new DomainError("template_already_exists", "A template with this name and language already exists on Meta.", {
-        param: "name",
-        details,
-        cause: error,
-      });
+      return new DomainError(
+        "template_already_exists",
+        "A template with this name and language already exists on Meta.",
+        {
+          param: "name",
+          details,
+          cause: error,
+        },
+      );
     }
     if (isMetaRateLimit(error) || error.status === 429) {
       const seconds =
-        error.retryAfterMs !== undefined ? Math.max(1, Math.ceil(error.retryAfterMs / 1000)) : DEFAULT_RATE_LIMIT_RETRY_AFTER_S;
-      return new DomainError("meta_rate_limited", "Meta is rate limiting this WhatsApp Business Account; retry later.", {
-        details: { ...details, retry_after_seconds: seconds },
-        headers: { "Retry-After": String(seconds) },
-        cause: error,
-      });
+        error.retryAfterMs !== undefined
+          ? Math.max(1, Math.ceil(error.retryAfterMs / 1000))
+          : DEFAULT_RATE_LIMIT_RETRY_AFTER_S;
+      return new DomainError(
+        "meta_rate_limited",
+        "Meta is rate limiting this WhatsApp Business Account; retry later.",
+        {
+          details: { ...details, retry_after_seconds: seconds },
+          headers: { "Retry-After": String(seconds) },
+          cause: error,
+        },
+      );
     }
     if (isMetaAuthCode(error.code)) {
       return new DomainError(

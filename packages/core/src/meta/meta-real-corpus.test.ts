@@ -46,7 +46,9 @@ describe("real Meta list and get answers parse in the gateway, components intact
     const parsed = ZMetaTemplatePage.safeParse(payload);
     expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
     const sent = payload.data as Template[];
-    expect(parsed.data?.data.map((t) => [t.name, t.language, t.components])).toEqual(sent.map((t) => [t.name, t.language, t.components]));
+    expect(parsed.data?.data.map((t) => [t.name, t.language, t.components])).toEqual(
+      sent.map((t) => [t.name, t.language, t.components]),
+    );
   });
 
   it.each(corpus("get"))("get $file", ({ payload }) => {
@@ -79,15 +81,35 @@ describe("real Meta error answers map to our errors", () => {
   });
 
   it.each(corpus("errors"))("$file", async ({ payload }) => {
-    const { http_status: status, body } = payload as { http_status: number; body: { error: { code: number; message: string; error_subcode?: number } } };
+    const { http_status: status, body } = payload as {
+      http_status: number;
+      body: { error: { code: number; message: string; error_subcode?: number } };
+    };
     served = { status, body };
-    const gateway = createMetaGateway({ graphUrl: url, apiVersion: "v23.0", timeoutMs: 2_000, retry: { maxAttempts: 1, baseMs: 1, maxMs: 1, maxRetryAfterMs: 1 } });
+    const gateway = createMetaGateway({
+      graphUrl: url,
+      apiVersion: "v23.0",
+      timeoutMs: 2_000,
+      retry: { maxAttempts: 1, baseMs: 1, maxMs: 1, maxRetryAfterMs: 1 },
+    });
     const account = { wabaId: "102290129340398", accessToken: "EAAJB-corpus-test-secret" };
     for (const [operation, attempt] of [
-      ["write", () => gateway.createTemplate(account, { name: "order_confirmation", language: "en", category: "UTILITY", components: [{ type: "BODY", text: "Your order has shipped." }] })],
-      ["read", async () => {
-        for await (const _page of gateway.listTemplates(account)) void _page;
-      }],
+      [
+        "write",
+        () =>
+          gateway.createTemplate(account, {
+            name: "order_confirmation",
+            language: "en",
+            category: "UTILITY",
+            components: [{ type: "BODY", text: "Your order has shipped." }],
+          }),
+      ],
+      [
+        "read",
+        async () => {
+          for await (const _page of gateway.listTemplates(account)) void _page;
+        },
+      ],
     ] as const) {
       const error = await attempt().then(
         () => undefined,

@@ -32,14 +32,31 @@ export const ZMetaTemplate = z.object({
   status: z.string().min(1),
   category: z.string().min(1),
   components: z.array(ZComponent).default([]),
-  parameter_format: z.string().nullish().transform((v) => v ?? undefined),
-  rejected_reason: z.string().nullish().transform((v) => v ?? undefined),
-  quality_score: z
-    .object({ score: z.string().nullish().transform((v) => v ?? undefined) })
+  parameter_format: z
+    .string()
     .nullish()
     .transform((v) => v ?? undefined),
-  previous_category: z.string().nullish().transform((v) => v ?? undefined),
-  sub_category: z.string().nullish().transform((v) => v ?? undefined),
+  rejected_reason: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? undefined),
+  quality_score: z
+    .object({
+      score: z
+        .string()
+        .nullish()
+        .transform((v) => v ?? undefined),
+    })
+    .nullish()
+    .transform((v) => v ?? undefined),
+  previous_category: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? undefined),
+  sub_category: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? undefined),
 });
 
 export const ZMetaTemplatePage = z.object({
@@ -59,7 +76,9 @@ export const ZMetaWabaNode = z.object({ id: ZMetaId, name: z.string().optional()
 
 /** `GET /{waba_id}/phone_numbers?fields=id,display_phone_number,verified_name`, one page. */
 export const ZMetaPhoneNumberPage = z.object({
-  data: z.array(z.object({ id: ZMetaId, display_phone_number: z.string().optional(), verified_name: z.string().optional() })),
+  data: z.array(
+    z.object({ id: ZMetaId, display_phone_number: z.string().optional(), verified_name: z.string().optional() }),
+  ),
   paging: z
     .object({
       cursors: z.object({ before: z.string().optional(), after: z.string().optional() }).optional(),

@@ -46,7 +46,9 @@ type Json = Record<string, unknown>;
  */
 async function toMetaBody(input: Json): Promise<Json> {
   const components = Array.isArray(input.components) ? (input.components as unknown[]) : [];
-  const parameterFormat = input.parameter_format ?? (extractVariables(components).some((variable) => !/^\d+$/.test(variable)) ? "NAMED" : undefined);
+  const parameterFormat =
+    input.parameter_format ??
+    (extractVariables(components).some((variable) => !/^\d+$/.test(variable)) ? "NAMED" : undefined);
   const metaComponents = await toMetaComponentsWithMedia(components, undefined, DEMO_ACCESS_TOKEN);
   return {
     name: input.name,
@@ -65,7 +67,10 @@ async function toMetaBody(input: Json): Promise<Json> {
  * same problem (DECISIONS.md D2: these rules have `META_RULE_SUBCODES` null).
  */
 const NO_SUBCODE_REFUSALS: [pattern: RegExp, codes: TemplateRuleCode[]][] = [
-  [/components\[\d+\]\[text\] is required/, ["template_body_text_required", "template_header_text_required", "template_footer_text_required"]],
+  [
+    /components\[\d+\]\[text\] is required/,
+    ["template_body_text_required", "template_header_text_required", "template_footer_text_required"],
+  ],
   [/\[buttons\] is required/, ["template_buttons_empty"]],
   [/\[buttons\]\[\d+\]\[text\] is required/, ["template_button_text_required"]],
   [/\[url\] is required/, ["template_button_url_required"]],
@@ -73,7 +78,10 @@ const NO_SUBCODE_REFUSALS: [pattern: RegExp, codes: TemplateRuleCode[]][] = [
   [/\[otp_type\] is required/, ["template_otp_type_required"]],
   [/can only have one \w+ component/, ["template_component_duplicated"]],
   // Meta's observed sentence covers three problems at once (D8).
-  [/more than two consecutive newline/, ["template_body_too_many_newlines", "template_body_only_parameters", "template_body_too_many_emoji"]],
+  [
+    /more than two consecutive newline/,
+    ["template_body_too_many_newlines", "template_body_only_parameters", "template_body_too_many_emoji"],
+  ],
   [/at most 10 buttons/, ["template_too_many_buttons"]],
   [/at most 2 URL buttons/, ["template_too_many_url_buttons"]],
   [/at most 1 phone number button/, ["template_too_many_phone_number_buttons"]],
@@ -101,8 +109,14 @@ const NO_SUBCODE_REFUSALS: [pattern: RegExp, codes: TemplateRuleCode[]][] = [
 const LOCAL_ONLY_RULES: ReadonlyMap<TemplateRuleCode, string> = new Map([
   ["template_variables_adjacent", "D14: Meta accepts at create and rejects at review (INVALID_FORMAT) — checked below"],
   ["template_variables_words_ratio", "D16: Meta publishes no words-to-variables formula"],
-  ["template_header_text_invalid_characters", "D7: Meta only recommends avoiding markdown; emoji/newline refusals are third-party reports"],
-  ["template_header_too_many_variables", "D7: a repeated header variable counts twice for us; Meta documents '1 parameter'"],
+  [
+    "template_header_text_invalid_characters",
+    "D7: Meta only recommends avoiding markdown; emoji/newline refusals are third-party reports",
+  ],
+  [
+    "template_header_too_many_variables",
+    "D7: a repeated header variable counts twice for us; Meta documents '1 parameter'",
+  ],
   ["template_header_text_not_allowed", "D6: a caption on a media header"],
   ["template_footer_has_newlines", "D9"],
   ["template_example_count_mismatch", "D15: extra samples, extra rows"],
@@ -110,7 +124,10 @@ const LOCAL_ONLY_RULES: ReadonlyMap<TemplateRuleCode, string> = new Map([
   ["template_button_url_variable_invalid", "D21: the URL variable must be {{1}}"],
   ["template_button_not_allowed_for_category", "D19: an OTP button outside AUTHENTICATION"],
   ["template_component_field_misplaced", "D5: fields on a component that does not take them"],
-  ["template_auth_field_not_allowed", "D5: add_security_recommendation / code_expiration_minutes outside AUTHENTICATION"],
+  [
+    "template_auth_field_not_allowed",
+    "D5: add_security_recommendation / code_expiration_minutes outside AUTHENTICATION",
+  ],
   ["template_auth_free_text_not_allowed", "D23: Meta ignores body/footer text on AUTHENTICATION"],
   ["template_auth_header_not_allowed", "D23: a TEXT header on AUTHENTICATION (media headers Meta refuses, 2388047)"],
   ["template_auth_autofill_text_not_allowed", "D28: autofill_text on a COPY_CODE button"],
@@ -152,15 +169,33 @@ function expectedLocalCodes(error: NonNullable<SandboxAnswer["body"]["error"]>):
 /** A media handle is drawn symbolically and resolved against the running sandbox. */
 const HANDLE = "@handle";
 const NAMES = ["first_name", "order_id", "city", "code", "day"] as const;
-const word = fc.constantFrom("Hi", "your", "order", "is", "ready", "today", "thanks", "for", "the", "shop", "42", "now", "see", "you", "team");
-const words = (min: number, max: number) => fc.array(word, { minLength: min, maxLength: max }).map((list) => list.join(" "));
+const word = fc.constantFrom(
+  "Hi",
+  "your",
+  "order",
+  "is",
+  "ready",
+  "today",
+  "thanks",
+  "for",
+  "the",
+  "shop",
+  "42",
+  "now",
+  "see",
+  "you",
+  "team",
+);
+const words = (min: number, max: number) =>
+  fc.array(word, { minLength: min, maxLength: max }).map((list) => list.join(" "));
 
 /** `arbitrary` one time in `oneIn`, otherwise undefined. */
 function rarely<T>(arbitrary: fc.Arbitrary<T>, oneIn: number): fc.Arbitrary<T | undefined> {
   return fc.oneof({ weight: oneIn - 1, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary });
 }
 
-const variableName = (index: number, named: boolean): string => (named ? (NAMES[index % NAMES.length] ?? "x") : String(index + 1));
+const variableName = (index: number, named: boolean): string =>
+  named ? (NAMES[index % NAMES.length] ?? "x") : String(index + 1);
 
 /** Pads a text with " shop" (then "x") up to `limit + delta` characters, to probe a length limit from both sides. */
 function padTo(text: string, target: number): string {
@@ -183,10 +218,14 @@ function distinctVariables(text: string): string[] {
 function samples(where: "header" | "body", text: string, named: boolean, mode: SampleMode): Json | undefined {
   const variables = distinctVariables(text);
   if ((variables.length === 0 && mode !== "extra") || mode === "missing") return undefined;
-  const count = mode === "fewer" ? Math.max(variables.length - 1, 0) : mode === "more" ? variables.length + 1 : variables.length;
+  const count =
+    mode === "fewer" ? Math.max(variables.length - 1, 0) : mode === "more" ? variables.length + 1 : variables.length;
   const values = Array.from({ length: count }, (_v, index) => `sample ${index}`);
   if (named !== (mode === "swapped")) {
-    const names = [...variables, ...(mode === "extra" || mode === "more" ? ["unused"] : [])].slice(0, mode === "fewer" ? count : undefined);
+    const names = [...variables, ...(mode === "extra" || mode === "more" ? ["unused"] : [])].slice(
+      0,
+      mode === "fewer" ? count : undefined,
+    );
     const params = names.map((param_name) => ({ param_name, example: `v_${param_name}` }));
     return where === "header" ? { header_text_named_params: params } : { body_text_named_params: params };
   }
@@ -195,9 +234,29 @@ function samples(where: "header" | "body", text: string, named: boolean, mode: S
 }
 
 const BODY_DEFECTS = [
-  "leading", "trailing", "trailing_punct", "adjacent", "adjacent_space", "punct_between", "skip", "swap", "repeat", "kind",
-  "malformed", "stray", "newlines3", "newlines_ws", "newlines2", "emoji10", "emoji11", "sparse", "only_params", "punct_only",
-  "long", "at_limit", "blank",
+  "leading",
+  "trailing",
+  "trailing_punct",
+  "adjacent",
+  "adjacent_space",
+  "punct_between",
+  "skip",
+  "swap",
+  "repeat",
+  "kind",
+  "malformed",
+  "stray",
+  "newlines3",
+  "newlines_ws",
+  "newlines2",
+  "emoji10",
+  "emoji11",
+  "sparse",
+  "only_params",
+  "punct_only",
+  "long",
+  "at_limit",
+  "blank",
 ] as const;
 
 const bodyComponent = fc
@@ -210,7 +269,11 @@ const bodyComponent = fc
     malformed: fc.constantFrom("{{ 1 }}", "{{1}", "{{First}}", "{{01}}", "{{}}", "{{name2}}"),
   })
   .map(({ variables, gaps, defect, delta, samples: mode, malformed }) => (named: boolean): Json => {
-    const n = defect && ["adjacent", "adjacent_space", "punct_between", "swap", "skip", "sparse", "only_params"].includes(defect) ? Math.max(variables, 2) : variables;
+    const n =
+      defect &&
+      ["adjacent", "adjacent_space", "punct_between", "swap", "skip", "sparse", "only_params"].includes(defect)
+        ? Math.max(variables, 2)
+        : variables;
     const names = Array.from({ length: n }, (_v, index) => variableName(index, named));
     if (defect === "skip" && !named) names[n - 1] = String(n + 1);
     if (defect === "swap") names.reverse();
@@ -236,14 +299,31 @@ const bodyComponent = fc
     if (defect === "newlines3") text = text.replace(" ", "\n\n\n");
     if (defect === "newlines_ws") text = text.replace(" ", "\n \n\t\n");
     if (defect === "newlines2") text = text.replace(" ", "\n\n");
-    if (defect === "emoji10" || defect === "emoji11") text = `${text} ${"😀".repeat(defect === "emoji10" ? 10 : 11)} ok`;
+    if (defect === "emoji10" || defect === "emoji11")
+      text = `${text} ${"😀".repeat(defect === "emoji10" ? 10 : 11)} ok`;
     if (defect === "long") text = padTo(text, 1025 + Math.abs(delta));
     if (defect === "at_limit") text = padTo(text, 1024 - Math.abs(delta));
     const example = samples("body", text, named, mode);
     return { type: "BODY", text, ...(example ? { example } : {}) };
   });
 
-const HEADER_DEFECTS = ["leading", "two", "same_twice", "second", "kind", "malformed", "emoji", "newline", "asterisk", "tilde", "backtick", "long", "at_limit", "blank", "absent"] as const;
+const HEADER_DEFECTS = [
+  "leading",
+  "two",
+  "same_twice",
+  "second",
+  "kind",
+  "malformed",
+  "emoji",
+  "newline",
+  "asterisk",
+  "tilde",
+  "backtick",
+  "long",
+  "at_limit",
+  "blank",
+  "absent",
+] as const;
 const textHeader = fc
   .record({
     variable: fc.boolean(),
@@ -255,8 +335,18 @@ const textHeader = fc
   })
   .map(({ variable, before, after, defect, delta, samples: mode }) => (named: boolean): Json => {
     const first = `{{${variableName(0, named)}}}`;
-    const v = defect === "second" ? "{{2}}" : defect === "kind" ? `{{${variableName(0, !named)}}}` : defect === "malformed" ? "{{1}" : first;
-    let text = variable || (defect !== undefined && ["two", "same_twice", "second", "kind", "malformed"].includes(defect)) ? `${before} ${v} ${after}`.trim() : before;
+    const v =
+      defect === "second"
+        ? "{{2}}"
+        : defect === "kind"
+          ? `{{${variableName(0, !named)}}}`
+          : defect === "malformed"
+            ? "{{1}"
+            : first;
+    let text =
+      variable || (defect !== undefined && ["two", "same_twice", "second", "kind", "malformed"].includes(defect))
+        ? `${before} ${v} ${after}`.trim()
+        : before;
     if (defect === "leading") text = `${first} ${before}`;
     if (defect === "two") text = `${text} and {{${variableName(1, named)}}}`;
     if (defect === "same_twice") text = `${text} or ${v}`;
@@ -269,7 +359,12 @@ const textHeader = fc
     if (defect === "at_limit") text = padTo(text, 60 - delta);
     if (defect === "blank") text = "  ";
     const example = samples("header", text, named, mode);
-    return { type: "HEADER", format: "TEXT", ...(defect === "absent" ? {} : { text }), ...(example ? { example } : {}) };
+    return {
+      type: "HEADER",
+      format: "TEXT",
+      ...(defect === "absent" ? {} : { text }),
+      ...(example ? { example } : {}),
+    };
   });
 
 const mediaHeader = fc
@@ -283,21 +378,34 @@ const mediaHeader = fc
     type: "HEADER",
     ...(noFormat ? {} : { format }),
     ...(text === undefined ? {} : { text }),
-    ...(format === "LOCATION" || example === "none" ? {} : { example: { header_handle: example === "empty" ? [] : [HANDLE] } }),
+    ...(format === "LOCATION" || example === "none"
+      ? {}
+      : { example: { header_handle: example === "empty" ? [] : [HANDLE] } }),
   }));
 
 const footerComponent = fc
   .oneof(
-    { weight: 8, arbitrary: fc.constantFrom("Reply STOP to opt out", "Sent by Kirim", "Thanks for shopping with us 🙏") },
+    {
+      weight: 8,
+      arbitrary: fc.constantFrom("Reply STOP to opt out", "Sent by Kirim", "Thanks for shopping with us 🙏"),
+    },
     { weight: 1, arbitrary: fc.constantFrom("", "   ", "Line one\nline two", "Ref {{1}}", "Ref {{x", "*Kirim* team") },
     { weight: 1, arbitrary: fc.integer({ min: 58, max: 62 }).map((length) => "f".repeat(length)) },
   )
   .map((text): Json => ({ type: "FOOTER", ...(text === "" ? {} : { text }) }));
 
-const qr = fc.constantFrom("Yes", "No thanks", "Stop promotions", "q".repeat(25)).map((text): Json => ({ type: "QUICK_REPLY", text }));
+const qr = fc
+  .constantFrom("Yes", "No thanks", "Stop promotions", "q".repeat(25))
+  .map((text): Json => ({ type: "QUICK_REPLY", text }));
 const urlButton = fc
   .oneof(
-    { weight: 6, arbitrary: fc.constantFrom<[string, string[] | undefined]>(["https://example.com/a", undefined], ["https://example.com/track/{{1}}", ["https://example.com/track/A1"]]) },
+    {
+      weight: 6,
+      arbitrary: fc.constantFrom<[string, string[] | undefined]>(
+        ["https://example.com/a", undefined],
+        ["https://example.com/track/{{1}}", ["https://example.com/track/A1"]],
+      ),
+    },
     {
       weight: 1,
       arbitrary: fc.constantFrom<[string, string[] | undefined]>(
@@ -316,10 +424,18 @@ const urlButton = fc
   .map(([url, example]): Json => ({ type: "URL", text: "Open", url, ...(example ? { example } : {}) }));
 const phoneButton = fc.constant<Json>({ type: "PHONE_NUMBER", text: "Call us", phone_number: "+628111222333" });
 const copyButton = fc
-  .oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 22 }).map((length) => ["C".repeat(length)]) }, { weight: 1, arbitrary: fc.constant([] as string[]) })
+  .oneof(
+    { weight: 8, arbitrary: fc.integer({ min: 1, max: 22 }).map((length) => ["C".repeat(length)]) },
+    { weight: 1, arbitrary: fc.constant([] as string[]) },
+  )
   .map((example): Json => ({ type: "COPY_CODE", example }));
 const voiceButton = fc.constant<Json>({ type: "VOICE_CALL", text: "Call" });
-const nonQuickReply = fc.oneof({ weight: 3, arbitrary: urlButton }, { weight: 2, arbitrary: phoneButton }, { weight: 2, arbitrary: copyButton }, { weight: 1, arbitrary: voiceButton });
+const nonQuickReply = fc.oneof(
+  { weight: 3, arbitrary: urlButton },
+  { weight: 2, arbitrary: phoneButton },
+  { weight: 2, arbitrary: copyButton },
+  { weight: 1, arbitrary: voiceButton },
+);
 
 /** Well-grouped mixes (quick replies before or after the rest) plus the classic mistakes. */
 const marketingButtons = fc.oneof(
@@ -358,7 +474,10 @@ const supportedApps = fc.oneof(
 );
 const otpButton = fc
   .record({
-    otp_type: fc.oneof({ weight: 12, arbitrary: fc.constantFrom("COPY_CODE", "ONE_TAP", "ZERO_TAP") }, { weight: 1, arbitrary: fc.constant(undefined) }),
+    otp_type: fc.oneof(
+      { weight: 12, arbitrary: fc.constantFrom("COPY_CODE", "ONE_TAP", "ZERO_TAP") },
+      { weight: 1, arbitrary: fc.constant(undefined) },
+    ),
     text: rarely(fc.constantFrom("Copy code", "Copy code", "Copy code", "Copy 🔑", "c".repeat(25)), 2),
     autofill_text: rarely(fc.constantFrom("Autofill", "Autofill", "Fill ✨", "a".repeat(25), "a".repeat(26)), 3),
     supported_apps: rarely(supportedApps, 3),
@@ -393,7 +512,9 @@ const marketingOrUtility = fc
     category: fc.constantFrom("MARKETING", "UTILITY"),
     language: fc.constantFrom(...LANGUAGES),
     parameterFormat: fc.constantFrom(undefined, undefined, undefined, "POSITIONAL", "NAMED", "NAMED"),
-    header: fc.option(fc.oneof({ weight: 3, arbitrary: textHeader }, { weight: 2, arbitrary: mediaHeader }), { nil: undefined }),
+    header: fc.option(fc.oneof({ weight: 3, arbitrary: textHeader }, { weight: 2, arbitrary: mediaHeader }), {
+      nil: undefined,
+    }),
     body: bodyComponent,
     footer: fc.option(footerComponent, { nil: undefined }),
     buttons: marketingButtons,
@@ -425,8 +546,18 @@ const authentication = fc
     bodyText: rarely(fc.constantFrom("Your code is {{1}}", "Use this code to sign in now."), 10),
     footer: fc.option(
       fc.oneof(
-        { weight: 8, arbitrary: fc.integer({ min: 1, max: 60 }).map((minutes): Json => ({ type: "FOOTER", code_expiration_minutes: minutes })) },
-        { weight: 1, arbitrary: fc.integer({ min: 61, max: 91 }).map((minutes): Json => ({ type: "FOOTER", code_expiration_minutes: minutes })) },
+        {
+          weight: 8,
+          arbitrary: fc
+            .integer({ min: 1, max: 60 })
+            .map((minutes): Json => ({ type: "FOOTER", code_expiration_minutes: minutes })),
+        },
+        {
+          weight: 1,
+          arbitrary: fc
+            .integer({ min: 61, max: 91 })
+            .map((minutes): Json => ({ type: "FOOTER", code_expiration_minutes: minutes })),
+        },
         { weight: 1, arbitrary: fc.constant<Json>({ type: "FOOTER", text: "Expires soon" }) },
       ),
       { nil: undefined },
@@ -437,7 +568,13 @@ const authentication = fc
       { weight: 1, arbitrary: fc.tuple(otpButton, qr).map((list): Json[] => [...list]) },
       { weight: 1, arbitrary: fc.constant([] as Json[]) },
     ),
-    header: rarely(fc.constantFrom<Json>({ type: "HEADER", format: "TEXT", text: "Your code" }, { type: "HEADER", format: "IMAGE", example: { header_handle: [HANDLE] } }), 12),
+    header: rarely(
+      fc.constantFrom<Json>(
+        { type: "HEADER", format: "TEXT", text: "Your code" },
+        { type: "HEADER", format: "IMAGE", example: { header_handle: [HANDLE] } },
+      ),
+      12,
+    ),
     ttl: ttl([30, 900]),
   })
   .map(({ language, security, bodyText, footer, buttons, header, ttl: seconds }): Json => {
@@ -446,7 +583,12 @@ const authentication = fc
     if (bodyText !== undefined) bodyComp.text = bodyText;
     const components: Json[] = [...(header ? [header] : []), bodyComp, ...(footer ? [footer] : [])];
     if (buttons.length > 0) components.push({ type: "BUTTONS", buttons });
-    return { category: "AUTHENTICATION", language, components, ...(seconds === undefined ? {} : { messageSendTtlSeconds: seconds }) };
+    return {
+      category: "AUTHENTICATION",
+      language,
+      components,
+      ...(seconds === undefined ? {} : { messageSendTtlSeconds: seconds }),
+    };
   });
 
 const createBody = fc.oneof({ weight: 3, arbitrary: marketingOrUtility }, { weight: 1, arbitrary: authentication });
@@ -462,8 +604,14 @@ let clock = Date.UTC(2026, 10, 23);
 const handles: string[] = [];
 
 beforeAll(async () => {
-  sandbox = await startMetaSandbox({ reviewDelayMs: null, demoTemplateCount: 0, demoTemplateLimit: 6000, now: () => clock });
-  for (const type of ["image/jpeg", "video/mp4", "application/pdf"]) handles.push(sandbox.control.createMediaHandle(type));
+  sandbox = await startMetaSandbox({
+    reviewDelayMs: null,
+    demoTemplateCount: 0,
+    demoTemplateLimit: 6000,
+    now: () => clock,
+  });
+  for (const type of ["image/jpeg", "video/mp4", "application/pdf"])
+    handles.push(sandbox.control.createMediaHandle(type));
 });
 afterAll(async () => {
   await sandbox?.close();
@@ -491,11 +639,27 @@ async function submit(metaBody: Json): Promise<SandboxAnswer> {
 }
 
 type Outcome = "both_accept" | "both_refuse" | "local_only" | "wire_refused" | "inferred_named" | "core_refused";
-const seen = { outcomes: new Map<Outcome, number>(), subcodes: new Set<number>(), localCodes: new Set<TemplateRuleCode>(), noSubcode: new Set<string>(), localOnly: new Set<TemplateRuleCode>(), reviewedAdjacent: 0 };
+const seen = {
+  outcomes: new Map<Outcome, number>(),
+  subcodes: new Set<number>(),
+  localCodes: new Set<TemplateRuleCode>(),
+  noSubcode: new Set<string>(),
+  localOnly: new Set<TemplateRuleCode>(),
+  reviewedAdjacent: 0,
+};
 const bump = (outcome: Outcome) => seen.outcomes.set(outcome, (seen.outcomes.get(outcome) ?? 0) + 1);
 
-function describeCase(request: Json, metaBody: Json, violations: readonly TemplateRuleViolation[], answer: SandboxAnswer): string {
-  return JSON.stringify({ request, metaBody, local: violations.map((v) => `${v.code}@${v.param}`), sandbox: answer }, null, 1);
+function describeCase(
+  request: Json,
+  metaBody: Json,
+  violations: readonly TemplateRuleViolation[],
+  answer: SandboxAnswer,
+): string {
+  return JSON.stringify(
+    { request, metaBody, local: violations.map((v) => `${v.code}@${v.param}`), sandbox: answer },
+    null,
+    1,
+  );
 }
 
 describe("local pre-flight validation ⇄ meta-sandbox", () => {
@@ -507,11 +671,15 @@ describe("local pre-flight validation ⇄ meta-sandbox", () => {
         const wire = ZCreateTemplateRequest.safeParse(request);
         let metaBody: Json;
         try {
-          metaBody = await toMetaBody(wire.success ? (wire.data) : request);
+          metaBody = await toMetaBody(wire.success ? wire.data : request);
         } catch (error) {
           // Core's media step refuses a media header without a sample before Meta; local must refuse it first.
           expect(error, JSON.stringify(request)).toBeInstanceOf(DomainError);
-          if (wire.success) expect(validateTemplateForMeta(wire.data).map((v) => v.code), JSON.stringify(request)).toContain("template_example_missing");
+          if (wire.success)
+            expect(
+              validateTemplateForMeta(wire.data).map((v) => v.code),
+              JSON.stringify(request),
+            ).toContain("template_example_missing");
           bump("core_refused");
           return;
         }
@@ -563,7 +731,8 @@ describe("local pre-flight validation ⇄ meta-sandbox", () => {
         expect(expected, `sandbox refusal maps to no local rule\n${context}`).toBeDefined();
         const named = violations.filter((violation) => expected?.includes(violation.code));
         expect(named.length, `local did not name the sandbox's rule\n${context}`).toBeGreaterThan(0);
-        for (const violation of named) expect(META_RULE_SUBCODES[violation.code] ?? undefined, context).toBe(error.error_subcode);
+        for (const violation of named)
+          expect(META_RULE_SUBCODES[violation.code] ?? undefined, context).toBe(error.error_subcode);
         if (error.error_subcode !== undefined) seen.subcodes.add(error.error_subcode);
         else seen.noSubcode.add(named[0]?.code ?? "");
         bump("both_refuse");
@@ -572,7 +741,20 @@ describe("local pre-flight validation ⇄ meta-sandbox", () => {
     );
 
     // The run must have exercised both sides of every documented subcode and a wide range of local rules.
-    console.info("preflight agreement:", Object.fromEntries(seen.outcomes), "| sandbox subcodes", [...seen.subcodes].sort().join(), "| no-subcode rules", seen.noSubcode.size, "| local rules seen", seen.localCodes.size, "| adjacent reviewed", seen.reviewedAdjacent, "| stricter than Meta", [...seen.localOnly].sort().join());
+    console.info(
+      "preflight agreement:",
+      Object.fromEntries(seen.outcomes),
+      "| sandbox subcodes",
+      [...seen.subcodes].sort().join(),
+      "| no-subcode rules",
+      seen.noSubcode.size,
+      "| local rules seen",
+      seen.localCodes.size,
+      "| adjacent reviewed",
+      seen.reviewedAdjacent,
+      "| stricter than Meta",
+      [...seen.localOnly].sort().join(),
+    );
     // 2388293 (words ratio) is not among them: Meta publishes no formula, so the sandbox never refuses on it.
     expect([...seen.subcodes].sort()).toEqual([2388040, 2388043, 2388047, 2388072, 2388073, 2388299]);
     // The run met the documented stricter-than-Meta rules, and found the sandbox accepting each time.
@@ -585,7 +767,8 @@ describe("local pre-flight validation ⇄ meta-sandbox", () => {
   });
 
   it("every no-subcode mapping names rules that have no subcode, and every local-only rule exists", () => {
-    for (const [, codes] of NO_SUBCODE_REFUSALS) for (const code of codes) expect(META_RULE_SUBCODES[code], code).toBeNull();
+    for (const [, codes] of NO_SUBCODE_REFUSALS)
+      for (const code of codes) expect(META_RULE_SUBCODES[code], code).toBeNull();
     for (const code of LOCAL_ONLY_RULES.keys()) expect(TEMPLATE_RULE_CODES).toContain(code);
     for (const code of STRICTER_RULES_EXERCISED) expect(LOCAL_ONLY_RULES.has(code), code).toBe(true);
   });
@@ -604,7 +787,10 @@ describe("local pre-flight validation ⇄ meta-sandbox", () => {
     expect((await submit(body)).body.error).toMatchObject({ code: 100, error_subcode: 2388043 });
     // …so core's converter sends the first code as a string, which Meta accepts.
     const metaBody = await toMetaBody(body);
-    expect(metaBody.components).toContainEqual({ type: "BUTTONS", buttons: [{ type: "COPY_CODE", example: "SUMMER25" }] });
+    expect(metaBody.components).toContainEqual({
+      type: "BUTTONS",
+      buttons: [{ type: "COPY_CODE", example: "SUMMER25" }],
+    });
     expect((await submit({ ...metaBody, name: `${body.name}_b` })).status).toBe(200);
   });
 });

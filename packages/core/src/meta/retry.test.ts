@@ -4,7 +4,8 @@ import { MetaApiError } from "./meta-api-error.js";
 import type { MetaApiErrorInit } from "./meta-api-error.js";
 import { DEFAULT_RETRY_POLICY, backoffMs, isAmbiguousFailure, shouldRetry } from "./retry.js";
 
-const err = (init: Partial<MetaApiErrorInit>): MetaApiError => new MetaApiError({ kind: "graph", message: "x", ...init });
+const err = (init: Partial<MetaApiErrorInit>): MetaApiError =>
+  new MetaApiError({ kind: "graph", message: "x", ...init });
 const policy = DEFAULT_RETRY_POLICY; // maxAttempts 3, maxRetryAfterMs 10 000
 
 describe("shouldRetry", () => {
@@ -32,9 +33,24 @@ describe("shouldRetry", () => {
     ["HTTP 429 without a code", err({ status: 429 }), 1, true],
     ["other 4xx (803 not found)", err({ status: 404, code: 803 }), 1, false],
     ["malformed 2xx", err({ kind: "malformed_response", status: 200 }), 1, false],
-    ["503 with an acceptable Retry-After", err({ status: 503, code: 2, isTransient: true, retryAfterMs: 5_000 }), 1, true],
-    ["503 stating a wait longer than we honour", err({ status: 503, code: 2, isTransient: true, retryAfterMs: 3_600_000 }), 1, false],
-    ["is_transient with a too-long stated wait", err({ status: 400, code: 1, isTransient: true, retryAfterMs: 20_000 }), 1, false],
+    [
+      "503 with an acceptable Retry-After",
+      err({ status: 503, code: 2, isTransient: true, retryAfterMs: 5_000 }),
+      1,
+      true,
+    ],
+    [
+      "503 stating a wait longer than we honour",
+      err({ status: 503, code: 2, isTransient: true, retryAfterMs: 3_600_000 }),
+      1,
+      false,
+    ],
+    [
+      "is_transient with a too-long stated wait",
+      err({ status: 400, code: 1, isTransient: true, retryAfterMs: 20_000 }),
+      1,
+      false,
+    ],
     ["190 with Retry-After is still final", err({ status: 401, code: 190, retryAfterMs: 1_000 }), 1, false],
     ["rate limit at the last attempt", err({ status: 400, code: 80008 }), 3, false],
   ];

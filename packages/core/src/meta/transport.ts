@@ -91,7 +91,9 @@ export function createTransport(options: TransportOptions): Transport {
     const tokenIn = request.tokenIn ?? "bearer";
     const timeoutMs = request.timeoutMs ?? options.timeoutMs;
     const headers: Record<string, string> = {
-      ...(tokenIn === "query" ? {} : { Authorization: `${tokenIn === "oauth" ? "OAuth" : "Bearer"} ${request.accessToken}` }),
+      ...(tokenIn === "query"
+        ? {}
+        : { Authorization: `${tokenIn === "oauth" ? "OAuth" : "Bearer"} ${request.accessToken}` }),
       Accept: "application/json",
       ...request.headers,
     };

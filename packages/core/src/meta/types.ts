@@ -70,7 +70,10 @@ export interface MetaGateway {
   /** Submits a template for review. Never sent twice without first checking whether an earlier attempt landed. */
   createTemplate(account: MetaAccountRef, body: MetaCreateTemplateBody): Promise<MetaCreateTemplateResult>;
   /** Yields one page of templates at a time, following `paging.cursors.after` until `paging.next` is absent. */
-  listTemplates(account: MetaAccountRef, options?: ListTemplatesOptions): AsyncGenerator<MetaTemplate[], void, undefined>;
+  listTemplates(
+    account: MetaAccountRef,
+    options?: ListTemplatesOptions,
+  ): AsyncGenerator<MetaTemplate[], void, undefined>;
   /**
    * `POST /{template_id}` with the new components (and category / TTL): Meta answers `{success: true}`. Sent once
    * (an edit counts against Meta's quota; a blind retry could spend it twice). Optional so that wrappers and test

@@ -37,10 +37,20 @@ export async function listOrganisations(db: Db): Promise<OrganisationRow[]> {
 }
 
 export async function listCustomers(db: Db, organisationId: string): Promise<CustomerRow[]> {
-  return db.selectFrom("customers").selectAll().where("organisation_id", "=", organisationId).orderBy("created_at").orderBy("id").execute();
+  return db
+    .selectFrom("customers")
+    .selectAll()
+    .where("organisation_id", "=", organisationId)
+    .orderBy("created_at")
+    .orderBy("id")
+    .execute();
 }
 
-export async function findOrganisationCustomer(db: Db, organisationId: string, customerId: string): Promise<CustomerRow | undefined> {
+export async function findOrganisationCustomer(
+  db: Db,
+  organisationId: string,
+  customerId: string,
+): Promise<CustomerRow | undefined> {
   return db
     .selectFrom("customers")
     .selectAll()

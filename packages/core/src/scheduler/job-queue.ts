@@ -54,7 +54,11 @@ export interface PgBossQueueOptions {
 export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
   // Imported here, not at the top: the embedded default (PGlite, in-process queue) never loads pg-boss (~4 MiB of heap).
   const loading = import("pg-boss").then(({ PgBoss: Boss }) => {
-    const instance = new Boss({ connectionString: options.connectionString, schema: options.schema ?? "pgboss", max: 4 });
+    const instance = new Boss({
+      connectionString: options.connectionString,
+      schema: options.schema ?? "pgboss",
+      max: 4,
+    });
     instance.on("error", (error: Error) => options.onError?.(error));
     return instance;
   });
@@ -80,17 +84,27 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
     },
     async work<T extends object>(name: string, handler: JobHandler<T>, workOptions: { concurrency?: number } = {}) {
       const concurrency = workOptions.concurrency !== undefined ? { localConcurrency: workOptions.concurrency } : {};
-      await (await loading).work<T>(name, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5, ...concurrency }, async (jobs) => {
-        for (const job of jobs) await handler(job.data);
-      });
+      await (
+        await loading
+      ).work<T>(
+        name,
+        { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5, ...concurrency },
+        async (jobs) => {
+          for (const job of jobs) await handler(job.data);
+        },
+      );
     },
     async send<T extends object>(name: string, data: T, jobOptions: JobOptions = {}) {
       if (stopped) return;
-      await (await loading).send(name, data, jobOptions.singletonKey !== undefined ? { singletonKey: jobOptions.singletonKey } : {});
+      await (
+        await loading
+      ).send(name, data, jobOptions.singletonKey !== undefined ? { singletonKey: jobOptions.singletonKey } : {});
     },
     async stop(timeoutMs = 30_000) {
       stopped = true;
-      await (await loading).stop({ graceful: true, close: true, timeout: timeoutMs, wait: true } as Parameters<PgBoss["stop"]>[0]);
+      await (
+        await loading
+      ).stop({ graceful: true, close: true, timeout: timeoutMs, wait: true } as Parameters<PgBoss["stop"]>[0]);
     },
   };
 }

@@ -48,21 +48,29 @@ export function createLifecycleWorker(options: LifecycleWorkerOptions): Lifecycl
     if (interval === undefined || interval <= 0) return;
     const claimed = await lifecycle.claimScheduledSyncs(interval);
     if (claimed.length > 0) options.onScheduled?.(claimed);
-    for (const c of claimed) await queue.send(SYNC_QUEUE, { accountId: c.accountId, trigger: `schedule:${c.slot}` }, { singletonKey: c.accountId });
+    for (const c of claimed)
+      await queue.send(
+        SYNC_QUEUE,
+        { accountId: c.accountId, trigger: `schedule:${c.slot}` },
+        { singletonKey: c.accountId },
+      );
   }
 
   function schedule(): void {
     const interval = options.syncIntervalMs;
     if (stopped || interval === undefined || interval <= 0) return;
     const base = options.tickMs ?? Math.max(250, Math.floor(interval / 10));
-    timer = setTimeout(() => {
-      ticking = tick()
-        .catch((error: unknown) => options.onError?.(error, "scheduled sync tick"))
-        .finally(() => {
-          ticking = undefined;
-          schedule();
-        });
-    }, Math.floor(base * (0.75 + random() * 0.5)));
+    timer = setTimeout(
+      () => {
+        ticking = tick()
+          .catch((error: unknown) => options.onError?.(error, "scheduled sync tick"))
+          .finally(() => {
+            ticking = undefined;
+            schedule();
+          });
+      },
+      Math.floor(base * (0.75 + random() * 0.5)),
+    );
     timer.unref();
   }
 

@@ -6,7 +6,11 @@ import { decodeCursor, encodeCursor } from "./template-cursor.js";
 const SECRET = "s3cret";
 const filter = { accountId: "wa_1", status: "all", language: null };
 const keyset = fc.record({
-  createdAt: fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z"), noInvalidDate: true }),
+  createdAt: fc.date({
+    min: new Date("2000-01-01T00:00:00Z"),
+    max: new Date("2100-01-01T00:00:00Z"),
+    noInvalidDate: true,
+  }),
   id: fc.stringMatching(/^tmpl_[0-9A-HJKMNP-TV-Z]{26}$/),
 });
 
@@ -47,7 +51,8 @@ describe("list cursor", () => {
     expect(code(() => decodeCursor(SECRET, c, { ...filter, accountId: "wa_2" }))).toBe("invalid_cursor");
     expect(code(() => decodeCursor(SECRET, c, { ...filter, status: "approved" }))).toBe("invalid_cursor");
     expect(code(() => decodeCursor(SECRET, c, { ...filter, language: "en" }))).toBe("invalid_cursor");
-    for (const junk of ["", ".", "a.b.c", "%%%.%%%", "eyJ9.x"]) expect(code(() => decodeCursor(SECRET, junk, filter))).toBe("invalid_cursor");
+    for (const junk of ["", ".", "a.b.c", "%%%.%%%", "eyJ9.x"])
+      expect(code(() => decodeCursor(SECRET, junk, filter))).toBe("invalid_cursor");
   });
 
   it("another category or search is invalid_cursor; absent and null are the same filter", () => {
@@ -55,7 +60,13 @@ describe("list cursor", () => {
     const filtered = { ...filter, category: "UTILITY", search: "order" };
     const c = encodeCursor(SECRET, k, filtered);
     expect(decodeCursor(SECRET, c, filtered)).toEqual(k);
-    for (const other of [filter, { ...filtered, category: "MARKETING" }, { ...filtered, category: null }, { ...filtered, search: "Order" }, { ...filtered, search: null }]) {
+    for (const other of [
+      filter,
+      { ...filtered, category: "MARKETING" },
+      { ...filtered, category: null },
+      { ...filtered, search: "Order" },
+      { ...filtered, search: null },
+    ]) {
       expect(code(() => decodeCursor(SECRET, c, other))).toBe("invalid_cursor");
     }
     // A search that looks like a category (or the other way round) is another filter too.

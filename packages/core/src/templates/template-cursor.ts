@@ -89,7 +89,10 @@ export interface SortKeyset {
 }
 
 export function encodeSortCursor(secret: string, keyset: SortKeyset, filter: CursorFilter): string {
-  const payload = Buffer.from(JSON.stringify({ s: [keyset.key, keyset.id], f: filterFingerprint(filter) }), "utf8").toString("base64url");
+  const payload = Buffer.from(
+    JSON.stringify({ s: [keyset.key, keyset.id], f: filterFingerprint(filter) }),
+    "utf8",
+  ).toString("base64url");
   return `${payload}.${sign(secret, payload).toString("base64url")}`;
 }
 

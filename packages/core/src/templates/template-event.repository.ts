@@ -8,7 +8,10 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 export async function insertTemplateEvents(db: Db, rows: readonly NewTemplateEventRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await db.insertInto("template_events").values([...rows]).execute();
+  await db
+    .insertInto("template_events")
+    .values([...rows])
+    .execute();
 }
 
 export interface EventKeyset {
@@ -21,7 +24,13 @@ export type TemplateEventWithName = TemplateEventRow & { name: string; language:
 /** Newest first, keyset on (created_at, id), for every language of `name` (or one). */
 export async function listTemplateEventRows(
   db: Db,
-  query: { accountId: string; name: string; language: string | undefined; after: EventKeyset | undefined; limit: number },
+  query: {
+    accountId: string;
+    name: string;
+    language: string | undefined;
+    after: EventKeyset | undefined;
+    limit: number;
+  },
 ): Promise<TemplateEventWithName[]> {
   let q = db
     .selectFrom("template_events as e")

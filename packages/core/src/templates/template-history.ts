@@ -47,7 +47,10 @@ export function templateEventRowToWire(row: TemplateEventWithName): TTemplateEve
     from: row.from_value,
     to: row.to_value,
     reason: row.reason,
-    detail: detail !== null && typeof detail === "object" && !Array.isArray(detail) ? (detail as Record<string, unknown>) : null,
+    detail:
+      detail !== null && typeof detail === "object" && !Array.isArray(detail)
+        ? (detail as Record<string, unknown>)
+        : null,
     source: row.source,
     source_id: row.source_id,
     occurred_at: row.occurred_at.toISOString(),

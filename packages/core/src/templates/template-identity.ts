@@ -40,7 +40,12 @@ export async function moveMetaIds(
   const movedFrom = new Map<string, string>();
   if (holders.length === 0) return { movedFrom, tombstoned: 0 };
   const tombstone = holders.filter((h) => h.deleted_at === null && !rewritten.has(templateKey(h.name, h.language)));
-  await releaseProviderIds(trx, holders.map((h) => h.id), tombstone.map((h) => h.id), at);
+  await releaseProviderIds(
+    trx,
+    holders.map((h) => h.id),
+    tombstone.map((h) => h.id),
+    at,
+  );
   for (const h of holders) movedFrom.set(h.provider_template_id, `${h.name} (${h.language})`);
   await recordTemplateChanges(
     trx,

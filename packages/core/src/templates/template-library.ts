@@ -18,15 +18,25 @@ export interface TemplateLibraryService {
   library(principal: Principal, phoneNumberId: string, query: TTemplateLibraryQuery): Promise<TLibraryTemplate[]>;
 }
 
-export function createTemplateLibraryService(deps: { db: Kysely<Database>; gateway: MetaGateway; tokens: TokenCipher }): TemplateLibraryService {
-  async function library(principal: Principal, phoneNumberId: string, query: TTemplateLibraryQuery): Promise<TLibraryTemplate[]> {
+export function createTemplateLibraryService(deps: {
+  db: Kysely<Database>;
+  gateway: MetaGateway;
+  tokens: TokenCipher;
+}): TemplateLibraryService {
+  async function library(
+    principal: Principal,
+    phoneNumberId: string,
+    query: TTemplateLibraryQuery,
+  ): Promise<TLibraryTemplate[]> {
     const account = await resolveAccount(deps.db, principal, phoneNumberId);
     const list = deps.gateway.listLibraryTemplates?.bind(deps.gateway);
-    if (list === undefined) throw new DomainError("whatsapp_upstream_error", "This Meta gateway cannot browse the template library.");
+    if (list === undefined)
+      throw new DomainError("whatsapp_upstream_error", "This Meta gateway cannot browse the template library.");
     const credentials = accountCredentials(account, deps.tokens);
     const raw = await withMetaErrors(() => list(credentials, query), "read");
     const parsed = ZTemplateLibraryList.safeParse(raw);
-    if (!parsed.success) throw new DomainError("whatsapp_upstream_error", "Meta’s template library answer was not in the expected shape.");
+    if (!parsed.success)
+      throw new DomainError("whatsapp_upstream_error", "Meta’s template library answer was not in the expected shape.");
     return parsed.data;
   }
   return { library };

@@ -15,33 +15,59 @@ import { mapMetaStatus } from "./template-status.js";
 import { findTemplateByNameLanguage } from "./template.repository.js";
 
 export interface TemplateRenderService {
-  render(principal: Principal, phoneNumberId: string, name: string, request: TRenderTemplateRequest): Promise<TRenderedTemplate>;
+  render(
+    principal: Principal,
+    phoneNumberId: string,
+    name: string,
+    request: TRenderTemplateRequest,
+  ): Promise<TRenderedTemplate>;
 }
 
 export function createTemplateRenderService(deps: { db: Kysely<Database> }): TemplateRenderService {
-  async function render(principal: Principal, phoneNumberId: string, name: string, request: TRenderTemplateRequest): Promise<TRenderedTemplate> {
+  async function render(
+    principal: Principal,
+    phoneNumberId: string,
+    name: string,
+    request: TRenderTemplateRequest,
+  ): Promise<TRenderedTemplate> {
     const account = await resolveAccount(deps.db, principal, phoneNumberId);
     if (request.name !== undefined && request.name !== name) {
-      throw new DomainError("invalid_field_value", `name "${request.name}" differs from the template in the path ("${name}"); omit it or make them equal.`, {
-        param: "name",
-      });
+      throw new DomainError(
+        "invalid_field_value",
+        `name "${request.name}" differs from the template in the path ("${name}"); omit it or make them equal.`,
+        {
+          param: "name",
+        },
+      );
     }
     const language = languageOfSend(request);
-    const row = isQueryableName(name) ? await findTemplateByNameLanguage(deps.db, account.id, name, language) : undefined;
+    const row = isQueryableName(name)
+      ? await findTemplateByNameLanguage(deps.db, account.id, name, language)
+      : undefined;
     if (row === undefined || row.deleted_at !== null) {
       const notFound = META_SEND_ERRORS.templateNotFound;
-      throw new DomainError("resource_not_found", `No template "${name}" in language "${language}" on this account; Meta would answer ${notFound.code} (${notFound.title}).`, {
-        param: "language",
-        details: { meta: { code: notFound.code, error_user_title: notFound.title } },
-      });
+      throw new DomainError(
+        "resource_not_found",
+        `No template "${name}" in language "${language}" on this account; Meta would answer ${notFound.code} (${notFound.title}).`,
+        {
+          param: "language",
+          details: { meta: { code: notFound.code, error_user_title: notFound.title } },
+        },
+      );
     }
     const outcome = renderTemplateMessage(row.components, request, row.category);
     if (!outcome.ok) {
       const { problem } = outcome;
-      throw new DomainError("template_parameter_invalid", `${problem.message} Meta would refuse the send with ${problem.meta.code} (${problem.meta.title}).`, {
-        param: problem.param,
-        details: { meta: { code: problem.meta.code, error_user_title: problem.meta.title, error_user_msg: problem.message } },
-      });
+      throw new DomainError(
+        "template_parameter_invalid",
+        `${problem.message} Meta would refuse the send with ${problem.meta.code} (${problem.meta.title}).`,
+        {
+          param: problem.param,
+          details: {
+            meta: { code: problem.meta.code, error_user_title: problem.meta.title, error_user_msg: problem.message },
+          },
+        },
+      );
     }
     const refusal = sendRefusalForStatus(row.meta_status);
     return {

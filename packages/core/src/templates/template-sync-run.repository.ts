@@ -9,7 +9,10 @@ type Db = Kysely<Database> | Transaction<Database>;
  * Inserts the account's `running` run; undefined when the account already has one (the partial unique index on
  * `account_id WHERE status = 'running'` decides, across processes).
  */
-export async function insertRunningSyncRun(db: Db, row: NewSyncRunRow & { status: "running" }): Promise<SyncRunRow | undefined> {
+export async function insertRunningSyncRun(
+  db: Db,
+  row: NewSyncRunRow & { status: "running" },
+): Promise<SyncRunRow | undefined> {
   return db
     .insertInto("template_sync_runs")
     .values(row)
@@ -19,7 +22,12 @@ export async function insertRunningSyncRun(db: Db, row: NewSyncRunRow & { status
 }
 
 export async function findRunningSyncRun(db: Db, accountId: string): Promise<SyncRunRow | undefined> {
-  return db.selectFrom("template_sync_runs").selectAll().where("account_id", "=", accountId).where("status", "=", "running").executeTakeFirst();
+  return db
+    .selectFrom("template_sync_runs")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .where("status", "=", "running")
+    .executeTakeFirst();
 }
 
 export async function getSyncRun(db: Db, id: string): Promise<SyncRunRow> {

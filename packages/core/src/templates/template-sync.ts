@@ -31,8 +31,20 @@ import { emitSyncRunEvent } from "../webhooks-out/outbox.js";
 import type { TemplateChange } from "./template-change.js";
 import { mapMetaStatus } from "./template-status.js";
 import { rejectedReason } from "./template.mapper.js";
-import { analyzeTemplates, findTemplateStates, listLiveTemplateKeys, tombstoneTemplates, upsertTemplatePage } from "./template.repository.js";
-import { findRunningSyncRun, getSyncRun, insertRunningSyncRun, updateRunningSyncRun, updateSyncRun } from "./template-sync-run.repository.js";
+import {
+  analyzeTemplates,
+  findTemplateStates,
+  listLiveTemplateKeys,
+  tombstoneTemplates,
+  upsertTemplatePage,
+} from "./template.repository.js";
+import {
+  findRunningSyncRun,
+  getSyncRun,
+  insertRunningSyncRun,
+  updateRunningSyncRun,
+  updateSyncRun,
+} from "./template-sync-run.repository.js";
 import type { SyncRunRow } from "./template-sync-run.table.js";
 import type { SyncedTemplateValues } from "./template.repository.js";
 
@@ -105,14 +117,28 @@ function resultOf(row: SyncRunRow): TTemplateSyncResult {
 }
 
 function errorOf(row: SyncRunRow): DomainError {
-  return new DomainError(isErrorCode(row.error_code) ? row.error_code : "internal_error", row.error_message ?? "The sync failed.", {
-    details: { sync_run_id: row.id },
-  });
+  return new DomainError(
+    isErrorCode(row.error_code) ? row.error_code : "internal_error",
+    row.error_message ?? "The sync failed.",
+    {
+      details: { sync_run_id: row.id },
+    },
+  );
 }
 
 async function claimRun(deps: SyncDeps, accountId: string, trigger: string): Promise<SyncRunRow | undefined> {
   const now = deps.now();
-  return insertRunningSyncRun(deps.db, { id: newId("tsr", now.getTime()), account_id: accountId, trigger, status: "running", started_at: now, heartbeat_at: now, finished_at: null, error_code: null, error_message: null });
+  return insertRunningSyncRun(deps.db, {
+    id: newId("tsr", now.getTime()),
+    account_id: accountId,
+    trigger,
+    status: "running",
+    started_at: now,
+    heartbeat_at: now,
+    finished_at: null,
+    error_code: null,
+    error_message: null,
+  });
 }
 
 /**
@@ -125,7 +151,12 @@ async function joinRunning(deps: SyncDeps, accountId: string): Promise<SyncRunRo
   if (!run) return undefined;
   for (;;) {
     if (deps.now().getTime() - run.heartbeat_at.getTime() > STALE_RUN_MS) {
-      await updateRunningSyncRun(deps.db, run.id, { status: "failed", finished_at: deps.now(), error_code: "internal_error", error_message: "Abandoned: the process running this sync stopped." });
+      await updateRunningSyncRun(deps.db, run.id, {
+        status: "failed",
+        finished_at: deps.now(),
+        error_code: "internal_error",
+        error_message: "Abandoned: the process running this sync stopped.",
+      });
       return undefined;
     }
     await new Promise((r) => setTimeout(r, JOIN_POLL_MS));
@@ -142,7 +173,11 @@ export interface SyncOutcome {
 }
 
 /** Runs (or joins) the sync of one account. Throws the run's error when it failed. */
-export async function syncAccountTemplates(deps: SyncDeps, account: AccountWithCustomer, trigger: string): Promise<SyncOutcome> {
+export async function syncAccountTemplates(
+  deps: SyncDeps,
+  account: AccountWithCustomer,
+  trigger: string,
+): Promise<SyncOutcome> {
   for (;;) {
     const run = await claimRun(deps, account.id, trigger);
     if (run) return { result: await execute(deps, account, run), runId: run.id, joined: false };
@@ -184,7 +219,9 @@ async function writePage(
     { source: origin.source, sourceId: origin.sourceId },
     fetchedAt,
   );
-  const before = new Map((await findTemplateStates(trx, accountId, values)).map((s) => [templateKey(s.name, s.language), s]));
+  const before = new Map(
+    (await findTemplateStates(trx, accountId, values)).map((s) => [templateKey(s.name, s.language), s]),
+  );
   const written = await upsertTemplatePage(trx, accountId, values, fetchedAt);
   const changes: TemplateChange[] = [];
   let created = 0;
@@ -193,16 +230,35 @@ async function writePage(
     const now = byKey.get(templateKey(w.name, w.language));
     if (!now) continue;
     const was = before.get(templateKey(w.name, w.language));
-    const base = { templateId: w.id, accountId, source: origin.source, sourceId: origin.sourceId, occurredAt: fetchedAt };
+    const base = {
+      templateId: w.id,
+      accountId,
+      source: origin.source,
+      sourceId: origin.sourceId,
+      occurredAt: fetchedAt,
+    };
     const tookIdFrom = moved.movedFrom.get(now.provider_template_id);
-    const idNote = tookIdFrom === undefined ? "" : ` (Meta's template id ${now.provider_template_id}, previously ${tookIdFrom})`;
+    const idNote =
+      tookIdFrom === undefined ? "" : ` (Meta's template id ${now.provider_template_id}, previously ${tookIdFrom})`;
     if (w.inserted || !was) {
-      changes.push({ ...base, kind: "status", from: null, to: now.meta_status, reason: `${now.rejected_reason ?? origin.firstSeenReason}${idNote}` });
+      changes.push({
+        ...base,
+        kind: "status",
+        from: null,
+        to: now.meta_status,
+        reason: `${now.rejected_reason ?? origin.firstSeenReason}${idNote}`,
+      });
       continue;
     }
     if (tookIdFrom !== undefined && was.deleted_at === null && was.meta_status === now.meta_status) {
       // The row keeps its status but now carries the id Meta moved to it: history says where the id came from.
-      changes.push({ ...base, kind: "status", from: was.meta_status, to: now.meta_status, reason: `takes over${idNote}` });
+      changes.push({
+        ...base,
+        kind: "status",
+        from: was.meta_status,
+        to: now.meta_status,
+        reason: `takes over${idNote}`,
+      });
     }
     if (was.deleted_at !== null || was.meta_status !== now.meta_status) {
       changes.push({
@@ -210,13 +266,26 @@ async function writePage(
         kind: "status",
         from: was.deleted_at !== null ? "DELETED" : was.meta_status,
         to: now.meta_status,
-        reason: was.deleted_at !== null ? `returned by Meta again (restored)${idNote}` : idNote === "" ? now.rejected_reason : `${now.rejected_reason ?? "changed"}${idNote}`,
+        reason:
+          was.deleted_at !== null
+            ? `returned by Meta again (restored)${idNote}`
+            : idNote === ""
+              ? now.rejected_reason
+              : `${now.rejected_reason ?? "changed"}${idNote}`,
       });
     }
-    if (was.category !== now.category) changes.push({ ...base, kind: "category", from: was.category, to: now.category });
-    if (was.quality_score !== now.quality_score) changes.push({ ...base, kind: "quality", from: was.quality_score, to: now.quality_score });
+    if (was.category !== now.category)
+      changes.push({ ...base, kind: "category", from: was.category, to: now.category });
+    if (was.quality_score !== now.quality_score)
+      changes.push({ ...base, kind: "quality", from: was.quality_score, to: now.quality_score });
     if (canonicalJson(was.components) !== canonicalJson(now.components)) {
-      changes.push({ ...base, kind: "components", from: null, to: now.content, detail: { components: now.components } });
+      changes.push({
+        ...base,
+        kind: "components",
+        from: null,
+        to: now.content,
+        detail: { components: now.components },
+      });
     }
   }
   await recordTemplateChanges(trx, changes);
@@ -241,10 +310,16 @@ export async function storeTemplateFromMeta(
     const found = page.map(toStorableText).find((t) => t.name === name && t.language === language);
     if (found === undefined) continue;
     const values: SyncedTemplateValues = { id: newId("tmpl", fetchedAt.getTime()), ...metaTemplateValues(found) };
-    const origin: WriteOrigin = { source: "create", sourceId: requestId, firstSeenReason: "already on Meta when a create asked for it" };
-    await deps.db.transaction().execute((trx) =>
-      writePage(trx, account.id, origin, new Map([[templateKey(name, language), values]]), [values], fetchedAt),
-    );
+    const origin: WriteOrigin = {
+      source: "create",
+      sourceId: requestId,
+      firstSeenReason: "already on Meta when a create asked for it",
+    };
+    await deps.db
+      .transaction()
+      .execute((trx) =>
+        writePage(trx, account.id, origin, new Map([[templateKey(name, language), values]]), [values], fetchedAt),
+      );
     return true;
   }
   return false;
@@ -283,7 +358,10 @@ async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRu
         const byKey = new Map<string, SyncedTemplateValues>();
         // Meta's text as we can store it: NUL and unpaired surrogates (jsonb and text refuse them) become U+FFFD.
         for (const t of page.map(toStorableText)) {
-          byKey.set(templateKey(t.name, t.language), { id: newId("tmpl", fetchedAt.getTime()), ...metaTemplateValues(t) });
+          byKey.set(templateKey(t.name, t.language), {
+            id: newId("tmpl", fetchedAt.getTime()),
+            ...metaTemplateValues(t),
+          });
           seen.add(templateKey(t.name, t.language));
         }
         const values = [...byKey.values()];
@@ -298,7 +376,11 @@ async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRu
             updated: counts.updated + pageWrites.updated,
             removed: counts.removed + pageWrites.removed,
           };
-          await updateSyncRun(trx, run.id, { ...runCounts, unchanged: runCounts.synced - runCounts.created - runCounts.updated, heartbeat_at: deps.now() });
+          await updateSyncRun(trx, run.id, {
+            ...runCounts,
+            unchanged: runCounts.synced - runCounts.created - runCounts.updated,
+            heartbeat_at: deps.now(),
+          });
           return pageWrites;
         });
         counts.created += written.created;
@@ -310,33 +392,53 @@ async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRu
     // Every page arrived: what Meta did not return is gone there. Rows created after the run started are not
     // candidates (a create racing the sync is not in Meta's earlier pages).
     const finishedAt = deps.now();
-    const gone = (await listLiveTemplateKeys(db, account.id, run.started_at)).filter((t) => !seen.has(templateKey(t.name, t.language)));
+    const gone = (await listLiveTemplateKeys(db, account.id, run.started_at)).filter(
+      (t) => !seen.has(templateKey(t.name, t.language)),
+    );
     const firstSync = account.templates_synced_at === null;
     // One transaction (issue 17): tombstones, their history and outbox events, the account's sync time and the run's
     // end with its `template_sync.completed` event commit together.
     await db.transaction().execute(async (trx) => {
-    if (gone.length > 0) {
-      await tombstoneTemplates(trx, gone.map((g) => g.id), finishedAt);
-      await recordTemplateChanges(
-        trx,
-        gone.map((g) => ({
-          templateId: g.id,
-          accountId: account.id,
-          kind: "status" as const,
-          from: g.meta_status,
-          to: "DELETED",
-          reason: "not returned by Meta (deleted there)",
-          source: "sync" as const,
-          sourceId: run.id,
-          occurredAt: finishedAt,
-        })),
-      );
-    }
-    counts.removed += gone.length;
-    counts.unchanged = Math.max(0, counts.synced - counts.created - counts.updated);
-    await updateAccount(trx, account.id, { templates_synced_at: run.started_at });
-    await updateSyncRun(trx, run.id, { ...counts, status: "succeeded", finished_at: finishedAt, heartbeat_at: finishedAt });
-    await emitSyncRunEvent(trx, { accountId: account.id, runId: run.id, trigger: run.trigger, succeeded: true, counts, error: null, firstSync, at: finishedAt });
+      if (gone.length > 0) {
+        await tombstoneTemplates(
+          trx,
+          gone.map((g) => g.id),
+          finishedAt,
+        );
+        await recordTemplateChanges(
+          trx,
+          gone.map((g) => ({
+            templateId: g.id,
+            accountId: account.id,
+            kind: "status" as const,
+            from: g.meta_status,
+            to: "DELETED",
+            reason: "not returned by Meta (deleted there)",
+            source: "sync" as const,
+            sourceId: run.id,
+            occurredAt: finishedAt,
+          })),
+        );
+      }
+      counts.removed += gone.length;
+      counts.unchanged = Math.max(0, counts.synced - counts.created - counts.updated);
+      await updateAccount(trx, account.id, { templates_synced_at: run.started_at });
+      await updateSyncRun(trx, run.id, {
+        ...counts,
+        status: "succeeded",
+        finished_at: finishedAt,
+        heartbeat_at: finishedAt,
+      });
+      await emitSyncRunEvent(trx, {
+        accountId: account.id,
+        runId: run.id,
+        trigger: run.trigger,
+        succeeded: true,
+        counts,
+        error: null,
+        firstSync,
+        at: finishedAt,
+      });
     });
     if (counts.created >= ANALYZE_AFTER_CREATED) {
       // A first import of thousands of rows leaves the planner without statistics until autovacuum comes by (up to
@@ -359,10 +461,25 @@ async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRu
     await db
       .transaction()
       .execute(async (trx) => {
-        await updateSyncRun(trx, run.id, { ...failedCounts, status: "failed", finished_at: failedAt, error_code: code, error_message: message });
+        await updateSyncRun(trx, run.id, {
+          ...failedCounts,
+          status: "failed",
+          finished_at: failedAt,
+          error_code: code,
+          error_message: message,
+        });
         // Outbound webhooks (issue 17): the failure, in the transaction that records it.
         const error = { code, message };
-        await emitSyncRunEvent(trx, { accountId: account.id, runId: run.id, trigger: run.trigger, succeeded: false, counts: failedCounts, error, firstSync: account.templates_synced_at === null, at: failedAt });
+        await emitSyncRunEvent(trx, {
+          accountId: account.id,
+          runId: run.id,
+          trigger: run.trigger,
+          succeeded: false,
+          counts: failedCounts,
+          error,
+          firstSync: account.templates_synced_at === null,
+          at: failedAt,
+        });
       })
       .catch(() => undefined);
     if (isDomainError(error)) {

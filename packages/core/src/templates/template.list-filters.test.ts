@@ -40,7 +40,11 @@ describe.each(databaseKinds())("template list filters on %s", (kind) => {
   beforeAll(async () => {
     h = await createHarness(kind);
     t = await h.tenant();
-    const account = await h.db.selectFrom("whatsapp_accounts").select("id").where("phone_number_id", "=", t.phoneNumberId).executeTakeFirstOrThrow();
+    const account = await h.db
+      .selectFrom("whatsapp_accounts")
+      .select("id")
+      .where("phone_number_id", "=", t.phoneNumberId)
+      .executeTakeFirstOrThrow();
     // One second apart, oldest first, so newest-first order is the reverse of ROWS.
     const start = Date.UTC(2026, 10, 1);
     for (const [i, [name, category]] of ROWS.entries()) {
@@ -75,35 +79,68 @@ describe.each(databaseKinds())("template list filters on %s", (kind) => {
 
   it("findTemplateStates finds names that need escaping in an array parameter, and nothing else", async () => {
     const other = await h.tenant();
-    const account = await h.db.selectFrom("whatsapp_accounts").select("id").where("phone_number_id", "=", other.phoneNumberId).executeTakeFirstOrThrow();
+    const account = await h.db
+      .selectFrom("whatsapp_accounts")
+      .select("id")
+      .where("phone_number_id", "=", other.phoneNumberId)
+      .executeTakeFirstOrThrow();
     const awkward = ["a,b", 'x"y', "NULL", "{brace}", "back\\slash", "sp ace", "émoji_✓"];
     for (const name of awkward) {
       const at = new Date(Date.UTC(2026, 10, 2));
       await insertTemplate(h.db, {
-        id: newId("tmpl", at.getTime()), account_id: account.id, name, language: "en", category: "UTILITY", status: "approved",
-        meta_status: "APPROVED", provider_template_id: null, components: JSON.stringify([]), content: "", variables: JSON.stringify([]),
-        parameter_format: "POSITIONAL", rejected_reason: null, quality_score: null, previous_category: null, created_at: at, updated_at: at,
+        id: newId("tmpl", at.getTime()),
+        account_id: account.id,
+        name,
+        language: "en",
+        category: "UTILITY",
+        status: "approved",
+        meta_status: "APPROVED",
+        provider_template_id: null,
+        components: JSON.stringify([]),
+        content: "",
+        variables: JSON.stringify([]),
+        parameter_format: "POSITIONAL",
+        rejected_reason: null,
+        quality_score: null,
+        previous_category: null,
+        created_at: at,
+        updated_at: at,
         last_synced_at: null,
       });
     }
-    const keys = [...awkward.map((name) => ({ name, language: "en" })), { name: "a,b", language: "id" }, { name: "missing", language: "en" }];
+    const keys = [
+      ...awkward.map((name) => ({ name, language: "en" })),
+      { name: "a,b", language: "id" },
+      { name: "missing", language: "en" },
+    ];
     const found = await findTemplateStates(h.db, account.id, keys);
     expect(found.map((f) => f.name).sort()).toEqual([...awkward].sort());
   });
 
-  const list = (query: ListTemplatesOptions) => h.core.templates.list(t.principal, t.phoneNumberId, { limit: 100, ...query });
+  const list = (query: ListTemplatesOptions) =>
+    h.core.templates.list(t.principal, t.phoneNumberId, { limit: 100, ...query });
   const names = async (query: ListTemplatesOptions) => [...new Set((await list(query)).data.map((x) => x.name))];
 
   it("filters by category", async () => {
     expect(await names({ category: "AUTHENTICATION" })).toEqual(["login_code"]);
-    expect(await names({ category: "MARKETING" })).toEqual(["discount_50x_off", "discount_50%_off", "summer_sale_2", "summer_sale"]);
+    expect(await names({ category: "MARKETING" })).toEqual([
+      "discount_50x_off",
+      "discount_50%_off",
+      "summer_sale_2",
+      "summer_sale",
+    ]);
     const utility = await list({ category: "UTILITY" });
     expect(utility.data).toHaveLength(12);
     expect(utility.data.every((x) => x.category === "UTILITY")).toBe(true);
   });
 
   it("searches names by substring, ignoring case", async () => {
-    expect(await names({ search: "ORDER" })).toEqual(["Order_Refund", "orderxshipped", "order_delivered", "order_shipped"]);
+    expect(await names({ search: "ORDER" })).toEqual([
+      "Order_Refund",
+      "orderxshipped",
+      "order_delivered",
+      "order_shipped",
+    ]);
     expect(await names({ search: "shipped" })).toEqual(["orderxshipped", "order_shipped"]);
     expect(await names({ search: "sale_2" })).toEqual(["summer_sale_2"]);
     expect(await names({ search: "nothing_like_this" })).toEqual([]);
@@ -170,7 +207,9 @@ describe.each(databaseKinds())("template list filters on %s", (kind) => {
     }
     // A cursor of the unfiltered list is refused once a filter is added, too.
     const unfiltered = await list({ limit: 3 });
-    expect((await domainError(list({ limit: 3, search: "order", cursor: unfiltered.next_cursor ?? "" }))).code).toBe("invalid_cursor");
+    expect((await domainError(list({ limit: 3, search: "order", cursor: unfiltered.next_cursor ?? "" }))).code).toBe(
+      "invalid_cursor",
+    );
     // The genuine cursor with the same filters goes on.
     const second = await list({ category: "UTILITY", search: "order", limit: 3, cursor });
     expect(second.data.map((x) => x.name)).toEqual(["orderxshipped", "order_delivered", "order_delivered"]);

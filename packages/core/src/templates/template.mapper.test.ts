@@ -42,8 +42,11 @@ describe.each(databaseKinds())("synced templates' rejected_reason on %s", (kind)
     expect(upstream.some((u) => u.status !== "REJECTED" && u.rejected_reason === "NONE")).toBe(true);
 
     const all = [];
-    for (let cursor: string | undefined; ; ) {
-      const page = await h.core.templates.list(t.principal, t.phoneNumberId, { limit: 100, ...(cursor ? { cursor } : {}) });
+    for (let cursor: string | undefined; ;) {
+      const page = await h.core.templates.list(t.principal, t.phoneNumberId, {
+        limit: 100,
+        ...(cursor ? { cursor } : {}),
+      });
       all.push(...page.data);
       if (!page.has_more || page.next_cursor === null) break;
       cursor = page.next_cursor;
@@ -71,7 +74,9 @@ describe.each(databaseKinds())("synced templates' rejected_reason on %s", (kind)
       components: [{ type: "BODY", text: "Your order {{1}} has shipped today.", example: { body_text: [["A-1"]] } }],
     });
     await h.core.templates.create(t.principal, t.phoneNumberId, request);
-    await sql`update templates set rejected_reason = 'NONE', meta_status = 'APPROVED', status = 'approved' where name = 'legacy_none'`.execute(h.db);
+    await sql`update templates set rejected_reason = 'NONE', meta_status = 'APPROVED', status = 'approved' where name = 'legacy_none'`.execute(
+      h.db,
+    );
     const row = await h.core.templates.getByName(t.principal, t.phoneNumberId, "legacy_none");
     expect(row).toMatchObject({ meta_status: "APPROVED", rejected_reason: null });
   });

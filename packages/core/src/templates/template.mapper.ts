@@ -9,7 +9,10 @@ import type { TemplateRow } from "./template.table.js";
  * account's `templates_synced_at` when that sync completed after the row existed (an unchanged row is confirmed
  * by the sync without being written). Templates deleted on Meta are not detected by sync (README).
  */
-export function effectiveLastSyncedAt(row: TemplateRow, account: Pick<AccountWithCustomer, "templates_synced_at">): Date | null {
+export function effectiveLastSyncedAt(
+  row: TemplateRow,
+  account: Pick<AccountWithCustomer, "templates_synced_at">,
+): Date | null {
   const own = row.last_synced_at;
   const acc = account.templates_synced_at;
   const confirmed = acc !== null && acc.getTime() >= row.created_at.getTime() ? acc : null;
@@ -32,7 +35,10 @@ export function rejectedReason(metaStatus: string, reason: string | null | undef
 }
 
 /** The account fields a template shows (a listed page reads just these with its rows). */
-export type TemplateAccountFields = Pick<AccountWithCustomer, "phone_number_id" | "display_phone_number" | "customer_id" | "customer_name" | "templates_synced_at">;
+export type TemplateAccountFields = Pick<
+  AccountWithCustomer,
+  "phone_number_id" | "display_phone_number" | "customer_id" | "customer_name" | "templates_synced_at"
+>;
 
 /** Row → wire `TTemplate`. The wire shape never depends on column names. */
 export function templateRowToTemplate(row: TemplateRow, account: TemplateAccountFields): TTemplate {
@@ -68,7 +74,9 @@ export function templateRowToTemplate(row: TemplateRow, account: TemplateAccount
 }
 
 function asObject(value: unknown): Record<string, unknown> | null {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
 }
 
 /** The template-lifecycle fields (issue 5): road of the last confirmation, Meta's explanations, tombstone. */
@@ -78,8 +86,16 @@ function lifecycleFields(
   lastSynced: Date | null,
 ): Pick<TTemplate, "last_synced_via" | "rejection_info" | "status_info" | "pending_category_change" | "deleted_at"> {
   // The row's own confirmation wins when it is the latest; otherwise the account's last complete sync confirmed it.
-  const ownIsLatest = row.last_synced_at !== null && lastSynced !== null && row.last_synced_at.getTime() === lastSynced.getTime();
-  const via = lastSynced === null ? null : ownIsLatest ? row.last_synced_via : account.templates_synced_at !== null ? "sync" : row.last_synced_via;
+  const ownIsLatest =
+    row.last_synced_at !== null && lastSynced !== null && row.last_synced_at.getTime() === lastSynced.getTime();
+  const via =
+    lastSynced === null
+      ? null
+      : ownIsLatest
+        ? row.last_synced_via
+        : account.templates_synced_at !== null
+          ? "sync"
+          : row.last_synced_via;
   const info = asObject(row.rejection_info);
   return {
     last_synced_via: via === "create" || via === "sync" || via === "webhook" || via === "edit" ? via : null,

@@ -74,7 +74,12 @@ export async function insertTemplate(db: Db, row: NewTemplateRow): Promise<Templ
 }
 
 /** The live (not deleted) template of this name and language. */
-export async function findLiveTemplate(db: Db, accountId: string, name: string, language: string): Promise<TemplateRow | undefined> {
+export async function findLiveTemplate(
+  db: Db,
+  accountId: string,
+  name: string,
+  language: string,
+): Promise<TemplateRow | undefined> {
   return db
     .selectFrom("templates")
     .selectAll()
@@ -86,14 +91,29 @@ export async function findLiveTemplate(db: Db, accountId: string, name: string, 
 }
 
 /** The live templates of a name (every language, or `language`), by language. */
-export async function findLiveTemplatesByName(db: Db, accountId: string, name: string, language: string | undefined): Promise<TemplateRow[]> {
-  let q = db.selectFrom("templates").selectAll().where("account_id", "=", accountId).where("name", "=", name).where("deleted_at", "is", null);
+export async function findLiveTemplatesByName(
+  db: Db,
+  accountId: string,
+  name: string,
+  language: string | undefined,
+): Promise<TemplateRow[]> {
+  let q = db
+    .selectFrom("templates")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .where("name", "=", name)
+    .where("deleted_at", "is", null);
   if (language !== undefined) q = q.where("language", "=", language);
   return q.orderBy("language").execute();
 }
 
 /** Whether any template (deleted ones included) has this name (in `language`, when given). */
-export async function templateNameExists(db: Db, accountId: string, name: string, language: string | undefined): Promise<boolean> {
+export async function templateNameExists(
+  db: Db,
+  accountId: string,
+  name: string,
+  language: string | undefined,
+): Promise<boolean> {
   let q = db.selectFrom("templates").select("id").where("account_id", "=", accountId).where("name", "=", name);
   if (language !== undefined) q = q.where("language", "=", language);
   return (await q.executeTakeFirst()) !== undefined;
@@ -137,7 +157,9 @@ export interface ListTemplateRowsQuery {
   /** Rows strictly after this keyset in (created_at DESC, id DESC) order. */
   after: TemplateKeyset | undefined;
   /** Another order than newest first, with its own keyset (the last row's name or time, and id). */
-  sort?: { by: "name" | "updated_at"; direction: "asc" | "desc"; after: { key: string; id: string } | undefined } | undefined;
+  sort?:
+    | { by: "name" | "updated_at"; direction: "asc" | "desc"; after: { key: string; id: string } | undefined }
+    | undefined;
   limit: number;
 }
 
@@ -161,7 +183,10 @@ export interface ListedAccount {
   templates_synced_at: Date | null;
 }
 
-export async function listTemplateRows(db: Db, query: ListTemplateRowsQuery): Promise<(TemplateRow & { listed_account?: ListedAccount })[]> {
+export async function listTemplateRows(
+  db: Db,
+  query: ListTemplateRowsQuery,
+): Promise<(TemplateRow & { listed_account?: ListedAccount })[]> {
   // No name holds U+0000, and PostgreSQL fails the whole statement on it in a text parameter.
   if (query.nameContains?.includes("\u0000") === true) return [];
   const scope = query.accountId;
@@ -169,14 +194,22 @@ export async function listTemplateRows(db: Db, query: ListTemplateRowsQuery): Pr
   const account =
     typeof scope === "string"
       ? undefined
-      : sql<(Omit<ListedAccount, "templates_synced_at"> & { templates_synced_at: string | null }) | null>`(SELECT to_json(a) FROM (
+      : sql<
+          (Omit<ListedAccount, "templates_synced_at"> & { templates_synced_at: string | null }) | null
+        >`(SELECT to_json(a) FROM (
               SELECT a.id, a.phone_number_id, a.display_phone_number, a.customer_id, c.name AS customer_name, a.templates_synced_at
               FROM whatsapp_accounts a LEFT JOIN customers c ON c.id = a.customer_id
               WHERE a.phone_number_id = ${scope.phoneNumberId} AND a.organisation_id = ${scope.organisationId}) a)`;
   let q = db
     .selectFrom("templates")
     .selectAll()
-    .where("account_id", "=", typeof scope === "string" ? scope : sql<string>`(SELECT a.id FROM whatsapp_accounts a WHERE a.phone_number_id = ${scope.phoneNumberId} AND a.organisation_id = ${scope.organisationId})`);
+    .where(
+      "account_id",
+      "=",
+      typeof scope === "string"
+        ? scope
+        : sql<string>`(SELECT a.id FROM whatsapp_accounts a WHERE a.phone_number_id = ${scope.phoneNumberId} AND a.organisation_id = ${scope.organisationId})`,
+    );
   if (query.status !== undefined) q = q.where("status", "=", query.status);
   if (query.language !== undefined) q = q.where("language", "=", query.language);
   if (query.category !== undefined) q = q.where("category", "=", query.category);
@@ -192,12 +225,17 @@ export async function listTemplateRows(db: Db, query: ListTemplateRowsQuery): Pr
       const op = sql.raw(direction === "asc" ? ">" : "<");
       q =
         by === "name"
-          ? q.where(sql<boolean>`(name COLLATE "C", id COLLATE "C") ${op} (${after.key} COLLATE "C", ${after.id} COLLATE "C")`)
+          ? q.where(
+              sql<boolean>`(name COLLATE "C", id COLLATE "C") ${op} (${after.key} COLLATE "C", ${after.id} COLLATE "C")`,
+            )
           : q.where(sql<boolean>`(updated_at, id COLLATE "C") ${op} (${new Date(after.key)}, ${after.id} COLLATE "C")`);
     }
     // Names compare byte-wise (COLLATE "C") so PostgreSQL and PGlite agree with the keyset whatever their locale.
     const dir = sql.raw(direction);
-    const order = by === "name" ? sql`name COLLATE "C" ${dir}, id COLLATE "C" ${dir}` : sql`updated_at ${dir}, id COLLATE "C" ${dir}`;
+    const order =
+      by === "name"
+        ? sql`name COLLATE "C" ${dir}, id COLLATE "C" ${dir}`
+        : sql`updated_at ${dir}, id COLLATE "C" ${dir}`;
     return run(q.orderBy(order).limit(query.limit));
   }
   if (query.after !== undefined) {
@@ -211,7 +249,14 @@ export async function listTemplateRows(db: Db, query: ListTemplateRowsQuery): Pr
     const rows = await page.select(account.as("listed_account")).execute();
     return rows.map(({ listed_account: listed, ...row }) => ({
       ...row,
-      ...(listed === null ? {} : { listed_account: { ...listed, templates_synced_at: listed.templates_synced_at === null ? null : new Date(listed.templates_synced_at) } }),
+      ...(listed === null
+        ? {}
+        : {
+            listed_account: {
+              ...listed,
+              templates_synced_at: listed.templates_synced_at === null ? null : new Date(listed.templates_synced_at),
+            },
+          }),
     }));
   }
 }
@@ -346,16 +391,28 @@ export async function findTemplateStates(
   keys: readonly { name: string; language: string }[],
 ): Promise<StoredTemplateState[]> {
   if (keys.length === 0) return [];
-  return db
-    .selectFrom("templates")
-    .select(["id", "name", "language", "meta_status", "category", "quality_score", "components", "rejected_reason", "deleted_at"])
-    .where("account_id", "=", accountId)
-    // Two array parameters instead of a 2×N tuple list: PostgreSQL plans a 200-parameter IN list anew each time
-    // (most of this query's cost on a 100-template page), while unnest keeps the statement the same for every page.
-    .where(
-      sql<boolean>`(name, language) IN (SELECT * FROM unnest(${keys.map((k) => k.name)}::text[], ${keys.map((k) => k.language)}::text[]))`,
-    )
-    .execute();
+  return (
+    db
+      .selectFrom("templates")
+      .select([
+        "id",
+        "name",
+        "language",
+        "meta_status",
+        "category",
+        "quality_score",
+        "components",
+        "rejected_reason",
+        "deleted_at",
+      ])
+      .where("account_id", "=", accountId)
+      // Two array parameters instead of a 2×N tuple list: PostgreSQL plans a 200-parameter IN list anew each time
+      // (most of this query's cost on a 100-template page), while unnest keeps the statement the same for every page.
+      .where(
+        sql<boolean>`(name, language) IN (SELECT * FROM unnest(${keys.map((k) => k.name)}::text[], ${keys.map((k) => k.language)}::text[]))`,
+      )
+      .execute()
+  );
 }
 
 /** Live templates of the account that existed before `before` (candidates for a tombstone after a complete sync). */
@@ -383,7 +440,11 @@ export interface ProviderIdHolder {
   deleted_at: Date | null;
 }
 
-export async function findProviderIdHolders(db: Db, accountId: string, providerIds: readonly string[]): Promise<ProviderIdHolder[]> {
+export async function findProviderIdHolders(
+  db: Db,
+  accountId: string,
+  providerIds: readonly string[],
+): Promise<ProviderIdHolder[]> {
   if (providerIds.length === 0) return [];
   const rows = await db
     .selectFrom("templates")
@@ -391,16 +452,27 @@ export async function findProviderIdHolders(db: Db, accountId: string, providerI
     .where("account_id", "=", accountId)
     .where(sql<boolean>`provider_template_id = ANY(${[...providerIds]}::text[])`)
     .execute();
-  return rows.flatMap((r) => (r.provider_template_id === null ? [] : [{ ...r, provider_template_id: r.provider_template_id }]));
+  return rows.flatMap((r) =>
+    r.provider_template_id === null ? [] : [{ ...r, provider_template_id: r.provider_template_id }],
+  );
 }
 
 /**
  * Takes Meta's id away from rows it no longer belongs to: every row in `release` loses its provider_template_id, and
  * those in `tombstone` are also marked deleted (as a sync marks a template Meta no longer returns).
  */
-export async function releaseProviderIds(db: Db, release: readonly string[], tombstone: readonly string[], at: Date): Promise<void> {
+export async function releaseProviderIds(
+  db: Db,
+  release: readonly string[],
+  tombstone: readonly string[],
+  at: Date,
+): Promise<void> {
   if (release.length > 0) {
-    await db.updateTable("templates").set({ provider_template_id: null, updated_at: at }).where("id", "in", [...release]).execute();
+    await db
+      .updateTable("templates")
+      .set({ provider_template_id: null, updated_at: at })
+      .where("id", "in", [...release])
+      .execute();
   }
   await tombstoneTemplates(db, tombstone, at);
 }
@@ -421,7 +493,10 @@ export async function analyzeTemplates(db: Db): Promise<void> {
 }
 
 /** Live templates of an account per (Meta status, folded status). */
-export async function countTemplatesByStatus(db: Db, accountId: string): Promise<{ meta_status: string; status: TemplateStatus; count: number }[]> {
+export async function countTemplatesByStatus(
+  db: Db,
+  accountId: string,
+): Promise<{ meta_status: string; status: TemplateStatus; count: number }[]> {
   const rows = await db
     .selectFrom("templates")
     .select(["meta_status", "status", (eb) => eb.fn.countAll<string | number>().as("count")])

@@ -51,12 +51,20 @@ describe.each(databaseKinds())("templates service on %s", (kind) => {
       expect(created.id).toMatch(/^tmpl_[0-9A-HJKMNP-TV-Z]{26}$/);
       expect(created.provider_template_id).toMatch(/^\d+$/);
       const row = await h.db.selectFrom("templates").selectAll().where("id", "=", created.id).executeTakeFirstOrThrow();
-      expect(row).toMatchObject({ status: "pending", meta_status: "PENDING", provider_template_id: created.provider_template_id });
+      expect(row).toMatchObject({
+        status: "pending",
+        meta_status: "PENDING",
+        provider_template_id: created.provider_template_id,
+      });
     });
 
     it("uses the given variables when provided", async () => {
       const t = await h.tenant();
-      const created = await h.core.templates.create(t.principal, t.phoneNumberId, request({ variables: ["customer", "order_id"] }));
+      const created = await h.core.templates.create(
+        t.principal,
+        t.phoneNumberId,
+        request({ variables: ["customer", "order_id"] }),
+      );
       expect(created.variables).toEqual(["customer", "order_id"]);
     });
 
@@ -73,7 +81,10 @@ describe.each(databaseKinds())("templates service on %s", (kind) => {
     // and a sync stored the new template in between. The create must return that row, not 409.
     describe("Meta's answer arrives after a sync already stored the template", () => {
       /** A core whose create answer reaches us only after a sync of the account ran; `answer` may alter Meta's id. */
-      function lateAnswerCore(t: { principal: Principal; phoneNumberId: string }, answer: (id: string) => string = (id) => id): Core {
+      function lateAnswerCore(
+        t: { principal: Principal; phoneNumberId: string },
+        answer: (id: string) => string = (id) => id,
+      ): Core {
         const late: Core = createCore({
           db: h.db,
           gateway: {
@@ -102,13 +113,23 @@ describe.each(databaseKinds())("templates service on %s", (kind) => {
         const t = await h.tenant();
         const created = await lateAnswerCore(t).templates.create(t.principal, t.phoneNumberId, request());
         const upstream = h.graph.sandbox.control.findTemplate(t.wabaId, "order_update", "en");
-        expect(created).toMatchObject({ name: "order_update", language: "en", provider_template_id: upstream?.id, meta_status: "PENDING", deleted_at: null });
-        expect(await rowsNamed(t, "order_update")).toEqual([{ id: created.id, provider_template_id: upstream?.id, deleted_at: null }]);
+        expect(created).toMatchObject({
+          name: "order_update",
+          language: "en",
+          provider_template_id: upstream?.id,
+          meta_status: "PENDING",
+          deleted_at: null,
+        });
+        expect(await rowsNamed(t, "order_update")).toEqual([
+          { id: created.id, provider_template_id: upstream?.id, deleted_at: null },
+        ]);
       });
 
       it("the row carries another Meta id (a concurrent create won): still 409 template_already_exists", async () => {
         const t = await h.tenant();
-        const e = await domainError(lateAnswerCore(t, () => "999000999000999").templates.create(t.principal, t.phoneNumberId, request()));
+        const e = await domainError(
+          lateAnswerCore(t, () => "999000999000999").templates.create(t.principal, t.phoneNumberId, request()),
+        );
         expect(e).toMatchObject({ code: "template_already_exists", status: 409, param: "name" });
         expect(await rowsNamed(t, "order_update")).toHaveLength(1);
       });
@@ -120,16 +141,31 @@ describe.each(databaseKinds())("templates service on %s", (kind) => {
       // As if the process died between Meta's answer and our commit: Meta has the template, we do not.
       await h.db.deleteFrom("template_events").where("template_id", "=", first.id).execute();
       await h.db.deleteFrom("templates").where("id", "=", first.id).execute();
-      await expect(h.core.templates.getByName(t.principal, t.phoneNumberId, "order_update")).rejects.toMatchObject({ code: "resource_not_found" });
+      await expect(h.core.templates.getByName(t.principal, t.phoneNumberId, "order_update")).rejects.toMatchObject({
+        code: "resource_not_found",
+      });
 
-      const e = await domainError(h.core.templates.create(t.principal, t.phoneNumberId, request(), { requestId: "req_again" }));
+      const e = await domainError(
+        h.core.templates.create(t.principal, t.phoneNumberId, request(), { requestId: "req_again" }),
+      );
       expect(e).toMatchObject({ code: "template_already_exists", status: 409 });
       const stored = await h.core.templates.getByName(t.principal, t.phoneNumberId, "order_update");
       expect(stored.languages).toEqual(["en"]);
-      expect(stored).toMatchObject({ language: "en", provider_template_id: first.provider_template_id, meta_status: "PENDING", deleted_at: null });
+      expect(stored).toMatchObject({
+        language: "en",
+        provider_template_id: first.provider_template_id,
+        meta_status: "PENDING",
+        deleted_at: null,
+      });
       expect(h.graph.count(t.wabaId)).toBe(1);
-      const events = await h.db.selectFrom("template_events").select(["source", "source_id", "reason"]).where("template_id", "=", stored.id).execute();
-      expect(events).toEqual([{ source: "create", source_id: "req_again", reason: "already on Meta when a create asked for it" }]);
+      const events = await h.db
+        .selectFrom("template_events")
+        .select(["source", "source_id", "reason"])
+        .where("template_id", "=", stored.id)
+        .execute();
+      expect(events).toEqual([
+        { source: "create", source_id: "req_again", reason: "already on Meta when a create asked for it" },
+      ]);
     });
 
     describe("retrying an identical create whose process died (resumesAbandonedAttempt)", () => {
@@ -137,13 +173,25 @@ describe.each(databaseKinds())("templates service on %s", (kind) => {
         const t = await h.tenant();
         const first = await h.core.templates.create(t.principal, t.phoneNumberId, request());
         const metaCalls = h.graph.sandbox.control.requests({ wabaId: t.wabaId, method: "POST" }).length;
-        const resumed = await h.core.templates.create(t.principal, t.phoneNumberId, request(), { resumesAbandonedAttempt: true });
+        const resumed = await h.core.templates.create(t.principal, t.phoneNumberId, request(), {
+          resumesAbandonedAttempt: true,
+        });
         expect(resumed).toEqual(first);
         expect(h.graph.sandbox.control.requests({ wabaId: t.wabaId, method: "POST" })).toHaveLength(metaCalls);
         // Without the flag, or with other text, it is the usual conflict.
-        expect(await domainError(h.core.templates.create(t.principal, t.phoneNumberId, request()))).toMatchObject({ code: "template_already_exists" });
-        const otherText = request({ components: [{ type: "BODY", text: "Hello {{1}}, order {{2}} is on its way.", example: { body_text: [["A", "B"]] } }] });
-        expect(await domainError(h.core.templates.create(t.principal, t.phoneNumberId, otherText, { resumesAbandonedAttempt: true }))).toMatchObject({
+        expect(await domainError(h.core.templates.create(t.principal, t.phoneNumberId, request()))).toMatchObject({
+          code: "template_already_exists",
+        });
+        const otherText = request({
+          components: [
+            { type: "BODY", text: "Hello {{1}}, order {{2}} is on its way.", example: { body_text: [["A", "B"]] } },
+          ],
+        });
+        expect(
+          await domainError(
+            h.core.templates.create(t.principal, t.phoneNumberId, otherText, { resumesAbandonedAttempt: true }),
+          ),
+        ).toMatchObject({
           code: "template_already_exists",
         });
       });
@@ -153,8 +201,15 @@ describe.each(databaseKinds())("templates service on %s", (kind) => {
         const first = await h.core.templates.create(t.principal, t.phoneNumberId, request());
         await h.db.deleteFrom("template_events").where("template_id", "=", first.id).execute();
         await h.db.deleteFrom("templates").where("id", "=", first.id).execute();
-        const resumed = await h.core.templates.create(t.principal, t.phoneNumberId, request(), { resumesAbandonedAttempt: true });
-        expect(resumed).toMatchObject({ name: "order_update", language: "en", provider_template_id: first.provider_template_id, deleted_at: null });
+        const resumed = await h.core.templates.create(t.principal, t.phoneNumberId, request(), {
+          resumesAbandonedAttempt: true,
+        });
+        expect(resumed).toMatchObject({
+          name: "order_update",
+          language: "en",
+          provider_template_id: first.provider_template_id,
+          deleted_at: null,
+        });
         expect(h.graph.count(t.wabaId)).toBe(1);
       });
     });
@@ -169,10 +224,22 @@ describe.each(databaseKinds())("templates service on %s", (kind) => {
       const again = await h.core.templates.create(t.principal, t.phoneNumberId, request());
       expect(again).toMatchObject({ id: first.id, status: "pending", meta_status: "PENDING" });
       expect(again.provider_template_id).not.toBe(first.provider_template_id);
-      const rows = await h.db.selectFrom("templates").select(["id", "deleted_at"]).where("name", "=", "order_update").where("account_id", "=", (await h.db.selectFrom("templates").select("account_id").where("id", "=", first.id).executeTakeFirstOrThrow()).account_id).execute();
+      const rows = await h.db
+        .selectFrom("templates")
+        .select(["id", "deleted_at"])
+        .where("name", "=", "order_update")
+        .where(
+          "account_id",
+          "=",
+          (await h.db.selectFrom("templates").select("account_id").where("id", "=", first.id).executeTakeFirstOrThrow())
+            .account_id,
+        )
+        .execute();
       expect(rows).toEqual([{ id: first.id, deleted_at: null }]);
       // …and it is live again, so a second create is the usual 409.
-      expect(await domainError(h.core.templates.create(t.principal, t.phoneNumberId, request()))).toMatchObject({ code: "template_already_exists" });
+      expect(await domainError(h.core.templates.create(t.principal, t.phoneNumberId, request()))).toMatchObject({
+        code: "template_already_exists",
+      });
     });
 
     it("the same name in another language is fine", async () => {
@@ -186,21 +253,33 @@ describe.each(databaseKinds())("templates service on %s", (kind) => {
 
     it("a Meta-side duplicate (not known locally) maps to 409 too", async () => {
       const t = await h.tenant({ demo: true }); // the demo WABA already holds hello_world / en_US
-      const e = await domainError(h.core.templates.create(t.principal, t.phoneNumberId, request({ name: "hello_world", language: "en_US" })));
+      const e = await domainError(
+        h.core.templates.create(t.principal, t.phoneNumberId, request({ name: "hello_world", language: "en_US" })),
+      );
       expect(e).toMatchObject({ code: "template_already_exists", status: 409, param: "name" });
       expect(e.details).toMatchObject({ meta: { code: 100, error_subcode: 2388024 } });
       // …and Meta's copy is now stored, so a GET agrees with the 409.
       const upstream = h.graph.sandbox.control.findTemplate(t.wabaId, "hello_world", "en_US");
-      const stored = await h.core.templates.getByName(t.principal, t.phoneNumberId, "hello_world", { language: "en_US" });
+      const stored = await h.core.templates.getByName(t.principal, t.phoneNumberId, "hello_world", {
+        language: "en_US",
+      });
       expect(stored.provider_template_id).toBe(upstream?.id);
     });
 
     it("a Meta pre-flight rule is refused by core before Meta is called (issue 12), and nothing is stored", async () => {
       const t = await h.tenant();
-      const bad = request({ name: "dangling", components: [{ type: "BODY", text: "{{1}} is your total", example: { body_text: [["5"]] } }] });
+      const bad = request({
+        name: "dangling",
+        components: [{ type: "BODY", text: "{{1}} is your total", example: { body_text: [["5"]] } }],
+      });
       const seq = h.graph.sandbox.control.requests().at(-1)?.seq ?? 0;
       const e = await domainError(h.core.templates.create(t.principal, t.phoneNumberId, bad));
-      expect(e).toMatchObject({ code: "template_variables_leading_trailing", status: 400, param: "components[0].text", details: { meta_subcode: 2388299 } });
+      expect(e).toMatchObject({
+        code: "template_variables_leading_trailing",
+        status: 400,
+        param: "components[0].text",
+        details: { meta_subcode: 2388299 },
+      });
       expect(h.graph.sandbox.control.requests({ sinceSeq: seq })).toEqual([]);
       expect(await h.db.selectFrom("templates").select("id").where("name", "=", "dangling").execute()).toEqual([]);
     });
@@ -208,17 +287,47 @@ describe.each(databaseKinds())("templates service on %s", (kind) => {
     it("a Meta rule refusal is 400 meta_validation_failed with Meta's detail, and nothing is stored", async () => {
       const t = await h.tenant();
       // Meta's account-state rule (one category per name across languages) cannot be checked before calling Meta.
-      expect((await h.core.templates.create(t.principal, t.phoneNumberId, request({ name: "dangling", language: "en", category: "UTILITY" }))).status).toBe("pending");
-      const e = await domainError(h.core.templates.create(t.principal, t.phoneNumberId, request({ name: "dangling", language: "id", category: "MARKETING" })));
-      expect(e).toMatchObject({ code: "meta_validation_failed", status: 400, param: "category", details: { meta: { code: 100 } } });
-      expect(await h.db.selectFrom("templates").select("id").where("name", "=", "dangling").where("language", "=", "id").execute()).toEqual([]);
+      expect(
+        (
+          await h.core.templates.create(
+            t.principal,
+            t.phoneNumberId,
+            request({ name: "dangling", language: "en", category: "UTILITY" }),
+          )
+        ).status,
+      ).toBe("pending");
+      const e = await domainError(
+        h.core.templates.create(
+          t.principal,
+          t.phoneNumberId,
+          request({ name: "dangling", language: "id", category: "MARKETING" }),
+        ),
+      );
+      expect(e).toMatchObject({
+        code: "meta_validation_failed",
+        status: 400,
+        param: "category",
+        details: { meta: { code: 100 } },
+      });
+      expect(
+        await h.db
+          .selectFrom("templates")
+          .select("id")
+          .where("name", "=", "dangling")
+          .where("language", "=", "id")
+          .execute(),
+      ).toEqual([]);
     });
 
     it("Meta rate limiting is 429 meta_rate_limited with Retry-After", async () => {
       const t = await h.tenant();
-      h.graph.sandbox.control.faults.configure({ rules: [{ kind: "waba_rate_limit", method: "POST", path: "/message_templates" }] });
+      h.graph.sandbox.control.faults.configure({
+        rules: [{ kind: "waba_rate_limit", method: "POST", path: "/message_templates" }],
+      });
       try {
-        const e = await domainError(h.core.templates.create(t.principal, t.phoneNumberId, request({ name: "throttled" })));
+        const e = await domainError(
+          h.core.templates.create(t.principal, t.phoneNumberId, request({ name: "throttled" })),
+        );
         expect(e).toMatchObject({ code: "meta_rate_limited", status: 429, type: "rate_limit_error" });
         expect(e.headers?.["Retry-After"]).toMatch(/^\d+$/);
       } finally {
@@ -228,10 +337,19 @@ describe.each(databaseKinds())("templates service on %s", (kind) => {
 
     it("a disconnected account cannot create or sync (422 account_not_connected) but can still be listed", async () => {
       const t = await h.tenant();
-      await h.db.updateTable("whatsapp_accounts").set({ status: "disconnected" }).where("phone_number_id", "=", t.phoneNumberId).execute();
+      await h.db
+        .updateTable("whatsapp_accounts")
+        .set({ status: "disconnected" })
+        .where("phone_number_id", "=", t.phoneNumberId)
+        .execute();
       const before = { ...h.gateway.calls };
-      expect(await domainError(h.core.templates.create(t.principal, t.phoneNumberId, request()))).toMatchObject({ code: "account_not_connected", status: 422 });
-      expect((await domainError(h.core.templates.sync(t.principal, t.phoneNumberId))).code).toBe("account_not_connected");
+      expect(await domainError(h.core.templates.create(t.principal, t.phoneNumberId, request()))).toMatchObject({
+        code: "account_not_connected",
+        status: 422,
+      });
+      expect((await domainError(h.core.templates.sync(t.principal, t.phoneNumberId))).code).toBe(
+        "account_not_connected",
+      );
       expect(h.gateway.calls).toEqual(before);
       expect((await h.core.templates.list(t.principal, t.phoneNumberId)).data).toEqual([]);
     });
@@ -263,7 +381,14 @@ describe.each(databaseKinds())("templates service on %s", (kind) => {
       expect(upstream).toBeGreaterThan(200); // several pages of 100
       const listCallsBefore = h.graph.sandbox.control.requests({ wabaId: t.wabaId, method: "GET" }).length;
       const first = await h.core.templates.sync(t.principal, t.phoneNumberId);
-      expect(ZTemplateSyncResult.parse(first)).toEqual({ object: "template_sync_result", synced: upstream, created: upstream, updated: 0, unchanged: 0, removed: 0 });
+      expect(ZTemplateSyncResult.parse(first)).toEqual({
+        object: "template_sync_result",
+        synced: upstream,
+        created: upstream,
+        updated: 0,
+        unchanged: 0,
+        removed: 0,
+      });
       const listCalls = h.graph.sandbox.control.requests({ wabaId: t.wabaId, method: "GET" }).length - listCallsBefore;
       expect(listCalls).toBe(Math.ceil(upstream / 100));
 
@@ -278,7 +403,14 @@ describe.each(databaseKinds())("templates service on %s", (kind) => {
       expect(before).toHaveLength(upstream);
 
       const second = await h.core.templates.sync(t.principal, t.phoneNumberId);
-      expect(second).toEqual({ object: "template_sync_result", synced: upstream, created: 0, updated: 0, unchanged: upstream, removed: 0 });
+      expect(second).toEqual({
+        object: "template_sync_result",
+        synced: upstream,
+        created: 0,
+        updated: 0,
+        unchanged: upstream,
+        removed: 0,
+      });
       expect(await versions()).toEqual(before);
     });
 
@@ -292,7 +424,14 @@ describe.each(databaseKinds())("templates service on %s", (kind) => {
       h.graph.setStatus(t.wabaId, "tpl_c", "en", "APPROVED");
       h.graph.setStatus(t.wabaId, "tpl_d", "en", "REJECTED");
       const r = await h.core.templates.sync(t.principal, t.phoneNumberId);
-      expect(r).toEqual({ object: "template_sync_result", synced: 5, created: 0, updated: 2, unchanged: 3, removed: 0 });
+      expect(r).toEqual({
+        object: "template_sync_result",
+        synced: 5,
+        created: 0,
+        updated: 2,
+        unchanged: 3,
+        removed: 0,
+      });
       const approved = await h.core.templates.getByName(t.principal, t.phoneNumberId, "tpl_c");
       expect(approved).toMatchObject({ status: "approved", meta_status: "APPROVED" });
       expect(approved?.last_synced_at).not.toBeNull();
@@ -321,7 +460,11 @@ describe.each(databaseKinds())("templates service on %s", (kind) => {
       } finally {
         h.graph.sandbox.control.faults.clear();
       }
-      const acc = await h.db.selectFrom("whatsapp_accounts").select("templates_synced_at").where("phone_number_id", "=", t.phoneNumberId).executeTakeFirstOrThrow();
+      const acc = await h.db
+        .selectFrom("whatsapp_accounts")
+        .select("templates_synced_at")
+        .where("phone_number_id", "=", t.phoneNumberId)
+        .executeTakeFirstOrThrow();
       expect(acc.templates_synced_at).toBeNull();
       // the page that was read is kept; a retry completes the inventory
       const r = await h.core.templates.sync(t.principal, t.phoneNumberId);
@@ -331,7 +474,12 @@ describe.each(databaseKinds())("templates service on %s", (kind) => {
 
     it("records templates_synced_at on the account", async () => {
       const t = await h.tenant();
-      const acc = () => h.db.selectFrom("whatsapp_accounts").select("templates_synced_at").where("phone_number_id", "=", t.phoneNumberId).executeTakeFirstOrThrow();
+      const acc = () =>
+        h.db
+          .selectFrom("whatsapp_accounts")
+          .select("templates_synced_at")
+          .where("phone_number_id", "=", t.phoneNumberId)
+          .executeTakeFirstOrThrow();
       expect((await acc()).templates_synced_at).toBeNull();
       await h.core.templates.sync(t.principal, t.phoneNumberId);
       expect((await acc()).templates_synced_at).toBeInstanceOf(Date);
@@ -343,7 +491,11 @@ describe.each(databaseKinds())("templates service on %s", (kind) => {
     beforeAll(async () => {
       t = await h.tenant();
       for (let i = 0; i < 57; i++) {
-        await h.core.templates.create(t.principal, t.phoneNumberId, request({ name: `bulk_${String(i).padStart(2, "0")}` }));
+        await h.core.templates.create(
+          t.principal,
+          t.phoneNumberId,
+          request({ name: `bulk_${String(i).padStart(2, "0")}` }),
+        );
       }
       for (let i = 0; i < 57; i++) h.graph.setStatus(t.wabaId, `bulk_${String(i).padStart(2, "0")}`, "en", "APPROVED");
       await h.core.templates.sync(t.principal, t.phoneNumberId);
@@ -385,7 +537,10 @@ describe.each(databaseKinds())("templates service on %s", (kind) => {
       const cursor = page.next_cursor ?? "";
       const [payload, sig] = cursor.split(".");
       const forged = Buffer.from(
-        JSON.stringify({ ...JSON.parse(Buffer.from(payload ?? "", "base64url").toString()), k: ["2999-01-01T00:00:00.000Z", "tmpl_X"] }),
+        JSON.stringify({
+          ...JSON.parse(Buffer.from(payload ?? "", "base64url").toString()),
+          k: ["2999-01-01T00:00:00.000Z", "tmpl_X"],
+        }),
       ).toString("base64url");
       for (const [bad, q] of [
         [`${forged}.${sig}`, { status: "approved" as const }],
@@ -394,7 +549,9 @@ describe.each(databaseKinds())("templates service on %s", (kind) => {
         [cursor, { status: "all" as const }],
         [cursor, { status: "approved" as const, language: "en" }],
       ] as const) {
-        const e = await domainError(h.core.templates.list(t.principal, t.phoneNumberId, { limit: 5, ...q, cursor: bad }));
+        const e = await domainError(
+          h.core.templates.list(t.principal, t.phoneNumberId, { limit: 5, ...q, cursor: bad }),
+        );
         expect(e).toMatchObject({ code: "invalid_cursor", status: 400, param: "cursor" });
       }
       // and the genuine cursor works with the same filters
@@ -405,20 +562,26 @@ describe.each(databaseKinds())("templates service on %s", (kind) => {
     it("a cursor from another account is refused", async () => {
       const other = await h.tenant();
       const page = await h.core.templates.list(t.principal, t.phoneNumberId, { limit: 5 });
-      const e = await domainError(h.core.templates.list(other.principal, other.phoneNumberId, { limit: 5, cursor: page.next_cursor ?? "" }));
+      const e = await domainError(
+        h.core.templates.list(other.principal, other.phoneNumberId, { limit: 5, cursor: page.next_cursor ?? "" }),
+      );
       expect(e.code).toBe("invalid_cursor");
     });
 
     it("limit outside 1–100 is invalid_limit", async () => {
       for (const limit of [0, 101, 2.5]) {
-        expect((await domainError(h.core.templates.list(t.principal, t.phoneNumberId, { limit }))).code).toBe("invalid_limit");
+        expect((await domainError(h.core.templates.list(t.principal, t.phoneNumberId, { limit }))).code).toBe(
+          "invalid_limit",
+        );
       }
     });
 
     it("getByName is 404 when the name does not exist", async () => {
       const e = await domainError(h.core.templates.getByName(t.principal, t.phoneNumberId, "nope"));
       expect(e).toMatchObject({ code: "resource_not_found", status: 404 });
-      const e2 = await domainError(h.core.templates.getByName(t.principal, t.phoneNumberId, "order_update", { language: "pt_BR" }));
+      const e2 = await domainError(
+        h.core.templates.getByName(t.principal, t.phoneNumberId, "order_update", { language: "pt_BR" }),
+      );
       expect(e2.code).toBe("resource_not_found");
     });
   });

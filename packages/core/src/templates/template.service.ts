@@ -1,4 +1,11 @@
-import { requestedTtl, type TCreateTemplateRequest, type TTemplate, type TTemplateByName, type TTemplateCounts, type TTemplateSyncResult } from "@kirim/schema";
+import {
+  requestedTtl,
+  type TCreateTemplateRequest,
+  type TTemplate,
+  type TTemplateByName,
+  type TTemplateCounts,
+  type TTemplateSyncResult,
+} from "@kirim/schema";
 import type {
   TDeleteTemplateQuery,
   TEditTemplateRequest,
@@ -98,24 +105,56 @@ export interface SyncOptions {
 
 /** One home of the template operations (create, edit, delete, sync, list, get, history, sync runs, render, library). */
 export interface TemplatesService {
-  create(principal: Principal, phoneNumberId: string, input: TCreateTemplateRequest, context?: RequestContext): Promise<TTemplate>;
+  create(
+    principal: Principal,
+    phoneNumberId: string,
+    input: TCreateTemplateRequest,
+    context?: RequestContext,
+  ): Promise<TTemplate>;
   /** Complete sync, recorded as a run; joins a sync of the same account already running (any process). */
   sync(principal: Principal, phoneNumberId: string, options?: SyncOptions): Promise<TTemplateSyncResult>;
   list(principal: Principal, phoneNumberId: string, query?: ListTemplatesOptions): Promise<TemplatePage>;
   /** Live templates per Meta status and per folded status. */
   counts(principal: Principal, phoneNumberId: string): Promise<TTemplateCounts>;
-  getByName(principal: Principal, phoneNumberId: string, name: string, options?: GetTemplateOptions): Promise<TTemplateByName>;
+  getByName(
+    principal: Principal,
+    phoneNumberId: string,
+    name: string,
+    options?: GetTemplateOptions,
+  ): Promise<TTemplateByName>;
   /** Render-and-check: the template filled with Meta's send parameters, or `template_parameter_invalid` naming the
    * parameter Meta would refuse (template-render.ts). */
-  render(principal: Principal, phoneNumberId: string, name: string, request: TRenderTemplateRequest): Promise<TRenderedTemplate>;
+  render(
+    principal: Principal,
+    phoneNumberId: string,
+    name: string,
+    request: TRenderTemplateRequest,
+  ): Promise<TRenderedTemplate>;
   /** Meta's Template Library, browsed with Meta's filters through the gateway (issue 16). */
   library(principal: Principal, phoneNumberId: string, query: TTemplateLibraryQuery): Promise<TLibraryTemplate[]>;
   /** `POST /v1/{phone_number_id}/templates/{name}`: replace one language's components (Meta's edit rules). */
-  edit(principal: Principal, phoneNumberId: string, name: string, input: TEditTemplateRequest, context?: RequestContext): Promise<TTemplate>;
+  edit(
+    principal: Principal,
+    phoneNumberId: string,
+    name: string,
+    input: TEditTemplateRequest,
+    context?: RequestContext,
+  ): Promise<TTemplate>;
   /** `DELETE /v1/{phone_number_id}/templates/{name}[?language=]`. */
-  delete(principal: Principal, phoneNumberId: string, name: string, query: TDeleteTemplateQuery, context?: RequestContext): Promise<TTemplateDeleteResult>;
+  delete(
+    principal: Principal,
+    phoneNumberId: string,
+    name: string,
+    query: TDeleteTemplateQuery,
+    context?: RequestContext,
+  ): Promise<TTemplateDeleteResult>;
   /** A template's history, every language (or `language`), newest first. 404 when no template has this name. */
-  events(principal: Principal, phoneNumberId: string, name: string, query?: PageQuery & { language?: string | undefined }): Promise<Page<TTemplateEvent>>;
+  events(
+    principal: Principal,
+    phoneNumberId: string,
+    name: string,
+    query?: PageQuery & { language?: string | undefined },
+  ): Promise<Page<TTemplateEvent>>;
   /** The account's sync runs, newest first (the running one included). */
   syncRuns(principal: Principal, phoneNumberId: string, query?: PageQuery): Promise<Page<TTemplateSyncRun>>;
 }
@@ -138,17 +177,23 @@ function duplicate(name: string, language: string): DomainError {
   );
 }
 
-
 /**
  * The create fields beyond name, language, category and components that go to Meta as given: the TTL (under either
  * of its names, sent as Meta's) and Meta's own optional fields (DECISIONS.md D33–D34). None is ever dropped.
  */
-function metaTemplateOptions(input: TCreateTemplateRequest): Pick<MetaCreateTemplateBody, "message_send_ttl_seconds" | "sub_category" | "cta_url_link_tracking_opted_out" | "allow_category_change"> {
+function metaTemplateOptions(
+  input: TCreateTemplateRequest,
+): Pick<
+  MetaCreateTemplateBody,
+  "message_send_ttl_seconds" | "sub_category" | "cta_url_link_tracking_opted_out" | "allow_category_change"
+> {
   const ttl = requestedTtl(input);
   return {
     ...(ttl === undefined ? {} : { message_send_ttl_seconds: ttl.seconds }),
     ...(input.sub_category === undefined ? {} : { sub_category: input.sub_category }),
-    ...(input.cta_url_link_tracking_opted_out === undefined ? {} : { cta_url_link_tracking_opted_out: input.cta_url_link_tracking_opted_out }),
+    ...(input.cta_url_link_tracking_opted_out === undefined
+      ? {}
+      : { cta_url_link_tracking_opted_out: input.cta_url_link_tracking_opted_out }),
     ...(input.allow_category_change === undefined ? {} : { allow_category_change: input.allow_category_change }),
   };
 }
@@ -160,7 +205,12 @@ export function createTemplatesService(deps: Deps): TemplatesService {
    * The components Meta built for a Template Library create (its answer is only {id, status, category}): read back
    * by name + language. Best effort: if the read fails the row starts empty and the next sync fills it.
    */
-  async function readBackComponents(credentials: ReturnType<typeof accountCredentials>, id: string, name: string, language: string): Promise<unknown[]> {
+  async function readBackComponents(
+    credentials: ReturnType<typeof accountCredentials>,
+    id: string,
+    name: string,
+    language: string,
+  ): Promise<unknown[]> {
     try {
       for await (const page of gateway.listTemplates(credentials, { name, language })) {
         const found = page.find((template) => template.id === id);
@@ -207,7 +257,8 @@ export function createTemplatesService(deps: Deps): TemplatesService {
     const libraryName = input.components === undefined ? input.library_template_name : undefined;
     let components = (input.components ?? []) as unknown[];
     let variables = input.variables ?? extractVariables(components);
-    const parameterFormat = input.parameter_format ?? (extractVariables(components).some((v) => !/^\d+$/.test(v)) ? "NAMED" : undefined);
+    const parameterFormat =
+      input.parameter_format ?? (extractVariables(components).some((v) => !/^\d+$/.test(v)) ? "NAMED" : undefined);
     // Kirimdev's components → Meta's. Media header samples given as URLs are downloaded (SSRF-safe) and uploaded
     // with Meta's Resumable Upload API; the handle replaces the URL (src/media/README.md). This runs after the
     // duplicate check (no download for a known conflict) and before Meta's create, so a refused sample stops the
@@ -221,8 +272,12 @@ export function createTemplatesService(deps: Deps): TemplatesService {
         ? { components: await toMetaComponentsWithMedia(components, deps.media, credentials.accessToken) }
         : {
             library_template_name: libraryName,
-            ...(input.library_template_body_inputs === undefined ? {} : { library_template_body_inputs: input.library_template_body_inputs }),
-            ...(input.library_template_button_inputs === undefined ? {} : { library_template_button_inputs: input.library_template_button_inputs }),
+            ...(input.library_template_body_inputs === undefined
+              ? {}
+              : { library_template_body_inputs: input.library_template_body_inputs }),
+            ...(input.library_template_button_inputs === undefined
+              ? {}
+              : { library_template_button_inputs: input.library_template_button_inputs }),
           }),
       ...(parameterFormat !== undefined ? { parameter_format: parameterFormat } : {}),
       ...metaTemplateOptions(input),
@@ -234,7 +289,13 @@ export function createTemplatesService(deps: Deps): TemplatesService {
       if (isDomainError(error) && error.code === "template_already_exists") {
         // Meta has this name + language and we have no live row: store Meta's copy, so a GET now finds what the 409
         // says exists. Best effort: the 409 is the answer either way — unless the copy is this request's own.
-        const storedNow = await storeTemplateFromMeta(deps, account, input.name, language, context.requestId ?? null).catch(() => false);
+        const storedNow = await storeTemplateFromMeta(
+          deps,
+          account,
+          input.name,
+          language,
+          context.requestId ?? null,
+        ).catch(() => false);
         const stored = storedNow ? await findTemplateByNameLanguage(db, account.id, input.name, language) : undefined;
         const resumedFromMeta = ownEarlierAttempt(stored);
         if (resumedFromMeta !== undefined) return templateRowToTemplate(resumedFromMeta, account);
@@ -310,14 +371,22 @@ export function createTemplatesService(deps: Deps): TemplatesService {
     return templateRowToTemplate(row, account);
   }
 
-  async function sync(principal: Principal, phoneNumberId: string, options: SyncOptions = {}): Promise<TTemplateSyncResult> {
+  async function sync(
+    principal: Principal,
+    phoneNumberId: string,
+    options: SyncOptions = {},
+  ): Promise<TTemplateSyncResult> {
     const account = await resolveAccount(db, principal, phoneNumberId);
     assertConnected(account);
     // Recorded as a run; a concurrent sync of the same account (any process) is joined (template-sync.ts).
     return (await syncAccountTemplates(deps, account, options.trigger ?? "api")).result;
   }
 
-  async function list(principal: Principal, phoneNumberId: string, query: ListTemplatesOptions = {}): Promise<TemplatePage> {
+  async function list(
+    principal: Principal,
+    phoneNumberId: string,
+    query: ListTemplatesOptions = {},
+  ): Promise<TemplatePage> {
     const limit = checkPageLimit(query.limit);
     // A first page reads the account in its own statement (one round trip); a cursor needs the account's id first.
     const firstPage = !query.cursor;
@@ -335,8 +404,14 @@ export function createTemplatesService(deps: Deps): TemplatesService {
       sort: query.sort,
     });
     const sortBy = SORTS[query.sort ?? "created_desc"];
-    const after = query.cursor && known && sortBy === undefined ? decodeCursor(deps.cursorSecret, query.cursor, filterFor(known.id)) : undefined;
-    const sortAfter = query.cursor && known && sortBy !== undefined ? decodeSortCursor(deps.cursorSecret, query.cursor, filterFor(known.id)) : undefined;
+    const after =
+      query.cursor && known && sortBy === undefined
+        ? decodeCursor(deps.cursorSecret, query.cursor, filterFor(known.id))
+        : undefined;
+    const sortAfter =
+      query.cursor && known && sortBy !== undefined
+        ? decodeSortCursor(deps.cursorSecret, query.cursor, filterFor(known.id))
+        : undefined;
     const rows = await listTemplateRows(db, {
       accountId: known ? known.id : { organisationId: principal.organisationId, phoneNumberId },
       status: statusFilter === "all" ? undefined : statusFilter,
@@ -350,7 +425,8 @@ export function createTemplatesService(deps: Deps): TemplatesService {
       limit: limit + 1,
     });
     // No row: no template on this page, or no such account (resolveAccount answers 404 for the latter).
-    const account: TemplateAccountFields & { id: string } = known ?? rows[0]?.listed_account ?? (await resolveAccount(db, principal, phoneNumberId));
+    const account: TemplateAccountFields & { id: string } =
+      known ?? rows[0]?.listed_account ?? (await resolveAccount(db, principal, phoneNumberId));
     const filter = filterFor(account.id);
     return toPage(
       rows,
@@ -359,7 +435,11 @@ export function createTemplatesService(deps: Deps): TemplatesService {
       (last) =>
         sortBy === undefined
           ? encodeCursor(deps.cursorSecret, { createdAt: last.created_at, id: last.id }, filter)
-          : encodeSortCursor(deps.cursorSecret, { key: sortBy.by === "name" ? last.name : last.updated_at.toISOString(), id: last.id }, filter),
+          : encodeSortCursor(
+              deps.cursorSecret,
+              { key: sortBy.by === "name" ? last.name : last.updated_at.toISOString(), id: last.id },
+              filter,
+            ),
     );
   }
 
@@ -388,7 +468,12 @@ export function createTemplatesService(deps: Deps): TemplatesService {
 
   async function counts(principal: Principal, phoneNumberId: string): Promise<TTemplateCounts> {
     const account = await resolveAccount(db, principal, phoneNumberId);
-    const result: TTemplateCounts = { object: "template_counts", total: 0, by_meta_status: {}, by_status: { approved: 0, pending: 0, rejected: 0 } };
+    const result: TTemplateCounts = {
+      object: "template_counts",
+      total: 0,
+      by_meta_status: {},
+      by_status: { approved: 0, pending: 0, rejected: 0 },
+    };
     for (const row of await countTemplatesByStatus(db, account.id)) {
       result.total += row.count;
       result.by_meta_status[row.meta_status] = (result.by_meta_status[row.meta_status] ?? 0) + row.count;
@@ -409,13 +494,29 @@ export function createTemplatesService(deps: Deps): TemplatesService {
       const what = query.language !== undefined ? `"${name}" in language "${query.language}"` : `"${name}"`;
       throw new DomainError("resource_not_found", `No template ${what} on this account.`, { param: "name" });
     }
-    const filter: CursorFilter = { accountId: `${account.id}/events/${name}`, status: "events", language: query.language ?? null };
+    const filter: CursorFilter = {
+      accountId: `${account.id}/events/${name}`,
+      status: "events",
+      language: query.language ?? null,
+    };
     const after = query.cursor ? decodeCursor(deps.cursorSecret, query.cursor, filter) : undefined;
-    const rows = await listTemplateEventRows(db, { accountId: account.id, name, language: query.language, after, limit: limit + 1 });
-    return toPage(rows, limit, templateEventRowToWire, (last) => encodeCursor(deps.cursorSecret, { createdAt: last.created_at, id: last.id }, filter));
+    const rows = await listTemplateEventRows(db, {
+      accountId: account.id,
+      name,
+      language: query.language,
+      after,
+      limit: limit + 1,
+    });
+    return toPage(rows, limit, templateEventRowToWire, (last) =>
+      encodeCursor(deps.cursorSecret, { createdAt: last.created_at, id: last.id }, filter),
+    );
   }
 
-  async function syncRuns(principal: Principal, phoneNumberId: string, query: PageQuery = {}): Promise<Page<TTemplateSyncRun>> {
+  async function syncRuns(
+    principal: Principal,
+    phoneNumberId: string,
+    query: PageQuery = {},
+  ): Promise<Page<TTemplateSyncRun>> {
     const limit = checkPageLimit(query.limit);
     const account = await resolveAccount(db, principal, phoneNumberId);
     const filter: CursorFilter = { accountId: `${account.id}/sync_runs`, status: "sync_runs", language: null };
@@ -437,8 +538,10 @@ export function createTemplatesService(deps: Deps): TemplatesService {
     counts,
     events,
     syncRuns,
-    edit: (principal, phoneNumberId, name, input, context) => editTemplate(deps, principal, phoneNumberId, name, input, context),
-    delete: (principal, phoneNumberId, name, query, context) => deleteTemplate(deps, principal, phoneNumberId, name, query, context),
+    edit: (principal, phoneNumberId, name, input, context) =>
+      editTemplate(deps, principal, phoneNumberId, name, input, context),
+    delete: (principal, phoneNumberId, name, query, context) =>
+      deleteTemplate(deps, principal, phoneNumberId, name, query, context),
     ...createTemplateRenderService(deps),
     ...createTemplateLibraryService(deps),
   };

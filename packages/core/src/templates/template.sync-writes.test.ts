@@ -68,7 +68,11 @@ describe.runIf(databaseKinds().includes("postgres"))("sync writes on postgres (p
     if (!victim) throw new Error("no template to change");
     const principal = await setupCore.auth.authenticate(key.key);
 
-    const sync = (db: Kysely<Database>) => createCore({ db, gateway, cursorSecret: "s", tokenKeyring: testTokenKeyring() }).templates.sync(principal, "5550001");
+    const sync = (db: Kysely<Database>) =>
+      createCore({ db, gateway, cursorSecret: "s", tokenKeyring: testTokenKeyring() }).templates.sync(
+        principal,
+        "5550001",
+      );
     const first = await onOwnBackend(url.toString(), sync, org.id);
     expect(first).toMatchObject({ created: upstream, updated: 0 });
     const afterFirst = (await stats(database.db))["templates"];
@@ -99,7 +103,9 @@ describe.runIf(databaseKinds().includes("postgres"))("planner statistics after a
 
   /** pg_class.reltuples: -1 until VACUUM or ANALYZE has looked at the table, then its estimated row count. */
   async function estimatedRows(): Promise<number> {
-    const r = await sql<{ reltuples: number }>`SELECT reltuples::float8 AS reltuples FROM pg_class WHERE relname = 'templates'`.execute(database.db);
+    const r = await sql<{
+      reltuples: number;
+    }>`SELECT reltuples::float8 AS reltuples FROM pg_class WHERE relname = 'templates'`.execute(database.db);
     return r.rows[0]?.reltuples ?? Number.NaN;
   }
 

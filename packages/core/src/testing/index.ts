@@ -35,7 +35,9 @@ export function databaseKinds(): DatabaseKind[] {
   const url = process.env["TEST_DATABASE_URL"];
   // CI (CI=true) and REQUIRE_POSTGRES=1 never skip the PostgreSQL tests: a missing database is a failure.
   if (!url && (process.env["REQUIRE_POSTGRES"] === "1" || process.env["CI"] === "true")) {
-    throw new Error("TEST_DATABASE_URL is not set under CI or REQUIRE_POSTGRES=1: refusing to skip the PostgreSQL tests.");
+    throw new Error(
+      "TEST_DATABASE_URL is not set under CI or REQUIRE_POSTGRES=1: refusing to skip the PostgreSQL tests.",
+    );
   }
   return url ? ["pglite", "postgres"] : ["pglite"];
 }
@@ -114,8 +116,22 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
 
 // Media pipeline fixtures (tiny valid files with the right magic bytes, a loopback file server, an injected
 // resolver, a loopback-only connector guard), for the API's end-to-end media tests.
-export { fakeResolver, loopbackOnlyConnector, send, startFileServer, tinyJpeg, tinyMp4, tinyPdf, tinyPng } from "../media/testing/fixtures.js";
-export type { CountingConnector, FakeResolver, Handler as FileRouteHandler, LoopbackServer } from "../media/testing/fixtures.js";
+export {
+  fakeResolver,
+  loopbackOnlyConnector,
+  send,
+  startFileServer,
+  tinyJpeg,
+  tinyMp4,
+  tinyPdf,
+  tinyPng,
+} from "../media/testing/fixtures.js";
+export type {
+  CountingConnector,
+  FakeResolver,
+  Handler as FileRouteHandler,
+  LoopbackServer,
+} from "../media/testing/fixtures.js";
 
 /** Raw SQL for tests that install faults in the database (e.g. a trigger that fails a transaction). */
 export { sql } from "kysely";

@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { databaseKinds } from "./index.js";
 
-const saved = { url: process.env["TEST_DATABASE_URL"], require: process.env["REQUIRE_POSTGRES"], ci: process.env["CI"] };
+const saved = {
+  url: process.env["TEST_DATABASE_URL"],
+  require: process.env["REQUIRE_POSTGRES"],
+  ci: process.env["CI"],
+};
 function set(name: string, value: string | undefined): void {
   if (value === undefined) delete process.env[name];
   else process.env[name] = value;

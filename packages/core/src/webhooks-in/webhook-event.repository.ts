@@ -44,7 +44,11 @@ export function lockWebhookEvent(tx: Tx, eventId: string): Promise<WebhookEventR
   return tx.selectFrom("webhook_events").selectAll().where("id", "=", eventId).forUpdate().executeTakeFirst();
 }
 
-export function finishWebhookEvent(tx: Tx, eventId: string, result: { state: WebhookEventState; outcome: string; processedAt: Date }): Promise<WebhookEventRow | undefined> {
+export function finishWebhookEvent(
+  tx: Tx,
+  eventId: string,
+  result: { state: WebhookEventState; outcome: string; processedAt: Date },
+): Promise<WebhookEventRow | undefined> {
   return tx
     .updateTable("webhook_events")
     .set({ state: result.state, outcome: result.outcome, processed_at: result.processedAt })
@@ -54,7 +58,14 @@ export function finishWebhookEvent(tx: Tx, eventId: string, result: { state: Web
 }
 
 export async function pendingWebhookEventIds(db: Kysely<Database>, limit: number): Promise<string[]> {
-  const rows = await db.selectFrom("webhook_events").select("id").where("state", "=", "pending").orderBy("received_at").orderBy("id").limit(limit).execute();
+  const rows = await db
+    .selectFrom("webhook_events")
+    .select("id")
+    .where("state", "=", "pending")
+    .orderBy("received_at")
+    .orderBy("id")
+    .limit(limit)
+    .execute();
   return rows.map((r) => r.id);
 }
 
@@ -64,10 +75,21 @@ export function accountsOnWaba(tx: Tx, wabaId: string): Promise<Array<{ id: stri
 }
 
 export function lockTemplateByMetaId(tx: Tx, accountId: string, metaId: string): Promise<TemplateRow | undefined> {
-  return tx.selectFrom("templates").selectAll().where("account_id", "=", accountId).where("provider_template_id", "=", metaId).forUpdate().executeTakeFirst();
+  return tx
+    .selectFrom("templates")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .where("provider_template_id", "=", metaId)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
-export function lockTemplateByName(tx: Tx, accountId: string, name: string, languages: readonly string[]): Promise<TemplateRow | undefined> {
+export function lockTemplateByName(
+  tx: Tx,
+  accountId: string,
+  name: string,
+  languages: readonly string[],
+): Promise<TemplateRow | undefined> {
   return tx
     .selectFrom("templates")
     .selectAll()

@@ -58,8 +58,16 @@ export async function storeWebhook(db: Kysely<Database>, payload: unknown): Prom
       result.skipped++;
       continue;
     }
-    const dedupeKey = createHash("sha256").update(JSON.stringify([c.wabaId, c.time, c.field, c.value])).digest("hex");
-    const id = await events.insertWebhookEvent(db, { dedupeKey, wabaId: c.wabaId, field: c.field, eventTime: new Date(c.time * 1000), payload: c.value });
+    const dedupeKey = createHash("sha256")
+      .update(JSON.stringify([c.wabaId, c.time, c.field, c.value]))
+      .digest("hex");
+    const id = await events.insertWebhookEvent(db, {
+      dedupeKey,
+      wabaId: c.wabaId,
+      field: c.field,
+      eventTime: new Date(c.time * 1000),
+      payload: c.value,
+    });
     if (id !== undefined) result.stored.push(id);
     else result.duplicates++;
   }
@@ -71,7 +79,11 @@ export function normaliseLanguage(language: string): string {
   return language.replace(/-/g, "_");
 }
 
-async function findTemplate(tx: Transaction<Database>, accountId: string, value: Record<string, unknown>): Promise<TemplateRow | undefined> {
+async function findTemplate(
+  tx: Transaction<Database>,
+  accountId: string,
+  value: Record<string, unknown>,
+): Promise<TemplateRow | undefined> {
   const ref = ZTemplateRef.parse(value);
   const name = ref.message_template_name;
   const language = ref.message_template_language;
@@ -79,14 +91,23 @@ async function findTemplate(tx: Transaction<Database>, accountId: string, value:
     const byId = await events.lockTemplateByMetaId(tx, accountId, ref.message_template_id);
     // An id whose row is another template than the one the event names (public fixtures reuse ids across
     // languages) must not redirect the change: the name + language below decide then.
-    const namesAnother = byId !== undefined && name !== null && language !== null && (byId.name !== name || byId.language !== normaliseLanguage(language));
+    const namesAnother =
+      byId !== undefined &&
+      name !== null &&
+      language !== null &&
+      (byId.name !== name || byId.language !== normaliseLanguage(language));
     if (byId && !namesAnother) return byId;
   }
   if (name === null || language === null) return undefined;
   return events.lockTemplateByName(tx, accountId, name, [...new Set([normaliseLanguage(language), language])]);
 }
 
-async function applyToTemplate(tx: Transaction<Database>, row: TemplateRow, event: WebhookEventRow, now: Date): Promise<FieldOutcome> {
+async function applyToTemplate(
+  tx: Transaction<Database>,
+  row: TemplateRow,
+  event: WebhookEventRow,
+  now: Date,
+): Promise<FieldOutcome> {
   const value = event.payload as Record<string, unknown>;
   const field = effectiveField(event.field, value);
   if (!isTemplateWebhookField(field)) return { outcome: "ignored", note: `field ${event.field} is not handled` };
@@ -95,7 +116,11 @@ async function applyToTemplate(tx: Transaction<Database>, row: TemplateRow, even
   return outcome;
 }
 
-export async function applyWebhookEvent(db: Kysely<Database>, eventId: string, now: () => Date): Promise<WebhookEventRow | undefined> {
+export async function applyWebhookEvent(
+  db: Kysely<Database>,
+  eventId: string,
+  now: () => Date,
+): Promise<WebhookEventRow | undefined> {
   return db.transaction().execute(async (tx) => {
     const event = await events.lockWebhookEvent(tx, eventId);
     if (!event || event.state !== "pending") return event;
@@ -113,7 +138,11 @@ export async function applyWebhookEvent(db: Kysely<Database>, eventId: string, n
       notes.push(`${account.phone_number_id}: ${r.outcome === "applied" ? "applied" : `${r.outcome}: ${r.note}`}`);
     }
     if (accounts.length === 0) notes.push(`no account on WABA ${event.waba_id}`);
-    return events.finishWebhookEvent(tx, event.id, { state: applied > 0 ? "applied" : "ignored", outcome: notes.join("; "), processedAt: now() });
+    return events.finishWebhookEvent(tx, event.id, {
+      state: applied > 0 ? "applied" : "ignored",
+      outcome: notes.join("; "),
+      processedAt: now(),
+    });
   });
 }
 

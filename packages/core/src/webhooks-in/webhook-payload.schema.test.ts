@@ -21,7 +21,10 @@ const FOLDER = new URL("../../../../fixtures/meta-real/webhooks/", import.meta.u
 const fixtures = readdirSync(FOLDER)
   .filter((file) => file.endsWith(".json"))
   .sort()
-  .map((file) => ({ file, payload: (JSON.parse(readFileSync(new URL(file, FOLDER), "utf8")) as { payload: unknown }).payload }));
+  .map((file) => ({
+    file,
+    payload: (JSON.parse(readFileSync(new URL(file, FOLDER), "utf8")) as { payload: unknown }).payload,
+  }));
 
 function onlyChange(payload: unknown) {
   const changes = changesOf(payload);
@@ -44,20 +47,35 @@ describe("real Meta webhook deliveries", () => {
 
   it("a status event reads its event, reason and details; numeric ids read as text", () => {
     const value = ZStatusUpdateValue.parse(onlyChange(fixture("status_rejected_invalid_format.json")).value);
-    expect(value).toMatchObject({ event: "REJECTED", reason: "INVALID_FORMAT", message_template_id: "1689556908129835", message_template_language: "en" });
+    expect(value).toMatchObject({
+      event: "REJECTED",
+      reason: "INVALID_FORMAT",
+      message_template_id: "1689556908129835",
+      message_template_language: "en",
+    });
     expect(value.rejection_info).toMatchObject({ reason: expect.stringContaining("parameters") });
-    expect(ZStatusUpdateValue.parse(onlyChange(fixture("status_paused_other_info.json")).value).other_info).toMatchObject({ title: "FIRST_PAUSE" });
+    expect(
+      ZStatusUpdateValue.parse(onlyChange(fixture("status_paused_other_info.json")).value).other_info,
+    ).toMatchObject({ title: "FIRST_PAUSE" });
   });
 
   it("a category notice reads the coming category and its time", () => {
     const value = ZCategoryUpdateValue.parse(onlyChange(fixture("category_impending.json")).value);
-    expect(value).toMatchObject({ new_category: "UTILITY", correct_category: "MARKETING", category_update_timestamp: 1746169200, previous_category: null });
+    expect(value).toMatchObject({
+      new_category: "UTILITY",
+      correct_category: "MARKETING",
+      category_update_timestamp: 1746169200,
+      previous_category: null,
+    });
   });
 
   it("Meta's quality example under the status field is a quality change", () => {
     const change = onlyChange(fixture("quality_documented_under_status_field.json"));
     expect(effectiveField(change.field, change.value)).toBe("message_template_quality_update");
-    expect(ZQualityUpdateValue.parse(change.value)).toMatchObject({ previous_quality_score: "GREEN", new_quality_score: "YELLOW" });
+    expect(ZQualityUpdateValue.parse(change.value)).toMatchObject({
+      previous_quality_score: "GREEN",
+      new_quality_score: "YELLOW",
+    });
   });
 
   it("a components edit merges into the stored components, keeping what it does not carry", () => {
@@ -65,7 +83,13 @@ describe("real Meta webhook deliveries", () => {
     const stored = [
       { type: "HEADER", format: "TEXT", text: "old title" },
       { type: "BODY", text: "old body", example: { body_text: [["a", "b"]] } },
-      { type: "BUTTONS", buttons: [{ type: "QUICK_REPLY", text: "Stop" }, { type: "URL", text: "old", url: "https://old.example/" }] },
+      {
+        type: "BUTTONS",
+        buttons: [
+          { type: "QUICK_REPLY", text: "Stop" },
+          { type: "URL", text: "old", url: "https://old.example/" },
+        ],
+      },
     ];
     expect(mergeFlattenedComponents(stored, value)).toEqual([
       { type: "HEADER", format: "TEXT", text: "Your order is confirmed!" },
@@ -85,14 +109,28 @@ describe("real Meta webhook deliveries", () => {
 
 describe("tolerance", () => {
   const envelope = (entry: unknown[]) => ({ object: "whatsapp_business_account", entry });
-  const value = { event: "APPROVED", message_template_id: 1, message_template_name: "n", message_template_language: "en_US" };
+  const value = {
+    event: "APPROVED",
+    message_template_id: 1,
+    message_template_name: "n",
+    message_template_language: "en_US",
+  };
 
   it("accepts extra keys at every level and keeps them in the stored value", () => {
     const changes = changesOf({
-      ...envelope([{ id: "1", time: 5, extra: true, changes: [{ field: "message_template_status_update", value: { ...value, new_key: { x: 1 } }, also: 1 }] }]),
+      ...envelope([
+        {
+          id: "1",
+          time: 5,
+          extra: true,
+          changes: [{ field: "message_template_status_update", value: { ...value, new_key: { x: 1 } }, also: 1 }],
+        },
+      ]),
       unknown_top_level: [1],
     });
-    expect(changes).toEqual([{ wabaId: "1", time: 5, field: "message_template_status_update", value: { ...value, new_key: { x: 1 } } }]);
+    expect(changes).toEqual([
+      { wabaId: "1", time: 5, field: "message_template_status_update", value: { ...value, new_key: { x: 1 } } },
+    ]);
   });
 
   it("skips malformed entries and changes, keeps the good ones next to them", () => {
@@ -105,7 +143,17 @@ describe("tolerance", () => {
         { id: "1", time: " ", changes: [good] },
         { id: "1", time: 253_402_300_800, changes: [good] },
         { id: "1", time: 5, changes: "no" },
-        { id: 7, time: "6", changes: [good, { field: 1, value }, { field: "x", value: [] }, { field: "x", value: { bad: "\u0000" } }, null] },
+        {
+          id: 7,
+          time: "6",
+          changes: [
+            good,
+            { field: 1, value },
+            { field: "x", value: [] },
+            { field: "x", value: { bad: "\u0000" } },
+            null,
+          ],
+        },
       ]),
     );
     expect(changes).toEqual([{ wabaId: "7", time: 6, field: "message_template_status_update", value }]);
@@ -114,7 +162,14 @@ describe("tolerance", () => {
   });
 
   it("reads a member of the wrong type as absent instead of refusing the change", () => {
-    expect(ZStatusUpdateValue.parse({ event: ["APPROVED"], reason: 3, rejection_info: "text", message_template_name: { a: 1 } })).toEqual({
+    expect(
+      ZStatusUpdateValue.parse({
+        event: ["APPROVED"],
+        reason: 3,
+        rejection_info: "text",
+        message_template_name: { a: 1 },
+      }),
+    ).toEqual({
       event: null,
       reason: "3",
       rejection_info: null,
@@ -124,9 +179,19 @@ describe("tolerance", () => {
       message_template_name: null,
       message_template_language: null,
     });
-    expect(ZCategoryUpdateValue.parse({ category_update_timestamp: "1746169200" }).category_update_timestamp).toBeNull();
-    expect(ZComponentsUpdateValue.parse({ message_template_buttons: [null, 1, { message_template_button_type: "URL" }] }).message_template_buttons).toEqual([
-      { message_template_button_type: "URL", message_template_button_text: null, message_template_button_url: null, message_template_button_phone_number: null },
+    expect(
+      ZCategoryUpdateValue.parse({ category_update_timestamp: "1746169200" }).category_update_timestamp,
+    ).toBeNull();
+    expect(
+      ZComponentsUpdateValue.parse({ message_template_buttons: [null, 1, { message_template_button_type: "URL" }] })
+        .message_template_buttons,
+    ).toEqual([
+      {
+        message_template_button_type: "URL",
+        message_template_button_text: null,
+        message_template_button_url: null,
+        message_template_button_phone_number: null,
+      },
     ]);
   });
 });

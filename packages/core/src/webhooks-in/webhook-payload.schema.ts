@@ -65,13 +65,22 @@ const ZWebhookEntry = z.object({
   id: z.union([z.string(), anyNumber.transform(String)]).refine((id) => id !== "" && isStorableText(id)),
   /** Unix seconds, as a number or a numeric string. */
   time: z
-    .union([anyNumber, z.string().refine((time) => time.trim() !== "").transform(Number)])
+    .union([
+      anyNumber,
+      z
+        .string()
+        .refine((time) => time.trim() !== "")
+        .transform(Number),
+    ])
     .refine((time) => Number.isFinite(time) && time >= 0 && time <= MAX_EVENT_TIME_SECONDS),
   changes: z.array(z.unknown()),
 });
 
 /** One `changes[]` item; the whole item (extra keys too) must be storable. */
-const ZWebhookChange = z.unknown().refine(isStorableValue).pipe(z.object({ field: z.string(), value: sameObject }));
+const ZWebhookChange = z
+  .unknown()
+  .refine(isStorableValue)
+  .pipe(z.object({ field: z.string(), value: sameObject }));
 
 export interface WebhookChange {
   wabaId: string;
@@ -92,7 +101,8 @@ export function changesOf(payload: unknown): WebhookChange[] {
     if (!entry.success) continue;
     for (const rawChange of entry.data.changes) {
       const change = ZWebhookChange.safeParse(rawChange);
-      if (change.success) out.push({ wabaId: entry.data.id, time: entry.data.time, field: change.data.field, value: change.data.value });
+      if (change.success)
+        out.push({ wabaId: entry.data.id, time: entry.data.time, field: change.data.field, value: change.data.value });
     }
   }
   return out;
@@ -101,7 +111,10 @@ export function changesOf(payload: unknown): WebhookChange[] {
 // ── change values, one schema per field ───────────────────────────────────────────────────────────────────────────
 
 /** A text or id: a string, or a number written as one; anything else reads as absent. */
-const text = z.union([z.string(), anyNumber.transform(String)]).nullable().catch(null);
+const text = z
+  .union([z.string(), anyNumber.transform(String)])
+  .nullable()
+  .catch(null);
 /** A nested object (`rejection_info`, `other_info`, …), kept as sent; anything else reads as absent. */
 const object = sameObject.nullable().catch(null);
 

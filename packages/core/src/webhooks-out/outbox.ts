@@ -15,7 +15,13 @@ import { newId } from "../lib/ids.js";
 import type { TemplateChange } from "../templates/template-change.js";
 import { templateRowToTemplate } from "../templates/template.mapper.js";
 import { mapMetaStatus } from "../templates/template-status.js";
-import { accountAddress, accountsWithCustomer, insertOutboxEvents, listEnabledSubscriptions, templatesByIds } from "./webhook-out.repository.js";
+import {
+  accountAddress,
+  accountsWithCustomer,
+  insertOutboxEvents,
+  listEnabledSubscriptions,
+  templatesByIds,
+} from "./webhook-out.repository.js";
 import type { OutboxEvent } from "./webhook-out.repository.js";
 import type { WebhookSubscriptionRow } from "./webhook-out.table.js";
 
@@ -59,7 +65,12 @@ function changeData(change: TemplateChange, template: TTemplate): Record<string,
       return { ...base, previous: { category: change.from }, current: { category: change.to }, notice: null };
     case "category_notice":
       // Meta's 24-hour advance notice: the category will change to `to`; nothing has changed yet.
-      return { ...base, previous: { category: change.from }, current: { category: change.from }, notice: { upcoming_category: change.to, detail } };
+      return {
+        ...base,
+        previous: { category: change.from },
+        current: { category: change.from },
+        notice: { upcoming_category: change.to, detail },
+      };
     case "quality":
       return { ...base, previous: { quality_score: change.from }, current: { quality_score: change.to } };
     case "components":
@@ -84,7 +95,9 @@ export async function emitTemplateChangeEvents(db: Db, changes: readonly Templat
     if (account === undefined || row === undefined) continue;
     const type = eventType(change, account.templates_synced_at !== null);
     if (type === null) continue;
-    const targets = subscriptions.filter((s) => s.organisation_id === account.organisation_id && wants(s, type, account.phone_number_id));
+    const targets = subscriptions.filter(
+      (s) => s.organisation_id === account.organisation_id && wants(s, type, account.phone_number_id),
+    );
     if (targets.length === 0) continue;
     const id = newId("evt");
     const template = templateRowToTemplate(row, account);
@@ -117,7 +130,9 @@ export async function emitSyncRunEvent(db: Db, outcome: SyncRunOutcome): Promise
   const account = await accountAddress(db, outcome.accountId);
   if (account === undefined) return;
   const type = outcome.succeeded ? "template_sync.completed" : "template_sync.failed";
-  const targets = (await listEnabledSubscriptions(db, [account.organisation_id])).filter((s) => wants(s, type, account.phone_number_id));
+  const targets = (await listEnabledSubscriptions(db, [account.organisation_id])).filter((s) =>
+    wants(s, type, account.phone_number_id),
+  );
   if (targets.length === 0) return;
   const id = newId("evt");
   const data = {
@@ -149,7 +164,14 @@ export async function emitSyncRunEvent(db: Db, outcome: SyncRunOutcome): Promise
 /** A notice for the organisation's other subscriptions that one was disabled (and the test event). */
 export async function emitOrganisationEvent(
   db: Db,
-  input: { organisationId: string; type: string; data: Record<string, unknown>; at: Date; only?: string; exclude?: string },
+  input: {
+    organisationId: string;
+    type: string;
+    data: Record<string, unknown>;
+    at: Date;
+    only?: string;
+    exclude?: string;
+  },
 ): Promise<{ eventId: string; subscriptionIds: string[] } | undefined> {
   let targets = await listEnabledSubscriptions(db, [input.organisationId]);
   if (input.only !== undefined) targets = targets.filter((s) => s.id === input.only);

@@ -36,10 +36,13 @@ export function judgeAttempt(input: {
   random: () => number;
 }): AttemptVerdict {
   const { result } = input;
-  if ("statusCode" in result && result.statusCode >= 200 && result.statusCode < 300) return { outcome: "delivered", consecutiveFailures: 0 };
+  if ("statusCode" in result && result.statusCode >= 200 && result.statusCode < 300)
+    return { outcome: "delivered", consecutiveFailures: 0 };
   const failures = input.consecutiveFailures + 1;
-  if ("statusCode" in result && result.statusCode === 410) return { outcome: "subscription_disabled", reason: "endpoint_gone", consecutiveFailures: failures };
-  if (failures >= DISABLE_AFTER_CONSECUTIVE_FAILURES) return { outcome: "subscription_disabled", reason: "consecutive_failures", consecutiveFailures: failures };
+  if ("statusCode" in result && result.statusCode === 410)
+    return { outcome: "subscription_disabled", reason: "endpoint_gone", consecutiveFailures: failures };
+  if (failures >= DISABLE_AFTER_CONSECUTIVE_FAILURES)
+    return { outcome: "subscription_disabled", reason: "consecutive_failures", consecutiveFailures: failures };
   if (input.attempt >= MAX_ATTEMPTS) return { outcome: "failed", consecutiveFailures: failures };
   return {
     outcome: "retrying",

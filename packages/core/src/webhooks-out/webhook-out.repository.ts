@@ -8,7 +8,12 @@ import type { AccountWithCustomer } from "../accounts/account.repository.js";
 import type { Database } from "../db/schema.js";
 import { newId } from "../lib/ids.js";
 import type { TemplateRow } from "../templates/template.table.js";
-import type { WebhookAttemptOutcome, WebhookDeliveryRow, WebhookSubscriptionRow, WebhookSubscriptionTable } from "./webhook-out.table.js";
+import type {
+  WebhookAttemptOutcome,
+  WebhookDeliveryRow,
+  WebhookSubscriptionRow,
+  WebhookSubscriptionTable,
+} from "./webhook-out.table.js";
 import type { Insertable, Updateable } from "kysely";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -18,12 +23,19 @@ export interface Keyset {
   id: string;
 }
 
-export async function insertSubscription(db: Db, row: Insertable<WebhookSubscriptionTable>): Promise<WebhookSubscriptionRow> {
+export async function insertSubscription(
+  db: Db,
+  row: Insertable<WebhookSubscriptionTable>,
+): Promise<WebhookSubscriptionRow> {
   return db.insertInto("webhook_subscriptions").values(row).returningAll().executeTakeFirstOrThrow();
 }
 
 /** A live subscription of this organisation (another organisation's id reads as absent). */
-export async function findSubscription(db: Db, organisationId: string, id: string): Promise<WebhookSubscriptionRow | undefined> {
+export async function findSubscription(
+  db: Db,
+  organisationId: string,
+  id: string,
+): Promise<WebhookSubscriptionRow | undefined> {
   return db
     .selectFrom("webhook_subscriptions")
     .selectAll()
@@ -37,9 +49,19 @@ export async function findSubscriptionById(db: Db, id: string): Promise<WebhookS
   return db.selectFrom("webhook_subscriptions").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-export async function listSubscriptions(db: Db, organisationId: string, after: Keyset | undefined, limit: number): Promise<WebhookSubscriptionRow[]> {
-  let q = db.selectFrom("webhook_subscriptions").selectAll().where("organisation_id", "=", organisationId).where("deleted_at", "is", null);
-  if (after !== undefined) q = q.where((eb) => eb(eb.refTuple("created_at", "id"), "<", eb.tuple(after.createdAt, after.id)));
+export async function listSubscriptions(
+  db: Db,
+  organisationId: string,
+  after: Keyset | undefined,
+  limit: number,
+): Promise<WebhookSubscriptionRow[]> {
+  let q = db
+    .selectFrom("webhook_subscriptions")
+    .selectAll()
+    .where("organisation_id", "=", organisationId)
+    .where("deleted_at", "is", null);
+  if (after !== undefined)
+    q = q.where((eb) => eb(eb.refTuple("created_at", "id"), "<", eb.tuple(after.createdAt, after.id)));
   return q.orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).execute();
 }
 
@@ -60,7 +82,10 @@ export async function updateSubscription(
 }
 
 /** Enabled subscriptions of the organisations that may receive `types` (filtering by phone number is the caller's). */
-export async function listEnabledSubscriptions(db: Db, organisationIds: readonly string[]): Promise<WebhookSubscriptionRow[]> {
+export async function listEnabledSubscriptions(
+  db: Db,
+  organisationIds: readonly string[],
+): Promise<WebhookSubscriptionRow[]> {
   if (organisationIds.length === 0) return [];
   return db
     .selectFrom("webhook_subscriptions")
@@ -94,7 +119,15 @@ export async function insertOutboxEvents(db: Db, events: readonly OutboxEvent[],
   if (withTargets.length === 0) return;
   await db
     .insertInto("webhook_out_events")
-    .values(withTargets.map((e) => ({ id: e.id, organisation_id: e.organisationId, type: e.type, payload: JSON.stringify(e.payload), occurred_at: e.occurredAt })))
+    .values(
+      withTargets.map((e) => ({
+        id: e.id,
+        organisation_id: e.organisationId,
+        type: e.type,
+        payload: JSON.stringify(e.payload),
+        occurred_at: e.occurredAt,
+      })),
+    )
     .execute();
   // Insert order = `seq` order, which is the delivery order of one template's events.
   await db
@@ -139,7 +172,12 @@ export type ClaimedDelivery = WebhookDeliveryRow & { payload: unknown; type: str
  * (in-order per template), and leases it until `lockedUntil`. SKIP LOCKED + the lease make a delivery go to one
  * worker in one process at a time; an expired lease (its process died) is taken over.
  */
-export async function claimNextDelivery(db: Kysely<Database>, subscriptionId: string, now: Date, lockedUntil: Date): Promise<ClaimedDelivery | undefined> {
+export async function claimNextDelivery(
+  db: Kysely<Database>,
+  subscriptionId: string,
+  now: Date,
+  lockedUntil: Date,
+): Promise<ClaimedDelivery | undefined> {
   const result = await sql<{ id: string }>`
     UPDATE webhook_deliveries SET locked_until = ${lockedUntil}, attempts = attempts + 1
     WHERE id = (
@@ -222,7 +260,12 @@ export interface AttemptLogRow {
   next_retry_at: Date | null;
 }
 
-export async function listAttempts(db: Db, subscriptionId: string, after: Keyset | undefined, limit: number): Promise<AttemptLogRow[]> {
+export async function listAttempts(
+  db: Db,
+  subscriptionId: string,
+  after: Keyset | undefined,
+  limit: number,
+): Promise<AttemptLogRow[]> {
   let q = db
     .selectFrom("webhook_delivery_attempts as a")
     .innerJoin("webhook_deliveries as d", "d.id", "a.delivery_id")
@@ -241,7 +284,8 @@ export async function listAttempts(db: Db, subscriptionId: string, after: Keyset
       "a.next_retry_at",
     ])
     .where("a.subscription_id", "=", subscriptionId);
-  if (after !== undefined) q = q.where((eb) => eb(eb.refTuple("a.attempted_at", "a.id"), "<", eb.tuple(after.createdAt, after.id)));
+  if (after !== undefined)
+    q = q.where((eb) => eb(eb.refTuple("a.attempted_at", "a.id"), "<", eb.tuple(after.createdAt, after.id)));
   return q.orderBy("a.attempted_at", "desc").orderBy("a.id", "desc").limit(limit).execute();
 }
 
@@ -256,41 +300,83 @@ export async function requeueDeliveries(
     .updateTable("webhook_deliveries")
     .set({ state: "pending", next_attempt_at: now, locked_until: null, attempts: 0 })
     .where("subscription_id", "=", subscriptionId);
-  q = "eventId" in selector ? q.where("event_id", "=", selector.eventId).where("state", "!=", "pending") : q.where("state", "=", "failed").where("created_at", ">=", selector.failedSince);
+  q =
+    "eventId" in selector
+      ? q.where("event_id", "=", selector.eventId).where("state", "!=", "pending")
+      : q.where("state", "=", "failed").where("created_at", ">=", selector.failedSince);
   const rows = await q.returning("event_id").execute();
   return rows.map((r) => r.event_id);
 }
 
 /** Gives a claimed delivery back untried (its subscription was disabled or deleted meanwhile). */
 export async function releaseClaim(db: Db, delivery: Pick<WebhookDeliveryRow, "id" | "attempts">): Promise<void> {
-  await db.updateTable("webhook_deliveries").set({ locked_until: null, attempts: delivery.attempts - 1 }).where("id", "=", delivery.id).execute();
+  await db
+    .updateTable("webhook_deliveries")
+    .set({ locked_until: null, attempts: delivery.attempts - 1 })
+    .where("id", "=", delivery.id)
+    .execute();
 }
 
 /** Keeps a delivery pending (due at `at`): re-enabling its subscription sends it again. */
 export async function keepDeliveryPending(db: Db, deliveryId: string, at: Date): Promise<void> {
-  await db.updateTable("webhook_deliveries").set({ state: "pending", next_attempt_at: at }).where("id", "=", deliveryId).execute();
+  await db
+    .updateTable("webhook_deliveries")
+    .set({ state: "pending", next_attempt_at: at })
+    .where("id", "=", deliveryId)
+    .execute();
 }
 
-export async function disableSubscription(db: Db, subscriptionId: string, input: { reason: string; at: Date; consecutiveFailures: number }): Promise<void> {
+export async function disableSubscription(
+  db: Db,
+  subscriptionId: string,
+  input: { reason: string; at: Date; consecutiveFailures: number },
+): Promise<void> {
   await db
     .updateTable("webhook_subscriptions")
-    .set({ enabled: false, disabled_reason: input.reason, disabled_at: input.at, consecutive_failures: input.consecutiveFailures, updated_at: input.at })
+    .set({
+      enabled: false,
+      disabled_reason: input.reason,
+      disabled_at: input.at,
+      consecutive_failures: input.consecutiveFailures,
+      updated_at: input.at,
+    })
     .where("id", "=", subscriptionId)
     .execute();
 }
 
-export async function setConsecutiveFailures(db: Db, subscriptionId: string, consecutiveFailures: number): Promise<void> {
-  await db.updateTable("webhook_subscriptions").set({ consecutive_failures: consecutiveFailures }).where("id", "=", subscriptionId).execute();
+export async function setConsecutiveFailures(
+  db: Db,
+  subscriptionId: string,
+  consecutiveFailures: number,
+): Promise<void> {
+  await db
+    .updateTable("webhook_subscriptions")
+    .set({ consecutive_failures: consecutiveFailures })
+    .where("id", "=", subscriptionId)
+    .execute();
 }
 
 /** The delivery of an event to its only subscription (the test event); throws when there is none. */
 export async function deliveryIdOfEvent(db: Db, eventId: string): Promise<string> {
-  const row = await db.selectFrom("webhook_deliveries").select("id").where("event_id", "=", eventId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("webhook_deliveries")
+    .select("id")
+    .where("event_id", "=", eventId)
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
-export function findDeliveryOfEvent(db: Db, subscriptionId: string, eventId: string): Promise<Pick<WebhookDeliveryRow, "state"> | undefined> {
-  return db.selectFrom("webhook_deliveries").select("state").where("subscription_id", "=", subscriptionId).where("event_id", "=", eventId).executeTakeFirst();
+export function findDeliveryOfEvent(
+  db: Db,
+  subscriptionId: string,
+  eventId: string,
+): Promise<Pick<WebhookDeliveryRow, "state"> | undefined> {
+  return db
+    .selectFrom("webhook_deliveries")
+    .select("state")
+    .where("subscription_id", "=", subscriptionId)
+    .where("event_id", "=", eventId)
+    .executeTakeFirst();
 }
 
 /** The accounts (with their customer's name) the changes are about: the outbox renders each template with its account. */
@@ -305,9 +391,20 @@ export function accountsWithCustomer(db: Db, accountIds: readonly string[]): Pro
 }
 
 export function templatesByIds(db: Db, templateIds: readonly string[]): Promise<TemplateRow[]> {
-  return db.selectFrom("templates").selectAll().where("id", "in", [...templateIds]).execute();
+  return db
+    .selectFrom("templates")
+    .selectAll()
+    .where("id", "in", [...templateIds])
+    .execute();
 }
 
-export function accountAddress(db: Db, accountId: string): Promise<{ organisation_id: string; phone_number_id: string } | undefined> {
-  return db.selectFrom("whatsapp_accounts").select(["organisation_id", "phone_number_id"]).where("id", "=", accountId).executeTakeFirst();
+export function accountAddress(
+  db: Db,
+  accountId: string,
+): Promise<{ organisation_id: string; phone_number_id: string } | undefined> {
+  return db
+    .selectFrom("whatsapp_accounts")
+    .select(["organisation_id", "phone_number_id"])
+    .where("id", "=", accountId)
+    .executeTakeFirst();
 }

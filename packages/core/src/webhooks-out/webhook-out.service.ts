@@ -64,13 +64,20 @@ export interface WebhooksOutOptions {
 
 export interface WebhooksOutService {
   create(principal: Principal, input: TCreateWebhookSubscriptionRequest): Promise<TWebhookSubscription>;
-  list(principal: Principal, query: TListWebhookSubscriptionsQuery): Promise<{ data: TWebhookSubscription[]; has_more: boolean; next_cursor: string | null }>;
+  list(
+    principal: Principal,
+    query: TListWebhookSubscriptionsQuery,
+  ): Promise<{ data: TWebhookSubscription[]; has_more: boolean; next_cursor: string | null }>;
   get(principal: Principal, id: string): Promise<TWebhookSubscription>;
   update(principal: Principal, id: string, input: TUpdateWebhookSubscriptionRequest): Promise<TWebhookSubscription>;
   remove(principal: Principal, id: string): Promise<{ id: string; object: "webhook_subscription"; deleted: true }>;
   rotateSecret(principal: Principal, id: string): Promise<TWebhookSubscription>;
   sendTest(principal: Principal, id: string): Promise<TWebhookTestResult>;
-  listDeliveries(principal: Principal, id: string, query: TListWebhookDeliveriesQuery): Promise<{ data: TWebhookDeliveryAttempt[]; has_more: boolean; next_cursor: string | null }>;
+  listDeliveries(
+    principal: Principal,
+    id: string,
+    query: TListWebhookDeliveriesQuery,
+  ): Promise<{ data: TWebhookDeliveryAttempt[]; has_more: boolean; next_cursor: string | null }>;
   redeliver(principal: Principal, id: string, input: TRedeliverRequest): Promise<TRedeliverResult>;
   /** Worker: subscriptions with a delivery due now. */
   dueSubscriptionIds(limit?: number): Promise<string[]>;
@@ -89,7 +96,9 @@ interface Deps {
 const SUBSCRIPTION_ID = /^whs_[0-9A-HJKMNP-TV-Z]{26}$/;
 
 function notFound(): DomainError {
-  return new DomainError("resource_not_found", "No webhook subscription with this id in your organisation.", { param: "id" });
+  return new DomainError("resource_not_found", "No webhook subscription with this id in your organisation.", {
+    param: "id",
+  });
 }
 
 function newSecret(): string {
@@ -117,7 +126,10 @@ function toWire(row: WebhookSubscriptionRow, secret?: string): TWebhookSubscript
 
 export function createWebhooksOutService(deps: Deps, options: WebhooksOutOptions = {}): WebhooksOutService {
   const { db, now } = deps;
-  const policy: WebhookTargetPolicy = { allowPrivateTargets: options.allowPrivateTargets === true, resolver: options.resolver };
+  const policy: WebhookTargetPolicy = {
+    allowPrivateTargets: options.allowPrivateTargets === true,
+    resolver: options.resolver,
+  };
   const random = options.random ?? Math.random;
   const cursorFilter = (scope: string) => ({ accountId: scope, status: "webhooks", language: null });
 
@@ -132,7 +144,11 @@ export function createWebhooksOutService(deps: Deps, options: WebhooksOutOptions
   /** Signatures with the current secret and, during the 24 h after a rotation, the previous one (space-separated). */
   function signatures(row: WebhookSubscriptionRow, id: string, at: Date, body: string, clock: Date): string {
     const secrets = [deps.tokens.decrypt(row.secret_encrypted)];
-    if (row.previous_secret_encrypted !== null && row.previous_secret_expires_at !== null && row.previous_secret_expires_at > clock) {
+    if (
+      row.previous_secret_encrypted !== null &&
+      row.previous_secret_expires_at !== null &&
+      row.previous_secret_expires_at > clock
+    ) {
       secrets.push(deps.tokens.decrypt(row.previous_secret_encrypted));
     }
     return secrets.map((s) => new Webhook(s).sign(id, at, body)).join(" ");
@@ -165,12 +181,30 @@ export function createWebhooksOutService(deps: Deps, options: WebhooksOutOptions
       latencyMs = posted.latencyMs;
       result = "statusCode" in posted ? { statusCode: posted.statusCode } : { error: posted.error };
     } catch (error) {
-      result = { error: error instanceof DomainError ? `target refused: ${error.message}` : error instanceof Error ? error.message : String(error) };
+      result = {
+        error:
+          error instanceof DomainError
+            ? `target refused: ${error.message}`
+            : error instanceof Error
+              ? error.message
+              : String(error),
+      };
     }
     const attemptedAt = now();
-    const verdict = judgeAttempt({ result, attempt: delivery.attempts, consecutiveFailures: subscription.consecutive_failures, now: attemptedAt, random });
+    const verdict = judgeAttempt({
+      result,
+      attempt: delivery.attempts,
+      consecutiveFailures: subscription.consecutive_failures,
+      now: attemptedAt,
+      random,
+    });
     const statusCode = "statusCode" in result ? result.statusCode : null;
-    const error = "error" in result ? result.error : statusCode !== null && (statusCode < 200 || statusCode >= 300) ? `HTTP ${statusCode}` : null;
+    const error =
+      "error" in result
+        ? result.error
+        : statusCode !== null && (statusCode < 200 || statusCode >= 300)
+          ? `HTTP ${statusCode}`
+          : null;
     await db.transaction().execute(async (trx) => {
       await recordAttempt(trx, delivery, {
         attemptedAt,
@@ -183,11 +217,22 @@ export function createWebhooksOutService(deps: Deps, options: WebhooksOutOptions
       if (verdict.outcome === "subscription_disabled") {
         // This delivery stays pending: re-enabling the subscription sends it (and everything after it) again.
         await keepDeliveryPending(trx, delivery.id, attemptedAt);
-        await disableSubscription(trx, subscription.id, { reason: verdict.reason, at: attemptedAt, consecutiveFailures: verdict.consecutiveFailures });
+        await disableSubscription(trx, subscription.id, {
+          reason: verdict.reason,
+          at: attemptedAt,
+          consecutiveFailures: verdict.consecutiveFailures,
+        });
         await emitOrganisationEvent(trx, {
           organisationId: subscription.organisation_id,
           type: "webhook_subscription.disabled",
-          data: { subscription_id: subscription.id, url: subscription.url, reason: verdict.reason, consecutive_failures: verdict.consecutiveFailures, last_status_code: statusCode, last_error: error },
+          data: {
+            subscription_id: subscription.id,
+            url: subscription.url,
+            reason: verdict.reason,
+            consecutive_failures: verdict.consecutiveFailures,
+            last_status_code: statusCode,
+            last_error: error,
+          },
           at: attemptedAt,
           exclude: subscription.id,
         });
@@ -243,7 +288,9 @@ export function createWebhooksOutService(deps: Deps, options: WebhooksOutOptions
       const row = await updateSubscription(db, principal.organisationId, id, {
         ...(input.url !== undefined ? { url: input.url } : {}),
         ...(input.events !== undefined ? { events: JSON.stringify([...new Set(input.events)]) } : {}),
-        ...(input.phone_number_ids !== undefined ? { phone_number_ids: input.phone_number_ids === null ? null : JSON.stringify(input.phone_number_ids) } : {}),
+        ...(input.phone_number_ids !== undefined
+          ? { phone_number_ids: input.phone_number_ids === null ? null : JSON.stringify(input.phone_number_ids) }
+          : {}),
         ...(input.description !== undefined ? { description: input.description } : {}),
         ...(input.enabled === false ? { enabled: false, disabled_reason: "disabled_by_user", disabled_at: at } : {}),
         ...(reenable ? { enabled: true, disabled_reason: null, disabled_at: null, consecutive_failures: 0 } : {}),
@@ -255,7 +302,11 @@ export function createWebhooksOutService(deps: Deps, options: WebhooksOutOptions
     async remove(principal, id) {
       await owned(principal, id);
       const at = now();
-      const row = await updateSubscription(db, principal.organisationId, id, { deleted_at: at, enabled: false, updated_at: at });
+      const row = await updateSubscription(db, principal.organisationId, id, {
+        deleted_at: at,
+        enabled: false,
+        updated_at: at,
+      });
       if (row === undefined) throw notFound();
       return { id, object: "webhook_subscription", deleted: true };
     },
@@ -274,13 +325,28 @@ export function createWebhooksOutService(deps: Deps, options: WebhooksOutOptions
     },
     async sendTest(principal, id) {
       const row = await owned(principal, id);
-      if (!row.enabled) throw new DomainError("invalid_field_value", "The subscription is disabled; enable it (PATCH enabled: true) before sending a test.", { param: "enabled" });
+      if (!row.enabled)
+        throw new DomainError(
+          "invalid_field_value",
+          "The subscription is disabled; enable it (PATCH enabled: true) before sending a test.",
+          { param: "enabled" },
+        );
       const at = now();
       const emitted = await db.transaction().execute((trx) =>
-        emitOrganisationEvent(trx, { organisationId: principal.organisationId, type: "webhook.test", data: { subscription_id: id, message: "A test event from the template service." }, at, only: id }),
+        emitOrganisationEvent(trx, {
+          organisationId: principal.organisationId,
+          type: "webhook.test",
+          data: { subscription_id: id, message: "A test event from the template service." },
+          at,
+          only: id,
+        }),
       );
       if (emitted === undefined) throw notFound();
-      return { object: "webhook_test", event_id: emitted.eventId, delivery_id: await deliveryIdOfEvent(db, emitted.eventId) };
+      return {
+        object: "webhook_test",
+        event_id: emitted.eventId,
+        delivery_id: await deliveryIdOfEvent(db, emitted.eventId),
+      };
     },
     async listDeliveries(principal, id, query) {
       await owned(principal, id);
@@ -309,11 +375,15 @@ export function createWebhooksOutService(deps: Deps, options: WebhooksOutOptions
     },
     async redeliver(principal, id, input) {
       await owned(principal, id);
-      const selector = input.event_id !== undefined ? { eventId: input.event_id } : { failedSince: new Date(input.since ?? 0) };
+      const selector =
+        input.event_id !== undefined ? { eventId: input.event_id } : { failedSince: new Date(input.since ?? 0) };
       const eventIds = await requeueDeliveries(db, id, selector, now());
       if (input.event_id !== undefined && eventIds.length === 0) {
         const exists = await findDeliveryOfEvent(db, id, input.event_id);
-        if (exists === undefined) throw new DomainError("resource_not_found", "This subscription has no delivery of that event.", { param: "event_id" });
+        if (exists === undefined)
+          throw new DomainError("resource_not_found", "This subscription has no delivery of that event.", {
+            param: "event_id",
+          });
         // Still pending: it is already queued.
         return { object: "webhook_redelivery", queued: 0, event_ids: [] };
       }

@@ -43,7 +43,8 @@ export function checkWebhookUrlSyntax(raw: string, policy: WebhookTargetPolicy):
   }
   if (url.username !== "" || url.password !== "") throw forbidden("The webhook URL must not contain credentials.");
   const httpAllowed = policy.allowPrivateTargets && url.protocol === "http:";
-  if (url.protocol !== "https:" && !httpAllowed) throw forbidden(`The webhook URL must use https:// (got ${url.protocol.replace(/:$/, "")}).`);
+  if (url.protocol !== "https:" && !httpAllowed)
+    throw forbidden(`The webhook URL must use https:// (got ${url.protocol.replace(/:$/, "")}).`);
   if (url.hostname === "") throw forbidden("The webhook URL has no host.");
   return url;
 }
@@ -58,7 +59,10 @@ export async function checkWebhookTarget(raw: string, policy: WebhookTargetPolic
     try {
       resolved = await (policy.resolver ?? systemResolver)(hostname);
     } catch (error) {
-      throw new DomainError("webhook_target_forbidden", `Could not resolve the webhook host ${hostname}.`, { param: "url", cause: error });
+      throw new DomainError("webhook_target_forbidden", `Could not resolve the webhook host ${hostname}.`, {
+        param: "url",
+        cause: error,
+      });
     }
   }
   const first = resolved[0];
@@ -66,9 +70,12 @@ export async function checkWebhookTarget(raw: string, policy: WebhookTargetPolic
   for (const entry of resolved) {
     const verdict = classifyAddress(entry.address);
     if (!verdict.isPublic && !policy.allowPrivateTargets) {
-      throw forbidden(`The webhook URL points at a non-public address (${verdict.range}); an operator may allow it with WEBHOOK_ALLOW_PRIVATE_TARGETS=true.`, {
-        range: verdict.range,
-      });
+      throw forbidden(
+        `The webhook URL points at a non-public address (${verdict.range}); an operator may allow it with WEBHOOK_ALLOW_PRIVATE_TARGETS=true.`,
+        {
+          range: verdict.range,
+        },
+      );
     }
   }
   const parsed = ipaddr.process(first.address.replace(/^\[|\]$/g, ""));
@@ -85,7 +92,12 @@ export async function checkWebhookTarget(raw: string, policy: WebhookTargetPolic
 export type PostResult = { statusCode: number; latencyMs: number } | { error: string; latencyMs: number };
 
 /** One POST to the checked address: 10 s for everything, no redirects, the answer's body read and dropped (≤ 64 kB). */
-export function postToTarget(target: WebhookTarget, headers: Record<string, string>, body: string, timeoutMs = DELIVERY_TIMEOUT_MS): Promise<PostResult> {
+export function postToTarget(
+  target: WebhookTarget,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs = DELIVERY_TIMEOUT_MS,
+): Promise<PostResult> {
   const started = performance.now();
   const latency = () => Math.round(performance.now() - started);
   return new Promise((resolve) => {
@@ -119,7 +131,11 @@ export function postToTarget(target: WebhookTarget, headers: Record<string, stri
     const request =
       target.url.protocol === "http:"
         ? http.request(options)
-        : https.request({ ...options, ...(target.hostIsIp ? {} : { servername: target.hostname }), rejectUnauthorized: true });
+        : https.request({
+            ...options,
+            ...(target.hostIsIp ? {} : { servername: target.hostname }),
+            rejectUnauthorized: true,
+          });
     const timer = setTimeout(() => {
       finish({ error: `timeout after ${timeoutMs} ms`, latencyMs: latency() });
       request.destroy();
@@ -135,7 +151,9 @@ export function postToTarget(target: WebhookTarget, headers: Record<string, stri
       response.on("close", done);
       response.on("error", done);
     });
-    request.on("error", (error: NodeJS.ErrnoException) => finish({ error: error.code ?? error.message, latencyMs: latency() }));
+    request.on("error", (error: NodeJS.ErrnoException) =>
+      finish({ error: error.code ?? error.message, latencyMs: latency() }),
+    );
     request.end(body);
   });
 }

@@ -9,7 +9,14 @@ export interface JsonResponse<T = Record<string, unknown>> {
 
 export async function call<T = Record<string, unknown>>(
   url: string,
-  init: { method?: string; token?: string | null; json?: unknown; form?: Record<string, string>; headers?: Record<string, string>; body?: Buffer } = {},
+  init: {
+    method?: string;
+    token?: string | null;
+    json?: unknown;
+    form?: Record<string, string>;
+    headers?: Record<string, string>;
+    body?: Buffer;
+  } = {},
 ): Promise<JsonResponse<T>> {
   const headers: Record<string, string> = { ...init.headers };
   if (init.token) headers.authorization = `Bearer ${init.token}`;
@@ -23,7 +30,11 @@ export async function call<T = Record<string, unknown>>(
   } else if (init.body) {
     body = init.body;
   }
-  const response = await fetch(url, { method: init.method ?? (body === undefined ? "GET" : "POST"), headers, ...(body === undefined ? {} : { body }) });
+  const response = await fetch(url, {
+    method: init.method ?? (body === undefined ? "GET" : "POST"),
+    headers,
+    ...(body === undefined ? {} : { body }),
+  });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: (text === "" ? {} : JSON.parse(text)) as T };
 }
@@ -39,7 +50,11 @@ export function utilityTemplate(name: string, language = "en"): Record<string, u
     language,
     category: "UTILITY",
     components: [
-      { type: "BODY", text: "Hi {{1}}, your order {{2}} has been confirmed and will ship within two days.", example: { body_text: [["Ana", "#1042"]] } },
+      {
+        type: "BODY",
+        text: "Hi {{1}}, your order {{2}} has been confirmed and will ship within two days.",
+        example: { body_text: [["Ana", "#1042"]] },
+      },
       { type: "FOOTER", text: "Kirim Demo Store" },
     ],
   };

@@ -50,7 +50,15 @@ export const GET_FIELDS_STATUS_EXAMPLE = { status: "APPROVED", id: "125954470204
 /** Error envelopes: FB-OAS examples and the observed bodies of §2.4 / §7 (fbtrace ids as published). */
 export const ERROR_EXAMPLES = [
   { error: { message: "An access token is required to request this resource", type: "OAuthException", code: 104 } },
-  { error: { message: "Invalid OAuth access token", type: "OAuthException", code: 190, error_subcode: 463, fbtrace_id: "AXsgnV2Cm3ZMGF3dF_cfYIn" } },
+  {
+    error: {
+      message: "Invalid OAuth access token",
+      type: "OAuthException",
+      code: 190,
+      error_subcode: 463,
+      fbtrace_id: "AXsgnV2Cm3ZMGF3dF_cfYIn",
+    },
+  },
   {
     error: {
       message: "Your app doesn't have permission to access connected client businesses for this application",
@@ -62,8 +70,25 @@ export const ERROR_EXAMPLES = [
       error_user_msg: "Your app doesn't have permission to access this resource",
     },
   },
-  { error: { message: "Application request limit reached", type: "OAuthException", code: 4, error_subcode: 2446079, fbtrace_id: "AXsgnV2Cm3ZMGF3dF_cfYIn", is_transient: true } },
-  { error: { message: "An unexpected error occurred. Please retry your request", type: "GraphMethodException", code: 2, fbtrace_id: "AXsgnV2Cm3ZMGF3dF_cfYIn", is_transient: true } },
+  {
+    error: {
+      message: "Application request limit reached",
+      type: "OAuthException",
+      code: 4,
+      error_subcode: 2446079,
+      fbtrace_id: "AXsgnV2Cm3ZMGF3dF_cfYIn",
+      is_transient: true,
+    },
+  },
+  {
+    error: {
+      message: "An unexpected error occurred. Please retry your request",
+      type: "GraphMethodException",
+      code: 2,
+      fbtrace_id: "AXsgnV2Cm3ZMGF3dF_cfYIn",
+      is_transient: true,
+    },
+  },
   {
     error: {
       message: "Invalid parameter",
@@ -72,7 +97,8 @@ export const ERROR_EXAMPLES = [
       error_subcode: 2388293,
       is_transient: false,
       error_user_title: "Parameters words ratio exceeds limit",
-      error_user_msg: "This template has too many variables for its length. Reduce the number of variables or increase the message length.",
+      error_user_msg:
+        "This template has too many variables for its length. Reduce the number of variables or increase the message length.",
       fbtrace_id: "AXsgnV2Cm3ZMGF3dF_cfYIn",
     },
   },
@@ -129,8 +155,10 @@ export const STATUS_WEBHOOK_EXAMPLES = [
               reason: "INVALID_FORMAT",
               message_template_category: "MARKETING",
               rejection_info: {
-                reason: "Your template has parameters placed next to each other (like {{1}}{{2}}) without text or punctuation between them.",
-                recommendation: "Separate parameters with descriptive text and ensure each parameter is clearly contextualized.",
+                reason:
+                  "Your template has parameters placed next to each other (like {{1}}{{2}}) without text or punctuation between them.",
+                recommendation:
+                  "Separate parameters with descriptive text and ensure each parameter is clearly contextualized.",
               },
             },
             field: "message_template_status_update",
@@ -229,8 +257,16 @@ export const COMPONENTS_WEBHOOK_EXAMPLE = {
               "Thank you for your order, {{1}}! Your order number is {{2}}. If you have any questions, contact support using the buttons below. Thanks again!",
             message_template_footer: "Lucky Shrub: the Succulent Specialists!",
             message_template_buttons: [
-              { message_template_button_type: "PHONE_NUMBER", message_template_button_text: "Phone support", message_template_button_phone_number: "+15550783881" },
-              { message_template_button_type: "URL", message_template_button_text: "Email support", message_template_button_url: "https://www.luckyshrub.com/support" },
+              {
+                message_template_button_type: "PHONE_NUMBER",
+                message_template_button_text: "Phone support",
+                message_template_button_phone_number: "+15550783881",
+              },
+              {
+                message_template_button_type: "URL",
+                message_template_button_text: "Email support",
+                message_template_button_url: "https://www.luckyshrub.com/support",
+              },
             ],
           },
           field: "message_template_components_update",

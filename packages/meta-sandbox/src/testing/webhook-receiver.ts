@@ -8,7 +8,10 @@ export interface ReceivedWebhook {
   rawBody: string;
   signature: string | undefined;
   signatureValid: boolean;
-  json: { object: string; entry: Array<{ id: string; time: number; changes: Array<{ field: string; value: Record<string, unknown> }> }> };
+  json: {
+    object: string;
+    entry: Array<{ id: string; time: number; changes: Array<{ field: string; value: Record<string, unknown> }> }>;
+  };
 }
 
 export interface WebhookReceiver {
@@ -36,12 +39,15 @@ export async function startWebhookReceiver(appSecret: string, verifyToken = "ver
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
     if (request.method === "GET") {
       handshakes.push(url.searchParams);
-      const ok = url.searchParams.get("hub.mode") === "subscribe" && url.searchParams.get("hub.verify_token") === verifyToken;
+      const ok =
+        url.searchParams.get("hub.mode") === "subscribe" && url.searchParams.get("hub.verify_token") === verifyToken;
       if (!ok) {
         response.writeHead(403).end();
         return;
       }
-      response.writeHead(200, { "content-type": "text/plain" }).end(brokenHandshake ? "wrong" : (url.searchParams.get("hub.challenge") ?? ""));
+      response
+        .writeHead(200, { "content-type": "text/plain" })
+        .end(brokenHandshake ? "wrong" : (url.searchParams.get("hub.challenge") ?? ""));
       return;
     }
     const chunks: Buffer[] = [];
@@ -56,7 +62,10 @@ export async function startWebhookReceiver(appSecret: string, verifyToken = "ver
       const header = request.headers["x-hub-signature-256"];
       const signature = typeof header === "string" ? header : undefined;
       const expected = `sha256=${createHmac("sha256", appSecret).update(rawBody).digest("hex")}`;
-      const signatureValid = signature !== undefined && signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
+      const signatureValid =
+        signature !== undefined &&
+        signature.length === expected.length &&
+        timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
       received.push({ rawBody, signature, signatureValid, json: JSON.parse(rawBody) as ReceivedWebhook["json"] });
       response.writeHead(200).end("EVENT_RECEIVED");
       for (const wake of waiters.splice(0)) wake();

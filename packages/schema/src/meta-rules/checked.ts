@@ -18,7 +18,10 @@ export const ZCreateTemplateRequestChecked = ZCreateTemplateRequest.check((paylo
       path: violation.path,
       message: violation.message,
       input: payload.value,
-      params: { code: violation.code, ...(violation.meta_subcode === undefined ? {} : { meta_subcode: violation.meta_subcode }) },
+      params: {
+        code: violation.code,
+        ...(violation.meta_subcode === undefined ? {} : { meta_subcode: violation.meta_subcode }),
+      },
     });
   }
 });

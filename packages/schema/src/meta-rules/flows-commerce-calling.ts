@@ -23,23 +23,48 @@ const COMMERCE_BUTTONS = new Set<string>(["CATALOG", "MPM", "SPM"]);
 export function checkKindButton(button: TTemplateButton, path: Path, category: TTemplateCategory, add: Add): void {
   if (button.type !== "FLOW") {
     for (const field of FLOW_FIELDS) {
-      if (button[field] !== undefined) add("template_flow_field_not_allowed", [...path, field], `${field} is only for FLOW buttons, not ${button.type}.`);
+      if (button[field] !== undefined)
+        add(
+          "template_flow_field_not_allowed",
+          [...path, field],
+          `${field} is only for FLOW buttons, not ${button.type}.`,
+        );
     }
   } else {
     const given = FLOW_REFERENCES.filter((field) => button[field] !== undefined);
     if (given.length === 0) {
-      add("template_flow_reference_required", [...path, "flow_id"], "A FLOW button needs exactly one of flow_id, flow_name or flow_json.");
+      add(
+        "template_flow_reference_required",
+        [...path, "flow_id"],
+        "A FLOW button needs exactly one of flow_id, flow_name or flow_json.",
+      );
     } else if (given.length > 1) {
-      add("template_flow_reference_conflict", [...path, given[1] ?? "flow_name"], `Give only one of flow_id, flow_name or flow_json (got ${given.join(" and ")}).`);
+      add(
+        "template_flow_reference_conflict",
+        [...path, given[1] ?? "flow_name"],
+        `Give only one of flow_id, flow_name or flow_json (got ${given.join(" and ")}).`,
+      );
     }
     if (button.flow_json !== undefined && !isJsonObject(button.flow_json)) {
-      add("template_flow_json_invalid", [...path, "flow_json"], "flow_json must be the Flow JSON (an object) encoded as a string.");
+      add(
+        "template_flow_json_invalid",
+        [...path, "flow_json"],
+        "flow_json must be the Flow JSON (an object) encoded as a string.",
+      );
     }
   }
   if (COMMERCE_BUTTONS.has(button.type) && category !== "MARKETING") {
-    add("template_commerce_marketing_only", [...path, "type"], `${button.type} buttons are only for MARKETING templates, not ${category}.`);
+    add(
+      "template_commerce_marketing_only",
+      [...path, "type"],
+      `${button.type} buttons are only for MARKETING templates, not ${category}.`,
+    );
   }
-  if (button.type === "VOICE_CALL" && button.text !== undefined && [...button.text].length > KIND_LIMITS.voiceCallTextLength) {
+  if (
+    button.type === "VOICE_CALL" &&
+    button.text !== undefined &&
+    [...button.text].length > KIND_LIMITS.voiceCallTextLength
+  ) {
     add(
       "template_voice_call_text_too_long",
       [...path, "text"],
@@ -49,7 +74,11 @@ export function checkKindButton(button: TTemplateButton, path: Path, category: T
 }
 
 /** Template-wide rules of these kinds. */
-export function checkKindTemplate(components: readonly TTemplateComponent[], category: TTemplateCategory, add: Add): void {
+export function checkKindTemplate(
+  components: readonly TTemplateComponent[],
+  category: TTemplateCategory,
+  add: Add,
+): void {
   const buttonsIndex = components.findIndex((component) => component.type === "BUTTONS");
   const buttons = components[buttonsIndex]?.buttons ?? [];
   const headerIndex = components.findIndex((component) => component.type === "HEADER");
@@ -92,12 +121,20 @@ export function checkKindTemplate(components: readonly TTemplateComponent[], cat
       );
     }
   } else if (header?.format === "PRODUCT") {
-    add("template_product_header_without_spm", ["components", headerIndex, "format"], "A PRODUCT header needs an SPM button on the template.");
+    add(
+      "template_product_header_without_spm",
+      ["components", headerIndex, "format"],
+      "A PRODUCT header needs an SPM button on the template.",
+    );
   }
   components.forEach((component, index) => {
     if (component.type !== "CALL_PERMISSION_REQUEST") return;
     if (category !== "MARKETING" && category !== "UTILITY") {
-      add("template_call_permission_category", ["components", index, "type"], `Call permission requests are only for MARKETING or UTILITY templates, not ${category}.`);
+      add(
+        "template_call_permission_category",
+        ["components", index, "type"],
+        `Call permission requests are only for MARKETING or UTILITY templates, not ${category}.`,
+      );
     }
   });
 }

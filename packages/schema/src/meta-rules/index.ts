@@ -1,4 +1,10 @@
-export { META_RULE_SUBCODES, META_SUBCODES, TEMPLATE_RULE_CODES, TEMPLATE_RULES, type TemplateRuleCode } from "./catalogue.js";
+export {
+  META_RULE_SUBCODES,
+  META_SUBCODES,
+  TEMPLATE_RULE_CODES,
+  TEMPLATE_RULES,
+  type TemplateRuleCode,
+} from "./catalogue.js";
 export {
   locateTemplateRuleViolations,
   MESSAGE_SEND_TTL_RANGES,
@@ -7,7 +13,13 @@ export {
   type LocatedRuleViolation,
   type TemplateRuleViolation,
 } from "./rules.js";
-export { NAMED_PARAMETER_PATTERN, scanPlaceholders, type Placeholder, type PlaceholderKind, type PlaceholderScan } from "./placeholders.js";
+export {
+  NAMED_PARAMETER_PATTERN,
+  scanPlaceholders,
+  type Placeholder,
+  type PlaceholderKind,
+  type PlaceholderScan,
+} from "./placeholders.js";
 export { ZCreateTemplateRequestChecked, type TCreateTemplateRequestChecked } from "./checked.js";
 export {
   META_SEND_ERRORS,

@@ -17,13 +17,25 @@ export function checkLimitedTimeOffer(
   add: AddViolation,
 ): void {
   if (category !== "MARKETING") {
-    add("template_lto_category_not_allowed", [...path, "type"], `Limited-time offer templates are MARKETING only, not ${category}.`);
+    add(
+      "template_lto_category_not_allowed",
+      [...path, "type"],
+      `Limited-time offer templates are MARKETING only, not ${category}.`,
+    );
   }
   const offer = component.limited_time_offer;
   if (offer === undefined) {
-    add("template_lto_offer_required", [...path, "limited_time_offer"], "A LIMITED_TIME_OFFER component needs limited_time_offer: { text, has_expiration }.");
+    add(
+      "template_lto_offer_required",
+      [...path, "limited_time_offer"],
+      "A LIMITED_TIME_OFFER component needs limited_time_offer: { text, has_expiration }.",
+    );
   } else if (offer.text.trim() === "") {
-    add("template_lto_offer_required", [...path, "limited_time_offer", "text"], "limited_time_offer.text (the offer heading) must not be empty.");
+    add(
+      "template_lto_offer_required",
+      [...path, "limited_time_offer", "text"],
+      "limited_time_offer.text (the offer heading) must not be empty.",
+    );
   } else if (characterCount(offer.text) > LIMITED_TIME_OFFER_LIMITS.offerTextLength) {
     add(
       "template_lto_text_too_long",
@@ -33,11 +45,24 @@ export function checkLimitedTimeOffer(
   }
   let buttonsIndex = -1;
   all.forEach((other, index) => {
-    if (other.type === "FOOTER") add("template_lto_footer_not_allowed", ["components", index, "type"], "Limited-time offer templates cannot have a FOOTER.");
+    if (other.type === "FOOTER")
+      add(
+        "template_lto_footer_not_allowed",
+        ["components", index, "type"],
+        "Limited-time offer templates cannot have a FOOTER.",
+      );
     if (other.type === "HEADER" && other.format !== undefined && other.format !== "IMAGE" && other.format !== "VIDEO") {
-      add("template_lto_header_format", ["components", index, "format"], `A limited-time offer's header is IMAGE or VIDEO, not ${other.format}.`);
+      add(
+        "template_lto_header_format",
+        ["components", index, "format"],
+        `A limited-time offer's header is IMAGE or VIDEO, not ${other.format}.`,
+      );
     }
-    if (other.type === "BODY" && other.text !== undefined && characterCount(other.text) > LIMITED_TIME_OFFER_LIMITS.bodyTextLength) {
+    if (
+      other.type === "BODY" &&
+      other.text !== undefined &&
+      characterCount(other.text) > LIMITED_TIME_OFFER_LIMITS.bodyTextLength
+    ) {
       add(
         "template_lto_body_too_long",
         ["components", index, "text"],
@@ -50,7 +75,11 @@ export function checkLimitedTimeOffer(
   const buttonsPath: Path = buttonsIndex >= 0 ? ["components", buttonsIndex, "buttons"] : ["components"];
   const copyCode = buttons.findIndex((button) => button.type === "COPY_CODE");
   if (copyCode < 0) {
-    add("template_lto_copy_code_required", buttonsPath, "A limited-time offer needs a COPY_CODE button with the sample offer code.");
+    add(
+      "template_lto_copy_code_required",
+      buttonsPath,
+      "A limited-time offer needs a COPY_CODE button with the sample offer code.",
+    );
   } else {
     const code = buttons[copyCode]?.example?.[0];
     if (code !== undefined && characterCount(code) > LIMITED_TIME_OFFER_LIMITS.offerCodeLength) {

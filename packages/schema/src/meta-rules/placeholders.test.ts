@@ -1,9 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { countEmoji, distinctNames, hasAdjacentPlaceholders, hasLeadingOrTrailingPlaceholder, scanPlaceholders } from "./placeholders.js";
+import {
+  countEmoji,
+  distinctNames,
+  hasAdjacentPlaceholders,
+  hasLeadingOrTrailingPlaceholder,
+  scanPlaceholders,
+} from "./placeholders.js";
 
 describe("scanPlaceholders", () => {
   it.each([
-    ["Hi {{1}} and {{2}}", [["1", "positional"], ["2", "positional"]], false],
+    [
+      "Hi {{1}} and {{2}}",
+      [
+        ["1", "positional"],
+        ["2", "positional"],
+      ],
+      false,
+    ],
     ["Hi {{first_name}}", [["first_name", "named"]], false],
     ["Hi {{ 1 }}", [[" 1 ", "invalid"]], false],
     ["Hi {{01}}", [["01", "invalid"]], false],

@@ -1,5 +1,11 @@
 import { formatIssuePath } from "../issues.js";
-import { requestedTtl, type TCreateTemplateRequest, type TTemplateButton, type TTemplateCategory, type TTemplateComponent } from "../template-request.js";
+import {
+  requestedTtl,
+  type TCreateTemplateRequest,
+  type TTemplateButton,
+  type TTemplateCategory,
+  type TTemplateComponent,
+} from "../template-request.js";
 import { checkCarousel } from "./carousel.js";
 import { META_RULE_SUBCODES, type TemplateRuleCode } from "./catalogue.js";
 import { checkLimitedTimeOffer } from "./limited-time-offer.js";
@@ -37,7 +43,9 @@ export const META_TEMPLATE_LIMITS = {
 } as const;
 
 /** Allowed `messageSendTtlSeconds` per category (Meta "Configure message time-to-live"). */
-export const MESSAGE_SEND_TTL_RANGES: { readonly [Category in TTemplateCategory]: { readonly min: number; readonly max: number } } = {
+export const MESSAGE_SEND_TTL_RANGES: {
+  readonly [Category in TTemplateCategory]: { readonly min: number; readonly max: number };
+} = {
   AUTHENTICATION: { min: 30, max: 900 },
   UTILITY: { min: 30, max: 43200 },
   MARKETING: { min: 43200, max: 2592000 },
@@ -136,10 +144,14 @@ export function locateTemplateRuleViolations(input: TCreateTemplateRequest): Loc
         break;
       // Issue 16 kinds: their own files.
       case "CAROUSEL":
-        checkCarousel(component, path, components, input.category, (code, at, message) => context.violations.add(code, at, message));
+        checkCarousel(component, path, components, input.category, (code, at, message) =>
+          context.violations.add(code, at, message),
+        );
         break;
       case "LIMITED_TIME_OFFER":
-        checkLimitedTimeOffer(component, path, components, input.category, (code, at, message) => context.violations.add(code, at, message));
+        checkLimitedTimeOffer(component, path, components, input.category, (code, at, message) =>
+          context.violations.add(code, at, message),
+        );
         break;
     }
   });
@@ -156,7 +168,11 @@ function checkComponentCounts(components: readonly TTemplateComponent[], { viola
   components.forEach((component, index) => {
     if (component.type === "BODY") return; // the wire schema already demands exactly one BODY
     if (seen.has(component.type)) {
-      violations.add("template_component_duplicated", ["components", index, "type"], `A template may have only one ${component.type} component.`);
+      violations.add(
+        "template_component_duplicated",
+        ["components", index, "type"],
+        `A template may have only one ${component.type} component.`,
+      );
     }
     seen.add(component.type);
   });
@@ -164,21 +180,38 @@ function checkComponentCounts(components: readonly TTemplateComponent[], { viola
 
 function checkFieldPlacement(component: TTemplateComponent, path: Path, { category, violations }: RuleContext): void {
   const misplaced = (field: string, belongsTo: string) =>
-    violations.add("template_component_field_misplaced", [...path, field], `${field} is only allowed on a ${belongsTo} component, not on ${component.type}.`);
+    violations.add(
+      "template_component_field_misplaced",
+      [...path, field],
+      `${field} is only allowed on a ${belongsTo} component, not on ${component.type}.`,
+    );
   if (component.format !== undefined && component.type !== "HEADER") misplaced("format", "HEADER");
   if (component.buttons !== undefined && component.type !== "BUTTONS") misplaced("buttons", "BUTTONS");
   if (component.cards !== undefined && component.type !== "CAROUSEL") misplaced("cards", "CAROUSEL");
-  if (component.limited_time_offer !== undefined && component.type !== "LIMITED_TIME_OFFER") misplaced("limited_time_offer", "LIMITED_TIME_OFFER");
+  if (component.limited_time_offer !== undefined && component.type !== "LIMITED_TIME_OFFER")
+    misplaced("limited_time_offer", "LIMITED_TIME_OFFER");
   if (component.text !== undefined && (component.type === "CAROUSEL" || component.type === "LIMITED_TIME_OFFER")) {
-    violations.add("template_component_field_misplaced", [...path, "text"], `A ${component.type} component has no text.`);
+    violations.add(
+      "template_component_field_misplaced",
+      [...path, "text"],
+      `A ${component.type} component has no text.`,
+    );
   }
   if (component.text !== undefined && component.type === "BUTTONS") {
-    violations.add("template_component_field_misplaced", [...path, "text"], "A BUTTONS component has no text; put labels on its buttons.");
+    violations.add(
+      "template_component_field_misplaced",
+      [...path, "text"],
+      "A BUTTONS component has no text; put labels on its buttons.",
+    );
   }
   if (component.type === "CALL_PERMISSION_REQUEST") {
     for (const field of ["text", "example"] as const) {
       if (component[field] !== undefined) {
-        violations.add("template_component_field_misplaced", [...path, field], `A CALL_PERMISSION_REQUEST component takes no ${field}: Meta writes its content.`);
+        violations.add(
+          "template_component_field_misplaced",
+          [...path, field],
+          `A CALL_PERMISSION_REQUEST component takes no ${field}: Meta writes its content.`,
+        );
       }
     }
   }
@@ -189,7 +222,11 @@ function checkFieldPlacement(component: TTemplateComponent, path: Path, { catego
   for (const [field, belongsTo] of authOnly) {
     if (component[field] === undefined) continue;
     if (category !== "AUTHENTICATION") {
-      violations.add("template_auth_field_not_allowed", [...path, field], `${field} is only for AUTHENTICATION templates.`);
+      violations.add(
+        "template_auth_field_not_allowed",
+        [...path, field],
+        `${field} is only for AUTHENTICATION templates.`,
+      );
     } else if (component.type !== belongsTo) {
       misplaced(field, belongsTo);
     }
@@ -206,7 +243,11 @@ function checkHeader(component: TTemplateComponent, path: Path, context: RuleCon
   }
   switch (component.format) {
     case undefined:
-      violations.add("template_header_format_required", [...path, "format"], "A HEADER needs a format: TEXT, IMAGE, VIDEO, DOCUMENT or LOCATION.");
+      violations.add(
+        "template_header_format_required",
+        [...path, "format"],
+        "A HEADER needs a format: TEXT, IMAGE, VIDEO, DOCUMENT or LOCATION.",
+      );
       return;
     case "TEXT":
       if (component.text === undefined || component.text.trim() === "") {
@@ -236,7 +277,11 @@ function checkHeader(component: TTemplateComponent, path: Path, context: RuleCon
 }
 
 function headerTextNotAllowed(format: string, path: Path, violations: ViolationList): void {
-  violations.add("template_header_text_not_allowed", [...path, "text"], `A ${format} header has no text; remove it (only TEXT headers take text).`);
+  violations.add(
+    "template_header_text_not_allowed",
+    [...path, "text"],
+    `A ${format} header has no text; remove it (only TEXT headers take text).`,
+  );
 }
 
 function checkHeaderText(text: string, component: TTemplateComponent, path: Path, context: RuleContext): void {
@@ -244,7 +289,11 @@ function checkHeaderText(text: string, component: TTemplateComponent, path: Path
   const textPath = [...path, "text"];
   const limit = META_TEMPLATE_LIMITS.headerTextLength;
   if (characterCount(text) > limit) {
-    violations.add("template_header_text_too_long", textPath, `Header text must be at most ${limit} characters (has ${characterCount(text)}).`);
+    violations.add(
+      "template_header_text_too_long",
+      textPath,
+      `Header text must be at most ${limit} characters (has ${characterCount(text)}).`,
+    );
   }
   if (HEADER_FORBIDDEN.test(text) || countEmoji(text) > 0) {
     violations.add(
@@ -255,11 +304,19 @@ function checkHeaderText(text: string, component: TTemplateComponent, path: Path
   }
   const scan = scanPlaceholders(text);
   if (scan.hasStrayBraces || scan.placeholders.some((placeholder) => placeholder.kind === "invalid")) {
-    violations.add("template_header_variable_invalid", textPath, "Header variable is malformed: write {{1}} (or {{name}} in a NAMED template).");
+    violations.add(
+      "template_header_variable_invalid",
+      textPath,
+      "Header variable is malformed: write {{1}} (or {{name}} in a NAMED template).",
+    );
     return;
   }
   if (scan.placeholders.length > META_TEMPLATE_LIMITS.headerVariables) {
-    violations.add("template_header_too_many_variables", textPath, `A header may have at most one variable (has ${scan.placeholders.length}).`);
+    violations.add(
+      "template_header_too_many_variables",
+      textPath,
+      `A header may have at most one variable (has ${scan.placeholders.length}).`,
+    );
     return;
   }
   const variable = scan.placeholders[0];
@@ -271,12 +328,28 @@ function checkHeaderText(text: string, component: TTemplateComponent, path: Path
   }
   if (variable.kind === "positional") {
     if (variable.name !== "1") {
-      violations.add("template_header_variable_invalid", textPath, `The header variable must be {{1}} (found {{${variable.name}}}).`);
+      violations.add(
+        "template_header_variable_invalid",
+        textPath,
+        `The header variable must be {{1}} (found {{${variable.name}}}).`,
+      );
       return;
     }
-    checkPositionalExample(component.example?.header_text?.length, 1, [...path, "example", "header_text"], "header", violations);
+    checkPositionalExample(
+      component.example?.header_text?.length,
+      1,
+      [...path, "example", "header_text"],
+      "header",
+      violations,
+    );
   } else {
-    checkNamedExample(component.example?.header_text_named_params, [variable.name], [...path, "example", "header_text_named_params"], "header", violations);
+    checkNamedExample(
+      component.example?.header_text_named_params,
+      [variable.name],
+      [...path, "example", "header_text_named_params"],
+      "header",
+      violations,
+    );
   }
 }
 
@@ -287,7 +360,11 @@ function checkBody(component: TTemplateComponent, path: Path, context: RuleConte
   const textPath = [...path, "text"];
   if (context.category === "AUTHENTICATION") {
     if (component.text !== undefined) {
-      violations.add("template_auth_free_text_not_allowed", textPath, "AUTHENTICATION bodies have no text: Meta writes it ('<code> is your verification code').");
+      violations.add(
+        "template_auth_free_text_not_allowed",
+        textPath,
+        "AUTHENTICATION bodies have no text: Meta writes it ('<code> is your verification code').",
+      );
     }
     return;
   }
@@ -298,19 +375,35 @@ function checkBody(component: TTemplateComponent, path: Path, context: RuleConte
   }
   const limit = META_TEMPLATE_LIMITS.bodyTextLength;
   if (characterCount(text) > limit) {
-    violations.add("template_body_too_long", textPath, `Body text must be at most ${limit} characters (has ${characterCount(text)}).`);
+    violations.add(
+      "template_body_too_long",
+      textPath,
+      `Body text must be at most ${limit} characters (has ${characterCount(text)}).`,
+    );
   }
   const newlines = META_TEMPLATE_LIMITS.bodyConsecutiveNewlines;
   if (new RegExp(`\\n(\\s*\\n){${newlines}}`).test(text)) {
-    violations.add("template_body_too_many_newlines", textPath, `Body text may not have more than ${newlines} newlines in a row.`);
+    violations.add(
+      "template_body_too_many_newlines",
+      textPath,
+      `Body text may not have more than ${newlines} newlines in a row.`,
+    );
   }
   const emoji = countEmoji(text);
   if (emoji > META_TEMPLATE_LIMITS.bodyEmoji) {
-    violations.add("template_body_too_many_emoji", textPath, `Body text may have at most ${META_TEMPLATE_LIMITS.bodyEmoji} emoji (has ${emoji}).`);
+    violations.add(
+      "template_body_too_many_emoji",
+      textPath,
+      `Body text may have at most ${META_TEMPLATE_LIMITS.bodyEmoji} emoji (has ${emoji}).`,
+    );
   }
 
   if (text.replace(TOKEN, "").replace(/[\p{P}\s]/gu, "") === "") {
-    violations.add("template_body_only_parameters", textPath, "Body text needs words, not only variables and punctuation.");
+    violations.add(
+      "template_body_only_parameters",
+      textPath,
+      "Body text needs words, not only variables and punctuation.",
+    );
   }
 
   const scan = scanPlaceholders(text);
@@ -342,10 +435,18 @@ function checkBody(component: TTemplateComponent, path: Path, context: RuleConte
     }
   }
   if (hasLeadingOrTrailingPlaceholder(text, scan.placeholders)) {
-    violations.add("template_variables_leading_trailing", textPath, "Body text cannot start or end with a variable; add words before and after it.");
+    violations.add(
+      "template_variables_leading_trailing",
+      textPath,
+      "Body text cannot start or end with a variable; add words before and after it.",
+    );
   }
   if (hasAdjacentPlaceholders(text, scan.placeholders)) {
-    violations.add("template_variables_adjacent", textPath, "Two body variables are next to each other; separate them with text or punctuation.");
+    violations.add(
+      "template_variables_adjacent",
+      textPath,
+      "Two body variables are next to each other; separate them with text or punctuation.",
+    );
   }
   const variableCount = scan.placeholders.length;
   const neededWords = META_TEMPLATE_LIMITS.fixedWordsPerVariable * variableCount + 1;
@@ -363,12 +464,22 @@ function checkBody(component: TTemplateComponent, path: Path, context: RuleConte
     if (!samples?.length) {
       checkPositionalExample(undefined, names.length, samplePath, "body", violations);
     } else if (samples.length !== 1) {
-      violations.add("template_example_count_mismatch", samplePath, `example.body_text must hold exactly one array of ${names.length} sample value(s).`);
+      violations.add(
+        "template_example_count_mismatch",
+        samplePath,
+        `example.body_text must hold exactly one array of ${names.length} sample value(s).`,
+      );
     } else {
       checkPositionalExample(samples[0]?.length, names.length, [...samplePath, 0], "body", violations);
     }
   } else {
-    checkNamedExample(component.example?.body_text_named_params, names, [...path, "example", "body_text_named_params"], "body", violations);
+    checkNamedExample(
+      component.example?.body_text_named_params,
+      names,
+      [...path, "example", "body_text_named_params"],
+      "body",
+      violations,
+    );
   }
 }
 
@@ -386,11 +497,25 @@ function parameterFormatMessage(placeholder: Placeholder, context: RuleContext):
     : `{{${placeholder.name}}} is positional but parameter_format is NAMED: use lower-case names like {{first_name}}.`;
 }
 
-function checkPositionalExample(sampleCount: number | undefined, variableCount: number, path: Path, where: string, violations: ViolationList): void {
+function checkPositionalExample(
+  sampleCount: number | undefined,
+  variableCount: number,
+  path: Path,
+  where: string,
+  violations: ViolationList,
+): void {
   if (!sampleCount) {
-    violations.add("template_example_missing", path, `The ${where} has ${variableCount} variable(s): give one sample value for each.`);
+    violations.add(
+      "template_example_missing",
+      path,
+      `The ${where} has ${variableCount} variable(s): give one sample value for each.`,
+    );
   } else if (sampleCount !== variableCount) {
-    violations.add("template_example_count_mismatch", path, `The ${where} has ${variableCount} variable(s) but ${sampleCount} sample value(s).`);
+    violations.add(
+      "template_example_count_mismatch",
+      path,
+      `The ${where} has ${variableCount} variable(s) but ${sampleCount} sample value(s).`,
+    );
   }
 }
 
@@ -402,11 +527,18 @@ function checkNamedExample(
   violations: ViolationList,
 ): void {
   if (!samples?.length) {
-    violations.add("template_example_missing", path, `The ${where} has named variable(s) ${names.join(", ")}: give a sample for each.`);
+    violations.add(
+      "template_example_missing",
+      path,
+      `The ${where} has named variable(s) ${names.join(", ")}: give a sample for each.`,
+    );
     return;
   }
   const sampleNames = samples.map((sample) => sample.param_name);
-  const sameSet = sampleNames.length === names.length && new Set(sampleNames).size === names.length && names.every((name) => sampleNames.includes(name));
+  const sameSet =
+    sampleNames.length === names.length &&
+    new Set(sampleNames).size === names.length &&
+    names.every((name) => sampleNames.includes(name));
   if (!sameSet) {
     violations.add(
       "template_example_count_mismatch",
@@ -422,7 +554,11 @@ function checkFooter(component: TTemplateComponent, path: Path, { category, viol
   const textPath = [...path, "text"];
   if (category === "AUTHENTICATION") {
     if (component.text !== undefined) {
-      violations.add("template_auth_free_text_not_allowed", textPath, "AUTHENTICATION footers have no text: set code_expiration_minutes instead.");
+      violations.add(
+        "template_auth_free_text_not_allowed",
+        textPath,
+        "AUTHENTICATION footers have no text: set code_expiration_minutes instead.",
+      );
     }
     return;
   }
@@ -433,7 +569,11 @@ function checkFooter(component: TTemplateComponent, path: Path, { category, viol
   }
   const limit = META_TEMPLATE_LIMITS.footerTextLength;
   if (characterCount(text) > limit) {
-    violations.add("template_footer_too_long", textPath, `Footer text must be at most ${limit} characters (has ${characterCount(text)}).`);
+    violations.add(
+      "template_footer_too_long",
+      textPath,
+      `Footer text must be at most ${limit} characters (has ${characterCount(text)}).`,
+    );
   }
   const scan = scanPlaceholders(text);
   if (scan.placeholders.length > 0 || scan.hasStrayBraces) {
@@ -449,7 +589,11 @@ function checkFooter(component: TTemplateComponent, path: Path, { category, viol
 function checkButtonsComponent(component: TTemplateComponent, path: Path, context: RuleContext): void {
   const buttons = component.buttons;
   if (!buttons?.length) {
-    context.violations.add("template_buttons_empty", [...path, "buttons"], "A BUTTONS component needs at least one button.");
+    context.violations.add(
+      "template_buttons_empty",
+      [...path, "buttons"],
+      "A BUTTONS component needs at least one button.",
+    );
     return;
   }
   buttons.forEach((button, index) => checkButton(button, [...path, "buttons", index], context));
@@ -462,13 +606,25 @@ function checkButton(button: TTemplateButton, path: Path, context: RuleContext):
     violations.add(
       "template_button_not_allowed_for_category",
       [...path, "type"],
-      isAuth ? `AUTHENTICATION templates take only an OTP button, not ${button.type}.` : `OTP buttons are only for AUTHENTICATION templates, not ${category}.`,
+      isAuth
+        ? `AUTHENTICATION templates take only an OTP button, not ${button.type}.`
+        : `OTP buttons are only for AUTHENTICATION templates, not ${category}.`,
     );
     // No return: the button's own rules still apply, so every problem Meta could name first is listed (D1).
   }
   checkKindButton(button, path, category, (code, where, message) => violations.add(code, where, message));
-  if ((button.type === "QUICK_REPLY" || button.type === "URL" || button.type === "PHONE_NUMBER" || button.type === "FLOW") && button.text === undefined) {
-    violations.add("template_button_text_required", [...path, "text"], `A ${button.type} button needs a text (its label).`);
+  if (
+    (button.type === "QUICK_REPLY" ||
+      button.type === "URL" ||
+      button.type === "PHONE_NUMBER" ||
+      button.type === "FLOW") &&
+    button.text === undefined
+  ) {
+    violations.add(
+      "template_button_text_required",
+      [...path, "text"],
+      `A ${button.type} button needs a text (its label).`,
+    );
   }
   switch (button.type) {
     case "URL":
@@ -476,13 +632,21 @@ function checkButton(button: TTemplateButton, path: Path, context: RuleContext):
       break;
     case "PHONE_NUMBER":
       if (button.phone_number === undefined) {
-        violations.add("template_button_phone_number_required", [...path, "phone_number"], "A PHONE_NUMBER button needs a phone_number.");
+        violations.add(
+          "template_button_phone_number_required",
+          [...path, "phone_number"],
+          "A PHONE_NUMBER button needs a phone_number.",
+        );
       }
       break;
     case "COPY_CODE": {
       const code = button.example?.[0];
       if (code === undefined || code === "") {
-        violations.add("template_example_missing", [...path, "example"], "A COPY_CODE button needs example: the sample code, e.g. [\"SUMMER25\"].");
+        violations.add(
+          "template_example_missing",
+          [...path, "example"],
+          'A COPY_CODE button needs example: the sample code, e.g. ["SUMMER25"].',
+        );
       } else if (characterCount(code) > META_TEMPLATE_LIMITS.copyCodeExampleLength) {
         violations.add(
           "template_copy_code_example_too_long",
@@ -512,32 +676,66 @@ function checkUrlButton(button: TTemplateButton, path: Path, violations: Violati
     return;
   }
   if (!BUTTON_URL.test(url.replace(TOKEN, "x"))) {
-    violations.add("template_button_url_invalid", [...path, "url"], "A URL button's url must be an http:// or https:// address without spaces.");
+    violations.add(
+      "template_button_url_invalid",
+      [...path, "url"],
+      "A URL button's url must be an http:// or https:// address without spaces.",
+    );
   }
   const scan = scanPlaceholders(url);
   const variable = scan.placeholders[0];
   if (!variable) {
-    if (scan.hasStrayBraces) violations.add("template_button_url_variable_invalid", [...path, "url"], "The url has unbalanced braces: its variable is written {{1}}.");
-  } else if (scan.hasStrayBraces || scan.placeholders.length > 1 || variable.name !== "1" || variable.end !== url.length) {
-    violations.add("template_button_url_variable_invalid", [...path, "url"], "A URL button's url may have one variable, {{1}}, and only at its very end.");
+    if (scan.hasStrayBraces)
+      violations.add(
+        "template_button_url_variable_invalid",
+        [...path, "url"],
+        "The url has unbalanced braces: its variable is written {{1}}.",
+      );
+  } else if (
+    scan.hasStrayBraces ||
+    scan.placeholders.length > 1 ||
+    variable.name !== "1" ||
+    variable.end !== url.length
+  ) {
+    violations.add(
+      "template_button_url_variable_invalid",
+      [...path, "url"],
+      "A URL button's url may have one variable, {{1}}, and only at its very end.",
+    );
   }
   // Any `{{` asks for a sample, even a broken variable (D15, D21): Meta looks for the example first.
   if (!url.includes("{{")) return;
   const samples = button.example?.length;
   if (!samples) {
-    violations.add("template_example_missing", [...path, "example"], "The url has a variable: give example, e.g. [\"https://example.com/order/123\"].");
+    violations.add(
+      "template_example_missing",
+      [...path, "example"],
+      'The url has a variable: give example, e.g. ["https://example.com/order/123"].',
+    );
   } else if (samples !== 1) {
-    violations.add("template_example_count_mismatch", [...path, "example"], `The url has one variable but ${samples} sample values.`);
+    violations.add(
+      "template_example_count_mismatch",
+      [...path, "example"],
+      `The url has one variable but ${samples} sample values.`,
+    );
   }
 }
 
 function checkOtpButton(button: TTemplateButton, path: Path, violations: ViolationList): void {
   if (button.otp_type === undefined) {
-    violations.add("template_otp_type_required", [...path, "otp_type"], "An OTP button needs otp_type: COPY_CODE, ONE_TAP or ZERO_TAP.");
+    violations.add(
+      "template_otp_type_required",
+      [...path, "otp_type"],
+      "An OTP button needs otp_type: COPY_CODE, ONE_TAP or ZERO_TAP.",
+    );
   }
   const autofill = button.autofill_text;
   if (autofill !== undefined && button.otp_type === "COPY_CODE") {
-    violations.add("template_auth_autofill_text_not_allowed", [...path, "autofill_text"], "autofill_text is only for ONE_TAP and ZERO_TAP buttons.");
+    violations.add(
+      "template_auth_autofill_text_not_allowed",
+      [...path, "autofill_text"],
+      "autofill_text is only for ONE_TAP and ZERO_TAP buttons.",
+    );
   }
   if (autofill !== undefined && characterCount(autofill) > META_TEMPLATE_LIMITS.otpAutofillTextLength) {
     violations.add(
@@ -549,18 +747,32 @@ function checkOtpButton(button: TTemplateButton, path: Path, violations: Violati
   for (const field of ["text", "autofill_text"] as const) {
     const value = button[field];
     if (value !== undefined && countEmoji(value) > 0) {
-      violations.add("template_auth_emoji_not_allowed", [...path, field], `AUTHENTICATION templates cannot contain emoji (${field}).`);
+      violations.add(
+        "template_auth_emoji_not_allowed",
+        [...path, field],
+        `AUTHENTICATION templates cannot contain emoji (${field}).`,
+      );
     }
   }
   const needsApps = button.otp_type === "ONE_TAP" || button.otp_type === "ZERO_TAP";
   // Meta's older syntax puts one app on the button itself (the wire schema allows it only instead of supported_apps).
   const onButton = button.package_name !== undefined && button.signature_hash !== undefined;
-  const apps = onButton ? [{ package_name: button.package_name ?? "", signature_hash: button.signature_hash ?? "" }] : button.supported_apps;
+  const apps = onButton
+    ? [{ package_name: button.package_name ?? "", signature_hash: button.signature_hash ?? "" }]
+    : button.supported_apps;
   if (needsApps && !apps?.length) {
-    violations.add("template_auth_supported_apps_required", [...path, "supported_apps"], `${button.otp_type} buttons need supported_apps (package_name + signature_hash).`);
+    violations.add(
+      "template_auth_supported_apps_required",
+      [...path, "supported_apps"],
+      `${button.otp_type} buttons need supported_apps (package_name + signature_hash).`,
+    );
   }
   if (apps && apps.length > META_TEMPLATE_LIMITS.supportedApps) {
-    violations.add("template_auth_too_many_supported_apps", [...path, "supported_apps"], `At most ${META_TEMPLATE_LIMITS.supportedApps} supported_apps (has ${apps.length}).`);
+    violations.add(
+      "template_auth_too_many_supported_apps",
+      [...path, "supported_apps"],
+      `At most ${META_TEMPLATE_LIMITS.supportedApps} supported_apps (has ${apps.length}).`,
+    );
   }
   apps?.forEach((app, index) => {
     const appPath = onButton ? path : [...path, "supported_apps", index];
@@ -572,11 +784,19 @@ function checkOtpButton(button: TTemplateButton, path: Path, violations: Violati
       );
     }
     if (!SIGNATURE_HASH.test(app.signature_hash)) {
-      violations.add("template_auth_signature_hash_invalid", [...appPath, "signature_hash"], "signature_hash must be exactly 11 characters of A–Z, a–z, 0–9, +, / or =.");
+      violations.add(
+        "template_auth_signature_hash_invalid",
+        [...appPath, "signature_hash"],
+        "signature_hash must be exactly 11 characters of A–Z, a–z, 0–9, +, / or =.",
+      );
     }
   });
   if (button.otp_type === "ZERO_TAP" && button.zero_tap_terms_accepted !== true) {
-    violations.add("template_auth_zero_tap_terms_required", [...path, "zero_tap_terms_accepted"], "ZERO_TAP buttons need zero_tap_terms_accepted: true.");
+    violations.add(
+      "template_auth_zero_tap_terms_required",
+      [...path, "zero_tap_terms_accepted"],
+      "ZERO_TAP buttons need zero_tap_terms_accepted: true.",
+    );
   }
 }
 
@@ -589,11 +809,19 @@ function checkButtonMix(components: readonly TTemplateComponent[], { category, v
   if (category === "AUTHENTICATION") {
     const otpCount = buttons.filter((button) => button.type === "OTP").length;
     if (otpCount !== 1) {
-      violations.add("template_auth_otp_button_count", buttonsPath, `AUTHENTICATION templates need exactly one OTP button (has ${otpCount}).`);
+      violations.add(
+        "template_auth_otp_button_count",
+        buttonsPath,
+        `AUTHENTICATION templates need exactly one OTP button (has ${otpCount}).`,
+      );
     }
   }
   if (buttons.length > META_TEMPLATE_LIMITS.buttons) {
-    violations.add("template_too_many_buttons", buttonsPath, `A template may have at most ${META_TEMPLATE_LIMITS.buttons} buttons (has ${buttons.length}).`);
+    violations.add(
+      "template_too_many_buttons",
+      buttonsPath,
+      `A template may have at most ${META_TEMPLATE_LIMITS.buttons} buttons (has ${buttons.length}).`,
+    );
   }
   const perType: [TTemplateButton["type"], TemplateRuleCode, number][] = [
     ["URL", "template_too_many_url_buttons", META_TEMPLATE_LIMITS.urlButtons],
@@ -604,7 +832,11 @@ function checkButtonMix(components: readonly TTemplateComponent[], { category, v
     const indexes = buttons.flatMap((button, index) => (button.type === type ? [index] : []));
     const firstExtra = indexes[max];
     if (firstExtra !== undefined) {
-      violations.add(code, [...buttonsPath, firstExtra, "type"], `A template may have at most ${max} ${type} button(s) (has ${indexes.length}).`);
+      violations.add(
+        code,
+        [...buttonsPath, firstExtra, "type"],
+        `A template may have at most ${max} ${type} button(s) (has ${indexes.length}).`,
+      );
     }
   }
   // Quick replies and the other buttons must form two groups at most: QR…QR then others, or others then QR…QR.
@@ -632,6 +864,10 @@ function checkTimeToLive(input: TCreateTemplateRequest, { category, violations }
   if (ttl === undefined) return;
   const { min, max } = MESSAGE_SEND_TTL_RANGES[category];
   if (ttl.seconds < min || ttl.seconds > max) {
-    violations.add("template_ttl_out_of_range", [ttl.field], `${ttl.field} for ${category} templates must be ${min}–${max} (got ${ttl.seconds}).`);
+    violations.add(
+      "template_ttl_out_of_range",
+      [ttl.field],
+      `${ttl.field} for ${category} templates must be ${min}–${max} (got ${ttl.seconds}).`,
+    );
   }
 }

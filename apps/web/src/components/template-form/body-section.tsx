@@ -12,7 +12,10 @@ export function BodySection({ draft, update }: { draft: TemplateDraft; update: U
     update("body.text", (d) => {
       const { keys, named } = variablesOf(d.body.text);
       const next = named ? `{{variable_${letterSuffix(keys.length + 1)}}}` : `{{${keys.length + 1}}}`;
-      return { ...d, body: { ...d.body, text: `${d.body.text}${d.body.text.endsWith(" ") || d.body.text === "" ? "" : " "}${next}` } };
+      return {
+        ...d,
+        body: { ...d.body, text: `${d.body.text}${d.body.text.endsWith(" ") || d.body.text === "" ? "" : " "}${next}` },
+      };
     });
 
   return (
@@ -20,11 +23,23 @@ export function BodySection({ draft, update }: { draft: TemplateDraft; update: U
       <legend>Body</legend>
       {auth ? (
         <>
-          <p className="hint">WhatsApp writes the body of an authentication template: “&lt;code&gt; is your verification code.”</p>
+          <p className="hint">
+            WhatsApp writes the body of an authentication template: “&lt;code&gt; is your verification code.”
+          </p>
           <Field k="body.security" label="Security recommendation">
             {(p) => (
               <label className="check">
-                <input {...p} type="checkbox" checked={draft.body.addSecurityRecommendation} onChange={(e) => update("body.security", (d) => ({ ...d, body: { ...d.body, addSecurityRecommendation: e.target.checked } }))} />
+                <input
+                  {...p}
+                  type="checkbox"
+                  checked={draft.body.addSecurityRecommendation}
+                  onChange={(e) =>
+                    update("body.security", (d) => ({
+                      ...d,
+                      body: { ...d.body, addSecurityRecommendation: e.target.checked },
+                    }))
+                  }
+                />
                 Add “For your security, do not share this code.”
               </label>
             )}
@@ -38,7 +53,13 @@ export function BodySection({ draft, update }: { draft: TemplateDraft; update: U
             hint="Variables: {{1}}, {{2}}… in order, or named ones like {{first_name}}. *bold*, _italic_, ~strike~, ```mono```."
             count={{ value: draft.body.text, limit: META_TEMPLATE_LIMITS.bodyTextLength }}
           >
-            {(p) => <textarea {...p} value={draft.body.text} onChange={(e) => update("body.text", (d) => ({ ...d, body: { ...d.body, text: e.target.value } }))} />}
+            {(p) => (
+              <textarea
+                {...p}
+                value={draft.body.text}
+                onChange={(e) => update("body.text", (d) => ({ ...d, body: { ...d.body, text: e.target.value } }))}
+              />
+            )}
           </Field>
           <div className="actions spaced-below">
             <button type="button" onClick={addVariable}>
@@ -55,7 +76,12 @@ export function BodySection({ draft, update }: { draft: TemplateDraft; update: U
                       <input
                         {...p}
                         value={draft.body.examples[key] ?? ""}
-                        onChange={(e) => update(`body.example.${key}`, (d) => ({ ...d, body: { ...d.body, examples: { ...d.body.examples, [key]: e.target.value } } }))}
+                        onChange={(e) =>
+                          update(`body.example.${key}`, (d) => ({
+                            ...d,
+                            body: { ...d.body, examples: { ...d.body.examples, [key]: e.target.value } },
+                          }))
+                        }
                       />
                     )}
                   </Field>

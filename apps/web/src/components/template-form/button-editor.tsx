@@ -41,10 +41,20 @@ export function ButtonEditor({
       <div className="button-draft-head">
         <h2 className="sub-heading">{title}</h2>
         <div className="actions">
-          <button type="button" onClick={() => onMove(-1)} disabled={index === 0} aria-label={`Move button ${index + 1} up`}>
+          <button
+            type="button"
+            onClick={() => onMove(-1)}
+            disabled={index === 0}
+            aria-label={`Move button ${index + 1} up`}
+          >
             ↑
           </button>
-          <button type="button" onClick={() => onMove(1)} disabled={index === count - 1} aria-label={`Move button ${index + 1} down`}>
+          <button
+            type="button"
+            onClick={() => onMove(1)}
+            disabled={index === count - 1}
+            aria-label={`Move button ${index + 1} down`}
+          >
             ↓
           </button>
           <button type="button" className="danger" onClick={onRemove} aria-label={`Remove button ${index + 1}`}>
@@ -67,23 +77,58 @@ export function ButtonEditor({
       )}
       {button.type === "URL" && (
         <>
-          <Field k={`${k}.url`} label="Website URL" hint="May end with one variable, e.g. https://example.com/orders/{{1}}" count={{ value: button.url, limit: 2000 }}>
-            {(p) => <input {...p} value={button.url} inputMode="url" onChange={(e) => onChange("url", { url: e.target.value })} />}
+          <Field
+            k={`${k}.url`}
+            label="Website URL"
+            hint="May end with one variable, e.g. https://example.com/orders/{{1}}"
+            count={{ value: button.url, limit: 2000 }}
+          >
+            {(p) => (
+              <input
+                {...p}
+                value={button.url}
+                inputMode="url"
+                onChange={(e) => onChange("url", { url: e.target.value })}
+              />
+            )}
           </Field>
           {hasUrlVariable && (
             <Field k={`${k}.urlExample`} label="Example of the full URL">
-              {(p) => <input {...p} value={button.urlExample} inputMode="url" onChange={(e) => onChange("urlExample", { urlExample: e.target.value })} />}
+              {(p) => (
+                <input
+                  {...p}
+                  value={button.urlExample}
+                  inputMode="url"
+                  onChange={(e) => onChange("urlExample", { urlExample: e.target.value })}
+                />
+              )}
             </Field>
           )}
         </>
       )}
       {button.type === "PHONE_NUMBER" && (
-        <Field k={`${k}.phoneNumber`} label="Phone number" hint="With country code and a leading +, e.g. +628111222333.">
-          {(p) => <input {...p} value={button.phoneNumber} inputMode="tel" onChange={(e) => onChange("phoneNumber", { phoneNumber: e.target.value })} />}
+        <Field
+          k={`${k}.phoneNumber`}
+          label="Phone number"
+          hint="With country code and a leading +, e.g. +628111222333."
+        >
+          {(p) => (
+            <input
+              {...p}
+              value={button.phoneNumber}
+              inputMode="tel"
+              onChange={(e) => onChange("phoneNumber", { phoneNumber: e.target.value })}
+            />
+          )}
         </Field>
       )}
       {button.type === "COPY_CODE" && (
-        <Field k={`${k}.code`} label="Example offer code" hint="The label is always “Copy offer code”." count={{ value: button.code, limit: META_TEMPLATE_LIMITS.copyCodeExampleLength }}>
+        <Field
+          k={`${k}.code`}
+          label="Example offer code"
+          hint="The label is always “Copy offer code”."
+          count={{ value: button.code, limit: META_TEMPLATE_LIMITS.copyCodeExampleLength }}
+        >
           {(p) => <input {...p} value={button.code} onChange={(e) => onChange("code", { code: e.target.value })} />}
         </Field>
       )}

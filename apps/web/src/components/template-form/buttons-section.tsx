@@ -18,7 +18,10 @@ export function ButtonsSection({
   setNewButtonType: (type: ButtonType) => void;
 }) {
   const updateButton = (id: string, key: string, change: Partial<ButtonDraft>) =>
-    update(`button.${id}.${key}`, (d) => ({ ...d, buttons: d.buttons.map((b) => (b.id === id ? { ...b, ...change } : b)) }));
+    update(`button.${id}.${key}`, (d) => ({
+      ...d,
+      buttons: d.buttons.map((b) => (b.id === id ? { ...b, ...change } : b)),
+    }));
   const allowedButtons = buttonTypesFor(draft.category, BUTTON_TYPES);
   const auth = draft.category === "AUTHENTICATION";
 
@@ -33,7 +36,9 @@ export function ButtonsSection({
   return (
     <fieldset data-field="buttons" id={fieldId("buttons")} tabIndex={-1}>
       <legend>Buttons</legend>
-      {draft.buttons.length === 0 && <p className="hint">No buttons. Quick replies and call-to-action buttons are optional.</p>}
+      {draft.buttons.length === 0 && (
+        <p className="hint">No buttons. Quick replies and call-to-action buttons are optional.</p>
+      )}
       {draft.buttons.map((button, index) => (
         <ButtonEditor
           key={button.id}
@@ -49,21 +54,43 @@ export function ButtonsSection({
         <label htmlFor="new-button-type" className="visually-hidden">
           Button type to add
         </label>
-        <select id="new-button-type" value={newButtonType} onChange={(e) => setNewButtonType(e.target.value as ButtonType)} className="auto-width">
+        <select
+          id="new-button-type"
+          value={newButtonType}
+          onChange={(e) => setNewButtonType(e.target.value as ButtonType)}
+          className="auto-width"
+        >
           {allowedButtons.map((t) => (
             <option key={t} value={t}>
               {BUTTON_LABELS[t]}
             </option>
           ))}
         </select>
-        <button type="button" onClick={() => update("buttons", (d) => ({ ...d, buttons: [...d.buttons, newButton(allowedButtons.includes(newButtonType) ? newButtonType : (allowedButtons[0] ?? "QUICK_REPLY"))] }))}>
+        <button
+          type="button"
+          onClick={() =>
+            update("buttons", (d) => ({
+              ...d,
+              buttons: [
+                ...d.buttons,
+                newButton(
+                  allowedButtons.includes(newButtonType) ? newButtonType : (allowedButtons[0] ?? "QUICK_REPLY"),
+                ),
+              ],
+            }))
+          }
+        >
           Add button
         </button>
       </div>
       <SectionErrors k="buttons" />
       {!auth && (
         <label className="check" data-field="callPermission">
-          <input type="checkbox" checked={draft.callPermission} onChange={(e) => update("callPermission", (d) => ({ ...d, callPermission: e.target.checked }))} />
+          <input
+            type="checkbox"
+            checked={draft.callPermission}
+            onChange={(e) => update("callPermission", (d) => ({ ...d, callPermission: e.target.checked }))}
+          />
           Ask permission to call (call permission request)
         </label>
       )}

@@ -38,14 +38,23 @@ export function Field({
   const { errorsFor, touch } = useContext(FieldContext);
   const errors = errorsFor(k);
   const id = fieldId(k);
-  const describedBy = [hint !== undefined ? `${id}-hint` : undefined, count !== undefined ? `${id}-count` : undefined, errors.length > 0 ? `${id}-error` : undefined]
+  const describedBy = [
+    hint !== undefined ? `${id}-hint` : undefined,
+    count !== undefined ? `${id}-count` : undefined,
+    errors.length > 0 ? `${id}-error` : undefined,
+  ]
     .filter(Boolean)
     .join(" ");
   const used = count === undefined ? 0 : [...count.value].length;
   return (
     <div className="field" data-invalid={errors.length > 0} data-field={k}>
       <label htmlFor={id}>{label}</label>
-      {children({ id, "aria-invalid": errors.length > 0, "aria-describedby": describedBy || undefined, onBlur: () => touch(k) })}
+      {children({
+        id,
+        "aria-invalid": errors.length > 0,
+        "aria-describedby": describedBy || undefined,
+        onBlur: () => touch(k),
+      })}
       {(hint !== undefined || count !== undefined) && (
         <div className="field-foot">
           {hint !== undefined && (
@@ -54,7 +63,13 @@ export function Field({
             </p>
           )}
           {count !== undefined && (
-            <span className="counter" id={`${id}-count`} data-testid={`count-${k}`} data-over={used > count.limit} aria-label={`${used} of ${count.limit} characters`}>
+            <span
+              className="counter"
+              id={`${id}-count`}
+              data-testid={`count-${k}`}
+              data-over={used > count.limit}
+              aria-label={`${used} of ${count.limit} characters`}
+            >
               {used}/{count.limit}
             </span>
           )}
@@ -70,9 +85,7 @@ function FieldErrors({ k, errors }: { k: string; errors: string[] }) {
   return (
     <div className="field-error" id={`${fieldId(k)}-error`} data-error-for={k} role="alert">
       {errors.map((message) => (
-        <p key={message}>
-          {message}
-        </p>
+        <p key={message}>{message}</p>
       ))}
     </div>
   );

@@ -20,16 +20,55 @@ export function IdentitySection({
   return (
     <fieldset>
       <legend>Template</legend>
-      <Field k="name" label="Name" hint="Lower-case letters, digits and underscores, e.g. order_update." count={{ value: draft.name, limit: 512 }}>
-        {(p) => <input {...p} value={draft.name} readOnly={locked.includes("name")} autoComplete="off" spellCheck={false} onChange={(e) => update("name", (d) => ({ ...d, name: e.target.value }))} />}
+      <Field
+        k="name"
+        label="Name"
+        hint="Lower-case letters, digits and underscores, e.g. order_update."
+        count={{ value: draft.name, limit: 512 }}
+      >
+        {(p) => (
+          <input
+            {...p}
+            value={draft.name}
+            readOnly={locked.includes("name")}
+            autoComplete="off"
+            spellCheck={false}
+            onChange={(e) => update("name", (d) => ({ ...d, name: e.target.value }))}
+          />
+        )}
       </Field>
       <div className="row">
         <Field k="language" label="Language" hint="e.g. en, id, en_US">
           {(p) => (
             <>
-              <input {...p} value={draft.language} readOnly={locked.includes("language")} list="language-codes" autoComplete="off" onChange={(e) => update("language", (d) => ({ ...d, language: e.target.value }))} />
+              <input
+                {...p}
+                value={draft.language}
+                readOnly={locked.includes("language")}
+                list="language-codes"
+                autoComplete="off"
+                onChange={(e) => update("language", (d) => ({ ...d, language: e.target.value }))}
+              />
               <datalist id="language-codes">
-                {["en", "en_US", "en_GB", "id", "ms", "pt_BR", "es", "es_MX", "fr", "de", "it", "nl", "ar", "hi", "th", "vi", "fil"].map((code) => (
+                {[
+                  "en",
+                  "en_US",
+                  "en_GB",
+                  "id",
+                  "ms",
+                  "pt_BR",
+                  "es",
+                  "es_MX",
+                  "fr",
+                  "de",
+                  "it",
+                  "nl",
+                  "ar",
+                  "hi",
+                  "th",
+                  "vi",
+                  "fil",
+                ].map((code) => (
                   <option key={code} value={code} />
                 ))}
               </datalist>

@@ -3,16 +3,30 @@ import type { ButtonDraft, OtpType } from "../../lib/template-draft.js";
 import { newId } from "../../lib/template-draft.js";
 import { Field, SectionErrors, fieldId } from "./fields.js";
 
-const OTP_LABELS: Record<OtpType, string> = { COPY_CODE: "Copy code", ONE_TAP: "One-tap autofill", ZERO_TAP: "Zero-tap" };
+const OTP_LABELS: Record<OtpType, string> = {
+  COPY_CODE: "Copy code",
+  ONE_TAP: "One-tap autofill",
+  ZERO_TAP: "Zero-tap",
+};
 
 /** An authentication template's OTP button: code delivery, button texts, the Android apps, zero-tap terms. */
-export function OtpButtonFields({ button, onChange }: { button: ButtonDraft; onChange: (key: string, change: Partial<ButtonDraft>) => void }) {
+export function OtpButtonFields({
+  button,
+  onChange,
+}: {
+  button: ButtonDraft;
+  onChange: (key: string, change: Partial<ButtonDraft>) => void;
+}) {
   const k = `button.${button.id}`;
   return (
     <>
       <Field k={`${k}.otpType`} label="Code delivery">
         {(p) => (
-          <select {...p} value={button.otpType} onChange={(e) => onChange("otpType", { otpType: e.target.value as OtpType })}>
+          <select
+            {...p}
+            value={button.otpType}
+            onChange={(e) => onChange("otpType", { otpType: e.target.value as OtpType })}
+          >
             {OTP_TYPES.map((t) => (
               <option key={t} value={t}>
                 {OTP_LABELS[t]}
@@ -21,13 +35,29 @@ export function OtpButtonFields({ button, onChange }: { button: ButtonDraft; onC
           </select>
         )}
       </Field>
-      <Field k={`${k}.text`} label="Copy button text (optional)" hint="Default “Copy code”." count={{ value: button.text, limit: 25 }}>
+      <Field
+        k={`${k}.text`}
+        label="Copy button text (optional)"
+        hint="Default “Copy code”."
+        count={{ value: button.text, limit: 25 }}
+      >
         {(p) => <input {...p} value={button.text} onChange={(e) => onChange("text", { text: e.target.value })} />}
       </Field>
       {button.otpType !== "COPY_CODE" && (
         <>
-          <Field k={`${k}.autofillText`} label="Autofill button text (optional)" hint="Default “Autofill”." count={{ value: button.autofillText, limit: META_TEMPLATE_LIMITS.otpAutofillTextLength }}>
-            {(p) => <input {...p} value={button.autofillText} onChange={(e) => onChange("autofillText", { autofillText: e.target.value })} />}
+          <Field
+            k={`${k}.autofillText`}
+            label="Autofill button text (optional)"
+            hint="Default “Autofill”."
+            count={{ value: button.autofillText, limit: META_TEMPLATE_LIMITS.otpAutofillTextLength }}
+          >
+            {(p) => (
+              <input
+                {...p}
+                value={button.autofillText}
+                onChange={(e) => onChange("autofillText", { autofillText: e.target.value })}
+              />
+            )}
           </Field>
           <div data-field={`${k}.apps`} id={fieldId(`${k}.apps`)} tabIndex={-1}>
             <h2 className="sub-heading">Android apps that may receive the code</h2>
@@ -38,7 +68,13 @@ export function OtpButtonFields({ button, onChange }: { button: ButtonDraft; onC
                     <input
                       {...p}
                       value={app.packageName}
-                      onChange={(e) => onChange("apps", { supportedApps: button.supportedApps.map((a) => (a.id === app.id ? { ...a, packageName: e.target.value } : a)) })}
+                      onChange={(e) =>
+                        onChange("apps", {
+                          supportedApps: button.supportedApps.map((a) =>
+                            a.id === app.id ? { ...a, packageName: e.target.value } : a,
+                          ),
+                        })
+                      }
                     />
                   )}
                 </Field>
@@ -47,18 +83,34 @@ export function OtpButtonFields({ button, onChange }: { button: ButtonDraft; onC
                     <input
                       {...p}
                       value={app.signatureHash}
-                      onChange={(e) => onChange("apps", { supportedApps: button.supportedApps.map((a) => (a.id === app.id ? { ...a, signatureHash: e.target.value } : a)) })}
+                      onChange={(e) =>
+                        onChange("apps", {
+                          supportedApps: button.supportedApps.map((a) =>
+                            a.id === app.id ? { ...a, signatureHash: e.target.value } : a,
+                          ),
+                        })
+                      }
                     />
                   )}
                 </Field>
               </div>
             ))}
             <div className="actions">
-              <button type="button" onClick={() => onChange("apps", { supportedApps: [...button.supportedApps, { id: newId("app"), packageName: "", signatureHash: "" }] })}>
+              <button
+                type="button"
+                onClick={() =>
+                  onChange("apps", {
+                    supportedApps: [...button.supportedApps, { id: newId("app"), packageName: "", signatureHash: "" }],
+                  })
+                }
+              >
                 Add app
               </button>
               {button.supportedApps.length > 0 && (
-                <button type="button" onClick={() => onChange("apps", { supportedApps: button.supportedApps.slice(0, -1) })}>
+                <button
+                  type="button"
+                  onClick={() => onChange("apps", { supportedApps: button.supportedApps.slice(0, -1) })}
+                >
                   Remove last app
                 </button>
               )}
@@ -71,7 +123,12 @@ export function OtpButtonFields({ button, onChange }: { button: ButtonDraft; onC
         <Field k={`${k}.zeroTap`} label="Zero-tap terms">
           {(p) => (
             <label className="check">
-              <input {...p} type="checkbox" checked={button.zeroTapTermsAccepted} onChange={(e) => onChange("zeroTap", { zeroTapTermsAccepted: e.target.checked })} />
+              <input
+                {...p}
+                type="checkbox"
+                checked={button.zeroTapTermsAccepted}
+                onChange={(e) => onChange("zeroTap", { zeroTapTermsAccepted: e.target.checked })}
+              />
               I accept Meta’s zero-tap terms
             </label>
           )}

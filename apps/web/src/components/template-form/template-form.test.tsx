@@ -13,7 +13,8 @@ afterEach(() => {
 const pause = () => act(() => void vi.advanceTimersByTime(VALIDATE_DEBOUNCE_MS + 1));
 
 /** The error element rendered beside the field with this key (`name`, `body.text`, `button.b3.url`…). */
-const errorBeside = (key: string) => document.querySelector<HTMLElement>(`[data-field="${key}"] > [data-error-for="${key}"]`);
+const errorBeside = (key: string) =>
+  document.querySelector<HTMLElement>(`[data-field="${key}"] > [data-error-for="${key}"]`);
 const input = (label: string | RegExp) => screen.getByLabelText<HTMLInputElement>(label);
 const type = (label: string | RegExp, value: string) => {
   fireEvent.change(input(label), { target: { value } });
@@ -73,7 +74,9 @@ describe("TemplateForm validation (shared zod contract)", () => {
     addButton("PHONE_NUMBER");
     const [quick, url, phone] = [buttonKey(1), buttonKey(2), buttonKey(3)];
 
-    fireEvent.change(screen.getAllByLabelText("Button text")[0] as HTMLElement, { target: { value: "This label is far too long for WhatsApp" } });
+    fireEvent.change(screen.getAllByLabelText("Button text")[0] as HTMLElement, {
+      target: { value: "This label is far too long for WhatsApp" },
+    });
     pause();
     expect(errorBeside(`${quick}.text`)?.textContent).toMatch(/at most 25 characters/);
 
@@ -144,7 +147,9 @@ describe("TemplateForm validation (shared zod contract)", () => {
     type("Example offer code", "SAVE25");
 
     // The preview follows as you type.
-    expect(screen.getByTestId("preview-body").textContent).toBe("Hi Pablo, your order is ready for pickup at Main Street today.");
+    expect(screen.getByTestId("preview-body").textContent).toBe(
+      "Hi Pablo, your order is ready for pickup at Main Street today.",
+    );
     expect(screen.getByTestId("preview-header").textContent).toBe("Order A-17");
 
     submit();
@@ -155,7 +160,11 @@ describe("TemplateForm validation (shared zod contract)", () => {
       category: "MARKETING",
       components: [
         { type: "HEADER", format: "TEXT", text: "Order {{1}}", example: { header_text: ["A-17"] } },
-        { type: "BODY", text: "Hi {{1}}, your order is ready for pickup at {{2}} today.", example: { body_text: [["Pablo", "Main Street"]] } },
+        {
+          type: "BODY",
+          text: "Hi {{1}}, your order is ready for pickup at {{2}} today.",
+          example: { body_text: [["Pablo", "Main Street"]] },
+        },
         { type: "FOOTER", text: "Thanks for shopping" },
         {
           type: "BUTTONS",
@@ -214,12 +223,24 @@ describe("TemplateForm: every problem at once, in the form's words", () => {
     const items = [...summary.querySelectorAll("li")].map((li) => li.textContent ?? "");
     // wire schema (name, empty button text) and pre-flight rules (media sample, variable at the start, footer length,
     // missing example) together, plus the form's own duplicate check
-    for (const expected of [/name may contain only lower-case/, /button text must not be empty/, /An image header needs a sample/, /cannot start or end with a variable/, /Footer text must be at most 60/, /same text/]) {
-      expect(items.some((item) => expected.test(item)), `${expected} in ${JSON.stringify(items)}`).toBe(true);
+    for (const expected of [
+      /name may contain only lower-case/,
+      /button text must not be empty/,
+      /An image header needs a sample/,
+      /cannot start or end with a variable/,
+      /Footer text must be at most 60/,
+      /same text/,
+    ]) {
+      expect(
+        items.some((item) => expected.test(item)),
+        `${expected} in ${JSON.stringify(items)}`,
+      ).toBe(true);
     }
     // UI words: no wire field paths or enum names
     for (const item of items) {
-      expect(item).not.toMatch(/\b[a-z]+_[a-z_]+\b|components\[|\b(IMAGE|QUICK_REPLY|BODY|FOOTER|HEADER|NAMED)\b|parameter_format|example\./);
+      expect(item).not.toMatch(
+        /\b[a-z]+_[a-z_]+\b|components\[|\b(IMAGE|QUICK_REPLY|BODY|FOOTER|HEADER|NAMED)\b|parameter_format|example\./,
+      );
     }
   });
 

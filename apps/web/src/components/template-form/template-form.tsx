@@ -37,7 +37,18 @@ export interface TemplateFormProps {
 }
 
 /** The create / edit form: its sections beside a live preview; the state lives in `useTemplateDraft`. */
-export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit, initialDraft, draftKey, locked = [], submitLabel, formLabel, uploadSample }: TemplateFormProps) {
+export function TemplateForm({
+  onSubmit,
+  submitting = false,
+  serverError,
+  onEdit,
+  initialDraft,
+  draftKey,
+  locked = [],
+  submitLabel,
+  formLabel,
+  uploadSample,
+}: TemplateFormProps) {
   const form = useTemplateDraft({ onSubmit, submitting, serverError, onEdit, initialDraft, draftKey });
   const { draft, update } = form;
   const [localMedia, setLocalMedia] = useState<LocalMedia | undefined>(undefined);
@@ -64,14 +75,11 @@ export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit
             draft={draft}
             update={update}
             locked={locked}
-            onCategoryChanged={(category: Category) => setNewButtonType(buttonTypesFor(category, BUTTON_TYPES)[0] ?? "QUICK_REPLY")}
+            onCategoryChanged={(category: Category) =>
+              setNewButtonType(buttonTypesFor(category, BUTTON_TYPES)[0] ?? "QUICK_REPLY")
+            }
           />
-          <HeaderSection
-            draft={draft}
-            update={update}
-            uploadSample={uploadSample}
-            onUploaded={setLocalMedia}
-          />
+          <HeaderSection draft={draft} update={update} uploadSample={uploadSample} onUploaded={setLocalMedia} />
           <BodySection draft={draft} update={update} />
           {/* Issue 16: a limited-time offer and carousel cards, MARKETING only as Meta allows. */}
           {draft.category === "MARKETING" && (
@@ -81,7 +89,12 @@ export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit
             </>
           )}
           <FooterSection draft={draft} update={update} />
-          <ButtonsSection draft={draft} update={update} newButtonType={newButtonType} setNewButtonType={setNewButtonType} />
+          <ButtonsSection
+            draft={draft}
+            update={update}
+            newButtonType={newButtonType}
+            setNewButtonType={setNewButtonType}
+          />
           <DeliverySection draft={draft} update={update} />
 
           <SectionErrors k="components" />
@@ -119,7 +132,9 @@ export function TemplateForm({ onSubmit, submitting = false, serverError, onEdit
           <TemplatePreview
             components={form.previewComponents}
             label="Preview of the template being created"
-            media={localMedia !== undefined && localMedia.handle === draft.header.mediaSample.trim() ? localMedia : undefined}
+            media={
+              localMedia !== undefined && localMedia.handle === draft.header.mediaSample.trim() ? localMedia : undefined
+            }
           />
         </aside>
       </div>

@@ -25,9 +25,18 @@ export interface TemplateDraftOptions {
  * The form's state: the draft (restored from and saved to localStorage under `draftKey`), validation after a pause
  * in typing, which errors show (touched fields, everything after a submit, the server's `param`), submit and discard.
  */
-export function useTemplateDraft({ onSubmit, submitting, serverError, onEdit, initialDraft, draftKey }: TemplateDraftOptions) {
+export function useTemplateDraft({
+  onSubmit,
+  submitting,
+  serverError,
+  onEdit,
+  initialDraft,
+  draftKey,
+}: TemplateDraftOptions) {
   const [start] = useState<TemplateDraft>(() => initialDraft ?? emptyDraft());
-  const [draft, setDraft] = useState<TemplateDraft>(() => (draftKey !== undefined ? loadSavedDraft(draftKey) : undefined) ?? start);
+  const [draft, setDraft] = useState<TemplateDraft>(
+    () => (draftKey !== undefined ? loadSavedDraft(draftKey) : undefined) ?? start,
+  );
   const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
   const [submitted, setSubmitted] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
@@ -71,12 +80,18 @@ export function useTemplateDraft({ onSubmit, submitting, serverError, onEdit, in
   const previewComponents = useMemo(() => buildRequest(draft, { keepEmptyExamples: true }).request.components, [draft]);
   const server = serverError !== undefined && serverError !== null ? explainError(serverError) : undefined;
   const serverErrors = useMemo(
-    () => (server?.param !== undefined ? assignIssues(validation.fields, [{ path: server.param, message: server.title }]) : new Map<string, string[]>()),
+    () =>
+      server?.param !== undefined
+        ? assignIssues(validation.fields, [{ path: server.param, message: server.title }])
+        : new Map<string, string[]>(),
     [server?.param, server?.title, validation.fields],
   );
 
   const isShown = (key: string) => submitted || [...shownTouched].some((t) => t === key || t.startsWith(`${key}.`));
-  const errorsFor = (key: string): string[] => [...(isShown(key) ? (validation.errors.get(key) ?? []) : []), ...(serverErrors.get(key) ?? [])];
+  const errorsFor = (key: string): string[] => [
+    ...(isShown(key) ? (validation.errors.get(key) ?? []) : []),
+    ...(serverErrors.get(key) ?? []),
+  ];
   const touch = (key: string) =>
     setTouched((prev) => {
       if (prev.has(key)) return prev;
@@ -104,12 +119,16 @@ export function useTemplateDraft({ onSubmit, submitting, serverError, onEdit, in
     setFailedSubmits((n) => n + 1);
   };
   const focusField = (key: string) => {
-    const target = formRef.current?.querySelector<HTMLElement>(`#${fieldId(key)}`) ?? formRef.current?.querySelector<HTMLElement>(`[data-field="${key}"]`);
+    const target =
+      formRef.current?.querySelector<HTMLElement>(`#${fieldId(key)}`) ??
+      formRef.current?.querySelector<HTMLElement>(`[data-field="${key}"]`);
     target?.focus();
   };
   // Every problem, in form order, for the summary shown after a failed submit.
   const summary = submitted
-    ? [...new Set([...validation.fields.map((f) => f.key), ...validation.errors.keys()])].flatMap((key) => (validation.errors.get(key) ?? []).map((message) => ({ key, message })))
+    ? [...new Set([...validation.fields.map((f) => f.key), ...validation.errors.keys()])].flatMap((key) =>
+        (validation.errors.get(key) ?? []).map((message) => ({ key, message })),
+      )
     : [];
 
   /** Back to the starting draft, forgetting the saved copy, what was touched and the submit. */
@@ -122,5 +141,20 @@ export function useTemplateDraft({ onSubmit, submitting, serverError, onEdit, in
   };
 
   const fields: FieldState = { errorsFor, touch };
-  return { draft, dirty, fields, update, submitted, summary, formErrors, server, previewComponents, submit, focusField, discard, formRef, summaryRef };
+  return {
+    draft,
+    dirty,
+    fields,
+    update,
+    submitted,
+    summary,
+    formErrors,
+    server,
+    previewComponents,
+    submit,
+    focusField,
+    discard,
+    formRef,
+    summaryRef,
+  };
 }

@@ -48,7 +48,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("name", "text")
     .addColumn("waba_id", "text", (c) => c.notNull())
     .addColumn("access_token", "text", (c) => c.notNull())
-    .addColumn("status", "text", (c) => c.notNull().defaultTo("connected").check(sql`status IN ('connected', 'disconnected')`))
+    .addColumn("status", "text", (c) =>
+      c
+        .notNull()
+        .defaultTo("connected")
+        .check(sql`status IN ('connected', 'disconnected')`),
+    )
     .addColumn("templates_synced_at", "timestamptz")
     .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn("updated_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
@@ -81,9 +86,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("last_synced_at", "timestamptz")
     .addUniqueConstraint("templates_account_name_language", ["account_id", "name", "language"])
     .execute();
-  await sql`CREATE UNIQUE INDEX templates_account_provider_id ON templates (account_id, provider_template_id) WHERE provider_template_id IS NOT NULL`.execute(db);
+  await sql`CREATE UNIQUE INDEX templates_account_provider_id ON templates (account_id, provider_template_id) WHERE provider_template_id IS NOT NULL`.execute(
+    db,
+  );
   // Serves the list keyset: WHERE account_id = ? [AND status = ?] [AND language = ?] ORDER BY created_at DESC, id DESC.
-  await db.schema.createIndex("templates_account_keyset").on("templates").columns(["account_id", "created_at", "id"]).execute();
+  await db.schema
+    .createIndex("templates_account_keyset")
+    .on("templates")
+    .columns(["account_id", "created_at", "id"])
+    .execute();
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see up()

@@ -36,7 +36,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("waba_id", "text", (c) => c.notNull())
     .addColumn("attempted_at", "timestamptz", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("meta_create_attempts_waba").on("meta_create_attempts").columns(["waba_id", "attempted_at"]).execute();
+  await db.schema
+    .createIndex("meta_create_attempts_waba")
+    .on("meta_create_attempts")
+    .columns(["waba_id", "attempted_at"])
+    .execute();
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see up()

@@ -34,13 +34,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("to_value", "text")
     .addColumn("reason", "text")
     .addColumn("detail", "jsonb")
-    .addColumn("source", "text", (c) => c.notNull().check(sql`source IN ('create', 'sync', 'webhook', 'edit', 'delete')`))
+    .addColumn("source", "text", (c) =>
+      c.notNull().check(sql`source IN ('create', 'sync', 'webhook', 'edit', 'delete')`),
+    )
     .addColumn("source_id", "text")
     .addColumn("occurred_at", "timestamptz", (c) => c.notNull())
     .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   // Serves the history keyset: WHERE template_id IN (…) ORDER BY created_at DESC, id DESC.
-  await db.schema.createIndex("template_events_template_keyset").on("template_events").columns(["template_id", "created_at", "id"]).execute();
+  await db.schema
+    .createIndex("template_events_template_keyset")
+    .on("template_events")
+    .columns(["template_id", "created_at", "id"])
+    .execute();
 
   await db.schema
     .createTable("template_sync_runs")
@@ -61,8 +67,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("error_message", "text")
     .execute();
   // At most one running sync per account, in every process: the insert that loses this race joins the winner.
-  await sql`CREATE UNIQUE INDEX template_sync_runs_one_running ON template_sync_runs (account_id) WHERE status = 'running'`.execute(db);
-  await db.schema.createIndex("template_sync_runs_account_keyset").on("template_sync_runs").columns(["account_id", "started_at", "id"]).execute();
+  await sql`CREATE UNIQUE INDEX template_sync_runs_one_running ON template_sync_runs (account_id) WHERE status = 'running'`.execute(
+    db,
+  );
+  await db.schema
+    .createIndex("template_sync_runs_account_keyset")
+    .on("template_sync_runs")
+    .columns(["account_id", "started_at", "id"])
+    .execute();
 
   await db.schema
     .createTable("webhook_events")
@@ -84,7 +96,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("key", "text", (c) => c.primaryKey())
     .addColumn("claimed_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex("webhook_events_pending").on("webhook_events").columns(["state", "received_at"]).execute();
+  await db.schema
+    .createIndex("webhook_events_pending")
+    .on("webhook_events")
+    .columns(["state", "received_at"])
+    .execute();
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see up()

@@ -24,7 +24,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("created_at", "timestamptz", (c) => c.notNull())
     .addColumn("updated_at", "timestamptz", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("webhook_subscriptions_org").on("webhook_subscriptions").columns(["organisation_id", "created_at", "id"]).execute();
+  await db.schema
+    .createIndex("webhook_subscriptions_org")
+    .on("webhook_subscriptions")
+    .columns(["organisation_id", "created_at", "id"])
+    .execute();
 
   // The outbox: one row per event, written in the transaction of the change it describes.
   await db.schema
@@ -55,9 +59,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("delivered_at", "timestamptz")
     .addColumn("created_at", "timestamptz", (c) => c.notNull())
     .execute();
-  await sql`CREATE UNIQUE INDEX webhook_deliveries_event_subscription ON webhook_deliveries (event_id, subscription_id)`.execute(db);
-  await sql`CREATE INDEX webhook_deliveries_due ON webhook_deliveries (subscription_id, seq) WHERE state = 'pending'`.execute(db);
-  await sql`CREATE INDEX webhook_deliveries_next ON webhook_deliveries (next_attempt_at) WHERE state = 'pending'`.execute(db);
+  await sql`CREATE UNIQUE INDEX webhook_deliveries_event_subscription ON webhook_deliveries (event_id, subscription_id)`.execute(
+    db,
+  );
+  await sql`CREATE INDEX webhook_deliveries_due ON webhook_deliveries (subscription_id, seq) WHERE state = 'pending'`.execute(
+    db,
+  );
+  await sql`CREATE INDEX webhook_deliveries_next ON webhook_deliveries (next_attempt_at) WHERE state = 'pending'`.execute(
+    db,
+  );
 
   await db.schema
     .createTable("webhook_delivery_attempts")

@@ -43,7 +43,9 @@ export function tinyPng(): Buffer {
 
 /** A minimal JFIF-framed JPEG (SOI, APP0, …, EOI); enough for every magic-byte check. */
 export function tinyJpeg(): Buffer {
-  const app0 = Buffer.from([0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00]);
+  const app0 = Buffer.from([
+    0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00,
+  ]);
   return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, Buffer.alloc(64, 0x11), Buffer.from([0xff, 0xd9])]);
 }
 
@@ -55,7 +57,14 @@ function box(type: string, payload: Buffer): Buffer {
 
 /** An ISO-BMFF file: `ftyp` (major brand `isom` by default) + `free` + empty `mdat`. */
 export function tinyMp4(majorBrand = "isom"): Buffer {
-  const ftyp = box("ftyp", Buffer.concat([Buffer.from(majorBrand, "ascii"), Buffer.from([0, 0, 2, 0]), Buffer.from("isomiso2avc1mp41", "ascii")]));
+  const ftyp = box(
+    "ftyp",
+    Buffer.concat([
+      Buffer.from(majorBrand, "ascii"),
+      Buffer.from([0, 0, 2, 0]),
+      Buffer.from("isomiso2avc1mp41", "ascii"),
+    ]),
+  );
   return Buffer.concat([ftyp, box("free", Buffer.alloc(8)), box("mdat", Buffer.alloc(32, 0x42))]);
 }
 
@@ -95,7 +104,10 @@ function closer(server: http.Server | net.Server): () => Promise<void> {
 }
 
 /** A loopback HTTP server routing by path; unknown paths 404. */
-export async function startFileServer(routes: Record<string, Handler>, tls?: { key: string; cert: string; name: string }): Promise<LoopbackServer> {
+export async function startFileServer(
+  routes: Record<string, Handler>,
+  tls?: { key: string; cert: string; name: string },
+): Promise<LoopbackServer> {
   const requests: LoopbackServer["requests"] = [];
   const handler: Handler = (req, res) => {
     requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers });
@@ -106,7 +118,8 @@ export async function startFileServer(routes: Record<string, Handler>, tls?: { k
     }
     route(req, res);
   };
-  const server = tls === undefined ? http.createServer(handler) : https.createServer({ key: tls.key, cert: tls.cert }, handler);
+  const server =
+    tls === undefined ? http.createServer(handler) : https.createServer({ key: tls.key, cert: tls.cert }, handler);
   const port = await listen(server);
   const origin = tls === undefined ? `http://127.0.0.1:${port}` : `https://${tls.name}:${port}`;
   return { origin, port, requests, close: closer(server) };
@@ -186,7 +199,9 @@ export async function startFakeMetaUpload(options: FakeMetaUploadOptions = {}): 
   const handleFor = (id: string) => `4::aW1hZ2UvcG5n:${Buffer.from(id).toString("base64url")}:e:1700000000:${appId}`;
   const json = (res: ServerResponse, status: number, body: unknown) => {
     const text = JSON.stringify(body);
-    res.writeHead(status, { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) }).end(text);
+    res
+      .writeHead(status, { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) })
+      .end(text);
   };
   const graphError = (res: ServerResponse, status: number, message: string, code: number) =>
     json(res, status, { error: { message, type: "OAuthException", code, fbtrace_id: "AbCdEf" } });
@@ -198,7 +213,8 @@ export async function startFakeMetaUpload(options: FakeMetaUploadOptions = {}): 
     if (!url.pathname.startsWith(prefix)) return graphError(res, 404, "Unknown path", 803);
     const rest = decodeURIComponent(url.pathname.slice(prefix.length));
     if (req.method === "POST" && rest === `${appId}/uploads`) {
-      if (url.searchParams.get("access_token") !== accessToken) return graphError(res, 401, "Invalid OAuth access token.", 190);
+      if (url.searchParams.get("access_token") !== accessToken)
+        return graphError(res, 401, "Invalid OAuth access token.", 190);
       const fileLength = Number(url.searchParams.get("file_length"));
       const fileType = url.searchParams.get("file_type") ?? "";
       if (!["application/pdf", "image/jpeg", "image/jpg", "image/png", "video/mp4"].includes(fileType)) {
@@ -216,7 +232,8 @@ export async function startFakeMetaUpload(options: FakeMetaUploadOptions = {}): 
     const match = /^upload:([A-Za-z0-9]+)$/.exec(rest);
     const key = match?.[1];
     if (key === undefined || !received.has(key)) return graphError(res, 404, "Unknown upload session", 100);
-    if (req.headers.authorization !== `OAuth ${accessToken}`) return graphError(res, 401, "Invalid OAuth access token.", 190);
+    if (req.headers.authorization !== `OAuth ${accessToken}`)
+      return graphError(res, 401, "Invalid OAuth access token.", 190);
     const held = received.get(key) ?? Buffer.alloc(0);
     if (req.method === "GET") return json(res, 200, { id: `upload:${key}`, file_offset: String(held.length) });
     if (req.method !== "POST") return graphError(res, 405, "Method not allowed", 100);
@@ -256,7 +273,19 @@ export async function startFakeMetaUpload(options: FakeMetaUploadOptions = {}): 
   });
   const port = await listen(server);
   const origin = `http://127.0.0.1:${port}`;
-  return { origin, port, requests, graphUrl: origin, apiVersion, appId, accessToken, received, sessions, handleFor, close: closer(server) };
+  return {
+    origin,
+    port,
+    requests,
+    graphUrl: origin,
+    apiVersion,
+    appId,
+    accessToken,
+    received,
+    sessions,
+    handleFor,
+    close: closer(server),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -273,8 +302,11 @@ export function fakeResolver(table: Record<string, readonly string[]>): FakeReso
   const resolver: MediaResolver = (hostname) => {
     calls.push(hostname);
     const found = table[hostname.toLowerCase()];
-    if (found === undefined) return Promise.reject(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" }));
-    return Promise.resolve(found.map((address): ResolvedAddress => ({ address, family: address.includes(":") ? 6 : 4 })));
+    if (found === undefined)
+      return Promise.reject(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" }));
+    return Promise.resolve(
+      found.map((address): ResolvedAddress => ({ address, family: address.includes(":") ? 6 : 4 })),
+    );
   };
   return { resolver, calls };
 }

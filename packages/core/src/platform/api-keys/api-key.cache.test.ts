@@ -79,7 +79,14 @@ describe.each(databaseKinds())("api-key cache over LISTEN/NOTIFY on %s", (kind) 
     await operator.admin.revokeApiKey(key.id);
     const started = Date.now();
     await expect
-      .poll(async () => auth.authenticate(key.key).then(() => "accepted", (error: unknown) => (isDomainError(error) ? error.code : String(error))), { timeout: 1_000, interval: 20 })
+      .poll(
+        async () =>
+          auth.authenticate(key.key).then(
+            () => "accepted",
+            (error: unknown) => (isDomainError(error) ? error.code : String(error)),
+          ),
+        { timeout: 1_000, interval: 20 },
+      )
       .toBe("invalid_api_key");
     expect(Date.now() - started).toBeLessThan(1_000);
   });

@@ -73,7 +73,15 @@ export function createApiKeyCache(options: ApiKeyCacheOptions): ApiKeyCache {
         const oldest = rows.keys().next();
         if (oldest.done !== true) rows.delete(oldest.value);
       }
-      rows.set(keyHash, { row: { id: row.id, organisation_id: row.organisation_id, revoked_at: row.revoked_at, expires_at: row.expires_at }, storedAt: now() });
+      rows.set(keyHash, {
+        row: {
+          id: row.id,
+          organisation_id: row.organisation_id,
+          revoked_at: row.revoked_at,
+          expires_at: row.expires_at,
+        },
+        storedAt: now(),
+      });
     },
     get trusted() {
       return trusted;

@@ -18,7 +18,13 @@ export async function reactivateApiKey(db: Db, id: string): Promise<void> {
 }
 
 export async function listOrganisationApiKeys(db: Db, organisationId: string): Promise<ApiKeyRow[]> {
-  return db.selectFrom("api_keys").selectAll().where("organisation_id", "=", organisationId).orderBy("created_at").orderBy("id").execute();
+  return db
+    .selectFrom("api_keys")
+    .selectAll()
+    .where("organisation_id", "=", organisationId)
+    .orderBy("created_at")
+    .orderBy("id")
+    .execute();
 }
 
 /** Sets `revoked_at` (keeping an earlier revocation time); `undefined` when no key has this id. */

@@ -8,7 +8,11 @@ import type { ApiKeyCache, CachedApiKey } from "./api-key.cache.js";
 
 const MAX_KEY_LENGTH = 512;
 
-export function createAuthService(deps: { db: Kysely<Database>; now: () => Date; apiKeyCache?: ApiKeyCache | undefined }): AuthService {
+export function createAuthService(deps: {
+  db: Kysely<Database>;
+  now: () => Date;
+  apiKeyCache?: ApiKeyCache | undefined;
+}): AuthService {
   const cache = deps.apiKeyCache;
   /** Only known keys are cached: an unknown key is looked up every time (the failed-auth bucket bounds that). */
   async function findKey(keyHash: string): Promise<CachedApiKey | undefined> {

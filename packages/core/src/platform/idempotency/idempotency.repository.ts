@@ -37,7 +37,11 @@ export async function insertClaim(db: Kysely<Database>, claim: NewClaim): Promis
   return inserted !== undefined;
 }
 
-export async function findKey(db: Kysely<Database>, organisationId: string, key: string): Promise<IdempotencyKeyRow | undefined> {
+export async function findKey(
+  db: Kysely<Database>,
+  organisationId: string,
+  key: string,
+): Promise<IdempotencyKeyRow | undefined> {
   return db
     .selectFrom("idempotency_keys")
     .selectAll()
@@ -50,12 +54,19 @@ export async function findKey(db: Kysely<Database>, organisationId: string, key:
  * Deletes the row if it is dead: expired, or an in-progress claim whose lock ran out (its instance died).
  * The condition is re-checked in the DELETE itself, so a row that a concurrent request just re-claimed survives.
  */
-export async function deleteIfDead(db: Kysely<Database>, organisationId: string, key: string, now: Date): Promise<void> {
+export async function deleteIfDead(
+  db: Kysely<Database>,
+  organisationId: string,
+  key: string,
+  now: Date,
+): Promise<void> {
   await db
     .deleteFrom("idempotency_keys")
     .where("organisation_id", "=", organisationId)
     .where("key", "=", key)
-    .where((eb) => eb.or([eb("expires_at", "<=", now), eb.and([eb("state", "=", "in_progress"), eb("locked_until", "<=", now)])]))
+    .where((eb) =>
+      eb.or([eb("expires_at", "<=", now), eb.and([eb("state", "=", "in_progress"), eb("locked_until", "<=", now)])]),
+    )
     .execute();
 }
 
@@ -89,7 +100,12 @@ export async function completeClaim(
   return result.numUpdatedRows > 0n;
 }
 
-export async function deleteClaim(db: Kysely<Database>, organisationId: string, key: string, claimId: string): Promise<void> {
+export async function deleteClaim(
+  db: Kysely<Database>,
+  organisationId: string,
+  key: string,
+  claimId: string,
+): Promise<void> {
   await db
     .deleteFrom("idempotency_keys")
     .where("organisation_id", "=", organisationId)

@@ -12,11 +12,17 @@ function claimOf(started: IdempotencyStart) {
   return started.claim;
 }
 
-const CREATED = { status: 201, headers: { "content-type": "application/json; charset=utf-8", "x-request-id": "req_1" }, body: '{"data":{"id":"tmpl_1"},"request_id":"req_1"}' };
+const CREATED = {
+  status: 201,
+  headers: { "content-type": "application/json; charset=utf-8", "x-request-id": "req_1" },
+  body: '{"data":{"id":"tmpl_1"},"request_id":"req_1"}',
+};
 
 describe("canonicalJson / requestFingerprint", () => {
   it("sorts object keys recursively and keeps array order", () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[2,{"y":2,"z":1}]},"b":1}',
+    );
     expect(canonicalJson([3, 1])).not.toBe(canonicalJson([1, 3]));
     expect(canonicalJson({ a: undefined, b: "x" })).toBe('{"b":"x"}');
   });
@@ -24,7 +30,8 @@ describe("canonicalJson / requestFingerprint", () => {
   it("writes what the earlier recursive version wrote, for any JSON (fingerprints stored before stay valid)", () => {
     const recursive = (value: unknown): string => {
       if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-      if (Array.isArray(value)) return `[${value.map((item) => recursive(item === undefined ? null : item)).join(",")}]`;
+      if (Array.isArray(value))
+        return `[${value.map((item) => recursive(item === undefined ? null : item)).join(",")}]`;
       const entries = Object.entries(value as Record<string, unknown>)
         .filter(([, v]) => v !== undefined)
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -52,7 +59,9 @@ describe("canonicalJson / requestFingerprint", () => {
     expect(requestFingerprint("POST", "/v1/2/templates", { name: "a", language: "en" })).not.toBe(base);
     expect(requestFingerprint("PUT", "/v1/1/templates", { name: "a", language: "en" })).not.toBe(base);
     expect(requestFingerprint("POST", "/v1/1/templates", { name: "b", language: "en" })).not.toBe(base);
-    expect(requestFingerprint("POST", "/v1/1/templates/sync", undefined)).toBe(requestFingerprint("POST", "/v1/1/templates/sync", null));
+    expect(requestFingerprint("POST", "/v1/1/templates/sync", undefined)).toBe(
+      requestFingerprint("POST", "/v1/1/templates/sync", null),
+    );
     expect(base).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -77,7 +86,13 @@ describe.each(databaseKinds())("idempotency service on %s", (kind) => {
     clock = new Date("2026-11-23T10:00:00Z");
     org = "org_idem_a";
     otherOrg = "org_idem_b";
-    await db.db.insertInto("organisations").values([{ id: org, name: "A" }, { id: otherOrg, name: "B" }]).execute();
+    await db.db
+      .insertInto("organisations")
+      .values([
+        { id: org, name: "A" },
+        { id: otherOrg, name: "B" },
+      ])
+      .execute();
   });
   afterAll(async () => {
     await db?.dispose();
@@ -125,7 +140,12 @@ describe.each(databaseKinds())("idempotency service on %s", (kind) => {
       polling();
       return new Promise<void>((resolve) => setTimeout(resolve, ms));
     };
-    const idem = createIdempotencyService({ db: db.db, now: () => clock, options: { waitMs: 10_000, pollMs: 5 }, sleep });
+    const idem = createIdempotencyService({
+      db: db.db,
+      now: () => clock,
+      options: { waitMs: 10_000, pollMs: 5 },
+      sleep,
+    });
     const k = key();
     const claim = claimOf(await idem.start(org, k, "fp1"));
     const waiting = idem.start(org, k, "fp1");

@@ -2,7 +2,14 @@ import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { DomainError } from "../../errors.js";
-import { completeClaim, deleteClaim, deleteIfDead, findKey, insertClaim, purgeExpiredKeys } from "./idempotency.repository.js";
+import {
+  completeClaim,
+  deleteClaim,
+  deleteIfDead,
+  findKey,
+  insertClaim,
+  purgeExpiredKeys,
+} from "./idempotency.repository.js";
 
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
 
@@ -50,7 +57,8 @@ export interface IdempotencyClaim {
   resumesAbandonedAttempt?: boolean;
 }
 
-export type IdempotencyStart = { kind: "claimed"; claim: IdempotencyClaim } | { kind: "replay"; response: StoredResponse };
+export type IdempotencyStart =
+  { kind: "claimed"; claim: IdempotencyClaim } | { kind: "replay"; response: StoredResponse };
 
 export interface IdempotencyService {
   readonly options: Readonly<Required<IdempotencyOptions>>;
@@ -136,7 +144,10 @@ export function createIdempotencyService(deps: Deps): IdempotencyService {
         );
       }
       if (row.state === "completed" && row.response_status !== null && row.response_body !== null) {
-        return { kind: "replay", response: { status: row.response_status, headers: row.response_headers ?? {}, body: row.response_body } };
+        return {
+          kind: "replay",
+          response: { status: row.response_status, headers: row.response_headers ?? {}, body: row.response_body },
+        };
       }
       if (performance.now() >= deadline) {
         throw new DomainError(

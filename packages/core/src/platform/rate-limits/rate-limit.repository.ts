@@ -31,7 +31,8 @@ export async function takeToken(
   defaultCapacity: number,
   count = 1,
 ): Promise<TakenToken | undefined> {
-  const override = bucket === "write" ? sql.ref("o.rate_limit_write_per_minute") : sql.ref("o.rate_limit_read_per_minute");
+  const override =
+    bucket === "write" ? sql.ref("o.rate_limit_write_per_minute") : sql.ref("o.rate_limit_read_per_minute");
   const window = sql.lit(REFILL_WINDOW_SECONDS);
   // Raising an organisation's limit adds the difference at once (the tokens already used stay used); lowering it
   // clamps to the new capacity. Refill since the last request at the current capacity per minute.
@@ -70,7 +71,8 @@ export async function readBucket(
   bucket: BucketClass,
   defaultCapacity: number,
 ): Promise<BucketSnapshot | undefined> {
-  const override = bucket === "write" ? sql.ref("o.rate_limit_write_per_minute") : sql.ref("o.rate_limit_read_per_minute");
+  const override =
+    bucket === "write" ? sql.ref("o.rate_limit_write_per_minute") : sql.ref("o.rate_limit_read_per_minute");
   const result = await sql<BucketSnapshot>`
     SELECT COALESCE(${override}, ${defaultCapacity}::int)::float8 AS capacity,
            b.capacity AS "storedCapacity",
@@ -115,7 +117,11 @@ export async function reserveMetaCreate(
   return db.transaction().execute(async (trx) => {
     await sql`SELECT pg_advisory_xact_lock(hashtext(${`kirim:meta_create:${wabaId}`}))`.execute(trx);
     const windowStart = new Date(now.getTime() - windowMs);
-    await trx.deleteFrom("meta_create_attempts").where("waba_id", "=", wabaId).where("attempted_at", "<=", windowStart).execute();
+    await trx
+      .deleteFrom("meta_create_attempts")
+      .where("waba_id", "=", wabaId)
+      .where("attempted_at", "<=", windowStart)
+      .execute();
     const inWindow = await trx
       .selectFrom("meta_create_attempts")
       .select("attempted_at")
@@ -128,7 +134,11 @@ export async function reserveMetaCreate(
       const oldest = freeing?.attempted_at ?? now;
       return { reserved: false, freesAt: new Date(oldest.getTime() + windowMs) };
     }
-    const attempt = await trx.insertInto("meta_create_attempts").values({ waba_id: wabaId, attempted_at: now }).returning("id").executeTakeFirstOrThrow();
+    const attempt = await trx
+      .insertInto("meta_create_attempts")
+      .values({ waba_id: wabaId, attempted_at: now })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     return { reserved: true, attemptId: attempt.id };
   });
 }

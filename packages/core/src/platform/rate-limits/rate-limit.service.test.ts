@@ -28,7 +28,13 @@ describe("token bucket arithmetic", () => {
   });
 
   it("derives Reset (bucket full again) and Retry-After (one token) in whole seconds", () => {
-    expect(describeBucket(600, 599.5, 1000.2, true)).toEqual({ allowed: true, limit: 600, remaining: 599, resetAt: 1001, retryAfterSeconds: 1 });
+    expect(describeBucket(600, 599.5, 1000.2, true)).toEqual({
+      allowed: true,
+      limit: 600,
+      remaining: 599,
+      resetAt: 1001,
+      retryAfterSeconds: 1,
+    });
     expect(describeBucket(60, 0.25, 0, false)).toMatchObject({ remaining: 0, resetAt: 60, retryAfterSeconds: 1 });
     expect(describeBucket(6, 0, 0, false)).toMatchObject({ retryAfterSeconds: 10, resetAt: 60 });
   });
@@ -67,7 +73,11 @@ describe.each(databaseKinds())("rate limits on %s", (kind) => {
   });
 
   it("empties a small write bucket and refuses the next request with the numbers for the headers", async () => {
-    const limits = createRateLimitService({ db: db.db, now: () => clock, options: { writePerMinute: 3, readPerMinute: 100 } });
+    const limits = createRateLimitService({
+      db: db.db,
+      now: () => clock,
+      options: { writePerMinute: 3, readPerMinute: 100 },
+    });
     const org = await newOrg();
     const decisions = [];
     for (let i = 0; i < 4; i++) decisions.push(await limits.consume(org, "write"));

@@ -3,7 +3,13 @@ import type { Database } from "../../db/schema.js";
 import { DomainError } from "../../errors.js";
 import type { MetaGateway } from "../../meta/types.js";
 import { MetaApiError } from "../../meta/meta-api-error.js";
-import { readBucket, releaseMetaCreate, reserveMetaCreate, setOrganisationLimits, takeToken } from "./rate-limit.repository.js";
+import {
+  readBucket,
+  releaseMetaCreate,
+  reserveMetaCreate,
+  setOrganisationLimits,
+  takeToken,
+} from "./rate-limit.repository.js";
 import type { BucketClass } from "./rate-limit.repository.js";
 import { createAuthFailureGuard } from "./auth-failure-guard.js";
 import type { AuthFailureGuard } from "./auth-failure-guard.js";
@@ -58,7 +64,10 @@ export interface RateLimitService {
    */
   consume(organisationId: string, bucket: BucketClass): Promise<BucketDecision>;
   /** Sets (or with `null` clears) an organisation's own limits. */
-  setOrganisationLimits(organisationId: string, limits: { writePerMinute?: number | null; readPerMinute?: number | null }): Promise<void>;
+  setOrganisationLimits(
+    organisationId: string,
+    limits: { writePerMinute?: number | null; readPerMinute?: number | null },
+  ): Promise<void>;
   /**
    * Counts one template create against Meta's hourly budget for the WABA, or throws 429 `meta_rate_limited`
    * with `Retry-After` (seconds until the oldest create in the window leaves it) — before Meta is called.
@@ -91,7 +100,8 @@ export function rateLimitError(bucket: BucketClass, decision: BucketDecision): D
 }
 
 function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new Error(`rate limits: ${name} must be an integer ≥ 1 (got ${value})`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`rate limits: ${name} must be an integer ≥ 1 (got ${value})`);
   return value;
 }
 
@@ -107,12 +117,20 @@ export function createRateLimitService(deps: Deps): RateLimitService {
   const options: Required<RateLimitOptions> = {
     writePerMinute: positiveInteger("writePerMinute", given.writePerMinute ?? RATE_LIMIT_DEFAULTS.writePerMinute),
     readPerMinute: positiveInteger("readPerMinute", given.readPerMinute ?? RATE_LIMIT_DEFAULTS.readPerMinute),
-    metaCreatesPerHour: positiveInteger("metaCreatesPerHour", given.metaCreatesPerHour ?? RATE_LIMIT_DEFAULTS.metaCreatesPerHour),
-    authFailuresPerMinute: positiveInteger("authFailuresPerMinute", given.authFailuresPerMinute ?? RATE_LIMIT_DEFAULTS.authFailuresPerMinute),
+    metaCreatesPerHour: positiveInteger(
+      "metaCreatesPerHour",
+      given.metaCreatesPerHour ?? RATE_LIMIT_DEFAULTS.metaCreatesPerHour,
+    ),
+    authFailuresPerMinute: positiveInteger(
+      "authFailuresPerMinute",
+      given.authFailuresPerMinute ?? RATE_LIMIT_DEFAULTS.authFailuresPerMinute,
+    ),
     leaseMs: given.leaseMs ?? RATE_LIMIT_DEFAULTS.leaseMs,
   };
-  if (!Number.isInteger(options.leaseMs) || options.leaseMs < 0) throw new Error(`rate limits: leaseMs must be an integer ≥ 0 (got ${options.leaseMs})`);
-  const defaultCapacity = (bucket: BucketClass): number => (bucket === "write" ? options.writePerMinute : options.readPerMinute);
+  if (!Number.isInteger(options.leaseMs) || options.leaseMs < 0)
+    throw new Error(`rate limits: leaseMs must be an integer ≥ 0 (got ${options.leaseMs})`);
+  const defaultCapacity = (bucket: BucketClass): number =>
+    bucket === "write" ? options.writePerMinute : options.readPerMinute;
 
   /**
    * Tokens this instance took from a shared bucket ahead of its requests (only when the lease is > 1 token). `shared`
@@ -142,7 +160,8 @@ export function createRateLimitService(deps: Deps): RateLimitService {
       const lease = leases.get(key);
       // A lease is `leaseMs` of the bucket's rate and lives that long: tokens it still holds after that are dropped
       // (never handed out late), so a limit changed by another instance applies here within `leaseMs`.
-      if (lease !== undefined && lease.held > 0 && deps.now().getTime() - lease.takenAtMs <= options.leaseMs) return spend(lease);
+      if (lease !== undefined && lease.held > 0 && deps.now().getTime() - lease.takenAtMs <= options.leaseMs)
+        return spend(lease);
       const count = leaseSize(capacities.get(key) ?? 1, options.leaseMs);
       if (count <= 1) break;
       const inFlight = leasing.get(key);
@@ -155,7 +174,12 @@ export function createRateLimitService(deps: Deps): RateLimitService {
         const taken = await takeToken(db, organisationId, bucket, defaultCapacity(bucket), count);
         if (taken === undefined) return; // fewer than `count` left: one token at a time from here (below)
         capacities.set(key, taken.capacity);
-        const next: Lease = { held: count, capacity: taken.capacity, shared: { tokens: taken.tokens, at: taken.now }, takenAtMs: deps.now().getTime() };
+        const next: Lease = {
+          held: count,
+          capacity: taken.capacity,
+          shared: { tokens: taken.tokens, at: taken.now },
+          takenAtMs: deps.now().getTime(),
+        };
         leases.set(key, next);
         decision = spend(next);
       })();
@@ -253,6 +277,8 @@ export function withMetaCreateBudget(
     ...(gateway.editTemplate !== undefined ? { editTemplate: gateway.editTemplate.bind(gateway) } : {}),
     ...(gateway.deleteTemplate !== undefined ? { deleteTemplate: gateway.deleteTemplate.bind(gateway) } : {}),
     ...(gateway.lookUpAccount !== undefined ? { lookUpAccount: gateway.lookUpAccount.bind(gateway) } : {}),
-    ...(gateway.listLibraryTemplates !== undefined ? { listLibraryTemplates: gateway.listLibraryTemplates.bind(gateway) } : {}),
+    ...(gateway.listLibraryTemplates !== undefined
+      ? { listLibraryTemplates: gateway.listLibraryTemplates.bind(gateway) }
+      : {}),
   };
 }

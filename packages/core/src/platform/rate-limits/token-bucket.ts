@@ -51,7 +51,11 @@ export function describeBucket(capacity: number, tokensLeft: number, now: number
 }
 
 /** One request against a bucket (the reference for the SQL statement). `state` undefined = a new, full bucket. */
-export function take(state: BucketState | undefined, capacity: number, now: number): { next: BucketState; decision: BucketDecision } {
+export function take(
+  state: BucketState | undefined,
+  capacity: number,
+  now: number,
+): { next: BucketState; decision: BucketDecision } {
   const available = state === undefined ? capacity : tokensAt(state, capacity, now);
   const allowed = available >= 1;
   const tokens = allowed ? available - 1 : available;

@@ -10,7 +10,9 @@ const TOKEN_A = "EAAG-plaintext-token-account-a-0123456789";
 const TOKEN_B = "EAAG-plaintext-token-account-b-9876543210";
 
 async function rawTokens(db: TestDatabase): Promise<string[]> {
-  const { rows } = await sql<{ t: string }>`SELECT access_token_encrypted AS t FROM whatsapp_accounts ORDER BY id`.execute(db.db);
+  const { rows } = await sql<{
+    t: string;
+  }>`SELECT access_token_encrypted AS t FROM whatsapp_accounts ORDER BY id`.execute(db.db);
   return rows.map((r) => r.t);
 }
 
@@ -43,7 +45,12 @@ describe.each(databaseKinds())("secrets at rest on %s", (kind) => {
   it("never stores the plaintext; encrypts legacy plaintext rows on prepare; rotates; refuses missing and wrong keys", async () => {
     const operator = createOperator({ db: db.db, tokenKeyring: k1 });
     const org = await operator.admin.createOrganisation({ name: "Secrets" });
-    await operator.admin.connectAccount({ organisationId: org.id, phoneNumberId: "7001", wabaId: "1", accessToken: TOKEN_A });
+    await operator.admin.connectAccount({
+      organisationId: org.id,
+      phoneNumberId: "7001",
+      wabaId: "1",
+      accessToken: TOKEN_A,
+    });
     const table = await rawTable(db);
     expect(table).not.toContain(TOKEN_A);
     expect((await rawTokens(db)).map(keyIdOf)).toEqual(["k1"]);
@@ -84,7 +91,11 @@ describe.each(databaseKinds())("secrets at rest on %s", (kind) => {
     const ciphertext = Buffer.from(parts[4] ?? "", "base64url");
     ciphertext[0] = (ciphertext[0] ?? 0) ^ 1;
     parts[4] = ciphertext.toString("base64url");
-    await sql`UPDATE whatsapp_accounts SET access_token_encrypted = ${parts.join(":")} WHERE access_token_encrypted = ${first}`.execute(db.db);
-    expect((await keyringError(onlyK2.secrets.prepare())).message).toMatch(/do not decrypt with the configured key\(s\) "k2"/);
+    await sql`UPDATE whatsapp_accounts SET access_token_encrypted = ${parts.join(":")} WHERE access_token_encrypted = ${first}`.execute(
+      db.db,
+    );
+    expect((await keyringError(onlyK2.secrets.prepare())).message).toMatch(
+      /do not decrypt with the configured key\(s\) "k2"/,
+    );
   });
 });

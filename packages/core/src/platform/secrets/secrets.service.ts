@@ -33,14 +33,19 @@ export interface SecretsService {
 }
 
 /** The decrypted credentials for one account: the only way core turns a stored token into a usable one. */
-export function accountCredentials(account: { waba_id: string; access_token_encrypted: string }, tokens: TokenCipher): MetaAccountRef {
+export function accountCredentials(
+  account: { waba_id: string; access_token_encrypted: string },
+  tokens: TokenCipher,
+): MetaAccountRef {
   return { wabaId: account.waba_id, accessToken: tokens.decrypt(account.access_token_encrypted) };
 }
 
 function countByKey(rows: ReadonlyArray<{ access_token_encrypted: string }>): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const row of rows) {
-    const id = isEncryptedToken(row.access_token_encrypted) ? (keyIdOf(row.access_token_encrypted) ?? "malformed") : "plaintext";
+    const id = isEncryptedToken(row.access_token_encrypted)
+      ? (keyIdOf(row.access_token_encrypted) ?? "malformed")
+      : "plaintext";
     counts[id] = (counts[id] ?? 0) + 1;
   }
   return counts;
@@ -53,7 +58,12 @@ export function createSecretsService(deps: { db: Kysely<Database>; tokens: Token
       let encrypted = 0;
       for (const row of await listStoredTokens(db)) {
         if (isEncryptedToken(row.access_token_encrypted)) continue;
-        const replaced = await replaceStoredToken(db, row.id, row.access_token_encrypted, tokens.encrypt(row.access_token_encrypted));
+        const replaced = await replaceStoredToken(
+          db,
+          row.id,
+          row.access_token_encrypted,
+          tokens.encrypt(row.access_token_encrypted),
+        );
         if (replaced) encrypted += 1;
       }
       const rows = await listStoredTokens(db);
@@ -71,7 +81,9 @@ export function createSecretsService(deps: { db: Kysely<Database>; tokens: Token
       }
       const problems: string[] = [];
       if (unknown.size > 0) {
-        problems.push(`stored Meta access tokens are encrypted with key id(s) ${[...unknown].map((id) => `"${id}"`).join(", ")}, which the keyring does not contain`);
+        problems.push(
+          `stored Meta access tokens are encrypted with key id(s) ${[...unknown].map((id) => `"${id}"`).join(", ")}, which the keyring does not contain`,
+        );
       }
       if (failed.size > 0) {
         problems.push(
@@ -93,8 +105,11 @@ export function createSecretsService(deps: { db: Kysely<Database>; tokens: Token
           continue;
         }
         // Plaintext rows (not prepared yet) are encrypted too; anything else must decrypt first.
-        const plaintext = isEncryptedToken(row.access_token_encrypted) ? tokens.decrypt(row.access_token_encrypted) : row.access_token_encrypted;
-        if (await replaceStoredToken(db, row.id, row.access_token_encrypted, tokens.encrypt(plaintext))) reencrypted += 1;
+        const plaintext = isEncryptedToken(row.access_token_encrypted)
+          ? tokens.decrypt(row.access_token_encrypted)
+          : row.access_token_encrypted;
+        if (await replaceStoredToken(db, row.id, row.access_token_encrypted, tokens.encrypt(plaintext)))
+          reencrypted += 1;
       }
       return { reencrypted, unchanged, currentKeyId: tokens.currentKeyId };
     },

@@ -1,6 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { createTokenCipher, generateTokenKeySpec, keyIdOf, parseTokenKeyring, TokenDecryptionError, TokenKeyringError } from "./token-cipher.js";
+import {
+  createTokenCipher,
+  generateTokenKeySpec,
+  keyIdOf,
+  parseTokenKeyring,
+  TokenDecryptionError,
+  TokenKeyringError,
+} from "./token-cipher.js";
 
 const TOKEN = "EAAGm0PX4ZCpsBAJ-meta-access-token-plaintext";
 
@@ -49,11 +56,19 @@ describe("token cipher (AES-256-GCM)", () => {
       bytes[0] = (bytes[0] ?? 0) ^ 1;
       return bytes.toString("base64url");
     };
-    for (const tampered of [[v, id, iv, tag, flip(ct)], [v, id, iv, flip(tag), ct], [v, id, flip(iv), tag, ct]]) {
-      expect(decryptError(() => cipher.decrypt(tampered.join(":"))).message).toMatch(/failed authentication under key "k1"/);
+    for (const tampered of [
+      [v, id, iv, tag, flip(ct)],
+      [v, id, iv, flip(tag), ct],
+      [v, id, flip(iv), tag, ct],
+    ]) {
+      expect(decryptError(() => cipher.decrypt(tampered.join(":"))).message).toMatch(
+        /failed authentication under key "k1"/,
+      );
     }
     expect(decryptError(() => cipher.decrypt([v, "k9", iv, tag, ct].join(":")))).toMatchObject({ keyId: "k9" });
-    expect(decryptError(() => cipher.decrypt([v, "k9", iv, tag, ct].join(":"))).message).toMatch(/key "k9", which is not in the keyring/);
+    expect(decryptError(() => cipher.decrypt([v, "k9", iv, tag, ct].join(":"))).message).toMatch(
+      /key "k9", which is not in the keyring/,
+    );
     const sameIdOtherKey = createTokenCipher(keyring("k1"));
     expect(decryptError(() => sameIdOtherKey.decrypt(stored)).message).toMatch(/failed authentication/);
     expect(decryptError(() => cipher.decrypt(TOKEN)).message).toMatch(/not encrypted/);

@@ -66,19 +66,24 @@ export function parseTokenKeyring(spec: string): TokenKeyring {
     .split(",")
     .map((entry) => entry.trim())
     .filter((entry) => entry !== "");
-  if (entries.length === 0) throw new TokenKeyringError("the keyring is empty; expected `id:base64key[,id:base64key…]`");
+  if (entries.length === 0)
+    throw new TokenKeyringError("the keyring is empty; expected `id:base64key[,id:base64key…]`");
   const keys: TokenKey[] = [];
   entries.forEach((entry, index) => {
     const colon = entry.indexOf(":");
     const id = colon === -1 ? "" : entry.slice(0, colon);
     const material = colon === -1 ? "" : entry.slice(colon + 1);
     if (!KEY_ID_PATTERN.test(id)) {
-      throw new TokenKeyringError(`entry ${index + 1}: expected \`id:base64key\` with an id of 1–32 letters, digits, _ or -`);
+      throw new TokenKeyringError(
+        `entry ${index + 1}: expected \`id:base64key\` with an id of 1–32 letters, digits, _ or -`,
+      );
     }
     if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(material)) throw new TokenKeyringError(`key "${id}": the key is not base64`);
     const key = Buffer.from(material, "base64");
     if (key.length !== KEY_BYTES) {
-      throw new TokenKeyringError(`key "${id}": decodes to ${key.length} bytes; AES-256 needs exactly ${KEY_BYTES} (openssl rand -base64 32)`);
+      throw new TokenKeyringError(
+        `key "${id}": decodes to ${key.length} bytes; AES-256 needs exactly ${KEY_BYTES} (openssl rand -base64 32)`,
+      );
     }
     if (keys.some((k) => k.id === id)) throw new TokenKeyringError(`key id "${id}" appears twice`);
     keys.push({ id, key });
@@ -125,24 +130,37 @@ export function createTokenCipher(keyring: TokenKeyring): TokenCipher {
       return `${ENCRYPTED_PREFIX}${current.id}:${iv.toString("base64url")}:${tag.toString("base64url")}:${ciphertext.toString("base64url")}`;
     },
     decrypt(stored) {
-      if (!isEncryptedToken(stored)) throw new TokenDecryptionError("the stored token is not encrypted (no v1: prefix)");
+      if (!isEncryptedToken(stored))
+        throw new TokenDecryptionError("the stored token is not encrypted (no v1: prefix)");
       const parts = stored.split(":");
       const [, keyId, ivText, tagText, ciphertextText] = parts;
-      if (parts.length !== 5 || keyId === undefined || ivText === undefined || tagText === undefined || ciphertextText === undefined) {
+      if (
+        parts.length !== 5 ||
+        keyId === undefined ||
+        ivText === undefined ||
+        tagText === undefined ||
+        ciphertextText === undefined
+      ) {
         throw new TokenDecryptionError("the stored token is malformed");
       }
       const key = byId.get(keyId);
       if (key === undefined) {
-        throw new TokenDecryptionError(`the stored token was encrypted with key "${keyId}", which is not in the keyring`, keyId);
+        throw new TokenDecryptionError(
+          `the stored token was encrypted with key "${keyId}", which is not in the keyring`,
+          keyId,
+        );
       }
       const iv = Buffer.from(ivText, "base64url");
       const tag = Buffer.from(tagText, "base64url");
-      if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw new TokenDecryptionError("the stored token is malformed", keyId);
+      if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES)
+        throw new TokenDecryptionError("the stored token is malformed", keyId);
       try {
         const decipher = createDecipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
         decipher.setAAD(AAD);
         decipher.setAuthTag(tag);
-        return Buffer.concat([decipher.update(Buffer.from(ciphertextText, "base64url")), decipher.final()]).toString("utf8");
+        return Buffer.concat([decipher.update(Buffer.from(ciphertextText, "base64url")), decipher.final()]).toString(
+          "utf8",
+        );
       } catch {
         // GCM's tag check: the value was altered, or key "<id>" is not the key it was encrypted with.
         throw new TokenDecryptionError(

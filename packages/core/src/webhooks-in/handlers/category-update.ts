@@ -39,5 +39,8 @@ export const applyCategoryUpdate: FieldHandler = async (change) => {
     pending_category_at: null,
     category_changed_at: later(event, row.category_changed_at),
   });
-  return { outcome: "applied", changes: [{ ...changeOrigin(change), kind: "category", from: previous, to: next, reason: "changed by Meta" }] };
+  return {
+    outcome: "applied",
+    changes: [{ ...changeOrigin(change), kind: "category", from: previous, to: next, reason: "changed by Meta" }],
+  };
 };

@@ -19,7 +19,18 @@ export const applyComponentsUpdate: FieldHandler = async (change) => {
     variables: JSON.stringify(extractVariables(components)),
     components_changed_at: later(event, row.components_changed_at),
   });
-  return { outcome: "applied", changes: [{ ...changeOrigin(change), kind: "components", from: row.content, to: templateContent(components), detail: change.value }] };
+  return {
+    outcome: "applied",
+    changes: [
+      {
+        ...changeOrigin(change),
+        kind: "components",
+        from: row.content,
+        to: templateContent(components),
+        detail: change.value,
+      },
+    ],
+  };
 };
 
 /**
@@ -27,7 +38,9 @@ export const applyComponentsUpdate: FieldHandler = async (change) => {
  * the stored components, keeping what it does not carry (examples, media headers, other buttons).
  */
 export function mergeFlattenedComponents(stored: unknown, value: ComponentsUpdate): unknown[] {
-  const components = (Array.isArray(stored) ? (stored as unknown[]) : []).map((c) => (isPlainObject(c) ? { ...c } : c)) as Record<string, unknown>[];
+  const components = (Array.isArray(stored) ? (stored as unknown[]) : []).map((c) =>
+    isPlainObject(c) ? { ...c } : c,
+  ) as Record<string, unknown>[];
   const find = (type: string) => components.find((c) => isPlainObject(c) && String(c["type"]).toUpperCase() === type);
   const setText = (type: string, text: string | null, extra: Record<string, unknown> = {}) => {
     if (text === null) return;
@@ -38,7 +51,11 @@ export function mergeFlattenedComponents(stored: unknown, value: ComponentsUpdat
   const title = value.message_template_title;
   const header = find("HEADER");
   const headerFormat = header?.["format"] ?? "TEXT";
-  if (title !== null && (!header || (typeof headerFormat === "string" ? headerFormat : JSON.stringify(headerFormat)).toUpperCase() === "TEXT")) {
+  if (
+    title !== null &&
+    (!header ||
+      (typeof headerFormat === "string" ? headerFormat : JSON.stringify(headerFormat)).toUpperCase() === "TEXT")
+  ) {
     setText("HEADER", title, { format: "TEXT" });
   }
   setText("BODY", value.message_template_element);
@@ -50,7 +67,9 @@ export function mergeFlattenedComponents(stored: unknown, value: ComponentsUpdat
       group = { type: "BUTTONS", buttons: [] };
       components.push(group);
     }
-    const storedButtons = (Array.isArray(group["buttons"]) ? (group["buttons"] as unknown[]) : []).map((b) => (isPlainObject(b) ? { ...b } : b)) as Record<string, unknown>[];
+    const storedButtons = (Array.isArray(group["buttons"]) ? (group["buttons"] as unknown[]) : []).map((b) =>
+      isPlainObject(b) ? { ...b } : b,
+    ) as Record<string, unknown>[];
     const used = new Set<number>();
     for (const b of buttons) {
       const type = (b.message_template_button_type ?? "").toUpperCase();
@@ -58,7 +77,8 @@ export function mergeFlattenedComponents(stored: unknown, value: ComponentsUpdat
       const next: Record<string, unknown> = i >= 0 ? { ...storedButtons[i] } : { type };
       if (b.message_template_button_text !== null) next["text"] = b.message_template_button_text;
       if (b.message_template_button_url !== null) next["url"] = b.message_template_button_url;
-      if (b.message_template_button_phone_number !== null) next["phone_number"] = b.message_template_button_phone_number;
+      if (b.message_template_button_phone_number !== null)
+        next["phone_number"] = b.message_template_button_phone_number;
       if (i >= 0) {
         storedButtons[i] = next;
         used.add(i);

@@ -15,7 +15,8 @@ export interface FieldEvent {
 }
 
 /** Applied → the history rows to record; otherwise why nothing was recorded. */
-export type FieldOutcome = { outcome: "applied"; changes: TemplateChange[] } | { outcome: "ignored" | "unchanged"; note: string };
+export type FieldOutcome =
+  { outcome: "applied"; changes: TemplateChange[] } | { outcome: "ignored" | "unchanged"; note: string };
 
 /** Applies one webhook field's change to one template. */
 export type FieldHandler = (event: FieldEvent) => Promise<FieldOutcome>;
@@ -29,7 +30,10 @@ export function isOlder(event: WebhookEventRow, clock: Date): boolean {
 }
 
 export function olderThan(event: WebhookEventRow, clock: Date, what: string): FieldOutcome {
-  return { outcome: "ignored", note: `older than the template's ${what} (event ${event.event_time.toISOString()}, ${what} changed ${clock.toISOString()})` };
+  return {
+    outcome: "ignored",
+    note: `older than the template's ${what} (event ${event.event_time.toISOString()}, ${what} changed ${clock.toISOString()})`,
+  };
 }
 
 /** The field's new clock: the event's time, never earlier than what the row already has. */
@@ -43,6 +47,15 @@ export function confirmation(now: Date): { last_synced_at: Date; last_synced_via
 }
 
 /** What every history row of a webhook change carries (source webhook, source_id = the event id). */
-export function changeOrigin({ row, event }: FieldEvent): Pick<TemplateChange, "templateId" | "accountId" | "source" | "sourceId" | "occurredAt"> {
-  return { templateId: row.id, accountId: row.account_id, source: "webhook", sourceId: event.id, occurredAt: event.event_time };
+export function changeOrigin({
+  row,
+  event,
+}: FieldEvent): Pick<TemplateChange, "templateId" | "accountId" | "source" | "sourceId" | "occurredAt"> {
+  return {
+    templateId: row.id,
+    accountId: row.account_id,
+    source: "webhook",
+    sourceId: event.id,
+    occurredAt: event.event_time,
+  };
 }

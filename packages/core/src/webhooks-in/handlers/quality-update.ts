@@ -13,10 +13,22 @@ export const applyQualityUpdate: FieldHandler = async (change) => {
     await updateTemplate(tx, row.id, confirmation(now));
     return { outcome: "unchanged", note: `quality already ${next ?? "null"}` };
   }
-  await updateTemplate(tx, row.id, { ...confirmation(now), quality_score: next, quality_changed_at: later(event, row.quality_changed_at) });
+  await updateTemplate(tx, row.id, {
+    ...confirmation(now),
+    quality_score: next,
+    quality_changed_at: later(event, row.quality_changed_at),
+  });
   const previous = value.previous_quality_score;
   return {
     outcome: "applied",
-    changes: [{ ...changeOrigin(change), kind: "quality", from: row.quality_score, to: next, reason: previous !== null ? `previous ${previous}` : null }],
+    changes: [
+      {
+        ...changeOrigin(change),
+        kind: "quality",
+        from: row.quality_score,
+        to: next,
+        reason: previous !== null ? `previous ${previous}` : null,
+      },
+    ],
   };
 };

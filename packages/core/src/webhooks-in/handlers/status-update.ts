@@ -46,13 +46,27 @@ export const applyStatusUpdate: FieldHandler = async (change) => {
     rejection_info: next === "REJECTED" && value.rejection_info !== null ? JSON.stringify(value.rejection_info) : null,
     status_info: statusInfo !== null ? JSON.stringify(statusInfo) : null,
     status_changed_at: later(event, row.status_changed_at),
-    ...(next === "DELETED" ? { deleted_at: now } : row.deleted_at !== null && next !== "DELETED" ? { deleted_at: null } : {}),
+    ...(next === "DELETED"
+      ? { deleted_at: now }
+      : row.deleted_at !== null && next !== "DELETED"
+        ? { deleted_at: null }
+        : {}),
   });
-  const detail = { ...(value.rejection_info !== null ? { rejection_info: value.rejection_info } : {}), ...(statusInfo ?? {}) };
+  const detail = {
+    ...(value.rejection_info !== null ? { rejection_info: value.rejection_info } : {}),
+    ...(statusInfo ?? {}),
+  };
   return {
     outcome: "applied",
     changes: [
-      { ...changeOrigin(change), kind: "status", from: row.meta_status, to: next, reason: value.reason ?? evt, detail: Object.keys(detail).length > 0 ? detail : null },
+      {
+        ...changeOrigin(change),
+        kind: "status",
+        from: row.meta_status,
+        to: next,
+        reason: value.reason ?? evt,
+        detail: Object.keys(detail).length > 0 ? detail : null,
+      },
     ],
   };
 };
