@@ -73,21 +73,15 @@ export async function insertTemplate(db: Db, row: NewTemplateRow): Promise<Templ
     .executeTakeFirst();
 }
 
-/** The live (not deleted) template of this name and language. */
+/** The live (not deleted) template of this name and language ((account, name, language) is unique). */
 export async function findLiveTemplate(
   db: Db,
   accountId: string,
   name: string,
   language: string,
 ): Promise<TemplateRow | undefined> {
-  return db
-    .selectFrom("templates")
-    .selectAll()
-    .where("account_id", "=", accountId)
-    .where("name", "=", name)
-    .where("language", "=", language)
-    .where("deleted_at", "is", null)
-    .executeTakeFirst();
+  const row = await findTemplateByNameLanguage(db, accountId, name, language);
+  return row?.deleted_at === null ? row : undefined;
 }
 
 /** The live templates of a name (every language, or `language`), by language. */
