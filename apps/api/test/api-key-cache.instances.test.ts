@@ -6,60 +6,39 @@
  * made while nobody could hear it is seen on the next request. Needs `pnpm --filter @kirim/api build` first.
  */
 import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { createTestDatabase, databaseKinds, sql } from "@kirim/core/testing";
-import type { TestDatabase } from "@kirim/core/testing";
-import { startMetaSandbox } from "@kirim/meta-sandbox";
-import type { MetaSandbox } from "@kirim/meta-sandbox";
+import { databaseKinds, sql } from "@kirim/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { APP_DIR, startApiProcess, stopApiProcess } from "./drills/drill-support.js";
+import { APP_DIR } from "./drills/drill-support.js";
 import type { ApiProcess } from "./drills/drill-support.js";
 import { call } from "./support/http.js";
+import { startInstances } from "./support/instances.js";
+import type { Instances } from "./support/instances.js";
 
 const DEV_API_KEY = "kdv_live_keyCacheTestKey00000000";
 const CLI_JS = path.join(APP_DIR, "dist", "cli", "main.js");
 const LISTEN_APPLICATION_NAME = "kirim-api-listen";
 
 describe.runIf(databaseKinds().includes("postgres"))("API keys cached by two instances on PostgreSQL", () => {
-  let db: TestDatabase;
-  let sandbox: MetaSandbox;
+  let started: Instances | undefined;
+  let db: Instances["db"];
   let dataDir = "";
   let env: Record<string, string> = {};
   let organisationId = "";
-  const instances: ApiProcess[] = [];
+  let instances: ApiProcess[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase("postgres");
-    sandbox = await startMetaSandbox({ port: 0, reviewDelayMs: null });
-    dataDir = await mkdtemp(path.join(tmpdir(), "kirim-key-cache-"));
-    env = {
-      PATH: process.env["PATH"] ?? "",
-      HOME: process.env["HOME"] ?? "",
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DATA_DIR: dataDir,
-      DATABASE_URL: db.url ?? "",
-      META_GRAPH_URL: sandbox.url,
-      DEMO_WABA_ID: sandbox.demo.wabaId,
-      DEMO_ACCESS_TOKEN: sandbox.demo.accessToken,
+    started = await startInstances("key-cache", {
       DEV_API_KEY,
       CURSOR_SECRET: "key-cache-test-cursor-secret",
-      TEMPLATE_SYNC_INTERVAL_MS: "0",
-      LOG_LEVEL: "warn",
-    };
-    instances.push(await startApiProcess(env));
-    instances.push(await startApiProcess(env));
+    });
+    ({ db, dataDir, env, instances } = started);
     const row = await db.db.selectFrom("api_keys").select("organisation_id").executeTakeFirstOrThrow();
     organisationId = row.organisation_id;
   }, 150_000);
 
   afterAll(async () => {
-    await Promise.all(instances.map((instance) => stopApiProcess(instance)));
-    await sandbox?.close();
-    await db?.dispose();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await started?.close();
   });
 
   function kirim(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

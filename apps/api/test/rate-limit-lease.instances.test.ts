@@ -5,17 +5,12 @@
  * tokens each instance may hold), at least N × (lease − 1) fewer — never a bucket per instance.
  * Real PostgreSQL only; needs `pnpm --filter @kirim/api build` first.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { createTestDatabase, databaseKinds } from "@kirim/core/testing";
-import type { TestDatabase } from "@kirim/core/testing";
-import { startMetaSandbox } from "@kirim/meta-sandbox";
-import type { MetaSandbox } from "@kirim/meta-sandbox";
+import { databaseKinds } from "@kirim/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApiProcess, stopApiProcess } from "./drills/drill-support.js";
 import type { ApiProcess } from "./drills/drill-support.js";
 import { call } from "./support/http.js";
+import { startInstances } from "./support/instances.js";
+import type { Instances } from "./support/instances.js";
 
 const DEV_API_KEY = "kdv_live_leaseTestKey000000000000";
 const READ_PER_MINUTE = 120;
@@ -25,41 +20,21 @@ const LEASE = 10;
 const INSTANCES = 2;
 
 describe.runIf(databaseKinds().includes("postgres"))("rate-limit leases shared by two instances on PostgreSQL", () => {
-  let db: TestDatabase;
-  let sandbox: MetaSandbox;
-  let dataDir = "";
-  const instances: ApiProcess[] = [];
+  let started: Instances | undefined;
+  let instances: ApiProcess[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase("postgres");
-    sandbox = await startMetaSandbox({ port: 0, reviewDelayMs: null });
-    dataDir = await mkdtemp(path.join(tmpdir(), "kirim-lease-"));
-    const env = {
-      PATH: process.env["PATH"] ?? "",
-      HOME: process.env["HOME"] ?? "",
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DATA_DIR: dataDir,
-      DATABASE_URL: db.url ?? "",
-      META_GRAPH_URL: sandbox.url,
-      DEMO_WABA_ID: sandbox.demo.wabaId,
-      DEMO_ACCESS_TOKEN: sandbox.demo.accessToken,
+    started = await startInstances("lease", {
       DEV_API_KEY,
       CURSOR_SECRET: "lease-test-cursor-secret",
-      TEMPLATE_SYNC_INTERVAL_MS: "0",
       RATE_LIMIT_READ_PER_MINUTE: String(READ_PER_MINUTE),
       RATE_LIMIT_LEASE_MS: String(LEASE_MS),
-      LOG_LEVEL: "warn",
-    };
-    instances.push(await startApiProcess(env));
-    instances.push(await startApiProcess(env));
+    });
+    instances = started.instances;
   }, 150_000);
 
   afterAll(async () => {
-    await Promise.all(instances.map((instance) => stopApiProcess(instance)));
-    await sandbox?.close();
-    await db?.dispose();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await started?.close();
   });
 
   it("lets through one bucket's capacity within the stated bound of N × (lease − 1) tokens", async () => {

@@ -3,63 +3,32 @@
  * database, hit alternately and concurrently, let through exactly ONE bucket's capacity between them.
  * Real PostgreSQL only (PGlite is one process); needs `pnpm --filter @kirim/api build` first.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { createTestDatabase, databaseKinds } from "@kirim/core/testing";
-import type { TestDatabase } from "@kirim/core/testing";
-import { startMetaSandbox } from "@kirim/meta-sandbox";
-import type { MetaSandbox } from "@kirim/meta-sandbox";
+import { databaseKinds } from "@kirim/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApiProcess, stopApiProcess } from "./drills/drill-support.js";
 import type { ApiProcess } from "./drills/drill-support.js";
 import { call } from "./support/http.js";
+import { startInstances } from "./support/instances.js";
+import type { Instances } from "./support/instances.js";
 import { DEMO_PHONE_NUMBER_ID } from "./support/stack.js";
 
 const DEV_API_KEY = "kdv_live_instancesTestKey000000";
 const WRITE_PER_MINUTE = 4;
 
 describe.runIf(databaseKinds().includes("postgres"))("rate limits shared by two instances on PostgreSQL", () => {
-  let db: TestDatabase;
-  let sandbox: MetaSandbox;
-  let dataDir = "";
-  const instances: ApiProcess[] = [];
+  let started: Instances | undefined;
+  let instances: ApiProcess[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase("postgres");
-    const { name } = await db.db
-      .selectNoFrom((eb) => eb.fn<string>("current_database", []).as("name"))
-      .executeTakeFirstOrThrow();
-    const databaseUrl = new URL(process.env["TEST_DATABASE_URL"] ?? "");
-    databaseUrl.pathname = `/${name}`;
-    sandbox = await startMetaSandbox({ port: 0, reviewDelayMs: null });
-    dataDir = await mkdtemp(path.join(tmpdir(), "kirim-instances-"));
-    const env = {
-      PATH: process.env["PATH"] ?? "",
-      HOME: process.env["HOME"] ?? "",
-      PORT: "0",
-      HOST: "127.0.0.1",
-      // One DATA_DIR: both instances must share the generated token-encryption key and cursor secret.
-      DATA_DIR: dataDir,
-      DATABASE_URL: databaseUrl.toString(),
-      META_GRAPH_URL: sandbox.url,
-      DEMO_WABA_ID: sandbox.demo.wabaId,
-      DEMO_ACCESS_TOKEN: sandbox.demo.accessToken,
+    started = await startInstances("instances", {
       DEV_API_KEY,
       CURSOR_SECRET: "instances-test-cursor-secret",
       RATE_LIMIT_WRITE_PER_MINUTE: String(WRITE_PER_MINUTE),
-      LOG_LEVEL: "warn",
-    };
-    // One after the other: the first applies the migrations and seeds the demo organisation.
-    instances.push(await startApiProcess(env));
-    instances.push(await startApiProcess(env));
+    });
+    instances = started.instances;
   }, 150_000);
 
   afterAll(async () => {
-    await Promise.all(instances.map((instance) => stopApiProcess(instance)));
-    await sandbox?.close();
-    await db?.dispose();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await started?.close();
   });
 
   it("lets through exactly one bucket's capacity of writes across both instances", async () => {
