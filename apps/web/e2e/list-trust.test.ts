@@ -6,7 +6,7 @@
 import type { Page, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Dashboard, RunningApi } from "./harness.js";
-import { haveChromium, openDashboard, requireChromiumInCi, signInThroughForm, templateRowTexts } from "./harness.js";
+import { haveChromium, openDashboard, requireChromiumInCi, signInThroughForm } from "./harness.js";
 
 requireChromiumInCi("the list e2e");
 
@@ -102,12 +102,11 @@ describe.runIf(haveChromium)("a list people can trust (real API, Debian chromium
     await expect
       .poll(() => page.getByTestId("page-status").textContent())
       .toContain(`Page 1 · templates 1–${PAGE_SIZE}`);
-    // The split name's count completes after the list (templates.get); the dimmed rows show the on-page count meanwhile,
-    // so the rows are compared without it. Reading them at once raced that answer: a late read saw the full count.
+    // The split name's count completes after the list (templates.get): wait for it before reading the rows.
     await expect
       .poll(() => page.getByTestId("language-count").allTextContents())
       .toContain(" · 3 languages (2 on this page)");
-    const firstRows = await templateRowTexts(page);
+    const firstRows = await page.getByTestId("template-row").allTextContents();
     const second = await rest<ListPage>(
       "GET",
       `/v1/${pnid}/templates?limit=${PAGE_SIZE}&cursor=${encodeURIComponent((await rest<ListPage>("GET", `/v1/${pnid}/templates?limit=${PAGE_SIZE}`)).next_cursor ?? "")}`,
@@ -131,8 +130,10 @@ describe.runIf(haveChromium)("a list people can trust (real API, Debian chromium
       await holding;
       const table = page.locator('[data-testid="template-table"][data-stale="true"]');
       await table.waitFor();
-      // The rows shown meanwhile are the first page's, dimmed.
-      expect(await templateRowTexts(page)).toEqual(firstRows);
+      // The rows shown meanwhile are the first page's, dimmed, with the counts they had (the split name's full count
+      // included: it does not fall back to the on-page count while the next page loads).
+      expect(await page.getByTestId("template-row").allTextContents()).toEqual(firstRows);
+      expect(await page.getByTestId("language-count").allTextContents()).toContain(" · 3 languages (2 on this page)");
       await expect.poll(() => table.evaluate((el) => getComputedStyle(el).opacity)).toBe("0.5");
     } finally {
       release();

@@ -6,6 +6,7 @@ import {
   TEMPLATE_LANGUAGE_PATTERN,
 } from "@kirim/schema";
 import { keepPreviousData, useQueries, useQuery } from "@tanstack/react-query";
+import { useRef } from "react";
 import { MetaStatusBadge, QualityBadge, metaStatusLabel } from "../components/status-badge.js";
 import { SyncButton } from "../components/sync-button.js";
 import { Empty, ErrorBox, Loading } from "../components/states.js";
@@ -97,11 +98,15 @@ export default function TemplateListPage({ phoneNumberId }: { phoneNumberId: str
   // A name's languages can fall on two pages: by name, only the first and last group can be cut; in other orders any
   // can. Those names are asked for their full language list (templates.get's `languages`), so the count is right.
   const byName = state.sort === "name_asc" || state.sort === "name_desc";
+  // While the next answer loads, the dimmed rows are the previous answer's: they keep the names (and cached counts)
+  // asked for then, so a count does not fall back to "on this page" for the moment of loading.
+  const askedBefore = useRef<string[]>([]);
   const maybeCut = list.isPlaceholderData
-    ? []
+    ? askedBefore.current
     : byName
       ? [...new Set([groups[0]?.name, groups.at(-1)?.name])].filter((n) => n !== undefined)
       : groups.map((g) => g.name);
+  askedBefore.current = maybeCut;
   const languageLists = useQueries({
     queries: maybeCut.map((name) => trpc.templates.get.queryOptions({ phone_number_id: phoneNumberId, name })),
   });
