@@ -1,7 +1,8 @@
 import { sql } from "kysely";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../db/schema.js";
-import type { NewTemplateRow, TemplateRow, TemplateStatus, TemplateUpdate } from "./template.table.js";
+import { TEMPLATE_WIRE_COLUMNS } from "./template.table.js";
+import type { NewTemplateRow, TemplateRow, TemplateStatus, TemplateUpdate, TemplateWireRow } from "./template.table.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -180,7 +181,7 @@ export interface ListedAccount {
 export async function listTemplateRows(
   db: Db,
   query: ListTemplateRowsQuery,
-): Promise<(TemplateRow & { listed_account?: ListedAccount })[]> {
+): Promise<(TemplateWireRow & { listed_account?: ListedAccount })[]> {
   // No name holds U+0000, and PostgreSQL fails the whole statement on it in a text parameter.
   if (query.nameContains?.includes("\u0000") === true) return [];
   const scope = query.accountId;
@@ -194,9 +195,10 @@ export async function listTemplateRows(
               SELECT a.id, a.phone_number_id, a.display_phone_number, a.customer_id, c.name AS customer_name, a.templates_synced_at
               FROM whatsapp_accounts a LEFT JOIN customers c ON c.id = a.customer_id
               WHERE a.phone_number_id = ${scope.phoneNumberId} AND a.organisation_id = ${scope.organisationId}) a)`;
+  // Only what the mapper reads (the keyset's created_at, id, name and updated_at among them).
   let q = db
     .selectFrom("templates")
-    .selectAll()
+    .select(TEMPLATE_WIRE_COLUMNS)
     .where(
       "account_id",
       "=",
@@ -238,7 +240,7 @@ export async function listTemplateRows(
   }
   return run(q.orderBy("created_at", "desc").orderBy("id", "desc").limit(query.limit));
 
-  async function run(page: typeof q): Promise<(TemplateRow & { listed_account?: ListedAccount })[]> {
+  async function run(page: typeof q): Promise<(TemplateWireRow & { listed_account?: ListedAccount })[]> {
     if (account === undefined) return page.execute();
     const rows = await page.select(account.as("listed_account")).execute();
     return rows.map(({ listed_account: listed, ...row }) => ({
