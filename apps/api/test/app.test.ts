@@ -53,7 +53,7 @@ const TEMPLATE = {
   buttons: [],
 };
 
-let mode: "ok" | "conflict" | "crash" | "upstream" | "leak" = "ok";
+let mode: "ok" | "conflict" | "crash" | "upstream" | "leak" | "drift" = "ok";
 const seen: { phoneNumberId?: string; body?: unknown } = {};
 
 const fakeCore = {
@@ -80,7 +80,26 @@ const fakeCore = {
     },
     sync: () =>
       Promise.resolve({ object: "template_sync_result", synced: 0, created: 0, updated: 0, unchanged: 0, removed: 0 }),
-    list: () => Promise.resolve({ data: [TEMPLATE], has_more: false, next_cursor: null }),
+    list: () => {
+      if (mode === "leak")
+        return Promise.resolve({
+          data: [
+            {
+              ...TEMPLATE,
+              access_token: "EAAG-secret",
+              whatsapp_account: { ...TEMPLATE.whatsapp_account, waba_token: "EAAG-nested" },
+              components: [{ type: "BODY", text: "Hi", kept_by_loose_schema: "meta-field" }],
+            },
+          ],
+          has_more: false,
+          next_cursor: null,
+        });
+      if (mode === "drift") {
+        const { status: _missing, ...drifted } = TEMPLATE;
+        return Promise.resolve({ data: [drifted], has_more: false, next_cursor: null });
+      }
+      return Promise.resolve({ data: [TEMPLATE], has_more: false, next_cursor: null });
+    },
     getByName: () => Promise.resolve({ ...TEMPLATE, languages: ["en"] }),
   },
   admin: {},
@@ -318,5 +337,22 @@ describe("envelopes and error translation", () => {
     const res = await call(server.baseUrl, "POST", `/v1/${PID}/templates`, { token: GOOD_KEY, body: VALID_BODY });
     expect(res.text).not.toContain("EAAG-secret");
     mode = "ok";
+  });
+
+  it("never lists fields outside the wire schema, at any depth; a component's own extra fields stay", async () => {
+    mode = "leak";
+    const res = await call(server.baseUrl, "GET", `/v1/${PID}/templates`, { token: GOOD_KEY });
+    mode = "ok";
+    expect(res.status).toBe(200);
+    expect(res.text).not.toContain("EAAG-secret");
+    expect(res.text).not.toContain("EAAG-nested");
+    expect(res.body.data[0].components).toEqual([{ type: "BODY", text: "Hi", kept_by_loose_schema: "meta-field" }]);
+  });
+
+  it("answers 500 internal_error, not a template without its status, when a listed template lost a field", async () => {
+    mode = "drift";
+    const res = await call(server.baseUrl, "GET", `/v1/${PID}/templates`, { token: GOOD_KEY });
+    mode = "ok";
+    expectError(res, 500, "internal_error", { type: "api_error" });
   });
 });

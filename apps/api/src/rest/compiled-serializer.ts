@@ -5,7 +5,8 @@
  * false for zod's (stripping) objects and open for its loose objects and records, nullable as `type: [T, "null"]`.
  * The bytes are those of `JSON.stringify(schema.parse(value))` — keys in schema order, unknown keys dropped, a loose
  * object's extra keys after its known ones (test/compiled-serializer.test.ts compares them over many shapes) — and a
- * missing required field still throws. A schema this reduction cannot express (unions, defaults, transforms, …)
+ * missing required field still throws. A schema this reduction cannot express (unions, defaults, transforms, an
+ * optional property before a required one, …)
  * gets no compiled serialiser: `compileSerializer` answers undefined and the caller keeps zod.
  */
 import fastJson from "fast-json-stringify";
@@ -62,7 +63,14 @@ function reduce(node: unknown): JsonSchema {
   if (main === "object") {
     const properties = isObject(node["properties"]) ? node["properties"] : {};
     out["properties"] = Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, reduce(value)]));
-    out["required"] = Array.isArray(node["required"]) ? node["required"] : [];
+    const required = Array.isArray(node["required"]) ? (node["required"] as unknown[]) : [];
+    // fast-json-stringify writes required properties before optional ones; zod writes the shape's order. Where
+    // an optional property comes before a required one the orders differ: no compiled serialiser then.
+    const keys = Object.keys(properties);
+    const firstOptional = keys.findIndex((key) => !required.includes(key));
+    if (firstOptional !== -1 && keys.slice(firstOptional).some((key) => required.includes(key)))
+      throw new Unsupported("an optional property before a required one");
+    out["required"] = required;
     const additional = node["additionalProperties"];
     if (additional === false) out["additionalProperties"] = false;
     // A loose object's or a record's extra values go out as they are (zod passes `unknown` through untouched).
