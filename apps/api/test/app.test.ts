@@ -138,6 +138,17 @@ describe("request id", () => {
     expect(a.body.request_id).not.toBe(b.body.request_id);
   });
 
+  it("stays a fresh ULID across many requests (its random bytes are drawn from a pool that refills)", async () => {
+    const ids: string[] = [];
+    // 600 ids: the pool holds 256 ids' worth of random bytes, so this crosses two refills.
+    for (let batch = 0; batch < 12; batch++) {
+      const answers = await Promise.all(Array.from({ length: 50 }, () => call(server.baseUrl, "GET", "/v1/health")));
+      ids.push(...answers.map((a) => String(a.headers.get("x-request-id"))));
+    }
+    for (const id of ids) expect(id).toMatch(/^req_[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(new Set(ids.map((id) => id.slice(-16))).size).toBe(ids.length);
+  });
+
   it("ignores a client-supplied X-Request-Id", async () => {
     const res = await call(server.baseUrl, "GET", "/v1/health", { headers: { "x-request-id": "req_forged" } });
     expect(res.body.request_id).not.toBe("req_forged");
