@@ -51,37 +51,55 @@ function requestIdTail(res: Response): string {
   return id === undefined ? "}" : `,"request_id":${JSON.stringify(id)}}`;
 }
 
-function compiled(schema: z.ZodType): ((value: unknown) => string) | undefined {
-  const stringify = compileSerializer(schema);
-  if (stringify === undefined) return undefined;
-  return (value) => {
-    try {
-      return stringify(value);
-    } catch (error) {
-      // fast-json-stringify throws on a missing required field: the shape drifted, as zod's parse would have said.
-      throw new SerializationError(
-        `response does not match its wire schema: ${error instanceof Error ? error.message : String(error)}`,
-        { cause: error },
-      );
-    }
+/**
+ * The compiled serialiser of `schema` (or undefined: zod's way), compiled on the route's first answer rather than at
+ * start-up: a process (or a test) that never answers a route does not pay for compiling it.
+ */
+function lazilyCompiled(schema: z.ZodType): () => ((value: unknown) => string) | undefined {
+  let compiled: ((value: unknown) => string) | undefined | null = null;
+  return () => {
+    if (compiled !== null) return compiled;
+    const stringify = compileSerializer(schema);
+    compiled =
+      stringify === undefined
+        ? undefined
+        : (value) => {
+            try {
+              return stringify(value);
+            } catch (error) {
+              // fast-json-stringify throws on a missing required field: the shape drifted, as zod's parse said.
+              throw new SerializationError(
+                `response does not match its wire schema: ${error instanceof Error ? error.message : String(error)}`,
+                { cause: error },
+              );
+            }
+          };
+    return compiled;
   };
 }
 
-/** `sendData(res, status, serialize(schema, value))`, compiled once for `schema`. */
+/** `sendData(res, status, serialize(schema, value))`, through the serialiser compiled for `schema`. */
 export function dataWriter(schema: z.ZodType): (res: Response, status: number, value: unknown) => void {
-  const stringify = compiled(schema);
-  if (stringify === undefined) return (res, status, value) => sendData(res, status, serialize(schema, value));
-  return (res, status, value) => sendJsonText(res, status, `{"data":${stringify(value)}${requestIdTail(res)}`);
+  const serializer = lazilyCompiled(schema);
+  return (res, status, value) => {
+    const stringify = serializer();
+    if (stringify === undefined) sendData(res, status, serialize(schema, value));
+    else sendJsonText(res, status, `{"data":${stringify(value)}${requestIdTail(res)}`);
+  };
 }
 
-/** `sendList(res, { ...page, data: serialize(z.array(item), page.data) })`, compiled once for `item`. */
+/** `sendList(res, { ...page, data: serialize(z.array(item), page.data) })`, through the serialiser compiled for it. */
 export function listWriter(
   item: z.ZodType,
 ): (res: Response, page: { data: unknown; has_more: boolean; next_cursor: string | null }) => void {
   const list = z.array(item);
-  const stringify = compiled(list);
-  if (stringify === undefined) return (res, page) => sendList(res, { ...page, data: serialize(list, page.data) });
+  const serializer = lazilyCompiled(list);
   return (res, page) => {
+    const stringify = serializer();
+    if (stringify === undefined) {
+      sendList(res, { ...page, data: serialize(list, page.data) });
+      return;
+    }
     const data = stringify(page.data);
     const cursor = page.has_more ? page.next_cursor : null;
     sendJsonText(
