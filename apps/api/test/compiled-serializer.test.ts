@@ -29,7 +29,7 @@ const WIRE = ENDPOINTS.flatMap((entry) =>
 );
 const COMPILED = WIRE.flatMap(({ name, schema }) => {
   const stringify = compileSerializer(schema);
-  return stringify === undefined ? [] : [{ name, schema: schema as z.ZodType, stringify }];
+  return stringify === undefined ? [] : [{ name, schema, stringify }];
 });
 
 const zodBytes = (schema: z.ZodType, value: unknown): string => JSON.stringify(schema.parse(value));

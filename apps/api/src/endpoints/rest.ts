@@ -4,7 +4,7 @@
  */
 import type { Core } from "@kirim/core";
 import type { Request, RequestHandler, Router } from "express";
-import { z } from "zod";
+import type { z } from "zod";
 import { principalOf } from "../http/auth.js";
 import { objectBody, hasBody } from "../http/body.js";
 import { parseOrThrow } from "../errors/validation.js";

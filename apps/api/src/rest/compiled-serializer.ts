@@ -86,7 +86,7 @@ export function serializerSchema(schema: z.ZodType): JsonSchema | undefined {
   let json: JsonSchema;
   try {
     // An empty registry: no `id` metadata, so every schema is inlined (no $ref for the serialiser to resolve).
-    json = z.toJSONSchema(schema, { io: "output", metadata: z.registry(), unrepresentable: "throw" }) as JsonSchema;
+    json = z.toJSONSchema(schema, { io: "output", metadata: z.registry(), unrepresentable: "throw" });
   } catch {
     return undefined;
   }

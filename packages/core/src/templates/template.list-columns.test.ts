@@ -75,7 +75,7 @@ describe.each(databaseKinds())("template list columns on %s", (kind) => {
     ["by phone number", () => ({ organisationId: t.organisationId, phoneNumberId: t.phoneNumberId })],
   ] as const)("selects the mapper's columns only (%s)", async (_how, scope) => {
     const executor = h.db.getExecutor();
-    const { plugin, statements } = recorder((node) => executor.compileQuery(node, { queryId: "" } as never).sql);
+    const { plugin, statements } = recorder((node) => executor.compileQuery(node, { queryId: "" }).sql);
     const { rows } = await listTemplateRows(h.db.withPlugin(plugin), {
       accountId: scope(),
       status: undefined,
