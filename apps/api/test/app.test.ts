@@ -53,7 +53,7 @@ const TEMPLATE = {
   buttons: [],
 };
 
-let mode: "ok" | "conflict" | "crash" | "upstream" | "leak" = "ok";
+let mode: "ok" | "conflict" | "crash" | "upstream" | "leak" | "drift" = "ok";
 const seen: { phoneNumberId?: string; body?: unknown } = {};
 
 const fakeCore = {
@@ -80,7 +80,26 @@ const fakeCore = {
     },
     sync: () =>
       Promise.resolve({ object: "template_sync_result", synced: 0, created: 0, updated: 0, unchanged: 0, removed: 0 }),
-    list: () => Promise.resolve({ data: [TEMPLATE], has_more: false, next_cursor: null }),
+    list: () => {
+      if (mode === "leak")
+        return Promise.resolve({
+          data: [
+            {
+              ...TEMPLATE,
+              access_token: "EAAG-secret",
+              whatsapp_account: { ...TEMPLATE.whatsapp_account, waba_token: "EAAG-nested" },
+              components: [{ type: "BODY", text: "Hi", kept_by_loose_schema: "meta-field" }],
+            },
+          ],
+          has_more: false,
+          next_cursor: null,
+        });
+      if (mode === "drift") {
+        const { status: _missing, ...drifted } = TEMPLATE;
+        return Promise.resolve({ data: [drifted], has_more: false, next_cursor: null });
+      }
+      return Promise.resolve({ data: [TEMPLATE], has_more: false, next_cursor: null });
+    },
     getByName: () => Promise.resolve({ ...TEMPLATE, languages: ["en"] }),
   },
   admin: {},
@@ -117,6 +136,17 @@ describe("request id", () => {
     expect(a.status).toBe(200);
     expect(a.body).toEqual({ data: { status: "ok" }, request_id: a.headers.get("x-request-id") });
     expect(a.body.request_id).not.toBe(b.body.request_id);
+  });
+
+  it("stays a fresh ULID across many requests (its random bytes are drawn from a pool that refills)", async () => {
+    const ids: string[] = [];
+    // 600 ids: the pool holds 256 ids' worth of random bytes, so this crosses two refills.
+    for (let batch = 0; batch < 12; batch++) {
+      const answers = await Promise.all(Array.from({ length: 50 }, () => call(server.baseUrl, "GET", "/v1/health")));
+      ids.push(...answers.map((a) => String(a.headers.get("x-request-id"))));
+    }
+    for (const id of ids) expect(id).toMatch(/^req_[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(new Set(ids.map((id) => id.slice(-16))).size).toBe(ids.length);
   });
 
   it("ignores a client-supplied X-Request-Id", async () => {
@@ -318,5 +348,22 @@ describe("envelopes and error translation", () => {
     const res = await call(server.baseUrl, "POST", `/v1/${PID}/templates`, { token: GOOD_KEY, body: VALID_BODY });
     expect(res.text).not.toContain("EAAG-secret");
     mode = "ok";
+  });
+
+  it("never lists fields outside the wire schema, at any depth; a component's own extra fields stay", async () => {
+    mode = "leak";
+    const res = await call(server.baseUrl, "GET", `/v1/${PID}/templates`, { token: GOOD_KEY });
+    mode = "ok";
+    expect(res.status).toBe(200);
+    expect(res.text).not.toContain("EAAG-secret");
+    expect(res.text).not.toContain("EAAG-nested");
+    expect(res.body.data[0].components).toEqual([{ type: "BODY", text: "Hi", kept_by_loose_schema: "meta-field" }]);
+  });
+
+  it("answers 500 internal_error, not a template without its status, when a listed template lost a field", async () => {
+    mode = "drift";
+    const res = await call(server.baseUrl, "GET", `/v1/${PID}/templates`, { token: GOOD_KEY });
+    mode = "ok";
+    expectError(res, 500, "internal_error", { type: "api_error" });
   });
 });

@@ -4,12 +4,12 @@
  */
 import type { Core } from "@kirim/core";
 import type { Request, RequestHandler, Router } from "express";
-import { z } from "zod";
+import type { z } from "zod";
 import { principalOf } from "../http/auth.js";
 import { objectBody, hasBody } from "../http/body.js";
 import { parseOrThrow } from "../errors/validation.js";
 import { methodNotAllowed } from "../rest/method-not-allowed.js";
-import { sendData, sendList, serialize } from "../rest/serialize.js";
+import { dataWriter, listWriter } from "../rest/serialize.js";
 import type { V1Deps } from "./define.js";
 import { allowedMethodsOf, expressPath } from "./define.js";
 import type { AnyEndpoint, BodyInput, RestStage } from "./define.js";
@@ -64,7 +64,9 @@ function readBody(input: BodyInput<z.ZodType> | undefined, req: Request): unknow
 function apiHandler(entry: Extract<AnyEndpoint, { kind: "api" }>, core: Core): RequestHandler {
   const { result } = entry;
   const status = entry.docs.success.status;
-  const list = result.kind === "data" ? undefined : z.array(result.item);
+  // Compiled once per route (see rest/serialize.ts), not per request.
+  const writeData = result.kind === "data" ? dataWriter(result.schema) : undefined;
+  const writeList = result.kind === "data" ? undefined : listWriter(result.item);
   return async (req, res) => {
     const args = {
       path: entry.input.path === undefined ? undefined : parseOrThrow(entry.input.path, req.params, "path"),
@@ -80,13 +82,12 @@ function apiHandler(entry: Extract<AnyEndpoint, { kind: "api" }>, core: Core): R
     };
     const output = await entry.handler(call, args as never);
     for (const [name, value] of Object.entries(entry.rest?.headers?.(output) ?? {})) res.setHeader(name, value);
-    if (result.kind === "data") {
-      sendData(res, status, serialize(result.schema, output));
+    if (writeData !== undefined) {
+      writeData(res, status, output);
     } else if (result.kind === "page") {
-      const page = output as { data: unknown[]; has_more: boolean; next_cursor: string | null };
-      sendList(res, { ...page, data: serialize(list as z.ZodArray, page.data) });
+      writeList?.(res, output as { data: unknown[]; has_more: boolean; next_cursor: string | null });
     } else {
-      sendList(res, { data: serialize(list as z.ZodArray, output), has_more: false, next_cursor: null });
+      writeList?.(res, { data: output, has_more: false, next_cursor: null });
     }
   };
 }

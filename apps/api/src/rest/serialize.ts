@@ -1,10 +1,14 @@
 /**
  * The only place that shapes successful REST output: Kirimdev's `{ data, request_id }` and
  * `{ data, has_more, next_cursor, request_id }` envelopes. Payloads go through the wire schema on the way out,
- * so a field core adds by accident never leaks and a shape drift fails loudly (500, logged) instead of silently.
+ * so a field core adds by accident never leaks and a missing field fails loudly (500, logged) instead of silently.
+ * The table's endpoints write through a serialiser compiled from that schema (compiled-serializer.ts: the same
+ * bytes as zod's parse + JSON.stringify, without walking every field through zod per request); a schema it cannot
+ * compile keeps zod.
  */
 import type { Response } from "express";
-import type { z } from "zod";
+import { z } from "zod";
+import { compileSerializer } from "./compiled-serializer.js";
 import "../http/locals.js";
 
 export class SerializationError extends Error {
@@ -32,4 +36,76 @@ export function sendList<T>(res: Response, page: { data: T[]; has_more: boolean;
     next_cursor: page.has_more ? page.next_cursor : null,
     request_id: res.locals.requestId,
   });
+}
+
+/** Writes a JSON body exactly as `res.status(status).json(value)` would, from its already-serialised text. */
+function sendJsonText(res: Response, status: number, body: string): void {
+  res.status(status);
+  if (res.get("Content-Type") === undefined) res.set("Content-Type", "application/json");
+  res.send(body);
+}
+
+/** `,"request_id":"…"}`, or `}` where JSON.stringify would leave an undefined request id out. */
+function requestIdTail(res: Response): string {
+  const id = res.locals.requestId;
+  return id === undefined ? "}" : `,"request_id":${JSON.stringify(id)}}`;
+}
+
+/**
+ * The compiled serialiser of `schema` (or undefined: zod's way), compiled on the route's first answer rather than at
+ * start-up: a process (or a test) that never answers a route does not pay for compiling it.
+ */
+function lazilyCompiled(schema: z.ZodType): () => ((value: unknown) => string) | undefined {
+  let compiled: ((value: unknown) => string) | undefined | null = null;
+  return () => {
+    if (compiled !== null) return compiled;
+    const stringify = compileSerializer(schema);
+    compiled =
+      stringify === undefined
+        ? undefined
+        : (value) => {
+            try {
+              return stringify(value);
+            } catch (error) {
+              // fast-json-stringify throws on a missing required field: the shape drifted, as zod's parse said.
+              throw new SerializationError(
+                `response does not match its wire schema: ${error instanceof Error ? error.message : String(error)}`,
+                { cause: error },
+              );
+            }
+          };
+    return compiled;
+  };
+}
+
+/** `sendData(res, status, serialize(schema, value))`, through the serialiser compiled for `schema`. */
+export function dataWriter(schema: z.ZodType): (res: Response, status: number, value: unknown) => void {
+  const serializer = lazilyCompiled(schema);
+  return (res, status, value) => {
+    const stringify = serializer();
+    if (stringify === undefined) sendData(res, status, serialize(schema, value));
+    else sendJsonText(res, status, `{"data":${stringify(value)}${requestIdTail(res)}`);
+  };
+}
+
+/** `sendList(res, { ...page, data: serialize(z.array(item), page.data) })`, through the serialiser compiled for it. */
+export function listWriter(
+  item: z.ZodType,
+): (res: Response, page: { data: unknown; has_more: boolean; next_cursor: string | null }) => void {
+  const list = z.array(item);
+  const serializer = lazilyCompiled(list);
+  return (res, page) => {
+    const stringify = serializer();
+    if (stringify === undefined) {
+      sendList(res, { ...page, data: serialize(list, page.data) });
+      return;
+    }
+    const data = stringify(page.data);
+    const cursor = page.has_more ? page.next_cursor : null;
+    sendJsonText(
+      res,
+      200,
+      `{"data":${data},"has_more":${page.has_more ? "true" : "false"},"next_cursor":${JSON.stringify(cursor)}${requestIdTail(res)}`,
+    );
+  };
 }

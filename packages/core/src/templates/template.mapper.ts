@@ -2,7 +2,7 @@ import { deriveTemplateFields } from "@kirim/schema";
 import type { TTemplate } from "@kirim/schema";
 import type { AccountWithCustomer } from "../accounts/account.repository.js";
 import { mapMetaStatus } from "./template-status.js";
-import type { TemplateRow } from "./template.table.js";
+import type { TemplateWireRow } from "./template.table.js";
 
 /**
  * Effective `last_synced_at`: the later of the row's own value (set when a sync inserted/changed it) and the
@@ -10,7 +10,7 @@ import type { TemplateRow } from "./template.table.js";
  * by the sync without being written). Templates deleted on Meta are not detected by sync (README).
  */
 export function effectiveLastSyncedAt(
-  row: TemplateRow,
+  row: TemplateWireRow,
   account: Pick<AccountWithCustomer, "templates_synced_at">,
 ): Date | null {
   const own = row.last_synced_at;
@@ -41,7 +41,7 @@ export type TemplateAccountFields = Pick<
 >;
 
 /** Row → wire `TTemplate`. The wire shape never depends on column names. */
-export function templateRowToTemplate(row: TemplateRow, account: TemplateAccountFields): TTemplate {
+export function templateRowToTemplate(row: TemplateWireRow, account: TemplateAccountFields): TTemplate {
   const lastSynced = effectiveLastSyncedAt(row, account);
   return {
     id: row.id,
@@ -81,7 +81,7 @@ function asObject(value: unknown): Record<string, unknown> | null {
 
 /** The template-lifecycle fields (issue 5): road of the last confirmation, Meta's explanations, tombstone. */
 function lifecycleFields(
-  row: TemplateRow,
+  row: TemplateWireRow,
   account: Pick<AccountWithCustomer, "templates_synced_at">,
   lastSynced: Date | null,
 ): Pick<TTemplate, "last_synced_via" | "rejection_info" | "status_info" | "pending_category_change" | "deleted_at"> {

@@ -1,7 +1,8 @@
 import { sql } from "kysely";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../db/schema.js";
-import type { NewTemplateRow, TemplateRow, TemplateStatus, TemplateUpdate } from "./template.table.js";
+import { TEMPLATE_WIRE_COLUMNS } from "./template.table.js";
+import type { NewTemplateRow, TemplateRow, TemplateStatus, TemplateUpdate, TemplateWireRow } from "./template.table.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -180,23 +181,23 @@ export interface ListedAccount {
 export async function listTemplateRows(
   db: Db,
   query: ListTemplateRowsQuery,
-): Promise<(TemplateRow & { listed_account?: ListedAccount })[]> {
+): Promise<{ rows: TemplateWireRow[]; listedAccount?: ListedAccount | undefined }> {
   // No name holds U+0000, and PostgreSQL fails the whole statement on it in a text parameter.
-  if (query.nameContains?.includes("\u0000") === true) return [];
+  if (query.nameContains?.includes("\u0000") === true) return { rows: [] };
   const scope = query.accountId;
   // By phone number: uncorrelated subqueries, which PostgreSQL runs once per statement (InitPlans).
   const account =
     typeof scope === "string"
       ? undefined
-      : sql<
-          (Omit<ListedAccount, "templates_synced_at"> & { templates_synced_at: string | null }) | null
-        >`(SELECT to_json(a) FROM (
+      : // As text: the same value on every row, JSON-parsed once (from the first row) rather than once per row.
+        sql<string | null>`(SELECT to_json(a)::text FROM (
               SELECT a.id, a.phone_number_id, a.display_phone_number, a.customer_id, c.name AS customer_name, a.templates_synced_at
               FROM whatsapp_accounts a LEFT JOIN customers c ON c.id = a.customer_id
               WHERE a.phone_number_id = ${scope.phoneNumberId} AND a.organisation_id = ${scope.organisationId}) a)`;
+  // Only what the mapper reads (the keyset's created_at, id, name and updated_at among them).
   let q = db
     .selectFrom("templates")
-    .selectAll()
+    .select(TEMPLATE_WIRE_COLUMNS)
     .where(
       "account_id",
       "=",
@@ -238,20 +239,22 @@ export async function listTemplateRows(
   }
   return run(q.orderBy("created_at", "desc").orderBy("id", "desc").limit(query.limit));
 
-  async function run(page: typeof q): Promise<(TemplateRow & { listed_account?: ListedAccount })[]> {
-    if (account === undefined) return page.execute();
+  async function run(page: typeof q): Promise<{ rows: TemplateWireRow[]; listedAccount?: ListedAccount | undefined }> {
+    if (account === undefined) return { rows: await page.execute() };
     const rows = await page.select(account.as("listed_account")).execute();
-    return rows.map(({ listed_account: listed, ...row }) => ({
-      ...row,
-      ...(listed === null
-        ? {}
-        : {
-            listed_account: {
-              ...listed,
-              templates_synced_at: listed.templates_synced_at === null ? null : new Date(listed.templates_synced_at),
-            },
-          }),
-    }));
+    // The account subquery is an InitPlan: every row carries the same value, so the first row's is the account's.
+    const text = rows[0]?.listed_account ?? null;
+    if (text === null) return { rows };
+    const listed = JSON.parse(text) as Omit<ListedAccount, "templates_synced_at"> & {
+      templates_synced_at: string | null;
+    };
+    return {
+      rows,
+      listedAccount: {
+        ...listed,
+        templates_synced_at: listed.templates_synced_at === null ? null : new Date(listed.templates_synced_at),
+      },
+    };
   }
 }
 

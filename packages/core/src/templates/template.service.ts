@@ -412,7 +412,7 @@ export function createTemplatesService(deps: Deps): TemplatesService {
       query.cursor && known && sortBy !== undefined
         ? decodeSortCursor(deps.cursorSecret, query.cursor, filterFor(known.id))
         : undefined;
-    const rows = await listTemplateRows(db, {
+    const { rows, listedAccount } = await listTemplateRows(db, {
       accountId: known ? known.id : { organisationId: principal.organisationId, phoneNumberId },
       status: statusFilter === "all" ? undefined : statusFilter,
       language: query.language,
@@ -426,7 +426,7 @@ export function createTemplatesService(deps: Deps): TemplatesService {
     });
     // No row: no template on this page, or no such account (resolveAccount answers 404 for the latter).
     const account: TemplateAccountFields & { id: string } =
-      known ?? rows[0]?.listed_account ?? (await resolveAccount(db, principal, phoneNumberId));
+      known ?? listedAccount ?? (await resolveAccount(db, principal, phoneNumberId));
     const filter = filterFor(account.id);
     return toPage(
       rows,

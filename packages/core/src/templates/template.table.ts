@@ -53,3 +53,34 @@ export interface TemplateTable {
 export type TemplateRow = Selectable<TemplateTable>;
 export type NewTemplateRow = Insertable<TemplateTable>;
 export type TemplateUpdate = Updateable<TemplateTable>;
+
+/**
+ * The columns the wire mapper (`templateRowToTemplate`) reads — and all a listed page selects: the rest (the
+ * per-field clocks, account_id, parameter_format) would only be parsed (four timestamps each row) and dropped.
+ */
+export const TEMPLATE_WIRE_COLUMNS = [
+  "id",
+  "name",
+  "language",
+  "status",
+  "content",
+  "variables",
+  "components",
+  "provider_template_id",
+  "created_at",
+  "updated_at",
+  "category",
+  "meta_status",
+  "rejected_reason",
+  "quality_score",
+  "previous_category",
+  "last_synced_at",
+  "last_synced_via",
+  "rejection_info",
+  "status_info",
+  "pending_category",
+  "pending_category_at",
+  "deleted_at",
+  "library_template_name",
+] as const satisfies readonly (keyof TemplateTable)[];
+export type TemplateWireRow = Pick<TemplateRow, (typeof TEMPLATE_WIRE_COLUMNS)[number]>;
