@@ -49,6 +49,9 @@ describe("storable text (what PostgreSQL text and jsonb accept)", () => {
     const dirty = { name: "a", components: [{ type: "BODY", text: "Hi\u0000" }] };
     expect(toStorableText(dirty)).not.toBe(dirty);
     // A nested offender is found behind clean siblings, in keys too.
-    expect(toStorableText({ a: [1, { b: "ok" }], c: [{ ["k\ud800"]: 1 }] })).toEqual({ a: [1, { b: "ok" }], c: [{ ["k\ufffd"]: 1 }] });
+    expect(toStorableText({ a: [1, { b: "ok" }], c: [{ ["k\ud800"]: 1 }] })).toEqual({
+      a: [1, { b: "ok" }],
+      c: [{ ["k\ufffd"]: 1 }],
+    });
   });
 });

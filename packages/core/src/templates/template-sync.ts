@@ -31,7 +31,12 @@ import { emitSyncRunEvent, emitTemplateChangeEvents } from "../webhooks-out/outb
 import type { TemplateChange } from "./template-change.js";
 import { mapMetaStatus } from "./template-status.js";
 import { rejectedReason } from "./template.mapper.js";
-import { analyzeTemplates, listLiveTemplateKeys, tombstoneTemplates, writeTemplatePage } from "./template.repository.js";
+import {
+  analyzeTemplates,
+  listLiveTemplateKeys,
+  tombstoneTemplates,
+  writeTemplatePage,
+} from "./template.repository.js";
 import type { PageWriteOrigin } from "./template.repository.js";
 import {
   findRunningSyncRun,
@@ -234,20 +239,18 @@ async function writePage(
     // Outbound webhooks (issue 17): one outbox event per change, in this transaction.
     await emitTemplateChangeEvents(
       trx,
-      written.changes.map(
-        (c): TemplateChange => ({
-          templateId: c.template_id,
-          accountId,
-          kind: c.kind,
-          from: c.from_value,
-          to: c.to_value,
-          reason: c.reason,
-          ...(c.kind === "components" ? { detail: { components: values[c.ord]?.components } } : {}),
-          source: origin.source,
-          sourceId: origin.sourceId,
-          occurredAt: fetchedAt,
-        }),
-      ),
+      written.changes.map((c): TemplateChange => ({
+        templateId: c.template_id,
+        accountId,
+        kind: c.kind,
+        from: c.from_value,
+        to: c.to_value,
+        reason: c.reason,
+        ...(c.kind === "components" ? { detail: { components: values[c.ord]?.components } } : {}),
+        source: origin.source,
+        sourceId: origin.sourceId,
+        occurredAt: fetchedAt,
+      })),
     );
   }
   return { created: written.created, updated: written.updated, removed };

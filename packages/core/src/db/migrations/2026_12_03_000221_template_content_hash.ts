@@ -9,7 +9,12 @@ import type { Kysely } from "kysely";
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .alterTable("templates")
-    .addColumn("content_hash", "bytea", (c) => c.notNull().generatedAlwaysAs(sql`sha256(jsonb_send(components))`).stored())
+    .addColumn("content_hash", "bytea", (c) =>
+      c
+        .notNull()
+        .generatedAlwaysAs(sql`sha256(jsonb_send(components))`)
+        .stored(),
+    )
     .execute();
 }
 
