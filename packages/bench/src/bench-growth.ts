@@ -85,7 +85,8 @@ async function copyRows(
   suffixed: string[],
 ): Promise<void> {
   const { rows } = await db.query<{ column_name: string }>(
-    "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position",
+    // Generated columns (templates.content_hash) are computed by PostgreSQL, never copied.
+    "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position",
     [table],
   );
   const columns = rows.map((r) => r.column_name);

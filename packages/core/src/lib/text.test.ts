@@ -42,4 +42,16 @@ describe("storable text (what PostgreSQL text and jsonb accept)", () => {
       }),
     );
   });
+
+  it("hands back the very value when there is nothing to replace (a sync copies no clean template)", () => {
+    const clean = { name: "a", components: [{ type: "BODY", text: "Hi 😀", example: { body_text: [["x"]] } }] };
+    expect(toStorableText(clean)).toBe(clean);
+    const dirty = { name: "a", components: [{ type: "BODY", text: "Hi\u0000" }] };
+    expect(toStorableText(dirty)).not.toBe(dirty);
+    // A nested offender is found behind clean siblings, in keys too.
+    expect(toStorableText({ a: [1, { b: "ok" }], c: [{ ["k\ud800"]: 1 }] })).toEqual({
+      a: [1, { b: "ok" }],
+      c: [{ ["k\ufffd"]: 1 }],
+    });
+  });
 });

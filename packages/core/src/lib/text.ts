@@ -47,14 +47,39 @@ export function firstUnstorableText(value: unknown): string | undefined {
   return undefined;
 }
 
-/** `value` with every unstorable character of every string (and key) replaced by U+FFFD; other values as they are. */
+/** Whether any string (or key) in `value` cannot be stored. An explicit stack, no per-node allocation. */
+function holdsUnstorableText(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node === "string") {
+      if (UNSTORABLE.test(node)) return true;
+    } else if (Array.isArray(node)) {
+      for (const member of node) stack.push(member);
+    } else if (node !== null && typeof node === "object") {
+      for (const key in node) {
+        if (!Object.hasOwn(node, key)) continue;
+        if (UNSTORABLE.test(key)) return true;
+        stack.push((node as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * `value` with every unstorable character of every string (and key) replaced by U+FFFD; other values as they are.
+ * `value` itself when it holds none (almost always: a sync no longer copies every template it reads, issue 19).
+ */
 export function toStorableText<T>(value: T): T {
+  return holdsUnstorableText(value) ? repaired(value) : value;
+}
+
+function repaired<T>(value: T): T {
   if (typeof value === "string") return (isStorableText(value) ? value : value.replace(UNSTORABLE_ALL, "\ufffd")) as T;
-  if (Array.isArray(value)) return value.map((member: unknown) => toStorableText(member)) as T;
+  if (Array.isArray(value)) return value.map((member: unknown) => repaired(member)) as T;
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, member]) => [toStorableText(key), toStorableText(member)]),
-    ) as T;
+    return Object.fromEntries(Object.entries(value).map(([key, member]) => [repaired(key), repaired(member)])) as T;
   }
   return value;
 }

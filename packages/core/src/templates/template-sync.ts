@@ -10,6 +10,7 @@
  * 3. only when every page arrived: templates Meta did not return are tombstoned (`deleted_at`, kept, hidden from
  *    lists) and counted as `removed`; a partial run removes nothing (its error says so) and the next run converges.
  */
+import { randomBytes } from "node:crypto";
 import { isErrorCode } from "@kirim/schema";
 import type { TTemplateSyncResult, TTemplateSyncRun } from "@kirim/schema";
 import type { Kysely, Transaction } from "kysely";
@@ -25,19 +26,18 @@ import { accountCredentials } from "../platform/secrets/secrets.service.js";
 import type { TokenCipher } from "../platform/secrets/token-cipher.js";
 import { extractVariables, templateContent } from "./template-content.js";
 import { moveMetaIds, templateKey } from "./template-identity.js";
-import { canonicalJson } from "../lib/canonical-json.js";
 import { recordTemplateChanges } from "./template-history.js";
-import { emitSyncRunEvent } from "../webhooks-out/outbox.js";
+import { emitSyncRunEvent, emitTemplateChangeEvents } from "../webhooks-out/outbox.js";
 import type { TemplateChange } from "./template-change.js";
 import { mapMetaStatus } from "./template-status.js";
 import { rejectedReason } from "./template.mapper.js";
 import {
   analyzeTemplates,
-  findTemplateStates,
   listLiveTemplateKeys,
   tombstoneTemplates,
-  upsertTemplatePage,
+  writeTemplatePage,
 } from "./template.repository.js";
+import type { PageWriteOrigin } from "./template.repository.js";
 import {
   findRunningSyncRun,
   getSyncRun,
@@ -191,105 +191,79 @@ export async function syncAccountTemplates(
 }
 
 /**
- * Writes one page inside the caller's transaction: reads the stored state of the page's templates, upserts the page
- * (unchanged rows are not written) and records a history row for every change. Returns how many rows it created and
- * updated.
+ * Writes one page inside the caller's transaction: one statement reads the stored state of the page's templates,
+ * upserts the page (unchanged rows are not written) and records a history row for every change. Only when one of
+ * Meta's ids in the page names another row (rare: a restarted sandbox, a template recreated on Meta) do the ids move
+ * first and the statement run again. Returns how many rows it created, updated and tombstoned.
  */
-/** Where the history rows of a page write come from: a sync run, or a create that found Meta ahead of us. */
-interface WriteOrigin {
-  source: "sync" | "create";
-  sourceId: string | null;
-  firstSeenReason: string;
-}
-
 async function writePage(
   trx: Transaction<Database>,
   accountId: string,
-  origin: WriteOrigin,
+  origin: PageWriteOrigin,
   byKey: ReadonlyMap<string, SyncedTemplateValues>,
   values: readonly SyncedTemplateValues[],
   fetchedAt: Date,
 ): Promise<{ created: number; updated: number; removed: number }> {
-  // Meta's ids first: one that now names another template moves there (its old holder is tombstoned).
-  const moved = await moveMetaIds(
+  const prefix = eventIdPrefix(fetchedAt);
+  let written = await writeTemplatePage(
     trx,
     accountId,
-    values.map((v) => ({ providerTemplateId: v.provider_template_id, name: v.name, language: v.language })),
-    new Set(byKey.keys()),
-    { source: origin.source, sourceId: origin.sourceId },
+    values.map((v) => ({ ...v, idNote: "" })),
     fetchedAt,
+    origin,
+    prefix,
   );
-  const before = new Map(
-    (await findTemplateStates(trx, accountId, values)).map((s) => [templateKey(s.name, s.language), s]),
-  );
-  const written = await upsertTemplatePage(trx, accountId, values, fetchedAt);
-  const changes: TemplateChange[] = [];
-  let created = 0;
-  for (const w of written) {
-    if (w.inserted) created++;
-    const now = byKey.get(templateKey(w.name, w.language));
-    if (!now) continue;
-    const was = before.get(templateKey(w.name, w.language));
-    const base = {
-      templateId: w.id,
+  let removed = 0;
+  if (written.idConflict) {
+    // Meta's ids first: one that now names another template moves there (its old holder is tombstoned).
+    const moved = await moveMetaIds(
+      trx,
       accountId,
-      source: origin.source,
-      sourceId: origin.sourceId,
-      occurredAt: fetchedAt,
-    };
-    const tookIdFrom = moved.movedFrom.get(now.provider_template_id);
-    const idNote =
-      tookIdFrom === undefined ? "" : ` (Meta's template id ${now.provider_template_id}, previously ${tookIdFrom})`;
-    if (w.inserted || !was) {
-      changes.push({
-        ...base,
-        kind: "status",
-        from: null,
-        to: now.meta_status,
-        reason: `${now.rejected_reason ?? origin.firstSeenReason}${idNote}`,
-      });
-      continue;
-    }
-    if (tookIdFrom !== undefined && was.deleted_at === null && was.meta_status === now.meta_status) {
-      // The row keeps its status but now carries the id Meta moved to it: history says where the id came from.
-      changes.push({
-        ...base,
-        kind: "status",
-        from: was.meta_status,
-        to: now.meta_status,
-        reason: `takes over${idNote}`,
-      });
-    }
-    if (was.deleted_at !== null || was.meta_status !== now.meta_status) {
-      changes.push({
-        ...base,
-        kind: "status",
-        from: was.deleted_at !== null ? "DELETED" : was.meta_status,
-        to: now.meta_status,
-        reason:
-          was.deleted_at !== null
-            ? `returned by Meta again (restored)${idNote}`
-            : idNote === ""
-              ? now.rejected_reason
-              : `${now.rejected_reason ?? "changed"}${idNote}`,
-      });
-    }
-    if (was.category !== now.category)
-      changes.push({ ...base, kind: "category", from: was.category, to: now.category });
-    if (was.quality_score !== now.quality_score)
-      changes.push({ ...base, kind: "quality", from: was.quality_score, to: now.quality_score });
-    if (canonicalJson(was.components) !== canonicalJson(now.components)) {
-      changes.push({
-        ...base,
-        kind: "components",
-        from: null,
-        to: now.content,
-        detail: { components: now.components },
-      });
-    }
+      values.map((v) => ({ providerTemplateId: v.provider_template_id, name: v.name, language: v.language })),
+      new Set(byKey.keys()),
+      { source: origin.source, sourceId: origin.sourceId },
+      fetchedAt,
+    );
+    removed = moved.tombstoned;
+    const rows = values.map((v) => {
+      const from = moved.movedFrom.get(v.provider_template_id);
+      return {
+        ...v,
+        idNote: from === undefined ? "" : ` (Meta's template id ${v.provider_template_id}, previously ${from})`,
+      };
+    });
+    // The first statement wrote nothing, so its history ids are free to use.
+    written = await writeTemplatePage(trx, accountId, rows, fetchedAt, origin, prefix);
   }
-  await recordTemplateChanges(trx, changes);
-  return { created, updated: written.length - created, removed: moved.tombstoned };
+  if (written.changes !== null && written.changes.length > 0) {
+    // Outbound webhooks (issue 17): one outbox event per change, in this transaction.
+    await emitTemplateChangeEvents(
+      trx,
+      written.changes.map((c): TemplateChange => ({
+        templateId: c.template_id,
+        accountId,
+        kind: c.kind,
+        from: c.from_value,
+        to: c.to_value,
+        reason: c.reason,
+        ...(c.kind === "components" ? { detail: { components: values[c.ord]?.components } } : {}),
+        source: origin.source,
+        sourceId: origin.sourceId,
+        occurredAt: fetchedAt,
+      })),
+    );
+  }
+  return { created: written.created, updated: written.updated, removed };
+}
+
+/**
+ * The first 22 characters of the history ids of one page write: `tev_`, the ULID time of `at` and 8 random Crockford
+ * characters (40 bits); the statement appends 8 hex digits (valid Crockford too) counting the page's history rows.
+ */
+function eventIdPrefix(at: Date): string {
+  const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  const random = [...randomBytes(8)].map((b) => crockford[b & 31] ?? "0").join("");
+  return `${newId("tev", at.getTime()).slice(0, 14)}${random}`;
 }
 
 /**
@@ -310,7 +284,7 @@ export async function storeTemplateFromMeta(
     const found = page.map(toStorableText).find((t) => t.name === name && t.language === language);
     if (found === undefined) continue;
     const values: SyncedTemplateValues = { id: newId("tmpl", fetchedAt.getTime()), ...metaTemplateValues(found) };
-    const origin: WriteOrigin = {
+    const origin: PageWriteOrigin = {
       source: "create",
       sourceId: requestId,
       firstSeenReason: "already on Meta when a create asked for it",
@@ -368,7 +342,7 @@ async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRu
         // One transaction per page: its rows, their history and the run's counters commit together (one WAL flush),
         // and the counters only move once the page is in.
         const written = await db.transaction().execute(async (trx) => {
-          const origin: WriteOrigin = { source: "sync", sourceId: run.id, firstSeenReason: "first seen in a sync" };
+          const origin: PageWriteOrigin = { source: "sync", sourceId: run.id, firstSeenReason: "first seen in a sync" };
           const pageWrites = await writePage(trx, account.id, origin, byKey, values, fetchedAt);
           const runCounts = {
             ...counts,

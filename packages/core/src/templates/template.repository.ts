@@ -276,97 +276,208 @@ export interface SyncedTemplateValues {
   previous_category: string | null;
 }
 
+/** Where a page's history rows come from (a sync run, or a create that found Meta ahead of us). */
+export interface PageWriteOrigin {
+  source: "sync" | "create";
+  sourceId: string | null;
+  /** The reason of the status row of a template seen for the first time (after Meta's own rejection reason). */
+  firstSeenReason: string;
+}
+
+/** A page row with the note its history rows carry when Meta's id moved to it from another row ("" otherwise). */
+export type PageRow = SyncedTemplateValues & { idNote: string };
+
+/** One history row the page statement wrote; `ord` is its template's index in the page. */
+export interface PageChange {
+  template_id: string;
+  ord: number;
+  kind: "status" | "category" | "quality" | "components";
+  from_value: string | null;
+  to_value: string | null;
+  reason: string | null;
+}
+
+export interface PageWriteResult {
+  /**
+   * A Meta id of the page is held by a row of another name or language: the statement wrote nothing (the unique
+   * (account, provider_template_id) index would refuse it). The caller moves the ids, then writes the page again.
+   */
+  idConflict: boolean;
+  created: number;
+  updated: number;
+  /** The history rows written, when the account's organisation has an enabled webhook subscription; else null. */
+  changes: PageChange[] | null;
+}
+
 /**
- * Upserts one page of Meta templates in ONE statement:
- * `INSERT … ON CONFLICT (account_id, name, language) DO UPDATE … WHERE <stored data differs or the row is a
- * tombstone> AND <no field changed after this page was fetched> RETURNING (xmax = 0)`.
- * Rows whose data did not change are not written (no new tuple, no updated_at bump). `variables` is only replaced
- * when the body text changed (it may hold caller-given names from create) and is not part of the comparison.
- * A row a webhook changed after `fetchedAt` is left alone: the page is older news than the row (the next sync
- * converges). A tombstoned row (deleted_at set) that Meta returns again is restored (an update, not a create).
- * Each field's clock (`*_changed_at`) moves only when that field changed.
- * Returns one row per written template: inserted = created, !inserted = updated; unchanged rows return nothing.
+ * Writes one page of Meta templates in ONE statement (one round trip), its CTEs over one snapshot:
+ * - `before`: the stored state of the page's templates (data-modifying CTEs do not see each other's writes, so this
+ *   is the state before `written`, whatever order PostgreSQL runs them in);
+ * - `written`: `INSERT … ON CONFLICT (account_id, name, language) DO UPDATE … WHERE <stored data differs or the row
+ *   is a tombstone> AND <no field changed after this page was fetched>`. Unchanged rows are not written (no new
+ *   tuple, no updated_at bump); "components changed?" compares the stored `content_hash`es. `variables` is only
+ *   replaced when the body text changed (it may hold caller-given names from create). A row a webhook changed after
+ *   `fetchedAt` is left alone: the page is older news than the row (the next sync converges). A tombstone Meta
+ *   returns again is restored (an update, not a create). Each field's clock (`*_changed_at`) moves only when that
+ *   field changed;
+ * - `changes` / `events`: one history row per change of a written row (status, category, quality, components), as
+ *   the history reads them, with ids `eventIdPrefix` + 8 hex digits of (index in the page × 8 + kind), so they sort
+ *   in page order;
+ * - nothing at all when a Meta id of the page is held by another name + language (`idConflict`).
+ * The page travels as one JSON parameter: a 100-row VALUES list was 2,300 parameters to build, bind and parse.
  */
-export async function upsertTemplatePage(
+export async function writeTemplatePage(
   db: Db,
   accountId: string,
-  rows: readonly SyncedTemplateValues[],
+  rows: readonly PageRow[],
   fetchedAt: Date,
-): Promise<{ id: string; name: string; language: string; inserted: boolean }[]> {
-  if (rows.length === 0) return [];
+  origin: PageWriteOrigin,
+  eventIdPrefix: string,
+): Promise<PageWriteResult> {
+  if (rows.length === 0) return { idConflict: false, created: 0, updated: 0, changes: null };
+  const input = JSON.stringify(
+    rows.map((r, ord) => ({
+      ord,
+      id: r.id,
+      name: r.name,
+      language: r.language,
+      category: r.category,
+      status: r.status,
+      meta_status: r.meta_status,
+      provider_template_id: r.provider_template_id,
+      components: r.components,
+      content: r.content,
+      variables: r.variables,
+      parameter_format: r.parameter_format,
+      rejected_reason: r.rejected_reason,
+      quality_score: r.quality_score,
+      previous_category: r.previous_category,
+      id_note: r.idNote,
+    })),
+  );
+  const at = sql`${fetchedAt}::timestamptz`;
+  // Whether `w` is a template this statement saw for the first time (inserted, or no stored state in the snapshot).
+  const firstSeen = sql`(w.inserted OR b.name IS NULL)`;
   const changedAt = (column: string, compared: string) =>
-    sql<Date>`CASE WHEN ${sql.ref(`templates.${compared}`)} IS DISTINCT FROM ${sql.ref(`excluded.${compared}`)}
+    sql`CASE WHEN ${sql.ref(`templates.${compared}`)} IS DISTINCT FROM ${sql.ref(`excluded.${compared}`)}
       THEN excluded.updated_at ELSE ${sql.ref(`templates.${column}`)} END`;
-  return db
-    .insertInto("templates")
-    .values(
-      rows.map((r) => ({
-        id: r.id,
-        account_id: accountId,
-        name: r.name,
-        language: r.language,
-        category: r.category,
-        status: r.status,
-        meta_status: r.meta_status,
-        provider_template_id: r.provider_template_id,
-        components: JSON.stringify(r.components),
-        content: r.content,
-        variables: JSON.stringify(r.variables),
-        parameter_format: r.parameter_format,
-        rejected_reason: r.rejected_reason,
-        quality_score: r.quality_score,
-        previous_category: r.previous_category,
-        created_at: fetchedAt,
-        updated_at: fetchedAt,
-        last_synced_at: fetchedAt,
-        last_synced_via: "sync",
-        status_changed_at: fetchedAt,
-        category_changed_at: fetchedAt,
-        quality_changed_at: fetchedAt,
-        components_changed_at: fetchedAt,
-      })),
+  const { rows: result } = await sql<{
+    id_conflict: boolean;
+    created: number;
+    written: number;
+    changes: PageChange[] | null;
+  }>`
+    WITH input AS (
+      SELECT * FROM json_to_recordset(${input}::json) AS i(ord int, id text, name text, language text, category text,
+        status text, meta_status text, provider_template_id text, components jsonb, content text, variables jsonb,
+        parameter_format text, rejected_reason text, quality_score text, previous_category text, id_note text)
+    ),
+    id_conflict AS (
+      SELECT EXISTS (
+        SELECT 1 FROM input i JOIN templates t
+          ON t.account_id = ${accountId} AND t.provider_template_id = i.provider_template_id
+        WHERE t.name <> i.name OR t.language <> i.language) AS found
+    ),
+    before AS (
+      SELECT t.name, t.language, t.meta_status, t.category, t.quality_score, t.content_hash, t.deleted_at
+      FROM input i JOIN templates t ON t.account_id = ${accountId} AND t.name = i.name AND t.language = i.language
+    ),
+    written AS (
+      INSERT INTO templates (id, account_id, name, language, category, status, meta_status, provider_template_id,
+        components, content, variables, parameter_format, rejected_reason, quality_score, previous_category,
+        created_at, updated_at, last_synced_at, last_synced_via, status_changed_at, category_changed_at,
+        quality_changed_at, components_changed_at)
+      SELECT i.id, ${accountId}, i.name, i.language, i.category, i.status, i.meta_status, i.provider_template_id,
+        i.components, i.content, i.variables, i.parameter_format, i.rejected_reason, i.quality_score,
+        i.previous_category, ${at}, ${at}, ${at}, 'sync', ${at}, ${at}, ${at}, ${at}
+      FROM input i
+      WHERE NOT (SELECT found FROM id_conflict)
+      ON CONFLICT (account_id, name, language) DO UPDATE SET
+        category = excluded.category,
+        status = excluded.status,
+        meta_status = excluded.meta_status,
+        provider_template_id = excluded.provider_template_id,
+        components = excluded.components,
+        content = excluded.content,
+        variables = CASE WHEN templates.content IS DISTINCT FROM excluded.content
+          THEN excluded.variables ELSE templates.variables END,
+        parameter_format = excluded.parameter_format,
+        rejected_reason = excluded.rejected_reason,
+        quality_score = excluded.quality_score,
+        previous_category = excluded.previous_category,
+        updated_at = excluded.updated_at,
+        last_synced_at = excluded.last_synced_at,
+        last_synced_via = excluded.last_synced_via,
+        deleted_at = NULL,
+        -- Meta's list carries no rejection explanation; keep the webhook's only while the status stays REJECTED.
+        rejection_info = CASE WHEN excluded.meta_status = 'REJECTED' THEN templates.rejection_info ELSE NULL END,
+        status_changed_at = ${changedAt("status_changed_at", "meta_status")},
+        category_changed_at = ${changedAt("category_changed_at", "category")},
+        quality_changed_at = ${changedAt("quality_changed_at", "quality_score")},
+        components_changed_at = ${changedAt("components_changed_at", "content_hash")}
+      WHERE ((templates.category, templates.status, templates.meta_status, templates.provider_template_id,
+          templates.content_hash, templates.content, templates.parameter_format, templates.rejected_reason,
+          templates.quality_score, templates.previous_category)
+        IS DISTINCT FROM
+        (excluded.category, excluded.status, excluded.meta_status, excluded.provider_template_id,
+          excluded.content_hash, excluded.content, excluded.parameter_format, excluded.rejected_reason,
+          excluded.quality_score, excluded.previous_category)
+        OR templates.deleted_at IS NOT NULL)
+        AND GREATEST(templates.status_changed_at, templates.category_changed_at, templates.quality_changed_at,
+          templates.components_changed_at) <= excluded.updated_at
+      RETURNING templates.id, templates.name, templates.language, (templates.xmax = 0) AS inserted,
+        templates.content_hash
+    ),
+    changes AS (
+      SELECT w.id AS template_id, i.ord, c.slot, c.kind, c.from_value, c.to_value, c.reason,
+        CASE WHEN c.kind = 'components' THEN jsonb_build_object('components', i.components) END AS detail
+      FROM written w
+      JOIN input i ON i.name = w.name AND i.language = w.language
+      LEFT JOIN before b ON b.name = w.name AND b.language = w.language
+      CROSS JOIN LATERAL (VALUES
+        (0, 'status', NULL, i.meta_status, COALESCE(i.rejected_reason, ${origin.firstSeenReason}::text) || i.id_note,
+          ${firstSeen}),
+        -- The row keeps its status but now carries the id Meta moved to it: history says where the id came from.
+        (1, 'status', b.meta_status, i.meta_status, 'takes over' || i.id_note,
+          NOT ${firstSeen} AND i.id_note <> '' AND b.deleted_at IS NULL AND b.meta_status = i.meta_status),
+        (2, 'status', CASE WHEN b.deleted_at IS NOT NULL THEN 'DELETED' ELSE b.meta_status END, i.meta_status,
+          CASE WHEN b.deleted_at IS NOT NULL THEN 'returned by Meta again (restored)' || i.id_note
+            WHEN i.id_note = '' THEN i.rejected_reason
+            ELSE COALESCE(i.rejected_reason, 'changed') || i.id_note END,
+          NOT ${firstSeen} AND (b.deleted_at IS NOT NULL OR b.meta_status IS DISTINCT FROM i.meta_status)),
+        (3, 'category', b.category, i.category, NULL, NOT ${firstSeen} AND b.category IS DISTINCT FROM i.category),
+        (4, 'quality', b.quality_score, i.quality_score, NULL,
+          NOT ${firstSeen} AND b.quality_score IS DISTINCT FROM i.quality_score),
+        (5, 'components', NULL, i.content, NULL, NOT ${firstSeen} AND b.content_hash IS DISTINCT FROM w.content_hash)
+      ) AS c(slot, kind, from_value, to_value, reason, wanted)
+      WHERE c.wanted
+    ),
+    events AS (
+      INSERT INTO template_events (id, template_id, account_id, kind, from_value, to_value, reason, detail, source,
+        source_id, occurred_at)
+      SELECT ${eventIdPrefix}::text || upper(lpad(to_hex(c.ord * 8 + c.slot), 8, '0')), c.template_id, ${accountId},
+        c.kind, c.from_value, c.to_value, c.reason, c.detail, ${origin.source}::text, ${origin.sourceId}::text, ${at}
+      FROM changes c
     )
-    .onConflict((oc) =>
-      oc
-        .columns(["account_id", "name", "language"])
-        .doUpdateSet((eb) => ({
-          category: eb.ref("excluded.category"),
-          status: eb.ref("excluded.status"),
-          meta_status: eb.ref("excluded.meta_status"),
-          provider_template_id: eb.ref("excluded.provider_template_id"),
-          components: eb.ref("excluded.components"),
-          content: eb.ref("excluded.content"),
-          variables: sql`CASE WHEN templates.content IS DISTINCT FROM excluded.content THEN excluded.variables ELSE templates.variables END`,
-          parameter_format: eb.ref("excluded.parameter_format"),
-          rejected_reason: eb.ref("excluded.rejected_reason"),
-          quality_score: eb.ref("excluded.quality_score"),
-          previous_category: eb.ref("excluded.previous_category"),
-          updated_at: eb.ref("excluded.updated_at"),
-          last_synced_at: eb.ref("excluded.last_synced_at"),
-          last_synced_via: eb.ref("excluded.last_synced_via"),
-          deleted_at: null,
-          // Meta's list carries no rejection explanation; keep the webhook's only while the status stays REJECTED.
-          rejection_info: sql`CASE WHEN excluded.meta_status = 'REJECTED' THEN templates.rejection_info ELSE NULL END`,
-          status_changed_at: changedAt("status_changed_at", "meta_status"),
-          category_changed_at: changedAt("category_changed_at", "category"),
-          quality_changed_at: changedAt("quality_changed_at", "quality_score"),
-          components_changed_at: changedAt("components_changed_at", "components"),
-        }))
-        .where(
-          sql<boolean>`((templates.category, templates.status, templates.meta_status, templates.provider_template_id,
-            templates.components, templates.content, templates.parameter_format, templates.rejected_reason,
-            templates.quality_score, templates.previous_category)
-          IS DISTINCT FROM
-          (excluded.category, excluded.status, excluded.meta_status, excluded.provider_template_id,
-            excluded.components, excluded.content, excluded.parameter_format, excluded.rejected_reason,
-            excluded.quality_score, excluded.previous_category)
-          OR templates.deleted_at IS NOT NULL)
-          AND GREATEST(templates.status_changed_at, templates.category_changed_at, templates.quality_changed_at,
-            templates.components_changed_at) <= excluded.updated_at`,
-        ),
-    )
-    .returning(["id", "name", "language", sql<boolean>`(xmax = 0)`.as("inserted")])
-    .execute();
+    SELECT (SELECT found FROM id_conflict) AS id_conflict,
+      (SELECT count(*) FROM written WHERE inserted)::int AS created,
+      (SELECT count(*) FROM written)::int AS written,
+      -- The outbox needs the changes only when someone subscribed (webhooks-out, issue 17).
+      CASE WHEN EXISTS (
+        SELECT 1 FROM whatsapp_accounts a JOIN webhook_subscriptions s ON s.organisation_id = a.organisation_id
+        WHERE a.id = ${accountId} AND s.enabled AND s.deleted_at IS NULL)
+      THEN (SELECT json_agg(json_build_object('template_id', c.template_id, 'ord', c.ord, 'kind', c.kind,
+        'from_value', c.from_value, 'to_value', c.to_value, 'reason', c.reason) ORDER BY c.ord, c.slot) FROM changes c)
+      END AS changes
+  `.execute(db);
+  const row = result[0];
+  if (row === undefined) throw new Error("the page statement returned no row");
+  return {
+    idConflict: row.id_conflict,
+    created: row.created,
+    updated: row.written - row.created,
+    changes: row.changes === null ? null : row.changes,
+  };
 }
 
 /** The stored values a sync compares with Meta's, for the history rows. */
@@ -484,9 +595,14 @@ export async function tombstoneTemplates(db: Db, ids: readonly string[], at: Dat
     .execute();
 }
 
-/** Refreshes the planner's statistics of `templates` (after a large import). */
+/**
+ * Refreshes the planner's statistics of `templates` (after a large import): the row count and the columns our
+ * statements filter, join and sort on. Sampling the large jsonb and text columns as well (components, content…) made
+ * it about 3.5 times slower (issue 19) for statistics no query uses; autovacuum's own ANALYZE still covers them.
+ */
 export async function analyzeTemplates(db: Db): Promise<void> {
-  await sql`ANALYZE templates`.execute(db);
+  await sql`ANALYZE templates (id, account_id, name, language, status, meta_status, category, provider_template_id,
+    deleted_at, created_at, updated_at)`.execute(db);
 }
 
 /** Live templates of an account per (Meta status, folded status). */

@@ -32,7 +32,7 @@ describe.runIf(databaseKinds().includes("postgres"))("sync writes on postgres (p
     await sql`SELECT pg_stat_clear_snapshot()`.execute(db);
     const r = await sql<{ relname: string; ins: number; upd: number }>`
       SELECT relname, n_tup_ins::int AS ins, n_tup_upd::int AS upd FROM pg_stat_user_tables
-      WHERE relname IN ('templates', 'organisations')`.execute(db);
+      WHERE relname IN ('templates', 'template_events', 'organisations')`.execute(db);
     return Object.fromEntries(r.rows.map((x) => [x.relname, { ins: x.ins, upd: x.upd }]));
   }
 
@@ -77,15 +77,24 @@ describe.runIf(databaseKinds().includes("postgres"))("sync writes on postgres (p
     expect(first).toMatchObject({ created: upstream, updated: 0 });
     const afterFirst = (await stats(database.db))["templates"];
     expect(afterFirst?.ins).toBeGreaterThanOrEqual(upstream);
+    // A first sync writes one history row per template (first seen), in the same statement as the templates.
+    const eventsAfterFirst = (await stats(database.db))["template_events"];
+    expect(eventsAfterFirst?.ins).toBe(upstream);
 
     const second = await onOwnBackend(url.toString(), sync, org.id);
     expect(second).toMatchObject({ synced: upstream, created: 0, updated: 0, unchanged: upstream });
     expect((await stats(database.db))["templates"]).toEqual(afterFirst);
+    expect((await stats(database.db))["template_events"]).toEqual(eventsAfterFirst);
 
     graph.setStatus(graph.demo.wabaId, victim.name, victim.language, "REJECTED");
     const third = await onOwnBackend(url.toString(), sync, org.id);
     expect(third).toMatchObject({ created: 0, updated: 1, unchanged: upstream - 1 });
     expect((await stats(database.db))["templates"]).toEqual({ ins: afterFirst?.ins, upd: (afterFirst?.upd ?? 0) + 1 });
+    // Exactly its history row: the status change.
+    expect((await stats(database.db))["template_events"]).toEqual({
+      ins: (eventsAfterFirst?.ins ?? 0) + 1,
+      upd: eventsAfterFirst?.upd,
+    });
   });
 });
 

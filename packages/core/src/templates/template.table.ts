@@ -49,6 +49,8 @@ export interface TemplateTable {
   category_changed_at: ColumnType<Date, Date | undefined, Date>;
   quality_changed_at: ColumnType<Date, Date | undefined, Date>;
   components_changed_at: ColumnType<Date, Date | undefined, Date>;
+  /** sha256 of the canonical (jsonb) components, computed by PostgreSQL on every write: what a sync compares. */
+  content_hash: ColumnType<Uint8Array, never, never>;
 }
 export type TemplateRow = Selectable<TemplateTable>;
 export type NewTemplateRow = Insertable<TemplateTable>;
