@@ -1,7 +1,8 @@
 import { sql } from "kysely";
-import type { Kysely, Transaction } from "kysely";
+import type { Kysely, OnConflictBuilder, Transaction } from "kysely";
 import type { Database } from "../db/schema.js";
 import type { NewTemplateRow, TemplateRow, TemplateStatus, TemplateUpdate } from "./template.table.js";
+import type { NewTemplateEventRow } from "./template-event.table.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -20,56 +21,145 @@ export async function findTemplateByNameLanguage(
     .executeTakeFirst();
 }
 
+/** The row insertTemplate writes: the per-field clocks start at the creation time (our clock, not the database's). */
+function templateInsertValues(row: NewTemplateRow): NewTemplateRow {
+  const at = row.created_at ?? new Date();
+  return {
+    status_changed_at: at,
+    category_changed_at: at,
+    quality_changed_at: at,
+    components_changed_at: at,
+    last_synced_via: "create",
+    ...row,
+  };
+}
+
+/** A tombstoned row of the same (account, name, language) is revived in place; a live one is left alone. */
+function reviveTombstoned(oc: OnConflictBuilder<Database, "templates">) {
+  return oc
+    .columns(["account_id", "name", "language"])
+    .doUpdateSet((eb) => ({
+      category: eb.ref("excluded.category"),
+      status: eb.ref("excluded.status"),
+      meta_status: eb.ref("excluded.meta_status"),
+      provider_template_id: eb.ref("excluded.provider_template_id"),
+      components: eb.ref("excluded.components"),
+      content: eb.ref("excluded.content"),
+      variables: eb.ref("excluded.variables"),
+      parameter_format: eb.ref("excluded.parameter_format"),
+      rejected_reason: null,
+      quality_score: null,
+      previous_category: null,
+      rejection_info: null,
+      status_info: null,
+      pending_category: null,
+      pending_category_at: null,
+      updated_at: eb.ref("excluded.updated_at"),
+      last_synced_at: null,
+      last_synced_via: "create",
+      deleted_at: null,
+      library_template_name: eb.ref("excluded.library_template_name"),
+      status_changed_at: eb.ref("excluded.status_changed_at"),
+      category_changed_at: eb.ref("excluded.category_changed_at"),
+      quality_changed_at: eb.ref("excluded.quality_changed_at"),
+      components_changed_at: eb.ref("excluded.components_changed_at"),
+    }))
+    .where("templates.deleted_at", "is not", null);
+}
+
 /**
  * Inserts a template; returns undefined when a live template with that (account, name, language) exists.
  * A tombstoned row (deleted on Meta) of the same name and language is revived in place instead: its id and
  * history carry on, everything Meta-side is replaced and the lifecycle fields start afresh.
  */
 export async function insertTemplate(db: Db, row: NewTemplateRow): Promise<TemplateRow | undefined> {
-  // The per-field clocks start at the creation time of the row (our clock, not the database's).
-  const at = row.created_at ?? new Date();
   return db
     .insertInto("templates")
-    .values({
-      status_changed_at: at,
-      category_changed_at: at,
-      quality_changed_at: at,
-      components_changed_at: at,
-      last_synced_via: "create",
-      ...row,
-    })
-    .onConflict((oc) =>
-      oc
-        .columns(["account_id", "name", "language"])
-        .doUpdateSet((eb) => ({
-          category: eb.ref("excluded.category"),
-          status: eb.ref("excluded.status"),
-          meta_status: eb.ref("excluded.meta_status"),
-          provider_template_id: eb.ref("excluded.provider_template_id"),
-          components: eb.ref("excluded.components"),
-          content: eb.ref("excluded.content"),
-          variables: eb.ref("excluded.variables"),
-          parameter_format: eb.ref("excluded.parameter_format"),
-          rejected_reason: null,
-          quality_score: null,
-          previous_category: null,
-          rejection_info: null,
-          status_info: null,
-          pending_category: null,
-          pending_category_at: null,
-          updated_at: eb.ref("excluded.updated_at"),
-          last_synced_at: null,
-          last_synced_via: "create",
-          deleted_at: null,
-          library_template_name: eb.ref("excluded.library_template_name"),
-          status_changed_at: eb.ref("excluded.status_changed_at"),
-          category_changed_at: eb.ref("excluded.category_changed_at"),
-          quality_changed_at: eb.ref("excluded.quality_changed_at"),
-          components_changed_at: eb.ref("excluded.components_changed_at"),
-        }))
-        .where("templates.deleted_at", "is not", null),
-    )
+    .values(templateInsertValues(row))
+    .onConflict(reviveTombstoned)
     .returningAll()
+    .executeTakeFirst();
+}
+
+/**
+ * A create's row and its history row in ONE statement (one round trip, one commit, no BEGIN/COMMIT), for the common
+ * case only: no other row of the account holds Meta's id (else `moveMetaIds` must move it) and the organisation has
+ * no enabled webhook subscription (else the outbox needs its events) — both read in the statement's own snapshot,
+ * as the transaction would read them. Returns undefined when it wrote nothing (one of those, or a live row of this
+ * name + language): the caller then takes the transactional path, which decides each of them.
+ */
+export async function insertCreatedTemplateAlone(
+  db: Kysely<Database>,
+  row: NewTemplateRow & { provider_template_id: string },
+  organisationId: string,
+  event: Omit<NewTemplateEventRow, "template_id" | "to_value">,
+): Promise<TemplateRow | undefined> {
+  const values = templateInsertValues(row);
+  const columns = Object.keys(values) as (keyof NewTemplateRow & string)[];
+  return db
+    .with("holder", (qb) =>
+      qb
+        .selectFrom("templates")
+        .select("id")
+        .where("account_id", "=", row.account_id)
+        .where("provider_template_id", "=", row.provider_template_id)
+        .where((eb) => eb.or([eb("name", "!=", row.name), eb("language", "!=", row.language)])),
+    )
+    .with("subscribed", (qb) =>
+      qb
+        .selectFrom("webhook_subscriptions")
+        .select("id")
+        .where("organisation_id", "=", organisationId)
+        .where("enabled", "=", true)
+        .where("deleted_at", "is", null),
+    )
+    .with("ins", (qb) =>
+      qb
+        .insertInto("templates")
+        .columns(columns)
+        .expression(
+          sql`SELECT ${sql.join(columns.map((c) => sql`${values[c]}`))}
+              WHERE NOT EXISTS (SELECT 1 FROM holder) AND NOT EXISTS (SELECT 1 FROM subscribed)`,
+        )
+        .onConflict(reviveTombstoned)
+        .returningAll(),
+    )
+    .with("ev", (qb) =>
+      qb
+        .insertInto("template_events")
+        .columns([
+          "id",
+          "template_id",
+          "account_id",
+          "kind",
+          "from_value",
+          "to_value",
+          "reason",
+          "detail",
+          "source",
+          "source_id",
+          "occurred_at",
+        ])
+        .expression((eb) =>
+          eb
+            .selectFrom("ins")
+            .select([
+              sql<string>`${event.id}`.as("id"),
+              "ins.id as template_id",
+              "ins.account_id",
+              sql<string>`${event.kind}`.as("kind"),
+              sql<string | null>`${event.from_value ?? null}`.as("from_value"),
+              "ins.meta_status as to_value",
+              sql<string | null>`${event.reason ?? null}`.as("reason"),
+              sql<string | null>`${event.detail ?? null}`.as("detail"),
+              sql<string>`${event.source}`.as("source"),
+              sql<string | null>`${event.source_id ?? null}`.as("source_id"),
+              sql<Date>`${event.occurred_at}`.as("occurred_at"),
+            ]),
+        ),
+    )
+    .selectFrom("ins")
+    .selectAll()
     .executeTakeFirst();
 }
 

@@ -60,6 +60,7 @@ import type { TemplateAccountFields } from "./template.mapper.js";
 import {
   findTemplateByNameLanguage,
   findTemplatesByName,
+  insertCreatedTemplateAlone,
   insertTemplate,
   countTemplatesByStatus,
   listTemplateRows,
@@ -308,55 +309,72 @@ export function createTemplatesService(deps: Deps): TemplatesService {
       variables = extractVariables(components);
     }
     const now = deps.now();
-    // Meta is the authority on its ids: one that another row of ours still holds (a restarted sandbox, a template
-    // recreated on Meta) moves to this template and that row is tombstoned, in the same transaction as the insert.
-    const row = await db.transaction().execute(async (trx) => {
-      const moved = await moveMetaIds(
-        trx,
-        account.id,
-        [{ providerTemplateId: created.id, name: input.name, language }],
-        new Set(),
-        { source: "create", sourceId: context.requestId ?? null },
-        now,
-      );
-      const row = await insertTemplate(trx, {
-        id: newId("tmpl", now.getTime()),
+    const newRow = {
+      id: newId("tmpl", now.getTime()),
+      account_id: account.id,
+      name: input.name,
+      language,
+      category: created.category.toUpperCase(),
+      status: mapMetaStatus(created.status),
+      meta_status: created.status.toUpperCase(),
+      provider_template_id: created.id,
+      components: JSON.stringify(components),
+      content: templateContent(components),
+      variables: JSON.stringify(variables),
+      parameter_format: parameterFormat ?? "POSITIONAL",
+      rejected_reason: null,
+      quality_score: null,
+      previous_category: null,
+      created_at: now,
+      updated_at: now,
+      last_synced_at: null,
+      library_template_name: libraryName ?? null,
+    };
+    // The common case in one statement (row + history, nothing for the outbox, no id to move); anything else — and a
+    // live row of this name + language — takes the transaction below, which decides it exactly as before.
+    const row =
+      (await insertCreatedTemplateAlone(db, newRow, account.organisation_id, {
+        id: newId("tev"),
         account_id: account.id,
-        name: input.name,
-        language,
-        category: created.category.toUpperCase(),
-        status: mapMetaStatus(created.status),
-        meta_status: created.status.toUpperCase(),
-        provider_template_id: created.id,
-        components: JSON.stringify(components),
-        content: templateContent(components),
-        variables: JSON.stringify(variables),
-        parameter_format: parameterFormat ?? "POSITIONAL",
-        rejected_reason: null,
-        quality_score: null,
-        previous_category: null,
-        created_at: now,
-        updated_at: now,
-        last_synced_at: null,
-        library_template_name: libraryName ?? null,
-      });
-      if (!row) return undefined;
-      const previously = moved.movedFrom.get(created.id);
-      await recordTemplateChanges(trx, [
-        {
-          templateId: row.id,
-          accountId: account.id,
-          kind: "status",
-          from: null,
-          to: row.meta_status,
-          ...(previously === undefined ? {} : { reason: `Meta's template id ${created.id}, previously ${previously}` }),
-          source: "create",
-          sourceId: context.requestId,
-          occurredAt: now,
-        },
-      ]);
-      return row;
-    });
+        kind: "status",
+        from_value: null,
+        reason: null,
+        detail: null,
+        source: "create",
+        source_id: context.requestId ?? null,
+        occurred_at: now,
+      })) ??
+      // Meta is the authority on its ids: one that another row of ours still holds (a restarted sandbox, a template
+      // recreated on Meta) moves to this template and that row is tombstoned, in the same transaction as the insert.
+      (await db.transaction().execute(async (trx) => {
+        const moved = await moveMetaIds(
+          trx,
+          account.id,
+          [{ providerTemplateId: created.id, name: input.name, language }],
+          new Set(),
+          { source: "create", sourceId: context.requestId ?? null },
+          now,
+        );
+        const row = await insertTemplate(trx, newRow);
+        if (!row) return undefined;
+        const previously = moved.movedFrom.get(created.id);
+        await recordTemplateChanges(trx, [
+          {
+            templateId: row.id,
+            accountId: account.id,
+            kind: "status",
+            from: null,
+            to: row.meta_status,
+            ...(previously === undefined
+              ? {}
+              : { reason: `Meta's template id ${created.id}, previously ${previously}` }),
+            source: "create",
+            sourceId: context.requestId,
+            occurredAt: now,
+          },
+        ]);
+        return row;
+      }));
     if (!row) {
       // A live row took this name + language while Meta's answer was on its way. If it holds the id Meta gave THIS
       // create, a sync stored our own template first (e.g. the answer was late and the gateway had to look it up):
