@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Kysely, OnConflictBuilder, Transaction } from "kysely";
+import type { AccountWithCustomer } from "../accounts/account.repository.js";
 import type { Database } from "../db/schema.js";
 import type { NewTemplateRow, TemplateRow, TemplateStatus, TemplateUpdate } from "./template.table.js";
 import type { NewTemplateEventRow } from "./template-event.table.js";
@@ -19,6 +20,59 @@ export async function findTemplateByNameLanguage(
     .where("name", "=", name)
     .where("language", "=", language)
     .executeTakeFirst();
+}
+
+/** What a create needs to know about an existing row of its name + language before calling Meta. */
+export interface ExistingTemplateSummary {
+  id: string;
+  deleted_at: Date | null;
+  content: string;
+  library_template_name: string | null;
+}
+
+/**
+ * A create's first read, ONE statement: the organisation's account with this phone_number_id (as
+ * `findOrganisationAccount` reads it) and the template of this name + language on it, if any
+ * ((account, name, language) is unique). Undefined when the organisation has no such account.
+ */
+export async function findAccountAndTemplate(
+  db: Db,
+  organisationId: string,
+  phoneNumberId: string,
+  name: string,
+  language: string,
+): Promise<{ account: AccountWithCustomer; existing: ExistingTemplateSummary | undefined } | undefined> {
+  const found = await db
+    .selectFrom("whatsapp_accounts as a")
+    .leftJoin("customers as c", "c.id", "a.customer_id")
+    .leftJoin("templates as t", (join) =>
+      join.onRef("t.account_id", "=", "a.id").on("t.name", "=", name).on("t.language", "=", language),
+    )
+    .selectAll("a")
+    .select([
+      "c.name as customer_name",
+      "t.id as existing_id",
+      "t.deleted_at as existing_deleted_at",
+      "t.content as existing_content",
+      "t.library_template_name as existing_library_template_name",
+    ])
+    .where("a.phone_number_id", "=", phoneNumberId)
+    .where("a.organisation_id", "=", organisationId)
+    .executeTakeFirst();
+  if (found === undefined) return undefined;
+  const { existing_id, existing_deleted_at, existing_content, existing_library_template_name, ...account } = found;
+  return {
+    account,
+    existing:
+      existing_id === null
+        ? undefined
+        : {
+            id: existing_id,
+            deleted_at: existing_deleted_at,
+            content: existing_content ?? "",
+            library_template_name: existing_library_template_name,
+          },
+  };
 }
 
 /** The row insertTemplate writes: the per-field clocks start at the creation time (our clock, not the database's). */

@@ -18,7 +18,7 @@ import type {
   TTemplateSyncRun,
 } from "@kirim/schema";
 import type { Kysely } from "kysely";
-import { assertConnected, resolveAccount } from "../accounts/account.service.js";
+import { accountNotFound, assertConnected, resolveAccount } from "../accounts/account.service.js";
 import type { Database } from "../db/schema.js";
 import { DomainError, isDomainError } from "../errors.js";
 import { newId } from "../lib/ids.js";
@@ -58,6 +58,7 @@ import { mapMetaStatus } from "./template-status.js";
 import { templateRowToTemplate } from "./template.mapper.js";
 import type { TemplateAccountFields } from "./template.mapper.js";
 import {
+  findAccountAndTemplate,
   findTemplateByNameLanguage,
   findTemplatesByName,
   insertCreatedTemplateAlone,
@@ -232,16 +233,20 @@ export function createTemplatesService(deps: Deps): TemplatesService {
     // Before anything else, like the schema checks: text the database cannot hold must not reach Meta first.
     assertStorableText(input);
     assertMetaPreflight(input);
-    const account = await resolveAccount(db, principal, phoneNumberId);
-    assertConnected(account);
     const language = input.language ?? "en";
+    // The account and the template of this name + language in one statement.
     // Checked BEFORE any Meta call so a retry loop never burns Meta's create rate limit on a known conflict.
     // A template deleted on Meta (tombstoned by sync or delete) does not block a new one: Meta decides whether the
     // name is still locked (2388023) and the row is revived in place by insertTemplate.
-    const existing = await findTemplateByNameLanguage(db, account.id, input.name, language);
+    const found = await findAccountAndTemplate(db, principal.organisationId, phoneNumberId, input.name, language);
+    if (found === undefined) throw accountNotFound(phoneNumberId);
+    const { account, existing } = found;
+    assertConnected(account);
     // A retry of an attempt that died after Meta accepted it finds that attempt's template (stored since by a sync or
     // by the 409 path below): it is this request's result.
-    const ownEarlierAttempt = (row: TemplateRow | undefined): TemplateRow | undefined =>
+    const ownEarlierAttempt = <R extends Pick<TemplateRow, "deleted_at" | "content" | "library_template_name">>(
+      row: R | undefined,
+    ): R | undefined =>
       context.resumesAbandonedAttempt === true &&
       row !== undefined &&
       row.deleted_at === null &&
@@ -250,8 +255,11 @@ export function createTemplatesService(deps: Deps): TemplatesService {
         : row.content === templateContent(input.components))
         ? row
         : undefined;
-    const resumed = ownEarlierAttempt(existing);
-    if (resumed !== undefined) return templateRowToTemplate(resumed, account);
+    if (ownEarlierAttempt(existing) !== undefined) {
+      // Only a resumed attempt answers with the stored row: read it whole then.
+      const resumed = ownEarlierAttempt(await findTemplateByNameLanguage(db, account.id, input.name, language));
+      if (resumed !== undefined) return templateRowToTemplate(resumed, account);
+    }
     if (existing !== undefined && existing.deleted_at === null) throw duplicate(input.name, language);
 
     // A Template Library create sends no components: Meta builds them from its library entry (read back below).
