@@ -117,7 +117,9 @@ export async function reserveMetaCreate(
 ): Promise<MetaBudgetResult> {
   const windowStart = new Date(now.getTime() - windowMs);
   const { rows } = await sql<{ attempt_id: string | number | null; freeing_at: Date | null }>`
-    SELECT attempt_id, freeing_at FROM reserve_meta_create(${wabaId}, ${budget}::int, ${windowStart}, ${now})`.execute(db);
+    SELECT attempt_id, freeing_at FROM reserve_meta_create(${wabaId}, ${budget}::int, ${windowStart}, ${now})`.execute(
+    db,
+  );
   const row = rows[0];
   if (row !== undefined && row.attempt_id !== null) return { reserved: true, attemptId: Number(row.attempt_id) };
   // The slot frees when enough of the oldest attempts have left the window to bring the count below budget.
