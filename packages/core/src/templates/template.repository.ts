@@ -149,7 +149,7 @@ export async function insertCreatedTemplateAlone(
   event: Omit<NewTemplateEventRow, "template_id" | "to_value">,
 ): Promise<TemplateRow | undefined> {
   const values = templateInsertValues(row);
-  const columns = Object.keys(values) as (keyof NewTemplateRow & string)[];
+  const columns = Object.keys(values) as (keyof NewTemplateRow)[];
   return db
     .with("holder", (qb) =>
       qb
