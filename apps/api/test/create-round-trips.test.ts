@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are arbitrary JSON, asserted field by field */
 /**
  * Issue 19 target 3: a create's own time is mostly round trips to PostgreSQL (and their commits), so a create sends
  * three statements — account + existing template, Meta's budget (`reserve_meta_create`), row + history — besides
@@ -67,7 +66,7 @@ describe.each(databaseKinds())("a create's round trips on %s", (kind) => {
     expect(counter.statements).toHaveLength(3);
     expect(counter.statements[1]).toContain("reserve_meta_create");
     const rows = await countRows("round_trips_rest");
-    expect(rows.template.id).toBe((res.body as any).data.id);
+    expect(rows.template.id).toBe(res.body.data.id);
     expect(rows.events).toEqual([{ kind: "status", from_value: null, to_value: "PENDING", source: "create" }]);
     expect(rows.outbox).toBe(0);
     expect(await attempts()).toBe(budgetBefore + 1);
@@ -82,7 +81,7 @@ describe.each(databaseKinds())("a create's round trips on %s", (kind) => {
     expect(res.status).toBe(200);
     expect(counter.statements).toHaveLength(3);
     const rows = await countRows("round_trips_trpc");
-    expect(rows.template.id).toBe((res.body as any).result.data.id);
+    expect(rows.template.id).toBe(res.body.result.data.id);
     expect(rows.events).toHaveLength(1);
   });
 
@@ -95,7 +94,7 @@ describe.each(databaseKinds())("a create's round trips on %s", (kind) => {
       body: { ...orderConfirmation(), name: "round_trips_rest" },
     });
     expect(res.status).toBe(409);
-    expect((res.body as any).error.code).toBe("template_already_exists");
+    expect(res.body.error.code).toBe("template_already_exists");
     expect(counter.statements).toHaveLength(1);
     expect(createCalls(s.sandbox, seq)).toBe(0);
     expect(await attempts()).toBe(budgetBefore);
