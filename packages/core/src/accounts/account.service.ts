@@ -36,12 +36,15 @@ export async function resolveAccount(
   phoneNumberId: string,
 ): Promise<AccountWithCustomer> {
   const account = await findOrganisationAccount(db, principal.organisationId, phoneNumberId);
-  if (!account) {
-    throw new DomainError("resource_not_found", `No WhatsApp account with phone_number_id ${phoneNumberId}.`, {
-      param: "phone_number_id",
-    });
-  }
+  if (!account) throw accountNotFound(phoneNumberId);
   return account;
+}
+
+/** The 404 for a phone_number_id the organisation has no account for (`resolveAccount`'s, for reads that join it). */
+export function accountNotFound(phoneNumberId: string): DomainError {
+  return new DomainError("resource_not_found", `No WhatsApp account with phone_number_id ${phoneNumberId}.`, {
+    param: "phone_number_id",
+  });
 }
 
 /** Operations that reach Meta need a connected account: otherwise 422 `account_not_connected`. */

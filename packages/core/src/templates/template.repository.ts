@@ -1,8 +1,10 @@
 import { sql } from "kysely";
-import type { Kysely, Transaction } from "kysely";
+import type { Kysely, OnConflictBuilder, Transaction } from "kysely";
+import type { AccountWithCustomer } from "../accounts/account.repository.js";
 import type { Database } from "../db/schema.js";
 import { TEMPLATE_WIRE_COLUMNS } from "./template.table.js";
 import type { NewTemplateRow, TemplateRow, TemplateStatus, TemplateUpdate, TemplateWireRow } from "./template.table.js";
+import type { NewTemplateEventRow } from "./template-event.table.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -21,56 +23,198 @@ export async function findTemplateByNameLanguage(
     .executeTakeFirst();
 }
 
+/** What a create needs to know about an existing row of its name + language before calling Meta. */
+export interface ExistingTemplateSummary {
+  id: string;
+  deleted_at: Date | null;
+  content: string;
+  library_template_name: string | null;
+}
+
+/**
+ * A create's first read, ONE statement: the organisation's account with this phone_number_id (as
+ * `findOrganisationAccount` reads it) and the template of this name + language on it, if any
+ * ((account, name, language) is unique). Undefined when the organisation has no such account.
+ */
+export async function findAccountAndTemplate(
+  db: Db,
+  organisationId: string,
+  phoneNumberId: string,
+  name: string,
+  language: string,
+): Promise<{ account: AccountWithCustomer; existing: ExistingTemplateSummary | undefined } | undefined> {
+  const found = await db
+    .selectFrom("whatsapp_accounts as a")
+    .leftJoin("customers as c", "c.id", "a.customer_id")
+    .leftJoin("templates as t", (join) =>
+      join.onRef("t.account_id", "=", "a.id").on("t.name", "=", name).on("t.language", "=", language),
+    )
+    .selectAll("a")
+    .select([
+      "c.name as customer_name",
+      "t.id as existing_id",
+      "t.deleted_at as existing_deleted_at",
+      "t.content as existing_content",
+      "t.library_template_name as existing_library_template_name",
+    ])
+    .where("a.phone_number_id", "=", phoneNumberId)
+    .where("a.organisation_id", "=", organisationId)
+    .executeTakeFirst();
+  if (found === undefined) return undefined;
+  const { existing_id, existing_deleted_at, existing_content, existing_library_template_name, ...account } = found;
+  return {
+    account,
+    existing:
+      existing_id === null
+        ? undefined
+        : {
+            id: existing_id,
+            deleted_at: existing_deleted_at,
+            content: existing_content ?? "",
+            library_template_name: existing_library_template_name,
+          },
+  };
+}
+
+/** The row insertTemplate writes: the per-field clocks start at the creation time (our clock, not the database's). */
+function templateInsertValues(row: NewTemplateRow): NewTemplateRow {
+  const at = row.created_at ?? new Date();
+  return {
+    status_changed_at: at,
+    category_changed_at: at,
+    quality_changed_at: at,
+    components_changed_at: at,
+    last_synced_via: "create",
+    ...row,
+  };
+}
+
+/** A tombstoned row of the same (account, name, language) is revived in place; a live one is left alone. */
+function reviveTombstoned(oc: OnConflictBuilder<Database, "templates">) {
+  return oc
+    .columns(["account_id", "name", "language"])
+    .doUpdateSet((eb) => ({
+      category: eb.ref("excluded.category"),
+      status: eb.ref("excluded.status"),
+      meta_status: eb.ref("excluded.meta_status"),
+      provider_template_id: eb.ref("excluded.provider_template_id"),
+      components: eb.ref("excluded.components"),
+      content: eb.ref("excluded.content"),
+      variables: eb.ref("excluded.variables"),
+      parameter_format: eb.ref("excluded.parameter_format"),
+      rejected_reason: null,
+      quality_score: null,
+      previous_category: null,
+      rejection_info: null,
+      status_info: null,
+      pending_category: null,
+      pending_category_at: null,
+      updated_at: eb.ref("excluded.updated_at"),
+      last_synced_at: null,
+      last_synced_via: "create",
+      deleted_at: null,
+      library_template_name: eb.ref("excluded.library_template_name"),
+      status_changed_at: eb.ref("excluded.status_changed_at"),
+      category_changed_at: eb.ref("excluded.category_changed_at"),
+      quality_changed_at: eb.ref("excluded.quality_changed_at"),
+      components_changed_at: eb.ref("excluded.components_changed_at"),
+    }))
+    .where("templates.deleted_at", "is not", null);
+}
+
 /**
  * Inserts a template; returns undefined when a live template with that (account, name, language) exists.
  * A tombstoned row (deleted on Meta) of the same name and language is revived in place instead: its id and
  * history carry on, everything Meta-side is replaced and the lifecycle fields start afresh.
  */
 export async function insertTemplate(db: Db, row: NewTemplateRow): Promise<TemplateRow | undefined> {
-  // The per-field clocks start at the creation time of the row (our clock, not the database's).
-  const at = row.created_at ?? new Date();
   return db
     .insertInto("templates")
-    .values({
-      status_changed_at: at,
-      category_changed_at: at,
-      quality_changed_at: at,
-      components_changed_at: at,
-      last_synced_via: "create",
-      ...row,
-    })
-    .onConflict((oc) =>
-      oc
-        .columns(["account_id", "name", "language"])
-        .doUpdateSet((eb) => ({
-          category: eb.ref("excluded.category"),
-          status: eb.ref("excluded.status"),
-          meta_status: eb.ref("excluded.meta_status"),
-          provider_template_id: eb.ref("excluded.provider_template_id"),
-          components: eb.ref("excluded.components"),
-          content: eb.ref("excluded.content"),
-          variables: eb.ref("excluded.variables"),
-          parameter_format: eb.ref("excluded.parameter_format"),
-          rejected_reason: null,
-          quality_score: null,
-          previous_category: null,
-          rejection_info: null,
-          status_info: null,
-          pending_category: null,
-          pending_category_at: null,
-          updated_at: eb.ref("excluded.updated_at"),
-          last_synced_at: null,
-          last_synced_via: "create",
-          deleted_at: null,
-          library_template_name: eb.ref("excluded.library_template_name"),
-          status_changed_at: eb.ref("excluded.status_changed_at"),
-          category_changed_at: eb.ref("excluded.category_changed_at"),
-          quality_changed_at: eb.ref("excluded.quality_changed_at"),
-          components_changed_at: eb.ref("excluded.components_changed_at"),
-        }))
-        .where("templates.deleted_at", "is not", null),
-    )
+    .values(templateInsertValues(row))
+    .onConflict(reviveTombstoned)
     .returningAll()
+    .executeTakeFirst();
+}
+
+/**
+ * A create's row and its history row in ONE statement (one round trip, one commit, no BEGIN/COMMIT), for the common
+ * case only: no other row of the account holds Meta's id (else `moveMetaIds` must move it) and the organisation has
+ * no enabled webhook subscription (else the outbox needs its events) — both read in the statement's own snapshot,
+ * as the transaction would read them. Returns undefined when it wrote nothing (one of those, or a live row of this
+ * name + language): the caller then takes the transactional path, which decides each of them.
+ */
+export async function insertCreatedTemplateAlone(
+  db: Kysely<Database>,
+  row: NewTemplateRow & { provider_template_id: string },
+  organisationId: string,
+  event: Omit<NewTemplateEventRow, "template_id" | "to_value">,
+): Promise<TemplateRow | undefined> {
+  const values = templateInsertValues(row);
+  const columns = Object.keys(values) as (keyof NewTemplateRow)[];
+  return db
+    .with("holder", (qb) =>
+      qb
+        .selectFrom("templates")
+        .select("id")
+        .where("account_id", "=", row.account_id)
+        .where("provider_template_id", "=", row.provider_template_id)
+        .where((eb) => eb.or([eb("name", "!=", row.name), eb("language", "!=", row.language)])),
+    )
+    .with("subscribed", (qb) =>
+      qb
+        .selectFrom("webhook_subscriptions")
+        .select("id")
+        .where("organisation_id", "=", organisationId)
+        .where("enabled", "=", true)
+        .where("deleted_at", "is", null),
+    )
+    .with("ins", (qb) =>
+      qb
+        .insertInto("templates")
+        .columns(columns)
+        .expression(
+          sql`SELECT ${sql.join(columns.map((c) => sql`${values[c]}`))}
+              WHERE NOT EXISTS (SELECT 1 FROM holder) AND NOT EXISTS (SELECT 1 FROM subscribed)`,
+        )
+        .onConflict(reviveTombstoned)
+        .returningAll(),
+    )
+    .with("ev", (qb) =>
+      qb
+        .insertInto("template_events")
+        .columns([
+          "id",
+          "template_id",
+          "account_id",
+          "kind",
+          "from_value",
+          "to_value",
+          "reason",
+          "detail",
+          "source",
+          "source_id",
+          "occurred_at",
+        ])
+        .expression((eb) =>
+          eb
+            .selectFrom("ins")
+            .select([
+              sql<string>`${event.id}`.as("id"),
+              "ins.id as template_id",
+              "ins.account_id",
+              sql<string>`${event.kind}`.as("kind"),
+              sql<string | null>`${event.from_value ?? null}`.as("from_value"),
+              "ins.meta_status as to_value",
+              sql<string | null>`${event.reason ?? null}`.as("reason"),
+              sql<string | null>`${event.detail ?? null}`.as("detail"),
+              sql<string>`${event.source}`.as("source"),
+              sql<string | null>`${event.source_id ?? null}`.as("source_id"),
+              sql<Date>`${event.occurred_at}`.as("occurred_at"),
+            ]),
+        ),
+    )
+    .selectFrom("ins")
+    .selectAll()
     .executeTakeFirst();
 }
 

@@ -18,7 +18,7 @@ import type {
   TTemplateSyncRun,
 } from "@kirim/schema";
 import type { Kysely } from "kysely";
-import { assertConnected, resolveAccount } from "../accounts/account.service.js";
+import { accountNotFound, assertConnected, resolveAccount } from "../accounts/account.service.js";
 import type { Database } from "../db/schema.js";
 import { DomainError, isDomainError } from "../errors.js";
 import { newId } from "../lib/ids.js";
@@ -58,8 +58,10 @@ import { mapMetaStatus } from "./template-status.js";
 import { templateRowToTemplate } from "./template.mapper.js";
 import type { TemplateAccountFields } from "./template.mapper.js";
 import {
+  findAccountAndTemplate,
   findTemplateByNameLanguage,
   findTemplatesByName,
+  insertCreatedTemplateAlone,
   insertTemplate,
   countTemplatesByStatus,
   listTemplateRows,
@@ -231,16 +233,20 @@ export function createTemplatesService(deps: Deps): TemplatesService {
     // Before anything else, like the schema checks: text the database cannot hold must not reach Meta first.
     assertStorableText(input);
     assertMetaPreflight(input);
-    const account = await resolveAccount(db, principal, phoneNumberId);
-    assertConnected(account);
     const language = input.language ?? "en";
+    // The account and the template of this name + language in one statement.
     // Checked BEFORE any Meta call so a retry loop never burns Meta's create rate limit on a known conflict.
     // A template deleted on Meta (tombstoned by sync or delete) does not block a new one: Meta decides whether the
     // name is still locked (2388023) and the row is revived in place by insertTemplate.
-    const existing = await findTemplateByNameLanguage(db, account.id, input.name, language);
+    const found = await findAccountAndTemplate(db, principal.organisationId, phoneNumberId, input.name, language);
+    if (found === undefined) throw accountNotFound(phoneNumberId);
+    const { account, existing } = found;
+    assertConnected(account);
     // A retry of an attempt that died after Meta accepted it finds that attempt's template (stored since by a sync or
     // by the 409 path below): it is this request's result.
-    const ownEarlierAttempt = (row: TemplateRow | undefined): TemplateRow | undefined =>
+    const ownEarlierAttempt = <R extends Pick<TemplateRow, "deleted_at" | "content" | "library_template_name">>(
+      row: R | undefined,
+    ): R | undefined =>
       context.resumesAbandonedAttempt === true &&
       row !== undefined &&
       row.deleted_at === null &&
@@ -249,8 +255,11 @@ export function createTemplatesService(deps: Deps): TemplatesService {
         : row.content === templateContent(input.components))
         ? row
         : undefined;
-    const resumed = ownEarlierAttempt(existing);
-    if (resumed !== undefined) return templateRowToTemplate(resumed, account);
+    if (ownEarlierAttempt(existing) !== undefined) {
+      // Only a resumed attempt answers with the stored row: read it whole then.
+      const resumed = ownEarlierAttempt(await findTemplateByNameLanguage(db, account.id, input.name, language));
+      if (resumed !== undefined) return templateRowToTemplate(resumed, account);
+    }
     if (existing !== undefined && existing.deleted_at === null) throw duplicate(input.name, language);
 
     // A Template Library create sends no components: Meta builds them from its library entry (read back below).
@@ -308,55 +317,72 @@ export function createTemplatesService(deps: Deps): TemplatesService {
       variables = extractVariables(components);
     }
     const now = deps.now();
-    // Meta is the authority on its ids: one that another row of ours still holds (a restarted sandbox, a template
-    // recreated on Meta) moves to this template and that row is tombstoned, in the same transaction as the insert.
-    const row = await db.transaction().execute(async (trx) => {
-      const moved = await moveMetaIds(
-        trx,
-        account.id,
-        [{ providerTemplateId: created.id, name: input.name, language }],
-        new Set(),
-        { source: "create", sourceId: context.requestId ?? null },
-        now,
-      );
-      const row = await insertTemplate(trx, {
-        id: newId("tmpl", now.getTime()),
+    const newRow = {
+      id: newId("tmpl", now.getTime()),
+      account_id: account.id,
+      name: input.name,
+      language,
+      category: created.category.toUpperCase(),
+      status: mapMetaStatus(created.status),
+      meta_status: created.status.toUpperCase(),
+      provider_template_id: created.id,
+      components: JSON.stringify(components),
+      content: templateContent(components),
+      variables: JSON.stringify(variables),
+      parameter_format: parameterFormat ?? "POSITIONAL",
+      rejected_reason: null,
+      quality_score: null,
+      previous_category: null,
+      created_at: now,
+      updated_at: now,
+      last_synced_at: null,
+      library_template_name: libraryName ?? null,
+    };
+    // The common case in one statement (row + history, nothing for the outbox, no id to move); anything else — and a
+    // live row of this name + language — takes the transaction below, which decides it exactly as before.
+    const row =
+      (await insertCreatedTemplateAlone(db, newRow, account.organisation_id, {
+        id: newId("tev"),
         account_id: account.id,
-        name: input.name,
-        language,
-        category: created.category.toUpperCase(),
-        status: mapMetaStatus(created.status),
-        meta_status: created.status.toUpperCase(),
-        provider_template_id: created.id,
-        components: JSON.stringify(components),
-        content: templateContent(components),
-        variables: JSON.stringify(variables),
-        parameter_format: parameterFormat ?? "POSITIONAL",
-        rejected_reason: null,
-        quality_score: null,
-        previous_category: null,
-        created_at: now,
-        updated_at: now,
-        last_synced_at: null,
-        library_template_name: libraryName ?? null,
-      });
-      if (!row) return undefined;
-      const previously = moved.movedFrom.get(created.id);
-      await recordTemplateChanges(trx, [
-        {
-          templateId: row.id,
-          accountId: account.id,
-          kind: "status",
-          from: null,
-          to: row.meta_status,
-          ...(previously === undefined ? {} : { reason: `Meta's template id ${created.id}, previously ${previously}` }),
-          source: "create",
-          sourceId: context.requestId,
-          occurredAt: now,
-        },
-      ]);
-      return row;
-    });
+        kind: "status",
+        from_value: null,
+        reason: null,
+        detail: null,
+        source: "create",
+        source_id: context.requestId ?? null,
+        occurred_at: now,
+      })) ??
+      // Meta is the authority on its ids: one that another row of ours still holds (a restarted sandbox, a template
+      // recreated on Meta) moves to this template and that row is tombstoned, in the same transaction as the insert.
+      (await db.transaction().execute(async (trx) => {
+        const moved = await moveMetaIds(
+          trx,
+          account.id,
+          [{ providerTemplateId: created.id, name: input.name, language }],
+          new Set(),
+          { source: "create", sourceId: context.requestId ?? null },
+          now,
+        );
+        const row = await insertTemplate(trx, newRow);
+        if (!row) return undefined;
+        const previously = moved.movedFrom.get(created.id);
+        await recordTemplateChanges(trx, [
+          {
+            templateId: row.id,
+            accountId: account.id,
+            kind: "status",
+            from: null,
+            to: row.meta_status,
+            ...(previously === undefined
+              ? {}
+              : { reason: `Meta's template id ${created.id}, previously ${previously}` }),
+            source: "create",
+            sourceId: context.requestId,
+            occurredAt: now,
+          },
+        ]);
+        return row;
+      }));
     if (!row) {
       // A live row took this name + language while Meta's answer was on its way. If it holds the id Meta gave THIS
       // create, a sync stored our own template first (e.g. the answer was late and the gateway had to look it up):

@@ -105,7 +105,8 @@ export type MetaBudgetResult = { reserved: true; attemptId: number } | { reserve
 /**
  * Records one template create for `wabaId` if fewer than `budget` were recorded in the hour before `now`.
  * Serialised per WABA with a transaction-scoped advisory lock (count-then-insert is not atomic by itself), so
- * concurrent creates on any instance cannot overshoot. Rows older than the window are deleted on the way.
+ * concurrent creates on any instance cannot overshoot. Rows older than the window are deleted on the way. One call of
+ * `reserve_meta_create` (migration 2026_12_03_000901): one round trip and one commit.
  */
 export async function reserveMetaCreate(
   db: Kysely<Database>,
@@ -114,33 +115,16 @@ export async function reserveMetaCreate(
   windowMs: number,
   now: Date,
 ): Promise<MetaBudgetResult> {
-  return db.transaction().execute(async (trx) => {
-    await sql`SELECT pg_advisory_xact_lock(hashtext(${`kirim:meta_create:${wabaId}`}))`.execute(trx);
-    const windowStart = new Date(now.getTime() - windowMs);
-    await trx
-      .deleteFrom("meta_create_attempts")
-      .where("waba_id", "=", wabaId)
-      .where("attempted_at", "<=", windowStart)
-      .execute();
-    const inWindow = await trx
-      .selectFrom("meta_create_attempts")
-      .select("attempted_at")
-      .where("waba_id", "=", wabaId)
-      .orderBy("attempted_at", "asc")
-      .execute();
-    if (inWindow.length >= budget) {
-      // The slot frees when enough of the oldest attempts have left the window to bring the count below budget.
-      const freeing = inWindow[inWindow.length - budget];
-      const oldest = freeing?.attempted_at ?? now;
-      return { reserved: false, freesAt: new Date(oldest.getTime() + windowMs) };
-    }
-    const attempt = await trx
-      .insertInto("meta_create_attempts")
-      .values({ waba_id: wabaId, attempted_at: now })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    return { reserved: true, attemptId: attempt.id };
-  });
+  const windowStart = new Date(now.getTime() - windowMs);
+  const { rows } = await sql<{ attempt_id: string | number | null; freeing_at: Date | null }>`
+    SELECT attempt_id, freeing_at FROM reserve_meta_create(${wabaId}, ${budget}::int, ${windowStart}, ${now})`.execute(
+    db,
+  );
+  const row = rows[0];
+  if (row !== undefined && row.attempt_id !== null) return { reserved: true, attemptId: Number(row.attempt_id) };
+  // The slot frees when enough of the oldest attempts have left the window to bring the count below budget.
+  const oldest = row?.freeing_at ?? now;
+  return { reserved: false, freesAt: new Date(oldest.getTime() + windowMs) };
 }
 
 /** Takes back a recorded attempt that never reached Meta (it does not count against the WABA's budget). */

@@ -1,0 +1,102 @@
+/**
+ * Issue 19 target 3: a create's own time is mostly round trips to PostgreSQL (and their commits), so a create sends
+ * three statements — account + existing template, Meta's budget (`reserve_meta_create`), row + history — besides
+ * the request bucket. Counted by a Kysely plugin on core's handle, over REST and tRPC; what those statements must
+ * still write (history row, budget row, no outbox event without a subscription, 409 for a duplicate) is checked too.
+ */
+import { databaseKinds } from "@kirim/core/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call } from "./support/http.js";
+import { createCalls, DEMO_PHONE_NUMBER_ID, lastSeq, orderConfirmation, startStack } from "./support/stack.js";
+import type { DbPlugin, Stack } from "./support/stack.js";
+
+const PID = DEMO_PHONE_NUMBER_ID;
+
+/** Statements core sends, but not the request bucket's or the key lookup's (they belong to every request). */
+class CreateStatements implements DbPlugin {
+  statements: string[] = [];
+  transformQuery(args: Parameters<DbPlugin["transformQuery"]>[0]) {
+    const text = JSON.stringify(args.node);
+    if (!text.includes("rate_limit_buckets") && !text.includes('"name":"api_keys"')) this.statements.push(text);
+    return args.node;
+  }
+  transformResult(args: Parameters<DbPlugin["transformResult"]>[0]) {
+    return Promise.resolve(args.result);
+  }
+}
+
+describe.each(databaseKinds())("a create's round trips on %s", (kind) => {
+  let s: Stack;
+  const counter = new CreateStatements();
+
+  beforeAll(async () => {
+    s = await startStack(kind, { dbPlugins: [counter] });
+  }, 120_000);
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  async function countRows(name: string) {
+    const template = await s.db.db
+      .selectFrom("templates")
+      .select(["id", "meta_status"])
+      .where("name", "=", name)
+      .executeTakeFirstOrThrow();
+    const events = await s.db.db
+      .selectFrom("template_events")
+      .select(["kind", "from_value", "to_value", "source"])
+      .where("template_id", "=", template.id)
+      .execute();
+    const outbox = await s.db.db.selectFrom("webhook_out_events").select("id").execute();
+    return { template, events, outbox: outbox.length };
+  }
+
+  const attempts = async () => (await s.db.db.selectFrom("meta_create_attempts").select("id").execute()).length;
+
+  it("REST: three statements, and the row, its history and the budget are written", async () => {
+    // Warm: the first request of a process may read what later ones do not.
+    expect((await call(s.baseUrl, "GET", "/v1/accounts", { token: s.demoKey })).status).toBe(200);
+    const budgetBefore = await attempts();
+    counter.statements = [];
+    const res = await call(s.baseUrl, "POST", `/v1/${PID}/templates`, {
+      token: s.demoKey,
+      body: { ...orderConfirmation(), name: "round_trips_rest" },
+    });
+    expect(res.status).toBe(201);
+    expect(counter.statements).toHaveLength(3);
+    expect(counter.statements[1]).toContain("reserve_meta_create");
+    const rows = await countRows("round_trips_rest");
+    expect(rows.template.id).toBe(res.body.data.id);
+    expect(rows.events).toEqual([{ kind: "status", from_value: null, to_value: "PENDING", source: "create" }]);
+    expect(rows.outbox).toBe(0);
+    expect(await attempts()).toBe(budgetBefore + 1);
+  });
+
+  it("tRPC: the same three statements", async () => {
+    counter.statements = [];
+    const res = await call(s.baseUrl, "POST", "/trpc/templates.create", {
+      token: s.demoKey,
+      body: { phone_number_id: PID, template: { ...orderConfirmation(), name: "round_trips_trpc" } },
+    });
+    expect(res.status).toBe(200);
+    expect(counter.statements).toHaveLength(3);
+    const rows = await countRows("round_trips_trpc");
+    expect(rows.template.id).toBe(res.body.result.data.id);
+    expect(rows.events).toHaveLength(1);
+  });
+
+  it("a duplicate is refused by the first statement, before the budget and Meta", async () => {
+    const seq = lastSeq(s.sandbox);
+    const budgetBefore = await attempts();
+    counter.statements = [];
+    const res = await call(s.baseUrl, "POST", `/v1/${PID}/templates`, {
+      token: s.demoKey,
+      body: { ...orderConfirmation(), name: "round_trips_rest" },
+    });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe("template_already_exists");
+    expect(counter.statements).toHaveLength(1);
+    expect(createCalls(s.sandbox, seq)).toBe(0);
+    expect(await attempts()).toBe(budgetBefore);
+  });
+});
