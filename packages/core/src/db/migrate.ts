@@ -11,6 +11,7 @@ import * as m050 from "./migrations/2026_11_23_000050_template_lifecycle.js";
 import * as m170 from "./migrations/2026_12_02_000170_webhook_subscriptions.js";
 import * as m190 from "./migrations/2026_12_03_000190_template_library_name.js";
 import * as m200 from "./migrations/2026_12_03_000200_api_key_change_notify.js";
+import * as m800 from "./migrations/2026_12_03_000800_webhook_deliveries_ordering.js";
 
 /** In-code provider: works identically from `src` (vitest) and `dist` (node), no filesystem scanning. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -22,6 +23,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   "2026_12_02_000170_webhook_subscriptions": m170,
   "2026_12_03_000190_template_library_name": m190,
   "2026_12_03_000200_api_key_change_notify": m200,
+  "2026_12_03_000800_webhook_deliveries_ordering": m800,
 });
 
 const provider: MigrationProvider = {
