@@ -109,11 +109,18 @@ describe.each(databaseKinds())("outbound webhook delivery batches and kept conne
   const api = (method: string, path: string, body?: unknown) =>
     call(stack.baseUrl, method, path, { token: stack.demoKey, ...(body === undefined ? {} : { body }) });
 
-  async function startWorker(): Promise<void> {
+  async function startWorker(options: { pollMs?: number; lingerMs?: number } = {}): Promise<WebhookDeliveryWorker> {
     const queue = createInProcessQueue();
     await queue.start();
-    worker = createWebhookDeliveryWorker({ webhooks: stack.core.webhooks, queue, pollMs: 20, lingerMs: 50 });
-    await worker.start();
+    const started = createWebhookDeliveryWorker({
+      webhooks: stack.core.webhooks,
+      queue,
+      pollMs: options.pollMs ?? 20,
+      lingerMs: options.lingerMs ?? 50,
+    });
+    worker = started;
+    await started.start();
+    return started;
   }
 
   it("a batch holds one event per template: a failing event holds back its template's later events, not others'", async () => {
@@ -201,5 +208,20 @@ describe.each(databaseKinds())("outbound webhook delivery batches and kept conne
       resolvesTo = "127.0.0.1";
       await receiver.close();
     }
+  });
+
+  it("a job that has caught up stays for new events: they go out without waiting for the next poll", async () => {
+    const r = await startReceiver();
+    receivers.push(r);
+    const created = await api("POST", "/v1/webhook_subscriptions", { url: r.url, events: ["template.created"] });
+    expect(created.status).toBe(201);
+    const id = created.body.data.id as string;
+    // The poller would next look in 10 minutes: only the job started by this one poll can deliver.
+    const started = await startWorker({ pollMs: 600_000, lingerMs: 10_000 });
+    expect((await api("POST", `/v1/webhook_subscriptions/${id}/test`)).status).toBe(202);
+    await started.poll();
+    await r.waitFor((got) => got.length === 1);
+    expect((await api("POST", `/v1/webhook_subscriptions/${id}/test`)).status).toBe(202);
+    await r.waitFor((got) => got.length === 2, 5_000);
   });
 });
