@@ -173,6 +173,11 @@ export type ClaimedDelivery = WebhookDeliveryRow & { payload: unknown; type: str
  * template is settled (in-order per template). Leased until `lockedUntil`; SKIP LOCKED + the lease make a delivery go
  * to one worker in one process at a time; an expired lease (its process died) is taken over. One statement, the
  * events' bodies included; returned in `seq` order.
+ *
+ * `OFFSET 0` keeps the ordering check a correlated subplan, probed once per candidate (by the index
+ * `webhook_deliveries_pending_ordering` once statistics are current). As an anti join it was planned, with the
+ * statistics of a table that had just received a burst of events, as a scan of every pending delivery per candidate:
+ * 540 ms per claim at 8,600 pending (docs/benchmarks.md, 5.).
  */
 export async function claimDueDeliveries(
   db: Kysely<Database>,
@@ -189,6 +194,7 @@ export async function claimDueDeliveries(
         AND NOT EXISTS (
           SELECT 1 FROM webhook_deliveries p
           WHERE p.subscription_id = d.subscription_id AND p.ordering_key = d.ordering_key AND p.state = 'pending' AND p.seq < d.seq
+          OFFSET 0
         )
       ORDER BY d.seq
       LIMIT ${limit}
