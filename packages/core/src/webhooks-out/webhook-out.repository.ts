@@ -402,18 +402,6 @@ export async function disableSubscription(
     .execute();
 }
 
-export async function setConsecutiveFailures(
-  db: Db,
-  subscriptionId: string,
-  consecutiveFailures: number,
-): Promise<void> {
-  await db
-    .updateTable("webhook_subscriptions")
-    .set({ consecutive_failures: consecutiveFailures })
-    .where("id", "=", subscriptionId)
-    .execute();
-}
-
 /** The delivery of an event to its only subscription (the test event); throws when there is none. */
 export async function deliveryIdOfEvent(db: Db, eventId: string): Promise<string> {
   const row = await db

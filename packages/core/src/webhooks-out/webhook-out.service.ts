@@ -41,7 +41,6 @@ import {
   recordAttempts,
   releaseClaims,
   requeueDeliveries,
-  setConsecutiveFailures,
   subscriptionsWithDueDeliveries,
   updateSubscription,
 } from "./webhook-out.repository.js";
@@ -249,7 +248,13 @@ export function createWebhooksOutService(deps: Deps, options: WebhooksOutOptions
       const delivery = batch[sent++] as ClaimedDelivery;
       const { result, latencyMs } = await post(subscription, delivery, signing);
       const attemptedAt = now();
-      const verdict = judgeAttempt({ result, attempt: delivery.attempts, consecutiveFailures, now: attemptedAt, random });
+      const verdict = judgeAttempt({
+        result,
+        attempt: delivery.attempts,
+        consecutiveFailures,
+        now: attemptedAt,
+        random,
+      });
       consecutiveFailures = verdict.consecutiveFailures;
       const statusCode = "statusCode" in result ? result.statusCode : null;
       const record: AttemptRecord = {
@@ -474,6 +479,5 @@ export function createWebhooksOutService(deps: Deps, options: WebhooksOutOptions
       }
       return attempted;
     },
-
   };
 }
