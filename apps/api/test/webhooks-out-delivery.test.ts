@@ -224,4 +224,60 @@ describe.each(databaseKinds())("outbound webhook delivery batches and kept conne
     expect((await api("POST", `/v1/webhook_subscriptions/${id}/test`)).status).toBe(202);
     await r.waitFor((got) => got.length === 2, 5_000);
   });
+
+  it("a kept connection the receiver drops as it is reused: sent again at once on a new one, one attempt", async () => {
+    // Drops, once, a request that arrives on a kept (already used) connection, without answering.
+    const seen: string[] = [];
+    const used = new WeakSet<object>();
+    let dropped = false;
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        seen.push(String(req.headers["webhook-id"]));
+        if (used.has(req.socket) && !dropped) {
+          dropped = true;
+          req.socket.destroy();
+          return;
+        }
+        used.add(req.socket);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const created = await api("POST", "/v1/webhook_subscriptions", {
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
+        events: ["template.created"],
+      });
+      expect(created.status).toBe(201);
+      const id = created.body.data.id as string;
+      await startWorker();
+      const events: string[] = [];
+      for (let n = 1; n <= 2; n++) {
+        const sent = await api("POST", `/v1/webhook_subscriptions/${id}/test`);
+        expect(sent.status).toBe(202);
+        events.push(sent.body.data.event_id as string);
+        await until(
+          `event ${n} received`,
+          () => seen.includes(present(events[n - 1])) && (n === 1 || seen.length === 3),
+        );
+      }
+      expect(dropped).toBe(true);
+      // The second event came twice (dropped, then on a new connection) and was delivered at its first attempt.
+      expect(seen).toEqual([events[0], events[1], events[1]]);
+      const deadline = Date.now() + 10_000;
+      let log: { attempt: number; outcome: string; event_id: string }[] = [];
+      while (log.length < 2 && Date.now() < deadline) {
+        log = (await api("GET", `/v1/webhook_subscriptions/${id}/deliveries?limit=10`)).body.data;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(log.map((a) => [a.event_id, a.attempt, a.outcome])).toEqual([
+        [events[1], 1, "delivered"],
+        [events[0], 1, "delivered"],
+      ]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
 });
