@@ -12,6 +12,7 @@ import * as m170 from "./migrations/2026_12_02_000170_webhook_subscriptions.js";
 import * as m190 from "./migrations/2026_12_03_000190_template_library_name.js";
 import * as m200 from "./migrations/2026_12_03_000200_api_key_change_notify.js";
 import * as m221 from "./migrations/2026_12_03_000221_template_content_hash.js";
+import * as m800 from "./migrations/2026_12_03_000800_webhook_deliveries_ordering.js";
 import * as m901 from "./migrations/2026_12_03_000901_meta_create_reserve_function.js";
 
 /** In-code provider: works identically from `src` (vitest) and `dist` (node), no filesystem scanning. */
@@ -25,6 +26,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   "2026_12_03_000190_template_library_name": m190,
   "2026_12_03_000200_api_key_change_notify": m200,
   "2026_12_03_000221_template_content_hash": m221,
+  "2026_12_03_000800_webhook_deliveries_ordering": m800,
   "2026_12_03_000901_meta_create_reserve_function": m901,
 });
 

@@ -168,53 +168,110 @@ export async function subscriptionsWithDueDeliveries(db: Db, now: Date, limit: n
 export type ClaimedDelivery = WebhookDeliveryRow & { payload: unknown; type: string };
 
 /**
- * Takes the next due delivery of a subscription whose earlier events of the same template are all settled
- * (in-order per template), and leases it until `lockedUntil`. SKIP LOCKED + the lease make a delivery go to one
- * worker in one process at a time; an expired lease (its process died) is taken over.
+ * Takes up to `limit` due deliveries of a subscription, each the earliest pending one of its ordering key (a
+ * template): a batch never holds two events of one template, and an event waits until every earlier event of its
+ * template is settled (in-order per template). Leased until `lockedUntil`; SKIP LOCKED + the lease make a delivery go
+ * to one worker in one process at a time; an expired lease (its process died) is taken over. One statement, the
+ * events' bodies included; returned in `seq` order.
+ *
+ * `OFFSET 0` keeps the ordering check a correlated subplan, probed once per candidate (by the index
+ * `webhook_deliveries_pending_ordering` once statistics are current). As an anti join it was planned, with the
+ * statistics of a table that had just received a burst of events, as a scan of every pending delivery per candidate:
+ * 540 ms per claim at 8,600 pending (docs/benchmarks.md, 5.).
  */
-export async function claimNextDelivery(
+export async function claimDueDeliveries(
   db: Kysely<Database>,
   subscriptionId: string,
   now: Date,
   lockedUntil: Date,
-): Promise<ClaimedDelivery | undefined> {
-  const result = await sql<{ id: string }>`
-    UPDATE webhook_deliveries SET locked_until = ${lockedUntil}, attempts = attempts + 1
-    WHERE id = (
+  limit: number,
+): Promise<ClaimedDelivery[]> {
+  const result = await sql<ClaimedDelivery>`
+    WITH picked AS (
       SELECT d.id FROM webhook_deliveries d
       WHERE d.subscription_id = ${subscriptionId} AND d.state = 'pending' AND d.next_attempt_at <= ${now}
         AND (d.locked_until IS NULL OR d.locked_until < ${now})
         AND NOT EXISTS (
           SELECT 1 FROM webhook_deliveries p
           WHERE p.subscription_id = d.subscription_id AND p.ordering_key = d.ordering_key AND p.state = 'pending' AND p.seq < d.seq
+          OFFSET 0
         )
       ORDER BY d.seq
-      LIMIT 1
+      LIMIT ${limit}
       FOR UPDATE SKIP LOCKED
     )
-    RETURNING id`.execute(db);
-  const id = result.rows[0]?.id;
-  if (id === undefined) return undefined;
-  return db
-    .selectFrom("webhook_deliveries as d")
-    .innerJoin("webhook_out_events as e", "e.id", "d.event_id")
-    .selectAll("d")
-    .select(["e.payload as payload", "e.type as type"])
-    .where("d.id", "=", id)
-    .executeTakeFirst();
+    UPDATE webhook_deliveries d SET locked_until = ${lockedUntil}, attempts = d.attempts + 1
+    FROM picked, webhook_out_events e
+    WHERE d.id = picked.id AND e.id = d.event_id
+    RETURNING d.*, e.payload AS payload, e.type AS type`.execute(db);
+  return result.rows.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
+}
+
+export interface AttemptRecord {
+  delivery: WebhookDeliveryRow;
+  attemptedAt: Date;
+  statusCode: number | null;
+  latencyMs: number;
+  error: string | null;
+  outcome: WebhookAttemptOutcome;
+  nextRetryAt: Date | null;
+}
+
+function deliveryState(outcome: WebhookAttemptOutcome): "delivered" | "pending" | "failed" {
+  return outcome === "delivered" ? "delivered" : outcome === "retrying" ? "pending" : "failed";
+}
+
+/**
+ * Records a batch of attempts in one statement (one commit): their log rows, their deliveries' new state, and the
+ * subscription's consecutive-failure count (written only when it changed). Returns whether the subscription is still
+ * enabled and not deleted (read before this statement's writes).
+ */
+export async function recordAttempts(
+  db: Db,
+  subscriptionId: string,
+  attempts: readonly AttemptRecord[],
+  consecutiveFailures: number,
+): Promise<boolean> {
+  const rows = attempts.map((a) => ({
+    attempt_id: newId("wda"),
+    delivery_id: a.delivery.id,
+    attempt: a.delivery.attempts,
+    attempted_at: a.attemptedAt.toISOString(),
+    status_code: a.statusCode,
+    latency_ms: a.latencyMs,
+    error: a.error,
+    outcome: a.outcome,
+    next_retry_at: a.nextRetryAt?.toISOString() ?? null,
+    state: deliveryState(a.outcome),
+  }));
+  const result = await sql<{ live: boolean }>`
+    WITH input AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
+        attempt_id text, delivery_id text, attempt integer, attempted_at timestamptz, status_code integer,
+        latency_ms integer, error text, outcome text, next_retry_at timestamptz, state text)
+    ), logged AS (
+      INSERT INTO webhook_delivery_attempts
+        (id, delivery_id, subscription_id, attempt, attempted_at, status_code, latency_ms, error, outcome, next_retry_at)
+      SELECT attempt_id, delivery_id, ${subscriptionId}, attempt, attempted_at, status_code, latency_ms, error, outcome,
+        next_retry_at FROM input
+    ), settled AS (
+      UPDATE webhook_deliveries d SET
+        state = i.state, locked_until = NULL, last_status_code = i.status_code, last_error = i.error,
+        next_attempt_at = COALESCE(i.next_retry_at, d.next_attempt_at),
+        delivered_at = CASE WHEN i.state = 'delivered' THEN i.attempted_at ELSE d.delivered_at END
+      FROM input i WHERE d.id = i.delivery_id
+    ), counted AS (
+      UPDATE webhook_subscriptions SET consecutive_failures = ${consecutiveFailures}
+      WHERE id = ${subscriptionId} AND consecutive_failures <> ${consecutiveFailures}
+    )
+    SELECT enabled AND deleted_at IS NULL AS live FROM webhook_subscriptions WHERE id = ${subscriptionId}`.execute(db);
+  return result.rows[0]?.live === true;
 }
 
 export async function recordAttempt(
   db: Db,
   delivery: WebhookDeliveryRow,
-  attempt: {
-    attemptedAt: Date;
-    statusCode: number | null;
-    latencyMs: number;
-    error: string | null;
-    outcome: WebhookAttemptOutcome;
-    nextRetryAt: Date | null;
-  },
+  attempt: Omit<AttemptRecord, "delivery">,
 ): Promise<void> {
   await db
     .insertInto("webhook_delivery_attempts")
@@ -231,7 +288,7 @@ export async function recordAttempt(
       next_retry_at: attempt.nextRetryAt,
     })
     .execute();
-  const state = attempt.outcome === "delivered" ? "delivered" : attempt.outcome === "retrying" ? "pending" : "failed";
+  const state = deliveryState(attempt.outcome);
   await db
     .updateTable("webhook_deliveries")
     .set({
@@ -308,12 +365,13 @@ export async function requeueDeliveries(
   return rows.map((r) => r.event_id);
 }
 
-/** Gives a claimed delivery back untried (its subscription was disabled or deleted meanwhile). */
-export async function releaseClaim(db: Db, delivery: Pick<WebhookDeliveryRow, "id" | "attempts">): Promise<void> {
+/** Gives claimed deliveries back untried (their subscription was disabled or deleted meanwhile, or time ran out). */
+export async function releaseClaims(db: Db, deliveryIds: readonly string[]): Promise<void> {
+  if (deliveryIds.length === 0) return;
   await db
     .updateTable("webhook_deliveries")
-    .set({ locked_until: null, attempts: delivery.attempts - 1 })
-    .where("id", "=", delivery.id)
+    .set((eb) => ({ locked_until: null, attempts: eb("attempts", "-", 1) }))
+    .where("id", "in", [...deliveryIds])
     .execute();
 }
 
@@ -340,18 +398,6 @@ export async function disableSubscription(
       consecutive_failures: input.consecutiveFailures,
       updated_at: input.at,
     })
-    .where("id", "=", subscriptionId)
-    .execute();
-}
-
-export async function setConsecutiveFailures(
-  db: Db,
-  subscriptionId: string,
-  consecutiveFailures: number,
-): Promise<void> {
-  await db
-    .updateTable("webhook_subscriptions")
-    .set({ consecutive_failures: consecutiveFailures })
     .where("id", "=", subscriptionId)
     .execute();
 }

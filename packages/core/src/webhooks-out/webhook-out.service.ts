@@ -27,7 +27,7 @@ import { emitOrganisationEvent } from "./outbox.js";
 import { judgeAttempt } from "./retry-policy.js";
 import type { AttemptResult } from "./retry-policy.js";
 import {
-  claimNextDelivery,
+  claimDueDeliveries,
   deliveryIdOfEvent,
   disableSubscription,
   findDeliveryOfEvent,
@@ -38,20 +38,30 @@ import {
   listAttempts,
   listSubscriptions,
   recordAttempt,
-  releaseClaim,
+  recordAttempts,
+  releaseClaims,
   requeueDeliveries,
-  setConsecutiveFailures,
   subscriptionsWithDueDeliveries,
   updateSubscription,
 } from "./webhook-out.repository.js";
+import type { AttemptRecord, ClaimedDelivery } from "./webhook-out.repository.js";
 import type { WebhookSubscriptionRow } from "./webhook-out.table.js";
-import { checkWebhookTarget, DELIVERY_TIMEOUT_MS, postToTarget } from "./webhook-target.js";
+import { checkWebhookTarget, createTargetAgents, DELIVERY_TIMEOUT_MS, postToTarget } from "./webhook-target.js";
 import type { WebhookTargetPolicy } from "./webhook-target.js";
 
 export const SECRET_OVERLAP_MS = 24 * 60 * 60 * 1000;
 /** How long a claimed delivery is held beyond its POST's timeout (room to record it); after that a process that died
  * mid-delivery loses it to another. */
 const LEASE_MARGIN_MS = 5_000;
+/** Deliveries claimed in one statement (each the earliest pending event of its template). */
+const CLAIM_BATCH = 50;
+/**
+ * A claimed delivery is POSTed only if it starts within this of its claim (wall clock); the rest go back untried.
+ * Every POST thus ends inside its lease (timeout + LEASE_MARGIN_MS) with time left to record it.
+ */
+const BATCH_SEND_WINDOW_MS = 2_000;
+/** How often a job that has caught up looks for new events while it lingers. */
+const IDLE_POLL_MS = 25;
 
 export interface WebhooksOutOptions {
   /** WEBHOOK_ALLOW_PRIVATE_TARGETS: private/loopback targets and plain http allowed. Default false. */
@@ -81,8 +91,20 @@ export interface WebhooksOutService {
   redeliver(principal: Principal, id: string, input: TRedeliverRequest): Promise<TRedeliverResult>;
   /** Worker: subscriptions with a delivery due now. */
   dueSubscriptionIds(limit?: number): Promise<string[]>;
-  /** Worker: delivers due events of one subscription, one at a time, up to `max`; returns how many were attempted. */
-  deliverDue(subscriptionId: string, max?: number): Promise<number>;
+  /**
+   * Worker: delivers due events of one subscription, one at a time, until none is due (or `budgetMs` has passed),
+   * waiting up to `idleMs` for new ones once caught up; returns how many were attempted.
+   */
+  deliverDue(subscriptionId: string, limits?: DeliverDueLimits): Promise<number>;
+}
+
+export interface DeliverDueLimits {
+  /** No new batch is claimed after this long (default 20 s): the job ends and the poller sends the next. */
+  budgetMs?: number | undefined;
+  /** How long a caught-up job keeps looking for new events before it ends (default 0). */
+  idleMs?: number | undefined;
+  /** Once aborted, no new batch is claimed (the worker is stopping). */
+  signal?: AbortSignal | undefined;
 }
 
 interface Deps {
@@ -131,6 +153,7 @@ export function createWebhooksOutService(deps: Deps, options: WebhooksOutOptions
     resolver: options.resolver,
   };
   const random = options.random ?? Math.random;
+  const agents = createTargetAgents();
   const cursorFilter = (scope: string) => ({ accountId: scope, status: "webhooks", language: null });
 
   async function owned(principal: Principal, id: string): Promise<WebhookSubscriptionRow> {
@@ -141,8 +164,8 @@ export function createWebhooksOutService(deps: Deps, options: WebhooksOutOptions
     return row;
   }
 
-  /** Signatures with the current secret and, during the 24 h after a rotation, the previous one (space-separated). */
-  function signatures(row: WebhookSubscriptionRow, id: string, at: Date, body: string, clock: Date): string {
+  /** The current secret and, during the 24 h after a rotation, the previous one: each signs (space-separated). */
+  function signers(row: WebhookSubscriptionRow, clock: Date): Webhook[] {
     const secrets = [deps.tokens.decrypt(row.secret_encrypted)];
     if (
       row.previous_secret_encrypted !== null &&
@@ -151,22 +174,16 @@ export function createWebhooksOutService(deps: Deps, options: WebhooksOutOptions
     ) {
       secrets.push(deps.tokens.decrypt(row.previous_secret_encrypted));
     }
-    return secrets.map((s) => new Webhook(s).sign(id, at, body)).join(" ");
+    return secrets.map((s) => new Webhook(s));
   }
 
-  async function attemptOne(subscriptionId: string): Promise<boolean> {
-    const claimedAt = now();
-    const leaseMs = (options.timeoutMs ?? DELIVERY_TIMEOUT_MS) + LEASE_MARGIN_MS;
-    const delivery = await claimNextDelivery(db, subscriptionId, claimedAt, new Date(claimedAt.getTime() + leaseMs));
-    if (delivery === undefined) return false;
-    const subscription = await findSubscriptionById(db, subscriptionId);
-    if (subscription === undefined || !subscription.enabled || subscription.deleted_at !== null) {
-      await releaseClaim(db, delivery);
-      return false;
-    }
+  /** One POST of a claimed delivery; never throws (a refused target or a network error is a failed attempt). */
+  async function post(
+    subscription: WebhookSubscriptionRow,
+    delivery: ClaimedDelivery,
+    signing: readonly Webhook[],
+  ): Promise<{ result: AttemptResult; latencyMs: number }> {
     const body = JSON.stringify(delivery.payload);
-    let result: AttemptResult;
-    let latencyMs = 0;
     try {
       // The guard runs at every delivery: DNS may have moved the name to a private address since it was saved.
       const target = await checkWebhookTarget(subscription.url, policy);
@@ -175,72 +192,122 @@ export function createWebhooksOutService(deps: Deps, options: WebhooksOutOptions
       const headers = {
         "webhook-id": delivery.event_id,
         "webhook-timestamp": String(Math.floor(sentAt.getTime() / 1000)),
-        "webhook-signature": signatures(subscription, delivery.event_id, sentAt, body, claimedAt),
+        "webhook-signature": signing.map((w) => w.sign(delivery.event_id, sentAt, body)).join(" "),
       };
-      const posted = await postToTarget(target, headers, body, options.timeoutMs);
-      latencyMs = posted.latencyMs;
-      result = "statusCode" in posted ? { statusCode: posted.statusCode } : { error: posted.error };
+      const posted = await postToTarget(target, headers, body, options.timeoutMs, agents);
+      return {
+        result: "statusCode" in posted ? { statusCode: posted.statusCode } : { error: posted.error },
+        latencyMs: posted.latencyMs,
+      };
     } catch (error) {
-      result = {
-        error:
-          error instanceof DomainError
-            ? `target refused: ${error.message}`
-            : error instanceof Error
-              ? error.message
-              : String(error),
+      return {
+        result: {
+          error:
+            error instanceof DomainError
+              ? `target refused: ${error.message}`
+              : error instanceof Error
+                ? error.message
+                : String(error),
+        },
+        latencyMs: 0,
       };
     }
-    const attemptedAt = now();
-    const verdict = judgeAttempt({
-      result,
-      attempt: delivery.attempts,
-      consecutiveFailures: subscription.consecutive_failures,
-      now: attemptedAt,
-      random,
-    });
-    const statusCode = "statusCode" in result ? result.statusCode : null;
-    const error =
-      "error" in result
-        ? result.error
-        : statusCode !== null && (statusCode < 200 || statusCode >= 300)
-          ? `HTTP ${statusCode}`
-          : null;
-    await db.transaction().execute(async (trx) => {
-      await recordAttempt(trx, delivery, {
+  }
+
+  /**
+   * Claims a batch of due deliveries (one statement), POSTs them one at a time in `seq` order, and records them
+   * together (one statement); a verdict that disables the subscription is recorded in its own transaction and ends
+   * the batch. `live` is false once the subscription is disabled or deleted.
+   */
+  async function deliverBatch(subscriptionId: string): Promise<{ claimed: number; attempted: number; live: boolean }> {
+    const claimedAt = now();
+    const leaseMs = (options.timeoutMs ?? DELIVERY_TIMEOUT_MS) + LEASE_MARGIN_MS;
+    const batch = await claimDueDeliveries(
+      db,
+      subscriptionId,
+      claimedAt,
+      new Date(claimedAt.getTime() + leaseMs),
+      CLAIM_BATCH,
+    );
+    if (batch.length === 0) return { claimed: 0, attempted: 0, live: true };
+    const subscription = await findSubscriptionById(db, subscriptionId);
+    if (subscription === undefined || !subscription.enabled || subscription.deleted_at !== null) {
+      await releaseClaims(
+        db,
+        batch.map((d) => d.id),
+      );
+      return { claimed: batch.length, attempted: 0, live: false };
+    }
+    const windowEnds = performance.now() + BATCH_SEND_WINDOW_MS;
+    const signing = signers(subscription, claimedAt);
+    let consecutiveFailures = subscription.consecutive_failures;
+    const records: AttemptRecord[] = [];
+    let disabling: { record: AttemptRecord; reason: string } | undefined;
+    let sent = 0;
+    while (sent < batch.length && disabling === undefined && (sent === 0 || performance.now() < windowEnds)) {
+      const delivery = batch[sent++] as ClaimedDelivery;
+      const { result, latencyMs } = await post(subscription, delivery, signing);
+      const attemptedAt = now();
+      const verdict = judgeAttempt({
+        result,
+        attempt: delivery.attempts,
+        consecutiveFailures,
+        now: attemptedAt,
+        random,
+      });
+      consecutiveFailures = verdict.consecutiveFailures;
+      const statusCode = "statusCode" in result ? result.statusCode : null;
+      const record: AttemptRecord = {
+        delivery,
         attemptedAt,
         statusCode,
         latencyMs,
-        error,
+        error:
+          "error" in result
+            ? result.error
+            : statusCode !== null && (statusCode < 200 || statusCode >= 300)
+              ? `HTTP ${statusCode}`
+              : null,
         outcome: verdict.outcome,
         nextRetryAt: verdict.outcome === "retrying" ? verdict.nextAttemptAt : null,
+      };
+      if (verdict.outcome === "subscription_disabled") disabling = { record, reason: verdict.reason };
+      else records.push(record);
+    }
+    const untried = batch.slice(sent).map((d) => d.id);
+    if (disabling === undefined) {
+      const live = await recordAttempts(db, subscriptionId, records, consecutiveFailures);
+      await releaseClaims(db, untried);
+      return { claimed: batch.length, attempted: sent, live };
+    }
+    const { record, reason } = disabling;
+    await db.transaction().execute(async (trx) => {
+      if (records.length > 0) await recordAttempts(trx, subscriptionId, records, consecutiveFailures);
+      await releaseClaims(trx, untried);
+      await recordAttempt(trx, record.delivery, record);
+      // This delivery stays pending: re-enabling the subscription sends it (and everything after it) again.
+      await keepDeliveryPending(trx, record.delivery.id, record.attemptedAt);
+      await disableSubscription(trx, subscription.id, {
+        reason,
+        at: record.attemptedAt,
+        consecutiveFailures,
       });
-      if (verdict.outcome === "subscription_disabled") {
-        // This delivery stays pending: re-enabling the subscription sends it (and everything after it) again.
-        await keepDeliveryPending(trx, delivery.id, attemptedAt);
-        await disableSubscription(trx, subscription.id, {
-          reason: verdict.reason,
-          at: attemptedAt,
-          consecutiveFailures: verdict.consecutiveFailures,
-        });
-        await emitOrganisationEvent(trx, {
-          organisationId: subscription.organisation_id,
-          type: "webhook_subscription.disabled",
-          data: {
-            subscription_id: subscription.id,
-            url: subscription.url,
-            reason: verdict.reason,
-            consecutive_failures: verdict.consecutiveFailures,
-            last_status_code: statusCode,
-            last_error: error,
-          },
-          at: attemptedAt,
-          exclude: subscription.id,
-        });
-      } else {
-        await setConsecutiveFailures(trx, subscription.id, verdict.consecutiveFailures);
-      }
+      await emitOrganisationEvent(trx, {
+        organisationId: subscription.organisation_id,
+        type: "webhook_subscription.disabled",
+        data: {
+          subscription_id: subscription.id,
+          url: subscription.url,
+          reason,
+          consecutive_failures: consecutiveFailures,
+          last_status_code: record.statusCode,
+          last_error: record.error,
+        },
+        at: record.attemptedAt,
+        exclude: subscription.id,
+      });
     });
-    return verdict.outcome !== "subscription_disabled";
+    return { claimed: batch.length, attempted: sent, live: false };
   }
 
   return {
@@ -392,12 +459,23 @@ export function createWebhooksOutService(deps: Deps, options: WebhooksOutOptions
     async dueSubscriptionIds(limit = 500) {
       return subscriptionsWithDueDeliveries(db, now(), limit);
     },
-    async deliverDue(subscriptionId, max = 50) {
+    async deliverDue(subscriptionId, limits = {}) {
+      const started = performance.now();
+      const budgetMs = limits.budgetMs ?? 20_000;
+      const idleMs = limits.idleMs ?? 0;
       let attempted = 0;
-      while (attempted < max) {
-        const more = await attemptOne(subscriptionId);
-        if (!more) break;
-        attempted++;
+      let idleSince: number | undefined;
+      while (performance.now() - started < budgetMs && limits.signal?.aborted !== true) {
+        const batch = await deliverBatch(subscriptionId);
+        attempted += batch.attempted;
+        if (!batch.live) break;
+        if (batch.claimed > 0) {
+          idleSince = undefined;
+          continue;
+        }
+        idleSince ??= performance.now();
+        if (performance.now() - idleSince >= idleMs) break;
+        await new Promise((resolve) => setTimeout(resolve, IDLE_POLL_MS));
       }
       return attempted;
     },

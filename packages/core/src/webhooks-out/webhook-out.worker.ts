@@ -2,7 +2,8 @@
  * Delivers the outbox through the job queue (issue 17). A poller (every `pollMs`) finds subscriptions with a
  * delivery due and sends one `webhook-delivery` job per subscription (at most one of its own in flight per
  * subscription, so a slow endpoint does not pile up jobs); the job delivers that subscription's due events one by
- * one. Not pg-boss' `exclusive` policy: the active job of a process killed mid-delivery would block the
+ * one, claimed in batches (one statement each, each event the earliest pending one of its template), until none is
+ * due for `lingerMs`. Not pg-boss' `exclusive` policy: the active job of a process killed mid-delivery would block the
  * subscription until pg-boss expires it (15 min); the row lease below already makes a second job harmless. Each subscription is its own job and jobs run concurrently, so a slow endpoint (up to 10 s per attempt)
  * holds only its own job. Exactly one worker sends a given delivery at a time: the claim is a row lease taken with
  * FOR UPDATE SKIP LOCKED (webhook-out.repository.ts), so duplicate jobs find nothing to do.
@@ -19,6 +20,8 @@ export interface WebhookDeliveryWorkerOptions {
   queue: JobQueue;
   /** How often due deliveries are looked for (default 250 ms). */
   pollMs?: number | undefined;
+  /** How long a job that has caught up waits for new events of its subscription before it ends (default 1 s). */
+  lingerMs?: number | undefined;
   /** Concurrent subscription jobs per process (default 16). */
   concurrency?: number | undefined;
   onError?: (error: unknown, what: string) => void;
@@ -38,6 +41,7 @@ export function createWebhookDeliveryWorker(options: WebhookDeliveryWorkerOption
   let timer: NodeJS.Timeout | undefined;
   let polling: Promise<void> | undefined;
   let stopped = false;
+  const stopping = new AbortController();
   // Subscriptions this process sent a job for and has not seen finish (forgotten after a while: another instance
   // may have run the job).
   const sent = new Map<string, number>();
@@ -75,7 +79,12 @@ export function createWebhookDeliveryWorker(options: WebhookDeliveryWorkerOption
         WEBHOOK_DELIVERY_QUEUE,
         async (job) => {
           try {
-            await webhooks.deliverDue(job.subscriptionId);
+            // A job stays while events keep coming (a sync commits them page by page) rather than handing over to
+            // the next poll and queue pick-up.
+            await webhooks.deliverDue(job.subscriptionId, {
+              idleMs: options.lingerMs ?? 1_000,
+              signal: stopping.signal,
+            });
           } finally {
             sent.delete(job.subscriptionId);
           }
@@ -87,6 +96,7 @@ export function createWebhookDeliveryWorker(options: WebhookDeliveryWorkerOption
     poll,
     async stop() {
       stopped = true;
+      stopping.abort();
       if (timer) clearTimeout(timer);
       await polling;
     },

@@ -91,12 +91,76 @@ export async function checkWebhookTarget(raw: string, policy: WebhookTargetPolic
 
 export type PostResult = { statusCode: number; latencyMs: number } | { error: string; latencyMs: number };
 
-/** One POST to the checked address: 10 s for everything, no redirects, the answer's body read and dropped (≤ 64 kB). */
+/**
+ * Kept-alive connections to checked addresses. One agent per (protocol, checked address, port, TLS servername): a
+ * pooled socket was opened to exactly the address its agent is keyed by, so a name re-pointed elsewhere (DNS
+ * rebinding) gets a different agent and a new connection to the newly checked address, never an old socket. The
+ * request's host is that address too (no name to resolve), and `lookup` refuses every other host. Idle kept sockets do
+ * not hold the process open (Node unrefs them).
+ */
+export interface TargetAgents {
+  agentFor(target: WebhookTarget): http.Agent;
+}
+
+/** Agents kept (least recently used dropped first, its idle sockets closed). */
+const MAX_AGENTS = 256;
+/** An idle kept connection is closed after this (below Node's 5 s server keep-alive, so we rarely race its close). */
+const IDLE_SOCKET_MS = 4_000;
+
+export function createTargetAgents(): TargetAgents {
+  const agents = new Map<string, http.Agent>();
+  return {
+    agentFor(target) {
+      const servername = target.url.protocol === "https:" && !target.hostIsIp ? target.hostname : "";
+      const key = `${target.url.protocol}|${target.address}|${target.port}|${servername}`;
+      let agent = agents.get(key);
+      if (agent !== undefined) {
+        agents.delete(key);
+        agents.set(key, agent);
+        return agent;
+      }
+      const checked = target.address;
+      const options = {
+        keepAlive: true,
+        timeout: IDLE_SOCKET_MS,
+        lookup: (
+          host: string,
+          _options: unknown,
+          callback: (error: Error | null, address: string, family: number) => void,
+        ) => {
+          if (host !== checked)
+            callback(new Error("webhook delivery: DNS lookups are not allowed after the address check"), "", 0);
+          else callback(null, checked, target.family);
+        },
+      };
+      agent =
+        target.url.protocol === "http:"
+          ? new http.Agent(options)
+          : new https.Agent({ ...options, ...(servername !== "" ? { servername } : {}), rejectUnauthorized: true });
+      agents.set(key, agent);
+      if (agents.size > MAX_AGENTS) {
+        const [oldestKey, oldest] = agents.entries().next().value as [string, http.Agent];
+        agents.delete(oldestKey);
+        oldest.destroy();
+      }
+      return agent;
+    },
+  };
+}
+
+/** Errors of a kept connection the receiver closed just as we reused it: the request never reached it. */
+const STALE_SOCKET_ERRORS = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED"]);
+
+/**
+ * One POST to the checked address: 10 s for everything, no redirects, the answer's body read and dropped (≤ 64 kB).
+ * Without `agents` a new connection per POST.
+ */
 export function postToTarget(
   target: WebhookTarget,
   headers: Record<string, string>,
   body: string,
   timeoutMs = DELIVERY_TIMEOUT_MS,
+  agents?: TargetAgents,
 ): Promise<PostResult> {
   const started = performance.now();
   const latency = () => Math.round(performance.now() - started);
@@ -116,44 +180,57 @@ export function postToTarget(
         "content-length": String(Buffer.byteLength(body)),
         "user-agent": "kirim-templates-webhooks/1",
       },
-      agent: false as const,
       lookup: () => {
         throw new Error("webhook delivery: DNS lookups are not allowed after the address check");
       },
     };
     let settled = false;
+    let request: http.ClientRequest;
     const finish = (result: PostResult) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       resolve(result);
     };
-    const request =
-      target.url.protocol === "http:"
-        ? http.request(options)
-        : https.request({
-            ...options,
-            ...(target.hostIsIp ? {} : { servername: target.hostname }),
-            rejectUnauthorized: true,
-          });
+    const send = (retried: boolean) => {
+      const agent = agents?.agentFor(target) ?? (false as const);
+      request =
+        target.url.protocol === "http:"
+          ? http.request({ ...options, agent })
+          : https.request({
+              ...options,
+              agent,
+              ...(target.hostIsIp ? {} : { servername: target.hostname }),
+              rejectUnauthorized: true,
+            });
+      const sent = request;
+      let answered = false;
+      sent.on("response", (response) => {
+        answered = true;
+        let read = 0;
+        response.on("data", (chunk: Buffer) => {
+          read += chunk.length;
+          if (read > 65_536) response.destroy();
+        });
+        const done = () => finish({ statusCode: response.statusCode ?? 0, latencyMs: latency() });
+        response.on("end", done);
+        response.on("close", done);
+        response.on("error", done);
+      });
+      sent.on("error", (error: NodeJS.ErrnoException) => {
+        // A kept connection closed by the receiver while idle: once more on a new one (Node's documented pattern).
+        if (!retried && !answered && !settled && sent.reusedSocket && STALE_SOCKET_ERRORS.has(error.code ?? "")) {
+          send(true);
+          return;
+        }
+        finish({ error: error.code ?? error.message, latencyMs: latency() });
+      });
+      sent.end(body);
+    };
     const timer = setTimeout(() => {
       finish({ error: `timeout after ${timeoutMs} ms`, latencyMs: latency() });
       request.destroy();
     }, timeoutMs);
-    request.on("response", (response) => {
-      let read = 0;
-      response.on("data", (chunk: Buffer) => {
-        read += chunk.length;
-        if (read > 65_536) response.destroy();
-      });
-      const done = () => finish({ statusCode: response.statusCode ?? 0, latencyMs: latency() });
-      response.on("end", done);
-      response.on("close", done);
-      response.on("error", done);
-    });
-    request.on("error", (error: NodeJS.ErrnoException) =>
-      finish({ error: error.code ?? error.message, latencyMs: latency() }),
-    );
-    request.end(body);
+    send(false);
   });
 }
