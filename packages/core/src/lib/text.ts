@@ -56,21 +56,30 @@ export function toStorableText<T>(value: T): T {
   if (typeof value === "string") return (isStorableText(value) ? value : value.replace(UNSTORABLE_ALL, "\ufffd")) as T;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
-    value.forEach((member: unknown, index) => {
+    for (let index = 0; index < value.length; index++) {
+      const member: unknown = value[index];
       const stored = toStorableText(member);
-      if (stored === member) return;
+      if (stored === member) continue;
       copy ??= value.slice();
       copy[index] = stored;
-    });
+    }
     return (copy ?? value) as T;
   }
   if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value);
-    const stored = entries.map(([key, member]) => [toStorableText(key), toStorableText(member)] as const);
-    const changed = stored.some(
-      ([key, member], index) => key !== entries[index]?.[0] || member !== entries[index]?.[1],
-    );
-    return (changed ? Object.fromEntries(stored) : value) as T;
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record);
+    for (let index = 0; index < keys.length; index++) {
+      const key = keys[index] as string;
+      const storedKey = toStorableText(key);
+      const stored = toStorableText(record[key]);
+      if (storedKey === key && stored === record[key]) continue;
+      // The first change: copy, keeping the members before it as they are (fromEntries: "__proto__" stays a key).
+      const entries: [string, unknown][] = keys.slice(0, index).map((k) => [k, record[k]]);
+      entries.push([storedKey, stored]);
+      for (const k of keys.slice(index + 1)) entries.push([toStorableText(k), toStorableText(record[k])]);
+      return Object.fromEntries(entries) as T;
+    }
+    return value;
   }
   return value;
 }
