@@ -19,6 +19,24 @@ export function apiMainJs(): string {
   return path.join(path.dirname(entry), "main.js");
 }
 
+/**
+ * The node flags of the API's documented production start (`apps/api`'s `start` script: `node <flags> dist/main.js`),
+ * so the bench measures the process an operator runs (e.g. `--max-semi-space-size`, which sets the idle RSS).
+ */
+export function apiStartFlags(): string[] {
+  const manifest = path.join(path.dirname(path.dirname(apiMainJs())), "package.json");
+  const scripts = (JSON.parse(readFileSync(manifest, "utf8")) as { scripts?: Record<string, string> }).scripts;
+  return nodeFlagsOf(scripts?.["start"] ?? "", "dist/main.js");
+}
+
+/** The flags between `node` and `entry` in the last command of `script` (`… && node <flags> <entry>`). */
+export function nodeFlagsOf(script: string, entry: string): string[] {
+  const words = (script.split("&&").at(-1) ?? "").trim().split(/\s+/);
+  if (words[0] !== "node" || words.at(-1) !== entry)
+    throw new Error(`expected a start script ending in "node … ${entry}", got: ${script}`);
+  return words.slice(1, -1);
+}
+
 export interface Child {
   child: ChildProcess;
   pid: number;
@@ -189,17 +207,13 @@ export interface ApiChildOptions {
 }
 
 /**
- * Starts the built API the way an operator would (`node apps/api/dist/main.js`), its logs going to a file as a
- * supervisor would keep them, and waits for the banner's "listening on <url>" line.
+ * Starts the built API the way an operator would (`apps/api`'s `start`: `node <its flags> dist/main.js`), its logs
+ * going to a file as a supervisor would keep them, and waits for the banner's "listening on <url>" line.
  */
 export async function startApi(options: ApiChildOptions): Promise<ApiChild> {
   const main = apiMainJs();
   const fd = openSync(options.logFile, "a");
-  // The heap probe only installs a SIGUSR2 handler (see children/heap-probe.ts); --expose-gc lets it force GCs.
-  const probe = ["--expose-gc", "--import", pathToFileURL(path.join(CHILDREN, "heap-probe.js")).href];
-  const profile = options.cpuProfileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`];
-  const args = [...probe, ...profile, main];
-  const child = spawn(process.execPath, args, {
+  const child = spawn(process.execPath, apiArgs(options), {
     cwd: path.dirname(path.dirname(main)),
     env: options.env,
     stdio: ["ignore", fd, fd],
@@ -220,6 +234,16 @@ export async function startApi(options: ApiChildOptions): Promise<ApiChild> {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * node's arguments for the API: the documented start's flags and entry point, plus the bench's probes (the heap
+ * probe only installs a SIGUSR2 handler, see children/heap-probe.ts; --expose-gc lets it force GCs).
+ */
+export function apiArgs(options: Pick<ApiChildOptions, "cpuProfileDir">): string[] {
+  const probe = ["--expose-gc", "--import", pathToFileURL(path.join(CHILDREN, "heap-probe.js")).href];
+  const profile = options.cpuProfileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`];
+  return [...apiStartFlags(), ...probe, ...profile, apiMainJs()];
 }
 
 async function ready(baseUrl: string): Promise<boolean> {

@@ -1,6 +1,20 @@
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { Worker } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
-import { Kysely, PostgresDialect } from "kysely";
+import {
+  Kysely,
+  PostgresAdapter,
+  PostgresDialect,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type TransactionSettings,
+} from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
 import type { Database } from "./schema.js";
@@ -142,10 +156,47 @@ export function createDatabase(config: DatabaseConfig = {}): DatabaseHandle {
       },
     };
   }
+  if (config.dataDir !== undefined && !existsSync(path.join(config.dataDir, "PG_VERSION")))
+    return pgliteHandle(initThenReopen(config.dataDir), config.dataDir);
   return pgliteHandle(
     new PGlite({ ...(config.dataDir ? { dataDir: config.dataDir } : {}), ...PGLITE_MEMORY_OPTIONS }),
     config.dataDir ?? "memory",
   );
+}
+
+/**
+ * A fresh data directory: PGlite runs `initdb` in a WASM instance of its own (~630 MiB of WASM memory, which never
+ * shrinks) that the opening instance keeps reachable, and V8 frees it, if ever, at a full GC of its choosing. Made in
+ * a worker thread instead, the directory costs nothing once the worker has exited (its whole heap goes with it), and
+ * the instance that serves opens it as an existing one: the embedded API measured ~700 → ~310 MiB RSS after its first
+ * start (docs/benchmarks.md, "Memory").
+ */
+async function initThenReopen(dataDir: string): Promise<PGlite> {
+  await initInWorker(dataDir);
+  return PGlite.create({ dataDir, ...PGLITE_MEMORY_OPTIONS });
+}
+
+// CommonJS, as `eval` workers are; PGlite's CommonJS build, resolved from here so the worker needs no module path.
+const INIT_WORKER = `
+const { workerData } = require("node:worker_threads");
+const { PGlite } = require(workerData.pglite);
+PGlite.create({ dataDir: workerData.dataDir, startParams: workerData.startParams }).then((pglite) => pglite.close());
+`;
+
+function initInWorker(dataDir: string): Promise<void> {
+  const pglite = createRequire(import.meta.url).resolve("@electric-sql/pglite");
+  const worker = new Worker(INIT_WORKER, {
+    eval: true,
+    workerData: { pglite, dataDir, startParams: PGLITE_MEMORY_OPTIONS.startParams },
+  });
+  return new Promise((resolve, reject) => {
+    let failure: unknown;
+    worker.once("error", (error) => (failure = error));
+    worker.once("exit", (code) => {
+      if (code === 0 && failure === undefined) resolve();
+      else reject(failure instanceof Error ? failure : new Error(`initdb of ${dataDir} exited with ${code}`));
+    });
+  });
 }
 
 /**
@@ -231,9 +282,17 @@ export function describePostgresUrl(databaseUrl: string): string {
   }
 }
 
-/** Wraps an existing PGlite instance (internal: used by `@kirim/core/testing` to start from a migrated snapshot). */
-export function pgliteHandle(pglite: PGlite, location = "memory"): DatabaseHandle {
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+/**
+ * Wraps a PGlite instance, or one still being opened (internal: used by `@kirim/core/testing` to start from a migrated
+ * snapshot). Queries wait for it; if opening fails, every query fails with that error.
+ */
+export function pgliteHandle(instance: PGlite | Promise<PGlite>, location = "memory"): DatabaseHandle {
+  const opening = Promise.resolve(instance);
+  // Observed here so a failed open is reported by the queries that wait for it, not as an unhandled rejection.
+  opening.catch(() => undefined);
+  const db = new Kysely<Database>({
+    dialect: instance instanceof PGlite ? new PGliteDialect(instance) : new OpeningPGliteDialect(opening),
+  });
   const unsubscribes = new Set<Promise<() => Promise<void>>>();
   return {
     db,
@@ -241,7 +300,7 @@ export function pgliteHandle(pglite: PGlite, location = "memory"): DatabaseHandl
     location,
     // One process owns a PGlite database, so every change is made by this instance and heard here.
     listen: (channel, handlers) => {
-      const subscribed = pglite.listen(channel, (payload) => handlers.onNotify(payload));
+      const subscribed = opening.then((pglite) => pglite.listen(channel, (payload) => handlers.onNotify(payload)));
       unsubscribes.add(subscribed);
       subscribed.then(
         () => handlers.onListening(true),
@@ -251,14 +310,66 @@ export function pgliteHandle(pglite: PGlite, location = "memory"): DatabaseHandl
         close: async () => {
           unsubscribes.delete(subscribed);
           handlers.onListening(false);
-          if (!pglite.closed) await (await subscribed)().catch(() => undefined);
+          const pglite = await opening.catch(() => undefined);
+          if (pglite !== undefined && !pglite.closed) await (await subscribed)().catch(() => undefined);
         },
       };
     },
     close: async () => {
       unsubscribes.clear();
       await db.destroy();
-      if (!pglite.closed) await pglite.close();
+      const pglite = await opening.catch(() => undefined);
+      if (pglite !== undefined && !pglite.closed) await pglite.close();
     },
   };
+}
+
+/** kysely-pglite-dialect's dialect for an instance that is still being opened: its driver waits for it in `init`. */
+class OpeningPGliteDialect implements Dialect {
+  constructor(private readonly opening: Promise<PGlite>) {}
+  createAdapter() {
+    return new PostgresAdapter();
+  }
+  createDriver(): Driver {
+    return new OpeningDriver(this.opening.then((pglite) => new PGliteDialect(pglite).createDriver()));
+  }
+  createQueryCompiler() {
+    return new PostgresQueryCompiler();
+  }
+  createIntrospector(db: Kysely<unknown>) {
+    return new PostgresIntrospector(db);
+  }
+}
+
+/** Kysely calls `init` once before anything else (and `destroy` only after it), so `inner` is set when it is used. */
+class OpeningDriver implements Driver {
+  private inner: Driver | undefined;
+  constructor(private readonly opening: Promise<Driver>) {}
+  async init(): Promise<void> {
+    const inner = await this.opening;
+    await inner.init();
+    this.inner = inner;
+  }
+  private driver(): Driver {
+    if (this.inner === undefined) throw new Error("the PGlite driver was used before init");
+    return this.inner;
+  }
+  acquireConnection(): Promise<DatabaseConnection> {
+    return this.driver().acquireConnection();
+  }
+  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    return this.driver().beginTransaction(connection, settings);
+  }
+  commitTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.driver().commitTransaction(connection);
+  }
+  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.driver().rollbackTransaction(connection);
+  }
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
+    return this.driver().releaseConnection(connection);
+  }
+  async destroy(): Promise<void> {
+    await this.inner?.destroy();
+  }
 }

@@ -54,4 +54,21 @@ describe("storable text (what PostgreSQL text and jsonb accept)", () => {
       c: [{ ["k\ufffd"]: 1 }],
     });
   });
+
+  it("copies nothing that needs no replacing: the input itself, or a copy sharing every untouched member", () => {
+    const clean = { name: "order", components: [{ type: "BODY", text: "Hello {{1}}" }], quality: null };
+    expect(toStorableText(clean)).toBe(clean);
+    const dirty = { name: "order\u0000", components: clean.components, list: ["ok", "\ud800"] };
+    const stored = toStorableText(dirty);
+    expect(stored).toEqual({ name: "order\ufffd", components: clean.components, list: ["ok", "\ufffd"] });
+    expect(stored.components).toBe(clean.components);
+    // The input is left as it was.
+    expect(dirty.name).toBe("order\u0000");
+    expect(dirty.list).toEqual(["ok", "\ud800"]);
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        if (firstUnstorableText(value) === undefined) expect(toStorableText(value)).toBe(value);
+      }),
+    );
+  });
 });

@@ -1,0 +1,35 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT } from "./env.js";
+import { apiArgs, apiMainJs, apiStartFlags, nodeFlagsOf } from "./processes.js";
+
+const startScript = (manifest: string): string =>
+  (JSON.parse(readFileSync(manifest, "utf8")) as { scripts: Record<string, string> }).scripts["start"] ?? "";
+
+describe("the API's start: documented and benchmarked alike", () => {
+  it("caps V8's young generation in the documented production start (idle RSS ~120 → ~100 MiB, docs/benchmarks.md)", () => {
+    expect(apiStartFlags()).toContain("--max-semi-space-size=4");
+  });
+
+  it("the root `pnpm start` runs the API with the same node flags as apps/api's `start`", () => {
+    const root = nodeFlagsOf(startScript(path.join(REPO_ROOT, "package.json")), "apps/api/dist/main.js");
+    expect(root).toEqual(apiStartFlags());
+  });
+
+  it("the bench spawns the API with those flags, before its own probes, and the documented entry point", () => {
+    const args = apiArgs({});
+    const flags = apiStartFlags();
+    expect(args.slice(0, flags.length)).toEqual(flags);
+    expect(args.at(-1)).toBe(apiMainJs());
+    expect(path.relative(REPO_ROOT, apiMainJs())).toBe(path.join("apps", "api", "dist", "main.js"));
+  });
+
+  it("refuses a start script it cannot read the flags of", () => {
+    expect(nodeFlagsOf("turbo run build && node --a --b apps/api/dist/main.js", "apps/api/dist/main.js")).toEqual([
+      "--a",
+      "--b",
+    ]);
+    expect(() => nodeFlagsOf("tsx src/main.ts", "dist/main.js")).toThrow(/node … dist\/main.js/);
+  });
+});
