@@ -20,7 +20,7 @@ import type { BenchEnv } from "./env.js";
 import { describeMachine } from "./machine.js";
 import { composeDocument } from "./markdown.js";
 import { checkPostgres, PostgresUnreachableError, redactUrl } from "./postgres.js";
-import { apiMainJs } from "./processes.js";
+import { apiMainJs, apiStartFlags } from "./processes.js";
 import { DEFAULT_INTRO, renderReport, summarise } from "./report.js";
 import type { BenchResults } from "./report.js";
 import { BENCH_LIMITS, startStack } from "./stack.js";
@@ -212,6 +212,7 @@ async function main(): Promise<number> {
       scaling,
       limits: { ...BENCH_LIMITS, TEMPLATE_SYNC_INTERVAL_MS: "0" },
       apiLogLevel: env.apiLogLevel,
+      apiNodeFlags: apiStartFlags(),
       totalMs,
       totalIncludesBuild: env.startedAt !== undefined,
       ...(profile ? { profile } : {}),

@@ -86,6 +86,7 @@ function fixture(): BenchResults {
     ],
     limits: { RATE_LIMIT_READ_PER_MINUTE: "100000000" },
     apiLogLevel: "info",
+    apiNodeFlags: ["--max-semi-space-size=4"],
     totalMs: 300_000,
     totalIncludesBuild: true,
   };
@@ -139,6 +140,10 @@ describe("renderReport", () => {
     expect(doc).toContain("| `pnpm bench` wall time (build included) | 300.0 s |");
   });
 
+  it("names the API's command with the node flags of the documented start", () => {
+    expect(doc).toContain("| API process | `node --max-semi-space-size=4 apps/api/dist/main.js`, LOG_LEVEL=info");
+  });
+
   it("has a table per benchmark with the measured ratios", () => {
     expect(doc).toContain("### Targets");
     expect(doc).toContain("| (a) + (b) | 400 ms |  | **1.25** |");
@@ -146,7 +151,7 @@ describe("renderReport", () => {
       /\| nothing changed at Meta \| 900 ms \| 6,000 \/ 0 \/ 0 \/ 6,000 \/ 0 \| 0 \/ 0 \/ 0 \| 0 \| 0 \|/,
     );
     expect(doc).toMatch(
-      /\| \*\*ours\*\*: `node apps\/api\/dist\/main.js` \| 650 \| 8 ms \| 24 ms \| 1.5 ms \| 700 \/ 600 \/ 650 \| \*\*0.81\*\* \| \*\*0.65\*\* \|/,
+      /\| \*\*ours\*\*: `node --max-semi-space-size=4 apps\/api\/dist\/main.js` \| 650 \| 8 ms \| 24 ms \| 1.5 ms \| 700 \/ 600 \/ 650 \| \*\*0.81\*\* \| \*\*0.65\*\* \|/,
     );
     expect(doc).toContain("| 800 / 800 / 800 | 1.00 | 0.80 |");
     expect(doc).toContain("| 1,000 / 1,000 / 1,000 | 1.25 | 1.00 |");

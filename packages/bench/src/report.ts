@@ -67,6 +67,8 @@ export interface BenchResults {
   memory?: MemoryBenchmark;
   limits: Record<string, string>;
   apiLogLevel: string;
+  /** The node flags of the documented production start (apps/api's `start` script), which the bench's API runs with. */
+  apiNodeFlags: string[];
   /** Wall time of `pnpm bench` including the build when the root script passed its start; else the bench's own. */
   totalMs: number;
   totalIncludesBuild: boolean;
@@ -264,7 +266,7 @@ export function renderReport(r: BenchResults): string {
         ["database", `PostgreSQL ${m.postgres} (${r.database})`],
         [
           "API process",
-          `\`node apps/api/dist/main.js\`, LOG_LEVEL=${r.apiLogLevel} to a file, ${Object.entries(r.limits)
+          `\`${apiCommand(r)}\`, LOG_LEVEL=${r.apiLogLevel} to a file, ${Object.entries(r.limits)
             .map(([k, v]) => `${k}=${v}`)
             .join(", ")}`,
         ],
@@ -402,7 +404,7 @@ export function renderReport(r: BenchResults): string {
       ],
       [
         restRow(
-          "**ours**: `node apps/api/dist/main.js`",
+          `**ours**: \`${apiCommand(r)}\``,
           (x) => x.ours,
           `**${formatRatio(s.restFloorRatio)}**`,
           `**${formatRatio(s.restRatio)}**`,
@@ -578,3 +580,8 @@ export const DEFAULT_INTRO = `# Benchmarks
 in the same run on the same machine, and rewrites the part of this file below the marker. The machines are shared
 and noisy: compare ratios within one run, never absolute times across runs, and never gate CI on them.
 `;
+
+/** How the bench ran the API: as the documented production start does. */
+function apiCommand(r: BenchResults): string {
+  return ["node", ...r.apiNodeFlags, "apps/api/dist/main.js"].join(" ");
+}
