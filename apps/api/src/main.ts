@@ -377,8 +377,11 @@ async function main(): Promise<void> {
     }
     stopping = true;
     const { server, worker, webhookWorker, sandbox, database } = running;
+    // The listening socket closes first (synchronously): whoever reads "shutting down" is refused from then on,
+    // rather than racing a connection into the backlog that the close then resets.
+    const closed = closeServer(server, env.shutdownTimeoutMs, logger);
     logger.info({ signal }, "shutting down");
-    await closeServer(server, env.shutdownTimeoutMs, logger);
+    await closed;
     // Drain: no new jobs; in-flight syncs and webhook applications finish (stored events not yet applied stay
     // pending in the database and are queued again at the next start).
     await webhookWorker.stop().catch((err: unknown) => logger.warn({ err }, "webhook delivery poller stop failed"));
