@@ -11,7 +11,7 @@ import type { DatabaseKind, TestDatabase } from "@kirim/core/testing";
 import { signWebhookBody } from "@kirim/meta-sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, expectError } from "./support/http.js";
-import { DEMO_PHONE_NUMBER_ID, lastSeq, orderConfirmation, startStack } from "./support/stack.js";
+import { DEMO_PHONE_NUMBER_ID, lastSeq, metaWebhooksSettled, orderConfirmation, startStack } from "./support/stack.js";
 import type { Stack } from "./support/stack.js";
 
 const VERIFY_TOKEN = "lifecycle-verify-token";
@@ -84,20 +84,7 @@ describe.each(cases)("template lifecycle by webhook on %s (%s queue)", (kind, qu
   const api = (method: string, path: string, body?: unknown, key = stack.demoKey) =>
     call(stack.baseUrl, method, path, { token: key, ...(body === undefined ? {} : { body }) });
 
-  /** Waits until the sandbox delivered every webhook and the queue applied every stored event. */
-  async function settle(): Promise<void> {
-    await stack.sandbox.control.webhooks.idle();
-    for (let i = 0; i < 400; i++) {
-      const pending = await stack.db.db
-        .selectFrom("webhook_events")
-        .select("id")
-        .where("state", "=", "pending")
-        .execute();
-      if (pending.length === 0) return;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error("webhook events still pending");
-  }
+  const settle = () => metaWebhooksSettled(stack);
 
   async function template(phoneNumberId = DEMO_PHONE_NUMBER_ID, key = stack.demoKey): Promise<any> {
     const res = await api("GET", `/v1/${phoneNumberId}/templates/order_confirmation?language=en`, undefined, key);

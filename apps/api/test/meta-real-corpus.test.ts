@@ -16,7 +16,7 @@ import { databaseKinds } from "@kirim/core/testing";
 import { signWebhookBody } from "@kirim/meta-sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "./support/http.js";
-import { DEMO_PHONE_NUMBER_ID, orderConfirmation, startStack } from "./support/stack.js";
+import { DEMO_PHONE_NUMBER_ID, orderConfirmation, startStack, webhookEventsApplied } from "./support/stack.js";
 import type { Stack } from "./support/stack.js";
 
 interface Fixture {
@@ -332,18 +332,7 @@ describe.each(databaseKinds())("real Meta payloads over HTTP on %s", (kind) => {
       await sync(account.pid, account.key);
     }
 
-    async function applied(): Promise<void> {
-      for (let i = 0; i < 400; i++) {
-        const pending = await stack.db.db
-          .selectFrom("webhook_events")
-          .select("id")
-          .where("state", "=", "pending")
-          .execute();
-        if (pending.length === 0) return;
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      throw new Error("webhook events still pending");
-    }
+    const applied = () => webhookEventsApplied(stack);
 
     it("every fixture has an expectation", () => {
       expect(corpus("webhooks").map((f) => f.file)).toEqual(Object.keys(WEBHOOK_EXPECTATIONS).sort());

@@ -9,7 +9,7 @@ import type { LifecycleWorker } from "@kirim/core";
 import { databaseKinds } from "@kirim/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "./support/http.js";
-import { DEMO_PHONE_NUMBER_ID, orderConfirmation, startStack } from "./support/stack.js";
+import { DEMO_PHONE_NUMBER_ID, metaWebhooksSettled, orderConfirmation, startStack } from "./support/stack.js";
 import type { Stack } from "./support/stack.js";
 
 const PID = DEMO_PHONE_NUMBER_ID;
@@ -56,20 +56,7 @@ describe.each(databaseKinds())("a re-sync after each write path writes nothing o
   const api = (method: string, path: string, body?: unknown) =>
     call(stack.baseUrl, method, path, { token: stack.demoKey, ...(body === undefined ? {} : { body }) });
 
-  /** Waits until the sandbox delivered every webhook and the queue applied every stored event. */
-  async function settle(): Promise<void> {
-    await stack.sandbox.control.webhooks.idle();
-    for (let i = 0; i < 400; i++) {
-      const pending = await stack.db.db
-        .selectFrom("webhook_events")
-        .select("id")
-        .where("state", "=", "pending")
-        .execute();
-      if (pending.length === 0) return;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error("webhook events still pending");
-  }
+  const settle = () => metaWebhooksSettled(stack);
 
   async function template(): Promise<any> {
     const res = await api("GET", `/v1/${PID}/templates/order_confirmation?language=en`);

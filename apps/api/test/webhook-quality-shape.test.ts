@@ -10,7 +10,7 @@ import { databaseKinds } from "@kirim/core/testing";
 import { signWebhookBody } from "@kirim/meta-sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "./support/http.js";
-import { DEMO_PHONE_NUMBER_ID, startStack } from "./support/stack.js";
+import { DEMO_PHONE_NUMBER_ID, startStack, webhookEventsApplied } from "./support/stack.js";
 import type { Stack } from "./support/stack.js";
 
 const VERIFY_TOKEN = "quality-shape-verify-token";
@@ -65,18 +65,7 @@ describe.each(databaseKinds())("Meta's documented quality example on %s", (kind)
     await stack?.close();
   });
 
-  async function settle(): Promise<void> {
-    for (let i = 0; i < 400; i++) {
-      const pending = await stack.db.db
-        .selectFrom("webhook_events")
-        .select("id")
-        .where("state", "=", "pending")
-        .execute();
-      if (pending.length === 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    throw new Error("webhook events still pending");
-  }
+  const settle = () => webhookEventsApplied(stack);
 
   async function welcomeTemplate(): Promise<any> {
     const res = await call(stack.baseUrl, "GET", `/v1/${DEMO_PHONE_NUMBER_ID}/templates?search=welcome_template`, {

@@ -180,3 +180,23 @@ export function orderConfirmation(language = "en"): Record<string, unknown> {
 /** The seed's JS sample body, byte for byte. It has no BODY component, so it must get a clear 400. */
 export const SEED_CREATE_SAMPLE_BODY =
   '{"name":"order_confirmation","category":"MARKETING","language":"en","components":[{"type":"HEADER","format":"TEXT","text":"example","example":{"header_text":["example"],"header_handle":["example"],"header_url":["https://example.com"],"body_text":[["example"]]},"buttons":[{"type":"URL","text":"example","url":"https://example.com","phone_number":"example","otp_type":"COPY_CODE","autofill_text":"example","supported_apps":[{"package_name":"example","signature_hash":"example"}],"example":["example"]}],"add_security_recommendation":true,"code_expiration_minutes":1}],"variables":["example"],"messageSendTtlSeconds":1}';
+
+/** Waits until the lifecycle queue applied every stored Meta webhook event (none left `pending`); 10 s at most. */
+export async function webhookEventsApplied(stack: Pick<Stack, "db">): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    const pending = await stack.db.db
+      .selectFrom("webhook_events")
+      .select("id")
+      .where("state", "=", "pending")
+      .execute();
+    if (pending.length === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error("webhook events still pending");
+}
+
+/** Waits until the sandbox delivered every webhook it sent and the queue applied every stored event. */
+export async function metaWebhooksSettled(stack: Pick<Stack, "db" | "sandbox">): Promise<void> {
+  await stack.sandbox.control.webhooks.idle();
+  await webhookEventsApplied(stack);
+}
