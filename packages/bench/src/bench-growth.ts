@@ -1,9 +1,11 @@
 /**
- * Issue 19, target 4 (growth): the same reads and a no-change re-sync of ONE account, first with that account alone
- * in the database, then with 99 more accounts of 6,000 templates each (600,000 rows) beside it. The other accounts are
- * copies of the first one's rows under new ids, written by one server-side INSERT … SELECT over generate_series
- * (no rows travel through the client), then VACUUM ANALYZEd as autovacuum would. The query plans of the account-scoped
- * statements, taken with EXPLAIN ANALYZE at 600,000 rows, go into the report.
+ * Issue 19, target 4 (growth): the same reads and a no-change re-sync of ONE account of 6,000 templates, in a database
+ * where it is alone and in one where 99 more accounts of 6,000 templates each (600,000 rows) sit beside it. Two stacks
+ * (sandbox, API, database) synced alike, measured in pairs (each request to one side, then to the other): a change
+ * in the machine's speed (these machines are shared) hits both sides alike instead of reading as growth. The other accounts are
+ * copies of the measured one's rows under new ids, written by one server-side INSERT … SELECT over generate_series
+ * (no rows travel through the client), then VACUUM ANALYZEd as autovacuum would. The query plans of the
+ * account-scoped statements, taken with EXPLAIN ANALYZE at 600,000 rows, go into the report.
  */
 import { expectStatus } from "./http.js";
 import { syncOnce } from "./http.js";
@@ -29,9 +31,9 @@ export interface GrowthBenchmark {
   plans: { label: string; plan: string }[];
 }
 
-/** Sequential requests per read (p50 of these), and no-change re-syncs per side. */
+/** Sequential requests per read and side (p50 of these), and no-change re-syncs per side. */
 export const GROWTH_READS = 200;
-export const GROWTH_RESYNCS = 3;
+export const GROWTH_RESYNCS = 4;
 
 /**
  * What autovacuum reaches a minute after a bulk insert (statistics, visibility map), done now for both sides alike,
@@ -46,30 +48,21 @@ async function rowCount(db: pg.Client): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
-/** `settle`: a warm-up, whose re-sync may still write (templates the create benchmark made are confirmed by it). */
-async function measureSide(
-  stack: Stack,
-  names: string[],
-  reads: number,
-  resyncs: number,
-  settle = false,
-): Promise<GrowthSide> {
+/** One list page and one get-by-name (the `i`-th name of a fixed stride) of the side's account, timed. */
+async function readOnce(stack: Stack, names: string[], i: number): Promise<{ listMs: number; getMs: number }> {
   const base = `${stack.api.baseUrl}/v1/${stack.phoneNumberId}/templates`;
-  const side: GrowthSide = { rows: await rowCount(stack.db), listMs: [], getMs: [], resyncMs: [] };
-  for (let i = 0; i < reads; i++) {
-    side.listMs.push((await expectStatus(200, "GET", `${base}?limit=25`, { token: BENCH_API_KEY })).ms);
-    const name = names[(i * 7919) % names.length] ?? "";
-    side.getMs.push(
-      (await expectStatus(200, "GET", `${base}/${encodeURIComponent(name)}`, { token: BENCH_API_KEY })).ms,
-    );
-  }
-  for (let i = 0; i < resyncs; i++) {
-    const { ms, result } = await syncOnce(stack.api.baseUrl, BENCH_API_KEY, stack.phoneNumberId);
-    if (!settle && result.created + result.updated + result.removed !== 0)
-      throw new Error(`a no-change re-sync changed rows: ${JSON.stringify(result)}`);
-    side.resyncMs.push(ms);
-  }
-  return side;
+  const listMs = (await expectStatus(200, "GET", `${base}?limit=25`, { token: BENCH_API_KEY })).ms;
+  const name = names[(i * 7919) % names.length] ?? "";
+  const getMs = (await expectStatus(200, "GET", `${base}/${encodeURIComponent(name)}`, { token: BENCH_API_KEY })).ms;
+  return { listMs, getMs };
+}
+
+/** One re-sync of the side's account; `settle`: a warm-up, which may still write. */
+async function resyncOnce(stack: Stack, settle = false): Promise<number> {
+  const { ms, result } = await syncOnce(stack.api.baseUrl, BENCH_API_KEY, stack.phoneNumberId);
+  if (!settle && result.created + result.updated + result.removed !== 0)
+    throw new Error(`a no-change re-sync changed rows: ${JSON.stringify(result)}`);
+  return ms;
 }
 
 /**
@@ -164,11 +157,7 @@ export async function explainStatements(
   return plans;
 }
 
-export async function measureGrowth(
-  stack: Stack,
-  accounts: number,
-  log: (line: string) => void,
-): Promise<GrowthBenchmark> {
+async function measuredAccount(stack: Stack): Promise<{ accountId: string; names: string[]; languages: string[] }> {
   const { rows: account } = await stack.db.query<{ id: string }>(
     "SELECT id FROM whatsapp_accounts WHERE phone_number_id = $1",
     [stack.phoneNumberId],
@@ -179,28 +168,52 @@ export async function measureGrowth(
     "SELECT name, language FROM templates WHERE account_id = $1 AND deleted_at IS NULL ORDER BY id",
     [accountId],
   );
-  const names = keys.map((k) => k.name);
-  await vacuumAnalyze(stack.db);
-  // Warm-up (JIT, caches), then the account alone.
-  await measureSide(stack, names, 20, 1, true);
-  const oneAccount = await measureSide(stack, names, GROWTH_READS, GROWTH_RESYNCS);
-  log(
-    `  1 account (${oneAccount.rows} rows): list p50 ${percentile(oneAccount.listMs, 50).toFixed(1)} ms, get p50 ${percentile(oneAccount.getMs, 50).toFixed(1)} ms, re-sync ${median(oneAccount.resyncMs).toFixed(0)} ms`,
-  );
-  const seedMs = await seedOtherAccounts(stack.db, accountId, accounts - 1);
-  log(`  seeded ${accounts - 1} more accounts in ${(seedMs / 1000).toFixed(1)} s`);
-  await measureSide(stack, names, 20, 1, true);
-  const manyAccounts = await measureSide(stack, names, GROWTH_READS, GROWTH_RESYNCS);
-  log(
-    `  ${accounts} accounts (${manyAccounts.rows} rows): list p50 ${percentile(manyAccounts.listMs, 50).toFixed(1)} ms, get p50 ${percentile(manyAccounts.getMs, 50).toFixed(1)} ms, re-sync ${median(manyAccounts.resyncMs).toFixed(0)} ms`,
-  );
-  const plans = await explainStatements(
-    stack.db,
-    growthStatements(
-      accountId,
-      names,
-      keys.map((k) => k.language),
-    ),
-  );
+  return { accountId, names: keys.map((k) => k.name), languages: keys.map((k) => k.language) };
+}
+
+/** `alone` and `crowded`: two stacks of the same size, each synced once; `crowded` gets the other accounts. */
+export async function measureGrowth(
+  alone: Stack,
+  crowded: Stack,
+  accounts: number,
+  log: (line: string) => void,
+): Promise<GrowthBenchmark> {
+  const one = await measuredAccount(alone);
+  const many = await measuredAccount(crowded);
+  await vacuumAnalyze(alone.db);
+  const seedMs = await seedOtherAccounts(crowded.db, many.accountId, accounts - 1);
+  log(`  seeded ${accounts - 1} more accounts beside the crowded side's in ${(seedMs / 1000).toFixed(1)} s`);
+  const oneAccount: GrowthSide = { rows: await rowCount(alone.db), listMs: [], getMs: [], resyncMs: [] };
+  const manyAccounts: GrowthSide = { rows: await rowCount(crowded.db), listMs: [], getMs: [], resyncMs: [] };
+  const pairs = [
+    { stack: alone, names: one.names, side: oneAccount },
+    { stack: crowded, names: many.names, side: manyAccounts },
+  ];
+  // Warm-up (JIT, caches) on both sides.
+  for (const { stack, names } of pairs) {
+    for (let i = 0; i < 20; i++) await readOnce(stack, names, i);
+    await resyncOnce(stack, true);
+  }
+  // Paired: each read goes to one side, then at once to the other (which side first alternates), so both see the
+  // machine as it is at that moment; re-syncs alternate the same way.
+  for (let i = 0; i < GROWTH_READS; i++) {
+    for (const { stack, names, side } of i % 2 === 0 ? pairs : [...pairs].reverse()) {
+      const { listMs, getMs } = await readOnce(stack, names, i);
+      side.listMs.push(listMs);
+      side.getMs.push(getMs);
+    }
+  }
+  for (let i = 0; i < GROWTH_RESYNCS; i++) {
+    for (const { stack, side } of i % 2 === 0 ? pairs : [...pairs].reverse())
+      side.resyncMs.push(await resyncOnce(stack));
+  }
+  for (const [label, side] of [
+    ["1 account", oneAccount],
+    [`${accounts} accounts`, manyAccounts],
+  ] as const)
+    log(
+      `  ${label} (${side.rows} rows): list p50 ${percentile(side.listMs, 50).toFixed(1)} ms, get p50 ${percentile(side.getMs, 50).toFixed(1)} ms, re-sync ${median(side.resyncMs).toFixed(0)} ms`,
+    );
+  const plans = await explainStatements(crowded.db, growthStatements(many.accountId, many.names, many.languages));
   return { accounts, oneAccount, manyAccounts, seedMs, plans };
 }

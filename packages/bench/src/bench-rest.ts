@@ -39,6 +39,8 @@ export interface RestBenchmark {
   apiPeakRss: number;
   /** Ours, open-loop at `OPEN_LOOP_SHARE` of its median closed-loop req/s. */
   openLoop: OpenLoopResult;
+  /** The one-query floor, open-loop at the same rate right after ours: what this machine gives that rate. */
+  floorOpenLoop: OpenLoopResult;
 }
 
 /** The open-loop latency run sends at this share of our peak (closed-loop) rate. */
@@ -130,6 +132,12 @@ export async function measureRest(
     log(
       `  open loop at ${rate} req/s for ${seconds} s: p50 ${open.p50.toFixed(1)} ms, p99 ${open.p99.toFixed(1)} ms, max ${open.max.toFixed(1)} ms`,
     );
+    // The same schedule against the floor: the latency the machine itself adds at this rate (no verdict of its own).
+    const floorOpen = await openLoop(floorUrl, rate, seconds, auth);
+    if (floorOpen.failed > 0) throw new Error(`the one-query floor answered ${floorOpen.failed} non-2xx or errors`);
+    log(
+      `  one-query floor, same schedule: p50 ${floorOpen.p50.toFixed(1)} ms, p99 ${floorOpen.p99.toFixed(1)} ms, max ${floorOpen.max.toFixed(1)} ms`,
+    );
     return {
       connections: CONNECTIONS,
       seconds,
@@ -137,6 +145,7 @@ export async function measureRest(
       rounds,
       apiPeakRss: exact ? memory.peak : memory.rss,
       openLoop: open,
+      floorOpenLoop: floorOpen,
     };
   } finally {
     await bare.stop();

@@ -10,6 +10,7 @@ import path from "node:path";
 import { measureCreates } from "./bench-create.js";
 import { measureFanout } from "./bench-fanout.js";
 import { measureGrowth } from "./bench-growth.js";
+import type { GrowthBenchmark } from "./bench-growth.js";
 import { idleRss, measureEmbedded } from "./bench-memory.js";
 import { measureRest } from "./bench-rest.js";
 import { changeOnePercent, flushedCounters, measureResync, measureScaling, measureSync } from "./bench-sync.js";
@@ -23,7 +24,8 @@ import { checkPostgres, PostgresUnreachableError, redactUrl } from "./postgres.j
 import { apiMainJs, apiStartFlags } from "./processes.js";
 import { DEFAULT_INTRO, renderReport, summarise } from "./report.js";
 import type { BenchResults } from "./report.js";
-import { BENCH_LIMITS, startStack } from "./stack.js";
+import { BENCH_API_KEY, BENCH_LIMITS, startStack } from "./stack.js";
+import { syncOnce } from "./http.js";
 import type { Stack } from "./stack.js";
 
 /** Meta's per-WABA maximum; the scaling table adds the smaller sizes. */
@@ -58,6 +60,26 @@ async function profiles(env: BenchEnv, labels: string[]): Promise<BenchResults["
     }
   }
   return out;
+}
+
+/** Two stacks of MAIN_SIZE, each synced once, for the growth measurement; closed whatever happens. */
+async function measureGrowthOnNewStacks(env: BenchEnv, log: (line: string) => void): Promise<GrowthBenchmark> {
+  const sides: Stack[] = [];
+  try {
+    for (const label of ["growth-alone", "growth-crowded"]) {
+      const side = await startStack(env, MAIN_SIZE, label);
+      sides.push(side);
+      openStacks.add(side);
+      await syncOnce(side.api.baseUrl, BENCH_API_KEY, side.phoneNumberId);
+    }
+    const [alone, crowded] = sides as [Stack, Stack];
+    return await measureGrowth(alone, crowded, env.growthAccounts, log);
+  } finally {
+    for (const side of sides) {
+      openStacks.delete(side);
+      await side.close();
+    }
+  }
 }
 
 async function main(): Promise<number> {
@@ -153,16 +175,19 @@ async function main(): Promise<number> {
 
     log(`\n3. create: ${env.creates} each through REST, tRPC and straight to the sandbox`);
     const create = await measureCreates(stack, env.creates, log);
+    await close(MAIN_SIZE);
+
     let growth;
     if (env.growthAccounts >= 2) {
-      log(`\ngrowth: one account alone, then beside ${env.growthAccounts - 1} more of ${MAIN_SIZE} templates each`);
+      log(
+        `\ngrowth: one account of ${MAIN_SIZE} templates alone, and beside ${env.growthAccounts - 1} more, in alternating rounds`,
+      );
       // A failure here is reported and leaves its targets out; the rest of the run still writes its report.
-      growth = await measureGrowth(stack, env.growthAccounts, log).catch((error: unknown) => {
+      growth = await measureGrowthOnNewStacks(env, log).catch((error: unknown) => {
         log(`  growth failed: ${error instanceof Error ? error.message : String(error)}`);
         return undefined;
       });
     }
-    await close(MAIN_SIZE);
 
     log(`\nmemory: the embedded default (PGlite), a first sync of ${MAIN_SIZE}`);
     const embedded = await measureEmbedded(env, MAIN_SIZE).catch((error: unknown) => {

@@ -69,6 +69,8 @@ describe("growth and memory (issue 19)", () => {
       "list page:\n\n```\nLimit (actual time=0.02..0.05 rows=26 loops=1)\n  ->  Index Scan Backward using templates_account_keyset on templates\n```",
     );
     expect(text).toContain("| embedded, after that sync | **280.0 MiB** |");
+    // The reader is told the two sides were measured in pairs, with the counts of this run.
+    expect(text).toMatch(/Measured in pairs, .* 4 sequential requests of each read per side, .* then 3 re-syncs per side/);
   });
 
   it("explains the account-scoped statements with the account's own parameters", () => {

@@ -132,7 +132,7 @@ export function renderGrowthMemory(growth: GrowthBenchmark | undefined, memory: 
         ["left", "right", "right", "right", "right", "right"],
       ),
       "",
-      `Reads: ${formatInteger(growth.oneAccount.listMs.length)} sequential requests each, one connection, after a warm-up. The other accounts are copies of the measured account's rows under new ids (one \`INSERT … SELECT\` over \`generate_series\`, ${formatMs(growth.seedMs)} with the VACUUM ANALYZE that follows, done on both sides), so every account is as large as the measured one. Plans at ${formatInteger(growth.manyAccounts.rows)} rows (\`EXPLAIN (ANALYZE, BUFFERS)\` of the statements the repositories send, the measured account's parameters):`,
+      `Two stacks (sandbox, API, database), each synced once from its own sandbox of 6,000 templates; one gets the other accounts. Measured in pairs, so a change in the machine's speed hits both sides alike: each read goes to one side and at once to the other (which side first alternates), ${formatInteger(growth.oneAccount.listMs.length)} sequential requests of each read per side, one connection, after a warm-up; then ${formatInteger(growth.oneAccount.resyncMs.length)} re-syncs per side, alternating the same way. The other accounts are copies of the measured account's rows under new ids (one \`INSERT … SELECT\` over \`generate_series\`, ${formatMs(growth.seedMs)} with the VACUUM ANALYZE that follows, done on both sides), so every account is as large as the measured one. Plans at ${formatInteger(growth.manyAccounts.rows)} rows (\`EXPLAIN (ANALYZE, BUFFERS)\` of the statements the repositories send, the measured account's parameters):`,
       "",
     );
     for (const p of growth.plans) out.push(`${p.label}:`, "", "```", p.plan, "```", "");

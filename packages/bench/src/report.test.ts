@@ -77,6 +77,7 @@ function fixture(): BenchResults {
         { ours: load(650, 24), bare: load(1000, 11), floor: load(800, 13) },
       ],
       openLoop: { rate: 325, seconds: 10, sent: 3250, failed: 0, p50: 3, p99: 8.5, max: 12 },
+      floorOpenLoop: { rate: 325, seconds: 10, sent: 3250, failed: 0, p50: 2, p99: 6.25, max: 9 },
     },
     create: { count: 4, restMs: [8, 9, 10, 11], trpcMs: [10, 11, 12, 13], directMs: [1, 1, 1, 2] },
     scaling: [
@@ -159,6 +160,7 @@ describe("renderReport", () => {
     expect(doc).toContain(
       "ours at 325 req/s (half its median peak) for 10 s, 3,250 requests: p50 3.0 ms, **p99 8.5 ms**, max 12 ms.",
     );
+    expect(doc).toContain("The one-query floor on the same schedule right after: p50 2.0 ms, p99 6.3 ms, max 9.0 ms");
     expect(doc).toContain("### 3. Create, one at a time, sandbox latency 0");
     expect(doc).toContain("Target (issue 19): our own time (REST − sandbox) p50 ≤ 3 ms.");
     expect(doc).toMatch(
