@@ -70,7 +70,9 @@ describe("growth and memory (issue 19)", () => {
     );
     expect(text).toContain("| embedded, after that sync | **280.0 MiB** |");
     // The reader is told the two sides were measured in pairs, with the counts of this run.
-    expect(text).toMatch(/Measured in pairs, .* 4 sequential requests of each read per side, .* then 3 re-syncs per side/);
+    expect(text).toMatch(
+      /Measured in pairs, .* 4 sequential requests of each read per side, .* then 3 re-syncs per side/,
+    );
   });
 
   it("explains the account-scoped statements with the account's own parameters", () => {
