@@ -180,7 +180,7 @@ async function main(): Promise<number> {
     let growth;
     if (env.growthAccounts >= 2) {
       log(
-        `\ngrowth: one account of ${MAIN_SIZE} templates alone, and beside ${env.growthAccounts - 1} more, in alternating rounds`,
+        `\ngrowth: one account of ${MAIN_SIZE} templates alone, and beside ${env.growthAccounts - 1} more, measured in pairs`,
       );
       // A failure here is reported and leaves its targets out; the rest of the run still writes its report.
       growth = await measureGrowthOnNewStacks(env, log).catch((error: unknown) => {
