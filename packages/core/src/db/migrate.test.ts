@@ -47,18 +47,6 @@ describe.each(databaseKinds())("migrations on %s", (kind) => {
     }
   });
 
-  it("keeps the request buckets in an UNLOGGED table (no WAL flush per lease) and everything else logged", async () => {
-    handle = await createTestDatabase(kind);
-    const { rows } = await sql<{ relname: string; relpersistence: string }>`
-      SELECT relname, relpersistence FROM pg_class
-      WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relname NOT LIKE 'kysely_%'
-      ORDER BY relname`.execute(handle.db);
-    expect(rows.filter((r) => r.relpersistence === "u").map((r) => r.relname)).toEqual(["rate_limit_buckets"]);
-    expect(rows.filter((r) => r.relpersistence === "p").map((r) => r.relname)).toEqual(
-      TABLES.filter((t) => t !== "rate_limit_buckets"),
-    );
-  });
-
   it("createTestDatabase gives a migrated database, and re-running is a no-op", async () => {
     handle = await createTestDatabase(kind);
     expect(handle.kind).toBe(kind);
