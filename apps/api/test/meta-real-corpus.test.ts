@@ -10,13 +10,17 @@
  * - Every error answer, served by the sandbox verbatim, reaches the client as our error envelope, never a 500.
  */
 import { readFileSync, readdirSync } from "node:fs";
-import { createInProcessQueue, createLifecycleWorker } from "@kirim/core";
 import type { LifecycleWorker } from "@kirim/core";
 import { databaseKinds } from "@kirim/core/testing";
 import { signWebhookBody } from "@kirim/meta-sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "./support/http.js";
-import { DEMO_PHONE_NUMBER_ID, orderConfirmation, startStack, webhookEventsApplied } from "./support/stack.js";
+import {
+  DEMO_PHONE_NUMBER_ID,
+  orderConfirmation,
+  startStackWithMetaWebhooks,
+  webhookEventsApplied,
+} from "./support/stack.js";
 import type { Stack } from "./support/stack.js";
 
 interface Fixture {
@@ -227,17 +231,7 @@ describe.each(databaseKinds())("real Meta payloads over HTTP on %s", (kind) => {
   let accounts = 0;
 
   beforeAll(async () => {
-    stack = await startStack(kind, {
-      sandbox: { demoTemplateCount: 0 },
-      metaWebhooks: (core, sandbox) => {
-        worker = createLifecycleWorker({ lifecycle: core.lifecycle, queue: createInProcessQueue({ retryUnitMs: 10 }) });
-        return {
-          config: { appSecret: sandbox.demo.appSecret, verifyToken: VERIFY_TOKEN },
-          dispatch: (ids) => worker.enqueueWebhookEvents(ids),
-        };
-      },
-    });
-    await worker.start();
+    ({ stack, worker } = await startStackWithMetaWebhooks(kind, VERIFY_TOKEN, { sandbox: { demoTemplateCount: 0 } }));
   });
   afterAll(async () => {
     await worker?.stop();

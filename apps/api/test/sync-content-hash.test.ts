@@ -4,12 +4,16 @@
  * any road — create, a status webhook, an edit, a components webhook, a sync — must carry the hash a sync computes
  * for Meta's copy of the same template: then a re-sync right after it writes nothing (no row, no history row).
  */
-import { createInProcessQueue, createLifecycleWorker } from "@kirim/core";
 import type { LifecycleWorker } from "@kirim/core";
 import { databaseKinds } from "@kirim/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "./support/http.js";
-import { DEMO_PHONE_NUMBER_ID, metaWebhooksSettled, orderConfirmation, startStack } from "./support/stack.js";
+import {
+  DEMO_PHONE_NUMBER_ID,
+  metaWebhooksSettled,
+  orderConfirmation,
+  startStackWithMetaWebhooks,
+} from "./support/stack.js";
 import type { Stack } from "./support/stack.js";
 
 const PID = DEMO_PHONE_NUMBER_ID;
@@ -30,17 +34,9 @@ describe.each(databaseKinds())("a re-sync after each write path writes nothing o
   let clockOffsetMs = 0;
 
   beforeAll(async () => {
-    stack = await startStack(kind, {
+    ({ stack, worker } = await startStackWithMetaWebhooks(kind, VERIFY_TOKEN, {
       now: () => Date.now() + clockOffsetMs,
-      metaWebhooks: (core, sandbox) => {
-        worker = createLifecycleWorker({ lifecycle: core.lifecycle, queue: createInProcessQueue({ retryUnitMs: 10 }) });
-        return {
-          config: { appSecret: sandbox.demo.appSecret, verifyToken: VERIFY_TOKEN },
-          dispatch: (ids) => worker.enqueueWebhookEvents(ids),
-        };
-      },
-    });
-    await worker.start();
+    }));
     stack.sandbox.control.webhooks.configure({
       url: `${stack.baseUrl}/webhooks/meta`,
       verifyToken: VERIFY_TOKEN,

@@ -4,13 +4,12 @@
  * `message_template_status_update`, with quality scores and no `event`. Delivered as printed, it must be applied as
  * the quality change it is — never as a status change to "" that wipes Meta's status.
  */
-import { createInProcessQueue, createLifecycleWorker } from "@kirim/core";
 import type { LifecycleWorker } from "@kirim/core";
 import { databaseKinds } from "@kirim/core/testing";
 import { signWebhookBody } from "@kirim/meta-sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "./support/http.js";
-import { DEMO_PHONE_NUMBER_ID, startStack, webhookEventsApplied } from "./support/stack.js";
+import { DEMO_PHONE_NUMBER_ID, startStackWithMetaWebhooks, webhookEventsApplied } from "./support/stack.js";
 import type { Stack } from "./support/stack.js";
 
 const VERIFY_TOKEN = "quality-shape-verify-token";
@@ -48,17 +47,7 @@ describe.each(databaseKinds())("Meta's documented quality example on %s", (kind)
   let worker: LifecycleWorker;
 
   beforeAll(async () => {
-    stack = await startStack(kind, {
-      sandbox: { demoTemplateCount: 0 },
-      metaWebhooks: (core, sandbox) => {
-        worker = createLifecycleWorker({ lifecycle: core.lifecycle, queue: createInProcessQueue({ retryUnitMs: 10 }) });
-        return {
-          config: { appSecret: sandbox.demo.appSecret, verifyToken: VERIFY_TOKEN },
-          dispatch: (ids) => worker.enqueueWebhookEvents(ids),
-        };
-      },
-    });
-    await worker.start();
+    ({ stack, worker } = await startStackWithMetaWebhooks(kind, VERIFY_TOKEN, { sandbox: { demoTemplateCount: 0 } }));
   }, 120_000);
   afterAll(async () => {
     await worker?.stop();

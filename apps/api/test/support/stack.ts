@@ -3,8 +3,8 @@
  * HTTP, the real gateway and core, the demo seed, a second organisation, and the app listening on
  * 127.0.0.1:0.
  */
-import { createCore, createMetaGateway } from "@kirim/core";
-import type { Core, CoreMediaOptions, CoreOptions, MetaGatewayOptions } from "@kirim/core";
+import { createCore, createInProcessQueue, createLifecycleWorker, createMetaGateway } from "@kirim/core";
+import type { Core, CoreMediaOptions, CoreOptions, LifecycleWorker, MetaGatewayOptions } from "@kirim/core";
 import { createTestDatabase, testTokenKeyring } from "@kirim/core/testing";
 import type { DatabaseKind, TestDatabase } from "@kirim/core/testing";
 import { startMetaSandbox } from "@kirim/meta-sandbox";
@@ -55,6 +55,35 @@ export interface StackOptions {
   sandbox?: Pick<MetaSandboxOptions, "demoTemplateCount" | "demoTemplateLimit" | "seed" | "faults">;
   /** One clock (Unix ms) for core and the sandbox, so a test can move time for both (quotas, expiry). Default: real time. */
   now?: () => number;
+}
+
+/**
+ * A stack whose /webhooks/meta takes Meta's webhooks (the sandbox's app secret, `verifyToken`) and applies them through
+ * a started lifecycle worker on an in-process queue with fast retries. The caller stops the worker before the stack.
+ */
+export async function startStackWithMetaWebhooks(
+  kind: DatabaseKind,
+  verifyToken: string,
+  options: Omit<StackOptions, "metaWebhooks"> = {},
+): Promise<{ stack: Stack; worker: LifecycleWorker }> {
+  let worker: LifecycleWorker | undefined;
+  const stack = await startStack(kind, {
+    ...options,
+    metaWebhooks: (core, sandbox) => {
+      const created = createLifecycleWorker({
+        lifecycle: core.lifecycle,
+        queue: createInProcessQueue({ retryUnitMs: 10 }),
+      });
+      worker = created;
+      return {
+        config: { appSecret: sandbox.demo.appSecret, verifyToken },
+        dispatch: (ids) => created.enqueueWebhookEvents(ids),
+      };
+    },
+  });
+  if (worker === undefined) throw new Error("the stack did not build its Meta webhooks");
+  await worker.start();
+  return { stack, worker };
 }
 
 export async function startStack(kind: DatabaseKind, options: StackOptions = {}): Promise<Stack> {
