@@ -184,4 +184,39 @@ describe.each(databaseKinds())("complete sync, runs and history on %s", (kind) =
     expect(first.body.data[0]).toEqual(all.body.data[0]);
     expectError(await api("GET", `/v1/${PID}/templates/no_such_template/events`), 404, "resource_not_found");
   });
+
+  it("a running sync's counters move page by page: each page commits its rows and the run's counters together", async () => {
+    // 250 templates in pages of 100, each of Meta's answers 300 ms late: the run is read between its pages.
+    const slow = await startStack(kind, { sandbox: { demoTemplateCount: 250, faults: { latencyMs: 300 } } });
+    try {
+      const runs = () => call(slow.baseUrl, "GET", `/v1/${PID}/template_sync_runs?limit=1`, { token: slow.demoKey });
+      const sync = call(slow.baseUrl, "POST", `/v1/${PID}/templates/sync`, { token: slow.demoKey });
+      const whileRunning: { pages: number; synced: number; created: number; listed: number }[] = [];
+      for (let polls = 0; polls < 400; polls++) {
+        const run = (await runs()).body.data[0];
+        if (run?.status === "succeeded") break;
+        if (run?.status === "running") {
+          const listed = await call(slow.baseUrl, "GET", `/v1/${PID}/templates?limit=100`, { token: slow.demoKey });
+          whileRunning.push({
+            pages: run.pages,
+            synced: run.synced,
+            created: run.created,
+            listed: listed.body.data.length,
+          });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 40));
+      }
+      const done = await sync;
+      expect(done.status).toBe(200);
+      expect(done.body.data).toMatchObject({ synced: 250, created: 250 });
+      // The counters a reader sees never run ahead of the rows it can list.
+      expect(whileRunning.some((r) => r.pages === 1 && r.synced === 100 && r.created === 100)).toBe(true);
+      expect(whileRunning.some((r) => r.pages === 2 && r.synced === 200 && r.created === 200)).toBe(true);
+      for (const r of whileRunning) expect(r.listed).toBeGreaterThanOrEqual(Math.min(100, r.created));
+      const finished = (await runs()).body.data[0];
+      expect(finished).toMatchObject({ status: "succeeded", pages: 3, synced: 250, created: 250, unchanged: 0 });
+    } finally {
+      await slow.close();
+    }
+  });
 });

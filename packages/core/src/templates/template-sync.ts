@@ -33,11 +33,13 @@ import { mapMetaStatus } from "./template-status.js";
 import { rejectedReason } from "./template.mapper.js";
 import {
   analyzeTemplates,
+  decodePage,
+  encodePage,
   listLiveTemplateKeys,
   tombstoneTemplates,
   writeTemplatePage,
 } from "./template.repository.js";
-import type { PageWriteOrigin } from "./template.repository.js";
+import type { EncodedPage, PageWriteOrigin } from "./template.repository.js";
 import {
   findRunningSyncRun,
   getSyncRun,
@@ -200,19 +202,12 @@ async function writePage(
   trx: Transaction<Database>,
   accountId: string,
   origin: PageWriteOrigin,
-  byKey: ReadonlyMap<string, SyncedTemplateValues>,
   values: readonly SyncedTemplateValues[],
   fetchedAt: Date,
+  encoded: EncodedPage = encodePage(values.map((v) => ({ ...v, idNote: "" }))),
 ): Promise<{ created: number; updated: number; removed: number }> {
   const prefix = eventIdPrefix(fetchedAt);
-  let written = await writeTemplatePage(
-    trx,
-    accountId,
-    values.map((v) => ({ ...v, idNote: "" })),
-    fetchedAt,
-    origin,
-    prefix,
-  );
+  let written = await writeTemplatePage(trx, accountId, encoded, fetchedAt, origin, prefix);
   let removed = 0;
   if (written.idConflict) {
     // Meta's ids first: one that now names another template moves there (its old holder is tombstoned).
@@ -220,7 +215,7 @@ async function writePage(
       trx,
       accountId,
       values.map((v) => ({ providerTemplateId: v.provider_template_id, name: v.name, language: v.language })),
-      new Set(byKey.keys()),
+      new Set(values.map((v) => templateKey(v.name, v.language))),
       { source: origin.source, sourceId: origin.sourceId },
       fetchedAt,
     );
@@ -233,7 +228,7 @@ async function writePage(
       };
     });
     // The first statement wrote nothing, so its history ids are free to use.
-    written = await writeTemplatePage(trx, accountId, rows, fetchedAt, origin, prefix);
+    written = await writeTemplatePage(trx, accountId, encodePage(rows), fetchedAt, origin, prefix);
   }
   if (written.changes !== null && written.changes.length > 0) {
     // Outbound webhooks (issue 17): one outbox event per change, in this transaction.
@@ -289,14 +284,37 @@ export async function storeTemplateFromMeta(
       sourceId: requestId,
       firstSeenReason: "already on Meta when a create asked for it",
     };
-    await deps.db
-      .transaction()
-      .execute((trx) =>
-        writePage(trx, account.id, origin, new Map([[templateKey(name, language), values]]), [values], fetchedAt),
-      );
+    await deps.db.transaction().execute((trx) => writePage(trx, account.id, origin, [values], fetchedAt));
     return true;
   }
   return false;
+}
+
+/**
+ * One of Meta's pages as the sync writes it: the statement's parameter and the keys it holds. Only the encoded text
+ * waits for the write; Meta's parsed page and our mapped rows die young, so two pages in flight are not promoted to
+ * V8's old generation (which is what a sync's peak RSS is made of). The rare transaction path decodes it again.
+ */
+interface PreparedPage {
+  /** How many templates Meta's page held (a name + language twice in one page is written once). */
+  metaTemplates: number;
+  keys: string[];
+  encoded: EncodedPage;
+}
+
+function preparePage(page: readonly MetaTemplate[], fetchedAt: Date): PreparedPage {
+  // One statement cannot touch a row twice: keep the last occurrence of each name+language in the page.
+  const byKey = new Map<string, SyncedTemplateValues>();
+  // Meta's text as we can store it: NUL and unpaired surrogates (jsonb and text refuse them) become U+FFFD.
+  for (const t of page.map(toStorableText)) {
+    byKey.set(templateKey(t.name, t.language), { id: newId("tmpl", fetchedAt.getTime()), ...metaTemplateValues(t) });
+  }
+  const values = [...byKey.values()];
+  return {
+    metaTemplates: page.length,
+    keys: [...byKey.keys()],
+    encoded: encodePage(values.map((v) => ({ ...v, idNote: "" }))),
+  };
 }
 
 async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRunRow): Promise<TTemplateSyncResult> {
@@ -310,40 +328,44 @@ async function execute(deps: SyncDeps, account: AccountWithCustomer, run: SyncRu
   try {
     await withMetaErrors(async () => {
       const pages = gateway.listTemplates(accountCredentials(account, deps.tokens));
-      // One page ahead: Meta's answer for page n+1 travels while page n is written, so a sync costs about
-      // max(fetching, writing) rather than their sum; memory stays at two pages. `fetchedAt` is when a page's
-      // request started (the webhook guard compares against it, so earlier is the safe side).
+      // One page ahead: Meta's answer for page n+1 travels, and is mapped and encoded, while page n is written, so a
+      // sync costs about max(fetching, writing) rather than their sum; memory stays at two pages. `fetchedAt` is when
+      // a page's request started (the webhook guard compares against it, so earlier is the safe side).
       const fetchNext = () => {
         const fetchedAt = deps.now();
-        const next = pages.next();
+        const next = pages.next().then((r) => (r.done === true ? undefined : preparePage(r.value, fetchedAt)));
         next.catch(() => undefined); // awaited below; if writing fails first, this read's failure is moot
         return { fetchedAt, next };
       };
+      const origin: PageWriteOrigin = { source: "sync", sourceId: run.id, firstSeenReason: "first seen in a sync" };
+      // Until a page meets an enabled webhook subscription, each page is one autocommitted statement (`alone`).
+      let alone = true;
       let ahead = fetchNext();
       for (;;) {
         const { fetchedAt } = ahead;
-        const next = await ahead.next;
-        if (next.done === true) break;
+        const page = await ahead.next;
+        if (page === undefined) break;
         ahead = fetchNext();
-        const page = next.value;
         counts.pages++;
-        counts.synced += page.length;
-        // One statement cannot touch a row twice: keep the last occurrence of each name+language in the page.
-        const byKey = new Map<string, SyncedTemplateValues>();
-        // Meta's text as we can store it: NUL and unpaired surrogates (jsonb and text refuse them) become U+FFFD.
-        for (const t of page.map(toStorableText)) {
-          byKey.set(templateKey(t.name, t.language), {
-            id: newId("tmpl", fetchedAt.getTime()),
-            ...metaTemplateValues(t),
-          });
-          seen.add(templateKey(t.name, t.language));
+        counts.synced += page.metaTemplates;
+        for (const key of page.keys) seen.add(key);
+        if (alone) {
+          const progress = { runId: run.id, pages: counts.pages, synced: counts.synced, heartbeatAt: deps.now() };
+          const prefix = eventIdPrefix(fetchedAt);
+          const written = await writeTemplatePage(db, account.id, page.encoded, fetchedAt, origin, prefix, progress);
+          if (!written.idConflict && !written.needsOutbox) {
+            counts.created += written.created;
+            counts.updated += written.updated;
+            continue;
+          }
+          // It wrote nothing: this page (and, with a subscriber, every later one) takes the transaction below.
+          alone = !written.needsOutbox;
         }
-        const values = [...byKey.values()];
-        // One transaction per page: its rows, their history and the run's counters commit together (one WAL flush),
-        // and the counters only move once the page is in.
+        // One transaction per page: its rows, their history, its outbox events and the run's counters commit
+        // together (one WAL flush), and the counters only move once the page is in.
         const written = await db.transaction().execute(async (trx) => {
-          const origin: PageWriteOrigin = { source: "sync", sourceId: run.id, firstSeenReason: "first seen in a sync" };
-          const pageWrites = await writePage(trx, account.id, origin, byKey, values, fetchedAt);
+          const values = decodePage(page.encoded);
+          const pageWrites = await writePage(trx, account.id, origin, values, fetchedAt, page.encoded);
           const runCounts = {
             ...counts,
             created: counts.created + pageWrites.created,

@@ -447,39 +447,25 @@ export interface PageWriteResult {
    * (account, provider_template_id) index would refuse it). The caller moves the ids, then writes the page again.
    */
   idConflict: boolean;
+  /**
+   * Written `alone` while the account's organisation has an enabled webhook subscription: the statement wrote
+   * nothing, since the outbox events of its changes must commit with them (the caller writes it in a transaction).
+   */
+  needsOutbox: boolean;
   created: number;
   updated: number;
   /** The history rows written, when the account's organisation has an enabled webhook subscription; else null. */
   changes: PageChange[] | null;
 }
 
-/**
- * Writes one page of Meta templates in ONE statement (one round trip), its CTEs over one snapshot:
- * - `before`: the stored state of the page's templates (data-modifying CTEs do not see each other's writes, so this
- *   is the state before `written`, whatever order PostgreSQL runs them in);
- * - `written`: `INSERT … ON CONFLICT (account_id, name, language) DO UPDATE … WHERE <stored data differs or the row
- *   is a tombstone> AND <no field changed after this page was fetched>`. Unchanged rows are not written (no new
- *   tuple, no updated_at bump); "components changed?" compares the stored `content_hash`es. `variables` is only
- *   replaced when the body text changed (it may hold caller-given names from create). A row a webhook changed after
- *   `fetchedAt` is left alone: the page is older news than the row (the next sync converges). A tombstone Meta
- *   returns again is restored (an update, not a create). Each field's clock (`*_changed_at`) moves only when that
- *   field changed;
- * - `changes` / `events`: one history row per change of a written row (status, category, quality, components), as
- *   the history reads them, with ids `eventIdPrefix` + 8 hex digits of (index in the page × 8 + kind), so they sort
- *   in page order;
- * - nothing at all when a Meta id of the page is held by another name + language (`idConflict`).
- * The page travels as one JSON parameter: a 100-row VALUES list was 2,300 parameters to build, bind and parse.
- */
-export async function writeTemplatePage(
-  db: Db,
-  accountId: string,
-  rows: readonly PageRow[],
-  fetchedAt: Date,
-  origin: PageWriteOrigin,
-  eventIdPrefix: string,
-): Promise<PageWriteResult> {
-  if (rows.length === 0) return { idConflict: false, created: 0, updated: 0, changes: null };
-  const input = JSON.stringify(
+/** A page's rows as the statement's one JSON parameter, encoded before its write (see `writeTemplatePage`). */
+export interface EncodedPage {
+  rows: number;
+  json: string;
+}
+
+export function encodePage(rows: readonly PageRow[]): EncodedPage {
+  const json = JSON.stringify(
     rows.map((r, ord) => ({
       ord,
       id: r.id,
@@ -499,6 +485,58 @@ export async function writeTemplatePage(
       id_note: r.idNote,
     })),
   );
+  return { rows: rows.length, json };
+}
+
+/** The rows of an encoded page again (`idNote`s dropped: the caller sets them). */
+export function decodePage(page: EncodedPage): SyncedTemplateValues[] {
+  const rows = JSON.parse(page.json) as (SyncedTemplateValues & { ord: number; id_note: string })[];
+  return rows.map(({ ord: _ord, id_note: _idNote, ...values }) => values);
+}
+
+/** A sync run's counters after a page, moved by the page's own statement when it is written `alone`. */
+export interface PageRunProgress {
+  runId: string;
+  /** Pages and Meta templates seen so far, this page included. */
+  pages: number;
+  synced: number;
+  heartbeatAt: Date;
+}
+
+/**
+ * Writes one page of Meta templates in ONE statement (one round trip), its CTEs over one snapshot:
+ * - `before`: the stored state of the page's templates (data-modifying CTEs do not see each other's writes, so this
+ *   is the state before `written`, whatever order PostgreSQL runs them in);
+ * - `written`: `INSERT … ON CONFLICT (account_id, name, language) DO UPDATE … WHERE <stored data differs or the row
+ *   is a tombstone> AND <no field changed after this page was fetched>`. Unchanged rows are not written (no new
+ *   tuple, no updated_at bump); "components changed?" compares the stored `content_hash`es. `variables` is only
+ *   replaced when the body text changed (it may hold caller-given names from create). A row a webhook changed after
+ *   `fetchedAt` is left alone: the page is older news than the row (the next sync converges). A tombstone Meta
+ *   returns again is restored (an update, not a create). Each field's clock (`*_changed_at`) moves only when that
+ *   field changed;
+ * - `changes` / `events`: one history row per change of a written row (status, category, quality, components), as
+ *   the history reads them, with ids `eventIdPrefix` + 8 hex digits of (index in the page × 8 + kind), so they sort
+ *   in page order;
+ * - nothing at all when a Meta id of the page is held by another name + language (`idConflict`).
+ * The page travels as one JSON parameter (`encodePage`): a 100-row VALUES list was 2,300 parameters to build, bind and
+ * parse.
+ *
+ * `alone` (a sync's page outside any transaction): the statement is the page's whole transaction, so it also moves
+ * the run's counters and heartbeat (`run`), and it writes nothing when the organisation has an enabled webhook
+ * subscription (`needsOutbox`: the outbox events are written by the caller, in a transaction with the page). One
+ * autocommitted statement instead of BEGIN, the page, the counters and COMMIT: four round trips became one.
+ */
+export async function writeTemplatePage(
+  db: Db,
+  accountId: string,
+  page: EncodedPage,
+  fetchedAt: Date,
+  origin: PageWriteOrigin,
+  eventIdPrefix: string,
+  alone?: PageRunProgress,
+): Promise<PageWriteResult> {
+  if (page.rows === 0) return { idConflict: false, needsOutbox: false, created: 0, updated: 0, changes: null };
+  const input = page.json;
   const at = sql`${fetchedAt}::timestamptz`;
   // Whether `w` is a template this statement saw for the first time (inserted, or no stored state in the snapshot).
   const firstSeen = sql`(w.inserted OR b.name IS NULL)`;
@@ -507,6 +545,7 @@ export async function writeTemplatePage(
       THEN excluded.updated_at ELSE ${sql.ref(`templates.${column}`)} END`;
   const { rows: result } = await sql<{
     id_conflict: boolean;
+    needs_outbox: boolean;
     created: number;
     written: number;
     changes: PageChange[] | null;
@@ -522,6 +561,11 @@ export async function writeTemplatePage(
           ON t.account_id = ${accountId} AND t.provider_template_id = i.provider_template_id
         WHERE t.name <> i.name OR t.language <> i.language) AS found
     ),
+    subscribed AS (
+      SELECT EXISTS (
+        SELECT 1 FROM whatsapp_accounts a JOIN webhook_subscriptions s ON s.organisation_id = a.organisation_id
+        WHERE a.id = ${accountId} AND s.enabled AND s.deleted_at IS NULL) AS found
+    ),
     before AS (
       SELECT t.name, t.language, t.meta_status, t.category, t.quality_score, t.content_hash, t.deleted_at
       FROM input i JOIN templates t ON t.account_id = ${accountId} AND t.name = i.name AND t.language = i.language
@@ -535,7 +579,7 @@ export async function writeTemplatePage(
         i.components, i.content, i.variables, i.parameter_format, i.rejected_reason, i.quality_score,
         i.previous_category, ${at}, ${at}, ${at}, 'sync', ${at}, ${at}, ${at}, ${at}
       FROM input i
-      WHERE NOT (SELECT found FROM id_conflict)
+      WHERE NOT (SELECT found FROM id_conflict) ${alone !== undefined ? sql`AND NOT (SELECT found FROM subscribed)` : sql``}
       ON CONFLICT (account_id, name, language) DO UPDATE SET
         category = excluded.category,
         status = excluded.status,
@@ -602,14 +646,26 @@ export async function writeTemplatePage(
       SELECT ${eventIdPrefix}::text || upper(lpad(to_hex(c.ord * 8 + c.slot), 8, '0')), c.template_id, ${accountId},
         c.kind, c.from_value, c.to_value, c.reason, c.detail, ${origin.source}::text, ${origin.sourceId}::text, ${at}
       FROM changes c
-    )
+    )${
+      alone === undefined
+        ? sql``
+        : sql`,
+    run AS (
+      UPDATE template_sync_runs r SET pages = ${alone.pages}, synced = ${alone.synced},
+        created = r.created + n.created, updated = r.updated + n.updated,
+        unchanged = ${alone.synced} - (r.created + n.created) - (r.updated + n.updated),
+        heartbeat_at = ${alone.heartbeatAt}
+      FROM (SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated
+        FROM written) n
+      WHERE r.id = ${alone.runId} AND NOT (SELECT found FROM id_conflict) AND NOT (SELECT found FROM subscribed)
+    )`
+    }
     SELECT (SELECT found FROM id_conflict) AS id_conflict,
+      ${alone !== undefined ? sql`(SELECT found FROM subscribed)` : sql`false`} AS needs_outbox,
       (SELECT count(*) FROM written WHERE inserted)::int AS created,
       (SELECT count(*) FROM written)::int AS written,
       -- The outbox needs the changes only when someone subscribed (webhooks-out, issue 17).
-      CASE WHEN EXISTS (
-        SELECT 1 FROM whatsapp_accounts a JOIN webhook_subscriptions s ON s.organisation_id = a.organisation_id
-        WHERE a.id = ${accountId} AND s.enabled AND s.deleted_at IS NULL)
+      CASE WHEN (SELECT found FROM subscribed)
       THEN (SELECT json_agg(json_build_object('template_id', c.template_id, 'ord', c.ord, 'kind', c.kind,
         'from_value', c.from_value, 'to_value', c.to_value, 'reason', c.reason) ORDER BY c.ord, c.slot) FROM changes c)
       END AS changes
@@ -618,6 +674,7 @@ export async function writeTemplatePage(
   if (row === undefined) throw new Error("the page statement returned no row");
   return {
     idConflict: row.id_conflict,
+    needsOutbox: row.needs_outbox,
     created: row.created,
     updated: row.written - row.created,
     changes: row.changes === null ? null : row.changes,
