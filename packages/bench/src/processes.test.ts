@@ -12,6 +12,10 @@ describe("the API's start: documented and benchmarked alike", () => {
     expect(apiStartFlags()).toContain("--max-semi-space-size=4");
   });
 
+  it("keeps short-lived objects young in the documented start (a sync's peak RSS and CPU, docs/benchmarks.md)", () => {
+    expect(apiStartFlags()).toContain("--no-allocation-site-pretenuring");
+  });
+
   it("the root `pnpm start` runs the API with the same node flags as apps/api's `start`", () => {
     const root = nodeFlagsOf(startScript(path.join(REPO_ROOT, "package.json")), "apps/api/dist/main.js");
     expect(root).toEqual(apiStartFlags());
