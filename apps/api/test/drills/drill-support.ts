@@ -4,7 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
@@ -158,9 +158,20 @@ export interface ApiProcess {
 }
 
 /** Spawns `dist/main.js` with exactly `env` and resolves once it prints its listening URL. */
+/** The node flags of apps/api's `start` script (`node <flags> dist/main.js`): the process an operator runs. */
+export function documentedStartFlags(): string[] {
+  const manifest = JSON.parse(readFileSync(path.join(APP_DIR, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+  };
+  const words = (manifest.scripts["start"] ?? "").trim().split(/\s+/);
+  if (words[0] !== "node" || words.at(-1) !== "dist/main.js")
+    throw new Error(`apps/api's start script is not "node <flags> dist/main.js": ${manifest.scripts["start"]}`);
+  return words.slice(1, -1);
+}
+
 export async function startApiProcess(env: Record<string, string>): Promise<ApiProcess> {
   assertBuilt();
-  const child = spawn(process.execPath, [MAIN_JS], { cwd: APP_DIR, env });
+  const child = spawn(process.execPath, [...documentedStartFlags(), MAIN_JS], { cwd: APP_DIR, env });
   let out = "";
   child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
