@@ -209,9 +209,10 @@ describe.each(databaseKinds())("complete sync, runs and history on %s", (kind) =
       const done = await sync;
       expect(done.status).toBe(200);
       expect(done.body.data).toMatchObject({ synced: 250, created: 250 });
-      // The counters a reader sees never run ahead of the rows it can list.
+      // Seen between pages: the counters of the pages committed so far.
       expect(whileRunning.some((r) => r.pages === 1 && r.synced === 100 && r.created === 100)).toBe(true);
       expect(whileRunning.some((r) => r.pages === 2 && r.synced === 200 && r.created === 200)).toBe(true);
+      // The counters a reader sees never run ahead of the rows it can list (a page of 100 at most).
       for (const r of whileRunning) expect(r.listed).toBeGreaterThanOrEqual(Math.min(100, r.created));
       const finished = (await runs()).body.data[0];
       expect(finished).toMatchObject({ status: "succeeded", pages: 3, synced: 250, created: 250, unchanged: 0 });

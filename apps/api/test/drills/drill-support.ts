@@ -157,8 +157,10 @@ export interface ApiProcess {
   output: () => string;
 }
 
-/** Spawns `dist/main.js` with exactly `env` and resolves once it prints its listening URL. */
-/** The node flags of apps/api's `start` script (`node <flags> dist/main.js`): the process an operator runs. */
+/**
+ * The node flags of apps/api's `start` script (`node <flags> dist/main.js`): the process an operator runs. The bench
+ * reads them the same way (`apiStartFlags`); this package cannot import the bench, which depends on it.
+ */
 export function documentedStartFlags(): string[] {
   const manifest = JSON.parse(readFileSync(path.join(APP_DIR, "package.json"), "utf8")) as {
     scripts: Record<string, string>;
@@ -169,6 +171,7 @@ export function documentedStartFlags(): string[] {
   return words.slice(1, -1);
 }
 
+/** Spawns `dist/main.js` with the documented start flags and exactly `env`; resolves once it prints its URL. */
 export async function startApiProcess(env: Record<string, string>): Promise<ApiProcess> {
   assertBuilt();
   const child = spawn(process.execPath, [...documentedStartFlags(), MAIN_JS], { cwd: APP_DIR, env });
