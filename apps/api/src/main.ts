@@ -218,6 +218,11 @@ async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger, ph
       syncIntervalMs: env.templateSyncIntervalMs,
       onError: (err, what) => logger.warn({ err, what }, "lifecycle worker error"),
       onScheduled: (claimed) => logger.info({ accounts: claimed.length }, "scheduled template syncs enqueued"),
+      onSkipped: ({ accountId, slot }) =>
+        logger.info(
+          { account_id: accountId, slot },
+          "scheduled template sync skipped: the account's previous sync is still queued or running",
+        ),
     });
     phase.current = "starting the job queue";
     await worker.start();

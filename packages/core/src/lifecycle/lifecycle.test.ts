@@ -264,9 +264,10 @@ describe("in-process job queue", () => {
       if (id === "flaky" && failures-- > 0) throw new Error("transient");
       seen.push(id);
     });
-    await queue.send("q", { id: "flaky" });
-    await queue.send("q", { id: "slow" }, { singletonKey: "acct" });
-    await queue.send("q", { id: "dropped" }, { singletonKey: "acct" });
+    expect(await queue.send("q", { id: "flaky" })).toBe(true);
+    expect(await queue.send("q", { id: "slow" }, { singletonKey: "acct" })).toBe(true);
+    // The scheduler logs this refusal as a skipped slot.
+    expect(await queue.send("q", { id: "dropped" }, { singletonKey: "acct" })).toBe(false);
     await startedP;
     let stopped = false;
     const stopping = queue.stop().then(() => (stopped = true));

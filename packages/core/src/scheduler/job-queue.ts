@@ -37,7 +37,8 @@ export interface JobQueue {
   createQueue(definition: QueueDefinition): Promise<void>;
   /** `concurrency`: jobs of this queue run at once in this process (pg-boss `localConcurrency`; in-process: unbounded). */
   work<T extends object>(name: string, handler: JobHandler<T>, options?: { concurrency?: number }): Promise<void>;
-  send<T extends object>(name: string, data: T, options?: JobOptions): Promise<void>;
+  /** False when nothing was queued: a job with the same singleton key is already queued or active, or stopped. */
+  send<T extends object>(name: string, data: T, options?: JobOptions): Promise<boolean>;
   /** Stop taking jobs and wait for the ones in flight (bounded by `timeoutMs`, default 30 s). */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -95,10 +96,12 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
       );
     },
     async send<T extends object>(name: string, data: T, jobOptions: JobOptions = {}) {
-      if (stopped) return;
-      await (
+      if (stopped) return false;
+      // pg-boss answers null instead of an id when the queue's policy refused the job.
+      const id = await (
         await loading
       ).send(name, data, jobOptions.singletonKey !== undefined ? { singletonKey: jobOptions.singletonKey } : {});
+      return id !== null;
     },
     async stop(timeoutMs = 30_000) {
       stopped = true;
@@ -176,10 +179,10 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
       return Promise.resolve();
     },
     send<T extends object>(name: string, data: T, jobOptions: JobOptions = {}) {
-      if (stopped) return Promise.resolve();
+      if (stopped) return Promise.resolve(false);
       const key = keyOf(name, jobOptions.singletonKey);
       if (key !== undefined) {
-        if (queuedOrActive.has(key)) return Promise.resolve();
+        if (queuedOrActive.has(key)) return Promise.resolve(false);
         queuedOrActive.add(key);
       }
       // Run on a later tick: the sender (e.g. a webhook acknowledgement) never waits for the work.
@@ -188,7 +191,7 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
         run({ name, data, key, attempt: 0 });
       }, 0);
       timers.add(timer);
-      return Promise.resolve();
+      return Promise.resolve(true);
     },
     async stop(timeoutMs = 30_000) {
       stopped = true;

@@ -5,7 +5,8 @@
  * - queue `webhook-event`: `{eventId}` → apply a stored webhook event;
  * - a ticker (every `tickMs`, default a tenth of the interval, jittered) that claims this interval's slot of every
  *   connected account and enqueues its sync. Slots are claimed in the database, so several instances with the
- *   scheduler on still sync each account once per interval.
+ *   scheduler on still sync each account once per interval. A slot whose account still has a sync queued or
+ *   running (a sync longer than the interval) is skipped, not stacked, and reported through `onSkipped`.
  * `stop()` stops the ticker and drains the queue's in-flight jobs.
  */
 import type { JobQueue } from "./job-queue.js";
@@ -25,6 +26,8 @@ export interface LifecycleWorkerOptions {
   onError?: (error: unknown, what: string) => void;
   /** Called with the accounts whose scheduled sync this instance enqueued (logging). */
   onScheduled?: (claimed: { accountId: string; slot: number }[]) => void;
+  /** Called for a claimed slot that was not queued because the account's previous sync is still queued or running. */
+  onSkipped?: (skipped: { accountId: string; slot: number }) => void;
 }
 
 export interface LifecycleWorker {
@@ -48,12 +51,14 @@ export function createLifecycleWorker(options: LifecycleWorkerOptions): Lifecycl
     if (interval === undefined || interval <= 0) return;
     const claimed = await lifecycle.claimScheduledSyncs(interval);
     if (claimed.length > 0) options.onScheduled?.(claimed);
-    for (const c of claimed)
-      await queue.send(
+    for (const c of claimed) {
+      const queued = await queue.send(
         SYNC_QUEUE,
         { accountId: c.accountId, trigger: `schedule:${c.slot}` },
         { singletonKey: c.accountId },
       );
+      if (!queued && !stopped) options.onSkipped?.(c);
+    }
   }
 
   function schedule(): void {
