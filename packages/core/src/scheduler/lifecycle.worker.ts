@@ -50,15 +50,17 @@ export function createLifecycleWorker(options: LifecycleWorkerOptions): Lifecycl
     const interval = options.syncIntervalMs;
     if (interval === undefined || interval <= 0) return;
     const claimed = await lifecycle.claimScheduledSyncs(interval);
-    if (claimed.length > 0) options.onScheduled?.(claimed);
+    const enqueued: typeof claimed = [];
     for (const c of claimed) {
       const queued = await queue.send(
         SYNC_QUEUE,
         { accountId: c.accountId, trigger: `schedule:${c.slot}` },
         { singletonKey: c.accountId },
       );
-      if (!queued && !stopped) options.onSkipped?.(c);
+      if (queued) enqueued.push(c);
+      else if (!stopped) options.onSkipped?.(c);
     }
+    if (enqueued.length > 0) options.onScheduled?.(enqueued);
   }
 
   function schedule(): void {
