@@ -1,5 +1,24 @@
-import { describe, expect, it } from "vitest";
-import { openLoopFigures, openLoopSchedule } from "./open-loop.js";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { describeFailures, openLoop, openLoopFigures, openLoopSchedule } from "./open-loop.js";
+
+const servers: http.Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+});
+
+/** A loopback server answering the n-th request (from 1) with `answer(n, req, res)`. */
+async function loopbackServer(answer: (n: number, res: http.ServerResponse) => void): Promise<string> {
+  let n = 0;
+  const server = http.createServer((_req, res) => {
+    n += 1;
+    answer(n, res);
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+}
 
 describe("open loop", () => {
   it("schedules rate × seconds requests evenly, independent of answers", () => {
@@ -18,5 +37,28 @@ describe("open loop", () => {
     expect(figures.max).toBe(100);
     expect(figures.p50).toBe(90);
     expect(figures.p99).toBeCloseTo(99.8); // between 90 and 100 (type-7 interpolation)
+  });
+
+  it("counts each failed request by its reason: the status of a non-2xx answer, the code of a transport error", async () => {
+    const url = await loopbackServer((n, res) => {
+      if (n === 2 || n === 5) {
+        res.writeHead(500).end("{}");
+      } else if (n === 7) {
+        res.socket?.destroy();
+      } else {
+        res.writeHead(200).end("{}");
+      }
+    });
+    const result = await openLoop(url, 50, 0.2, {});
+    expect(result.sent).toBe(10);
+    expect(result.failures).toEqual({ "HTTP 500": 2, ECONNRESET: 1 });
+    expect(result.failed).toBe(3);
+    expect(describeFailures(result.failures)).toBe("HTTP 500 ×2, ECONNRESET ×1");
+  });
+
+  it("reports no failure when every request is answered 2xx", async () => {
+    const url = await loopbackServer((_n, res) => res.writeHead(204).end());
+    const result = await openLoop(url, 50, 0.1, {});
+    expect(result).toMatchObject({ sent: 5, failed: 0, failures: {} });
   });
 });

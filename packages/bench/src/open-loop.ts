@@ -14,6 +14,8 @@ export interface OpenLoopResult {
   sent: number;
   /** Non-2xx answers and transport errors. */
   failed: number;
+  /** What failed and how often: `HTTP 500`, `ECONNRESET`, … (empty when nothing failed). */
+  failures: Record<string, number>;
   p50: number;
   p99: number;
   max: number;
@@ -46,20 +48,24 @@ export async function openLoop(
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const schedule = openLoopSchedule(rate, seconds);
   const samples: { dueAt: number; answeredAt: number }[] = [];
-  let failed = 0;
+  const failures: Record<string, number> = {};
+  const fail = (reason: string): void => {
+    failures[reason] = (failures[reason] ?? 0) + 1;
+  };
   const inFlight: Promise<void>[] = [];
   const send = (dueAt: number): Promise<void> =>
     new Promise((resolve) => {
       const req = http.get(url, { agent, headers }, (res) => {
         res.resume();
         res.on("end", () => {
-          if ((res.statusCode ?? 0) >= 300) failed += 1;
+          const status = res.statusCode ?? 0;
+          if (status < 200 || status >= 300) fail(`HTTP ${status}`);
           samples.push({ dueAt, answeredAt: performance.now() });
           resolve();
         });
       });
-      req.on("error", () => {
-        failed += 1;
+      req.on("error", (error: NodeJS.ErrnoException) => {
+        fail(error.code ?? error.message);
         resolve();
       });
     });
@@ -81,5 +87,14 @@ export async function openLoop(
   await Promise.all(inFlight);
   agent.destroy();
   if (samples.length === 0) throw new Error(`open loop against ${url}: no request was answered`);
-  return { rate, seconds, sent: schedule.length, failed, ...openLoopFigures(samples) };
+  const failed = Object.values(failures).reduce((sum, n) => sum + n, 0);
+  return { rate, seconds, sent: schedule.length, failed, failures, ...openLoopFigures(samples) };
+}
+
+/** `HTTP 500 ×2, ECONNRESET ×1`: the failures of an open loop, most frequent first. */
+export function describeFailures(failures: Record<string, number>): string {
+  return Object.entries(failures)
+    .sort(([, a], [, b]) => b - a)
+    .map(([reason, n]) => `${reason} ×${n}`)
+    .join(", ");
 }

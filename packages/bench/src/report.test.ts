@@ -76,8 +76,8 @@ function fixture(): BenchResults {
         { ours: load(600, 20), bare: load(1000, 12), floor: load(800, 14) },
         { ours: load(650, 24), bare: load(1000, 11), floor: load(800, 13) },
       ],
-      openLoop: { rate: 325, seconds: 10, sent: 3250, failed: 0, p50: 3, p99: 8.5, max: 12 },
-      floorOpenLoop: { rate: 325, seconds: 10, sent: 3250, failed: 0, p50: 2, p99: 6.25, max: 9 },
+      openLoop: { rate: 325, seconds: 10, sent: 3250, failed: 0, failures: {}, p50: 3, p99: 8.5, max: 12 },
+      floorOpenLoop: { rate: 325, seconds: 10, sent: 3250, failed: 0, failures: {}, p50: 2, p99: 6.25, max: 9 },
     },
     create: { count: 4, restMs: [8, 9, 10, 11], trpcMs: [10, 11, 12, 13], directMs: [1, 1, 1, 2] },
     scaling: [
@@ -139,6 +139,19 @@ describe("renderReport", () => {
     expect(doc).toContain("## Last run: 2026-11-23");
     expect(doc).toContain("| CPU | Test CPU, 2 cores");
     expect(doc).toContain("| `pnpm bench` wall time (build included) | 300.0 s |");
+  });
+
+  it("reports the floor's failed open-loop requests with their reasons, and nothing when none failed", () => {
+    expect(doc).not.toContain("of its requests failed");
+    const results = fixture();
+    results.rest.floorOpenLoop = {
+      ...results.rest.floorOpenLoop,
+      failed: 3,
+      failures: { ECONNRESET: 1, "HTTP 500": 2 },
+    };
+    expect(renderReport(results)).toContain(
+      "p50 2.0 ms, p99 6.3 ms, max 9.0 ms, 3 of its requests failed (HTTP 500 ×2, ECONNRESET ×1)",
+    );
   });
 
   it("names the API's command with the node flags of the documented start", () => {

@@ -13,6 +13,7 @@ import type { GrowthBenchmark } from "./bench-growth.js";
 import { growthMemoryVerdicts, renderGrowthMemory } from "./report-growth-memory.js";
 import type { MemoryBenchmark } from "./report-growth-memory.js";
 import { renderTable } from "./markdown.js";
+import { describeFailures } from "./open-loop.js";
 import {
   formatInteger,
   formatMiB,
@@ -429,7 +430,7 @@ export function renderReport(r: BenchResults): string {
   out.push(
     `Per round, ours ÷ bare: ${rest.rounds.map((x) => formatRatio(x.ours.requestsPerSecond / x.bare.requestsPerSecond)).join(" / ")}; ours ÷ one-query floor: ${rest.rounds.map((x) => formatRatio(x.ours.requestsPerSecond / x.floor.requestsPerSecond)).join(" / ")}.`,
     "",
-    `Open loop (requests sent on a fixed schedule whatever the answers, latency from each request's due time): ours at ${formatInteger(rest.openLoop.rate)} req/s (half its median peak) for ${rest.openLoop.seconds} s, ${formatInteger(rest.openLoop.sent)} requests: p50 ${formatMs(rest.openLoop.p50)}, **p99 ${formatMs(rest.openLoop.p99)}**, max ${formatMs(rest.openLoop.max)}. The one-query floor on the same schedule right after: p50 ${formatMs(rest.floorOpenLoop.p50)}, p99 ${formatMs(rest.floorOpenLoop.p99)}, max ${formatMs(rest.floorOpenLoop.max)} (what this machine adds at that rate to one database round trip; the target is judged on ours alone).`,
+    `Open loop (requests sent on a fixed schedule whatever the answers, latency from each request's due time): ours at ${formatInteger(rest.openLoop.rate)} req/s (half its median peak) for ${rest.openLoop.seconds} s, ${formatInteger(rest.openLoop.sent)} requests: p50 ${formatMs(rest.openLoop.p50)}, **p99 ${formatMs(rest.openLoop.p99)}**, max ${formatMs(rest.openLoop.max)}. The one-query floor on the same schedule right after: p50 ${formatMs(rest.floorOpenLoop.p50)}, p99 ${formatMs(rest.floorOpenLoop.p99)}, max ${formatMs(rest.floorOpenLoop.max)}${rest.floorOpenLoop.failed > 0 ? `, ${formatInteger(rest.floorOpenLoop.failed)} of its requests failed (${describeFailures(rest.floorOpenLoop.failures)})` : ""} (what this machine adds at that rate to one database round trip; the target is judged on ours alone).`,
     "",
     `Body: ${formatInteger(rest.bodyBytes)} bytes (25 templates), the same from all three. Requests: ${formatInteger(sum(rest.rounds.map((x) => x.ours.requests)))} to ours, all 2xx. Each server runs in its own process with the same express version and settings. Server CPU per request is that process's own (user + system); PostgreSQL's and autocannon's come on top, on the same ${r.machine.cores} cores. The table was ANALYZEd first (the steady state autovacuum reaches within a minute of a sync).`,
     "",
