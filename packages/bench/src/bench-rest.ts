@@ -45,6 +45,8 @@ export interface RestBenchmark {
 
 /** The open-loop latency run sends at this share of our peak (closed-loop) rate. */
 export const OPEN_LOOP_SHARE = 0.5;
+/** Sent at the open loop's rate before it is measured, for ours and for the floor alike (open-loop.ts). */
+export const OPEN_LOOP_WARM_UP_SECONDS = 2;
 
 async function load(
   url: string,
@@ -127,17 +129,17 @@ export async function measureRest(
     }
     const memory = readMemory(stack.api.pid);
     const rate = Math.max(1, Math.round(OPEN_LOOP_SHARE * median(rounds.map((x) => x.ours.requestsPerSecond))));
-    const open = await openLoop(ours, rate, seconds, auth);
+    const open = await openLoop(ours, rate, seconds, auth, OPEN_LOOP_WARM_UP_SECONDS);
     if (open.failed > 0)
       throw new Error(
         `our list failed ${open.failed} of ${open.sent} requests under the open-loop load: ${describeFailures(open.failures)}`,
       );
     log(
-      `  open loop at ${rate} req/s for ${seconds} s: p50 ${open.p50.toFixed(1)} ms, p99 ${open.p99.toFixed(1)} ms, max ${open.max.toFixed(1)} ms`,
+      `  open loop at ${rate} req/s for ${seconds} s after ${OPEN_LOOP_WARM_UP_SECONDS} s not counted: p50 ${open.p50.toFixed(1)} ms, p99 ${open.p99.toFixed(1)} ms, max ${open.max.toFixed(1)} ms`,
     );
     // The same schedule against the floor: the latency the machine itself adds at this rate (no verdict of its own,
     // so a failed request of the baseline is reported with its reason rather than discarding the whole run).
-    const floorOpen = await openLoop(floorUrl, rate, seconds, auth);
+    const floorOpen = await openLoop(floorUrl, rate, seconds, auth, OPEN_LOOP_WARM_UP_SECONDS);
     log(
       `  one-query floor, same schedule: p50 ${floorOpen.p50.toFixed(1)} ms, p99 ${floorOpen.p99.toFixed(1)} ms, max ${floorOpen.max.toFixed(1)} ms${floorOpen.failed > 0 ? `; ${floorOpen.failed} failed (${describeFailures(floorOpen.failures)})` : ""}`,
     );

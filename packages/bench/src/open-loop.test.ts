@@ -61,4 +61,33 @@ describe("open loop", () => {
     const result = await openLoop(url, 50, 0.1, {});
     expect(result).toMatchObject({ sent: 5, failed: 0, failures: {} });
   });
+
+  it("sends the warm-up on the same schedule and leaves its answers out of the figures", async () => {
+    // The first 10 requests (the warm-up at 50/s for 0.2 s) are answered 1 s late, the rest at once.
+    const url = await loopbackServer((n, res) => {
+      if (n <= 10) setTimeout(() => res.writeHead(200).end("{}"), 1_000);
+      else res.writeHead(200).end("{}");
+    });
+    const result = await openLoop(url, 50, 0.2, {}, 0.2);
+    expect(result).toMatchObject({ sent: 10, warmUpSeconds: 0.2, seconds: 0.2, failed: 0 });
+    expect(result.max).toBeLessThan(700);
+    // Without the warm-up, the same late answers are the figures.
+    const cold = await openLoop(
+      await loopbackServer((n, res) => {
+        if (n <= 10) setTimeout(() => res.writeHead(200).end("{}"), 1_000);
+        else res.writeHead(200).end("{}");
+      }),
+      50,
+      0.4,
+      {},
+    );
+    expect(cold.sent).toBe(20);
+    expect(cold.max).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it("counts a failure during the warm-up", async () => {
+    const url = await loopbackServer((n, res) => res.writeHead(n === 1 ? 503 : 200).end("{}"));
+    const result = await openLoop(url, 50, 0.1, {}, 0.1);
+    expect(result.failures).toEqual({ "HTTP 503": 1 });
+  });
 });

@@ -76,8 +76,28 @@ function fixture(): BenchResults {
         { ours: load(600, 20), bare: load(1000, 12), floor: load(800, 14) },
         { ours: load(650, 24), bare: load(1000, 11), floor: load(800, 13) },
       ],
-      openLoop: { rate: 325, seconds: 10, sent: 3250, failed: 0, failures: {}, p50: 3, p99: 8.5, max: 12 },
-      floorOpenLoop: { rate: 325, seconds: 10, sent: 3250, failed: 0, failures: {}, p50: 2, p99: 6.25, max: 9 },
+      openLoop: {
+        rate: 325,
+        seconds: 10,
+        warmUpSeconds: 2,
+        sent: 3250,
+        failed: 0,
+        failures: {},
+        p50: 3,
+        p99: 8.5,
+        max: 12,
+      },
+      floorOpenLoop: {
+        rate: 325,
+        seconds: 10,
+        warmUpSeconds: 2,
+        sent: 3250,
+        failed: 0,
+        failures: {},
+        p50: 2,
+        p99: 6.25,
+        max: 9,
+      },
     },
     create: { count: 4, restMs: [8, 9, 10, 11], trpcMs: [10, 11, 12, 13], directMs: [1, 1, 1, 2] },
     scaling: [
@@ -171,7 +191,7 @@ describe("renderReport", () => {
     expect(doc).toContain("| 1,000 / 1,000 / 1,000 | 1.25 | 1.00 |");
     expect(doc).toContain("ours ÷ one-query floor: 0.88 / 0.75 / 0.81");
     expect(doc).toContain(
-      "ours at 325 req/s (half its median peak) for 10 s, 3,250 requests: p50 3.0 ms, **p99 8.5 ms**, max 12 ms.",
+      "ours at 325 req/s (half its median peak) for 10 s, 3,250 requests, after 2 s on the same schedule that are not counted (a server that idled reconnects its database pool in its first ~100 ms): p50 3.0 ms, **p99 8.5 ms**, max 12 ms.",
     );
     expect(doc).toContain("The one-query floor on the same schedule right after: p50 2.0 ms, p99 6.3 ms, max 9.0 ms");
     expect(doc).toContain("### 3. Create, one at a time, sandbox latency 0");
