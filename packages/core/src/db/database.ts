@@ -13,10 +13,13 @@ import {
   type DatabaseConnection,
   type Dialect,
   type Driver,
+  type PostgresPool,
+  type PostgresPoolClient,
   type TransactionSettings,
 } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
+import { isPrepared, preparedStatementName } from "./prepared.js";
 import type { Database } from "./schema.js";
 
 export interface DatabaseConfig {
@@ -95,6 +98,38 @@ export function parseInt8(value: string): number | string {
 }
 
 /**
+ * The pool as Kysely sees it: a statement that opens with `PREPARED` (prepared.ts) runs as a named prepared
+ * statement, which node-postgres parses once per connection; every other statement runs as before.
+ */
+function preparingPool(pool: pg.Pool): PostgresPool {
+  // One wrapper per pooled client: Kysely keeps its connection object per client it is handed.
+  const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
+    const query = (statement: string | pg.Submittable, parameters?: ReadonlyArray<unknown>): unknown => {
+      // A cursor (Kysely's streaming) is submitted as it is.
+      if (typeof statement !== "string") return client.query(statement);
+      const values = [...(parameters ?? [])];
+      return isPrepared(statement)
+        ? client.query({ name: preparedStatementName(statement), text: statement, values })
+        : client.query(statement, values);
+    };
+    return { query: query as PostgresPoolClient["query"], release: () => client.release() };
+  };
+  return {
+    connect: async () => {
+      const client = await pool.connect();
+      let wrapper = wrappers.get(client);
+      if (wrapper === undefined) {
+        wrapper = wrap(client);
+        wrappers.set(client, wrapper);
+      }
+      return wrapper;
+    },
+    end: () => pool.end(),
+  };
+}
+
+/**
  * Type parsers for node-postgres, applied per pool (not globally): int8 → number where safe.
  * timestamptz keeps node-postgres' default (a JS `Date`), matching PGlite.
  */
@@ -130,7 +165,7 @@ export function createDatabase(config: DatabaseConfig = {}): DatabaseHandle {
       types: pgTypes,
     });
     pool.on("error", (error) => config.onPoolError?.(error));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
     const listeners = new Set<NotificationListener>();
     const databaseUrl = config.databaseUrl;
     return {

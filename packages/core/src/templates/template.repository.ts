@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Kysely, OnConflictBuilder, Transaction } from "kysely";
 import type { AccountWithCustomer } from "../accounts/account.repository.js";
+import { PREPARED } from "../db/prepared.js";
 import type { Database } from "../db/schema.js";
 import { TEMPLATE_WIRE_COLUMNS } from "./template.table.js";
 import type { NewTemplateRow, TemplateRow, TemplateStatus, TemplateUpdate, TemplateWireRow } from "./template.table.js";
@@ -549,7 +550,7 @@ export async function writeTemplatePage(
     created: number;
     written: number;
     changes: PageChange[] | null;
-  }>`
+  }>`${PREPARED}
     WITH input AS (
       SELECT * FROM json_to_recordset(${input}::json) AS i(ord int, id text, name text, language text, category text,
         status text, meta_status text, provider_template_id text, components jsonb, content text, variables jsonb,

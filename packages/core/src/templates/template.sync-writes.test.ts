@@ -135,3 +135,50 @@ describe.runIf(databaseKinds().includes("postgres"))("planner statistics after a
     expect(await estimatedRows()).toBeGreaterThanOrEqual(1_000);
   });
 });
+
+describe.runIf(databaseKinds().includes("postgres"))("the sync's page statement is prepared (postgres)", () => {
+  let database: TestDatabase;
+  let graph: GraphDouble;
+  beforeAll(async () => {
+    database = await createTestDatabase("postgres");
+    graph = await startGraphDouble({ demoTemplateCount: 700 });
+  });
+  afterAll(async () => {
+    await graph?.close();
+    await database?.dispose();
+  });
+
+  it("is parsed once per connection and run for every page, and two syncs still write what they should", async () => {
+    // One connection, so pg_prepared_statements (a per-session view) is the sync's own session.
+    const handle = createDatabase({ databaseUrl: database.url ?? "", maxConnections: 1 });
+    try {
+      const core = createCore({
+        db: handle.db,
+        gateway: createMetaGateway({ graphUrl: graph.graphUrl, apiVersion: graph.apiVersion }),
+        cursorSecret: "s",
+        tokenKeyring: testTokenKeyring(),
+      });
+      const org = await core.admin.createOrganisation({ name: "prepared" });
+      const key = await core.admin.createApiKey({ organisationId: org.id });
+      await core.admin.connectAccount({ organisationId: org.id, phoneNumberId: "5550888", ...graph.demo });
+      const principal = await core.auth.authenticate(key.key);
+      expect(await core.templates.sync(principal, "5550888")).toMatchObject({ created: 700 });
+      const victim = graph.sandbox.control.templates(graph.demo.wabaId).find((x) => x.status === "APPROVED");
+      if (!victim) throw new Error("no approved template to pause");
+      graph.setStatus(graph.demo.wabaId, victim.name, victim.language, "PAUSED");
+      expect(await core.templates.sync(principal, "5550888")).toMatchObject({ updated: 1, unchanged: 699 });
+
+      const prepared = await sql<{ name: string; statement: string; runs: number }>`
+        SELECT name, statement, (generic_plans + custom_plans)::int AS runs FROM pg_prepared_statements
+        WHERE statement LIKE '%json_to_recordset%'`.execute(handle.db);
+      // Two syncs of 7 pages each (100 per page): one statement, prepared once, run 14 times.
+      expect(prepared.rows).toHaveLength(1);
+      expect(prepared.rows[0]?.name).toMatch(/^kirim_[0-9a-f]{24}$/);
+      expect(prepared.rows[0]?.runs).toBe(14);
+      const events = await sql<{ n: number }>`SELECT count(*)::int AS n FROM template_events`.execute(handle.db);
+      expect(events.rows[0]?.n).toBe(701);
+    } finally {
+      await handle.close();
+    }
+  });
+});
