@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SyncRun } from "./bench-sync.js";
+import type { OpenLoopResult } from "./open-loop.js";
 import { renderReport, summarise, TARGETS } from "./report.js";
 import type { BenchResults } from "./report.js";
 
@@ -26,6 +27,19 @@ const heap = (beforeMiB: number, maxMiB: number) => ({
   after: beforeMiB * MiB,
 });
 const writes = (inserted: number, updated: number) => ({ inserted, updated, deleted: 0 });
+
+/** 10 s at 325 req/s after a 2 s warm-up, nothing failed. */
+const openLoopRun = (p50: number, p99: number, max: number): OpenLoopResult => ({
+  rate: 325,
+  seconds: 10,
+  warmUpSeconds: 2,
+  sent: 3250,
+  failed: 0,
+  failures: {},
+  p50,
+  p99,
+  max,
+});
 
 function fixture(): BenchResults {
   return {
@@ -76,28 +90,8 @@ function fixture(): BenchResults {
         { ours: load(600, 20), bare: load(1000, 12), floor: load(800, 14) },
         { ours: load(650, 24), bare: load(1000, 11), floor: load(800, 13) },
       ],
-      openLoop: {
-        rate: 325,
-        seconds: 10,
-        warmUpSeconds: 2,
-        sent: 3250,
-        failed: 0,
-        failures: {},
-        p50: 3,
-        p99: 8.5,
-        max: 12,
-      },
-      floorOpenLoop: {
-        rate: 325,
-        seconds: 10,
-        warmUpSeconds: 2,
-        sent: 3250,
-        failed: 0,
-        failures: {},
-        p50: 2,
-        p99: 6.25,
-        max: 9,
-      },
+      openLoop: openLoopRun(3, 8.5, 12),
+      floorOpenLoop: openLoopRun(2, 6.25, 9),
     },
     create: { count: 4, restMs: [8, 9, 10, 11], trpcMs: [10, 11, 12, 13], directMs: [1, 1, 1, 2] },
     scaling: [

@@ -16,6 +16,20 @@ import { createMetaGateway } from "../meta/gateway.js";
 import { createTestDatabase, databaseKinds, testTokenKeyring } from "../testing/index.js";
 import type { TestDatabase } from "../testing/index.js";
 
+/** A core on `db` with a new organisation whose account `phoneNumberId` is the graph double's demo WABA. */
+async function coreWithAccount(db: Kysely<Database>, graph: GraphDouble, phoneNumberId: string) {
+  const core = createCore({
+    db,
+    gateway: createMetaGateway({ graphUrl: graph.graphUrl, apiVersion: graph.apiVersion }),
+    cursorSecret: "s",
+    tokenKeyring: testTokenKeyring(),
+  });
+  const org = await core.admin.createOrganisation({ name: `org ${phoneNumberId}` });
+  const key = await core.admin.createApiKey({ organisationId: org.id });
+  await core.admin.connectAccount({ organisationId: org.id, phoneNumberId, ...graph.demo });
+  return { core, principal: await core.auth.authenticate(key.key) };
+}
+
 describe.runIf(databaseKinds().includes("postgres"))("sync writes on postgres (pg_stat_user_tables)", () => {
   let database: TestDatabase;
   let graph: GraphDouble;
@@ -119,16 +133,7 @@ describe.runIf(databaseKinds().includes("postgres"))("planner statistics after a
   }
 
   it("a sync that created over 1,000 rows leaves statistics for them (no wait for autovacuum)", async () => {
-    const core = createCore({
-      db: database.db,
-      gateway: createMetaGateway({ graphUrl: graph.graphUrl, apiVersion: graph.apiVersion }),
-      cursorSecret: "s",
-      tokenKeyring: testTokenKeyring(),
-    });
-    const org = await core.admin.createOrganisation({ name: "analyze" });
-    const key = await core.admin.createApiKey({ organisationId: org.id });
-    await core.admin.connectAccount({ organisationId: org.id, phoneNumberId: "5550777", ...graph.demo });
-    const principal = await core.auth.authenticate(key.key);
+    const { core, principal } = await coreWithAccount(database.db, graph, "5550777");
     expect(await estimatedRows()).toBeLessThan(1); // a fresh table: never analysed (-1) or empty
     const result = await core.templates.sync(principal, "5550777");
     expect(result.created).toBe(1_200);
@@ -152,16 +157,7 @@ describe.runIf(databaseKinds().includes("postgres"))("the sync's page statement 
     // One connection, so pg_prepared_statements (a per-session view) is the sync's own session.
     const handle = createDatabase({ databaseUrl: database.url ?? "", maxConnections: 1 });
     try {
-      const core = createCore({
-        db: handle.db,
-        gateway: createMetaGateway({ graphUrl: graph.graphUrl, apiVersion: graph.apiVersion }),
-        cursorSecret: "s",
-        tokenKeyring: testTokenKeyring(),
-      });
-      const org = await core.admin.createOrganisation({ name: "prepared" });
-      const key = await core.admin.createApiKey({ organisationId: org.id });
-      await core.admin.connectAccount({ organisationId: org.id, phoneNumberId: "5550888", ...graph.demo });
-      const principal = await core.auth.authenticate(key.key);
+      const { core, principal } = await coreWithAccount(handle.db, graph, "5550888");
       expect(await core.templates.sync(principal, "5550888")).toMatchObject({ created: 700 });
       const victim = graph.sandbox.control.templates(graph.demo.wabaId).find((x) => x.status === "APPROVED");
       if (!victim) throw new Error("no approved template to pause");
