@@ -100,6 +100,19 @@ const fakeCore = {
       }
       return Promise.resolve({ data: [TEMPLATE], has_more: false, next_cursor: null });
     },
+    // REST's list: the page's templates as the texts REST's writer gives them, as the real core writes a page whose
+    // rows have no stored text (so what these tests see is the writer's output: what REST stores and sends).
+    listWireText(
+      _principal: Principal,
+      _phoneNumberId: string,
+      _query: unknown,
+      writer: { write(template: unknown): string },
+    ): Promise<object> {
+      return this.list().then((page: { data: unknown[] }) => ({
+        ...page,
+        data: page.data.map((t) => writer.write(t)),
+      }));
+    },
     getByName: () => Promise.resolve({ ...TEMPLATE, languages: ["en"] }),
   },
   admin: {},

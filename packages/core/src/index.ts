@@ -50,7 +50,9 @@ export type {
   SyncOptions,
   TemplatePage,
   TemplatesService,
+  TemplateWireTextPage,
 } from "./templates/template.service.js";
+export type { TemplateWireWriter } from "./templates/template-wire-text.js";
 export type { WebhooksOutOptions, WebhooksOutService } from "./webhooks-out/index.js";
 
 // ── what the HTTP layer uses beside the services ──

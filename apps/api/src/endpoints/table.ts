@@ -39,7 +39,7 @@ import {
   zListEnvelope,
 } from "@kirim/schema";
 import { TEMPLATE_NAME_PATTERN } from "@kirim/schema";
-import type { TErrorCode } from "@kirim/schema";
+import type { TErrorCode, TTemplate } from "@kirim/schema";
 import { z } from "zod";
 import {
   ACCOUNT_EXAMPLES,
@@ -63,7 +63,7 @@ import { DOCS_INIT_PATH, SCALAR_BUNDLE_PATH } from "../openapi/docs-page.js";
 import { KIND_CREATE_EXAMPLES } from "../openapi/examples-kinds.js";
 import { DOCS_PATH, OPENAPI_JSON_PATH } from "../openapi/route-spec.js";
 import { ZHealth, ZOpenApiDocument, ZReadiness } from "../openapi/schemas.js";
-import { sendData } from "../rest/serialize.js";
+import { jsonTextWriter, pageOfJsonTexts, sendData } from "../rest/serialize.js";
 import { uploadSample } from "../rest/uploads.js";
 import { infiniteQueryInput, withoutDirection } from "../trpc/paging.js";
 import { endpoint, rawEndpoint } from "./define.js";
@@ -200,6 +200,9 @@ const listSyncRunsQuery = ZListSyncRunsQuery.extend({ limit: documentedLimit });
 const listTemplateEventsQuery = ZListTemplateEventsQuery.extend({ limit: documentedLimit });
 
 const data = <T>(value: T) => ({ data: value, request_id: EXAMPLE_REQUEST_ID });
+
+/** A listed template's JSON text, with the bytes the REST list gives it (one writer: core keys stored texts by it). */
+const TEMPLATE_TEXT = jsonTextWriter<TTemplate>(ZTemplate);
 
 export const ENDPOINT_LIST = [
   rawEndpoint({
@@ -488,7 +491,11 @@ export const ENDPOINT_LIST = [
     idempotent: false,
     input: { path: ZAccountPath, query: ZListTemplatesQuery },
     result: { kind: "page", item: ZTemplate },
-    handler: ({ core, principal }, { path, query }) => core.templates.list(principal, path.phone_number_id, query),
+    // REST answers each template's stored JSON text where it is current (core: template-wire-text.ts); tRPC, objects.
+    handler: async ({ core, principal, via }, { path, query }) =>
+      via === "rest"
+        ? pageOfJsonTexts(await core.templates.listWireText(principal, path.phone_number_id, query, TEMPLATE_TEXT))
+        : core.templates.list(principal, path.phone_number_id, query),
     // Flat input, so `cursor` works with tRPC's infinite queries.
     trpc: {
       name: "templates.list",

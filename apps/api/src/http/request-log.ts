@@ -21,6 +21,10 @@ function routeOf(req: Request): string {
  * headers, bodies, query strings or keys: tokens and API keys travel only in headers and bodies. 5xx at error level, everything else at info (a client's 4xx is not a server problem).
  */
 export function requestLog(logger: Logger): RequestHandler {
+  // Without pino's redaction: the line holds only the six fields above, none of which can carry a secret, so the
+  // 28 redaction paths could never match — and @pinojs/redact parses them all again on every line (44 KiB of garbage
+  // per request, measured under the REST list's load). The scrubbing of the written line (logger.ts) still applies.
+  const lines = logger.child({}, { redact: [] });
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     let done = false;
@@ -37,7 +41,7 @@ export function requestLog(logger: Logger): RequestHandler {
         organisation_id: res.locals.principal?.organisationId,
       };
       const level = line.status >= 500 ? "error" : "info";
-      logger[level](line, "request");
+      lines[level](line, "request");
     };
     res.once("finish", finish("finish"));
     res.once("close", finish("close"));

@@ -14,6 +14,7 @@ import * as m200 from "./migrations/2026_12_03_000200_api_key_change_notify.js";
 import * as m221 from "./migrations/2026_12_03_000221_template_content_hash.js";
 import * as m800 from "./migrations/2026_12_03_000800_webhook_deliveries_ordering.js";
 import * as m901 from "./migrations/2026_12_03_000901_meta_create_reserve_function.js";
+import * as m1000 from "./migrations/2026_12_03_001000_template_wire_text.js";
 
 /** In-code provider: works identically from `src` (vitest) and `dist` (node), no filesystem scanning. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
@@ -28,6 +29,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   "2026_12_03_000221_template_content_hash": m221,
   "2026_12_03_000800_webhook_deliveries_ordering": m800,
   "2026_12_03_000901_meta_create_reserve_function": m901,
+  "2026_12_03_001000_template_wire_text": m1000,
 });
 
 const provider: MigrationProvider = {

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { Kysely, OnConflictBuilder, Transaction } from "kysely";
+import type { Kysely, OnConflictBuilder, SelectQueryBuilder, Transaction } from "kysely";
 import type { AccountWithCustomer } from "../accounts/account.repository.js";
 import { PREPARED } from "../db/prepared.js";
 import type { Database } from "../db/schema.js";
@@ -323,33 +323,47 @@ export interface ListedAccount {
   templates_synced_at: Date | null;
 }
 
-export async function listTemplateRows(
-  db: Db,
-  query: ListTemplateRowsQuery,
-): Promise<{ rows: TemplateWireRow[]; listedAccount?: ListedAccount | undefined }> {
-  // No name holds U+0000, and PostgreSQL fails the whole statement on it in a text parameter.
-  if (query.nameContains?.includes("\u0000") === true) return { rows: [] };
-  const scope = query.accountId;
-  // By phone number: uncorrelated subqueries, which PostgreSQL runs once per statement (InitPlans).
-  const account =
+/** The account a page names, as one JSON text (the same value on every row: JSON-parsed once, from the first row). */
+function listedAccountText(scope: ListTemplateRowsQuery["accountId"]) {
+  const where =
     typeof scope === "string"
-      ? undefined
-      : // As text: the same value on every row, JSON-parsed once (from the first row) rather than once per row.
-        sql<string | null>`(SELECT to_json(a)::text FROM (
-              SELECT a.id, a.phone_number_id, a.display_phone_number, a.customer_id, c.name AS customer_name, a.templates_synced_at
-              FROM whatsapp_accounts a LEFT JOIN customers c ON c.id = a.customer_id
-              WHERE a.phone_number_id = ${scope.phoneNumberId} AND a.organisation_id = ${scope.organisationId}) a)`;
-  // Only what the mapper reads (the keyset's created_at, id, name and updated_at among them).
-  let q = db
-    .selectFrom("templates")
-    .select(TEMPLATE_WIRE_COLUMNS)
-    .where(
-      "account_id",
-      "=",
-      typeof scope === "string"
-        ? scope
-        : sql<string>`(SELECT a.id FROM whatsapp_accounts a WHERE a.phone_number_id = ${scope.phoneNumberId} AND a.organisation_id = ${scope.organisationId})`,
-    );
+      ? sql`a.id = ${scope}`
+      : sql`a.phone_number_id = ${scope.phoneNumberId} AND a.organisation_id = ${scope.organisationId}`;
+  return sql<string | null>`(SELECT to_json(a)::text FROM (
+      SELECT a.id, a.phone_number_id, a.display_phone_number, a.customer_id, c.name AS customer_name, a.templates_synced_at
+      FROM whatsapp_accounts a LEFT JOIN customers c ON c.id = a.customer_id
+      WHERE ${where}) a)`;
+}
+
+function parseListedAccount(text: string | null | undefined): ListedAccount | undefined {
+  if (text === null || text === undefined) return undefined;
+  const listed = JSON.parse(text) as Omit<ListedAccount, "templates_synced_at"> & {
+    templates_synced_at: string | null;
+  };
+  return {
+    ...listed,
+    templates_synced_at: listed.templates_synced_at === null ? null : new Date(listed.templates_synced_at),
+  };
+}
+
+/**
+ * The page's filters, keyset and order on a statement over `templates` (whatever it selects). By phone number, the
+ * account's id is an uncorrelated subquery, which PostgreSQL runs once per statement (an InitPlan).
+ */
+function listedPage<DB extends Database, TB extends keyof DB & "templates", O>(
+  base: SelectQueryBuilder<DB, TB, O>,
+  query: ListTemplateRowsQuery,
+): SelectQueryBuilder<DB, TB, O> {
+  // Typed against `templates` alone: the joins some callers add never shadow these column names.
+  let q = base as unknown as SelectQueryBuilder<Database, "templates", O>;
+  const scope = query.accountId;
+  q = q.where(
+    "account_id",
+    "=",
+    typeof scope === "string"
+      ? scope
+      : sql<string>`(SELECT a.id FROM whatsapp_accounts a WHERE a.phone_number_id = ${scope.phoneNumberId} AND a.organisation_id = ${scope.organisationId})`,
+  );
   if (query.status !== undefined) q = q.where("status", "=", query.status);
   if (query.language !== undefined) q = q.where("language", "=", query.language);
   if (query.category !== undefined) q = q.where("category", "=", query.category);
@@ -376,31 +390,108 @@ export async function listTemplateRows(
       by === "name"
         ? sql`name COLLATE "C" ${dir}, id COLLATE "C" ${dir}`
         : sql`updated_at ${dir}, id COLLATE "C" ${dir}`;
-    return run(q.orderBy(order).limit(query.limit));
-  }
-  if (query.after !== undefined) {
+    q = q.orderBy(order);
+  } else {
     const after = query.after;
-    q = q.where((eb) => eb(eb.refTuple("created_at", "id"), "<", eb.tuple(after.createdAt, after.id)));
+    if (after !== undefined) {
+      q = q.where((eb) => eb(eb.refTuple("created_at", "id"), "<", eb.tuple(after.createdAt, after.id)));
+    }
+    q = q.orderBy("created_at", "desc").orderBy("id", "desc");
   }
-  return run(q.orderBy("created_at", "desc").orderBy("id", "desc").limit(query.limit));
+  return q.limit(query.limit);
+}
 
-  async function run(page: typeof q): Promise<{ rows: TemplateWireRow[]; listedAccount?: ListedAccount | undefined }> {
-    if (account === undefined) return { rows: await page.execute() };
-    const rows = await page.select(account.as("listed_account")).execute();
-    // The account subquery is an InitPlan: every row carries the same value, so the first row's is the account's.
-    const text = rows[0]?.listed_account ?? null;
-    if (text === null) return { rows };
-    const listed = JSON.parse(text) as Omit<ListedAccount, "templates_synced_at"> & {
-      templates_synced_at: string | null;
-    };
-    return {
-      rows,
-      listedAccount: {
-        ...listed,
-        templates_synced_at: listed.templates_synced_at === null ? null : new Date(listed.templates_synced_at),
-      },
-    };
-  }
+export async function listTemplateRows(
+  db: Db,
+  query: ListTemplateRowsQuery,
+): Promise<{ rows: TemplateWireRow[]; listedAccount?: ListedAccount | undefined }> {
+  // No name holds U+0000, and PostgreSQL fails the whole statement on it in a text parameter.
+  if (query.nameContains?.includes("\u0000") === true) return { rows: [] };
+  // Only what the mapper reads (the keyset's created_at, id, name and updated_at among them).
+  const page = listedPage(db.selectFrom("templates").select(TEMPLATE_WIRE_COLUMNS), query);
+  if (typeof query.accountId === "string") return { rows: await page.execute() };
+  const rows = await page.select(listedAccountText(query.accountId).as("listed_account")).execute();
+  return { rows, listedAccount: parseListedAccount(rows[0]?.listed_account) };
+}
+
+/**
+ * What a page of stored template texts reads per row: its id and the column its order's keyset needs (created_at,
+ * name or updated_at: the cursor reads it from the last row), and its text with the text's key.
+ */
+export type WireTextListRow = Pick<TemplateWireRow, "id"> &
+  Partial<Pick<TemplateWireRow, "name" | "created_at" | "updated_at">> & {
+    wire_text: string | null;
+    wire_text_key: string | null;
+  };
+
+/**
+ * The page `listTemplateRows` would read, each row as its stored wire JSON text and the key it was written under
+ * (template-wire-text.ts), with the account's fields as one JSON text (`listedAccountText`: the key hashes it) — for
+ * either way of naming the account.
+ */
+export async function listTemplateWireTextRows(
+  db: Db,
+  query: ListTemplateRowsQuery,
+): Promise<{ rows: WireTextListRow[]; listedAccountText: string | null }> {
+  if (query.nameContains?.includes("\u0000") === true) return { rows: [], listedAccountText: null };
+  const page = listedPage(
+    db.selectFrom("templates").select([
+      "id",
+      // Only the keyset's own column: every other would be parsed for each row (dates by a regex) and dropped.
+      query.sort === undefined ? "created_at" : query.sort.by === "name" ? "name" : "updated_at",
+      "wire_text_key",
+      "wire_text",
+      listedAccountText(query.accountId).as("listed_account"),
+    ]),
+    query,
+  );
+  const rows: (WireTextListRow & { listed_account: string | null })[] = await page.execute();
+  return { rows, listedAccountText: rows[0]?.listed_account ?? null };
+}
+
+/**
+ * The page again, as `listTemplateRows` reads it, with each row's version (`xmin`: a text written from this read is
+ * stored only while the row is still this version) and the account's fields as one JSON text, in one snapshot.
+ */
+export async function listTemplateRowsToWrite(
+  db: Db,
+  query: ListTemplateRowsQuery,
+): Promise<{
+  rows: (TemplateWireRow & { row_version: string })[];
+  listedAccountText: string | null;
+}> {
+  if (query.nameContains?.includes("\u0000") === true) return { rows: [], listedAccountText: null };
+  const rows = await listedPage(
+    db
+      .selectFrom("templates")
+      .select(TEMPLATE_WIRE_COLUMNS)
+      .select([sql<string>`xmin::text`.as("row_version"), listedAccountText(query.accountId).as("listed_account")]),
+    query,
+  ).execute();
+  return { rows, listedAccountText: rows[0]?.listed_account ?? null };
+}
+
+/** The account fields of `listedAccountText`, parsed (the mapper's `ListedAccount`). */
+export function listedAccountOf(text: string | null): ListedAccount | undefined {
+  return parseListedAccount(text);
+}
+
+/**
+ * Stores texts rendered from rows read at `row_version`: a row written since (its `xmin` moved) keeps no text, so a
+ * text is never stored over a newer state than it was rendered from. Returns how many were stored.
+ */
+export async function storeTemplateWireTexts(
+  db: Db,
+  key: string,
+  texts: readonly { id: string; rowVersion: string; json: string }[],
+): Promise<number> {
+  if (texts.length === 0) return 0;
+  const result = await sql`
+    UPDATE templates AS t SET wire_text_key = ${key}, wire_text = v.json
+    FROM unnest(${texts.map((r) => r.id)}::text[], ${texts.map((r) => r.rowVersion)}::text[],
+                ${texts.map((r) => r.json)}::text[]) AS v(id, row_version, json)
+    WHERE t.id = v.id AND t.xmin = v.row_version::xid`.execute(db);
+  return Number(result.numAffectedRows ?? 0n);
 }
 
 /** A template as received from Meta, already mapped to our columns. */

@@ -41,6 +41,8 @@ import { recordTemplateChanges } from "./template-history.js";
 import { moveMetaIds } from "./template-identity.js";
 import { storeTemplateFromMeta, syncAccountTemplates, syncRunToWire } from "./template-sync.js";
 import type { TemplateRow } from "./template.table.js";
+import { wireTextFingerprint, wireTextKey } from "./template-wire-text.js";
+import type { TemplateWireWriter } from "./template-wire-text.js";
 import { isQueryableName } from "./template-name.js";
 import { extractVariables, templateContent } from "./template-content.js";
 import { decodeCursor, decodeSortCursor, encodeCursor, encodeSortCursor } from "./template-cursor.js";
@@ -65,8 +67,13 @@ import {
   insertTemplate,
   countTemplatesByStatus,
   listTemplateRows,
+  listTemplateRowsToWrite,
+  listTemplateWireTextRows,
+  listedAccountOf,
+  storeTemplateWireTexts,
   templateNameExists,
 } from "./template.repository.js";
+import type { ListTemplateRowsQuery, ListedAccount } from "./template.repository.js";
 
 export interface ListTemplatesOptions {
   /** `all` (default) = no filter. */
@@ -89,6 +96,13 @@ export interface ListTemplatesOptions {
 
 export interface TemplatePage {
   data: TTemplate[];
+  has_more: boolean;
+  next_cursor: string | null;
+}
+
+/** A page of `listWireText`: each template as the JSON text a list answer holds (template-wire-text.ts). */
+export interface TemplateWireTextPage {
+  data: string[];
   has_more: boolean;
   next_cursor: string | null;
 }
@@ -116,6 +130,16 @@ export interface TemplatesService {
   /** Complete sync, recorded as a run; joins a sync of the same account already running (any process). */
   sync(principal: Principal, phoneNumberId: string, options?: SyncOptions): Promise<TTemplateSyncResult>;
   list(principal: Principal, phoneNumberId: string, query?: ListTemplatesOptions): Promise<TemplatePage>;
+  /**
+   * The same page as `list`, each template as the JSON text `writer` writes for it (REST's list answer): the text
+   * stored with the row when it is current, else written now and stored (template-wire-text.ts).
+   */
+  listWireText(
+    principal: Principal,
+    phoneNumberId: string,
+    query: ListTemplatesOptions,
+    writer: TemplateWireWriter,
+  ): Promise<TemplateWireTextPage>;
   /** Live templates per Meta status and per folded status. */
   counts(principal: Principal, phoneNumberId: string): Promise<TTemplateCounts>;
   getByName(
@@ -171,6 +195,12 @@ interface Deps {
   tokens: TokenCipher;
 }
 
+/** A keyset column the page's statement must have read (a programming error otherwise, never the caller's). */
+function keysetColumn<T>(value: T | undefined, column: string): T {
+  if (value === undefined) throw new Error(`the listed page did not read ${column}, which its cursor needs`);
+  return value;
+}
+
 function duplicate(name: string, language: string): DomainError {
   return new DomainError(
     "template_already_exists",
@@ -202,6 +232,13 @@ function metaTemplateOptions(
 
 export function createTemplatesService(deps: Deps): TemplatesService {
   const { db, gateway } = deps;
+  // Per writer, on its first listed page rather than at start-up: a process that never lists writes no probes.
+  const fingerprints = new WeakMap<TemplateWireWriter, string>();
+  const fingerprintOf = (writer: TemplateWireWriter): string => {
+    let fingerprint = fingerprints.get(writer);
+    if (fingerprint === undefined) fingerprints.set(writer, (fingerprint = wireTextFingerprint(writer)));
+    return fingerprint;
+  };
 
   /**
    * The components Meta built for a Template Library create (its answer is only {id, status, category}): read back
@@ -408,11 +445,8 @@ export function createTemplatesService(deps: Deps): TemplatesService {
     return (await syncAccountTemplates(deps, account, options.trigger ?? "api")).result;
   }
 
-  async function list(
-    principal: Principal,
-    phoneNumberId: string,
-    query: ListTemplatesOptions = {},
-  ): Promise<TemplatePage> {
+  /** What both ways of reading a page share: the limit, the account (known first after a cursor), the rows' query. */
+  async function listedPageOf(principal: Principal, phoneNumberId: string, query: ListTemplatesOptions) {
     const limit = checkPageLimit(query.limit);
     // A first page reads the account in its own statement (one round trip); a cursor needs the account's id first.
     const firstPage = !query.cursor;
@@ -438,7 +472,7 @@ export function createTemplatesService(deps: Deps): TemplatesService {
       query.cursor && known && sortBy !== undefined
         ? decodeSortCursor(deps.cursorSecret, query.cursor, filterFor(known.id))
         : undefined;
-    const { rows, listedAccount } = await listTemplateRows(db, {
+    const rowsQuery: ListTemplateRowsQuery = {
       accountId: known ? known.id : { organisationId: principal.organisationId, phoneNumberId },
       status: statusFilter === "all" ? undefined : statusFilter,
       language: query.language,
@@ -449,24 +483,77 @@ export function createTemplatesService(deps: Deps): TemplatesService {
       after,
       sort: sortBy === undefined ? undefined : { ...sortBy, after: sortAfter },
       limit: limit + 1,
-    });
+    };
     // No row: no template on this page, or no such account (resolveAccount answers 404 for the latter).
-    const account: TemplateAccountFields & { id: string } =
-      known ?? listedAccount ?? (await resolveAccount(db, principal, phoneNumberId));
-    const filter = filterFor(account.id);
-    return toPage(
-      rows,
-      limit,
-      (r) => templateRowToTemplate(r, account),
-      (last) =>
+    const accountOf = async (listed: ListedAccount | undefined): Promise<TemplateAccountFields & { id: string }> =>
+      known ?? listed ?? (await resolveAccount(db, principal, phoneNumberId));
+    // The last row's keyset: its id and the column of its order (the only one a page of stored texts reads).
+    const cursorOf =
+      (accountId: string) =>
+      (last: Pick<TemplateRow, "id"> & Partial<Pick<TemplateRow, "name" | "created_at" | "updated_at">>): string =>
         sortBy === undefined
-          ? encodeCursor(deps.cursorSecret, { createdAt: last.created_at, id: last.id }, filter)
+          ? encodeCursor(
+              deps.cursorSecret,
+              { createdAt: keysetColumn(last.created_at, "created_at"), id: last.id },
+              filterFor(accountId),
+            )
           : encodeSortCursor(
               deps.cursorSecret,
-              { key: sortBy.by === "name" ? last.name : last.updated_at.toISOString(), id: last.id },
-              filter,
-            ),
+              {
+                key:
+                  sortBy.by === "name"
+                    ? keysetColumn(last.name, "name")
+                    : keysetColumn(last.updated_at, "updated_at").toISOString(),
+                id: last.id,
+              },
+              filterFor(accountId),
+            );
+    return { limit, rowsQuery, accountOf, cursorOf };
+  }
+
+  async function list(
+    principal: Principal,
+    phoneNumberId: string,
+    query: ListTemplatesOptions = {},
+  ): Promise<TemplatePage> {
+    const { limit, rowsQuery, accountOf, cursorOf } = await listedPageOf(principal, phoneNumberId, query);
+    const { rows, listedAccount } = await listTemplateRows(db, rowsQuery);
+    const account = await accountOf(listedAccount);
+    return toPage(rows, limit, (r) => templateRowToTemplate(r, account), cursorOf(account.id));
+  }
+
+  async function listWireText(
+    principal: Principal,
+    phoneNumberId: string,
+    query: ListTemplatesOptions,
+    writer: TemplateWireWriter,
+  ): Promise<TemplateWireTextPage> {
+    const { limit, rowsQuery, accountOf, cursorOf } = await listedPageOf(principal, phoneNumberId, query);
+    const stored = await listTemplateWireTextRows(db, rowsQuery);
+    const account = await accountOf(listedAccountOf(stored.listedAccountText));
+    const key = wireTextKey(fingerprintOf(writer), stored.listedAccountText);
+    const page = toPage(stored.rows, limit, (row) => row, cursorOf(account.id));
+    if (page.data.every((row) => row.wire_text !== null && row.wire_text_key === key)) {
+      return { ...page, data: page.data.map((row) => row.wire_text as string) };
+    }
+    // A template changed since its text was written, or has none for this key: the page again, whole, from one
+    // snapshot (as `list` reads it), written, and its texts stored for the next request.
+    const fresh = await listTemplateRowsToWrite(db, rowsQuery);
+    const freshAccount = await accountOf(listedAccountOf(fresh.listedAccountText));
+    const freshKey = wireTextKey(fingerprintOf(writer), fresh.listedAccountText);
+    const written = toPage(
+      fresh.rows,
+      limit,
+      (row) => ({
+        id: row.id,
+        rowVersion: row.row_version,
+        json: writer.write(templateRowToTemplate(row, freshAccount)),
+      }),
+      cursorOf(freshAccount.id),
     );
+    // A cache: texts that cannot be stored (a read-only replica, a lost connection) leave this answer as it is.
+    await storeTemplateWireTexts(db, freshKey, written.data).catch(() => 0);
+    return { ...written, data: written.data.map((text) => text.json) };
   }
 
   /**
@@ -560,6 +647,7 @@ export function createTemplatesService(deps: Deps): TemplatesService {
     create,
     sync,
     list,
+    listWireText,
     getByName,
     counts,
     events,

@@ -51,6 +51,12 @@ export interface TemplateTable {
   components_changed_at: ColumnType<Date, Date | undefined, Date>;
   /** sha256 of the canonical (jsonb) components, computed by PostgreSQL on every write: what a sync compares. */
   content_hash: ColumnType<Uint8Array, never, never>;
+  /**
+   * The template's wire JSON as a REST list last wrote it, and what it was written under (template-wire-text.ts).
+   * Cleared by the database on every other UPDATE of the row (trigger `templates_forget_wire_text`).
+   */
+  wire_text_key: ColumnType<string | null, never, string | null>;
+  wire_text: ColumnType<string | null, never, string | null>;
 }
 export type TemplateRow = Selectable<TemplateTable>;
 export type NewTemplateRow = Insertable<TemplateTable>;
