@@ -539,7 +539,9 @@ export function createTemplatesService(deps: Deps): TemplatesService {
     // A template changed since its text was written, or has none for this key: the page again, whole, from one
     // snapshot (as `list` reads it), written, and its texts stored for the next request.
     const fresh = await listTemplateRowsToWrite(db, rowsQuery);
-    const freshAccount = await accountOf(listedAccountOf(fresh.listedAccountText));
+    // The account as this snapshot read it (after a cursor too): the texts are stored under its key, so they must be
+    // written from it, not from the account read before.
+    const freshAccount = listedAccountOf(fresh.listedAccountText) ?? (await accountOf(undefined));
     const freshKey = wireTextKey(fingerprintOf(writer), fresh.listedAccountText);
     const written = toPage(
       fresh.rows,
