@@ -335,7 +335,8 @@ function listedAccountText(scope: ListTemplateRowsQuery["accountId"]) {
       WHERE ${where}) a)`;
 }
 
-function parseListedAccount(text: string | null | undefined): ListedAccount | undefined {
+/** The account fields of `listedAccountText`, parsed (the mapper's `ListedAccount`). */
+export function listedAccountOf(text: string | null | undefined): ListedAccount | undefined {
   if (text === null || text === undefined) return undefined;
   const listed = JSON.parse(text) as Omit<ListedAccount, "templates_synced_at"> & {
     templates_synced_at: string | null;
@@ -411,7 +412,7 @@ export async function listTemplateRows(
   const page = listedPage(db.selectFrom("templates").select(TEMPLATE_WIRE_COLUMNS), query);
   if (typeof query.accountId === "string") return { rows: await page.execute() };
   const rows = await page.select(listedAccountText(query.accountId).as("listed_account")).execute();
-  return { rows, listedAccount: parseListedAccount(rows[0]?.listed_account) };
+  return { rows, listedAccount: listedAccountOf(rows[0]?.listed_account) };
 }
 
 /**
@@ -469,11 +470,6 @@ export async function listTemplateRowsToWrite(
     query,
   ).execute();
   return { rows, listedAccountText: rows[0]?.listed_account ?? null };
-}
-
-/** The account fields of `listedAccountText`, parsed (the mapper's `ListedAccount`). */
-export function listedAccountOf(text: string | null): ListedAccount | undefined {
-  return parseListedAccount(text);
 }
 
 /**
