@@ -99,4 +99,47 @@ describe.each(databaseKinds())("a create's round trips on %s", (kind) => {
     expect(createCalls(s.sandbox, seq)).toBe(0);
     expect(await attempts()).toBe(budgetBefore);
   });
+
+  it("REST: a template deleted on Meta and removed by a sync is created again in the same three statements, its row revived", async () => {
+    const body = { ...orderConfirmation(), name: "round_trips_revived" };
+    const first = await call(s.baseUrl, "POST", `/v1/${PID}/templates`, { token: s.demoKey, body });
+    expect(first.status).toBe(201);
+    s.sandbox.control.deleteTemplate(first.body.data.provider_template_id);
+    const sync = await call(s.baseUrl, "POST", `/v1/${PID}/templates/sync`, { token: s.demoKey });
+    expect(sync.status).toBe(200);
+    expect(sync.body.data.removed).toBe(1);
+
+    counter.statements = [];
+    const again = await call(s.baseUrl, "POST", `/v1/${PID}/templates`, { token: s.demoKey, body });
+    expect(again.status).toBe(201);
+    expect(counter.statements).toHaveLength(3);
+    expect(again.body.data).toMatchObject({ id: first.body.data.id, meta_status: "PENDING", status: "pending" });
+    expect(again.body.data.provider_template_id).not.toBe(first.body.data.provider_template_id);
+    const rows = await s.db.db
+      .selectFrom("templates")
+      .select(["id", "deleted_at", "provider_template_id", "last_synced_via", "last_synced_at"])
+      .where("name", "=", "round_trips_revived")
+      .execute();
+    expect(rows).toEqual([
+      {
+        id: first.body.data.id,
+        deleted_at: null,
+        provider_template_id: again.body.data.provider_template_id,
+        last_synced_via: "create",
+        last_synced_at: null,
+      },
+    ]);
+    const history = await s.db.db
+      .selectFrom("template_events")
+      .select(["source", "to_value"])
+      .where("template_id", "=", first.body.data.id)
+      .orderBy("occurred_at")
+      .orderBy("id")
+      .execute();
+    expect(history.at(-1)).toEqual({ source: "create", to_value: "PENDING" });
+    expect(history.filter((e) => e.source === "create")).toHaveLength(2);
+    // Live again: the next create of the name is the usual 409.
+    const third = await call(s.baseUrl, "POST", `/v1/${PID}/templates`, { token: s.demoKey, body });
+    expect(third.status).toBe(409);
+  });
 });

@@ -23,6 +23,7 @@ export type {
 export { API_KEY_CHANGED_CHANNEL, createApiKeyCache } from "./platform/api-keys/api-key.cache.js";
 export type { ApiKeyCache, ApiKeyCacheOptions, CachedApiKey } from "./platform/api-keys/api-key.cache.js";
 export { migrateToLatest } from "./db/migrate.js";
+export { pooledRandomFraction } from "./lib/ids.js";
 export type { Database } from "./db/schema.js";
 export { createMetaGateway } from "./meta/gateway.js";
 export type { MetaGateway, MetaGatewayOptions } from "./meta/types.js";

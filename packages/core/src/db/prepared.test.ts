@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createTestDatabase, databaseKinds } from "../testing/index.js";
 import type { TestDatabase } from "../testing/index.js";
 import { createDatabase } from "./database.js";
-import { PREPARED, PREPARED_MARKER, preparedStatementName } from "./prepared.js";
+import { fixedStatement, PREPARED, PREPARED_MARKER, preparedStatementName } from "./prepared.js";
 
 describe("preparedStatementName", () => {
   it("names one text the same way every time, and two texts differently", () => {
@@ -29,6 +29,34 @@ describe.each(databaseKinds())("a statement marked PREPARED (%s)", (kind) => {
   });
 });
 
+describe.each(databaseKinds())("fixedStatement (%s)", (kind) => {
+  let database: TestDatabase | undefined;
+  afterEach(async () => {
+    await database?.dispose();
+  });
+
+  it("binds numbered parameters used in any order and any number of times, and Kysely's plugins see it", async () => {
+    database = await createTestDatabase(kind);
+    const seen: string[] = [];
+    const db = database.db.withPlugin({
+      transformQuery: (args) => {
+        seen.push(JSON.stringify(args.node));
+        return args.node;
+      },
+      transformResult: (args) => Promise.resolve(args.result),
+    });
+    const statement = fixedStatement<{ a: string; b: number; again: string }>(
+      `${PREPARED_MARKER}SELECT $2::text AS a, $1::int AS b, $2::text || '$' AS again`,
+    );
+    for (const n of [1, 2]) {
+      const { rows } = await statement(db, [n, `x${n}`]);
+      expect(rows).toEqual([{ a: `x${n}`, b: n, again: `x${n}$` }]);
+    }
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toContain("SELECT ");
+  });
+});
+
 describe.runIf(databaseKinds().includes("postgres"))("a statement marked PREPARED on PostgreSQL", () => {
   let database: TestDatabase | undefined;
   afterEach(async () => {
@@ -44,15 +72,20 @@ describe.runIf(databaseKinds().includes("postgres"))("a statement marked PREPARE
         await sql`${PREPARED}SELECT ${n}::int AS marked`.execute(single.db);
         await sql`SELECT ${n}::int AS unmarked`.execute(single.db);
       }
+      // A fixedStatement compiles to one text whatever its parameters: prepared once too.
+      const fixed = fixedStatement(`${PREPARED_MARKER}SELECT $1::int AS fixed, $1::int + $2::int AS summed`);
+      for (const n of [1, 2, 3]) await fixed(single.db, [n, n]);
       // Inside a transaction too (same connection).
       await single.db.transaction().execute(async (tx) => {
         await sql`${PREPARED}SELECT ${4}::int AS marked`.execute(tx);
       });
       const { rows } = await sql<{ name: string; statement: string; runs: number }>`
-        SELECT name, statement, (generic_plans + custom_plans)::int AS runs FROM pg_prepared_statements`.execute(
+        SELECT name, statement, (generic_plans + custom_plans)::int AS runs FROM pg_prepared_statements ORDER BY statement`.execute(
         single.db,
       );
+      const fixedText = `${PREPARED_MARKER}SELECT $1::int AS fixed, $2::int + $3::int AS summed`;
       expect(rows).toEqual([
+        { name: preparedStatementName(fixedText), statement: fixedText, runs: 3 },
         {
           name: preparedStatementName(`${PREPARED_MARKER}SELECT $1::int AS marked`),
           statement: `${PREPARED_MARKER}SELECT $1::int AS marked`,

@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import { sql } from "kysely";
+import type { Kysely, QueryResult, Transaction } from "kysely";
+import type { Database } from "./schema.js";
 
 /**
  * The comment that opens a statement PostgreSQL should prepare once per connection (database.ts): begin a hot
@@ -27,4 +29,26 @@ export function preparedStatementName(text: string): string {
 
 export function isPrepared(text: string): boolean {
   return text.startsWith(PREPARED_MARKER);
+}
+
+/**
+ * A statement of fixed text with numbered parameters (`$1` … `$n`, each used any number of times), run through
+ * Kysely — its plugins and its log see it like any other — without a query builder per call: the text is split at
+ * its parameters once, and a call only binds them. Compiled, every call's text is the same, so a text that opens with
+ * `PREPARED_MARKER` is prepared once per connection. For statements on a hot path whose every value is a parameter.
+ */
+export function fixedStatement<Row>(
+  text: string,
+): (db: Kysely<Database> | Transaction<Database>, parameters: readonly unknown[]) => Promise<QueryResult<Row>> {
+  const fragments: string[] = [];
+  const order: number[] = [];
+  let end = 0;
+  for (const match of text.matchAll(/\$(\d+)/g)) {
+    fragments.push(text.slice(end, match.index));
+    order.push(Number(match[1]) - 1);
+    end = match.index + match[0].length;
+  }
+  fragments.push(text.slice(end));
+  const strings = Object.assign([...fragments], { raw: [...fragments] }) as unknown as TemplateStringsArray;
+  return (db, parameters) => sql<Row>(strings, ...order.map((index) => parameters[index])).execute(db);
 }

@@ -110,7 +110,7 @@ export interface MetaGatewayOptions {
   graphUrl: string;
   /** e.g. `v23.0`. */
   apiVersion: string;
-  /** Injectable fetch (defaults to the global). */
+  /** A fetch to send through instead (tests record or alter what reaches Meta); default: node's http/https clients. */
   fetch?: typeof globalThis.fetch;
   /** Per-request timeout; default 10 000 ms. */
   timeoutMs?: number;

@@ -1,10 +1,18 @@
 import { sql } from "kysely";
-import type { Kysely, OnConflictBuilder, SelectQueryBuilder, Transaction } from "kysely";
+import type { Kysely, SelectQueryBuilder, Transaction } from "kysely";
 import type { AccountWithCustomer } from "../accounts/account.repository.js";
-import { PREPARED } from "../db/prepared.js";
+import type { AccountRow } from "../accounts/account.table.js";
+import { fixedStatement, PREPARED, PREPARED_MARKER } from "../db/prepared.js";
 import type { Database } from "../db/schema.js";
 import { TEMPLATE_WIRE_COLUMNS } from "./template.table.js";
-import type { NewTemplateRow, TemplateRow, TemplateStatus, TemplateUpdate, TemplateWireRow } from "./template.table.js";
+import type {
+  NewTemplateRow,
+  TemplateRow,
+  TemplateStatus,
+  TemplateTable,
+  TemplateUpdate,
+  TemplateWireRow,
+} from "./template.table.js";
 import type { NewTemplateEventRow } from "./template-event.table.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -32,6 +40,41 @@ export interface ExistingTemplateSummary {
   library_template_name: string | null;
 }
 
+/** Every column of `whatsapp_accounts`, as `selectAll` would read them: a column added to the table fails to compile here. */
+const ACCOUNT_COLUMNS = Object.keys({
+  id: true,
+  organisation_id: true,
+  customer_id: true,
+  phone_number_id: true,
+  display_phone_number: true,
+  name: true,
+  waba_id: true,
+  access_token_encrypted: true,
+  status: true,
+  templates_synced_at: true,
+  created_at: true,
+  updated_at: true,
+} satisfies Record<keyof AccountRow, true>);
+
+/**
+ * `findAccountAndTemplate`'s statement, fixed text: prepared once per connection (db/prepared.ts), no query builder per create.
+ * $1 organisation, $2 phone_number_id, $3 name, $4 language.
+ */
+const accountAndTemplate = fixedStatement<
+  AccountWithCustomer & {
+    existing_id: string | null;
+    existing_deleted_at: Date | null;
+    existing_content: string | null;
+    existing_library_template_name: string | null;
+  }
+>(`${PREPARED_MARKER}SELECT ${ACCOUNT_COLUMNS.map((c) => `a.${c}`).join(", ")},
+    c.name AS customer_name, t.id AS existing_id, t.deleted_at AS existing_deleted_at,
+    t.content AS existing_content, t.library_template_name AS existing_library_template_name
+  FROM whatsapp_accounts a
+  LEFT JOIN customers c ON c.id = a.customer_id
+  LEFT JOIN templates t ON t.account_id = a.id AND t.name = $3 AND t.language = $4
+  WHERE a.phone_number_id = $2 AND a.organisation_id = $1`);
+
 /**
  * A create's first read, ONE statement: the organisation's account with this phone_number_id (as
  * `findOrganisationAccount` reads it) and the template of this name + language on it, if any
@@ -44,23 +87,8 @@ export async function findAccountAndTemplate(
   name: string,
   language: string,
 ): Promise<{ account: AccountWithCustomer; existing: ExistingTemplateSummary | undefined } | undefined> {
-  const found = await db
-    .selectFrom("whatsapp_accounts as a")
-    .leftJoin("customers as c", "c.id", "a.customer_id")
-    .leftJoin("templates as t", (join) =>
-      join.onRef("t.account_id", "=", "a.id").on("t.name", "=", name).on("t.language", "=", language),
-    )
-    .selectAll("a")
-    .select([
-      "c.name as customer_name",
-      "t.id as existing_id",
-      "t.deleted_at as existing_deleted_at",
-      "t.content as existing_content",
-      "t.library_template_name as existing_library_template_name",
-    ])
-    .where("a.phone_number_id", "=", phoneNumberId)
-    .where("a.organisation_id", "=", organisationId)
-    .executeTakeFirst();
+  const { rows } = await accountAndTemplate(db, [organisationId, phoneNumberId, name, language]);
+  const found = rows[0];
   if (found === undefined) return undefined;
   const { existing_id, existing_deleted_at, existing_content, existing_library_template_name, ...account } = found;
   return {
@@ -90,38 +118,45 @@ function templateInsertValues(row: NewTemplateRow): NewTemplateRow {
   };
 }
 
+/**
+ * Reviving a tombstoned row of the same (account, name, language): everything Meta-side comes from the new row, the
+ * lifecycle fields start afresh (`REVIVE_TOMBSTONED`, in both statements a create writes with).
+ */
+const REVIVED_FROM_NEW_ROW = [
+  "category",
+  "status",
+  "meta_status",
+  "provider_template_id",
+  "components",
+  "content",
+  "variables",
+  "parameter_format",
+  "updated_at",
+  "library_template_name",
+  "status_changed_at",
+  "category_changed_at",
+  "quality_changed_at",
+  "components_changed_at",
+] as const satisfies readonly (keyof TemplateTable)[];
+const REVIVED_CLEARED = [
+  "rejected_reason",
+  "quality_score",
+  "previous_category",
+  "rejection_info",
+  "status_info",
+  "pending_category",
+  "pending_category_at",
+  "last_synced_at",
+  "deleted_at",
+] as const satisfies readonly (keyof TemplateTable)[];
+
 /** A tombstoned row of the same (account, name, language) is revived in place; a live one is left alone. */
-function reviveTombstoned(oc: OnConflictBuilder<Database, "templates">) {
-  return oc
-    .columns(["account_id", "name", "language"])
-    .doUpdateSet((eb) => ({
-      category: eb.ref("excluded.category"),
-      status: eb.ref("excluded.status"),
-      meta_status: eb.ref("excluded.meta_status"),
-      provider_template_id: eb.ref("excluded.provider_template_id"),
-      components: eb.ref("excluded.components"),
-      content: eb.ref("excluded.content"),
-      variables: eb.ref("excluded.variables"),
-      parameter_format: eb.ref("excluded.parameter_format"),
-      rejected_reason: null,
-      quality_score: null,
-      previous_category: null,
-      rejection_info: null,
-      status_info: null,
-      pending_category: null,
-      pending_category_at: null,
-      updated_at: eb.ref("excluded.updated_at"),
-      last_synced_at: null,
-      last_synced_via: "create",
-      deleted_at: null,
-      library_template_name: eb.ref("excluded.library_template_name"),
-      status_changed_at: eb.ref("excluded.status_changed_at"),
-      category_changed_at: eb.ref("excluded.category_changed_at"),
-      quality_changed_at: eb.ref("excluded.quality_changed_at"),
-      components_changed_at: eb.ref("excluded.components_changed_at"),
-    }))
-    .where("templates.deleted_at", "is not", null);
-}
+const REVIVE_TOMBSTONED = `ON CONFLICT (account_id, name, language) DO UPDATE SET ${[
+  ...REVIVED_FROM_NEW_ROW.map((column) => `${column} = excluded.${column}`),
+  ...REVIVED_CLEARED.map((column) => `${column} = NULL`),
+  "last_synced_via = 'create'",
+].join(", ")}
+  WHERE templates.deleted_at IS NOT NULL`;
 
 /**
  * Inserts a template; returns undefined when a live template with that (account, name, language) exists.
@@ -129,13 +164,90 @@ function reviveTombstoned(oc: OnConflictBuilder<Database, "templates">) {
  * history carry on, everything Meta-side is replaced and the lifecycle fields start afresh.
  */
 export async function insertTemplate(db: Db, row: NewTemplateRow): Promise<TemplateRow | undefined> {
-  return db
-    .insertInto("templates")
-    .values(templateInsertValues(row))
-    .onConflict(reviveTombstoned)
-    .returningAll()
-    .executeTakeFirst();
+  const values = templateInsertValues(row);
+  const columns = (Object.keys(values) as (keyof NewTemplateRow)[]).filter((column) => values[column] !== undefined);
+  const { rows } = await sql<TemplateRow>`
+    INSERT INTO templates (${sql.join(columns.map((column) => sql.ref(column)))})
+    VALUES (${sql.join(columns.map((column) => sql`${values[column]}`))})
+    ${sql.raw(REVIVE_TOMBSTONED)}
+    RETURNING *`.execute(db);
+  return rows[0];
 }
+
+/** The columns a create writes, in the order of `insertCreatedTemplateAlone`'s parameters. */
+const CREATED_COLUMNS = [
+  "id",
+  "account_id",
+  "name",
+  "language",
+  "category",
+  "status",
+  "meta_status",
+  "provider_template_id",
+  "components",
+  "content",
+  "variables",
+  "parameter_format",
+  "rejected_reason",
+  "quality_score",
+  "previous_category",
+  "created_at",
+  "updated_at",
+  "last_synced_at",
+  "last_synced_via",
+  "library_template_name",
+  "status_changed_at",
+  "category_changed_at",
+  "quality_changed_at",
+  "components_changed_at",
+] as const satisfies readonly (keyof NewTemplateRow)[];
+
+const CREATED_EVENT_COLUMNS = [
+  "id",
+  "kind",
+  "from_value",
+  "reason",
+  "detail",
+  "source",
+  "source_id",
+  "occurred_at",
+] as const satisfies readonly (keyof NewTemplateEventRow)[];
+
+/**
+ * `insertCreatedTemplateAlone`'s statement, fixed text whatever the row (every column a parameter, `null` included): PostgreSQL
+ * prepares it once per connection (db/prepared.ts), and no query builder runs per create. Parameters: $1 the
+ * organisation, then CREATED_COLUMNS, then CREATED_EVENT_COLUMNS.
+ */
+const createdAlone = fixedStatement<TemplateWireRow>(
+  (() => {
+    const param = (i: number) => `$${i + 2}`;
+    const templateParam = (column: (typeof CREATED_COLUMNS)[number]) => param(CREATED_COLUMNS.indexOf(column));
+    const eventParam = (column: (typeof CREATED_EVENT_COLUMNS)[number]) =>
+      param(CREATED_COLUMNS.length + CREATED_EVENT_COLUMNS.indexOf(column));
+    const returned = TEMPLATE_WIRE_COLUMNS.join(", ");
+    return `${PREPARED_MARKER}WITH holder AS (
+      SELECT id FROM templates
+      WHERE account_id = ${templateParam("account_id")} AND provider_template_id = ${templateParam("provider_template_id")}
+        AND (name <> ${templateParam("name")} OR language <> ${templateParam("language")})
+    ),
+    subscribed AS (
+      SELECT id FROM webhook_subscriptions WHERE organisation_id = $1 AND enabled AND deleted_at IS NULL
+    ),
+    ins AS (
+      INSERT INTO templates (${CREATED_COLUMNS.join(", ")})
+      SELECT ${CREATED_COLUMNS.map((_, i) => param(i)).join(", ")}
+      WHERE NOT EXISTS (SELECT 1 FROM holder) AND NOT EXISTS (SELECT 1 FROM subscribed)
+      ${REVIVE_TOMBSTONED}
+      RETURNING ${returned}
+    ),
+    ev AS (
+      INSERT INTO template_events (template_id, account_id, to_value, ${CREATED_EVENT_COLUMNS.join(", ")})
+      SELECT ins.id, ${templateParam("account_id")}, ins.meta_status, ${CREATED_EVENT_COLUMNS.map(eventParam).join(", ")}
+      FROM ins
+    )
+    SELECT ${returned} FROM ins`;
+  })(),
+);
 
 /**
  * A create's row and its history row in ONE statement (one round trip, one commit, no BEGIN/COMMIT), for the common
@@ -148,75 +260,16 @@ export async function insertCreatedTemplateAlone(
   db: Kysely<Database>,
   row: NewTemplateRow & { provider_template_id: string },
   organisationId: string,
-  event: Omit<NewTemplateEventRow, "template_id" | "to_value">,
-): Promise<TemplateRow | undefined> {
+  event: Omit<NewTemplateEventRow, "template_id" | "account_id" | "to_value">,
+): Promise<TemplateWireRow | undefined> {
   const values = templateInsertValues(row);
-  const columns = Object.keys(values) as (keyof NewTemplateRow)[];
-  return db
-    .with("holder", (qb) =>
-      qb
-        .selectFrom("templates")
-        .select("id")
-        .where("account_id", "=", row.account_id)
-        .where("provider_template_id", "=", row.provider_template_id)
-        .where((eb) => eb.or([eb("name", "!=", row.name), eb("language", "!=", row.language)])),
-    )
-    .with("subscribed", (qb) =>
-      qb
-        .selectFrom("webhook_subscriptions")
-        .select("id")
-        .where("organisation_id", "=", organisationId)
-        .where("enabled", "=", true)
-        .where("deleted_at", "is", null),
-    )
-    .with("ins", (qb) =>
-      qb
-        .insertInto("templates")
-        .columns(columns)
-        .expression(
-          sql`SELECT ${sql.join(columns.map((c) => sql`${values[c]}`))}
-              WHERE NOT EXISTS (SELECT 1 FROM holder) AND NOT EXISTS (SELECT 1 FROM subscribed)`,
-        )
-        .onConflict(reviveTombstoned)
-        .returningAll(),
-    )
-    .with("ev", (qb) =>
-      qb
-        .insertInto("template_events")
-        .columns([
-          "id",
-          "template_id",
-          "account_id",
-          "kind",
-          "from_value",
-          "to_value",
-          "reason",
-          "detail",
-          "source",
-          "source_id",
-          "occurred_at",
-        ])
-        .expression((eb) =>
-          eb
-            .selectFrom("ins")
-            .select([
-              sql<string>`${event.id}`.as("id"),
-              "ins.id as template_id",
-              "ins.account_id",
-              sql<string>`${event.kind}`.as("kind"),
-              sql<string | null>`${event.from_value ?? null}`.as("from_value"),
-              "ins.meta_status as to_value",
-              sql<string | null>`${event.reason ?? null}`.as("reason"),
-              sql<string | null>`${event.detail ?? null}`.as("detail"),
-              sql<string>`${event.source}`.as("source"),
-              sql<string | null>`${event.source_id ?? null}`.as("source_id"),
-              sql<Date>`${event.occurred_at}`.as("occurred_at"),
-            ]),
-        ),
-    )
-    .selectFrom("ins")
-    .selectAll()
-    .executeTakeFirst();
+  const parameters = [
+    organisationId,
+    ...CREATED_COLUMNS.map((column) => values[column] ?? null),
+    ...CREATED_EVENT_COLUMNS.map((column) => event[column] ?? null),
+  ];
+  const { rows } = await createdAlone(db, parameters);
+  return rows[0];
 }
 
 /** The live (not deleted) template of this name and language ((account, name, language) is unique). */

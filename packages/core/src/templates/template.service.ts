@@ -380,7 +380,6 @@ export function createTemplatesService(deps: Deps): TemplatesService {
     const row =
       (await insertCreatedTemplateAlone(db, newRow, account.organisation_id, {
         id: newId("tev"),
-        account_id: account.id,
         kind: "status",
         from_value: null,
         reason: null,
