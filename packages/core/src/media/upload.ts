@@ -16,7 +16,7 @@ export interface UploadMediaOptions {
   bytes: Uint8Array;
   fileName: string;
   mimeType: string;
-  /** A fetch to send through instead (tests record or alter what reaches Meta); default: node's http/https clients. */
+  /** Injectable fetch (defaults to the global). */
   fetch?: typeof globalThis.fetch | undefined;
   /** Per-request timeout. Default 10 000 ms for control calls; the byte transfer gets `transferTimeoutMs`. */
   timeoutMs?: number | undefined;
@@ -50,7 +50,7 @@ type UploadStep = "start" | "transfer" | "resume";
  */
 export async function uploadMediaToMeta(options: UploadMediaOptions): Promise<string> {
   const transport = createTransport({
-    fetch: options.fetch,
+    fetch: options.fetch ?? globalThis.fetch,
     timeoutMs: options.timeoutMs ?? 10_000,
   });
   const transferTimeoutMs = options.transferTimeoutMs ?? 120_000;

@@ -75,7 +75,7 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => set
 export function createMetaGateway(options: MetaGatewayOptions): MetaGateway {
   const base = graphBaseUrl(options.graphUrl, options.apiVersion);
   const transport: Transport = createTransport({
-    fetch: options.fetch,
+    fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   });
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };

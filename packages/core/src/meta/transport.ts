@@ -1,7 +1,3 @@
-import http from "node:http";
-import https from "node:https";
-import type { Readable } from "node:stream";
-import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import { MetaApiError } from "./meta-api-error.js";
 import { ZMetaErrorEnvelope } from "./meta-schemas.js";
 
@@ -27,107 +23,14 @@ export interface TransportRequest {
 }
 
 export interface TransportOptions {
-  /**
-   * A `fetch` to send through instead (tests record or alter what reaches Meta with one). Default: node's own http and
-   * https clients, which cost a third of what `fetch` does per exchange (docs/benchmarks.md, ninth pass).
-   */
-  fetch?: typeof globalThis.fetch | undefined;
+  fetch: typeof globalThis.fetch;
   timeoutMs: number;
-}
-
-/** What the transport reads of an answer, whichever client carried the exchange. */
-interface Answer {
-  status: number;
-  header: (name: string) => string | null;
-  text: string;
-}
-
-interface Exchange {
-  method: TransportRequest["method"];
-  headers: Record<string, string>;
-  body: string | Uint8Array | undefined;
-  signal: AbortSignal;
-}
-
-async function exchangeByFetch(fetch: typeof globalThis.fetch, url: string, exchange: Exchange): Promise<Answer> {
-  const response = await fetch(url, {
-    method: exchange.method,
-    headers: exchange.headers,
-    ...(exchange.body !== undefined ? { body: exchange.body } : {}),
-    signal: exchange.signal,
-    redirect: "error", // never forward the token to another host
-  });
-  const text = await response.text();
-  return { status: response.status, header: (name) => response.headers.get(name), text };
-}
-
-/** Kept-alive connections to Meta, shared by every transport of the process. */
-const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
-
-/** The answer's body, decoded as `fetch` would (gzip, deflate, br), as UTF-8 text. */
-async function bodyText(response: http.IncomingMessage): Promise<string> {
-  const encoding = (response.headers["content-encoding"] ?? "").trim().toLowerCase();
-  const decoder =
-    encoding === "gzip" || encoding === "x-gzip"
-      ? createGunzip()
-      : encoding === "deflate"
-        ? createInflate()
-        : encoding === "br"
-          ? createBrotliDecompress()
-          : undefined;
-  const stream: Readable = decoder === undefined ? response : response.pipe(decoder);
-  if (decoder !== undefined) response.on("error", (error) => decoder.destroy(error));
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-/**
- * One exchange over node's http/https client. A redirect is an answer like any other (never followed, so the token
- * never goes to another host); it is not a 2xx, so the transport refuses it.
- */
-function exchangeByHttp(url: string, exchange: Exchange): Promise<Answer> {
-  return new Promise<Answer>((resolve, reject) => {
-    const target = new URL(url);
-    const secure = target.protocol === "https:";
-    if (!secure && target.protocol !== "http:") throw new Error(`unsupported protocol ${target.protocol}`);
-    const headers: Record<string, string> = { "Accept-Encoding": "gzip, deflate, br", ...exchange.headers };
-    if (exchange.body !== undefined) headers["Content-Length"] = String(Buffer.byteLength(exchange.body));
-    // Whatever failed after the timeout fired failed because of it (a body cut short included).
-    const failed = (error: unknown) => {
-      const cause: unknown = exchange.signal.aborted ? exchange.signal.reason : error;
-      reject(cause instanceof Error ? cause : new Error(String(cause)));
-    };
-    const request = (secure ? https : http).request(
-      target,
-      { method: exchange.method, headers, agent: secure ? agents.https : agents.http, signal: exchange.signal },
-      (response) => {
-        bodyText(response).then(
-          (text) =>
-            resolve({
-              status: response.statusCode ?? 0,
-              header: (name) => {
-                const value = response.headers[name.toLowerCase()];
-                return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
-              },
-              text,
-            }),
-          failed,
-        );
-      },
-    );
-    request.on("error", failed);
-    request.end(exchange.body);
-  });
 }
 
 export type Transport = (request: TransportRequest) => Promise<unknown>;
 
 /** Parses `Retry-After` (seconds or HTTP date) and Meta's `x-business-use-case-usage` wait (minutes) into ms. */
-export function statedWaitMs(
-  headers: { get(name: string): string | null },
-  now: number = Date.now(),
-): number | undefined {
+export function statedWaitMs(headers: Headers, now: number = Date.now()): number | undefined {
   const retryAfter = headers.get("retry-after");
   if (retryAfter !== null && retryAfter.trim() !== "") {
     const seconds = Number(retryAfter);
@@ -203,30 +106,30 @@ export function createTransport(options: TransportOptions): Transport {
     }
     const body = request.bytes ?? (request.body !== undefined ? JSON.stringify(request.body) : undefined);
 
-    let answer: Answer;
+    let response: Response;
+    let text: string;
     try {
-      const exchange: Exchange = { method: request.method, headers, body, signal: AbortSignal.timeout(timeoutMs) };
-      answer =
-        options.fetch === undefined
-          ? await exchangeByHttp(url, exchange)
-          : await exchangeByFetch(options.fetch, url, exchange);
+      response = await options.fetch(url, {
+        method: request.method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: "error", // never forward the token to another host
+      });
+      text = await response.text();
     } catch (error) {
       const name = (error as { name?: unknown } | null)?.name;
       if (name === "TimeoutError" || name === "AbortError") {
         throw new MetaApiError({ kind: "timeout", message: `Meta did not answer within ${timeoutMs} ms` });
       }
       const reason = error instanceof Error ? redact(error.message, request.accessToken) : "unknown error";
-      // fetch puts the system's code on its cause; node's http client on the error itself.
-      const failure = error as { code?: unknown; cause?: { code?: unknown } } | null;
-      const causeCode = failure?.cause?.code ?? failure?.code;
+      const causeCode = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
       throw new MetaApiError({
         kind: "network",
-        message: `Could not reach Meta: ${reason}${typeof causeCode === "string" && !reason.includes(causeCode) ? ` (${causeCode})` : ""}`,
+        message: `Could not reach Meta: ${reason}${typeof causeCode === "string" ? ` (${causeCode})` : ""}`,
         reachedMeta: !(typeof causeCode === "string" && NOT_SENT_CODES.has(causeCode)),
       });
     }
-    const { text } = answer;
-    const ok = answer.status >= 200 && answer.status < 300;
 
     let json: unknown = undefined;
     let jsonOk = false;
@@ -238,17 +141,17 @@ export function createTransport(options: TransportOptions): Transport {
         jsonOk = false;
       }
     }
-    const retryAfterMs = statedWaitMs({ get: answer.header });
-    const traceHeader = answer.header("x-fb-trace-id") ?? undefined;
+    const retryAfterMs = statedWaitMs(response.headers);
+    const traceHeader = response.headers.get("x-fb-trace-id") ?? undefined;
 
-    if (!ok) {
+    if (!response.ok) {
       const envelope = ZMetaErrorEnvelope.safeParse(json);
       if (envelope.success) {
         const e = envelope.data.error;
         throw new MetaApiError({
           kind: "graph",
           message: redact(e.message ?? `Meta error ${e.code}`, request.accessToken),
-          status: answer.status,
+          status: response.status,
           code: e.code,
           subcode: e.error_subcode,
           type: e.type,
@@ -262,18 +165,18 @@ export function createTransport(options: TransportOptions): Transport {
       }
       throw new MetaApiError({
         kind: "graph",
-        message: `Meta answered HTTP ${answer.status} without an error envelope`,
-        status: answer.status,
+        message: `Meta answered HTTP ${response.status} without an error envelope`,
+        status: response.status,
         fbtraceId: traceHeader,
-        isTransient: answer.status >= 500,
+        isTransient: response.status >= 500,
         retryAfterMs,
       });
     }
     if (!jsonOk) {
       throw new MetaApiError({
         kind: "malformed_response",
-        message: `Meta answered HTTP ${answer.status} with a body that is not JSON`,
-        status: answer.status,
+        message: `Meta answered HTTP ${response.status} with a body that is not JSON`,
+        status: response.status,
         fbtraceId: traceHeader,
       });
     }

@@ -110,7 +110,7 @@ export interface MetaGatewayOptions {
   graphUrl: string;
   /** e.g. `v23.0`. */
   apiVersion: string;
-  /** A fetch to send through instead (tests record or alter what reaches Meta); default: node's http/https clients. */
+  /** Injectable fetch (defaults to the global). */
   fetch?: typeof globalThis.fetch;
   /** Per-request timeout; default 10 000 ms. */
   timeoutMs?: number;
