@@ -40,7 +40,10 @@ export interface ExistingTemplateSummary {
   library_template_name: string | null;
 }
 
-/** Every column of `whatsapp_accounts`, as `selectAll` would read them: a column added to the table fails to compile here. */
+/**
+ * Every column of `whatsapp_accounts`, as `selectAll` would read them: a column added to the table fails to compile
+ * here.
+ */
 const ACCOUNT_COLUMNS = Object.keys({
   id: true,
   organisation_id: true,
@@ -57,7 +60,8 @@ const ACCOUNT_COLUMNS = Object.keys({
 } satisfies Record<keyof AccountRow, true>);
 
 /**
- * `findAccountAndTemplate`'s statement, fixed text: prepared once per connection (db/prepared.ts), no query builder per create.
+ * `findAccountAndTemplate`'s statement, fixed text: prepared once per connection (db/prepared.ts), no query builder
+ * per create.
  * $1 organisation, $2 phone_number_id, $3 name, $4 language.
  */
 const accountAndTemplate = fixedStatement<
@@ -214,9 +218,9 @@ const CREATED_EVENT_COLUMNS = [
 ] as const satisfies readonly (keyof NewTemplateEventRow)[];
 
 /**
- * `insertCreatedTemplateAlone`'s statement, fixed text whatever the row (every column a parameter, `null` included): PostgreSQL
- * prepares it once per connection (db/prepared.ts), and no query builder runs per create. Parameters: $1 the
- * organisation, then CREATED_COLUMNS, then CREATED_EVENT_COLUMNS.
+ * `insertCreatedTemplateAlone`'s statement, fixed text whatever the row (every column a parameter, `null` included):
+ * PostgreSQL prepares it once per connection (db/prepared.ts), and no query builder runs per create. Parameters: $1
+ * the organisation, then CREATED_COLUMNS, then CREATED_EVENT_COLUMNS.
  */
 const createdAlone = fixedStatement<TemplateWireRow>(
   (() => {
