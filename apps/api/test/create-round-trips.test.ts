@@ -1,8 +1,10 @@
 /**
  * Issue 19 target 3: a create's own time is mostly round trips to PostgreSQL (and their commits), so a create sends
- * three statements — account + existing template, Meta's budget (`reserve_meta_create`), row + history — besides
+ * two statements — account + existing template + Meta's budget (`reserve_meta_create`), then row + history — besides
  * the request bucket. Counted by a Kysely plugin on core's handle, over REST and tRPC; what those statements must
- * still write (history row, budget row, no outbox event without a subscription, 409 for a duplicate) is checked too.
+ * still write (history row, budget row, no outbox event without a subscription, 409 for a duplicate, the budget
+ * given back when the create stops before Meta) is checked too. A create with a media header reserves just before
+ * Meta instead, after its sample is prepared: three statements.
  */
 import { databaseKinds } from "@kirim/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -53,7 +55,7 @@ describe.each(databaseKinds())("a create's round trips on %s", (kind) => {
 
   const attempts = async () => (await s.db.db.selectFrom("meta_create_attempts").select("id").execute()).length;
 
-  it("REST: three statements, and the row, its history and the budget are written", async () => {
+  it("REST: two statements, and the row, its history and the budget are written", async () => {
     // Warm: the first request of a process may read what later ones do not.
     expect((await call(s.baseUrl, "GET", "/v1/accounts", { token: s.demoKey })).status).toBe(200);
     const budgetBefore = await attempts();
@@ -63,8 +65,8 @@ describe.each(databaseKinds())("a create's round trips on %s", (kind) => {
       body: { ...orderConfirmation(), name: "round_trips_rest" },
     });
     expect(res.status).toBe(201);
-    expect(counter.statements).toHaveLength(3);
-    expect(counter.statements[1]).toContain("reserve_meta_create");
+    expect(counter.statements).toHaveLength(2);
+    expect(counter.statements[0]).toContain("reserve_meta_create");
     const rows = await countRows("round_trips_rest");
     expect(rows.template.id).toBe(res.body.data.id);
     expect(rows.events).toEqual([{ kind: "status", from_value: null, to_value: "PENDING", source: "create" }]);
@@ -72,14 +74,14 @@ describe.each(databaseKinds())("a create's round trips on %s", (kind) => {
     expect(await attempts()).toBe(budgetBefore + 1);
   });
 
-  it("tRPC: the same three statements", async () => {
+  it("tRPC: the same two statements", async () => {
     counter.statements = [];
     const res = await call(s.baseUrl, "POST", "/trpc/templates.create", {
       token: s.demoKey,
       body: { phone_number_id: PID, template: { ...orderConfirmation(), name: "round_trips_trpc" } },
     });
     expect(res.status).toBe(200);
-    expect(counter.statements).toHaveLength(3);
+    expect(counter.statements).toHaveLength(2);
     const rows = await countRows("round_trips_trpc");
     expect(rows.template.id).toBe(res.body.result.data.id);
     expect(rows.events).toHaveLength(1);
@@ -100,7 +102,7 @@ describe.each(databaseKinds())("a create's round trips on %s", (kind) => {
     expect(await attempts()).toBe(budgetBefore);
   });
 
-  it("REST: a template deleted on Meta and removed by a sync is created again in the same three statements, its row revived", async () => {
+  it("REST: a template deleted on Meta and removed by a sync is created again in the same two statements, its row revived", async () => {
     const body = { ...orderConfirmation(), name: "round_trips_revived" };
     const first = await call(s.baseUrl, "POST", `/v1/${PID}/templates`, { token: s.demoKey, body });
     expect(first.status).toBe(201);
@@ -112,7 +114,7 @@ describe.each(databaseKinds())("a create's round trips on %s", (kind) => {
     counter.statements = [];
     const again = await call(s.baseUrl, "POST", `/v1/${PID}/templates`, { token: s.demoKey, body });
     expect(again.status).toBe(201);
-    expect(counter.statements).toHaveLength(3);
+    expect(counter.statements).toHaveLength(2);
     expect(again.body.data).toMatchObject({ id: first.body.data.id, meta_status: "PENDING", status: "pending" });
     expect(again.body.data.provider_template_id).not.toBe(first.body.data.provider_template_id);
     const rows = await s.db.db
@@ -141,5 +143,60 @@ describe.each(databaseKinds())("a create's round trips on %s", (kind) => {
     // Live again: the next create of the name is the usual 409.
     const third = await call(s.baseUrl, "POST", `/v1/${PID}/templates`, { token: s.demoKey, body });
     expect(third.status).toBe(409);
+  });
+
+  it("REST: a create that stops before Meta (the account is not connected) gives its reservation back", async () => {
+    const seq = lastSeq(s.sandbox);
+    const budgetBefore = await attempts();
+    await s.db.db
+      .updateTable("whatsapp_accounts")
+      .set({ status: "disconnected" })
+      .where("phone_number_id", "=", PID)
+      .execute();
+    try {
+      counter.statements = [];
+      const res = await call(s.baseUrl, "POST", `/v1/${PID}/templates`, {
+        token: s.demoKey,
+        body: { ...orderConfirmation(), name: "round_trips_disconnected" },
+      });
+      expect(res.status).toBe(422);
+      expect(res.body.error.code).toBe("account_not_connected");
+      // The first statement reserved (no live template of this name), and the second gave it back.
+      expect(counter.statements[0]).toContain("reserve_meta_create");
+      expect(counter.statements).toHaveLength(2);
+      expect(createCalls(s.sandbox, seq)).toBe(0);
+      expect(await attempts()).toBe(budgetBefore);
+    } finally {
+      await s.db.db
+        .updateTable("whatsapp_accounts")
+        .set({ status: "connected" })
+        .where("phone_number_id", "=", PID)
+        .execute();
+    }
+  });
+
+  it("REST: a create with a media header reserves once, just before Meta, after its sample is prepared", async () => {
+    const seq = lastSeq(s.sandbox);
+    const budgetBefore = await attempts();
+    const handle = s.sandbox.control.createMediaHandle("image/png");
+    counter.statements = [];
+    const res = await call(s.baseUrl, "POST", `/v1/${PID}/templates`, {
+      token: s.demoKey,
+      body: {
+        name: "round_trips_media",
+        category: "MARKETING",
+        language: "en_US",
+        components: [
+          { type: "HEADER", format: "IMAGE", example: { header_handle: [handle] } },
+          { type: "BODY", text: "Our new collection is in." },
+        ],
+      },
+    });
+    expect(res.status).toBe(201);
+    expect(counter.statements).toHaveLength(3);
+    expect(counter.statements[0]).not.toContain("reserve_meta_create");
+    expect(counter.statements[1]).toContain("reserve_meta_create");
+    expect(createCalls(s.sandbox, seq)).toBe(1);
+    expect(await attempts()).toBe(budgetBefore + 1);
   });
 });

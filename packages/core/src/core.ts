@@ -6,7 +6,11 @@ import { createSecretsService } from "./platform/secrets/secrets.service.js";
 import { createTokenCipher } from "./platform/secrets/token-cipher.js";
 import type { TokenKeyring } from "./platform/secrets/token-cipher.js";
 import { createIdempotencyService } from "./platform/idempotency/idempotency.service.js";
-import { createRateLimitService, withMetaCreateBudget } from "./platform/rate-limits/rate-limit.service.js";
+import {
+  createMetaCreateBudget,
+  createRateLimitService,
+  withMetaCreateBudget,
+} from "./platform/rate-limits/rate-limit.service.js";
 import { createLifecycleService } from "./lifecycle/lifecycle.service.js";
 import { createMediaService } from "./media/media.service.js";
 import { createWebhookIntakeService } from "./webhooks-in/webhook-intake.service.js";
@@ -112,7 +116,11 @@ export function createCore(options: CoreOptions): Core {
     auth: createAuthService({ ...deps, apiKeyCache: options.apiKeyCache }),
     me: createMeService({ db: options.db, rateLimits }),
     accounts: createAccountsService(deps),
-    templates: createTemplatesService(deps),
+    // A create reserves Meta's budget in its first statement and calls Meta through this (never reserving twice).
+    templates: createTemplatesService({
+      ...deps,
+      metaCreateBudget: createMetaCreateBudget(options.gateway, rateLimits),
+    }),
     lifecycle: createLifecycleService(deps),
     media: createMediaService(deps),
     // No gateway: the server only seeds the demo account it was configured with (no route connects accounts); the

@@ -45,6 +45,11 @@ export function uploadTarget(graphUrl: string, apiVersion: string): { graphUrl: 
   return { graphUrl: trimmed, apiVersion: apiVersion.replace(/^\/+|\/+$/g, "") };
 }
 
+/** Whether `toMetaComponentsWithMedia` has a media header to prepare (download, upload or check) in these components. */
+export function hasMediaHeader(components: readonly unknown[]): boolean {
+  return components.some((component) => isMediaHeaderComponent(component as MediaHeaderComponentInput));
+}
+
 /**
  * The components as Meta must receive them on create: every IMAGE/VIDEO/DOCUMENT header sample given as a URL
  * (`example.header_url[0]`, or an https value in `header_handle`) is downloaded under the policy and uploaded

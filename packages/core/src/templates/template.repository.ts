@@ -4,6 +4,8 @@ import type { AccountWithCustomer } from "../accounts/account.repository.js";
 import type { AccountRow } from "../accounts/account.table.js";
 import { fixedStatement, PREPARED, PREPARED_MARKER } from "../db/prepared.js";
 import type { Database } from "../db/schema.js";
+import { metaBudgetResult } from "../platform/rate-limits/rate-limit.repository.js";
+import type { MetaBudgetResult } from "../platform/rate-limits/rate-limit.repository.js";
 import { TEMPLATE_WIRE_COLUMNS } from "./template.table.js";
 import type {
   NewTemplateRow,
@@ -59,41 +61,55 @@ const ACCOUNT_COLUMNS = Object.keys({
   updated_at: true,
 } satisfies Record<keyof AccountRow, true>);
 
-/**
- * `findAccountAndTemplate`'s statement, fixed text: prepared once per connection (db/prepared.ts), no query builder
- * per create.
- * $1 organisation, $2 phone_number_id, $3 name, $4 language.
- */
-const accountAndTemplate = fixedStatement<
-  AccountWithCustomer & {
-    existing_id: string | null;
-    existing_deleted_at: Date | null;
-    existing_content: string | null;
-    existing_library_template_name: string | null;
-  }
->(`${PREPARED_MARKER}SELECT ${ACCOUNT_COLUMNS.map((c) => `a.${c}`).join(", ")},
+/** The columns and joins of a create's first read: $1 organisation, $2 phone_number_id, $3 name, $4 language. */
+const ACCOUNT_AND_TEMPLATE = `SELECT ${ACCOUNT_COLUMNS.map((c) => `a.${c}`).join(", ")},
     c.name AS customer_name, t.id AS existing_id, t.deleted_at AS existing_deleted_at,
     t.content AS existing_content, t.library_template_name AS existing_library_template_name
   FROM whatsapp_accounts a
   LEFT JOIN customers c ON c.id = a.customer_id
   LEFT JOIN templates t ON t.account_id = a.id AND t.name = $3 AND t.language = $4
-  WHERE a.phone_number_id = $2 AND a.organisation_id = $1`);
+  WHERE a.phone_number_id = $2 AND a.organisation_id = $1`;
+
+type AccountAndTemplateRow = AccountWithCustomer & {
+  existing_id: string | null;
+  existing_deleted_at: Date | null;
+  existing_content: string | null;
+  existing_library_template_name: string | null;
+};
+
+/** `findAccountAndTemplate`'s statement, fixed text: prepared once per connection (db/prepared.ts). */
+const accountAndTemplate = fixedStatement<AccountAndTemplateRow>(`${PREPARED_MARKER}${ACCOUNT_AND_TEMPLATE}`);
 
 /**
- * A create's first read, ONE statement: the organisation's account with this phone_number_id (as
- * `findOrganisationAccount` reads it) and the template of this name + language on it, if any
- * ((account, name, language) is unique). Undefined when the organisation has no such account.
+ * The same read, and Meta's create budget reserved for the account's WABA in the same round trip, only when no live
+ * template holds this name + language (a known conflict never spends the budget). `budget_attempted` says whether
+ * `reserve_meta_create` ran; it is called once, for the account's one row: a restriction on `found` alone is applied
+ * at its scan, before the lateral call. $5 budget, $6 the window's start, $7 now.
  */
-export async function findAccountAndTemplate(
-  db: Db,
-  organisationId: string,
-  phoneNumberId: string,
-  name: string,
-  language: string,
-): Promise<{ account: AccountWithCustomer; existing: ExistingTemplateSummary | undefined } | undefined> {
-  const { rows } = await accountAndTemplate(db, [organisationId, phoneNumberId, name, language]);
-  const found = rows[0];
-  if (found === undefined) return undefined;
+const accountTemplateAndBudget = fixedStatement<
+  AccountAndTemplateRow & {
+    budget_attempted: boolean;
+    budget_attempt_id: string | number | null;
+    budget_freeing_at: Date | null;
+  }
+>(`${PREPARED_MARKER}WITH found AS MATERIALIZED (${ACCOUNT_AND_TEMPLATE}),
+  budget AS MATERIALIZED (
+    SELECT r.attempt_id, r.freeing_at FROM found f, reserve_meta_create(f.waba_id, $5::int, $6, $7) r
+    WHERE f.existing_id IS NULL OR f.existing_deleted_at IS NOT NULL)
+  SELECT ${[...ACCOUNT_COLUMNS, "customer_name", "existing_id", "existing_deleted_at", "existing_content", "existing_library_template_name"].map((c) => `found.${c}`).join(", ")},
+    (found.existing_id IS NULL OR found.existing_deleted_at IS NOT NULL) AS budget_attempted,
+    budget.attempt_id AS budget_attempt_id, budget.freeing_at AS budget_freeing_at
+  FROM found LEFT JOIN budget ON true`);
+
+/** A create's first read, with (when asked for) Meta's budget reserved beside it. */
+export interface AccountAndTemplate {
+  account: AccountWithCustomer;
+  existing: ExistingTemplateSummary | undefined;
+  /** Undefined when no budget was asked for, or a live template of this name + language made it moot. */
+  budget: MetaBudgetResult | undefined;
+}
+
+function accountAndTemplateFrom(found: AccountAndTemplateRow): Omit<AccountAndTemplate, "budget"> {
   const { existing_id, existing_deleted_at, existing_content, existing_library_template_name, ...account } = found;
   return {
     account,
@@ -106,6 +122,55 @@ export async function findAccountAndTemplate(
             content: existing_content ?? "",
             library_template_name: existing_library_template_name,
           },
+  };
+}
+
+/**
+ * A create's first read, ONE statement: the organisation's account with this phone_number_id (as
+ * `findOrganisationAccount` reads it) and the template of this name + language on it, if any
+ * ((account, name, language) is unique). Undefined when the organisation has no such account.
+ *
+ * With `budget`, the same statement also reserves one create of Meta's hourly budget for the account's WABA
+ * (`reserve_meta_create`, the same function and lock as `reserveMetaCreate`) unless a live template holds the name:
+ * one round trip and one commit instead of two. The caller gives the reservation back if it stops before Meta.
+ */
+export async function findAccountAndTemplate(
+  db: Db,
+  organisationId: string,
+  phoneNumberId: string,
+  name: string,
+  language: string,
+  budget?: { perHour: number; windowMs: number; now: Date },
+): Promise<AccountAndTemplate | undefined> {
+  if (budget === undefined) {
+    const { rows } = await accountAndTemplate(db, [organisationId, phoneNumberId, name, language]);
+    const found = rows[0];
+    return found === undefined ? undefined : { ...accountAndTemplateFrom(found), budget: undefined };
+  }
+  const windowStart = new Date(budget.now.getTime() - budget.windowMs);
+  const { rows } = await accountTemplateAndBudget(db, [
+    organisationId,
+    phoneNumberId,
+    name,
+    language,
+    budget.perHour,
+    windowStart,
+    budget.now,
+  ]);
+  const found = rows[0];
+  if (found === undefined) return undefined;
+  const { budget_attempted, budget_attempt_id, budget_freeing_at, ...rest } = found;
+  return {
+    ...accountAndTemplateFrom(rest),
+    budget: budget_attempted
+      ? metaBudgetResult(
+          budget_attempt_id === null && budget_freeing_at === null
+            ? undefined
+            : { attempt_id: budget_attempt_id, freeing_at: budget_freeing_at },
+          budget.windowMs,
+          budget.now,
+        )
+      : undefined,
   };
 }
 

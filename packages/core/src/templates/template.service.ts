@@ -23,10 +23,11 @@ import type { Database } from "../db/schema.js";
 import { DomainError, isDomainError } from "../errors.js";
 import { newId } from "../lib/ids.js";
 import { assertStorableText } from "../lib/text.js";
-import { toMetaComponentsWithMedia } from "../media/core-media.js";
+import { hasMediaHeader, toMetaComponentsWithMedia } from "../media/core-media.js";
 import type { CoreMediaOptions } from "../media/core-media.js";
 import { accountCredentials } from "../platform/secrets/secrets.service.js";
 import type { TokenCipher } from "../platform/secrets/token-cipher.js";
+import type { MetaCreateBudget } from "../platform/rate-limits/rate-limit.service.js";
 import { withMetaErrors } from "../meta/meta-error-mapping.js";
 import type { MetaCreateTemplateBody, MetaGateway } from "../meta/types.js";
 import type { Page, PageQuery, Principal, RequestContext } from "../base.js";
@@ -193,6 +194,12 @@ interface Deps {
   media: CoreMediaOptions | undefined;
   /** Decrypts the account's stored Meta token where a Meta call needs it (`accountCredentials`). */
   tokens: TokenCipher;
+  /**
+   * Meta's create budget, reserved in the create's first statement (one round trip fewer). `gateway` must still
+   * count creates itself (`withMetaCreateBudget`): a create with a media sample to upload, or a service built
+   * without this, reserves there, just before Meta.
+   */
+  metaCreateBudget?: MetaCreateBudget | undefined;
 }
 
 /** A keyset column the page's statement must have read (a programming error otherwise, never the caller's). */
@@ -275,162 +282,191 @@ export function createTemplatesService(deps: Deps): TemplatesService {
     // Checked BEFORE any Meta call so a retry loop never burns Meta's create rate limit on a known conflict.
     // A template deleted on Meta (tombstoned by sync or delete) does not block a new one: Meta decides whether the
     // name is still locked (2388023) and the row is revived in place by insertTemplate.
-    const found = await findAccountAndTemplate(db, principal.organisationId, phoneNumberId, input.name, language);
+    // Meta's budget is reserved in the same statement, unless a media sample is to be uploaded first: that upload may
+    // take seconds, and the reservation's time must stay the time Meta is called (the gateway reserves then).
+    const { metaCreateBudget } = deps;
+    const reserveNow = metaCreateBudget !== undefined && !hasMediaHeader(input.components ?? []);
+    const reservedAt = deps.now();
+    const found = await findAccountAndTemplate(
+      db,
+      principal.organisationId,
+      phoneNumberId,
+      input.name,
+      language,
+      reserveNow
+        ? { perHour: metaCreateBudget.perHour, windowMs: metaCreateBudget.windowMs, now: reservedAt }
+        : undefined,
+    );
     if (found === undefined) throw accountNotFound(phoneNumberId);
-    const { account, existing } = found;
-    assertConnected(account);
-    // A retry of an attempt that died after Meta accepted it finds that attempt's template (stored since by a sync or
-    // by the 409 path below): it is this request's result.
-    const ownEarlierAttempt = <R extends Pick<TemplateRow, "deleted_at" | "content" | "library_template_name">>(
-      row: R | undefined,
-    ): R | undefined =>
-      context.resumesAbandonedAttempt === true &&
-      row !== undefined &&
-      row.deleted_at === null &&
-      (input.components === undefined
-        ? row.library_template_name === (input.library_template_name ?? null)
-        : row.content === templateContent(input.components))
-        ? row
-        : undefined;
-    if (ownEarlierAttempt(existing) !== undefined) {
-      // Only a resumed attempt answers with the stored row: read it whole then.
-      const resumed = ownEarlierAttempt(await findTemplateByNameLanguage(db, account.id, input.name, language));
-      if (resumed !== undefined) return templateRowToTemplate(resumed, account);
-    }
-    if (existing !== undefined && existing.deleted_at === null) throw duplicate(input.name, language);
-
-    // A Template Library create sends no components: Meta builds them from its library entry (read back below).
-    const libraryName = input.components === undefined ? input.library_template_name : undefined;
-    let components = (input.components ?? []) as unknown[];
-    let variables = input.variables ?? extractVariables(components);
-    const parameterFormat =
-      input.parameter_format ?? (extractVariables(components).some((v) => !/^\d+$/.test(v)) ? "NAMED" : undefined);
-    // Kirimdev's components → Meta's. Media header samples given as URLs are downloaded (SSRF-safe) and uploaded
-    // with Meta's Resumable Upload API; the handle replaces the URL (src/media/README.md). This runs after the
-    // duplicate check (no download for a known conflict) and before Meta's create, so a refused sample stops the
-    // create before anything reaches Meta. `components`, with the caller's URL, is what we store.
-    const credentials = accountCredentials(account, deps.tokens);
-    const body: MetaCreateTemplateBody = {
-      name: input.name,
-      language,
-      category: input.category,
-      ...(libraryName === undefined
-        ? { components: await toMetaComponentsWithMedia(components, deps.media, credentials.accessToken) }
-        : {
-            library_template_name: libraryName,
-            ...(input.library_template_body_inputs === undefined
-              ? {}
-              : { library_template_body_inputs: input.library_template_body_inputs }),
-            ...(input.library_template_button_inputs === undefined
-              ? {}
-              : { library_template_button_inputs: input.library_template_button_inputs }),
-          }),
-      ...(parameterFormat !== undefined ? { parameter_format: parameterFormat } : {}),
-      ...metaTemplateOptions(input),
-    };
-    let created: Awaited<ReturnType<typeof gateway.createTemplate>>;
+    const { account, existing, budget } = found;
+    // Until Meta is called, any way out (not connected, a duplicate, a refused sample, a resumed attempt…) gives a
+    // reservation taken above back; from the call on, the budget's own rule decides (`createAttemptCounts`).
+    let handedToMeta = false;
     try {
-      created = await withMetaErrors(() => gateway.createTemplate(credentials, body));
-    } catch (error) {
-      if (isDomainError(error) && error.code === "template_already_exists") {
-        // Meta has this name + language and we have no live row: store Meta's copy, so a GET now finds what the 409
-        // says exists. Best effort: the 409 is the answer either way — unless the copy is this request's own.
-        const storedNow = await storeTemplateFromMeta(
-          deps,
-          account,
-          input.name,
-          language,
-          context.requestId ?? null,
-        ).catch(() => false);
-        const stored = storedNow ? await findTemplateByNameLanguage(db, account.id, input.name, language) : undefined;
-        const resumedFromMeta = ownEarlierAttempt(stored);
-        if (resumedFromMeta !== undefined) return templateRowToTemplate(resumedFromMeta, account);
+      assertConnected(account);
+      // A retry of an attempt that died after Meta accepted it finds that attempt's template (stored since by a sync or
+      // by the 409 path below): it is this request's result.
+      const ownEarlierAttempt = <R extends Pick<TemplateRow, "deleted_at" | "content" | "library_template_name">>(
+        row: R | undefined,
+      ): R | undefined =>
+        context.resumesAbandonedAttempt === true &&
+        row !== undefined &&
+        row.deleted_at === null &&
+        (input.components === undefined
+          ? row.library_template_name === (input.library_template_name ?? null)
+          : row.content === templateContent(input.components))
+          ? row
+          : undefined;
+      if (ownEarlierAttempt(existing) !== undefined) {
+        // Only a resumed attempt answers with the stored row: read it whole then.
+        const resumed = ownEarlierAttempt(await findTemplateByNameLanguage(db, account.id, input.name, language));
+        if (resumed !== undefined) return templateRowToTemplate(resumed, account);
       }
-      throw error;
-    }
+      if (existing !== undefined && existing.deleted_at === null) throw duplicate(input.name, language);
 
-    if (libraryName !== undefined) {
-      components = await readBackComponents(credentials, created.id, input.name, language);
-      variables = extractVariables(components);
-    }
-    const now = deps.now();
-    const newRow = {
-      id: newId("tmpl", now.getTime()),
-      account_id: account.id,
-      name: input.name,
-      language,
-      category: created.category.toUpperCase(),
-      status: mapMetaStatus(created.status),
-      meta_status: created.status.toUpperCase(),
-      provider_template_id: created.id,
-      components: JSON.stringify(components),
-      content: templateContent(components),
-      variables: JSON.stringify(variables),
-      parameter_format: parameterFormat ?? "POSITIONAL",
-      rejected_reason: null,
-      quality_score: null,
-      previous_category: null,
-      created_at: now,
-      updated_at: now,
-      last_synced_at: null,
-      library_template_name: libraryName ?? null,
-    };
-    // The common case in one statement (row + history, nothing for the outbox, no id to move); anything else — and a
-    // live row of this name + language — takes the transaction below, which decides it exactly as before.
-    const row =
-      (await insertCreatedTemplateAlone(db, newRow, account.organisation_id, {
-        id: newId("tev"),
-        kind: "status",
-        from_value: null,
-        reason: null,
-        detail: null,
-        source: "create",
-        source_id: context.requestId ?? null,
-        occurred_at: now,
-      })) ??
-      // Meta is the authority on its ids: one that another row of ours still holds (a restarted sandbox, a template
-      // recreated on Meta) moves to this template and that row is tombstoned, in the same transaction as the insert.
-      (await db.transaction().execute(async (trx) => {
-        const moved = await moveMetaIds(
-          trx,
-          account.id,
-          [{ providerTemplateId: created.id, name: input.name, language }],
-          new Set(),
-          { source: "create", sourceId: context.requestId ?? null },
-          now,
+      // A Template Library create sends no components: Meta builds them from its library entry (read back below).
+      const libraryName = input.components === undefined ? input.library_template_name : undefined;
+      let components = (input.components ?? []) as unknown[];
+      let variables = input.variables ?? extractVariables(components);
+      const parameterFormat =
+        input.parameter_format ?? (extractVariables(components).some((v) => !/^\d+$/.test(v)) ? "NAMED" : undefined);
+      // Kirimdev's components → Meta's. Media header samples given as URLs are downloaded (SSRF-safe) and uploaded
+      // with Meta's Resumable Upload API; the handle replaces the URL (src/media/README.md). This runs after the
+      // duplicate check (no download for a known conflict) and before Meta's create, so a refused sample stops the
+      // create before anything reaches Meta. `components`, with the caller's URL, is what we store.
+      const credentials = accountCredentials(account, deps.tokens);
+      const body: MetaCreateTemplateBody = {
+        name: input.name,
+        language,
+        category: input.category,
+        ...(libraryName === undefined
+          ? { components: await toMetaComponentsWithMedia(components, deps.media, credentials.accessToken) }
+          : {
+              library_template_name: libraryName,
+              ...(input.library_template_body_inputs === undefined
+                ? {}
+                : { library_template_body_inputs: input.library_template_body_inputs }),
+              ...(input.library_template_button_inputs === undefined
+                ? {}
+                : { library_template_button_inputs: input.library_template_button_inputs }),
+            }),
+        ...(parameterFormat !== undefined ? { parameter_format: parameterFormat } : {}),
+        ...metaTemplateOptions(input),
+      };
+      if (budget !== undefined && !budget.reserved && metaCreateBudget !== undefined)
+        throw metaCreateBudget.refusal(budget.freesAt, reservedAt);
+      let created: Awaited<ReturnType<typeof gateway.createTemplate>>;
+      handedToMeta = true;
+      try {
+        created = await withMetaErrors(() =>
+          budget?.reserved === true && metaCreateBudget !== undefined
+            ? metaCreateBudget.createTemplate({ attemptId: budget.attemptId }, credentials, body)
+            : gateway.createTemplate(credentials, body),
         );
-        const row = await insertTemplate(trx, newRow);
-        if (!row) return undefined;
-        const previously = moved.movedFrom.get(created.id);
-        await recordTemplateChanges(trx, [
-          {
-            templateId: row.id,
-            accountId: account.id,
-            kind: "status",
-            from: null,
-            to: row.meta_status,
-            ...(previously === undefined
-              ? {}
-              : { reason: `Meta's template id ${created.id}, previously ${previously}` }),
-            source: "create",
-            sourceId: context.requestId,
-            occurredAt: now,
-          },
-        ]);
-        return row;
-      }));
-    if (!row) {
-      // A live row took this name + language while Meta's answer was on its way. If it holds the id Meta gave THIS
-      // create, a sync stored our own template first (e.g. the answer was late and the gateway had to look it up):
-      // that is this create's result, not a conflict — a 409 would tell the caller a create that landed had failed.
-      const stored = await findTemplateByNameLanguage(db, account.id, input.name, language);
-      if (stored !== undefined && stored.deleted_at === null && stored.provider_template_id === created.id) {
-        return templateRowToTemplate(stored, account);
+      } catch (error) {
+        if (isDomainError(error) && error.code === "template_already_exists") {
+          // Meta has this name + language and we have no live row: store Meta's copy, so a GET now finds what the 409
+          // says exists. Best effort: the 409 is the answer either way — unless the copy is this request's own.
+          const storedNow = await storeTemplateFromMeta(
+            deps,
+            account,
+            input.name,
+            language,
+            context.requestId ?? null,
+          ).catch(() => false);
+          const stored = storedNow ? await findTemplateByNameLanguage(db, account.id, input.name, language) : undefined;
+          const resumedFromMeta = ownEarlierAttempt(stored);
+          if (resumedFromMeta !== undefined) return templateRowToTemplate(resumedFromMeta, account);
+        }
+        throw error;
       }
-      // Otherwise a concurrent create of the same name + language won the race after Meta accepted both.
-      throw duplicate(input.name, language);
+
+      if (libraryName !== undefined) {
+        components = await readBackComponents(credentials, created.id, input.name, language);
+        variables = extractVariables(components);
+      }
+      const now = deps.now();
+      const newRow = {
+        id: newId("tmpl", now.getTime()),
+        account_id: account.id,
+        name: input.name,
+        language,
+        category: created.category.toUpperCase(),
+        status: mapMetaStatus(created.status),
+        meta_status: created.status.toUpperCase(),
+        provider_template_id: created.id,
+        components: JSON.stringify(components),
+        content: templateContent(components),
+        variables: JSON.stringify(variables),
+        parameter_format: parameterFormat ?? "POSITIONAL",
+        rejected_reason: null,
+        quality_score: null,
+        previous_category: null,
+        created_at: now,
+        updated_at: now,
+        last_synced_at: null,
+        library_template_name: libraryName ?? null,
+      };
+      // The common case in one statement (row + history, nothing for the outbox, no id to move); anything else — and a
+      // live row of this name + language — takes the transaction below, which decides it exactly as before.
+      const row =
+        (await insertCreatedTemplateAlone(db, newRow, account.organisation_id, {
+          id: newId("tev"),
+          kind: "status",
+          from_value: null,
+          reason: null,
+          detail: null,
+          source: "create",
+          source_id: context.requestId ?? null,
+          occurred_at: now,
+        })) ??
+        // Meta is the authority on its ids: one that another row of ours still holds (a restarted sandbox, a template
+        // recreated on Meta) moves to this template and that row is tombstoned, in the same transaction as the insert.
+        (await db.transaction().execute(async (trx) => {
+          const moved = await moveMetaIds(
+            trx,
+            account.id,
+            [{ providerTemplateId: created.id, name: input.name, language }],
+            new Set(),
+            { source: "create", sourceId: context.requestId ?? null },
+            now,
+          );
+          const row = await insertTemplate(trx, newRow);
+          if (!row) return undefined;
+          const previously = moved.movedFrom.get(created.id);
+          await recordTemplateChanges(trx, [
+            {
+              templateId: row.id,
+              accountId: account.id,
+              kind: "status",
+              from: null,
+              to: row.meta_status,
+              ...(previously === undefined
+                ? {}
+                : { reason: `Meta's template id ${created.id}, previously ${previously}` }),
+              source: "create",
+              sourceId: context.requestId,
+              occurredAt: now,
+            },
+          ]);
+          return row;
+        }));
+      if (!row) {
+        // A live row took this name + language while Meta's answer was on its way. If it holds the id Meta gave THIS
+        // create, a sync stored our own template first (e.g. the answer was late and the gateway had to look it up):
+        // that is this create's result, not a conflict — a 409 would tell the caller a create that landed had failed.
+        const stored = await findTemplateByNameLanguage(db, account.id, input.name, language);
+        if (stored !== undefined && stored.deleted_at === null && stored.provider_template_id === created.id) {
+          return templateRowToTemplate(stored, account);
+        }
+        // Otherwise a concurrent create of the same name + language won the race after Meta accepted both.
+        throw duplicate(input.name, language);
+      }
+      return templateRowToTemplate(row, account);
+    } finally {
+      if (!handedToMeta && budget?.reserved === true && metaCreateBudget !== undefined)
+        await metaCreateBudget.release({ attemptId: budget.attemptId });
     }
-    return templateRowToTemplate(row, account);
   }
 
   async function sync(

@@ -1,5 +1,6 @@
 export {
   bucketForMethod,
+  createMetaCreateBudget,
   createRateLimitService,
   RATE_LIMIT_DEFAULTS,
   rateLimitError,
@@ -9,6 +10,7 @@ export type {
   AuthFailureGuard,
   BucketClass,
   BucketDecision,
+  MetaCreateBudget,
   RateLimitOptions,
   RateLimitService,
 } from "./rate-limit.service.js";

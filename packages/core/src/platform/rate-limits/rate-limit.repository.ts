@@ -120,7 +120,18 @@ export async function reserveMetaCreate(
     SELECT attempt_id, freeing_at FROM reserve_meta_create(${wabaId}, ${budget}::int, ${windowStart}, ${now})`.execute(
     db,
   );
-  const row = rows[0];
+  return metaBudgetResult(rows[0], windowMs, now);
+}
+
+/**
+ * What `reserve_meta_create` answered (its one row, or none), for this function and for a statement that calls it
+ * beside other reads (the create's first statement, templates/template.repository.ts).
+ */
+export function metaBudgetResult(
+  row: { attempt_id: string | number | null; freeing_at: Date | null } | undefined,
+  windowMs: number,
+  now: Date,
+): MetaBudgetResult {
   if (row !== undefined && row.attempt_id !== null) return { reserved: true, attemptId: Number(row.attempt_id) };
   // The slot frees when enough of the oldest attempts have left the window to bring the count below budget.
   const oldest = row?.freeing_at ?? now;

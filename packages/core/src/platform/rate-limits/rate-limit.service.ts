@@ -50,7 +50,8 @@ export function leaseSize(capacity: number, leaseMs: number): number {
   return Math.max(1, Math.min(MAX_LEASE_TOKENS, Math.floor((capacity * leaseMs) / 60_000)));
 }
 
-const META_BUDGET_WINDOW_MS = 60 * 60 * 1000;
+/** Meta's create budget is per rolling hour. */
+export const META_BUDGET_WINDOW_MS = 60 * 60 * 1000;
 
 export type { BucketClass } from "./rate-limit.repository.js";
 export type { BucketDecision } from "./token-bucket.js";
@@ -212,13 +213,7 @@ export function createRateLimitService(deps: Deps): RateLimitService {
     const now = deps.now();
     const result = await reserveMetaCreate(db, wabaId, options.metaCreatesPerHour, META_BUDGET_WINDOW_MS, now);
     if (result.reserved) return { attemptId: result.attemptId };
-    const retryAfter = Math.max(1, Math.ceil((result.freesAt.getTime() - now.getTime()) / 1000));
-    throw new DomainError(
-      "meta_rate_limited",
-      `This WhatsApp Business Account has used Meta's budget of ${options.metaCreatesPerHour} template creates per hour. ` +
-        `Meta was not called; retry after ${retryAfter} s.`,
-      { headers: { "Retry-After": String(retryAfter) } },
-    );
+    throw metaCreateRefusal(options.metaCreatesPerHour, result.freesAt, now);
   }
 
   return {
@@ -236,6 +231,17 @@ export function createRateLimitService(deps: Deps): RateLimitService {
     authFailures: createAuthFailureGuard({ perMinute: options.authFailuresPerMinute, now: deps.now }),
     releaseMetaCreate: (reservation) => releaseMetaCreate(db, reservation.attemptId),
   };
+}
+
+/** The 429 for a WABA whose budget is used up; Meta was not called. */
+export function metaCreateRefusal(perHour: number, freesAt: Date, now: Date): DomainError {
+  const retryAfter = Math.max(1, Math.ceil((freesAt.getTime() - now.getTime()) / 1000));
+  return new DomainError(
+    "meta_rate_limited",
+    `This WhatsApp Business Account has used Meta's budget of ${perHour} template creates per hour. ` +
+      `Meta was not called; retry after ${retryAfter} s.`,
+    { headers: { "Retry-After": String(retryAfter) } },
+  );
 }
 
 /**
@@ -261,18 +267,12 @@ export function createAttemptCounts(error: unknown): boolean {
  */
 export function withMetaCreateBudget(
   gateway: MetaGateway,
-  rateLimits: Pick<RateLimitService, "reserveMetaCreate" | "releaseMetaCreate">,
+  rateLimits: Pick<RateLimitService, "options" | "reserveMetaCreate" | "releaseMetaCreate">,
 ): MetaGateway {
+  const budget = createMetaCreateBudget(gateway, rateLimits);
   return {
-    createTemplate: async (account, body) => {
-      const reservation = await rateLimits.reserveMetaCreate(account.wabaId);
-      try {
-        return await gateway.createTemplate(account, body);
-      } catch (error) {
-        if (!createAttemptCounts(error)) await rateLimits.releaseMetaCreate(reservation).catch(() => undefined);
-        throw error;
-      }
-    },
+    createTemplate: async (account, body) =>
+      budget.createTemplate(await rateLimits.reserveMetaCreate(account.wabaId), account, body),
     listTemplates: (account, options) => gateway.listTemplates(account, options),
     ...(gateway.editTemplate !== undefined ? { editTemplate: gateway.editTemplate.bind(gateway) } : {}),
     ...(gateway.deleteTemplate !== undefined ? { deleteTemplate: gateway.deleteTemplate.bind(gateway) } : {}),
@@ -280,5 +280,49 @@ export function withMetaCreateBudget(
     ...(gateway.listLibraryTemplates !== undefined
       ? { listLibraryTemplates: gateway.listLibraryTemplates.bind(gateway) }
       : {}),
+  };
+}
+
+/**
+ * Meta's create budget for a caller that takes the reservation in a statement of its own: the template create's first
+ * read does, in the same round trip (`reserve_meta_create` beside the account, templates/template.repository.ts).
+ * The same rules as `withMetaCreateBudget`, which is built on it: the reservation is taken before Meta is called, and
+ * given back when the attempt did not reach the WABA (`createAttemptCounts`) or the create stopped before Meta.
+ */
+export interface MetaCreateBudget {
+  readonly perHour: number;
+  readonly windowMs: number;
+  /** The 429 for a full budget (`reserve_meta_create` answered no attempt): thrown before Meta is called. */
+  refusal(freesAt: Date, now: Date): DomainError;
+  /** Meta's create on a reservation already taken, never a second one; given back if the attempt does not count. */
+  createTemplate(
+    reservation: MetaCreateReservation,
+    account: Parameters<MetaGateway["createTemplate"]>[0],
+    body: Parameters<MetaGateway["createTemplate"]>[1],
+  ): ReturnType<MetaGateway["createTemplate"]>;
+  /** Gives back the reservation of a create refused before Meta was called. Never throws: the refusal is the answer. */
+  release(reservation: MetaCreateReservation): Promise<void>;
+}
+
+/** `gateway` must be the undecorated one: a create through this budget is reserved by its caller, not again here. */
+export function createMetaCreateBudget(
+  gateway: MetaGateway,
+  rateLimits: Pick<RateLimitService, "options" | "releaseMetaCreate">,
+): MetaCreateBudget {
+  const release = (reservation: MetaCreateReservation): Promise<void> =>
+    rateLimits.releaseMetaCreate(reservation).catch(() => undefined);
+  return {
+    perHour: rateLimits.options.metaCreatesPerHour,
+    windowMs: META_BUDGET_WINDOW_MS,
+    refusal: (freesAt, now) => metaCreateRefusal(rateLimits.options.metaCreatesPerHour, freesAt, now),
+    createTemplate: async (reservation, account, body) => {
+      try {
+        return await gateway.createTemplate(account, body);
+      } catch (error) {
+        if (!createAttemptCounts(error)) await release(reservation);
+        throw error;
+      }
+    },
+    release,
   };
 }
