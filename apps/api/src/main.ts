@@ -22,6 +22,7 @@ import {
 import type { DatabaseHandle, LifecycleWorker, MediaFetchPolicy, WebhookDeliveryWorker } from "@kirim/core";
 import type { MetaSandbox } from "@kirim/meta-sandbox";
 import { createApp } from "./app.js";
+import { compileWasmWithBaselineOnly } from "./embedded-wasm.js";
 import { answerClientErrorsInEnvelope } from "./http/client-error.js";
 import {
   ensureDataDir,
@@ -86,6 +87,7 @@ interface StartPhase {
 async function start(env: Env, mediaPolicy: MediaFetchPolicy, logger: Logger, phase: StartPhase): Promise<Running> {
   await ensureDataDir(env.dataDir);
 
+  if (env.databaseUrl === undefined) compileWasmWithBaselineOnly();
   const database = createDatabase(
     env.databaseUrl === undefined
       ? { dataDir: path.join(env.dataDir, "pglite") }
