@@ -51,7 +51,7 @@ export function leaseSize(capacity: number, leaseMs: number): number {
 }
 
 /** Meta's create budget is per rolling hour. */
-export const META_BUDGET_WINDOW_MS = 60 * 60 * 1000;
+const META_BUDGET_WINDOW_MS = 60 * 60 * 1000;
 
 export type { BucketClass } from "./rate-limit.repository.js";
 export type { BucketDecision } from "./token-bucket.js";
