@@ -173,8 +173,8 @@ async function main(): Promise<number> {
       `  ${changedAtMeta} changed: ${resyncChanged.templates.inserted} inserted, ${resyncChanged.templates.updated} updated`,
     );
 
-    log(`\n3. create: ${env.creates} each through REST, tRPC and straight to the sandbox`);
-    const create = await measureCreates(stack, env.creates, log);
+    log(`\n3. create: ${env.creates} each through REST, tRPC, straight to the sandbox and through the create floor`);
+    const create = await measureCreates(stack, env.creates, env.childBaseEnv, log);
     await close(MAIN_SIZE);
 
     let growth;

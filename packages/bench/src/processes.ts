@@ -160,6 +160,21 @@ export async function startDatabaseFloor(
   return { ...handle(child), ...info };
 }
 
+/** Bare express plus the create's two statements and one fetch to the sandbox (children/create-floor.ts). */
+export async function startCreateFloor(
+  options: { databaseUrl: string; phoneNumberId: string; sandboxUrl: string; wabaId: string; accessToken: string },
+  env: Record<string, string>,
+): Promise<BareExpressChild> {
+  const { databaseUrl, phoneNumberId, sandboxUrl, wabaId, accessToken } = options;
+  const child = spawn(
+    process.execPath,
+    [path.join(CHILDREN, "create-floor.js"), databaseUrl, phoneNumberId, sandboxUrl, wabaId, accessToken],
+    { env, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const info = await firstJsonLine<{ url: string }>(child, "the create floor baseline");
+  return { ...handle(child), ...info };
+}
+
 export interface FetchResult {
   ms: number;
   pages: number;

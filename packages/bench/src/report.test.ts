@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { SyncRun } from "./bench-sync.js";
 import type { OpenLoopResult } from "./open-loop.js";
-import { renderReport, summarise, TARGETS } from "./report.js";
+import { createFloorVerdict, renderReport, summarise, TARGETS } from "./report.js";
 import type { BenchResults } from "./report.js";
 
 const MiB = 1024 * 1024;
@@ -93,7 +93,13 @@ function fixture(): BenchResults {
       openLoop: openLoopRun(3, 8.5, 12),
       floorOpenLoop: openLoopRun(2, 6.25, 9),
     },
-    create: { count: 4, restMs: [8, 9, 10, 11], trpcMs: [10, 11, 12, 13], directMs: [1, 1, 1, 2] },
+    create: {
+      count: 4,
+      restMs: [8, 9, 10, 11],
+      trpcMs: [10, 11, 12, 13],
+      directMs: [1, 1, 1, 2],
+      floorMs: [4, 4.5, 5, 6],
+    },
     scaling: [
       { templates: 6000, pages: 60, runs: [run(500), run(520), run(480)], liveHeap: heap(21, 23.8) },
       { templates: 600, pages: 6, runs: [run(52, 150), run(50, 150), run(51, 150)], liveHeap: heap(20, 21) },
@@ -107,6 +113,14 @@ function fixture(): BenchResults {
   };
 }
 
+describe("createFloorVerdict", () => {
+  it("says when the create floor alone is above the create target, and when it is within it", () => {
+    expect(createFloorVerdict(3.4)).toBe(" (3.4 ms at p50 here: above the 3 ms target by itself)");
+    expect(createFloorVerdict(2.5)).toBe(" (2.5 ms at p50 here, within the 3 ms target)");
+    expect(createFloorVerdict(3)).toBe(" (3.0 ms at p50 here, within the 3 ms target)");
+  });
+});
+
 describe("summarise", () => {
   it("computes the issue's ratios from medians: ours / (a + b) and ours ÷ bare per round", () => {
     const s = summarise(fixture());
@@ -117,6 +131,7 @@ describe("summarise", () => {
     expect(s.restP99).toBe(24);
     expect(s.openLoopP99).toBe(8.5);
     expect(s.createOwnP50).toBeCloseTo(9.5 - 1);
+    expect(s.createFloorOwnP50).toBeCloseTo(4.75 - 1);
     expect(s.scalingExponent).toBeCloseTo(Math.log(500 / 51) / Math.log(10));
     expect(s.memoryGrowth).toBeCloseTo(23.8 / 21);
   });
@@ -190,6 +205,11 @@ describe("renderReport", () => {
     expect(doc).toContain("The one-query floor on the same schedule right after: p50 2.0 ms, p99 6.3 ms, max 9.0 ms");
     expect(doc).toContain("### 3. Create, one at a time, sandbox latency 0");
     expect(doc).toContain("Target (issue 19): our own time (REST − sandbox) p50 ≤ 3 ms.");
+    expect(doc).toContain(
+      "| the create floor: bare express + the create's two statements + one fetch | 4.8 ms | 6.0 ms | 6.0 ms | 4 |",
+    );
+    expect(doc).toContain("| the create floor's own time (floor − sandbox) | 3.8 ms | 4.0 ms |  |  |");
+    expect(doc).toContain("(3.8 ms at p50 here: above the 3 ms target by itself); ours − floor (4.8 ms at p50)");
     expect(doc).toMatch(
       /\| 600 \| 6 \| 51 ms \| 52 \/ 50 \/ 51 \| 85 ms \| 26 ms \| 20\.0 MiB → 21\.0 MiB \| 150\.0 MiB \|/,
     );
