@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import express from "express";
+import { listenOnLoopback } from "./listen.js";
 
 const bodyFile = process.argv[2];
 if (bodyFile === undefined) throw new Error("usage: bare-express.js <body.json>");
@@ -18,12 +19,7 @@ app.set("query parser", "simple");
 app.get("/v1/:phone_number_id/templates", (_req, res) => {
   res.json(body);
 });
-const server = app.listen(0, "127.0.0.1", () => {
-  const address = server.address();
-  const port = address !== null && typeof address === "object" ? address.port : 0;
-  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}` })}\n`);
-});
-server.keepAliveTimeout = 5_000;
+const server = listenOnLoopback(app);
 process.on("SIGTERM", () => {
   server.closeAllConnections();
   server.close(() => process.exit(0));

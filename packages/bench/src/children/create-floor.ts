@@ -13,6 +13,7 @@
 import { randomUUID } from "node:crypto";
 import express from "express";
 import pg from "pg";
+import { listenOnLoopback } from "./listen.js";
 
 const [databaseUrl, phoneNumberId, sandboxUrl, wabaId, accessToken] = process.argv.slice(2);
 if (
@@ -111,11 +112,6 @@ app.post("/v1/:phone_number_id/templates", async (req, res) => {
     res.status(500).json({ error: error instanceof Error ? error.message : String(error) });
   }
 });
-const server = app.listen(0, "127.0.0.1", () => {
-  const address = server.address();
-  const port = address !== null && typeof address === "object" ? address.port : 0;
-  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}` })}\n`);
-});
-server.keepAliveTimeout = 5_000;
+listenOnLoopback(app);
 // Exit at once (as the one-query floor does): the bench drops its database WITH (FORCE) anyway.
 process.on("SIGTERM", () => process.exit(0));

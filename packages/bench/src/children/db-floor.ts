@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import express from "express";
 import pg from "pg";
+import { listenOnLoopback } from "./listen.js";
 
 const [bodyFile, databaseUrl, phoneNumberId] = process.argv.slice(2);
 if (bodyFile === undefined || databaseUrl === undefined || phoneNumberId === undefined)
@@ -31,12 +32,7 @@ app.get("/v1/:phone_number_id/templates", async (_req, res) => {
   );
   res.json(body);
 });
-const server = app.listen(0, "127.0.0.1", () => {
-  const address = server.address();
-  const port = address !== null && typeof address === "object" ? address.port : 0;
-  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}` })}\n`);
-});
-server.keepAliveTimeout = 5_000;
+listenOnLoopback(app);
 // Exit at once: requests still in flight would otherwise fail noisily on a closed pool. PostgreSQL sees the
 // connections drop, and the bench drops its database WITH (FORCE) anyway.
 process.on("SIGTERM", () => process.exit(0));
